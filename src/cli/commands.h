@@ -1,0 +1,23 @@
+#pragma once
+// Each `tessera` subcommand adds itself to the app and returns how to run it. Exit codes, the same
+// for every subcommand: 0 success, 1 the input was understood and found wanting (invalid objects,
+// no match), 2 usage or I/O error.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace tessera::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFindings = 1;
+constexpr int kExitUsage = 2;
+
+struct Command {
+  CLI::App* app;             // the subcommand, owned by the parent app
+  std::function<int()> run;  // runs it after a successful parse; returns the exit code
+};
+
+Command AddValidateCommand(CLI::App& app);
+
+}  // namespace tessera::cli

@@ -1,0 +1,25 @@
+#pragma once
+// Boost.JSON is the one JSON DOM of the project (simdjson is used only on parsing hot paths).
+
+#include <boost/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace tessera {
+
+// Explicit bounds on untrusted JSON.
+struct JsonLimits {
+  size_t max_depth = 64;
+  size_t max_bytes = 256u << 20;
+};
+
+// Parses one JSON text into the DOM, or kInvalidArgument / kLimitExceeded with the reason and the
+// byte offset where parsing stopped.
+Result<boost::json::value> ParseJson(std::string_view text, const JsonLimits& limits = {});
+
+// Reads the whole file at `path` ("-" reads standard input). kIo with the OS reason on failure.
+Result<std::string> ReadInput(const std::string& path);
+
+}  // namespace tessera

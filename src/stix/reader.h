@@ -1,0 +1,48 @@
+#pragma once
+// Reading STIX input: bundles, single objects, JSON arrays of objects, or NDJSON (one object or
+// bundle per line). Every object is validated as it is read.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "stix/object.h"
+
+namespace tessera::stix {
+
+enum class Severity { kError, kWarning };
+
+// One broken rule. `path` is a JSONPath into the object ("$.kill_chain_phases[0].phase_name");
+// `rule` a short stable name ("required-property", "timestamp-format", ...).
+struct Problem {
+  Severity severity = Severity::kError;
+  std::string object_id;  // the object's id, or "" when it has none that can be read
+  std::string path;
+  std::string rule;
+  std::string message;
+};
+
+struct ReadOptions {
+  bool strict = false;  // warnings (open vocabularies, custom content) count as errors
+  size_t max_bytes = 1u << 30;
+  size_t max_depth = 64;
+};
+
+struct Document {
+  std::vector<Object> objects;    // every object read, valid or not, in input order
+  std::vector<Problem> problems;  // in input order
+  size_t invalid_objects = 0;     // objects with at least one error
+
+  bool ok() const { return invalid_objects == 0; }
+};
+
+// Reads and validates `text`. A text that is not JSON, or breaks a limit, is a Status error
+// (kInvalidArgument / kLimitExceeded) saying where; a rule broken by an object is a Problem.
+// Thread-safe (each call uses its own parser).
+Result<Document> ReadDocument(std::string_view text, const ReadOptions& options = {});
+
+// "error"/"warning".
+std::string_view SeverityName(Severity s);
+
+}  // namespace tessera::stix
