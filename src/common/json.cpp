@@ -3,8 +3,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <iostream>
-#include <iterator>
 
 namespace tessera {
 
@@ -33,21 +31,18 @@ Result<boost::json::value> ParseJson(std::string_view text, const JsonLimits& li
 }
 
 Result<std::string> ReadInput(const std::string& path) {
-  if (path == "-") {
-    std::string data{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-    if (std::cin.bad()) return IoError("reading standard input failed");
-    return data;
-  }
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return IoError(path + ": " + std::strerror(errno));
+  const bool is_stdin = path == "-";
+  std::FILE* f = is_stdin ? stdin : std::fopen(path.c_str(), "rb");
+  const std::string name = is_stdin ? "standard input" : path;
+  if (f == nullptr) return IoError(name + ": " + std::strerror(errno));
   std::string data;
   char buf[1 << 16];
   size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
   const bool failed = std::ferror(f) != 0;
   const int err = errno;
-  std::fclose(f);
-  if (failed) return IoError(path + ": " + std::strerror(err));
+  if (!is_stdin) std::fclose(f);
+  if (failed) return IoError(name + ": " + std::strerror(err));
   return data;
 }
 
