@@ -1,0 +1,362 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/store.h"
+
+namespace tessera::store {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+Timestamp Ts(std::string_view text) {
+  auto ts = ParseTimestamp(text);
+  EXPECT_TRUE(ts.ok()) << text;
+  return ts.ok() ? *ts : Timestamp{};
+}
+
+// A versioned SDO whose JSON records its version, so tests can tell versions apart.
+stix::Object Sdo(const std::string& id, const std::string& modified,
+                 const std::string& type = "indicator") {
+  stix::Object o;
+  o.type = type;
+  o.id = id;
+  o.spec_version = "2.1";
+  o.created = Ts("2020-01-01T00:00:00.000Z");
+  o.modified = Ts(modified);
+  o.json = R"({"type":")" + type + R"(","id":")" + id + R"(","modified":")" + modified + R"("})";
+  return o;
+}
+
+// An unversioned SCO.
+stix::Object Sco(const std::string& id, const std::string& value) {
+  stix::Object o;
+  o.type = "ipv4-addr";
+  o.id = id;
+  o.json = R"({"type":"ipv4-addr","id":")" + id + R"(","value":")" + value + R"("})";
+  return o;
+}
+
+const std::string kA = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+const std::string kB = "indicator--26ffb872-1dd9-446e-b6f5-d58527e5b5d2";
+const std::string kMalware = "malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b";
+const std::string kIp = "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd";
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "tessera-store-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    root_ = tmpl;
+    dir_ = (fs::path(root_) / "data").string();
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  std::unique_ptr<Store> Open(OpenMode mode = OpenMode::kCreateIfMissing) {
+    auto s = OpenStore(dir_, mode);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(s).value() : nullptr;
+  }
+
+  std::vector<StoredObject> ListAll(Store& store, ObjectQuery q = {}) {
+    auto page = store.ListObjects(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    return page.ok() ? page->objects : std::vector<StoredObject>{};
+  }
+
+  // Runs `sql` on the store file with a connection of its own (to tamper with it from outside).
+  void RawExec(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((fs::path(dir_) / kStoreFileName).c_str(), &db), SQLITE_OK);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
+    sqlite3_free(err);
+    sqlite3_close(db);
+  }
+
+  std::string root_;
+  std::string dir_;
+};
+
+std::vector<std::string> Ids(const std::vector<StoredObject>& objects) {
+  std::vector<std::string> ids;
+  for (const auto& o : objects) ids.push_back(o.id);
+  return ids;
+}
+
+TEST_F(SqliteStoreTest, OpenExistingWithoutStoreSaysToRunInit) {
+  auto s = OpenStore(dir_, OpenMode::kOpenExisting);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), ErrorCode::kNotFound);
+  EXPECT_THAT(s.status().message(), HasSubstr("tessera init"));
+  EXPECT_FALSE(fs::exists(dir_)) << "opening an existing store must not create anything";
+}
+
+TEST_F(SqliteStoreTest, CreateMakesDirectoryOwnerOnlyAndStoreFile) {
+  ASSERT_NE(Open(), nullptr);
+  EXPECT_TRUE(fs::exists(fs::path(dir_) / "tessera.db"));
+  const auto perms = fs::status(dir_).permissions();
+  EXPECT_EQ(perms & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
+}
+
+TEST_F(SqliteStoreTest, ImportThenReopenKeepsEverything) {
+  {
+    auto store = Open();
+    auto r = store->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z"), Sco(kIp, "1.2.3.4")});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->added, 2u);
+    EXPECT_EQ(r->already_present, 0u);
+  }
+  auto store = Open(OpenMode::kOpenExisting);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(*store->CountObjects(), 2);
+  auto objects = ListAll(*store);
+  ASSERT_EQ(objects.size(), 2u);
+  EXPECT_EQ(objects[0].json, Sdo(kA, "2021-01-01T00:00:00.000Z").json);
+  EXPECT_EQ(objects[0].type, "indicator");
+  EXPECT_EQ(objects[0].spec_version, "2.1");
+  EXPECT_EQ(objects[0].version, Ts("2021-01-01T00:00:00Z"));
+  EXPECT_EQ(objects[1].json, Sco(kIp, "1.2.3.4").json);
+  EXPECT_EQ(objects[1].version, std::nullopt);
+  EXPECT_EQ(objects[1].spec_version, "2.1") << "an SCO without spec_version is 2.1";
+}
+
+TEST_F(SqliteStoreTest, ImportingTheSameVersionTwiceIsANoOp) {
+  auto store = Open();
+  const std::vector<stix::Object> batch = {Sdo(kA, "2021-01-01T00:00:00.000Z"),
+                                           Sco(kIp, "1.2.3.4")};
+  ASSERT_TRUE(store->Import(batch).ok());
+  const auto before = ListAll(*store);
+  auto again = store->Import(batch);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->added, 0u);
+  EXPECT_EQ(again->already_present, 2u);
+  EXPECT_EQ(again->first_seq, 0);
+  const auto after = ListAll(*store);
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].seq, before[i].seq);
+    EXPECT_EQ(after[i].date_added, before[i].date_added);
+  }
+}
+
+TEST_F(SqliteStoreTest, SameVersionWrittenWithOtherPrecisionIsTheSameVersion) {
+  auto store = Open();
+  ASSERT_TRUE(store->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.100Z")}).ok());
+  auto r = store->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.100000Z")});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->already_present, 1u);
+  EXPECT_EQ(*store->CountObjects(), 1);
+}
+
+TEST_F(SqliteStoreTest, DuplicateInsideOneImportIsStoredOnce) {
+  auto store = Open();
+  auto r = store->Import(std::vector{Sco(kIp, "1.2.3.4"), Sco(kIp, "1.2.3.4")});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->added, 1u);
+  EXPECT_EQ(r->already_present, 1u);
+}
+
+TEST_F(SqliteStoreTest, EveryVersionIsKeptAndFoundByIdAndVersion) {
+  auto store = Open();
+  // Added newest first on purpose: versions are ordered by version, listings by added order.
+  ASSERT_TRUE(store->Import(std::vector{Sdo(kA, "2022-06-01T00:00:00.000Z")}).ok());
+  ASSERT_TRUE(store
+                  ->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z"),
+                                       Sdo(kB, "2021-03-01T00:00:00.000Z")})
+                  .ok());
+
+  auto versions = store->GetVersions(kA);
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[0].version, Ts("2021-01-01T00:00:00Z"));
+  EXPECT_EQ((*versions)[1].version, Ts("2022-06-01T00:00:00Z"));
+
+  auto one = store->GetObject(kA, Ts("2021-01-01T00:00:00Z"));
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->json, Sdo(kA, "2021-01-01T00:00:00.000Z").json);
+  EXPECT_EQ(store->GetObject(kA, Ts("2021-01-02T00:00:00Z")).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store->GetObject(kA, std::nullopt).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store->GetVersions(kMalware).status().code(), ErrorCode::kNotFound);
+
+  ObjectQuery latest;
+  latest.versions = Versions::kLatest;
+  auto newest = ListAll(*store, latest);
+  ASSERT_EQ(newest.size(), 2u);
+  EXPECT_EQ(newest[0].id, kA);
+  EXPECT_EQ(newest[0].version, Ts("2022-06-01T00:00:00Z"));
+  EXPECT_EQ(newest[1].id, kB);
+  EXPECT_EQ(ListAll(*store).size(), 3u);
+}
+
+TEST_F(SqliteStoreTest, UnversionedObjectIsFoundWithoutVersion) {
+  auto store = Open();
+  ASSERT_TRUE(store->Import(std::vector{Sco(kIp, "1.2.3.4")}).ok());
+  auto o = store->GetObject(kIp, std::nullopt);
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->type, "ipv4-addr");
+  EXPECT_EQ(o->version, std::nullopt);
+}
+
+TEST_F(SqliteStoreTest, ListingsFollowAddedOrderWithStrictlyIncreasingSeqAndDateAdded) {
+  auto store = Open();
+  ASSERT_TRUE(store
+                  ->Import(std::vector{Sdo(kB, "2021-01-01T00:00:00.000Z"),
+                                       Sdo(kMalware, "2021-01-01T00:00:00.000Z", "malware")})
+                  .ok());
+  ASSERT_TRUE(store->Import(std::vector{Sdo(kA, "2020-01-01T00:00:00.000Z")}).ok());
+  ASSERT_TRUE(store->Import(std::vector{Sco(kIp, "1.2.3.4")}).ok());
+  auto all = ListAll(*store);
+  EXPECT_THAT(Ids(all), ElementsAre(kB, kMalware, kA, kIp));
+  for (size_t i = 1; i < all.size(); ++i) {
+    EXPECT_LT(all[i - 1].seq, all[i].seq);
+    EXPECT_LT(all[i - 1].date_added, all[i].date_added);
+  }
+
+  ObjectQuery by_type;
+  by_type.types = {"indicator"};
+  EXPECT_THAT(Ids(ListAll(*store, by_type)), ElementsAre(kB, kA));
+  by_type.types = {"malware", "ipv4-addr"};
+  EXPECT_THAT(Ids(ListAll(*store, by_type)), ElementsAre(kMalware, kIp));
+
+  ObjectQuery by_id;
+  by_id.ids = {kIp, kB};
+  EXPECT_THAT(Ids(ListAll(*store, by_id)), ElementsAre(kB, kIp));
+
+  ObjectQuery after;
+  after.added_after = all[1].date_added;
+  EXPECT_THAT(Ids(ListAll(*store, after)), ElementsAre(kA, kIp));
+}
+
+TEST_F(SqliteStoreTest, PagingBySeqSeesEveryRowOnce) {
+  auto store = Open();
+  std::vector<stix::Object> batch;
+  for (int i = 0; i < 25; ++i) {
+    batch.push_back(Sdo(
+        kA, "2021-01-01T00:00:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ".000Z"));
+  }
+  ASSERT_TRUE(store->Import(batch).ok());
+  ObjectQuery q;
+  q.limit = 10;
+  std::vector<StoredObject> seen;
+  for (int pages = 0;; ++pages) {
+    ASSERT_LT(pages, 10);
+    auto page = store->ListObjects(q);
+    ASSERT_TRUE(page.ok());
+    seen.insert(seen.end(), page->objects.begin(), page->objects.end());
+    if (!page->more) break;
+    EXPECT_EQ(page->objects.size(), 10u);
+    q.after_seq = page->objects.back().seq;
+    // A row added between pages comes after the cursor, so the reader still gets it.
+    if (pages == 0) {
+      ASSERT_TRUE(store->Import(std::vector{Sco(kIp, "1.2.3.4")}).ok());
+    }
+  }
+  ASSERT_EQ(seen.size(), 26u);
+  EXPECT_EQ(seen.back().id, kIp);
+}
+
+TEST_F(SqliteStoreTest, QueryLimitsAreEnforced) {
+  auto store = Open();
+  ObjectQuery q;
+  q.limit = 0;
+  EXPECT_EQ(store->ListObjects(q).status().code(), ErrorCode::kInvalidArgument);
+  q.limit = kMaxListLimit + 1;
+  EXPECT_EQ(store->ListObjects(q).status().code(), ErrorCode::kInvalidArgument);
+  q.limit = 10;
+  q.ids.assign(kMaxQueryFilters + 1, kA);
+  EXPECT_EQ(store->ListObjects(q).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(SqliteStoreTest, AFailingImportLeavesNothing) {
+  auto store = Open();
+  ASSERT_TRUE(store->Import(std::vector{Sdo(kB, "2021-01-01T00:00:00.000Z")}).ok());
+  // Make the store refuse one object in the middle of a batch, as a full disk would.
+  RawExec("CREATE TRIGGER refuse BEFORE INSERT ON objects WHEN NEW.id = '" + kMalware +
+          "' BEGIN SELECT RAISE(ABORT, 'refused by test'); END;");
+  auto r = store->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z"), Sco(kIp, "1.2.3.4"),
+                                     Sdo(kMalware, "2021-01-01T00:00:00.000Z", "malware")});
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr(kMalware));
+  EXPECT_THAT(Ids(ListAll(*store)), ElementsAre(kB));
+
+  // The store stays usable, and the rolled-back rows can be imported once the cause is gone.
+  RawExec("DROP TRIGGER refuse;");
+  auto ok = store->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z")});
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->added, 1u);
+}
+
+TEST_F(SqliteStoreTest, ObjectWithoutIdIsRefusedAndNothingStored) {
+  auto store = Open();
+  stix::Object bad = Sco(kIp, "1.2.3.4");
+  bad.id.clear();
+  auto r = store->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z"), bad});
+  EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(*store->CountObjects(), 0);
+}
+
+TEST_F(SqliteStoreTest, ForeignSqliteFileIsNotOpenedAsAStore) {
+  fs::create_directories(dir_);
+  RawExec("CREATE TABLE t (x); INSERT INTO t VALUES (1);");
+  auto s = OpenStore(dir_, OpenMode::kOpenExisting);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), ErrorCode::kCorrupt);
+}
+
+TEST_F(SqliteStoreTest, NonSqliteFileIsCorrupt) {
+  fs::create_directories(dir_);
+  std::ofstream(fs::path(dir_) / kStoreFileName) << std::string(4096, 'x');
+  auto s = OpenStore(dir_, OpenMode::kOpenExisting);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), ErrorCode::kCorrupt) << s.status().ToString();
+}
+
+TEST_F(SqliteStoreTest, StoreFromNewerTesseraIsRefused) {
+  ASSERT_NE(Open(), nullptr);
+  RawExec("PRAGMA user_version = 999;");
+  auto s = OpenStore(dir_, OpenMode::kOpenExisting);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), ErrorCode::kUnavailable);
+  EXPECT_THAT(s.status().message(), HasSubstr("newer"));
+}
+
+TEST_F(SqliteStoreTest, TwoStoresOnOneFileSeeEachOthersCommits) {
+  auto writer = Open();
+  auto reader = Open(OpenMode::kOpenExisting);
+  ASSERT_TRUE(writer->Import(std::vector{Sco(kIp, "1.2.3.4")}).ok());
+  EXPECT_EQ(*reader->CountObjects(), 1);
+  ASSERT_TRUE(reader->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z")}).ok());
+  auto all = ListAll(*writer);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_LT(all[0].date_added, all[1].date_added);
+}
+
+TEST_F(SqliteStoreTest, ConcurrentImportsFromThreadsAllLand) {
+  auto store = Open();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&store, t] {
+      for (int i = 0; i < 10; ++i) {
+        const std::string mod = "2021-01-01T00:00:" + std::string(i < 10 ? "0" : "") +
+                                std::to_string(i) + "." + std::to_string(100 + t) + "Z";
+        EXPECT_TRUE(store->Import(std::vector{Sdo(kA, mod)}).ok());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(*store->CountObjects(), 40);
+}
+
+}  // namespace
+}  // namespace tessera::store
