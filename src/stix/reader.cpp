@@ -99,8 +99,8 @@ class Reader {
   }
 
   void AddProblem(std::string id, std::string path, std::string rule, std::string message) {
-    doc_.problems.push_back(
-        Problem{Severity::kError, std::move(id), std::move(path), std::move(rule), std::move(message)});
+    doc_.problems.push_back(Problem{Severity::kError, std::move(id), std::move(path),
+                                    std::move(rule), std::move(message)});
   }
 
   const ReadOptions& options_;
@@ -109,8 +109,8 @@ class Reader {
 
 // The position and reason of a JSON syntax error, for the user (simdjson says only "why").
 Status SyntaxError(std::string_view text, const ReadOptions& options) {
-  auto parsed = ParseJson(text, JsonLimits{.max_depth = options.max_depth,
-                                           .max_bytes = options.max_bytes});
+  auto parsed =
+      ParseJson(text, JsonLimits{.max_depth = options.max_depth, .max_bytes = options.max_bytes});
   if (!parsed.ok()) return parsed.status();
   return InvalidArgument("invalid JSON");
 }
@@ -150,8 +150,8 @@ Result<Document> ReadDocument(std::string_view text, const ReadOptions& options)
     if ((*it).get(e) != simdjson::SUCCESS) {
       if (line == 1) return SyntaxError(text, options);
       const size_t at = it.current_index();
-      return InvalidArgument("invalid JSON in NDJSON record " + std::to_string(line) +
-                             " (byte " + std::to_string(at) + ")");
+      return InvalidArgument("invalid JSON in NDJSON record " + std::to_string(line) + " (byte " +
+                             std::to_string(at) + ")");
     }
     reader.ReadTopLevel(e, "NDJSON record " + std::to_string(line) + " ");
   }

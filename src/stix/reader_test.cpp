@@ -12,8 +12,9 @@ constexpr std::string_view kIndicator =
     R"("valid_from":"2016-01-01T00:00:00Z","x_custom":{"keep":[1,2]}})";
 
 TEST(Reader, ReadsABundleAndKeepsCustomProperties) {
-  const std::string bundle = R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[)" +
-                             std::string(kIndicator) + "]}";
+  const std::string bundle =
+      R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[)" +
+      std::string(kIndicator) + "]}";
   auto doc = ReadDocument(bundle);
   ASSERT_TRUE(doc.ok()) << doc.status().ToString();
   ASSERT_EQ(doc->objects.size(), 1u);

@@ -1,0 +1,28 @@
+#pragma once
+// The families of STIX 2.1 object types (§2.1-2.3, §4-7) and the identifier syntax (§2.9).
+
+#include <string_view>
+
+namespace tessera::stix {
+
+enum class TypeFamily {
+  kSdo,     // STIX Domain Object: attack-pattern ... vulnerability
+  kSro,     // relationship, sighting
+  kSco,     // STIX Cyber-observable Object: artifact ... x509-certificate
+  kMeta,    // language-content, marking-definition, extension-definition
+  kBundle,  // bundle
+  kCustom,  // any other (syntactically valid) type name: a custom object
+};
+
+// The family of `type`. Pure; thread-safe.
+TypeFamily FamilyOf(std::string_view type);
+
+// True when `type` is a syntactically valid STIX type name: 3-250 characters of a-z, 0-9 and
+// '-', starting with a letter, without "--" (which separates the type from the UUID in an id).
+bool IsValidTypeName(std::string_view type);
+
+// True when `id` is "<type>--<RFC 4122 UUID>" with a valid type name. When it is, `*type_out`
+// (if not null) receives the type part, a view into `id`.
+bool IsValidIdentifier(std::string_view id, std::string_view* type_out = nullptr);
+
+}  // namespace tessera::stix
