@@ -1,0 +1,351 @@
+#pragma once
+// Internal building blocks of the indicator index (indicator_index.h): compact hash tables keyed
+// by normalized strings and by IP prefixes. Not a public interface.
+//
+// Every table is filled in two phases: Stage() collects entries, Build() turns them into the
+// compact read-only form (and frees the staging memory). Lookups on a built table are const,
+// allocation-free and thread-safe.
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "hunt/normalize.h"
+
+namespace tessera::hunt::internal {
+
+inline uint64_t Mix64(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+// A fast non-cryptographic hash of `s` (8 bytes a step). Tables stay at most 3/4 full, so every
+// probe sequence ends at an empty slot.
+inline uint64_t HashBytes(std::string_view s, uint64_t seed = 0) {
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ULL);
+  while (n >= 8) {
+    uint64_t k;
+    std::memcpy(&k, p, 8);
+    k *= 0x87c37b91114253d5ULL;
+    k = (k << 31) | (k >> 33);
+    k *= 0x4cf5ad432745937fULL;
+    h ^= k;
+    h = ((h << 27) | (h >> 37)) * 5 + 0x52dce729;
+    p += 8;
+    n -= 8;
+  }
+  uint64_t tail = 0;
+  if (n > 0) std::memcpy(&tail, p, n);
+  h ^= tail * 0x87c37b91114253d5ULL;
+  return Mix64(h);
+}
+
+// Capacity (a power of two) for `n` entries at a load factor of at most 3/4.
+inline size_t TableCapacity(size_t n) {
+  size_t cap = 8;
+  while (cap * 3 < n * 4) cap <<= 1;
+  return cap;
+}
+
+// Lists of indicator numbers. A reference with the top bit set is a list of one (the indicator
+// number itself, so that most keys need no list at all); otherwise it is an offset into data_
+// where the count and then the numbers are stored.
+class Postings {
+ public:
+  static constexpr uint32_t kSingle = 0x80000000u;
+
+  // `ids` sorted, without duplicates, non-empty.
+  Result<uint32_t> Add(const uint32_t* ids, size_t n) {
+    if (n == 1) return ids[0] | kSingle;
+    if (data_.size() + n + 1 >= kSingle) return LimitExceeded("too many indicator references");
+    auto ref = static_cast<uint32_t>(data_.size());
+    data_.push_back(static_cast<uint32_t>(n));
+    data_.insert(data_.end(), ids, ids + n);
+    return ref;
+  }
+
+  // Calls f(indicator) for each indicator of `ref`.
+  template <typename F>
+  void ForEach(uint32_t ref, F&& f) const {
+    if (ref & kSingle) {
+      f(ref & ~kSingle);
+      return;
+    }
+    uint32_t n = data_[ref];
+    for (uint32_t i = 0; i < n; ++i) f(data_[ref + 1 + i]);
+  }
+
+  size_t MemoryBytes() const { return data_.capacity() * sizeof(uint32_t); }
+  void ShrinkToFit() { data_.shrink_to_fit(); }
+
+ private:
+  std::vector<uint32_t> data_;
+};
+
+// Sorts (key, indicator) pairs grouped by key and hands each key with its sorted unique
+// indicator numbers to `emit`.
+template <typename Item, typename SameKey, typename Emit>
+Status GroupStaged(const Item* staged, size_t count, SameKey same_key, Emit emit) {
+  std::vector<uint32_t> ids;
+  for (size_t i = 0; i < count;) {
+    size_t j = i;
+    ids.clear();
+    while (j < count && same_key(staged[i], staged[j])) {
+      if (ids.empty() || ids.back() != staged[j].indicator) ids.push_back(staged[j].indicator);
+      ++j;
+    }
+    TESSERA_RETURN_IF_ERROR(emit(staged[i], ids));
+    i = j;
+  }
+  return Status::Ok();
+}
+
+// A set of byte-string keys, each with a posting reference. The keys live in one arena as
+// [u32 posting][varint length][bytes]; the table holds 32-bit arena offsets (0 = empty slot).
+class KeySet {
+ public:
+  static constexpr uint32_t kNone = 0xffffffffu;
+
+  struct Found {
+    uint32_t ref = kNone;
+    std::string_view key;  // the stored key (a view into the arena)
+  };
+
+  void Stage(std::string_view key, uint32_t indicator) {
+    staged_.push_back(
+        {HashBytes(key), staging_.size(), static_cast<uint32_t>(key.size()), indicator});
+    staging_.append(key);
+  }
+
+  bool empty() const { return size_ == 0 && staged_.empty(); }
+  size_t size() const { return size_; }
+
+  Status Build(Postings& postings) {
+    auto key_of = [this](const Staged& s) {
+      return std::string_view(staging_).substr(s.offset, s.length);
+    };
+    std::sort(staged_.begin(), staged_.end(), [&](const Staged& a, const Staged& b) {
+      if (a.hash != b.hash) return a.hash < b.hash;
+      int c = key_of(a).compare(key_of(b));
+      if (c != 0) return c < 0;
+      return a.indicator < b.indicator;
+    });
+    size_t distinct = 0;
+    for (size_t i = 0; i < staged_.size(); ++i) {
+      if (i == 0 || staged_[i].hash != staged_[i - 1].hash ||
+          key_of(staged_[i]) != key_of(staged_[i - 1])) {
+        ++distinct;
+      }
+    }
+    slots_.assign(TableCapacity(distinct), 0);
+    mask_ = slots_.size() - 1;
+    arena_.clear();
+    arena_.push_back('\0');  // offset 0 means "empty slot"
+    Status st = GroupStaged(
+        staged_.data(), staged_.size(),
+        [&](const Staged& a, const Staged& b) {
+          return a.hash == b.hash && key_of(a) == key_of(b);
+        },
+        [&](const Staged& s, const std::vector<uint32_t>& ids) -> Status {
+          TESSERA_ASSIGN_OR_RETURN(uint32_t ref, postings.Add(ids.data(), ids.size()));
+          std::string_view key = key_of(s);
+          if (arena_.size() + key.size() + 9 >= 0xffffffffu) {
+            return LimitExceeded("indicator values exceed 4 GiB");
+          }
+          auto offset = static_cast<uint32_t>(arena_.size());
+          char buf[4];
+          std::memcpy(buf, &ref, 4);
+          arena_.append(buf, 4);
+          size_t len = key.size();
+          while (len >= 0x80) {
+            arena_.push_back(static_cast<char>((len & 0x7f) | 0x80));
+            len >>= 7;
+          }
+          arena_.push_back(static_cast<char>(len));
+          arena_.append(key);
+          size_t i = s.hash & mask_;
+          while (slots_[i] != 0) i = (i + 1) & mask_;
+          slots_[i] = offset;
+          ++size_;
+          return Status::Ok();
+        });
+    std::vector<Staged>().swap(staged_);
+    std::string().swap(staging_);
+    arena_.shrink_to_fit();
+    return st;
+  }
+
+  Found Find(std::string_view key) const { return Find(key, HashBytes(key)); }
+  Found Find(std::string_view key, uint64_t hash) const {
+    if (size_ == 0) return {};
+    size_t i = hash & mask_;
+    while (true) {
+      uint32_t offset = slots_[i];
+      if (offset == 0) return {};
+      const char* p = arena_.data() + offset;
+      uint32_t ref;
+      std::memcpy(&ref, p, 4);
+      p += 4;
+      size_t len = 0;
+      int shift = 0;
+      while (true) {
+        auto b = static_cast<unsigned char>(*p++);
+        len |= static_cast<size_t>(b & 0x7f) << shift;
+        if (!(b & 0x80)) break;
+        shift += 7;
+      }
+      if (len == key.size() && std::memcmp(p, key.data(), len) == 0)
+        return {ref, std::string_view(p, len)};
+      i = (i + 1) & mask_;
+    }
+  }
+
+  size_t MemoryBytes() const { return arena_.capacity() + slots_.capacity() * sizeof(uint32_t); }
+
+ private:
+  struct Staged {
+    uint64_t hash;
+    size_t offset;
+    uint32_t length;
+    uint32_t indicator;
+  };
+  std::string staging_;
+  std::vector<Staged> staged_;
+  std::string arena_;
+  std::vector<uint32_t> slots_;
+  size_t mask_ = 0;
+  size_t size_ = 0;
+};
+
+// Key operations for IPv4 (uint32_t) and IPv6 (U128) prefix tables.
+struct V4Key {
+  using Key = uint32_t;
+  static constexpr int kBits = 32;
+  static Key Mask(Key a, int length) {
+    return length <= 0 ? 0 : (length >= 32 ? a : a & (~0u << (32 - length)));
+  }
+  static uint64_t Hash(Key a, int length) {
+    return Mix64((static_cast<uint64_t>(a) << 8) | static_cast<uint64_t>(length));
+  }
+};
+struct V6Key {
+  using Key = U128;
+  static constexpr int kBits = 128;
+  static Key Mask(Key a, int length) {
+    if (length <= 0) return U128{};
+    if (length < 64) return U128{a.hi & (~0ull << (64 - length)), 0};
+    if (length == 64) return U128{a.hi, 0};
+    if (length < 128) return U128{a.hi, a.lo & (~0ull << (128 - length))};
+    return a;
+  }
+  static uint64_t Hash(Key a, int length) {
+    return Mix64(a.hi ^ Mix64(a.lo + static_cast<uint64_t>(length)));
+  }
+};
+
+// Networks of every prefix length, one open-addressing table per length present; a lookup masks
+// the address at each present length, longest first (longest-prefix match).
+template <typename Traits>
+class PrefixTable {
+ public:
+  using Key = typename Traits::Key;
+
+  void Stage(Key network, int length, uint32_t indicator) {
+    staged_.push_back({Traits::Mask(network, length), static_cast<uint8_t>(length), indicator});
+  }
+
+  bool empty() const { return levels_.empty() && staged_.empty(); }
+
+  Status Build(Postings& postings) {
+    std::sort(staged_.begin(), staged_.end(), [](const Staged& a, const Staged& b) {
+      if (a.length != b.length) return a.length > b.length;
+      if (!(a.network == b.network)) return a.network < b.network;
+      return a.indicator < b.indicator;
+    });
+    levels_.clear();
+    size_t i = 0;
+    while (i < staged_.size()) {
+      size_t j = i;
+      size_t distinct = 0;
+      while (j < staged_.size() && staged_[j].length == staged_[i].length) {
+        if (j == i || !(staged_[j].network == staged_[j - 1].network)) ++distinct;
+        ++j;
+      }
+      Level level;
+      level.length = staged_[i].length;
+      level.slots.assign(TableCapacity(distinct), Slot{Key{}, kEmpty});
+      level.mask = level.slots.size() - 1;
+      TESSERA_RETURN_IF_ERROR(GroupStaged(
+          staged_.data() + i, j - i,
+          [](const Staged& a, const Staged& b) { return a.network == b.network; },
+          [&](const Staged& s, const std::vector<uint32_t>& ids) -> Status {
+            TESSERA_ASSIGN_OR_RETURN(uint32_t ref, postings.Add(ids.data(), ids.size()));
+            size_t k = Traits::Hash(s.network, s.length) & level.mask;
+            while (level.slots[k].ref != kEmpty) k = (k + 1) & level.mask;
+            level.slots[k] = Slot{s.network, ref};
+            return Status::Ok();
+          }));
+      levels_.push_back(std::move(level));
+      i = j;
+    }
+    std::vector<Staged>().swap(staged_);
+    return Status::Ok();
+  }
+
+  // Calls f(ref, length, network) for the containing networks, longest prefix first, until f
+  // returns true. Returns whether f returned true.
+  template <typename F>
+  bool Lookup(Key address, F&& f) const {
+    for (const Level& level : levels_) {
+      Key network = Traits::Mask(address, level.length);
+      size_t k = Traits::Hash(network, level.length) & level.mask;
+      while (true) {
+        const Slot& slot = level.slots[k];
+        if (slot.ref == kEmpty) break;
+        if (slot.key == network) {
+          if (f(slot.ref, level.length, network)) return true;
+          break;
+        }
+        k = (k + 1) & level.mask;
+      }
+    }
+    return false;
+  }
+
+  size_t MemoryBytes() const {
+    size_t n = 0;
+    for (const Level& level : levels_) n += level.slots.capacity() * sizeof(Slot);
+    return n;
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = 0xffffffffu;
+  struct Staged {
+    Key network;
+    uint8_t length;
+    uint32_t indicator;
+  };
+  struct Slot {
+    Key key;
+    uint32_t ref;
+  };
+  struct Level {
+    int length = 0;
+    size_t mask = 0;
+    std::vector<Slot> slots;
+  };
+  std::vector<Staged> staged_;
+  std::vector<Level> levels_;
+};
+
+}  // namespace tessera::hunt::internal

