@@ -1,0 +1,119 @@
+#include "hunt/line_reader.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace tessera::hunt {
+namespace {
+constexpr size_t kReadBlock = 1u << 20;
+}
+
+LineReader::LineReader(gzFile file, std::string memory, size_t max_line)
+    : file_(file), memory_(std::move(memory)), max_line_(max_line) {
+  buf_.resize(max_line_ + kReadBlock + kLinePadding);
+}
+
+LineReader::~LineReader() {
+  if (file_ != nullptr) gzclose(file_);
+}
+
+Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path, size_t max_line) {
+  int fd = path == "-" ? dup(STDIN_FILENO) : open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return IoError("cannot open '" + path + "': " + std::strerror(errno));
+  // gzdopen reads gzip streams and passes anything else through unchanged.
+  gzFile file = gzdopen(fd, "rb");
+  if (file == nullptr) {
+    close(fd);
+    return IoError("cannot open '" + path + "': out of memory");
+  }
+  gzbuffer(file, 256 * 1024);
+  return std::unique_ptr<LineReader>(new LineReader(file, {}, max_line));
+}
+
+std::unique_ptr<LineReader> LineReader::FromString(std::string data, size_t max_line) {
+  return std::unique_ptr<LineReader>(new LineReader(nullptr, std::move(data), max_line));
+}
+
+Status LineReader::Fill() {
+  if (begin_ > 0) {
+    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  size_t room = max_line_ + kReadBlock - end_;
+  size_t want = room < kReadBlock ? room : kReadBlock;
+  if (file_ == nullptr) {
+    size_t n = std::min(want, memory_.size() - memory_pos_);
+    std::memcpy(buf_.data() + end_, memory_.data() + memory_pos_, n);
+    memory_pos_ += n;
+    end_ += n;
+    if (n == 0) eof_ = true;
+    return Status::Ok();
+  }
+  int n = gzread(file_, buf_.data() + end_, static_cast<unsigned>(want));
+  if (n < 0) {
+    int code = 0;
+    const char* msg = gzerror(file_, &code);
+    return IoError(std::string("read failed: ") + (code == Z_ERRNO ? std::strerror(errno) : msg));
+  }
+  if (n == 0) {
+    int code = 0;
+    const char* msg = gzerror(file_, &code);
+    if (code != Z_OK && code != Z_STREAM_END) return IoError(std::string("read failed: ") + msg);
+    eof_ = true;
+  }
+  end_ += static_cast<size_t>(n);
+  return Status::Ok();
+}
+
+Result<bool> LineReader::Next(std::string_view* line, bool* oversized) {
+  *oversized = false;
+  while (true) {
+    const char* start = buf_.data() + begin_;
+    const auto* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
+    size_t length = 0;
+    bool found = false;
+    if (nl != nullptr) {
+      length = static_cast<size_t>(nl - start);
+      found = true;
+    } else if (eof_ && begin_ < end_) {
+      length = end_ - begin_;
+      found = true;
+    } else if (eof_) {
+      if (skipping_) {
+        skipping_ = false;
+        ++line_number_;
+        *line = {};
+        *oversized = true;
+        return true;
+      }
+      return false;
+    }
+    if (found) {
+      size_t consumed = length + (nl != nullptr ? 1 : 0);
+      ++line_number_;
+      if (skipping_ || length > max_line_) {
+        skipping_ = false;
+        begin_ += consumed;
+        *line = {};
+        *oversized = true;
+        return true;
+      }
+      if (length > 0 && start[length - 1] == '\r') --length;
+      *line = std::string_view(start, length);
+      begin_ += consumed;
+      return true;
+    }
+    if (end_ - begin_ >= max_line_ + 1) {
+      // No newline within max_line bytes: drop what we have and skip to the next newline.
+      skipping_ = true;
+      begin_ = end_ = 0;
+    }
+    TESSERA_RETURN_IF_ERROR(Fill());
+  }
+}
+
+}  // namespace tessera::hunt

@@ -1,0 +1,89 @@
+#pragma once
+// Log readers: turn each line of a security log into an Event with the observables it carries.
+//
+//   auto reader = LogReader::Open("conn.log.gz", LogFormat::kZeek);
+//   Event event;
+//   while (true) {
+//     auto more = (*reader)->Next(event);      // kIo on a read error
+//     if (!more.ok() || !*more) break;
+//     for (const Observable& o : event.observables) ... o.field, o.value ...
+//   }
+//   (*reader)->stats().malformed               // bad lines are counted, never fatal
+//
+// Formats: Zeek JSON logs (any log: conn, dns, http, ssl, files, x509, smtp, notice...), Suricata
+// EVE JSON (every event type), Elastic Common Schema JSON (Winlogbeat / Sysmon included), CEF
+// lines (with or without a syslog header), syslog lines (RFC 3164 and RFC 5424; observables are
+// taken from the message text), and any other newline-delimited JSON through a FieldMap. Input
+// may be gzip-compressed.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "hunt/field_map.h"
+#include "hunt/line_reader.h"
+#include "hunt/observable.h"
+
+namespace tessera::hunt {
+
+enum class LogFormat { kZeek, kSuricataEve, kEcs, kCef, kSyslog, kJson };
+
+// "zeek", "suricata" (also "eve"), "ecs" (also "sysmon", "winlogbeat"), "cef", "syslog", "json"
+// (needs a field map).
+std::optional<LogFormat> LogFormatFromName(std::string_view name);
+std::string_view LogFormatName(LogFormat format);
+
+struct ReaderLimits {
+  size_t max_line = LineReader::kDefaultMaxLine;  // longer lines are malformed
+  size_t max_depth = 32;          // JSON nesting followed; deeper members are ignored
+  size_t max_observables = 4096;  // per event; the rest of the event is ignored
+};
+
+struct MalformedLine {
+  uint64_t line = 0;
+  std::string reason;
+};
+
+struct ReaderStats {
+  uint64_t lines = 0;      // lines read, blank ones included
+  uint64_t events = 0;     // events returned
+  uint64_t malformed = 0;  // lines skipped as malformed
+  // The first kMaxExamples malformed lines, with the reason.
+  static constexpr size_t kMaxExamples = 20;
+  std::vector<MalformedLine> examples;
+};
+
+class EventParser;  // one per format (log_parsers.h)
+
+class LogReader {
+ public:
+  // Opens `path` ("-" is standard input; gzip is detected). `field_map` is required for kJson
+  // and ignored otherwise; it must outlive the reader. kIo when the file cannot be opened,
+  // kInvalidArgument for kJson without a field map.
+  static Result<std::unique_ptr<LogReader>> Open(const std::string& path, LogFormat format,
+                                                 const FieldMap* field_map = nullptr,
+                                                 const ReaderLimits& limits = {});
+  // Reads `text` (plain, not compressed).
+  static Result<std::unique_ptr<LogReader>> FromString(std::string text, LogFormat format,
+                                                       const FieldMap* field_map = nullptr,
+                                                       const ReaderLimits& limits = {});
+  ~LogReader();
+
+  // Fills `event` with the next well-formed record and returns true; false at the end of the
+  // input. Blank lines are skipped; malformed lines are counted in stats() and skipped. The
+  // views in `event` stay valid until the next call. kIo when reading fails.
+  Result<bool> Next(Event& event);
+
+  const ReaderStats& stats() const { return stats_; }
+
+ private:
+  LogReader(std::unique_ptr<LineReader> lines, std::unique_ptr<EventParser> parser);
+  std::unique_ptr<LineReader> lines_;
+  std::unique_ptr<EventParser> parser_;
+  ReaderStats stats_;
+};
+
+}  // namespace tessera::hunt
