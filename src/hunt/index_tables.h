@@ -7,8 +7,10 @@
 // allocation-free and thread-safe.
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +50,17 @@ inline uint64_t HashBytes(std::string_view s, uint64_t seed = 0) {
   if (n > 0) std::memcpy(&tail, p, n);
   h ^= tail * 0x87c37b91114253d5ULL;
   return Mix64(h);
+}
+
+// A random seed per table, so that nobody can prepare indicator values that all collide (the
+// keys come from feeds that others write).
+inline uint64_t RandomSeed() {
+  static std::atomic<uint64_t> counter{0};
+  static const uint64_t base = [] {
+    std::random_device rd;
+    return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  }();
+  return Mix64(base + counter.fetch_add(0x9e3779b97f4a7c15ULL, std::memory_order_relaxed));
 }
 
 // Capacity (a power of two) for `n` entries at a load factor of at most 3/4.
@@ -123,7 +136,7 @@ class KeySet {
 
   void Stage(std::string_view key, uint32_t indicator) {
     staged_.push_back(
-        {HashBytes(key), staging_.size(), static_cast<uint32_t>(key.size()), indicator});
+        {HashBytes(key, seed_), staging_.size(), static_cast<uint32_t>(key.size()), indicator});
     staging_.append(key);
   }
 
@@ -185,7 +198,7 @@ class KeySet {
     return st;
   }
 
-  Found Find(std::string_view key) const { return Find(key, HashBytes(key)); }
+  Found Find(std::string_view key) const { return Find(key, HashBytes(key, seed_)); }
   Found Find(std::string_view key, uint64_t hash) const {
     if (size_ == 0) return {};
     size_t i = hash & mask_;
@@ -219,6 +232,7 @@ class KeySet {
     uint32_t length;
     uint32_t indicator;
   };
+  uint64_t seed_ = RandomSeed();
   std::string staging_;
   std::vector<Staged> staged_;
   std::string arena_;
@@ -234,8 +248,8 @@ struct V4Key {
   static Key Mask(Key a, int length) {
     return length <= 0 ? 0 : (length >= 32 ? a : a & (~0u << (32 - length)));
   }
-  static uint64_t Hash(Key a, int length) {
-    return Mix64((static_cast<uint64_t>(a) << 8) | static_cast<uint64_t>(length));
+  static uint64_t Hash(Key a, int length, uint64_t seed) {
+    return Mix64(((static_cast<uint64_t>(a) << 8) | static_cast<uint64_t>(length)) ^ seed);
   }
 };
 struct V6Key {
@@ -248,8 +262,8 @@ struct V6Key {
     if (length < 128) return U128{a.hi, a.lo & (~0ull << (128 - length))};
     return a;
   }
-  static uint64_t Hash(Key a, int length) {
-    return Mix64(a.hi ^ Mix64(a.lo + static_cast<uint64_t>(length)));
+  static uint64_t Hash(Key a, int length, uint64_t seed) {
+    return Mix64(a.hi ^ seed ^ Mix64(a.lo + static_cast<uint64_t>(length)));
   }
 };
 
@@ -290,7 +304,7 @@ class PrefixTable {
           [](const Staged& a, const Staged& b) { return a.network == b.network; },
           [&](const Staged& s, const std::vector<uint32_t>& ids) -> Status {
             TESSERA_ASSIGN_OR_RETURN(uint32_t ref, postings.Add(ids.data(), ids.size()));
-            size_t k = Traits::Hash(s.network, s.length) & level.mask;
+            size_t k = Traits::Hash(s.network, s.length, seed_) & level.mask;
             while (level.slots[k].ref != kEmpty) k = (k + 1) & level.mask;
             level.slots[k] = Slot{s.network, ref};
             return Status::Ok();
@@ -308,7 +322,7 @@ class PrefixTable {
   bool Lookup(Key address, F&& f) const {
     for (const Level& level : levels_) {
       Key network = Traits::Mask(address, level.length);
-      size_t k = Traits::Hash(network, level.length) & level.mask;
+      size_t k = Traits::Hash(network, level.length, seed_) & level.mask;
       while (true) {
         const Slot& slot = level.slots[k];
         if (slot.ref == kEmpty) break;
@@ -344,6 +358,7 @@ class PrefixTable {
     size_t mask = 0;
     std::vector<Slot> slots;
   };
+  uint64_t seed_ = RandomSeed();
   std::vector<Staged> staged_;
   std::vector<Level> levels_;
 };
