@@ -1,0 +1,148 @@
+#include "hunt/log_reader.h"
+
+#include <gtest/gtest.h>
+
+#include "hunt/log_parsers.h"
+
+namespace tessera::hunt {
+namespace {
+
+std::vector<Event> ReadAll(std::string text, LogFormat format, const ReaderLimits& limits = {},
+                           ReaderStats* stats = nullptr, const FieldMap* map = nullptr) {
+  auto reader = LogReader::FromString(std::move(text), format, map, limits);
+  EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+  std::vector<Event> events;
+  // Copy the views' targets out: they only live until the next call.
+  static std::vector<std::unique_ptr<std::string>> keep;
+  Event e;
+  while (true) {
+    auto more = (*reader)->Next(e);
+    EXPECT_TRUE(more.ok());
+    if (!more.ok() || !*more) break;
+    Event copy = e;
+    keep.push_back(std::make_unique<std::string>(e.event_type));
+    copy.event_type = *keep.back();
+    for (Observable& o : copy.observables) {
+      keep.push_back(std::make_unique<std::string>(o.value));
+      o.value = *keep.back();
+      keep.push_back(std::make_unique<std::string>(o.object_path));
+      o.object_path = *keep.back();
+    }
+    events.push_back(copy);
+  }
+  if (stats != nullptr) *stats = (*reader)->stats();
+  return events;
+}
+
+TEST(LogTimeTest, Forms) {
+  auto t = ParseLogTime("1714557600.123456");
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->seconds, 1714557600);
+  EXPECT_EQ(t->nanos, 123456000);
+  t = ParseLogTime("1714557720250");  // CEF milliseconds
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->seconds, 1714557720);
+  EXPECT_EQ(t->nanos, 250000000);
+  EXPECT_EQ(ParseLogTime("2024-05-01T10:00:05.5+0000")->seconds, 1714557605);
+  EXPECT_EQ(ParseLogTime("2024-05-01T12:00:05+02:00")->seconds, 1714557605);
+  EXPECT_EQ(ParseLogTime("2024-05-01 10:00:05")->seconds, 1714557605);
+  EXPECT_EQ(ParseLogTime("2024-05-01T10:00:05Z")->seconds, 1714557605);
+  EXPECT_FALSE(ParseLogTime("yesterday").has_value());
+  EXPECT_FALSE(ParseLogTime("2024-05-01T10:00:05+2").has_value());
+  EXPECT_FALSE(ParseLogTime("2024-13-01T10:00:05Z").has_value());
+}
+
+TEST(FieldMapTest, ParseErrorsNameTheProblem) {
+  auto m = ParseFieldMap(
+      "name = \"x\"\n[fields]\n\"a\" = \"ip\"\n\"b\" = { kind = \"hash\", algorithm = \"SHA-256\" "
+      "}\n");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ASSERT_NE(m->Find("b"), nullptr);
+  EXPECT_EQ(m->Find("b")->hash_algorithm, HashAlgorithm::kSha256);
+  EXPECT_EQ(m->Find("c"), nullptr);
+
+  auto bad = [](const char* text, const char* needle) {
+    auto r = ParseFieldMap(text);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_NE(r.status().message().find(needle), std::string::npos) << r.status().message();
+  };
+  bad("[fields]\n\"a\" = \"ip\"\n", "'name'");
+  bad("name = \"x\"\n", "[fields]");
+  bad("name = \"x\"\n[fields]\n\"a\" = \"ipv4\"\n", "unknown kind 'ipv4'");
+  bad("name = \"x\"\n[fields]\n\"a\" = \"other\"\n", "object_path");
+  bad("name = \"x\"\n[fields]\n\"a\" = { kind = \"ip\", role = \"sideways\" }\n", "role");
+  bad("name = \"x\"\n[fields]\n\"a\" = { kind = \"hash\", algorithm = \"CRC32\" }\n", "CRC32");
+  bad("name = \"x\"\n[fields\n", "line 2");
+}
+
+TEST(LogReaderTest, NestedAndDottedNamesReadAlike) {
+  auto events = ReadAll(
+      "{\"ts\":1714557600,\"id.orig_h\":\"10.0.0.1\",\"id.resp_p\":443}\n"
+      "{\"ts\":1714557600,\"id\":{\"orig_h\":\"10.0.0.2\",\"resp_p\":80}}\r\n",
+      LogFormat::kZeek);
+  ASSERT_EQ(events.size(), 2u);
+  for (const Event& e : events) {
+    ASSERT_EQ(e.observables.size(), 2u);
+    EXPECT_EQ(e.observables[0].field, "id.orig_h");
+    EXPECT_EQ(e.observables[0].role, AddressRole::kSource);
+    EXPECT_EQ(e.observables[1].object_path, "network-traffic:dst_port");
+    ASSERT_TRUE(e.time.has_value());
+    EXPECT_EQ(e.time->seconds, 1714557600);
+  }
+  EXPECT_EQ(events[0].observables[1].value, "443");
+  EXPECT_EQ(events[1].observables[0].value, "10.0.0.2");
+  EXPECT_EQ(events[1].line, 2u);
+}
+
+TEST(LogReaderTest, LimitsMakeLinesMalformedNotFatal) {
+  ReaderLimits limits;
+  limits.max_line = 200;
+  limits.max_observables = 3;
+  std::string deep(5000, '[');
+  std::string text =
+      "{\"query\":\"a.example\",\"answers\":[\"1.1.1.1\",\"1.1.1.2\",\"1.1.1.3\",\"1.1.1.4\"]}\n" +
+      std::string(1000, 'x') + "\n" + deep + "\n" + "{\"query\":\"b.example\"}";
+  ReaderStats stats;
+  auto events = ReadAll(text, LogFormat::kZeek, limits, &stats);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].observables.size(), 3u);
+  EXPECT_EQ(events[1].observables[0].value, "b.example");
+  EXPECT_EQ(events[1].line, 4u);
+  EXPECT_EQ(stats.lines, 4u);
+  EXPECT_EQ(stats.malformed, 2u);
+  ASSERT_EQ(stats.examples.size(), 2u);
+  EXPECT_EQ(stats.examples[0].line, 2u);
+  EXPECT_EQ(stats.examples[1].line, 3u);
+}
+
+TEST(LogReaderTest, CefEscapesAndSyslogTokens) {
+  auto cef =
+      ReadAll("CEF:0|V|P|1|1|N|1|cs1=a\\=b c dst=192.0.2.1 request=http://x.example/a\\\\b\n",
+              LogFormat::kCef);
+  ASSERT_EQ(cef.size(), 1u);
+  ASSERT_EQ(cef[0].observables.size(), 3u);
+  EXPECT_EQ(cef[0].observables[0].value, "192.0.2.1");
+  EXPECT_EQ(cef[0].observables[1].value, "http://x.example/a\\b");
+  EXPECT_EQ(cef[0].observables[2].value, "x.example");
+
+  auto sys = ReadAll(
+      "<13>May  1 10:00:00 h app: from 192.0.2.1:22 to [2001:db8::1]:443 via gw.example. ok",
+      LogFormat::kSyslog);
+  ASSERT_EQ(sys.size(), 1u);
+  ASSERT_EQ(sys[0].observables.size(), 3u);
+  EXPECT_EQ(sys[0].observables[0].value, "192.0.2.1");
+  EXPECT_EQ(sys[0].observables[1].value, "2001:db8::1");
+  EXPECT_EQ(sys[0].observables[2].value, "gw.example");
+  EXPECT_EQ(sys[0].event_type, "app");
+  EXPECT_FALSE(sys[0].time.has_value());
+}
+
+TEST(LogReaderTest, MissingFileAndMissingMapAreErrors) {
+  EXPECT_EQ(LogReader::Open("/nonexistent/x.log", LogFormat::kZeek).status().code(),
+            ErrorCode::kIo);
+  EXPECT_EQ(LogReader::FromString("{}", LogFormat::kJson).status().code(),
+            ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace tessera::hunt
