@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <span>
 
 namespace tessera::stix {
@@ -36,9 +37,14 @@ bool Contains(std::span<const std::string_view> list, std::string_view v) {
   return std::find(list.begin(), list.end(), v) != list.end();
 }
 
-bool IsHex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+// 1 for the hex digits, 0 otherwise.
+constexpr std::array<uint8_t, 256> kHex = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<size_t>(c)] = 1;
+  for (int c = 'a'; c <= 'f'; ++c) t[static_cast<size_t>(c)] = 1;
+  for (int c = 'A'; c <= 'F'; ++c) t[static_cast<size_t>(c)] = 1;
+  return t;
+}();
 
 }  // namespace
 
@@ -67,19 +73,25 @@ bool IsValidTypeName(std::string_view type) {
 }
 
 bool IsValidIdentifier(std::string_view id, std::string_view* type_out) {
-  const size_t sep = id.find("--");
-  if (sep == std::string_view::npos) return false;
+  // "<type>--" + 36 characters of UUID: the separator sits 38 characters from the end.
+  if (id.size() < 3 + 2 + 36) return false;
+  const size_t sep = id.size() - 38;
+  if (id[sep] != '-' || id[sep + 1] != '-') return false;
   const std::string_view type = id.substr(0, sep);
   const std::string_view uuid = id.substr(sep + 2);
-  if (!IsValidTypeName(type) || uuid.size() != 36) return false;
+  if (uuid[8] != '-' || uuid[13] != '-' || uuid[18] != '-' || uuid[23] != '-') return false;
+  // Branch-free over the 32 hex digits: this runs for every identifier of every object.
+  unsigned hex = 1;
   for (size_t i = 0; i < 36; ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? uuid[i] != '-' : !IsHex(uuid[i])) return false;
+    if (i == 8 || i == 13 || i == 18 || i == 23) continue;
+    hex &= kHex[static_cast<unsigned char>(uuid[i])];
   }
+  if (hex == 0) return false;
   // RFC 4122: version 1-5 and the 10xx variant.
   if (uuid[14] < '1' || uuid[14] > '5') return false;
   const char v = uuid[19];
   if (!(v == '8' || v == '9' || v == 'a' || v == 'b' || v == 'A' || v == 'B')) return false;
+  if (!IsValidTypeName(type)) return false;
   if (type_out != nullptr) *type_out = type;
   return true;
 }

@@ -424,6 +424,7 @@ class Validator {
       Error("timestamp-format", ts.status().message());
       return;
     }
+    if (depth_ == 1 && parsed_count_ < parsed_.size()) parsed_[parsed_count_++] = {p.name, *ts};
     if (millis) {
       size_t digits = 0;
       for (size_t i = 20; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) ++digits;
@@ -843,22 +844,26 @@ class Validator {
   // ---- rules between properties ----
   void CheckOrders(const Shape& shape) {
     for (const schema::TimeOrder& o : shape.orders) {
-      std::string_view a, b;
-      if (root_[o.earlier].get_string().get(a) != simdjson::SUCCESS ||
-          root_[o.later].get_string().get(b) != simdjson::SUCCESS) {
-        continue;
-      }
-      auto ta = ParseTimestamp(a);
-      auto tb = ParseTimestamp(b);
-      if (!ta.ok() || !tb.ok()) continue;  // already reported
+      const Timestamp* ta = ParsedTimestamp(o.earlier);
+      const Timestamp* tb = ParsedTimestamp(o.later);
+      if (ta == nullptr || tb == nullptr) continue;  // absent, or already reported
       const bool bad = o.strict ? !(*tb > *ta) : *tb < *ta;
       if (!bad) continue;
       const bool created = o.earlier == "created";
       ErrorAt(o.later, created ? "modified-before-created" : "timestamp-order",
-              "'" + std::string(o.later) + "' (" + std::string(b) + ") must be " +
-                  (o.strict ? "later than" : "no earlier than") + " '" + std::string(o.earlier) +
-                  "' (" + std::string(a) + ")");
+              "'" + std::string(o.later) + "' (" + FormatTimestamp(*tb, TimePrecision::kShortest) +
+                  ") must be " + (o.strict ? "later than" : "no earlier than") + " '" +
+                  std::string(o.earlier) + "' (" + FormatTimestamp(*ta, TimePrecision::kShortest) +
+                  ")");
     }
+  }
+
+  // A top-level timestamp property that CheckTimestamp parsed, or nullptr.
+  const Timestamp* ParsedTimestamp(std::string_view name) const {
+    for (size_t i = 0; i < parsed_count_; ++i) {
+      if (parsed_[i].name == name) return &parsed_[i].value;
+    }
+    return nullptr;
   }
 
   static bool Has(object o, std::string_view key) { return o[key].error() == simdjson::SUCCESS; }
@@ -1211,6 +1216,12 @@ class Validator {
   int toplevel_ext_ = -1;  // unknown until asked
   std::vector<Problem>& problems_;
   std::array<Segment, kMaxPathDepth> path_{};
+  struct ParsedTime {
+    std::string_view name;
+    Timestamp value;
+  };
+  std::array<ParsedTime, 8> parsed_{};  // top-level timestamps, for the ordering rules
+  size_t parsed_count_ = 0;
   size_t depth_ = 0;
 };
 
