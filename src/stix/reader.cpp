@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/json.h"
+#include "stix/types.h"
 #include "stix/validate.h"
 
 namespace tessera::stix {
@@ -52,20 +53,26 @@ class Reader {
   void ReadBundle(simdjson::dom::object bundle) {
     const std::string_view id = StringOr(bundle, "id", "");
     bool bad = false;
-    if (id.substr(0, 8) != "bundle--") {
+    std::string_view id_type;
+    if (!IsValidIdentifier(id, &id_type) || id_type != "bundle") {
       AddProblem(std::string(id), "$.id", "identifier-format",
-                 "a bundle's id must be 'bundle--' followed by a UUID");
+                 "a bundle's id must be 'bundle--' followed by an RFC 4122 UUID");
       bad = true;
     }
     simdjson::dom::element objects;
-    if (bundle["objects"].get(objects) != simdjson::SUCCESS) return;  // an empty bundle
-    simdjson::dom::array array;
-    if (objects.get_array().get(array) != simdjson::SUCCESS) {
-      AddProblem(std::string(id), "$.objects", "property-type",
-                 "a bundle's 'objects' must be a list of STIX objects");
-      bad = true;
-    } else {
-      for (simdjson::dom::element e : array) ReadObject(e);
+    if (bundle["objects"].get(objects) == simdjson::SUCCESS) {
+      simdjson::dom::array array;
+      if (objects.get_array().get(array) != simdjson::SUCCESS) {
+        AddProblem(std::string(id), "$.objects", "property-type",
+                   "a bundle's 'objects' must be a list of STIX objects");
+        bad = true;
+      } else if (array.size() == 0) {
+        AddProblem(std::string(id), "$.objects", "empty-list",
+                   "a bundle's 'objects' must not be an empty list (omit it instead)");
+        bad = true;
+      } else {
+        for (simdjson::dom::element e : array) ReadObject(e);
+      }
     }
     if (bad) ++doc_.invalid_objects;
   }

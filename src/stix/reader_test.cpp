@@ -52,5 +52,23 @@ TEST(Reader, IdMustMatchType) {
   EXPECT_EQ(doc->problems[0].path, "$.id");
 }
 
+TEST(Reader, BundleIdAndObjectsAreChecked) {
+  for (const std::string bundle :
+       {R"({"type":"bundle","id":"bundle--1234"})",
+        R"({"type":"bundle","id":"indicator--5d0092c5-5f74-4287-9642-33f4c354e56d"})",
+        R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[]})",
+        R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":{}})"}) {
+    auto doc = ReadDocument(bundle);
+    ASSERT_TRUE(doc.ok()) << bundle;
+    EXPECT_FALSE(doc->ok()) << bundle;
+    ASSERT_EQ(doc->problems.size(), 1u) << bundle;
+  }
+  auto empty =
+      ReadDocument(R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d"})");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->ok());
+  EXPECT_TRUE(empty->objects.empty());
+}
+
 }  // namespace
 }  // namespace tessera::stix
