@@ -328,8 +328,14 @@ constexpr SV kSpecVersion[] = {"2.1"};
 constexpr Prop kKillChainPhaseProps[] = {Str("kill_chain_name", kReq), Str("phase_name", kReq)};
 constexpr Shape kKillChainPhase{
     .name = "kill-chain-phase", .props = kKillChainPhaseProps, .check = Check::kKillChainPhase};
-constexpr Prop kExternalReferenceProps[] = {Str("source_name", kReq), Str("description"),
-                                            Str("url"), Hashes("hashes"), Str("external_id")};
+// §2.5: the hash names of an external reference MUST come from hash-algorithm-ov (elsewhere
+// they SHOULD): a non-empty `values` makes an unknown name an error.
+constexpr Prop kExternalReferenceProps[] = {
+    Str("source_name", kReq),
+    Str("description"),
+    Str("url"),
+    {.name = "hashes", .kind = Kind::kHashes, .values = kHashAlgorithm},
+    Str("external_id")};
 constexpr Shape kExternalReference{.name = "external-reference",
                                    .props = kExternalReferenceProps,
                                    .check = Check::kExternalReference};

@@ -40,9 +40,11 @@ bool IsAlnum(char c) {
 }
 bool AllHex(std::string_view s) { return std::all_of(s.begin(), s.end(), IsHexDigit); }
 
-// §3.1: property names are ASCII letters, digits and '_', 3 to 250 characters.
+// §3.1: property names are ASCII letters, digits and '_', 3 to 250 characters, starting with a
+// letter.
 bool IsValidPropertyName(std::string_view name) {
   if (name.size() < 3 || name.size() > 250) return false;
+  if (!((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z'))) return false;
   return std::all_of(name.begin(), name.end(), [](char c) { return IsAlnum(c) || c == '_'; });
 }
 
@@ -476,6 +478,9 @@ class Validator {
         if (!HashValueValid(field.key, value, known)) {
           Error("hash-value", std::string(field.key) + " hash " + Quote(value) + " must be " +
                                   HashExpectation(field.key));
+        } else if (!known && !p.values.empty()) {
+          Error("hash-algorithm",
+                "hash algorithm " + Quote(field.key) + " must be one of hash-algorithm-ov here");
         } else if (!known) {
           Warn("open-vocabulary",
                "hash algorithm " + Quote(field.key) + " is not in hash-algorithm-ov");
@@ -812,7 +817,8 @@ class Validator {
     }
     if (!IsValidPropertyName(key)) {
       Error("property-name",
-            "property name " + Quote(key) + " must be 3-250 ASCII letters, digits or '_'");
+            "property name " + Quote(key) +
+                " must be 3-250 ASCII letters, digits or '_', starting with a letter");
       return;
     }
     if (top && (custom_object_ || DeclaresToplevelExtension())) return;
