@@ -1,5 +1,7 @@
 #include "hunt/field_map.h"
 
+#include "hunt/index_tables.h"
+
 #include <toml++/toml.h>
 
 #include <cassert>
@@ -117,6 +119,8 @@ Result<FieldMap> FieldMap::Create(std::string name, std::vector<FieldRule> rules
   m.rules_ = std::move(rules);
   return m;
 }
+
+size_t FieldMap::Hash::operator()(std::string_view s) const { return internal::HashBytes(s); }
 
 const FieldRule* FieldMap::Find(std::string_view field) const {
   auto it = by_name_.find(field);

@@ -74,7 +74,7 @@ class FieldMap {
   };
   struct Hash {
     using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+    size_t operator()(std::string_view s) const;
   };
   std::string name_;
   std::string url_scheme_;

@@ -336,6 +336,19 @@ class JsonParser : public EventParser {
       }
       case simdjson::dom::element_type::DOUBLE: {
         double d = value.get_double().value_unsafe();
+        if (rule.kind == FieldKind::kTime) {
+          // Epoch seconds (Zeek's ts), without a round trip through text.
+          if (!event.time && d >= 0 && d < 1e11) {
+            auto whole = static_cast<int64_t>(d);
+            auto nanos = static_cast<int64_t>((d - static_cast<double>(whole)) * 1e9 + 0.5);
+            if (nanos >= 1'000'000'000) {
+              ++whole;
+              nanos -= 1'000'000'000;
+            }
+            event.time = Timestamp{whole, static_cast<int32_t>(nanos)};
+          }
+          break;
+        }
         int len = rule.kind == FieldKind::kTime ? std::snprintf(buf, sizeof buf, "%.6f", d)
                                                 : std::snprintf(buf, sizeof buf, "%.17g", d);
         if (len > 0 && static_cast<size_t>(len) < sizeof buf) {

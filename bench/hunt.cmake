@@ -1,0 +1,3 @@
+add_executable(hunt_bench ${CMAKE_CURRENT_LIST_DIR}/hunt_bench.cpp)
+target_link_libraries(hunt_bench PRIVATE tessera_hunt CLI11::CLI11 fmt::fmt)
+tessera_warnings(hunt_bench)

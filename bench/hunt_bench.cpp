@@ -1,0 +1,300 @@
+// Hunt benchmarks on one core:
+//
+//   hunt_bench load [--indicators N]          build the index from N atomic indicators
+//   hunt_bench logs [--indicators N] [--mb M] hunt M MB of Zeek JSON (conn + dns + http) with N
+//
+// `load` generates N atomic comparisons (IPv4 hosts and ranges, IPv6, domains, URLs, SHA-256 and
+// MD5), each of its own indicator (the worst case for memory), times AddIndicator + AddAtomic +
+// Build, reports bytes per indicator, then times lookups. `logs` builds an index of N indicators,
+// generates Zeek records of which a known number carry indicator values, and times reading +
+// looking up. Both fail (exit 1) when a generated indicator is not found or the hit count is not
+// the expected one, so that a fast wrong answer cannot pass.
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "hunt/indicator_index.h"
+#include "hunt/log_reader.h"
+
+namespace {
+
+using tessera::Timestamp;
+using namespace tessera::hunt;
+
+struct Rng {
+  uint64_t s = 0x9e3779b97f4a7c15ULL;
+  uint64_t Next() {
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    return s;
+  }
+};
+
+struct Generated {
+  const char* type;
+  const char* path;
+  std::string value;
+  ObservableKind kind;
+  std::string probe;  // an observed value that must hit it
+};
+
+std::string Hex(Rng& r, size_t digits) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s;
+  while (s.size() < digits) {
+    uint64_t v = r.Next();
+    for (int i = 0; i < 16 && s.size() < digits; ++i, v >>= 4) s.push_back(kHex[v & 15]);
+  }
+  return s;
+}
+
+std::string Label(Rng& r) {
+  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string s;
+  uint64_t v = r.Next();
+  size_t n = 6 + v % 8;
+  for (size_t i = 0; i < n; ++i, v /= 36) s.push_back(kChars[v % 36]);
+  return s;
+}
+
+std::string Ipv4(uint32_t a) {
+  return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+}
+
+Generated Generate(Rng& r, size_t i) {
+  uint64_t pick = r.Next() % 100;
+  // Public-looking IPv4 addresses (first octet 11..210), never in 10.0.0.0/8 where `logs` puts its
+  // addresses that must not hit.
+  auto public_v4 = [&r] {
+    return (static_cast<uint32_t>(r.Next()) & 0x00ffffffu) | ((11u + r.Next() % 200) << 24);
+  };
+  if (pick < 35) {
+    uint32_t a = public_v4();
+    return {"ipv4-addr", "value", Ipv4(a), ObservableKind::kIpAddress, Ipv4(a)};
+  }
+  if (pick < 40) {
+    uint32_t a = public_v4();
+    int len = 16 + static_cast<int>(r.Next() % 13);
+    uint32_t net = a & (~0u << (32 - len));
+    return {"ipv4-addr", "value", fmt::format("{}/{}", Ipv4(net), len), ObservableKind::kIpAddress,
+            Ipv4(net | (~(~0u << (32 - len)) & static_cast<uint32_t>(r.Next())))};
+  }
+  if (pick < 45) {
+    uint64_t hi = r.Next(), lo = r.Next();
+    std::string v = fmt::format("2001:db8:{:x}:{:x}::{:x}:{:x}", (hi >> 16) & 0xffff, hi & 0xffff,
+                                (lo >> 16) & 0xffff, lo & 0xffff);
+    return {"ipv6-addr", "value", v, ObservableKind::kIpAddress, v};
+  }
+  if (pick < 70) {
+    std::string d = Label(r) + "." + Label(r) + (i % 2 ? ".com" : ".net");
+    return {"domain-name", "value", d, ObservableKind::kDomainName, "www." + d};
+  }
+  if (pick < 80) {
+    std::string u = "http://" + Label(r) + ".example/" + Label(r) + "/" + Label(r) +
+                    ".php?id=" + std::to_string(i);
+    return {"url", "value", u, ObservableKind::kUrl, u};
+  }
+  if (pick < 95) {
+    std::string h = Hex(r, 64);
+    return {"file", "hashes.'SHA-256'", h, ObservableKind::kHash, h};
+  }
+  std::string h = Hex(r, 32);
+  return {"file", "hashes.MD5", h, ObservableKind::kHash, h};
+}
+
+std::string Id(size_t i) {
+  return fmt::format("indicator--{:08x}-0000-4000-8000-{:012x}", i >> 32, i);
+}
+
+long PeakRssMb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024;
+}
+
+double Since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// Builds the index; fills `probes` with every 97th generated value's probe.
+std::optional<IndicatorIndex> BuildIndex(size_t n, std::vector<Generated>* probes,
+                                         double* seconds) {
+  Rng rng;
+  std::vector<Generated> all;
+  all.reserve(n);
+  for (size_t i = 0; i < n; ++i) all.push_back(Generate(rng, i));
+  const Timestamp from{1'600'000'000, 0};
+  auto start = std::chrono::steady_clock::now();
+  IndicatorIndexBuilder b;
+  for (size_t i = 0; i < n; ++i) {
+    auto id = b.AddIndicator({Id(i), from, std::nullopt, false});
+    if (!id.ok()) {
+      fmt::print(stderr, "{}\n", id.status().ToString());
+      return std::nullopt;
+    }
+    tessera::Status st = b.AddAtomic(*id, all[i].type, all[i].path, all[i].value);
+    if (!st.ok()) {
+      fmt::print(stderr, "{}\n", st.ToString());
+      return std::nullopt;
+    }
+  }
+  const double add_s = Since(start);
+  auto index = std::move(b).Build();
+  *seconds = Since(start);
+  fmt::print("build: adding {:.2f} s, building the tables {:.2f} s\n", add_s, *seconds - add_s);
+  if (!index.ok()) {
+    fmt::print(stderr, "{}\n", index.status().ToString());
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < n; i += 97) probes->push_back(std::move(all[i]));
+  return std::move(index).value();
+}
+
+int Load(size_t n) {
+  std::vector<Generated> probes;
+  double build_s = 0;
+  auto index = BuildIndex(n, &probes, &build_s);
+  if (!index) return 1;
+  fmt::print(
+      "load: {} atomic indicators in {:.2f} s ({:.0f}/s); index {:.1f} MB = {:.1f} bytes per "
+      "indicator; peak RSS {} MB\n",
+      n, build_s, static_cast<double>(n) / build_s, static_cast<double>(index->MemoryBytes()) / 1e6,
+      static_cast<double>(index->MemoryBytes()) / static_cast<double>(n), PeakRssMb());
+  LookupScratch scratch;
+  std::vector<Hit> hits;
+  const Timestamp at{1'700'000'000, 0};
+  size_t found = 0;
+  auto start = std::chrono::steady_clock::now();
+  const int rounds =
+      std::getenv("HUNT_BENCH_ROUNDS") ? std::atoi(std::getenv("HUNT_BENCH_ROUNDS")) : 10;
+  for (int round = 0; round < rounds; ++round) {
+    for (const Generated& g : probes) {
+      Observable o;
+      o.kind = g.kind;
+      o.value = g.probe;
+      hits.clear();
+      found += index->Lookup(o, at, scratch, hits).hits > 0;
+    }
+  }
+  double s = Since(start);
+  size_t lookups = probes.size() * rounds;
+  fmt::print("lookup: {} lookups of indicator values in {:.3f} s = {:.2f} M lookups/s\n", lookups,
+             s, static_cast<double>(lookups) / s / 1e6);
+  if (found != lookups) {
+    fmt::print(stderr, "wrong result: {} of {} generated indicator values found\n", found, lookups);
+    return 1;
+  }
+  return 0;
+}
+
+int Logs(size_t n, size_t mb) {
+  std::vector<Generated> probes;
+  double build_s = 0;
+  auto index = BuildIndex(n, &probes, &build_s);
+  if (!index) return 1;
+  std::vector<const Generated*> ips, domains, urls;
+  for (const Generated& g : probes) {
+    if (g.kind == ObservableKind::kIpAddress && g.value.find(':') == std::string::npos)
+      ips.push_back(&g);
+    if (g.kind == ObservableKind::kDomainName) domains.push_back(&g);
+    if (g.kind == ObservableKind::kUrl) urls.push_back(&g);
+  }
+  // Zeek records; every 100th carries one indicator value (one expected hit), the others none
+  // (addresses in 10.0.0.0/8, which the generator never uses... except by chance: checked below).
+  Rng rng{12345};
+  std::string text;
+  size_t expected = 0;
+  size_t line = 0;
+  while (text.size() < mb * 1'000'000) {
+    bool hit = line % 100 == 0;
+    std::string resp =
+        fmt::format("10.{}.{}.{}", rng.Next() % 256, rng.Next() % 256, rng.Next() % 256);
+    std::string query = "www." + Label(rng) + ".corp-internal.lan";
+    switch (line % 3) {
+      case 0:
+        if (hit) resp = ips[rng.Next() % ips.size()]->probe;
+        text += fmt::format(
+            R"J({{"ts":1714557600.{:06},"uid":"C{}","id.orig_h":"10.0.0.5","id.orig_p":51234,"id.resp_h":"{}","id.resp_p":443,"proto":"tcp","service":"ssl","duration":1.25,"orig_bytes":517,"resp_bytes":4096,"conn_state":"SF","local_orig":true,"missed_bytes":0,"history":"ShADadFf","orig_pkts":9,"resp_pkts":8}})J",
+            line % 1000000, line, resp);
+        break;
+      case 1:
+        if (hit) query = domains[rng.Next() % domains.size()]->probe;
+        text += fmt::format(
+            R"J({{"ts":1714557601.0,"uid":"C{}","id.orig_h":"10.0.0.5","id.orig_p":53000,"id.resp_h":"10.0.0.1","id.resp_p":53,"proto":"udp","trans_id":4242,"query":"{}","qclass":1,"qclass_name":"C_INTERNET","qtype":1,"qtype_name":"A","rcode":0,"rcode_name":"NOERROR","answers":["{}"],"TTLs":[300.0],"rejected":false}})J",
+            line, query, resp);
+        break;
+      default: {
+        std::string host = Label(rng) + ".corp-internal.lan";
+        std::string uri = "/" + Label(rng) + "/index.html";
+        if (hit) {
+          const std::string& u = urls[rng.Next() % urls.size()]->probe;
+          size_t slash = u.find('/', 7);
+          host = u.substr(7, slash - 7);
+          uri = u.substr(slash);
+        }
+        text += fmt::format(
+            R"J({{"ts":1714557602.0,"uid":"C{}","id.orig_h":"10.0.0.5","id.orig_p":51000,"id.resp_h":"{}","id.resp_p":80,"trans_depth":1,"method":"GET","host":"{}","uri":"{}","version":"1.1","user_agent":"Mozilla/5.0 (Windows NT 10.0; Win64; x64)","request_body_len":0,"response_body_len":1024,"status_code":200,"status_msg":"OK"}})J",
+            line, resp, host, uri);
+      }
+    }
+    text.push_back('\n');
+    expected += hit;
+    ++line;
+  }
+  const double megabytes = static_cast<double>(text.size()) / 1e6;
+  auto reader = LogReader::FromString(std::move(text), LogFormat::kZeek);
+  if (!reader.ok()) return 2;
+  LookupScratch scratch;
+  std::vector<Hit> hits;
+  Event event;
+  size_t events = 0, hit_events = 0, observables = 0;
+  auto start = std::chrono::steady_clock::now();
+  while (true) {
+    auto more = (*reader)->Next(event);
+    if (!more.ok() || !*more) break;
+    ++events;
+    hits.clear();
+    for (const Observable& o : event.observables) {
+      ++observables;
+      index->Lookup(o, event.time.value_or(Timestamp{1'700'000'000, 0}), scratch, hits);
+    }
+    hit_events += !hits.empty();
+  }
+  double s = Since(start);
+  fmt::print(
+      "logs: {:.0f} MB, {} events, {} observables, {} indicators: {:.3f} s = {:.0f} MB/s, {:.2f} M "
+      "events/s; {} events with hits\n",
+      megabytes, events, observables, n, s, megabytes / s, static_cast<double>(events) / s / 1e6,
+      hit_events);
+  if (hit_events != expected || (*reader)->stats().malformed != 0) {
+    fmt::print(stderr, "wrong result: {} events with hits, expected {}\n", hit_events, expected);
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Hunt benchmarks: index load and log hunting (one core)"};
+  app.require_subcommand(1);
+  size_t n = 10'000'000;
+  size_t mb = 200;
+  auto* load = app.add_subcommand(
+      "load", "Build the index from N generated atomic indicators, then look values up");
+  load->add_option("--indicators", n, "Atomic indicators")->capture_default_str();
+  size_t n_logs = 1'000'000;
+  auto* logs = app.add_subcommand("logs", "Hunt generated Zeek JSON logs against N indicators");
+  logs->add_option("--indicators", n_logs, "Atomic indicators")->capture_default_str();
+  logs->add_option("--mb", mb, "Megabytes of logs")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  if (*load) return Load(n);
+  return Logs(n_logs, mb);
+}
