@@ -13,11 +13,17 @@ constexpr int kExitOk = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
 
+// Where the store lives when --data is not given (and $TESSERA_DATA is not set).
+constexpr const char* kDefaultDataDir = "./tessera-data";
+
 struct Command {
   CLI::App* app;             // the subcommand, owned by the parent app
   std::function<int()> run;  // runs it after a successful parse; returns the exit code
 };
 
 Command AddValidateCommand(CLI::App& app);
+Command AddInitCommand(CLI::App& app);
+Command AddImportCommand(CLI::App& app);
+Command AddExportCommand(CLI::App& app);
 
 }  // namespace tessera::cli

@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
 
   const std::vector<Command> commands = {
       AddValidateCommand(app),
+      AddInitCommand(app),
+      AddImportCommand(app),
+      AddExportCommand(app),
   };
 
   try {

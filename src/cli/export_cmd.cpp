@@ -1,0 +1,144 @@
+// tessera export [--data DIR] [--type T]... [--id ID]... [--added-after TS] [--latest]
+//                [--format bundle|ndjson]
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "common/time.h"
+#include "common/uuid.h"
+#include "store/store.h"
+
+namespace tessera::cli {
+namespace {
+
+struct ExportArgs {
+  std::string data_dir = kDefaultDataDir;
+  std::vector<std::string> types;
+  std::vector<std::string> ids;
+  std::string added_after;
+  bool latest = false;
+  std::string format = "bundle";
+};
+
+// Rows fetched from the store per round trip; bounds the memory export uses.
+constexpr size_t kExportPageSize = 1000;
+
+// Writes to standard output, remembering the first failure (a closed pipe, a full disk).
+class Output {
+ public:
+  void Write(std::string_view s) {
+    if (failed_) return;
+    if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) Fail();
+  }
+  // Flushes; returns false when anything written was lost.
+  bool Finish() {
+    if (!failed_ && std::fflush(stdout) != 0) Fail();
+    return !failed_;
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  void Fail() {
+    failed_ = true;
+    error_ = std::strerror(errno);
+  }
+  bool failed_ = false;
+  std::string error_;
+};
+
+int RunExport(const ExportArgs& args) {
+  store::ObjectQuery query;
+  query.types = args.types;
+  query.ids = args.ids;
+  query.versions = args.latest ? store::Versions::kLatest : store::Versions::kAll;
+  query.limit = kExportPageSize;
+  if (!args.added_after.empty()) {
+    auto ts = ParseTimestamp(args.added_after);
+    if (!ts.ok()) {
+      std::cerr << "tessera export: --added-after: " << ts.status().message() << "\n";
+      return kExitUsage;
+    }
+    query.added_after = *ts;
+  }
+  if (query.types.size() > store::kMaxQueryFilters || query.ids.size() > store::kMaxQueryFilters) {
+    std::cerr << "tessera export: at most " << store::kMaxQueryFilters
+              << " --type and --id values each\n";
+    return kExitUsage;
+  }
+
+  auto opened = store::OpenStore(args.data_dir, store::OpenMode::kOpenExisting);
+  if (!opened.ok()) {
+    std::cerr << "tessera export: " << opened.status().message() << "\n";
+    return kExitUsage;
+  }
+  store::Store& store = **opened;
+
+  const bool bundle = args.format == "bundle";
+  Output out;
+  if (bundle) {
+    out.Write(R"({"type":"bundle","id":"bundle--)" + Uuid::V4().ToString() + R"(","objects":[)");
+  }
+  size_t written = 0;
+  while (true) {
+    auto page = store.ListObjects(query);
+    if (!page.ok()) {
+      std::cerr << "tessera export: " << page.status().message() << "\n";
+      return kExitUsage;
+    }
+    for (const store::StoredObject& o : page->objects) {
+      if (bundle) {
+        if (written > 0) out.Write(",");
+        out.Write(o.json);
+      } else {
+        out.Write(o.json);
+        out.Write("\n");
+      }
+      ++written;
+    }
+    if (!page->more || page->objects.empty()) break;
+    query.after_seq = page->objects.back().seq;
+  }
+  if (bundle) out.Write("]}\n");
+  if (!out.Finish()) {
+    std::cerr << "tessera export: writing to standard output: " << out.error() << "\n";
+    return kExitUsage;
+  }
+  return written > 0 ? kExitOk : kExitFindings;
+}
+
+}  // namespace
+
+Command AddExportCommand(CLI::App& app) {
+  auto args = std::make_shared<ExportArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "export",
+      "Write stored STIX objects to standard output, in the order they were added.\n"
+      "By default every stored version of every object is written; --latest keeps only the "
+      "newest version of each object (greatest modified/created). Filters combine: an object "
+      "is written when its type is one of --type (if given) AND its id one of --id (if given) "
+      "AND it was added after --added-after (if given).\n"
+      "Exit 0 when something was written, 1 when nothing matched (an empty bundle is still "
+      "written), 2 on a usage, store or I/O error.");
+  sub->add_option("--data", args->data_dir, "Data directory (also read from $TESSERA_DATA)")
+      ->envname("TESSERA_DATA")
+      ->capture_default_str();
+  sub->add_option("--type", args->types, "Only objects of this STIX type; may repeat");
+  sub->add_option("--id", args->ids, "Only the object with this STIX id; may repeat");
+  sub->add_option("--added-after", args->added_after,
+                  "Only objects added to this store after this RFC 3339 UTC timestamp, e.g. "
+                  "2026-01-31T12:00:00Z");
+  sub->add_flag("--latest", args->latest, "Only the newest version of each object");
+  sub->add_option("--format", args->format,
+                  "bundle: one STIX 2.1 bundle with a fresh id; ndjson: one object per line")
+      ->check(CLI::IsMember({"bundle", "ndjson"}))
+      ->capture_default_str();
+  return Command{sub, [args] { return RunExport(*args); }};
+}
+
+}  // namespace tessera::cli

@@ -1,0 +1,183 @@
+// tessera import [--data DIR] [--strict] [-q] FILE...
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "common/json.h"
+#include "stix/reader.h"
+#include "store/store.h"
+
+namespace tessera::cli {
+namespace {
+
+struct ImportArgs {
+  std::string data_dir = kDefaultDataDir;
+  bool strict = false;
+  bool quiet = false;
+  std::vector<std::string> files;
+};
+
+// A one-line progress bar on standard error, redrawn in place. Draws nothing unless enabled.
+class ProgressBar {
+ public:
+  ProgressBar(bool enabled, size_t total) : enabled_(enabled), total_(total) {}
+  ~ProgressBar() { Clear(); }
+
+  void Show(size_t done, size_t objects, const std::string& current) {
+    if (!enabled_) return;
+    constexpr size_t kWidth = 30;
+    const size_t filled = total_ == 0 ? kWidth : kWidth * done / total_;
+    std::string line = "\r[" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "] " +
+                       std::to_string(done) + "/" + std::to_string(total_) + " files, " +
+                       std::to_string(objects) + " objects  ";
+    std::string name = current;
+    if (name.size() > 30) name = "..." + name.substr(name.size() - 27);
+    line += name;
+    if (line.size() < last_width_) line += std::string(last_width_ - line.size(), ' ');
+    last_width_ = line.size();
+    std::cerr << line << std::flush;
+  }
+  // Erases the bar so that ordinary output starts on a clean line.
+  void Clear() {
+    if (!enabled_ || last_width_ == 0) return;
+    std::cerr << "\r" << std::string(last_width_, ' ') << "\r" << std::flush;
+    last_width_ = 0;
+  }
+
+ private:
+  bool enabled_;
+  size_t total_;
+  size_t last_width_ = 0;
+};
+
+struct Totals {
+  size_t added = 0;
+  size_t already_present = 0;
+  size_t rejected = 0;  // objects in rejected files (none of them stored)
+  size_t files_imported = 0;
+  size_t files_rejected = 0;
+  size_t files_failed = 0;  // could not be read or stored (I/O)
+};
+
+void PrintProblems(const std::string& name, const stix::Document& doc) {
+  for (const stix::Problem& p : doc.problems) {
+    std::cout << "  " << name << ": " << (p.object_id.empty() ? "-" : p.object_id) << ": " << p.path
+              << ": " << stix::SeverityName(p.severity) << ": " << p.message << " [" << p.rule
+              << "]\n";
+  }
+}
+
+int RunImport(const ImportArgs& args) {
+  auto opened = store::OpenStore(args.data_dir, store::OpenMode::kOpenExisting);
+  if (!opened.ok()) {
+    std::cerr << "tessera import: " << opened.status().message() << "\n";
+    return kExitUsage;
+  }
+  store::Store& store = **opened;
+
+  stix::ReadOptions options;
+  options.strict = args.strict;
+  Totals totals;
+  ProgressBar bar(!args.quiet && ::isatty(STDERR_FILENO) == 1, args.files.size());
+  for (size_t i = 0; i < args.files.size(); ++i) {
+    const std::string& file = args.files[i];
+    const std::string name = file == "-" ? "<stdin>" : file;
+    bar.Show(i, totals.added + totals.already_present, name);
+
+    // Refuse an oversized file before reading it into memory.
+    std::error_code ec;
+    if (file != "-" && std::filesystem::is_regular_file(file, ec) &&
+        std::filesystem::file_size(file, ec) > options.max_bytes && !ec) {
+      bar.Clear();
+      std::cout << "rejected " << name << ": larger than the " << options.max_bytes
+                << "-byte limit\n";
+      ++totals.files_rejected;
+      continue;
+    }
+    auto text = ReadInput(file);
+    if (!text.ok()) {
+      bar.Clear();
+      std::cerr << "tessera import: " << text.status().message() << "\n";
+      ++totals.files_failed;
+      continue;
+    }
+    auto doc = stix::ReadDocument(*text, options);
+    if (!doc.ok()) {
+      bar.Clear();
+      std::cout << "rejected " << name << ": " << doc.status().message() << "\n";
+      ++totals.files_rejected;
+      continue;
+    }
+    if (!doc->ok()) {
+      bar.Clear();
+      std::cout << "rejected " << name << ": " << doc->invalid_objects << " of "
+                << doc->objects.size() << " object(s) invalid; nothing from this file stored\n";
+      PrintProblems(name, *doc);
+      ++totals.files_rejected;
+      totals.rejected += doc->objects.size();
+      continue;
+    }
+    auto stored = store.Import(doc->objects);
+    if (!stored.ok()) {
+      bar.Clear();
+      std::cerr << "tessera import: " << name << ": not stored: " << stored.status().message()
+                << "\n";
+      ++totals.files_failed;
+      continue;
+    }
+    ++totals.files_imported;
+    totals.added += stored->added;
+    totals.already_present += stored->already_present;
+  }
+  bar.Clear();
+
+  if (!args.quiet) {
+    std::cout << "objects: " << totals.added << " added, " << totals.already_present
+              << " already present, " << totals.rejected << " rejected\n"
+              << "files: " << totals.files_imported << " imported, " << totals.files_rejected
+              << " rejected";
+    if (totals.files_failed > 0) std::cout << ", " << totals.files_failed << " failed (I/O)";
+    std::cout << "\n";
+  }
+  std::cout << std::flush;
+  if (totals.files_failed > 0) return kExitUsage;
+  if (totals.files_rejected > 0) return kExitFindings;
+  return kExitOk;
+}
+
+}  // namespace
+
+Command AddImportCommand(CLI::App& app) {
+  auto args = std::make_shared<ImportArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "import",
+      "Validate STIX 2.1 files (bundles, single objects, JSON arrays or NDJSON) and store them.\n"
+      "Each file is one transaction: a file with any invalid object is rejected whole (its "
+      "problems are printed, nothing from it is stored); an accepted file is durable when the "
+      "command moves on. Versions already stored (same id and modified/created) are left as they "
+      "are and counted as already present.\n"
+      "The store must exist: create it with `tessera init --data DIR` (import does not create one, "
+      "so that a mistyped --data cannot start an empty store).\n"
+      "Prints rejections and a summary (objects added, already present, rejected) on standard "
+      "output; a progress bar on standard error when it is a terminal.\n"
+      "Exit 0 when every file was stored, 1 when some file was rejected, 2 on a usage, store or "
+      "I/O error.");
+  sub->add_option("--data", args->data_dir, "Data directory (also read from $TESSERA_DATA)")
+      ->envname("TESSERA_DATA")
+      ->capture_default_str();
+  sub->add_flag("--strict", args->strict,
+                "Treat warnings (open-vocabulary values, unknown custom content) as errors");
+  sub->add_flag("-q,--quiet", args->quiet, "Print only rejections: no progress bar, no summary");
+  sub->add_option("FILE", args->files, "Files to import, in order; '-' reads standard input")
+      ->required();
+  return Command{sub, [args] { return RunImport(*args); }};
+}
+
+}  // namespace tessera::cli

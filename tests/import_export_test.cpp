@@ -1,0 +1,344 @@
+// End-to-end: the real `tessera` binary imports STIX files into a fresh store and exports them
+// back. The expected objects are computed here with Boost.JSON straight from the input files,
+// independently of Tessera's reader.
+
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+fs::path ExamplesDir() {
+  return fs::path(EnvOr("TESSERA_SHARED_DIR", TESSERA_SHARED_DIR_DEFAULT)) / "conformance" /
+         "stix2-json-schemas" / "examples";
+}
+
+fs::path DataDir() {
+  return fs::path(EnvOr("TESSERA_SOURCE_DIR", TESSERA_SOURCE_DIR_DEFAULT)) / "tests" / "data" /
+         "store";
+}
+
+// The example files in the order the round trip imports them: examples/*.json, then
+// examples/threat-reports/*.json, each sorted by name.
+std::vector<std::string> ExampleFiles() {
+  std::vector<std::string> files;
+  for (const fs::path& dir : {ExamplesDir(), ExamplesDir() / "threat-reports"}) {
+    std::vector<std::string> here;
+    for (const auto& e : fs::directory_iterator(dir)) {
+      if (e.is_regular_file() && e.path().extension() == ".json") here.push_back(e.path());
+    }
+    std::sort(here.begin(), here.end());
+    files.insert(files.end(), here.begin(), here.end());
+  }
+  return files;
+}
+
+// The objects of a file holding one bundle, one object or an array of objects.
+std::vector<json::value> ObjectsOf(const std::string& file) {
+  json::value v = json::parse(Slurp(file));
+  if (v.is_array()) return {v.as_array().begin(), v.as_array().end()};
+  if (v.as_object().at("type") == "bundle") {
+    const json::array& a = v.as_object().at("objects").as_array();
+    return {a.begin(), a.end()};
+  }
+  return {v};
+}
+
+// What a STIX store keys a version on: id and modified, else created ("" when neither).
+std::string VersionKey(const json::value& o) {
+  const json::object& obj = o.as_object();
+  std::string key(obj.at("id").as_string());
+  key += '|';
+  if (const json::value* m = obj.if_contains("modified")) {
+    key += m->as_string();
+  } else if (const json::value* c = obj.if_contains("created")) {
+    key += c->as_string();
+  }
+  return key;
+}
+
+class ImportExportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "tessera-e2e-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    root_ = tmpl;
+    data_ = (root_ / "data").string();
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  // Runs `tessera ARGS...` with standard input from /dev/null and captures its output.
+  RunResult Tessera(const std::vector<std::string>& args) {
+    const std::string out_path = (root_ / "stdout").string();
+    const std::string err_path = (root_ / "stderr").string();
+    std::vector<std::string> argv_s = {TESSERA_CLI};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    RunResult r;
+    if (rc != 0) {
+      ADD_FAILURE() << "cannot run " << TESSERA_CLI << ": " << std::strerror(rc);
+      return r;
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = Slurp(out_path);
+    r.err = Slurp(err_path);
+    return r;
+  }
+
+  void Init() {
+    RunResult r = Tessera({"init", "--data", data_});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  RunResult Import(const std::vector<std::string>& files) {
+    std::vector<std::string> args = {"import", "--data", data_};
+    args.insert(args.end(), files.begin(), files.end());
+    return Tessera(args);
+  }
+
+  // `tessera export --format ndjson EXTRA...`, parsed; fails the test unless it exits with
+  // `expected_exit`.
+  std::vector<json::value> ExportNdjson(const std::vector<std::string>& extra = {},
+                                        int expected_exit = 0) {
+    std::vector<std::string> args = {"export", "--data", data_, "--format", "ndjson"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    RunResult r = Tessera(args);
+    EXPECT_EQ(r.exit_code, expected_exit) << r.err;
+    std::vector<json::value> objects;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) objects.push_back(json::parse(line));
+    return objects;
+  }
+
+  fs::path root_;
+  std::string data_;
+};
+
+std::vector<std::string> Ids(const std::vector<json::value>& objects) {
+  std::vector<std::string> ids;
+  for (const json::value& o : objects) ids.emplace_back(o.as_object().at("id").as_string());
+  return ids;
+}
+
+TEST_F(ImportExportTest, OasisExamplesComeBackEqualAsJson) {
+  const std::vector<std::string> files = ExampleFiles();
+  ASSERT_GE(files.size(), 8u) << "examples missing under " << ExamplesDir();
+
+  // Expected: each (id, version) once, in order of first appearance; a version repeated in
+  // another file must be the same object (else "already present" would hide a difference).
+  std::vector<json::value> expected;
+  std::map<std::string, json::value> by_key;
+  size_t total = 0;
+  for (const std::string& f : files) {
+    for (json::value& o : ObjectsOf(f)) {
+      ++total;
+      auto [it, fresh] = by_key.emplace(VersionKey(o), o);
+      if (fresh) {
+        expected.push_back(o);
+      } else {
+        EXPECT_EQ(it->second, o) << "two different objects share " << it->first;
+      }
+    }
+  }
+
+  Init();
+  RunResult imported = Import(files);
+  ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
+  EXPECT_THAT(imported.out, HasSubstr("objects: " + std::to_string(expected.size()) + " added, " +
+                                      std::to_string(total - expected.size()) +
+                                      " already present, 0 rejected"));
+
+  // Default format: one bundle with a fresh id holding every object, in added order.
+  RunResult exported = Tessera({"export", "--data", data_});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  json::value bundle = json::parse(exported.out);
+  const json::object& b = bundle.as_object();
+  EXPECT_EQ(b.at("type"), "bundle");
+  EXPECT_THAT(std::string(b.at("id").as_string()), testing::StartsWith("bundle--"));
+  const json::array& objects = b.at("objects").as_array();
+  ASSERT_EQ(objects.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(objects[i], expected[i]) << "object " << i << " (" << VersionKey(expected[i])
+                                       << ") differs after the round trip";
+  }
+
+  // NDJSON: the same objects, one per line.
+  std::vector<json::value> lines = ExportNdjson();
+  ASSERT_EQ(lines.size(), expected.size());
+  EXPECT_TRUE(std::equal(lines.begin(), lines.end(), expected.begin()));
+
+  // A second export gets a different bundle id.
+  RunResult again = Tessera({"export", "--data", data_});
+  EXPECT_NE(json::parse(again.out).as_object().at("id"), b.at("id"));
+}
+
+TEST_F(ImportExportTest, ImportingAgainAddsNothing) {
+  Init();
+  const std::string versions = (DataDir() / "versions.json").string();
+  ASSERT_EQ(Import({versions}).exit_code, 0);
+  const std::vector<json::value> before = ExportNdjson();
+  RunResult again = Import({versions});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("objects: 0 added, 3 already present, 0 rejected"));
+  EXPECT_EQ(ExportNdjson(), before);
+}
+
+TEST_F(ImportExportTest, InvalidFileIsRejectedWholeAndChangesNothing) {
+  Init();
+  const std::string versions = (DataDir() / "versions.json").string();
+  const std::string invalid = (DataDir() / "invalid_bundle.json").string();
+  ASSERT_EQ(Import({versions}).exit_code, 0);
+  const std::vector<json::value> before = ExportNdjson();
+
+  RunResult r = Import({invalid});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("rejected " + invalid));
+  EXPECT_THAT(r.out, HasSubstr("$.id"));  // the reason, with where
+  EXPECT_THAT(r.out, HasSubstr("objects: 0 added, 0 already present, 2 rejected"));
+  EXPECT_EQ(ExportNdjson(), before);
+
+  // Among several files, only the invalid one is refused.
+  const std::string single = (root_ / "single.json").string();
+  std::ofstream(single) << R"({"type":"ipv4-addr","spec_version":"2.1",)"
+                        << R"("id":"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd",)"
+                        << R"("value":"198.51.100.3"})";
+  r = Import({invalid, single});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("objects: 1 added, 0 already present, 2 rejected"));
+  std::vector<json::value> after = ExportNdjson();
+  ASSERT_EQ(after.size(), before.size() + 1);
+  EXPECT_EQ(after.back().as_object().at("value"), "198.51.100.3");
+  EXPECT_THAT(Ids(after), Not(testing::Contains("identity--6e1c5a0b-2f4d-4e8a-9b3c-7d5f1a2e8c44")));
+}
+
+TEST_F(ImportExportTest, FileThatIsNotJsonIsRejected) {
+  Init();
+  const std::string bad = (root_ / "bad.json").string();
+  std::ofstream(bad) << "{\"type\": \"bundle\", \"objects\": [";
+  RunResult r = Import({bad});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("rejected " + bad));
+  ExportNdjson({}, 1);
+}
+
+TEST_F(ImportExportTest, UnreadableFileIsAnIoError) {
+  Init();
+  RunResult r = Import({(root_ / "no-such-file.json").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("no-such-file.json"));
+}
+
+TEST_F(ImportExportTest, MissingStoreSaysToRunInit) {
+  RunResult r = Import({(DataDir() / "versions.json").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("tessera init"));
+  EXPECT_FALSE(fs::exists(data_)) << "import must not create a store";
+  r = Tessera({"export", "--data", data_});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("tessera init"));
+}
+
+TEST_F(ImportExportTest, InitIsSafeToRepeat) {
+  Init();
+  ASSERT_EQ(Import({(DataDir() / "versions.json").string()}).exit_code, 0);
+  RunResult r = Tessera({"init", "--data", data_});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("already exists"));
+  EXPECT_EQ(ExportNdjson().size(), 3u);
+}
+
+TEST_F(ImportExportTest, ExportFiltersVersionsTypesIdsAndAddedTime) {
+  Init();
+  ASSERT_EQ(Import({(DataDir() / "versions.json").string()}).exit_code, 0);
+  const std::string indicator = "indicator--1f8a7a2b-6c6e-4a43-9c1e-4f7f1b7a9e01";
+  const std::string identity = "identity--0d4b7a52-3b0e-4b4e-8f7a-2b8f5e3c1d10";
+
+  // All versions, in added order.
+  std::vector<json::value> all = ExportNdjson();
+  EXPECT_THAT(Ids(all), testing::ElementsAre(indicator, identity, indicator));
+
+  std::vector<json::value> latest = ExportNdjson({"--latest"});
+  EXPECT_THAT(Ids(latest), testing::ElementsAre(identity, indicator));
+  EXPECT_EQ(latest[1].as_object().at("modified"), "2024-04-02T16:30:00.000Z");
+
+  EXPECT_THAT(Ids(ExportNdjson({"--type", "identity"})), testing::ElementsAre(identity));
+  EXPECT_THAT(Ids(ExportNdjson({"--type", "identity", "--type", "indicator"})),
+              testing::ElementsAre(indicator, identity, indicator));
+  EXPECT_THAT(Ids(ExportNdjson({"--id", indicator})), testing::ElementsAre(indicator, indicator));
+  EXPECT_THAT(Ids(ExportNdjson({"--id", indicator, "--latest"})), testing::ElementsAre(indicator));
+  EXPECT_THAT(Ids(ExportNdjson({"--type", "malware"}, 1)), testing::IsEmpty());
+
+  EXPECT_EQ(ExportNdjson({"--added-after", "2000-01-01T00:00:00Z"}).size(), 3u);
+  EXPECT_THAT(ExportNdjson({"--added-after", "9999-01-01T00:00:00Z"}, 1), testing::IsEmpty());
+  RunResult bad = Tessera({"export", "--data", data_, "--added-after", "yesterday"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--added-after"));
+  RunResult bad_format = Tessera({"export", "--data", data_, "--format", "xml"});
+  EXPECT_EQ(bad_format.exit_code, 2);
+}
+
+TEST_F(ImportExportTest, EverySubcommandHasHelp) {
+  for (const char* cmd : {"init", "import", "export"}) {
+    RunResult r = Tessera({cmd, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << cmd;
+    EXPECT_THAT(r.out, HasSubstr("--data")) << cmd;
+  }
+  EXPECT_THAT(Tessera({"import", "--help"}).out, HasSubstr("tessera init"));
+  EXPECT_THAT(Tessera({"export", "--help"}).out, HasSubstr("--latest"));
+}
+
+}  // namespace
