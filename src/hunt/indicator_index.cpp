@@ -1,5 +1,6 @@
 #include "hunt/indicator_index.h"
 
+#include <array>
 #include <cstdio>
 #include <limits>
 #include <unordered_map>
@@ -114,29 +115,29 @@ PathClass Classify(std::string_view type, std::string_view path, HashAlgorithm* 
 }
 
 bool ParseUuid(std::string_view s, uint64_t* hi, uint64_t* lo) {
-  if (s.size() != 36) return false;
+  static constexpr std::array<int8_t, 256> kHex = [] {
+    std::array<int8_t, 256> t{};
+    for (auto& v : t) v = -1;
+    for (int i = 0; i < 10; ++i) t[static_cast<size_t>('0' + i)] = static_cast<int8_t>(i);
+    for (int i = 0; i < 6; ++i) {
+      t[static_cast<size_t>('a' + i)] = static_cast<int8_t>(10 + i);
+      t[static_cast<size_t>('A' + i)] = static_cast<int8_t>(10 + i);
+    }
+    return t;
+  }();
+  if (s.size() != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-') return false;
   uint64_t parts[2] = {0, 0};
   int nibbles = 0;
+  int bad = 0;
   for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return false;
-      continue;
-    }
-    int v;
-    if (c >= '0' && c <= '9') {
-      v = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      v = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      v = c - 'A' + 10;
-    } else {
-      return false;
-    }
+    if (i == 8 || i == 13 || i == 18 || i == 23) continue;
+    int v = kHex[static_cast<unsigned char>(s[i])];
+    bad |= v;
     uint64_t& p = parts[nibbles / 16];
-    p = (p << 4) | static_cast<uint64_t>(v);
+    p = (p << 4) | static_cast<uint64_t>(v & 15);
     ++nibbles;
   }
+  if (bad < 0) return false;
   *hi = parts[0];
   *lo = parts[1];
   return true;

@@ -13,12 +13,17 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 char ToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 char ToUpper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+constexpr std::array<int8_t, 256> kHexValues = [] {
+  std::array<int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int i = 0; i < 10; ++i) t[static_cast<size_t>('0' + i)] = static_cast<int8_t>(i);
+  for (int i = 0; i < 6; ++i) {
+    t[static_cast<size_t>('a' + i)] = static_cast<int8_t>(10 + i);
+    t[static_cast<size_t>('A' + i)] = static_cast<int8_t>(10 + i);
+  }
+  return t;
+}();
+int HexValue(char c) { return kHexValues[static_cast<unsigned char>(c)]; }
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
@@ -598,6 +603,20 @@ bool DecodeHash(HashAlgorithm algorithm, std::string_view hex, std::string& out)
   out.clear();
   hex = Trim(hex);
   size_t want = HashDigestBytes(algorithm);
+  if (hex.size() == 2 * want) {
+    // The common form: plain hex digits.
+    out.resize(want);
+    int bad = 0;
+    for (size_t i = 0; i < want; ++i) {
+      int h = HexValue(hex[2 * i]);
+      int l = HexValue(hex[2 * i + 1]);
+      bad |= h | l;
+      out[i] = static_cast<char>((h << 4) | (l & 15));
+    }
+    if (bad >= 0) return true;
+    out.clear();
+    return false;
+  }
   int high = -1;
   for (char c : hex) {
     if (c == ':' && high < 0) continue;
