@@ -1,0 +1,28 @@
+#include <gtest/gtest.h>
+
+#include "http/server.h"
+
+namespace tessera::http {
+namespace {
+
+TEST(ParseListenAddressTest, AcceptsHostPortForms) {
+  auto v4 = ParseListenAddress("127.0.0.1:8080");
+  ASSERT_TRUE(v4.ok());
+  EXPECT_EQ(v4->host, "127.0.0.1");
+  EXPECT_EQ(v4->port, 8080);
+  auto v6 = ParseListenAddress("[::1]:0");
+  ASSERT_TRUE(v6.ok());
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_EQ(v6->port, 0);
+  EXPECT_EQ(ParseListenAddress("localhost:65535")->port, 65535);
+}
+
+TEST(ParseListenAddressTest, RejectsMalformedAddresses) {
+  for (const char* bad : {"8080", ":8080", "host:", "host:65536", "host:80x", "::1:8080", "host:-1",
+                          "[]:80", "host:123456"}) {
+    EXPECT_EQ(ParseListenAddress(bad).status().code(), ErrorCode::kInvalidArgument) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace tessera::http

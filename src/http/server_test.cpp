@@ -1,0 +1,479 @@
+// The server over real loopback sockets: keep-alive, limits, 100-continue, timeouts, graceful
+// shutdown and TLS.
+
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include "http/taxii.h"
+
+namespace tessera::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// Runs a Server on a background thread for the length of a test.
+class RunningServer {
+ public:
+  static std::unique_ptr<RunningServer> Start(ServerOptions options,
+                                              std::shared_ptr<const Router> router) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.access_log = false;
+    auto server = Server::Create(std::move(options), std::move(router));
+    if (!server.ok()) {
+      ADD_FAILURE() << server.status().ToString();
+      return nullptr;
+    }
+    return std::unique_ptr<RunningServer>(new RunningServer(std::move(*server)));
+  }
+
+  ~RunningServer() {
+    server_->Stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  Server& server() { return *server_; }
+  uint16_t port() const { return server_->port(); }
+
+  // Waits until Run() returns; false when it does not within `limit`.
+  bool WaitStopped(std::chrono::milliseconds limit) {
+    if (done_.wait_for(limit) != std::future_status::ready) return false;
+    thread_.join();
+    return true;
+  }
+
+ private:
+  explicit RunningServer(std::unique_ptr<Server> server) : server_(std::move(server)) {
+    std::promise<void> finished;
+    done_ = finished.get_future();
+    thread_ = std::thread([this, p = std::move(finished)]() mutable {
+      EXPECT_TRUE(server_->Run().ok());
+      p.set_value();
+    });
+  }
+
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  std::future<void> done_;
+};
+
+std::shared_ptr<Router> TestRouter(std::atomic<int>* slow_started = nullptr) {
+  auto router = std::make_shared<Router>();
+  router->SetErrorRenderer(TaxiiError);
+  EXPECT_TRUE(AddHealthRoute(*router, nullptr).ok());
+  DiscoveryInfo info;
+  info.title = "Test hub";
+  EXPECT_TRUE(AddDiscoveryRoute(*router, info).ok());
+  EXPECT_TRUE(router
+                  ->Add(Method::kPost, "/echo",
+                        [](const Request& r) {
+                          return Response::Make(HttpStatus::ok, "text/plain", r.body());
+                        })
+                  .ok());
+  EXPECT_TRUE(router
+                  ->Add(Method::kGet, "/slow",
+                        [slow_started](const Request&) {
+                          if (slow_started != nullptr) ++*slow_started;
+                          std::this_thread::sleep_for(std::chrono::milliseconds(400));
+                          return Response::Make(HttpStatus::ok, "text/plain", "done");
+                        })
+                  .ok());
+  return router;
+}
+
+ServerOptions FastOptions() {
+  ServerOptions o;
+  o.threads = 2;
+  o.idle_timeout = std::chrono::milliseconds(5000);
+  o.request_timeout = std::chrono::milliseconds(5000);
+  o.shutdown_grace = std::chrono::milliseconds(5000);
+  return o;
+}
+
+// A plain blocking client connection.
+class Client {
+ public:
+  explicit Client(uint16_t port) : socket_(ioc_) {
+    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  }
+
+  bhttp::response<bhttp::string_body> Send(bhttp::request<bhttp::string_body> req) {
+    req.set(bhttp::field::host, "127.0.0.1");
+    req.prepare_payload();
+    bhttp::write(socket_, req);
+    return Read();
+  }
+
+  bhttp::response<bhttp::string_body> Get(std::string target, std::string accept = "") {
+    bhttp::request<bhttp::string_body> req{bhttp::verb::get, target, 11};
+    if (!accept.empty()) req.set(bhttp::field::accept, accept);
+    return Send(std::move(req));
+  }
+
+  void WriteRaw(std::string_view bytes) { asio::write(socket_, asio::buffer(bytes)); }
+
+  bhttp::response<bhttp::string_body> Read() {
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(socket_, buffer_, res);
+    return res;
+  }
+
+  // Reads a response to HEAD: header fields only, whatever Content-Length says.
+  bhttp::response<bhttp::string_body> ReadHeadResponse() {
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.skip(true);
+    bhttp::read(socket_, buffer_, parser);
+    return parser.release();
+  }
+
+  // True when the server closed the connection (EOF) before `limit`.
+  bool ClosedWithin(std::chrono::milliseconds limit) {
+    socket_.non_blocking(false);
+    struct timeval tv {};
+    tv.tv_sec = static_cast<long>(limit.count() / 1000);
+    tv.tv_usec = static_cast<long>((limit.count() % 1000) * 1000);
+    setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char c;
+    boost::system::error_code ec;
+    const size_t n = socket_.read_some(asio::buffer(&c, 1), ec);
+    return n == 0 && (ec == asio::error::eof || ec == asio::error::connection_reset);
+  }
+
+ private:
+  asio::io_context ioc_;
+  tcp::socket socket_;
+  beast::flat_buffer buffer_;
+};
+
+TEST(ServerTest, ServesHealthAndDiscovery) {
+  auto running = RunningServer::Start(FastOptions(), TestRouter());
+  ASSERT_NE(running, nullptr);
+  EXPECT_NE(running->port(), 0);
+  EXPECT_EQ(running->server().url(), "http://127.0.0.1:" + std::to_string(running->port()));
+
+  Client client(running->port());
+  auto health = client.Get("/healthz");
+  EXPECT_EQ(health.result(), bhttp::status::ok);
+  EXPECT_EQ(health[bhttp::field::server], "Tessera/0.1.0");
+
+  auto discovery = client.Get("/taxii2/", "application/taxii+json;version=2.1");
+  EXPECT_EQ(discovery.result(), bhttp::status::ok);
+  EXPECT_EQ(discovery[bhttp::field::content_type], "application/taxii+json;version=2.1");
+  EXPECT_EQ(boost::json::parse(discovery.body()).as_object().at("title").as_string(), "Test hub");
+
+  auto missing = client.Get("/nowhere/");
+  EXPECT_EQ(missing.result(), bhttp::status::not_found);
+  EXPECT_EQ(missing[bhttp::field::content_type], "application/taxii+json;version=2.1");
+  EXPECT_TRUE(missing.keep_alive());  // errors from handlers keep the connection
+  EXPECT_EQ(client.Get("/healthz").result(), bhttp::status::ok);
+}
+
+TEST(ServerTest, HeadSendsHeadersOnly) {
+  auto running = RunningServer::Start(FastOptions(), TestRouter());
+  ASSERT_NE(running, nullptr);
+  Client client(running->port());
+  const std::string get_body = client.Get("/taxii2/").body();
+  client.WriteRaw(
+      "HEAD /taxii2/ HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto head = client.ReadHeadResponse();
+  EXPECT_EQ(head.result(), bhttp::status::ok);
+  EXPECT_EQ(head[bhttp::field::content_length], std::to_string(get_body.size()));
+  EXPECT_EQ(head[bhttp::field::content_type], "application/taxii+json;version=2.1");
+  // No body bytes followed the HEAD response: the next response parses cleanly.
+  auto next = client.Read();
+  EXPECT_EQ(next.result(), bhttp::status::ok);
+  EXPECT_EQ(next.body(), R"({"status":"ok"})");
+}
+
+TEST(ServerTest, AnswersPipelinedRequestsInOrder) {
+  auto running = RunningServer::Start(FastOptions(), TestRouter());
+  ASSERT_NE(running, nullptr);
+  Client client(running->port());
+  client.WriteRaw(
+      "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+      "GET /taxii2/ HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n\r\n");
+  EXPECT_EQ(client.Read().result(), bhttp::status::ok);
+  auto echo = client.Read();
+  EXPECT_EQ(echo.body(), "hello");
+  EXPECT_EQ(client.Read().result(), bhttp::status::not_acceptable);
+}
+
+TEST(ServerTest, AnswersExpectContinue) {
+  auto running = RunningServer::Start(FastOptions(), TestRouter());
+  ASSERT_NE(running, nullptr);
+  Client client(running->port());
+  client.WriteRaw(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+  bhttp::response<bhttp::string_body> cont = client.Read();
+  EXPECT_EQ(cont.result(), bhttp::status::continue_);
+  client.WriteRaw("ping");
+  auto echo = client.Read();
+  EXPECT_EQ(echo.result(), bhttp::status::ok);
+  EXPECT_EQ(echo.body(), "ping");
+}
+
+TEST(ServerTest, EnforcesBodyAndHeaderLimits) {
+  ServerOptions options = FastOptions();
+  options.max_body_bytes = 1000;
+  options.max_header_bytes = 2048;
+  auto running = RunningServer::Start(options, TestRouter());
+  ASSERT_NE(running, nullptr);
+
+  {
+    Client client(running->port());
+    bhttp::request<bhttp::string_body> req{bhttp::verb::post, "/echo", 11};
+    req.body() = std::string(999, 'a');
+    EXPECT_EQ(client.Send(req).result(), bhttp::status::ok);
+  }
+  {
+    Client client(running->port());
+    client.WriteRaw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n");
+    auto res = client.Read();
+    EXPECT_EQ(res.result(), bhttp::status::payload_too_large);
+    EXPECT_FALSE(res.keep_alive());
+    EXPECT_EQ(boost::json::parse(res.body()).as_object().at("http_status").as_string(), "413");
+    EXPECT_TRUE(client.ClosedWithin(std::chrono::milliseconds(2000)));
+  }
+  {
+    Client client(running->port());  // chunked: the limit holds without a Content-Length
+    client.WriteRaw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+    client.WriteRaw("3e8\r\n" + std::string(1000, 'b') + "\r\n10\r\n" + std::string(16, 'c') +
+                    "\r\n0\r\n\r\n");
+    EXPECT_EQ(client.Read().result(), bhttp::status::payload_too_large);
+  }
+  {
+    Client client(running->port());
+    client.WriteRaw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4000, 'x') +
+                    "\r\n\r\n");
+    EXPECT_EQ(client.Read().result(), bhttp::status::request_header_fields_too_large);
+    EXPECT_TRUE(client.ClosedWithin(std::chrono::milliseconds(2000)));
+  }
+}
+
+TEST(ServerTest, MalformedRequestIs400) {
+  auto running = RunningServer::Start(FastOptions(), TestRouter());
+  ASSERT_NE(running, nullptr);
+  Client client(running->port());
+  client.WriteRaw("GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
+  auto res = client.Read();
+  EXPECT_EQ(res.result(), bhttp::status::bad_request);
+  EXPECT_TRUE(client.ClosedWithin(std::chrono::milliseconds(2000)));
+}
+
+TEST(ServerTest, ClosesIdleConnections) {
+  ServerOptions options = FastOptions();
+  options.idle_timeout = std::chrono::milliseconds(200);
+  auto running = RunningServer::Start(options, TestRouter());
+  ASSERT_NE(running, nullptr);
+  Client client(running->port());
+  EXPECT_EQ(client.Get("/healthz").result(), bhttp::status::ok);
+  const auto start = Clock::now();
+  EXPECT_TRUE(client.ClosedWithin(std::chrono::milliseconds(3000)));
+  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(2500));
+}
+
+TEST(ServerTest, StopFinishesInFlightRequestsAndClosesIdleOnes) {
+  std::atomic<int> slow_started{0};
+  auto running = RunningServer::Start(FastOptions(), TestRouter(&slow_started));
+  ASSERT_NE(running, nullptr);
+
+  Client idle(running->port());
+  EXPECT_EQ(idle.Get("/healthz").result(), bhttp::status::ok);  // now waiting for a request
+
+  Client busy(running->port());
+  busy.WriteRaw("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (slow_started.load() == 0 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(slow_started.load(), 1);
+
+  const auto stop_at = Clock::now();
+  running->server().Stop();
+  EXPECT_TRUE(idle.ClosedWithin(std::chrono::milliseconds(2000)));
+  auto res = busy.Read();  // the in-flight request is still answered
+  EXPECT_EQ(res.result(), bhttp::status::ok);
+  EXPECT_EQ(res.body(), "done");
+  EXPECT_FALSE(res.keep_alive());
+  EXPECT_TRUE(running->WaitStopped(std::chrono::milliseconds(3000)));
+  EXPECT_LT(Clock::now() - stop_at, std::chrono::milliseconds(3000));
+
+  // Nothing listens any more.
+  asio::io_context ioc;
+  tcp::socket s(ioc);
+  boost::system::error_code ec;
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), running->port()), ec);
+  EXPECT_TRUE(ec);
+}
+
+TEST(ServerTest, GracePeriodBoundsShutdown) {
+  std::atomic<int> slow_started{0};
+  ServerOptions options = FastOptions();
+  options.shutdown_grace = std::chrono::milliseconds(0);
+  auto running = RunningServer::Start(options, TestRouter(&slow_started));
+  ASSERT_NE(running, nullptr);
+  Client busy(running->port());
+  busy.WriteRaw("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (slow_started.load() == 0 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  running->server().Stop();
+  // The handler itself cannot be interrupted, but the server stops right after it returns.
+  EXPECT_TRUE(running->WaitStopped(std::chrono::milliseconds(3000)));
+}
+
+TEST(ServerTest, StopBeforeRunReturnsAtOnce) {
+  auto server = Server::Create(
+      [] {
+        ServerOptions o = FastOptions();
+        o.port = 0;
+        return o;
+      }(),
+      TestRouter());
+  ASSERT_TRUE(server.ok());
+  (*server)->Stop();
+  EXPECT_TRUE((*server)->Run().ok());
+}
+
+TEST(ServerTest, ReportsBindFailures) {
+  auto running = RunningServer::Start(FastOptions(), TestRouter());
+  ASSERT_NE(running, nullptr);
+  ServerOptions options = FastOptions();
+  options.port = running->port();
+  auto second = Server::Create(options, TestRouter());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), ErrorCode::kIo);
+  EXPECT_NE(second.status().message().find(std::to_string(running->port())), std::string::npos);
+
+  options.port = 0;
+  options.host = "no-such-host.invalid";
+  EXPECT_EQ(Server::Create(options, TestRouter()).status().code(), ErrorCode::kIo);
+}
+
+// A throwaway self-signed certificate for 127.0.0.1 in a temporary directory.
+class TempCert {
+ public:
+  TempCert() {
+    char tmpl[] = "/tmp/tessera-tls-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    cert_ = (dir_ / "cert.pem").string();
+    key_ = (dir_ / "key.pem").string();
+    EVP_PKEY* pkey = EVP_EC_gen("P-256");
+    X509* x509 = X509_new();
+    X509_set_version(x509, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x509), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x509), 0);
+    X509_gmtime_adj(X509_getm_notAfter(x509), 3600);
+    X509_set_pubkey(x509, pkey);
+    X509_NAME* name = X509_get_subject_name(x509);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+    X509_set_issuer_name(x509, name);
+    X509_sign(x509, pkey, EVP_sha256());
+    FILE* f = std::fopen(cert_.c_str(), "w");
+    PEM_write_X509(f, x509);
+    std::fclose(f);
+    f = std::fopen(key_.c_str(), "w");
+    PEM_write_PrivateKey(f, pkey, nullptr, nullptr, 0, nullptr, nullptr);
+    std::fclose(f);
+    X509_free(x509);
+    EVP_PKEY_free(pkey);
+  }
+  ~TempCert() { std::filesystem::remove_all(dir_); }
+  const std::string& cert() const { return cert_; }
+  const std::string& key() const { return key_; }
+  std::filesystem::path dir() const { return dir_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::string cert_, key_;
+};
+
+TEST(ServerTlsTest, ServesOverTls) {
+  TempCert cert;
+  ServerOptions options = FastOptions();
+  options.tls = TlsFiles{cert.cert(), cert.key()};
+  auto running = RunningServer::Start(options, TestRouter());
+  ASSERT_NE(running, nullptr);
+  EXPECT_EQ(running->server().url(), "https://127.0.0.1:" + std::to_string(running->port()));
+
+  asio::io_context ioc;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_verify_mode(asio::ssl::verify_none);  // self-signed: this test is about the transport
+  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+  beast::get_lowest_layer(stream).connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), running->port()));
+  stream.handshake(asio::ssl::stream_base::client);
+  beast::flat_buffer buffer;
+  for (int i = 0; i < 2; ++i) {  // keep-alive over TLS
+    bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/taxii2/", 11};
+    req.set(bhttp::field::host, "127.0.0.1");
+    bhttp::write(stream, req);
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(stream, buffer, res);
+    EXPECT_EQ(res.result(), bhttp::status::ok);
+    EXPECT_EQ(boost::json::parse(res.body()).as_object().at("title").as_string(), "Test hub");
+  }
+  boost::system::error_code ec;
+  stream.shutdown(ec);
+}
+
+TEST(ServerTlsTest, PlainHttpToATlsPortGetsNoAnswer) {
+  TempCert cert;
+  ServerOptions options = FastOptions();
+  options.tls = TlsFiles{cert.cert(), cert.key()};
+  auto running = RunningServer::Start(options, TestRouter());
+  ASSERT_NE(running, nullptr);
+  Client client(running->port());
+  client.WriteRaw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(client.ClosedWithin(std::chrono::milliseconds(3000)));
+}
+
+TEST(ServerTlsTest, RejectsUnusableTlsFiles) {
+  TempCert cert;
+  ServerOptions options = FastOptions();
+  options.port = 0;
+  options.tls = TlsFiles{(cert.dir() / "missing.pem").string(), cert.key()};
+  auto missing = Server::Create(options, TestRouter());
+  EXPECT_EQ(missing.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(missing.status().message().find("missing.pem"), std::string::npos);
+
+  options.tls = TlsFiles{cert.key(), cert.key()};  // a key is not a certificate
+  EXPECT_EQ(Server::Create(options, TestRouter()).status().code(), ErrorCode::kInvalidArgument);
+
+  TempCert other;
+  options.tls = TlsFiles{cert.cert(), other.key()};  // a key of another certificate
+  auto mismatch = Server::Create(options, TestRouter());
+  EXPECT_EQ(mismatch.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(mismatch.status().message().find("match"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tessera::http

@@ -1,0 +1,82 @@
+#include "http/taxii.h"
+
+#include <boost/json.hpp>
+#include <memory>
+#include <utility>
+
+namespace tessera::http {
+
+const MediaType& TaxiiMediaType() {
+  static const MediaType* const kType = [] {
+    auto parsed = ParseMediaType(kTaxiiMediaType);
+    assert(parsed.ok());
+    return new MediaType(std::move(*parsed));
+  }();
+  return *kType;
+}
+
+bool AcceptsTaxii(const Request& request) {
+  if (!request.HasHeader("Accept")) return true;
+  return AcceptWeight(request.Header("Accept"), TaxiiMediaType()) > 0.0;
+}
+
+bool IsTaxiiContentType(std::string_view content_type) {
+  auto mt = ParseMediaType(content_type);
+  if (!mt.ok() || mt->type != "application" || mt->subtype != "taxii+json") return false;
+  const std::string* version = mt->Param("version");
+  return version == nullptr || *version == "2.1";
+}
+
+Response TaxiiError(HttpStatus status, std::string_view title, std::string_view description) {
+  boost::json::object body;
+  body["title"] = title;
+  if (!description.empty()) body["description"] = description;
+  body["http_status"] = std::to_string(static_cast<unsigned>(status));
+  return Response::Make(status, std::string(kTaxiiMediaType), boost::json::serialize(body));
+}
+
+Response TaxiiNotAcceptable(const Request& request) {
+  std::string accept(request.Header("Accept").substr(0, 200));
+  return TaxiiError(HttpStatus::not_acceptable, "Not Acceptable",
+                    "this resource is only available as " + std::string(kTaxiiMediaType) +
+                        "; the request's Accept header (" + accept + ") rules it out");
+}
+
+std::string DiscoveryJson(const DiscoveryInfo& info) {
+  boost::json::object doc;
+  doc["title"] = info.title;
+  if (!info.description.empty()) doc["description"] = info.description;
+  if (!info.contact.empty()) doc["contact"] = info.contact;
+  if (!info.default_api_root.empty()) doc["default"] = info.default_api_root;
+  boost::json::array roots;
+  for (const std::string& r : info.api_roots) roots.emplace_back(r);
+  doc["api_roots"] = std::move(roots);
+  return boost::json::serialize(doc);
+}
+
+Status AddDiscoveryRoute(Router& router, const DiscoveryInfo& info) {
+  if (info.title.empty()) return InvalidArgument("the discovery title must not be empty");
+  // The document does not change while the server runs: serialize it once.
+  auto body = std::make_shared<const std::string>(DiscoveryJson(info));
+  return router.Add(Method::kGet, "/taxii2/", [body](const Request& request) {
+    if (!AcceptsTaxii(request)) return TaxiiNotAcceptable(request);
+    return Response::Make(HttpStatus::ok, std::string(kTaxiiMediaType), *body);
+  });
+}
+
+Status AddHealthRoute(Router& router, std::function<Status()> check) {
+  return router.Add(Method::kGet, "/healthz", [check = std::move(check)](const Request&) {
+    if (check) {
+      if (Status st = check(); !st.ok()) {
+        boost::json::object body;
+        body["status"] = "unavailable";
+        body["reason"] = st.message();
+        return Response::Make(HttpStatus::service_unavailable, "application/json",
+                              boost::json::serialize(body));
+      }
+    }
+    return Response::Make(HttpStatus::ok, "application/json", R"({"status":"ok"})");
+  });
+}
+
+}  // namespace tessera::http
