@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hunt/indicator_index.h"
 #include "hunt/log_parsers.h"
 
 namespace tessera::hunt {
@@ -142,6 +143,98 @@ TEST(LogReaderTest, MissingFileAndMissingMapAreErrors) {
             ErrorCode::kIo);
   EXPECT_EQ(LogReader::FromString("{}", LogFormat::kJson).status().code(),
             ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace tessera::hunt
+
+namespace tessera::hunt {
+namespace {
+
+// Mutated log lines (bit flips, cut lines, spliced bytes) through every reader and every
+// observable through the normalizers and an index: nothing may crash (the suite runs under
+// ASan/UBSan), and every line is an event, a blank line or a counted malformed one.
+TEST(LogReaderTest, MutatedInputNeverCrashes) {
+  const std::string seeds[] = {
+      R"({"ts":1714557601.0,"uid":"C1","id.orig_h":"10.0.0.5","id.resp_h":"2001:db8::1","query":"bücher.example","answers":["a.example","198.51.100.9"],"host":"x.example:8080","uri":"/a/../b?%7e=1","referrer":"HTTP://U@[::1]:80/x","md5":"44d88612fea8a8f36de82e1278abb02f","from":"A <a@b.example>"})",
+      R"({"timestamp":"2024-05-01T10:00:06.000000+0000","event_type":"dns","src_ip":"10.0.0.1","dns":{"answers":[{"rrname":"a.example","rdata":"::ffff:1.2.3.4"}],"grouped":{"A":["1.2.3.4"]}},"tls":{"fingerprint":"33:95:85:6c"}})",
+      R"({"@timestamp":"2024-05-01T10:01:01Z","winlog":{"event_data":{"QueryResults":"type:  5 e.example;::ffff:1.2.3.4;","Hashes":"SHA1=00,MD5=44D88612FEA8A8F36DE82E1278ABB02F,X=1"}},"url":{"full":"https://a.example:443/%zz"}})",
+      "<134>May  1 10:03:00 fw CEF:0|V|P|1.0|100|N|7|src=203.0.113.66 "
+      "request=http://a.example/\\=x fileHash=abc dhost=[::1]:80",
+      "<13>1 2024-05-01T10:02:02+00:00 h app 1 - [o ip=\"1.2.3.4\"] mail <a@b.example> "
+      "http://x.example/y [2001:db8::1]:443 a.b.c.d.example. "
+      "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f",
+  };
+  IndicatorIndexBuilder b;
+  uint32_t ind =
+      b.AddIndicator({"indicator--00000000-0000-4000-8000-000000000001", {}, {}, false}).value();
+  ASSERT_TRUE(b.AddAtomic(ind, "domain-name", "value", "example").ok());
+  ASSERT_TRUE(b.AddAtomic(ind, "ipv4-addr", "value", "0.0.0.0/1").ok());
+  ASSERT_TRUE(b.AddAtomic(ind, "ipv6-addr", "value", "::/1").ok());
+  ASSERT_TRUE(b.AddAllowlistEntry("1.2.3.0/24").ok());
+  IndicatorIndex index = std::move(b).Build().value();
+
+  uint64_t state = 0x243f6a8885a308d3ULL;
+  auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  LookupScratch scratch;
+  std::vector<Hit> hits;
+  for (LogFormat format : {LogFormat::kZeek, LogFormat::kSuricataEve, LogFormat::kEcs,
+                           LogFormat::kCef, LogFormat::kSyslog}) {
+    std::string text;
+    for (int round = 0; round < 400; ++round) {
+      std::string line = seeds[next() % std::size(seeds)];
+      int edits = 1 + static_cast<int>(next() % 4);
+      for (int e = 0; e < edits && !line.empty(); ++e) {
+        size_t at = next() % line.size();
+        switch (next() % 4) {
+          case 0:
+            line[at] = static_cast<char>(line[at] ^ (1 << (next() % 8)));
+            break;
+          case 1:
+            line.resize(at);
+            break;
+          case 2:
+            line.insert(at, 1, static_cast<char>(next() % 256));
+            break;
+          default:
+            line.erase(at, 1 + next() % 8);
+            break;
+        }
+      }
+      for (char& c : line) {
+        if (c == '\n') c = ' ';
+      }
+      text += line;
+      text += '\n';
+    }
+    auto reader = LogReader::FromString(text, format);
+    ASSERT_TRUE(reader.ok());
+    Event event;
+    uint64_t blank = 0;
+    while (true) {
+      auto more = (*reader)->Next(event);
+      ASSERT_TRUE(more.ok());
+      if (!*more) break;
+      for (const Observable& o : event.observables) {
+        hits.clear();
+        index.Lookup(o, Timestamp{1'700'000'000, 0}, scratch, hits);
+      }
+    }
+    const ReaderStats& s = (*reader)->stats();
+    for (std::string_view rest = text; !rest.empty();) {
+      size_t nl = rest.find('\n');
+      std::string_view l = rest.substr(0, nl);
+      if (l.find_first_not_of(" \t\r") == std::string_view::npos) ++blank;
+      rest.remove_prefix(nl + 1);
+    }
+    EXPECT_EQ(s.lines, 400u);
+    EXPECT_EQ(s.events + s.malformed + blank, s.lines) << LogFormatName(format);
+  }
 }
 
 }  // namespace

@@ -175,7 +175,9 @@ bool IsUnreserved(unsigned char c) {
 }
 
 // Appends `in` with percent-encodings normalized (RFC 3986 §6.2.2.1-2); literal characters are
-// lower-cased when `lower`.
+// lower-cased when `lower`. A stray '%' (not followed by two hex digits, invalid in a URI) becomes
+// "%25", so that decoding a neighbour can never form a new escape and normalizing twice changes
+// nothing.
 void AppendPercentNormalized(std::string_view in, std::string& out, bool lower) {
   for (size_t i = 0; i < in.size(); ++i) {
     char c = in[i];
@@ -190,6 +192,8 @@ void AppendPercentNormalized(std::string_view in, std::string& out, bool lower) 
         out.push_back(ToUpper(in[i + 2]));
       }
       i += 2;
+    } else if (c == '%') {
+      out += "%25";
     } else {
       out.push_back(lower ? ToLower(c) : c);
     }
@@ -246,6 +250,13 @@ std::string_view DefaultPort(std::string_view scheme) {
   return {};
 }
 
+// "8080", "8080/x", "443?q": what follows "host:" in a URL written without a scheme.
+bool LooksLikePort(std::string_view s) {
+  size_t end = s.find_first_of("/?#");
+  std::string_view digits = s.substr(0, end);
+  return !digits.empty() && std::all_of(digits.begin(), digits.end(), IsDigit);
+}
+
 // Splits a URL into scheme (empty if none) and the part after "scheme://", or reports an opaque
 // URI ("mailto:x") through `opaque`.
 std::string_view SplitScheme(std::string_view url, std::string_view* scheme, bool* opaque) {
@@ -257,8 +268,7 @@ std::string_view SplitScheme(std::string_view url, std::string_view* scheme, boo
     return url.substr(n + 3);
   }
   if (n > 1 && n < url.size() && url[n] == ':' &&
-      url.substr(0, n).find('.') == std::string_view::npos &&
-      (n + 1 == url.size() || !IsDigit(url[n + 1]))) {
+      url.substr(0, n).find('.') == std::string_view::npos && !LooksLikePort(url.substr(n + 1))) {
     *scheme = url.substr(0, n);
     *opaque = true;
     return url.substr(n + 1);
@@ -415,6 +425,12 @@ bool NormalizeUrl(std::string_view text, std::string& out) {
   if (opaque) {
     for (char c : scheme) out.push_back(ToLower(c));
     out.push_back(':');
+    if (rest.size() >= 3 && rest[0] == '%' && rest[1] == '3' && IsDigit(rest[2])) {
+      // Keep a leading encoded digit encoded: decoded, "x:%38%30" would read as host "x", port 80.
+      out += "%3";
+      out.push_back(rest[2]);
+      rest.remove_prefix(3);
+    }
     AppendPercentNormalized(rest, out, false);
     return true;
   }
@@ -455,6 +471,19 @@ bool NormalizeUrl(std::string_view text, std::string& out) {
     }
   }
   if (host.empty()) return false;
+  if (host[0] == '[') {
+    // IP literal: hex digits, ':' and '.' (an embedded IPv4) only.
+    for (char c : host.substr(1, host.size() - 2)) {
+      if (!(HexValue(c) >= 0 || c == ':' || c == '.')) return false;
+    }
+  } else {
+    // reg-name (RFC 3986 §3.2.2): unreserved, pct-encoded, sub-delims; non-ASCII for IDNs.
+    for (char c : host) {
+      auto u = static_cast<unsigned char>(c);
+      if (!(u >= 0x80 || IsUnreserved(u) || c == '%' || std::strchr("!$&'()*+,;=", c) != nullptr))
+        return false;
+    }
+  }
   bool ascii_plain = std::all_of(host.begin(), host.end(), [](char c) {
     return static_cast<unsigned char>(c) < 0x80 && c != '%';
   });

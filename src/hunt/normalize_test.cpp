@@ -92,6 +92,12 @@ TEST(NormalizeTest, UrlsByRfc3986Section622) {
   EXPECT_FALSE(NormalizeUrl("http://evil.example/a b", out));
   EXPECT_FALSE(NormalizeUrl("http:///x", out));
   EXPECT_FALSE(NormalizeUrl("http://evil.example:99999/", out));
+  EXPECT_FALSE(NormalizeUrl("http://ev[il.example/", out));
+  EXPECT_FALSE(NormalizeUrl("http://[::1]]/", out));
+  // A stray '%' is escaped, so that normalizing twice changes nothing.
+  EXPECT_EQ(Url("http://evil.example/100%"), "http://evil.example/100%25");
+  EXPECT_EQ(Url("http://evil.example/%%41b"), "http://evil.example/%25Ab");
+  EXPECT_EQ(Url("xy:%39/a"), "xy:%39/a");
   EXPECT_EQ(UrlHost("https://u@Evil.Example:8443/x?y"), "Evil.Example");
   EXPECT_EQ(UrlHost("http://[::1]:80/"), "[::1]");
 }
@@ -112,6 +118,58 @@ TEST(NormalizeTest, EmailsAndHashes) {
   EXPECT_EQ(HexEncode(out), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
   EXPECT_FALSE(DecodeHash(HashAlgorithm::kMd5, "d41d8cd98f00b204e9800998ecf8427", out));
   EXPECT_FALSE(DecodeHash(HashAlgorithm::kMd5, "z41d8cd98f00b204e9800998ecf8427e", out));
+}
+
+// Random and mutated text through every normalizer: no crash (ASan/UBSan), and what comes out is
+// stable (normalizing a canonical form again gives the same form).
+TEST(NormalizeTest, RandomInputIsSafeAndCanonicalFormsAreFixedPoints) {
+  const std::string alphabet = "aZ09.-_:/@%[]?#~ \\x\xc3\xbc\xff";
+  const std::string seeds[] = {"http://a.example/%7e/../b?q#f",
+                               "2001:db8::1%eth0",
+                               "a@B\xc3\xbc.example",
+                               "10.0.0.1/33",
+                               "xn--bcher-kva.example.",
+                               "HTTP://[::1]:080",
+                               "da:39:a3"};
+  uint64_t state = 0x9e3779b97f4a7c15ULL;
+  auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  std::string out, again;
+  for (int i = 0; i < 20000; ++i) {
+    std::string s = seeds[next() % std::size(seeds)];
+    int edits = static_cast<int>(next() % 6);
+    for (int e = 0; e < edits; ++e) {
+      size_t at = s.empty() ? 0 : next() % s.size();
+      if (next() % 2 == 0 && !s.empty()) {
+        s.erase(at, 1);
+      } else {
+        s.insert(at, 1, alphabet[next() % alphabet.size()]);
+      }
+    }
+    if (NormalizeUrl(s, out)) {
+      ASSERT_TRUE(NormalizeUrl(out, again)) << s << " -> " << out;
+      EXPECT_EQ(again, out) << s;
+    }
+    if (NormalizeDomain(s, out)) {
+      ASSERT_TRUE(NormalizeDomain(out, again)) << s;
+      EXPECT_EQ(again, out) << s;
+    }
+    if (NormalizeEmail(s, out)) {
+      ASSERT_TRUE(NormalizeEmail(out, again)) << s;
+      EXPECT_EQ(again, out) << s;
+    }
+    if (auto p = ParseIpPrefix(s)) {
+      auto q = ParseIpPrefix(FormatIpPrefix(*p));
+      ASSERT_TRUE(q.has_value()) << s;
+      EXPECT_EQ(*q, *p) << s;
+    }
+    (void)UrlHost(s);
+    (void)DecodeHash(HashAlgorithm::kSha1, s, out);
+  }
 }
 
 }  // namespace
