@@ -4,6 +4,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cassert>
 #include <initializer_list>
 #include <sstream>
@@ -101,6 +102,13 @@ Result<FieldMap> FieldMap::Create(std::string name, std::vector<FieldRule> rules
   FieldMap m;
   m.name_ = std::move(name);
   m.url_scheme_ = std::move(url_scheme);
+  size_t names = 0;
+  for (const FieldRule& r : rules)
+    names += 1 + static_cast<size_t>(std::count(r.field.begin(), r.field.end(), '.'));
+  size_t capacity = 16;
+  while (capacity < names * 2) capacity <<= 1;
+  m.slots_.resize(capacity);
+  m.mask_ = capacity - 1;
   for (size_t i = 0; i < rules.size(); ++i) {
     const FieldRule& r = rules[i];
     if (r.field.empty()) return InvalidArgument("a field rule needs a field name");
@@ -108,39 +116,58 @@ Result<FieldMap> FieldMap::Create(std::string name, std::vector<FieldRule> rules
       return InvalidArgument("field '" + r.field +
                              "': kind 'other' needs object_path \"type:path\"");
     }
-    Entry& e = m.by_name_[r.field];
+    Entry& e = m.Insert(r.field);
     if (e.rule >= 0) return InvalidArgument("field '" + r.field + "' is mapped twice");
     e.rule = static_cast<int>(i);
     for (size_t dot = r.field.find('.'); dot != std::string::npos;
          dot = r.field.find('.', dot + 1)) {
-      m.by_name_[r.field.substr(0, dot)].prefix = true;
+      m.Insert(r.field.substr(0, dot)).prefix = true;
     }
   }
   m.rules_ = std::move(rules);
   return m;
 }
 
-size_t FieldMap::Hash::operator()(std::string_view s) const { return internal::HashBytes(s); }
+FieldMap::Entry& FieldMap::Insert(const std::string& name) {
+  uint64_t h = internal::HashBytes(name);
+  size_t i = h & mask_;
+  while (slots_[i].used) {
+    if (slots_[i].hash == h && slots_[i].name == name) return slots_[i].entry;
+    i = (i + 1) & mask_;
+  }
+  slots_[i].used = true;
+  slots_[i].hash = h;
+  slots_[i].name = name;
+  return slots_[i].entry;
+}
+
+const FieldMap::Entry* FieldMap::Lookup(std::string_view name) const {
+  if (slots_.empty()) return nullptr;
+  uint64_t h = internal::HashBytes(name);
+  size_t i = h & mask_;
+  while (slots_[i].used) {
+    if (slots_[i].hash == h && slots_[i].name == name) return &slots_[i].entry;
+    i = (i + 1) & mask_;
+  }
+  return nullptr;
+}
 
 const FieldRule* FieldMap::Find(std::string_view field) const {
-  auto it = by_name_.find(field);
-  if (it == by_name_.end() || it->second.rule < 0) return nullptr;
-  return &rules_[static_cast<size_t>(it->second.rule)];
+  const Entry* e = Lookup(field);
+  if (e == nullptr || e->rule < 0) return nullptr;
+  return &rules_[static_cast<size_t>(e->rule)];
 }
 
 const FieldRule* FieldMap::Find(std::string_view field, bool* is_prefix) const {
-  auto it = by_name_.find(field);
-  if (it == by_name_.end()) {
-    *is_prefix = false;
-    return nullptr;
-  }
-  *is_prefix = it->second.prefix;
-  return it->second.rule < 0 ? nullptr : &rules_[static_cast<size_t>(it->second.rule)];
+  const Entry* e = Lookup(field);
+  *is_prefix = e != nullptr && e->prefix;
+  if (e == nullptr || e->rule < 0) return nullptr;
+  return &rules_[static_cast<size_t>(e->rule)];
 }
 
 bool FieldMap::IsPrefix(std::string_view prefix) const {
-  auto it = by_name_.find(prefix);
-  return it != by_name_.end() && it->second.prefix;
+  const Entry* e = Lookup(prefix);
+  return e != nullptr && e->prefix;
 }
 
 Result<FieldMap> ParseFieldMap(std::string_view toml_text) {

@@ -10,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -72,14 +71,22 @@ class FieldMap {
     int rule = -1;  // index into rules_, or -1 when only a prefix
     bool prefix = false;
   };
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const;
+  // Field names and their prefixes in a flat open-addressing table (at most half full): one probe
+  // per JSON member on the reading path.
+  struct Slot {
+    uint64_t hash = 0;
+    std::string name;
+    Entry entry;
+    bool used = false;
   };
+  const Entry* Lookup(std::string_view name) const;
+  Entry& Insert(const std::string& name);
+
   std::string name_;
   std::string url_scheme_;
   std::vector<FieldRule> rules_;
-  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> by_name_;
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
 };
 
 // Parses a field-map file (TOML; see docs/hunt.md). kInvalidArgument with the line and reason.

@@ -243,8 +243,9 @@ class KeySet {
 
 // Key operations for IPv4 (uint32_t) and IPv6 (U128) prefix tables.
 // Summary: a 2^16-bit map of which blocks (the top 16 bits of an IPv4 address, a hash of the
-// top 32 bits of an IPv6 one) hold a network of at least kSummaryMinLength bits; lookups skip
-// those lengths for blocks without any, which makes most misses free of cache misses.
+// top 32 bits of an IPv6 one) hold a range (not a single address) of at least kSummaryMinLength
+// bits; lookups skip those lengths for blocks without any, so that an address that hits nothing
+// costs one probe of the single-address table plus the few short ranges.
 struct V4Key {
   using Key = uint32_t;
   static constexpr int kBits = 32;
@@ -298,7 +299,7 @@ class PrefixTable {
     levels_.clear();
     summary_.clear();
     for (const Staged& st : staged_) {
-      if (st.length < Traits::kSummaryMinLength) continue;
+      if (st.length < Traits::kSummaryMinLength || st.length == Traits::kBits) continue;
       if (summary_.empty()) summary_.assign((1u << 16) / 64, 0);
       uint32_t bucket = Traits::SummaryBucket(st.network);
       summary_[bucket >> 6] |= 1ull << (bucket & 63);
@@ -342,7 +343,8 @@ class PrefixTable {
       in_summary = (summary_[bucket >> 6] >> (bucket & 63)) & 1;
     }
     for (const Level& level : levels_) {
-      if (!in_summary && level.length >= Traits::kSummaryMinLength) continue;
+      if (!in_summary && level.length >= Traits::kSummaryMinLength && level.length < Traits::kBits)
+        continue;
       Key network = Traits::Mask(address, level.length);
       size_t k = Traits::Hash(network, level.length, seed_) & level.mask;
       while (true) {

@@ -291,12 +291,20 @@ class JsonParser : public EventParser {
  private:
   void WalkObject(simdjson::dom::object object, size_t depth, Event& event) {
     for (simdjson::dom::key_value_pair member : object) {
+      // Top-level names are looked up in place; nested ones are joined with '.' in key_.
       size_t n = key_.size();
-      if (n != 0) key_.push_back('.');
-      key_.append(member.key);
+      std::string_view name = member.key;
+      if (n != 0) {
+        key_.push_back('.');
+        key_.append(member.key);
+        name = key_;
+      }
       bool prefix = false;
-      const FieldRule* rule = map_.Find(key_, &prefix);
-      if (prefix) WalkNested(member.value, depth + 1, event);
+      const FieldRule* rule = map_.Find(name, &prefix);
+      if (prefix) {
+        if (n == 0) key_.assign(member.key);
+        WalkNested(member.value, depth + 1, event);
+      }
       if (rule != nullptr) WalkValue(member.value, *rule, depth + 1, event);
       key_.resize(n);
     }
