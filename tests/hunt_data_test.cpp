@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/json.h"
+#include "hunt/hunter.h"
 #include "hunt/indicator_index.h"
 #include "hunt/log_reader.h"
 
@@ -126,26 +127,12 @@ TEST_P(HuntLogTest, HitsAndCounts) {
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
 
   std::vector<HitRow> got;
-  Event event;
-  LookupScratch scratch;
-  std::vector<Hit> hits;
-  bool io_error = false;
-  while (true) {
-    auto more = (*reader)->Next(event);
-    if (!more.ok()) {
-      io_error = true;
-      break;
-    }
-    if (!*more) break;
-    for (const Observable& o : event.observables) {
-      hits.clear();
-      fx.index->Lookup(o, event.time.value_or(fx.default_time), scratch, hits);
-      for (const Hit& h : hits) {
-        got.emplace_back(static_cast<int64_t>(event.line), std::string(o.field),
-                         fx.names[h.indicator], std::string(o.value));
-      }
-    }
-  }
+  auto stats = HuntLog(**reader, *fx.index, fx.default_time,
+                       [&](const Event& event, const Observable& o, const Hit& h) {
+                         got.emplace_back(static_cast<int64_t>(event.line), std::string(o.field),
+                                          fx.names[h.indicator], std::string(o.value));
+                       });
+  bool io_error = !stats.ok();
   if (c.contains("io_error")) {
     EXPECT_TRUE(io_error) << "a truncated gzip stream must be reported";
     return;
@@ -166,7 +153,25 @@ TEST_P(HuntLogTest, HitsAndCounts) {
                     << std::get<2>(r) << " value " << std::get<3>(r);
     }
   }
-  const ReaderStats& s = (*reader)->stats();
+  const ReaderStats& s = stats->reader;
+  EXPECT_EQ(stats->hits, got.size());
+  if (expect.contains("allowlisted")) {
+    EXPECT_EQ(stats->allowlisted, expect.at("allowlisted").to_number<uint64_t>());
+  }
+  // The format is recognized from the first line (a field-mapped source is not).
+  auto lines = LineReader::Open(DataDir() + GetParam());
+  ASSERT_TRUE(lines.ok());
+  std::string_view first;
+  bool oversized = false;
+  do {
+    ASSERT_TRUE(*(*lines)->Next(&first, &oversized));
+  } while (first.empty());
+  auto detected = DetectLogFormat(first);
+  if (*format == LogFormat::kJson) {
+    EXPECT_FALSE(detected.has_value());
+  } else {
+    EXPECT_EQ(detected, format);
+  }
   EXPECT_EQ(s.lines, expect.at("lines").to_number<uint64_t>());
   EXPECT_EQ(s.events, expect.at("events").to_number<uint64_t>());
   EXPECT_EQ(s.malformed, expect.at("malformed").to_number<uint64_t>());
