@@ -25,5 +25,6 @@ Command AddValidateCommand(CLI::App& app);
 Command AddInitCommand(CLI::App& app);
 Command AddImportCommand(CLI::App& app);
 Command AddExportCommand(CLI::App& app);
+Command AddServeCommand(CLI::App& app);
 
 }  // namespace tessera::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
       AddInitCommand(app),
       AddImportCommand(app),
       AddExportCommand(app),
+      AddServeCommand(app),
   };
 
   try {

@@ -1,0 +1,135 @@
+// tessera serve [--data DIR] [--listen HOST:PORT] [--threads N] [--tls-cert F --tls-key F]
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "http/taxii.h"
+#include "store/store.h"
+
+namespace tessera::cli {
+namespace {
+
+struct ServeArgs {
+  std::string data_dir = kDefaultDataDir;
+  std::string listen = "127.0.0.1:8080";
+  unsigned threads = 0;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string title = "Tessera";
+  std::string description = "Tessera threat intelligence sharing hub (STIX 2.1 over TAXII 2.1)";
+  std::string contact;
+  size_t max_body_bytes = 32 * 1024 * 1024;
+  bool no_access_log = false;
+};
+
+int RunServe(const ServeArgs& args) {
+  auto address = http::ParseListenAddress(args.listen);
+  if (!address.ok()) {
+    std::cerr << "tessera serve: " << address.status().message() << "\n";
+    return kExitUsage;
+  }
+
+  auto opened = store::OpenStore(args.data_dir, store::OpenMode::kOpenExisting);
+  if (!opened.ok()) {
+    std::cerr << "tessera serve: " << opened.status().message() << "\n";
+    if (opened.status().code() == ErrorCode::kNotFound) {
+      std::cerr << "tessera serve: create the store first: tessera init --data " << args.data_dir
+                << "\n";
+    }
+    return kExitUsage;
+  }
+  std::shared_ptr<store::Store> store = std::move(*opened);
+
+  auto router = std::make_shared<http::Router>();
+  router->SetErrorRenderer(http::TaxiiError);
+  // Healthy when the store answers a one-row query (cheap at any store size).
+  Status st = http::AddHealthRoute(*router, [store]() -> Status {
+    store::ObjectQuery probe;
+    probe.limit = 1;
+    return store->ListObjects(probe).status();
+  });
+  http::DiscoveryInfo discovery;
+  discovery.title = args.title;
+  discovery.description = args.description;
+  discovery.contact = args.contact;
+  if (st.ok()) st = http::AddDiscoveryRoute(*router, discovery);
+  if (!st.ok()) {
+    std::cerr << "tessera serve: " << st.message() << "\n";
+    return kExitUsage;
+  }
+
+  http::ServerOptions options;
+  options.host = address->host;
+  options.port = address->port;
+  options.threads = args.threads;
+  options.max_body_bytes = args.max_body_bytes;
+  options.handle_signals = true;
+  options.access_log = !args.no_access_log;
+  if (!args.tls_cert.empty()) options.tls = http::TlsFiles{args.tls_cert, args.tls_key};
+
+  auto server = http::Server::Create(options, router);
+  if (!server.ok()) {
+    std::cerr << "tessera serve: " << server.status().message() << "\n";
+    return kExitUsage;
+  }
+  // Tests and scripts read this line to find the port (with --listen HOST:0).
+  std::cerr << "tessera serve: listening on " << (*server)->url() << std::endl;
+  spdlog::info("serving store {} on {}", args.data_dir, (*server)->url());
+  if (Status run = (*server)->Run(); !run.ok()) {
+    std::cerr << "tessera serve: " << run.message() << "\n";
+    return kExitUsage;
+  }
+  spdlog::info("stopped");
+  return kExitOk;
+}
+
+}  // namespace
+
+Command AddServeCommand(CLI::App& app) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "serve",
+      "Serve the store over HTTP: TAXII 2.1 server discovery at /taxii2/ and a health check at "
+      "/healthz. Prints 'listening on URL' on standard error once it accepts connections and one "
+      "access-log line per request. SIGTERM or SIGINT stops it gracefully: it stops accepting, "
+      "answers the requests already received, and exits 0 (a second signal ends it at once). "
+      "Exit 2 when the store is missing (run `tessera init`), the address cannot be bound, or "
+      "the TLS files are unusable.");
+  sub->add_option("--data", args->data_dir, "Data directory (also read from $TESSERA_DATA)")
+      ->envname("TESSERA_DATA")
+      ->capture_default_str();
+  sub->add_option("--listen", args->listen,
+                  "HOST:PORT to listen on; [::1]:PORT for IPv6; port 0 picks a free port")
+      ->capture_default_str();
+  sub->add_option("--threads", args->threads, "I/O threads; 0 uses one per hardware thread")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
+  auto* cert = sub->add_option("--tls-cert", args->tls_cert,
+                               "Serve HTTPS with this PEM certificate (chain); needs --tls-key")
+                   ->check(CLI::ExistingFile);
+  auto* key = sub->add_option("--tls-key", args->tls_key, "PEM private key of --tls-cert")
+                  ->check(CLI::ExistingFile);
+  cert->needs(key);
+  key->needs(cert);
+  sub->add_option("--title", args->title, "Title in the TAXII discovery document")
+      ->capture_default_str();
+  sub->add_option("--description", args->description, "Description in the TAXII discovery document")
+      ->capture_default_str();
+  sub->add_option(
+      "--contact", args->contact,
+      "Contact in the TAXII discovery document (e-mail, phone, ...); left out when empty");
+  sub->add_option("--max-body-bytes", args->max_body_bytes,
+                  "Largest request body accepted; larger ones get 413")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 32))
+      ->capture_default_str();
+  sub->add_flag("--no-access-log", args->no_access_log, "Do not log a line per request");
+  return Command{sub, [args] { return RunServe(*args); }};
+}
+
+}  // namespace tessera::cli

@@ -1,0 +1,8 @@
+# `tessera serve` as a user runs it: the real binary on a store made by `tessera init`, spoken to
+# over loopback HTTP with a Beast client.
+if(TARGET tessera AND TARGET tessera_http AND TARGET tessera_store)
+  tessera_test(serve_test integration
+    SOURCES serve_test.cpp
+    LIBS tessera_common Boost::headers Threads::Threads)
+  add_dependencies(serve_test tessera)
+endif()
