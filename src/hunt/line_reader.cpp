@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cerrno>
 #include <cstring>
@@ -11,7 +12,7 @@ namespace {
 constexpr size_t kReadBlock = 1u << 20;
 }
 
-LineReader::LineReader(gzFile file, std::string memory, size_t max_line)
+LineReader::LineReader(gzFile_s* file, std::string memory, size_t max_line)
     : file_(file), memory_(std::move(memory)), max_line_(max_line) {
   buf_.resize(max_line_ + kReadBlock + kLinePadding);
 }

@@ -2,8 +2,6 @@
 // Newline-delimited input from a file, standard input or memory, gzip-compressed or not
 // (detected from the content), in large blocks, without a copy per line.
 
-#include <zlib.h>
-
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -11,6 +9,8 @@
 #include <vector>
 
 #include "common/status.h"
+
+struct gzFile_s;  // zlib's stream (zlib.h stays out of this header)
 
 namespace tessera::hunt {
 
@@ -40,10 +40,10 @@ class LineReader {
   uint64_t line_number() const { return line_number_; }
 
  private:
-  LineReader(gzFile file, std::string memory, size_t max_line);
+  LineReader(gzFile_s* file, std::string memory, size_t max_line);
   Status Fill();
 
-  gzFile file_ = nullptr;
+  gzFile_s* file_ = nullptr;
   std::string memory_;  // FromString: the data
   size_t memory_pos_ = 0;
   size_t max_line_;
