@@ -22,6 +22,7 @@ struct Command {
 };
 
 Command AddValidateCommand(CLI::App& app);
+Command AddPatternCommand(CLI::App& app);
 Command AddInitCommand(CLI::App& app);
 Command AddImportCommand(CLI::App& app);
 Command AddExportCommand(CLI::App& app);

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
 
   const std::vector<Command> commands = {
       AddValidateCommand(app),
+      AddPatternCommand(app),
       AddInitCommand(app),
       AddImportCommand(app),
       AddExportCommand(app),

@@ -1,0 +1,131 @@
+// Evaluation cases as data: tests/data/pattern/eval-cases.json. Each case states the pattern, the
+// observed-data, and the expected verdict and matching observed-data ids, written from the text
+// of STIX 2.1 §9 before the evaluator ran them.
+//
+// A case gives its input either as "objects" (STIX objects as they would arrive) or as
+// "observations", a shorthand expanded to observed-data with an embedded `objects` map:
+//   {"id": "od-1", "first": "2020-01-01T00:00:00Z", "last": <default first>, "n": <default 1>,
+//    "objects": {"0": {...SCO...}, ...}}
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "pattern/pattern.h"
+
+namespace tessera::pattern {
+namespace {
+
+namespace json = boost::json;
+
+std::string SourceDir() {
+  const char* d = std::getenv("TESSERA_SOURCE_DIR");
+  return d != nullptr ? d : ".";
+}
+
+std::vector<stix::Object> Objects(const json::object& c) {
+  std::vector<stix::Object> out;
+  auto add = [&](const json::object& o) {
+    stix::Object obj;
+    obj.type = std::string(o.at("type").as_string());
+    if (const json::value* id = o.if_contains("id")) obj.id = std::string(id->as_string());
+    obj.json = json::serialize(o);
+    out.push_back(std::move(obj));
+  };
+  if (const json::value* objects = c.if_contains("objects")) {
+    for (const json::value& o : objects->as_array()) add(o.as_object());
+  }
+  if (const json::value* observations = c.if_contains("observations")) {
+    for (const json::value& v : observations->as_array()) {
+      const json::object& s = v.as_object();
+      json::object od;
+      od["type"] = "observed-data";
+      od["id"] = s.at("id");
+      od["first_observed"] = s.at("first");
+      od["last_observed"] = s.contains("last") ? s.at("last") : s.at("first");
+      od["number_observed"] = s.contains("n") ? s.at("n") : json::value(1);
+      od["objects"] = s.at("objects");
+      add(od);
+    }
+  }
+  return out;
+}
+
+TEST(PatternEvaluation, CasesFromTheStandard) {
+  auto text = ReadInput(SourceDir() + "/tests/data/pattern/eval-cases.json");
+  ASSERT_TRUE(text.ok()) << text.status().message();
+  auto cases = ParseJson(*text);
+  ASSERT_TRUE(cases.ok()) << cases.status().message();
+  size_t n = 0;
+  for (const json::value& v : cases->as_array()) {
+    const json::object& c = v.as_object();
+    const std::string name(c.at("name").as_string());
+    const std::string pattern(c.at("pattern").as_string());
+    SCOPED_TRACE(name + ": " + pattern);
+    auto p = Compile(pattern);
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    auto set = ObservationSet::FromObjects(Objects(c));
+    ASSERT_TRUE(set.ok()) << set.status().message();
+    const MatchResult r = p->Match(*set);
+    EXPECT_EQ(r.matched, c.at("match").as_bool());
+    std::vector<std::string> expected;
+    if (const json::value* ids = c.if_contains("ids")) {
+      for (const json::value& id : ids->as_array()) expected.emplace_back(id.as_string());
+      EXPECT_EQ(r.observed_data_ids, expected);
+    }
+    EXPECT_FALSE(r.truncated);
+    ++n;
+  }
+  EXPECT_GE(n, 60u);
+}
+
+TEST(PatternEvaluation, MatchesOneDecidesSingleObservations) {
+  auto p = Compile("[ipv4-addr:value ISSUBSET '10.0.0.0/8']");
+  ASSERT_TRUE(p.ok());
+  json::object sco;
+  sco["type"] = "ipv4-addr";
+  sco["value"] = "10.1.2.3";
+  Observation obs;
+  obs.objects.emplace_back("0", &sco);
+  EXPECT_TRUE(p->MatchesOne(obs));
+  sco["value"] = "11.1.2.3";
+  EXPECT_FALSE(p->MatchesOne(obs));
+  auto q = Compile("[ipv4-addr:value = '10.1.2.3'] REPEATS 2 TIMES");
+  ASSERT_TRUE(q.ok());
+  EXPECT_FALSE(q->IsSingleObservation());
+  EXPECT_FALSE(q->MatchesOne(obs));
+}
+
+TEST(PatternEvaluation, RegexBoundIsReportedNotFatal) {
+  auto p = Compile("[file:name MATCHES '^(a+)+$']");
+  ASSERT_TRUE(p.ok());
+  json::object sco;
+  sco["type"] = "file";
+  sco["name"] = std::string(5000, 'a') + "b";
+  Observation obs;
+  obs.objects.emplace_back("0", &sco);
+  EXPECT_FALSE(p->MatchesOne(obs));
+}
+
+TEST(PatternEvaluation, ObservedDataNeedsItsTimes) {
+  stix::Object od;
+  od.type = "observed-data";
+  od.id = "observed-data--1";
+  od.json = R"({"type":"observed-data","id":"observed-data--1","number_observed":1,)"
+            R"("last_observed":"2020-01-01T00:00:00Z","object_refs":[]})";
+  auto set = ObservationSet::FromObjects({od});
+  ASSERT_FALSE(set.ok());
+  EXPECT_NE(set.status().message().find("first_observed"), std::string::npos);
+  od.json = R"({"type":"observed-data","id":"observed-data--1","number_observed":1,)"
+            R"("first_observed":"2020-01-01T00:00:00Z","last_observed":"2020-01-01T00:00:00Z",)"
+            R"("object_refs":["file--missing"]})";
+  set = ObservationSet::FromObjects({od});
+  ASSERT_FALSE(set.ok());
+  EXPECT_NE(set.status().message().find("file--missing"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tessera::pattern

@@ -1,0 +1,210 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "common/json.h"
+#include "pattern/pattern.h"
+
+namespace tessera::pattern {
+namespace {
+
+std::string SharedDir() {
+  const char* d = std::getenv("TESSERA_SHARED_DIR");
+  return d != nullptr ? d : "../shared";
+}
+
+// Every case of the OASIS pattern validator's STIX 2.1 test suite must get the same verdict.
+TEST(PatternConformance, ValidityCasesAgreeWithTheOasisValidator) {
+  auto text = ReadInput(SharedDir() + "/conformance/pattern-validity-v21.json");
+  ASSERT_TRUE(text.ok()) << text.status().message();
+  auto cases = ParseJson(*text);
+  ASSERT_TRUE(cases.ok());
+  size_t n = 0;
+  for (const auto& c : cases->as_array()) {
+    const std::string pattern(c.at("pattern").as_string());
+    const bool valid = c.at("valid").as_bool();
+    auto p = Compile(pattern);
+    EXPECT_EQ(p.ok(), valid) << pattern << "\n  -> " << p.status().message();
+    ++n;
+  }
+  EXPECT_EQ(n, 87u);
+}
+
+// The examples of the standard's patterning section (STIX 2.1 §9.9), and a few more forms.
+TEST(PatternParser, StandardExamplesParse) {
+  const char* examples[] = {
+      "[file:hashes.'SHA-256' = "
+      "'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f']",
+      "[email-message:from_ref.value MATCHES '.+\\\\@example\\\\.com$' AND "
+      "email-message:body_multipart[*].body_raw_ref.name MATCHES '^Final Report.+\\\\.exe$']",
+      "[ipv4-addr:value = '198.51.100.1/32' OR ipv4-addr:value = '203.0.113.33/32' OR "
+      "ipv6-addr:value = '2001:0db8:dead:beef:dead:beef:dead:0001/128']",
+      "[domain-name:value = 'example.com'] OR [ipv4-addr:value = '198.51.100.1/32']",
+      "[file:name = 'foo.dll' AND file:parent_directory_ref.path = 'C:\\\\Windows\\\\System32']",
+      "[file:extensions.'windows-pebinary-ext'.sections[*].entropy > 7.0]",
+      "[file:mime_type = 'image/bmp' AND file:magic_number_hex = h'ffd8']",
+      "[network-traffic:dst_ref.type = 'ipv4-addr' AND network-traffic:dst_ref.value = "
+      "'203.0.113.33/32']",
+      "[network-traffic:dst_ref.type = 'domain-name' AND network-traffic:dst_ref.value = "
+      "'example.com'] REPEATS 5 TIMES WITHIN 1800 SECONDS",
+      "[user-account:account_type = 'unix' AND user-account:user_id = '1007' AND "
+      "user-account:account_login = 'Peter'] AND [user-account:account_type = 'unix' AND "
+      "user-account:user_id = '1008' AND user-account:account_login = 'Paul']",
+      "[artifact:mime_type = 'application/vnd.tcpdump.pcap' AND artifact:payload_bin MATCHES "
+      "'\\\\xd4\\\\xc3\\\\xb2\\\\xa1\\\\x02\\\\x00\\\\x04\\\\x00']",
+      "[file:name MATCHES '^Payload\\\\.exe$'] FOLLOWEDBY [process:name = 'Payload.exe'] WITHIN "
+      "120 SECONDS",
+      "[network-traffic:src_ref.value ISSUBSET '10.0.0.0/8'] START t'2016-06-01T00:00:00Z' STOP "
+      "t'2016-07-01T00:00:00Z'",
+      "[x509-certificate:hashes.'SHA-1' = '0123456789abcdef0123456789abcdef01234567']",
+      "[process:extensions.'windows-process-ext'.aslr_enabled = true]",
+      "[file:size IN (1, 2, 3) AND NOT EXISTS file:ctime]",
+      "[windows-registry-key:values[0].data LIKE '%evil%']",
+      "[email-message:to_refs[-1].value = 'a@b'] /* comment */ // line comment",
+      "[artifact:payload_bin = b'AAE=' OR artifact:payload_bin = b'AAEC']",
+      "[file:x NOT IN ()]",
+      "[file:size >= -1.5 AND file:size <= +3]",
+  };
+  for (const char* e : examples) {
+    auto p = Compile(e);
+    EXPECT_TRUE(p.ok()) << e << "\n  -> " << p.status().message();
+  }
+}
+
+struct BadCase {
+  const char* pattern;
+  size_t position;
+  const char* reason_part;
+};
+
+// Errors name the position and the reason.
+TEST(PatternParser, ErrorsGivePositionAndReason) {
+  const BadCase cases[] = {
+      {"file:size = 1280", 0, "expected an observation expression"},
+      {"[file:size = ]", 13, "expected a constant"},
+      {"[file.size = 1280]", 5, "expected ':'"},
+      {"[file:name MATCHES /.*/]", 19, "unexpected character '/'"},
+      {"[foo:bar=1] within 2 seconds", 12, "expected AND, OR, FOLLOWEDBY"},
+      {"[file:hashes.'SHA-256' = 'f00']", 1, "not a valid SHA-256 hash"},
+      {"[file:hashes.MD5 = 'cead3f77f6cda6ec00f57d76c9a6879']", 1, "not a valid MD5 hash"},
+      {"[a:b = 1] WITHIN 5 SECONDS WITHIN 6 SECONDS", 27, "duplicate WITHIN"},
+      {"[a:b = 'x\\n']", 9, "invalid escape"},
+      {"[a:b = 'x]", 7, "unterminated string"},
+      {"[a:b = b'AAE']", 7, "invalid binary literal"},
+      {"[a:b = h'abc']", 7, "invalid hex literal"},
+      {"[a:b = t'2024-13-01T00:00:00Z']", 7, "invalid timestamp literal"},
+      {"[a:b MATCHES '(']", 13, "invalid regex"},
+      {"[a:b ISSUBSET 'not-an-ip']", 14, "not an IP address"},
+      {"[a:b > true]", 7, "boolean cannot be ordered"},
+      {"[a:b-c = 1]", 3, "must be quoted"},
+      {"[a:b = 1] REPEATS 0 TIMES", 18, "REPEATS needs an integer from 1"},
+      {"[a:b = 1] START t'2020-01-02T00:00:00Z' STOP t'2020-01-01T00:00:00Z'", 45, "later"},
+      {"[a:b = 1]]", 9, "unbalanced"},
+      {"[a:b = 01]", 7, "leading zero"},
+      {"[a:b LIKE 5]", 10, "LIKE needs a string"},
+      {"[NOT a:b = 1]", 5, "expected EXISTS"},
+      {"", 0, "expected an observation expression"},
+  };
+  for (const BadCase& c : cases) {
+    auto p = Compile(c.pattern);
+    ASSERT_FALSE(p.ok()) << c.pattern;
+    size_t pos = 0;
+    std::string reason;
+    ASSERT_TRUE(SplitErrorPosition(p.status().message(), &pos, &reason)) << p.status().message();
+    EXPECT_EQ(pos, c.position) << c.pattern << " -> " << p.status().message();
+    EXPECT_THAT(reason, testing::HasSubstr(c.reason_part)) << c.pattern;
+  }
+}
+
+TEST(PatternParser, LimitsAreEnforced) {
+  Limits limits;
+  limits.max_length = 20;
+  auto p = Compile("[file:name = 'aaaaaaaaaaaaaaaaaaaa']", limits);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), ErrorCode::kLimitExceeded);
+
+  std::string deep = std::string(200, '(') + "[a:b = 1]" + std::string(200, ')');
+  p = Compile(deep);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), ErrorCode::kLimitExceeded);
+  std::string deep_cmp = "[" + std::string(200, '(') + "a:b = 1" + std::string(200, ')') + "]";
+  p = Compile(deep_cmp);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), ErrorCode::kLimitExceeded);
+  // 60 levels are within the default bound.
+  std::string ok = std::string(60, '(') + "[a:b = 1]" + std::string(60, ')');
+  EXPECT_TRUE(Compile(ok).ok());
+
+  limits = Limits{};
+  limits.max_regex_length = 4;
+  p = Compile("[a:b MATCHES 'abcdef']", limits);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), ErrorCode::kLimitExceeded);
+}
+
+TEST(PatternParser, RejectsInvalidUtf8) {
+  auto p = Compile(std::string("[a:b = '\xff']"));
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(p.status().message(), testing::HasSubstr("position 8: invalid UTF-8"));
+}
+
+// The compiled form lists its atomic comparisons, as the hunt index consumes them.
+TEST(PatternCompiled, ListsAtomicComparisons) {
+  auto p = Compile("[ipv4-addr:value = '198.51.100.1' OR file:hashes.'SHA-256' NOT IN ('" +
+                   std::string(64, 'a') +
+                   "')] FOLLOWEDBY [file:sections[*].name LIKE 'x%' AND EXISTS "
+                   "file:parent_directory_ref.path]");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  const auto& c = p->Comparisons();
+  ASSERT_EQ(c.size(), 4u);
+  EXPECT_EQ(c[0].ToString(), "ipv4-addr:value = '198.51.100.1'");
+  EXPECT_EQ(c[0].path.object_type, "ipv4-addr");
+  EXPECT_EQ(c[0].constants.at(0).value, "198.51.100.1");
+  EXPECT_EQ(c[1].ToString(), "file:hashes.'SHA-256' NOT IN ('" + std::string(64, 'a') + "')");
+  EXPECT_TRUE(c[1].negated);
+  EXPECT_EQ(c[2].ToString(), "file:sections[*].name LIKE 'x%'");
+  EXPECT_EQ(c[3].ToString(), "EXISTS file:parent_directory_ref.path");
+  EXPECT_EQ(c[1].path.PropertyPath(), "hashes.'SHA-256'");
+  EXPECT_EQ(c[2].path.PropertyPath(), "sections[*].name");
+
+  // Keys that are keywords or not identifiers stay quoted, so that the text compiles again.
+  auto k = Compile("[x:'AND'.'a b'.'it''s'[-1] = 1]");
+  EXPECT_FALSE(k.ok());  // '' is not an escape in STIX strings
+  k = Compile("[x:'AND'.'a b'.'it\\'s'[-1] = 1]");
+  ASSERT_TRUE(k.ok()) << k.status().message();
+  EXPECT_EQ(k->Comparisons()[0].path.ToString(), "x:'AND'.'a b'.'it\\'s'[-1]");
+  EXPECT_FALSE(p->IsSingleObservation());
+  for (const auto& a : c) EXPECT_FALSE(a.sufficient);
+
+  auto q = Compile("[domain-name:value = 'a.example' OR domain-name:value = 'b.example']");
+  ASSERT_TRUE(q.ok());
+  EXPECT_TRUE(q->IsSingleObservation());
+  EXPECT_TRUE(q->Comparisons()[0].sufficient);
+  EXPECT_TRUE(q->Comparisons()[1].sufficient);
+
+  auto r = Compile("[file:name = 'a' AND file:size = 1]");
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->Comparisons()[0].sufficient);
+}
+
+TEST(PatternCompiled, ConstantsAreDecoded) {
+  auto p = Compile(
+      "[a:s = 'it\\'s \\\\ e\xCC\x81' AND a:i = -42 AND a:f = +2.5 AND a:b = true AND a:bin = "
+      "b'AAEC' AND a:h = h'ff00' AND a:t = t'2016-06-01T01:30:00.123Z']");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  const auto& c = p->Comparisons();
+  ASSERT_EQ(c.size(), 7u);
+  EXPECT_EQ(c[0].constants[0].value, "it's \\ \xC3\xA9");  // unescaped, NFC (e + acute -> é)
+  EXPECT_EQ(c[1].constants[0].int_value, -42);
+  EXPECT_DOUBLE_EQ(c[2].constants[0].float_value, 2.5);
+  EXPECT_TRUE(c[3].constants[0].bool_value);
+  EXPECT_EQ(c[4].constants[0].value, std::string("\x00\x01\x02", 3));
+  EXPECT_EQ(c[5].constants[0].value, std::string("\xff\x00", 2));
+  EXPECT_EQ(c[6].constants[0].time.seconds, 1464744600);
+  EXPECT_EQ(c[6].constants[0].time.nanos, 123000000);
+}
+
+}  // namespace
+}  // namespace tessera::pattern

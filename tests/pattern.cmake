@@ -1,0 +1,8 @@
+# `tessera pattern check` / `tessera pattern match` end to end (pattern_cli_test.py): the OASIS
+# pattern validator's 87 STIX 2.1 cases and the match exit codes over tests/data/pattern.
+if(TARGET tessera)
+  add_test(NAME pattern_cli
+           COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/pattern_cli_test.py $<TARGET_FILE:tessera>
+                   ${TESSERA_SHARED_DIR} ${CMAKE_CURRENT_LIST_DIR}/data/pattern)
+  set_tests_properties(pattern_cli PROPERTIES LABELS e2e)
+endif()

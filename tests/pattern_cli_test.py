@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""`tessera pattern check` and `tessera pattern match` as a user runs them.
+
+usage: pattern_cli_test.py TESSERA SHARED_DIR DATA_DIR
+
+1. The 87 cases of the OASIS pattern validator (STIX 2.1) agree with `pattern check`: exit 0 for
+   the valid ones, exit 1 with a "position N:" error for the invalid ones.
+2. `pattern match` prints the matching observed-data ids and exits 0 on a match, 1 on no match,
+   2 on an invalid pattern or input; several files are evaluated together.
+"""
+import json
+import subprocess
+import sys
+
+tessera, shared, data = sys.argv[1:4]
+failures = []
+checks = 0
+
+
+def run(*args):
+    p = subprocess.run([tessera, "pattern", *args], capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def expect(cond, what):
+    global checks
+    checks += 1
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+# 1. Validity conformance.
+with open(f"{shared}/conformance/pattern-validity-v21.json", encoding="utf-8") as f:
+    cases = json.load(f)
+expect(len(cases) == 87, f"expected 87 validity cases, found {len(cases)}")
+for c in cases:
+    rc, out, _ = run("check", "-q", c["pattern"])
+    if c["valid"]:
+        expect(rc == 0 and out == "", f"valid pattern rejected (rc {rc}): {c['pattern']}\n{out}")
+    else:
+        expect(rc == 1 and ": position " in out,
+               f"invalid pattern not rejected with a position (rc {rc}): {c['pattern']}\n{out}")
+
+# Several patterns at once: one bad one makes the exit 1 and only it is reported.
+rc, out, _ = run("check", "[a:b = 1]", "[a:b = ]", "[file:hashes.MD5 = 'abc']")
+expect(rc == 1, f"check with bad patterns exited {rc}")
+expect("[a:b = 1]: valid" in out, "valid pattern not reported as valid")
+expect("[a:b = ]: position 7: expected a constant" in out, f"no positioned error:\n{out}")
+expect("position 1: 'abc' is not a valid MD5 hash" in out, f"no hash error:\n{out}")
+rc, out, _ = run("check", "--comparisons", "[ipv4-addr:value = '1.2.3.4' OR url:value LIKE 'http%']")
+expect(rc == 0, "check --comparisons failed")
+expect(out.splitlines() == ["ipv4-addr:value = '1.2.3.4'\t(indexable)",
+                            "url:value LIKE 'http%'\t(indexable)"], f"comparisons listed:\n{out}")
+
+# 2. Matching.
+bundle = f"{data}/match-bundle.json"
+second = f"{data}/match-second.json"
+legacy = f"{data}/match-legacy.json"
+od_file = "observed-data--6d1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b"
+od_net = "observed-data--7e2a3b4c-5d6e-4f7a-8b9c-0d1e2f3a4b5c"
+od_dom = "observed-data--8f3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d"
+od_legacy = "observed-data--9a4c5d6e-7f8a-4b9c-8d0e-2f3a4b5c6d7e"
+
+rc, out, err = run("match", "[ipv4-addr:value ISSUBSET '198.51.100.0/24']", bundle)
+expect(rc == 0 and out.split() == [od_net], f"ISSUBSET match: rc {rc}, out {out!r}, err {err!r}")
+
+rc, out, _ = run("match", "[network-traffic:dst_ref.value = '198.51.100.7' AND "
+                 "network-traffic:dst_port = 443]", bundle)
+expect(rc == 0 and out.split() == [od_net], f"_ref match: rc {rc}, out {out!r}")
+
+rc, out, _ = run("match", "[file:name = 'other.exe']", bundle)
+expect(rc == 1 and out == "", f"no match must exit 1 and print nothing: rc {rc}, out {out!r}")
+
+rc, out, _ = run("match", "[file:name = 'payload.exe'] FOLLOWEDBY "
+                 "[network-traffic:dst_port = 443] WITHIN 120 SECONDS", bundle)
+expect(rc == 0 and out.split() == [od_file, od_net], f"FOLLOWEDBY WITHIN: rc {rc}, out {out!r}")
+
+rc, out, _ = run("match", "([file:name = 'payload.exe'] FOLLOWEDBY "
+                 "[network-traffic:dst_port = 443]) WITHIN 60 SECONDS", bundle)
+expect(rc == 1, f"FOLLOWEDBY over a 120 s span must not match WITHIN 60 SECONDS: rc {rc}")
+
+rc, out, _ = run("match", "[network-traffic:dst_port = 443] REPEATS 3 TIMES", bundle)
+expect(rc == 0 and out.split() == [od_net], f"REPEATS by number_observed: rc {rc}, out {out!r}")
+
+# Files evaluated together: the domain's observed-data (second file) names the address SCO that
+# only the first file defines; FOLLOWEDBY spans both files.
+rc, out, _ = run("match", "[domain-name:resolves_to_refs[*].value = '198.51.100.7']", bundle, second)
+expect(rc == 0 and out.split() == [od_dom], f"cross-file refs: rc {rc}, out {out!r}")
+rc, out, _ = run("match", "[file:hashes.'SHA-256' = "
+                 "'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f'] "
+                 "FOLLOWEDBY [domain-name:value = 'evil.example']", bundle, second)
+expect(rc == 0 and out.split() == [od_file, od_dom], f"cross-file FOLLOWEDBY: rc {rc}, {out!r}")
+rc, _, err = run("match", "[domain-name:value = 'evil.example']", second)
+expect(rc == 2 and "not in the input" in err, f"dangling object_refs: rc {rc}, err {err!r}")
+
+# The older form with embedded objects.
+rc, out, _ = run("match", "[network-traffic:dst_ref.value = '203.0.113.33']", legacy)
+expect(rc == 0 and out.split() == [od_legacy], f"embedded objects: rc {rc}, out {out!r}")
+
+# Invalid pattern or input: exit 2.
+rc, _, err = run("match", "[file:name = ]", bundle)
+expect(rc == 2 and "position" in (err + _), f"invalid pattern: rc {rc}")
+rc, _, err = run("match", "[file:name = 'x']", f"{data}/does-not-exist.json")
+expect(rc == 2, f"missing file: rc {rc}")
+p = subprocess.run([tessera, "pattern", "match", "[file:name = 'x']", "-"], input="{not json",
+                   capture_output=True, text=True, timeout=60)
+expect(p.returncode == 2, f"non-JSON input: rc {p.returncode}")
+
+print(f"{checks - len(failures)} passed, {len(failures)} failed")
+sys.exit(1 if failures else 0)
