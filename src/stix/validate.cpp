@@ -30,6 +30,9 @@ using simdjson::dom::element_type;
 using simdjson::dom::object;
 
 constexpr size_t kMaxPathDepth = 32;  // the tables nest at most 5 levels
+// Explicit bounds on work and output for one object (hostile input).
+constexpr size_t kSelectorBudget = 1u << 20;  // steps to resolve all granular-marking selectors
+constexpr size_t kMaxProblemsPerObject = 1000;
 constexpr std::string_view kReserved[] = {"severity", "action", "username", "phone_numbers"};
 
 bool IsHexDigit(char c) {
@@ -304,6 +307,17 @@ class Validator {
 
   void Add(Severity severity, std::string_view rule, std::string message) {
     if (strict_) severity = Severity::kError;
+    if (++recorded_ > kMaxProblemsPerObject) {
+      if (severity == Severity::kError && !truncated_) {
+        // Keep the object invalid even though the rest of its problems are not listed.
+        truncated_ = true;
+        problems_.push_back(Problem{Severity::kError, std::string(object_id_), "$",
+                                    "too-many-problems",
+                                    "more than " + std::to_string(kMaxProblemsPerObject) +
+                                        " problems; the rest are not listed"});
+      }
+      return;
+    }
     problems_.push_back(
         Problem{severity, std::string(object_id_), Path(), std::string(rule), std::move(message)});
   }
@@ -1093,9 +1107,12 @@ class Validator {
   }
 
   // A selector resolves when each '.'-separated step names a property of an object, or "[n]"
-  // an index of a list, starting from the object itself (§7.2.3.1).
-  bool ResolveSelector(std::string_view selector) const {
-    if (selector.empty()) return false;
+  // an index of a list, starting from the object itself (§7.2.3.1). simdjson finds keys and
+  // indexes by walking, so the walk is charged to selector_budget_: hostile input with many
+  // selectors into a long list cannot make validation quadratic.
+  enum class Resolution { kResolved, kUnresolved, kOverBudget };
+  Resolution ResolveSelector(std::string_view selector) {
+    if (selector.empty()) return Resolution::kUnresolved;
     element cur;
     bool at_root = true;
     size_t pos = 0;
@@ -1103,26 +1120,39 @@ class Validator {
       size_t dot = selector.find('.', pos);
       if (dot == std::string_view::npos) dot = selector.size();
       const std::string_view step = selector.substr(pos, dot - pos);
-      if (step.empty()) return false;
+      if (step.empty()) return Resolution::kUnresolved;
       if (at_root) {
-        if (root_[step].get(cur) != simdjson::SUCCESS) return false;
+        if (!Charge(root_.size())) return Resolution::kOverBudget;
+        if (root_[step].get(cur) != simdjson::SUCCESS) return Resolution::kUnresolved;
         at_root = false;
       } else if (step.front() == '[' && step.back() == ']' && step.size() > 2) {
         size_t index = 0;
         for (char c : step.substr(1, step.size() - 2)) {
-          if (c < '0' || c > '9' || index > 1'000'000'000) return false;
+          if (c < '0' || c > '9' || index > 1'000'000'000) return Resolution::kUnresolved;
           index = index * 10 + static_cast<size_t>(c - '0');
         }
         array a;
-        if (cur.get_array().get(a) != simdjson::SUCCESS) return false;
-        if (a.at(index).get(cur) != simdjson::SUCCESS) return false;
+        if (cur.get_array().get(a) != simdjson::SUCCESS) return Resolution::kUnresolved;
+        if (index >= a.size()) return Resolution::kUnresolved;
+        if (!Charge(index + 1)) return Resolution::kOverBudget;
+        if (a.at(index).get(cur) != simdjson::SUCCESS) return Resolution::kUnresolved;
       } else {
         object o;
-        if (cur.get_object().get(o) != simdjson::SUCCESS) return false;
-        if (o[step].get(cur) != simdjson::SUCCESS) return false;
+        if (cur.get_object().get(o) != simdjson::SUCCESS) return Resolution::kUnresolved;
+        if (!Charge(o.size())) return Resolution::kOverBudget;
+        if (o[step].get(cur) != simdjson::SUCCESS) return Resolution::kUnresolved;
       }
       pos = dot + 1;
     }
+    return Resolution::kResolved;
+  }
+
+  bool Charge(size_t steps) {
+    if (steps > selector_budget_) {
+      selector_budget_ = 0;
+      return false;
+    }
+    selector_budget_ -= steps;
     return true;
   }
 
@@ -1139,12 +1169,22 @@ class Validator {
     size_t i = 0;
     for (element s : selectors) {
       std::string_view sel;
-      if (s.get_string().get(sel) == simdjson::SUCCESS && !ResolveSelector(sel)) {
-        Push(i);
-        Error("marking-selector", "selector " + Quote(sel) +
-                                      " does not resolve to a property "
-                                      "of this object");
-        Pop();
+      if (s.get_string().get(sel) == simdjson::SUCCESS) {
+        const Resolution r = ResolveSelector(sel);
+        if (r == Resolution::kOverBudget) {
+          Push(i);
+          Error("limit-exceeded", "the granular-marking selectors of this object take more than " +
+                                      std::to_string(kSelectorBudget) +
+                                      " steps to resolve; not resolved");
+          Pop();
+          break;
+        }
+        if (r == Resolution::kUnresolved) {
+          Push(i);
+          Error("marking-selector",
+                "selector " + Quote(sel) + " does not resolve to a property of this object");
+          Pop();
+        }
       }
       ++i;
     }
@@ -1228,6 +1268,9 @@ class Validator {
   };
   std::array<ParsedTime, 8> parsed_{};  // top-level timestamps, for the ordering rules
   size_t parsed_count_ = 0;
+  size_t selector_budget_ = kSelectorBudget;
+  size_t recorded_ = 0;
+  bool truncated_ = false;
   size_t depth_ = 0;
 };
 

@@ -93,5 +93,40 @@ TEST(Validate, BundleInsideBundleIsRejected) {
   EXPECT_FALSE(doc->ok());
 }
 
+std::string IndicatorWith(const std::string& extra) {
+  return R"({"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",)"
+         R"("created":"2016-04-06T20:03:48.000Z","modified":"2016-04-06T20:03:48.000Z",)"
+         R"("pattern":"[x:y = 1]","pattern_type":"stix","valid_from":"2016-01-01T00:00:00Z",)" +
+         extra + "}";
+}
+
+TEST(Validate, SelectorResolutionIsBounded) {
+  // 100,000 labels and 20,000 selectors to the last one: quadratic without a bound.
+  std::string labels = R"("labels":[)";
+  for (int i = 0; i < 100000; ++i) labels += i == 0 ? "\"a\"" : ",\"a\"";
+  labels += "]";
+  std::string selectors =
+      R"("granular_markings":[{"marking_ref":"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da","selectors":[)";
+  for (int i = 0; i < 20000; ++i)
+    selectors += i == 0 ? "\"labels.[99999]\"" : ",\"labels.[99999]\"";
+  selectors += "]}]";
+  auto doc = ReadDocument(IndicatorWith(labels + "," + selectors));
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_FALSE(doc->ok());
+  ASSERT_EQ(doc->problems.size(), 1u);
+  EXPECT_EQ(doc->problems[0].rule, "limit-exceeded");
+}
+
+TEST(Validate, ProblemsPerObjectAreBounded) {
+  std::string bad;
+  for (int i = 0; i < 3000; ++i)
+    bad += (i ? "," : "") + std::string("\"_p") + std::to_string(i) + "\":1";
+  auto doc = ReadDocument(IndicatorWith(bad));
+  ASSERT_TRUE(doc.ok());
+  EXPECT_FALSE(doc->ok());
+  ASSERT_EQ(doc->problems.size(), 1001u);
+  EXPECT_EQ(doc->problems.back().rule, "too-many-problems");
+}
+
 }  // namespace
 }  // namespace tessera::stix
