@@ -22,7 +22,7 @@ int RunValidate(const ValidateArgs& args) {
   int rc = kExitOk;
   stix::ReadOptions options;
   options.strict = args.strict;
-  size_t objects = 0, invalid = 0;
+  size_t objects = 0, invalid = 0, warnings = 0;
   for (const std::string& file : args.files) {
     const std::string name = file == "-" ? "<stdin>" : file;
     auto text = ReadInput(file);
@@ -39,16 +39,18 @@ int RunValidate(const ValidateArgs& args) {
       continue;
     }
     for (const stix::Problem& p : doc->problems) {
+      if (p.severity == stix::Severity::kWarning) ++warnings;
       std::cout << name << ": " << (p.object_id.empty() ? "-" : p.object_id) << ": " << p.path
-                << ": " << (p.severity == stix::Severity::kWarning ? "warning: " : "")
-                << p.message << " [" << p.rule << "]\n";
+                << ": " << (p.severity == stix::Severity::kWarning ? "warning: " : "") << p.message
+                << " [" << p.rule << "]\n";
     }
     objects += doc->objects.size();
     invalid += doc->invalid_objects;
     if (!doc->ok() && rc == kExitOk) rc = kExitFindings;
   }
   if (!args.quiet) {
-    std::cerr << objects << " object(s) read, " << invalid << " invalid\n";
+    std::cerr << objects << " object(s) read, " << invalid << " invalid, " << warnings
+              << " warning(s)\n";
   }
   return rc;
 }
@@ -60,8 +62,10 @@ Command AddValidateCommand(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "validate",
       "Check STIX 2.1 files (bundles, single objects, JSON arrays or NDJSON) against the standard. "
-      "Prints each problem as FILE: OBJECT-ID: JSON-PATH: message [rule]. Exit 0 when every object "
-      "is valid, 1 when any is not, 2 on a usage or I/O error.");
+      "Prints each problem as FILE: OBJECT-ID: JSON-PATH: message [rule]; warnings (open "
+      "vocabularies, custom content) do not make an object invalid unless --strict. The rules are "
+      "listed in docs/stix.md. Exit 0 when every object is valid, 1 when any is not, 2 on a usage "
+      "or I/O error.");
   sub->add_flag("--strict", args->strict,
                 "Treat warnings (open-vocabulary values, unknown custom content) as errors");
   sub->add_flag("-q,--quiet", args->quiet, "Do not print the summary line on standard error");
