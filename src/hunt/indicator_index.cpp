@@ -429,6 +429,7 @@ LookupResult IndicatorIndex::Lookup(const Observable& observable, Timestamp at,
       }
       auto it = t.path_ids.find(path);
       if (it == t.path_ids.end()) break;
+      if (NormalizeOtherValue(path, value, scratch.value)) value = scratch.value;
       lookup_exact(t.allow.others[it->second], t.indicators.others[it->second], value,
                    IndicatorClass::kOther, HashAlgorithm::kMd5);
       break;
@@ -542,7 +543,8 @@ Status IndicatorIndexBuilder::AddAtomic(uint32_t indicator, std::string_view obj
       s_->key.push_back(':');
       s_->key += s_->path;
       uint32_t id = *PathId(t, s_->key, true);
-      t.indicators.others[id].Stage(value, indicator);
+      t.indicators.others[id].Stage(
+          NormalizeOtherValue(s_->key, value, s_->value) ? s_->value : value, indicator);
       ++t.counts.others;
       return Status::Ok();
     }
@@ -592,7 +594,7 @@ Status IndicatorIndexBuilder::AddAllowlistEntry(std::string_view entry) {
       value = value.substr(1, value.size() - 2);
     CanonicalPath(object_path, s_->key);
     uint32_t id = *PathId(t, s_->key, true);
-    t.allow.others[id].Stage(value, 0);
+    t.allow.others[id].Stage(NormalizeOtherValue(s_->key, value, s_->value) ? s_->value : value, 0);
   } else if (entry.find('@') != std::string_view::npos) {
     if (!NormalizeEmail(entry, s_->value)) {
       return InvalidArgument("'" + std::string(entry) + "' is not an e-mail address");

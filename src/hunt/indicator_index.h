@@ -25,11 +25,12 @@
 //   bcc_refs[*] .value): by NormalizeEmail.
 // - <any type>:hashes.MD5 / 'SHA-1' / 'SHA-256' / 'SHA-512': by the digest bytes (hex case and
 //   ':' separators do not matter).
-// - anything else, `type:path = 'value'`: the value exactly, for that type and path.
+// - anything else, `type:path = 'value'`: the value exactly, for that type and path (except the
+//   few NormalizeOtherValue knows: MAC addresses, case-insensitive registry keys).
 // An indicator is active at time t when it is not revoked, valid_from <= t and, if it has one,
 // t < valid_until. An observed value covered by the allowlist hits nothing.
 //
-// Memory: about 12 bytes plus the canonical value per atomic comparison, plus 32 bytes per
+// Memory: about 12-16 bytes plus the canonical value per atomic comparison, plus 32 bytes per
 // indicator (see docs/hunt.md).
 
 #include <cstdint>

@@ -565,6 +565,34 @@ bool NormalizeEmail(std::string_view text, std::string& out) {
   return true;
 }
 
+bool NormalizeOtherValue(std::string_view object_path, std::string_view value, std::string& out) {
+  if (object_path == "mac-addr:value") {
+    out.clear();
+    for (char c : Trim(value)) out.push_back(c == '-' ? ':' : ToLower(c));
+    return true;
+  }
+  if (object_path == "windows-registry-key:key") {
+    static constexpr std::pair<std::string_view, std::string_view> kHives[] = {
+        {"hklm", "hkey_local_machine"},
+        {"hkcu", "hkey_current_user"},
+        {"hku", "hkey_users"},
+        {"hkcr", "hkey_classes_root"},
+        {"hkcc", "hkey_current_config"}};
+    out.clear();
+    for (char c : Trim(value)) out.push_back(ToLower(c));
+    size_t end = out.find('\\');
+    std::string_view hive = std::string_view(out).substr(0, end);
+    for (const auto& [abbreviation, full] : kHives) {
+      if (hive == abbreviation) {
+        out.replace(0, hive.size(), full);
+        break;
+      }
+    }
+    return true;
+  }
+  return false;
+}
+
 std::optional<HashAlgorithm> HashAlgorithmFromName(std::string_view name) {
   name = Trim(name);
   if (name.size() >= 2 && name.front() == '\'' && name.back() == '\'') {

@@ -88,6 +88,14 @@ std::string_view UrlHost(std::string_view url);
 // "local@domain" with a valid domain.
 bool NormalizeEmail(std::string_view text, std::string& out);
 
+// Canonical form of a value of another `type:path` (canonical path, without quotes), for the
+// few whose comparison is not byte-exact: `mac-addr:value` (lower case, '-' separators as ':'),
+// `windows-registry-key:key` (case-insensitive; hive abbreviations HKLM, HKCU, HKU, HKCR, HKCC
+// spelled out as HKEY_LOCAL_MACHINE...). Writes the canonical value into `out` and returns true
+// when the path has such a rule; returns false (and leaves `out` alone) when the value is
+// compared as it is.
+bool NormalizeOtherValue(std::string_view object_path, std::string_view value, std::string& out);
+
 enum class HashAlgorithm : uint8_t { kMd5 = 0, kSha1, kSha256, kSha512 };
 inline constexpr int kHashAlgorithmCount = 4;
 

@@ -102,6 +102,19 @@ TEST(NormalizeTest, UrlsByRfc3986Section622) {
   EXPECT_EQ(UrlHost("http://[::1]:80/"), "[::1]");
 }
 
+TEST(NormalizeTest, OtherValuesWithRules) {
+  std::string out;
+  ASSERT_TRUE(NormalizeOtherValue("mac-addr:value", "00-0C-29-AB-CD-EF", out));
+  EXPECT_EQ(out, "00:0c:29:ab:cd:ef");
+  ASSERT_TRUE(NormalizeOtherValue("windows-registry-key:key", "HKLM\\Software\\Run", out));
+  EXPECT_EQ(out, "hkey_local_machine\\software\\run");
+  ASSERT_TRUE(NormalizeOtherValue("windows-registry-key:key", "HKU", out));
+  EXPECT_EQ(out, "hkey_users");
+  ASSERT_TRUE(NormalizeOtherValue("windows-registry-key:key", "HKLMX\\a", out));
+  EXPECT_EQ(out, "hklmx\\a");
+  EXPECT_FALSE(NormalizeOtherValue("process:name", "A.exe", out));
+}
+
 TEST(NormalizeTest, EmailsAndHashes) {
   std::string out;
   ASSERT_TRUE(NormalizeEmail("Alice <Alice@Bücher.Example>", out));
