@@ -552,6 +552,10 @@ Status IndicatorIndexBuilder::AddAtomic(uint32_t indicator, std::string_view obj
   return Internal("unhandled path class");
 }
 
+bool IndicatorIndexBuilder::HasIndicator(uint32_t indicator) const {
+  return indicator < s_->t->meta.size();
+}
+
 Status IndicatorIndexBuilder::Add(const AtomicIndicator& atomic) {
   std::string_view id = atomic.indicator.id;
   U128 uuid;

@@ -164,6 +164,9 @@ class IndicatorIndexBuilder {
   // Add() to deduplicate by id.
   Result<uint32_t> AddIndicator(const IndicatorRef& ref);
 
+  // Whether `indicator` is a number AddIndicator returned.
+  bool HasIndicator(uint32_t indicator) const;
+
   // Adds one atomic comparison of indicator number `indicator`. kInvalidArgument (and nothing
   // added) when the value is not valid for its type (an address that does not parse, a hash of
   // the wrong length...), when ISSUBSET is used on anything but an address, or when `indicator`

@@ -1,0 +1,85 @@
+#include "hunt/pattern_atoms.h"
+
+namespace tessera::hunt {
+
+std::string IndexPath(const pattern::ObjectPath& path) {
+  std::string out;
+  for (const pattern::PathStep& step : path.steps) {
+    switch (step.kind) {
+      case pattern::PathStep::Kind::kKey:
+        if (!out.empty()) out.push_back('.');
+        out += step.key;
+        break;
+      case pattern::PathStep::Kind::kIndex:
+        out += "[" + std::to_string(step.index) + "]";
+        break;
+      case pattern::PathStep::Kind::kAnyIndex:
+        out += "[*]";
+        break;
+    }
+  }
+  return out;
+}
+
+Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t indicator,
+                                     const pattern::Pattern& pattern) {
+  if (!builder.HasIndicator(indicator)) return InvalidArgument("indicator number not registered");
+  PatternAtoms atoms;
+  bool all_indexed = true;
+  bool all_sufficient = true;
+  auto skip = [&](const pattern::AtomicComparison& c, const std::string& why) {
+    ++atoms.skipped;
+    all_indexed = false;
+    if (atoms.first_problem.empty()) atoms.first_problem = c.ToString() + ": " + why;
+  };
+  for (const pattern::AtomicComparison& c : pattern.Comparisons()) {
+    ++atoms.comparisons;
+    all_sufficient = all_sufficient && c.sufficient;
+    if (c.negated) {
+      skip(c, "negated comparisons are not indexed");
+      continue;
+    }
+    AtomicOp op;
+    if (c.op == pattern::Op::kEqual || c.op == pattern::Op::kIn) {
+      op = AtomicOp::kEqual;
+    } else if (c.op == pattern::Op::kIsSubset) {
+      op = AtomicOp::kIsSubset;
+    } else {
+      skip(c, std::string(pattern::OpName(c.op)) + " is not indexed");
+      continue;
+    }
+    if (c.constants.empty()) {
+      skip(c, "no constant");
+      continue;
+    }
+    const std::string path = IndexPath(c.path);
+    size_t added = 0;
+    for (const pattern::Constant& k : c.constants) {
+      std::string value;
+      if (k.kind == pattern::ConstantKind::kString) {
+        value = k.value;
+      } else if (k.kind == pattern::ConstantKind::kInt) {
+        value = std::to_string(k.int_value);
+      } else {
+        continue;
+      }
+      Status st = builder.AddAtomic(indicator, c.path.object_type, path, value, op);
+      if (!st.ok()) {
+        if (atoms.first_problem.empty()) atoms.first_problem = c.ToString() + ": " + st.message();
+        continue;
+      }
+      ++added;
+    }
+    atoms.indexed += added;
+    if (added != c.constants.size()) {
+      ++atoms.skipped;
+      all_indexed = false;
+      if (atoms.first_problem.empty())
+        atoms.first_problem = c.ToString() + ": constants of this kind are not indexed";
+    }
+  }
+  atoms.complete = atoms.comparisons > 0 && all_indexed && all_sufficient;
+  return atoms;
+}
+
+}  // namespace tessera::hunt

@@ -1,0 +1,37 @@
+#pragma once
+// The glue between the pattern engine and the indicator index: which comparisons of a compiled
+// STIX pattern the index can serve, added to an IndicatorIndexBuilder.
+
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+#include "hunt/indicator_index.h"
+#include "pattern/pattern.h"
+
+namespace tessera::hunt {
+
+struct PatternAtoms {
+  size_t comparisons = 0;  // comparison expressions in the pattern
+  size_t indexed = 0;      // atomic entries added (an IN adds one per constant)
+  size_t skipped = 0;      // comparisons the index cannot serve (see AddPatternAtoms)
+  // True when the index alone decides the pattern: every comparison is `sufficient` (a single
+  // [...] without qualifiers whose comparisons are ORed) and was indexed. Otherwise the pattern
+  // must be evaluated (pattern::Pattern::Match) on the events whose observables hit it.
+  bool complete = false;
+  std::string first_problem;  // why the first skipped comparison was skipped; empty if none
+};
+
+// Adds to `builder`, for indicator number `indicator`, every comparison of `pattern` the index
+// serves: `=` and `IN` with string or integer constants, `ISSUBSET` on addresses; not negated.
+// Values the index rejects (an address that does not parse...) are skipped and counted, as are
+// other operators (!=, <, LIKE, MATCHES...) and constants of other kinds. Never fails on the
+// pattern's content; kInvalidArgument only when `indicator` is not registered in `builder`.
+Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t indicator,
+                                     const pattern::Pattern& pattern);
+
+// "hashes.SHA-256", "extensions.http-request-ext.request_header.User-Agent", "to_refs[*].value":
+// the path of `path` after its object type, keys unquoted (the index ignores quotes).
+std::string IndexPath(const pattern::ObjectPath& path);
+
+}  // namespace tessera::hunt
