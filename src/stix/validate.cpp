@@ -1045,7 +1045,7 @@ class Validator {
             [](std::string_view v) {
               const size_t at = v.rfind('@');
               return at != std::string_view::npos && at > 0 && at + 1 < v.size() &&
-                     v.find_first_of(" <>\t\r\n") == std::string_view::npos;
+                     v.find_first_of("<>\r\n") == std::string_view::npos;
             },
             "a single e-mail address (addr-spec, no display name)");
         break;
