@@ -26,6 +26,7 @@
 // `*_hex` property, and the UTF-8 bytes of any other string.
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 
 #include "pattern/program.h"
@@ -353,11 +354,34 @@ double SpanSeconds(const Hit& h) {
          static_cast<double>(h.last.nanos - h.first.nanos) / 1e9;
 }
 
+// Time constraints that qualifiers above a node impose on every match below it: a START/STOP
+// window that all observations must lie in, and a WITHIN span that any part of a match must also
+// fit in. Pushing them down keeps the per-node bound (Limits::max_matches_per_node) from being
+// spent on matches that a qualifier would drop anyway.
+struct Window {
+  bool bounded = false;
+  Timestamp lo, hi;  // first_observed >= lo, last_observed < hi
+  double max_span = std::numeric_limits<double>::infinity();
+
+  bool Admits(Timestamp first, Timestamp last) const {
+    if (bounded && (first < lo || !(last < hi))) return false;
+    return max_span == std::numeric_limits<double>::infinity() ||
+           static_cast<double>(last.seconds - first.seconds) +
+                   static_cast<double>(last.nanos - first.nanos) / 1e9 <=
+               max_span;
+  }
+  bool Admits(const Hit& h) const { return Admits(h.first, h.last); }
+};
+
+double Diff(Timestamp a, Timestamp b) {  // a - b in seconds
+  return static_cast<double>(a.seconds - b.seconds) + static_cast<double>(a.nanos - b.nanos) / 1e9;
+}
+
 class Matcher {
  public:
   Matcher(const ObservationSet& set, EvalState& state) : set_(set), state_(state) {}
 
-  std::vector<Hit> Eval(const ProgramNode& node) {
+  std::vector<Hit> Eval(const ProgramNode& node, const Window& window) {
     const size_t cap = state_.program.limits.max_matches_per_node;
     std::vector<Hit> out;
     auto push = [&](Hit h) {
@@ -372,51 +396,72 @@ class Matcher {
       case ProgramNode::Kind::kObservation: {
         const auto& all = set_.observations();
         for (size_t i = 0; i < all.size(); ++i) {
-          if (!Holds(node, all[i], state_)) continue;
+          const Observation& o = all[i];
+          if (!window.Admits(o.first_observed, o.last_observed) || !Holds(node, o, state_)) {
+            continue;
+          }
           if (!push(Hit{{static_cast<uint32_t>(i)},
-                        all[i].first_observed,
-                        all[i].last_observed,
-                        all[i].number_observed})) {
+                        o.first_observed,
+                        o.last_observed,
+                        o.number_observed})) {
             break;
           }
         }
         return out;
       }
       case ProgramNode::Kind::kOr: {
-        out = Eval(*node.lhs);
-        for (Hit& h : Eval(*node.rhs)) {
+        out = Eval(*node.lhs, window);
+        for (Hit& h : Eval(*node.rhs, window)) {
           if (!push(std::move(h))) break;
         }
         return out;
       }
       case ProgramNode::Kind::kAnd:
       case ProgramNode::Kind::kFollowedBy: {
-        const std::vector<Hit> lhs = Eval(*node.lhs);
+        const std::vector<Hit> lhs = Eval(*node.lhs, window);
         if (lhs.empty()) return out;
-        const std::vector<Hit> rhs = Eval(*node.rhs);
+        std::vector<Hit> rhs = Eval(*node.rhs, window);
+        std::sort(rhs.begin(), rhs.end(),
+                  [](const Hit& a, const Hit& b) { return a.first < b.first; });
         const bool ordered = node.kind == ProgramNode::Kind::kFollowedBy;
+        const double span = window.max_span;
         for (const Hit& a : lhs) {
-          for (const Hit& b : rhs) {
-            if (ordered && !(a.last <= b.first)) continue;
-            if (!push(Combine(a, b))) return out;
+          // FOLLOWEDBY: the right match starts no earlier than the left one ends. Under a WITHIN
+          // span, a partner cannot start more than `span` seconds away from `a`'s start.
+          auto it = ordered ? std::partition_point(rhs.begin(), rhs.end(),
+                                                   [&](const Hit& b) { return b.first < a.last; })
+                            : std::partition_point(rhs.begin(), rhs.end(), [&](const Hit& b) {
+                                return Diff(b.first, a.first) < -span;
+                              });
+          for (; it != rhs.end(); ++it) {
+            if (Diff(it->first, a.first) > span) break;
+            Hit c = Combine(a, *it);
+            if (!window.Admits(c)) continue;
+            if (!push(std::move(c))) return out;
           }
         }
         return out;
       }
       case ProgramNode::Kind::kWithin: {
-        for (Hit& h : Eval(*node.lhs)) {
+        Window inner = window;
+        inner.max_span = std::min(inner.max_span, node.within_seconds);
+        for (Hit& h : Eval(*node.lhs, inner)) {
           if (SpanSeconds(h) <= node.within_seconds) out.push_back(std::move(h));
         }
         return out;
       }
       case ProgramNode::Kind::kStartStop: {
-        for (Hit& h : Eval(*node.lhs)) {
+        Window inner = window;
+        inner.lo = inner.bounded ? std::max(inner.lo, node.start) : node.start;
+        inner.hi = inner.bounded ? std::min(inner.hi, node.stop) : node.stop;
+        inner.bounded = true;
+        for (Hit& h : Eval(*node.lhs, inner)) {
           if (node.start <= h.first && h.last < node.stop) out.push_back(std::move(h));
         }
         return out;
       }
       case ProgramNode::Kind::kRepeats:
-        return Repeats(Eval(*node.lhs), node.repeats);
+        return Repeats(Eval(*node.lhs, window), node.repeats);
     }
     return out;
   }
@@ -460,7 +505,7 @@ class Matcher {
 MatchResult Evaluate(const Program& program, const ObservationSet& set) {
   EvalState state{program};
   Matcher matcher(set, state);
-  const std::vector<Hit> hits = matcher.Eval(*program.root);
+  const std::vector<Hit> hits = matcher.Eval(*program.root, Window{});
   MatchResult result;
   result.matched = !hits.empty();
   std::vector<bool> used(set.observations().size(), false);

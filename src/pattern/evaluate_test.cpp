@@ -110,6 +110,51 @@ TEST(PatternEvaluation, RegexBoundIsReportedNotFatal) {
   EXPECT_FALSE(p->MatchesOne(obs));
 }
 
+// Qualifier time constraints are applied while matches are gathered, so that the per-node bound
+// is not used up by candidates a qualifier drops anyway.
+TEST(PatternEvaluation, QualifiersFilterBeforeTheBound) {
+  std::vector<stix::Object> objects;
+  for (int i = 0; i < 40; ++i) {
+    stix::Object o;
+    o.type = "observed-data";
+    o.id = "od-" + std::to_string(i);
+    const std::string ts =
+        FormatTimestamp(Timestamp{1'600'000'000 + i * 100, 0}, TimePrecision::kSeconds);
+    const std::string sco =
+        i % 2 == 0 ? R"({"type":"file","name":"a"})" : R"({"type":"process","name":"b"})";
+    o.json = R"({"type":"observed-data","id":")" + o.id + R"(","first_observed":")" + ts +
+             R"(","last_observed":")" + ts + R"(","number_observed":1,"objects":{"0":)" + sco +
+             "}}";
+    objects.push_back(std::move(o));
+  }
+  auto set = ObservationSet::FromObjects(objects);
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  Limits limits;
+  limits.max_matches_per_node = 5;
+  // 20 files; only the last two lie in the window.
+  auto p = Compile("[file:name = 'a'] START t'2020-09-13T13:26:40Z' STOP t'2020-09-13T13:31:00Z'",
+                   limits);
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  MatchResult r = p->Match(*set);
+  EXPECT_TRUE(r.matched);
+  EXPECT_EQ(r.observed_data_ids, (std::vector<std::string>{"od-36", "od-38"}));
+  EXPECT_FALSE(r.truncated);
+  // 20 x 20 ordered pairs, of which only neighbours (100 s apart) fit WITHIN 150 SECONDS: 20
+  // pairs, more than the bound of 5, so the bound is reached but every pair is near in time.
+  p = Compile("([file:name = 'a'] FOLLOWEDBY [process:name = 'b']) WITHIN 150 SECONDS", limits);
+  ASSERT_TRUE(p.ok());
+  r = p->Match(*set);
+  EXPECT_TRUE(r.matched);
+  EXPECT_EQ(r.observed_data_ids.size(), 10u);  // the first 5 pairs
+  EXPECT_TRUE(r.truncated);
+  limits.max_matches_per_node = 100;
+  p = Compile("([file:name = 'a'] FOLLOWEDBY [process:name = 'b']) WITHIN 150 SECONDS", limits);
+  ASSERT_TRUE(p.ok());
+  r = p->Match(*set);
+  EXPECT_EQ(r.observed_data_ids.size(), 40u);
+  EXPECT_FALSE(r.truncated);
+}
+
 TEST(PatternEvaluation, ObservedDataNeedsItsTimes) {
   stix::Object od;
   od.type = "observed-data";
