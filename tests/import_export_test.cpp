@@ -198,9 +198,9 @@ TEST_F(ImportExportTest, OasisExamplesComeBackEqualAsJson) {
   Init();
   RunResult imported = Import(files);
   ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
-  EXPECT_THAT(imported.out, HasSubstr("objects: " + std::to_string(expected.size()) + " added, " +
-                                      std::to_string(total - expected.size()) +
-                                      " already present, 0 rejected"));
+  EXPECT_THAT(imported.out,
+              HasSubstr("objects: " + std::to_string(expected.size()) + " added, " +
+                        std::to_string(total - expected.size()) + " already present, 0 rejected"));
 
   // Default format: one bundle with a fresh id holding every object, in added order.
   RunResult exported = Tessera({"export", "--data", data_});
@@ -212,8 +212,8 @@ TEST_F(ImportExportTest, OasisExamplesComeBackEqualAsJson) {
   const json::array& objects = b.at("objects").as_array();
   ASSERT_EQ(objects.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_EQ(objects[i], expected[i]) << "object " << i << " (" << VersionKey(expected[i])
-                                       << ") differs after the round trip";
+    EXPECT_EQ(objects[i], expected[i])
+        << "object " << i << " (" << VersionKey(expected[i]) << ") differs after the round trip";
   }
 
   // NDJSON: the same objects, one per line.
@@ -234,6 +234,27 @@ TEST_F(ImportExportTest, ImportingAgainAddsNothing) {
   RunResult again = Import({versions});
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_THAT(again.out, HasSubstr("objects: 0 added, 3 already present, 0 rejected"));
+  EXPECT_EQ(ExportNdjson(), before);
+}
+
+TEST_F(ImportExportTest, ChangedObjectUnderTheSameVersionIsReportedAndNotStored) {
+  Init();
+  const std::string versions = (DataDir() / "versions.json").string();
+  ASSERT_EQ(Import({versions}).exit_code, 0);
+  const std::vector<json::value> before = ExportNdjson();
+
+  // The identity again, renamed but with the same 'modified'.
+  const std::string changed = (root_ / "changed.json").string();
+  std::ofstream(changed) << R"({"type":"identity","spec_version":"2.1",)"
+                         << R"("id":"identity--0d4b7a52-3b0e-4b4e-8f7a-2b8f5e3c1d10",)"
+                         << R"("created":"2024-01-15T08:00:00.000Z",)"
+                         << R"("modified":"2024-01-15T08:00:00.000Z",)"
+                         << R"("name":"Renamed CSIRT","identity_class":"organization"})";
+  RunResult r = Import({changed});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("kept 1 stored version(s)"));
+  EXPECT_THAT(r.out, HasSubstr("identity--0d4b7a52-3b0e-4b4e-8f7a-2b8f5e3c1d10"));
+  EXPECT_THAT(r.out, HasSubstr("1 already present (1 of them differing"));
   EXPECT_EQ(ExportNdjson(), before);
 }
 

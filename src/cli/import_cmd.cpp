@@ -1,8 +1,10 @@
 // tessera import [--data DIR] [--strict] [-q] FILE...
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -24,14 +26,23 @@ struct ImportArgs {
   std::vector<std::string> files;
 };
 
-// A one-line progress bar on standard error, redrawn in place. Draws nothing unless enabled.
+// A one-line progress bar on standard error, redrawn in place at most 10 times a second and never
+// wider than the terminal (a wrapped line could not be redrawn). Draws nothing unless enabled.
 class ProgressBar {
  public:
-  ProgressBar(bool enabled, size_t total) : enabled_(enabled), total_(total) {}
+  ProgressBar(bool enabled, size_t total) : enabled_(enabled), total_(total) {
+    winsize ws{};
+    if (enabled_ && ::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+      columns_ = std::max<size_t>(ws.ws_col, 20);
+    }
+  }
   ~ProgressBar() { Clear(); }
 
   void Show(size_t done, size_t objects, const std::string& current) {
     if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (last_width_ > 0 && now - last_draw_ < std::chrono::milliseconds(100)) return;
+    last_draw_ = now;
     constexpr size_t kWidth = 30;
     const size_t filled = total_ == 0 ? kWidth : kWidth * done / total_;
     std::string line = "\r[" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "] " +
@@ -40,6 +51,7 @@ class ProgressBar {
     std::string name = current;
     if (name.size() > 30) name = "..." + name.substr(name.size() - 27);
     line += name;
+    if (line.size() > columns_) line.resize(columns_ - 1);  // keeps the leading '\r'
     if (line.size() < last_width_) line += std::string(last_width_ - line.size(), ' ');
     last_width_ = line.size();
     std::cerr << line << std::flush;
@@ -54,7 +66,9 @@ class ProgressBar {
  private:
   bool enabled_;
   size_t total_;
+  size_t columns_ = 80;
   size_t last_width_ = 0;
+  std::chrono::steady_clock::time_point last_draw_;
 };
 
 struct Totals {
@@ -64,6 +78,8 @@ struct Totals {
   size_t files_imported = 0;
   size_t files_rejected = 0;
   size_t files_failed = 0;  // could not be read or stored (I/O)
+  size_t conflicting = 0;   // of already_present: stored content differs, kept
+  size_t warnings = 0;      // in imported files (warnings do not reject a file unless --strict)
 };
 
 void PrintProblems(const std::string& name, const stix::Document& doc) {
@@ -132,19 +148,37 @@ int RunImport(const ImportArgs& args) {
       ++totals.files_failed;
       continue;
     }
+    if (stored->conflicting > 0) {
+      bar.Clear();
+      std::cout << "kept " << stored->conflicting << " stored version(s) that " << name
+                << " changes without a new 'modified' (STIX requires one):";
+      for (const std::string& id : stored->conflicting_ids) std::cout << " " << id;
+      if (stored->conflicting > stored->conflicting_ids.size()) std::cout << " ...";
+      std::cout << "\n";
+    }
     ++totals.files_imported;
+    totals.warnings += doc->problems.size();  // an accepted file has warnings only
     totals.added += stored->added;
     totals.already_present += stored->already_present;
+    totals.conflicting += stored->conflicting;
   }
   bar.Clear();
 
   if (!args.quiet) {
     std::cout << "objects: " << totals.added << " added, " << totals.already_present
-              << " already present, " << totals.rejected << " rejected\n"
+              << " already present";
+    if (totals.conflicting > 0) {
+      std::cout << " (" << totals.conflicting << " of them differing from the stored version)";
+    }
+    std::cout << ", " << totals.rejected << " rejected\n"
               << "files: " << totals.files_imported << " imported, " << totals.files_rejected
               << " rejected";
     if (totals.files_failed > 0) std::cout << ", " << totals.files_failed << " failed (I/O)";
     std::cout << "\n";
+    if (totals.warnings > 0) {
+      std::cout << "warnings: " << totals.warnings
+                << " in imported files (`tessera validate FILE` lists them)\n";
+    }
   }
   std::cout << std::flush;
   if (totals.files_failed > 0) return kExitUsage;
@@ -162,7 +196,8 @@ Command AddImportCommand(CLI::App& app) {
       "Each file is one transaction: a file with any invalid object is rejected whole (its "
       "problems are printed, nothing from it is stored); an accepted file is durable when the "
       "command moves on. Versions already stored (same id and modified/created) are left as they "
-      "are and counted as already present.\n"
+      "are and counted as already present; when the offered copy differs from the stored one, the "
+      "stored one is kept and its id is printed.\n"
       "The store must exist: create it with `tessera init --data DIR` (import does not create one, "
       "so that a mistyped --data cannot start an empty store).\n"
       "Prints rejections and a summary (objects added, already present, rejected) on standard "

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -330,9 +331,33 @@ class SqliteStore final : public Store {
         ++next_added;
       } else {
         ++summary.already_present;
+        TESSERA_ASSIGN_OR_RETURN(bool same, SameAsStored(o, version));
+        if (!same) {
+          if (summary.conflicting_ids.size() < kMaxReportedConflicts) {
+            summary.conflicting_ids.push_back(o.id);
+          }
+          ++summary.conflicting;
+        }
       }
     }
     return summary;
+  }
+
+  // Whether `o` equals, as JSON, the stored row with its id and `version` (property order and
+  // white space aside). With mu_ held.
+  Result<bool> SameAsStored(const stix::Object& o, const std::string& version) {
+    Statement& s = *get_;
+    s.BindText(1, o.id);
+    s.BindText(2, version);
+    auto row = s.Step("reading " + o.id);
+    std::string stored = row.ok() && *row ? s.ColumnText(7) : std::string();
+    s.Reset();
+    if (!row.ok()) return row.status();
+    if (stored == o.json) return true;  // the usual case: the same file imported again
+    boost::system::error_code ec1, ec2;
+    const boost::json::value a = boost::json::parse(stored, ec1);
+    const boost::json::value b = boost::json::parse(o.json, ec2);
+    return !ec1 && !ec2 && a == b;
   }
 
   static inline const std::string kDefaultSpecVersion = "2.1";

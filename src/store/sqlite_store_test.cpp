@@ -150,6 +150,32 @@ TEST_F(SqliteStoreTest, ImportingTheSameVersionTwiceIsANoOp) {
   }
 }
 
+TEST_F(SqliteStoreTest, ChangedContentUnderAStoredVersionIsReportedAndTheStoredOneKept) {
+  auto store = Open();
+  const stix::Object original = Sdo(kA, "2021-01-01T00:00:00.000Z");
+  ASSERT_TRUE(store->Import(std::vector{original}).ok());
+
+  // The same object with its properties in another order is the same version.
+  stix::Object reordered = original;
+  reordered.json =
+      R"({"id":")" + kA + R"(","modified":"2021-01-01T00:00:00.000Z","type":"indicator"})";
+  auto same = store->Import(std::vector{reordered});
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->already_present, 1u);
+  EXPECT_EQ(same->conflicting, 0u);
+
+  stix::Object changed = original;
+  changed.json = R"({"type":"indicator","id":")" + kA +
+                 R"(","modified":"2021-01-01T00:00:00.000Z","name":"changed"})";
+  auto r = store->Import(std::vector{changed, Sco(kIp, "1.2.3.4")});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->added, 1u);
+  EXPECT_EQ(r->already_present, 1u);
+  EXPECT_EQ(r->conflicting, 1u);
+  EXPECT_THAT(r->conflicting_ids, ElementsAre(kA));
+  EXPECT_EQ(store->GetObject(kA, original.Version())->json, original.json);
+}
+
 TEST_F(SqliteStoreTest, SameVersionWrittenWithOtherPrecisionIsTheSameVersion) {
   auto store = Open();
   ASSERT_TRUE(store->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.100Z")}).ok());

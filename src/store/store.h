@@ -41,9 +41,15 @@ struct StoredObject {
 struct ImportSummary {
   size_t added = 0;            // new (id, version) rows
   size_t already_present = 0;  // (id, version) was stored before (or earlier in the same call)
-  int64_t first_seq = 0;       // seq of the first row added; 0 when none was added
-  int64_t last_seq = 0;        // seq of the last row added; 0 when none was added
+  // Of already_present: the stored version differs from the one offered (not equal as JSON). The
+  // stored one is kept; STIX requires a producer to change `modified` when it changes an object.
+  size_t conflicting = 0;
+  std::vector<std::string> conflicting_ids;  // the first kMaxReportedConflicts of them
+  int64_t first_seq = 0;                     // seq of the first row added; 0 when none was added
+  int64_t last_seq = 0;                      // seq of the last row added; 0 when none was added
 };
+
+constexpr size_t kMaxReportedConflicts = 20;
 
 // Which versions of each object a listing returns.
 enum class Versions {
