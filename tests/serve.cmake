@@ -5,4 +5,6 @@ if(TARGET tessera AND TARGET tessera_http AND TARGET tessera_store)
     SOURCES serve_test.cpp
     LIBS tessera_common Boost::headers Threads::Threads)
   add_dependencies(serve_test tessera)
+  # The binary under test, exactly (not through the test environment).
+  target_compile_definitions(serve_test PRIVATE TESSERA_CLI_PATH="$<TARGET_FILE:tessera>")
 endif()

@@ -35,10 +35,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr char kTaxii[] = "application/taxii+json;version=2.1";
 
-std::string TesseraBinary() {
-  const char* dir = std::getenv("TESSERA_BINARY_DIR");
-  return std::string(dir != nullptr ? dir : ".") + "/src/cli/tessera";
-}
+// The `tessera` binary this test was built with (tests/serve.cmake).
+std::string TesseraBinary() { return TESSERA_CLI_PATH; }
 
 // Starts `args` with stderr (and stdout) going to a pipe; -1 on failure.
 pid_t Spawn(const std::vector<std::string>& args, int* out_fd) {

@@ -63,6 +63,7 @@ class Request {
   const std::vector<std::pair<std::string, std::string>>& path_params() const {
     return path_params_;
   }
+  // Called by the Router before it calls the handler.
   void SetPathParams(std::vector<std::pair<std::string, std::string>> params) {
     path_params_ = std::move(params);
   }
