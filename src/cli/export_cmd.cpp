@@ -79,13 +79,22 @@ int RunExport(const ExportArgs& args) {
   }
   store::Store& store = **opened;
 
+  // What is stored now: rows imported while the export runs are left out, so that --latest
+  // cannot write an old version on one page and its newer version on a later one.
+  auto last = store.LastSeq();
+  if (!last.ok()) {
+    std::cerr << "tessera export: " << last.status().message() << "\n";
+    return kExitUsage;
+  }
+  query.up_to_seq = *last;
+
   const bool bundle = args.format == "bundle";
   Output out;
   if (bundle) {
     out.Write(R"({"type":"bundle","id":"bundle--)" + Uuid::V4().ToString() + R"(","objects":[)");
   }
   size_t written = 0;
-  while (true) {
+  while (query.up_to_seq > 0) {  // 0: the store is empty
     auto page = store.ListObjects(query);
     if (!page.ok()) {
       std::cerr << "tessera export: " << page.status().message() << "\n";

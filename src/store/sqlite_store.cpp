@@ -213,6 +213,7 @@ class SqliteStore final : public Store {
     };
     if (!q.types.empty()) in_list("type", q.types.size());
     if (!q.ids.empty()) in_list("id", q.ids.size());
+    if (q.up_to_seq > 0) sql += " AND seq <= ?";
     if (q.added_after) sql += " AND date_added > ?";
     if (q.versions == Versions::kLatest) {
       sql +=
@@ -227,6 +228,7 @@ class SqliteStore final : public Store {
     s.BindInt(i++, q.after_seq);
     for (const std::string& t : q.types) s.BindText(i++, t);
     for (const std::string& id : q.ids) s.BindText(i++, id);
+    if (q.up_to_seq > 0) s.BindInt(i++, q.up_to_seq);
     if (q.added_after) s.BindInt(i++, q.added_after->ToMicros());
     s.BindInt(i++, static_cast<int64_t>(q.limit) + 1);  // one more says whether there is more
 
@@ -289,6 +291,11 @@ class SqliteStore final : public Store {
     }
     s.Reset();
     return out;
+  }
+
+  Result<int64_t> LastSeq() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return QueryInt(db_, "SELECT coalesce(max(seq), 0) FROM objects", "reading the last seq");
   }
 
   Result<int64_t> CountObjects() override {

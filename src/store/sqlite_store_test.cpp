@@ -292,6 +292,28 @@ TEST_F(SqliteStoreTest, PagingBySeqSeesEveryRowOnce) {
   EXPECT_EQ(seen.back().id, kIp);
 }
 
+TEST_F(SqliteStoreTest, ListingBoundedByLastSeqIgnoresLaterRows) {
+  auto store = Open();
+  EXPECT_EQ(*store->LastSeq(), 0);
+  ASSERT_TRUE(store
+                  ->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z"),
+                                       Sdo(kB, "2021-01-01T00:00:00.000Z")})
+                  .ok());
+  ObjectQuery q;
+  q.up_to_seq = *store->LastSeq();
+  q.limit = 1;
+  auto first = store->ListObjects(q);
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first->more);
+  ASSERT_TRUE(store->Import(std::vector{Sdo(kA, "2022-01-01T00:00:00.000Z")}).ok());
+  q.after_seq = first->objects.back().seq;
+  auto second = store->ListObjects(q);
+  ASSERT_TRUE(second.ok());
+  EXPECT_THAT(Ids(second->objects), ElementsAre(kB));
+  EXPECT_FALSE(second->more) << "the version added after the listing began is not part of it";
+  EXPECT_EQ(*store->LastSeq(), second->objects.back().seq + 1);
+}
+
 TEST_F(SqliteStoreTest, QueryLimitsAreEnforced) {
   auto store = Open();
   ObjectQuery q;

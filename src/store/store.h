@@ -63,6 +63,8 @@ struct ObjectQuery {
   std::vector<std::string> ids;          // any of these ids; empty: any id
   std::optional<Timestamp> added_after;  // only rows with date_added > this
   int64_t after_seq = 0;                 // only rows with seq > this (paging cursor)
+  int64_t up_to_seq = 0;  // only rows with seq <= this (0: no bound); with LastSeq(), a listing
+                          // over several pages ignores rows added while it runs
   Versions versions = Versions::kAll;
   size_t limit = 1000;  // at most this many rows; must be 1..kMaxListLimit
 };
@@ -99,6 +101,9 @@ class Store {
   // One version of `id`; `version` nullopt asks for the unversioned form. kNotFound when absent.
   virtual Result<StoredObject> GetObject(const std::string& id,
                                          const std::optional<Timestamp>& version) = 0;
+
+  // The seq of the newest row; 0 when the store is empty.
+  virtual Result<int64_t> LastSeq() = 0;
 
   // How many rows (object versions) are stored.
   virtual Result<int64_t> CountObjects() = 0;
