@@ -27,5 +27,6 @@ Command AddInitCommand(CLI::App& app);
 Command AddImportCommand(CLI::App& app);
 Command AddExportCommand(CLI::App& app);
 Command AddServeCommand(CLI::App& app);
+Command AddHuntCommand(CLI::App& app);
 
 }  // namespace tessera::cli

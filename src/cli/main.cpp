@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
       AddImportCommand(app),
       AddExportCommand(app),
       AddServeCommand(app),
+      AddHuntCommand(app),
   };
 
   try {
