@@ -2,6 +2,7 @@
 // Reading STIX input: bundles, single objects, JSON arrays of objects, or NDJSON (one object or
 // bundle per line). Every object is validated as it is read.
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,29 @@ struct Document {
 
   bool ok() const { return invalid_objects == 0; }
 };
+
+// What ReadStream hands over, in input order.
+class ReadSink {
+ public:
+  virtual ~ReadSink() = default;
+  // One object, valid or not, with the problems found in it (errors and warnings; often none).
+  // `problems` is valid only during the call.
+  virtual void OnObject(Object&& object, std::span<const Problem> problems) = 0;
+  // A problem that belongs to no single object: a bundle's own id or objects list, a JSON value
+  // that is not an object.
+  virtual void OnProblem(Problem&& problem) = 0;
+};
+
+struct ReadSummary {
+  size_t objects = 0;          // objects handed to OnObject
+  size_t invalid_objects = 0;  // of those, and of the values that were no object, the invalid
+};
+
+// Reads and validates `text`, handing each object to `sink` as soon as it is read, so that the
+// input never needs to be held as objects all at once. Errors as ReadDocument's; when an error
+// Status is returned, the sink may already have received part of the input. Thread-safe as
+// ReadDocument.
+Result<ReadSummary> ReadStream(std::string_view text, const ReadOptions& options, ReadSink& sink);
 
 // Reads and validates `text`. A text that is not JSON, or breaks a limit, is a Status error
 // (kInvalidArgument / kLimitExceeded) saying where; a rule broken by an object is a Problem.

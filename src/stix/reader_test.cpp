@@ -70,5 +70,53 @@ TEST(Reader, BundleIdAndObjectsAreChecked) {
   EXPECT_TRUE(empty->objects.empty());
 }
 
+// Feeds ReadStream's output into counters, as import and the benchmarks consume it.
+struct CountingSink : ReadSink {
+  void OnObject(Object&& object, std::span<const Problem> problems) override {
+    ids.push_back(object.id);
+    object_problems += problems.size();
+  }
+  void OnProblem(Problem&& problem) override { other_problems.push_back(std::move(problem)); }
+  std::vector<std::string> ids;
+  size_t object_problems = 0;
+  std::vector<Problem> other_problems;
+};
+
+TEST(Reader, StreamsLargeNdjsonInBatchesWithoutLosingOrDuplicatingObjects) {
+  // More than one 4 MiB batch of records, with one record larger than a batch in the middle:
+  // the reader must fall back to reading the input whole and hand over each object once.
+  std::string text;
+  size_t expected = 0;
+  while (text.size() < (9u << 20)) {
+    text += kIndicator;
+    text += '\n';
+    ++expected;
+    if (expected == 5000) {
+      std::string big =
+          R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[)";
+      for (int i = 0; i < 12000; ++i) {
+        big += kIndicator;
+        big += i + 1 < 12000 ? "," : "]}\n";
+      }
+      text += big;
+      expected += 12000;
+    }
+  }
+  CountingSink sink;
+  auto summary = ReadStream(text, {}, sink);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->objects, expected);
+  EXPECT_EQ(summary->invalid_objects, 0u);
+  EXPECT_EQ(sink.ids.size(), expected);
+  EXPECT_TRUE(sink.other_problems.empty());
+}
+
+TEST(Reader, ReportsATruncatedLastRecord) {
+  const std::string text = std::string(kIndicator) + "\n" + std::string(kIndicator).substr(0, 40);
+  auto doc = ReadDocument(text);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().code(), ErrorCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace tessera::stix
