@@ -339,7 +339,7 @@ class Validator {
     element id_el;
     Push("id");
     if (root_["id"].get(id_el) != simdjson::SUCCESS) {
-      Error("required-property", "required property 'id' is missing");
+      // Every shape requires 'id': MissingRequired reports its absence, once.
     } else if (!id_el.is_string()) {
       Error("property-type", "'id' must be a string");
     } else {
