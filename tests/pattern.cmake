@@ -1,5 +1,6 @@
 # `tessera pattern check` / `tessera pattern match` end to end (pattern_cli_test.py): the OASIS
-# pattern validator's 87 STIX 2.1 cases and the match exit codes over tests/data/pattern.
+# pattern validator's 87 STIX 2.1 cases, the STIX 2.1 standard's own example patterns
+# (tests/data/pattern/spec-examples.json) and the match exit codes over tests/data/pattern.
 if(TARGET tessera)
   add_test(NAME pattern_cli
            COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/pattern_cli_test.py $<TARGET_FILE:tessera>

@@ -4,7 +4,8 @@
 usage: pattern_cli_test.py TESSERA SHARED_DIR DATA_DIR
 
 1. The 87 cases of the OASIS pattern validator (STIX 2.1) agree with `pattern check`: exit 0 for
-   the valid ones, exit 1 with a "position N:" error for the invalid ones.
+   the valid ones, exit 1 with a "position N:" error for the invalid ones; so do the complete
+   example patterns of the STIX 2.1 standard (DATA_DIR/spec-examples.json).
 2. `pattern match` prints the matching observed-data ids and exits 0 on a match, 1 on no match,
    2 on an invalid pattern or input; several files are evaluated together.
 """
@@ -41,6 +42,20 @@ for c in cases:
     else:
         expect(rc == 1 and ": position " in out,
                f"invalid pattern not rejected with a position (rc {rc}): {c['pattern']}\n{out}")
+
+# The STIX 2.1 standard's own complete example patterns (spec-examples.json, form "pattern"), as
+# written: the usable ones pass `check`, the schematic ones fail it with a position.
+with open(f"{data}/spec-examples.json", encoding="utf-8") as f:
+    spec = [e for e in json.load(f)["examples"] if e["form"] == "pattern"]
+expect(len(spec) == 44, f"expected 44 complete spec example patterns, found {len(spec)}")
+for e in spec:
+    rc, out, _ = run("check", "-q", e["pattern"])
+    if e["valid"]:
+        expect(rc == 0 and out == "", f"spec example rejected ({e['section']}, rc {rc}): "
+                                      f"{e['pattern']}\n{out}")
+    else:
+        expect(rc == 1 and ": position " in out,
+               f"schematic spec example not rejected ({e['section']}, rc {rc}): {e['pattern']}")
 
 # Several patterns at once: one bad one makes the exit 1 and only it is reported.
 rc, out, _ = run("check", "[a:b = 1]", "[a:b = ]", "[file:hashes.MD5 = 'abc']")
