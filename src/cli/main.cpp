@@ -18,13 +18,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   const std::vector<Command> commands = {
-      AddValidateCommand(app),
-      AddPatternCommand(app),
-      AddInitCommand(app),
-      AddImportCommand(app),
-      AddExportCommand(app),
-      AddServeCommand(app),
-      AddHuntCommand(app),
+      AddValidateCommand(app), AddPatternCommand(app), AddInitCommand(app), AddImportCommand(app),
+      AddExportCommand(app),   AddServeCommand(app),   AddHuntCommand(app),
   };
 
   try {

@@ -65,7 +65,7 @@ inline Status Internal(std::string m) { return {ErrorCode::kInternal, std::move(
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok());
   }
@@ -100,17 +100,17 @@ class [[nodiscard]] Result {
 }  // namespace tessera
 
 // Returns the Status of `expr` from the enclosing function when it is not ok.
-#define TESSERA_RETURN_IF_ERROR(expr)              \
-  do {                                             \
-    ::tessera::Status tessera_status_ = (expr);    \
+#define TESSERA_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::tessera::Status tessera_status_ = (expr);        \
     if (!tessera_status_.ok()) return tessera_status_; \
   } while (false)
 
 #define TESSERA_CONCAT_INNER_(a, b) a##b
 #define TESSERA_CONCAT_(a, b) TESSERA_CONCAT_INNER_(a, b)
 // Declares `lhs` from the value of the Result `rexpr`, or returns its Status.
-#define TESSERA_ASSIGN_OR_RETURN(lhs, rexpr)                                   \
-  auto TESSERA_CONCAT_(tessera_result_, __LINE__) = (rexpr);                   \
-  if (!TESSERA_CONCAT_(tessera_result_, __LINE__).ok())                        \
-    return TESSERA_CONCAT_(tessera_result_, __LINE__).status();                \
+#define TESSERA_ASSIGN_OR_RETURN(lhs, rexpr)                    \
+  auto TESSERA_CONCAT_(tessera_result_, __LINE__) = (rexpr);    \
+  if (!TESSERA_CONCAT_(tessera_result_, __LINE__).ok())         \
+    return TESSERA_CONCAT_(tessera_result_, __LINE__).status(); \
   lhs = std::move(TESSERA_CONCAT_(tessera_result_, __LINE__)).value()

@@ -76,9 +76,9 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
   };
   unsigned year, month, day, hour, minute, second;
   if (!Digits(text, 0, 4, year) || text.size() < 20 || text[4] != '-' ||
-      !Digits(text, 5, 2, month) || text[7] != '-' || !Digits(text, 8, 2, day) ||
-      text[10] != 'T' || !Digits(text, 11, 2, hour) || text[13] != ':' ||
-      !Digits(text, 14, 2, minute) || text[16] != ':' || !Digits(text, 17, 2, second)) {
+      !Digits(text, 5, 2, month) || text[7] != '-' || !Digits(text, 8, 2, day) || text[10] != 'T' ||
+      !Digits(text, 11, 2, hour) || text[13] != ':' || !Digits(text, 14, 2, minute) ||
+      text[16] != ':' || !Digits(text, 17, 2, second)) {
     return bad("malformed date or time");
   }
   if (month < 1 || month > 12) return bad("month out of range");
@@ -122,10 +122,18 @@ std::string FormatTimestamp(Timestamp ts, TimePrecision precision) {
   std::string out(buf, static_cast<size_t>(n));
   int digits = 0;
   switch (precision) {
-    case TimePrecision::kSeconds: digits = 0; break;
-    case TimePrecision::kMillis: digits = 3; break;
-    case TimePrecision::kMicros: digits = 6; break;
-    case TimePrecision::kNanos: digits = 9; break;
+    case TimePrecision::kSeconds:
+      digits = 0;
+      break;
+    case TimePrecision::kMillis:
+      digits = 3;
+      break;
+    case TimePrecision::kMicros:
+      digits = 6;
+      break;
+    case TimePrecision::kNanos:
+      digits = 9;
+      break;
     case TimePrecision::kShortest:
       digits = ts.nanos == 0 ? 0 : ts.nanos % 1'000'000 == 0 ? 3 : ts.nanos % 1000 == 0 ? 6 : 9;
       break;

@@ -1,5 +1,7 @@
 #include "common/uuid.h"
 
+#include "common/hex.h"
+
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -7,16 +9,7 @@
 #include <cstdlib>
 
 namespace tessera {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Uuid Uuid::V4() {
   std::array<uint8_t, 16> b;
@@ -59,8 +52,8 @@ Result<Uuid> Uuid::Parse(std::string_view text) {
       ++i;
       continue;
     }
-    const int hi = HexValue(text[i]);
-    const int lo = HexValue(text[i + 1]);
+    const int hi = HexDigitValue(text[i]);
+    const int lo = HexDigitValue(text[i + 1]);
     if (hi < 0 || lo < 0) {
       return InvalidArgument("'" + std::string(text) + "' is not a UUID (non-hex digit)");
     }

@@ -3,6 +3,8 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/verb.hpp>
 
+#include "common/hex.h"
+
 namespace tessera::http {
 namespace bhttp = boost::beast::http;
 
@@ -49,13 +51,6 @@ bhttp::verb ToVerb(Method method) {
       break;
   }
   return bhttp::verb::unknown;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -157,8 +152,8 @@ Result<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
       if (text.size() - i < 3) {
         return InvalidArgument("truncated percent-escape at offset " + std::to_string(i));
       }
-      const int h = HexValue(text[i + 1]);
-      const int l = HexValue(text[i + 2]);
+      const int h = HexDigitValue(text[i + 1]);
+      const int l = HexDigitValue(text[i + 2]);
       if (h < 0 || l < 0) {
         return InvalidArgument("malformed percent-escape at offset " + std::to_string(i));
       }

@@ -5,6 +5,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "common/uuid.h"
 #include "hunt/index_tables.h"
 
 namespace tessera::hunt {
@@ -115,29 +116,10 @@ PathClass Classify(std::string_view type, std::string_view path, HashAlgorithm* 
 }
 
 bool ParseUuid(std::string_view s, uint64_t* hi, uint64_t* lo) {
-  static constexpr std::array<int8_t, 256> kHex = [] {
-    std::array<int8_t, 256> t{};
-    for (auto& v : t) v = -1;
-    for (int i = 0; i < 10; ++i) t[static_cast<size_t>('0' + i)] = static_cast<int8_t>(i);
-    for (int i = 0; i < 6; ++i) {
-      t[static_cast<size_t>('a' + i)] = static_cast<int8_t>(10 + i);
-      t[static_cast<size_t>('A' + i)] = static_cast<int8_t>(10 + i);
-    }
-    return t;
-  }();
-  if (s.size() != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-') return false;
+  auto uuid = Uuid::Parse(s);
+  if (!uuid.ok()) return false;
   uint64_t parts[2] = {0, 0};
-  int nibbles = 0;
-  int bad = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) continue;
-    int v = kHex[static_cast<unsigned char>(s[i])];
-    bad |= v;
-    uint64_t& p = parts[nibbles / 16];
-    p = (p << 4) | static_cast<uint64_t>(v & 15);
-    ++nibbles;
-  }
-  if (bad < 0) return false;
+  for (size_t i = 0; i < 16; ++i) parts[i / 8] = parts[i / 8] << 8 | uuid->bytes()[i];
   *hi = parts[0];
   *lo = parts[1];
   return true;

@@ -6,6 +6,8 @@
 #include <array>
 #include <cstring>
 
+#include "common/hex.h"
+
 namespace tessera::hunt {
 namespace {
 
@@ -13,17 +15,6 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 char ToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 char ToUpper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
-constexpr std::array<int8_t, 256> kHexValues = [] {
-  std::array<int8_t, 256> t{};
-  for (auto& v : t) v = -1;
-  for (int i = 0; i < 10; ++i) t[static_cast<size_t>('0' + i)] = static_cast<int8_t>(i);
-  for (int i = 0; i < 6; ++i) {
-    t[static_cast<size_t>('a' + i)] = static_cast<int8_t>(10 + i);
-    t[static_cast<size_t>('A' + i)] = static_cast<int8_t>(10 + i);
-  }
-  return t;
-}();
-int HexValue(char c) { return kHexValues[static_cast<unsigned char>(c)]; }
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
@@ -82,8 +73,8 @@ bool ParseIpv6(std::string_view s, U128* out) {
   while (i < s.size()) {
     size_t start = i;
     uint32_t v = 0;
-    while (i < s.size() && HexValue(s[i]) >= 0 && i - start < 5) {
-      v = v * 16 + static_cast<uint32_t>(HexValue(s[i]));
+    while (i < s.size() && HexDigitValue(s[i]) >= 0 && i - start < 5) {
+      v = v * 16 + static_cast<uint32_t>(HexDigitValue(s[i]));
       ++i;
     }
     if (i < s.size() && s[i] == '.') {
@@ -181,8 +172,9 @@ bool IsUnreserved(unsigned char c) {
 void AppendPercentNormalized(std::string_view in, std::string& out, bool lower) {
   for (size_t i = 0; i < in.size(); ++i) {
     char c = in[i];
-    if (c == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
-      auto v = static_cast<unsigned char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2]));
+    if (c == '%' && i + 2 < in.size() && HexDigitValue(in[i + 1]) >= 0 &&
+        HexDigitValue(in[i + 2]) >= 0) {
+      auto v = static_cast<unsigned char>(HexDigitValue(in[i + 1]) * 16 + HexDigitValue(in[i + 2]));
       if (IsUnreserved(v)) {
         char d = static_cast<char>(v);
         out.push_back(lower ? ToLower(d) : d);
@@ -474,7 +466,7 @@ bool NormalizeUrl(std::string_view text, std::string& out) {
   if (host[0] == '[') {
     // IP literal: hex digits, ':' and '.' (an embedded IPv4) only.
     for (char c : host.substr(1, host.size() - 2)) {
-      if (!(HexValue(c) >= 0 || c == ':' || c == '.')) return false;
+      if (!(HexDigitValue(c) >= 0 || c == ':' || c == '.')) return false;
     }
   } else {
     // reg-name (RFC 3986 §3.2.2): unreserved, pct-encoded, sub-delims; non-ASCII for IDNs.
@@ -665,8 +657,8 @@ bool DecodeHash(HashAlgorithm algorithm, std::string_view hex, std::string& out)
     out.resize(want);
     int bad = 0;
     for (size_t i = 0; i < want; ++i) {
-      int h = HexValue(hex[2 * i]);
-      int l = HexValue(hex[2 * i + 1]);
+      int h = HexDigitValue(hex[2 * i]);
+      int l = HexDigitValue(hex[2 * i + 1]);
       bad |= h | l;
       out[i] = static_cast<char>((h << 4) | (l & 15));
     }
@@ -677,7 +669,7 @@ bool DecodeHash(HashAlgorithm algorithm, std::string_view hex, std::string& out)
   int high = -1;
   for (char c : hex) {
     if (c == ':' && high < 0) continue;
-    int v = HexValue(c);
+    int v = HexDigitValue(c);
     if (v < 0) return false;
     if (high < 0) {
       high = v;

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include "common/hex.h"
+
 namespace tessera::pattern {
 
 bool IsValidUtf8(std::string_view text, size_t* bad_offset) {
@@ -121,13 +123,6 @@ bool ParseIpv4(std::string_view s, uint8_t* out) {
   return i == s.size();
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool ParseIpv6(std::string_view s, uint8_t* out) {
   uint16_t groups[8] = {};
   int n = 0, gap = -1;
@@ -159,7 +154,7 @@ bool ParseIpv6(std::string_view s, uint8_t* out) {
     if (tok.empty() || tok.size() > 4) return false;
     unsigned v = 0;
     for (char c : tok) {
-      const int h = HexValue(c);
+      const int h = HexDigitValue(c);
       if (h < 0) return false;
       v = v << 4 | static_cast<unsigned>(h);
     }
@@ -274,7 +269,7 @@ bool DecodeHex(std::string_view text, std::string* out) {
   out->clear();
   out->reserve(text.size() / 2);
   for (size_t i = 0; i < text.size(); i += 2) {
-    const int hi = HexValue(text[i]), lo = HexValue(text[i + 1]);
+    const int hi = HexDigitValue(text[i]), lo = HexDigitValue(text[i + 1]);
     if (hi < 0 || lo < 0) return false;
     out->push_back(static_cast<char>(hi << 4 | lo));
   }
