@@ -2,43 +2,20 @@
 // `tessera hunt` over the Zeek samples, run as a user runs them.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "cli_runner.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q.push_back(c);
-    }
-  }
-  return q + "'";
-}
+using tessera::testing::CliRun;
 
 class HuntCliTest : public ::testing::Test {
  protected:
@@ -56,15 +33,7 @@ class HuntCliTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   CliRun Tessera(const std::vector<std::string>& args) {
-    std::string cmd = Quote(TESSERA_CLI);
-    for (const std::string& a : args) cmd += " " + Quote(a);
-    cmd += " >" + Quote((dir_ / "out").string()) + " 2>" + Quote((dir_ / "err").string());
-    int status = std::system(cmd.c_str());
-    CliRun r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(dir_ / "out");
-    r.err = Slurp(dir_ / "err");
-    return r;
+    return tessera::testing::RunProgram(TESSERA_CLI, args, dir_);
   }
 
   static size_t Count(const std::string& text, const std::string& needle) {

@@ -2,13 +2,9 @@
 // back. The expected objects are computed here with Boost.JSON straight from the input files,
 // independently of Tessera's reader.
 
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
 #include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -20,7 +16,7 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "cli_runner.h"
 
 namespace {
 
@@ -29,18 +25,8 @@ namespace json = boost::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using RunResult = tessera::testing::CliRun;
+using tessera::testing::Slurp;
 
 std::string EnvOr(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
@@ -108,35 +94,7 @@ class ImportExportTest : public ::testing::Test {
 
   // Runs `tessera ARGS...` with standard input from /dev/null and captures its output.
   RunResult Tessera(const std::vector<std::string>& args) {
-    const std::string out_path = (root_ / "stdout").string();
-    const std::string err_path = (root_ / "stderr").string();
-    std::vector<std::string> argv_s = {TESSERA_CLI};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    RunResult r;
-    if (rc != 0) {
-      ADD_FAILURE() << "cannot run " << TESSERA_CLI << ": " << std::strerror(rc);
-      return r;
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = Slurp(out_path);
-    r.err = Slurp(err_path);
-    return r;
+    return tessera::testing::RunProgram(TESSERA_CLI, args, root_);
   }
 
   void Init() {
