@@ -3,7 +3,7 @@
 # (tests/data/pattern/spec-examples.json) and the match exit codes over tests/data/pattern.
 if(TARGET tessera)
   add_test(NAME pattern_cli
-           COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/pattern_cli_test.py $<TARGET_FILE:tessera>
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/pattern_cli_test.py $<TARGET_FILE:tessera>
                    ${TESSERA_SHARED_DIR} ${CMAKE_CURRENT_LIST_DIR}/data/pattern)
   set_tests_properties(pattern_cli PROPERTIES LABELS e2e)
 endif()
