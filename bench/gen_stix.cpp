@@ -15,6 +15,7 @@
 #include "common/time.h"
 #include "common/uuid.h"
 #include "stix/sco_id.h"
+#include "stix/tlp.h"
 
 namespace {
 
@@ -63,13 +64,6 @@ class Generator {
 
  private:
   std::mt19937_64 rng_;
-};
-
-constexpr const char* kTlp[] = {
-    "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",  // TLP:CLEAR
-    "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",  // TLP:GREEN
-    "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",  // TLP:AMBER
-    "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",  // TLP:AMBER+STRICT
 };
 
 // The deterministic id the standard gives the SCO {"type": type, "value": value}.
@@ -129,7 +123,11 @@ int main(int argc, char** argv) {
 
   while (written < count) {
     const std::string creator = identities[g.Next(identities.size())];
-    const char* tlp = kTlp[g.Next(4)];
+    // TLP 2.0 CLEAR, GREEN, AMBER or AMBER+STRICT.
+    const std::string_view tlp =
+        tessera::stix::FindTlpMarking(tessera::stix::TlpVersion::k2,
+                                      static_cast<tessera::stix::TlpLevel>(g.Next(4)))
+            ->id;
     const std::string t = g.Time();
     const std::string malware = "malware--" + g.Uuid4();
     emit(fmt::format(
