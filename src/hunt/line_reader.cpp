@@ -17,6 +17,37 @@ LineReader::LineReader(gzFile_s* file, std::string memory, size_t max_line)
   buf_.resize(max_line_ + kReadBlock + kLinePadding);
 }
 
+std::unique_ptr<LineReader> LineReader::FromView(std::string_view data, size_t max_line) {
+  std::unique_ptr<LineReader> r(new LineReader(max_line));
+  r->Reset(data);
+  return r;
+}
+
+LineReader::LineReader(size_t max_line) : max_line_(max_line) { view_mode_ = true; }
+
+void LineReader::Reset(std::string_view data) {
+  view_ = data;
+  line_number_ = 0;
+}
+
+Result<bool> LineReader::NextInView(std::string_view* line, bool* oversized) {
+  *oversized = false;
+  if (view_.empty()) return false;
+  const auto* nl = static_cast<const char*>(std::memchr(view_.data(), '\n', view_.size()));
+  size_t length = nl != nullptr ? static_cast<size_t>(nl - view_.data()) : view_.size();
+  std::string_view text = view_.substr(0, length);
+  view_.remove_prefix(nl != nullptr ? length + 1 : length);
+  ++line_number_;
+  if (length > max_line_) {
+    *line = {};
+    *oversized = true;
+    return true;
+  }
+  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  *line = text;
+  return true;
+}
+
 LineReader::~LineReader() {
   if (file_ != nullptr) gzclose(file_);
 }
@@ -71,6 +102,7 @@ Status LineReader::Fill() {
 }
 
 Result<bool> LineReader::Next(std::string_view* line, bool* oversized) {
+  if (view_mode_) return NextInView(line, oversized);
   *oversized = false;
   while (true) {
     const char* start = buf_.data() + begin_;

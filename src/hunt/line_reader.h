@@ -28,6 +28,13 @@ class LineReader {
   // Reads `data` as plain text (no decompression).
   static std::unique_ptr<LineReader> FromString(std::string data,
                                                 size_t max_line = kDefaultMaxLine);
+  // Reads the borrowed `data` in place, without copying it: kLinePadding readable bytes must
+  // follow data.end(), and `data` must outlive the reader (or the next Reset). The returned lines
+  // are views into `data`.
+  static std::unique_ptr<LineReader> FromView(std::string_view data,
+                                              size_t max_line = kDefaultMaxLine);
+  // View mode only: starts over on `data` (same requirements as FromView), line numbers from 1.
+  void Reset(std::string_view data);
   ~LineReader();
 
   // The next line, without its "\n" or "\r\n", in *line; kLinePadding readable bytes follow it.
@@ -41,10 +48,14 @@ class LineReader {
 
  private:
   LineReader(gzFile_s* file, std::string memory, size_t max_line);
+  explicit LineReader(size_t max_line);  // view mode
   Status Fill();
+  Result<bool> NextInView(std::string_view* line, bool* oversized);
 
   gzFile_s* file_ = nullptr;
   std::string memory_;  // FromString: the data
+  bool view_mode_ = false;
+  std::string_view view_;  // FromView: the data still to read
   size_t memory_pos_ = 0;
   size_t max_line_;
   std::vector<char> buf_;

@@ -106,6 +106,7 @@ std::optional<Timestamp> ParseLogTime(std::string_view text) {
 // TextArena
 
 std::string_view TextArena::Store(std::string_view s) {
+  if (s.empty()) return {};
   if (s.size() > kBlock / 4) {
     // Large strings get a block of their own (freed by Reset).
     Block b{std::make_unique<char[]>(s.size()), s.size()};

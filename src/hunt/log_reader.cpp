@@ -76,6 +76,18 @@ Result<std::unique_ptr<LogReader>> LogReader::FromString(std::string text, LogFo
   return std::unique_ptr<LogReader>(new LogReader(std::move(lines), std::move(parser)));
 }
 
+Result<std::unique_ptr<LogReader>> LogReader::ForChunks(LogFormat format, const FieldMap* field_map,
+                                                        const ReaderLimits& limits) {
+  TESSERA_ASSIGN_OR_RETURN(auto parser, MakeParser(format, field_map, limits));
+  auto lines = LineReader::FromView({}, limits.max_line);
+  return std::unique_ptr<LogReader>(new LogReader(std::move(lines), std::move(parser)));
+}
+
+void LogReader::Reset(std::string_view chunk) {
+  lines_->Reset(chunk);
+  stats_ = ReaderStats();
+}
+
 Result<bool> LogReader::Next(Event& event) {
   std::string error;
   while (true) {

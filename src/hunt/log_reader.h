@@ -70,6 +70,16 @@ class LogReader {
   static Result<std::unique_ptr<LogReader>> FromString(std::string text, LogFormat format,
                                                        const FieldMap* field_map = nullptr,
                                                        const ReaderLimits& limits = {});
+  // Reads borrowed chunks of text in place (see Reset), so that one reader, with its parser's
+  // buffers, serves many chunks: what the parallel runner's workers do. Until the first Reset
+  // it reads nothing.
+  static Result<std::unique_ptr<LogReader>> ForChunks(LogFormat format,
+                                                      const FieldMap* field_map = nullptr,
+                                                      const ReaderLimits& limits = {});
+  // Chunk readers only: starts over on `chunk` (whole lines; kLinePadding readable bytes must
+  // follow chunk.end(), and it must stay valid until the next Reset). Line numbers restart at 1
+  // and the stats at zero.
+  void Reset(std::string_view chunk);
   ~LogReader();
 
   // Fills `event` with the next well-formed record and returns true; false at the end of the

@@ -1,0 +1,116 @@
+#pragma once
+// Hunting many logs on every core, with the output of a one-thread run.
+//
+//   ParallelOptions options;                      // threads = all hardware threads
+//   auto summary = HuntInputs({{"conn.log.gz"}, {"eve/", LogFormat::kSuricataEve}, {"-"}},
+//                             index, Timestamp::Now(), options,
+//                             [](const HitContext& c, const Event& e, const Observable& o,
+//                                const Hit& h) { ... },        // serially, in input order
+//                             [](const InputSummary& s) { ... });  // after each file's hits
+//
+// One reading thread reads the inputs in order (files; directories, recursively, in path order;
+// "-" for standard input; gzip or not, detected from the content) and cuts them into chunks of
+// whole lines (ParallelOptions::chunk_bytes). Worker threads parse the chunks' events and look
+// their observables up (EventStep); the calling thread hands the hits over in input order (file
+// order, then line order), with the line numbers of the whole file, so that the callbacks see
+// exactly what a one-thread run shows. At most 2 * threads + 2 chunks are in memory at once.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "common/time.h"
+#include "hunt/field_map.h"
+#include "hunt/hunter.h"
+#include "hunt/indicator_index.h"
+#include "hunt/log_reader.h"
+
+namespace tessera::hunt {
+
+// One input as given: a file, a directory (every regular file under it, recursively, sorted by
+// path) or "-" (standard input).
+struct HuntInput {
+  std::string path;
+  // std::nullopt: told from the first non-blank line of each file (DetectLogFormat).
+  std::optional<LogFormat> format;
+  const FieldMap* field_map = nullptr;  // kJson: required; must outlive the run
+};
+
+// One hit the per-event step found: observable number `observable` of the event hit `hit`.
+struct EventHit {
+  uint32_t observable = 0;
+  Hit hit;
+};
+
+// The per-event step, run on the worker threads, concurrently: appends the hits of `event` to
+// `out` and adds its counts to `stats` (observables, hits, allowlisted, unparseable; not
+// `stats.reader`). `at` is the event's time, or the default time when it has none. Each worker
+// passes its own `scratch`, `out` and `stats`; the step must be safe to call from several threads
+// at once with distinct ones.
+using EventStep = std::function<void(const Event& event, Timestamp at, LookupScratch& scratch,
+                                     std::vector<EventHit>& out, HuntStats& stats)>;
+
+// The default step: every observable looked up in `index` (what HuntLog does per event). The
+// returned function refers to `index`, which must outlive it.
+EventStep IndexLookupStep(const IndicatorIndex& index);
+
+struct HuntProgress {
+  uint64_t bytes_read = 0;   // input bytes read so far (compressed bytes for gzip files)
+  uint64_t bytes_total = 0;  // the sizes of all input files; 0 when unknown (standard input)
+  uint64_t lines = 0;        // lines handed over so far
+  uint64_t hits = 0;         // hits handed over so far
+  bool done = false;         // the last call
+};
+
+struct ParallelOptions {
+  unsigned threads = 0;           // worker threads; 0 = std::thread::hardware_concurrency()
+  size_t chunk_bytes = 8u << 20;  // chunk size; raised to hold at least one line of max_line
+  ReaderLimits limits;            // per-line limits (as LogReader)
+  EventStep step;                 // empty: IndexLookupStep(index)
+  // Called on the calling thread about every `progress_interval_ms` while the run lasts, and
+  // once at its end. Optional.
+  std::function<void(const HuntProgress&)> progress;
+  unsigned progress_interval_ms = 250;
+};
+
+// Where a hit was found.
+struct HitContext {
+  const std::string& path;  // the file ("-" for standard input)
+  LogFormat format;
+};
+
+// Called serially, on the calling thread, in input order. The views are valid during the call.
+using ParallelHitCallback = std::function<void(const HitContext& context, const Event& event,
+                                               const Observable& observable, const Hit& hit)>;
+
+// What one file gave, reported after its last hit.
+struct InputSummary {
+  std::string path;
+  std::optional<LogFormat> format;  // as read (std::nullopt when it could not be told)
+  Status status;    // kIo when it could not be opened or reading failed (the hits before the
+                    // failure were reported); kInvalidArgument when its format cannot be told
+  HuntStats stats;  // counts of what was read (also when status is an error)
+};
+using InputDoneCallback = std::function<void(const InputSummary& summary)>;
+
+struct RunSummary {
+  size_t files = 0;    // files read (directories expanded)
+  size_t failed = 0;   // of those, how many ended with an error status
+  uint64_t bytes = 0;  // bytes read (compressed bytes for gzip files)
+  uint64_t lines = 0;  // lines, events and hits of all files
+  uint64_t events = 0;
+  uint64_t hits = 0;
+};
+
+// Hunts `inputs` in order. Errors of single inputs (cannot open, unknown format, a read error)
+// go to `on_done` and the run goes on with the next; the returned Status is an error only when
+// the run itself cannot proceed (threads cannot be started: kInternal). Thread-safety: call from
+// one thread; the callbacks run on that thread.
+Result<RunSummary> HuntInputs(const std::vector<HuntInput>& inputs, const IndicatorIndex& index,
+                              Timestamp default_time, const ParallelOptions& options,
+                              const ParallelHitCallback& on_hit, const InputDoneCallback& on_done);
+
+}  // namespace tessera::hunt
