@@ -343,6 +343,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     res.keep_alive(keep_alive);
     Lowest().expires_after(server_.options().request_timeout);
     auto [ec, n] = co_await bhttp::async_write(stream_, res, kTuple);
+    if (const auto& metrics = server_.options().metrics) {
+      metrics->ObserveRequest(method, target, static_cast<unsigned>(res.result()),
+                              std::chrono::steady_clock::now() - started);
+    }
     if (server_.options().access_log && spdlog::should_log(spdlog::level::info)) {
       const double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)

@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "http/metrics.h"
 #include "http/router.h"
 
 namespace tessera::http {
@@ -46,6 +47,8 @@ struct ServerOptions {
   std::optional<TlsFiles> tls;                        // HTTPS when set (TLS 1.2 or later)
   bool handle_signals = false;  // Run() stops gracefully on SIGINT and SIGTERM
   bool access_log = true;       // one spdlog info line per request
+  // When set, every answered request is counted in it (metrics.h); shared with whoever renders it.
+  std::shared_ptr<Metrics> metrics;
 };
 
 // A listen address from the command line: "127.0.0.1:8080", "[::1]:8443", "localhost:0".
