@@ -1,0 +1,106 @@
+#include "taxii/envelope.h"
+
+#include <boost/json.hpp>
+#include <span>
+#include <utility>
+
+#include "common/json.h"
+#include "stix/reader.h"
+
+namespace tessera::taxii {
+namespace {
+
+constexpr size_t kMaxReportedProblems = 3;
+
+class Collector final : public stix::ReadSink {
+ public:
+  explicit Collector(std::vector<EnvelopeObject>& out) : out_(out) {}
+
+  void OnObject(stix::Object&& object, std::span<const stix::Problem> problems) override {
+    EnvelopeObject item;
+    item.object = std::move(object);
+    size_t reported = 0, errors = 0;
+    for (const stix::Problem& p : problems) {
+      if (p.severity != stix::Severity::kError) continue;
+      ++errors;
+      if (reported == kMaxReportedProblems) continue;
+      if (!item.error.empty()) item.error += "; ";
+      item.error += p.path + ": " + p.message + " (" + p.rule + ")";
+      ++reported;
+    }
+    if (errors > reported) {
+      item.error += "; and " + std::to_string(errors - reported) + " more";
+    }
+    out_.push_back(std::move(item));
+  }
+
+  // Every element was checked to be a JSON object before reading, so the reader reports no
+  // problem outside an object; one that still arrives is kept as a failure of the envelope.
+  void OnProblem(stix::Problem&& problem) override {
+    if (stray_.empty()) stray_ = problem.path + ": " + problem.message;
+  }
+
+  const std::string& stray() const { return stray_; }
+
+ private:
+  std::vector<EnvelopeObject>& out_;
+  std::string stray_;
+};
+
+}  // namespace
+
+Result<std::vector<EnvelopeObject>> ParseEnvelope(std::string_view body,
+                                                  const EnvelopeLimits& limits) {
+  JsonLimits json_limits;
+  json_limits.max_bytes = limits.max_bytes;
+  json_limits.max_depth = limits.max_depth;
+  auto parsed = ParseJson(body, json_limits);
+  if (!parsed.ok()) {
+    if (parsed.status().code() == ErrorCode::kLimitExceeded) return parsed.status();
+    return InvalidArgument("the body is not a TAXII envelope: " + parsed.status().message());
+  }
+  const boost::json::object* envelope = parsed->if_object();
+  if (envelope == nullptr) {
+    return InvalidArgument("the body is not a TAXII envelope: it is not a JSON object");
+  }
+  const boost::json::value* objects = envelope->if_contains("objects");
+  if (objects == nullptr) {
+    return InvalidArgument(
+        "the body is not a TAXII envelope: it has no 'objects' list (a STIX bundle is not an "
+        "envelope; send {\"objects\": [...]})");
+  }
+  const boost::json::array* list = objects->if_array();
+  if (list == nullptr) {
+    return InvalidArgument("the envelope's 'objects' is not a list");
+  }
+  if (list->size() > limits.max_objects) {
+    return LimitExceeded("the envelope holds " + std::to_string(list->size()) +
+                         " objects; at most " + std::to_string(limits.max_objects) +
+                         " are accepted in one request");
+  }
+  for (size_t i = 0; i < list->size(); ++i) {
+    if (!(*list)[i].is_object()) {
+      return InvalidArgument("the envelope's objects[" + std::to_string(i) +
+                             "] is not a JSON object");
+    }
+  }
+  std::vector<EnvelopeObject> out;
+  if (list->empty()) return out;
+  out.reserve(list->size());
+
+  // The reader validates and minifies each object in one pass over a JSON list of them.
+  const std::string text = boost::json::serialize(*list);
+  stix::ReadOptions options;
+  options.max_bytes = text.size() + 1;
+  options.max_depth = limits.max_depth;
+  Collector collector(out);
+  auto read = stix::ReadStream(text, options, collector);
+  if (!read.ok()) return InvalidArgument("the envelope's objects: " + read.status().message());
+  if (!collector.stray().empty() || out.size() != list->size()) {
+    return Internal("the STIX reader did not return one object per envelope element (" +
+                    collector.stray() + ")");
+  }
+  return out;
+}
+
+}  // namespace tessera::taxii

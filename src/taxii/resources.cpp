@@ -1,0 +1,146 @@
+#include "taxii/resources.h"
+
+#include <boost/json.hpp>
+
+#include "http/taxii.h"
+
+namespace tessera::taxii {
+namespace {
+
+// Appends `text` as a JSON string literal.
+void AppendString(std::string& out, std::string_view text) {
+  out += boost::json::serialize(boost::json::string_view(text.data(), text.size()));
+}
+
+void AppendPageStart(std::string& out, const PageInfo& page) {
+  out += page.more ? "{\"more\":true" : "{\"more\":false";
+  if (page.more && !page.next.empty()) {
+    out += ",\"next\":";
+    AppendString(out, page.next);
+  }
+}
+
+boost::json::object CollectionObject(const CollectionResource& c) {
+  boost::json::object o;
+  o["id"] = c.id;
+  o["title"] = c.title;
+  if (!c.description.empty()) o["description"] = c.description;
+  if (!c.alias.empty()) o["alias"] = c.alias;
+  o["can_read"] = c.can_read;
+  o["can_write"] = c.can_write;
+  boost::json::array media;
+  media.emplace_back(boost::json::string_view(kStixMediaType.data(), kStixMediaType.size()));
+  o["media_types"] = std::move(media);
+  return o;
+}
+
+}  // namespace
+
+std::string ApiRootJson(const ApiRootResource& root) {
+  boost::json::object o;
+  o["title"] = root.title;
+  if (!root.description.empty()) o["description"] = root.description;
+  boost::json::array versions;
+  versions.emplace_back(
+      boost::json::string_view(http::kTaxiiMediaType.data(), http::kTaxiiMediaType.size()));
+  o["versions"] = std::move(versions);
+  o["max_content_length"] = static_cast<uint64_t>(root.max_content_length);
+  return boost::json::serialize(o);
+}
+
+std::string CollectionJson(const CollectionResource& collection) {
+  return boost::json::serialize(CollectionObject(collection));
+}
+
+std::string CollectionsJson(std::span<const CollectionResource> collections) {
+  boost::json::object o;
+  if (!collections.empty()) {
+    boost::json::array list;
+    list.reserve(collections.size());
+    for (const CollectionResource& c : collections) list.emplace_back(CollectionObject(c));
+    o["collections"] = std::move(list);
+  }
+  return boost::json::serialize(o);
+}
+
+Timestamp VersionOf(const store::StoredObject& row) {
+  return row.version ? *row.version : row.date_added;
+}
+
+std::string FormatVersion(Timestamp ts) {
+  if (ts.nanos % 1'000'000 == 0) return FormatTimestamp(ts, TimePrecision::kMillis);
+  if (ts.nanos % 1'000 == 0) return FormatTimestamp(ts, TimePrecision::kMicros);
+  return FormatTimestamp(ts, TimePrecision::kNanos);
+}
+
+std::string FormatDateAdded(Timestamp ts) { return FormatTimestamp(ts, TimePrecision::kMicros); }
+
+std::string EnvelopeJson(std::span<const store::StoredObject> rows, const PageInfo& page) {
+  size_t bytes = 64;
+  for (const store::StoredObject& r : rows) bytes += r.json.size() + 1;
+  std::string out;
+  out.reserve(bytes);
+  AppendPageStart(out, page);
+  if (!rows.empty()) {
+    out += ",\"objects\":[";
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (i != 0) out.push_back(',');
+      out += rows[i].json;
+    }
+    out.push_back(']');
+  }
+  out.push_back('}');
+  return out;
+}
+
+std::string ManifestJson(std::span<const store::StoredObject> rows, const PageInfo& page) {
+  std::string out;
+  out.reserve(64 + rows.size() * 200);
+  AppendPageStart(out, page);
+  if (!rows.empty()) {
+    out += ",\"objects\":[";
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const store::StoredObject& r = rows[i];
+      if (i != 0) out.push_back(',');
+      out += "{\"id\":";
+      AppendString(out, r.id);
+      out += ",\"date_added\":\"";
+      out += FormatDateAdded(r.date_added);
+      out += "\",\"version\":\"";
+      out += FormatVersion(VersionOf(r));
+      out += "\",\"media_type\":\"";
+      out += kStixMediaType;
+      out += "\"}";
+    }
+    out.push_back(']');
+  }
+  out.push_back('}');
+  return out;
+}
+
+std::string VersionsJson(std::span<const store::StoredObject> rows, const PageInfo& page) {
+  std::string out;
+  out.reserve(64 + rows.size() * 32);
+  AppendPageStart(out, page);
+  if (!rows.empty()) {
+    out += ",\"versions\":[";
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (i != 0) out.push_back(',');
+      out.push_back('"');
+      out += FormatVersion(VersionOf(rows[i]));
+      out.push_back('"');
+    }
+    out.push_back(']');
+  }
+  out.push_back('}');
+  return out;
+}
+
+void AddDateAddedHeaders(std::span<const store::StoredObject> rows, http::Response& response) {
+  if (rows.empty()) return;
+  response.headers.emplace_back("X-TAXII-Date-Added-First",
+                                FormatDateAdded(rows.front().date_added));
+  response.headers.emplace_back("X-TAXII-Date-Added-Last", FormatDateAdded(rows.back().date_added));
+}
+
+}  // namespace tessera::taxii

@@ -1,0 +1,71 @@
+#pragma once
+// The TAXII 2.1 resources as JSON text (§4.2 api-root, §5.1 collections, §5.2 collection, §3.7
+// envelope, §5.3 manifest, §5.8 versions) and the X-TAXII-Date-Added-First / -Last headers.
+// Pure functions over plain values: no store or policy access, so they are tested alone.
+//
+// Timestamps: `date_added` with microsecond precision (TAXII recommends it); object versions with
+// the precision the object needs, at least milliseconds (what STIX requires of `modified`).
+// Envelopes carry the stored objects' JSON verbatim.
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/time.h"
+#include "http/message.h"
+#include "store/store.h"
+
+namespace tessera::taxii {
+
+// The media type of STIX 2.1 content (collection media_types, manifest media_type).
+constexpr std::string_view kStixMediaType = "application/stix+json;version=2.1";
+
+struct ApiRootResource {
+  std::string title;        // required
+  std::string description;  // left out when empty
+  size_t max_content_length = 0;
+};
+std::string ApiRootJson(const ApiRootResource& root);
+
+struct CollectionResource {
+  std::string id;
+  std::string title;
+  std::string description;  // left out when empty
+  std::string alias;        // left out when empty
+  bool can_read = false;
+  bool can_write = false;
+};
+std::string CollectionJson(const CollectionResource& collection);
+// {"collections": [...]}, or {} when there is none (TAXII leaves empty lists out).
+std::string CollectionsJson(std::span<const CollectionResource> collections);
+
+// The version TAXII reports for a stored row: `modified`, else `created`, else `date_added` (an
+// object that is not versioned has exactly one version: the one that was added).
+Timestamp VersionOf(const store::StoredObject& row);
+
+// A timestamp as STIX writes it: at least milliseconds, more digits only when they are not zero.
+std::string FormatVersion(Timestamp ts);
+// A date_added: always microseconds.
+std::string FormatDateAdded(Timestamp ts);
+
+// Paging information of a response: `more` and, when there is more, the `next` token.
+struct PageInfo {
+  bool more = false;
+  std::string next;  // empty when !more
+};
+
+// {"more": false} / {"more": true, "next": ..., "objects": [<stored JSON>, ...]}.
+std::string EnvelopeJson(std::span<const store::StoredObject> rows, const PageInfo& page);
+// {"more": ..., "next": ..., "objects": [{"id", "date_added", "version", "media_type"}, ...]}.
+std::string ManifestJson(std::span<const store::StoredObject> rows, const PageInfo& page);
+// {"more": ..., "next": ..., "versions": ["<version>", ...]}.
+std::string VersionsJson(std::span<const store::StoredObject> rows, const PageInfo& page);
+
+// Adds X-TAXII-Date-Added-First / -Last: the date_added of the first and the last row returned
+// (rows in the order returned). Adds nothing for an empty page.
+void AddDateAddedHeaders(std::span<const store::StoredObject> rows, http::Response& response);
+
+}  // namespace tessera::taxii
