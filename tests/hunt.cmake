@@ -4,6 +4,16 @@ tessera_test(hunt_data_test integration
   LIBS tessera_hunt tessera_common)
 target_compile_definitions(hunt_data_test PRIVATE TESSERA_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}")
 
+# Pattern evaluation on pre-selected events (tests/data/hunt/patterns/cases.json) and sightings.
+tessera_test(hunt_pattern_test integration
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/hunt_pattern_test.cpp
+  LIBS tessera_hunt tessera_common)
+target_compile_definitions(hunt_pattern_test PRIVATE
+  TESSERA_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}")
+tessera_test(hunt_sightings_test integration
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/hunt_sightings_test.cpp
+  LIBS tessera_hunt tessera_stix tessera_common)
+
 # End-to-end: the real `tessera` binary imports indicators and hunts the Zeek samples.
 if(TARGET tessera AND TARGET tessera_store)
   tessera_test(hunt_cli_test e2e

@@ -1,35 +1,58 @@
 #pragma once
-// Hunting one log against the indicator index: the loop the `tessera hunt` command runs per input
-// (the pattern engine's checks of non-atomic patterns come on top of it).
+// Hunting: the loaded indicators (HuntIndicators: the index plus the compiled patterns it does not
+// decide alone), the loop over one log (HuntLog), and the pattern evaluation that turns index hits
+// into reported hits (PatternEvaluator).
+//
+//   HuntIndicatorsBuilder b;
+//   for (stix::Object& o : objects) b.Offer(std::move(o));     // newest version of each id kept
+//   TESSERA_ASSIGN_OR_RETURN(HuntIndicators ind, std::move(b).Build(allowlist_text));
+//   PatternEvaluator eval(ind);                                 // one per run, across all inputs
+//   auto emit = [](const ReportedHit& h) { ... };               // what the user sees
+//   HuntLog(*reader, ind.index(), now, [&](const Event& e, const Observable& o, const Hit& h) {
+//     eval.OnHit("conn.log", e, o, h, emit);                    // index hits, in input order
+//   });
+//   eval.EndInput(emit);                                        // after each input
+//
+// With the parallel runner (parallel.h): the workers do the per-event lookups (IndexLookupStep);
+// its serial, input-ordered hit callback calls PatternEvaluator::OnHit and its per-file done
+// callback PatternEvaluator::EndInput. The evaluator is the only state that crosses events, files
+// and chunks: the windows of multi-observation patterns.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "common/time.h"
+#include "hunt/event_observation.h"
 #include "hunt/indicator_index.h"
 #include "hunt/log_reader.h"
+#include "pattern/pattern.h"
+#include "stix/object.h"
 
 namespace tessera::hunt {
 
 struct HuntStats {
   ReaderStats reader;        // lines, events, malformed (with examples)
   uint64_t observables = 0;  // observables looked up
-  uint64_t hits = 0;         // hits reported
+  uint64_t hits = 0;         // index hits
   uint64_t allowlisted = 0;  // observables suppressed by the allowlist
   uint64_t unparseable = 0;  // observables whose value is not valid for its kind
 };
 
-// Called once per hit. The event, observable and hit views are valid during the call only.
+// Called once per index hit. The event, observable and hit views are valid during the call only.
 using HitCallback =
     std::function<void(const Event& event, const Observable& observable, const Hit& hit)>;
 
 // Reads every event of `reader` and looks each observable up at the event's time (or
-// `default_time` when the record has none), calling `on_hit` for every hit. Returns the counts;
-// kIo when reading fails (the hits before the failure were reported). Malformed lines are counted,
-// never fatal.
+// `default_time` when the record has none), calling `on_hit` for every index hit. Returns the
+// counts; kIo when reading fails (the hits before the failure were reported). Malformed lines are
+// counted, never fatal.
 Result<HuntStats> HuntLog(LogReader& reader, const IndicatorIndex& index, Timestamp default_time,
                           const HitCallback& on_hit);
 
@@ -39,5 +62,148 @@ Result<HuntStats> HuntLog(LogReader& reader, const IndicatorIndex& index, Timest
 // that starts with '<' and a digit, a month name or a digit is syslog. std::nullopt when there is
 // no telling (then a field map is needed).
 std::optional<LogFormat> DetectLogFormat(std::string_view line);
+
+// How the hunt decides an indicator's hits.
+enum class Decision : uint8_t {
+  kIndex,   // the index alone: one [...] without qualifiers whose comparisons are ORed
+  kEvent,   // the whole pattern on the one event the index pre-selected (one [...])
+  kWindow,  // several observation expressions or qualifiers: over a window of events
+};
+std::string_view DecisionName(Decision d);  // "index", "pattern", "window"
+
+struct IndicatorLoadStats {
+  size_t offered = 0;      // indicator objects offered (every version)
+  size_t loaded = 0;       // indicators hunted (newest version of each id)
+  size_t skipped = 0;      // not `pattern_type` stix, no valid_from, pattern does not compile
+  size_t evaluated = 0;    // of the loaded, those whose pattern is evaluated (kEvent, kWindow)
+  size_t never_hit = 0;    // of the loaded, those without any comparison the index serves
+  std::string first_skip;  // why the first skipped indicator was skipped
+};
+
+// The indicators of one hunt. Immutable once built; every accessor is const and thread-safe.
+class HuntIndicators {
+ public:
+  HuntIndicators(HuntIndicators&&) noexcept;
+  HuntIndicators& operator=(HuntIndicators&&) noexcept;
+  ~HuntIndicators();
+
+  const IndicatorIndex& index() const;
+  Decision decision(uint32_t indicator) const;
+  // The compiled pattern of an indicator whose decision is not kIndex; nullptr for kIndex.
+  const pattern::Pattern* pattern(uint32_t indicator) const;
+  // Its indexed constants (IndexedConstants), empty for kIndex.
+  const IndicatorConstants& constants(uint32_t indicator) const;
+  const IndicatorLoadStats& stats() const;
+
+ private:
+  friend class HuntIndicatorsBuilder;
+  struct Impl;
+  explicit HuntIndicators(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Collects indicators (STIX objects, from the store or a file), keeping the newest version of
+// each id, then compiles their patterns and builds the index. Not thread-safe.
+class HuntIndicatorsBuilder {
+ public:
+  HuntIndicatorsBuilder();
+  HuntIndicatorsBuilder(HuntIndicatorsBuilder&&) noexcept;
+  ~HuntIndicatorsBuilder();
+
+  // Offers one object; objects of other types are ignored. Of several versions of one id the
+  // newest (stix::IsNewerVersion) is kept.
+  void Offer(stix::Object object);
+
+  // Compiles the kept indicators in id order (so that indicator numbers do not depend on the
+  // order of the input), adds their indexed comparisons and `allowlist_text` (AddAllowlist), and
+  // builds. Indicators whose `pattern_type` is not "stix", that lack a valid_from, or whose
+  // pattern does not compile are skipped and counted. kInvalidArgument for a bad allowlist line;
+  // kLimitExceeded from the index.
+  Result<HuntIndicators> Build(std::string_view allowlist_text = {}) &&;
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+// Where an event was read: the input (as the caller names it) and the 1-based line.
+struct EventPlace {
+  std::string source;
+  uint64_t line = 0;
+  Timestamp time;  // the event's time, or the default time when it has none
+  auto operator<=>(const EventPlace&) const = default;
+};
+
+// A hit as reported to the user. Owns its data.
+struct ReportedHit {
+  EventPlace place;        // the event that hit (that completed the match)
+  bool has_time = false;   // the event carried a time of its own (place.time)
+  std::string event_type;  // as the record says; may be empty
+  std::string field;       // the log field of the observable
+  ObservableKind observable_kind = ObservableKind::kOther;
+  std::string object_path;  // kOther: "type:path"
+  std::string value;        // the observed value, as written in the log
+  Hit hit;                  // what the index matched; `matched` points into the index
+  uint32_t indicator = 0;   // == hit.indicator
+  Decision decision = Decision::kIndex;
+  // kWindow: the events taking part in the match (this one included), in window order; at most
+  // PatternEvaluator::Options::max_window of them. Empty otherwise.
+  std::vector<EventPlace> observations;
+};
+using ReportCallback = std::function<void(const ReportedHit& hit)>;
+
+struct EvaluatorStats {
+  uint64_t candidates = 0;  // (event, indicator) pairs whose pattern was evaluated
+  uint64_t matches = 0;     // of those, how many matched (kEvent) or completed a match (kWindow)
+  uint64_t dropped = 0;     // observations pushed out of a full window
+  uint64_t truncated = 0;   // evaluations an evaluation bound of the pattern engine cut short
+};
+
+// Turns index hits into reported hits, evaluating the patterns the index does not decide:
+//  - kIndex indicators: every index hit is reported.
+//  - kEvent indicators: the event's SCOs (BuildEventScos, with the comparisons the index matched
+//    made true: ApplyIndexMatch) are evaluated with Pattern::MatchesOne; when it matches, every
+//    index hit of that indicator in that event is reported.
+//  - kWindow indicators: each pre-selected event becomes an observed-data in the indicator's
+//    window (at most Options::max_window, the oldest pushed out first), and the pattern is
+//    evaluated with Pattern::Match over the window (event times decide FOLLOWEDBY, WITHIN,
+//    START/STOP, whatever the reading order). When it first becomes true, the index hits of the
+//    event just added — the event that completed the match — are reported, with the events of the
+//    match; then the window is emptied, so a next hit needs events read after this one.
+// Hits of one event are reported together, in the order the index found them, when the event is
+// complete: at the first hit of a later event, or EndInput. Not thread-safe: call from one thread,
+// in input order.
+class PatternEvaluator {
+ public:
+  struct Options {
+    size_t max_window = 256;  // observations kept per kWindow indicator
+  };
+  explicit PatternEvaluator(const HuntIndicators& indicators);
+  PatternEvaluator(const HuntIndicators& indicators, Options options);
+  ~PatternEvaluator();
+
+  // One index hit of observable `observable` of `event`, read from `source`; the hits of one event
+  // consecutively. `default_time` is the time of events without one. May call `report` for the
+  // previous event's hits.
+  void OnHit(std::string_view source, const Event& event, const Observable& observable,
+             const Hit& hit, Timestamp default_time, const ReportCallback& report);
+
+  // The input ended: reports the last event's hits. Windows carry over to the next input.
+  void EndInput(const ReportCallback& report);
+
+  const EvaluatorStats& stats() const { return stats_; }
+
+ private:
+  struct Pending;
+  struct Window;
+  void Flush(const ReportCallback& report);
+
+  const HuntIndicators& indicators_;
+  Options options_;
+  EvaluatorStats stats_;
+  std::unique_ptr<Pending> pending_;
+  std::vector<std::unique_ptr<Window>> windows_;  // by indicator number, created on demand
+  uint64_t next_observation_ = 0;
+};
 
 }  // namespace tessera::hunt

@@ -1,0 +1,164 @@
+// Data-driven tests of pattern evaluation in hunting (hunt/hunter.h PatternEvaluator): each case
+// of tests/data/hunt/patterns/cases.json loads its indicator patterns, hunts its Zeek logs in
+// order and compares the exact list of reported hits, with how each was decided and, for window
+// matches, the events of the match.
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "hunt/hunter.h"
+#include "hunt/log_reader.h"
+#include "stix/object.h"
+
+namespace tessera::hunt {
+namespace {
+
+namespace json = boost::json;
+
+std::string DataDir() {
+  const char* src = std::getenv("TESSERA_SOURCE_DIR");
+  return std::string(src ? src : TESSERA_SOURCE_DIR_DEFAULT) + "/tests/data/hunt/patterns/";
+}
+
+const json::array& Cases() {
+  static json::value* cases = [] {
+    auto text = ReadInput(DataDir() + "cases.json");
+    EXPECT_TRUE(text.ok()) << text.status().ToString();
+    auto v = ParseJson(text.ok() ? *text : "{}");
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    return new json::value(v.ok() ? *v : json::value());
+  }();
+  static const json::array empty;
+  if (!cases->is_object() || !cases->as_object().contains("cases")) return empty;
+  return cases->at("cases").as_array();
+}
+
+std::vector<std::string> CaseNames() {
+  std::vector<std::string> names;
+  for (const json::value& c : Cases()) names.emplace_back(c.at("name").as_string());
+  return names;
+}
+
+const json::object& CaseNamed(const std::string& name) {
+  for (const json::value& c : Cases()) {
+    if (c.at("name").as_string() == name) return c.as_object();
+  }
+  static const json::object none;
+  return none;
+}
+
+std::string IndicatorId(size_t n) {
+  char id[64];
+  std::snprintf(id, sizeof id, "indicator--c0000000-0000-4000-8000-%012zu", n);
+  return id;
+}
+
+stix::Object Indicator(size_t n, const std::string& pattern) {
+  json::object o;
+  o["type"] = "indicator";
+  o["spec_version"] = "2.1";
+  o["id"] = IndicatorId(n);
+  o["created"] = "2024-01-01T00:00:00.000Z";
+  o["modified"] = "2024-01-01T00:00:00.000Z";
+  o["pattern"] = pattern;
+  o["pattern_type"] = "stix";
+  o["valid_from"] = "2020-01-01T00:00:00Z";
+  stix::Object object;
+  object.type = "indicator";
+  object.id = IndicatorId(n);
+  object.modified = ParseTimestamp("2024-01-01T00:00:00.000Z").value();
+  object.json = json::serialize(o);
+  return object;
+}
+
+// [log, line, field, indicator number, decided_by, (observations)] as one comparable string.
+std::string Row(const std::string& log, uint64_t line, const std::string& field, size_t indicator,
+                std::string_view decided_by, const std::vector<std::string>& observations) {
+  std::string row = log + ":" + std::to_string(line) + " " + field + " #" +
+                    std::to_string(indicator) + " " + std::string(decided_by);
+  if (!observations.empty()) {
+    row += " [";
+    for (size_t i = 0; i < observations.size(); ++i) row += (i ? " " : "") + observations[i];
+    row += "]";
+  }
+  return row;
+}
+
+class HuntPatternTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(HuntPatternTest, ReportsExactlyTheExpectedHits) {
+  const json::object& c = CaseNamed(GetParam());
+  ASSERT_FALSE(c.empty()) << GetParam();
+  SCOPED_TRACE(std::string(c.at("about").as_string()));
+
+  HuntIndicatorsBuilder builder;
+  const json::array& patterns = c.at("patterns").as_array();
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    builder.Offer(Indicator(i + 1, std::string(patterns[i].as_string())));
+  }
+  auto built = std::move(builder).Build();
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  ASSERT_EQ(built->stats().loaded, patterns.size()) << built->stats().first_skip;
+  // Indicator numbers follow ids, which follow the order of the patterns here.
+  auto number_of = [&](uint32_t indicator) {
+    const std::string id = built->index().Indicator(indicator).id;
+    for (size_t n = 1; n <= patterns.size(); ++n) {
+      if (IndicatorId(n) == id) return n;
+    }
+    return size_t{0};
+  };
+
+  PatternEvaluator evaluator(*built);
+  std::vector<std::string> got;
+  const ReportCallback report = [&](const ReportedHit& h) {
+    std::vector<std::string> observations;
+    for (const EventPlace& p : h.observations) {
+      observations.push_back(p.source + ":" + std::to_string(p.line));
+    }
+    got.push_back(Row(h.place.source, h.place.line, h.field, number_of(h.indicator),
+                      DecisionName(h.decision), observations));
+  };
+  const Timestamp default_time = ParseTimestamp("2024-05-01T12:00:00Z").value();
+  for (const json::value& log : c.at("logs").as_array()) {
+    const std::string name(log.at("name").as_string());
+    std::string text;
+    for (const json::value& line : log.at("lines").as_array()) {
+      text += json::serialize(line) + "\n";
+    }
+    auto reader = LogReader::FromString(text, LogFormat::kZeek);
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    auto stats = HuntLog(**reader, built->index(), default_time,
+                         [&](const Event& e, const Observable& o, const Hit& h) {
+                           evaluator.OnHit(name, e, o, h, default_time, report);
+                         });
+    ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+    EXPECT_EQ(stats->reader.malformed, 0u) << name;
+    evaluator.EndInput(report);
+  }
+
+  std::vector<std::string> want;
+  for (const json::value& e : c.at("expect").as_array()) {
+    const json::array& a = e.as_array();
+    std::vector<std::string> observations;
+    if (a.size() > 5) {
+      for (const json::value& o : a[5].as_array()) observations.emplace_back(o.as_string());
+    }
+    want.push_back(Row(std::string(a[0].as_string()), a[1].to_number<uint64_t>(),
+                       std::string(a[2].as_string()), a[3].to_number<size_t>(), a[4].as_string(),
+                       observations));
+  }
+  EXPECT_EQ(got, want);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, HuntPatternTest, ::testing::ValuesIn(CaseNames()),
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           return param.param;
+                         });
+
+}  // namespace
+}  // namespace tessera::hunt

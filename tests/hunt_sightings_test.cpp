@@ -1,0 +1,205 @@
+// Sightings of a hunt (hunt/sightings.h): aggregation per indicator, valid STIX, deterministic
+// ids and bytes, and the bounds.
+
+#include "hunt/sightings.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "stix/reader.h"
+#include "stix/writer.h"
+
+namespace tessera::hunt {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kIndicatorA = "indicator--a0000000-0000-4000-8000-000000000001";
+constexpr const char* kIndicatorB = "indicator--a0000000-0000-4000-8000-000000000002";
+
+Timestamp T(const char* s) { return ParseTimestamp(s).value(); }
+
+ReportedHit IpHit(const std::string& source, uint64_t line, const char* time,
+                  const std::string& value) {
+  ReportedHit h;
+  h.place = EventPlace{source, line, T(time)};
+  h.has_time = true;
+  h.field = "id.resp_h";
+  h.observable_kind = ObservableKind::kIpAddress;
+  h.value = value;
+  h.hit.kind = IndicatorClass::kIpAddress;
+  return h;
+}
+
+ReportedHit DomainHit(const std::string& source, uint64_t line, const char* time,
+                      const std::string& value) {
+  ReportedHit h = IpHit(source, line, time, value);
+  h.field = "query";
+  h.observable_kind = ObservableKind::kDomainName;
+  h.hit.kind = IndicatorClass::kDomainName;
+  return h;
+}
+
+std::vector<json::object> ObjectsOfType(const std::vector<stix::Object>& objects,
+                                        const std::string& type) {
+  std::vector<json::object> out;
+  for (const stix::Object& o : objects) {
+    if (o.type == type) out.push_back(ParseJson(o.json).value().as_object());
+  }
+  return out;
+}
+
+SightingCollector Sample() {
+  SightingCollector c;
+  // Indicator A: three events (two hits in the event at line 2 count once), two values.
+  c.Add(IpHit("conn.log", 1, "2024-05-01T10:00:01Z", "198.51.100.7"), kIndicatorA);
+  c.Add(IpHit("conn.log", 2, "2024-05-01T10:00:05Z", "198.51.100.7"), kIndicatorA);
+  c.Add(IpHit("conn.log", 2, "2024-05-01T10:00:05Z", "198.51.100.8"), kIndicatorA);
+  c.Add(IpHit("conn.log", 3, "2024-05-01T09:59:00Z", "198.51.100.8"), kIndicatorA);
+  // Indicator B: one event, a domain written in upper case (the SCO holds its canonical form).
+  c.Add(DomainHit("dns.log", 7, "2024-05-01T11:00:00.5Z", "CDN.Evil.Example"), kIndicatorB);
+  return c;
+}
+
+TEST(HuntSightings, AggregatesPerIndicatorAndValidates) {
+  SightingCollector c = Sample();
+  ASSERT_EQ(c.size(), 2u);
+  SightingOptions options;
+  options.sighter_name = "sensor-1";
+  options.inputs = {"conn.log", "dns.log"};
+  auto objects = c.Build(options);
+  ASSERT_TRUE(objects.ok()) << objects.status().ToString();
+
+  // Every object is valid STIX 2.1, and so is the bundle as a whole (references resolve).
+  for (const stix::Object& o : *objects) {
+    for (const stix::Problem& p : stix::ValidateJson(o.json)) {
+      EXPECT_NE(p.severity, stix::Severity::kError) << o.json << ": " << p.message;
+    }
+  }
+  auto doc = stix::ReadDocument(SerializeSightingBundle(*objects));
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_TRUE(doc->ok());
+  EXPECT_EQ(doc->objects.size(), objects->size());
+
+  auto identities = ObjectsOfType(*objects, "identity");
+  ASSERT_EQ(identities.size(), 1u);
+  EXPECT_EQ(identities[0].at("name"), "sensor-1");
+  EXPECT_EQ((*objects)[0].type, "identity");  // first, so that references point backwards
+
+  auto sightings = ObjectsOfType(*objects, "sighting");
+  ASSERT_EQ(sightings.size(), 2u);
+  const json::object& a = sightings[0];  // by indicator id
+  EXPECT_EQ(a.at("sighting_of_ref"), kIndicatorA);
+  EXPECT_EQ(a.at("count").to_number<int64_t>(), 3);
+  EXPECT_EQ(a.at("first_seen"), "2024-05-01T09:59:00Z");
+  EXPECT_EQ(a.at("last_seen"), "2024-05-01T10:00:05Z");
+  EXPECT_EQ(a.at("where_sighted_refs").as_array().size(), 1u);
+  EXPECT_EQ(a.at("where_sighted_refs").as_array()[0], identities[0].at("id"));
+  ASSERT_EQ(a.at("observed_data_refs").as_array().size(), 2u);
+  // created/modified: the latest hit of the run, not the clock.
+  EXPECT_EQ(a.at("created"), "2024-05-01T11:00:00.500Z");
+
+  const json::object& b = sightings[1];
+  EXPECT_EQ(b.at("sighting_of_ref"), kIndicatorB);
+  EXPECT_EQ(b.at("count").to_number<int64_t>(), 1);
+
+  // The observed-data of value 198.51.100.8 of A: two events, 09:59:00 to 10:00:05.
+  auto scos = ObjectsOfType(*objects, "ipv4-addr");
+  ASSERT_EQ(scos.size(), 2u);
+  std::string id8;
+  for (const json::object& s : scos) {
+    if (s.at("value") == "198.51.100.8") id8 = std::string(s.at("id").as_string());
+  }
+  ASSERT_FALSE(id8.empty());
+  bool found = false;
+  for (const json::object& od : ObjectsOfType(*objects, "observed-data")) {
+    if (od.at("object_refs").as_array()[0] != id8.c_str()) continue;
+    found = true;
+    EXPECT_EQ(od.at("number_observed").to_number<int64_t>(), 2);
+    EXPECT_EQ(od.at("first_observed"), "2024-05-01T09:59:00Z");
+    EXPECT_EQ(od.at("last_observed"), "2024-05-01T10:00:05Z");
+  }
+  EXPECT_TRUE(found);
+  auto domains = ObjectsOfType(*objects, "domain-name");
+  ASSERT_EQ(domains.size(), 1u);
+  EXPECT_EQ(domains[0].at("value"), "cdn.evil.example");
+}
+
+TEST(HuntSightings, SameHitsSameBytesOtherInputsOtherIds) {
+  SightingOptions options;
+  options.sighter_name = "sensor-1";
+  options.inputs = {"conn.log", "dns.log"};
+  auto first = Sample().Build(options);
+  auto second = Sample().Build(options);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(SerializeSightingBundle(*first), SerializeSightingBundle(*second));
+
+  options.inputs = {"other.log"};
+  auto other = Sample().Build(options);
+  ASSERT_TRUE(other.ok());
+  auto s1 = ObjectsOfType(*first, "sighting");
+  auto s2 = ObjectsOfType(*other, "sighting");
+  ASSERT_EQ(s1.size(), s2.size());
+  EXPECT_NE(s1[0].at("id"), s2[0].at("id"));
+  // The SCOs are the same objects whoever sighted them (STIX deterministic ids).
+  EXPECT_EQ(ObjectsOfType(*first, "ipv4-addr"), ObjectsOfType(*other, "ipv4-addr"));
+}
+
+TEST(HuntSightings, GivenSighterIdentityIsReferencedNotCreated) {
+  SightingOptions options;
+  options.sighter_id = "identity--5b1b1d7a-51c5-4b5e-a4a4-0a0cf0c3a9a1";
+  auto objects = Sample().Build(options);
+  ASSERT_TRUE(objects.ok()) << objects.status().ToString();
+  EXPECT_TRUE(ObjectsOfType(*objects, "identity").empty());
+  for (const json::object& s : ObjectsOfType(*objects, "sighting")) {
+    EXPECT_EQ(s.at("where_sighted_refs").as_array()[0], options.sighter_id.c_str());
+  }
+  options.sighter_id = "organization--5b1b1d7a-51c5-4b5e-a4a4-0a0cf0c3a9a1";
+  EXPECT_EQ(Sample().Build(options).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Sample().Build(SightingOptions{}).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST(HuntSightings, ObservedDataPerSightingIsBounded) {
+  SightingCollector c(2);
+  const char* values[] = {"198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4"};
+  uint64_t line = 0;
+  for (const char* v : values)
+    c.Add(IpHit("conn.log", ++line, "2024-05-01T10:00:00Z", v), kIndicatorA);
+  SightingOptions options;
+  options.sighter_name = "sensor-1";
+  auto objects = c.Build(options);
+  ASSERT_TRUE(objects.ok());
+  auto sightings = ObjectsOfType(*objects, "sighting");
+  ASSERT_EQ(sightings.size(), 1u);
+  EXPECT_EQ(sightings[0].at("count").to_number<int64_t>(), 4);  // every event counts
+  EXPECT_EQ(sightings[0].at("observed_data_refs").as_array().size(), 2u);
+  EXPECT_EQ(ObjectsOfType(*objects, "observed-data").size(), 2u);
+}
+
+TEST(HuntSightings, ValuesWithoutAStandaloneScoAreCountedOnly) {
+  // A port alone makes no valid network-traffic (it needs an address): counted, not written.
+  ReportedHit h;
+  h.place = EventPlace{"conn.log", 1, T("2024-05-01T10:00:00Z")};
+  h.field = "id.resp_p";
+  h.observable_kind = ObservableKind::kOther;
+  h.object_path = "network-traffic:dst_port";
+  h.value = "4444";
+  h.hit.kind = IndicatorClass::kOther;
+  SightingCollector c;
+  c.Add(h, kIndicatorA);
+  SightingOptions options;
+  options.sighter_name = "sensor-1";
+  auto objects = c.Build(options);
+  ASSERT_TRUE(objects.ok()) << objects.status().ToString();
+  auto sightings = ObjectsOfType(*objects, "sighting");
+  ASSERT_EQ(sightings.size(), 1u);
+  EXPECT_EQ(sightings[0].at("count").to_number<int64_t>(), 1);
+  EXPECT_FALSE(sightings[0].contains("observed_data_refs"));
+  EXPECT_TRUE(ObjectsOfType(*objects, "network-traffic").empty());
+}
+
+}  // namespace
+}  // namespace tessera::hunt
