@@ -2,6 +2,8 @@
 //
 //   hunt_bench load [--indicators N]          build the index from N atomic indicators
 //   hunt_bench logs [--indicators N] [--mb M] hunt M MB of Zeek JSON (conn + dns + http) with N
+//   hunt_bench files --dir DIR [--threads T]  hunt the logs hunt_gen wrote into DIR on T threads
+//                                             (default: all), checked against its planted hits
 //
 // `load` generates N atomic comparisons (IPv4 hosts and ranges, IPv6, domains, URLs, SHA-256 and
 // MD5), each of its own indicator (the worst case for memory), times AddIndicator + AddAtomic +
@@ -14,13 +16,18 @@
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <string>
+#include <thread>
+#include <tuple>
 #include <vector>
 
 #include "hunt/indicator_index.h"
 #include "hunt/log_reader.h"
+#include "hunt/parallel.h"
 
 namespace {
 
@@ -303,6 +310,136 @@ int Logs(size_t n, size_t mb) {
   return 0;
 }
 
+// (file relative to the data directory, line, field, indicator number)
+using HitKey = std::tuple<std::string, uint64_t, std::string, uint32_t>;
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t tab = line.find('\t', start);
+    parts.push_back(line.substr(start, tab - start));
+    if (tab == std::string::npos) break;
+    start = tab + 1;
+  }
+  return parts;
+}
+
+int Files(const std::string& dir, unsigned threads, const std::string& lines_out) {
+  // The indicators: one atomic comparison each, as hunt_gen wrote them.
+  std::ifstream tsv(dir + "/indicators.tsv");
+  if (!tsv) {
+    fmt::print(stderr, "cannot read {}/indicators.tsv\n", dir);
+    return 2;
+  }
+  const Timestamp from{1'600'000'000, 0};
+  auto load_start = std::chrono::steady_clock::now();
+  const double load_cpu = CpuSeconds();
+  IndicatorIndexBuilder b;
+  std::string line;
+  size_t n = 0;
+  while (std::getline(tsv, line)) {
+    std::vector<std::string> f = SplitTabs(line);
+    if (f.size() != 4) continue;
+    auto id = b.AddIndicator({Id(std::stoul(f[0])), from, std::nullopt, false});
+    if (!id.ok() || *id != std::stoul(f[0])) {
+      fmt::print(stderr, "indicator {}: not numbered as in the file\n", f[0]);
+      return 1;
+    }
+    AtomicOp op = f[3].find('/') != std::string::npos && f[1] == "ipv4-addr" ? AtomicOp::kIsSubset
+                                                                             : AtomicOp::kEqual;
+    tessera::Status st = b.AddAtomic(*id, f[1], f[2], f[3], op);
+    if (!st.ok()) {
+      fmt::print(stderr, "{}\n", st.ToString());
+      return 1;
+    }
+    ++n;
+  }
+  auto index = std::move(b).Build();
+  if (!index.ok()) {
+    fmt::print(stderr, "{}\n", index.status().ToString());
+    return 1;
+  }
+  fmt::print(
+      "index: {} indicators loaded in {:.2f} s ({:.2f} s CPU, file parsing included); "
+      "{:.1f} MB = {:.1f} bytes per indicator\n",
+      n, Since(load_start), CpuSeconds() - load_cpu,
+      static_cast<double>(index->MemoryBytes()) / 1e6,
+      static_cast<double>(index->MemoryBytes()) / static_cast<double>(n));
+
+  ParallelOptions options;
+  options.threads = threads;
+  std::vector<HitKey> hits;
+  size_t prefix = dir.size() + 1;
+  bool failed = false;
+  auto start = std::chrono::steady_clock::now();
+  const double cpu_start = CpuSeconds();
+  auto run = HuntInputs(
+      {HuntInput{dir + "/suricata", std::nullopt, nullptr},
+       HuntInput{dir + "/zeek", std::nullopt, nullptr}},
+      *index, Timestamp{1'714'600'000, 0}, options,
+      [&](const HitContext& c, const Event& e, const Observable& o, const Hit& h) {
+        hits.emplace_back(c.path.substr(prefix), e.line, std::string(o.field), h.indicator);
+      },
+      [&](const InputSummary& s) {
+        fmt::print("  {}: {} lines, {} events, {} malformed, {} hits{}\n", s.path.substr(prefix),
+                   s.stats.reader.lines, s.stats.reader.events, s.stats.reader.malformed,
+                   s.stats.hits, s.status.ok() ? "" : " -- " + s.status.ToString());
+        failed |= !s.status.ok() || s.stats.reader.malformed != 0;
+      });
+  const double wall = Since(start);
+  const double cpu = CpuSeconds() - cpu_start;
+  if (!run.ok()) {
+    fmt::print(stderr, "{}\n", run.status().ToString());
+    return 2;
+  }
+  const double gb = static_cast<double>(run->bytes) / 1e9;
+  const unsigned used = threads != 0 ? threads : std::thread::hardware_concurrency();
+  fmt::print(
+      "hunt: {:.3f} GB, {} events, {} threads: {:.2f} s wall = {:.3f} GB/s; {:.2f} s CPU = "
+      "{:.3f} GB/s and {:.2f} M events/s per core; peak RSS {} MB; {} hits\n",
+      gb, run->events, used, wall, gb / wall, cpu, gb / cpu,
+      static_cast<double>(run->events) / cpu / 1e6, PeakRssMb(), hits.size());
+
+  // Every planted hit, tied to its field, and nothing else.
+  std::ifstream exp(dir + "/expected.tsv");
+  std::vector<HitKey> expected;
+  while (std::getline(exp, line)) {
+    std::vector<std::string> f = SplitTabs(line);
+    if (f.size() != 4) continue;
+    expected.emplace_back(f[0], std::stoull(f[1]), f[2], static_cast<uint32_t>(std::stoul(f[3])));
+  }
+  std::sort(expected.begin(), expected.end());
+  std::vector<HitKey> found = hits;
+  std::sort(found.begin(), found.end());
+  std::vector<HitKey> missing, extra;
+  std::set_difference(expected.begin(), expected.end(), found.begin(), found.end(),
+                      std::back_inserter(missing));
+  std::set_difference(found.begin(), found.end(), expected.begin(), expected.end(),
+                      std::back_inserter(extra));
+  fmt::print("check: {} planted hits, {} found; {} missing, {} unexpected\n", expected.size(),
+             found.size(), missing.size(), extra.size());
+  for (size_t i = 0; i < missing.size() && i < 5; ++i) {
+    const auto& [f, l, field, ind] = missing[i];
+    fmt::print("  missing: {}:{} {} indicator {}\n", f, l, field, ind);
+  }
+  for (size_t i = 0; i < extra.size() && i < 5; ++i) {
+    const auto& [f, l, field, ind] = extra[i];
+    fmt::print("  unexpected: {}:{} {} indicator {}\n", f, l, field, ind);
+  }
+  if (!lines_out.empty()) {
+    // The lines with hits, "file:line", for the comparison with ripgrep's matching lines.
+    std::ofstream out(lines_out);
+    std::string last;
+    for (const HitKey& k : found) {
+      std::string key = std::get<0>(k) + ":" + std::to_string(std::get<1>(k));
+      if (key != last) out << key << "\n";
+      last = key;
+    }
+  }
+  return failed || !missing.empty() || !extra.empty() || expected.empty() ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -317,7 +454,16 @@ int main(int argc, char** argv) {
   auto* logs = app.add_subcommand("logs", "Hunt generated Zeek JSON logs against N indicators");
   logs->add_option("--indicators", n_logs, "Atomic indicators")->capture_default_str();
   logs->add_option("--mb", mb, "Megabytes of logs")->capture_default_str();
+  std::string dir, lines_out;
+  unsigned threads = 0;
+  auto* files = app.add_subcommand(
+      "files", "Hunt the logs hunt_gen wrote (DIR/zeek, DIR/suricata) against DIR/indicators.tsv");
+  files->add_option("--dir", dir, "hunt_gen's output directory")->required();
+  files->add_option("--threads", threads, "Worker threads (0: all hardware threads)")
+      ->capture_default_str();
+  files->add_option("--lines-out", lines_out, "Write the lines with hits (file:line) here");
   CLI11_PARSE(app, argc, argv);
   if (*load) return Load(n);
+  if (*files) return Files(dir, threads, lines_out);
   return Logs(n_logs, mb);
 }
