@@ -299,7 +299,7 @@ LookupResult IndicatorIndex::Lookup(const Observable& observable, Timestamp at,
     }
     std::string_view name = scratch.value;
     // Label-aware: probe the whole name, then each suffix that starts after a dot.
-    for (size_t pos = 0; pos < name.size();) {
+    for (size_t pos = 0; !t.allow.domains.empty() && pos < name.size();) {
       if (t.allow.domains.Find(name.substr(pos)).ref != KeySet::kNone) {
         result.allowlisted = true;
         return;
@@ -404,6 +404,7 @@ LookupResult IndicatorIndex::Lookup(const Observable& observable, Timestamp at,
       break;
     }
     case ObservableKind::kOther: {
+      if (t.path_ids.empty()) break;  // no indicator or allowlist entry of any other type:path
       std::string_view path = observable.object_path;
       if (path.find('\'') != std::string_view::npos) {
         CanonicalPath(path, scratch.key);

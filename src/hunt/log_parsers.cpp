@@ -61,41 +61,48 @@ std::optional<Timestamp> ParseLogTime(std::string_view text) {
     }
     return t;
   }
-  // YYYY-MM-DD[T ]HH:MM:SS[.frac][zone]
+  // YYYY-MM-DD[T ]HH:MM:SS[.frac][zone], rewritten as RFC 3339 UTC in a buffer on the stack (no
+  // allocation per event: Suricata and ECS records all carry such a time).
   if (text.size() < 19 || text[4] != '-' || text[7] != '-' ||
       (text[10] != 'T' && text[10] != ' ' && text[10] != 't')) {
     return std::nullopt;
   }
-  std::string canonical(text.substr(0, 19));
+  char canonical[19 + 1 + 9 + 1];
+  size_t length = 19;
+  std::memcpy(canonical, text.data(), 19);
   canonical[10] = 'T';
   size_t i = 19;
   if (i < text.size() && (text[i] == '.' || text[i] == ',')) {
-    canonical.push_back('.');
+    canonical[length++] = '.';
     ++i;
     size_t start = i;
     while (i < text.size() && IsDigit(text[i])) ++i;
     if (i == start) return std::nullopt;
-    canonical.append(text.substr(start, std::min<size_t>(i - start, 9)));
+    size_t digits = std::min<size_t>(i - start, 9);
+    std::memcpy(canonical + length, text.data() + start, digits);
+    length += digits;
   }
   int64_t offset = 0;
   std::string_view zone = text.substr(i);
   if (zone == "Z" || zone == "z" || zone.empty()) {
   } else if (zone[0] == '+' || zone[0] == '-') {
-    std::string_view z = zone.substr(1);
-    std::string digits;
-    for (char c : z) {
-      if (c != ':') digits.push_back(c);
+    char digits[8];
+    size_t n = 0;
+    for (char c : zone.substr(1)) {
+      if (c == ':') continue;
+      if (!IsDigit(c) || n == 4) return std::nullopt;
+      digits[n++] = c;
     }
-    if (!AllDigits(digits) || (digits.size() != 2 && digits.size() != 4)) return std::nullopt;
+    if (n != 2 && n != 4) return std::nullopt;
     int hours = (digits[0] - '0') * 10 + (digits[1] - '0');
-    int minutes = digits.size() == 4 ? (digits[2] - '0') * 10 + (digits[3] - '0') : 0;
+    int minutes = n == 4 ? (digits[2] - '0') * 10 + (digits[3] - '0') : 0;
     if (hours > 23 || minutes > 59) return std::nullopt;
     offset = (hours * 3600 + minutes * 60) * (zone[0] == '-' ? -1 : 1);
   } else {
     return std::nullopt;
   }
-  canonical.push_back('Z');
-  auto t = ParseTimestamp(canonical);
+  canonical[length++] = 'Z';
+  auto t = ParseTimestamp(std::string_view(canonical, length));
   if (!t.ok()) return std::nullopt;
   Timestamp r = *t;
   r.seconds -= offset;
@@ -262,10 +269,93 @@ void RuleApplier::Finish(Event& event) {
 
 namespace {
 
+// The field map's names (and their dotted prefixes) in a table made for the reading path: one
+// probe per JSON member with a hash of the name's length and its first and last 8 bytes, and one
+// memcmp. FieldMap::Find does the same job with a general string hash; this is the hot loop.
+class KeyTable {
+ public:
+  explicit KeyTable(const FieldMap& map) {
+    std::vector<std::pair<std::string, const FieldRule*>> names;
+    for (const FieldRule& r : map.rules()) {
+      names.emplace_back(r.field, &r);
+      for (size_t dot = r.field.find('.'); dot != std::string::npos;
+           dot = r.field.find('.', dot + 1)) {
+        names.emplace_back(r.field.substr(0, dot), nullptr);
+      }
+    }
+    size_t capacity = 16;
+    while (capacity < names.size() * 4) capacity <<= 1;
+    slots_.resize(capacity);
+    mask_ = capacity - 1;
+    for (auto& [name, rule] : names) {
+      Slot& slot = SlotFor(name);
+      if (slot.name.empty()) {
+        slot.name = name;
+        slot.hash = Hash(name);
+      }
+      if (rule != nullptr) {
+        slot.rule = map.Find(name);  // the map's own answer, so that both always agree
+      } else {
+        slot.prefix = true;
+      }
+    }
+  }
+
+  // The rule of `key` (or nullptr), and in *prefix whether some rule's field starts with
+  // `key` + ".".
+  const FieldRule* Find(std::string_view key, bool* prefix) const {
+    const uint64_t h = Hash(key);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (slot.name.empty()) break;
+      if (slot.hash == h && slot.name.size() == key.size() &&
+          std::memcmp(slot.name.data(), key.data(), key.size()) == 0) {
+        *prefix = slot.prefix;
+        return slot.rule;
+      }
+    }
+    *prefix = false;
+    return nullptr;
+  }
+
+ private:
+  struct Slot {
+    std::string name;  // empty: unused (field names are never empty)
+    uint64_t hash = 0;
+    const FieldRule* rule = nullptr;
+    bool prefix = false;
+  };
+
+  static uint64_t Hash(std::string_view s) {
+    uint64_t a = 0, b = 0;
+    if (s.size() >= 8) {
+      std::memcpy(&a, s.data(), 8);
+      std::memcpy(&b, s.data() + s.size() - 8, 8);
+    } else {
+      for (size_t i = 0; i < s.size(); ++i)
+        a |= static_cast<uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
+    }
+    uint64_t h = (a * 0x9e3779b97f4a7c15ULL) ^ (b * 0xc2b2ae3d27d4eb4fULL) ^
+                 (s.size() * 0x165667b19e3779f9ULL);
+    return h ^ (h >> 29);
+  }
+
+  Slot& SlotFor(const std::string& name) {
+    const uint64_t h = Hash(name);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      Slot& slot = slots_[i];
+      if (slot.name.empty() || (slot.hash == h && slot.name == name)) return slot;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+};
+
 class JsonParser : public EventParser {
  public:
   JsonParser(const FieldMap& map, const ReaderLimits& limits)
-      : map_(map),
+      : keys_(map),
         limits_(limits),
         applier_(map, limits.max_observables),
         parser_(limits.max_line + kLinePadding) {}
@@ -301,7 +391,7 @@ class JsonParser : public EventParser {
         name = key_;
       }
       bool prefix = false;
-      const FieldRule* rule = map_.Find(name, &prefix);
+      const FieldRule* rule = keys_.Find(name, &prefix);
       if (prefix) {
         if (n == 0) key_.assign(member.key);
         WalkNested(member.value, depth + 1, event);
@@ -378,7 +468,7 @@ class JsonParser : public EventParser {
     }
   }
 
-  const FieldMap& map_;
+  KeyTable keys_;
   ReaderLimits limits_;
   RuleApplier applier_;
   simdjson::dom::parser parser_;

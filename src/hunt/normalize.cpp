@@ -11,8 +11,8 @@
 namespace tessera::hunt {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 char ToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 char ToUpper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 bool IsSpace(char c) {
@@ -33,28 +33,30 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Four decimal octets without leading zeros.
+// Four decimal octets without leading zeros, in one pass (every address of a log comes here).
 bool ParseIpv4(std::string_view s, uint32_t* out) {
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  auto digit = [&](const char* q) { return q != end && static_cast<unsigned>(*q - '0') <= 9; };
   uint32_t value = 0;
-  int parts = 0;
-  size_t i = 0;
-  while (true) {
-    size_t start = i;
-    uint32_t octet = 0;
-    while (i < s.size() && IsDigit(s[i]) && i - start < 4) {
-      octet = octet * 10 + static_cast<uint32_t>(s[i] - '0');
-      ++i;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (p == end || *p != '.') return false;
+      ++p;
     }
-    size_t digits = i - start;
-    if (digits == 0 || digits > 3 || octet > 255) return false;
-    if (digits > 1 && s[start] == '0') return false;
+    if (!digit(p)) return false;
+    uint32_t octet = static_cast<uint32_t>(*p++ - '0');
+    if (digit(p)) {
+      if (octet == 0) return false;  // a leading zero (octal to some parsers)
+      octet = octet * 10 + static_cast<uint32_t>(*p++ - '0');
+      if (digit(p)) {
+        octet = octet * 10 + static_cast<uint32_t>(*p++ - '0');
+        if (digit(p) || octet > 255) return false;
+      }
+    }
     value = (value << 8) | octet;
-    ++parts;
-    if (parts == 4) break;
-    if (i >= s.size() || s[i] != '.') return false;
-    ++i;
   }
-  if (i != s.size()) return false;
+  if (p != end) return false;
   *out = value;
   return true;
 }
@@ -160,7 +162,7 @@ uint32_t MaskV4(uint32_t a, int length) {
   return a & (~0u << (32 - length));
 }
 
-bool IsUnreserved(unsigned char c) {
+constexpr bool IsUnreserved(unsigned char c) {
   return IsAlpha(static_cast<char>(c)) || IsDigit(static_cast<char>(c)) || c == '-' || c == '.' ||
          c == '_' || c == '~';
 }
@@ -170,6 +172,16 @@ bool IsUnreserved(unsigned char c) {
 // "%25", so that decoding a neighbour can never form a new escape and normalizing twice changes
 // nothing.
 void AppendPercentNormalized(std::string_view in, std::string& out, bool lower) {
+  if (!lower) {
+    // The common case: no percent-encoding, nothing to change.
+    size_t pct = in.find('%');
+    if (pct == std::string_view::npos) {
+      out.append(in);
+      return;
+    }
+    out.append(in.substr(0, pct));
+    in.remove_prefix(pct);
+  }
   for (size_t i = 0; i < in.size(); ++i) {
     char c = in[i];
     if (c == '%' && i + 2 < in.size() && HexDigitValue(in[i + 1]) >= 0 &&
@@ -199,6 +211,8 @@ void RemoveDotSegments(std::string& s, size_t start) {
     s.push_back('/');
     return;
   }
+  // A dot-segment starts right after a '/': without "/." there is none.
+  if (std::string_view(s).substr(start).find("/.") == std::string_view::npos) return;
   size_t r = start;
   size_t w = start;
   while (r < end) {
@@ -381,14 +395,28 @@ bool NormalizeDomain(std::string_view text, std::string& out) {
   text = Trim(text);
   if (!text.empty() && text.back() == '.') text.remove_suffix(1);
   if (text.empty() || text.size() > 4 * kMaxDomainLength) return false;
-  bool ascii = std::all_of(text.begin(), text.end(),
-                           [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  if (ascii) {
-    if (text.size() > kMaxDomainLength) return false;
-    out.resize(text.size());
-    for (size_t i = 0; i < text.size(); ++i) out[i] = ToLower(text[i]);
-    return ValidateDomainAscii(out);
+  // ASCII names (nearly all) in one pass: lower-cased and checked as ValidateDomainAscii does;
+  // a non-ASCII byte anywhere sends the whole name to libidn2 instead.
+  bool ascii = true;
+  bool valid = text.size() <= kMaxDomainLength;
+  if (valid) out.resize(text.size());
+  size_t label = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      ascii = false;
+      break;
+    }
+    if (!valid) continue;
+    if (c == '.') {
+      valid = label > 0;
+      label = 0;
+    } else {
+      valid = (IsAlpha(c) || IsDigit(c) || c == '-' || c == '_') && ++label <= 63;
+    }
+    out[i] = ToLower(c);
   }
+  if (ascii) return valid && label > 0;
   std::string input(text);  // libidn2 wants a NUL-terminated string
   char* result = nullptr;
   int rc = idn2_to_ascii_8z(input.c_str(), &result, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
@@ -470,17 +498,25 @@ bool NormalizeUrl(std::string_view text, std::string& out) {
     }
   } else {
     // reg-name (RFC 3986 §3.2.2): unreserved, pct-encoded, sub-delims; non-ASCII for IDNs.
+    static constexpr auto kRegName = [] {
+      std::array<bool, 256> t{};
+      for (int c = 0x80; c < 256; ++c) t[static_cast<size_t>(c)] = true;
+      for (int c = 0; c < 0x80; ++c)
+        t[static_cast<size_t>(c)] = IsUnreserved(static_cast<unsigned char>(c));
+      for (char c : std::string_view("%!$&'()*+,;=")) t[static_cast<unsigned char>(c)] = true;
+      return t;
+    }();
     for (char c : host) {
-      auto u = static_cast<unsigned char>(c);
-      if (!(u >= 0x80 || IsUnreserved(u) || c == '%' || std::strchr("!$&'()*+,;=", c) != nullptr))
-        return false;
+      if (!kRegName[static_cast<unsigned char>(c)]) return false;
     }
   }
   bool ascii_plain = std::all_of(host.begin(), host.end(), [](char c) {
     return static_cast<unsigned char>(c) < 0x80 && c != '%';
   });
   if (ascii_plain || host[0] == '[') {
-    for (char c : host) out.push_back(ToLower(c));
+    const size_t at_host = out.size();
+    out.resize(at_host + host.size());
+    for (size_t i = 0; i < host.size(); ++i) out[at_host + i] = ToLower(host[i]);
   } else {
     std::string decoded;
     AppendPercentNormalized(host, decoded, true);

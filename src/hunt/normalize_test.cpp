@@ -31,6 +31,31 @@ TEST(NormalizeTest, Ipv4) {
   }
 }
 
+// The one-pass IPv4 parser and ASCII domain check keep the rules of the general ones.
+TEST(NormalizeTest, FastPathsKeepTheRules) {
+  EXPECT_EQ(Prefix("255.255.255.255"), "255.255.255.255/32");
+  EXPECT_EQ(Prefix("0.0.0.0"), "0.0.0.0/32");
+  EXPECT_EQ(Prefix(" 10.20.30.40 "), "10.20.30.40/32");
+  EXPECT_EQ(Prefix("::ffff:198.51.100.7"), "198.51.100.7/32");
+  for (const char* bad : {"1.2.3.04", "1.2.3.256", "1000.1.1.1", "1.2.3.4x", "1.2.3.", ".1.2.3",
+                          "1.2.3.0400", "1.2.3.-4", "1.2.3.4.", "1.2.3.4\xc3"}) {
+    EXPECT_FALSE(ParseIpAddress(bad).has_value()) << bad;
+  }
+  EXPECT_EQ(Domain("A-B_c.Example.ORG"), "a-b_c.example.org");
+  EXPECT_EQ(Domain(std::string(63, 'a') + ".com"), std::string(63, 'a') + ".com");
+  std::string out;
+  std::string long_name;
+  for (int i = 0; i < 26; ++i) long_name += "abcdefghi.";
+  long_name += "com";  // 263 bytes: over kMaxDomainLength
+  EXPECT_FALSE(NormalizeDomain(long_name, out));
+  // An invalid ASCII name is false; with a non-ASCII byte anywhere, libidn2 decides.
+  for (const char* bad : {".a", "a.b..", "x*y.example",
+                          "x*y.b\xc3\xbc"
+                          "cher.example"}) {
+    EXPECT_FALSE(NormalizeDomain(bad, out)) << bad;
+  }
+}
+
 TEST(NormalizeTest, Ipv6FormsAreOneAddress) {
   const std::string canonical = "2001:db8::1/128";
   for (const char* form :

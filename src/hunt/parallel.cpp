@@ -170,7 +170,7 @@ class Runner {
       pool_.pop_back();
       return b;
     }
-    return std::make_unique<char[]>(capacity_ + kLinePadding);
+    return std::make_unique_for_overwrite<char[]>(capacity_ + kLinePadding);
   }
 
   void Push(std::unique_ptr<Item> item) {
