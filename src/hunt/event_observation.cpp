@@ -275,7 +275,6 @@ EventScos BuildEventScos(const Event& event) {
     if (network_traffic.empty()) network_traffic = b.New("network-traffic");
     return b.At(network_traffic);
   };
-  std::vector<std::string> files;  // keys of file SCOs holding digests
   std::string type;
   std::vector<PathStep> steps;
 
@@ -334,22 +333,23 @@ EventScos BuildEventScos(const Event& event) {
         if (!algorithm || !DecodeHash(*algorithm, value, canonical)) break;
         const std::string hex = HexEncode(canonical);
         const std::string name(HashAlgorithmName(*algorithm));
-        for (const std::string& f : files) {
-          json::value& hashes = b.At(f)["hashes"];
-          const json::value* present = hashes.as_object().if_contains(name);
-          if (present == nullptr || present->get_string() == hex) {
-            hashes.as_object()[name] = hex;
-            key = f;
+        // The first file whose hashes are free for this algorithm or hold this digest.
+        for (const auto& kv : out.objects) {
+          const json::object& sco = kv.value().as_object();
+          if (!IsString(sco.if_contains("type"), "file")) continue;
+          const json::value* hashes = sco.if_contains("hashes");
+          const json::value* present = hashes != nullptr && hashes->is_object()
+                                           ? hashes->as_object().if_contains(name)
+                                           : nullptr;
+          if (present == nullptr || IsString(present, hex)) {
+            key = std::string(kv.key());
             break;
           }
         }
-        if (key.empty()) {
-          key = b.New("file");
-          json::object hashes;
-          hashes[name] = hex;
-          b.At(key)["hashes"] = std::move(hashes);
-          files.push_back(key);
-        }
+        if (key.empty()) key = b.New("file");
+        json::value& hashes = b.At(key)["hashes"];
+        if (!hashes.is_object()) hashes = json::object();
+        hashes.as_object()[name] = hex;
         break;
       }
       case ObservableKind::kOther: {
