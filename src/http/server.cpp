@@ -14,6 +14,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -168,6 +169,17 @@ class Server::Impl {
 
   void Unregister(uint64_t id);
 
+  bool RunsBlocking(const Request& request) const {
+    return blocking_pool_ && options_.run_blocking(request);
+  }
+  // Routes `request` on the blocking pool; the caller resumes on its own executor.
+  asio::awaitable<Response> HandleBlocking(Request& request) {
+    co_return co_await asio::co_spawn(
+        blocking_pool_->get_executor(),
+        [this, &request]() -> asio::awaitable<Response> { co_return router_->Handle(request); },
+        asio::use_awaitable);
+  }
+
  private:
   asio::awaitable<void> AcceptLoop();
   void StartSession(tcp::socket socket);
@@ -192,6 +204,8 @@ class Server::Impl {
   bool running_ = false;  // GUARDED_BY(run_mu_)
 
   asio::io_context ioc_;
+  // Handlers of run_blocking requests; joined (after the I/O threads) when the Impl is destroyed.
+  std::unique_ptr<asio::thread_pool> blocking_pool_;
   // The acceptor, the signal set and the grace timer live on one strand.
   asio::strand<asio::io_context::executor_type> strand_;
   tcp::acceptor acceptor_;
@@ -292,7 +306,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       Request request(parser_->release(), remote_);
       parser_.reset();
       const bool client_keep_alive = request.native().keep_alive();
-      Response response = server_.router().Handle(request);
+      // (Not a conditional expression: GCC 12 mishandles co_await inside one.)
+      Response response;
+      if (server_.RunsBlocking(request)) {
+        response = co_await server_.HandleBlocking(request);
+      } else {
+        response = server_.router().Handle(request);
+      }
       const bool keep_alive = client_keep_alive && !response.close && !server_.stopping();
       const bool written = co_await Write(std::move(response), request.method() == Method::kHead,
                                           request.native().version(), keep_alive, started,
@@ -402,6 +422,13 @@ Status Server::Impl::Init() {
     return InvalidArgument("timeouts must be positive");
   }
   if (!router_) return InvalidArgument("no router");
+  if (o.run_blocking) {
+    if (o.blocking_threads == 0 || o.blocking_threads > kMaxThreads) {
+      return InvalidArgument("blocking_threads must be between 1 and " +
+                             std::to_string(kMaxThreads));
+    }
+    blocking_pool_ = std::make_unique<asio::thread_pool>(o.blocking_threads);
+  }
 
   if (o.tls) {
     for (const std::string* f : {&o.tls->cert_file, &o.tls->key_file}) {

@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +50,13 @@ struct ServerOptions {
   bool access_log = true;       // one spdlog info line per request
   // When set, every answered request is counted in it (metrics.h); shared with whoever renders it.
   std::shared_ptr<Metrics> metrics;
+  // Requests for which this returns true are handled on a separate pool of `blocking_threads`
+  // threads instead of the I/O thread that read them, so that slow handlers (writes that wait
+  // for the disk, first-time token hashing) do not hold up the other connections of that thread.
+  // Called on the I/O thread for every request: it must be quick and thread-safe. Empty: every
+  // request is handled on its I/O thread.
+  std::function<bool(const Request&)> run_blocking;
+  unsigned blocking_threads = 2;  // 1..kMaxThreads when run_blocking is set
 };
 
 // A listen address from the command line: "127.0.0.1:8080", "[::1]:8443", "localhost:0".

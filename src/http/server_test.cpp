@@ -136,6 +136,7 @@ class Client {
   }
 
   void WriteRaw(std::string_view bytes) { asio::write(socket_, asio::buffer(bytes)); }
+  tcp::socket& socket() { return socket_; }
 
   bhttp::response<bhttp::string_body> Read() {
     bhttp::response<bhttp::string_body> res;
@@ -360,6 +361,50 @@ TEST(ServerTest, StopBeforeRunReturnsAtOnce) {
   ASSERT_TRUE(server.ok());
   (*server)->Stop();
   EXPECT_TRUE((*server)->Run().ok());
+}
+
+TEST(ServerTest, BlockingHandlersRunOffTheIoThread) {
+  ServerOptions options = FastOptions();
+  options.threads = 1;  // one I/O thread: a handler blocking it would stall every connection
+  options.run_blocking = [](const Request& r) { return r.path() == "/slow"; };
+  options.blocking_threads = 1;
+  std::atomic<int> slow_started{0};
+  auto running = RunningServer::Start(options, TestRouter(&slow_started));
+  ASSERT_NE(running, nullptr);
+
+  Client slow(running->port());
+  bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/slow", 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  bhttp::write(slow.socket(), req);
+  while (slow_started.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+
+  // While /slow sleeps on the blocking pool, the I/O thread answers another connection at once.
+  Client quick(running->port());
+  const auto t0 = Clock::now();
+  EXPECT_EQ(quick.Get("/healthz").result(), bhttp::status::ok);
+  EXPECT_LT(Clock::now() - t0, std::chrono::milliseconds(300));
+
+  auto res = slow.Read();
+  EXPECT_EQ(res.result(), bhttp::status::ok);
+  EXPECT_EQ(res.body(), "done");
+  EXPECT_TRUE(res.keep_alive());
+  EXPECT_EQ(slow.Get("/healthz").result(), bhttp::status::ok);  // same connection, back on I/O
+
+  // A graceful stop waits for a blocking handler in flight.
+  bhttp::write(slow.socket(), req);
+  while (slow_started.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  running->server().Stop();
+  auto last = slow.Read();
+  EXPECT_EQ(last.result(), bhttp::status::ok);
+  EXPECT_EQ(last.body(), "done");
+  EXPECT_TRUE(running->WaitStopped(std::chrono::milliseconds(5000)));
+}
+
+TEST(ServerTest, RejectsBadBlockingThreads) {
+  ServerOptions options = FastOptions();
+  options.run_blocking = [](const Request&) { return true; };
+  options.blocking_threads = 0;
+  EXPECT_FALSE(Server::Create(options, TestRouter()).ok());
 }
 
 TEST(ServerTest, ReportsBindFailures) {
