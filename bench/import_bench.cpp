@@ -62,7 +62,16 @@ int main(int argc, char** argv) {
   }
   const double read_s = SecondsSince(start);
   const auto import_start = std::chrono::steady_clock::now();
-  auto summary = (*store)->Import(doc->objects);
+  // Every object into the default collection, readable by the collection's readers (the
+  // placement is timed with the import).
+  auto coll = (*store)->directory().GetSetting(tessera::store::kSettingDefaultCollection);
+  if (!coll.ok()) {
+    fmt::print(stderr, "{}\n", coll.status().ToString());
+    return 2;
+  }
+  const std::vector<tessera::store::Placement> placements(
+      doc->objects.size(), tessera::store::Placement{*coll, 0, " coll "});
+  auto summary = (*store)->Import(doc->objects, placements);
   const double import_s = SecondsSince(import_start);
   const double total_s = SecondsSince(start);
   if (!summary.ok()) {

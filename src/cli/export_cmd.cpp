@@ -1,5 +1,5 @@
-// tessera export [--data DIR] [--type T]... [--id ID]... [--added-after TS] [--latest]
-//                [--format bundle|ndjson]
+// tessera export [--data DIR] [--collection ID] [--type T]... [--id ID]... [--added-after TS]
+//                [--latest] [--format bundle|ndjson]
 
 #include <cerrno>
 #include <cstdio>
@@ -19,6 +19,7 @@ namespace {
 
 struct ExportArgs {
   std::string data_dir = kDefaultDataDir;
+  std::string collection;  // "": every collection
   std::vector<std::string> types;
   std::vector<std::string> ids;
   std::string added_after;
@@ -54,6 +55,7 @@ class Output {
 
 int RunExport(const ExportArgs& args) {
   store::ObjectQuery query;
+  query.collection = args.collection;
   query.types = args.types;
   query.ids = args.ids;
   query.versions = args.latest ? store::Versions::kLatest : store::Versions::kAll;
@@ -131,12 +133,16 @@ Command AddExportCommand(CLI::App& app) {
       "By default every stored version of every object is written; --latest keeps only the "
       "newest version of each object (greatest modified/created). Filters combine: an object "
       "is written when its type is one of --type (if given) AND its id one of --id (if given) "
-      "AND it was added after --added-after (if given).\n"
+      "AND it was added after --added-after (if given). Export is the operator's view: it reads "
+      "the database file and applies no access rules; an object version stored in several "
+      "collections is written once unless --collection picks one.\n"
       "Exit 0 when something was written, 1 when nothing matched (an empty bundle is still "
       "written), 2 on a usage, store or I/O error.");
   sub->add_option("--data", args->data_dir, "Data directory (also read from $TESSERA_DATA)")
       ->envname("TESSERA_DATA")
       ->capture_default_str();
+  sub->add_option("--collection", args->collection,
+                  "Only objects of this collection (id); default: every collection");
   sub->add_option("--type", args->types, "Only objects of this STIX type; may repeat");
   sub->add_option("--id", args->ids, "Only the object with this STIX id; may repeat");
   sub->add_option("--added-after", args->added_after,

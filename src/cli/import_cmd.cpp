@@ -1,4 +1,4 @@
-// tessera import [--data DIR] [--strict] [-q] FILE...
+// tessera import [--data DIR] [--collection ID] [--org NAME] [--strict] [-q] FILE...
 
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -13,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "common/json.h"
+#include "policy/operator.h"
 #include "stix/reader.h"
 #include "store/store.h"
 
@@ -21,6 +22,8 @@ namespace {
 
 struct ImportArgs {
   std::string data_dir = kDefaultDataDir;
+  std::string collection;  // "": the default collection
+  std::string org;         // "": the hub's own organization
   bool strict = false;
   bool quiet = false;
   std::vector<std::string> files;
@@ -80,6 +83,7 @@ struct Totals {
   size_t files_failed = 0;  // could not be read or stored (I/O)
   size_t conflicting = 0;   // of already_present: stored content differs, kept
   size_t warnings = 0;      // in imported files (warnings do not reject a file unless --strict)
+  size_t red_alone = 0;     // TLP:RED objects without named recipients (provider only)
 };
 
 void PrintProblems(const std::string& name, const stix::Document& doc) {
@@ -97,6 +101,16 @@ int RunImport(const ImportArgs& args) {
     return kExitUsage;
   }
   store::Store& store = **opened;
+  auto principal = policy::OperatorPrincipal(store.directory(), args.org);
+  if (!principal.ok()) {
+    std::cerr << "tessera import: --org: " << principal.status().message() << "\n";
+    return kExitUsage;
+  }
+  auto collection = policy::ResolveCollection(store.directory(), args.collection);
+  if (!collection.ok()) {
+    std::cerr << "tessera import: --collection: " << collection.status().message() << "\n";
+    return kExitUsage;
+  }
 
   stix::ReadOptions options;
   options.strict = args.strict;
@@ -140,14 +154,29 @@ int RunImport(const ImportArgs& args) {
       totals.rejected += doc->objects.size();
       continue;
     }
-    auto stored = store.Import(doc->objects);
-    if (!stored.ok()) {
+    auto outcome = policy::ImportAs(store, *principal, *collection, doc->objects, {},
+                                    /*all_or_nothing=*/true);
+    if (!outcome.ok()) {
       bar.Clear();
-      std::cerr << "tessera import: " << name << ": not stored: " << stored.status().message()
+      std::cerr << "tessera import: " << name << ": not stored: " << outcome.status().message()
                 << "\n";
       ++totals.files_failed;
       continue;
     }
+    if (!outcome->failures.empty()) {
+      bar.Clear();
+      std::cout << "rejected " << name << ": " << outcome->failures.size() << " of "
+                << doc->objects.size()
+                << " object(s) refused by the access rules; nothing from this file stored\n";
+      for (const store::StatusEntry& f : outcome->failures) std::cout << "  " << f.message << "\n";
+      ++totals.files_rejected;
+      totals.rejected += doc->objects.size();
+      continue;
+    }
+    for (const store::StatusEntry& s : outcome->successes) {
+      if (!s.message.empty()) ++totals.red_alone;
+    }
+    const store::ImportSummary* stored = &outcome->summary;
     if (stored->conflicting > 0) {
       bar.Clear();
       std::cout << "kept " << stored->conflicting << " stored version(s) that " << name
@@ -175,6 +204,10 @@ int RunImport(const ImportArgs& args) {
               << " rejected";
     if (totals.files_failed > 0) std::cout << ", " << totals.files_failed << " failed (I/O)";
     std::cout << "\n";
+    if (totals.red_alone > 0) {
+      std::cout << "TLP:RED without named recipients: " << totals.red_alone
+                << " object(s), visible to the providing organization only\n";
+    }
     if (totals.warnings > 0) {
       std::cout << "warnings: " << totals.warnings
                 << " in imported files (`tessera validate FILE` lists them)\n";
@@ -203,10 +236,20 @@ Command AddImportCommand(CLI::App& app) {
       "Prints rejections and a summary (objects added, already present, rejected) on standard "
       "output; a progress bar on standard error when it is a terminal.\n"
       "Exit 0 when every file was stored, 1 when some file was rejected, 2 on a usage, store or "
-      "I/O error.");
+      "I/O error.\n"
+      "Objects go into one collection (--collection, default: the hub's default collection) as "
+      "shared by one organization (--org, default: the hub's own), and each gets its readers "
+      "by the hub's rules (docs/hub.md): its TLP marking (else the collection's default TLP), "
+      "and the recipients or sharing group named in its Tessera extension. An object naming an "
+      "unknown recipient or group rejects its file.");
   sub->add_option("--data", args->data_dir, "Data directory (also read from $TESSERA_DATA)")
       ->envname("TESSERA_DATA")
       ->capture_default_str();
+  sub->add_option("--collection", args->collection,
+                  "Collection id to import into (default: the default collection)");
+  sub->add_option("--org", args->org,
+                  "Name of the organization that provides the objects (default: the hub's own "
+                  "organization)");
   sub->add_flag("--strict", args->strict,
                 "Treat warnings (open-vocabulary values, unknown custom content) as errors");
   sub->add_flag("-q,--quiet", args->quiet, "Print only rejections: no progress bar, no summary");

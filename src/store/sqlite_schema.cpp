@@ -28,7 +28,156 @@ CREATE INDEX objects_by_type ON objects (type, seq);
 CREATE INDEX objects_by_date_added ON objects (date_added);
 )sql";
 
-constexpr const char* kMigrations[] = {kV1};
+// Version 2: the hub. Objects live in collections with access metadata; the directory of
+// organizations, users, tokens, sharing groups, API roots and collections; TAXII statuses;
+// settings.
+//  - objects is rebuilt: (collection, id, version) is the key, so one object may sit in several
+//    collections; provider_org is the organization that shared the version into the hub (0: the
+//    operator); readers is the grant list policy computed at write time (" coll org:7 group:3 ",
+//    a leading and trailing space so that instr(readers, ' org:7 ') matches whole keys). seq
+//    values are kept, and sqlite_sequence carries over the old high-water mark, so a seq is still
+//    never handed out twice.
+//  - v1 rows go to the default collection, created here with the "api" root (readers and writers
+//    every organization, default TLP amber), provider 0, readers ' coll '.
+//  - Indexes: (collection) and (collection, type) serve listings in added order (an index holds
+//    the rowid, i.e. seq, in order after its columns); the key serves ids and versions within a
+//    collection; (id, version) serves operator look-ups across collections; date_added serves
+//    "added after".
+constexpr const char* kV2 = R"sql(
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE organizations (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT CHECK (id > 0),
+  name          TEXT    NOT NULL UNIQUE,
+  identity_id   TEXT    NOT NULL UNIQUE,
+  identity_json TEXT    NOT NULL,
+  created       INTEGER NOT NULL
+);
+CREATE TABLE users (
+  id       INTEGER PRIMARY KEY AUTOINCREMENT,
+  name     TEXT    NOT NULL UNIQUE,
+  org_id   INTEGER NOT NULL REFERENCES organizations (id),
+  role     TEXT    NOT NULL
+           CHECK (role IN ('admin', 'org-admin', 'analyst', 'read-only', 'sync')),
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created  INTEGER NOT NULL
+);
+CREATE INDEX users_by_org ON users (org_id);
+CREATE TABLE tokens (
+  id      TEXT    PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  hash    TEXT    NOT NULL,
+  created INTEGER NOT NULL,
+  expires INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  label   TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX tokens_by_user ON tokens (user_id);
+CREATE TABLE sharing_groups (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  name        TEXT    NOT NULL UNIQUE,
+  description TEXT    NOT NULL DEFAULT '',
+  created     INTEGER NOT NULL
+);
+CREATE TABLE group_members (
+  group_id INTEGER NOT NULL REFERENCES sharing_groups (id) ON DELETE CASCADE,
+  org_id   INTEGER NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  PRIMARY KEY (group_id, org_id)
+);
+CREATE INDEX group_members_by_org ON group_members (org_id);
+CREATE TABLE api_roots (
+  name               TEXT    PRIMARY KEY,
+  title              TEXT    NOT NULL,
+  description        TEXT    NOT NULL DEFAULT '',
+  max_content_length INTEGER NOT NULL CHECK (max_content_length > 0)
+);
+CREATE TABLE collections (
+  id             TEXT    PRIMARY KEY,
+  api_root       TEXT    NOT NULL REFERENCES api_roots (name),
+  title          TEXT    NOT NULL,
+  description    TEXT    NOT NULL DEFAULT '',
+  alias          TEXT,
+  default_tlp    TEXT    NOT NULL DEFAULT 'amber'
+                 CHECK (default_tlp IN ('clear', 'green', 'amber', 'amber+strict', 'red')),
+  readers_all    INTEGER NOT NULL DEFAULT 0,
+  writers_all    INTEGER NOT NULL DEFAULT 0,
+  audience_group INTEGER REFERENCES sharing_groups (id),
+  created        INTEGER NOT NULL,
+  UNIQUE (api_root, alias)
+);
+CREATE TABLE collection_grants (
+  collection TEXT    NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
+  access     TEXT    NOT NULL CHECK (access IN ('read', 'write')),
+  org_id     INTEGER REFERENCES organizations (id) ON DELETE CASCADE,
+  group_id   INTEGER REFERENCES sharing_groups (id) ON DELETE CASCADE,
+  CHECK ((org_id IS NULL) <> (group_id IS NULL)),
+  UNIQUE (collection, access, org_id, group_id)
+);
+CREATE INDEX collection_grants_by_collection ON collection_grants (collection, access);
+CREATE TABLE statuses (
+  id                TEXT    PRIMARY KEY,
+  api_root          TEXT    NOT NULL,
+  collection        TEXT    NOT NULL,
+  owner_user        INTEGER NOT NULL,
+  owner_org         INTEGER NOT NULL,
+  request_timestamp INTEGER NOT NULL,
+  status            TEXT    NOT NULL CHECK (status IN ('complete', 'pending')),
+  total_count       INTEGER NOT NULL,
+  success_count     INTEGER NOT NULL,
+  failure_count     INTEGER NOT NULL,
+  pending_count     INTEGER NOT NULL,
+  details           TEXT    NOT NULL
+);
+
+INSERT INTO api_roots (name, title, description, max_content_length)
+  VALUES ('api', 'Tessera', 'The hub''s API root', 104857600);
+INSERT INTO settings (key, value)
+  SELECT 'default_collection',
+         substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-' ||
+         substr('89ab', 1 + (abs(random()) % 4), 1) || substr(h, 18, 3) || '-' ||
+         substr(h, 21, 12)
+  FROM (SELECT lower(hex(randomblob(16))) AS h);
+INSERT INTO collections (id, api_root, title, description, default_tlp, readers_all, writers_all,
+                         created)
+  SELECT value, 'api', 'Default', 'Every organization of the hub reads and writes here', 'amber',
+         1, 1, CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)
+  FROM settings WHERE key = 'default_collection';
+
+CREATE TABLE objects_v2 (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  collection   TEXT    NOT NULL,
+  id           TEXT    NOT NULL,
+  version      TEXT    NOT NULL,
+  type         TEXT    NOT NULL,
+  spec_version TEXT    NOT NULL,
+  date_added   INTEGER NOT NULL,
+  revoked      INTEGER NOT NULL,
+  json         TEXT    NOT NULL,
+  provider_org INTEGER NOT NULL,
+  readers      TEXT    NOT NULL,
+  UNIQUE (collection, id, version)
+);
+INSERT INTO objects_v2 (seq, collection, id, version, type, spec_version, date_added, revoked,
+                        json, provider_org, readers)
+  SELECT o.seq, s.value, o.id, o.version, o.type, o.spec_version, o.date_added, o.revoked, o.json,
+         0, ' coll '
+  FROM objects o, settings s WHERE s.key = 'default_collection' ORDER BY o.seq;
+INSERT INTO sqlite_sequence (name, seq)
+  SELECT 'objects_v2', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'objects_v2');
+UPDATE sqlite_sequence
+  SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'objects'), 0))
+  WHERE name = 'objects_v2';
+DROP TABLE objects;
+ALTER TABLE objects_v2 RENAME TO objects;
+CREATE INDEX objects_by_collection ON objects (collection);
+CREATE INDEX objects_by_collection_type ON objects (collection, type);
+CREATE INDEX objects_by_id ON objects (id, version);
+CREATE INDEX objects_by_date_added ON objects (date_added);
+)sql";
+
+constexpr const char* kMigrations[] = {kV1, kV2};
 
 }  // namespace
 

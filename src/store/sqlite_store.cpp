@@ -2,12 +2,14 @@
 //
 // Durability: WAL journal with synchronous=FULL, so a commit has been fsync'ed to the WAL when
 // COMMIT returns (with NORMAL a commit in WAL mode can be lost on power failure). One write
-// transaction per Import call, prepared statements reused across calls, and three indexes only
-// (the (id, version) key, type, date_added) keep the cost per row low. 16 KiB pages (new stores)
-// and a 64 MiB page cache cut the system calls of a large import and of its checkpoint: on the
-// 2-core machine a 100,000-object bundle costs about 1 s of CPU end to end (read, validate, store).
+// transaction per Import call, prepared statements reused across calls, and few indexes keep the
+// cost per row low. 16 KiB pages (new stores) and a 64 MiB page cache cut the system calls of a
+// large import and of its checkpoint.
+//
+// Concurrency: one writer connection behind a mutex; reads lease a connection from a pool
+// (sqlite::Database), each with its own prepared statements, so TAXII reads run in parallel and
+// never wait for an import to commit.
 
-#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -15,86 +17,25 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <mutex>
+#include <set>
 #include <string_view>
 #include <system_error>
 
-#include "store/sqlite_schema.h"
+#include "store/sqlite_db.h"
+#include "store/sqlite_directory.h"
 #include "store/store.h"
 
 namespace tessera::store {
 namespace {
 
-// "PRAGMA application_id" of a Tessera store: "TSRA". Tells a Tessera store from another SQLite
-// file that happens to sit at the same path.
-constexpr int32_t kApplicationId = 0x54535241;
-constexpr int kBusyTimeoutMs = 10'000;
+using sqlite::Connection;
+using sqlite::Exec;
+using sqlite::ResetOnExit;
+using sqlite::Sql;
+using sqlite::SqliteError;
+using sqlite::Statement;
 
-Status SqliteError(sqlite3* db, int rc, std::string_view what) {
-  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Unavailable(msg + " (another process is writing to the store; try again)");
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Corrupt(msg);
-    case SQLITE_NOMEM:
-    case SQLITE_MISUSE:
-    case SQLITE_INTERNAL:
-      return Internal(msg);
-    default:
-      return IoError(msg);
-  }
-}
-
-// A prepared statement; finalized on destruction.
-class Statement {
- public:
-  Statement() = default;
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement() { sqlite3_finalize(stmt_); }
-
-  Status Prepare(sqlite3* db, std::string_view sql) {
-    sqlite3_finalize(stmt_);
-    stmt_ = nullptr;
-    db_ = db;
-    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
-                                      SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
-    if (rc != SQLITE_OK) return SqliteError(db, rc, "preparing a statement");
-    return Status::Ok();
-  }
-  sqlite3_stmt* get() const { return stmt_; }
-
-  // Binds with SQLITE_STATIC: `v` must outlive the next Step()/Reset().
-  void BindText(int i, std::string_view v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
-  }
-  void BindInt(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-
-  // SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> error.
-  Result<bool> Step(std::string_view what) {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return SqliteError(db_, rc, what);
-  }
-  void Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-
-  int64_t ColumnInt(int i) const { return sqlite3_column_int64(stmt_, i); }
-  std::string ColumnText(int i) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))) : std::string();
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-  sqlite3_stmt* stmt_ = nullptr;
-};
+constexpr size_t kMaxReadersBytes = 65536;
 
 // The stored form of a version: fixed width (nanosecond digits), so that text order is time
 // order; "" for the unversioned form.
@@ -102,35 +43,20 @@ std::string VersionKey(const std::optional<Timestamp>& v) {
   return v ? FormatTimestamp(*v, TimePrecision::kNanos) : std::string();
 }
 
-Status Exec(sqlite3* db, const char* sql, std::string_view what) {
-  char* err = nullptr;
-  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
-  if (rc == SQLITE_OK) return Status::Ok();
-  std::string msg = std::string(what) + ": " + (err ? err : sqlite3_errstr(rc));
-  sqlite3_free(err);
-  Status st = SqliteError(nullptr, rc, what);
-  return Status(st.code(), msg);
-}
-
-Result<int64_t> QueryInt(sqlite3* db, const char* sql, std::string_view what) {
-  Statement s;
-  TESSERA_RETURN_IF_ERROR(s.Prepare(db, sql));
-  TESSERA_ASSIGN_OR_RETURN(bool row, s.Step(what));
-  return row ? s.ColumnInt(0) : 0;
-}
-
 // Columns every listing selects, in the order ReadRow expects.
-constexpr const char* kRowColumns =
-    "seq, date_added, type, id, spec_version, version, revoked, json";
+constexpr std::string_view kRowColumns =
+    "o.seq, o.date_added, o.collection, o.type, o.id, o.spec_version, o.version, o.revoked, "
+    "o.json, o.provider_org, o.readers";
 
 Result<StoredObject> ReadRow(const Statement& s) {
   StoredObject o;
   o.seq = s.ColumnInt(0);
   o.date_added = Timestamp::FromMicros(s.ColumnInt(1));
-  o.type = s.ColumnText(2);
-  o.id = s.ColumnText(3);
-  o.spec_version = s.ColumnText(4);
-  const std::string version = s.ColumnText(5);
+  o.collection = s.ColumnText(2);
+  o.type = s.ColumnText(3);
+  o.id = s.ColumnText(4);
+  o.spec_version = s.ColumnText(5);
+  const std::string version = s.ColumnText(6);
   if (!version.empty()) {
     auto ts = ParseTimestamp(version);
     if (!ts.ok()) {
@@ -138,61 +64,269 @@ Result<StoredObject> ReadRow(const Statement& s) {
     }
     o.version = *ts;
   }
-  o.revoked = s.ColumnInt(6) != 0;
-  o.json = s.ColumnText(7);
+  o.revoked = s.ColumnInt(7) != 0;
+  o.json = s.ColumnText(8);
+  o.provider_org = s.ColumnInt(9);
+  o.readers = s.ColumnText(10);
   return o;
+}
+
+// Steps `s` to the end, appending rows to `page`, at most `limit` (one more sets page.more).
+Status ReadPage(Statement& s, size_t limit, ObjectPage& page, std::string_view what) {
+  while (true) {
+    TESSERA_ASSIGN_OR_RETURN(bool row, s.Step(what));
+    if (!row) return Status::Ok();
+    if (page.objects.size() == limit) {
+      page.more = true;
+      return Status::Ok();
+    }
+    TESSERA_ASSIGN_OR_RETURN(StoredObject o, ReadRow(s));
+    page.objects.push_back(std::move(o));
+  }
+}
+
+bool IsGrantKey(std::string_view k) {
+  if (k == "coll") return true;
+  std::string_view digits;
+  if (k.starts_with("org:")) {
+    digits = k.substr(4);
+  } else if (k.starts_with("group:")) {
+    digits = k.substr(6);
+  } else {
+    return false;
+  }
+  return !digits.empty() && digits.size() <= 18 &&
+         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// " coll org:7 " form: leading and trailing space, keys separated by single spaces.
+bool IsReadersList(std::string_view r) {
+  if (r.size() < 3 || r.size() > kMaxReadersBytes || r.front() != ' ' || r.back() != ' ') {
+    return false;
+  }
+  size_t start = 1;
+  while (start < r.size()) {
+    const size_t end = r.find(' ', start);
+    if (end == std::string_view::npos || !IsGrantKey(r.substr(start, end - start))) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+void InList(Sql& sql, std::string_view column, const std::vector<std::string>& values) {
+  sql.Add(" AND ").Add(column).Add(" IN (");
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) sql.Add(",");
+    sql.Param(values[i]);
+  }
+  sql.Add(")");
+}
+
+// " AND (<alias>.readers has one of the keys)"; nothing for an unrestricted scope.
+void AddVisibility(Sql& sql, std::string_view alias, const ReaderScope& scope) {
+  if (scope.unrestricted) return;
+  sql.Add(" AND (");
+  for (size_t i = 0; i < scope.keys.size(); ++i) {
+    if (i) sql.Add(" OR ");
+    sql.Add("instr(").Add(alias).Add(".readers, ").Param(" " + scope.keys[i] + " ").Add(") > 0");
+  }
+  sql.Add(")");
+}
+
+Status CheckQuery(const CollectionQuery& q) {
+  if (q.collection.empty()) return InvalidArgument("a collection listing needs a collection");
+  if (q.limit == 0 || q.limit > kMaxListLimit) {
+    return InvalidArgument("a listing limit must be 1.." + std::to_string(kMaxListLimit));
+  }
+  if (q.types.size() > kMaxQueryFilters || q.ids.size() > kMaxQueryFilters ||
+      q.spec_versions.size() > kMaxQueryFilters || q.versions.size() > kMaxQueryFilters ||
+      q.scope.keys.size() > kMaxQueryFilters || q.also.size() > 8) {
+    return InvalidArgument("at most " + std::to_string(kMaxQueryFilters) +
+                           " types, ids, spec versions, versions and reader keys may be asked "
+                           "for at once");
+  }
+  for (const std::string& k : q.scope.keys) {
+    if (!IsGrantKey(k)) return InvalidArgument("not a reader key: '" + k + "'");
+  }
+  return Status::Ok();
+}
+
+// The WHERE clause (after "FROM objects o WHERE ") of what `q` selects, ordered by seq.
+void CollectionWhere(const CollectionQuery& q, Sql& sql) {
+  sql.Add("o.collection = ").Param(q.collection).Add(" AND o.seq > ").Param(q.after_seq);
+  if (q.up_to_seq > 0) sql.Add(" AND o.seq <= ").Param(q.up_to_seq);
+  if (!q.types.empty()) InList(sql, "o.type", q.types);
+  if (!q.ids.empty()) InList(sql, "o.id", q.ids);
+  if (!q.spec_versions.empty()) InList(sql, "o.spec_version", q.spec_versions);
+  if (q.added_after) sql.Add(" AND o.date_added > ").Param(q.added_after->ToMicros());
+  AddVisibility(sql, "o", q.scope);
+
+  std::vector<VersionMatch> selectors = {q.match};
+  selectors.insert(selectors.end(), q.also.begin(), q.also.end());
+  if (std::find(selectors.begin(), selectors.end(), VersionMatch::kAll) != selectors.end()) {
+    return;
+  }
+  sql.Add(" AND (");
+  bool first_part = true;
+  for (VersionMatch m : selectors) {
+    if (!first_part) sql.Add(" OR ");
+    first_part = false;
+    if (m == VersionMatch::kExact) {
+      if (q.versions.empty()) {
+        sql.Add("0");
+        continue;
+      }
+      sql.Add("o.version IN (");
+      for (size_t i = 0; i < q.versions.size(); ++i) {
+        if (i) sql.Add(",");
+        sql.Param(VersionKey(q.versions[i]));
+      }
+      sql.Add(")");
+      continue;
+    }
+    // The newest (oldest) version among those the reader sees.
+    sql.Add("NOT EXISTS (SELECT 1 FROM objects n WHERE n.collection = o.collection AND n.id = o.id")
+        .Add(m == VersionMatch::kLast ? " AND n.version > o.version"
+                                      : " AND n.version < o.version");
+    if (q.up_to_seq > 0) sql.Add(" AND n.seq <= ").Param(q.up_to_seq);
+    AddVisibility(sql, "n", q.scope);
+    sql.Add(")");
+  }
+  sql.Add(")");
+}
+
+boost::json::array EntriesToJson(const std::vector<StatusEntry>& entries) {
+  boost::json::array a;
+  a.reserve(entries.size());
+  for (const StatusEntry& e : entries) {
+    a.push_back(boost::json::object{{"id", e.id}, {"version", e.version}, {"message", e.message}});
+  }
+  return a;
+}
+
+Result<std::vector<StatusEntry>> EntriesFromJson(const boost::json::value* v) {
+  std::vector<StatusEntry> out;
+  if (v == nullptr) return out;
+  const auto* a = v->if_array();
+  if (a == nullptr) return Corrupt("stored status details are not a list");
+  for (const auto& item : *a) {
+    const auto* o = item.if_object();
+    if (o == nullptr) return Corrupt("a stored status entry is not an object");
+    StatusEntry e;
+    auto text = [o](const char* key) -> std::string {
+      const auto* p = o->if_contains(key);
+      return p && p->is_string() ? std::string(p->get_string()) : std::string();
+    };
+    e.id = text("id");
+    e.version = text("version");
+    e.message = text("message");
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
-  ~SqliteStore() override {
-    // Statements first: sqlite3_close refuses to close a connection with live statements.
-    insert_.reset();
-    max_date_added_.reset();
-    versions_.reset();
-    get_.reset();
-    sqlite3_close(db_);
+  explicit SqliteStore(std::unique_ptr<sqlite::Database> db)
+      : db_(std::move(db)), directory_(NewSqliteDirectory(*db_)) {}
+
+  Result<ImportSummary> Import(std::span<const stix::Object> objects,
+                               std::span<const Placement> placements) override {
+    return ImportImpl(objects, placements, nullptr);
   }
 
-  Status Init() {
-    insert_ = std::make_unique<Statement>();
-    TESSERA_RETURN_IF_ERROR(insert_->Prepare(
-        db_,
-        "INSERT INTO objects (id, version, type, spec_version, date_added, revoked, json) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id, version) DO NOTHING"));
-    max_date_added_ = std::make_unique<Statement>();
-    TESSERA_RETURN_IF_ERROR(
-        max_date_added_->Prepare(db_, "SELECT coalesce(max(date_added), 0) FROM objects"));
-    versions_ = std::make_unique<Statement>();
-    TESSERA_RETURN_IF_ERROR(versions_->Prepare(
-        db_,
-        std::string("SELECT ") + kRowColumns + " FROM objects WHERE id = ?1 ORDER BY version"));
-    get_ = std::make_unique<Statement>();
-    TESSERA_RETURN_IF_ERROR(get_->Prepare(db_, std::string("SELECT ") + kRowColumns +
-                                                   " FROM objects WHERE id = ?1 AND version = ?2"));
-    return Status::Ok();
+  Result<ImportSummary> ImportWithStatus(std::span<const stix::Object> objects,
+                                         std::span<const Placement> placements,
+                                         const StatusRecord& status) override {
+    return ImportImpl(objects, placements, &status);
   }
 
-  Result<ImportSummary> Import(std::span<const stix::Object> objects) override {
-    for (const stix::Object& o : objects) {
-      if (o.id.empty() || o.type.empty()) {
-        return InvalidArgument("an object without a type or id cannot be stored");
+  Result<ObjectPage> ListCollection(const CollectionQuery& q) override {
+    TESSERA_RETURN_IF_ERROR(CheckQuery(q));
+    if (!q.scope.unrestricted && q.scope.keys.empty()) return ObjectPage{};  // sees nothing
+    Sql sql;
+    sql.Add("SELECT ").Add(kRowColumns).Add(" FROM objects o WHERE ");
+    CollectionWhere(q, sql);
+    sql.Add(" ORDER BY o.seq LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
+    return db_->WithReader([&](Connection& c) -> Result<ObjectPage> {
+      TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
+      ResetOnExit reset(*s);
+      sql.Bind(*s);
+      ObjectPage page;
+      TESSERA_RETURN_IF_ERROR(ReadPage(*s, q.limit, page, "listing a collection"));
+      return page;
+    });
+  }
+
+  Result<int64_t> DeleteVersions(const CollectionQuery& q) override {
+    TESSERA_RETURN_IF_ERROR(CheckQuery(q));
+    if (q.ids.empty()) return InvalidArgument("deleting objects needs their ids");
+    if (!q.scope.unrestricted && q.scope.keys.empty()) return int64_t{0};
+    Sql sql;
+    sql.Add("DELETE FROM objects WHERE seq IN (SELECT o.seq FROM objects o WHERE ");
+    CollectionWhere(q, sql);
+    sql.Add(")");
+    return db_->WithWriter([&](Connection& c) -> Result<int64_t> {
+      TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN IMMEDIATE", "starting a delete"));
+      Statement s;
+      Status st = s.Prepare(c.db(), sql.text);
+      if (st.ok()) {
+        sql.Bind(s);
+        st = s.Run("deleting objects");
       }
-    }
-    std::lock_guard<std::mutex> lock(mu_);
-    TESSERA_RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE", "starting an import"));
-    auto summary = ImportLocked(objects);
-    if (!summary.ok()) {
-      // Undo everything this call wrote. ROLLBACK can only fail when SQLite already rolled back.
-      Exec(db_, "ROLLBACK", "rolling back").ok();
-      return summary;
-    }
-    if (Status st = Exec(db_, "COMMIT", "committing an import"); !st.ok()) {
-      Exec(db_, "ROLLBACK", "rolling back").ok();
+      const int64_t n = st.ok() ? sqlite3_changes64(c.db()) : 0;
+      if (st.ok()) st = Exec(c.db(), "COMMIT", "committing a delete");
+      if (!st.ok()) {
+        Exec(c.db(), "ROLLBACK", "rolling back").ok();
+        return st;
+      }
+      return n;
+    });
+  }
+
+  Status PutStatus(const StatusRecord& record) override {
+    TESSERA_RETURN_IF_ERROR(CheckStatus(record));
+    return db_->WithWriter([&](Connection& c) -> Status {
+      TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN IMMEDIATE", "starting to store a status"));
+      Status st = PutStatusLocked(c, record);
+      if (st.ok()) st = Exec(c.db(), "COMMIT", "committing a status");
+      if (!st.ok()) Exec(c.db(), "ROLLBACK", "rolling back").ok();
       return st;
-    }
-    return summary;
+    });
+  }
+
+  Result<StatusRecord> GetStatus(const std::string& id) override {
+    return db_->WithReader([&](Connection& c) -> Result<StatusRecord> {
+      TESSERA_ASSIGN_OR_RETURN(
+          Statement * s,
+          c.Prepared("SELECT id, api_root, collection, owner_user, owner_org, request_timestamp, "
+                     "status, total_count, success_count, failure_count, pending_count, details "
+                     "FROM statuses WHERE id = ?1"));
+      ResetOnExit reset(*s);
+      s->BindText(1, id);
+      TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("reading status " + id));
+      if (!row) return NotFound("no status " + id);
+      StatusRecord r;
+      r.id = s->ColumnText(0);
+      r.api_root = s->ColumnText(1);
+      r.collection = s->ColumnText(2);
+      r.owner_user = s->ColumnInt(3);
+      r.owner_org = s->ColumnInt(4);
+      r.request_timestamp = Timestamp::FromMicros(s->ColumnInt(5));
+      r.status = s->ColumnText(6);
+      r.total_count = s->ColumnInt(7);
+      r.success_count = s->ColumnInt(8);
+      r.failure_count = s->ColumnInt(9);
+      r.pending_count = s->ColumnInt(10);
+      boost::system::error_code ec;
+      const boost::json::value details = boost::json::parse(s->ColumnText(11), ec);
+      if (ec || !details.is_object()) return Corrupt("stored status " + id + " is not JSON");
+      const auto& d = details.get_object();
+      TESSERA_ASSIGN_OR_RETURN(r.successes, EntriesFromJson(d.if_contains("successes")));
+      TESSERA_ASSIGN_OR_RETURN(r.failures, EntriesFromJson(d.if_contains("failures")));
+      TESSERA_ASSIGN_OR_RETURN(r.pendings, EntriesFromJson(d.if_contains("pendings")));
+      return r;
+    });
   }
 
   Result<ObjectPage> ListObjects(const ObjectQuery& q) override {
@@ -203,142 +337,200 @@ class SqliteStore final : public Store {
       return InvalidArgument("at most " + std::to_string(kMaxQueryFilters) +
                              " types and ids may be asked for at once");
     }
-    std::string sql = std::string("SELECT ") + kRowColumns + " FROM objects o WHERE seq > ?";
-    auto in_list = [&sql](std::string_view column, size_t n) {
-      sql += " AND ";
-      sql += column;
-      sql += " IN (";
-      for (size_t i = 0; i < n; ++i) sql += i ? ",?" : "?";
-      sql += ")";
-    };
-    if (!q.types.empty()) in_list("type", q.types.size());
-    if (!q.ids.empty()) in_list("id", q.ids.size());
-    if (q.up_to_seq > 0) sql += " AND seq <= ?";
-    if (q.added_after) sql += " AND date_added > ?";
+    Sql sql;
+    sql.Add("SELECT ").Add(kRowColumns).Add(" FROM objects o WHERE o.seq > ").Param(q.after_seq);
+    if (!q.collection.empty()) sql.Add(" AND o.collection = ").Param(q.collection);
+    if (!q.types.empty()) InList(sql, "o.type", q.types);
+    if (!q.ids.empty()) InList(sql, "o.id", q.ids);
+    if (q.up_to_seq > 0) sql.Add(" AND o.seq <= ").Param(q.up_to_seq);
+    if (q.added_after) sql.Add(" AND o.date_added > ").Param(q.added_after->ToMicros());
+    if (q.collection.empty()) {
+      // A version stored in several collections is listed once, at its first placement.
+      sql.Add(
+          " AND NOT EXISTS (SELECT 1 FROM objects d WHERE d.id = o.id AND d.version = o.version "
+          "AND d.seq < o.seq)");
+    }
     if (q.versions == Versions::kLatest) {
-      sql +=
-          " AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.version > o.version)";
+      sql.Add(
+          " AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.version > o.version");
+      if (!q.collection.empty()) sql.Add(" AND n.collection = o.collection");
+      if (q.up_to_seq > 0) sql.Add(" AND n.seq <= ").Param(q.up_to_seq);
+      sql.Add(")");
     }
-    sql += " ORDER BY seq LIMIT ?";
-
-    std::lock_guard<std::mutex> lock(mu_);
-    Statement s;
-    TESSERA_RETURN_IF_ERROR(s.Prepare(db_, sql));
-    int i = 1;
-    s.BindInt(i++, q.after_seq);
-    for (const std::string& t : q.types) s.BindText(i++, t);
-    for (const std::string& id : q.ids) s.BindText(i++, id);
-    if (q.up_to_seq > 0) s.BindInt(i++, q.up_to_seq);
-    if (q.added_after) s.BindInt(i++, q.added_after->ToMicros());
-    s.BindInt(i++, static_cast<int64_t>(q.limit) + 1);  // one more says whether there is more
-
-    ObjectPage page;
-    while (true) {
-      TESSERA_ASSIGN_OR_RETURN(bool row, s.Step("listing objects"));
-      if (!row) break;
-      if (page.objects.size() == q.limit) {
-        page.more = true;
-        break;
-      }
-      TESSERA_ASSIGN_OR_RETURN(StoredObject o, ReadRow(s));
-      page.objects.push_back(std::move(o));
-    }
-    return page;
+    sql.Add(" ORDER BY o.seq LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
+    return db_->WithReader([&](Connection& c) -> Result<ObjectPage> {
+      TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
+      ResetOnExit reset(*s);
+      sql.Bind(*s);
+      ObjectPage page;
+      TESSERA_RETURN_IF_ERROR(ReadPage(*s, q.limit, page, "listing objects"));
+      return page;
+    });
   }
 
   Result<std::vector<StoredObject>> GetVersions(const std::string& id) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    Statement& s = *versions_;
-    s.BindText(1, id);
-    std::vector<StoredObject> out;
-    Status st = Status::Ok();
-    while (st.ok()) {
-      auto row = s.Step("reading the versions of " + id);
-      if (!row.ok()) {
-        st = row.status();
-        break;
-      }
-      if (!*row) break;
-      auto o = ReadRow(s);
-      if (!o.ok()) {
-        st = o.status();
-        break;
-      }
-      out.push_back(std::move(o).value());
-    }
-    s.Reset();
-    if (!st.ok()) return st;
-    if (out.empty()) return NotFound("no object " + id);
-    return out;
+    return db_->WithReader([&](Connection& c) -> Result<std::vector<StoredObject>> {
+      // min(seq) makes the other (bare) columns come from the first placement of each version.
+      TESSERA_ASSIGN_OR_RETURN(
+          Statement * s,
+          c.Prepared("SELECT min(o.seq), o.date_added, o.collection, o.type, o.id, "
+                     "o.spec_version, o.version, o.revoked, o.json, o.provider_org, o.readers "
+                     "FROM objects o WHERE o.id = ?1 GROUP BY o.version ORDER BY o.version"));
+      ResetOnExit reset(*s);
+      s->BindText(1, id);
+      ObjectPage page;
+      TESSERA_RETURN_IF_ERROR(ReadPage(*s, kMaxListLimit, page, "reading the versions of " + id));
+      if (page.objects.empty()) return NotFound("no object " + id);
+      return std::move(page.objects);
+    });
   }
 
   Result<StoredObject> GetObject(const std::string& id,
                                  const std::optional<Timestamp>& version) override {
     const std::string key = VersionKey(version);
-    std::lock_guard<std::mutex> lock(mu_);
-    Statement& s = *get_;
-    s.BindText(1, id);
-    s.BindText(2, key);
-    auto row = s.Step("reading " + id);
-    Result<StoredObject> out =
-        NotFound("no object " + id +
-                 (version ? " with version " + FormatTimestamp(*version, TimePrecision::kShortest)
-                          : std::string(" (unversioned)")));
-    if (!row.ok()) {
-      out = row.status();
-    } else if (*row) {
-      out = ReadRow(s);
-    }
-    s.Reset();
-    return out;
+    return db_->WithReader([&](Connection& c) -> Result<StoredObject> {
+      TESSERA_ASSIGN_OR_RETURN(Statement * s,
+                               c.Prepared(std::string("SELECT ") + std::string(kRowColumns) +
+                                          " FROM objects o WHERE o.id = ?1 AND o.version = ?2 "
+                                          "ORDER BY o.seq LIMIT 1"));
+      ResetOnExit reset(*s);
+      s->BindText(1, id);
+      s->BindText(2, key);
+      TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("reading " + id));
+      if (!row) {
+        return NotFound(
+            "no object " + id +
+            (version ? " with version " + FormatTimestamp(*version, TimePrecision::kShortest)
+                     : std::string(" (unversioned)")));
+      }
+      return ReadRow(*s);
+    });
   }
 
   Result<int64_t> LastSeq() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return QueryInt(db_, "SELECT coalesce(max(seq), 0) FROM objects", "reading the last seq");
+    return db_->WithReader([](Connection& c) {
+      return sqlite::QueryInt(c.db(), "SELECT coalesce(max(seq), 0) FROM objects",
+                              "reading the last seq");
+    });
   }
 
   Result<int64_t> CountObjects() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return QueryInt(db_, "SELECT count(*) FROM objects", "counting objects");
+    return db_->WithReader([](Connection& c) {
+      return sqlite::QueryInt(c.db(), "SELECT count(*) FROM objects", "counting objects");
+    });
   }
 
+  Directory& directory() override { return *directory_; }
+
  private:
-  // Inside BEGIN IMMEDIATE, with mu_ held.
-  Result<ImportSummary> ImportLocked(std::span<const stix::Object> objects) {
+  static Status CheckStatus(const StatusRecord& r) {
+    if (r.id.empty() || r.id.size() > kMaxNameBytes) {
+      return InvalidArgument("a status needs an id");
+    }
+    if (r.status != "complete" && r.status != "pending") {
+      return InvalidArgument("a status is 'complete' or 'pending', not '" + r.status + "'");
+    }
+    return Status::Ok();
+  }
+
+  Result<ImportSummary> ImportImpl(std::span<const stix::Object> objects,
+                                   std::span<const Placement> placements,
+                                   const StatusRecord* status) {
+    if (objects.size() != placements.size()) {
+      return InvalidArgument("every object needs its placement (" + std::to_string(objects.size()) +
+                             " objects, " + std::to_string(placements.size()) + " placements)");
+    }
+    for (const stix::Object& o : objects) {
+      if (o.id.empty() || o.type.empty()) {
+        return InvalidArgument("an object without a type or id cannot be stored");
+      }
+    }
+    std::set<std::string_view> collections;
+    for (const Placement& p : placements) {
+      if (p.collection.empty()) return InvalidArgument("a placement needs a collection");
+      if (p.provider_org < 0) return InvalidArgument("a provider organization id is >= 0");
+      if (!IsReadersList(p.readers)) {
+        return InvalidArgument("malformed readers list '" + p.readers.substr(0, 100) + "'");
+      }
+      collections.insert(p.collection);
+    }
+    if (status) TESSERA_RETURN_IF_ERROR(CheckStatus(*status));
+
+    return db_->WithWriter([&](Connection& c) -> Result<ImportSummary> {
+      TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN IMMEDIATE", "starting an import"));
+      auto summary = ImportLocked(c, objects, placements, collections);
+      Status st = summary.status();
+      if (st.ok() && status) st = PutStatusLocked(c, *status);
+      if (st.ok()) st = Exec(c.db(), "COMMIT", "committing an import");
+      if (!st.ok()) {
+        // Undo everything this call wrote. ROLLBACK can only fail when SQLite already rolled
+        // back.
+        Exec(c.db(), "ROLLBACK", "rolling back").ok();
+        return st;
+      }
+      return summary;
+    });
+  }
+
+  // Inside BEGIN IMMEDIATE on the writer.
+  Result<ImportSummary> ImportLocked(Connection& c, std::span<const stix::Object> objects,
+                                     std::span<const Placement> placements,
+                                     const std::set<std::string_view>& collections) {
+    {
+      TESSERA_ASSIGN_OR_RETURN(Statement * s,
+                               c.Prepared("SELECT 1 FROM collections WHERE id = ?1"));
+      for (std::string_view coll : collections) {
+        ResetOnExit reset(*s);
+        s->BindText(1, coll);
+        TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("checking a collection"));
+        if (!row) return NotFound("no collection " + std::string(coll));
+      }
+    }
     ImportSummary summary;
-    TESSERA_ASSIGN_OR_RETURN(bool row, max_date_added_->Step("reading the last date_added"));
-    const int64_t last_added = row ? max_date_added_->ColumnInt(0) : 0;
-    max_date_added_->Reset();
+    TESSERA_ASSIGN_OR_RETURN(
+        int64_t last_added,
+        sqlite::QueryInt(c.db(), "SELECT coalesce(max(date_added), 0) FROM objects",
+                         "reading the last date_added"));
     int64_t next_added = std::max(Timestamp::Now().ToMicros(), last_added + 1);
 
-    Statement& s = *insert_;
-    for (const stix::Object& o : objects) {
+    TESSERA_ASSIGN_OR_RETURN(
+        Statement * insert,
+        c.Prepared("INSERT INTO objects (collection, id, version, type, spec_version, date_added, "
+                   "revoked, json, provider_org, readers) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                   "ON CONFLICT (collection, id, version) DO NOTHING"));
+    Statement& s = *insert;
+    for (size_t i = 0; i < objects.size(); ++i) {
+      const stix::Object& o = objects[i];
+      const Placement& p = placements[i];
       const std::string version = VersionKey(o.Version());
       const std::string& spec = o.spec_version.empty() ? kDefaultSpecVersion : o.spec_version;
-      s.BindText(1, o.id);
-      s.BindText(2, version);
-      s.BindText(3, o.type);
-      s.BindText(4, spec);
-      s.BindInt(5, next_added);
-      s.BindInt(6, o.revoked ? 1 : 0);
-      s.BindText(7, o.json);
+      s.BindText(1, p.collection);
+      s.BindText(2, o.id);
+      s.BindText(3, version);
+      s.BindText(4, o.type);
+      s.BindText(5, spec);
+      s.BindInt(6, next_added);
+      s.BindInt(7, o.revoked ? 1 : 0);
+      s.BindText(8, o.json);
+      s.BindInt(9, p.provider_org);
+      s.BindText(10, p.readers);
       const int rc = sqlite3_step(s.get());
       if (rc != SQLITE_DONE) {
-        Status st = SqliteError(db_, rc, "storing " + o.id);
+        Status st = SqliteError(c.db(), rc, "storing " + o.id);
         s.Reset();
         return st;
       }
       s.Reset();
-      if (sqlite3_changes(db_) == 1) {
-        const int64_t seq = sqlite3_last_insert_rowid(db_);
+      if (sqlite3_changes(c.db()) == 1) {
+        const int64_t seq = sqlite3_last_insert_rowid(c.db());
         if (summary.first_seq == 0) summary.first_seq = seq;
         summary.last_seq = seq;
         ++summary.added;
         ++next_added;
       } else {
         ++summary.already_present;
-        TESSERA_ASSIGN_OR_RETURN(bool same, SameAsStored(o, version));
+        TESSERA_ASSIGN_OR_RETURN(bool same, SameAsStored(c, p.collection, o, version));
         if (!same) {
           if (summary.conflicting_ids.size() < kMaxReportedConflicts) {
             summary.conflicting_ids.push_back(o.id);
@@ -350,16 +542,19 @@ class SqliteStore final : public Store {
     return summary;
   }
 
-  // Whether `o` equals, as JSON, the stored row with its id and `version` (property order and
-  // white space aside). With mu_ held.
-  Result<bool> SameAsStored(const stix::Object& o, const std::string& version) {
-    Statement& s = *get_;
-    s.BindText(1, o.id);
-    s.BindText(2, version);
-    auto row = s.Step("reading " + o.id);
-    std::string stored = row.ok() && *row ? s.ColumnText(7) : std::string();
-    s.Reset();
-    if (!row.ok()) return row.status();
+  // Whether `o` equals, as JSON, the stored row (collection, o.id, version) (property order and
+  // white space aside). On the writer, inside its transaction.
+  Result<bool> SameAsStored(Connection& c, const std::string& collection, const stix::Object& o,
+                            const std::string& version) {
+    TESSERA_ASSIGN_OR_RETURN(
+        Statement * s,
+        c.Prepared("SELECT json FROM objects WHERE collection = ?1 AND id = ?2 AND version = ?3"));
+    ResetOnExit reset(*s);
+    s->BindText(1, collection);
+    s->BindText(2, o.id);
+    s->BindText(3, version);
+    TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("reading " + o.id));
+    const std::string stored = row ? s->ColumnText(0) : std::string();
     if (stored == o.json) return true;  // the usual case: the same file imported again
     boost::system::error_code ec1, ec2;
     const boost::json::value a = boost::json::parse(stored, ec1);
@@ -367,65 +562,44 @@ class SqliteStore final : public Store {
     return !ec1 && !ec2 && a == b;
   }
 
+  // On the writer, inside a transaction.
+  static Status PutStatusLocked(Connection& c, const StatusRecord& r) {
+    const std::string details =
+        boost::json::serialize(boost::json::object{{"successes", EntriesToJson(r.successes)},
+                                                   {"failures", EntriesToJson(r.failures)},
+                                                   {"pendings", EntriesToJson(r.pendings)}});
+    TESSERA_ASSIGN_OR_RETURN(
+        Statement * s,
+        c.Prepared("INSERT OR REPLACE INTO statuses (id, api_root, collection, owner_user, "
+                   "owner_org, request_timestamp, status, total_count, success_count, "
+                   "failure_count, pending_count, details) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+    ResetOnExit reset(*s);
+    s->BindText(1, r.id);
+    s->BindText(2, r.api_root);
+    s->BindText(3, r.collection);
+    s->BindInt(4, r.owner_user);
+    s->BindInt(5, r.owner_org);
+    s->BindInt(6, r.request_timestamp.ToMicros());
+    s->BindText(7, r.status);
+    s->BindInt(8, r.total_count);
+    s->BindInt(9, r.success_count);
+    s->BindInt(10, r.failure_count);
+    s->BindInt(11, r.pending_count);
+    s->BindText(12, details);
+    return s->Run("storing status " + r.id);
+  }
+
   static inline const std::string kDefaultSpecVersion = "2.1";
 
-  std::mutex mu_;  // serializes every use of db_ and the statements
-  sqlite3* db_;
-  std::unique_ptr<Statement> insert_;
-  std::unique_ptr<Statement> max_date_added_;
-  std::unique_ptr<Statement> versions_;
-  std::unique_ptr<Statement> get_;
+  std::unique_ptr<sqlite::Database> db_;
+  std::unique_ptr<Directory> directory_;
 };
-
-// Brings the schema to kSchemaMigrations.size(), one migration per transaction step, all inside
-// one write transaction so that two processes opening a new store at once cannot both migrate.
-Status Migrate(sqlite3* db, const std::string& path) {
-  TESSERA_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "opening " + path));
-  auto fail = [db](Status st) {
-    Exec(db, "ROLLBACK", "rolling back").ok();
-    return st;
-  };
-  auto app_id = QueryInt(db, "PRAGMA application_id", "reading " + path);
-  if (!app_id.ok()) return fail(app_id.status());
-  auto version = QueryInt(db, "PRAGMA user_version", "reading " + path);
-  if (!version.ok()) return fail(version.status());
-  auto tables = QueryInt(db, "SELECT count(*) FROM sqlite_schema", "reading " + path);
-  if (!tables.ok()) return fail(tables.status());
-
-  const bool fresh = *tables == 0 && *version == 0;
-  if (!fresh && *app_id != kApplicationId) {
-    return fail(Corrupt(path + " is an SQLite database but not a Tessera store"));
-  }
-  const auto migrations = SchemaMigrations();
-  const int64_t latest = static_cast<int64_t>(migrations.size());
-  if (*version > latest) {
-    return fail(Unavailable(path + " has schema version " + std::to_string(*version) +
-                            ", newer than this tessera knows (" + std::to_string(latest) +
-                            "): use a newer tessera"));
-  }
-  if (fresh) {
-    TESSERA_RETURN_IF_ERROR(
-        Exec(db, ("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str(),
-             "initializing " + path));
-  }
-  for (int64_t v = *version; v < latest; ++v) {
-    Status st = Exec(db, migrations[static_cast<size_t>(v)],
-                     "upgrading " + path + " to schema version " + std::to_string(v + 1));
-    if (st.ok()) {
-      st =
-          Exec(db, ("PRAGMA user_version = " + std::to_string(v + 1)).c_str(), "upgrading " + path);
-    }
-    if (!st.ok()) return fail(st);
-  }
-  if (Status st = Exec(db, "COMMIT", "committing the schema of " + path); !st.ok()) {
-    return fail(st);
-  }
-  return Status::Ok();
-}
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, OpenMode mode) {
+Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, OpenMode mode,
+                                         size_t read_connections) {
   namespace fs = std::filesystem;
   const fs::path dir(data_dir);
   const std::string path = (dir / kStoreFileName).string();
@@ -447,40 +621,9 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, OpenMode m
       }
     }
   }
-
-  sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-  if (mode == OpenMode::kCreateIfMissing) flags |= SQLITE_OPEN_CREATE;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
-  if (rc != SQLITE_OK) {
-    Status st = SqliteError(db, rc, "opening " + path);
-    sqlite3_close(db);
-    return st;
-  }
-  auto store = std::make_unique<SqliteStore>(db);  // owns db from here on
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  sqlite3_extended_result_codes(db, 1);
-
-  // Takes effect only on a new, empty file (the page size of an existing store is kept).
-  TESSERA_RETURN_IF_ERROR(Exec(db, "PRAGMA page_size = 16384", "opening " + path));
-  // journal_mode answers with the mode in effect; anything but "wal" means WAL is unavailable
-  // (e.g. a file system without shared memory) and durability/concurrency would not hold.
-  {
-    Statement s;
-    TESSERA_RETURN_IF_ERROR(s.Prepare(db, "PRAGMA journal_mode = WAL"));
-    TESSERA_ASSIGN_OR_RETURN(bool row, s.Step("opening " + path));
-    const std::string mode_now = row ? s.ColumnText(0) : std::string();
-    if (mode_now != "wal") {
-      return IoError(path + ": cannot use write-ahead logging (journal mode is '" + mode_now +
-                     "')");
-    }
-  }
-  TESSERA_RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous = FULL", "opening " + path));
-  TESSERA_RETURN_IF_ERROR(Exec(db, "PRAGMA cache_size = -65536", "opening " + path));  // KiB
-  TESSERA_RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys = ON", "opening " + path));
-  TESSERA_RETURN_IF_ERROR(Migrate(db, path));
-  TESSERA_RETURN_IF_ERROR(store->Init());
-  return std::unique_ptr<Store>(std::move(store));
+  TESSERA_ASSIGN_OR_RETURN(
+      auto db, sqlite::Database::Open(path, mode == OpenMode::kCreateIfMissing, read_connections));
+  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db)));
 }
 
 }  // namespace tessera::store

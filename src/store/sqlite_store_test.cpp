@@ -51,6 +51,14 @@ const std::string kB = "indicator--26ffb872-1dd9-446e-b6f5-d58527e5b5d2";
 const std::string kMalware = "malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b";
 const std::string kIp = "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd";
 
+// Imports into the default collection (the one the migration creates), readable by its readers.
+Result<ImportSummary> Put(Store& store, const std::vector<stix::Object>& objects) {
+  auto coll = store.directory().GetSetting(kSettingDefaultCollection);
+  if (!coll.ok()) return coll.status();
+  const std::vector<Placement> placements(objects.size(), Placement{*coll, 0, " coll "});
+  return store.Import(objects, placements);
+}
+
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -112,7 +120,7 @@ TEST_F(SqliteStoreTest, CreateMakesDirectoryOwnerOnlyAndStoreFile) {
 TEST_F(SqliteStoreTest, ImportThenReopenKeepsEverything) {
   {
     auto store = Open();
-    auto r = store->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z"), Sco(kIp, "1.2.3.4")});
+    auto r = Put(*store, std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z"), Sco(kIp, "1.2.3.4")});
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_EQ(r->added, 2u);
     EXPECT_EQ(r->already_present, 0u);
@@ -135,9 +143,9 @@ TEST_F(SqliteStoreTest, ImportingTheSameVersionTwiceIsANoOp) {
   auto store = Open();
   const std::vector<stix::Object> batch = {Sdo(kA, "2021-01-01T00:00:00.000Z"),
                                            Sco(kIp, "1.2.3.4")};
-  ASSERT_TRUE(store->Import(batch).ok());
+  ASSERT_TRUE(Put(*store, batch).ok());
   const auto before = ListAll(*store);
-  auto again = store->Import(batch);
+  auto again = Put(*store, batch);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->added, 0u);
   EXPECT_EQ(again->already_present, 2u);
@@ -153,13 +161,13 @@ TEST_F(SqliteStoreTest, ImportingTheSameVersionTwiceIsANoOp) {
 TEST_F(SqliteStoreTest, ChangedContentUnderAStoredVersionIsReportedAndTheStoredOneKept) {
   auto store = Open();
   const stix::Object original = Sdo(kA, "2021-01-01T00:00:00.000Z");
-  ASSERT_TRUE(store->Import(std::vector{original}).ok());
+  ASSERT_TRUE(Put(*store, std::vector{original}).ok());
 
   // The same object with its properties in another order is the same version.
   stix::Object reordered = original;
   reordered.json =
       R"({"id":")" + kA + R"(","modified":"2021-01-01T00:00:00.000Z","type":"indicator"})";
-  auto same = store->Import(std::vector{reordered});
+  auto same = Put(*store, std::vector{reordered});
   ASSERT_TRUE(same.ok());
   EXPECT_EQ(same->already_present, 1u);
   EXPECT_EQ(same->conflicting, 0u);
@@ -167,7 +175,7 @@ TEST_F(SqliteStoreTest, ChangedContentUnderAStoredVersionIsReportedAndTheStoredO
   stix::Object changed = original;
   changed.json = R"({"type":"indicator","id":")" + kA +
                  R"(","modified":"2021-01-01T00:00:00.000Z","name":"changed"})";
-  auto r = store->Import(std::vector{changed, Sco(kIp, "1.2.3.4")});
+  auto r = Put(*store, std::vector{changed, Sco(kIp, "1.2.3.4")});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->added, 1u);
   EXPECT_EQ(r->already_present, 1u);
@@ -178,8 +186,8 @@ TEST_F(SqliteStoreTest, ChangedContentUnderAStoredVersionIsReportedAndTheStoredO
 
 TEST_F(SqliteStoreTest, SameVersionWrittenWithOtherPrecisionIsTheSameVersion) {
   auto store = Open();
-  ASSERT_TRUE(store->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.100Z")}).ok());
-  auto r = store->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.100000Z")});
+  ASSERT_TRUE(Put(*store, std::vector{Sdo(kA, "2021-01-01T00:00:00.100Z")}).ok());
+  auto r = Put(*store, std::vector{Sdo(kA, "2021-01-01T00:00:00.100000Z")});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->already_present, 1u);
   EXPECT_EQ(*store->CountObjects(), 1);
@@ -187,7 +195,7 @@ TEST_F(SqliteStoreTest, SameVersionWrittenWithOtherPrecisionIsTheSameVersion) {
 
 TEST_F(SqliteStoreTest, DuplicateInsideOneImportIsStoredOnce) {
   auto store = Open();
-  auto r = store->Import(std::vector{Sco(kIp, "1.2.3.4"), Sco(kIp, "1.2.3.4")});
+  auto r = Put(*store, std::vector{Sco(kIp, "1.2.3.4"), Sco(kIp, "1.2.3.4")});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->added, 1u);
   EXPECT_EQ(r->already_present, 1u);
@@ -196,10 +204,9 @@ TEST_F(SqliteStoreTest, DuplicateInsideOneImportIsStoredOnce) {
 TEST_F(SqliteStoreTest, EveryVersionIsKeptAndFoundByIdAndVersion) {
   auto store = Open();
   // Added newest first on purpose: versions are ordered by version, listings by added order.
-  ASSERT_TRUE(store->Import(std::vector{Sdo(kA, "2022-06-01T00:00:00.000Z")}).ok());
-  ASSERT_TRUE(store
-                  ->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z"),
-                                       Sdo(kB, "2021-03-01T00:00:00.000Z")})
+  ASSERT_TRUE(Put(*store, std::vector{Sdo(kA, "2022-06-01T00:00:00.000Z")}).ok());
+  ASSERT_TRUE(Put(*store, std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z"),
+                                      Sdo(kB, "2021-03-01T00:00:00.000Z")})
                   .ok());
 
   auto versions = store->GetVersions(kA);
@@ -227,7 +234,7 @@ TEST_F(SqliteStoreTest, EveryVersionIsKeptAndFoundByIdAndVersion) {
 
 TEST_F(SqliteStoreTest, UnversionedObjectIsFoundWithoutVersion) {
   auto store = Open();
-  ASSERT_TRUE(store->Import(std::vector{Sco(kIp, "1.2.3.4")}).ok());
+  ASSERT_TRUE(Put(*store, std::vector{Sco(kIp, "1.2.3.4")}).ok());
   auto o = store->GetObject(kIp, std::nullopt);
   ASSERT_TRUE(o.ok());
   EXPECT_EQ(o->type, "ipv4-addr");
@@ -236,12 +243,11 @@ TEST_F(SqliteStoreTest, UnversionedObjectIsFoundWithoutVersion) {
 
 TEST_F(SqliteStoreTest, ListingsFollowAddedOrderWithStrictlyIncreasingSeqAndDateAdded) {
   auto store = Open();
-  ASSERT_TRUE(store
-                  ->Import(std::vector{Sdo(kB, "2021-01-01T00:00:00.000Z"),
-                                       Sdo(kMalware, "2021-01-01T00:00:00.000Z", "malware")})
+  ASSERT_TRUE(Put(*store, std::vector{Sdo(kB, "2021-01-01T00:00:00.000Z"),
+                                      Sdo(kMalware, "2021-01-01T00:00:00.000Z", "malware")})
                   .ok());
-  ASSERT_TRUE(store->Import(std::vector{Sdo(kA, "2020-01-01T00:00:00.000Z")}).ok());
-  ASSERT_TRUE(store->Import(std::vector{Sco(kIp, "1.2.3.4")}).ok());
+  ASSERT_TRUE(Put(*store, std::vector{Sdo(kA, "2020-01-01T00:00:00.000Z")}).ok());
+  ASSERT_TRUE(Put(*store, std::vector{Sco(kIp, "1.2.3.4")}).ok());
   auto all = ListAll(*store);
   EXPECT_THAT(Ids(all), ElementsAre(kB, kMalware, kA, kIp));
   for (size_t i = 1; i < all.size(); ++i) {
@@ -271,7 +277,7 @@ TEST_F(SqliteStoreTest, PagingBySeqSeesEveryRowOnce) {
     batch.push_back(Sdo(
         kA, "2021-01-01T00:00:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ".000Z"));
   }
-  ASSERT_TRUE(store->Import(batch).ok());
+  ASSERT_TRUE(Put(*store, batch).ok());
   ObjectQuery q;
   q.limit = 10;
   std::vector<StoredObject> seen;
@@ -285,7 +291,7 @@ TEST_F(SqliteStoreTest, PagingBySeqSeesEveryRowOnce) {
     q.after_seq = page->objects.back().seq;
     // A row added between pages comes after the cursor, so the reader still gets it.
     if (pages == 0) {
-      ASSERT_TRUE(store->Import(std::vector{Sco(kIp, "1.2.3.4")}).ok());
+      ASSERT_TRUE(Put(*store, std::vector{Sco(kIp, "1.2.3.4")}).ok());
     }
   }
   ASSERT_EQ(seen.size(), 26u);
@@ -295,9 +301,8 @@ TEST_F(SqliteStoreTest, PagingBySeqSeesEveryRowOnce) {
 TEST_F(SqliteStoreTest, ListingBoundedByLastSeqIgnoresLaterRows) {
   auto store = Open();
   EXPECT_EQ(*store->LastSeq(), 0);
-  ASSERT_TRUE(store
-                  ->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z"),
-                                       Sdo(kB, "2021-01-01T00:00:00.000Z")})
+  ASSERT_TRUE(Put(*store, std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z"),
+                                      Sdo(kB, "2021-01-01T00:00:00.000Z")})
                   .ok());
   ObjectQuery q;
   q.up_to_seq = *store->LastSeq();
@@ -305,7 +310,7 @@ TEST_F(SqliteStoreTest, ListingBoundedByLastSeqIgnoresLaterRows) {
   auto first = store->ListObjects(q);
   ASSERT_TRUE(first.ok());
   EXPECT_TRUE(first->more);
-  ASSERT_TRUE(store->Import(std::vector{Sdo(kA, "2022-01-01T00:00:00.000Z")}).ok());
+  ASSERT_TRUE(Put(*store, std::vector{Sdo(kA, "2022-01-01T00:00:00.000Z")}).ok());
   q.after_seq = first->objects.back().seq;
   auto second = store->ListObjects(q);
   ASSERT_TRUE(second.ok());
@@ -328,19 +333,19 @@ TEST_F(SqliteStoreTest, QueryLimitsAreEnforced) {
 
 TEST_F(SqliteStoreTest, AFailingImportLeavesNothing) {
   auto store = Open();
-  ASSERT_TRUE(store->Import(std::vector{Sdo(kB, "2021-01-01T00:00:00.000Z")}).ok());
+  ASSERT_TRUE(Put(*store, std::vector{Sdo(kB, "2021-01-01T00:00:00.000Z")}).ok());
   // Make the store refuse one object in the middle of a batch, as a full disk would.
   RawExec("CREATE TRIGGER refuse BEFORE INSERT ON objects WHEN NEW.id = '" + kMalware +
           "' BEGIN SELECT RAISE(ABORT, 'refused by test'); END;");
-  auto r = store->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z"), Sco(kIp, "1.2.3.4"),
-                                     Sdo(kMalware, "2021-01-01T00:00:00.000Z", "malware")});
+  auto r = Put(*store, std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z"), Sco(kIp, "1.2.3.4"),
+                                   Sdo(kMalware, "2021-01-01T00:00:00.000Z", "malware")});
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), HasSubstr(kMalware));
   EXPECT_THAT(Ids(ListAll(*store)), ElementsAre(kB));
 
   // The store stays usable, and the rolled-back rows can be imported once the cause is gone.
   RawExec("DROP TRIGGER refuse;");
-  auto ok = store->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z")});
+  auto ok = Put(*store, std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z")});
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->added, 1u);
 }
@@ -349,7 +354,7 @@ TEST_F(SqliteStoreTest, ObjectWithoutIdIsRefusedAndNothingStored) {
   auto store = Open();
   stix::Object bad = Sco(kIp, "1.2.3.4");
   bad.id.clear();
-  auto r = store->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z"), bad});
+  auto r = Put(*store, std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z"), bad});
   EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(*store->CountObjects(), 0);
 }
@@ -382,9 +387,9 @@ TEST_F(SqliteStoreTest, StoreFromNewerTesseraIsRefused) {
 TEST_F(SqliteStoreTest, TwoStoresOnOneFileSeeEachOthersCommits) {
   auto writer = Open();
   auto reader = Open(OpenMode::kOpenExisting);
-  ASSERT_TRUE(writer->Import(std::vector{Sco(kIp, "1.2.3.4")}).ok());
+  ASSERT_TRUE(Put(*writer, std::vector{Sco(kIp, "1.2.3.4")}).ok());
   EXPECT_EQ(*reader->CountObjects(), 1);
-  ASSERT_TRUE(reader->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z")}).ok());
+  ASSERT_TRUE(Put(*reader, std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z")}).ok());
   auto all = ListAll(*writer);
   ASSERT_EQ(all.size(), 2u);
   EXPECT_LT(all[0].date_added, all[1].date_added);
@@ -398,7 +403,7 @@ TEST_F(SqliteStoreTest, ConcurrentImportsFromThreadsAllLand) {
       for (int i = 0; i < 10; ++i) {
         const std::string mod = "2021-01-01T00:00:" + std::string(i < 10 ? "0" : "") +
                                 std::to_string(i) + "." + std::to_string(100 + t) + "Z";
-        EXPECT_TRUE(store->Import(std::vector{Sdo(kA, mod)}).ok());
+        EXPECT_TRUE(Put(*store, std::vector{Sdo(kA, mod)}).ok());
       }
     });
   }

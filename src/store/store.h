@@ -3,14 +3,18 @@
 // `Store` is the one interface; OpenStore() gives the embedded SQLite backend (a PostgreSQL
 // backend can implement the same interface later).
 //
-// Model. A row is one version of one object, keyed by (id, version): `version` is the object's
-// `modified`, else `created` (stix::Object::Version()); an object with neither (most SCOs) has a
-// single, unversioned form. Each row carries:
+// Model. A row is one version of one object in one collection, keyed by (collection, id, version):
+// `version` is the object's `modified`, else `created` (stix::Object::Version()); an object with
+// neither (most SCOs) has a single, unversioned form. Each row carries:
 //   - `seq`: the added order, strictly increasing across rows and never reused. Writers are
 //     serialized, so a reader that pages by `seq` (after_seq) never misses a row committed later.
 //   - `date_added`: when the row was added (TAXII 2.1 `date_added`). Strictly increasing with
 //     `seq` as well: a row gets max(now, previous date_added + 1 microsecond), so filtering by
 //     "added after T" is exact even when the clock steps back or many rows land in one call.
+//   - access metadata: the organization that provided the version (`provider_org`, 0 for the
+//     operator) and `readers`, the grant list policy computed when it was written (see
+//     /docs/hub.md and policy::ReadersFor). The store knows nothing of TLP: it only intersects a
+//     row's grants with a reader's keys (ReaderScope).
 
 #include <cstdint>
 #include <memory>
@@ -22,25 +26,39 @@
 #include "common/status.h"
 #include "common/time.h"
 #include "stix/object.h"
+#include "store/directory.h"
 
 namespace tessera::store {
 
 // One stored version of one object.
 struct StoredObject {
-  int64_t seq = 0;       // added order, > 0
-  Timestamp date_added;  // microsecond precision
-  std::string type;      // "indicator", ...
-  std::string id;        // "indicator--<uuid>"
+  int64_t seq = 0;         // added order, > 0
+  Timestamp date_added;    // microsecond precision
+  std::string collection;  // the collection id (uuid)
+  std::string type;        // "indicator", ...
+  std::string id;          // "indicator--<uuid>"
   std::string spec_version;
   std::optional<Timestamp> version;  // modified, else created; nullopt when unversioned
   bool revoked = false;
-  std::string json;  // the object exactly as it was accepted (stix::Object::json)
+  std::string json;          // the object exactly as it was accepted (stix::Object::json)
+  int64_t provider_org = 0;  // the organization that shared it into the hub; 0: the operator
+  std::string readers;       // the grant list, e.g. " coll org:7 "
+};
+
+// Where one object goes and who may read it there (computed by policy).
+struct Placement {
+  std::string collection;    // an existing collection id
+  int64_t provider_org = 0;  // 0: the operator (CLI import)
+  // Grant keys separated by single spaces, with a leading and a trailing space: " coll ",
+  // " org:7 group:3 ". Each key is "coll", "org:<n>" or "group:<n>"; at least one key.
+  std::string readers;
 };
 
 // What an Import did. added + already_present == the number of objects passed.
 struct ImportSummary {
-  size_t added = 0;            // new (id, version) rows
-  size_t already_present = 0;  // (id, version) was stored before (or earlier in the same call)
+  size_t added = 0;  // new (collection, id, version) rows
+  // (collection, id, version) was stored before (or earlier in the same call)
+  size_t already_present = 0;
   // Of already_present: the stored version differs from the one offered (not equal as JSON). The
   // stored one is kept; STIX requires a producer to change `modified` when it changes an object.
   size_t conflicting = 0;
@@ -51,14 +69,18 @@ struct ImportSummary {
 
 constexpr size_t kMaxReportedConflicts = 20;
 
-// Which versions of each object a listing returns.
+// Which versions of each object an operator listing returns.
 enum class Versions {
   kAll,     // every stored version
   kLatest,  // only the newest version of each id (greatest `version`)
 };
 
-// A listing: rows matching every given filter, in added order (ascending seq).
+// An operator listing (export, hunt): rows matching every given filter, in added order
+// (ascending seq), with no access check (the operator holds the database file anyway).
 struct ObjectQuery {
+  // Only rows of this collection; empty: every collection, where an object version stored in
+  // several collections is listed once (its first placement).
+  std::string collection;
   std::vector<std::string> types;        // any of these types; empty: any type
   std::vector<std::string> ids;          // any of these ids; empty: any id
   std::optional<Timestamp> added_after;  // only rows with date_added > this
@@ -70,43 +92,131 @@ struct ObjectQuery {
 };
 
 constexpr size_t kMaxListLimit = 100'000;
-constexpr size_t kMaxQueryFilters = 1000;  // at most this many types, and this many ids
+constexpr size_t kMaxQueryFilters = 1000;  // at most this many types, ids, versions, scope keys
+
+// Who is reading: the grant keys of policy::ReaderKeys ("org:<own>", "group:<each of its
+// groups>", "coll" when its organization can read the collection). A row is visible when one of
+// its readers keys is among these. `unrestricted` sees every row: only for the operator's CLI.
+struct ReaderScope {
+  std::vector<std::string> keys;
+  bool unrestricted = false;
+};
+
+// TAXII match[version]. Several may be combined (TAXII allows "first,last"): a row is selected
+// when any selector in {match} + also selects it.
+enum class VersionMatch {
+  kLast,   // the newest version among those the reader can see
+  kFirst,  // the oldest version among those the reader can see
+  kAll,    // every version the reader can see
+  kExact,  // the versions listed in CollectionQuery::versions
+};
+
+// A listing of one collection as one reader sees it, in added order (ascending seq).
+struct CollectionQuery {
+  std::string collection;  // required
+  ReaderScope scope;
+  std::vector<std::string> types;          // any of these; empty: any type
+  std::vector<std::string> ids;            // any of these; empty: any id
+  std::vector<std::string> spec_versions;  // any of these; empty: any spec_version
+  std::optional<Timestamp> added_after;    // only rows with date_added > this
+  int64_t after_seq = 0;                   // only rows with seq > this (paging cursor)
+  int64_t up_to_seq = 0;                   // only rows with seq <= this (0: no bound)
+  // first/last are computed among the versions VISIBLE to the scope (and, with up_to_seq, among
+  // rows up to it); other filters do not change which version is first or last.
+  VersionMatch match = VersionMatch::kLast;
+  std::vector<VersionMatch> also;   // further selectors, unioned with `match`
+  std::vector<Timestamp> versions;  // what kExact selects (at most kMaxQueryFilters)
+  size_t limit = 100;               // 1..kMaxListLimit (ignored by DeleteVersions)
+};
 
 struct ObjectPage {
   std::vector<StoredObject> objects;  // ascending seq
   bool more = false;                  // true when rows beyond the last returned one match the query
 };
 
-// Thread-safety: every method is safe to call from several threads; calls on one Store are
-// serialized. Several processes may open the same store: readers proceed while one writes
-// (SQLite WAL); writers wait for each other (up to a busy timeout, then kUnavailable).
+// A TAXII status resource (TAXII 2.1 §4.3.1), kept so that its owner can read it back.
+struct StatusEntry {
+  std::string id;       // the object id
+  std::string version;  // the object's version as an RFC 3339 timestamp; "" when unversioned
+  std::string message;  // why (failures), or a note (e.g. "TLP:RED without recipients: ...")
+};
+struct StatusRecord {
+  std::string id;  // uuid4, unique
+  std::string api_root;
+  std::string collection;
+  int64_t owner_user = 0;  // the user who posted; only its organization may read it back
+  int64_t owner_org = 0;
+  Timestamp request_timestamp;
+  std::string status = "complete";  // "complete" or "pending"
+  int64_t total_count = 0;
+  int64_t success_count = 0;
+  int64_t failure_count = 0;
+  int64_t pending_count = 0;
+  std::vector<StatusEntry> successes, failures, pendings;
+};
+
+// Thread-safety: every method is safe to call from several threads. Writes (Import,
+// DeleteVersions, PutStatus) are serialized on one writer connection; reads run in parallel on a
+// pool of read connections and never wait for a write to commit (they see the last committed
+// state). Several processes may open the same store: readers proceed while one writes (SQLite
+// WAL); writers wait for each other (up to a busy timeout, then kUnavailable).
 class Store {
  public:
   virtual ~Store() = default;
 
-  // Stores `objects` atomically: all of them or, on any failure, none. When it returns ok the
-  // rows are durable (committed and synced). An (id, version) already stored is left untouched
-  // and counted in already_present, so importing the same version twice is a no-op. The objects
-  // are not validated again: callers pass what stix::ReadDocument accepted. Objects are added in
-  // the order given. Fails with kInvalidArgument when an object lacks a type or id, kUnavailable
-  // when another writer holds the store too long, kIo / kCorrupt on storage failure.
-  virtual Result<ImportSummary> Import(std::span<const stix::Object> objects) = 0;
+  // Stores objects[i] with placements[i], atomically: all of them or, on any failure, none. When
+  // it returns ok the rows are durable (committed and synced). A (collection, id, version)
+  // already stored is left untouched and counted in already_present, so importing the same
+  // version twice is a no-op. The objects are not validated again: callers pass what
+  // stix::ReadDocument accepted. Rows are added in the order given. Fails with kInvalidArgument
+  // when the sizes differ, an object lacks a type or id, or a placement is malformed; kNotFound
+  // when a placement names no existing collection; kUnavailable when another writer holds the
+  // store too long; kIo / kCorrupt on storage failure.
+  virtual Result<ImportSummary> Import(std::span<const stix::Object> objects,
+                                       std::span<const Placement> placements) = 0;
 
-  // The rows matching `query`; kInvalidArgument when the query breaks a limit above.
+  // Import and PutStatus(status) in one transaction (one sync): the status is stored exactly
+  // when the objects are. The same failures as both.
+  virtual Result<ImportSummary> ImportWithStatus(std::span<const stix::Object> objects,
+                                                 std::span<const Placement> placements,
+                                                 const StatusRecord& status) = 0;
+
+  // The rows of q.collection visible to q.scope that match q, ascending seq, at most q.limit;
+  // page.more says whether more match. An unknown collection yields an empty page (callers check
+  // the collection in the directory first). kInvalidArgument when q breaks a limit.
+  virtual Result<ObjectPage> ListCollection(const CollectionQuery& q) = 0;
+
+  // Deletes every row ListCollection(q) would select, without the limit; q.ids must not be empty
+  // (kInvalidArgument otherwise). Returns how many rows were deleted. Durable when it returns.
+  virtual Result<int64_t> DeleteVersions(const CollectionQuery& q) = 0;
+
+  // Stores (or replaces) the status with record.id. Durable when it returns. kInvalidArgument
+  // when id is empty or status is neither "complete" nor "pending".
+  virtual Status PutStatus(const StatusRecord& record) = 0;
+  // kNotFound when there is no status with `id` (callers check the owner themselves).
+  virtual Result<StatusRecord> GetStatus(const std::string& id) = 0;
+
+  // The operator's listing (no access check); kInvalidArgument when the query breaks a limit.
   virtual Result<ObjectPage> ListObjects(const ObjectQuery& query) = 0;
 
-  // Every stored version of `id`, oldest version first; kNotFound when there is none.
+  // Every stored version of `id` in any collection (each version once), oldest version first;
+  // kNotFound when there is none. Operator use: no access check.
   virtual Result<std::vector<StoredObject>> GetVersions(const std::string& id) = 0;
 
-  // One version of `id`; `version` nullopt asks for the unversioned form. kNotFound when absent.
+  // One version of `id` in any collection; `version` nullopt asks for the unversioned form.
+  // kNotFound when absent. Operator use: no access check.
   virtual Result<StoredObject> GetObject(const std::string& id,
                                          const std::optional<Timestamp>& version) = 0;
 
   // The seq of the newest row; 0 when the store is empty.
   virtual Result<int64_t> LastSeq() = 0;
 
-  // How many rows (object versions) are stored.
+  // How many rows (object versions, one per collection they are in) are stored.
   virtual Result<int64_t> CountObjects() = 0;
+
+  // The directory (organizations, users, tokens, groups, API roots, collections, settings) kept
+  // in the same file. Valid as long as the Store; thread-safe.
+  virtual Directory& directory() = 0;
 };
 
 enum class OpenMode {
@@ -117,10 +227,14 @@ enum class OpenMode {
 // The file name of the embedded store inside a data directory.
 constexpr const char* kStoreFileName = "tessera.db";
 
+// How many read connections a store opens at most (reads beyond it wait for a free one).
+constexpr size_t kDefaultReadConnections = 8;
+
 // Opens (or creates) the store in data_dir (file data_dir/tessera.db) and brings its schema up to
 // date. Fails with kNotFound (kOpenExisting and no store), kCorrupt (the file is not a Tessera
 // store), kUnavailable (the store was written by a newer Tessera, or is locked), kIo otherwise.
-// The returned Store owns its connection; it is closed when the Store is destroyed.
-Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, OpenMode mode);
+// The returned Store owns its connections; they are closed when the Store is destroyed.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, OpenMode mode,
+                                         size_t read_connections = kDefaultReadConnections);
 
 }  // namespace tessera::store

@@ -1,0 +1,148 @@
+#pragma once
+// The access rules of the hub: the ONLY place they live (DESIGN.md). Who may read and write a
+// collection, which grant keys a reader holds, and where an object being written goes and who may
+// read it there (TLP 2.0, audience, recipients, sharing groups, impersonation).
+//
+// The model (docs/hub.md says it for users). Each stored object version carries a grant list
+// ("readers"), computed here when it is written:
+//   org:N    organization N may read it;
+//   group:N  the members of sharing group N may read it (membership is checked at read time);
+//   coll     every organization that can read the collection may read it.
+// The store shows a reader a version when one of its keys (ReaderKeys) is in the version's
+// grants. The TLP of an object is the most restrictive TLP marking in object_marking_refs (TLP
+// 1.0 maps to its 2.0 equivalent, WHITE to CLEAR); without one, the collection's default_tlp.
+// Its audience is the named recipients if any, else the named sharing group, else the
+// collection's audience group, else the collection's readers. Then:
+//   CLEAR                          -> coll
+//   GREEN, AMBER, AMBER+STRICT     -> the audience
+//   RED                            -> the named recipients only; none: the provider alone
+// and the providing organization is always granted.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "policy/principal.h"
+#include "stix/object.h"
+#include "stix/tlp.h"
+#include "store/directory.h"
+#include "store/store.h"
+
+namespace tessera::policy {
+
+// The Tessera STIX extension (a property-extension) by which a producer names an object's
+// audience:
+//   "extensions": {"extension-definition--c7d6d5b3-...": {"extension_type":
+//   "property-extension", "recipients": ["identity--...", ...], "sharing_group": "name"}}
+// recipients are member organizations' identity ids; sharing_group a group's name.
+inline constexpr std::string_view kTesseraExtensionId =
+    "extension-definition--c7d6d5b3-7d6e-4f0e-9a59-2c1a1f6e7b41";
+
+// Bounds on what a producer may name for one object.
+constexpr size_t kMaxRecipients = 1000;
+
+// ---- collections ----
+
+// Whether the principal's organization may read the collection's objects (TAXII can_read):
+// the collection's readers are all organizations, or list the organization or a group it is in.
+bool CanRead(const Principal& p, const store::CollectionInfo& c);
+// Whether it may add objects (TAXII can_write): a role that writes, and the organization is among
+// the collection's writers (as for readers).
+bool CanWrite(const Principal& p, const store::CollectionInfo& c);
+// Whether the collection exists for the principal at all: it can read or write it, or is an
+// admin. A collection it cannot see is answered as absent (404), one it sees but may not read or
+// write as forbidden (403).
+bool CanSee(const Principal& p, const store::CollectionInfo& c);
+
+// The grant keys of the principal in the collection: "org:<own>", "group:<each of its groups>",
+// and "coll" when it can read the collection.
+std::vector<std::string> ReaderKeys(const Principal& p, const store::CollectionInfo& c);
+// The scope for store::CollectionQuery (never unrestricted).
+store::ReaderScope ScopeFor(const Principal& p, const store::CollectionInfo& c);
+
+// ---- writing ----
+
+// The TLP level of an object: the most restrictive TLP marking among its object_marking_refs;
+// nullopt when it has none. `object_json` is the object's JSON text; a text that is not a JSON
+// object has no marking.
+std::optional<stix::TlpLevel> ObjectTlp(std::string_view object_json);
+// "clear", "green", "amber", "amber+strict", "red" <-> level (the names a collection's
+// default_tlp holds). ParseTlpName: nullopt for other text.
+std::string_view TlpName(stix::TlpLevel level);
+std::optional<stix::TlpLevel> ParseTlpName(std::string_view name);
+
+// An object's audience, resolved to ids.
+struct Audience {
+  std::vector<int64_t> recipients;  // organization ids named explicitly
+  std::optional<int64_t> group;     // a sharing group named (ignored when recipients are given)
+};
+
+// The grant list (" org:7 group:3 ", " coll org:7 ") of an object with `tlp` provided by
+// `provider_org` into `collection` for `audience`. Pure: no I/O.
+std::string ReadersFor(int64_t provider_org, stix::TlpLevel tlp, const Audience& audience,
+                       const store::CollectionInfo& collection);
+
+// The audience a request names in its headers (TAXII POST), before resolution.
+struct RequestAudience {
+  std::vector<std::string> recipients;  // identity ids
+  std::string sharing_group;            // "" when none
+};
+// Parses `X-Tessera-Recipients: identity--a, identity--b` and `X-Tessera-Sharing-Group: name`
+// (either may be empty). kInvalidArgument when a recipient is not an identity id or there are
+// more than kMaxRecipients.
+Result<RequestAudience> ParseAudienceHeaders(std::string_view recipients_header,
+                                             std::string_view sharing_group_header);
+
+// Where one object goes, or why it may not.
+struct PlacedObject {
+  store::Placement placement;
+  // A note for the status resource's per-object message; "" when there is nothing to say (e.g.
+  // "TLP:RED without named recipients: visible to the providing organization only").
+  std::string note;
+};
+
+// Places the objects of one write request by one principal into one collection. Caches the
+// directory look-ups of the request. Not thread-safe (one per request); `directory`,
+// `principal` and `collection` must outlive it.
+class Placer {
+ public:
+  Placer(store::Directory& directory, const Principal& principal,
+         const store::CollectionInfo& collection, RequestAudience from_headers = {});
+
+  // The placement of `object`, or why it is refused:
+  //   kInvalidArgument: a recipient is not the identity of a member organization, or the
+  //     Tessera extension is malformed;
+  //   kPermissionDenied: the named sharing group does not exist or the writer's organization is
+  //     not a member of it (the two read the same: groups are visible to their members only),
+  //     or (role neither sync nor admin) the object's created_by_ref is the identity of another
+  //     member organization;
+  // The operator (user_id 0) may name any group and cite any author.
+  //   kUnavailable / kIo: the directory could not be read.
+  // The message says which and why, for the status resource. Does not check CanWrite (callers
+  // answer 403 for the whole request first).
+  Result<PlacedObject> Place(const stix::Object& object);
+
+ private:
+  Result<int64_t> OrgOfIdentity(const std::string& identity_id);
+  Result<int64_t> GroupNamed(const std::string& name);
+
+  store::Directory& directory_;
+  const Principal& principal_;
+  const store::CollectionInfo& collection_;
+  RequestAudience headers_;
+  std::optional<stix::TlpLevel> default_tlp_;
+  std::vector<std::pair<std::string, int64_t>> orgs_;    // identity id -> org id (0: none)
+  std::vector<std::pair<std::string, int64_t>> groups_;  // group name -> id (0: none)
+};
+
+// One object placed by a fresh Placer (for a single object; use Placer for a request).
+Result<PlacedObject> PlaceObject(store::Directory& directory, const Principal& principal,
+                                 const store::CollectionInfo& collection,
+                                 const stix::Object& object,
+                                 const RequestAudience& from_headers = {});
+
+}  // namespace tessera::policy

@@ -1,0 +1,355 @@
+// The access rules: TLP x audience x reader as data (tests/data/policy/tlp_matrix.json), run
+// through the real path (Placer -> Store::Import -> ListCollection with ScopeFor), and the rules
+// that refuse an object.
+
+#include "policy/access.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "common/uuid.h"
+#include "policy/operator.h"
+#include "stix/reader.h"
+
+namespace tessera::policy {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class PolicyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "tessera-policy-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    root_ = tmpl;
+    auto s = store::OpenStore(root_ + "/data", store::OpenMode::kCreateIfMissing);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+    for (const char* name : {"provider", "recipient", "member", "outsider", "insider"}) {
+      auto org = dir().CreateOrganization(name);
+      ASSERT_TRUE(org.ok());
+      orgs_[name] = *org;
+    }
+    auto circle = dir().CreateGroup("circle", "");
+    ASSERT_TRUE(circle.ok());
+    circle_ = circle->id;
+    ASSERT_TRUE(dir().AddGroupMember(circle_, orgs_["provider"].id).ok());
+    ASSERT_TRUE(dir().AddGroupMember(circle_, orgs_["insider"].id).ok());
+    auto other = dir().CreateGroup("elsewhere", "");
+    ASSERT_TRUE(other.ok());
+    ASSERT_TRUE(dir().AddGroupMember(other->id, orgs_["outsider"].id).ok());
+
+    store::CollectionInfo open;
+    open.api_root = "api";
+    open.title = "open";
+    open.readers.all = open.writers.all = true;
+    collections_["open"] = *dir().CreateCollection(open);
+    store::CollectionInfo audience = open;
+    audience.title = "audience";
+    audience.default_tlp = "green";
+    audience.audience_group = circle_;
+    collections_["audience"] = *dir().CreateCollection(audience);
+    store::CollectionInfo restricted;
+    restricted.api_root = "api";
+    restricted.title = "restricted";
+    restricted.readers.orgs = {orgs_["provider"].id, orgs_["member"].id};
+    restricted.writers.orgs = {orgs_["provider"].id};
+    collections_["restricted"] = *dir().CreateCollection(restricted);
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(root_);
+  }
+
+  store::Directory& dir() { return store_->directory(); }
+
+  Principal As(const std::string& org, Role role = Role::kAnalyst) {
+    Principal p;
+    p.user_id = 1;
+    p.user = org + "-user";
+    p.org_id = orgs_[org].id;
+    p.org_identity = orgs_[org].identity_id;
+    p.role = role;
+    p.groups = *dir().GroupsOf(p.org_id);
+    return p;
+  }
+
+  // An indicator with `markings` and, optionally, the Tessera extension / other properties.
+  stix::Object Indicator(const std::vector<std::string>& marking_ids,
+                         const std::string& extra = "") {
+    stix::Object o;
+    o.type = "indicator";
+    o.id = "indicator--" + Uuid::V4().ToString();
+    o.spec_version = "2.1";
+    o.created = o.modified = ParseTimestamp("2026-01-01T00:00:00.000Z").value();
+    o.json = R"({"type":"indicator","spec_version":"2.1","id":")" + o.id +
+             R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z")";
+    if (!marking_ids.empty()) {
+      o.json += R"(,"object_marking_refs":[)";
+      for (size_t i = 0; i < marking_ids.size(); ++i) {
+        o.json += (i ? ",\"" : "\"") + marking_ids[i] + "\"";
+      }
+      o.json += "]";
+    }
+    o.json += extra + "}";
+    return o;
+  }
+
+  std::string Extension(const std::vector<std::string>& recipient_orgs, const std::string& group) {
+    boost::json::object ext{{"extension_type", "property-extension"}};
+    if (!recipient_orgs.empty()) {
+      boost::json::array r;
+      for (const auto& name : recipient_orgs) r.emplace_back(orgs_[name].identity_id);
+      ext["recipients"] = r;
+    }
+    if (!group.empty()) ext["sharing_group"] = group;
+    return R"(,"extensions":{")" + std::string(kTesseraExtensionId) +
+           "\":" + boost::json::serialize(ext) + "}";
+  }
+
+  // Whether `reader` sees object `id` in `collection` as TAXII serves it: only with can_read,
+  // and only the versions its keys are granted.
+  bool Sees(const std::string& reader, const store::CollectionInfo& collection,
+            const std::string& id) {
+    const Principal p = As(reader);
+    if (!CanRead(p, collection)) return false;
+    store::CollectionQuery q;
+    q.collection = collection.id;
+    q.scope = ScopeFor(p, collection);
+    q.ids = {id};
+    auto page = store_->ListCollection(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    return page.ok() && !page->objects.empty();
+  }
+
+  std::string root_;
+  std::unique_ptr<store::Store> store_;
+  std::map<std::string, store::Organization> orgs_;
+  std::map<std::string, store::CollectionInfo> collections_;
+  int64_t circle_ = 0;
+};
+
+std::string MarkingId(const std::string& name) {
+  const bool v1 = name.starts_with("tlp1:");
+  const std::string level_name = v1 ? name.substr(5) : name;
+  // TLP 1.0 calls CLEAR "white".
+  const auto level =
+      level_name == "white" && v1 ? stix::TlpLevel::kClear : ParseTlpName(level_name);
+  EXPECT_TRUE(level.has_value()) << name;
+  const stix::TlpMarking* m = stix::FindTlpMarking(v1 ? stix::TlpVersion::k1 : stix::TlpVersion::k2,
+                                                   level.value_or(stix::TlpLevel::kRed));
+  EXPECT_NE(m, nullptr) << name;
+  return m ? std::string(m->id) : std::string();
+}
+
+TEST_F(PolicyTest, TlpAudienceMatrix) {
+  const char* src = std::getenv("TESSERA_SOURCE_DIR");
+  ASSERT_NE(src, nullptr);
+  std::ifstream in(fs::path(src) / "tests/data/policy/tlp_matrix.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const boost::json::value data = boost::json::parse(text.str());
+  const auto& cases = data.at("cases").as_array();
+  ASSERT_GE(cases.size(), 20u);
+  const std::vector<std::string> readers = {"provider", "recipient", "member", "outsider",
+                                            "insider"};
+  for (const auto& cv : cases) {
+    const auto& c = cv.as_object();
+    const std::string name(c.at("name").as_string());
+    SCOPED_TRACE(name);
+    const store::CollectionInfo& coll =
+        collections_.at(std::string(c.at("collection").as_string()));
+    std::vector<std::string> markings, recipients, visible;
+    for (const auto& m : c.at("markings").as_array())
+      markings.push_back(MarkingId(std::string(m.as_string())));
+    if (const auto* r = c.if_contains("recipients")) {
+      for (const auto& x : r->as_array()) recipients.emplace_back(x.as_string());
+    }
+    for (const auto& x : c.at("visible").as_array()) visible.emplace_back(x.as_string());
+    const std::string group =
+        c.contains("group") ? std::string(c.at("group").as_string()) : std::string();
+    const bool via_headers = c.contains("via") && c.at("via").as_string() == "headers";
+
+    RequestAudience headers;
+    std::string extra;
+    if (via_headers) {
+      for (const auto& r : recipients) headers.recipients.push_back(orgs_[r].identity_id);
+      headers.sharing_group = group;
+    } else if (!recipients.empty() || !group.empty()) {
+      extra = Extension(recipients, group);
+    }
+    const stix::Object object = Indicator(markings, extra);
+    const Principal provider = As("provider");
+    ASSERT_TRUE(CanWrite(provider, coll));
+    auto outcome = ImportAs(*store_, provider, coll, std::vector{object}, headers);
+    ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+    ASSERT_TRUE(outcome->failures.empty()) << outcome->failures[0].message;
+    ASSERT_EQ(outcome->summary.added, 1u);
+    const bool note = c.contains("note") && c.at("note").as_bool();
+    EXPECT_EQ(!outcome->successes[0].message.empty(), note) << outcome->successes[0].message;
+
+    for (const std::string& reader : readers) {
+      const bool expected = std::find(visible.begin(), visible.end(), reader) != visible.end();
+      EXPECT_EQ(Sees(reader, coll, object.id), expected) << "reader " << reader;
+    }
+  }
+}
+
+TEST_F(PolicyTest, ReadersForIsTheGrantList) {
+  const auto& open = collections_["open"];
+  EXPECT_EQ(ReadersFor(7, stix::TlpLevel::kClear, {}, open), " coll org:7 ");
+  EXPECT_EQ(ReadersFor(7, stix::TlpLevel::kAmber, Audience{{3, 4, 3}, std::nullopt}, open),
+            " org:3 org:4 org:7 ");
+  EXPECT_EQ(ReadersFor(7, stix::TlpLevel::kGreen, Audience{{}, 5}, open), " group:5 org:7 ");
+  EXPECT_EQ(ReadersFor(7, stix::TlpLevel::kRed, Audience{{}, 5}, open), " org:7 ");
+  EXPECT_EQ(ReadersFor(7, stix::TlpLevel::kAmberStrict, {}, collections_["audience"]),
+            " group:" + std::to_string(circle_) + " org:7 ");
+}
+
+TEST_F(PolicyTest, ReaderKeysAndCollectionAccess) {
+  const auto& restricted = collections_["restricted"];
+  const Principal member = As("member");
+  EXPECT_TRUE(CanRead(member, restricted));
+  EXPECT_FALSE(CanWrite(member, restricted));
+  EXPECT_TRUE(CanSee(member, restricted));
+  const Principal outsider = As("outsider");
+  EXPECT_FALSE(CanRead(outsider, restricted));
+  EXPECT_FALSE(CanSee(outsider, restricted));
+  EXPECT_TRUE(CanSee(As("outsider", Role::kAdmin), restricted)) << "admins manage it";
+  EXPECT_FALSE(CanRead(As("outsider", Role::kAdmin), restricted))
+      << "but reading stays relative to the organization";
+  EXPECT_THAT(ReaderKeys(outsider, restricted),
+              ElementsAre("org:" + std::to_string(outsider.org_id),
+                          "group:" + std::to_string(outsider.groups[0])));
+  EXPECT_THAT(ReaderKeys(member, restricted),
+              ElementsAre("org:" + std::to_string(member.org_id), "coll"));
+  EXPECT_FALSE(CanWrite(As("provider", Role::kReadOnly), collections_["open"]));
+  EXPECT_TRUE(CanWrite(As("provider", Role::kSync), collections_["open"]));
+
+  // Grants through a group.
+  store::CollectionInfo by_group = collections_["restricted"];
+  by_group.readers = store::Grants{};
+  by_group.readers.groups = {circle_};
+  EXPECT_TRUE(CanRead(As("insider"), by_group));
+  EXPECT_FALSE(CanRead(As("member"), by_group));
+}
+
+TEST_F(PolicyTest, RefusedObjectsSayWhy) {
+  const auto& open = collections_["open"];
+  const Principal provider = As("provider");
+  Placer placer(dir(), provider, open);
+
+  stix::Object unknown_recipient = Indicator({MarkingId("red")});
+  unknown_recipient.json.pop_back();
+  unknown_recipient.json +=
+      R"(,"extensions":{")" + std::string(kTesseraExtensionId) +
+      R"(":{"extension_type":"property-extension","recipients":["identity--)" +
+      Uuid::V4().ToString() + R"("]}}})";
+  auto r = placer.Place(unknown_recipient);
+  EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), HasSubstr("not a member organization"));
+
+  auto not_member = placer.Place(Indicator({}, Extension({}, "elsewhere")));
+  EXPECT_EQ(not_member.status().code(), ErrorCode::kPermissionDenied);
+  auto no_group = placer.Place(Indicator({}, Extension({}, "nonexistent")));
+  EXPECT_EQ(no_group.status().code(), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(no_group.status().message().find("elsewhere"), std::string::npos);
+
+  auto malformed = placer.Place(Indicator(
+      {}, R"(,"extensions":{")" + std::string(kTesseraExtensionId) +
+              R"(":{"extension_type":"property-extension","recipients":"identity--x"}})"));
+  EXPECT_EQ(malformed.status().code(), ErrorCode::kInvalidArgument);
+
+  auto bad_headers = ParseAudienceHeaders("identity--abc, not-an-identity", "");
+  EXPECT_EQ(bad_headers.status().code(), ErrorCode::kInvalidArgument);
+  auto headers = ParseAudienceHeaders(" identity--a ,identity--b,, ", " circle ");
+  ASSERT_TRUE(headers.ok());
+  EXPECT_THAT(headers->recipients, ElementsAre("identity--a", "identity--b"));
+  EXPECT_EQ(headers->sharing_group, "circle");
+}
+
+TEST_F(PolicyTest, OnlySyncAndAdminMayPostForAnotherMemberOrganization) {
+  const auto& open = collections_["open"];
+  const std::string as_member = R"(,"created_by_ref":")" + orgs_["member"].identity_id + "\"";
+  const std::string as_self = R"(,"created_by_ref":")" + orgs_["provider"].identity_id + "\"";
+  const std::string as_external = R"(,"created_by_ref":"identity--)" + Uuid::V4().ToString() + "\"";
+
+  auto analyst = PlaceObject(dir(), As("provider"), open, Indicator({}, as_member));
+  EXPECT_EQ(analyst.status().code(), ErrorCode::kPermissionDenied);
+  EXPECT_THAT(analyst.status().message(), HasSubstr("another member organization"));
+  EXPECT_TRUE(
+      PlaceObject(dir(), As("provider", Role::kOrgAdmin), open, Indicator({}, as_self)).ok());
+  EXPECT_TRUE(PlaceObject(dir(), As("provider"), open, Indicator({}, as_external)).ok())
+      << "citing an author outside the hub is not impersonation";
+  for (Role role : {Role::kSync, Role::kAdmin}) {
+    auto placed = PlaceObject(dir(), As("provider", role), open, Indicator({}, as_member));
+    ASSERT_TRUE(placed.ok()) << RoleName(role);
+    EXPECT_EQ(placed->placement.provider_org, orgs_["provider"].id)
+        << "the provider is who shared it, not who it cites";
+  }
+}
+
+TEST_F(PolicyTest, OneRefusedObjectDoesNotStopTheOthersUnlessAllOrNothing) {
+  const auto& open = collections_["open"];
+  const std::vector<stix::Object> objects = {
+      Indicator({}), Indicator({}, Extension({}, "elsewhere")), Indicator({MarkingId("green")})};
+  auto some = ImportAs(*store_, As("provider"), open, objects);
+  ASSERT_TRUE(some.ok());
+  EXPECT_EQ(some->summary.added, 2u);
+  ASSERT_EQ(some->failures.size(), 1u);
+  EXPECT_EQ(some->failures[0].id, objects[1].id);
+  EXPECT_EQ(some->successes.size(), 2u);
+
+  const std::vector<stix::Object> fresh = {Indicator({}),
+                                           Indicator({}, Extension({}, "elsewhere"))};
+  auto none = ImportAs(*store_, As("provider"), open, fresh, {}, /*all_or_nothing=*/true);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->summary.added, 0u);
+  EXPECT_EQ(none->failures.size(), 1u);
+  EXPECT_EQ(*store_->CountObjects(), 2);
+}
+
+TEST_F(PolicyTest, OperatorImportsForTheHubOrganization) {
+  auto op = OperatorPrincipal(dir(), "");
+  ASSERT_TRUE(op.ok());
+  EXPECT_EQ(op->org_id, 0) << "no hub organization recorded yet";
+  ASSERT_TRUE(dir().PutSetting(store::kSettingHubOrg, std::to_string(orgs_["member"].id)).ok());
+  op = OperatorPrincipal(dir(), "");
+  ASSERT_TRUE(op.ok());
+  EXPECT_EQ(op->org_id, orgs_["member"].id);
+  EXPECT_EQ(OperatorPrincipal(dir(), "insider")->org_id, orgs_["insider"].id);
+  EXPECT_EQ(OperatorPrincipal(dir(), "nobody").status().code(), ErrorCode::kNotFound);
+  auto def = ResolveCollection(dir(), "");
+  ASSERT_TRUE(def.ok());
+  EXPECT_EQ(def->title, "Default");
+  EXPECT_EQ(ResolveCollection(dir(), Uuid::V4().ToString()).status().code(), ErrorCode::kNotFound);
+}
+
+TEST(TesseraExtensionTest, StixValidationAcceptsTheExtension) {
+  const std::string object =
+      R"({"type":"indicator","spec_version":"2.1","id":"indicator--0f7d9c1e-2b1f-4c3a-9a51-6d5e4c3b2a10",)"
+      R"("created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)"
+      R"("pattern":"[ipv4-addr:value = '198.51.100.7']","pattern_type":"stix",)"
+      R"("valid_from":"2026-01-01T00:00:00Z","extensions":{")" +
+      std::string(kTesseraExtensionId) +
+      R"(":{"extension_type":"property-extension","recipients":["identity--)" +
+      "7d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a" + R"("],"sharing_group":"circle"}}})";
+  stix::ReadOptions strict;
+  strict.strict = true;
+  auto doc = stix::ReadDocument(object, strict);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_TRUE(doc->ok());
+  EXPECT_TRUE(doc->problems.empty()) << doc->problems[0].message;
+}
+
+}  // namespace
+}  // namespace tessera::policy

@@ -1,0 +1,42 @@
+#pragma once
+// Who is acting: a user of a member organization, with a role. Built by the Authenticator from a
+// token; the access rules (access.h) take it as their subject.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tessera::policy {
+
+// What a user may do. Reading is always relative to the user's organization: no role, not even
+// admin, sees an object version its organization is not granted.
+enum class Role {
+  kAdmin,     // everything, including the admin API (other organizations' users, collections)
+  kOrgAdmin,  // manages the users and tokens of its own organization; reads and writes
+  kAnalyst,   // reads and writes
+  kReadOnly,  // reads
+  kSync,      // reads and writes, and may post objects created by other member organizations
+};
+
+// "admin", "org-admin", "analyst", "read-only", "sync" (the names store::User::role holds).
+std::string_view RoleName(Role role);
+// The role with that name; nullopt for any other text.
+std::optional<Role> ParseRole(std::string_view name);
+
+// Whether the role may add objects at all (every role but read-only).
+bool RoleCanWrite(Role role);
+// Whether the role may post objects whose created_by_ref is another member organization.
+bool RoleMayActForOthers(Role role);
+
+struct Principal {
+  int64_t user_id = 0;  // 0: the operator (CLI on the database file), no user
+  std::string user;
+  int64_t org_id = 0;        // the user's organization; 0: the operator without an organization
+  std::string org_identity;  // the organization's STIX identity id
+  Role role = Role::kReadOnly;
+  std::vector<int64_t> groups;  // the sharing groups the organization belongs to, ascending
+};
+
+}  // namespace tessera::policy

@@ -1,0 +1,455 @@
+// The hub's object model: collections, access grants, versions among visible rows, paging while
+// writes land, deletes, statuses, and the migration of a real version-1 store.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "common/uuid.h"
+#include "store/store.h"
+#include "store/test_util.h"
+
+namespace tessera::store {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testing::Sdo;
+using testing::Ts;
+
+const std::string kA = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+const std::string kB = "indicator--26ffb872-1dd9-446e-b6f5-d58527e5b5d2";
+const std::string kC = "malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b";
+
+class CollectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = testing::OpenOrDie(dir_.data());
+    ASSERT_NE(store_, nullptr);
+    coll_ = *store_->directory().GetSetting(kSettingDefaultCollection);
+  }
+
+  ImportSummary Put(const std::vector<stix::Object>& objects, const std::string& readers,
+                    const std::string& collection = "") {
+    const std::vector<Placement> p(objects.size(),
+                                   Placement{collection.empty() ? coll_ : collection, 7, readers});
+    auto r = store_->Import(objects, p);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : ImportSummary{};
+  }
+
+  CollectionQuery Query(std::vector<std::string> keys) {
+    CollectionQuery q;
+    q.collection = coll_;
+    q.scope.keys = std::move(keys);
+    return q;
+  }
+
+  // "id@version" of each row the query lists, in order.
+  std::vector<std::string> List(const CollectionQuery& q) {
+    auto page = store_->ListCollection(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    std::vector<std::string> out;
+    if (!page.ok()) return out;
+    for (const StoredObject& o : page->objects) {
+      out.push_back(
+          o.id.substr(0, o.id.find("--")) + "@" +
+          (o.version ? FormatTimestamp(*o.version, TimePrecision::kSeconds).substr(0, 4) : "-"));
+    }
+    return out;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+  std::string coll_;
+};
+
+TEST_F(CollectionTest, NewStoreHasTheDefaultCollectionInTheApiRoot) {
+  auto uuid = Uuid::Parse(coll_);
+  ASSERT_TRUE(uuid.ok()) << coll_;
+  EXPECT_EQ(uuid->version(), 4);
+  EXPECT_TRUE(uuid->IsRfc4122Variant());
+  auto info = store_->directory().GetCollection(coll_);
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->api_root, "api");
+  EXPECT_EQ(info->title, "Default");
+  EXPECT_EQ(info->default_tlp, "amber");
+  EXPECT_TRUE(info->readers.all);
+  EXPECT_TRUE(info->writers.all);
+  auto root = store_->directory().GetApiRoot("api");
+  ASSERT_TRUE(root.ok());
+  EXPECT_EQ(root->title, "Tessera");
+  EXPECT_GT(root->max_content_length, 0);
+}
+
+TEST_F(CollectionTest, ReaderSeesOnlyRowsWhoseGrantsMeetItsKeys) {
+  Put({Sdo(kA, "2021-01-01T00:00:00.000Z")}, " org:1 ");
+  Put({Sdo(kB, "2021-01-01T00:00:00.000Z")}, " coll org:2 ");
+  Put({Sdo(kC, "2021-01-01T00:00:00.000Z", "malware")}, " group:5 org:3 ");
+  Put({Sdo(kA, "2022-01-01T00:00:00.000Z")}, " org:12 ");
+
+  auto all = Query({});
+  all.match = VersionMatch::kAll;
+  auto with = [&](std::vector<std::string> keys) {
+    auto q = all;
+    q.scope.keys = std::move(keys);
+    return List(q);
+  };
+  EXPECT_THAT(with({"org:1"}), ElementsAre("indicator@2021"))
+      << "org:1 must not match the grant org:12";
+  EXPECT_THAT(with({"org:2"}), ElementsAre("indicator@2021"));
+  EXPECT_THAT(with({"coll", "org:9"}), ElementsAre("indicator@2021"));
+  EXPECT_THAT(with({"org:7", "group:5"}), ElementsAre("malware@2021"));
+  EXPECT_THAT(with({"org:12"}), ElementsAre("indicator@2022"));
+  EXPECT_THAT(with({}), ElementsAre()) << "no keys: nothing";
+  EXPECT_THAT(with({"group:1"}), ElementsAre());
+  auto operator_view = all;
+  operator_view.scope.unrestricted = true;
+  EXPECT_EQ(List(operator_view).size(), 4u);
+
+  auto bad = Query({"org:1 coll"});
+  EXPECT_EQ(store_->ListCollection(bad).status().code(), ErrorCode::kInvalidArgument)
+      << "a key with a space could match across grants";
+}
+
+TEST_F(CollectionTest, FirstAndLastAreAmongTheVersionsTheReaderSees) {
+  Put({Sdo(kA, "2021-01-01T00:00:00.000Z")}, " coll ");
+  Put({Sdo(kA, "2022-01-01T00:00:00.000Z")}, " org:1 ");
+  Put({Sdo(kA, "2023-01-01T00:00:00.000Z")}, " org:2 ");
+
+  auto q = Query({"coll", "org:1"});
+  EXPECT_THAT(List(q), ElementsAre("indicator@2022")) << "last is the default";
+  q.match = VersionMatch::kFirst;
+  EXPECT_THAT(List(q), ElementsAre("indicator@2021"));
+  q.match = VersionMatch::kAll;
+  EXPECT_THAT(List(q), ElementsAre("indicator@2021", "indicator@2022"));
+  q.match = VersionMatch::kFirst;
+  q.also = {VersionMatch::kLast};
+  EXPECT_THAT(List(q), ElementsAre("indicator@2021", "indicator@2022"));
+
+  auto coll_only = Query({"coll"});
+  EXPECT_THAT(List(coll_only), ElementsAre("indicator@2021"))
+      << "a newer version the reader cannot see does not hide the one it can";
+  auto org2 = Query({"org:2"});
+  org2.match = VersionMatch::kFirst;
+  EXPECT_THAT(List(org2), ElementsAre("indicator@2023"));
+
+  auto exact = Query({"coll"});
+  exact.match = VersionMatch::kExact;
+  exact.versions = {Ts("2022-01-01T00:00:00Z")};
+  EXPECT_THAT(List(exact), ElementsAre()) << "an invisible version is not found by its timestamp";
+  exact.scope.keys = {"org:1"};
+  EXPECT_THAT(List(exact), ElementsAre("indicator@2022"));
+  exact.versions.push_back(Ts("2021-01-01T00:00:00Z"));
+  exact.scope.keys = {"org:1", "coll"};
+  EXPECT_THAT(List(exact), ElementsAre("indicator@2021", "indicator@2022"));
+}
+
+TEST_F(CollectionTest, FiltersCombine) {
+  Put({Sdo(kA, "2021-01-01T00:00:00.000Z"), Sdo(kC, "2021-01-01T00:00:00.000Z", "malware")},
+      " coll ");
+  auto first = store_->ListCollection(Query({"coll"}));
+  ASSERT_TRUE(first.ok());
+  stix::Object other_spec = Sdo(kB, "2021-01-01T00:00:00.000Z");
+  other_spec.spec_version = "2.0";
+  Put({other_spec}, " coll ");
+
+  auto q = Query({"coll"});
+  q.types = {"malware"};
+  EXPECT_THAT(List(q), ElementsAre("malware@2021"));
+  q.types.clear();
+  q.spec_versions = {"2.0"};
+  EXPECT_THAT(List(q), ElementsAre("indicator@2021"));
+  q.spec_versions.clear();
+  q.added_after = first->objects.back().date_added;
+  auto after = store_->ListCollection(q);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->objects.size(), 1u);
+  EXPECT_EQ(after->objects[0].id, kB);
+  EXPECT_EQ(after->objects[0].provider_org, 7);
+  EXPECT_EQ(after->objects[0].readers, " coll ");
+  EXPECT_EQ(after->objects[0].collection, coll_);
+}
+
+TEST_F(CollectionTest, PagingWhileImportsLandSeesEveryRowOnceInOrder) {
+  constexpr int kRows = 120;
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 0; i < kRows; ++i) {
+      const std::string id = "indicator--" + Uuid::V4().ToString();
+      // Every other row is invisible to the reader: it must neither appear nor stop paging.
+      Put({Sdo(id, "2021-01-01T00:00:00.000Z")}, i % 2 ? " org:99 " : " coll ");
+    }
+    done = true;
+  });
+  auto q = Query({"coll"});
+  q.limit = 7;
+  std::vector<int64_t> seen;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const bool finished = done.load();
+    auto page = store_->ListCollection(q);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const StoredObject& o : page->objects) seen.push_back(o.seq);
+    if (!page->objects.empty()) q.after_seq = page->objects.back().seq;
+    if (finished && !page->more) break;
+    if (page->objects.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  writer.join();
+  ASSERT_EQ(seen.size(), static_cast<size_t>(kRows / 2));
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_EQ(std::set<int64_t>(seen.begin(), seen.end()).size(), seen.size());
+}
+
+TEST_F(CollectionTest, OneObjectInTwoCollectionsIsKeyedPerCollection) {
+  CollectionInfo second;
+  second.api_root = "api";
+  second.title = "Second";
+  second.default_tlp = "green";
+  auto other = store_->directory().CreateCollection(second);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  EXPECT_EQ(Put({Sdo(kA, "2021-01-01T00:00:00.000Z")}, " coll ").added, 1u);
+  EXPECT_EQ(Put({Sdo(kA, "2021-01-01T00:00:00.000Z")}, " coll ", other->id).added, 1u);
+  EXPECT_EQ(Put({Sdo(kA, "2021-01-01T00:00:00.000Z")}, " coll ", other->id).already_present, 1u);
+
+  auto q = Query({"coll"});
+  q.collection = other->id;
+  auto page = store_->ListCollection(q);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->objects.size(), 1u);
+  EXPECT_EQ(page->objects[0].collection, other->id);
+
+  ObjectQuery everything;
+  auto listed = store_->ListObjects(everything);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->objects.size(), 1u) << "the operator's listing shows a version once";
+  everything.collection = other->id;
+  listed = store_->ListObjects(everything);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->objects.size(), 1u);
+  EXPECT_EQ(listed->objects[0].collection, other->id);
+  EXPECT_EQ(*store_->CountObjects(), 2);
+}
+
+TEST_F(CollectionTest, ImportRefusesBadPlacementsAndStoresNothing) {
+  const std::vector<stix::Object> two = {Sdo(kA, "2021-01-01T00:00:00.000Z"),
+                                         Sdo(kB, "2021-01-01T00:00:00.000Z")};
+  std::vector<Placement> p(1, Placement{coll_, 0, " coll "});
+  EXPECT_EQ(store_->Import(two, p).status().code(), ErrorCode::kInvalidArgument);
+  p.assign(2, Placement{coll_, 0, " coll "});
+  p[1].collection = Uuid::V4().ToString();
+  EXPECT_EQ(store_->Import(two, p).status().code(), ErrorCode::kNotFound);
+  for (const char* bad : {"coll", " coll", "", "  ", " coll  org:1 ", " org:x ", " everyone "}) {
+    p.assign(2, Placement{coll_, 0, " coll "});
+    p[1].readers = bad;
+    EXPECT_EQ(store_->Import(two, p).status().code(), ErrorCode::kInvalidArgument)
+        << "'" << bad << "'";
+  }
+  EXPECT_EQ(*store_->CountObjects(), 0);
+}
+
+TEST_F(CollectionTest, DeleteRemovesWhatTheQuerySelectsAndSeqIsNeverReused) {
+  Put({Sdo(kA, "2021-01-01T00:00:00.000Z"), Sdo(kA, "2022-01-01T00:00:00.000Z")}, " coll ");
+  Put({Sdo(kA, "2023-01-01T00:00:00.000Z")}, " org:2 ");
+  const ImportSummary b = Put({Sdo(kB, "2021-01-01T00:00:00.000Z")}, " coll ");
+
+  auto q = Query({"coll"});
+  q.match = VersionMatch::kAll;
+  EXPECT_EQ(store_->DeleteVersions(q).status().code(), ErrorCode::kInvalidArgument)
+      << "a delete names its objects";
+  q.ids = {kA};
+  auto n = store_->DeleteVersions(q);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 2);
+  auto all = Query({"coll", "org:2"});
+  all.match = VersionMatch::kAll;
+  EXPECT_THAT(List(all), ElementsAre("indicator@2023", "indicator@2021"))
+      << "the version the deleter could not see stays, and so does the other object";
+
+  auto last = Query({"org:2"});
+  last.ids = {kA};
+  EXPECT_EQ(*store_->DeleteVersions(last), 1);
+  // Delete the newest row too: its seq must not come back.
+  auto b_query = Query({"coll"});
+  b_query.ids = {kB};
+  EXPECT_EQ(*store_->DeleteVersions(b_query), 1);
+  EXPECT_EQ(*store_->DeleteVersions(b_query), 0);
+  const ImportSummary again = Put({Sdo(kB, "2021-01-01T00:00:00.000Z")}, " coll ");
+  EXPECT_GT(again.first_seq, b.last_seq);
+}
+
+TEST_F(CollectionTest, StatusRoundTripsAndImportWithStatusIsAtomic) {
+  StatusRecord st;
+  st.id = Uuid::V4().ToString();
+  st.api_root = "api";
+  st.collection = coll_;
+  st.owner_user = 3;
+  st.owner_org = 4;
+  st.request_timestamp = Ts("2026-01-02T03:04:05.123456Z");
+  st.total_count = 3;
+  st.success_count = 2;
+  st.failure_count = 1;
+  st.successes = {{kA, "2021-01-01T00:00:00.000Z", ""},
+                  {kB, "2021-01-01T00:00:00.000Z", "TLP:RED without recipients: provider only"}};
+  st.failures = {{kC, "", "unknown recipient identity--x"}};
+
+  const std::vector<stix::Object> objs = {Sdo(kA, "2021-01-01T00:00:00.000Z"),
+                                          Sdo(kB, "2021-01-01T00:00:00.000Z")};
+  std::vector<Placement> p(2, Placement{coll_, 4, " coll "});
+  auto r = store_->ImportWithStatus(objs, p, st);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added, 2u);
+
+  auto back = store_->GetStatus(st.id);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->owner_user, 3);
+  EXPECT_EQ(back->owner_org, 4);
+  EXPECT_EQ(back->request_timestamp, st.request_timestamp);
+  EXPECT_EQ(back->status, "complete");
+  EXPECT_EQ(back->total_count, 3);
+  EXPECT_EQ(back->success_count, 2);
+  EXPECT_EQ(back->failure_count, 1);
+  ASSERT_EQ(back->successes.size(), 2u);
+  EXPECT_EQ(back->successes[1].message, "TLP:RED without recipients: provider only");
+  ASSERT_EQ(back->failures.size(), 1u);
+  EXPECT_EQ(back->failures[0].id, kC);
+  EXPECT_TRUE(back->pendings.empty());
+
+  // A failed import stores no status.
+  StatusRecord failed = st;
+  failed.id = Uuid::V4().ToString();
+  p[0].collection = Uuid::V4().ToString();
+  EXPECT_FALSE(store_->ImportWithStatus(objs, p, failed).ok());
+  EXPECT_EQ(store_->GetStatus(failed.id).status().code(), ErrorCode::kNotFound);
+
+  failed.status = "done";
+  EXPECT_EQ(store_->PutStatus(failed).code(), ErrorCode::kInvalidArgument);
+  failed.status = "pending";
+  ASSERT_TRUE(store_->PutStatus(failed).ok());
+  EXPECT_EQ(store_->GetStatus(failed.id)->status, "pending");
+}
+
+TEST_F(CollectionTest, ReadsRunWhileAWriteTransactionIsOpen) {
+  Put({Sdo(kA, "2021-01-01T00:00:00.000Z")}, " coll ");
+  // Another process holds the write lock: reads must still answer, from the last commit.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open((fs::path(dir_.data()) / kStoreFileName).c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other,
+                         "BEGIN IMMEDIATE; DELETE FROM objects; INSERT INTO settings VALUES "
+                         "('x', 'y');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  EXPECT_THAT(List(Query({"coll"})), ElementsAre("indicator@2021"));
+  EXPECT_EQ(store_->directory().GetSetting("x").status().code(), ErrorCode::kNotFound);
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+}
+
+TEST_F(CollectionTest, ManyReadersAndOneWriterAtOnce) {
+  Put({Sdo(kA, "2021-01-01T00:00:00.000Z")}, " coll ");
+  // Readers share a pool of 2 connections: 6 threads wait for each other, never fail.
+  auto small_pool = OpenStore(dir_.data(), OpenMode::kOpenExisting, 2);
+  ASSERT_TRUE(small_pool.ok());
+  Store& reader = **small_pool;
+  std::atomic<bool> stop{false};
+  std::atomic<int> reads{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 6; ++t) {
+    readers.emplace_back([&] {
+      while (!stop) {
+        auto page = reader.ListCollection(Query({"coll"}));
+        ASSERT_TRUE(page.ok()) << page.status().ToString();
+        ASSERT_FALSE(page->objects.empty());
+        ASSERT_TRUE(reader.directory().GetCollection(coll_).ok());
+        ++reads;
+      }
+    });
+  }
+  for (int i = 0; i < 30; ++i) {
+    Put({Sdo("indicator--" + Uuid::V4().ToString(), "2021-01-01T00:00:00.000Z")}, " coll ");
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_GT(reads.load(), 0);
+  auto all = Query({"coll"});
+  all.limit = 1000;
+  EXPECT_EQ(store_->ListCollection(all)->objects.size(), 31u);
+}
+
+// A store written by Tessera with schema version 1 (tests/data/store/v1.db: `tessera init` and
+// `tessera import tests/data/store/versions.json` before the hub existed).
+TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
+  const char* src = std::getenv("TESSERA_SOURCE_DIR");
+  ASSERT_NE(src, nullptr);
+  testing::TempDir dir;
+  fs::create_directories(dir.data());
+  const fs::path db = fs::path(dir.data()) / kStoreFileName;
+  fs::copy_file(fs::path(src) / "tests/data/store/v1.db", db);
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+    auto scalar = [raw](const char* sql) {
+      sqlite3_stmt* s = nullptr;
+      EXPECT_EQ(sqlite3_prepare_v2(raw, sql, -1, &s, nullptr), SQLITE_OK);
+      EXPECT_EQ(sqlite3_step(s), SQLITE_ROW);
+      const int64_t v = sqlite3_column_int64(s, 0);
+      sqlite3_finalize(s);
+      return v;
+    };
+    ASSERT_EQ(scalar("PRAGMA user_version"), 1) << "the fixture is a version-1 store";
+    ASSERT_EQ(scalar("SELECT count(*) FROM objects"), 3);
+    // As if the newest rows had been removed: seq 4..10 were handed out once.
+    ASSERT_EQ(sqlite3_exec(raw, "UPDATE sqlite_sequence SET seq = 10 WHERE name = 'objects'",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+  }
+
+  auto store = testing::OpenOrDie(dir.data(), OpenMode::kOpenExisting);
+  ASSERT_NE(store, nullptr);
+  auto coll = store->directory().GetSetting(kSettingDefaultCollection);
+  ASSERT_TRUE(coll.ok()) << coll.status().ToString();
+  ASSERT_TRUE(store->directory().GetCollection(*coll).ok());
+
+  CollectionQuery q;
+  q.collection = *coll;
+  q.scope.keys = {"coll"};
+  q.match = VersionMatch::kAll;
+  auto page = store->ListCollection(q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->objects.size(), 3u);
+  const std::string indicator = "indicator--1f8a7a2b-6c6e-4a43-9c1e-4f7f1b7a9e01";
+  EXPECT_EQ(page->objects[0].seq, 1);
+  EXPECT_EQ(page->objects[0].id, indicator);
+  EXPECT_EQ(page->objects[0].version, Ts("2024-03-01T10:00:00Z"));
+  EXPECT_EQ(page->objects[1].seq, 2);
+  EXPECT_EQ(page->objects[1].type, "identity");
+  EXPECT_EQ(page->objects[2].seq, 3);
+  EXPECT_EQ(page->objects[2].version, Ts("2024-04-02T16:30:00Z"));
+  for (const StoredObject& o : page->objects) {
+    EXPECT_EQ(o.readers, " coll ");
+    EXPECT_EQ(o.provider_org, 0);
+    EXPECT_EQ(o.collection, *coll);
+    EXPECT_THAT(o.json, HasSubstr(o.id));
+  }
+  EXPECT_LT(page->objects[0].date_added, page->objects[2].date_added);
+  q.match = VersionMatch::kLast;
+  EXPECT_EQ(store->ListCollection(q)->objects.size(), 2u);
+
+  std::vector<Placement> p(1, Placement{*coll, 0, " coll "});
+  auto r = store->Import(std::vector{Sdo(indicator, "2025-01-01T00:00:00.000Z")}, p);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->first_seq, 11) << "AUTOINCREMENT's high-water mark survives the rebuild";
+  EXPECT_GT(store->ListCollection(q)->objects.back().date_added, page->objects[2].date_added);
+}
+
+}  // namespace
+}  // namespace tessera::store

@@ -1,0 +1,177 @@
+#pragma once
+// The directory of the hub, kept in the store's file: organizations (each with its STIX
+// identity), users, API tokens (hashes only), sharing groups and their member organizations, API
+// roots, collections with their readers and writers, and settings. It stores and checks shape
+// and references; the rules of who may do what live in src/policy.
+//
+// Every method returns a Result/Status: kInvalidArgument for a malformed value (empty or
+// over-long name, unknown role or TLP), kAlreadyExists for a taken unique name/id, kNotFound for
+// a missing row or a reference to one, kUnavailable / kIo / kCorrupt for storage failures.
+// Writes are durable when they return. Thread-safe (reads run on the store's read pool).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "common/time.h"
+
+namespace tessera::store {
+
+// Limits on directory values (they come from admins, but through the network).
+constexpr size_t kMaxNameBytes = 256;          // names, titles, aliases, labels, setting keys
+constexpr size_t kMaxDescriptionBytes = 4096;  // descriptions
+constexpr size_t kMaxSettingBytes = 65536;     // setting values
+constexpr size_t kMaxGrantsPerList = 10'000;   // orgs + groups in one readers/writers list
+
+// Setting keys the hub uses.
+inline constexpr std::string_view kSettingHubOrg = "hub_org";  // the hub's own org id (decimal)
+inline constexpr std::string_view kSettingDefaultCollection = "default_collection";
+
+// The roles a user may have (see policy::Role): "admin", "org-admin", "analyst", "read-only",
+// "sync".
+bool IsKnownRole(std::string_view role);
+// The TLP levels a collection's default may be: "clear", "green", "amber", "amber+strict",
+// "red".
+bool IsKnownTlpName(std::string_view tlp);
+
+struct Organization {
+  int64_t id = 0;  // > 0
+  std::string name;
+  std::string identity_id;    // "identity--<uuid4>"
+  std::string identity_json;  // the STIX identity (identity_class "organization"), minified
+  Timestamp created;
+};
+
+struct User {
+  int64_t id = 0;
+  std::string name;
+  int64_t org_id = 0;
+  std::string role;  // one of IsKnownRole
+  bool disabled = false;
+  Timestamp created;
+};
+
+struct TokenRecord {
+  std::string id;  // the public part of the token: 16 lowercase hex characters
+  int64_t user_id = 0;
+  std::string hash;  // crypto_pwhash_str of the whole token (never the token)
+  Timestamp created;
+  std::optional<Timestamp> expires;  // nullopt: never
+  bool revoked = false;
+  std::string label;
+};
+
+// What authenticating a token needs, read in one go: the token row, its user, the user's
+// organization and the sharing groups that organization belongs to.
+struct TokenOwner {
+  TokenRecord token;
+  User user;
+  Organization org;
+  std::vector<int64_t> groups;  // ascending
+};
+
+struct SharingGroup {
+  int64_t id = 0;
+  std::string name;
+  std::string description;
+  std::vector<int64_t> members;  // organization ids, ascending
+  Timestamp created;
+};
+
+struct ApiRoot {
+  std::string name;  // the URL path segment, e.g. "api": [A-Za-z0-9._~-]{1,64}
+  std::string title;
+  std::string description;
+  int64_t max_content_length = 100 << 20;  // bytes, > 0
+};
+
+// Who may read or write a collection: every organization, or the listed organizations and the
+// members of the listed groups.
+struct Grants {
+  bool all = false;
+  std::vector<int64_t> orgs;    // ascending
+  std::vector<int64_t> groups;  // ascending
+};
+
+struct CollectionInfo {
+  std::string id;  // uuid4 (lowercase); CreateCollection makes one when empty
+  std::string api_root;
+  std::string title;
+  std::string description;
+  std::string alias;                  // "" when none; unique within its API root
+  std::string default_tlp = "amber";  // one of IsKnownTlpName; fail-closed default
+  Grants readers;
+  Grants writers;
+  std::optional<int64_t> audience_group;  // default audience of its objects; nullopt: readers
+  Timestamp created;
+};
+
+class Directory {
+ public:
+  virtual ~Directory() = default;
+
+  // Organizations. CreateOrganization makes the organization's STIX identity (identity--<uuid4>,
+  // identity_class "organization", name) and returns the stored row.
+  virtual Result<Organization> CreateOrganization(const std::string& name) = 0;
+  virtual Result<Organization> GetOrganization(int64_t id) = 0;
+  virtual Result<Organization> FindOrganization(const std::string& name) = 0;
+  virtual Result<Organization> FindOrganizationByIdentity(const std::string& identity_id) = 0;
+  virtual Result<std::vector<Organization>> ListOrganizations() = 0;  // by id
+  // Renames the organization and its identity (whose `modified` moves to now).
+  virtual Result<Organization> RenameOrganization(int64_t id, const std::string& name) = 0;
+
+  // Users. `org_id` must exist (kNotFound), `role` be known (kInvalidArgument).
+  virtual Result<User> CreateUser(const std::string& name, int64_t org_id,
+                                  const std::string& role) = 0;
+  virtual Result<User> GetUser(int64_t id) = 0;
+  virtual Result<User> FindUser(const std::string& name) = 0;
+  // Every user, or only those of `org_id`; by id.
+  virtual Result<std::vector<User>> ListUsers(std::optional<int64_t> org_id) = 0;
+  virtual Result<User> SetUserRole(int64_t id, const std::string& role) = 0;
+  virtual Result<User> SetUserDisabled(int64_t id, bool disabled) = 0;
+
+  // Tokens. `record.id` must be 16 lowercase hex characters and unique, the user must exist.
+  virtual Status AddToken(const TokenRecord& record) = 0;
+  virtual Result<TokenRecord> GetToken(const std::string& id) = 0;
+  virtual Result<std::vector<TokenRecord>> ListTokens(int64_t user_id) = 0;  // by created
+  virtual Status RevokeToken(const std::string& id) = 0;                     // revoking twice is ok
+  // The token with `id`, its user, organization and groups (kNotFound: no such token). Cheap
+  // enough for every request: indexed reads on one read connection.
+  virtual Result<TokenOwner> LookupToken(const std::string& id) = 0;
+
+  // Sharing groups.
+  virtual Result<SharingGroup> CreateGroup(const std::string& name,
+                                           const std::string& description) = 0;
+  virtual Result<SharingGroup> GetGroup(int64_t id) = 0;
+  virtual Result<SharingGroup> FindGroup(const std::string& name) = 0;
+  virtual Result<std::vector<SharingGroup>> ListGroups() = 0;  // by id
+  // Adding a member twice is ok; removing a non-member is kNotFound.
+  virtual Status AddGroupMember(int64_t group_id, int64_t org_id) = 0;
+  virtual Status RemoveGroupMember(int64_t group_id, int64_t org_id) = 0;
+  // The groups `org_id` belongs to, ascending.
+  virtual Result<std::vector<int64_t>> GroupsOf(int64_t org_id) = 0;
+
+  // API roots.
+  virtual Status CreateApiRoot(const ApiRoot& root) = 0;
+  virtual Result<ApiRoot> GetApiRoot(const std::string& name) = 0;
+  virtual Result<std::vector<ApiRoot>> ListApiRoots() = 0;  // by name
+  virtual Status UpdateApiRoot(const ApiRoot& root) = 0;    // title, description, max length
+
+  // Collections. The API root, the orgs and groups of the grants and the audience group must
+  // exist (kNotFound).
+  virtual Result<CollectionInfo> CreateCollection(const CollectionInfo& info) = 0;
+  virtual Result<CollectionInfo> GetCollection(const std::string& id) = 0;
+  // The collections of one API root, by creation (then id).
+  virtual Result<std::vector<CollectionInfo>> ListCollections(const std::string& api_root) = 0;
+  // Replaces everything but id, api_root and created.
+  virtual Result<CollectionInfo> UpdateCollection(const CollectionInfo& info) = 0;
+
+  // Settings: small key/value pairs (kSettingHubOrg, ...). GetSetting: kNotFound when unset.
+  virtual Result<std::string> GetSetting(std::string_view key) = 0;
+  virtual Status PutSetting(std::string_view key, std::string_view value) = 0;
+};
+
+}  // namespace tessera::store

@@ -1,0 +1,265 @@
+// The directory: organizations, users, tokens, sharing groups, API roots, collections, settings,
+// with the errors an admin tool shows (already exists, not found, invalid).
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "store/store.h"
+#include "store/test_util.h"
+
+namespace tessera::store {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class DirectoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = testing::OpenOrDie(dir_.data());
+    ASSERT_NE(store_, nullptr);
+  }
+  Directory& d() { return store_->directory(); }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(DirectoryTest, OrganizationGetsItsOwnStixIdentity) {
+  auto acme = d().CreateOrganization("ACME CERT");
+  ASSERT_TRUE(acme.ok()) << acme.status().ToString();
+  EXPECT_GT(acme->id, 0);
+  EXPECT_TRUE(acme->identity_id.starts_with("identity--"));
+  const auto identity = boost::json::parse(acme->identity_json).as_object();
+  EXPECT_EQ(identity.at("type"), "identity");
+  EXPECT_EQ(identity.at("id").as_string(), acme->identity_id);
+  EXPECT_EQ(identity.at("name"), "ACME CERT");
+  EXPECT_EQ(identity.at("identity_class"), "organization");
+  EXPECT_EQ(identity.at("spec_version"), "2.1");
+
+  EXPECT_EQ(d().CreateOrganization("ACME CERT").status().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(d().CreateOrganization("").status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(d().CreateOrganization(std::string(kMaxNameBytes + 1, 'x')).status().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(d().CreateOrganization("two\nlines").status().code(), ErrorCode::kInvalidArgument);
+
+  EXPECT_EQ(d().FindOrganization("ACME CERT")->id, acme->id);
+  EXPECT_EQ(d().FindOrganizationByIdentity(acme->identity_id)->id, acme->id);
+  EXPECT_EQ(d().GetOrganization(acme->id + 100).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(d().FindOrganizationByIdentity("identity--nope").status().code(),
+            ErrorCode::kNotFound);
+
+  auto renamed = d().RenameOrganization(acme->id, "ACME PSIRT");
+  ASSERT_TRUE(renamed.ok()) << renamed.status().ToString();
+  EXPECT_EQ(d().GetOrganization(acme->id)->name, "ACME PSIRT");
+  EXPECT_THAT(d().GetOrganization(acme->id)->identity_json, HasSubstr("\"ACME PSIRT\""));
+  EXPECT_EQ(renamed->identity_id, acme->identity_id);
+  ASSERT_TRUE(d().CreateOrganization("Other").ok());
+  EXPECT_EQ(d().RenameOrganization(acme->id, "Other").status().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(d().ListOrganizations()->size(), 2u);
+}
+
+TEST_F(DirectoryTest, UsersBelongToAnExistingOrganizationWithAKnownRole) {
+  auto org = d().CreateOrganization("Org");
+  ASSERT_TRUE(org.ok());
+  auto alice = d().CreateUser("alice", org->id, "analyst");
+  ASSERT_TRUE(alice.ok()) << alice.status().ToString();
+  EXPECT_EQ(alice->role, "analyst");
+  EXPECT_FALSE(alice->disabled);
+
+  EXPECT_EQ(d().CreateUser("alice", org->id, "analyst").status().code(),
+            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(d().CreateUser("bob", org->id + 50, "analyst").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(d().CreateUser("bob", org->id, "root").status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(d().CreateUser("b:ob", org->id, "analyst").status().code(),
+            ErrorCode::kInvalidArgument)
+      << "HTTP Basic could not carry the name";
+  EXPECT_EQ(d().FindUser("bob").status().code(), ErrorCode::kNotFound);
+
+  EXPECT_EQ(d().SetUserRole(alice->id, "read-only")->role, "read-only");
+  EXPECT_EQ(d().SetUserRole(alice->id, "superuser").status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(d().SetUserDisabled(alice->id, true)->disabled);
+  EXPECT_TRUE(d().FindUser("alice")->disabled);
+  EXPECT_EQ(d().SetUserDisabled(alice->id + 9, true).status().code(), ErrorCode::kNotFound);
+
+  auto other = d().CreateOrganization("Other");
+  ASSERT_TRUE(d().CreateUser("carol", other->id, "sync").ok());
+  EXPECT_EQ(d().ListUsers(std::nullopt)->size(), 2u);
+  auto of_org = d().ListUsers(org->id);
+  ASSERT_TRUE(of_org.ok());
+  ASSERT_EQ(of_org->size(), 1u);
+  EXPECT_EQ((*of_org)[0].name, "alice");
+}
+
+TEST_F(DirectoryTest, TokenLookupBringsUserOrganizationAndGroups) {
+  auto org = d().CreateOrganization("Org");
+  auto user = d().CreateUser("alice", org->id, "analyst");
+  auto g1 = d().CreateGroup("finance-isac", "banks");
+  auto g2 = d().CreateGroup("energy", "");
+  ASSERT_TRUE(g1.ok() && g2.ok());
+  ASSERT_TRUE(d().AddGroupMember(g2->id, org->id).ok());
+  ASSERT_TRUE(d().AddGroupMember(g1->id, org->id).ok());
+
+  TokenRecord t;
+  t.id = "0123456789abcdef";
+  t.user_id = user->id;
+  t.hash = "$argon2id$fake";
+  t.created = testing::Ts("2026-01-01T00:00:00Z");
+  t.expires = testing::Ts("2027-01-01T00:00:00Z");
+  t.label = "ci";
+  ASSERT_TRUE(d().AddToken(t).ok());
+  EXPECT_EQ(d().AddToken(t).code(), ErrorCode::kAlreadyExists);
+  TokenRecord bad = t;
+  bad.id = "0123456789ABCDEF";
+  EXPECT_EQ(d().AddToken(bad).code(), ErrorCode::kInvalidArgument);
+  bad.id = "fedcba9876543210";
+  bad.user_id = user->id + 7;
+  EXPECT_EQ(d().AddToken(bad).code(), ErrorCode::kNotFound);
+
+  auto owner = d().LookupToken(t.id);
+  ASSERT_TRUE(owner.ok()) << owner.status().ToString();
+  EXPECT_EQ(owner->token.hash, t.hash);
+  EXPECT_EQ(owner->token.expires, t.expires);
+  EXPECT_FALSE(owner->token.revoked);
+  EXPECT_EQ(owner->user.name, "alice");
+  EXPECT_EQ(owner->org.identity_id, org->identity_id);
+  EXPECT_THAT(owner->groups, ElementsAre(g1->id, g2->id));
+
+  ASSERT_TRUE(d().RevokeToken(t.id).ok());
+  ASSERT_TRUE(d().RevokeToken(t.id).ok()) << "revoking twice is fine";
+  EXPECT_TRUE(d().LookupToken(t.id)->token.revoked);
+  EXPECT_EQ(d().RevokeToken("ffffffffffffffff").code(), ErrorCode::kNotFound);
+  EXPECT_EQ(d().LookupToken("ffffffffffffffff").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(d().ListTokens(user->id)->size(), 1u);
+  EXPECT_EQ(d().GetToken(t.id)->label, "ci");
+}
+
+TEST_F(DirectoryTest, GroupMembership) {
+  auto a = d().CreateOrganization("A");
+  auto b = d().CreateOrganization("B");
+  auto g = d().CreateGroup("trusted", "the inner circle");
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(d().CreateGroup("trusted", "").status().code(), ErrorCode::kAlreadyExists);
+  ASSERT_TRUE(d().AddGroupMember(g->id, b->id).ok());
+  ASSERT_TRUE(d().AddGroupMember(g->id, a->id).ok());
+  ASSERT_TRUE(d().AddGroupMember(g->id, a->id).ok()) << "adding twice is fine";
+  EXPECT_EQ(d().AddGroupMember(g->id, 999).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(d().AddGroupMember(999, a->id).code(), ErrorCode::kNotFound);
+  EXPECT_THAT(d().GetGroup(g->id)->members, ElementsAre(a->id, b->id));
+  EXPECT_THAT(*d().GroupsOf(a->id), ElementsAre(g->id));
+  ASSERT_TRUE(d().RemoveGroupMember(g->id, a->id).ok());
+  EXPECT_EQ(d().RemoveGroupMember(g->id, a->id).code(), ErrorCode::kNotFound);
+  EXPECT_THAT(d().FindGroup("trusted")->members, ElementsAre(b->id));
+  EXPECT_TRUE(d().GroupsOf(a->id)->empty());
+  EXPECT_EQ(d().ListGroups()->size(), 1u);
+}
+
+TEST_F(DirectoryTest, ApiRoots) {
+  ASSERT_TRUE(d().CreateApiRoot(ApiRoot{"intel", "Intel", "", 1 << 20}).ok());
+  EXPECT_EQ(d().CreateApiRoot(ApiRoot{"intel", "Again", "", 1}).code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(d().CreateApiRoot(ApiRoot{"a/b", "Slash", "", 1}).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(d().CreateApiRoot(ApiRoot{"taxii2", "Reserved", "", 1}).code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(d().CreateApiRoot(ApiRoot{"x", "Zero", "", 0}).code(), ErrorCode::kInvalidArgument);
+  auto roots = d().ListApiRoots();
+  ASSERT_TRUE(roots.ok());
+  ASSERT_EQ(roots->size(), 2u);
+  EXPECT_EQ((*roots)[0].name, "api");
+  EXPECT_EQ((*roots)[1].max_content_length, 1 << 20);
+  ASSERT_TRUE(d().UpdateApiRoot(ApiRoot{"intel", "Intel 2", "desc", 2 << 20}).ok());
+  EXPECT_EQ(d().GetApiRoot("intel")->title, "Intel 2");
+  EXPECT_EQ(d().UpdateApiRoot(ApiRoot{"nope", "T", "", 1}).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(d().GetApiRoot("nope").status().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(DirectoryTest, CollectionsWithReadersWritersAndAudience) {
+  auto a = d().CreateOrganization("A");
+  auto b = d().CreateOrganization("B");
+  auto g = d().CreateGroup("g", "");
+  ASSERT_TRUE(a.ok() && b.ok() && g.ok());
+
+  CollectionInfo info;
+  info.api_root = "api";
+  info.title = "Finance";
+  info.alias = "finance";
+  info.default_tlp = "green";
+  info.readers.orgs = {b->id, a->id, a->id};
+  info.readers.groups = {g->id};
+  info.writers.orgs = {a->id};
+  info.audience_group = g->id;
+  auto made = d().CreateCollection(info);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  auto back = d().GetCollection(made->id);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->title, "Finance");
+  EXPECT_EQ(back->alias, "finance");
+  EXPECT_EQ(back->default_tlp, "green");
+  EXPECT_FALSE(back->readers.all);
+  EXPECT_THAT(back->readers.orgs, ElementsAre(a->id, b->id));
+  EXPECT_THAT(back->readers.groups, ElementsAre(g->id));
+  EXPECT_THAT(back->writers.orgs, ElementsAre(a->id));
+  EXPECT_TRUE(back->writers.groups.empty());
+  EXPECT_EQ(back->audience_group, g->id);
+
+  CollectionInfo dup = info;
+  dup.title = "Same alias";
+  EXPECT_EQ(d().CreateCollection(dup).status().code(), ErrorCode::kAlreadyExists);
+  CollectionInfo bad = info;
+  bad.alias.clear();
+  bad.default_tlp = "white";
+  EXPECT_EQ(d().CreateCollection(bad).status().code(), ErrorCode::kInvalidArgument);
+  bad.default_tlp = "amber";
+  bad.api_root = "nope";
+  EXPECT_EQ(d().CreateCollection(bad).status().code(), ErrorCode::kNotFound);
+  bad.api_root = "api";
+  bad.readers.orgs = {12345};
+  EXPECT_EQ(d().CreateCollection(bad).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(d().ListCollections("api")->size(), 2u)
+      << "a refused collection leaves nothing behind (the default and Finance)";
+  bad.readers.orgs.clear();
+  bad.id = "not-a-uuid";
+  EXPECT_EQ(d().CreateCollection(bad).status().code(), ErrorCode::kInvalidArgument);
+
+  CollectionInfo changed = *back;
+  changed.readers = Grants{};
+  changed.readers.all = true;
+  changed.writers.orgs = {b->id};
+  changed.audience_group.reset();
+  changed.title = "Finance (all)";
+  auto updated = d().UpdateCollection(changed);
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_TRUE(updated->readers.all);
+  EXPECT_TRUE(updated->readers.orgs.empty());
+  EXPECT_THAT(updated->writers.orgs, ElementsAre(b->id));
+  EXPECT_EQ(updated->audience_group, std::nullopt);
+  changed.id = "5b0b3b36-8f4a-4b55-9d5c-6a7c1b0f2e11";
+  EXPECT_EQ(d().UpdateCollection(changed).status().code(), ErrorCode::kNotFound);
+
+  auto listed = d().ListCollections("api");
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].title, "Default");
+  EXPECT_EQ((*listed)[1].title, "Finance (all)");
+  EXPECT_TRUE(d().ListCollections("other")->empty());
+}
+
+TEST_F(DirectoryTest, Settings) {
+  EXPECT_EQ(d().GetSetting(kSettingHubOrg).status().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(d().PutSetting(kSettingHubOrg, "1").ok());
+  ASSERT_TRUE(d().PutSetting(kSettingHubOrg, "2").ok());
+  EXPECT_EQ(*d().GetSetting(kSettingHubOrg), "2");
+  EXPECT_EQ(d().PutSetting("", "x").code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(DirectoryTest, DirectorySurvivesReopening) {
+  auto org = d().CreateOrganization("Persistent");
+  ASSERT_TRUE(org.ok());
+  store_.reset();
+  store_ = testing::OpenOrDie(dir_.data(), OpenMode::kOpenExisting);
+  EXPECT_EQ(d().FindOrganization("Persistent")->identity_json, org->identity_json);
+}
+
+}  // namespace
+}  // namespace tessera::store

@@ -1,0 +1,253 @@
+#include "store/sqlite_db.h"
+
+#include "store/sqlite_schema.h"
+
+namespace tessera::store::sqlite {
+namespace {
+
+// "PRAGMA application_id" of a Tessera store: "TSRA". Tells a Tessera store from another SQLite
+// file that happens to sit at the same path.
+constexpr int32_t kApplicationId = 0x54535241;
+constexpr int kBusyTimeoutMs = 10'000;
+// Statements a read connection keeps prepared before it starts over (listings vary with the
+// number of filters; this bounds their memory).
+constexpr size_t kMaxCachedStatements = 256;
+
+// Brings the schema to SchemaMigrations().size(), all inside one write transaction so that two
+// processes opening a new store at once cannot both migrate.
+Status Migrate(sqlite3* db, const std::string& path) {
+  TESSERA_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "opening " + path));
+  auto fail = [db](Status st) {
+    Exec(db, "ROLLBACK", "rolling back").ok();
+    return st;
+  };
+  auto app_id = QueryInt(db, "PRAGMA application_id", "reading " + path);
+  if (!app_id.ok()) return fail(app_id.status());
+  auto version = QueryInt(db, "PRAGMA user_version", "reading " + path);
+  if (!version.ok()) return fail(version.status());
+  auto tables = QueryInt(db, "SELECT count(*) FROM sqlite_schema", "reading " + path);
+  if (!tables.ok()) return fail(tables.status());
+
+  const bool fresh = *tables == 0 && *version == 0;
+  if (!fresh && *app_id != kApplicationId) {
+    return fail(Corrupt(path + " is an SQLite database but not a Tessera store"));
+  }
+  const auto migrations = SchemaMigrations();
+  const int64_t latest = static_cast<int64_t>(migrations.size());
+  if (*version > latest) {
+    return fail(Unavailable(path + " has schema version " + std::to_string(*version) +
+                            ", newer than this tessera knows (" + std::to_string(latest) +
+                            "): use a newer tessera"));
+  }
+  if (fresh) {
+    Status st = Exec(db, ("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str(),
+                     "initializing " + path);
+    if (!st.ok()) return fail(st);
+  }
+  for (int64_t v = *version; v < latest; ++v) {
+    Status st = Exec(db, migrations[static_cast<size_t>(v)],
+                     "upgrading " + path + " to schema version " + std::to_string(v + 1));
+    if (st.ok()) {
+      st =
+          Exec(db, ("PRAGMA user_version = " + std::to_string(v + 1)).c_str(), "upgrading " + path);
+    }
+    if (!st.ok()) return fail(st);
+  }
+  if (Status st = Exec(db, "COMMIT", "committing the schema of " + path); !st.ok()) {
+    return fail(st);
+  }
+  return Status::Ok();
+}
+
+Result<sqlite3*> OpenConnection(const std::string& path, int flags) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nullptr);
+  if (rc != SQLITE_OK) {
+    Status st = SqliteError(db, rc, "opening " + path);
+    sqlite3_close(db);
+    return st;
+  }
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  sqlite3_extended_result_codes(db, 1);
+  return db;
+}
+
+}  // namespace
+
+Status SqliteError(sqlite3* db, int rc, std::string_view what) {
+  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return AlreadyExists(msg);
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return NotFound(msg + " (it refers to something that does not exist)");
+    case SQLITE_CONSTRAINT_CHECK:
+    case SQLITE_CONSTRAINT_NOTNULL:
+      return InvalidArgument(msg);
+    default:
+      break;
+  }
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Unavailable(msg + " (another process is writing to the store; try again)");
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Corrupt(msg);
+    case SQLITE_NOMEM:
+    case SQLITE_MISUSE:
+    case SQLITE_INTERNAL:
+      return Internal(msg);
+    case SQLITE_CONSTRAINT:
+      return InvalidArgument(msg);
+    default:
+      return IoError(msg);
+  }
+}
+
+Status Statement::Prepare(sqlite3* db, std::string_view sql) {
+  sqlite3_finalize(stmt_);
+  stmt_ = nullptr;
+  db_ = db;
+  const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db, rc, "preparing a statement");
+  return Status::Ok();
+}
+
+Result<bool> Statement::Step(std::string_view what) {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqliteError(db_, rc, what);
+}
+
+Status Statement::Run(std::string_view what) {
+  while (true) {
+    TESSERA_ASSIGN_OR_RETURN(bool row, Step(what));
+    if (!row) return Status::Ok();
+  }
+}
+
+void Sql::Bind(Statement& s) const {
+  int i = 1;
+  for (const auto& p : params) {
+    if (const auto* v = std::get_if<int64_t>(&p)) {
+      s.BindInt(i++, *v);
+    } else {
+      s.BindText(i++, std::get<std::string>(p));
+    }
+  }
+}
+
+Status Exec(sqlite3* db, const char* sql, std::string_view what) {
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+  if (rc == SQLITE_OK) return Status::Ok();
+  std::string msg = std::string(what) + ": " + (err ? err : sqlite3_errstr(rc));
+  sqlite3_free(err);
+  Status st = SqliteError(nullptr, rc, what);
+  return Status(st.code(), msg);
+}
+
+Result<int64_t> QueryInt(sqlite3* db, const char* sql, std::string_view what) {
+  Statement s;
+  TESSERA_RETURN_IF_ERROR(s.Prepare(db, sql));
+  TESSERA_ASSIGN_OR_RETURN(bool row, s.Step(what));
+  return row ? s.ColumnInt(0) : 0;
+}
+
+Connection::~Connection() {
+  cache_.clear();  // statements first: sqlite3_close refuses a connection with live statements
+  sqlite3_close(db_);
+}
+
+Result<Statement*> Connection::Prepared(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it != cache_.end()) {
+    it->second->Reset();
+    return it->second.get();
+  }
+  auto s = std::make_unique<Statement>();
+  TESSERA_RETURN_IF_ERROR(s->Prepare(db_, sql));
+  Statement* out = s.get();
+  cache_.emplace(std::string(sql), std::move(s));
+  return out;
+}
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool create,
+                                                 size_t max_readers) {
+  int flags = SQLITE_OPEN_READWRITE;
+  if (create) flags |= SQLITE_OPEN_CREATE;
+  TESSERA_ASSIGN_OR_RETURN(sqlite3 * raw, OpenConnection(path, flags));
+  std::unique_ptr<Database> db(new Database(path, max_readers == 0 ? 1 : max_readers));
+  db->writer_ = std::make_unique<Connection>(raw);  // owns raw from here on
+
+  // Takes effect only on a new, empty file (the page size of an existing store is kept).
+  TESSERA_RETURN_IF_ERROR(Exec(raw, "PRAGMA page_size = 16384", "opening " + path));
+  // journal_mode answers with the mode in effect; anything but "wal" means WAL is unavailable
+  // (e.g. a file system without shared memory) and durability/concurrency would not hold.
+  {
+    Statement s;
+    TESSERA_RETURN_IF_ERROR(s.Prepare(raw, "PRAGMA journal_mode = WAL"));
+    TESSERA_ASSIGN_OR_RETURN(bool row, s.Step("opening " + path));
+    const std::string mode_now = row ? s.ColumnText(0) : std::string();
+    if (mode_now != "wal") {
+      return IoError(path + ": cannot use write-ahead logging (journal mode is '" + mode_now +
+                     "')");
+    }
+  }
+  TESSERA_RETURN_IF_ERROR(Exec(raw, "PRAGMA synchronous = FULL", "opening " + path));
+  TESSERA_RETURN_IF_ERROR(Exec(raw, "PRAGMA cache_size = -65536", "opening " + path));  // KiB
+  TESSERA_RETURN_IF_ERROR(Exec(raw, "PRAGMA foreign_keys = ON", "opening " + path));
+  TESSERA_RETURN_IF_ERROR(Migrate(raw, path));
+  return db;
+}
+
+Database::~Database() {
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  // Every lease has been returned: WithReader returns its connection before it returns.
+  idle_.clear();
+}
+
+Result<std::unique_ptr<Connection>> Database::OpenReader() {
+  TESSERA_ASSIGN_OR_RETURN(sqlite3 * raw, OpenConnection(path_, SQLITE_OPEN_READWRITE));
+  auto c = std::make_unique<Connection>(raw);
+  // A reader never writes: query_only turns a bug that would write into an error.
+  TESSERA_RETURN_IF_ERROR(Exec(raw, "PRAGMA query_only = 1", "opening a reader on " + path_));
+  TESSERA_RETURN_IF_ERROR(Exec(raw, "PRAGMA cache_size = -16384", "opening a reader on " + path_));
+  return c;
+}
+
+Result<std::unique_ptr<Connection>> Database::AcquireReader() {
+  {
+    std::unique_lock<std::mutex> lock(pool_mu_);
+    pool_cv_.wait(lock, [this] { return !idle_.empty() || open_readers_ < max_readers_; });
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      if (c->cached() > kMaxCachedStatements) c->DropCache();
+      return c;
+    }
+    ++open_readers_;  // reserve a slot; opened outside the lock
+  }
+  auto c = OpenReader();
+  if (!c.ok()) {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    --open_readers_;
+    pool_cv_.notify_one();
+  }
+  return c;
+}
+
+void Database::ReleaseReader(std::unique_ptr<Connection> c) {
+  {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    idle_.push_back(std::move(c));
+  }
+  pool_cv_.notify_one();
+}
+
+}  // namespace tessera::store::sqlite

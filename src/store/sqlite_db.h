@@ -1,0 +1,178 @@
+#pragma once
+// Internal to the SQLite backend (not part of the store's public contract): prepared statements,
+// error mapping, and the connections of one store file: a single writer connection behind a
+// mutex, and a pool of read connections so that reads run in parallel with each other and with a
+// write (WAL: a reader sees the last committed state and never waits for a writer to commit).
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "common/status.h"
+
+namespace tessera::store::sqlite {
+
+// Maps an SQLite result code to a Status: busy/locked -> kUnavailable, corrupt -> kCorrupt,
+// constraint violations -> kAlreadyExists (unique / primary key), kNotFound (foreign key),
+// kInvalidArgument (check, not null); else kIo.
+Status SqliteError(sqlite3* db, int rc, std::string_view what);
+
+// A prepared statement; finalized on destruction. Not thread-safe (owned by one connection).
+class Statement {
+ public:
+  Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+
+  Status Prepare(sqlite3* db, std::string_view sql);
+  sqlite3_stmt* get() const { return stmt_; }
+
+  // Binds with SQLITE_STATIC: `v` must outlive the next Step()/Reset().
+  void BindText(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
+  void BindInt(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void BindNull(int i) { sqlite3_bind_null(stmt_, i); }
+
+  // SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> error.
+  Result<bool> Step(std::string_view what);
+  // Steps to the end (a statement that returns no rows).
+  Status Run(std::string_view what);
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  int64_t ColumnInt(int i) const { return sqlite3_column_int64(stmt_, i); }
+  bool ColumnIsNull(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
+  std::string ColumnText(int i) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))) : std::string();
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Resets a statement when the scope ends, so that an early return cannot leave it mid-step.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(Statement& s) : s_(s) {}
+  ~ResetOnExit() { s_.Reset(); }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  Statement& s_;
+};
+
+// SQL text with its parameters, built piece by piece; Bind() binds them in order.
+struct Sql {
+  std::string text;
+  std::vector<std::variant<int64_t, std::string>> params;
+
+  Sql& Add(std::string_view s) {
+    text += s;
+    return *this;
+  }
+  Sql& Param(int64_t v) {
+    text += '?';
+    params.emplace_back(v);
+    return *this;
+  }
+  Sql& Param(std::string v) {
+    text += '?';
+    params.emplace_back(std::move(v));
+    return *this;
+  }
+  // Binds every parameter; `this` must outlive the statement's next Reset().
+  void Bind(Statement& s) const;
+};
+
+Status Exec(sqlite3* db, const char* sql, std::string_view what);
+Result<int64_t> QueryInt(sqlite3* db, const char* sql, std::string_view what);
+
+// One connection and its cache of prepared statements (keyed by SQL text). Not thread-safe: it is
+// used by one thread at a time (the writer under the writer mutex, a reader while leased).
+class Connection {
+ public:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  sqlite3* db() const { return db_; }
+  // The prepared statement for `sql`, reset and unbound, prepared on first use and kept. The
+  // reference stays valid until DropCache() or the connection is destroyed.
+  Result<Statement*> Prepared(std::string_view sql);
+  // Finalizes every cached statement (keeps the cache bounded when queries vary a lot).
+  void DropCache() { cache_.clear(); }
+  size_t cached() const { return cache_.size(); }
+
+ private:
+  sqlite3* db_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+// The connections of one store file. Thread-safe.
+class Database {
+ public:
+  // Opens the writer connection on `path` (creating the file when `create`), sets WAL,
+  // synchronous=FULL, foreign keys, and migrates the schema. Read connections are opened lazily,
+  // at most `max_readers` of them.
+  static Result<std::unique_ptr<Database>> Open(const std::string& path, bool create,
+                                                size_t max_readers);
+  ~Database();
+
+  // Runs `fn(Connection&)` on the writer connection with the writer mutex held. Writes are
+  // serialized; a caller opens its own transaction (BEGIN IMMEDIATE) inside `fn`.
+  template <typename F>
+  auto WithWriter(F&& fn) {
+    std::lock_guard<std::mutex> lock(writer_mu_);
+    return fn(*writer_);
+  }
+
+  // Runs `fn(Connection&)` on a read connection leased from the pool (waits while all
+  // max_readers are in use). The connection is query-only; `fn` may run several statements, in
+  // a read transaction of its own if it needs one consistent snapshot.
+  template <typename F>
+  auto WithReader(F&& fn) {
+    auto lease = AcquireReader();
+    using R = decltype(fn(std::declval<Connection&>()));
+    if (!lease.ok()) return R(lease.status());
+    auto out = fn(**lease);
+    ReleaseReader(std::move(*lease));
+    return out;
+  }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  Database(std::string path, size_t max_readers)
+      : path_(std::move(path)), max_readers_(max_readers) {}
+  Result<std::unique_ptr<Connection>> AcquireReader();
+  void ReleaseReader(std::unique_ptr<Connection> c);
+  Result<std::unique_ptr<Connection>> OpenReader();
+
+  const std::string path_;
+  const size_t max_readers_;
+  std::mutex writer_mu_;
+  std::unique_ptr<Connection> writer_;  // guarded by writer_mu_
+
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<Connection>> idle_;  // guarded by pool_mu_
+  size_t open_readers_ = 0;                        // guarded by pool_mu_
+};
+
+}  // namespace tessera::store::sqlite
