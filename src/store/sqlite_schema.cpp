@@ -32,17 +32,18 @@ CREATE INDEX objects_by_date_added ON objects (date_added);
 // organizations, users, tokens, sharing groups, API roots and collections; TAXII statuses;
 // settings.
 //  - objects is rebuilt: (collection, id, version) is the key, so one object may sit in several
-//    collections; provider_org is the organization that shared the version into the hub (0: the
+//    collections (`coll` is the collection's integer `num`, not its uuid: every index entry of a
+//    row carries it); provider_org is the organization that shared the version into the hub (0: the
 //    operator); readers is the grant list policy computed at write time (" coll org:7 group:3 ",
 //    a leading and trailing space so that instr(readers, ' org:7 ') matches whole keys). seq
 //    values are kept, and sqlite_sequence carries over the old high-water mark, so a seq is still
 //    never handed out twice.
 //  - v1 rows go to the default collection, created here with the "api" root (readers and writers
 //    every organization, default TLP amber), provider 0, readers ' coll '.
-//  - Indexes: (collection) and (collection, type) serve listings in added order (an index holds
-//    the rowid, i.e. seq, in order after its columns); the key serves ids and versions within a
-//    collection; (id, version) serves operator look-ups across collections; date_added serves
-//    "added after".
+//  - Indexes: (coll) and (coll, type) serve listings in added order (an index holds the rowid,
+//    i.e. seq, in order after its columns); the key, ordered (id, version, coll), serves ids and
+//    versions within a collection and across collections (operator look-ups) with one random
+//    index per row, which is what keeps a large import fast; date_added serves "added after".
 constexpr const char* kV2 = R"sql(
 CREATE TABLE settings (
   key   TEXT PRIMARY KEY,
@@ -94,7 +95,8 @@ CREATE TABLE api_roots (
   max_content_length INTEGER NOT NULL CHECK (max_content_length > 0)
 );
 CREATE TABLE collections (
-  id             TEXT    PRIMARY KEY,
+  num            INTEGER PRIMARY KEY AUTOINCREMENT,
+  id             TEXT    NOT NULL UNIQUE,
   api_root       TEXT    NOT NULL REFERENCES api_roots (name),
   title          TEXT    NOT NULL,
   description    TEXT    NOT NULL DEFAULT '',
@@ -147,7 +149,7 @@ INSERT INTO collections (id, api_root, title, description, default_tlp, readers_
 
 CREATE TABLE objects_v2 (
   seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-  collection   TEXT    NOT NULL,
+  coll         INTEGER NOT NULL,
   id           TEXT    NOT NULL,
   version      TEXT    NOT NULL,
   type         TEXT    NOT NULL,
@@ -157,13 +159,14 @@ CREATE TABLE objects_v2 (
   json         TEXT    NOT NULL,
   provider_org INTEGER NOT NULL,
   readers      TEXT    NOT NULL,
-  UNIQUE (collection, id, version)
+  UNIQUE (id, version, coll)
 );
-INSERT INTO objects_v2 (seq, collection, id, version, type, spec_version, date_added, revoked,
+INSERT INTO objects_v2 (seq, coll, id, version, type, spec_version, date_added, revoked,
                         json, provider_org, readers)
-  SELECT o.seq, s.value, o.id, o.version, o.type, o.spec_version, o.date_added, o.revoked, o.json,
+  SELECT o.seq, c.num, o.id, o.version, o.type, o.spec_version, o.date_added, o.revoked, o.json,
          0, ' coll '
-  FROM objects o, settings s WHERE s.key = 'default_collection' ORDER BY o.seq;
+  FROM objects o, settings s, collections c
+  WHERE s.key = 'default_collection' AND c.id = s.value ORDER BY o.seq;
 INSERT INTO sqlite_sequence (name, seq)
   SELECT 'objects_v2', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'objects_v2');
 UPDATE sqlite_sequence
@@ -171,9 +174,8 @@ UPDATE sqlite_sequence
   WHERE name = 'objects_v2';
 DROP TABLE objects;
 ALTER TABLE objects_v2 RENAME TO objects;
-CREATE INDEX objects_by_collection ON objects (collection);
-CREATE INDEX objects_by_collection_type ON objects (collection, type);
-CREATE INDEX objects_by_id ON objects (id, version);
+CREATE INDEX objects_by_coll ON objects (coll);
+CREATE INDEX objects_by_coll_type ON objects (coll, type);
 CREATE INDEX objects_by_date_added ON objects (date_added);
 )sql";
 

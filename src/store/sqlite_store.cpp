@@ -45,8 +45,11 @@ std::string VersionKey(const std::optional<Timestamp>& v) {
 
 // Columns every listing selects, in the order ReadRow expects.
 constexpr std::string_view kRowColumns =
-    "o.seq, o.date_added, o.collection, o.type, o.id, o.spec_version, o.version, o.revoked, "
+    "o.seq, o.date_added, c.id, o.type, o.id, o.spec_version, o.version, o.revoked, "
     "o.json, o.provider_org, o.readers";
+
+// Rows with their collection's uuid.
+constexpr std::string_view kFrom = " FROM objects o JOIN collections c ON c.num = o.coll";
 
 Result<StoredObject> ReadRow(const Statement& s) {
   StoredObject o;
@@ -151,9 +154,9 @@ Status CheckQuery(const CollectionQuery& q) {
   return Status::Ok();
 }
 
-// The WHERE clause (after "FROM objects o WHERE ") of what `q` selects, ordered by seq.
+// The WHERE clause (after kFrom + " WHERE ") of what `q` selects.
 void CollectionWhere(const CollectionQuery& q, Sql& sql) {
-  sql.Add("o.collection = ").Param(q.collection).Add(" AND o.seq > ").Param(q.after_seq);
+  sql.Add("c.id = ").Param(q.collection).Add(" AND o.seq > ").Param(q.after_seq);
   if (q.up_to_seq > 0) sql.Add(" AND o.seq <= ").Param(q.up_to_seq);
   if (!q.types.empty()) InList(sql, "o.type", q.types);
   if (!q.ids.empty()) InList(sql, "o.id", q.ids);
@@ -185,7 +188,7 @@ void CollectionWhere(const CollectionQuery& q, Sql& sql) {
       continue;
     }
     // The newest (oldest) version among those the reader sees.
-    sql.Add("NOT EXISTS (SELECT 1 FROM objects n WHERE n.collection = o.collection AND n.id = o.id")
+    sql.Add("NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.coll = o.coll")
         .Add(m == VersionMatch::kLast ? " AND n.version > o.version"
                                       : " AND n.version < o.version");
     if (q.up_to_seq > 0) sql.Add(" AND n.seq <= ").Param(q.up_to_seq);
@@ -245,7 +248,7 @@ class SqliteStore final : public Store {
     TESSERA_RETURN_IF_ERROR(CheckQuery(q));
     if (!q.scope.unrestricted && q.scope.keys.empty()) return ObjectPage{};  // sees nothing
     Sql sql;
-    sql.Add("SELECT ").Add(kRowColumns).Add(" FROM objects o WHERE ");
+    sql.Add("SELECT ").Add(kRowColumns).Add(kFrom).Add(" WHERE ");
     CollectionWhere(q, sql);
     sql.Add(" ORDER BY o.seq LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
     return db_->WithReader([&](Connection& c) -> Result<ObjectPage> {
@@ -263,7 +266,7 @@ class SqliteStore final : public Store {
     if (q.ids.empty()) return InvalidArgument("deleting objects needs their ids");
     if (!q.scope.unrestricted && q.scope.keys.empty()) return int64_t{0};
     Sql sql;
-    sql.Add("DELETE FROM objects WHERE seq IN (SELECT o.seq FROM objects o WHERE ");
+    sql.Add("DELETE FROM objects WHERE seq IN (SELECT o.seq").Add(kFrom).Add(" WHERE ");
     CollectionWhere(q, sql);
     sql.Add(")");
     return db_->WithWriter([&](Connection& c) -> Result<int64_t> {
@@ -338,8 +341,8 @@ class SqliteStore final : public Store {
                              " types and ids may be asked for at once");
     }
     Sql sql;
-    sql.Add("SELECT ").Add(kRowColumns).Add(" FROM objects o WHERE o.seq > ").Param(q.after_seq);
-    if (!q.collection.empty()) sql.Add(" AND o.collection = ").Param(q.collection);
+    sql.Add("SELECT ").Add(kRowColumns).Add(kFrom).Add(" WHERE o.seq > ").Param(q.after_seq);
+    if (!q.collection.empty()) sql.Add(" AND c.id = ").Param(q.collection);
     if (!q.types.empty()) InList(sql, "o.type", q.types);
     if (!q.ids.empty()) InList(sql, "o.id", q.ids);
     if (q.up_to_seq > 0) sql.Add(" AND o.seq <= ").Param(q.up_to_seq);
@@ -353,7 +356,7 @@ class SqliteStore final : public Store {
     if (q.versions == Versions::kLatest) {
       sql.Add(
           " AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.version > o.version");
-      if (!q.collection.empty()) sql.Add(" AND n.collection = o.collection");
+      if (!q.collection.empty()) sql.Add(" AND n.coll = o.coll");
       if (q.up_to_seq > 0) sql.Add(" AND n.seq <= ").Param(q.up_to_seq);
       sql.Add(")");
     }
@@ -373,9 +376,10 @@ class SqliteStore final : public Store {
       // min(seq) makes the other (bare) columns come from the first placement of each version.
       TESSERA_ASSIGN_OR_RETURN(
           Statement * s,
-          c.Prepared("SELECT min(o.seq), o.date_added, o.collection, o.type, o.id, "
+          c.Prepared("SELECT min(o.seq), o.date_added, c.id, o.type, o.id, "
                      "o.spec_version, o.version, o.revoked, o.json, o.provider_org, o.readers "
-                     "FROM objects o WHERE o.id = ?1 GROUP BY o.version ORDER BY o.version"));
+                     "FROM objects o JOIN collections c ON c.num = o.coll "
+                     "WHERE o.id = ?1 GROUP BY o.version ORDER BY o.version"));
       ResetOnExit reset(*s);
       s->BindText(1, id);
       ObjectPage page;
@@ -389,10 +393,11 @@ class SqliteStore final : public Store {
                                  const std::optional<Timestamp>& version) override {
     const std::string key = VersionKey(version);
     return db_->WithReader([&](Connection& c) -> Result<StoredObject> {
-      TESSERA_ASSIGN_OR_RETURN(Statement * s,
-                               c.Prepared(std::string("SELECT ") + std::string(kRowColumns) +
-                                          " FROM objects o WHERE o.id = ?1 AND o.version = ?2 "
-                                          "ORDER BY o.seq LIMIT 1"));
+      TESSERA_ASSIGN_OR_RETURN(
+          Statement * s,
+          c.Prepared(std::string("SELECT ") + std::string(kRowColumns) + std::string(kFrom) +
+                     " WHERE o.id = ?1 AND o.version = ?2 "
+                     "ORDER BY o.seq LIMIT 1"));
       ResetOnExit reset(*s);
       s->BindText(1, id);
       s->BindText(2, key);
@@ -476,16 +481,25 @@ class SqliteStore final : public Store {
   Result<ImportSummary> ImportLocked(Connection& c, std::span<const stix::Object> objects,
                                      std::span<const Placement> placements,
                                      const std::set<std::string_view>& collections) {
+    // Each collection's integer key; usually one collection per call.
+    std::vector<std::pair<std::string_view, int64_t>> nums;
     {
       TESSERA_ASSIGN_OR_RETURN(Statement * s,
-                               c.Prepared("SELECT 1 FROM collections WHERE id = ?1"));
+                               c.Prepared("SELECT num FROM collections WHERE id = ?1"));
       for (std::string_view coll : collections) {
         ResetOnExit reset(*s);
         s->BindText(1, coll);
         TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("checking a collection"));
         if (!row) return NotFound("no collection " + std::string(coll));
+        nums.emplace_back(coll, s->ColumnInt(0));
       }
     }
+    auto num_of = [&nums](std::string_view coll) {
+      for (const auto& [id, num] : nums) {
+        if (id == coll) return num;
+      }
+      return int64_t{0};  // unreachable: every placement's collection was looked up above
+    };
     ImportSummary summary;
     TESSERA_ASSIGN_OR_RETURN(
         int64_t last_added,
@@ -495,17 +509,18 @@ class SqliteStore final : public Store {
 
     TESSERA_ASSIGN_OR_RETURN(
         Statement * insert,
-        c.Prepared("INSERT INTO objects (collection, id, version, type, spec_version, date_added, "
+        c.Prepared("INSERT INTO objects (coll, id, version, type, spec_version, date_added, "
                    "revoked, json, provider_org, readers) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-                   "ON CONFLICT (collection, id, version) DO NOTHING"));
+                   "ON CONFLICT (id, version, coll) DO NOTHING"));
     Statement& s = *insert;
     for (size_t i = 0; i < objects.size(); ++i) {
       const stix::Object& o = objects[i];
       const Placement& p = placements[i];
       const std::string version = VersionKey(o.Version());
       const std::string& spec = o.spec_version.empty() ? kDefaultSpecVersion : o.spec_version;
-      s.BindText(1, p.collection);
+      const int64_t coll = num_of(p.collection);
+      s.BindInt(1, coll);
       s.BindText(2, o.id);
       s.BindText(3, version);
       s.BindText(4, o.type);
@@ -530,7 +545,7 @@ class SqliteStore final : public Store {
         ++next_added;
       } else {
         ++summary.already_present;
-        TESSERA_ASSIGN_OR_RETURN(bool same, SameAsStored(c, p.collection, o, version));
+        TESSERA_ASSIGN_OR_RETURN(bool same, SameAsStored(c, coll, o, version));
         if (!same) {
           if (summary.conflicting_ids.size() < kMaxReportedConflicts) {
             summary.conflicting_ids.push_back(o.id);
@@ -544,15 +559,15 @@ class SqliteStore final : public Store {
 
   // Whether `o` equals, as JSON, the stored row (collection, o.id, version) (property order and
   // white space aside). On the writer, inside its transaction.
-  Result<bool> SameAsStored(Connection& c, const std::string& collection, const stix::Object& o,
+  Result<bool> SameAsStored(Connection& c, int64_t coll, const stix::Object& o,
                             const std::string& version) {
     TESSERA_ASSIGN_OR_RETURN(
         Statement * s,
-        c.Prepared("SELECT json FROM objects WHERE collection = ?1 AND id = ?2 AND version = ?3"));
+        c.Prepared("SELECT json FROM objects WHERE id = ?1 AND version = ?2 AND coll = ?3"));
     ResetOnExit reset(*s);
-    s->BindText(1, collection);
-    s->BindText(2, o.id);
-    s->BindText(3, version);
+    s->BindText(1, o.id);
+    s->BindText(2, version);
+    s->BindInt(3, coll);
     TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("reading " + o.id));
     const std::string stored = row ? s->ColumnText(0) : std::string();
     if (stored == o.json) return true;  // the usual case: the same file imported again
