@@ -1,5 +1,6 @@
 #include "policy/access.h"
 
+#include <simdjson.h>
 #include <algorithm>
 #include <boost/json.hpp>
 
@@ -101,13 +102,40 @@ std::optional<stix::TlpLevel> TlpOf(const boost::json::object& o) {
   return most;
 }
 
+// What placing an object needs from it when it names no audience itself: the most restrictive
+// TLP among its object_marking_refs and its created_by_ref. Read with simdjson: this is the
+// import hot path. kInvalidArgument when `json` is not a JSON object.
+struct MarkingAndAuthor {
+  std::optional<stix::TlpLevel> tlp;
+  std::string author;  // "" when absent
+};
+Result<MarkingAndAuthor> ReadMarkingAndAuthor(std::string_view json) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::object o;
+  if (parser.parse(json.data(), json.size()).get_object().get(o) != simdjson::SUCCESS) {
+    return InvalidArgument("the object is not a JSON object");
+  }
+  MarkingAndAuthor out;
+  simdjson::dom::array refs;
+  if (o["object_marking_refs"].get_array().get(refs) == simdjson::SUCCESS) {
+    for (simdjson::dom::element ref : refs) {
+      std::string_view id;
+      if (ref.get_string().get(id) != simdjson::SUCCESS) continue;
+      const stix::TlpMarking* m = stix::FindTlpMarking(id);
+      if (m != nullptr && (!out.tlp || m->level > *out.tlp)) out.tlp = m->level;
+    }
+  }
+  std::string_view author;
+  if (o["created_by_ref"].get_string().get(author) == simdjson::SUCCESS) out.author = author;
+  return out;
+}
+
 }  // namespace
 
 std::optional<stix::TlpLevel> ObjectTlp(std::string_view object_json) {
   if (object_json.find("object_marking_refs") == std::string_view::npos) return std::nullopt;
-  auto v = ParseJson(object_json);
-  if (!v.ok() || !v->is_object()) return std::nullopt;
-  return TlpOf(v->get_object());
+  auto read = ReadMarkingAndAuthor(object_json);
+  return read.ok() ? read->tlp : std::nullopt;
 }
 
 std::string ReadersFor(int64_t provider_org, stix::TlpLevel tlp, const Audience& audience,
@@ -211,29 +239,27 @@ Result<PlacedObject> Placer::Place(const stix::Object& object) {
 
   std::optional<stix::TlpLevel> tlp;
   RequestAudience named = headers_;
-  if (has_markings || has_extension || has_author) {
+  // Only a writer that may not speak for other members has its created_by_ref checked.
+  const bool check_author =
+      has_author && principal_.user_id != 0 && !RoleMayActForOthers(principal_.role);
+  std::string author;
+  if (!has_extension) {
+    if (has_markings || check_author) {
+      auto read = ReadMarkingAndAuthor(json);
+      if (!read.ok()) return InvalidArgument(object.id + ": the object is not a JSON object");
+      tlp = read->tlp;
+      author = std::move(read->author);
+    }
+  } else {
     auto parsed = ParseJson(json);
     if (!parsed.ok() || !parsed->is_object()) {
       return InvalidArgument(object.id + ": the object is not a JSON object");
     }
     const boost::json::object& o = parsed->get_object();
     tlp = TlpOf(o);
-
-    if (has_author) {
-      const auto* author = o.if_contains("created_by_ref");
-      if (author != nullptr && author->is_string() &&
-          author->get_string() != principal_.org_identity &&
-          !RoleMayActForOthers(principal_.role) && principal_.user_id != 0) {
-        TESSERA_ASSIGN_OR_RETURN(int64_t org, OrgOfIdentity(std::string(author->get_string())));
-        if (org != 0 && org != principal_.org_id) {
-          return PermissionDenied(
-              object.id + ": created_by_ref " + std::string(author->get_string()) +
-              " is another member organization; only the sync and admin roles may post on its "
-              "behalf");
-        }
-      }
+    if (const auto* a = o.if_contains("created_by_ref"); a != nullptr && a->is_string()) {
+      author = std::string(a->get_string());
     }
-
     const auto* exts = o.if_contains("extensions");
     const auto* ext =
         exts && exts->is_object() ? exts->get_object().if_contains(kTesseraExtensionId) : nullptr;
@@ -266,6 +292,15 @@ Result<PlacedObject> Placer::Place(const stix::Object& object) {
         }
         named.sharing_group = std::string(g->get_string());
       }
+    }
+  }
+
+  if (check_author && !author.empty() && author != principal_.org_identity) {
+    TESSERA_ASSIGN_OR_RETURN(int64_t org, OrgOfIdentity(author));
+    if (org != 0 && org != principal_.org_id) {
+      return PermissionDenied(object.id + ": created_by_ref " + author +
+                              " is another member organization; only the sync and admin roles "
+                              "may post on its behalf");
     }
   }
 

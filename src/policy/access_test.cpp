@@ -286,6 +286,10 @@ TEST_F(PolicyTest, OnlySyncAndAdminMayPostForAnotherMemberOrganization) {
   auto analyst = PlaceObject(dir(), As("provider"), open, Indicator({}, as_member));
   EXPECT_EQ(analyst.status().code(), ErrorCode::kPermissionDenied);
   EXPECT_THAT(analyst.status().message(), HasSubstr("another member organization"));
+  auto with_extension =
+      PlaceObject(dir(), As("provider"), open,
+                  Indicator({MarkingId("red")}, as_member + Extension({"recipient"}, "")));
+  EXPECT_EQ(with_extension.status().code(), ErrorCode::kPermissionDenied);
   EXPECT_TRUE(
       PlaceObject(dir(), As("provider", Role::kOrgAdmin), open, Indicator({}, as_self)).ok());
   EXPECT_TRUE(PlaceObject(dir(), As("provider"), open, Indicator({}, as_external)).ok())
