@@ -48,8 +48,7 @@ TEST_F(DirectoryTest, OrganizationGetsItsOwnStixIdentity) {
   EXPECT_EQ(d().FindOrganization("ACME CERT")->id, acme->id);
   EXPECT_EQ(d().FindOrganizationByIdentity(acme->identity_id)->id, acme->id);
   EXPECT_EQ(d().GetOrganization(acme->id + 100).status().code(), ErrorCode::kNotFound);
-  EXPECT_EQ(d().FindOrganizationByIdentity("identity--nope").status().code(),
-            ErrorCode::kNotFound);
+  EXPECT_EQ(d().FindOrganizationByIdentity("identity--nope").status().code(), ErrorCode::kNotFound);
 
   auto renamed = d().RenameOrganization(acme->id, "ACME PSIRT");
   ASSERT_TRUE(renamed.ok()) << renamed.status().ToString();
@@ -69,12 +68,10 @@ TEST_F(DirectoryTest, UsersBelongToAnExistingOrganizationWithAKnownRole) {
   EXPECT_EQ(alice->role, "analyst");
   EXPECT_FALSE(alice->disabled);
 
-  EXPECT_EQ(d().CreateUser("alice", org->id, "analyst").status().code(),
-            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(d().CreateUser("alice", org->id, "analyst").status().code(), ErrorCode::kAlreadyExists);
   EXPECT_EQ(d().CreateUser("bob", org->id + 50, "analyst").status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(d().CreateUser("bob", org->id, "root").status().code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(d().CreateUser("b:ob", org->id, "analyst").status().code(),
-            ErrorCode::kInvalidArgument)
+  EXPECT_EQ(d().CreateUser("b:ob", org->id, "analyst").status().code(), ErrorCode::kInvalidArgument)
       << "HTTP Basic could not carry the name";
   EXPECT_EQ(d().FindUser("bob").status().code(), ErrorCode::kNotFound);
 
