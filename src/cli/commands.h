@@ -28,5 +28,10 @@ Command AddImportCommand(CLI::App& app);
 Command AddExportCommand(CLI::App& app);
 Command AddServeCommand(CLI::App& app);
 Command AddHuntCommand(CLI::App& app);
+Command AddOrgCommand(CLI::App& app);
+Command AddUserCommand(CLI::App& app);
+Command AddTokenCommand(CLI::App& app);
+Command AddGroupCommand(CLI::App& app);
+Command AddCollectionCommand(CLI::App& app);
 
 }  // namespace tessera::cli

@@ -1,10 +1,12 @@
-// tessera init [--data DIR]
+// tessera init [--data DIR] [--org NAME] [--admin-token-file F] [--new-admin-token] [--json]
 
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
 
+#include "api/admin.h"
+#include "api/hub_init.h"
 #include "cli/commands.h"
 #include "store/store.h"
 
@@ -13,17 +15,67 @@ namespace {
 
 struct InitArgs {
   std::string data_dir = kDefaultDataDir;
+  std::string org = std::string(api::kDefaultHubOrgName);
+  std::string admin_token_file;
+  bool new_admin_token = false;
+  bool json = false;
 };
 
 int RunInit(const InitArgs& args) {
   const std::string path = (std::filesystem::path(args.data_dir) / store::kStoreFileName).string();
   std::error_code ec;
   const bool existed = std::filesystem::exists(path, ec);
-  auto opened = store::OpenStore(args.data_dir, store::OpenMode::kCreateIfMissing);
+  auto opened = store::OpenStore(args.data_dir, store::OpenMode::kCreateIfMissing, 1);
   if (!opened.ok()) {
     std::cerr << "tessera init: " << opened.status().message() << "\n";
     return kExitUsage;
   }
+  api::HubInitOptions options;
+  options.org_name = args.org;
+  options.new_admin_token = args.new_admin_token;
+  auto hub = api::InitHub(**opened, options);
+  if (!hub.ok()) {
+    std::cerr << "tessera init: " << hub.status().message() << "\n";
+    return hub.status().code() == ErrorCode::kAlreadyExists ? kExitFindings : kExitUsage;
+  }
+  // The token leaves this process once: into the file, or onto standard output.
+  const bool to_file = hub->admin_token && !args.admin_token_file.empty();
+  if (to_file) {
+    if (Status st = api::WriteSecretFile(args.admin_token_file, hub->admin_token->token + "\n");
+        !st.ok()) {
+      std::cerr << "tessera init: " << st.message() << "\n"
+                << "tessera init: the admin token was created but not saved; revoke it with "
+                << "`tessera token revoke " << hub->admin_token->record.id
+                << "` and make another with `tessera init --new-admin-token`\n";
+      return kExitUsage;
+    }
+  }
+
+  if (args.json) {
+    boost::json::object o;
+    o["store"] = path;
+    o["store_created"] = !existed;
+    o["api_root"] = std::string(api::kDefaultApiRoot);
+    o["hub_org"] = api::OrgJson(hub->hub_org);
+    o["default_collection"] = api::CollectionJson(hub->default_collection);
+    o["admin"] = api::UserJson(hub->admin);
+    if (hub->admin_token) {
+      o["admin_token_id"] = hub->admin_token->record.id;
+      if (to_file) {
+        o["admin_token_file"] = args.admin_token_file;
+      } else {
+        o["admin_token"] = hub->admin_token->token;
+      }
+    } else {
+      o["admin_token_id"] = nullptr;
+    }
+    boost::json::array notes;
+    for (const std::string& n : hub->notes) notes.emplace_back(n);
+    o["notes"] = std::move(notes);
+    std::cout << api::PrettyJson(o);
+    return kExitOk;
+  }
+
   if (existed) {
     auto count = (*opened)->CountObjects();
     std::cout << "Tessera store already exists: " << path;
@@ -31,6 +83,23 @@ int RunInit(const InitArgs& args) {
     std::cout << "\n";
   } else {
     std::cout << "created Tessera store " << path << "\n";
+  }
+  std::cout << "hub organization: " << hub->hub_org.name << " (" << hub->hub_org.identity_id << ")"
+            << (hub->org_created ? "" : ", existing") << "\n";
+  std::cout << "default collection: " << hub->default_collection.id << " in API root "
+            << hub->default_collection.api_root << "\n";
+  std::cout << "admin user: " << hub->admin.name << (hub->admin_created ? "" : ", existing")
+            << "\n";
+  for (const std::string& n : hub->notes) std::cout << "note: " << n << "\n";
+  if (!hub->admin_token) {
+    std::cout << "admin token: unchanged (the admin already has one; --new-admin-token makes "
+                 "another)\n";
+  } else if (to_file) {
+    std::cout << "admin token " << hub->admin_token->record.id << " written to "
+              << args.admin_token_file << " (mode 0600)\n";
+  } else {
+    std::cout << "admin token (shown once, store it now; log in as user admin with it):\n"
+              << hub->admin_token->token << "\n";
   }
   return kExitOk;
 }
@@ -41,12 +110,28 @@ Command AddInitCommand(CLI::App& app) {
   auto args = std::make_shared<InitArgs>();
   CLI::App* sub = app.add_subcommand(
       "init",
-      "Create the Tessera store (DIR/tessera.db; DIR is created owner-only when missing). On an "
-      "existing store it only brings its schema up to date and says so. Exit 0 when the store is "
-      "ready, 2 when it cannot be created or opened.");
+      "Create the Tessera store (DIR/tessera.db; DIR is created owner-only when missing) and set "
+      "up the hub: the TAXII API root 'api', the hub's own organization, the default collection "
+      "(every organization reads and writes it; objects without TLP count as AMBER), and the user "
+      "'admin' with an API token, printed once or written to --admin-token-file. On an existing "
+      "store it brings the schema up to date, completes what is missing and says so; it makes no "
+      "second admin token unless --new-admin-token. Exit 0 when the hub is ready, 1 when a user "
+      "'admin' exists without the admin role, 2 when the store cannot be created or opened.");
   sub->add_option("--data", args->data_dir, "Data directory (also read from $TESSERA_DATA)")
       ->envname("TESSERA_DATA")
       ->capture_default_str();
+  sub->add_option("--org", args->org,
+                  "Name of the hub's own organization (used when the hub has none yet)")
+      ->capture_default_str();
+  sub->add_option("--admin-token-file", args->admin_token_file,
+                  "Write the new admin token to this file (mode 0600, replaced atomically) "
+                  "instead of printing it");
+  sub->add_flag("--new-admin-token", args->new_admin_token,
+                "Issue another admin token even when the admin already has one (the old ones "
+                "stay valid until revoked)");
+  sub->add_flag("--json", args->json,
+                "Write the result as JSON (the token is included only when it is not written to "
+                "a file)");
   return Command{sub, [args] { return RunInit(*args); }};
 }
 

@@ -18,8 +18,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   const std::vector<Command> commands = {
-      AddValidateCommand(app), AddPatternCommand(app), AddInitCommand(app), AddImportCommand(app),
-      AddExportCommand(app),   AddServeCommand(app),   AddHuntCommand(app),
+      AddValidateCommand(app), AddPatternCommand(app), AddInitCommand(app),
+      AddImportCommand(app),   AddExportCommand(app),  AddServeCommand(app),
+      AddHuntCommand(app),     AddOrgCommand(app),     AddUserCommand(app),
+      AddTokenCommand(app),    AddGroupCommand(app),   AddCollectionCommand(app),
   };
 
   try {

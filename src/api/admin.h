@@ -1,0 +1,68 @@
+#pragma once
+// What the CLI account commands and the admin REST API share: finding directory entries from what
+// a person types (a name, an identity id, a number), reading and writing readers/writers lists,
+// and the JSON form of each directory entry (the admin API's bodies and `--json` output are the
+// same documents, described in docs/openapi.yaml).
+//
+// Every function is thread-safe when the Directory is (store/directory.h); none keeps a reference
+// to its arguments.
+
+#include <boost/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "common/time.h"
+#include "store/directory.h"
+
+namespace tessera::api {
+
+// Finds an organization by exact name, else by identity id ("identity--<uuid>"), else by its
+// numeric id ("7"). kNotFound naming `ref` when none matches; kInvalidArgument when `ref` is empty.
+Result<store::Organization> FindOrg(store::Directory& dir, std::string_view ref);
+// Finds a user by exact name, else by numeric id.
+Result<store::User> FindUserRef(store::Directory& dir, std::string_view ref);
+// Finds a sharing group by exact name, else by numeric id.
+Result<store::SharingGroup> FindGroupRef(store::Directory& dir, std::string_view ref);
+// Finds a collection by id, else by alias within `api_root` (an empty `api_root` searches every
+// API root; kInvalidArgument when the alias is used in several).
+Result<store::CollectionInfo> FindCollectionRef(store::Directory& dir, std::string_view ref,
+                                                std::string_view api_root = {});
+
+// The most entries a readers/writers text may name.
+constexpr size_t kMaxGrantEntries = 1000;
+
+// Reads a readers/writers list as the CLI takes it: "all" (every organization, also the
+// default), or comma-separated entries, each an organization (as FindOrg) or "group:NAME" (a
+// sharing group, as FindGroupRef); spaces around entries are ignored. "none" is an empty list
+// (nobody but admins sees a collection with no readers). kNotFound for an unknown organization or
+// group, kInvalidArgument for an empty entry, "all" mixed with entries, or more than
+// kMaxGrantEntries entries.
+Result<store::Grants> ParseGrants(store::Directory& dir, std::string_view text);
+
+// The inverse of ParseGrants: "all", "none", or "OrgA,OrgB,group:G" with names (ids when a name
+// cannot be read).
+std::string FormatGrants(store::Directory& dir, const store::Grants& grants);
+
+// Reads a readers/writers list from JSON (the admin API): "all", or an object
+// {"all": bool, "orgs": [...], "groups": [...]} whose entries are numeric ids or names (as
+// FindOrg / FindGroupRef). kInvalidArgument for another shape, kNotFound for unknown entries.
+Result<store::Grants> GrantsFromJson(store::Directory& dir, const boost::json::value& v);
+
+// JSON forms (docs/openapi.yaml). Timestamps are RFC 3339 strings.
+boost::json::object OrgJson(const store::Organization& org);
+boost::json::object UserJson(const store::User& user);
+// A token's public record: id, user id, label, created, expires (null: never), revoked and a
+// status ("active", "revoked" or "expired" at `now`). Never the token or its hash.
+boost::json::object TokenJson(const store::TokenRecord& token, Timestamp now);
+boost::json::object GroupJson(const store::SharingGroup& group);
+boost::json::object GrantsJson(const store::Grants& grants);
+boost::json::object CollectionJson(const store::CollectionInfo& collection);
+
+// "active", "revoked" or "expired" (revoked wins over expired).
+std::string_view TokenState(const store::TokenRecord& token, Timestamp now);
+
+// Pretty-prints a JSON value with two-space indentation and a final newline (CLI --json output).
+std::string PrettyJson(const boost::json::value& v);
+
+}  // namespace tessera::api

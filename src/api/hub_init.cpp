@@ -1,0 +1,171 @@
+#include "api/hub_init.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+namespace tessera::api {
+namespace {
+
+Status OsError(const std::string& what) { return IoError(what + ": " + std::strerror(errno)); }
+
+// The setting `key` as a positive integer, or nullopt when unset.
+Result<std::optional<int64_t>> IdSetting(store::Directory& dir, std::string_view key) {
+  auto value = dir.GetSetting(key);
+  if (!value.ok()) {
+    if (value.status().code() == ErrorCode::kNotFound) return std::optional<int64_t>();
+    return value.status();
+  }
+  int64_t id = 0;
+  for (char c : *value) {
+    if (c < '0' || c > '9' || id > (int64_t{1} << 50)) {
+      return Corrupt("setting " + std::string(key) + " is not an id: '" + *value + "'");
+    }
+    id = id * 10 + (c - '0');
+  }
+  return std::optional<int64_t>(id);
+}
+
+}  // namespace
+
+Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options) {
+  store::Directory& dir = store.directory();
+  HubInitResult result;
+
+  // The API root (the store's migration makes it; an older or partial store may lack it).
+  if (auto root = dir.GetApiRoot(std::string(kDefaultApiRoot)); !root.ok()) {
+    if (root.status().code() != ErrorCode::kNotFound) return root.status();
+    store::ApiRoot api;
+    api.name = std::string(kDefaultApiRoot);
+    api.title = "Tessera";
+    api.description = "Tessera threat intelligence sharing hub";
+    TESSERA_RETURN_IF_ERROR(dir.CreateApiRoot(api));
+  }
+
+  // The hub's own organization.
+  TESSERA_ASSIGN_OR_RETURN(std::optional<int64_t> hub_org_id,
+                           IdSetting(dir, store::kSettingHubOrg));
+  if (hub_org_id) {
+    TESSERA_ASSIGN_OR_RETURN(result.hub_org, dir.GetOrganization(*hub_org_id));
+    if (options.org_name != kDefaultHubOrgName && options.org_name != result.hub_org.name) {
+      result.notes.push_back("--org ignored: the hub organization is already '" +
+                             result.hub_org.name + "'");
+    }
+  } else {
+    auto existing = dir.FindOrganization(options.org_name);
+    if (existing.ok()) {
+      result.hub_org = *existing;
+    } else if (existing.status().code() == ErrorCode::kNotFound) {
+      TESSERA_ASSIGN_OR_RETURN(result.hub_org, dir.CreateOrganization(options.org_name));
+      result.org_created = true;
+    } else {
+      return existing.status();
+    }
+    TESSERA_RETURN_IF_ERROR(
+        dir.PutSetting(store::kSettingHubOrg, std::to_string(result.hub_org.id)));
+  }
+
+  // The default collection.
+  auto default_id = dir.GetSetting(store::kSettingDefaultCollection);
+  std::optional<store::CollectionInfo> collection;
+  if (default_id.ok()) {
+    auto c = dir.GetCollection(*default_id);
+    if (c.ok()) {
+      collection = *c;
+    } else if (c.status().code() != ErrorCode::kNotFound) {
+      return c.status();
+    }
+  } else if (default_id.status().code() != ErrorCode::kNotFound) {
+    return default_id.status();
+  }
+  if (!collection) {
+    store::CollectionInfo info;
+    info.api_root = std::string(kDefaultApiRoot);
+    info.title = "Default";
+    info.description = "Every organization of the hub reads and writes here";
+    info.default_tlp = "amber";
+    info.readers.all = true;
+    info.writers.all = true;
+    TESSERA_ASSIGN_OR_RETURN(store::CollectionInfo created, dir.CreateCollection(info));
+    TESSERA_RETURN_IF_ERROR(dir.PutSetting(store::kSettingDefaultCollection, created.id));
+    collection = created;
+    result.collection_created = true;
+  }
+  result.default_collection = *collection;
+
+  // The admin user and its token.
+  auto admin = dir.FindUser(std::string(kAdminUserName));
+  if (admin.ok()) {
+    result.admin = *admin;
+    if (admin->role != "admin") {
+      return AlreadyExists("a user named 'admin' exists with the role " + admin->role +
+                           "; give it the admin role or rename it first");
+    }
+    if (admin->disabled) {
+      result.notes.push_back("the user admin is disabled: `tessera user enable admin` enables it");
+    }
+  } else if (admin.status().code() == ErrorCode::kNotFound) {
+    TESSERA_ASSIGN_OR_RETURN(
+        result.admin, dir.CreateUser(std::string(kAdminUserName), result.hub_org.id, "admin"));
+    result.admin_created = true;
+  } else {
+    return admin.status();
+  }
+  TESSERA_ASSIGN_OR_RETURN(std::vector<store::TokenRecord> tokens, dir.ListTokens(result.admin.id));
+  if (result.admin_created || tokens.empty() || options.new_admin_token) {
+    TESSERA_ASSIGN_OR_RETURN(
+        policy::IssuedToken issued,
+        policy::CreateToken(dir, result.admin.id, std::nullopt, "created by tessera init"));
+    result.admin_token = std::move(issued);
+  }
+  return result;
+}
+
+Status WriteSecretFile(const std::string& path, std::string_view content) {
+  const std::filesystem::path target(path);
+  const std::filesystem::path parent =
+      target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  std::string tmpl = (parent / ("." + target.filename().string() + ".XXXXXX")).string();
+  const int fd = mkstemp(tmpl.data());  // mode 0600
+  if (fd < 0) return OsError("cannot create a file in " + parent.string());
+  auto fail = [&](const std::string& what) {
+    Status st = OsError(what);
+    ::close(fd);
+    ::unlink(tmpl.c_str());
+    return st;
+  };
+  if (::fchmod(fd, S_IRUSR | S_IWUSR) != 0) return fail("cannot set the mode of " + tmpl);
+  size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail("cannot write " + tmpl);
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) return fail("cannot sync " + tmpl);
+  if (::close(fd) != 0) {
+    Status st = OsError("cannot close " + tmpl);
+    ::unlink(tmpl.c_str());
+    return st;
+  }
+  if (::rename(tmpl.c_str(), path.c_str()) != 0) {
+    Status st = OsError("cannot rename " + tmpl + " to " + path);
+    ::unlink(tmpl.c_str());
+    return st;
+  }
+  const int dir_fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);  // best effort: the file is complete either way
+    ::close(dir_fd);
+  }
+  return Status::Ok();
+}
+
+}  // namespace tessera::api

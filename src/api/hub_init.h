@@ -1,0 +1,50 @@
+#pragma once
+// What `tessera init` sets up in a store, so that a fresh hub is usable at once: the API root
+// "api", the hub's own organization, the default collection (every organization reads and writes
+// it, default TLP amber), the user `admin` (role admin, in the hub organization) and its first
+// API token. Safe to repeat: what exists is kept, and no second admin token is made unless asked.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "policy/tokens.h"
+#include "store/store.h"
+
+namespace tessera::api {
+
+constexpr std::string_view kDefaultHubOrgName = "Tessera hub";
+constexpr std::string_view kAdminUserName = "admin";
+constexpr std::string_view kDefaultApiRoot = "api";
+
+struct HubInitOptions {
+  std::string org_name = std::string(kDefaultHubOrgName);  // used when the hub has no org yet
+  bool new_admin_token = false;  // issue an admin token even when the admin already has one
+};
+
+struct HubInitResult {
+  store::Organization hub_org;
+  bool org_created = false;
+  store::CollectionInfo default_collection;
+  bool collection_created = false;
+  store::User admin;
+  bool admin_created = false;
+  // The admin token issued now (shown once), when one was: the admin user was created now, has no
+  // token at all, or new_admin_token was set.
+  std::optional<policy::IssuedToken> admin_token;
+  // Things the operator should know (e.g. "--org ignored: the hub organization is 'X'").
+  std::vector<std::string> notes;
+};
+
+// Brings `store`'s directory to the state above. Each step is durable when it returns; a failed
+// step returns its Status and leaves the earlier steps done (running it again completes it).
+// kAlreadyExists when a user named "admin" exists without the admin role.
+Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options);
+
+// Writes `content` to `path` readable by its owner alone (mode 0600), atomically: a temporary file
+// beside it, synced, then renamed over `path`. kIo with the OS reason on failure.
+Status WriteSecretFile(const std::string& path, std::string_view content);
+
+}  // namespace tessera::api

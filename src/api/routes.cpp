@@ -1,0 +1,810 @@
+#include "api/routes.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/admin.h"
+#include "api/duration.h"
+#include "common/json.h"
+#include "http/media_type.h"
+
+namespace tessera::api {
+namespace {
+
+namespace json = boost::json;
+using http::HttpStatus;
+using http::Method;
+using http::Request;
+using http::Response;
+using policy::Principal;
+using policy::Role;
+
+constexpr size_t kMaxJsonDepth = 16;
+constexpr std::string_view kJsonType = "application/json";
+
+struct Context {
+  AdminApiOptions options;
+  store::Directory& dir() const { return options.store->directory(); }
+};
+using Ctx = std::shared_ptr<const Context>;
+
+Response Error(HttpStatus status, std::string_view title, std::string_view detail) {
+  return http::DefaultErrorResponse(status, title, detail);
+}
+
+Response Forbidden(std::string_view detail) {
+  return Error(HttpStatus::forbidden, "Forbidden", detail);
+}
+
+Response NotFoundResponse(std::string_view detail) {
+  return Error(HttpStatus::not_found, "Not Found", detail);
+}
+
+// The HTTP answer to a failed directory operation.
+Response FromStatus(const Status& st) {
+  switch (st.code()) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kLimitExceeded:
+      return Error(HttpStatus::bad_request, "Bad Request", st.message());
+    case ErrorCode::kNotFound:
+      return NotFoundResponse(st.message());
+    case ErrorCode::kAlreadyExists:
+      return Error(HttpStatus::conflict, "Conflict", st.message());
+    case ErrorCode::kPermissionDenied:
+      return Forbidden(st.message());
+    case ErrorCode::kUnauthenticated:
+      return Error(HttpStatus::unauthorized, "Unauthorized", st.message());
+    case ErrorCode::kUnavailable:
+      return Error(HttpStatus::service_unavailable, "Service Unavailable", st.message());
+    default:
+      spdlog::error("admin API: {}", st.ToString());
+      return Error(HttpStatus::internal_server_error, "Internal Server Error",
+                   "the store failed; the server log has the details");
+  }
+}
+
+Response JsonResponse(HttpStatus status, const json::value& body) {
+  return Response::Make(status, std::string(kJsonType), json::serialize(body));
+}
+
+Response Created(const json::value& body, std::string location) {
+  Response r = JsonResponse(HttpStatus::created, body);
+  r.headers.emplace_back("Location", std::move(location));
+  return r;
+}
+
+Response Items(json::array items) {
+  json::object o;
+  o["items"] = std::move(items);
+  return JsonResponse(HttpStatus::ok, o);
+}
+
+Response Unauthorized(std::string_view detail) {
+  Response r = Error(HttpStatus::unauthorized, "Unauthorized", detail);
+  r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"tessera\"");
+  r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"tessera\"");
+  return r;
+}
+
+bool IsAdmin(const Principal& p) { return p.role == Role::kAdmin; }
+
+// Whether `p` may manage user `u` (its account and its tokens): admins manage everyone; an
+// org-admin manages the users of its own organization that are neither admins nor sync users
+// (both roles reach beyond one organization).
+bool Manages(const Principal& p, const store::User& u) {
+  if (IsAdmin(p)) return true;
+  return p.role == Role::kOrgAdmin && u.org_id == p.org_id && u.role != "admin" && u.role != "sync";
+}
+
+// The positive integer in a path parameter, or nullopt.
+std::optional<int64_t> PathId(const Request& req, std::string_view name) {
+  const std::string_view text = req.PathParam(name);
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  if (v <= 0) return std::nullopt;
+  return v;
+}
+
+// The value of query parameter `name`, or nullopt; an error response for a malformed query.
+Result<std::optional<std::string>> QueryParam(const Request& req, std::string_view name,
+                                              std::initializer_list<std::string_view> allowed) {
+  TESSERA_ASSIGN_OR_RETURN(auto params, http::ParseQuery(req.query()));
+  std::optional<std::string> value;
+  for (auto& [k, v] : params) {
+    bool known = false;
+    for (std::string_view a : allowed) known = known || k == a;
+    if (!known) return InvalidArgument("unknown query parameter '" + k + "'");
+    if (k == name) value = std::move(v);
+  }
+  return value;
+}
+
+// The request body as a JSON object with only `allowed` members; nullopt with `*error` set to
+// the answer (415, 413 or 400) when it is not one.
+std::optional<json::object> Body(const Context& ctx, const Request& req,
+                                 std::initializer_list<std::string_view> allowed, Response* error) {
+  auto media = http::ParseMediaType(req.Header("Content-Type"));
+  if (!media.ok() || media->type != "application" || media->subtype != "json") {
+    *error = Error(HttpStatus::unsupported_media_type, "Unsupported Media Type",
+                   "send the request body as application/json");
+    return std::nullopt;
+  }
+  if (req.body().size() > ctx.options.max_body_bytes) {
+    *error = Error(HttpStatus::payload_too_large, "Content Too Large",
+                   "an admin request body is at most " +
+                       std::to_string(ctx.options.max_body_bytes) + " bytes");
+    return std::nullopt;
+  }
+  JsonLimits limits;
+  limits.max_depth = kMaxJsonDepth;
+  limits.max_bytes = ctx.options.max_body_bytes;
+  auto v = ParseJson(req.body(), limits);
+  if (!v.ok()) {
+    *error = Error(HttpStatus::bad_request, "Bad Request",
+                   "the request body is not JSON: " + v.status().message());
+    return std::nullopt;
+  }
+  if (!v->is_object()) {
+    *error =
+        Error(HttpStatus::bad_request, "Bad Request", "the request body must be a JSON object");
+    return std::nullopt;
+  }
+  for (const auto& [key, value] : v->as_object()) {
+    bool known = false;
+    for (std::string_view a : allowed) known = known || key == a;
+    if (!known) {
+      std::string list;
+      for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      *error = Error(HttpStatus::bad_request, "Bad Request",
+                     "unknown member '" + std::string(key) + "' (this request takes " + list + ")");
+      return std::nullopt;
+    }
+  }
+  return std::move(v->as_object());
+}
+
+// Typed members of a request body. A member that is present with the wrong type is an error.
+Result<std::optional<std::string>> OptString(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return std::optional<std::string>();
+  if (!v->is_string()) return InvalidArgument("'" + std::string(key) + "' must be a string");
+  return std::optional<std::string>(std::string(v->as_string()));
+}
+
+Result<std::string> ReqString(const json::object& o, std::string_view key) {
+  TESSERA_ASSIGN_OR_RETURN(std::optional<std::string> v, OptString(o, key));
+  if (!v || v->empty()) return InvalidArgument("'" + std::string(key) + "' is required");
+  return *std::move(v);
+}
+
+Result<std::optional<bool>> OptBool(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return std::optional<bool>();
+  if (!v->is_bool()) return InvalidArgument("'" + std::string(key) + "' must be true or false");
+  return std::optional<bool>(v->as_bool());
+}
+
+// A reference to a directory entry: a positive number (its id) or a string (a name, or what
+// FindOrg also takes).
+Result<std::optional<std::string>> OptRef(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return std::optional<std::string>();
+  if (v->is_int64() && v->as_int64() > 0) {
+    return std::optional<std::string>(std::to_string(v->as_int64()));
+  }
+  if (v->is_string() && !v->as_string().empty()) {
+    return std::optional<std::string>(std::string(v->as_string()));
+  }
+  return InvalidArgument("'" + std::string(key) + "' must be a positive id or a name");
+}
+
+bool IsRole(std::string_view r) { return store::IsKnownRole(r); }
+
+// Authenticates, then runs `fn`; 401 (with both challenges) when the credentials do not pass.
+using AuthedHandler = std::function<Response(const Context&, const Principal&, const Request&)>;
+
+http::Handler Authed(Ctx ctx, AuthedHandler fn) {
+  return [c = std::move(ctx), f = std::move(fn)](const Request& req) -> Response {
+    auto principal = c->options.authenticator->Authenticate(req.Header("Authorization"));
+    if (!principal.ok()) {
+      if (principal.status().code() == ErrorCode::kUnauthenticated) {
+        return Unauthorized(principal.status().message());
+      }
+      return FromStatus(principal.status());
+    }
+    return f(*c, *principal, req);
+  };
+}
+
+// As Authed, for routes only admins may use (403 for everyone else).
+http::Handler AdminOnly(Ctx ctx, AuthedHandler fn) {
+  return Authed(
+      std::move(ctx),
+      [f = std::move(fn)](const Context& c, const Principal& p, const Request& req) -> Response {
+        if (!IsAdmin(p)) return Forbidden("only admins may use this resource");
+        return f(c, p, req);
+      });
+}
+
+// ---- whoami ---------------------------------------------------------------------------------
+
+Response WhoAmI(const Context& ctx, const Principal& p, const Request&) {
+  store::Directory& dir = ctx.dir();
+  auto user = dir.GetUser(p.user_id);
+  if (!user.ok()) return FromStatus(user.status());
+  auto org = dir.GetOrganization(p.org_id);
+  if (!org.ok()) return FromStatus(org.status());
+  json::object o;
+  o["user"] = UserJson(*user);
+  o["org"] = OrgJson(*org);
+  json::array groups;
+  for (int64_t g : p.groups) groups.push_back(g);
+  o["groups"] = std::move(groups);
+  return JsonResponse(HttpStatus::ok, o);
+}
+
+// ---- organizations (admin) ------------------------------------------------------------------
+
+Response ListOrgs(const Context& ctx, const Principal&, const Request& req) {
+  if (auto q = QueryParam(req, "", {}); !q.ok()) return FromStatus(q.status());
+  auto orgs = ctx.dir().ListOrganizations();
+  if (!orgs.ok()) return FromStatus(orgs.status());
+  json::array items;
+  for (const store::Organization& o : *orgs) items.push_back(OrgJson(o));
+  return Items(std::move(items));
+}
+
+Response GetOrg(const Context& ctx, const Principal&, const Request& req) {
+  auto id = PathId(req, "id");
+  if (!id) return NotFoundResponse("no such organization");
+  auto org = ctx.dir().GetOrganization(*id);
+  if (!org.ok()) return FromStatus(org.status());
+  return JsonResponse(HttpStatus::ok, OrgJson(*org));
+}
+
+Response CreateOrg(const Context& ctx, const Principal&, const Request& req) {
+  Response error;
+  auto body = Body(ctx, req, {"name"}, &error);
+  if (!body) return error;
+  auto name = ReqString(*body, "name");
+  if (!name.ok()) return FromStatus(name.status());
+  auto org = ctx.dir().CreateOrganization(*name);
+  if (!org.ok()) return FromStatus(org.status());
+  spdlog::info("admin API: organization {} '{}' created", org->id, org->name);
+  return Created(OrgJson(*org), "/api/v1/orgs/" + std::to_string(org->id));
+}
+
+// ---- users ----------------------------------------------------------------------------------
+
+Response ListUsers(const Context& ctx, const Principal& p, const Request& req) {
+  if (!IsAdmin(p) && p.role != Role::kOrgAdmin) {
+    return Forbidden("only admins and org-admins may list users");
+  }
+  auto org_ref = QueryParam(req, "org", {"org"});
+  if (!org_ref.ok()) return FromStatus(org_ref.status());
+  std::optional<int64_t> org_id;
+  if (*org_ref) {
+    auto org = FindOrg(ctx.dir(), **org_ref);
+    if (!org.ok()) return FromStatus(org.status());
+    org_id = org->id;
+  }
+  if (!IsAdmin(p)) {
+    if (org_id && *org_id != p.org_id) {
+      return Forbidden("an org-admin lists the users of its own organization only");
+    }
+    org_id = p.org_id;
+  }
+  auto users = ctx.dir().ListUsers(org_id);
+  if (!users.ok()) return FromStatus(users.status());
+  json::array items;
+  for (const store::User& u : *users) items.push_back(UserJson(u));
+  return Items(std::move(items));
+}
+
+// The user named by the path's {id} when `p` may see it: admins see everyone, org-admins the
+// users of their organization, everyone itself. Others are 404 (their existence is not told).
+Result<store::User> VisibleUser(const Context& ctx, const Principal& p, const Request& req) {
+  auto id = PathId(req, "id");
+  if (!id) return NotFound("no such user");
+  auto user = ctx.dir().GetUser(*id);
+  if (!user.ok()) {
+    if (user.status().code() == ErrorCode::kNotFound) return NotFound("no such user");
+    return user.status();
+  }
+  const bool visible = IsAdmin(p) || user->id == p.user_id ||
+                       (p.role == Role::kOrgAdmin && user->org_id == p.org_id);
+  if (!visible) return NotFound("no such user");
+  return user;
+}
+
+Response GetUser(const Context& ctx, const Principal& p, const Request& req) {
+  auto user = VisibleUser(ctx, p, req);
+  if (!user.ok()) return FromStatus(user.status());
+  return JsonResponse(HttpStatus::ok, UserJson(*user));
+}
+
+Response CreateUser(const Context& ctx, const Principal& p, const Request& req) {
+  if (!IsAdmin(p) && p.role != Role::kOrgAdmin) {
+    return Forbidden("only admins and org-admins may create users");
+  }
+  Response error;
+  auto body = Body(ctx, req, {"name", "org", "role"}, &error);
+  if (!body) return error;
+  auto name = ReqString(*body, "name");
+  if (!name.ok()) return FromStatus(name.status());
+  auto role = ReqString(*body, "role");
+  if (!role.ok()) return FromStatus(role.status());
+  if (!IsRole(*role)) {
+    return FromStatus(
+        InvalidArgument("'role' must be admin, org-admin, analyst, read-only or sync"));
+  }
+  auto org_ref = OptRef(*body, "org");
+  if (!org_ref.ok()) return FromStatus(org_ref.status());
+  int64_t org_id = p.org_id;
+  if (*org_ref) {
+    auto org = FindOrg(ctx.dir(), **org_ref);
+    if (!org.ok()) return FromStatus(org.status());
+    org_id = org->id;
+  } else if (IsAdmin(p)) {
+    return FromStatus(InvalidArgument("'org' is required"));
+  }
+  if (!IsAdmin(p)) {
+    if (org_id != p.org_id) {
+      return Forbidden("an org-admin creates users in its own organization only");
+    }
+    if (*role == "admin" || *role == "sync") {
+      return Forbidden("only admins may create users with the role " + *role);
+    }
+  }
+  auto user = ctx.dir().CreateUser(*name, org_id, *role);
+  if (!user.ok()) return FromStatus(user.status());
+  spdlog::info("admin API: user {} '{}' ({}) created in org {} by {}", user->id, user->name,
+               user->role, user->org_id, p.user);
+  return Created(UserJson(*user), "/api/v1/users/" + std::to_string(user->id));
+}
+
+Response PatchUser(const Context& ctx, const Principal& p, const Request& req) {
+  auto user = VisibleUser(ctx, p, req);
+  if (!user.ok()) return FromStatus(user.status());
+  if (!Manages(p, *user)) return Forbidden("you may not change this user");
+  Response error;
+  auto body = Body(ctx, req, {"disabled", "role"}, &error);
+  if (!body) return error;
+  auto disabled = OptBool(*body, "disabled");
+  if (!disabled.ok()) return FromStatus(disabled.status());
+  auto role = OptString(*body, "role");
+  if (!role.ok()) return FromStatus(role.status());
+  if (*role) {
+    if (!IsRole(**role)) {
+      return FromStatus(
+          InvalidArgument("'role' must be admin, org-admin, analyst, read-only or sync"));
+    }
+    if (!IsAdmin(p) && (**role == "admin" || **role == "sync")) {
+      return Forbidden("only admins may give the role " + **role);
+    }
+  }
+  store::User updated = *user;
+  if (*role && **role != updated.role) {
+    auto r = ctx.dir().SetUserRole(updated.id, **role);
+    if (!r.ok()) return FromStatus(r.status());
+    updated = *r;
+  }
+  if (*disabled && **disabled != updated.disabled) {
+    auto r = ctx.dir().SetUserDisabled(updated.id, **disabled);
+    if (!r.ok()) return FromStatus(r.status());
+    updated = *r;
+  }
+  spdlog::info("admin API: user {} '{}' now {} {} (by {})", updated.id, updated.name, updated.role,
+               updated.disabled ? "disabled" : "enabled", p.user);
+  return JsonResponse(HttpStatus::ok, UserJson(updated));
+}
+
+// ---- tokens ---------------------------------------------------------------------------------
+
+json::object TokenView(const store::TokenRecord& t, const std::string& user_name, Timestamp now) {
+  json::object o = TokenJson(t, now);
+  o["user"] = user_name;
+  return o;
+}
+
+Response ListTokens(const Context& ctx, const Principal& p, const Request& req) {
+  store::Directory& dir = ctx.dir();
+  auto user_ref = QueryParam(req, "user", {"user"});
+  if (!user_ref.ok()) return FromStatus(user_ref.status());
+  std::vector<store::User> users;
+  if (*user_ref) {
+    auto user = FindUserRef(dir, **user_ref);
+    if (!user.ok()) return FromStatus(user.status());
+    if (user->id != p.user_id && !Manages(p, *user)) {
+      return NotFoundResponse("no user '" + **user_ref + "' whose tokens you may see");
+    }
+    users.push_back(*user);
+  } else if (IsAdmin(p) || p.role == Role::kOrgAdmin) {
+    auto all = dir.ListUsers(IsAdmin(p) ? std::nullopt : std::optional<int64_t>(p.org_id));
+    if (!all.ok()) return FromStatus(all.status());
+    for (store::User& u : *all) {
+      if (u.id == p.user_id || Manages(p, u)) users.push_back(std::move(u));
+    }
+  } else {
+    auto self = dir.GetUser(p.user_id);
+    if (!self.ok()) return FromStatus(self.status());
+    users.push_back(*self);
+  }
+  const Timestamp now = Timestamp::Now();
+  json::array items;
+  for (const store::User& u : users) {
+    auto tokens = dir.ListTokens(u.id);
+    if (!tokens.ok()) return FromStatus(tokens.status());
+    for (const store::TokenRecord& t : *tokens) items.push_back(TokenView(t, u.name, now));
+  }
+  return Items(std::move(items));
+}
+
+// The token named by the path's {id} and its user, when `p` may see it (its own, or one of a
+// user it manages); 404 otherwise.
+Result<std::pair<store::TokenRecord, store::User>> VisibleToken(const Context& ctx,
+                                                                const Principal& p,
+                                                                const Request& req) {
+  const std::string id(req.PathParam("id"));
+  auto token = ctx.dir().GetToken(id);
+  if (!token.ok()) {
+    if (token.status().code() == ErrorCode::kNotFound ||
+        token.status().code() == ErrorCode::kInvalidArgument) {
+      return NotFound("no such token");
+    }
+    return token.status();
+  }
+  auto user = ctx.dir().GetUser(token->user_id);
+  if (!user.ok()) return user.status();
+  if (user->id != p.user_id && !Manages(p, *user)) return NotFound("no such token");
+  return std::make_pair(*std::move(token), *std::move(user));
+}
+
+Response GetToken(const Context& ctx, const Principal& p, const Request& req) {
+  auto found = VisibleToken(ctx, p, req);
+  if (!found.ok()) return FromStatus(found.status());
+  return JsonResponse(HttpStatus::ok,
+                      TokenView(found->first, found->second.name, Timestamp::Now()));
+}
+
+Response RevokeToken(const Context& ctx, const Principal& p, const Request& req) {
+  auto found = VisibleToken(ctx, p, req);
+  if (!found.ok()) return FromStatus(found.status());
+  if (Status st = ctx.dir().RevokeToken(found->first.id); !st.ok()) return FromStatus(st);
+  auto token = ctx.dir().GetToken(found->first.id);
+  if (!token.ok()) return FromStatus(token.status());
+  spdlog::info("admin API: token {} of user '{}' revoked by {}", token->id, found->second.name,
+               p.user);
+  return JsonResponse(HttpStatus::ok, TokenView(*token, found->second.name, Timestamp::Now()));
+}
+
+Response CreateToken(const Context& ctx, const Principal& p, const Request& req) {
+  if (!IsAdmin(p) && p.role != Role::kOrgAdmin) {
+    return Forbidden("only admins and org-admins may create tokens");
+  }
+  Response error;
+  auto body = Body(ctx, req, {"user", "expires_in", "expires", "label"}, &error);
+  if (!body) return error;
+  auto user_ref = OptRef(*body, "user");
+  if (!user_ref.ok()) return FromStatus(user_ref.status());
+  auto expires_in = OptString(*body, "expires_in");
+  if (!expires_in.ok()) return FromStatus(expires_in.status());
+  auto expires_at = OptString(*body, "expires");
+  if (!expires_at.ok()) return FromStatus(expires_at.status());
+  auto label = OptString(*body, "label");
+  if (!label.ok()) return FromStatus(label.status());
+
+  store::Directory& dir = ctx.dir();
+  Result<store::User> user = *user_ref ? FindUserRef(dir, **user_ref) : dir.GetUser(p.user_id);
+  if (!user.ok()) return FromStatus(user.status());
+  if (!Manages(p, *user)) {
+    return *user_ref && user->org_id != p.org_id
+               ? NotFoundResponse("no user '" + **user_ref + "' you may create tokens for")
+               : Forbidden("an org-admin may not create tokens for admin or sync users");
+  }
+  const Timestamp now = Timestamp::Now();
+  std::optional<Timestamp> expires;
+  if (*expires_in && *expires_at) {
+    return FromStatus(InvalidArgument("give 'expires_in' or 'expires', not both"));
+  }
+  if (*expires_in) {
+    auto d = ParseDuration(**expires_in);
+    if (!d.ok()) return FromStatus(InvalidArgument("'expires_in': " + d.status().message()));
+    expires = Timestamp{now.seconds + d->count(), now.nanos};
+  } else if (*expires_at) {
+    auto t = ParseTimestamp(**expires_at);
+    if (!t.ok()) return FromStatus(InvalidArgument("'expires': " + t.status().message()));
+    if (*t <= now) return FromStatus(InvalidArgument("'expires' is in the past"));
+    expires = *t;
+  }
+  auto issued = policy::CreateToken(dir, user->id, expires, label->value_or(""));
+  if (!issued.ok()) return FromStatus(issued.status());
+  json::object o = TokenView(issued->record, user->name, now);
+  o["token"] = issued->token;
+  spdlog::info("admin API: token {} created for user '{}' by {}", issued->record.id, user->name,
+               p.user);
+  Response r = Created(o, "/api/v1/tokens/" + issued->record.id);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+// ---- sharing groups (admin) -----------------------------------------------------------------
+
+Response ListGroups(const Context& ctx, const Principal&, const Request& req) {
+  if (auto q = QueryParam(req, "", {}); !q.ok()) return FromStatus(q.status());
+  auto groups = ctx.dir().ListGroups();
+  if (!groups.ok()) return FromStatus(groups.status());
+  json::array items;
+  for (const store::SharingGroup& g : *groups) items.push_back(GroupJson(g));
+  return Items(std::move(items));
+}
+
+Result<store::SharingGroup> PathGroup(const Context& ctx, const Request& req) {
+  auto id = PathId(req, "id");
+  if (!id) return NotFound("no such sharing group");
+  return ctx.dir().GetGroup(*id);
+}
+
+Response GetGroup(const Context& ctx, const Principal&, const Request& req) {
+  auto group = PathGroup(ctx, req);
+  if (!group.ok()) return FromStatus(group.status());
+  return JsonResponse(HttpStatus::ok, GroupJson(*group));
+}
+
+Result<std::vector<int64_t>> MemberIds(store::Directory& dir, const json::object& body) {
+  std::vector<int64_t> ids;
+  const json::value* members = body.if_contains("members");
+  if (!members || members->is_null()) return ids;
+  if (!members->is_array()) return InvalidArgument("'members' must be an array");
+  if (members->as_array().size() > kMaxGrantEntries) {
+    return InvalidArgument("'members' has more than " + std::to_string(kMaxGrantEntries) +
+                           " entries");
+  }
+  for (const json::value& m : members->as_array()) {
+    json::object one;
+    one["org"] = m;
+    TESSERA_ASSIGN_OR_RETURN(std::optional<std::string> ref, OptRef(one, "org"));
+    TESSERA_ASSIGN_OR_RETURN(store::Organization org, FindOrg(dir, *ref));
+    ids.push_back(org.id);
+  }
+  return ids;
+}
+
+Response CreateGroup(const Context& ctx, const Principal& p, const Request& req) {
+  Response error;
+  auto body = Body(ctx, req, {"name", "description", "members"}, &error);
+  if (!body) return error;
+  auto name = ReqString(*body, "name");
+  if (!name.ok()) return FromStatus(name.status());
+  auto description = OptString(*body, "description");
+  if (!description.ok()) return FromStatus(description.status());
+  store::Directory& dir = ctx.dir();
+  auto members = MemberIds(dir, *body);  // every member resolved before anything is created
+  if (!members.ok()) return FromStatus(members.status());
+  auto group = dir.CreateGroup(*name, description->value_or(""));
+  if (!group.ok()) return FromStatus(group.status());
+  for (int64_t m : *members) {
+    if (Status st = dir.AddGroupMember(group->id, m); !st.ok()) return FromStatus(st);
+  }
+  auto stored = dir.GetGroup(group->id);
+  if (!stored.ok()) return FromStatus(stored.status());
+  spdlog::info("admin API: sharing group {} '{}' created by {}", stored->id, stored->name, p.user);
+  return Created(GroupJson(*stored), "/api/v1/groups/" + std::to_string(stored->id));
+}
+
+Response AddGroupMember(const Context& ctx, const Principal& p, const Request& req) {
+  auto group = PathGroup(ctx, req);
+  if (!group.ok()) return FromStatus(group.status());
+  Response error;
+  auto body = Body(ctx, req, {"org"}, &error);
+  if (!body) return error;
+  auto ref = OptRef(*body, "org");
+  if (!ref.ok()) return FromStatus(ref.status());
+  if (!*ref) return FromStatus(InvalidArgument("'org' is required"));
+  auto org = FindOrg(ctx.dir(), **ref);
+  if (!org.ok()) return FromStatus(org.status());
+  if (Status st = ctx.dir().AddGroupMember(group->id, org->id); !st.ok()) return FromStatus(st);
+  auto stored = ctx.dir().GetGroup(group->id);
+  if (!stored.ok()) return FromStatus(stored.status());
+  spdlog::info("admin API: org {} added to sharing group '{}' by {}", org->id, stored->name,
+               p.user);
+  return JsonResponse(HttpStatus::ok, GroupJson(*stored));
+}
+
+Response RemoveGroupMember(const Context& ctx, const Principal& p, const Request& req) {
+  auto group = PathGroup(ctx, req);
+  if (!group.ok()) return FromStatus(group.status());
+  auto org_id = PathId(req, "org");
+  if (!org_id) return NotFoundResponse("no such organization");
+  if (Status st = ctx.dir().RemoveGroupMember(group->id, *org_id); !st.ok()) {
+    return FromStatus(st);
+  }
+  auto stored = ctx.dir().GetGroup(group->id);
+  if (!stored.ok()) return FromStatus(stored.status());
+  spdlog::info("admin API: org {} removed from sharing group '{}' by {}", *org_id, stored->name,
+               p.user);
+  return JsonResponse(HttpStatus::ok, GroupJson(*stored));
+}
+
+// ---- collections (admin) --------------------------------------------------------------------
+
+// Applies the members of `body` to `info` (creation and PATCH take the same members).
+Status ApplyCollection(store::Directory& dir, const json::object& body,
+                       store::CollectionInfo& info) {
+  TESSERA_ASSIGN_OR_RETURN(std::optional<std::string> title, OptString(body, "title"));
+  if (title) info.title = *title;
+  TESSERA_ASSIGN_OR_RETURN(std::optional<std::string> description, OptString(body, "description"));
+  if (description) info.description = *description;
+  if (const json::value* alias = body.if_contains("alias")) {
+    if (alias->is_null()) {
+      info.alias.clear();
+    } else if (alias->is_string()) {
+      info.alias = std::string(alias->as_string());
+    } else {
+      return InvalidArgument("'alias' must be a string or null");
+    }
+  }
+  TESSERA_ASSIGN_OR_RETURN(std::optional<std::string> tlp, OptString(body, "default_tlp"));
+  if (tlp) {
+    if (!store::IsKnownTlpName(*tlp)) {
+      return InvalidArgument("'default_tlp' must be clear, green, amber, amber+strict or red");
+    }
+    info.default_tlp = *tlp;
+  }
+  if (const json::value* readers = body.if_contains("readers")) {
+    auto grants = GrantsFromJson(dir, *readers);
+    if (!grants.ok())
+      return Status(grants.status().code(), "'readers': " + grants.status().message());
+    info.readers = *grants;
+  }
+  if (const json::value* writers = body.if_contains("writers")) {
+    auto grants = GrantsFromJson(dir, *writers);
+    if (!grants.ok())
+      return Status(grants.status().code(), "'writers': " + grants.status().message());
+    info.writers = *grants;
+  }
+  if (const json::value* audience = body.if_contains("audience_group")) {
+    if (audience->is_null()) {
+      info.audience_group.reset();
+    } else {
+      TESSERA_ASSIGN_OR_RETURN(std::optional<std::string> ref, OptRef(body, "audience_group"));
+      TESSERA_ASSIGN_OR_RETURN(store::SharingGroup group, FindGroupRef(dir, *ref));
+      info.audience_group = group.id;
+    }
+  }
+  return Status::Ok();
+}
+
+Response ListCollections(const Context& ctx, const Principal&, const Request& req) {
+  auto root = QueryParam(req, "api_root", {"api_root"});
+  if (!root.ok()) return FromStatus(root.status());
+  std::vector<std::string> roots;
+  if (*root) {
+    roots.push_back(**root);
+  } else {
+    auto all = ctx.dir().ListApiRoots();
+    if (!all.ok()) return FromStatus(all.status());
+    for (const store::ApiRoot& r : *all) roots.push_back(r.name);
+  }
+  json::array items;
+  for (const std::string& r : roots) {
+    auto list = ctx.dir().ListCollections(r);
+    if (!list.ok()) return FromStatus(list.status());
+    for (const store::CollectionInfo& c : *list) items.push_back(CollectionJson(c));
+  }
+  return Items(std::move(items));
+}
+
+Response GetCollection(const Context& ctx, const Principal&, const Request& req) {
+  auto c = ctx.dir().GetCollection(std::string(req.PathParam("id")));
+  if (!c.ok()) return FromStatus(c.status());
+  return JsonResponse(HttpStatus::ok, CollectionJson(*c));
+}
+
+Response CreateCollection(const Context& ctx, const Principal& p, const Request& req) {
+  Response error;
+  auto body = Body(ctx, req,
+                   {"api_root", "title", "description", "alias", "default_tlp", "readers",
+                    "writers", "audience_group"},
+                   &error);
+  if (!body) return error;
+  store::Directory& dir = ctx.dir();
+  store::CollectionInfo info;
+  auto root = OptString(*body, "api_root");
+  if (!root.ok()) return FromStatus(root.status());
+  info.api_root = root->value_or("api");
+  if (auto r = dir.GetApiRoot(info.api_root); !r.ok()) return FromStatus(r.status());
+  info.readers.all = true;  // as the CLI: every organization unless the request narrows it
+  info.writers.all = true;
+  if (auto title = ReqString(*body, "title"); !title.ok()) return FromStatus(title.status());
+  if (Status st = ApplyCollection(dir, *body, info); !st.ok()) return FromStatus(st);
+  auto created = dir.CreateCollection(info);
+  if (!created.ok()) return FromStatus(created.status());
+  spdlog::info("admin API: collection {} '{}' created by {}", created->id, created->title, p.user);
+  return Created(CollectionJson(*created), "/api/v1/collections/" + created->id);
+}
+
+Response PatchCollection(const Context& ctx, const Principal& p, const Request& req) {
+  store::Directory& dir = ctx.dir();
+  auto c = dir.GetCollection(std::string(req.PathParam("id")));
+  if (!c.ok()) return FromStatus(c.status());
+  Response error;
+  auto body =
+      Body(ctx, req,
+           {"title", "description", "alias", "default_tlp", "readers", "writers", "audience_group"},
+           &error);
+  if (!body) return error;
+  store::CollectionInfo info = *c;
+  if (Status st = ApplyCollection(dir, *body, info); !st.ok()) return FromStatus(st);
+  if (info.title.empty()) return FromStatus(InvalidArgument("'title' may not be empty"));
+  auto updated = dir.UpdateCollection(info);
+  if (!updated.ok()) return FromStatus(updated.status());
+  spdlog::info("admin API: collection {} updated by {}", updated->id, p.user);
+  return JsonResponse(HttpStatus::ok, CollectionJson(*updated));
+}
+
+// ---- metrics (admin) ------------------------------------------------------------------------
+
+Response RenderMetrics(const Context& ctx, const Principal&, const Request&) {
+  return Response::Make(HttpStatus::ok, std::string(http::kMetricsContentType),
+                        ctx.options.metrics->Render());
+}
+
+}  // namespace
+
+Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
+  if (!options.store) return InvalidArgument("the admin API needs a store");
+  if (!options.authenticator) return InvalidArgument("the admin API needs an authenticator");
+  if (options.max_body_bytes == 0) return InvalidArgument("max_body_bytes must be positive");
+  auto ctx = std::make_shared<const Context>(Context{std::move(options)});
+  struct RouteDef {
+    Method method;
+    const char* pattern;
+    bool admin_only;
+    Response (*fn)(const Context&, const Principal&, const Request&);
+  };
+  const RouteDef routes[] = {
+      {Method::kGet, "/api/v1/whoami", false, WhoAmI},
+      {Method::kGet, "/api/v1/orgs", true, ListOrgs},
+      {Method::kPost, "/api/v1/orgs", true, CreateOrg},
+      {Method::kGet, "/api/v1/orgs/{id}", true, GetOrg},
+      {Method::kGet, "/api/v1/users", false, ListUsers},
+      {Method::kPost, "/api/v1/users", false, CreateUser},
+      {Method::kGet, "/api/v1/users/{id}", false, GetUser},
+      {Method::kPatch, "/api/v1/users/{id}", false, PatchUser},
+      {Method::kGet, "/api/v1/tokens", false, ListTokens},
+      {Method::kPost, "/api/v1/tokens", false, CreateToken},
+      {Method::kGet, "/api/v1/tokens/{id}", false, GetToken},
+      {Method::kDelete, "/api/v1/tokens/{id}", false, RevokeToken},
+      {Method::kGet, "/api/v1/groups", true, ListGroups},
+      {Method::kPost, "/api/v1/groups", true, CreateGroup},
+      {Method::kGet, "/api/v1/groups/{id}", true, GetGroup},
+      {Method::kPost, "/api/v1/groups/{id}/members", true, AddGroupMember},
+      {Method::kDelete, "/api/v1/groups/{id}/members/{org}", true, RemoveGroupMember},
+      {Method::kGet, "/api/v1/collections", true, ListCollections},
+      {Method::kPost, "/api/v1/collections", true, CreateCollection},
+      {Method::kGet, "/api/v1/collections/{id}", true, GetCollection},
+      {Method::kPatch, "/api/v1/collections/{id}", true, PatchCollection},
+  };
+  for (const RouteDef& r : routes) {
+    http::Handler h = r.admin_only ? AdminOnly(ctx, r.fn) : Authed(ctx, r.fn);
+    TESSERA_RETURN_IF_ERROR(router.Add(r.method, r.pattern, std::move(h)));
+  }
+  if (ctx->options.metrics) {
+    TESSERA_RETURN_IF_ERROR(router.Add(Method::kGet, "/metrics", AdminOnly(ctx, RenderMetrics)));
+  }
+  return Status::Ok();
+}
+
+}  // namespace tessera::api

@@ -1,0 +1,42 @@
+#pragma once
+// The admin REST API under /api/v1/ and the /metrics endpoint, as routes on the HTTP router.
+// docs/openapi.yaml describes every route, body and error; docs/admin.md explains them.
+//
+// Authentication is the TAXII one (policy::Authenticator: HTTP Basic user:token or Bearer
+// token); a request without valid credentials gets 401 with WWW-Authenticate. Authorization by
+// role, decided here for the directory (src/policy decides object visibility):
+//   - admin: every route;
+//   - org-admin: the users of its own organization whose role is neither admin nor sync (list,
+//     read, create with such a role, disable/enable, change role within those roles) and their
+//     tokens (list, read, create, revoke);
+//   - every user: GET /api/v1/whoami, and list, read and revoke its own tokens;
+//   - anything else: 403.
+// /metrics (Prometheus text) is admin-only: the counts it shows span every organization.
+//
+// Bodies are JSON objects (Content-Type application/json, else 415) of at most
+// AdminApiOptions::max_body_bytes (413) and JSON depth 16; unknown members are refused (400) so
+// that a typo cannot pass silently. Errors are JSON {"title", "description", "http_status"}.
+
+#include <memory>
+
+#include "common/status.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "policy/tokens.h"
+#include "store/store.h"
+
+namespace tessera::api {
+
+struct AdminApiOptions {
+  std::shared_ptr<store::Store> store;                   // required
+  std::shared_ptr<policy::Authenticator> authenticator;  // required
+  std::shared_ptr<http::Metrics> metrics;                // GET /metrics is registered when set
+  size_t max_body_bytes = 64 * 1024;                     // admin requests are small
+};
+
+// Registers the /api/v1/ routes (and /metrics) on `router`. kInvalidArgument when the store or
+// the authenticator is missing; what Router::Add returns otherwise. The handlers share the
+// options' objects (kept alive by the router) and are thread-safe.
+Status AddAdminRoutes(http::Router& router, AdminApiOptions options);
+
+}  // namespace tessera::api
