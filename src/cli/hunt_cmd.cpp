@@ -1,11 +1,19 @@
-// tessera hunt [--data DIR] [--allowlist FILE] [--format F] [--field-map FILE] [--at TS] LOG...
+// tessera hunt (--intel FILE | --data DIR) [--allowlist FILE] [--format F] [--field-map FILE]
+//              [--at TS] [--sightings FILE] [--sighter-identity ID | --sighter-name NAME] LOG...
 //
-// Looks the observables of security logs up in the indicators of the store and writes one JSON
-// line per hit to standard output; counts (and malformed lines) go to standard error.
+// Looks the observables of security logs up in the indicators (of the store, or of a STIX file),
+// evaluates the patterns the index does not decide alone, and writes one JSON line per hit to
+// standard output; counts (and malformed lines) go to standard error. Sightings of the indicators
+// that hit go to a STIX bundle (--sightings) and, with --data, into the store.
 
+#include <unistd.h>
 #include <boost/json.hpp>
 
+#include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -19,8 +27,9 @@
 #include "hunt/hunter.h"
 #include "hunt/indicator_index.h"
 #include "hunt/log_reader.h"
-#include "hunt/pattern_atoms.h"
-#include "pattern/pattern.h"
+#include "hunt/sightings.h"
+#include "policy/operator.h"
+#include "stix/reader.h"
 #include "store/store.h"
 
 namespace tessera::cli {
@@ -29,7 +38,12 @@ namespace {
 namespace json = boost::json;
 
 struct HuntArgs {
-  std::string data_dir = kDefaultDataDir;
+  std::string data_dir;  // empty: $TESSERA_DATA, else kDefaultDataDir (when no --intel)
+  std::string intel;
+  std::string sightings;
+  std::string sighter_identity;
+  std::string sighter_name;
+  bool no_import = false;
   std::string allowlist;
   std::string format = "auto";
   std::string field_map;
@@ -40,71 +54,93 @@ struct HuntArgs {
 constexpr size_t kPageSize = 10'000;
 constexpr size_t kMalformedShown = 5;
 
-struct Loaded {
-  hunt::IndicatorIndex index;
-  std::vector<bool> complete;  // by indicator number: the index alone decides its pattern
-  size_t patterns = 0;
-  size_t skipped_indicators = 0;  // not STIX patterns, or no valid_from, or not compilable
-  size_t partial = 0;             // patterns the index serves only in part
-};
-
-std::optional<Timestamp> TimeField(const json::object& o, const char* key) {
-  auto it = o.find(key);
-  if (it == o.end() || !it->value().is_string()) return std::nullopt;
-  auto t = ParseTimestamp(std::string_view(it->value().as_string()));
-  if (!t.ok()) return std::nullopt;
-  return *t;
-}
-
-// Builds the index from the newest version of every indicator in the store.
-Result<Loaded> LoadIndicators(store::Store& store, const std::string& allowlist_text) {
-  hunt::IndicatorIndexBuilder builder;
-  std::vector<bool> complete;
-  size_t patterns = 0, skipped = 0, partial = 0;
+// Offers the newest version of every indicator in the store.
+Status OfferStored(store::Store& store, hunt::HuntIndicatorsBuilder& builder) {
   store::ObjectQuery query;
   query.types = {"indicator"};
   query.versions = store::Versions::kLatest;
   query.limit = kPageSize;
+  TESSERA_ASSIGN_OR_RETURN(query.up_to_seq, store.LastSeq());
   while (true) {
     TESSERA_ASSIGN_OR_RETURN(store::ObjectPage page, store.ListObjects(query));
-    for (const store::StoredObject& row : page.objects) {
+    for (store::StoredObject& row : page.objects) {
       query.after_seq = row.seq;
-      auto doc = ParseJson(row.json);
-      if (!doc.ok() || !doc->is_object()) {
-        ++skipped;
-        continue;
-      }
-      const json::object& o = doc->as_object();
-      auto pattern_type = o.find("pattern_type");
-      auto pattern_text = o.find("pattern");
-      auto valid_from = TimeField(o, "valid_from");
-      if (pattern_type == o.end() || pattern_type->value() != "stix" || pattern_text == o.end() ||
-          !pattern_text->value().is_string() || !valid_from) {
-        ++skipped;
-        continue;
-      }
-      auto compiled = pattern::Compile(std::string_view(pattern_text->value().as_string()));
-      if (!compiled.ok()) {
-        ++skipped;
-        continue;
-      }
-      hunt::IndicatorRef ref{row.id, *valid_from, TimeField(o, "valid_until"), row.revoked};
-      auto number = builder.AddIndicator(ref);
-      if (!number.ok()) {
-        ++skipped;
-        continue;
-      }
-      TESSERA_ASSIGN_OR_RETURN(hunt::PatternAtoms atoms,
-                               hunt::AddPatternAtoms(builder, *number, *compiled));
-      ++patterns;
-      if (!atoms.complete) ++partial;
-      complete.push_back(atoms.complete);
+      stix::Object o;
+      o.type = std::move(row.type);
+      o.id = std::move(row.id);
+      o.modified = row.version;
+      o.revoked = row.revoked;
+      o.json = std::move(row.json);
+      builder.Offer(std::move(o));
     }
     if (!page.more) break;
   }
-  if (!allowlist_text.empty()) TESSERA_RETURN_IF_ERROR(builder.AddAllowlist(allowlist_text));
-  TESSERA_ASSIGN_OR_RETURN(hunt::IndicatorIndex index, std::move(builder).Build());
-  return Loaded{std::move(index), std::move(complete), patterns, skipped, partial};
+  return Status::Ok();
+}
+
+// Offers the valid indicators of a STIX file (bundle, objects, NDJSON); counts the invalid ones.
+class IntelSink : public stix::ReadSink {
+ public:
+  explicit IntelSink(hunt::HuntIndicatorsBuilder& builder) : builder_(builder) {}
+  void OnObject(stix::Object&& object, std::span<const stix::Problem> problems) override {
+    if (object.type != "indicator") return;
+    for (const stix::Problem& p : problems) {
+      if (p.severity == stix::Severity::kError) {
+        if (invalid_++ == 0) first_problem_ = object.id + ": " + p.path + ": " + p.message;
+        return;
+      }
+    }
+    builder_.Offer(std::move(object));
+  }
+  void OnProblem(stix::Problem&&) override {}
+  size_t invalid() const { return invalid_; }
+  const std::string& first_problem() const { return first_problem_; }
+
+ private:
+  hunt::HuntIndicatorsBuilder& builder_;
+  size_t invalid_ = 0;
+  std::string first_problem_;
+};
+
+// The STIX identity of the hub's own organization, when the store records one (set up by
+// `tessera init`); std::nullopt otherwise.
+std::optional<stix::Object> HubIdentity(store::Store& store) {
+  auto setting = store.directory().GetSetting(store::kSettingHubOrg);
+  if (!setting.ok()) return std::nullopt;
+  int64_t org_id = 0;
+  const std::string& text = *setting;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), org_id);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  auto org = store.directory().GetOrganization(org_id);
+  if (!org.ok() || org->identity_id.empty() || org->identity_json.empty()) return std::nullopt;
+  stix::Object o;
+  o.type = "identity";
+  o.id = org->identity_id;
+  o.json = org->identity_json;
+  return o;
+}
+
+std::string HostName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "tessera-hunt";
+  return name;
+}
+
+// Writes `text` to `path` through a temporary file in the same directory, so that a reader never
+// sees half a bundle.
+Status WriteFileAtomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return IoError("cannot write " + tmp);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.flush();
+    if (!out) return IoError("cannot write " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return IoError("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  return Status::Ok();
 }
 
 std::string MatchedText(const hunt::Hit& hit) {
@@ -174,23 +210,105 @@ int RunHunt(const HuntArgs& args) {
     allowlist_text = std::move(text).value();
   }
 
-  auto opened = store::OpenStore(args.data_dir, store::OpenMode::kOpenExisting);
-  if (!opened.ok()) {
-    std::cerr << "tessera hunt: " << opened.status().message() << "\n";
+  // Where the indicators come from: exactly one of --intel and --data.
+  if (!args.intel.empty() && !args.data_dir.empty()) {
+    std::cerr << "tessera hunt: give --intel or --data, not both\n";
     return kExitUsage;
   }
-  auto loaded = LoadIndicators(**opened, allowlist_text);
-  if (!loaded.ok()) {
-    std::cerr << "tessera hunt: " << loaded.status().message() << "\n";
+  if (!args.sighter_identity.empty() && !args.sighter_name.empty()) {
+    std::cerr << "tessera hunt: give --sighter-identity or --sighter-name, not both\n";
     return kExitUsage;
   }
-  const hunt::IndexCounts& counts = loaded->index.counts();
-  std::cerr << "tessera hunt: " << loaded->patterns << " indicators (" << counts.atomics()
-            << " indexed comparisons; " << loaded->partial
-            << " patterns only pre-selected by the index, " << loaded->skipped_indicators
-            << " indicators skipped), " << counts.allowlist_entries << " allowlist entries\n";
+  for (const std::string& path : args.logs) {
+    if (path == "-" && args.intel == "-") {
+      std::cerr << "tessera hunt: standard input cannot be both --intel and a LOG\n";
+      return kExitUsage;
+    }
+  }
+  hunt::HuntIndicatorsBuilder builder;
+  std::unique_ptr<store::Store> store;
+  if (!args.intel.empty()) {
+    auto text = ReadInput(args.intel);
+    if (!text.ok()) {
+      std::cerr << "tessera hunt: " << text.status().message() << "\n";
+      return kExitUsage;
+    }
+    IntelSink sink(builder);
+    auto read = stix::ReadStream(*text, stix::ReadOptions{}, sink);
+    if (!read.ok()) {
+      std::cerr << "tessera hunt: " << args.intel << ": " << read.status().message() << "\n";
+      return kExitUsage;
+    }
+    if (sink.invalid() > 0) {
+      std::cerr << "tessera hunt: " << args.intel << ": " << sink.invalid()
+                << " invalid indicators skipped (first: " << sink.first_problem() << ")\n";
+    }
+  } else {
+    std::string data_dir = args.data_dir;
+    if (data_dir.empty()) {
+      const char* env = std::getenv("TESSERA_DATA");
+      data_dir = env != nullptr && *env != '\0' ? env : kDefaultDataDir;
+    }
+    auto opened = store::OpenStore(data_dir, store::OpenMode::kOpenExisting);
+    if (!opened.ok()) {
+      std::cerr << "tessera hunt: " << opened.status().message() << "\n";
+      return kExitUsage;
+    }
+    store = std::move(opened).value();
+    if (Status st = OfferStored(*store, builder); !st.ok()) {
+      std::cerr << "tessera hunt: " << st.message() << "\n";
+      return kExitUsage;
+    }
+  }
+  auto built = std::move(builder).Build(allowlist_text);
+  if (!built.ok()) {
+    std::cerr << "tessera hunt: " << built.status().message() << "\n";
+    return kExitUsage;
+  }
+  const hunt::HuntIndicators& indicators = *built;
+  const hunt::IndexCounts& counts = indicators.index().counts();
+  const hunt::IndicatorLoadStats& ls = indicators.stats();
+  std::cerr << "tessera hunt: " << ls.loaded << " indicators (" << counts.atomics()
+            << " indexed comparisons; " << ls.evaluated << " patterns evaluated on the events "
+            << "the index pre-selects, " << ls.never_hit << " with nothing the index serves, "
+            << ls.skipped << " indicators skipped), " << counts.allowlist_entries
+            << " allowlist entries\n";
+  if (!ls.first_skip.empty()) std::cerr << "  skipped first: " << ls.first_skip << "\n";
 
-  uint64_t total_hits = 0;
+  hunt::PatternEvaluator evaluator(indicators);
+  hunt::SightingCollector sightings;
+  uint64_t reported = 0;
+  const hunt::ReportCallback report = [&](const hunt::ReportedHit& r) {
+    const std::string indicator_id = indicators.index().Indicator(r.indicator).id;
+    json::object line;
+    line["log"] = r.place.source;
+    line["line"] = r.place.line;
+    if (r.has_time) line["time"] = FormatTimestamp(r.place.time, TimePrecision::kShortest);
+    if (!r.event_type.empty()) line["event_type"] = r.event_type;
+    line["field"] = r.field;
+    line["kind"] = hunt::IndicatorClassName(r.hit.kind);
+    line["value"] = r.value;
+    line["matched"] = MatchedText(r.hit);
+    line["indicator"] = indicator_id;
+    line["decided_by"] = hunt::DecisionName(r.decision);
+    if (r.decision == hunt::Decision::kWindow) {
+      json::array observations;
+      for (const hunt::EventPlace& e : r.observations) {
+        json::object o;
+        o["log"] = e.source;
+        o["line"] = e.line;
+        o["time"] = FormatTimestamp(e.time, TimePrecision::kShortest);
+        observations.push_back(std::move(o));
+      }
+      line["observations"] = std::move(observations);
+    }
+    std::string text = json::serialize(line);
+    text.push_back('\n');
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    sightings.Add(r, indicator_id);
+    ++reported;
+  };
+
   bool io_failed = false;
   for (const std::string& path : args.logs) {
     auto format = FormatOf(path, args.format);
@@ -210,24 +328,13 @@ int RunHunt(const HuntArgs& args) {
       io_failed = true;
       continue;
     }
+    const uint64_t before = reported;
     auto stats = hunt::HuntLog(
-        **reader, loaded->index, default_time,
+        **reader, indicators.index(), default_time,
         [&](const hunt::Event& event, const hunt::Observable& o, const hunt::Hit& hit) {
-          json::object line;
-          line["log"] = path;
-          line["line"] = event.line;
-          if (event.time) line["time"] = FormatTimestamp(*event.time, TimePrecision::kShortest);
-          if (!event.event_type.empty()) line["event_type"] = event.event_type;
-          line["field"] = o.field;
-          line["kind"] = hunt::IndicatorClassName(hit.kind);
-          line["value"] = o.value;
-          line["matched"] = MatchedText(hit);
-          line["indicator"] = loaded->index.Indicator(hit.indicator).id;
-          line["pattern_decided"] = static_cast<bool>(loaded->complete[hit.indicator]);
-          std::string text = json::serialize(line);
-          text.push_back('\n');
-          std::fwrite(text.data(), 1, text.size(), stdout);
+          evaluator.OnHit(path, event, o, hit, default_time, report);
         });
+    evaluator.EndInput(report);
     if (!stats.ok()) {
       std::cerr << "tessera hunt: " << path << ": " << stats.status().message() << "\n";
       io_failed = true;
@@ -236,19 +343,76 @@ int RunHunt(const HuntArgs& args) {
     const hunt::ReaderStats& r = stats->reader;
     std::cerr << "tessera hunt: " << path << " (" << hunt::LogFormatName(*format)
               << "): " << r.lines << " lines, " << r.events << " events, " << r.malformed
-              << " malformed, " << stats->hits << " hits, " << stats->allowlisted
-              << " allowlisted values\n";
+              << " malformed, " << (reported - before) << " hits (" << stats->hits
+              << " index hits), " << stats->allowlisted << " allowlisted values\n";
     for (size_t i = 0; i < r.examples.size() && i < kMalformedShown; ++i) {
       std::cerr << "  line " << r.examples[i].line << ": " << r.examples[i].reason << "\n";
     }
-    total_hits += stats->hits;
   }
   if (std::fflush(stdout) != 0) {
     std::cerr << "tessera hunt: cannot write the hits\n";
     return kExitUsage;
   }
+  const hunt::EvaluatorStats& es = evaluator.stats();
+  if (es.candidates > 0) {
+    std::cerr << "tessera hunt: " << es.candidates << " pattern evaluations, " << es.matches
+              << " matched; " << es.dropped << " observations pushed out of full windows\n";
+  }
+
+  // Sightings: to the file, and into the store the indicators came from.
+  const bool to_store = store != nullptr && !args.no_import;
+  if (!args.sightings.empty() || to_store) {
+    hunt::SightingOptions options;
+    options.sighter_id = args.sighter_identity;
+    // With --data and no sighter named: the hub's own identity, written into the file too.
+    std::optional<stix::Object> hub;
+    if (store != nullptr && args.sighter_identity.empty() && args.sighter_name.empty()) {
+      hub = HubIdentity(*store);
+      if (hub) options.sighter_id = hub->id;
+    }
+    if (options.sighter_id.empty())
+      options.sighter_name = args.sighter_name.empty() ? HostName() : args.sighter_name;
+    options.inputs = args.logs;
+    auto objects = sightings.Build(options);
+    if (!objects.ok()) {
+      std::cerr << "tessera hunt: sightings: " << objects.status().message() << "\n";
+      return kExitUsage;
+    }
+    if (!args.sightings.empty()) {
+      std::vector<stix::Object> file_objects;
+      if (hub) file_objects.push_back(*hub);
+      file_objects.insert(file_objects.end(), objects->begin(), objects->end());
+      Status st = WriteFileAtomically(args.sightings, hunt::SerializeSightingBundle(file_objects));
+      if (!st.ok()) {
+        std::cerr << "tessera hunt: " << st.message() << "\n";
+        return kExitUsage;
+      }
+      std::cerr << "tessera hunt: " << sightings.size() << " sightings (" << file_objects.size()
+                << " objects) written to " << args.sightings << "\n";
+    }
+    if (to_store && sightings.size() > 0) {
+      // As the operator for the hub's organization, into the default collection (policy
+      // places each object by its TLP marking).
+      auto principal = policy::OperatorPrincipal(store->directory(), "");
+      auto collection = policy::ResolveCollection(store->directory(), "");
+      Result<policy::ImportOutcome> imported =
+          !principal.ok()    ? Result<policy::ImportOutcome>(principal.status())
+          : !collection.ok() ? Result<policy::ImportOutcome>(collection.status())
+                             : policy::ImportAs(*store, *principal, *collection, *objects);
+      if (!imported.ok()) {
+        std::cerr << "tessera hunt: storing the sightings: " << imported.status().message() << "\n";
+        return kExitUsage;
+      }
+      for (const store::StatusEntry& f : imported->failures) {
+        std::cerr << "tessera hunt: not stored: " << f.message << "\n";
+      }
+      std::cerr << "tessera hunt: " << sightings.size() << " sightings stored ("
+                << imported->summary.added << " objects added, "
+                << imported->summary.already_present << " already present)\n";
+    }
+  }
   if (io_failed) return kExitUsage;
-  return total_hits > 0 ? kExitOk : kExitFindings;
+  return reported > 0 ? kExitOk : kExitFindings;
 }
 
 }  // namespace
@@ -257,18 +421,37 @@ Command AddHuntCommand(CLI::App& app) {
   auto args = std::make_shared<HuntArgs>();
   CLI::App* sub = app.add_subcommand(
       "hunt",
-      "Look the observables of security logs up in the stored indicators (the newest version of "
-      "each; revoked ones and those outside valid_from/valid_until at the event's time never "
-      "hit). Writes one JSON line per hit to standard output: log, line, time, field, kind, "
-      "value, matched, indicator, and pattern_decided (false when the indicator's pattern has "
-      "more to it than the comparison that hit: the event is a candidate to check). Counts and "
-      "malformed lines go to standard error; malformed lines never stop the hunt. Logs may be "
-      "gzip-compressed. Matching rules, formats and the allowlist and field-map files: "
-      "docs/hunt.md.\n"
+      "Look the observables of security logs up in STIX indicators (the newest version of each; "
+      "revoked ones and those outside valid_from/valid_until at the event's time never hit), "
+      "from the store (--data) or a STIX file (--intel). A pattern the index does not decide "
+      "alone is evaluated whole on the events the index pre-selects; one with several "
+      "observation expressions or qualifiers over a window of them. Writes one JSON line per "
+      "hit to standard output: log, line, time, field, kind, value, matched, indicator, "
+      "decided_by (index, pattern or window) and, for window, the observations of the match. "
+      "Sightings aggregated per indicator go to --sightings FILE (a STIX bundle) and, with "
+      "--data, into the store. Counts and malformed lines go to standard error; malformed "
+      "lines never stop the hunt. Logs may be gzip-compressed. Matching rules, formats, the "
+      "allowlist and field-map files: docs/hunt.md.\n"
       "Exit 0 when something hit, 1 when nothing did, 2 on a usage, store or I/O error.");
-  sub->add_option("--data", args->data_dir, "Data directory (also read from $TESSERA_DATA)")
-      ->envname("TESSERA_DATA")
-      ->capture_default_str();
+  sub->add_option("--data", args->data_dir,
+                  "Data directory whose indicators are hunted and where the sightings are stored "
+                  "(default when --intel is not given: $TESSERA_DATA, else " +
+                      std::string(kDefaultDataDir) + ")");
+  sub->add_option("--intel", args->intel,
+                  "STIX file of indicators instead of the store: a bundle, a JSON array or "
+                  "object, or NDJSON; '-' reads standard input. Invalid indicators are skipped");
+  sub->add_option("--sightings", args->sightings,
+                  "Write the sightings (with their observed-data, SCOs and the sighter identity) "
+                  "to this file as a STIX 2.1 bundle; the same input gives the same bytes");
+  sub->add_option("--sighter-identity", args->sighter_identity,
+                  "identity--<uuid> of who sighted (where_sighted_refs); default: with --data "
+                  "the hub's own identity when `tessera init` recorded one, else an identity "
+                  "made from --sighter-name");
+  sub->add_option("--sighter-name", args->sighter_name,
+                  "Name of the sighter identity to create (default: the host name); its id is "
+                  "derived from the name");
+  sub->add_flag("--no-import", args->no_import,
+                "With --data: do not store the sightings (hunting then only reads the store)");
   sub->add_option("--allowlist", args->allowlist,
                   "File of known-good values (addresses, CIDR ranges, domains with their "
                   "subdomains, URLs, e-mail addresses, digests, 'type:path = value'), one a line");
