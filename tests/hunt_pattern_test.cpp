@@ -155,6 +155,43 @@ TEST_P(HuntPatternTest, ReportsExactlyTheExpectedHits) {
   EXPECT_EQ(got, want);
 }
 
+// The window bound: with room for two observations, REPEATS 3 TIMES can never complete; the
+// oldest observation is pushed out for each new one, and counted.
+TEST(HuntPatternWindow, FullWindowPushesOutTheOldest) {
+  HuntIndicatorsBuilder builder;
+  builder.Offer(Indicator(1, "[ipv4-addr:value = '198.51.100.77'] REPEATS 3 TIMES"));
+  auto built = std::move(builder).Build();
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  ASSERT_EQ(built->decision(0), Decision::kWindow);
+  std::string text;
+  for (int i = 0; i < 5; ++i) {
+    text += R"({"ts":)" + std::to_string(1714557600 + i) +
+            R"(,"uid":"C","id.orig_h":"10.0.0.5","id.resp_h":"198.51.100.77"})" + "\n";
+  }
+  auto run = [&](size_t max_window, uint64_t* dropped) {
+    PatternEvaluator evaluator(*built, PatternEvaluator::Options{max_window});
+    size_t hits = 0;
+    const ReportCallback report = [&](const ReportedHit&) { ++hits; };
+    auto reader = LogReader::FromString(text, LogFormat::kZeek);
+    EXPECT_TRUE(reader.ok());
+    const Timestamp t{};
+    auto stats = HuntLog(**reader, built->index(), t,
+                         [&](const Event& e, const Observable& o, const Hit& h) {
+                           evaluator.OnHit("conn.log", e, o, h, t, report);
+                         });
+    EXPECT_TRUE(stats.ok());
+    evaluator.EndInput(report);
+    EXPECT_EQ(evaluator.stats().candidates, 5u);
+    *dropped = evaluator.stats().dropped;
+    return hits;
+  };
+  uint64_t dropped = 0;
+  EXPECT_EQ(run(2, &dropped), 0u);
+  EXPECT_EQ(dropped, 3u);
+  EXPECT_EQ(run(3, &dropped), 1u);  // the third event completes; the window starts over
+  EXPECT_EQ(dropped, 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Cases, HuntPatternTest, ::testing::ValuesIn(CaseNames()),
                          [](const ::testing::TestParamInfo<std::string>& param) {
                            return param.param;
