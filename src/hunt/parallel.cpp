@@ -105,15 +105,20 @@ std::optional<std::string_view> FirstNonBlankLine(std::string_view text) {
   return std::nullopt;
 }
 
+constexpr size_t kMaxChunkMemory = 512u << 20;
+
 class Runner {
  public:
   Runner(std::vector<Job> jobs, const IndicatorIndex& index, Timestamp default_time,
          const ParallelOptions& options)
       : jobs_(std::move(jobs)), default_time_(default_time), options_(options) {
     threads_ = options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
-    if (threads_ == 0) threads_ = 1;
+    threads_ = std::clamp(threads_, 1u, kMaxThreads);
     capacity_ = std::max(options.chunk_bytes, options.limits.max_line + 2);
-    free_slots_ = 2 * threads_ + 2;
+    // Two chunks per worker keep each busy while the reader fills the next; never more than
+    // kMaxChunkMemory of them.
+    free_slots_ = std::clamp<size_t>(kMaxChunkMemory / (capacity_ + kLinePadding), 3,
+                                     2 * size_t{threads_} + 2);
     step_ = options.step ? options.step : IndexLookupStep(index);
     for (const Job& j : jobs_) {
       struct stat st {};
@@ -230,11 +235,12 @@ class Runner {
     }
     gzbuffer(file, 1u << 20);
     const uint64_t bytes_before = bytes_read_.load(std::memory_order_relaxed);
+    uint64_t inflated = 0;  // bytes gzread returned: the count where the file offset is unknown
     auto note_offset = [&] {
+      // The offset in the file (compressed bytes for gzip); a pipe has none.
       z_off_t off = gzoffset(file);
-      if (off >= 0) {
-        bytes_read_.store(bytes_before + static_cast<uint64_t>(off), std::memory_order_relaxed);
-      }
+      const uint64_t read = off >= 0 ? static_cast<uint64_t>(off) : inflated;
+      bytes_read_.store(bytes_before + read, std::memory_order_relaxed);
     };
 
     std::vector<char> carry;  // the start of a line that the previous chunk could not hold
@@ -267,6 +273,7 @@ class Runner {
           break;
         }
         size += static_cast<size_t>(n);
+        inflated += static_cast<uint64_t>(n);
       }
       note_offset();
       if (!status.ok()) eof = true;
@@ -283,7 +290,7 @@ class Runner {
           // No newline in a full buffer: a line longer than any limit. Count it and skip to
           // its end.
           ReleaseSlot(std::move(buf));
-          if (!SkipLongLine(file, &carry, &eof, &status)) eof = true;
+          if (!SkipLongLine(file, job.path, &carry, &eof, &status)) eof = true;
           note_offset();
           auto over = std::make_unique<Item>();
           over->kind = Item::Kind::kOversized;
@@ -329,12 +336,13 @@ class Runner {
   }
 
   // Reads on to the end of an over-long line; what follows its newline goes to *carry.
-  bool SkipLongLine(gzFile file, std::vector<char>* carry, bool* eof, Status* status) {
+  bool SkipLongLine(gzFile file, const std::string& path, std::vector<char>* carry, bool* eof,
+                    Status* status) {
     std::vector<char> block(std::min<size_t>(capacity_, 1u << 20));  // what follows fits a chunk
     while (true) {
       int n = gzread(file, block.data(), static_cast<unsigned>(block.size()));
       if (n < 0) {
-        *status = IoError("read failed: " + std::string(gzerror(file, nullptr)));
+        *status = ReadError(file, path);
         return false;
       }
       if (n == 0) {

@@ -13,7 +13,8 @@
 // whole lines (ParallelOptions::chunk_bytes). Worker threads parse the chunks' events and look
 // their observables up (EventStep); the calling thread hands the hits over in input order (file
 // order, then line order), with the line numbers of the whole file, so that the callbacks see
-// exactly what a one-thread run shows. At most 2 * threads + 2 chunks are in memory at once.
+// exactly what a one-thread run shows. At most 2 * threads + 2 chunks are in memory at once (and
+// no more than 512 MiB of them, but at least 3).
 
 #include <cstdint>
 #include <functional>
@@ -57,6 +58,8 @@ using EventStep = std::function<void(const Event& event, Timestamp at, LookupScr
 // returned function refers to `index`, which must outlive it.
 EventStep IndexLookupStep(const IndicatorIndex& index);
 
+inline constexpr unsigned kMaxThreads = 256;
+
 struct HuntProgress {
   uint64_t bytes_read = 0;   // input bytes read so far (compressed bytes for gzip files)
   uint64_t bytes_total = 0;  // the sizes of all input files; 0 when unknown (standard input)
@@ -66,7 +69,8 @@ struct HuntProgress {
 };
 
 struct ParallelOptions {
-  unsigned threads = 0;           // worker threads; 0 = std::thread::hardware_concurrency()
+  unsigned threads = 0;           // worker threads; 0 = std::thread::hardware_concurrency();
+                                  // at most kMaxThreads
   size_t chunk_bytes = 8u << 20;  // chunk size; raised to hold at least one line of max_line
   ReaderLimits limits;            // per-line limits (as LogReader)
   EventStep step;                 // empty: IndexLookupStep(index)

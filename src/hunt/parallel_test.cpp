@@ -247,6 +247,30 @@ TEST_F(ParallelTest, AFailedInputIsReportedAndTheOthersAreHunted) {
   EXPECT_EQ(run.progress.back().bytes_total, 0u) << "a missing file: the total is unknown";
 }
 
+TEST_F(ParallelTest, StandardInputIsReadAndItsFormatTold) {
+  std::string text = ZeekLog(200, 3);
+  ASSERT_LT(text.size(), 60000u);  // fits a pipe's buffer: written before the hunt reads it
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  ::close(fds[1]);
+  const int saved = ::dup(STDIN_FILENO);
+  ASSERT_GE(::dup2(fds[0], STDIN_FILENO), 0);
+  ::close(fds[0]);
+  Run run = Hunt({In("-")}, 2);
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
+
+  std::vector<HitRow> expected = Reference(Write("stdin.log", text));
+  for (HitRow& row : expected) std::get<0>(row) = "-";
+  EXPECT_EQ(run.hits, expected);
+  ASSERT_EQ(run.summaries.size(), 1u);
+  EXPECT_TRUE(run.summaries[0].status.ok());
+  EXPECT_EQ(run.summaries[0].format, LogFormat::kZeek);
+  EXPECT_EQ(run.progress.back().bytes_total, 0u);  // unknown for a pipe
+  EXPECT_EQ(run.progress.back().bytes_read, text.size());
+}
+
 TEST_F(ParallelTest, ATruncatedGzipStopsItsFileAfterTheLinesBeforeTheDamage) {
   const char* src = std::getenv("TESSERA_SOURCE_DIR");
   if (src == nullptr) GTEST_SKIP() << "TESSERA_SOURCE_DIR is not set";
