@@ -314,9 +314,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         response = server_.router().Handle(request);
       }
       const bool keep_alive = client_keep_alive && !response.close && !server_.stopping();
-      const bool written = co_await Write(std::move(response), request.method() == Method::kHead,
-                                          request.native().version(), keep_alive, started,
-                                          request.method_name(), request.target());
+      const bool written =
+          co_await Write(response, request.method() == Method::kHead, request.native().version(),
+                         keep_alive, started, request.method_name(), request.target());
       if (!written || !keep_alive) co_return;
     }
   }
@@ -336,11 +336,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       method = std::string(parser_->get().method_string());
       target = std::string(parser_->get().target());
     }
-    co_await Write(std::move(response), false, 11, false, started, method, target);
+    co_await Write(response, false, 11, false, started, method, target);
   }
 
-  // Writes `response`; false when the connection failed.
-  asio::awaitable<bool> Write(Response response, bool head, unsigned version, bool keep_alive,
+  // Writes `response`; false when the connection failed. `response` is the caller's (a local of
+  // its coroutine frame, alive across this co_await): GCC 12 destroys a by-value coroutine
+  // argument built from std::move(local) while the callee still reads it (use after free).
+  asio::awaitable<bool> Write(Response& response, bool head, unsigned version, bool keep_alive,
                               std::chrono::steady_clock::time_point started,
                               std::string_view method, std::string_view target) {
     bhttp::response<bhttp::string_body> res{response.status, version};
