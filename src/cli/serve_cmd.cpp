@@ -1,4 +1,5 @@
 // tessera serve [--data DIR] [--listen HOST:PORT] [--threads N] [--tls-cert F --tls-key F]
+//               [--public-url URL]
 
 #include <spdlog/spdlog.h>
 
@@ -6,11 +7,14 @@
 #include <memory>
 #include <string>
 
+#include "api/routes.h"
 #include "cli/commands.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/taxii.h"
+#include "policy/tokens.h"
 #include "store/store.h"
+#include "taxii/service.h"
 
 namespace tessera::cli {
 namespace {
@@ -24,7 +28,9 @@ struct ServeArgs {
   std::string title = "Tessera";
   std::string description = "Tessera threat intelligence sharing hub (STIX 2.1 over TAXII 2.1)";
   std::string contact;
+  std::string public_url;
   size_t max_body_bytes = 32 * 1024 * 1024;
+  unsigned blocking_threads = 2;
   bool no_access_log = false;
 };
 
@@ -46,6 +52,13 @@ int RunServe(const ServeArgs& args) {
   }
   std::shared_ptr<store::Store> store = std::move(*opened);
 
+  if (Status crypto = policy::InitCrypto(); !crypto.ok()) {
+    std::cerr << "tessera serve: " << crypto.message() << "\n";
+    return kExitUsage;
+  }
+  // One authenticator (and so one verification cache) for every authenticated route.
+  auto authenticator = std::make_shared<policy::Authenticator>(store->directory());
+
   auto router = std::make_shared<http::Router>();
   router->SetErrorRenderer(http::TaxiiError);
   // Healthy when the store answers a one-row query (cheap at any store size).
@@ -54,11 +67,30 @@ int RunServe(const ServeArgs& args) {
     probe.limit = 1;
     return store->ListObjects(probe).status();
   });
-  http::DiscoveryInfo discovery;
-  discovery.title = args.title;
-  discovery.description = args.description;
-  discovery.contact = args.contact;
-  if (st.ok()) st = http::AddDiscoveryRoute(*router, discovery);
+  taxii::ServiceOptions taxii_options;
+  taxii_options.title = args.title;
+  taxii_options.description = args.description;
+  taxii_options.contact = args.contact;
+  taxii_options.public_url = args.public_url;
+  while (!taxii_options.public_url.empty() && taxii_options.public_url.back() == '/') {
+    taxii_options.public_url.pop_back();
+  }
+  taxii_options.tls = !args.tls_cert.empty();
+  taxii_options.fallback_url =
+      std::string(taxii_options.tls ? "https://" : "http://") + args.listen;
+  taxii_options.max_body_bytes = args.max_body_bytes;
+  auto taxii_service = std::make_shared<taxii::Service>(store, authenticator, taxii_options);
+  if (st.ok()) st = taxii::Service::Register(taxii_service, *router);
+  // The admin API (/api/v1/) and /metrics (admin-only), on the same authenticator; the server
+  // counts every request into `metrics`.
+  auto metrics = std::make_shared<http::Metrics>();
+  if (st.ok()) {
+    st = metrics->AddGauge("tessera_objects_stored", "Object versions stored.", [store] {
+      auto n = store->CountObjects();
+      return n.ok() ? Result<double>(static_cast<double>(*n)) : Result<double>(n.status());
+    });
+  }
+  if (st.ok()) st = api::AddAdminRoutes(*router, {store, authenticator, metrics});
   if (!st.ok()) {
     std::cerr << "tessera serve: " << st.message() << "\n";
     return kExitUsage;
@@ -71,6 +103,13 @@ int RunServe(const ServeArgs& args) {
   options.max_body_bytes = args.max_body_bytes;
   options.handle_signals = true;
   options.access_log = !args.no_access_log;
+  // Writes (they wait for the disk) and first-time token checks (Argon2id) run off the I/O
+  // threads, so that page reads on other connections are not held up behind them.
+  options.run_blocking = [taxii_service](const http::Request& request) {
+    return taxii_service->RunsBlocking(request) || request.path().starts_with("/api/v1/");
+  };
+  options.metrics = metrics;
+  options.blocking_threads = args.blocking_threads;
   if (!args.tls_cert.empty()) options.tls = http::TlsFiles{args.tls_cert, args.tls_key};
 
   auto server = http::Server::Create(options, router);
@@ -95,12 +134,15 @@ Command AddServeCommand(CLI::App& app) {
   auto args = std::make_shared<ServeArgs>();
   CLI::App* sub = app.add_subcommand(
       "serve",
-      "Serve the store over HTTP: TAXII 2.1 server discovery at /taxii2/ and a health check at "
-      "/healthz. Prints 'listening on URL' on standard error once it accepts connections and one "
-      "access-log line per request. SIGTERM or SIGINT stops it gracefully: it stops accepting, "
-      "answers the requests already received, and exits 0 (a second signal ends it at once). "
-      "Exit 2 when the store is missing (run `tessera init`), the address cannot be bound, or "
-      "the TLS files are unusable.");
+      "Serve the hub over HTTP: the TAXII 2.1 API (discovery at /taxii2/, the API roots, "
+      "collections, objects, manifests, versions and statuses; docs/taxii.md) and a health check "
+      "at /healthz. Every TAXII request authenticates with HTTP Basic (user name and API token) "
+      "or 'Authorization: Bearer TOKEN' (tokens: `tessera init`, `tessera token create`). Prints "
+      "'listening on URL' on standard error once it accepts connections and one access-log line "
+      "per request. SIGTERM or SIGINT stops it gracefully: it stops accepting, answers the "
+      "requests already received, and exits 0 (a second signal ends it at once). Exit 2 when the "
+      "store is missing (run `tessera init`), the address cannot be bound, or the TLS files are "
+      "unusable.");
   sub->add_option("--data", args->data_dir, "Data directory (also read from $TESSERA_DATA)")
       ->envname("TESSERA_DATA")
       ->capture_default_str();
@@ -124,8 +166,26 @@ Command AddServeCommand(CLI::App& app) {
   sub->add_option(
       "--contact", args->contact,
       "Contact in the TAXII discovery document (e-mail, phone, ...); left out when empty");
+  sub->add_option("--public-url", args->public_url,
+                  "The URL clients reach the hub at (e.g. https://cti.example.org behind a proxy); "
+                  "the API root URLs in /taxii2/ start with it. Default: the request's Host header")
+      ->check([](const std::string& url) -> std::string {
+        if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+          return "must start with http:// or https://";
+        }
+        if (url.find_first_of("?# \t\r\n") != std::string::npos) {
+          return "must be a plain URL without query, fragment or spaces";
+        }
+        return "";
+      });
+  sub->add_option("--blocking-threads", args->blocking_threads,
+                  "Threads for requests that may take long (POST, DELETE, first use of a token), "
+                  "besides the I/O threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   sub->add_option("--max-body-bytes", args->max_body_bytes,
-                  "Largest request body accepted; larger ones get 413")
+                  "Largest request body accepted (larger ones get 413); the API roots advertise "
+                  "it as max_content_length when their own is larger")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 32))
       ->capture_default_str();
   sub->add_flag("--no-access-log", args->no_access_log, "Do not log a line per request");

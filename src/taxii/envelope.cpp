@@ -63,6 +63,12 @@ Result<std::vector<EnvelopeObject>> ParseEnvelope(std::string_view body,
   if (envelope == nullptr) {
     return InvalidArgument("the body is not a TAXII envelope: it is not a JSON object");
   }
+  if (const boost::json::value* type = envelope->if_contains("type");
+      type != nullptr && type->is_string() && *type == "bundle") {
+    return InvalidArgument(
+        "the body is a STIX bundle, not a TAXII envelope: send {\"objects\": [...]} (the "
+        "bundle's objects list without its type and id)");
+  }
   const boost::json::value* objects = envelope->if_contains("objects");
   if (objects == nullptr) {
     return InvalidArgument(

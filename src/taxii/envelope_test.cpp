@@ -55,7 +55,8 @@ TEST(Envelope, RefusesWhatIsNotAnEnvelope) {
       EXPECT_EQ(env.status().code(), ErrorCode::kInvalidArgument) << body;
     }
   }
-  auto bundle = ParseEnvelope(R"({"type":"bundle","id":"bundle--1"})");
+  auto bundle = ParseEnvelope(
+      R"({"type":"bundle","id":"bundle--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","objects":[]})");
   ASSERT_FALSE(bundle.ok());
   EXPECT_NE(bundle.status().message().find("bundle"), std::string::npos);
 }

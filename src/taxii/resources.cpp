@@ -34,6 +34,19 @@ boost::json::object CollectionObject(const CollectionResource& c) {
   return o;
 }
 
+std::string JsonArrayOfEntries(const std::vector<store::StatusEntry>& entries) {
+  boost::json::array list;
+  list.reserve(entries.size());
+  for (const store::StatusEntry& e : entries) {
+    boost::json::object o;
+    o["id"] = e.id;
+    if (!e.version.empty()) o["version"] = e.version;
+    if (!e.message.empty()) o["message"] = e.message;
+    list.emplace_back(std::move(o));
+  }
+  return boost::json::serialize(list);
+}
+
 }  // namespace
 
 std::string ApiRootJson(const ApiRootResource& root) {
@@ -141,6 +154,23 @@ void AddDateAddedHeaders(std::span<const store::StoredObject> rows, http::Respon
   response.headers.emplace_back("X-TAXII-Date-Added-First",
                                 FormatDateAdded(rows.front().date_added));
   response.headers.emplace_back("X-TAXII-Date-Added-Last", FormatDateAdded(rows.back().date_added));
+}
+
+std::string StatusJson(const store::StatusRecord& s) {
+  std::string out = "{\"id\":";
+  out += boost::json::serialize(boost::json::string(s.id));
+  out += ",\"status\":";
+  out += boost::json::serialize(boost::json::string(s.status));
+  out += ",\"request_timestamp\":\"" + FormatDateAdded(s.request_timestamp) + "\"";
+  out += ",\"total_count\":" + std::to_string(s.total_count);
+  out += ",\"success_count\":" + std::to_string(s.success_count);
+  if (!s.successes.empty()) out += ",\"successes\":" + JsonArrayOfEntries(s.successes);
+  out += ",\"failure_count\":" + std::to_string(s.failure_count);
+  if (!s.failures.empty()) out += ",\"failures\":" + JsonArrayOfEntries(s.failures);
+  out += ",\"pending_count\":" + std::to_string(s.pending_count);
+  if (!s.pendings.empty()) out += ",\"pendings\":" + JsonArrayOfEntries(s.pendings);
+  out += "}";
+  return out;
 }
 
 }  // namespace tessera::taxii

@@ -64,6 +64,10 @@ std::string ManifestJson(std::span<const store::StoredObject> rows, const PageIn
 // {"more": ..., "next": ..., "versions": ["<version>", ...]}.
 std::string VersionsJson(std::span<const store::StoredObject> rows, const PageInfo& page);
 
+// The status resource (§4.3.1). Per-object lists are left out when empty, and an entry's
+// `version` when the object has none (STIX objects without created/modified).
+std::string StatusJson(const store::StatusRecord& status);
+
 // Adds X-TAXII-Date-Added-First / -Last: the date_added of the first and the last row returned
 // (rows in the order returned). Adds nothing for an empty page.
 void AddDateAddedHeaders(std::span<const store::StoredObject> rows, http::Response& response);

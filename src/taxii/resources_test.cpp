@@ -97,5 +97,22 @@ TEST(Resources, DateAddedHeaders) {
   EXPECT_TRUE(empty.headers.empty());
 }
 
+TEST(Resources, Status) {
+  store::StatusRecord s;
+  s.id = "2d086da7-4bdc-4f91-900e-d77486753710";
+  s.status = "complete";
+  s.request_timestamp = Ts("2016-11-02T12:34:34.123456Z");
+  s.total_count = 2;
+  s.success_count = 1;
+  s.failure_count = 1;
+  s.successes = {{"indicator--a", "2016-11-02T12:34:34.123Z", ""}};
+  s.failures = {{"file--b", "", "invalid STIX 2.1: no name"}};
+  EXPECT_EQ(Json(StatusJson(s)), Json(R"({"id":"2d086da7-4bdc-4f91-900e-d77486753710",
+    "status":"complete","request_timestamp":"2016-11-02T12:34:34.123456Z","total_count":2,
+    "success_count":1,"successes":[{"id":"indicator--a","version":"2016-11-02T12:34:34.123Z"}],
+    "failure_count":1,"failures":[{"id":"file--b","message":"invalid STIX 2.1: no name"}],
+    "pending_count":0})"));
+}
+
 }  // namespace
 }  // namespace tessera::taxii

@@ -1,0 +1,543 @@
+#include "taxii/service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <functional>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "common/uuid.h"
+#include "http/taxii.h"
+#include "policy/access.h"
+#include "taxii/query.h"
+#include "taxii/resources.h"
+
+namespace tessera::taxii {
+
+using http::HttpStatus;
+using http::Method;
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr size_t kMaxRememberedCredentials = 100'000;
+constexpr size_t kMaxHostBytes = 255;
+
+// The kinds of listing GetObjects / GetObject / GetVersions / GetManifest share.
+enum ListKind { kObjects = 0, kObject = 1, kVersions = 2, kManifest = 3 };
+
+Response Error(HttpStatus status, std::string_view title, std::string_view description) {
+  return http::TaxiiError(status, title, description);
+}
+
+Response Unauthorized(std::string_view why) {
+  Response r = Error(HttpStatus::unauthorized, "Unauthorized", why);
+  r.headers.emplace_back("WWW-Authenticate", R"(Basic realm="tessera", charset="UTF-8")");
+  r.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="tessera")");
+  return r;
+}
+
+Response NotFound(std::string_view what) { return Error(HttpStatus::not_found, "Not Found", what); }
+
+Response BadRequest(std::string_view why) {
+  return Error(HttpStatus::bad_request, "Bad Request", why);
+}
+
+// A store or directory failure: 503 when it is worth retrying, else 500 (logged; the client
+// gets no internals).
+Response StorageError(const Status& st, std::string_view during) {
+  if (st.code() == ErrorCode::kUnavailable) {
+    Response r = Error(HttpStatus::service_unavailable, "Service Unavailable",
+                       "the store is busy; try again shortly");
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+  }
+  spdlog::error("taxii: {} failed: {}", during, st.ToString());
+  return Error(HttpStatus::internal_server_error, "Internal Server Error",
+               "the server could not complete the request; the error is logged");
+}
+
+Response Ok(HttpStatus status, std::string body) {
+  return Response::Make(status, std::string(http::kTaxiiMediaType), std::move(body));
+}
+
+// A Host header value we are willing to echo into URLs: host[:port], a name or an address.
+bool IsPlainHost(std::string_view host) {
+  if (host.empty() || host.size() > kMaxHostBytes) return false;
+  for (char c : host) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// A status entry for `object`; its version written as manifests and version lists write it.
+store::StatusEntry EntryFor(const stix::Object& object, std::string message) {
+  store::StatusEntry e;
+  e.id = object.id;
+  if (auto v = object.Version()) e.version = FormatVersion(*v);
+  e.message = std::move(message);
+  return e;
+}
+
+}  // namespace
+
+struct Service::Caller {
+  policy::Principal principal;
+  store::ApiRoot root;
+};
+
+struct Service::Target {
+  Caller caller;
+  store::CollectionInfo collection;
+};
+
+Service::Service(std::shared_ptr<store::Store> store,
+                 std::shared_ptr<policy::Authenticator> authenticator, ServiceOptions options)
+    : store_(std::move(store)),
+      authenticator_(std::move(authenticator)),
+      options_(std::move(options)) {}
+
+Status Service::Register(const std::shared_ptr<Service>& self, http::Router& router) {
+  if (self->options_.title.empty()) {
+    return InvalidArgument("the discovery title must not be empty");
+  }
+  using Member = Response (Service::*)(const Request&) const;
+  const struct {
+    Method method;
+    const char* pattern;
+    Member handler;
+  } routes[] = {
+      {Method::kGet, "/taxii2/", &Service::Discovery},
+      {Method::kGet, "/{api_root}/", &Service::ApiRootInfo},
+      {Method::kGet, "/{api_root}/status/{status_id}/", &Service::GetStatus},
+      {Method::kGet, "/{api_root}/collections/", &Service::ListCollections},
+      {Method::kGet, "/{api_root}/collections/{collection}/", &Service::GetCollection},
+      {Method::kGet, "/{api_root}/collections/{collection}/objects/", &Service::GetObjects},
+      {Method::kPost, "/{api_root}/collections/{collection}/objects/", &Service::AddObjects},
+      {Method::kGet, "/{api_root}/collections/{collection}/objects/{object}/", &Service::GetObject},
+      {Method::kDelete, "/{api_root}/collections/{collection}/objects/{object}/",
+       &Service::DeleteObject},
+      {Method::kGet, "/{api_root}/collections/{collection}/objects/{object}/versions/",
+       &Service::GetVersions},
+      {Method::kGet, "/{api_root}/collections/{collection}/manifest/", &Service::GetManifest},
+  };
+  for (const auto& r : routes) {
+    TESSERA_RETURN_IF_ERROR(router.Add(
+        r.method, r.pattern,
+        [self, h = r.handler](const Request& request) { return ((*self).*h)(request); }));
+  }
+  return Status::Ok();
+}
+
+bool Service::RunsBlocking(const Request& request) const {
+  if (request.method() == Method::kPost || request.method() == Method::kDelete) return true;
+  const std::string_view auth = request.Header("Authorization");
+  if (auth.empty()) return false;  // answered 401 at once
+  const size_t h = std::hash<std::string_view>{}(auth);
+  std::shared_lock lock(seen_mu_);
+  return seen_credentials_.count(h) == 0;
+}
+
+void Service::RememberCredentials(std::string_view authorization) const {
+  const size_t h = std::hash<std::string_view>{}(authorization);
+  {
+    std::shared_lock lock(seen_mu_);
+    if (seen_credentials_.count(h) != 0) return;
+  }
+  std::unique_lock lock(seen_mu_);
+  if (seen_credentials_.size() < kMaxRememberedCredentials) seen_credentials_.insert(h);
+}
+
+std::optional<Response> Service::Authenticate(const Request& request,
+                                              policy::Principal& principal) const {
+  const std::string_view auth = request.Header("Authorization");
+  if (auth.empty()) {
+    return Unauthorized(
+        "authenticate with HTTP Basic (user name and API token) or 'Authorization: Bearer "
+        "<token>'");
+  }
+  auto who = authenticator_->Authenticate(auth);
+  if (!who.ok()) {
+    if (who.status().code() == ErrorCode::kUnauthenticated) {
+      return Unauthorized(who.status().message());
+    }
+    return StorageError(who.status(), "authentication");
+  }
+  RememberCredentials(auth);
+  principal = std::move(*who);
+  return std::nullopt;
+}
+
+std::optional<Response> Service::Enter(const Request& request, Caller& caller) const {
+  if (auto denied = Authenticate(request, caller.principal)) return denied;
+  if (!http::AcceptsTaxii(request)) return http::TaxiiNotAcceptable(request);
+  const std::string name(request.PathParam("api_root"));
+  auto root = store_->directory().GetApiRoot(name);
+  if (!root.ok()) {
+    if (root.status().code() == ErrorCode::kNotFound ||
+        root.status().code() == ErrorCode::kInvalidArgument) {
+      return NotFound("there is no API root '" + name + "' (see /taxii2/)");
+    }
+    return StorageError(root.status(), "reading the API root");
+  }
+  caller.root = std::move(*root);
+  return std::nullopt;
+}
+
+std::optional<Response> Service::EnterCollection(const Request& request, Target& target,
+                                                 bool write) const {
+  if (auto denied = Enter(request, target.caller)) return denied;
+  const std::string id(request.PathParam("collection"));
+  const std::string absent = "there is no collection '" + id + "' in API root '" +
+                             target.caller.root.name + "' that you can see";
+  auto collection = store_->directory().GetCollection(id);
+  if (!collection.ok()) {
+    if (collection.status().code() == ErrorCode::kNotFound ||
+        collection.status().code() == ErrorCode::kInvalidArgument) {
+      return NotFound(absent);
+    }
+    return StorageError(collection.status(), "reading the collection");
+  }
+  const policy::Principal& p = target.caller.principal;
+  if (collection->api_root != target.caller.root.name || !policy::CanSee(p, *collection)) {
+    return NotFound(absent);
+  }
+  if (write ? !policy::CanWrite(p, *collection) : !policy::CanRead(p, *collection)) {
+    return Error(HttpStatus::forbidden, "Forbidden",
+                 std::string("your organization may not ") +
+                     (write ? "add objects to" : "read the objects of") + " collection '" + id +
+                     "'" + (write && p.role == policy::Role::kReadOnly ? " (read-only role)" : ""));
+  }
+  target.collection = std::move(*collection);
+  return std::nullopt;
+}
+
+std::string Service::BaseUrl(const Request& request) const {
+  if (!options_.public_url.empty()) return options_.public_url;
+  const std::string_view host = request.Header("Host");
+  if (!IsPlainHost(host)) return options_.fallback_url;
+  return std::string(options_.tls ? "https://" : "http://") + std::string(host);
+}
+
+Response Service::Discovery(const Request& request) const {
+  policy::Principal principal;
+  if (auto denied = Authenticate(request, principal)) return *denied;
+  if (!http::AcceptsTaxii(request)) return http::TaxiiNotAcceptable(request);
+  auto roots = store_->directory().ListApiRoots();
+  if (!roots.ok()) return StorageError(roots.status(), "listing the API roots");
+  http::DiscoveryInfo info;
+  info.title = options_.title;
+  info.description = options_.description;
+  info.contact = options_.contact;
+  const std::string base = BaseUrl(request);
+  for (const store::ApiRoot& root : *roots) info.api_roots.push_back(base + "/" + root.name + "/");
+  // The default API root: the one holding the default collection (`tessera init` makes it).
+  if (auto def = store_->directory().GetSetting(store::kSettingDefaultCollection); def.ok()) {
+    if (auto c = store_->directory().GetCollection(*def); c.ok()) {
+      info.default_api_root = base + "/" + c->api_root + "/";
+    }
+  }
+  return Ok(HttpStatus::ok, http::DiscoveryJson(info));
+}
+
+Response Service::ApiRootInfo(const Request& request) const {
+  Caller caller;
+  if (auto denied = Enter(request, caller)) return *denied;
+  ApiRootResource r;
+  r.title = caller.root.title;
+  r.description = caller.root.description;
+  r.max_content_length =
+      std::min(options_.max_body_bytes,
+               static_cast<size_t>(std::max<int64_t>(0, caller.root.max_content_length)));
+  return Ok(HttpStatus::ok, ApiRootJson(r));
+}
+
+Response Service::GetStatus(const Request& request) const {
+  Caller caller;
+  if (auto denied = Enter(request, caller)) return *denied;
+  const std::string id(request.PathParam("status_id"));
+  const std::string absent = "there is no status '" + id + "' of your organization here";
+  auto status = store_->GetStatus(id);
+  if (!status.ok()) {
+    if (status.status().code() == ErrorCode::kNotFound ||
+        status.status().code() == ErrorCode::kInvalidArgument) {
+      return NotFound(absent);
+    }
+    return StorageError(status.status(), "reading a status");
+  }
+  // A status tells what an organization wrote: it is its own.
+  if (status->api_root != caller.root.name || status->owner_org != caller.principal.org_id) {
+    return NotFound(absent);
+  }
+  return Ok(HttpStatus::ok, StatusJson(*status));
+}
+
+Response Service::ListCollections(const Request& request) const {
+  Caller caller;
+  if (auto denied = Enter(request, caller)) return *denied;
+  auto all = store_->directory().ListCollections(caller.root.name);
+  if (!all.ok()) return StorageError(all.status(), "listing collections");
+  std::vector<CollectionResource> visible;
+  for (const store::CollectionInfo& c : *all) {
+    if (!policy::CanSee(caller.principal, c)) continue;
+    visible.push_back({c.id, c.title, c.description, c.alias, policy::CanRead(caller.principal, c),
+                       policy::CanWrite(caller.principal, c)});
+  }
+  return Ok(HttpStatus::ok, CollectionsJson(visible));
+}
+
+Response Service::GetCollection(const Request& request) const {
+  Caller caller;
+  if (auto denied = Enter(request, caller)) return *denied;
+  const std::string id(request.PathParam("collection"));
+  auto c = store_->directory().GetCollection(id);
+  if (!c.ok() && c.status().code() != ErrorCode::kNotFound &&
+      c.status().code() != ErrorCode::kInvalidArgument) {
+    return StorageError(c.status(), "reading the collection");
+  }
+  if (!c.ok() || c->api_root != caller.root.name || !policy::CanSee(caller.principal, *c)) {
+    return NotFound("there is no collection '" + id + "' in API root '" + caller.root.name +
+                    "' that you can see");
+  }
+  return Ok(HttpStatus::ok, CollectionJson({c->id, c->title, c->description, c->alias,
+                                            policy::CanRead(caller.principal, *c),
+                                            policy::CanWrite(caller.principal, *c)}));
+}
+
+namespace {
+
+// Fills the version selection of `q` from a parsed filter.
+void ApplyVersions(const VersionSelector& v, store::CollectionQuery& q) {
+  std::vector<store::VersionMatch> selectors;
+  if (v.all) selectors.push_back(store::VersionMatch::kAll);
+  if (v.last) selectors.push_back(store::VersionMatch::kLast);
+  if (v.first) selectors.push_back(store::VersionMatch::kFirst);
+  if (!v.exact.empty()) {
+    selectors.push_back(store::VersionMatch::kExact);
+    q.versions = v.exact;
+  }
+  q.match = selectors.front();  // ParseObjectFilter never leaves the selector empty
+  q.also.assign(selectors.begin() + 1, selectors.end());
+}
+
+}  // namespace
+
+Response Service::ListPage(const Request& request, int kind) const {
+  Target target;
+  if (auto denied = EnterCollection(request, target, false)) return *denied;
+  auto params = http::ParseQuery(request.query());
+  if (!params.ok()) return BadRequest(params.status().message());
+  const ObjectEndpoint endpoint = kind == kObjects    ? ObjectEndpoint::kObjects
+                                  : kind == kManifest ? ObjectEndpoint::kManifest
+                                  : kind == kObject   ? ObjectEndpoint::kObject
+                                                      : ObjectEndpoint::kVersions;
+  auto filter = ParseObjectFilter(*params, endpoint);
+  if (!filter.ok()) return BadRequest(filter.status().message());
+
+  store::CollectionQuery q;
+  q.collection = target.collection.id;
+  q.scope = policy::ScopeFor(target.caller.principal, target.collection);
+  q.types = filter->types;
+  q.ids = filter->ids;
+  q.spec_versions = filter->spec_versions;
+  q.added_after = filter->added_after;
+  q.limit = filter->limit;
+  const std::string object_id(request.PathParam("object"));
+  if (kind == kObject || kind == kVersions) q.ids = {object_id};
+  ApplyVersions(filter->versions, q);
+  if (filter->next) {
+    q.after_seq = filter->next->after_seq;
+    q.up_to_seq = filter->next->up_to_seq;
+  } else {
+    // Fix the rows this listing ranges over, so that later pages (the `next` token carries the
+    // bound) answer first/last over the same versions however many are added meanwhile.
+    auto last = store_->LastSeq();
+    if (!last.ok()) return StorageError(last.status(), "reading the last seq");
+    q.up_to_seq = *last;  // 0: nothing stored, nothing to list
+  }
+
+  store::ObjectPage page;
+  if (q.up_to_seq > 0) {
+    auto listed = store_->ListCollection(q);
+    if (!listed.ok()) {
+      if (listed.status().code() == ErrorCode::kInvalidArgument) {
+        return BadRequest(listed.status().message());
+      }
+      return StorageError(listed.status(), "listing objects");
+    }
+    page = std::move(*listed);
+  }
+
+  // An object (or its versions) the reader cannot see at all is absent: 404, not an empty page.
+  if ((kind == kObject || kind == kVersions) && page.objects.empty()) {
+    store::CollectionQuery any;
+    any.collection = q.collection;
+    any.scope = q.scope;
+    any.ids = q.ids;
+    any.match = store::VersionMatch::kAll;
+    any.limit = 1;
+    auto found = store_->ListCollection(any);
+    if (!found.ok()) return StorageError(found.status(), "looking up an object");
+    if (found->objects.empty()) {
+      return NotFound("there is no object '" + object_id + "' in collection '" +
+                      target.collection.id + "' that you can see");
+    }
+  }
+
+  PageInfo info;
+  info.more = page.more && !page.objects.empty();
+  if (info.more) info.next = EncodePageToken({page.objects.back().seq, q.up_to_seq});
+  std::string body;
+  switch (kind) {
+    case kManifest:
+      body = ManifestJson(page.objects, info);
+      break;
+    case kVersions:
+      body = VersionsJson(page.objects, info);
+      break;
+    default:
+      body = EnvelopeJson(page.objects, info);
+      break;
+  }
+  Response response = Ok(HttpStatus::ok, std::move(body));
+  AddDateAddedHeaders(page.objects, response);
+  return response;
+}
+
+Response Service::GetObjects(const Request& request) const { return ListPage(request, kObjects); }
+Response Service::GetObject(const Request& request) const { return ListPage(request, kObject); }
+Response Service::GetVersions(const Request& request) const { return ListPage(request, kVersions); }
+Response Service::GetManifest(const Request& request) const { return ListPage(request, kManifest); }
+
+Response Service::AddObjects(const Request& request) const {
+  const Timestamp received = Timestamp::Now();
+  Target target;
+  if (auto denied = EnterCollection(request, target, true)) return *denied;
+  if (!http::IsTaxiiContentType(request.Header("Content-Type"))) {
+    return Error(HttpStatus::unsupported_media_type, "Unsupported Media Type",
+                 "send the envelope as " + std::string(http::kTaxiiMediaType));
+  }
+  const size_t limit =
+      std::min(options_.max_body_bytes,
+               static_cast<size_t>(std::max<int64_t>(0, target.caller.root.max_content_length)));
+  if (request.body().size() > limit) {
+    return Error(HttpStatus::payload_too_large, "Content Too Large",
+                 "the body has " + std::to_string(request.body().size()) +
+                     " bytes; this API root takes at most " + std::to_string(limit) +
+                     " (max_content_length)");
+  }
+  EnvelopeLimits limits;
+  limits.max_bytes = limit;
+  limits.max_depth = options_.max_json_depth;
+  limits.max_objects = options_.max_envelope_objects;
+  auto envelope = ParseEnvelope(request.body(), limits);
+  if (!envelope.ok()) {
+    if (envelope.status().code() == ErrorCode::kLimitExceeded) {
+      return Error(HttpStatus::payload_too_large, "Content Too Large", envelope.status().message());
+    }
+    if (envelope.status().code() == ErrorCode::kInvalidArgument) {
+      return BadRequest(envelope.status().message());
+    }
+    return StorageError(envelope.status(), "reading an envelope");
+  }
+  auto audience = policy::ParseAudienceHeaders(request.Header("X-Tessera-Recipients"),
+                                               request.Header("X-Tessera-Sharing-Group"));
+  if (!audience.ok()) return BadRequest(audience.status().message());
+
+  store::StatusRecord status;
+  status.id = Uuid::V4().ToString();
+  status.api_root = target.caller.root.name;
+  status.collection = target.collection.id;
+  status.owner_user = target.caller.principal.user_id;
+  status.owner_org = target.caller.principal.org_id;
+  status.request_timestamp = received;
+  status.status = "complete";
+  status.total_count = static_cast<int64_t>(envelope->size());
+
+  std::vector<stix::Object> accepted;
+  std::vector<store::Placement> placements;
+  accepted.reserve(envelope->size());
+  placements.reserve(envelope->size());
+  policy::Placer placer(store_->directory(), target.caller.principal, target.collection,
+                        std::move(*audience));
+  for (EnvelopeObject& item : *envelope) {
+    if (!item.error.empty()) {
+      status.failures.push_back(EntryFor(item.object, "invalid STIX 2.1: " + item.error));
+      continue;
+    }
+    auto placed = placer.Place(item.object);
+    if (!placed.ok()) {
+      const ErrorCode code = placed.status().code();
+      if (code == ErrorCode::kUnavailable || code == ErrorCode::kIo ||
+          code == ErrorCode::kCorrupt || code == ErrorCode::kInternal) {
+        return StorageError(placed.status(), "placing an object");
+      }
+      status.failures.push_back(EntryFor(item.object, placed.status().message()));
+      continue;
+    }
+    status.successes.push_back(EntryFor(item.object, placed->note));
+    accepted.push_back(std::move(item.object));
+    placements.push_back(std::move(placed->placement));
+  }
+  status.success_count = static_cast<int64_t>(status.successes.size());
+  status.failure_count = static_cast<int64_t>(status.failures.size());
+
+  auto imported = store_->ImportWithStatus(accepted, placements, status);
+  if (!imported.ok()) return StorageError(imported.status(), "adding objects");
+  return Ok(HttpStatus::accepted, StatusJson(status));
+}
+
+Response Service::DeleteObject(const Request& request) const {
+  Target target;
+  if (auto denied = EnterCollection(request, target, true)) return *denied;
+  const policy::Principal& p = target.caller.principal;
+  if (!policy::CanRead(p, target.collection)) {
+    return Error(HttpStatus::forbidden, "Forbidden",
+                 "deleting needs both read and write access to the collection");
+  }
+  auto params = http::ParseQuery(request.query());
+  if (!params.ok()) return BadRequest(params.status().message());
+  auto filter = ParseObjectFilter(*params, ObjectEndpoint::kDeleteObject);
+  if (!filter.ok()) return BadRequest(filter.status().message());
+  const std::string object_id(request.PathParam("object"));
+
+  auto last = store_->LastSeq();
+  if (!last.ok()) return StorageError(last.status(), "reading the last seq");
+  store::CollectionQuery q;
+  q.collection = target.collection.id;
+  q.scope = policy::ScopeFor(p, target.collection);
+  q.ids = {object_id};
+  q.spec_versions = filter->spec_versions;
+  q.up_to_seq = *last;
+  q.limit = store::kMaxListLimit;
+  ApplyVersions(filter->versions, q);
+  const std::string absent =
+      "there is no object '" + object_id + "' (with the versions asked for) that you can see";
+  if (*last == 0) return NotFound(absent);
+  // What would be deleted, checked first: only an admin deletes what another organization
+  // provided. The seq bound makes the delete act on exactly these rows.
+  auto selected = store_->ListCollection(q);
+  if (!selected.ok()) return StorageError(selected.status(), "listing versions to delete");
+  if (selected->objects.empty()) return NotFound(absent);
+  if (p.role != policy::Role::kAdmin) {
+    for (const store::StoredObject& row : selected->objects) {
+      if (row.provider_org != p.org_id) {
+        return Error(HttpStatus::forbidden, "Forbidden",
+                     "version " + FormatVersion(VersionOf(row)) + " of '" + object_id +
+                         "' was provided by another organization; only its provider or an "
+                         "admin may delete it");
+      }
+    }
+  }
+  auto deleted = store_->DeleteVersions(q);
+  if (!deleted.ok()) return StorageError(deleted.status(), "deleting versions");
+  if (*deleted == 0) return NotFound(absent);
+  return Response::Make(HttpStatus::ok, std::string(http::kTaxiiMediaType), "");
+}
+
+}  // namespace tessera::taxii

@@ -1,0 +1,106 @@
+#pragma once
+// The TAXII 2.1 server over the store and the access rules: every endpoint of the standard
+// (server discovery, API roots, status, collections, a collection, objects GET/POST, an object
+// GET/DELETE, its versions, the manifest), registered on an http::Router.
+//
+// Every request is authenticated (policy::Authenticator; 401 with WWW-Authenticate for Basic and
+// Bearer), discovery and API-root information included. What a reader may not see does not exist
+// for it: collections it can neither read nor write are 404 (403 when it sees one but lacks the
+// right asked for), object versions its organization is not granted are absent from objects,
+// object, versions, the manifest, the counts and the date-added headers (policy::ScopeFor on
+// every read). Writes go through policy::Placer and Store::ImportWithStatus: a POST is answered
+// 202 with a status resource once the accepted objects are durable ("complete").
+//
+// Answers (TAXII 2.1 §3.6): 400 malformed parameters or a body that is not an envelope, 401, 403,
+// 404, 406 when the Accept header rules out application/taxii+json;version=2.1, 413 over the API
+// root's max_content_length, 415 a POST body that is not application/taxii+json, 503 when the
+// store is busy; errors carry a TAXII error message. docs/taxii.md documents each endpoint.
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_set>
+
+#include "common/status.h"
+#include "http/message.h"
+#include "http/router.h"
+#include "policy/tokens.h"
+#include "store/store.h"
+#include "taxii/envelope.h"
+
+namespace tessera::taxii {
+
+struct ServiceOptions {
+  // The discovery document (title required).
+  std::string title = "Tessera";
+  std::string description;
+  std::string contact;
+  // The URL clients reach the server at, e.g. "https://cti.example.org" (no trailing '/'); the
+  // API root URLs in discovery start with it. Empty: "<scheme>://<Host header>", falling back to
+  // `fallback_url` when the Host header is missing or not a plain host[:port].
+  std::string public_url;
+  std::string fallback_url = "http://127.0.0.1:8080";
+  bool tls = false;  // the scheme of Host-based URLs
+  // The server's request body limit: the API roots advertise min(this, their own
+  // max_content_length) and bodies above the smaller are refused with 413.
+  size_t max_body_bytes = 32u << 20;
+  size_t max_envelope_objects = EnvelopeLimits{}.max_objects;
+  size_t max_json_depth = EnvelopeLimits{}.max_depth;
+};
+
+// Thread-safe once registered: handlers run concurrently on the server's threads.
+class Service {
+ public:
+  // `store` and `authenticator` are shared with the rest of the server (the admin API uses the
+  // same authenticator, so one cache). The authenticator must use store->directory().
+  Service(std::shared_ptr<store::Store> store, std::shared_ptr<policy::Authenticator> authenticator,
+          ServiceOptions options);
+
+  // Registers the TAXII routes (GET /taxii2/ and everything under /{api_root}/) on `router`.
+  // The routes hold `self`, so the Service lives as long as the router. What Router::Add returns.
+  static Status Register(const std::shared_ptr<Service>& self, http::Router& router);
+
+  // For http::ServerOptions::run_blocking: true for requests that may take long (writes, which
+  // wait for the disk, and requests whose credentials this process has not verified yet, which
+  // may need an Argon2id verification of tens of milliseconds). Quick; thread-safe.
+  bool RunsBlocking(const http::Request& request) const;
+
+  // The handlers (public for in-process callers and tests; each expects the path parameters the
+  // router binds).
+  http::Response Discovery(const http::Request& request) const;
+  http::Response ApiRootInfo(const http::Request& request) const;
+  http::Response GetStatus(const http::Request& request) const;
+  http::Response ListCollections(const http::Request& request) const;
+  http::Response GetCollection(const http::Request& request) const;
+  http::Response GetObjects(const http::Request& request) const;
+  http::Response AddObjects(const http::Request& request) const;
+  http::Response GetObject(const http::Request& request) const;
+  http::Response DeleteObject(const http::Request& request) const;
+  http::Response GetVersions(const http::Request& request) const;
+  http::Response GetManifest(const http::Request& request) const;
+
+ private:
+  struct Caller;  // an authenticated principal at one API root (service.cpp)
+  struct Target;  // ... and one collection
+  std::optional<http::Response> Authenticate(const http::Request& request,
+                                             policy::Principal& principal) const;
+  std::optional<http::Response> Enter(const http::Request& request, Caller& caller) const;
+  std::optional<http::Response> EnterCollection(const http::Request& request, Target& target,
+                                                bool write) const;
+  http::Response ListPage(const http::Request& request, int kind) const;
+  std::string BaseUrl(const http::Request& request) const;
+  void RememberCredentials(std::string_view authorization) const;
+
+  std::shared_ptr<store::Store> store_;
+  std::shared_ptr<policy::Authenticator> authenticator_;
+  ServiceOptions options_;
+
+  // Hashes of Authorization values that authenticated before: only to decide which thread runs
+  // a request (the request is authenticated again in full either way). Bounded.
+  mutable std::shared_mutex seen_mu_;
+  mutable std::unordered_set<size_t> seen_credentials_;  // guarded by seen_mu_
+};
+
+}  // namespace tessera::taxii

@@ -1,0 +1,705 @@
+// The TAXII 2.1 API through real HTTP on a loopback port: the server, the router and the TAXII
+// service in process, over a store whose organizations, users, tokens and collections are made
+// through the directory and policy APIs. Every endpoint, filter, error code and header.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/server.h"
+#include "http/taxii.h"
+#include "http_client.h"
+#include "policy/tokens.h"
+#include "stix/tlp.h"
+#include "store/store.h"
+#include "taxii/page_token.h"
+#include "taxii/service.h"
+
+namespace tessera {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::BasicAuth;
+using testing::BearerAuth;
+using testing::HttpClient;
+using testing::HttpResponse;
+
+std::string Uuid(int n) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "8e2e2d2b-17d4-4cbf-938f-%012d", n);
+  return buf;
+}
+
+// An indicator with id indicator--Uuid(n), version `modified`, and optional marking / extras.
+std::string Indicator(int n, const std::string& modified, const std::string& marking = "",
+                      const std::string& extra = "") {
+  std::string o = R"({"type":"indicator","spec_version":"2.1","id":"indicator--)" + Uuid(n) +
+                  R"(","created":"2020-01-01T00:00:00.000Z","modified":")" + modified +
+                  R"(","pattern":"[ipv4-addr:value = '198.51.100.)" + std::to_string(n % 250) +
+                  R"(']","pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z")";
+  if (!marking.empty()) o += R"(,"object_marking_refs":[")" + marking + R"("])";
+  o += extra;
+  o += "}";
+  return o;
+}
+
+std::string Envelope(const std::vector<std::string>& objects) {
+  std::string out = R"({"objects":[)";
+  for (size_t i = 0; i < objects.size(); ++i) out += (i ? "," : "") + objects[i];
+  return out + "]}";
+}
+
+std::string IndicatorId(int n) { return "indicator--" + Uuid(n); }
+
+const std::string& TlpRed() {
+  static const std::string id(stix::FindTlpMarking(stix::TlpVersion::k2, stix::TlpLevel::kRed)->id);
+  return id;
+}
+
+// The server, the TAXII service and a store with three organizations:
+//   alpha (alice: analyst, root: admin), beta (bob: analyst, rita: read-only), gamma (gina).
+// Collections in API root "api": the default one (all read, all write), "alpha-only" (alpha
+// reads and writes), "bulletin" (all read, alpha writes). API root "second": "other".
+class TaxiiApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(policy::InitCrypto().ok());
+    dir_ = fs::temp_directory_path() /
+           ("tessera-taxii-" + std::to_string(getpid()) + "-" + std::to_string(counter_++));
+    fs::remove_all(dir_);
+    auto opened = store::OpenStore(dir_.string(), store::OpenMode::kCreateIfMissing);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(*opened);
+    store::Directory& d = store_->directory();
+
+    auto alpha = d.CreateOrganization("Alpha CERT");
+    auto beta = d.CreateOrganization("Beta ISAC");
+    auto gamma = d.CreateOrganization("Gamma SOC");
+    ASSERT_TRUE(alpha.ok() && beta.ok() && gamma.ok());
+    alpha_ = *alpha;
+    beta_ = *beta;
+    gamma_ = *gamma;
+    alice_ = Token("alice", alpha_.id, "analyst");
+    root_ = Token("root", alpha_.id, "admin");
+    bob_ = Token("bob", beta_.id, "analyst");
+    rita_ = Token("rita", beta_.id, "read-only");
+    gina_ = Token("gina", gamma_.id, "analyst");
+
+    auto def = d.GetSetting(store::kSettingDefaultCollection);
+    ASSERT_TRUE(def.ok()) << def.status().ToString();
+    default_ = *def;
+    store::CollectionInfo c;
+    c.api_root = "api";
+    c.title = "Alpha only";
+    c.alias = "alpha-only";
+    c.readers.orgs = {alpha_.id};
+    c.writers.orgs = {alpha_.id};
+    auto made = d.CreateCollection(c);
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+    alpha_only_ = made->id;
+    c = {};
+    c.api_root = "api";
+    c.title = "Bulletin";
+    c.readers.all = true;
+    c.writers.orgs = {alpha_.id};
+    made = d.CreateCollection(c);
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+    bulletin_ = made->id;
+    store::ApiRoot second;
+    second.name = "second";
+    second.title = "Second root";
+    second.max_content_length = 4096;
+    ASSERT_TRUE(d.CreateApiRoot(second).ok());
+    c = {};
+    c.api_root = "second";
+    c.title = "Other";
+    c.readers.all = true;
+    c.writers.all = true;
+    made = d.CreateCollection(c);
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+    other_ = made->id;
+
+    StartServer({});
+  }
+
+  void TearDown() override {
+    StopServer();
+    store_.reset();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  void StartServer(taxii::ServiceOptions options) {
+    options.max_body_bytes = 1 << 20;
+    auto authenticator = std::make_shared<policy::Authenticator>(store_->directory());
+    service_ = std::make_shared<taxii::Service>(store_, authenticator, options);
+    auto router = std::make_shared<http::Router>();
+    router->SetErrorRenderer(http::TaxiiError);
+    ASSERT_TRUE(taxii::Service::Register(service_, *router).ok());
+    http::ServerOptions o;
+    o.host = "127.0.0.1";
+    o.port = 0;
+    o.threads = 2;
+    o.access_log = false;
+    o.max_body_bytes = 1 << 20;
+    o.run_blocking = [s = service_](const http::Request& r) { return s->RunsBlocking(r); };
+    auto server = http::Server::Create(o, router);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(*server);
+    thread_ = std::thread([this] { EXPECT_TRUE(server_->Run().ok()); });
+  }
+
+  void StopServer() {
+    if (server_) server_->Stop();
+    if (thread_.joinable()) thread_.join();
+    server_.reset();
+  }
+
+  std::string Token(const std::string& user, int64_t org, const std::string& role) {
+    auto u = store_->directory().CreateUser(user, org, role);
+    EXPECT_TRUE(u.ok()) << u.status().ToString();
+    if (!u.ok()) return "";
+    auto t = policy::CreateToken(store_->directory(), u->id, std::nullopt, "test",
+                                 policy::MinimalHashCost());
+    EXPECT_TRUE(t.ok()) << t.status().ToString();
+    users_[t.ok() ? t->token : ""] = user;
+    return t.ok() ? t->token : "";
+  }
+
+  // A client authenticated with `token` (Bearer), or HTTP Basic when `basic`.
+  std::unique_ptr<HttpClient> As(const std::string& token, bool basic = false) {
+    auto c = std::make_unique<HttpClient>("127.0.0.1", server_->port());
+    c->SetAuthorization(basic ? BasicAuth(users_[token], token) : BearerAuth(token));
+    return c;
+  }
+
+  std::string Coll(const std::string& id, const std::string& rest = "") {
+    return "/api/collections/" + id + "/" + rest;
+  }
+
+  // POSTs objects to the collection, expecting 202; returns the status resource.
+  boost::json::object Post(const std::string& token, const std::string& collection,
+                           const std::vector<std::string>& objects,
+                           const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+    auto res = As(token)->Post(Coll(collection, "objects/"), Envelope(objects), headers);
+    EXPECT_EQ(res.status, 202) << res.body;
+    auto v = res.Json();
+    return v.is_object() ? v.as_object() : boost::json::object{};
+  }
+
+  // The ids (and versions) in an envelope response.
+  static std::vector<std::string> Ids(const HttpResponse& res) {
+    std::vector<std::string> out;
+    auto v = res.Json();
+    if (!v.is_object()) return out;
+    if (auto* objs = v.as_object().if_contains("objects")) {
+      for (const auto& o : objs->as_array()) {
+        out.emplace_back(o.as_object().at("id").as_string());
+      }
+    }
+    return out;
+  }
+  static std::vector<std::string> Modified(const HttpResponse& res) {
+    std::vector<std::string> out;
+    auto v = res.Json();
+    if (auto* objs = v.as_object().if_contains("objects")) {
+      for (const auto& o : objs->as_array()) {
+        out.emplace_back(o.as_object().at("modified").as_string());
+      }
+    }
+    return out;
+  }
+
+  static inline std::atomic<int> counter_{0};
+  fs::path dir_;
+  std::shared_ptr<store::Store> store_;
+  std::shared_ptr<taxii::Service> service_;
+  std::unique_ptr<http::Server> server_;
+  std::thread thread_;
+  store::Organization alpha_, beta_, gamma_;
+  std::string alice_, root_, bob_, rita_, gina_;
+  std::map<std::string, std::string> users_;
+  std::string default_, alpha_only_, bulletin_, other_;
+};
+
+TEST_F(TaxiiApiTest, EveryEndpointNeedsAuthentication) {
+  HttpClient anonymous("127.0.0.1", server_->port());
+  for (const std::string& target :
+       {std::string("/taxii2/"), std::string("/api/"), std::string("/api/collections/"),
+        Coll(default_), Coll(default_, "objects/"), Coll(default_, "manifest/"),
+        Coll(default_, "objects/" + IndicatorId(1) + "/"),
+        Coll(default_, "objects/" + IndicatorId(1) + "/versions/"),
+        std::string("/api/status/") + Uuid(1) + "/"}) {
+    auto res = anonymous.Get(target);
+    EXPECT_EQ(res.status, 401) << target;
+    EXPECT_TRUE(res.Header("www-authenticate").has_value()) << target;
+    EXPECT_EQ(res.Header("content-type"), http::kTaxiiMediaType) << target;
+    EXPECT_EQ(res.Json().as_object().at("http_status"), "401") << target;
+  }
+  EXPECT_EQ(
+      anonymous
+          .Post(Coll(default_, "objects/"), Envelope({Indicator(1, "2020-01-01T00:00:00.000Z")}))
+          .status,
+      401);
+  EXPECT_EQ(anonymous.Delete(Coll(default_, "objects/" + IndicatorId(1) + "/")).status, 401);
+
+  anonymous.SetAuthorization(BearerAuth("tsr_0123456789abcdef_" + std::string(43, 'A')));
+  EXPECT_EQ(anonymous.Get("/taxii2/").status, 401);
+  anonymous.SetAuthorization(BasicAuth("bob", alice_));  // alice's token under bob's name
+  EXPECT_EQ(anonymous.Get("/taxii2/").status, 401);
+  anonymous.SetAuthorization("Digest whatever");
+  EXPECT_EQ(anonymous.Get("/taxii2/").status, 401);
+
+  // A revoked token stops working at once, even after it was used.
+  auto alice = As(alice_);
+  EXPECT_EQ(alice->Get("/taxii2/").status, 200);
+  auto id = policy::TokenId(alice_);
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(store_->directory().RevokeToken(*id).ok());
+  EXPECT_EQ(alice->Get("/taxii2/").status, 401);
+}
+
+TEST_F(TaxiiApiTest, DiscoveryListsTheApiRootsAbsolutely) {
+  for (bool basic : {false, true}) {
+    auto res = As(bob_, basic)->Get("/taxii2/");
+    ASSERT_EQ(res.status, 200) << res.body;
+    EXPECT_EQ(res.Header("content-type"), http::kTaxiiMediaType);
+    auto doc = res.Json().as_object();
+    EXPECT_EQ(doc.at("title"), "Tessera");
+    const std::string base = "http://127.0.0.1:" + std::to_string(server_->port());
+    auto roots = doc.at("api_roots").as_array();
+    ASSERT_EQ(roots.size(), 2u);
+    EXPECT_EQ(roots[0], boost::json::value(base + "/api/"));
+    EXPECT_EQ(roots[1], boost::json::value(base + "/second/"));
+    EXPECT_EQ(doc.at("default"), boost::json::value(base + "/api/"));
+  }
+  // A Host header is echoed only when it is a plain host[:port].
+  auto res = As(bob_)->Get("/taxii2/", {{"Host", "cti.example.org:8443"}});
+  EXPECT_EQ(res.Json().as_object().at("default"), "http://cti.example.org:8443/api/");
+  res = As(bob_)->Get("/taxii2/", {{"Host", "evil.example/<script>"}});
+  EXPECT_EQ(res.Json().as_object().at("default"), "http://127.0.0.1:8080/api/");
+
+  StopServer();
+  taxii::ServiceOptions o;
+  o.public_url = "https://cti.example.org/hub";
+  o.title = "Hub";
+  o.contact = "soc@example.org";
+  StartServer(o);
+  res = As(bob_)->Get("/taxii2/");
+  auto doc = res.Json().as_object();
+  EXPECT_EQ(doc.at("api_roots").as_array()[0], "https://cti.example.org/hub/api/");
+  EXPECT_EQ(doc.at("contact"), "soc@example.org");
+  EXPECT_EQ(doc.at("title"), "Hub");
+}
+
+TEST_F(TaxiiApiTest, ContentNegotiation) {
+  auto bob = As(bob_);
+  bob->SetAccept("application/json");
+  for (const std::string& target : {std::string("/taxii2/"), std::string("/api/"),
+                                    Coll(default_, "objects/"), Coll(default_, "manifest/")}) {
+    auto res = bob->Get(target);
+    EXPECT_EQ(res.status, 406) << target;
+    EXPECT_EQ(res.Json().as_object().at("http_status"), "406");
+  }
+  for (const char* accept :
+       {"application/taxii+json", "application/taxii+json;version=2.1", "*/*", "application/*"}) {
+    bob->SetAccept(accept);
+    EXPECT_EQ(bob->Get("/api/").status, 200) << accept;
+  }
+  bob->SetAccept("application/taxii+json;version=2.0");
+  EXPECT_EQ(bob->Get("/api/").status, 406);
+  bob->SetAccept("");
+  EXPECT_EQ(bob->Get("/api/").status, 200);  // no Accept: anything goes
+
+  // POST bodies must be TAXII 2.1 envelopes.
+  bob->SetAccept(testing::kTaxiiMediaType);
+  const std::string body = Envelope({Indicator(1, "2020-01-01T00:00:00.000Z")});
+  for (const char* type : {"application/json", "application/stix+json;version=2.1", "text/plain",
+                           "application/taxii+json;version=2.0"}) {
+    auto res = bob->Post(Coll(default_, "objects/"), body, {{"Content-Type", type}});
+    EXPECT_EQ(res.status, 415) << type;
+  }
+  EXPECT_EQ(
+      bob->Post(Coll(default_, "objects/"), body, {{"Content-Type", "application/taxii+json"}})
+          .status,
+      202);
+}
+
+TEST_F(TaxiiApiTest, ApiRootsAndCollections) {
+  auto bob = As(bob_);
+  auto res = bob->Get("/api/");
+  ASSERT_EQ(res.status, 200);
+  auto root = res.Json().as_object();
+  EXPECT_EQ(root.at("title"), "Tessera");
+  EXPECT_EQ(root.at("versions").as_array()[0], "application/taxii+json;version=2.1");
+  // min(the root's 100 MiB, the server's 1 MiB body limit)
+  EXPECT_EQ(root.at("max_content_length").as_int64(), 1 << 20);
+  EXPECT_EQ(bob->Get("/second/").Json().as_object().at("max_content_length").as_int64(), 4096);
+  res = bob->Get("/nosuchroot/");
+  EXPECT_EQ(res.status, 404);
+  EXPECT_EQ(bob->Get("/nosuchroot/collections/").status, 404);
+
+  // bob (beta) sees the default collection and the bulletin, not alpha's own.
+  res = bob->Get("/api/collections/");
+  ASSERT_EQ(res.status, 200);
+  auto list = res.Json().as_object().at("collections").as_array();
+  ASSERT_EQ(list.size(), 2u);
+  std::map<std::string, boost::json::object> by_id;
+  for (const auto& c : list) by_id[std::string(c.as_object().at("id").as_string())] = c.as_object();
+  ASSERT_TRUE(by_id.count(default_) && by_id.count(bulletin_));
+  EXPECT_EQ(by_id[default_].at("can_read"), true);
+  EXPECT_EQ(by_id[default_].at("can_write"), true);
+  EXPECT_EQ(by_id[bulletin_].at("can_read"), true);
+  EXPECT_EQ(by_id[bulletin_].at("can_write"), false);
+  EXPECT_EQ(by_id[bulletin_].at("media_types").as_array()[0], "application/stix+json;version=2.1");
+
+  // alice (alpha) sees all three; rita (beta, read-only) may write nowhere.
+  EXPECT_EQ(
+      As(alice_)->Get("/api/collections/").Json().as_object().at("collections").as_array().size(),
+      3u);
+  const boost::json::value rita_view = As(rita_)->Get("/api/collections/").Json();
+  for (const auto& c : rita_view.as_object().at("collections").as_array()) {
+    EXPECT_EQ(c.as_object().at("can_write"), false);
+  }
+
+  res = bob->Get(Coll(bulletin_));
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(res.Json().as_object().at("title"), "Bulletin");
+  res = As(alice_)->Get(Coll(alpha_only_));
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(res.Json().as_object().at("alias"), "alpha-only");
+  // A collection bob cannot see does not exist for him; nor one of another API root.
+  EXPECT_EQ(bob->Get(Coll(alpha_only_)).status, 404);
+  EXPECT_EQ(bob->Get(Coll(alpha_only_, "objects/")).status, 404);
+  EXPECT_EQ(bob->Get(Coll(other_)).status, 404);
+  EXPECT_EQ(bob->Get("/second/collections/" + other_ + "/").status, 200);
+  EXPECT_EQ(bob->Get(Coll("no-such-collection")).status, 404);
+}
+
+TEST_F(TaxiiApiTest, PostAnswersAStatusTheOwnerCanReadBack) {
+  const std::string bad =
+      R"({"type":"indicator","spec_version":"2.1","id":"indicator--)" + Uuid(99) +
+      R"(","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z"})";
+  auto status = Post(
+      bob_, default_,
+      {Indicator(1, "2020-01-01T00:00:00.000Z"), bad, Indicator(2, "2020-01-01T00:00:00.000Z")});
+  EXPECT_EQ(status.at("status"), "complete");
+  EXPECT_EQ(status.at("total_count").as_int64(), 3);
+  EXPECT_EQ(status.at("success_count").as_int64(), 2);
+  EXPECT_EQ(status.at("failure_count").as_int64(), 1);
+  EXPECT_EQ(status.at("pending_count").as_int64(), 0);
+  auto failures = status.at("failures").as_array();
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].as_object().at("id"), boost::json::value(IndicatorId(99)));
+  EXPECT_EQ(failures[0].as_object().at("version"), "2020-01-01T00:00:00.000Z");
+  EXPECT_NE(std::string(failures[0].as_object().at("message").as_string()).find("pattern"),
+            std::string::npos);
+  auto successes = status.at("successes").as_array();
+  ASSERT_EQ(successes.size(), 2u);
+  EXPECT_EQ(successes[0].as_object().at("id"), boost::json::value(IndicatorId(1)));
+
+  const std::string url = "/api/status/" + std::string(status.at("id").as_string()) + "/";
+  auto res = As(bob_)->Get(url);
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.Json().as_object(), status);
+  // Another member of bob's organization reads it too; other organizations do not see it.
+  EXPECT_EQ(As(rita_)->Get(url).status, 200);
+  EXPECT_EQ(As(alice_)->Get(url).status, 404);
+  EXPECT_EQ(As(root_)->Get(url).status, 404);
+  EXPECT_EQ(
+      As(bob_)->Get("/second/status/" + std::string(status.at("id").as_string()) + "/").status,
+      404);
+  EXPECT_EQ(As(bob_)->Get("/api/status/" + Uuid(5) + "/").status, 404);
+
+  // The valid objects were added; the invalid one was not.
+  EXPECT_EQ(Ids(As(bob_)->Get(Coll(default_, "objects/"))),
+            (std::vector<std::string>{IndicatorId(1), IndicatorId(2)}));
+}
+
+TEST_F(TaxiiApiTest, PostErrors) {
+  auto bob = As(bob_);
+  const std::string one = Envelope({Indicator(1, "2020-01-01T00:00:00.000Z")});
+  // Not an envelope: 400, nothing added.
+  for (const std::string& body :
+       {std::string("not json"), std::string("[]"), std::string(R"({"more":false})"),
+        std::string(R"({"objects":[1,2]})"),
+        R"({"type":"bundle","id":"bundle--)" + Uuid(1) + R"(","objects":[]})"}) {
+    auto res = bob->Post(Coll(default_, "objects/"), body);
+    EXPECT_EQ(res.status, 400) << body;
+    EXPECT_EQ(res.Json().as_object().at("http_status"), "400");
+  }
+  // An empty envelope adds nothing and says so.
+  auto res = bob->Post(Coll(default_, "objects/"), R"({"objects":[]})");
+  ASSERT_EQ(res.status, 202);
+  EXPECT_EQ(res.Json().as_object().at("total_count").as_int64(), 0);
+  // Write access.
+  EXPECT_EQ(As(rita_)->Post(Coll(default_, "objects/"), one).status, 403);
+  EXPECT_EQ(bob->Post(Coll(bulletin_, "objects/"), one).status, 403);
+  EXPECT_EQ(bob->Post(Coll(alpha_only_, "objects/"), one).status, 404);
+  EXPECT_EQ(As(alice_)->Post(Coll(alpha_only_, "objects/"), one).status, 202);
+  // Over the API root's max_content_length (4096 in "second"): 413.
+  std::vector<std::string> many;
+  for (int i = 0; i < 20; ++i) many.push_back(Indicator(i, "2020-01-01T00:00:00.000Z"));
+  res = bob->Post("/second/collections/" + other_ + "/objects/", Envelope(many));
+  EXPECT_EQ(res.status, 413);
+  EXPECT_EQ(bob->Post("/second/collections/" + other_ + "/objects/", one).status, 202);
+  // Over the server's body limit: 413 from the server itself.
+  res = bob->Post(Coll(default_, "objects/"), std::string(2 << 20, ' '));
+  EXPECT_EQ(res.status, 413);
+  // Malformed recipients header.
+  res = bob->Post(Coll(default_, "objects/"), one, {{"X-Tessera-Recipients", "not-an-identity"}});
+  EXPECT_EQ(res.status, 400);
+}
+
+TEST_F(TaxiiApiTest, ObjectsFiltersAndVersions) {
+  // indicator 1 in three versions, 2 in one, plus a malware.
+  Post(alice_, default_,
+       {Indicator(1, "2020-01-01T00:00:00.000Z"), Indicator(2, "2020-02-01T00:00:00.000Z")});
+  Post(alice_, default_,
+       {Indicator(1, "2020-03-01T00:00:00.000Z"), Indicator(1, "2020-02-01T00:00:00.000Z")});
+  const std::string malware =
+      R"({"type":"malware","spec_version":"2.1","id":"malware--)" + Uuid(7) +
+      R"(","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","name":"x","is_family":false})";
+  Post(alice_, default_, {malware});
+  auto bob = As(bob_);
+  const std::string objects = Coll(default_, "objects/");
+
+  // Default: the latest version of each object, in the order added.
+  auto res = bob->Get(objects);
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(res.Header("content-type"), http::kTaxiiMediaType);
+  EXPECT_EQ(Ids(res),
+            (std::vector<std::string>{IndicatorId(2), IndicatorId(1), "malware--" + Uuid(7)}));
+  EXPECT_EQ(Modified(res),
+            (std::vector<std::string>{"2020-02-01T00:00:00.000Z", "2020-03-01T00:00:00.000Z",
+                                      "2020-01-01T00:00:00.000Z"}));
+  EXPECT_EQ(res.Json().as_object().at("more"), false);
+  ASSERT_TRUE(res.Header("x-taxii-date-added-first"));
+  ASSERT_TRUE(res.Header("x-taxii-date-added-last"));
+  EXPECT_LT(*res.Header("x-taxii-date-added-first"), *res.Header("x-taxii-date-added-last"));
+
+  res = bob->Get(objects + "?match[version]=all&match[id]=" + IndicatorId(1));
+  EXPECT_EQ(Modified(res),
+            (std::vector<std::string>{"2020-01-01T00:00:00.000Z", "2020-03-01T00:00:00.000Z",
+                                      "2020-02-01T00:00:00.000Z"}));
+  res = bob->Get(objects + "?match[version]=first&match[id]=" + IndicatorId(1));
+  EXPECT_EQ(Modified(res), (std::vector<std::string>{"2020-01-01T00:00:00.000Z"}));
+  res = bob->Get(objects + "?match[version]=first,last&match[id]=" + IndicatorId(1));
+  EXPECT_EQ(Modified(res),
+            (std::vector<std::string>{"2020-01-01T00:00:00.000Z", "2020-03-01T00:00:00.000Z"}));
+  res = bob->Get(objects + "?match[version]=2020-02-01T00:00:00.000Z");
+  EXPECT_EQ(Ids(res), (std::vector<std::string>{IndicatorId(2), IndicatorId(1)}));
+  res = bob->Get(objects + "?match[type]=malware");
+  EXPECT_EQ(Ids(res), (std::vector<std::string>{"malware--" + Uuid(7)}));
+  res = bob->Get(objects + "?match[type]=malware,indicator&match[id]=" + IndicatorId(2) +
+                 ",malware--" + Uuid(7));
+  EXPECT_EQ(Ids(res), (std::vector<std::string>{IndicatorId(2), "malware--" + Uuid(7)}));
+  res = bob->Get(objects + "?match[spec_version]=2.0");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_TRUE(Ids(res).empty());
+  EXPECT_FALSE(res.Header("x-taxii-date-added-first"));
+  EXPECT_EQ(res.body, R"({"more":false})");
+  EXPECT_EQ(Ids(bob->Get(objects + "?match[spec_version]=2.1")).size(), 3u);
+
+  // added_after: strictly after the date_added given.
+  res = bob->Get(objects + "?match[version]=all");
+  const std::string first_added = *res.Header("x-taxii-date-added-first");
+  res = bob->Get(objects + "?match[version]=all&added_after=" + first_added);
+  EXPECT_EQ(Ids(res).size(), 4u);
+  EXPECT_GT(*res.Header("x-taxii-date-added-first"), first_added);
+
+  // Bad parameters: 400 with the parameter named.
+  for (const char* q : {"?limit=0", "?limit=x", "?added_after=yesterday", "?match[version]=newest",
+                        "?next=garbage", "?match[type]="}) {
+    res = bob->Get(objects + q);
+    EXPECT_EQ(res.status, 400) << q;
+    EXPECT_EQ(res.Json().as_object().at("http_status"), "400") << q;
+  }
+
+  // One object, its versions, the manifest.
+  const std::string one = Coll(default_, "objects/" + IndicatorId(1) + "/");
+  res = bob->Get(one);
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(Modified(res), (std::vector<std::string>{"2020-03-01T00:00:00.000Z"}));
+  ASSERT_TRUE(res.Header("x-taxii-date-added-first"));
+  res = bob->Get(one + "?match[version]=all");
+  EXPECT_EQ(Modified(res).size(), 3u);
+  res = bob->Get(one + "versions/");
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(res.Json().as_object().at("versions"),
+            boost::json::parse(R"(["2020-01-01T00:00:00.000Z","2020-03-01T00:00:00.000Z",
+                                   "2020-02-01T00:00:00.000Z"])"));
+  EXPECT_TRUE(res.Header("x-taxii-date-added-last"));
+  // An object filtered away is an empty page; an unknown one is 404.
+  res = bob->Get(one + "?match[version]=2019-01-01T00:00:00Z");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, R"({"more":false})");
+  EXPECT_EQ(bob->Get(Coll(default_, "objects/" + IndicatorId(50) + "/")).status, 404);
+  EXPECT_EQ(bob->Get(Coll(default_, "objects/" + IndicatorId(50) + "/versions/")).status, 404);
+
+  res = bob->Get(Coll(default_, "manifest/"));
+  ASSERT_EQ(res.status, 200);
+  auto manifest = res.Json().as_object().at("objects").as_array();
+  ASSERT_EQ(manifest.size(), 3u);
+  EXPECT_EQ(manifest[1].as_object().at("id"), boost::json::value(IndicatorId(1)));
+  EXPECT_EQ(manifest[1].as_object().at("version"), "2020-03-01T00:00:00.000Z");
+  EXPECT_EQ(manifest[1].as_object().at("media_type"), "application/stix+json;version=2.1");
+  EXPECT_TRUE(manifest[1].as_object().contains("date_added"));
+  EXPECT_EQ(res.Header("x-taxii-date-added-first"),
+            std::string(manifest[0].as_object().at("date_added").as_string()));
+  EXPECT_EQ(bob->Get(Coll(default_, "manifest/?match[version]=all"))
+                .Json()
+                .as_object()
+                .at("objects")
+                .as_array()
+                .size(),
+            5u);
+}
+
+TEST_F(TaxiiApiTest, PagingWithNextStaysCorrectWhileObjectsAreAdded) {
+  std::vector<std::string> batch;
+  for (int i = 1; i <= 25; ++i) batch.push_back(Indicator(i, "2020-01-01T00:00:00.000Z"));
+  Post(alice_, default_, batch);
+  auto bob = As(bob_);
+  std::vector<std::string> seen;
+  std::string next;
+  int pages = 0;
+  for (;;) {
+    std::string target = Coll(default_, "objects/?limit=10");
+    if (!next.empty()) target += "&next=" + next;
+    auto res = bob->Get(target);
+    ASSERT_EQ(res.status, 200) << res.body;
+    auto ids = Ids(res);
+    seen.insert(seen.end(), ids.begin(), ids.end());
+    ++pages;
+    if (pages == 1) {
+      // New objects and a new version of one already listed arrive mid-way: this listing does
+      // not change (neither duplicates nor a shifted "last"); a later poll sees them.
+      Post(alice_, default_,
+           {Indicator(3, "2021-01-01T00:00:00.000Z"), Indicator(100, "2020-01-01T00:00:00.000Z")});
+    }
+    auto doc = res.Json().as_object();
+    if (doc.at("more") == false) {
+      EXPECT_FALSE(doc.contains("next"));
+      break;
+    }
+    next = std::string(doc.at("next").as_string());
+    ASSERT_EQ(next.size(), 28u);
+    ASSERT_LT(pages, 10);
+  }
+  EXPECT_EQ(pages, 3);
+  ASSERT_EQ(seen.size(), 25u);
+  for (int i = 1; i <= 25; ++i) EXPECT_EQ(seen[i - 1], IndicatorId(i));
+  // limit above the maximum is served as the maximum; a page of 1000 at most.
+  auto res = bob->Get(Coll(default_, "objects/?limit=5000"));
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(Ids(res).size(), 26u);  // 1..25 (3 now at its new version) and 100
+  // A token is a cursor, not a credential: another reader paging with it sees only its own.
+  res =
+      As(gina_)->Get(Coll(default_, "objects/?limit=10&next=" + taxii::EncodePageToken({1, 1000})));
+  EXPECT_EQ(res.status, 200);
+}
+
+TEST_F(TaxiiApiTest, WhatAReaderMayNotSeeDoesNotExistForIt) {
+  // alpha posts a TLP:RED indicator (no recipients: alpha alone) and a version of a shared one.
+  auto status = Post(alice_, default_,
+                     {Indicator(1, "2020-01-01T00:00:00.000Z"),
+                      Indicator(2, "2020-01-01T00:00:00.000Z", TlpRed())});
+  auto successes = status.at("successes").as_array();
+  ASSERT_EQ(successes.size(), 2u);
+  // The status says that the RED object went to its provider alone.
+  EXPECT_TRUE(successes[1].as_object().contains("message")) << boost::json::serialize(status);
+  Post(alice_, default_, {Indicator(1, "2020-06-01T00:00:00.000Z", TlpRed())});
+
+  auto bob = As(bob_);
+  // bob sees indicator 1 in its first version only: the RED version does not exist for him.
+  auto res = bob->Get(Coll(default_, "objects/"));
+  EXPECT_EQ(Ids(res), (std::vector<std::string>{IndicatorId(1)}));
+  EXPECT_EQ(Modified(res), (std::vector<std::string>{"2020-01-01T00:00:00.000Z"}));
+  EXPECT_EQ(Ids(bob->Get(Coll(default_, "objects/?match[version]=all"))).size(), 1u);
+  EXPECT_EQ(bob->Get(Coll(default_, "objects/" + IndicatorId(2) + "/")).status, 404);
+  EXPECT_EQ(bob->Get(Coll(default_, "objects/" + IndicatorId(2) + "/versions/")).status, 404);
+  res = bob->Get(Coll(default_, "objects/" + IndicatorId(1) + "/versions/"));
+  EXPECT_EQ(res.Json().as_object().at("versions").as_array().size(), 1u);
+  res = bob->Get(Coll(default_, "manifest/?match[version]=all"));
+  EXPECT_EQ(res.Json().as_object().at("objects").as_array().size(), 1u);
+  // Not even an admin of another organization sees it... root is in alpha: it does.
+  res = As(root_)->Get(Coll(default_, "objects/?match[version]=all"));
+  EXPECT_EQ(Ids(res).size(), 3u);
+  res = As(gina_)->Get(Coll(default_, "objects/" + IndicatorId(1) + "/"));
+  EXPECT_EQ(Modified(res), (std::vector<std::string>{"2020-01-01T00:00:00.000Z"}));
+
+  // Named recipients (request header) open a RED object to them.
+  Post(alice_, default_, {Indicator(3, "2020-01-01T00:00:00.000Z", TlpRed())},
+       {{"X-Tessera-Recipients", beta_.identity_id}});
+  EXPECT_EQ(bob->Get(Coll(default_, "objects/" + IndicatorId(3) + "/")).status, 200);
+  EXPECT_EQ(As(gina_)->Get(Coll(default_, "objects/" + IndicatorId(3) + "/")).status, 404);
+
+  // A recipient that is no member organization fails that object alone.
+  status = Post(
+      alice_, default_,
+      {Indicator(
+           4, "2020-01-01T00:00:00.000Z", TlpRed(),
+           R"(,"extensions":{"extension-definition--c7d6d5b3-7d6e-4f0e-9a59-2c1a1f6e7b41":{"extension_type":"property-extension","recipients":["identity--)" +
+               Uuid(77) + R"("]}})"),
+       Indicator(5, "2020-01-01T00:00:00.000Z")});
+  EXPECT_EQ(status.at("failure_count").as_int64(), 1);
+  EXPECT_EQ(status.at("success_count").as_int64(), 1);
+
+  // Impersonation: bob (analyst) may not post as alpha.
+  status = Post(bob_, default_,
+                {Indicator(6, "2020-01-01T00:00:00.000Z", "",
+                           R"(,"created_by_ref":")" + alpha_.identity_id + R"(")")});
+  EXPECT_EQ(status.at("failure_count").as_int64(), 1);
+}
+
+TEST_F(TaxiiApiTest, Delete) {
+  Post(alice_, default_,
+       {Indicator(1, "2020-01-01T00:00:00.000Z"), Indicator(1, "2020-02-01T00:00:00.000Z"),
+        Indicator(2, "2020-01-01T00:00:00.000Z")});
+  const std::string one = Coll(default_, "objects/" + IndicatorId(1) + "/");
+  // Read-only users and other organizations may not delete alpha's object.
+  EXPECT_EQ(As(rita_)->Delete(one).status, 403);
+  EXPECT_EQ(As(bob_)->Delete(one).status, 403);
+  EXPECT_EQ(Ids(As(bob_)->Get(one + "?match[version]=all")).size(), 2u);
+  // The provider deletes one version, then the rest.
+  auto alice = As(alice_);
+  auto res = alice->Request("DELETE", one + "?match[version]=first", "", {});
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(Modified(alice->Get(one + "?match[version]=all")),
+            (std::vector<std::string>{"2020-02-01T00:00:00.000Z"}));
+  EXPECT_EQ(alice->Delete(one).status, 200);
+  EXPECT_EQ(alice->Get(one).status, 404);
+  EXPECT_EQ(alice->Delete(one).status, 404);
+  EXPECT_EQ(Ids(alice->Get(Coll(default_, "objects/"))),
+            (std::vector<std::string>{IndicatorId(2)}));
+  // An object a deleter cannot see is 404, not 403.
+  Post(alice_, default_, {Indicator(3, "2020-01-01T00:00:00.000Z", TlpRed())});
+  EXPECT_EQ(As(bob_)->Delete(Coll(default_, "objects/" + IndicatorId(3) + "/")).status, 404);
+  // An admin deletes what another organization of its own provided... and what it sees.
+  Post(bob_, default_, {Indicator(4, "2020-01-01T00:00:00.000Z")});
+  EXPECT_EQ(As(root_)->Delete(Coll(default_, "objects/" + IndicatorId(4) + "/")).status, 200);
+  EXPECT_EQ(As(bob_)->Get(Coll(default_, "objects/" + IndicatorId(4) + "/")).status, 404);
+}
+
+TEST_F(TaxiiApiTest, KeepAliveAcrossRequests) {
+  auto bob = As(bob_);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(bob->Get("/api/collections/").status, 200);
+  EXPECT_EQ(
+      bob->Post(Coll(default_, "objects/"), Envelope({Indicator(1, "2020-01-01T00:00:00.000Z")}))
+          .status,
+      202);
+  EXPECT_EQ(bob->Get(Coll(default_, "objects/")).status, 200);
+  EXPECT_EQ(bob->connections_opened(), 1);
+}
+
+}  // namespace
+}  // namespace tessera
