@@ -1,0 +1,369 @@
+// End-to-end: the admin REST API (/api/v1/) and /metrics of a real `tessera serve` on a free
+// loopback port, on a store set up by `tessera init` and the account commands. Checks what each
+// role may do (admin, org-admin, analyst), the JSON errors and limits, and that revoking a token
+// or disabling a user takes effect on the running server's next request.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli_runner.h"
+#include "http_client.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using tessera::testing::BasicAuth;
+using tessera::testing::BearerAuth;
+using tessera::testing::CliRun;
+using tessera::testing::HttpClient;
+using tessera::testing::HttpResponse;
+
+const std::vector<std::pair<std::string, std::string>> kJson = {
+    {"Content-Type", "application/json"}};
+
+class AdminApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(fs::temp_directory_path() /
+                        ("tessera-admin-api-" + std::to_string(::getpid())));
+    fs::remove_all(*dir_);
+    fs::create_directories(*dir_);
+    data_ = new std::string((*dir_ / "data").string());
+    const std::string token_file = (*dir_ / "admin-token").string();
+    ASSERT_EQ(Tessera({"init", "--data", *data_, "--admin-token-file", token_file}).exit_code, 0);
+    admin_token_ = new std::string(tessera::testing::Slurp(token_file));
+    admin_token_->pop_back();  // the newline
+    for (const char* org : {"ACME CERT", "Globex SOC"}) {
+      ASSERT_EQ(Tessera({"org", "add", org, "--data", *data_}).exit_code, 0);
+    }
+    ASSERT_EQ(Tessera({"user", "add", "olga", "--org", "ACME CERT", "--role", "org-admin", "--data",
+                       *data_})
+                  .exit_code,
+              0);
+    ASSERT_EQ(Tessera({"user", "add", "alice", "--org", "ACME CERT", "--role", "analyst", "--data",
+                       *data_})
+                  .exit_code,
+              0);
+    ASSERT_EQ(Tessera({"user", "add", "gus", "--org", "Globex SOC", "--role", "analyst", "--data",
+                       *data_})
+                  .exit_code,
+              0);
+    ASSERT_EQ(
+        Tessera({"user", "add", "syncer", "--org", "ACME CERT", "--role", "sync", "--data", *data_})
+            .exit_code,
+        0);
+    olga_token_ = new std::string(NewToken("olga"));
+    alice_token_ = new std::string(NewToken("alice"));
+    server_ = new tessera::testing::ServerProcess();
+    ASSERT_TRUE(server_->Start(TESSERA_CLI_PATH, {"serve", "--data", *data_, "--listen",
+                                                  "127.0.0.1:0", "--threads", "2"}));
+  }
+  static void TearDownTestSuite() {
+    if (server_) server_->Stop();
+    delete server_;
+    fs::remove_all(*dir_);
+    delete dir_;
+    delete data_;
+    delete admin_token_;
+    delete olga_token_;
+    delete alice_token_;
+  }
+
+  static CliRun Tessera(const std::vector<std::string>& args) {
+    return tessera::testing::RunProgram(TESSERA_CLI_PATH, args, *dir_);
+  }
+  static std::string NewToken(const std::string& user) {
+    CliRun r = Tessera({"token", "create", user, "--data", *data_});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out.substr(0, r.out.find('\n'));
+  }
+
+  // A client authenticated as `user` with `token` (HTTP Basic), accepting JSON.
+  std::unique_ptr<HttpClient> As(const std::string& user, const std::string& token) {
+    auto c = std::make_unique<HttpClient>("127.0.0.1", server_->port());
+    c->SetAuthorization(BasicAuth(user, token));
+    c->SetAccept("application/json");
+    return c;
+  }
+  std::unique_ptr<HttpClient> Admin() { return As("admin", *admin_token_); }
+  HttpResponse Post(HttpClient& c, const std::string& path, const std::string& body) {
+    return c.Post(path, body, kJson);
+  }
+  HttpResponse Patch(HttpClient& c, const std::string& path, const std::string& body) {
+    return c.Request("PATCH", path, body, kJson);
+  }
+  static int64_t UserId(HttpClient& admin, const std::string& name) {
+    json::value v = admin.Get("/api/v1/users").Json();
+    for (const json::value& u : v.at("items").as_array()) {
+      if (u.at("name").as_string() == name) return u.at("id").as_int64();
+    }
+    ADD_FAILURE() << "no user " << name;
+    return 0;
+  }
+
+  static fs::path* dir_;
+  static std::string* data_;
+  static std::string* admin_token_;
+  static std::string* olga_token_;
+  static std::string* alice_token_;
+  static tessera::testing::ServerProcess* server_;
+};
+
+fs::path* AdminApiTest::dir_ = nullptr;
+std::string* AdminApiTest::data_ = nullptr;
+std::string* AdminApiTest::admin_token_ = nullptr;
+std::string* AdminApiTest::olga_token_ = nullptr;
+std::string* AdminApiTest::alice_token_ = nullptr;
+tessera::testing::ServerProcess* AdminApiTest::server_ = nullptr;
+
+// Expects `r` to be an error with the JSON body the API promises.
+void ExpectError(const HttpResponse& r, int status) {
+  EXPECT_EQ(r.status, status) << r.body;
+  json::value v = r.Json();
+  ASSERT_TRUE(v.is_object()) << r.body;
+  EXPECT_EQ(v.at("http_status").as_string(), std::to_string(status));
+  EXPECT_TRUE(v.as_object().contains("title"));
+}
+
+TEST_F(AdminApiTest, CredentialsAreRequiredAndChecked) {
+  HttpClient anonymous("127.0.0.1", server_->port());
+  HttpResponse r = anonymous.Get("/api/v1/whoami");
+  ExpectError(r, 401);
+  ASSERT_TRUE(r.Header("www-authenticate"));
+  EXPECT_NE(r.Header("www-authenticate")->find("realm=\"tessera\""), std::string::npos);
+  ExpectError(anonymous.Get("/api/v1/orgs"), 401);
+  ExpectError(As("admin", "tsr_0000000000000000_" + std::string(43, 'A'))->Get("/api/v1/whoami"),
+              401);
+  ExpectError(As("alice", *admin_token_)->Get("/api/v1/whoami"), 401);  // not alice's token
+
+  HttpResponse basic = Admin()->Get("/api/v1/whoami");
+  ASSERT_EQ(basic.status, 200) << basic.body;
+  EXPECT_EQ(basic.Json().at("user").at("name").as_string(), "admin");
+  EXPECT_EQ(basic.Json().at("org").at("name").as_string(), "Tessera hub");
+  HttpClient bearer("127.0.0.1", server_->port());
+  bearer.SetAuthorization(BearerAuth(*alice_token_));
+  HttpResponse who = bearer.Get("/api/v1/whoami");
+  ASSERT_EQ(who.status, 200) << who.body;
+  EXPECT_EQ(who.Json().at("user").at("role").as_string(), "analyst");
+  EXPECT_EQ(who.Header("content-type").value_or(""), "application/json");
+}
+
+TEST_F(AdminApiTest, OrganizationsAreForAdmins) {
+  auto admin = Admin();
+  HttpResponse created = Post(*admin, "/api/v1/orgs", R"({"name": "Initech"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const json::value org = created.Json();
+  EXPECT_TRUE(std::string_view(org.at("identity_id").as_string()).starts_with("identity--"));
+  EXPECT_EQ(created.Header("location").value_or(""),
+            "/api/v1/orgs/" + std::to_string(org.at("id").as_int64()));
+  HttpResponse one = admin->Get("/api/v1/orgs/" + std::to_string(org.at("id").as_int64()));
+  ASSERT_EQ(one.status, 200);
+  EXPECT_EQ(one.Json().at("name").as_string(), "Initech");
+  EXPECT_GE(admin->Get("/api/v1/orgs").Json().at("items").as_array().size(), 4u);
+
+  ExpectError(Post(*admin, "/api/v1/orgs", R"({"name": "Initech"})"), 409);
+  ExpectError(Post(*admin, "/api/v1/orgs", R"({})"), 400);
+  ExpectError(Post(*admin, "/api/v1/orgs", R"({"name": "X", "nmae": "typo"})"), 400);
+  ExpectError(Post(*admin, "/api/v1/orgs", R"(["Initech"])"), 400);
+  ExpectError(Post(*admin, "/api/v1/orgs", R"({"name": )"), 400);
+  ExpectError(admin->Post("/api/v1/orgs", R"({"name": "Y"})", {{"Content-Type", "text/plain"}}),
+              415);
+  ExpectError(Post(*admin, "/api/v1/orgs", R"({"name": ")" + std::string(70000, 'x') + R"("})"),
+              413);
+  ExpectError(admin->Get("/api/v1/orgs/999999"), 404);
+  ExpectError(admin->Get("/api/v1/orgs/abc"), 404);
+
+  auto alice = As("alice", *alice_token_);
+  ExpectError(alice->Get("/api/v1/orgs"), 403);
+  ExpectError(Post(*alice, "/api/v1/orgs", R"({"name": "Evil"})"), 403);
+  ExpectError(As("olga", *olga_token_)->Get("/api/v1/orgs"), 403);
+}
+
+TEST_F(AdminApiTest, OrgAdminsManageTheirOwnOrganizationOnly) {
+  auto olga = As("olga", *olga_token_);
+  HttpResponse list = olga->Get("/api/v1/users");
+  ASSERT_EQ(list.status, 200) << list.body;
+  const json::value users = list.Json();
+  for (const json::value& u : users.at("items").as_array()) {
+    EXPECT_NE(u.at("name").as_string(), "gus") << "an org-admin saw another org's user";
+    EXPECT_NE(u.at("name").as_string(), "admin");
+  }
+  ExpectError(olga->Get("/api/v1/users?org=Globex%20SOC"), 403);
+
+  HttpResponse made = Post(*olga, "/api/v1/users", R"({"name": "andy", "role": "read-only"})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const int64_t andy = made.Json().at("id").as_int64();
+  ExpectError(
+      Post(*olga, "/api/v1/users", R"({"name": "eve", "org": "Globex SOC", "role": "analyst"})"),
+      403);
+  ExpectError(Post(*olga, "/api/v1/users", R"({"name": "eve", "role": "admin"})"), 403);
+  ExpectError(Post(*olga, "/api/v1/users", R"({"name": "eve", "role": "sync"})"), 403);
+  ExpectError(Post(*olga, "/api/v1/users", R"({"name": "eve", "role": "root"})"), 400);
+
+  // Tokens for the users it manages; not for sync users, nor outside its organization.
+  HttpResponse token =
+      Post(*olga, "/api/v1/tokens", R"({"user": "andy", "expires_in": "1h", "label": "reader"})");
+  ASSERT_EQ(token.status, 201) << token.body;
+  EXPECT_EQ(token.Header("cache-control").value_or(""), "no-store");
+  const std::string andy_token(token.Json().at("token").as_string());
+  EXPECT_EQ(token.Json().at("status").as_string(), "active");
+  EXPECT_FALSE(token.Json().at("expires").is_null());
+  ASSERT_EQ(As("andy", andy_token)->Get("/api/v1/whoami").status, 200);
+  ExpectError(Post(*olga, "/api/v1/tokens", R"({"user": "syncer"})"), 403);
+  ExpectError(Post(*olga, "/api/v1/tokens", R"({"user": "gus"})"), 404);
+  ExpectError(Post(*olga, "/api/v1/tokens", R"({"user": "andy", "expires_in": "soon"})"), 400);
+  ExpectError(
+      Post(*olga, "/api/v1/tokens", R"({"user": "andy", "expires": "2001-01-01T00:00:00Z"})"), 400);
+
+  // Disabling a user stops its token on the next request; enabling restores it.
+  HttpResponse off = Patch(*olga, "/api/v1/users/" + std::to_string(andy), R"({"disabled": true})");
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_TRUE(off.Json().at("disabled").as_bool());
+  ExpectError(As("andy", andy_token)->Get("/api/v1/whoami"), 401);
+  ASSERT_EQ(Patch(*olga, "/api/v1/users/" + std::to_string(andy), R"({"disabled": false})").status,
+            200);
+  EXPECT_EQ(As("andy", andy_token)->Get("/api/v1/whoami").status, 200);
+  ExpectError(Patch(*olga, "/api/v1/users/" + std::to_string(andy), R"({"role": "admin"})"), 403);
+  HttpResponse promoted =
+      Patch(*olga, "/api/v1/users/" + std::to_string(andy), R"({"role": "analyst"})");
+  ASSERT_EQ(promoted.status, 200) << promoted.body;
+  EXPECT_EQ(promoted.Json().at("role").as_string(), "analyst");
+
+  auto admin = Admin();
+  ExpectError(Patch(*olga, "/api/v1/users/" + std::to_string(UserId(*admin, "gus")),
+                    R"({"disabled": true})"),
+              404);
+  ExpectError(Patch(*olga, "/api/v1/users/" + std::to_string(UserId(*admin, "admin")),
+                    R"({"disabled": true})"),
+              404);
+  ExpectError(Patch(*olga, "/api/v1/users/" + std::to_string(UserId(*admin, "syncer")),
+                    R"({"disabled": true})"),
+              403);
+  ExpectError(Patch(*olga, "/api/v1/users/" + std::to_string(andy), R"({"disabled": "yes"})"), 400);
+}
+
+TEST_F(AdminApiTest, EveryUserListsAndRevokesItsOwnTokensOnly) {
+  const std::string mine = NewToken("gus");
+  const std::string spare = NewToken("gus");
+  auto gus = As("gus", mine);
+  HttpResponse list = gus->Get("/api/v1/tokens");
+  ASSERT_EQ(list.status, 200) << list.body;
+  const json::array items = list.Json().at("items").as_array();
+  ASSERT_EQ(items.size(), 2u);
+  for (const json::value& t : items) {
+    EXPECT_EQ(t.at("user").as_string(), "gus");
+    EXPECT_FALSE(t.as_object().contains("token"));
+  }
+  EXPECT_EQ(list.body.find("tsr_"), std::string::npos) << "a secret in a listing";
+  ExpectError(gus->Get("/api/v1/tokens?user=alice"), 404);
+  ExpectError(gus->Get("/api/v1/tokens/" + alice_token_->substr(4, 16)), 404);
+  ExpectError(gus->Delete("/api/v1/tokens/" + alice_token_->substr(4, 16)), 404);
+  ExpectError(Post(*gus, "/api/v1/tokens", R"({})"), 403);
+  ExpectError(gus->Get("/api/v1/users"), 403);
+  ExpectError(gus->Get("/api/v1/groups"), 403);
+  ExpectError(gus->Get("/api/v1/collections"), 403);
+  ExpectError(gus->Get("/metrics"), 403);
+  EXPECT_EQ(gus->Get("/api/v1/tokens/" + mine.substr(4, 16)).status, 200);
+
+  // Revoking the spare token: it stops at once, the other goes on.
+  HttpResponse revoked = gus->Delete("/api/v1/tokens/" + spare.substr(4, 16));
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(revoked.Json().at("status").as_string(), "revoked");
+  ExpectError(As("gus", spare)->Get("/api/v1/whoami"), 401);
+  EXPECT_EQ(gus->Get("/api/v1/whoami").status, 200);
+  // A token revoked from the command line is refused by the running server too.
+  ASSERT_EQ(Tessera({"token", "revoke", mine.substr(4, 16), "--data", *data_}).exit_code, 0);
+  ExpectError(gus->Get("/api/v1/whoami"), 401);
+}
+
+TEST_F(AdminApiTest, AdminsManageGroupsAndCollections) {
+  auto admin = Admin();
+  HttpResponse group = Post(*admin, "/api/v1/groups",
+                            R"({"name": "finance-isac", "description": "Banks",
+                                "members": ["ACME CERT"]})");
+  ASSERT_EQ(group.status, 201) << group.body;
+  const std::string gid = std::to_string(group.Json().at("id").as_int64());
+  EXPECT_EQ(group.Json().at("members").as_array().size(), 1u);
+  ExpectError(Post(*admin, "/api/v1/groups", R"({"name": "x", "members": ["Nope"]})"), 404);
+
+  HttpResponse added =
+      Post(*admin, "/api/v1/groups/" + gid + "/members", R"({"org": "Globex SOC"})");
+  ASSERT_EQ(added.status, 200) << added.body;
+  ASSERT_EQ(added.Json().at("members").as_array().size(), 2u);
+  const int64_t first_member = added.Json().at("members").as_array()[0].as_int64();
+  HttpResponse removed =
+      admin->Delete("/api/v1/groups/" + gid + "/members/" + std::to_string(first_member));
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_EQ(removed.Json().at("members").as_array().size(), 1u);
+  ExpectError(admin->Delete("/api/v1/groups/" + gid + "/members/" + std::to_string(first_member)),
+              404);
+  ExpectError(admin->Get("/api/v1/groups/424242"), 404);
+
+  HttpResponse coll = Post(*admin, "/api/v1/collections",
+                           R"({"title": "Finance feed", "alias": "fin",
+                               "readers": {"groups": ["finance-isac"], "orgs": ["ACME CERT"]},
+                               "writers": {"orgs": ["ACME CERT"]},
+                               "audience_group": "finance-isac", "default_tlp": "green"})");
+  ASSERT_EQ(coll.status, 201) << coll.body;
+  const json::value c = coll.Json();
+  const std::string cid(c.at("id").as_string());
+  EXPECT_EQ(c.at("api_root").as_string(), "api");
+  EXPECT_FALSE(c.at("readers").at("all").as_bool());
+  EXPECT_EQ(c.at("readers").at("groups").as_array().size(), 1u);
+  EXPECT_EQ(c.at("default_tlp").as_string(), "green");
+  EXPECT_EQ(coll.Header("location").value_or(""), "/api/v1/collections/" + cid);
+  ExpectError(Post(*admin, "/api/v1/collections", R"({"title": "Y", "alias": "fin"})"), 409);
+  ExpectError(Post(*admin, "/api/v1/collections", R"({"title": "Y", "default_tlp": "white"})"),
+              400);
+  ExpectError(Post(*admin, "/api/v1/collections", R"({"title": "Y", "api_root": "nope"})"), 404);
+  ExpectError(Post(*admin, "/api/v1/collections", R"({"description": "no title"})"), 400);
+
+  HttpResponse patched = Patch(*admin, "/api/v1/collections/" + cid,
+                               R"({"readers": "all", "audience_group": null, "alias": null})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_TRUE(patched.Json().at("readers").at("all").as_bool());
+  EXPECT_TRUE(patched.Json().at("audience_group").is_null());
+  EXPECT_TRUE(patched.Json().at("alias").is_null());
+  EXPECT_EQ(patched.Json().at("title").as_string(), "Finance feed");
+  EXPECT_EQ(admin->Get("/api/v1/collections/" + cid).Json().at("default_tlp").as_string(), "green");
+  EXPECT_GE(admin->Get("/api/v1/collections?api_root=api").Json().at("items").as_array().size(),
+            2u);
+  ExpectError(admin->Get("/api/v1/collections?bogus=1"), 400);
+
+  // The CLI sees what the API made.
+  CliRun listed = Tessera({"collection", "list", "--data", *data_});
+  EXPECT_NE(listed.out.find("Finance feed"), std::string::npos) << listed.out;
+}
+
+TEST_F(AdminApiTest, MetricsAreAdminOnlyAndCountRequests) {
+  HttpClient anonymous("127.0.0.1", server_->port());
+  ExpectError(anonymous.Get("/metrics"), 401);
+  auto admin = Admin();
+  ASSERT_EQ(admin->Get("/api/v1/whoami").status, 200);
+  HttpResponse m = admin->Get("/metrics");
+  ASSERT_EQ(m.status, 200) << m.body;
+  EXPECT_EQ(m.Header("content-type").value_or("").rfind("text/plain; version=0.0.4", 0), 0u);
+  EXPECT_NE(m.body.find("tessera_http_requests_total{route=\"admin\",method=\"GET\",code=\"200\"}"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(
+      m.body.find("tessera_http_requests_total{route=\"metrics\",method=\"GET\",code=\"401\"}"),
+      std::string::npos);
+  EXPECT_NE(
+      m.body.find("tessera_http_request_duration_seconds_bucket{route=\"admin\",le=\"+Inf\"}"),
+      std::string::npos);
+  const std::string failures = "\ntessera_auth_failures_total ";
+  const size_t at = m.body.find(failures);
+  ASSERT_NE(at, std::string::npos) << m.body;
+  EXPECT_GE(std::stoi(m.body.substr(at + failures.size())), 1);
+  EXPECT_NE(m.body.find("\ntessera_objects_stored "), std::string::npos) << m.body;
+}
+
+}  // namespace
