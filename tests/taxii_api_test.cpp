@@ -318,6 +318,11 @@ TEST_F(TaxiiApiTest, ContentNegotiation) {
   EXPECT_EQ(bob->Get("/api/").status, 406);
   bob->SetAccept("");
   EXPECT_EQ(bob->Get("/api/").status, 200);  // no Accept: anything goes
+  // Negotiation comes before authentication (a 406 tells nothing about the hub).
+  HttpClient anonymous("127.0.0.1", server_->port());
+  anonymous.SetAccept("application/json");
+  EXPECT_EQ(anonymous.Get("/taxii2/").status, 406);
+  EXPECT_EQ(anonymous.Get(Coll(default_, "objects/")).status, 406);
 
   // POST bodies must be TAXII 2.1 envelopes.
   bob->SetAccept(testing::kTaxiiMediaType);

@@ -174,8 +174,10 @@ std::optional<Response> Service::Authenticate(const Request& request,
 }
 
 std::optional<Response> Service::Enter(const Request& request, Caller& caller) const {
-  if (auto denied = Authenticate(request, caller.principal)) return denied;
+  // Negotiation first: a 406 tells nothing about the hub, and a client that cannot take the
+  // answer learns so before it bothers with credentials.
   if (!http::AcceptsTaxii(request)) return http::TaxiiNotAcceptable(request);
+  if (auto denied = Authenticate(request, caller.principal)) return denied;
   const std::string name(request.PathParam("api_root"));
   auto root = store_->directory().GetApiRoot(name);
   if (!root.ok()) {
@@ -225,9 +227,9 @@ std::string Service::BaseUrl(const Request& request) const {
 }
 
 Response Service::Discovery(const Request& request) const {
+  if (!http::AcceptsTaxii(request)) return http::TaxiiNotAcceptable(request);
   policy::Principal principal;
   if (auto denied = Authenticate(request, principal)) return *denied;
-  if (!http::AcceptsTaxii(request)) return http::TaxiiNotAcceptable(request);
   auto roots = store_->directory().ListApiRoots();
   if (!roots.ok()) return StorageError(roots.status(), "listing the API roots");
   http::DiscoveryInfo info;
