@@ -21,12 +21,14 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/hunt_progress.h"
 #include "common/json.h"
 #include "common/time.h"
 #include "hunt/field_map.h"
 #include "hunt/hunter.h"
 #include "hunt/indicator_index.h"
 #include "hunt/log_reader.h"
+#include "hunt/parallel.h"
 #include "hunt/sightings.h"
 #include "policy/operator.h"
 #include "stix/reader.h"
@@ -48,6 +50,8 @@ struct HuntArgs {
   std::string format = "auto";
   std::string field_map;
   std::string at;
+  unsigned threads = 0;  // 0: every hardware thread
+  bool quiet = false;
   std::vector<std::string> logs;
 };
 
@@ -152,24 +156,6 @@ std::string MatchedText(const hunt::Hit& hit) {
     default:
       return std::string(hit.matched);
   }
-}
-
-// The format of `path`: as asked, or told from its first non-blank line.
-Result<hunt::LogFormat> FormatOf(const std::string& path, const std::string& asked) {
-  if (asked != "auto") return *hunt::LogFormatFromName(asked);
-  if (path == "-") return InvalidArgument("standard input needs --format");
-  TESSERA_ASSIGN_OR_RETURN(auto lines, hunt::LineReader::Open(path));
-  std::string_view line;
-  bool oversized = false;
-  while (true) {
-    TESSERA_ASSIGN_OR_RETURN(bool more, lines->Next(&line, &oversized));
-    if (!more) return InvalidArgument(path + ": empty; nothing to tell its format from");
-    if (line.find_first_not_of(" \t") != std::string_view::npos) break;
-  }
-  auto format = hunt::DetectLogFormat(line);
-  if (!format)
-    return InvalidArgument(path + ": cannot tell the log format; use --format (and --field-map)");
-  return *format;
 }
 
 int RunHunt(const HuntArgs& args) {
@@ -309,45 +295,50 @@ int RunHunt(const HuntArgs& args) {
     ++reported;
   };
 
-  bool io_failed = false;
+  // Every input on --threads workers; hits and per-file counts come back here in input order, so
+  // the output does not depend on the thread count.
+  std::vector<hunt::HuntInput> inputs;
   for (const std::string& path : args.logs) {
-    auto format = FormatOf(path, args.format);
-    if (!format.ok()) {
-      std::cerr << "tessera hunt: " << format.status().message() << "\n";
-      io_failed = true;
-      continue;
-    }
-    if (*format == hunt::LogFormat::kJson && !field_map) {
-      std::cerr << "tessera hunt: " << path << ": --format json needs --field-map\n";
-      io_failed = true;
-      continue;
-    }
-    auto reader = hunt::LogReader::Open(path, *format, field_map ? &*field_map : nullptr);
-    if (!reader.ok()) {
-      std::cerr << "tessera hunt: " << reader.status().message() << "\n";
-      io_failed = true;
-      continue;
-    }
-    const uint64_t before = reported;
-    auto stats = hunt::HuntLog(
-        **reader, indicators.index(), default_time,
-        [&](const hunt::Event& event, const hunt::Observable& o, const hunt::Hit& hit) {
-          evaluator.OnHit(path, event, o, hit, default_time, report);
-        });
-    evaluator.EndInput(report);
-    if (!stats.ok()) {
-      std::cerr << "tessera hunt: " << path << ": " << stats.status().message() << "\n";
-      io_failed = true;
-      continue;
-    }
-    const hunt::ReaderStats& r = stats->reader;
-    std::cerr << "tessera hunt: " << path << " (" << hunt::LogFormatName(*format)
-              << "): " << r.lines << " lines, " << r.events << " events, " << r.malformed
-              << " malformed, " << (reported - before) << " hits (" << stats->hits
-              << " index hits), " << stats->allowlisted << " allowlisted values\n";
-    for (size_t i = 0; i < r.examples.size() && i < kMalformedShown; ++i) {
-      std::cerr << "  line " << r.examples[i].line << ": " << r.examples[i].reason << "\n";
-    }
+    hunt::HuntInput in;
+    in.path = path;
+    if (args.format != "auto") in.format = hunt::LogFormatFromName(args.format);
+    in.field_map = field_map ? &*field_map : nullptr;
+    inputs.push_back(std::move(in));
+  }
+  HuntProgressLine progress(!args.quiet && ::isatty(STDERR_FILENO) == 1);
+  hunt::ParallelOptions run_options;
+  run_options.threads = args.threads;
+  run_options.progress = [&progress](const hunt::HuntProgress& p) { progress.Show(p); };
+  bool io_failed = false;
+  uint64_t reported_before = 0;  // hits reported before the current file
+  auto run = hunt::HuntInputs(
+      inputs, indicators.index(), default_time, run_options,
+      [&](const hunt::HitContext& c, const hunt::Event& event, const hunt::Observable& o,
+          const hunt::Hit& hit) { evaluator.OnHit(c.path, event, o, hit, default_time, report); },
+      [&](const hunt::InputSummary& s) {
+        evaluator.EndInput(report);
+        progress.Clear();
+        const uint64_t file_hits = reported - reported_before;
+        reported_before = reported;
+        if (!s.status.ok()) {
+          std::cerr << "tessera hunt: " << s.status.message() << "\n";
+          io_failed = true;
+          return;
+        }
+        const hunt::ReaderStats& r = s.stats.reader;
+        std::cerr << "tessera hunt: " << s.path << " ("
+                  << (s.format ? hunt::LogFormatName(*s.format) : "?") << "): " << r.lines
+                  << " lines, " << r.events << " events, " << r.malformed << " malformed, "
+                  << file_hits << " hits (" << s.stats.hits << " index hits), "
+                  << s.stats.allowlisted << " allowlisted values\n";
+        for (size_t i = 0; i < r.examples.size() && i < kMalformedShown; ++i) {
+          std::cerr << "  line " << r.examples[i].line << ": " << r.examples[i].reason << "\n";
+        }
+      });
+  progress.Clear();
+  if (!run.ok()) {
+    std::cerr << "tessera hunt: " << run.status().message() << "\n";
+    return kExitUsage;
   }
   if (std::fflush(stdout) != 0) {
     std::cerr << "tessera hunt: cannot write the hits\n";
@@ -466,7 +457,16 @@ Command AddHuntCommand(CLI::App& app) {
   sub->add_option(
       "--at", args->at,
       "Validity time for records without a time of their own (RFC 3339 UTC; default: now)");
-  sub->add_option("LOG", args->logs, "Log files; '-' reads standard input (needs --format)")
+  sub->add_option("--threads", args->threads,
+                  "Threads that parse and look up (0: every hardware thread); the output is the "
+                  "same for any number")
+      ->check(CLI::Range(0u, hunt::kMaxThreads))
+      ->capture_default_str();
+  sub->add_flag("-q,--quiet", args->quiet,
+                "No progress line (shown on standard error when it is a terminal)");
+  sub->add_option("LOG", args->logs,
+                  "Log files or directories (every file under them, in path order); '-' reads "
+                  "standard input")
       ->required();
   return Command{sub, [args] { return RunHunt(*args); }};
 }
