@@ -147,6 +147,7 @@ void Metrics::RecordImport(uint64_t added, uint64_t already_present, uint64_t fa
   objects_added_.fetch_add(added, std::memory_order_relaxed);
   objects_already_present_.fetch_add(already_present, std::memory_order_relaxed);
   objects_failed_.fetch_add(failed, std::memory_order_relaxed);
+  imports_recorded_.store(true, std::memory_order_relaxed);
 }
 
 Status Metrics::AddGauge(std::string name, std::string help,
@@ -235,14 +236,16 @@ std::string Metrics::Render() const {
   out += "tessera_import_requests_total " +
          std::to_string(import_requests_.load(std::memory_order_relaxed)) + "\n";
 
-  Header(out, "tessera_imported_objects_total", "counter",
-         "Objects offered in imports, by result: added, already_present, failed.");
-  out += "tessera_imported_objects_total{result=\"added\"} " +
-         std::to_string(objects_added_.load(std::memory_order_relaxed)) + "\n";
-  out += "tessera_imported_objects_total{result=\"already_present\"} " +
-         std::to_string(objects_already_present_.load(std::memory_order_relaxed)) + "\n";
-  out += "tessera_imported_objects_total{result=\"failed\"} " +
-         std::to_string(objects_failed_.load(std::memory_order_relaxed)) + "\n";
+  if (imports_recorded_.load(std::memory_order_relaxed)) {
+    Header(out, "tessera_imported_objects_total", "counter",
+           "Objects offered in imports, by result: added, already_present, failed.");
+    out += "tessera_imported_objects_total{result=\"added\"} " +
+           std::to_string(objects_added_.load(std::memory_order_relaxed)) + "\n";
+    out += "tessera_imported_objects_total{result=\"already_present\"} " +
+           std::to_string(objects_already_present_.load(std::memory_order_relaxed)) + "\n";
+    out += "tessera_imported_objects_total{result=\"failed\"} " +
+           std::to_string(objects_failed_.load(std::memory_order_relaxed)) + "\n";
+  }
 
   Header(out, "process_start_time_seconds", "gauge",
          "Start time of the process since the Unix epoch, in seconds.");

@@ -54,7 +54,9 @@ class Metrics {
                       std::chrono::nanoseconds latency);
 
   // The objects of one import (a TAXII POST, or another write path): how many were added, how
-  // many were stored already, how many were refused (status failures).
+  // many were stored already, how many were refused (status failures). The
+  // tessera_imported_objects_total series appear from the first call on, so that a write path
+  // that does not report is not mistaken for one that imported nothing.
   void RecordImport(uint64_t added, uint64_t already_present, uint64_t failed);
 
   // Registers a gauge computed at each scrape (e.g. objects stored). `name` must be a Prometheus
@@ -95,6 +97,7 @@ class Metrics {
   std::atomic<uint64_t> objects_added_{0};
   std::atomic<uint64_t> objects_already_present_{0};
   std::atomic<uint64_t> objects_failed_{0};
+  std::atomic<bool> imports_recorded_{false};
   const double start_time_seconds_;
 
   mutable std::mutex gauges_mu_;

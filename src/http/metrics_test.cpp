@@ -109,6 +109,8 @@ TEST(Metrics, LatencyHistogramIsCumulativeAndConsistent) {
 
 TEST(Metrics, ImportsAndGauges) {
   Metrics m;
+  // No write path reported yet: no imported-objects series (rather than zeros).
+  EXPECT_EQ(m.Render().find("tessera_imported_objects_total"), std::string::npos);
   m.RecordImport(10, 2, 1);
   m.RecordImport(5, 0, 0);
   ASSERT_TRUE(m.AddGauge("tessera_objects_stored", "Object versions stored.", [] {
