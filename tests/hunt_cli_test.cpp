@@ -183,6 +183,25 @@ TEST_F(HuntCliTest, SightingsValidateAreDeterministicAndStored) {
       << bundle3;
 }
 
+TEST_F(HuntCliTest, WithDataTheHubIsTheSighter) {
+  // `tessera init` recorded the hub's organization: with --data and no sighter named, it is the
+  // sighter, and its identity is written into the bundle.
+  const std::string out = (dir_ / "hub_sightings.json").string();
+  CliRun r = Tessera({"hunt", "--data", (dir_ / "store").string(), "--sightings", out,
+                      (data_ / "zeek_dns.log").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string bundle = tessera::testing::Slurp(out);
+  EXPECT_EQ(Count(bundle, "\"type\":\"identity\""), 1u) << bundle;
+  EXPECT_EQ(Count(bundle, "\"identity_class\":\"organization\""), 1u) << bundle;
+  const size_t at = bundle.find("\"id\":\"identity--");
+  ASSERT_NE(at, std::string::npos) << bundle;
+  const std::string identity = bundle.substr(at + 6, std::string("identity--").size() + 36);
+  EXPECT_NE(bundle.find("\"where_sighted_refs\":[\"" + identity + "\"]"), std::string::npos)
+      << identity << "\n"
+      << bundle;
+  EXPECT_EQ(Tessera({"validate", out}).exit_code, 0);
+}
+
 TEST_F(HuntCliTest, IntelAndDataAreExclusive) {
   const std::string log = (data_ / "zeek_dns.log").string();
   EXPECT_EQ(Tessera({"hunt", "--data", (dir_ / "store").string(), "--intel",
