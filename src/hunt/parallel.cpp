@@ -81,6 +81,8 @@ struct Item {
   std::vector<StoredEvent> events;
   TextArena arena;
   Status worker_status;
+  // The input bytes read when the item was made: what has been hunted once it is handed over.
+  uint64_t bytes_after = 0;
   // kEnd.
   Status status;
   std::optional<LogFormat> detected;
@@ -179,6 +181,7 @@ class Runner {
   }
 
   void Push(std::unique_ptr<Item> item) {
+    item->bytes_after = bytes_read_.load(std::memory_order_relaxed);
     std::lock_guard lock(mu_);
     const uint64_t seq = next_seq_++;
     if (item->kind == Item::Kind::kChunk) {
@@ -457,7 +460,7 @@ class Runner {
   void Report(bool done) {
     if (!options_.progress) return;
     HuntProgress p;
-    p.bytes_read = bytes_read_.load(std::memory_order_relaxed);
+    p.bytes_read = delivered_bytes_;
     p.bytes_total = bytes_total_known_ ? bytes_total_ : 0;
     p.lines = summary_.lines + current_.stats.reader.lines;
     p.hits = summary_.hits + current_.stats.hits;
@@ -503,6 +506,7 @@ class Runner {
 
   void Handle(Item& item, const ParallelHitCallback& on_hit, const InputDoneCallback& on_done) {
     const Job& job = jobs_[item.job];
+    delivered_bytes_ = item.bytes_after;
     switch (item.kind) {
       case Item::Kind::kChunk: {
         if (!item.worker_status.ok() && current_status_.ok()) current_status_ = item.worker_status;
@@ -573,6 +577,7 @@ class Runner {
   PerJob current_;
   Status current_status_;
   RunSummary summary_;
+  uint64_t delivered_bytes_ = 0;  // input bytes whose hits have been handed over
 };
 
 }  // namespace

@@ -61,7 +61,8 @@ EventStep IndexLookupStep(const IndicatorIndex& index);
 inline constexpr unsigned kMaxThreads = 256;
 
 struct HuntProgress {
-  uint64_t bytes_read = 0;   // input bytes read so far (compressed bytes for gzip files)
+  uint64_t bytes_read = 0;   // input bytes hunted so far, their hits handed over (compressed
+                             // bytes for gzip files)
   uint64_t bytes_total = 0;  // the sizes of all input files; 0 when unknown (standard input)
   uint64_t lines = 0;        // lines handed over so far
   uint64_t hits = 0;         // hits handed over so far
