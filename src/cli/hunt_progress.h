@@ -43,11 +43,11 @@ class HuntProgressLine {
     const double rate = seconds > 0 ? static_cast<double>(p.bytes_read) / 1e6 / seconds : 0;
     int n = 0;
     if (p.bytes_total > 0) {
-      n = std::snprintf(text, sizeof text, "\r%.2f GB of %.2f GB (%.0f%%), %.0f MB/s, %llu hits",
-                        read_gb, static_cast<double>(p.bytes_total) / 1e9,
-                        100.0 * static_cast<double>(p.bytes_read) /
-                            static_cast<double>(p.bytes_total),
-                        rate, static_cast<unsigned long long>(p.hits));
+      n = std::snprintf(
+          text, sizeof text, "\r%.2f GB of %.2f GB (%.0f%%), %.0f MB/s, %llu hits", read_gb,
+          static_cast<double>(p.bytes_total) / 1e9,
+          100.0 * static_cast<double>(p.bytes_read) / static_cast<double>(p.bytes_total), rate,
+          static_cast<unsigned long long>(p.hits));
     } else {
       n = std::snprintf(text, sizeof text, "\r%.2f GB read, %.0f MB/s, %llu hits", read_gb, rate,
                         static_cast<unsigned long long>(p.hits));
