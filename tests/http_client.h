@@ -71,7 +71,7 @@ inline std::string BearerAuth(std::string_view token) { return "Bearer " + std::
 struct HttpResponse {
   int status = 0;                              // 0: no response (see `error`)
   std::string error;                           // the transport failure when status == 0
-  std::map<std::string, std::string> headers;  // field names lower-cased; last value wins
+  std::map<std::string, std::string> headers;  // lower-cased names; repeated fields joined by ", "
   std::string body;
 
   // The header's value, or nullopt when absent. `name` in lower case.
@@ -152,7 +152,9 @@ class HttpClient {
       for (const auto& field : msg) {
         std::string name(field.name_string());
         for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        res.headers[name] = std::string(field.value());
+        // A repeated field is one comma-separated list (RFC 9110 section 5.3).
+        auto [it, fresh] = res.headers.emplace(name, std::string(field.value()));
+        if (!fresh) it->second += ", " + std::string(field.value());
       }
       res.body = std::move(msg.body());
       if (!msg.keep_alive()) Close();
