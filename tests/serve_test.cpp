@@ -41,9 +41,13 @@ class TempDir {
 class ServeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto init =
-        RunProgram(TesseraBinary(), {"init", "--data", data_.path() + "/store"}, data_.path());
+    auto init = RunProgram(TesseraBinary(),
+                           {"init", "--data", data_.path() + "/store", "--admin-token-file",
+                            data_.path() + "/admin-token"},
+                           data_.path());
     ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
+    admin_token_ = tessera::testing::Slurp(data_.path() + "/admin-token");
+    while (!admin_token_.empty() && admin_token_.back() == '\n') admin_token_.pop_back();
   }
 
   // Starts `tessera serve` on a free port; extra arguments go after the defaults.
@@ -57,6 +61,7 @@ class ServeTest : public ::testing::Test {
 
   TempDir data_;
   ServerProcess server_;
+  std::string admin_token_;
 };
 
 TEST_F(ServeTest, AnswersHealthOnOneKeepAliveConnectionAndLogsEachRequest) {
@@ -77,6 +82,7 @@ TEST_F(ServeTest, AnswersHealthOnOneKeepAliveConnectionAndLogsEachRequest) {
 TEST_F(ServeTest, RefusesUnacceptableMediaTypesWith406) {
   StartServer();
   HttpClient conn("127.0.0.1", server_.port());
+  conn.SetAuthorization(tessera::testing::BasicAuth("admin", admin_token_));
   conn.SetAccept("application/json");
   auto res = conn.Get("/taxii2/");
   EXPECT_EQ(res.status, 406);
