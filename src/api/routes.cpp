@@ -678,8 +678,12 @@ Status ApplyCollection(store::Directory& dir, const json::object& body,
     if (audience->is_null()) {
       info.audience_group.reset();
     } else {
-      TESSERA_ASSIGN_OR_RETURN(std::optional<std::string> ref, OptRef(body, "audience_group"));
-      TESSERA_ASSIGN_OR_RETURN(store::SharingGroup group, FindGroupRef(dir, *ref));
+      // value_or, not *: GCC 12 at -O2 warns (maybe-uninitialized) through the optional.
+      auto ref = OptRef(body, "audience_group");
+      if (!ref.ok()) return ref.status();
+      const std::string name = ref->value_or(std::string());
+      if (name.empty()) return InvalidArgument("'audience_group' must name a sharing group");
+      TESSERA_ASSIGN_OR_RETURN(store::SharingGroup group, FindGroupRef(dir, name));
       info.audience_group = group.id;
     }
   }
