@@ -347,6 +347,22 @@ TEST_F(AdminApiTest, MetricsAreAdminOnlyAndCountRequests) {
   ExpectError(anonymous.Get("/metrics"), 401);
   auto admin = Admin();
   ASSERT_EQ(admin->Get("/api/v1/whoami").status, 200);
+  // One TAXII POST into the default collection: one object added, counted by the TAXII service.
+  const std::vector<std::pair<std::string, std::string>> taxii = {
+      {"Accept", "application/taxii+json;version=2.1"},
+      {"Content-Type", "application/taxii+json;version=2.1"}};
+  HttpResponse colls = admin->Get("/api/collections/", taxii);
+  ASSERT_EQ(colls.status, 200) << colls.body;
+  const std::string coll(colls.Json().at("collections").at(0).at("id").as_string());
+  HttpResponse posted =
+      admin->Post("/api/collections/" + coll + "/objects/",
+                  R"({"objects":[{"type":"indicator","spec_version":"2.1",)"
+                  R"("id":"indicator--0f1a8c3e-5b2d-4c8e-9f00-1d2e3f4a5b6c",)"
+                  R"("created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)"
+                  R"("pattern":"[ipv4-addr:value = '203.0.113.9']","pattern_type":"stix",)"
+                  R"("valid_from":"2026-01-01T00:00:00Z"}]})",
+                  taxii);
+  ASSERT_EQ(posted.status, 202) << posted.body;
   HttpResponse m = admin->Get("/metrics");
   ASSERT_EQ(m.status, 200) << m.body;
   EXPECT_EQ(m.Header("content-type").value_or("").rfind("text/plain; version=0.0.4", 0), 0u);
@@ -364,6 +380,9 @@ TEST_F(AdminApiTest, MetricsAreAdminOnlyAndCountRequests) {
   ASSERT_NE(at, std::string::npos) << m.body;
   EXPECT_GE(std::stoi(m.body.substr(at + failures.size())), 1);
   EXPECT_NE(m.body.find("\ntessera_objects_stored "), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("\ntessera_imported_objects_total{result=\"added\"} 1\n"),
+            std::string::npos)
+      << m.body;
 }
 
 }  // namespace

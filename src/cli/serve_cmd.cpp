@@ -79,11 +79,12 @@ int RunServe(const ServeArgs& args) {
   taxii_options.fallback_url =
       std::string(taxii_options.tls ? "https://" : "http://") + args.listen;
   taxii_options.max_body_bytes = args.max_body_bytes;
+  // The admin API (/api/v1/) and /metrics (admin-only), on the same authenticator; the server
+  // counts every request into `metrics`, the TAXII service the objects it stores.
+  auto metrics = std::make_shared<http::Metrics>();
+  taxii_options.metrics = metrics;
   auto taxii_service = std::make_shared<taxii::Service>(store, authenticator, taxii_options);
   if (st.ok()) st = taxii::Service::Register(taxii_service, *router);
-  // The admin API (/api/v1/) and /metrics (admin-only), on the same authenticator; the server
-  // counts every request into `metrics`.
-  auto metrics = std::make_shared<http::Metrics>();
   if (st.ok()) {
     st = metrics->AddGauge("tessera_objects_stored", "Object versions stored.", [store] {
       auto n = store->CountObjects();

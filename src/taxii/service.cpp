@@ -491,6 +491,10 @@ Response Service::AddObjects(const Request& request) const {
 
   auto imported = store_->ImportWithStatus(accepted, placements, status);
   if (!imported.ok()) return StorageError(imported.status(), "adding objects");
+  if (options_.metrics) {
+    options_.metrics->RecordImport(imported->added, imported->already_present,
+                                   static_cast<uint64_t>(status.failure_count));
+  }
   return Ok(HttpStatus::accepted, StatusJson(status));
 }
 

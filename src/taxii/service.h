@@ -25,6 +25,7 @@
 
 #include "common/status.h"
 #include "http/message.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "policy/tokens.h"
 #include "store/store.h"
@@ -48,6 +49,8 @@ struct ServiceOptions {
   size_t max_body_bytes = 32u << 20;
   size_t max_envelope_objects = EnvelopeLimits{}.max_objects;
   size_t max_json_depth = EnvelopeLimits{}.max_depth;
+  // When set, every POST that stores objects is counted (tessera_imported_objects_total).
+  std::shared_ptr<http::Metrics> metrics;
 };
 
 // Thread-safe once registered: handlers run concurrently on the server's threads.
