@@ -5,11 +5,7 @@
 #include <vector>
 
 namespace tessera::api {
-namespace {
 
-namespace json = boost::json;
-
-// The number in `text` when it is a positive decimal integer that fits int64 (at most 18 digits).
 std::optional<int64_t> PositiveId(std::string_view text) {
   if (text.empty() || text.size() > 18) return std::nullopt;
   int64_t v = 0;
@@ -20,6 +16,10 @@ std::optional<int64_t> PositiveId(std::string_view text) {
   if (v <= 0) return std::nullopt;
   return v;
 }
+
+namespace {
+
+namespace json = boost::json;
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

@@ -8,6 +8,7 @@
 // to its arguments.
 
 #include <boost/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,10 @@
 #include "store/directory.h"
 
 namespace tessera::api {
+
+// The number in `text` when it is a positive decimal integer that fits int64 (at most 18 digits);
+// how the CLI and the admin API tell an id from a name.
+std::optional<int64_t> PositiveId(std::string_view text);
 
 // Finds an organization by exact name, else by identity id ("identity--<uuid>"), else by its
 // numeric id ("7"). kNotFound naming `ref` when none matches; kInvalidArgument when `ref` is empty.

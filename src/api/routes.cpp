@@ -105,15 +105,7 @@ bool Manages(const Principal& p, const store::User& u) {
 
 // The positive integer in a path parameter, or nullopt.
 std::optional<int64_t> PathId(const Request& req, std::string_view name) {
-  const std::string_view text = req.PathParam(name);
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  int64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  if (v <= 0) return std::nullopt;
-  return v;
+  return PositiveId(req.PathParam(name));
 }
 
 // The value of query parameter `name`, or nullopt; an error response for a malformed query.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "store/store.h"
+#include "store/test_util.h"
 
 namespace tessera::store {
 namespace {
@@ -18,24 +19,8 @@ namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-Timestamp Ts(std::string_view text) {
-  auto ts = ParseTimestamp(text);
-  EXPECT_TRUE(ts.ok()) << text;
-  return ts.ok() ? *ts : Timestamp{};
-}
-
-// A versioned SDO whose JSON records its version, so tests can tell versions apart.
-stix::Object Sdo(const std::string& id, const std::string& modified,
-                 const std::string& type = "indicator") {
-  stix::Object o;
-  o.type = type;
-  o.id = id;
-  o.spec_version = "2.1";
-  o.created = Ts("2020-01-01T00:00:00.000Z");
-  o.modified = Ts(modified);
-  o.json = R"({"type":")" + type + R"(","id":")" + id + R"(","modified":")" + modified + R"("})";
-  return o;
-}
+using testing::Sdo;
+using testing::Ts;
 
 // An unversioned SCO.
 stix::Object Sco(const std::string& id, const std::string& value) {
