@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "hunt/normalize.h"
+#include "hunt/path_class.h"
 
 namespace tessera::hunt {
 
@@ -12,6 +13,9 @@ namespace json = boost::json;
 
 namespace {
 
+using internal::ClassifyPath;
+using internal::PathClass;
+using internal::UnquotePath;
 using pattern::PathStep;
 
 // Whether `v` is the string `s`.
@@ -222,38 +226,9 @@ json::value TypedValue(const std::vector<PathStep>& steps, std::string_view valu
   return json::value(json::string(value));
 }
 
-enum class PathClass { kIp, kIpSource, kIpDestination, kDomain, kUrl, kEmail, kHash, kOther };
-
-// As the index classifies `type:path` (indicator_index.cpp); `path` without quotes.
-PathClass Classify(std::string_view type, std::string_view path,
-                   std::optional<HashAlgorithm>* algorithm) {
-  if (path == "value") {
-    if (type == "ipv4-addr" || type == "ipv6-addr") return PathClass::kIp;
-    if (type == "domain-name") return PathClass::kDomain;
-    if (type == "url") return PathClass::kUrl;
-    if (type == "email-addr") return PathClass::kEmail;
-  }
-  if (type == "network-traffic") {
-    if (path == "src_ref.value") return PathClass::kIpSource;
-    if (path == "dst_ref.value") return PathClass::kIpDestination;
-  }
-  if (type == "email-message" &&
-      (path == "from_ref.value" || path == "sender_ref.value" || path == "to_refs[*].value" ||
-       path == "cc_refs[*].value" || path == "bcc_refs[*].value")) {
-    return PathClass::kEmail;
-  }
-  if (path.substr(0, 7) == "hashes.") {
-    *algorithm = HashAlgorithmFromName(path.substr(7));
-    if (*algorithm) return PathClass::kHash;
-  }
-  return PathClass::kOther;
-}
-
 std::string Unquoted(std::string_view s) {
   std::string out;
-  for (char c : s) {
-    if (c != '\'') out.push_back(c);
-  }
+  UnquotePath(s, out);
   return out;
 }
 
@@ -324,12 +299,8 @@ EventScos BuildEventScos(const Event& event) {
         if (NormalizeEmail(value, canonical)) key = b.Value("email-addr", canonical);
         break;
       case ObservableKind::kHash: {
-        std::optional<HashAlgorithm> algorithm = o.hash_algorithm;
-        if (!algorithm) {
-          size_t digits = 0;
-          for (char c : value) digits += (c != ':' && c != ' ');
-          algorithm = HashAlgorithmFromHexLength(digits);
-        }
+        const std::optional<HashAlgorithm> algorithm =
+            o.hash_algorithm ? o.hash_algorithm : HashAlgorithmOfDigest(value);
         if (!algorithm || !DecodeHash(*algorithm, value, canonical)) break;
         const std::string hex = HexEncode(canonical);
         const std::string name(HashAlgorithmName(*algorithm));
@@ -400,8 +371,8 @@ IndicatorConstants IndexedConstants(const pattern::Pattern& pattern) {
     if (c.op != pattern::Op::kEqual && c.op != pattern::Op::kIn && c.op != pattern::Op::kIsSubset)
       continue;
     const std::string path = Unquoted(c.path.PropertyPath());
-    std::optional<HashAlgorithm> algorithm;
-    const PathClass cls = Classify(c.path.object_type, path, &algorithm);
+    HashAlgorithm algorithm = HashAlgorithm::kMd5;
+    const PathClass cls = ClassifyPath(c.path.object_type, path, &algorithm);
     for (size_t k = 0; k < c.constants.size(); ++k) {
       const pattern::Constant& constant = c.constants[k];
       std::string value;
@@ -439,9 +410,9 @@ IndicatorConstants IndexedConstants(const pattern::Pattern& pattern) {
           ic.key = canonical;
           break;
         case PathClass::kHash:
-          if (c.op == pattern::Op::kIsSubset || !DecodeHash(*algorithm, value, canonical)) continue;
+          if (c.op == pattern::Op::kIsSubset || !DecodeHash(algorithm, value, canonical)) continue;
           ic.kind = IndicatorClass::kHash;
-          ic.key = std::string(HashAlgorithmName(*algorithm)) + ":" + canonical;
+          ic.key = std::string(HashAlgorithmName(algorithm)) + ":" + canonical;
           break;
         case PathClass::kOther:
           if (c.op == pattern::Op::kIsSubset) continue;
@@ -475,8 +446,8 @@ void ApplyIndexMatch(json::object& objects, const EventScos& scos, size_t observ
     json::value constant = k.kind == pattern::ConstantKind::kInt
                                ? json::value(k.int_value)
                                : json::value(json::string(k.value));
-    std::optional<HashAlgorithm> algorithm;
-    const PathClass cls = Classify(c.path.object_type, path, &algorithm);
+    HashAlgorithm algorithm = HashAlgorithm::kMd5;
+    const PathClass cls = ClassifyPath(c.path.object_type, path, &algorithm);
     json::object& sco = b.At(key);
     switch (cls) {
       case PathClass::kIp:

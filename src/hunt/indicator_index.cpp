@@ -7,6 +7,7 @@
 
 #include "common/uuid.h"
 #include "hunt/index_tables.h"
+#include "hunt/path_class.h"
 
 namespace tessera::hunt {
 namespace internal {
@@ -74,46 +75,12 @@ struct IndexTables {
 
 namespace {
 
+using internal::ClassifyPath;
 using internal::IndexTables;
 using internal::KeySet;
+using internal::PathClass;
+using internal::UnquotePath;
 using internal::ValueTables;
-
-enum class PathClass { kIp, kIpSource, kIpDestination, kDomain, kUrl, kEmail, kHash, kOther };
-
-// "hashes.'SHA-256'" -> "hashes.SHA-256".
-void CanonicalPath(std::string_view path, std::string& out) {
-  out.clear();
-  for (char c : path) {
-    if (c != '\'') out.push_back(c);
-  }
-}
-
-PathClass Classify(std::string_view type, std::string_view path, HashAlgorithm* algorithm) {
-  if (path == "value") {
-    if (type == "ipv4-addr" || type == "ipv6-addr") return PathClass::kIp;
-    if (type == "domain-name") return PathClass::kDomain;
-    if (type == "url") return PathClass::kUrl;
-    if (type == "email-addr") return PathClass::kEmail;
-  }
-  if (type == "network-traffic") {
-    if (path == "src_ref.value") return PathClass::kIpSource;
-    if (path == "dst_ref.value") return PathClass::kIpDestination;
-  }
-  if (type == "email-message") {
-    if (path == "from_ref.value" || path == "sender_ref.value" || path == "to_refs[*].value" ||
-        path == "cc_refs[*].value" || path == "bcc_refs[*].value") {
-      return PathClass::kEmail;
-    }
-  }
-  if (path.substr(0, 7) == "hashes.") {
-    auto a = HashAlgorithmFromName(path.substr(7));
-    if (a) {
-      *algorithm = *a;
-      return PathClass::kHash;
-    }
-  }
-  return PathClass::kOther;
-}
 
 bool ParseUuid(std::string_view s, uint64_t* hi, uint64_t* lo) {
   auto uuid = Uuid::Parse(s);
@@ -388,12 +355,8 @@ LookupResult IndicatorIndex::Lookup(const Observable& observable, Timestamp at,
                    IndicatorClass::kEmailAddress, HashAlgorithm::kMd5);
       break;
     case ObservableKind::kHash: {
-      std::optional<HashAlgorithm> algorithm = observable.hash_algorithm;
-      if (!algorithm) {
-        size_t digits = 0;
-        for (char c : value) digits += (c != ':' && c != ' ');
-        algorithm = HashAlgorithmFromHexLength(digits);
-      }
+      const std::optional<HashAlgorithm> algorithm =
+          observable.hash_algorithm ? observable.hash_algorithm : HashAlgorithmOfDigest(value);
       if (!algorithm || !DecodeHash(*algorithm, value, scratch.value)) {
         result.unparseable = true;
         break;
@@ -407,7 +370,7 @@ LookupResult IndicatorIndex::Lookup(const Observable& observable, Timestamp at,
       if (t.path_ids.empty()) break;  // no indicator or allowlist entry of any other type:path
       std::string_view path = observable.object_path;
       if (path.find('\'') != std::string_view::npos) {
-        CanonicalPath(path, scratch.key);
+        UnquotePath(path, scratch.key);
         path = scratch.key;
       }
       auto it = t.path_ids.find(path);
@@ -464,9 +427,9 @@ Status IndicatorIndexBuilder::AddAtomic(uint32_t indicator, std::string_view obj
                                         AtomicOp op) {
   IndexTables& t = *s_->t;
   if (indicator >= t.meta.size()) return InvalidArgument("indicator number not registered");
-  CanonicalPath(path, s_->path);
+  UnquotePath(path, s_->path);
   HashAlgorithm algorithm = HashAlgorithm::kMd5;
-  PathClass c = Classify(object_type, s_->path, &algorithm);
+  PathClass c = ClassifyPath(object_type, s_->path, &algorithm);
   bool ip_class =
       c == PathClass::kIp || c == PathClass::kIpSource || c == PathClass::kIpDestination;
   if (op == AtomicOp::kIsSubset && !ip_class) {
@@ -579,7 +542,7 @@ Status IndicatorIndexBuilder::AddAllowlistEntry(std::string_view entry) {
     }
     if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'')
       value = value.substr(1, value.size() - 2);
-    CanonicalPath(object_path, s_->key);
+    UnquotePath(object_path, s_->key);
     uint32_t id = *PathId(t, s_->key, true);
     t.allow.others[id].Stage(NormalizeOtherValue(s_->key, value, s_->value) ? s_->value : value, 0);
   } else if (entry.find('@') != std::string_view::npos) {

@@ -670,6 +670,12 @@ std::optional<HashAlgorithm> HashAlgorithmFromHexLength(size_t hex_digits) {
   }
 }
 
+std::optional<HashAlgorithm> HashAlgorithmOfDigest(std::string_view hex) {
+  size_t digits = 0;
+  for (char c : hex) digits += (c != ':' && c != ' ');
+  return HashAlgorithmFromHexLength(digits);
+}
+
 size_t HashDigestBytes(HashAlgorithm algorithm) {
   switch (algorithm) {
     case HashAlgorithm::kMd5:

@@ -106,6 +106,9 @@ std::optional<HashAlgorithm> HashAlgorithmFromName(std::string_view name);
 std::string_view HashAlgorithmName(HashAlgorithm algorithm);
 // The algorithm whose hex digest has `hex_digits` digits (32, 40, 64, 128), if any.
 std::optional<HashAlgorithm> HashAlgorithmFromHexLength(size_t hex_digits);
+// The algorithm of the hex digest `hex` by its number of digits, not counting ':' and ' '
+// separators ("da:39:a3:..." is SHA-1), if any; whether they are hex digits is DecodeHash's to say.
+std::optional<HashAlgorithm> HashAlgorithmOfDigest(std::string_view hex);
 size_t HashDigestBytes(HashAlgorithm algorithm);
 
 // Decodes a hex digest (either case; ':' separators between bytes allowed, as in certificate

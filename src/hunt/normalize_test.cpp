@@ -156,6 +156,14 @@ TEST(NormalizeTest, EmailsAndHashes) {
   EXPECT_EQ(HexEncode(out), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
   EXPECT_FALSE(DecodeHash(HashAlgorithm::kMd5, "d41d8cd98f00b204e9800998ecf8427", out));
   EXPECT_FALSE(DecodeHash(HashAlgorithm::kMd5, "z41d8cd98f00b204e9800998ecf8427e", out));
+  EXPECT_EQ(HashAlgorithmOfDigest("d41d8cd98f00b204e9800998ecf8427e"), HashAlgorithm::kMd5);
+  EXPECT_EQ(HashAlgorithmOfDigest("da:39:a3:ee:5e:6b:4b:0d:32:55:bf:ef:95:60:18:90:af:d8:07:09"),
+            HashAlgorithm::kSha1);
+  EXPECT_EQ(HashAlgorithmOfDigest("e3b0c442 98fc1c14 9afbf4c8 996fb924 27ae41e4 649b934c a495991b "
+                                  "7852b855"),
+            HashAlgorithm::kSha256);
+  EXPECT_FALSE(HashAlgorithmOfDigest("d41d8cd98f00b204e9800998ecf8427").has_value());
+  EXPECT_FALSE(HashAlgorithmOfDigest("").has_value());
 }
 
 // Random and mutated text through every normalizer: no crash (ASan/UBSan), and what comes out is
