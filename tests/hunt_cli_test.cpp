@@ -3,7 +3,6 @@
 // sightings checked with `tessera validate` and stored, run as a user runs them.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -11,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "cli_runner.h"
+#include "hunt_cli_fixture.h"
 
 namespace {
 
@@ -19,12 +18,12 @@ namespace fs = std::filesystem;
 
 using tessera::testing::CliRun;
 
-class HuntCliTest : public ::testing::Test {
+class HuntCliTest : public tessera::testing::HuntCliFixture {
  protected:
+  HuntCliTest() : HuntCliFixture("tessera-hunt-cli") {}
+
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("tessera-hunt-cli-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    HuntCliFixture::SetUp();
     const char* src = std::getenv("TESSERA_SOURCE_DIR");
     data_ = fs::path(src ? src : TESSERA_SOURCE_DIR_DEFAULT) / "tests/data/hunt";
     ASSERT_EQ(Tessera({"init", "--data", (dir_ / "store").string()}).exit_code, 0);
@@ -32,19 +31,7 @@ class HuntCliTest : public ::testing::Test {
                                (data_ / "indicators_bundle.json").string()});
     ASSERT_EQ(imported.exit_code, 0) << imported.err;
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
-  CliRun Tessera(const std::vector<std::string>& args) {
-    return tessera::testing::RunProgram(TESSERA_CLI, args, dir_);
-  }
-
-  static size_t Count(const std::string& text, const std::string& needle) {
-    size_t n = 0;
-    for (size_t p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) ++n;
-    return n;
-  }
-
-  fs::path dir_;
   fs::path data_;
 };
 

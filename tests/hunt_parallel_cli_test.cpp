@@ -3,7 +3,6 @@
 // hunted at once), with a pattern whose window spans two files.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <filesystem>
@@ -11,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "cli_runner.h"
+#include "hunt_cli_fixture.h"
 
 namespace {
 
@@ -19,11 +18,12 @@ namespace fs = std::filesystem;
 
 using tessera::testing::CliRun;
 
-class HuntParallelCliTest : public ::testing::Test {
+class HuntParallelCliTest : public tessera::testing::HuntCliFixture {
  protected:
+  HuntParallelCliTest() : HuntCliFixture("tessera-hunt-parallel") {}
+
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("tessera-hunt-parallel-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
+    HuntCliFixture::SetUp();
     fs::create_directories(dir_ / "logs/sub");
     std::ofstream(dir_ / "intel.ndjson")
         << Indicator(1, "[domain-name:value = 'evil.example']")
@@ -32,7 +32,6 @@ class HuntParallelCliTest : public ::testing::Test {
                      "[domain-name:value = 'stage.example'] "
                      "FOLLOWEDBY [ipv4-addr:value = '198.51.100.30']");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   static std::string Indicator(int n, const std::string& pattern) {
     return R"({"type":"indicator","spec_version":"2.1","id":"indicator--e1000000-0000-4000-8000-00000000000)" +
@@ -60,16 +59,8 @@ class HuntParallelCliTest : public ::testing::Test {
   CliRun Hunt(const std::vector<std::string>& extra) {
     std::vector<std::string> args = {"hunt", "--intel", (dir_ / "intel.ndjson").string()};
     args.insert(args.end(), extra.begin(), extra.end());
-    return tessera::testing::RunProgram(TESSERA_CLI, args, dir_);
+    return Tessera(args);
   }
-
-  static size_t Count(const std::string& text, const std::string& needle) {
-    size_t n = 0;
-    for (size_t p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) ++n;
-    return n;
-  }
-
-  fs::path dir_;
 };
 
 TEST_F(HuntParallelCliTest, ManyThreadsWriteWhatOneThreadWrites) {
@@ -111,7 +102,7 @@ TEST_F(HuntParallelCliTest, ManyThreadsWriteWhatOneThreadWrites) {
 }
 
 TEST_F(HuntParallelCliTest, ThreadsAndQuietHaveHelpAndBadInputsStillFail) {
-  CliRun help = tessera::testing::RunProgram(TESSERA_CLI, {"hunt", "--help"}, dir_);
+  CliRun help = Tessera({"hunt", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("--threads"), std::string::npos) << help.out;
   EXPECT_NE(help.out.find("--quiet"), std::string::npos) << help.out;
