@@ -16,7 +16,6 @@ namespace {
 const std::vector<std::string> kTlps = {"clear", "green", "amber", "amber+strict", "red"};
 
 struct CollectionArgs {
-  AdminCommonArgs common;
   std::string title;
   std::string api_root = "api";
   std::string readers = "all";
@@ -28,80 +27,62 @@ struct CollectionArgs {
   std::string list_api_root;  // list: empty = every API root
 };
 
-int RunCollectionAdd(const CollectionArgs& args) {
-  auto store = OpenExistingStore(args.common.data_dir, "collection add");
-  if (!store) return kExitUsage;
-  store::Directory& dir = store->directory();
+int RunCollectionAdd(const AdminAction& a, const CollectionArgs& args) {
   store::CollectionInfo info;
   info.api_root = args.api_root;
   info.title = args.title;
   info.description = args.description;
   info.alias = args.alias;
   info.default_tlp = args.default_tlp;
-  if (auto root = dir.GetApiRoot(args.api_root); !root.ok()) {
-    return Fail("collection add", root.status().code() == ErrorCode::kNotFound
-                                      ? NotFound("no API root '" + args.api_root + "'")
-                                      : root.status());
+  if (auto root = a.dir.GetApiRoot(args.api_root); !root.ok()) {
+    return a.Fail(root.status().code() == ErrorCode::kNotFound
+                      ? NotFound("no API root '" + args.api_root + "'")
+                      : root.status());
   }
-  auto readers = api::ParseGrants(dir, args.readers);
-  if (!readers.ok())
-    return Fail("collection add", InvalidArgument("--readers: " + readers.status().message()));
-  auto writers = api::ParseGrants(dir, args.writers);
-  if (!writers.ok())
-    return Fail("collection add", InvalidArgument("--writers: " + writers.status().message()));
+  auto readers = api::ParseGrants(a.dir, args.readers);
+  if (!readers.ok()) return a.Fail(InvalidArgument("--readers: " + readers.status().message()));
+  auto writers = api::ParseGrants(a.dir, args.writers);
+  if (!writers.ok()) return a.Fail(InvalidArgument("--writers: " + writers.status().message()));
   info.readers = *readers;
   info.writers = *writers;
   if (!args.audience.empty()) {
-    auto group = api::FindGroupRef(dir, args.audience);
-    if (!group.ok()) return Fail("collection add", group.status());
+    auto group = api::FindGroupRef(a.dir, args.audience);
+    if (!group.ok()) return a.Fail(group.status());
     info.audience_group = group->id;
   }
-  auto created = dir.CreateCollection(info);
-  if (!created.ok()) return Fail("collection add", created.status());
-  if (args.common.json) {
-    std::cout << api::PrettyJson(api::CollectionJson(*created));
-  } else {
-    std::cout << created->id << "\n";
-  }
-  return kExitOk;
+  auto created = a.dir.CreateCollection(info);
+  if (!created.ok()) return a.Fail(created.status());
+  return a.Print(api::CollectionJson(*created), created->id);
 }
 
-int RunCollectionList(const CollectionArgs& args) {
-  auto store = OpenExistingStore(args.common.data_dir, "collection list");
-  if (!store) return kExitUsage;
-  store::Directory& dir = store->directory();
+int RunCollectionList(const AdminAction& a, const CollectionArgs& args) {
   std::vector<std::string> roots;
   if (!args.list_api_root.empty()) {
     roots.push_back(args.list_api_root);
   } else {
-    auto all = dir.ListApiRoots();
-    if (!all.ok()) return Fail("collection list", all.status());
+    auto all = a.dir.ListApiRoots();
+    if (!all.ok()) return a.Fail(all.status());
     for (const store::ApiRoot& r : *all) roots.push_back(r.name);
   }
   std::vector<store::CollectionInfo> collections;
   for (const std::string& root : roots) {
-    auto list = dir.ListCollections(root);
-    if (!list.ok()) return Fail("collection list", list.status());
+    auto list = a.dir.ListCollections(root);
+    if (!list.ok()) return a.Fail(list.status());
     for (store::CollectionInfo& c : *list) collections.push_back(std::move(c));
   }
-  if (args.common.json) {
-    boost::json::array list;
-    for (const store::CollectionInfo& c : collections) list.push_back(api::CollectionJson(c));
-    std::cout << api::PrettyJson(list);
-    return kExitOk;
-  }
+  if (a.json) return PrintJsonList(collections, api::CollectionJson);
   std::string default_id;
-  if (auto s = dir.GetSetting(store::kSettingDefaultCollection); s.ok()) default_id = *s;
+  if (auto s = a.dir.GetSetting(store::kSettingDefaultCollection); s.ok()) default_id = *s;
   std::vector<std::vector<std::string>> rows;
   for (const store::CollectionInfo& c : collections) {
     std::string audience = "-";
     if (c.audience_group) {
-      auto g = dir.GetGroup(*c.audience_group);
+      auto g = a.dir.GetGroup(*c.audience_group);
       audience = "group:" + (g.ok() ? g->name : std::to_string(*c.audience_group));
     }
     rows.push_back({c.id, c.api_root, c.title + (c.id == default_id ? " (default)" : ""),
                     c.alias.empty() ? "-" : c.alias, c.default_tlp,
-                    api::FormatGrants(dir, c.readers), api::FormatGrants(dir, c.writers),
+                    api::FormatGrants(a.dir, c.readers), api::FormatGrants(a.dir, c.writers),
                     audience});
   }
   PrintTable(std::cout,
@@ -113,14 +94,15 @@ int RunCollectionList(const CollectionArgs& args) {
 
 Command AddCollectionCommand(CLI::App& app) {
   auto args = std::make_shared<CollectionArgs>();
-  CLI::App* sub = app.add_subcommand(
-      "collection",
+  AdminCommand collection(
+      app, "collection",
       "Manage TAXII collections: who may read and write each one, and the default marking and "
       "audience of the objects posted to it. Exit 0 ok, 1 refused (unknown API root, "
       "organization or group; alias taken), 2 usage or I/O.");
-  sub->require_subcommand(1);
 
-  CLI::App* add = sub->add_subcommand("add", "Add a collection; prints its id.");
+  CLI::App* add =
+      collection.Add("add", "Add a collection; prints its id.",
+                     [args](const AdminAction& a) { return RunCollectionAdd(a, *args); });
   add->add_option("TITLE", args->title, "Human-readable title")->required();
   add->add_option("--api-root", args->api_root, "The API root it belongs to")
       ->capture_default_str();
@@ -140,18 +122,13 @@ Command AddCollectionCommand(CLI::App& app) {
       ->capture_default_str();
   add->add_option("--alias", args->alias, "A short name, unique within its API root");
   add->add_option("--description", args->description, "What the collection holds");
-  AddAdminCommonOptions(add, args->common);
 
-  CLI::App* list = sub->add_subcommand(
-      "list", "List collections: id, API root, title, alias, default TLP, readers, writers.");
+  CLI::App* list = collection.Add(
+      "list", "List collections: id, API root, title, alias, default TLP, readers, writers.",
+      [args](const AdminAction& a) { return RunCollectionList(a, *args); });
   list->add_option("--api-root", args->list_api_root, "Only this API root");
-  AddAdminCommonOptions(list, args->common);
 
-  return Command{sub, [args, add, list] {
-                   if (add->parsed()) return RunCollectionAdd(*args);
-                   if (list->parsed()) return RunCollectionList(*args);
-                   return kExitUsage;
-                 }};
+  return collection.Finish();
 }
 
 }  // namespace tessera::cli

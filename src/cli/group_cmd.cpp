@@ -13,25 +13,28 @@ namespace tessera::cli {
 namespace {
 
 struct GroupArgs {
-  AdminCommonArgs common;
   std::string name;
   std::string description;
   std::vector<std::string> members;
 };
 
-void PrintGroup(store::Directory& dir, const store::SharingGroup& g, bool json) {
-  if (json) {
-    std::cout << api::PrettyJson(api::GroupJson(g));
-    return;
-  }
+// "group NAME (id N): ORG,ORG" or "...: no members".
+std::string GroupText(store::Directory& dir, const store::SharingGroup& g) {
   std::string names;
   for (int64_t m : g.members) {
     if (!names.empty()) names += ",";
     auto org = dir.GetOrganization(m);
     names += org.ok() ? org->name : std::to_string(m);
   }
-  std::cout << "group " << g.name << " (id " << g.id
-            << "): " << (names.empty() ? "no members" : names) << "\n";
+  return "group " + g.name + " (id " + std::to_string(g.id) +
+         "): " + (names.empty() ? "no members" : names);
+}
+
+// Writes the group `id` as it is stored now.
+int PrintGroup(const AdminAction& a, int64_t id) {
+  auto stored = a.dir.GetGroup(id);
+  if (!stored.ok()) return a.Fail(stored.status());
+  return a.Print(api::GroupJson(*stored), GroupText(a.dir, *stored));
 }
 
 // Resolves every ORG first, so that a typo changes nothing.
@@ -45,56 +48,35 @@ Result<std::vector<int64_t>> ResolveOrgs(store::Directory& dir,
   return ids;
 }
 
-int RunGroupAdd(const GroupArgs& args) {
-  auto store = OpenExistingStore(args.common.data_dir, "group add");
-  if (!store) return kExitUsage;
-  store::Directory& dir = store->directory();
-  auto members = ResolveOrgs(dir, args.members);
-  if (!members.ok()) return Fail("group add", members.status());
-  auto group = dir.CreateGroup(args.name, args.description);
-  if (!group.ok()) return Fail("group add", group.status());
+int RunGroupAdd(const AdminAction& a, const GroupArgs& args) {
+  auto members = ResolveOrgs(a.dir, args.members);
+  if (!members.ok()) return a.Fail(members.status());
+  auto group = a.dir.CreateGroup(args.name, args.description);
+  if (!group.ok()) return a.Fail(group.status());
   for (int64_t m : *members) {
-    if (Status st = dir.AddGroupMember(group->id, m); !st.ok()) return Fail("group add", st);
+    if (Status st = a.dir.AddGroupMember(group->id, m); !st.ok()) return a.Fail(st);
   }
-  auto stored = dir.GetGroup(group->id);
-  if (!stored.ok()) return Fail("group add", stored.status());
-  PrintGroup(dir, *stored, args.common.json);
-  return kExitOk;
+  return PrintGroup(a, group->id);
 }
 
-int RunGroupMembers(const GroupArgs& args, bool add) {
-  const char* command = add ? "group add-member" : "group remove-member";
-  auto store = OpenExistingStore(args.common.data_dir, command);
-  if (!store) return kExitUsage;
-  store::Directory& dir = store->directory();
-  auto group = api::FindGroupRef(dir, args.name);
-  if (!group.ok()) return Fail(command, group.status());
-  auto members = ResolveOrgs(dir, args.members);
-  if (!members.ok()) return Fail(command, members.status());
+int RunGroupMembers(const AdminAction& a, const GroupArgs& args, bool add) {
+  auto group = api::FindGroupRef(a.dir, args.name);
+  if (!group.ok()) return a.Fail(group.status());
+  auto members = ResolveOrgs(a.dir, args.members);
+  if (!members.ok()) return a.Fail(members.status());
   for (int64_t m : *members) {
-    Status st = add ? dir.AddGroupMember(group->id, m) : dir.RemoveGroupMember(group->id, m);
-    if (!st.ok()) return Fail(command, st);
+    Status st = add ? a.dir.AddGroupMember(group->id, m) : a.dir.RemoveGroupMember(group->id, m);
+    if (!st.ok()) return a.Fail(st);
   }
-  auto stored = dir.GetGroup(group->id);
-  if (!stored.ok()) return Fail(command, stored.status());
-  PrintGroup(dir, *stored, args.common.json);
-  return kExitOk;
+  return PrintGroup(a, group->id);
 }
 
-int RunGroupList(const GroupArgs& args) {
-  auto store = OpenExistingStore(args.common.data_dir, "group list");
-  if (!store) return kExitUsage;
-  store::Directory& dir = store->directory();
-  auto groups = dir.ListGroups();
-  if (!groups.ok()) return Fail("group list", groups.status());
-  if (args.common.json) {
-    boost::json::array list;
-    for (const store::SharingGroup& g : *groups) list.push_back(api::GroupJson(g));
-    std::cout << api::PrettyJson(list);
-    return kExitOk;
-  }
+int RunGroupList(const AdminAction& a) {
+  auto groups = a.dir.ListGroups();
+  if (!groups.ok()) return a.Fail(groups.status());
+  if (a.json) return PrintJsonList(*groups, api::GroupJson);
   std::map<int64_t, std::string> org_names;
-  if (auto orgs = dir.ListOrganizations(); orgs.ok()) {
+  if (auto orgs = a.dir.ListOrganizations(); orgs.ok()) {
     for (const store::Organization& o : *orgs) org_names[o.id] = o.name;
   }
   std::vector<std::vector<std::string>> rows;
@@ -115,45 +97,37 @@ int RunGroupList(const GroupArgs& args) {
 
 Command AddGroupCommand(CLI::App& app) {
   auto args = std::make_shared<GroupArgs>();
-  CLI::App* sub = app.add_subcommand(
-      "group",
+  AdminCommand group(
+      app, "group",
       "Manage sharing groups: named sets of organizations (trust communities). Objects addressed "
       "to a group, and collections whose readers name it, reach its members only; a group is "
       "visible to its members (and admins) alone. Exit 0 ok, 1 refused (name taken, unknown "
       "group or organization, not a member), 2 usage or I/O.");
-  sub->require_subcommand(1);
 
-  CLI::App* add = sub->add_subcommand("add", "Add a sharing group with its first members.");
+  CLI::App* add = group.Add("add", "Add a sharing group with its first members.",
+                            [args](const AdminAction& a) { return RunGroupAdd(a, *args); });
   add->add_option("NAME", args->name, "Group name (unique)")->required();
   add->add_option("--member", args->members,
                   "A member organization (name, identity id or numeric id); repeat for several");
   add->add_option("--description", args->description, "What the group is for");
-  AddAdminCommonOptions(add, args->common);
 
   CLI::App* add_member =
-      sub->add_subcommand("add-member", "Add organizations to a group (already members are ok).");
+      group.Add("add-member", "Add organizations to a group (already members are ok).",
+                [args](const AdminAction& a) { return RunGroupMembers(a, *args, true); });
   add_member->add_option("NAME", args->name, "Group name or numeric id")->required();
   add_member->add_option("ORG", args->members, "Organizations to add")->required();
-  AddAdminCommonOptions(add_member, args->common);
 
-  CLI::App* remove_member = sub->add_subcommand(
+  CLI::App* remove_member = group.Add(
       "remove-member",
       "Remove organizations from a group: they stop seeing what is addressed to the group at "
-      "once. Exit 1 when one is not a member (those before it are removed).");
+      "once. Exit 1 when one is not a member (those before it are removed).",
+      [args](const AdminAction& a) { return RunGroupMembers(a, *args, false); });
   remove_member->add_option("NAME", args->name, "Group name or numeric id")->required();
   remove_member->add_option("ORG", args->members, "Organizations to remove")->required();
-  AddAdminCommonOptions(remove_member, args->common);
 
-  CLI::App* list = sub->add_subcommand("list", "List the sharing groups and their members.");
-  AddAdminCommonOptions(list, args->common);
+  group.Add("list", "List the sharing groups and their members.", RunGroupList);
 
-  return Command{sub, [args, add, add_member, remove_member, list] {
-                   if (add->parsed()) return RunGroupAdd(*args);
-                   if (add_member->parsed()) return RunGroupMembers(*args, true);
-                   if (remove_member->parsed()) return RunGroupMembers(*args, false);
-                   if (list->parsed()) return RunGroupList(*args);
-                   return kExitUsage;
-                 }};
+  return group.Finish();
 }
 
 }  // namespace tessera::cli

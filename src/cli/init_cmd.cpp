@@ -7,7 +7,7 @@
 
 #include "api/admin.h"
 #include "api/hub_init.h"
-#include "cli/commands.h"
+#include "cli/admin_common.h"
 #include "store/store.h"
 
 namespace tessera::cli {
@@ -117,9 +117,7 @@ Command AddInitCommand(CLI::App& app) {
       "store it brings the schema up to date, completes what is missing and says so; it makes no "
       "second admin token unless --new-admin-token. Exit 0 when the hub is ready, 1 when a user "
       "'admin' exists without the admin role, 2 when the store cannot be created or opened.");
-  sub->add_option("--data", args->data_dir, "Data directory (also read from $TESSERA_DATA)")
-      ->envname("TESSERA_DATA")
-      ->capture_default_str();
+  AddDataDirOption(sub, args->data_dir);
   sub->add_option("--org", args->org,
                   "Name of the hub's own organization (used when the hub has none yet)")
       ->capture_default_str();

@@ -10,37 +10,21 @@ namespace tessera::cli {
 namespace {
 
 struct OrgArgs {
-  AdminCommonArgs common;
   std::string name;
 };
 
-int RunOrgAdd(const OrgArgs& args) {
-  auto store = OpenExistingStore(args.common.data_dir, "org add");
-  if (!store) return kExitUsage;
-  auto org = store->directory().CreateOrganization(args.name);
-  if (!org.ok()) return Fail("org add", org.status());
-  if (args.common.json) {
-    std::cout << api::PrettyJson(api::OrgJson(*org));
-  } else {
-    std::cout << org->identity_id << "\n";
-  }
-  return kExitOk;
+int RunOrgAdd(const AdminAction& a, const OrgArgs& args) {
+  auto org = a.dir.CreateOrganization(args.name);
+  if (!org.ok()) return a.Fail(org.status());
+  return a.Print(api::OrgJson(*org), org->identity_id);
 }
 
-int RunOrgList(const OrgArgs& args) {
-  auto store = OpenExistingStore(args.common.data_dir, "org list");
-  if (!store) return kExitUsage;
-  store::Directory& dir = store->directory();
-  auto orgs = dir.ListOrganizations();
-  if (!orgs.ok()) return Fail("org list", orgs.status());
-  if (args.common.json) {
-    boost::json::array list;
-    for (const store::Organization& o : *orgs) list.push_back(api::OrgJson(o));
-    std::cout << api::PrettyJson(list);
-    return kExitOk;
-  }
+int RunOrgList(const AdminAction& a) {
+  auto orgs = a.dir.ListOrganizations();
+  if (!orgs.ok()) return a.Fail(orgs.status());
+  if (a.json) return PrintJsonList(*orgs, api::OrgJson);
   std::string hub_org;
-  if (auto s = dir.GetSetting(store::kSettingHubOrg); s.ok()) hub_org = *s;
+  if (auto s = a.dir.GetSetting(store::kSettingHubOrg); s.ok()) hub_org = *s;
   std::vector<std::vector<std::string>> rows;
   for (const store::Organization& o : *orgs) {
     const std::string id = std::to_string(o.id);
@@ -55,25 +39,19 @@ int RunOrgList(const OrgArgs& args) {
 
 Command AddOrgCommand(CLI::App& app) {
   auto args = std::make_shared<OrgArgs>();
-  CLI::App* sub = app.add_subcommand(
-      "org",
+  AdminCommand org(
+      app, "org",
       "Manage the organizations of the hub (each has a STIX identity that its members' objects "
       "may cite in created_by_ref). Exit 0 ok, 1 refused (name taken, unknown), 2 usage or I/O.");
-  sub->require_subcommand(1);
 
-  CLI::App* add = sub->add_subcommand(
-      "add", "Add an organization; prints its STIX identity id (identity--<uuid>).");
+  CLI::App* add =
+      org.Add("add", "Add an organization; prints its STIX identity id (identity--<uuid>).",
+              [args](const AdminAction& a) { return RunOrgAdd(a, *args); });
   add->add_option("NAME", args->name, "Organization name (unique)")->required();
-  AddAdminCommonOptions(add, args->common);
 
-  CLI::App* list = sub->add_subcommand("list", "List the organizations: id, name, identity id.");
-  AddAdminCommonOptions(list, args->common);
+  org.Add("list", "List the organizations: id, name, identity id.", RunOrgList);
 
-  return Command{sub, [args, add, list] {
-                   if (add->parsed()) return RunOrgAdd(*args);
-                   if (list->parsed()) return RunOrgList(*args);
-                   return kExitUsage;
-                 }};
+  return org.Finish();
 }
 
 }  // namespace tessera::cli

@@ -14,39 +14,35 @@ namespace tessera::cli {
 namespace {
 
 struct TokenArgs {
-  AdminCommonArgs common;
   std::string user;
   std::string expires;
   std::string label;
   std::string id;
+  std::optional<Timestamp> expires_at;  // create: from --expires (CheckTokenCreate)
 };
 
-int RunTokenCreate(const TokenArgs& args) {
-  std::optional<Timestamp> expires;
-  if (!args.expires.empty()) {
-    auto d = api::ParseDuration(args.expires);
-    if (!d.ok()) {
-      std::cerr << "tessera token create: --expires: " << d.status().message() << "\n";
-      return kExitUsage;
-    }
-    const Timestamp now = Timestamp::Now();
-    expires = Timestamp{now.seconds + d->count(), now.nanos};
+// Checks --expires before the store is opened and sets expires_at from it.
+int CheckTokenCreate(TokenArgs& args) {
+  if (args.expires.empty()) return kExitOk;
+  auto d = api::ParseDuration(args.expires);
+  if (!d.ok()) {
+    std::cerr << "tessera token create: --expires: " << d.status().message() << "\n";
+    return kExitUsage;
   }
-  auto store = OpenExistingStore(args.common.data_dir, "token create");
-  if (!store) return kExitUsage;
-  store::Directory& dir = store->directory();
-  auto user = api::FindUserRef(dir, args.user);
-  if (!user.ok()) return Fail("token create", user.status());
-  auto issued = policy::CreateToken(dir, user->id, expires, args.label);
-  if (!issued.ok()) return Fail("token create", issued.status());
-  if (args.common.json) {
-    boost::json::object o = api::TokenJson(issued->record, Timestamp::Now());
-    o["user"] = user->name;
-    o["token"] = issued->token;
-    std::cout << api::PrettyJson(o);
-  } else {
-    std::cout << issued->token << "\n";
-  }
+  const Timestamp now = Timestamp::Now();
+  args.expires_at = Timestamp{now.seconds + d->count(), now.nanos};
+  return kExitOk;
+}
+
+int RunTokenCreate(const AdminAction& a, const TokenArgs& args) {
+  auto user = api::FindUserRef(a.dir, args.user);
+  if (!user.ok()) return a.Fail(user.status());
+  auto issued = policy::CreateToken(a.dir, user->id, args.expires_at, args.label);
+  if (!issued.ok()) return a.Fail(issued.status());
+  boost::json::object o = api::TokenJson(issued->record, Timestamp::Now());
+  o["user"] = user->name;
+  o["token"] = issued->token;
+  a.Print(o, issued->token);
   if (user->disabled) {
     std::cerr << "tessera token create: note: user " << user->name
               << " is disabled; the token works once it is enabled\n";
@@ -54,28 +50,25 @@ int RunTokenCreate(const TokenArgs& args) {
   return kExitOk;
 }
 
-int RunTokenList(const TokenArgs& args) {
-  auto store = OpenExistingStore(args.common.data_dir, "token list");
-  if (!store) return kExitUsage;
-  store::Directory& dir = store->directory();
+int RunTokenList(const AdminAction& a, const TokenArgs& args) {
   std::vector<store::User> users;
   if (!args.user.empty()) {
-    auto user = api::FindUserRef(dir, args.user);
-    if (!user.ok()) return Fail("token list", user.status());
+    auto user = api::FindUserRef(a.dir, args.user);
+    if (!user.ok()) return a.Fail(user.status());
     users.push_back(*user);
   } else {
-    auto all = dir.ListUsers(std::nullopt);
-    if (!all.ok()) return Fail("token list", all.status());
+    auto all = a.dir.ListUsers(std::nullopt);
+    if (!all.ok()) return a.Fail(all.status());
     users = std::move(*all);
   }
   const Timestamp now = Timestamp::Now();
   boost::json::array list;
   std::vector<std::vector<std::string>> rows;
   for (const store::User& u : users) {
-    auto tokens = dir.ListTokens(u.id);
-    if (!tokens.ok()) return Fail("token list", tokens.status());
+    auto tokens = a.dir.ListTokens(u.id);
+    if (!tokens.ok()) return a.Fail(tokens.status());
     for (const store::TokenRecord& t : *tokens) {
-      if (args.common.json) {
+      if (a.json) {
         boost::json::object o = api::TokenJson(t, now);
         o["user"] = u.name;
         list.push_back(std::move(o));
@@ -87,7 +80,7 @@ int RunTokenList(const TokenArgs& args) {
       }
     }
   }
-  if (args.common.json) {
+  if (a.json) {
     std::cout << api::PrettyJson(list);
   } else {
     PrintTable(std::cout, {"ID", "USER", "LABEL", "CREATED", "EXPIRES", "STATE"}, rows);
@@ -95,68 +88,54 @@ int RunTokenList(const TokenArgs& args) {
   return kExitOk;
 }
 
-int RunTokenRevoke(const TokenArgs& args) {
-  auto store = OpenExistingStore(args.common.data_dir, "token revoke");
-  if (!store) return kExitUsage;
-  store::Directory& dir = store->directory();
+int RunTokenRevoke(const AdminAction& a, const TokenArgs& args) {
   // Accept the whole token too (tsr_<id>_<secret>): revoking a leaked token by pasting it works.
   std::string id = args.id;
   if (id.starts_with("tsr_") && id.size() > 4 + 16) id = id.substr(4, 16);
-  auto token = dir.GetToken(id);
+  auto token = a.dir.GetToken(id);
   if (!token.ok()) {
-    return Fail("token revoke", token.status().code() == ErrorCode::kInvalidArgument
-                                    ? NotFound("no token with id '" + args.id + "'")
-                                    : token.status());
+    return a.Fail(token.status().code() == ErrorCode::kInvalidArgument
+                      ? NotFound("no token with id '" + args.id + "'")
+                      : token.status());
   }
-  if (Status st = dir.RevokeToken(id); !st.ok()) return Fail("token revoke", st);
-  auto revoked = dir.GetToken(id);
-  if (!revoked.ok()) return Fail("token revoke", revoked.status());
-  if (args.common.json) {
-    std::cout << api::PrettyJson(api::TokenJson(*revoked, Timestamp::Now()));
-  } else {
-    std::cout << "token " << id << " revoked" << (token->revoked ? " (it already was)" : "")
-              << "\n";
-  }
-  return kExitOk;
+  if (Status st = a.dir.RevokeToken(id); !st.ok()) return a.Fail(st);
+  auto revoked = a.dir.GetToken(id);
+  if (!revoked.ok()) return a.Fail(revoked.status());
+  return a.Print(api::TokenJson(*revoked, Timestamp::Now()),
+                 "token " + id + " revoked" + (token->revoked ? " (it already was)" : ""));
 }
 
 }  // namespace
 
 Command AddTokenCommand(CLI::App& app) {
   auto args = std::make_shared<TokenArgs>();
-  CLI::App* sub = app.add_subcommand(
-      "token",
+  AdminCommand token(
+      app, "token",
       "Manage API tokens. A token (tsr_<id>_<secret>) is shown once when it is created and "
       "stored only as an Argon2id hash; clients send it as HTTP Basic user:token or as "
       "'Authorization: Bearer TOKEN'. Revocation and expiry take effect on the next request. "
       "Exit 0 ok, 1 refused (unknown user or token), 2 usage or I/O.");
-  sub->require_subcommand(1);
 
-  CLI::App* create =
-      sub->add_subcommand("create", "Create a token for USER and print it (the only time).");
+  CLI::App* create = token.Add(
+      "create", "Create a token for USER and print it (the only time).",
+      [args](const AdminAction& a) { return RunTokenCreate(a, *args); },
+      [args] { return CheckTokenCreate(*args); });
   create->add_option("USER", args->user, "User name or numeric id")->required();
   create->add_option("--expires", args->expires,
                      "Lifetime, e.g. 90d, 12h, 30m, 2w or 1d12h (default: never expires)");
   create->add_option("--label", args->label, "What the token is for (shown by token list)");
-  AddAdminCommonOptions(create, args->common);
 
-  CLI::App* list = sub->add_subcommand(
-      "list", "List tokens (id, user, label, created, expires, state); never the secrets.");
+  CLI::App* list = token.Add(
+      "list", "List tokens (id, user, label, created, expires, state); never the secrets.",
+      [args](const AdminAction& a) { return RunTokenList(a, *args); });
   list->add_option("--user", args->user, "Only the tokens of this user");
-  AddAdminCommonOptions(list, args->common);
 
-  CLI::App* revoke = sub->add_subcommand(
-      "revoke",
-      "Revoke a token by its id (the 16 hex characters after tsr_), or the token itself.");
+  CLI::App* revoke = token.Add(
+      "revoke", "Revoke a token by its id (the 16 hex characters after tsr_), or the token itself.",
+      [args](const AdminAction& a) { return RunTokenRevoke(a, *args); });
   revoke->add_option("ID", args->id, "Token id")->required();
-  AddAdminCommonOptions(revoke, args->common);
 
-  return Command{sub, [args, create, list, revoke] {
-                   if (create->parsed()) return RunTokenCreate(*args);
-                   if (list->parsed()) return RunTokenList(*args);
-                   if (revoke->parsed()) return RunTokenRevoke(*args);
-                   return kExitUsage;
-                 }};
+  return token.Finish();
 }
 
 }  // namespace tessera::cli
