@@ -172,6 +172,11 @@ class Directory {
   // Settings: small key/value pairs (kSettingHubOrg, ...). GetSetting: kNotFound when unset.
   virtual Result<std::string> GetSetting(std::string_view key) = 0;
   virtual Status PutSetting(std::string_view key, std::string_view value) = 0;
+
+  // A number that grows with every committed change to the directory, by this process or any
+  // other: what was read at generation g is still current while Generation() returns g. One
+  // small indexed read.
+  virtual Result<int64_t> Generation() = 0;
 };
 
 }  // namespace tessera::store

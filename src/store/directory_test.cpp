@@ -258,5 +258,52 @@ TEST_F(DirectoryTest, DirectorySurvivesReopening) {
   EXPECT_EQ(d().FindOrganization("Persistent")->identity_json, org->identity_json);
 }
 
+// Store::ReadGenerations answers from memory while nothing has committed (it compares the
+// WAL-index header), so it must see every commit of any connection at once: here a second store
+// on the same file stands for another process (the CLI). Each change is followed immediately by
+// a read through the first store, many times over, so a stale answer would show.
+TEST_F(DirectoryTest, GenerationsSeeEveryCommitOfAnyConnectionAtOnce) {
+  auto other = testing::OpenOrDie(dir_.data(), OpenMode::kOpenExisting);
+  ASSERT_NE(other, nullptr);
+  const std::string coll = *d().GetSetting(kSettingDefaultCollection);
+  auto read = [&] {
+    auto g = store_->ReadGenerations();
+    EXPECT_TRUE(g.ok()) << g.status().ToString();
+    return g.ok() ? *g : Generations{};
+  };
+  Generations before = read();
+  EXPECT_GT(before.directory, 0);
+  EXPECT_EQ(read().directory, before.directory);  // no change, same answer
+  EXPECT_EQ(read().objects, before.objects);
+  for (int i = 0; i < 200; ++i) {
+    SCOPED_TRACE(i);
+    const std::string name = "org-" + std::to_string(i);
+    ASSERT_TRUE(other->directory().CreateOrganization(name).ok());
+    Generations g = read();
+    ASSERT_GT(g.directory, before.directory) << "a new organization went unseen";
+    EXPECT_EQ(*d().Generation(), g.directory);
+    before = g;
+
+    const std::string id = "indicator--8e2e2d2b-17d4-4cbf-938f-" + std::to_string(100000000000 + i);
+    const std::vector<stix::Object> one = {testing::Sdo(id, "2020-01-01T00:00:00.000Z")};
+    const std::vector<Placement> where = {Placement{coll, 0, " coll "}};
+    ASSERT_TRUE(other->Import(one, where).ok());
+    g = read();
+    ASSERT_GT(g.last_seq, before.last_seq) << "a new object went unseen";
+    EXPECT_EQ(g.objects, before.objects);  // adding rows does not count
+    before = g;
+
+    CollectionQuery q;
+    q.collection = coll;
+    q.scope.unrestricted = true;
+    q.ids = {id};
+    q.match = VersionMatch::kAll;
+    ASSERT_EQ(*other->DeleteVersions(q), 1);
+    g = read();
+    ASSERT_GT(g.objects, before.objects) << "a deletion went unseen";
+    before = g;
+  }
+}
+
 }  // namespace
 }  // namespace tessera::store

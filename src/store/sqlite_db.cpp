@@ -1,5 +1,10 @@
 #include "store/sqlite_db.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "store/sqlite_schema.h"
 
 namespace tessera::store::sqlite {
@@ -203,10 +208,42 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool c
   TESSERA_RETURN_IF_ERROR(Exec(raw, "PRAGMA cache_size = -65536", "opening " + path));  // KiB
   TESSERA_RETURN_IF_ERROR(Exec(raw, "PRAGMA foreign_keys = ON", "opening " + path));
   TESSERA_RETURN_IF_ERROR(Migrate(raw, path));
+  db->MapWalIndex();
   return db;
 }
 
+void Database::MapWalIndex() {
+  // The header is 2 copies of 48 bytes; SQLite sizes the file in 32 KiB regions once a
+  // connection has used the WAL (Open has: the migration read the schema). The writer connection
+  // keeps the file in use for the life of this Database, so no process shrinks it meanwhile.
+  const int fd = ::open((path_ + "-shm").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  struct stat st {};
+  const size_t bytes = sizeof(CommitMark);
+  if (::fstat(fd, &st) == 0 && static_cast<size_t>(st.st_size) >= bytes) {
+    void* p = ::mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, 0);
+    if (p != MAP_FAILED) {
+      wal_index_ = p;
+      wal_index_bytes_ = bytes;
+    }
+  }
+  ::close(fd);
+}
+
+std::optional<Database::CommitMark> Database::ReadCommitMark() const {
+  if (wal_index_ == nullptr) return std::nullopt;
+  // Other processes write these words while we read them: word-sized atomic loads, and a torn
+  // pair of copies simply differs from any earlier mark (the caller then reads the store).
+  const auto* words = static_cast<const uint32_t*>(wal_index_);
+  CommitMark mark;
+  for (size_t i = 0; i < mark.size(); ++i) {
+    mark[i] = __atomic_load_n(&words[i], __ATOMIC_ACQUIRE);
+  }
+  return mark;
+}
+
 Database::~Database() {
+  if (wal_index_ != nullptr) ::munmap(const_cast<void*>(wal_index_), wal_index_bytes_);
   std::lock_guard<std::mutex> lock(pool_mu_);
   // Every lease has been returned: WithReader returns its connection before it returns.
   idle_.clear();

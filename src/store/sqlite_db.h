@@ -6,10 +6,12 @@
 
 #include <sqlite3.h>
 
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -157,15 +159,28 @@ class Database {
 
   const std::string& path() const { return path_; }
 
+  // A cheap mark of the committed state of the file, for a reader that keeps what it read: when
+  // two marks are equal, no transaction committed in between, by this process or any other.
+  // It is the WAL-index header (the first 96 bytes of the "-shm" file that every SQLite process
+  // on the file maps and updates on each commit; its layout is fixed by SQLite's WAL format,
+  // https://www.sqlite.org/walformat.html), read from a read-only mapping of that file: no lock,
+  // no system call. Taken before a read, a mark that still matches later proves the read current.
+  // nullopt when the header cannot be mapped (callers then read every time).
+  using CommitMark = std::array<uint32_t, 24>;
+  std::optional<CommitMark> ReadCommitMark() const;
+
  private:
   Database(std::string path, size_t max_readers)
       : path_(std::move(path)), max_readers_(max_readers) {}
   Result<std::unique_ptr<Connection>> AcquireReader();
   void ReleaseReader(std::unique_ptr<Connection> c);
   Result<std::unique_ptr<Connection>> OpenReader();
+  void MapWalIndex();  // sets wal_index_ when the -shm header can be mapped
 
   const std::string path_;
   const size_t max_readers_;
+  const void* wal_index_ = nullptr;  // read-only mapping of the -shm file's header, or null
+  size_t wal_index_bytes_ = 0;
   std::mutex writer_mu_;
   std::unique_ptr<Connection> writer_;  // guarded by writer_mu_
 

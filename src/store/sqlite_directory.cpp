@@ -771,6 +771,17 @@ class SqliteDirectory final : public Directory {
     });
   }
 
+  Result<int64_t> Generation() override {
+    return db_.WithReader([](Connection& c) -> Result<int64_t> {
+      TESSERA_ASSIGN_OR_RETURN(Statement * s,
+                               c.Prepared("SELECT n FROM generations WHERE name = 'directory'"));
+      ResetOnExit reset(*s);
+      return ReadOne<int64_t>(*s, "reading the directory generation",
+                              "the store has no directory generation",
+                              [](const Statement& st) { return st.ColumnInt(0); });
+    });
+  }
+
  private:
   static SharingGroup ReadGroup(const Statement& s) {
     SharingGroup g;

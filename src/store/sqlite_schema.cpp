@@ -179,7 +179,82 @@ CREATE INDEX objects_by_coll_type ON objects (coll, type);
 CREATE INDEX objects_by_date_added ON objects (date_added);
 )sql";
 
-constexpr const char* kMigrations[] = {kV1, kV2};
+// Version 3: generation counters, so that a server can keep what it read in memory and know, with
+// one small read per request, whether it is still current (also after another process, such as
+// `tessera token revoke`, changed the store).
+//  - 'directory' grows with every change to a directory table (organizations, users, tokens,
+//    groups and their members, API roots, collections and their grants, settings).
+//  - 'objects' grows with every change to a stored row. Adding rows does not count: they get new
+//    seqs, and a listing is bounded by the last seq it read; only deleting (or rewriting) a row
+//    changes what a bounded listing returns.
+// Triggers keep them, so no write path can forget to.
+constexpr const char* kV3 = R"sql(
+CREATE TABLE generations (
+  name TEXT PRIMARY KEY,
+  n    INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO generations (name, n) VALUES ('directory', 1), ('objects', 1);
+CREATE TRIGGER settings_insert_gen AFTER INSERT ON settings
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER settings_update_gen AFTER UPDATE ON settings
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER settings_delete_gen AFTER DELETE ON settings
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER organizations_insert_gen AFTER INSERT ON organizations
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER organizations_update_gen AFTER UPDATE ON organizations
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER organizations_delete_gen AFTER DELETE ON organizations
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER users_insert_gen AFTER INSERT ON users
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER users_update_gen AFTER UPDATE ON users
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER users_delete_gen AFTER DELETE ON users
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER tokens_insert_gen AFTER INSERT ON tokens
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER tokens_update_gen AFTER UPDATE ON tokens
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER tokens_delete_gen AFTER DELETE ON tokens
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER sharing_groups_insert_gen AFTER INSERT ON sharing_groups
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER sharing_groups_update_gen AFTER UPDATE ON sharing_groups
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER sharing_groups_delete_gen AFTER DELETE ON sharing_groups
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER group_members_insert_gen AFTER INSERT ON group_members
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER group_members_update_gen AFTER UPDATE ON group_members
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER group_members_delete_gen AFTER DELETE ON group_members
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER api_roots_insert_gen AFTER INSERT ON api_roots
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER api_roots_update_gen AFTER UPDATE ON api_roots
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER api_roots_delete_gen AFTER DELETE ON api_roots
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER collections_insert_gen AFTER INSERT ON collections
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER collections_update_gen AFTER UPDATE ON collections
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER collections_delete_gen AFTER DELETE ON collections
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER collection_grants_insert_gen AFTER INSERT ON collection_grants
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER collection_grants_update_gen AFTER UPDATE ON collection_grants
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER collection_grants_delete_gen AFTER DELETE ON collection_grants
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER objects_update_gen AFTER UPDATE ON objects
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'objects'; END;
+CREATE TRIGGER objects_delete_gen AFTER DELETE ON objects
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'objects'; END;
+)sql";
+
+constexpr const char* kMigrations[] = {kV1, kV2, kV3};
 
 }  // namespace
 

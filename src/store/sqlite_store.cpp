@@ -17,6 +17,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <system_error>
@@ -416,10 +418,37 @@ class SqliteStore final : public Store {
   }
 
   Result<int64_t> LastSeq() override {
-    return db_->WithReader([](Connection& c) {
-      return sqlite::QueryInt(c.db(), "SELECT coalesce(max(seq), 0) FROM objects",
-                              "reading the last seq");
-    });
+    TESSERA_ASSIGN_OR_RETURN(Generations g, ReadGenerations());
+    return g.last_seq;
+  }
+
+  Result<Generations> ReadGenerations() override {
+    // Read once per commit: while the commit mark stays the same, so do the generations.
+    const auto mark = db_->ReadCommitMark();
+    if (mark) {
+      std::lock_guard<std::mutex> lock(generations_mu_);
+      if (generations_mark_ == mark) return generations_;
+    }
+    TESSERA_ASSIGN_OR_RETURN(
+        Generations g, db_->WithReader([](Connection& c) -> Result<Generations> {
+          TESSERA_ASSIGN_OR_RETURN(
+              Statement * s,
+              c.Prepared("SELECT (SELECT n FROM generations WHERE name = 'directory'), "
+                         "(SELECT n FROM generations WHERE name = 'objects'), "
+                         "(SELECT coalesce(max(seq), 0) FROM objects)"));
+          ResetOnExit reset(*s);
+          TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("reading the store's generations"));
+          if (!row) return Corrupt("reading the store's generations gave no row");
+          return Generations{s->ColumnInt(0), s->ColumnInt(1), s->ColumnInt(2)};
+        }));
+    if (mark) {
+      // Taken before the read: if a commit came between, the mark is already stale and the next
+      // call reads again.
+      std::lock_guard<std::mutex> lock(generations_mu_);
+      generations_mark_ = mark;
+      generations_ = g;
+    }
+    return g;
   }
 
   Result<int64_t> CountObjects() override {
@@ -612,6 +641,10 @@ class SqliteStore final : public Store {
 
   std::unique_ptr<sqlite::Database> db_;
   std::unique_ptr<Directory> directory_;
+  // The generations last read, and the commit mark taken just before that read.
+  std::mutex generations_mu_;
+  std::optional<sqlite::Database::CommitMark> generations_mark_;  // guarded by generations_mu_
+  Generations generations_;                                       // guarded by generations_mu_
 };
 
 }  // namespace

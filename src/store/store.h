@@ -155,6 +155,14 @@ struct StatusRecord {
   std::vector<StatusEntry> successes, failures, pendings;
 };
 
+// Where a store stands, read in one transaction: a reader that keeps what it read in memory
+// compares these to know whether it is still current.
+struct Generations {
+  int64_t directory = 0;  // Directory::Generation()
+  int64_t objects = 0;    // grows whenever a stored row is deleted (adding rows does not count)
+  int64_t last_seq = 0;   // LastSeq()
+};
+
 // Thread-safety: every method is safe to call from several threads. Writes (Import,
 // DeleteVersions, PutStatus) are serialized on one writer connection; reads run in parallel on a
 // pool of read connections and never wait for a write to commit (they see the last committed
@@ -210,6 +218,11 @@ class Store {
 
   // The seq of the newest row; 0 when the store is empty.
   virtual Result<int64_t> LastSeq() = 0;
+
+  // The three generations at one instant (one small read). What ListCollection returns for a
+  // query bounded by up_to_seq <= last_seq is the same for as long as `objects` and `directory`
+  // stay the same.
+  virtual Result<Generations> ReadGenerations() = 0;
 
   // How many rows (object versions, one per collection they are in) are stored.
   virtual Result<int64_t> CountObjects() = 0;
