@@ -112,7 +112,15 @@ Result<IssuedToken> CreateToken(store::Directory& directory, int64_t user_id,
   return out;
 }
 
-Result<Principal> Authenticator::Authenticate(std::string_view header) {
+// The token and, for Basic, the user name an Authorization header value carries.
+struct Authenticator::Credentials {
+  std::string token;
+  std::optional<std::string> basic_user;
+  std::string id;      // TokenId(token)
+  std::string digest;  // Digest(token)
+};
+
+Result<Authenticator::Credentials> Authenticator::Parse(std::string_view header) {
   TESSERA_RETURN_IF_ERROR(InitCrypto());
   header = Trim(header);
   if (header.empty()) return Unauthenticated("authentication required");
@@ -126,10 +134,9 @@ Result<Principal> Authenticator::Authenticate(std::string_view header) {
   const std::string_view scheme = header.substr(0, space);
   const std::string_view credentials = Trim(header.substr(space + 1));
 
-  std::string token;
-  std::optional<std::string> basic_user;
+  Credentials out;
   if (EqualsIgnoreCase(scheme, "Bearer")) {
-    token = std::string(credentials);
+    out.token = std::string(credentials);
   } else if (EqualsIgnoreCase(scheme, "Basic")) {
     std::string decoded(credentials.size(), '\0');
     size_t len = 0;
@@ -143,32 +150,73 @@ Result<Principal> Authenticator::Authenticate(std::string_view header) {
     if (colon == std::string::npos) {
       return Unauthenticated("HTTP Basic credentials are not user:token");
     }
-    basic_user = decoded.substr(0, colon);
-    token = decoded.substr(colon + 1);
+    out.basic_user = decoded.substr(0, colon);
+    out.token = decoded.substr(colon + 1);
     sodium_memzero(decoded.data(), decoded.size());
   } else {
     return Unauthenticated("unsupported authentication scheme (use Basic or Bearer)");
   }
-
-  auto id = TokenId(token);
+  auto id = TokenId(out.token);
   if (!id.ok()) return Unauthenticated("invalid token");
-  auto owner = directory_.LookupToken(*id);
+  out.id = std::move(*id);
+  out.digest = Digest(out.token);
+  return out;
+}
+
+Result<Principal> Authenticator::Authenticate(std::string_view header) {
+  TESSERA_ASSIGN_OR_RETURN(Credentials creds, Parse(header));
+  TESSERA_ASSIGN_OR_RETURN(int64_t generation, directory_.Generation());
+  return Authenticate(creds, generation);
+}
+
+Result<Principal> Authenticator::Authenticate(std::string_view header,
+                                              int64_t directory_generation) {
+  TESSERA_ASSIGN_OR_RETURN(Credentials creds, Parse(header));
+  return Authenticate(creds, directory_generation);
+}
+
+bool Authenticator::Remembers(std::string_view header) const {
+  auto creds = Parse(header);
+  if (!creds.ok()) return false;
+  std::shared_lock<std::shared_mutex> lock(cache_mu_);
+  auto it = known_.find(creds->id);
+  return it != known_.end() &&
+         sodium_memcmp(it->second.digest.data(), creds->digest.data(), creds->digest.size()) == 0;
+}
+
+Result<Principal> Authenticator::Authenticate(const Credentials& creds, int64_t generation) {
+  // Checked on every request: expiry against the clock, the rest against the directory as of
+  // `generation`, so that revocation, a disabled user or a new role take effect at once.
+  auto check = [&](const Principal& p, const std::optional<Timestamp>& expires) -> Status {
+    if (expires && *expires <= Timestamp::Now()) return Unauthenticated("the token has expired");
+    if (creds.basic_user && *creds.basic_user != p.user) {
+      return Unauthenticated("the token does not belong to user '" + *creds.basic_user + "'");
+    }
+    return Status::Ok();
+  };
+  {
+    std::shared_lock<std::shared_mutex> lock(cache_mu_);
+    auto it = known_.find(creds.id);
+    if (it != known_.end() && it->second.generation == generation &&
+        sodium_memcmp(it->second.digest.data(), creds.digest.data(), creds.digest.size()) == 0) {
+      Principal p = it->second.principal;
+      const std::optional<Timestamp> expires = it->second.expires;
+      lock.unlock();
+      TESSERA_RETURN_IF_ERROR(check(p, expires));
+      return p;
+    }
+  }
+
+  auto owner = directory_.LookupToken(creds.id);
   if (!owner.ok()) {
     if (owner.status().code() == ErrorCode::kNotFound) return Unauthenticated("invalid token");
     return owner.status();
   }
-  // Checked on every request, before the hash, so that they take effect at once.
+  // Before the hash, so that a revoked token costs no Argon2id.
   if (owner->token.revoked) return Unauthenticated("the token has been revoked");
-  if (owner->token.expires && *owner->token.expires <= Timestamp::Now()) {
-    return Unauthenticated("the token has expired");
-  }
   if (owner->user.disabled) return Unauthenticated("the user is disabled");
-  if (basic_user && *basic_user != owner->user.name) {
-    return Unauthenticated("the token does not belong to user '" + *basic_user + "'");
-  }
   const std::optional<Role> role = ParseRole(owner->user.role);
   if (!role) return Corrupt("user " + owner->user.name + " has an unknown role");
-  if (!Verify(*id, token, owner->token.hash)) return Unauthenticated("invalid token");
 
   Principal p;
   p.user_id = owner->user.id;
@@ -177,43 +225,46 @@ Result<Principal> Authenticator::Authenticate(std::string_view header) {
   p.org_identity = owner->org.identity_id;
   p.role = *role;
   p.groups = std::move(owner->groups);
+  TESSERA_RETURN_IF_ERROR(check(p, owner->token.expires));
+  if (!Verify(creds, owner->token.hash)) return Unauthenticated("invalid token");
+  {
+    std::unique_lock<std::shared_mutex> lock(cache_mu_);
+    if (known_.size() >= kMaxCachedTokens && known_.count(creds.id) == 0) known_.clear();
+    known_[creds.id] = Known{creds.digest, generation, p, owner->token.expires};
+  }
   return p;
 }
 
-bool Authenticator::Verify(const std::string& id, std::string_view token, const std::string& hash) {
-  const std::string digest = Digest(token);
+bool Authenticator::Verify(const Credentials& creds, const std::string& hash) {
   {
     std::shared_lock<std::shared_mutex> lock(cache_mu_);
-    auto it = verified_.find(id);
-    if (it != verified_.end()) {
-      // A cached digest that differs means a wrong secret for a known id: fall through to
+    auto it = known_.find(creds.id);
+    if (it != known_.end()) {
+      // A remembered digest that differs means a wrong secret for a known id: fall through to
       // Argon2id, which will refuse it (the cache never says no on its own).
-      if (sodium_memcmp(it->second.data(), digest.data(), digest.size()) == 0) return true;
+      if (sodium_memcmp(it->second.digest.data(), creds.digest.data(), creds.digest.size()) == 0) {
+        return true;
+      }
     }
   }
-  bool ok;
   {
     std::unique_lock<std::mutex> lock(hash_mu_);
     hash_cv_.wait(lock, [this] { return hashing_ < kMaxConcurrentHashes; });
     ++hashing_;
   }
-  ok = crypto_pwhash_str_verify(hash.c_str(), token.data(), token.size()) == 0;
+  const bool ok =
+      crypto_pwhash_str_verify(hash.c_str(), creds.token.data(), creds.token.size()) == 0;
   {
     std::lock_guard<std::mutex> lock(hash_mu_);
     --hashing_;
   }
   hash_cv_.notify_one();
-  if (ok) {
-    std::unique_lock<std::shared_mutex> lock(cache_mu_);
-    if (verified_.size() >= kMaxCachedTokens) verified_.clear();
-    verified_[id] = digest;
-  }
   return ok;
 }
 
 void Authenticator::ClearCache() {
   std::unique_lock<std::shared_mutex> lock(cache_mu_);
-  verified_.clear();
+  known_.clear();
 }
 
 }  // namespace tessera::policy

@@ -5,12 +5,13 @@
 // row), <secret> 43 base64url characters of 32 random bytes. The hub keeps only an Argon2id hash
 // of the whole token (crypto_pwhash_str), so a token is shown once, when it is made.
 //
-// Authenticating a request reads the token's row every time (revocation, expiry and a disabled
-// user take effect at once), then verifies the token against the hash. Argon2id is deliberately
+// Authenticating a request checks the token's row as of the directory's current generation
+// (store::Directory::Generation), so revocation, expiry, a disabled user, a new role or group take
+// effect at once, also when another process (the CLI) made the change. Argon2id is deliberately
 // slow (tens of milliseconds, 64 MiB), so a successful verification is remembered in memory: a
-// BLAKE2b digest of the whole token, keyed by <id>, compared in constant time. Argon2id thus runs
-// once per token per process.
-
+// BLAKE2b digest of the whole token, keyed by <id>, compared in constant time, with the principal
+// it gave and the generation it was read at. Argon2id thus runs once per token per process, and
+// a request whose generation is the remembered one reads no token row at all.
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -67,20 +68,37 @@ class Authenticator {
   //   "Basic base64(user:token)" (the user name must be the token's user) or "Bearer token".
   // kUnauthenticated (with the reason: missing, malformed, unknown, revoked or expired token,
   // disabled user, wrong user name) on failure; kUnavailable / kIo when the directory cannot be
-  // read.
+  // read. Reads the directory's generation itself.
   Result<Principal> Authenticate(std::string_view authorization_header);
+  // The same, against the directory as of `directory_generation`, which the caller read from
+  // Directory::Generation() (or store::Store::ReadGenerations()) at the start of the request.
+  Result<Principal> Authenticate(std::string_view authorization_header,
+                                 int64_t directory_generation);
+
+  // Whether the header carries a token this process has verified before, so that authenticating
+  // it will run no Argon2id (the result may still be a refusal). Cheap: no directory read.
+  bool Remembers(std::string_view authorization_header) const;
 
   // Forgets every remembered verification (e.g. after tokens were rotated).
   void ClearCache();
 
  private:
-  // Whether `token` matches `hash`, from the cache or by Argon2id (then remembered).
-  bool Verify(const std::string& id, std::string_view token, const std::string& hash);
+  struct Credentials;
+  struct Known {
+    std::string digest;  // BLAKE2b of the whole token
+    int64_t generation;  // of the directory the principal was read at
+    Principal principal;
+    std::optional<Timestamp> expires;
+  };
+
+  static Result<Credentials> Parse(std::string_view header);
+  Result<Principal> Authenticate(const Credentials& creds, int64_t generation);
+  // Whether the token matches `hash`: by the remembered digest, else by Argon2id.
+  bool Verify(const Credentials& creds, const std::string& hash);
 
   store::Directory& directory_;
-  std::shared_mutex cache_mu_;
-  std::unordered_map<std::string, std::string> verified_;  // id -> BLAKE2b(token); cache_mu_
-
+  mutable std::shared_mutex cache_mu_;
+  std::unordered_map<std::string, Known> known_;  // token id -> what it was; guarded by cache_mu_
   // At most kMaxConcurrentHashes Argon2id verifications at once: each takes 64 MiB, and a client
   // sending bad tokens must not be able to exhaust memory.
   std::mutex hash_mu_;
