@@ -695,6 +695,68 @@ TEST_F(TaxiiApiTest, Delete) {
   EXPECT_EQ(As(bob_)->Get(Coll(default_, "objects/" + IndicatorId(4) + "/")).status, 404);
 }
 
+// Pages, principals and collections are kept in memory between requests (the page cache and
+// the directory caches, keyed by the store's generations). A change made through another
+// connection to the store file, as `tessera` commands make them from another process, shows in
+// the very next answer to the same request.
+TEST_F(TaxiiApiTest, AnswersFollowEveryChangeAtOnce) {
+  auto other = store::OpenStore(dir_.string(), store::OpenMode::kOpenExisting);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  store::Directory& d = (*other)->directory();
+  auto group = d.CreateGroup("inner-circle", "alpha and gamma");
+  ASSERT_TRUE(group.ok()) << group.status().ToString();
+  ASSERT_TRUE(d.AddGroupMember(group->id, alpha_.id).ok());
+  ASSERT_TRUE(d.AddGroupMember(group->id, gamma_.id).ok());
+  Post(alice_, default_, {Indicator(1, "2020-01-01T00:00:00.000Z")});
+  Post(alice_, default_, {Indicator(2, "2020-01-01T00:00:00.000Z")},
+       {{"X-Tessera-Sharing-Group", "inner-circle"}});
+
+  auto bob = As(bob_);
+  const std::string page = Coll(default_, "objects/?limit=10");
+  for (int i = 0; i < 2; ++i) {  // the second answer comes from the cache
+    EXPECT_EQ(Ids(bob->Get(page)), (std::vector<std::string>{IndicatorId(1)}));
+  }
+  // Beta joins the group: bob's next page has the group's object.
+  ASSERT_TRUE(d.AddGroupMember(group->id, beta_.id).ok());
+  EXPECT_EQ(Ids(bob->Get(page)), (std::vector<std::string>{IndicatorId(1), IndicatorId(2)}));
+  // A deleted object is gone from the same page.
+  ASSERT_EQ(As(alice_)->Delete(Coll(default_, "objects/" + IndicatorId(1) + "/")).status, 200);
+  EXPECT_EQ(Ids(bob->Get(page)), (std::vector<std::string>{IndicatorId(2)}));
+  // The collection stops granting beta reading (it still writes there): 403, not the page.
+  auto info = d.GetCollection(default_);
+  ASSERT_TRUE(info.ok());
+  info->readers = {};
+  info->readers.orgs = {alpha_.id, gamma_.id};
+  ASSERT_TRUE(d.UpdateCollection(*info).ok()) << info.status().ToString();
+  EXPECT_EQ(bob->Get(page).status, 403);
+  info->readers.all = true;
+  ASSERT_TRUE(d.UpdateCollection(*info).ok());
+  EXPECT_EQ(bob->Get(page).status, 200);
+  // A disabled user, then a revoked token, are refused on the next request.
+  auto bob_user = d.FindUser("bob");
+  ASSERT_TRUE(bob_user.ok());
+  ASSERT_TRUE(d.SetUserDisabled(bob_user->id, true).ok());
+  EXPECT_EQ(bob->Get(page).status, 401);
+  ASSERT_TRUE(d.SetUserDisabled(bob_user->id, false).ok());
+  EXPECT_EQ(bob->Get(page).status, 200);
+  ASSERT_TRUE(d.RevokeToken(bob_.substr(4, 16)).ok());
+  EXPECT_EQ(bob->Get(page).status, 401);
+}
+
+// With the page cache off, answers are the same (read from the store every time).
+TEST_F(TaxiiApiTest, PagesWithoutTheCache) {
+  StopServer();
+  taxii::ServiceOptions options;
+  options.page_cache_bytes = 0;
+  StartServer(options);
+  Post(alice_, default_, {Indicator(1, "2020-01-01T00:00:00.000Z")});
+  auto bob = As(bob_);
+  const std::string page = Coll(default_, "objects/");
+  EXPECT_EQ(Ids(bob->Get(page)), (std::vector<std::string>{IndicatorId(1)}));
+  ASSERT_EQ(As(alice_)->Delete(Coll(default_, "objects/" + IndicatorId(1) + "/")).status, 200);
+  EXPECT_EQ(Ids(bob->Get(page)), (std::vector<std::string>{}));
+}
+
 TEST_F(TaxiiApiTest, KeepAliveAcrossRequests) {
   auto bob = As(bob_);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(bob->Get("/api/collections/").status, 200);

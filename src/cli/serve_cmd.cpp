@@ -31,6 +31,7 @@ struct ServeArgs {
   std::string public_url;
   size_t max_body_bytes = 32 * 1024 * 1024;
   unsigned blocking_threads = 2;
+  size_t page_cache_mb = 64;
   bool no_access_log = false;
 };
 
@@ -79,6 +80,7 @@ int RunServe(const ServeArgs& args) {
   taxii_options.fallback_url =
       std::string(taxii_options.tls ? "https://" : "http://") + args.listen;
   taxii_options.max_body_bytes = args.max_body_bytes;
+  taxii_options.page_cache_bytes = args.page_cache_mb << 20;
   // The admin API (/api/v1/) and /metrics (admin-only), on the same authenticator; the server
   // counts every request into `metrics`, the TAXII service the objects it stores.
   auto metrics = std::make_shared<http::Metrics>();
@@ -188,6 +190,11 @@ Command AddServeCommand(CLI::App& app) {
                   "Largest request body accepted (larger ones get 413); the API roots advertise "
                   "it as max_content_length when their own is larger")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 32))
+      ->capture_default_str();
+  sub->add_option("--page-cache-mb", args->page_cache_mb,
+                  "Memory for TAXII listing answers kept for readers who ask again (pages of "
+                  "objects, versions, manifests; each reader sees only its own); 0 keeps none")
+      ->check(CLI::Range(size_t{0}, size_t{1} << 20))
       ->capture_default_str();
   sub->add_flag("--no-access-log", args->no_access_log, "Do not log a line per request");
   return Command{sub, [args] { return RunServe(*args); }};

@@ -23,8 +23,9 @@ using http::Response;
 
 namespace {
 
-constexpr size_t kMaxRememberedCredentials = 100'000;
 constexpr size_t kMaxHostBytes = 255;
+// Directory entries remembered per generation (API roots and collections together).
+constexpr size_t kMaxRememberedEntries = 10'000;
 
 // The kinds of listing GetObjects / GetObject / GetVersions / GetManifest share.
 enum ListKind { kObjects = 0, kObject = 1, kVersions = 2, kManifest = 3 };
@@ -87,6 +88,7 @@ store::StatusEntry EntryFor(const stix::Object& object, std::string message) {
 }  // namespace
 
 struct Service::Caller {
+  store::Generations generations;  // read first, once per request
   policy::Principal principal;
   store::ApiRoot root;
 };
@@ -100,7 +102,8 @@ Service::Service(std::shared_ptr<store::Store> store,
                  std::shared_ptr<policy::Authenticator> authenticator, ServiceOptions options)
     : store_(std::move(store)),
       authenticator_(std::move(authenticator)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      pages_(options_.page_cache_bytes) {}
 
 Status Service::Register(const std::shared_ptr<Service>& self, http::Router& router) {
   if (self->options_.title.empty()) {
@@ -138,22 +141,10 @@ bool Service::RunsBlocking(const Request& request) const {
   if (request.method() == Method::kPost || request.method() == Method::kDelete) return true;
   const std::string_view auth = request.Header("Authorization");
   if (auth.empty()) return false;  // answered 401 at once
-  const size_t h = std::hash<std::string_view>{}(auth);
-  std::shared_lock lock(seen_mu_);
-  return seen_credentials_.count(h) == 0;
+  return !authenticator_->Remembers(auth);
 }
 
-void Service::RememberCredentials(std::string_view authorization) const {
-  const size_t h = std::hash<std::string_view>{}(authorization);
-  {
-    std::shared_lock lock(seen_mu_);
-    if (seen_credentials_.count(h) != 0) return;
-  }
-  std::unique_lock lock(seen_mu_);
-  if (seen_credentials_.size() < kMaxRememberedCredentials) seen_credentials_.insert(h);
-}
-
-std::optional<Response> Service::Authenticate(const Request& request,
+std::optional<Response> Service::Authenticate(const Request& request, int64_t generation,
                                               policy::Principal& principal) const {
   const std::string_view auth = request.Header("Authorization");
   if (auth.empty()) {
@@ -161,25 +152,66 @@ std::optional<Response> Service::Authenticate(const Request& request,
         "authenticate with HTTP Basic (user name and API token) or 'Authorization: Bearer "
         "<token>'");
   }
-  auto who = authenticator_->Authenticate(auth);
+  auto who = authenticator_->Authenticate(auth, generation);
   if (!who.ok()) {
     if (who.status().code() == ErrorCode::kUnauthenticated) {
       return Unauthorized(who.status().message());
     }
     return StorageError(who.status(), "authentication");
   }
-  RememberCredentials(auth);
   principal = std::move(*who);
   return std::nullopt;
+}
+
+bool Service::AdmitLocked(int64_t generation) const {
+  if (generation > directory_generation_ ||
+      roots_.size() + collections_.size() >= kMaxRememberedEntries) {
+    roots_.clear();
+    collections_.clear();
+    directory_generation_ = std::max(directory_generation_, generation);
+  }
+  return generation == directory_generation_;
+}
+
+Result<store::ApiRoot> Service::ApiRootAt(const std::string& name, int64_t generation) const {
+  {
+    std::lock_guard<std::mutex> lock(directory_mu_);
+    if (directory_generation_ == generation) {
+      if (auto it = roots_.find(name); it != roots_.end()) return it->second;
+    }
+  }
+  TESSERA_ASSIGN_OR_RETURN(store::ApiRoot root, store_->directory().GetApiRoot(name));
+  std::lock_guard<std::mutex> lock(directory_mu_);
+  if (AdmitLocked(generation)) roots_.emplace(name, root);
+  return root;
+}
+
+Result<store::CollectionInfo> Service::CollectionAt(const std::string& id,
+                                                    int64_t generation) const {
+  {
+    std::lock_guard<std::mutex> lock(directory_mu_);
+    if (directory_generation_ == generation) {
+      if (auto it = collections_.find(id); it != collections_.end()) return it->second;
+    }
+  }
+  TESSERA_ASSIGN_OR_RETURN(store::CollectionInfo c, store_->directory().GetCollection(id));
+  std::lock_guard<std::mutex> lock(directory_mu_);
+  if (AdmitLocked(generation)) collections_.emplace(id, c);
+  return c;
 }
 
 std::optional<Response> Service::Enter(const Request& request, Caller& caller) const {
   // Negotiation first: a 406 tells nothing about the hub, and a client that cannot take the
   // answer learns so before it bothers with credentials.
   if (!http::AcceptsTaxii(request)) return http::TaxiiNotAcceptable(request);
-  if (auto denied = Authenticate(request, caller.principal)) return denied;
+  auto generations = store_->ReadGenerations();
+  if (!generations.ok()) return StorageError(generations.status(), "reading the store");
+  caller.generations = *generations;
+  if (auto denied = Authenticate(request, caller.generations.directory, caller.principal)) {
+    return denied;
+  }
   const std::string name(request.PathParam("api_root"));
-  auto root = store_->directory().GetApiRoot(name);
+  auto root = ApiRootAt(name, caller.generations.directory);
   if (!root.ok()) {
     if (root.status().code() == ErrorCode::kNotFound ||
         root.status().code() == ErrorCode::kInvalidArgument) {
@@ -197,7 +229,7 @@ std::optional<Response> Service::EnterCollection(const Request& request, Target&
   const std::string id(request.PathParam("collection"));
   const std::string absent = "there is no collection '" + id + "' in API root '" +
                              target.caller.root.name + "' that you can see";
-  auto collection = store_->directory().GetCollection(id);
+  auto collection = CollectionAt(id, target.caller.generations.directory);
   if (!collection.ok()) {
     if (collection.status().code() == ErrorCode::kNotFound ||
         collection.status().code() == ErrorCode::kInvalidArgument) {
@@ -228,8 +260,10 @@ std::string Service::BaseUrl(const Request& request) const {
 
 Response Service::Discovery(const Request& request) const {
   if (!http::AcceptsTaxii(request)) return http::TaxiiNotAcceptable(request);
+  auto generation = store_->directory().Generation();
+  if (!generation.ok()) return StorageError(generation.status(), "reading the directory");
   policy::Principal principal;
-  if (auto denied = Authenticate(request, principal)) return *denied;
+  if (auto denied = Authenticate(request, *generation, principal)) return *denied;
   auto roots = store_->directory().ListApiRoots();
   if (!roots.ok()) return StorageError(roots.status(), "listing the API roots");
   http::DiscoveryInfo info;
@@ -297,7 +331,7 @@ Response Service::GetCollection(const Request& request) const {
   Caller caller;
   if (auto denied = Enter(request, caller)) return *denied;
   const std::string id(request.PathParam("collection"));
-  auto c = store_->directory().GetCollection(id);
+  auto c = CollectionAt(id, caller.generations.directory);
   if (!c.ok() && c.status().code() != ErrorCode::kNotFound &&
       c.status().code() != ErrorCode::kInvalidArgument) {
     return StorageError(c.status(), "reading the collection");
@@ -358,10 +392,18 @@ Response Service::ListPage(const Request& request, int kind) const {
   } else {
     // Fix the rows this listing ranges over, so that later pages (the `next` token carries the
     // bound) answer first/last over the same versions however many are added meanwhile.
-    auto last = store_->LastSeq();
-    if (!last.ok()) return StorageError(last.status(), "reading the last seq");
-    q.up_to_seq = *last;  // 0: nothing stored, nothing to list
+    q.up_to_seq = target.caller.generations.last_seq;  // 0: nothing stored, nothing to list
   }
+
+  // The answer depends on the request target (API root, collection, object, filters, next), on
+  // what the reader sees, on the rows up to q.up_to_seq and on the directory: with the same
+  // generations it is the same bytes.
+  std::string key = std::to_string(target.caller.generations.directory) + ' ' +
+                    std::to_string(target.caller.generations.objects) + ' ' +
+                    std::to_string(q.up_to_seq) + ' ' + std::to_string(kind) + ' ' +
+                    std::string(request.target()) + (q.scope.unrestricted ? " *" : " ");
+  for (const std::string& k : q.scope.keys) key.append(k).push_back(',');
+  if (auto kept = pages_.Find(key)) return *kept;
 
   store::ObjectPage page;
   if (q.up_to_seq > 0) {
@@ -408,6 +450,7 @@ Response Service::ListPage(const Request& request, int kind) const {
   }
   Response response = Ok(HttpStatus::ok, std::move(body));
   AddDateAddedHeaders(page.objects, response);
+  pages_.Put(key, response);
   return response;
 }
 

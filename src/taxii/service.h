@@ -15,13 +15,19 @@
 // 404, 406 when the Accept header rules out application/taxii+json;version=2.1, 413 over the API
 // root's max_content_length, 415 a POST body that is not application/taxii+json, 503 when the
 // store is busy; errors carry a TAXII error message. docs/taxii.md documents each endpoint.
+//
+// Each request starts with one small read of the store's generations (store::Generations). What
+// was read from the directory (principals, API roots, collections) is reused while the directory
+// generation stays the same, and whole listing answers are kept in a PageCache under the reader's
+// scope and the generations; so a change by any process (a revoked token, a new grant, a deleted
+// object) is seen by the next request, and a page asked for again costs no listing.
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "common/status.h"
 #include "http/message.h"
@@ -30,6 +36,7 @@
 #include "policy/tokens.h"
 #include "store/store.h"
 #include "taxii/envelope.h"
+#include "taxii/page_cache.h"
 
 namespace tessera::taxii {
 
@@ -51,6 +58,8 @@ struct ServiceOptions {
   size_t max_json_depth = EnvelopeLimits{}.max_depth;
   // When set, every POST that stores objects is counted (tessera_imported_objects_total).
   std::shared_ptr<http::Metrics> metrics;
+  // The bound of the listing answers kept in memory (PageCache); 0 keeps none.
+  size_t page_cache_bytes = size_t{64} << 20;
 };
 
 // Thread-safe once registered: handlers run concurrently on the server's threads.
@@ -87,23 +96,31 @@ class Service {
  private:
   struct Caller;  // an authenticated principal at one API root (service.cpp)
   struct Target;  // ... and one collection
-  std::optional<http::Response> Authenticate(const http::Request& request,
+  std::optional<http::Response> Authenticate(const http::Request& request, int64_t generation,
                                              policy::Principal& principal) const;
   std::optional<http::Response> Enter(const http::Request& request, Caller& caller) const;
   std::optional<http::Response> EnterCollection(const http::Request& request, Target& target,
                                                 bool write) const;
   http::Response ListPage(const http::Request& request, int kind) const;
   std::string BaseUrl(const http::Request& request) const;
-  void RememberCredentials(std::string_view authorization) const;
+  // The API root / collection as the directory had it at `generation` (read once per
+  // generation). The directory's errors, kNotFound included.
+  Result<store::ApiRoot> ApiRootAt(const std::string& name, int64_t generation) const;
+  Result<store::CollectionInfo> CollectionAt(const std::string& id, int64_t generation) const;
+  // With directory_mu_ held: empties the remembered entries when `generation` is newer than
+  // theirs (or they are too many); whether an entry read at `generation` may be kept.
+  bool AdmitLocked(int64_t generation) const;
 
   std::shared_ptr<store::Store> store_;
   std::shared_ptr<policy::Authenticator> authenticator_;
   ServiceOptions options_;
 
-  // Hashes of Authorization values that authenticated before: only to decide which thread runs
-  // a request (the request is authenticated again in full either way). Bounded.
-  mutable std::shared_mutex seen_mu_;
-  mutable std::unordered_set<size_t> seen_credentials_;  // guarded by seen_mu_
+  // What the directory held at directory_generation_; emptied when the generation moves.
+  mutable std::mutex directory_mu_;
+  mutable int64_t directory_generation_ = -1;                                   // directory_mu_
+  mutable std::unordered_map<std::string, store::ApiRoot> roots_;               // directory_mu_
+  mutable std::unordered_map<std::string, store::CollectionInfo> collections_;  // directory_mu_
+  mutable PageCache pages_;
 };
 
 }  // namespace tessera::taxii
