@@ -78,6 +78,7 @@ Result<StoredObject> ReadRow(const Statement& s) {
 
 // Steps `s` to the end, appending rows to `page`, at most `limit` (one more sets page.more).
 Status ReadPage(Statement& s, size_t limit, ObjectPage& page, std::string_view what) {
+  page.objects.reserve(std::min<size_t>(limit, 1000));
   while (true) {
     TESSERA_ASSIGN_OR_RETURN(bool row, s.Step(what));
     if (!row) return Status::Ok();

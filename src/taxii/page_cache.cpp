@@ -17,10 +17,11 @@ std::shared_ptr<const http::Response> PageCache::Find(const std::string& key) {
   return it->second->answer;
 }
 
-void PageCache::Put(const std::string& key, http::Response answer) {
+void PageCache::Put(const std::string& key, const http::Response& answer) {
+  if (max_bytes_ == 0) return;
   const size_t cost = Cost(key, answer);
-  if (max_bytes_ == 0 || cost > max_bytes_ / 8) return;
-  auto kept = std::make_shared<const http::Response>(std::move(answer));
+  if (cost > max_bytes_ / 8) return;
+  auto kept = std::make_shared<const http::Response>(answer);
   std::lock_guard<std::mutex> lock(mu_);
   if (auto it = index_.find(key); it != index_.end()) {
     const auto old = it->second;

@@ -30,8 +30,9 @@ class PageCache {
 
   // The answer kept under `key`, or nullptr.
   std::shared_ptr<const http::Response> Find(const std::string& key);
-  // Keeps `answer` under `key` (replacing what was there), evicting as needed.
-  void Put(const std::string& key, http::Response answer);
+  // Keeps a copy of `answer` under `key` (replacing what was there), evicting as needed; copies
+  // nothing when the answer would not be kept.
+  void Put(const std::string& key, const http::Response& answer);
 
   size_t max_bytes() const { return max_bytes_; }
   size_t bytes() const;    // what the entries take now
