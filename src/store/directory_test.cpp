@@ -1,10 +1,14 @@
 // The directory: organizations, users, tokens, sharing groups, API roots, collections, settings,
 // with the errors an admin tool shows (already exists, not found, invalid).
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
 
 #include "store/store.h"
 #include "store/test_util.h"
@@ -303,6 +307,36 @@ TEST_F(DirectoryTest, GenerationsSeeEveryCommitOfAnyConnectionAtOnce) {
     ASSERT_GT(g.objects, before.objects) << "a deletion went unseen";
     before = g;
   }
+}
+
+// SQLite keeps a shared lock on the "-shm" file (the dead-man switch, byte 128 in the lock range
+// that starts at byte 120) for as long as a connection has it open: another process that finds no
+// lock there believes it is the first user and truncates and rebuilds the WAL index under this
+// one's feet. POSIX locks are per process and any close() of the file drops them all, so opening
+// the store (which watches the WAL-index header) must leave them in place. A child process stands
+// for the other process (the CLI) and asks the kernel whose locks are held.
+TEST_F(DirectoryTest, OpeningTheStoreKeepsSqlitesLockOnTheWalIndex) {
+  ASSERT_TRUE(store_->ReadGenerations().ok());
+  ASSERT_TRUE(d().CreateOrganization("locked").ok());
+  ASSERT_TRUE(store_->ReadGenerations().ok());
+  const std::string shm = (std::filesystem::path(dir_.data()) / kStoreFileName).string() + "-shm";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const int fd = ::open(shm.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) ::_exit(2);
+    struct flock lock {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = 120;
+    lock.l_len = 16;
+    if (::fcntl(fd, F_GETLK, &lock) != 0) ::_exit(2);
+    ::_exit(lock.l_type == F_UNLCK ? 1 : 0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "1: no process holds a lock on " << shm;
 }
 
 }  // namespace

@@ -1,10 +1,5 @@
 #include "store/sqlite_db.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "store/sqlite_schema.h"
 
 namespace tessera::store::sqlite {
@@ -213,21 +208,22 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool c
 }
 
 void Database::MapWalIndex() {
-  // The header is 2 copies of 48 bytes; SQLite sizes the file in 32 KiB regions once a
-  // connection has used the WAL (Open has: the migration read the schema). The writer connection
-  // keeps the file in use for the life of this Database, so no process shrinks it meanwhile.
-  const int fd = ::open((path_ + "-shm").c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;
-  struct stat st {};
-  const size_t bytes = sizeof(CommitMark);
-  if (::fstat(fd, &st) == 0 && static_cast<size_t>(st.st_size) >= bytes) {
-    void* p = ::mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, 0);
-    if (p != MAP_FAILED) {
-      wal_index_ = p;
-      wal_index_bytes_ = bytes;
-    }
+  // SQLite's own mapping of the first WAL-index region (32 KiB, the header at its start), through
+  // the writer connection's file: it stays mapped while that connection has the WAL open, i.e.
+  // for the life of this Database. Not a mapping of our own: that would need a descriptor of the
+  // -shm file, and closing any descriptor of a file drops every POSIX lock this process holds on
+  // it, SQLite's included; another process would then find the WAL index unused, truncate it and
+  // rebuild it under this one.
+  sqlite3_file* file = nullptr;
+  if (sqlite3_file_control(writer_->db(), "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+      file == nullptr || file->pMethods == nullptr || file->pMethods->iVersion < 2 ||
+      file->pMethods->xShmMap == nullptr) {
+    return;
   }
-  ::close(fd);
+  constexpr int kWalIndexRegionBytes = 32 * 1024;  // SQLite's WAL-index region size
+  void volatile* region = nullptr;
+  if (file->pMethods->xShmMap(file, 0, kWalIndexRegionBytes, 0, &region) != SQLITE_OK) return;
+  wal_index_ = const_cast<const void*>(region);
 }
 
 std::optional<Database::CommitMark> Database::ReadCommitMark() const {
@@ -243,7 +239,6 @@ std::optional<Database::CommitMark> Database::ReadCommitMark() const {
 }
 
 Database::~Database() {
-  if (wal_index_ != nullptr) ::munmap(const_cast<void*>(wal_index_), wal_index_bytes_);
   std::lock_guard<std::mutex> lock(pool_mu_);
   // Every lease has been returned: WithReader returns its connection before it returns.
   idle_.clear();

@@ -163,9 +163,10 @@ class Database {
   // two marks are equal, no transaction committed in between, by this process or any other.
   // It is the WAL-index header (the first 96 bytes of the "-shm" file that every SQLite process
   // on the file maps and updates on each commit; its layout is fixed by SQLite's WAL format,
-  // https://www.sqlite.org/walformat.html), read from a read-only mapping of that file: no lock,
-  // no system call. Taken before a read, a mark that still matches later proves the read current.
-  // nullopt when the header cannot be mapped (callers then read every time).
+  // https://www.sqlite.org/walformat.html), read through SQLite's own mapping of that file (the
+  // writer connection's): no lock, no system call. Taken before a read, a mark that still matches
+  // later proves the read current. nullopt when the header cannot be mapped (callers then read
+  // every time).
   using CommitMark = std::array<uint32_t, 24>;
   std::optional<CommitMark> ReadCommitMark() const;
 
@@ -179,8 +180,8 @@ class Database {
 
   const std::string path_;
   const size_t max_readers_;
-  const void* wal_index_ = nullptr;  // read-only mapping of the -shm file's header, or null
-  size_t wal_index_bytes_ = 0;
+  // SQLite's mapping of the WAL-index header (valid while writer_ lives), or null; read only.
+  const void* wal_index_ = nullptr;
   std::mutex writer_mu_;
   std::unique_ptr<Connection> writer_;  // guarded by writer_mu_
 
