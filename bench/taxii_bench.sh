@@ -2,8 +2,10 @@
 # TAXII benchmarks with wrk on loopback (docs/benchmarks.md, "TAXII"):
 #   1. authenticated GET of a page of 100 objects (wrk, Authorization set by bench/taxii_get.lua);
 #   2. nginx serving the same response bytes as a static file, in the same run (the reference);
-#   2b. the same GET with the page cache off (serve --page-cache-mb 0): every request reads the
-#      page from the store and writes it out again, as a first request for a page does;
+#   2b. the same GET as an analyst of another organization (its visibility is checked row by
+#      row, where the admin's is not), and both again with the page cache off
+#      (serve --page-cache-mb 0): every request reads the page from the store and writes it out
+#      again, as a first request for a page does;
 #   3. POST of envelopes of 1,000 indicators (bench/taxii_post.lua, bodies generated before the
 #      run), counted as objects durably added per second: the store's row count after the run
 #      (sqlite3 on the data file, after the server has stopped), not the requests answered.
@@ -54,6 +56,9 @@ echo "# tessera: $TESSERA; wrk -t$THREADS, $DURATION per run"
 "$TESSERA" init --data "$WORK/data" --admin-token-file "$WORK/admin-token" >/dev/null
 AUTH="Basic $(printf 'admin:%s' "$(cat "$WORK/admin-token")" | base64 -w0)"
 export TESSERA_BENCH_AUTH="$AUTH"
+"$TESSERA" org add "Bench ISAC" --data "$WORK/data" >/dev/null
+"$TESSERA" user add analyst --org "Bench ISAC" --role analyst --data "$WORK/data" >/dev/null
+ANALYST_AUTH="Basic $(printf 'analyst:%s' "$("$TESSERA" token create analyst --data "$WORK/data" | tail -1)" | base64 -w0)"
 
 start_server() {  # extra arguments go to tessera serve
   "$TESSERA" serve --data "$WORK/data" --listen 127.0.0.1:0 --threads "$THREADS" --no-access-log \
@@ -135,34 +140,39 @@ curl -sf "http://127.0.0.1:$NGINX_PORT/page.json" | cmp -s - "$WORK/www/page.jso
   { echo "nginx does not serve the page" >&2; cat "$WORK/nginx/logs/error.log" >&2; exit 1; }
 
 # 1 + 2: the TAXII page and the static file, back to back.
-wrk -t"$THREADS" -c"$GET_CONNECTIONS" -d"$DURATION" --latency -s "$HERE/taxii_get.lua" "$PAGE_URL" >"$WORK/get.txt"
+# taxii_get NAME AUTHORIZATION: one wrk run of the page as that user, after one request that lets
+# the process verify the token (Argon2id, once); the page must be the same bytes as nginx serves.
+taxii_get() {
+  curl -sf -o /dev/null -H "Authorization: $2" -H 'Accept: application/taxii+json;version=2.1' "$PAGE_URL"
+  TESSERA_BENCH_AUTH="$2" wrk -t"$THREADS" -c"$GET_CONNECTIONS" -d"$DURATION" --latency \
+    -s "$HERE/taxii_get.lua" "$PAGE_URL" >"$WORK/get-$1.txt"
+  curl -sf -H "Authorization: $2" -H 'Accept: application/taxii+json;version=2.1' "$PAGE_URL" |
+    cmp -s - "$WORK/www/page.json" || { echo "$1: the TAXII page is not the expected bytes" >&2; exit 1; }
+  local rps p50 p99 bad
+  read -r rps p50 p99 bad <<<"$(wrk_summary "$WORK/get-$1.txt")"
+  [ "$bad" = 0 ] || { echo "TAXII GET ($1): $bad non-2xx answers" >&2; cat "$WORK/get-$1.txt" >&2; exit 1; }
+  echo "  tessera, $1: $rps requests/s, p50 $p50, p99 $p99"
+  LAST_RPS=$rps
+}
+
+echo "GET page of 100 ($PAGE_BYTES bytes), $GET_CONNECTIONS connections:"
+taxii_get admin "$AUTH"
+GET_RPS=$LAST_RPS
 wrk -t"$THREADS" -c"$GET_CONNECTIONS" -d"$DURATION" --latency -s "$HERE/taxii_get.lua" \
   "http://127.0.0.1:$NGINX_PORT/page.json" >"$WORK/nginx.txt"
-# The page did not change under load: the same bytes as before.
-curl -sf -H "Authorization: $AUTH" -H 'Accept: application/taxii+json;version=2.1' "$PAGE_URL" |
-  cmp -s - "$WORK/www/page.json" || { echo "the TAXII page changed" >&2; exit 1; }
-read -r GET_RPS GET_P50 GET_P99 GET_BAD <<<"$(wrk_summary "$WORK/get.txt")"
 read -r NGX_RPS NGX_P50 NGX_P99 NGX_BAD <<<"$(wrk_summary "$WORK/nginx.txt")"
-[ "$GET_BAD" = 0 ] || { echo "TAXII GET: $GET_BAD non-2xx answers" >&2; cat "$WORK/get.txt" >&2; exit 1; }
 [ "$NGX_BAD" = 0 ] || { echo "nginx: $NGX_BAD non-2xx answers" >&2; exit 1; }
-echo "GET page of 100 ($PAGE_BYTES bytes), $GET_CONNECTIONS connections:"
-echo "  tessera: $GET_RPS requests/s, p50 $GET_P50, p99 $GET_P99"
 echo "  nginx (same bytes, static file): $NGX_RPS requests/s, p50 $NGX_P50, p99 $NGX_P99"
-/usr/bin/python3 -c "import sys; t,n=float(sys.argv[1]),float(sys.argv[2]); print('  tessera / nginx = %.2f' % (t/n))" "$GET_RPS" "$NGX_RPS"
+/usr/bin/python3 -c "import sys; t,n=float(sys.argv[1]),float(sys.argv[2]); print('  tessera (admin) / nginx = %.2f' % (t/n))" "$GET_RPS" "$NGX_RPS"
+taxii_get analyst "$ANALYST_AUTH"
 
-# 2b: the same page without the page cache, on a server started afresh.
+# 2b: the same pages without the page cache, on a server started afresh.
 stop_server
 start_server --page-cache-mb 0
 OBJECTS="$BASE/api/collections/$COLL/objects/"
 PAGE_URL="${OBJECTS}?limit=100"
-# One request first, as in part 1: the new process verifies the token with Argon2id once.
-curl -sf -o /dev/null -H "Authorization: $AUTH" -H 'Accept: application/taxii+json;version=2.1' "$PAGE_URL"
-wrk -t"$THREADS" -c"$GET_CONNECTIONS" -d"$DURATION" --latency -s "$HERE/taxii_get.lua" "$PAGE_URL" >"$WORK/cold.txt"
-curl -sf -H "Authorization: $AUTH" -H 'Accept: application/taxii+json;version=2.1' "$PAGE_URL" |
-  cmp -s - "$WORK/www/page.json" || { echo "the TAXII page differs without the cache" >&2; exit 1; }
-read -r COLD_RPS COLD_P50 COLD_P99 COLD_BAD <<<"$(wrk_summary "$WORK/cold.txt")"
-[ "$COLD_BAD" = 0 ] || { echo "TAXII GET without cache: $COLD_BAD non-2xx answers" >&2; exit 1; }
-echo "  tessera, page cache off: $COLD_RPS requests/s, p50 $COLD_P50, p99 $COLD_P99"
+taxii_get "admin, page cache off" "$AUTH"
+taxii_get "analyst, page cache off" "$ANALYST_AUTH"
 
 # 3: POST envelopes of 1,000 indicators; stored objects counted after a clean stop.
 BEFORE=$(sqlite3 "$WORK/data/tessera.db" "SELECT count(*) FROM objects")
