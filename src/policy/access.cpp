@@ -49,6 +49,14 @@ bool CanSee(const Principal& p, const store::CollectionInfo& c) {
   return p.role == Role::kAdmin || Granted(p, c.readers) || Granted(p, c.writers);
 }
 
+bool CanDelete(const Principal& p, const store::CollectionInfo& c) {
+  return CanRead(p, c) && CanWrite(p, c);
+}
+
+bool CanDeleteVersion(const Principal& p, const store::CollectionInfo& c, int64_t provider_org) {
+  return CanDelete(p, c) && (p.role == Role::kAdmin || provider_org == p.org_id);
+}
+
 std::vector<std::string> ReaderKeys(const Principal& p, const store::CollectionInfo& c) {
   std::vector<std::string> keys;
   keys.reserve(p.groups.size() + 2);

@@ -58,6 +58,18 @@ bool CanWrite(const Principal& p, const store::CollectionInfo& c);
 // write as forbidden (403).
 bool CanSee(const Principal& p, const store::CollectionInfo& c);
 
+// Whether the principal may delete object versions from the collection at all (TAXII DELETE
+// object): it must both read and write the collection (CanRead and CanWrite), so a read-only
+// role never deletes, and an admin whose organization is not among the collection's readers and
+// writers does not either. Which versions it may then delete: CanDeleteVersion.
+bool CanDelete(const Principal& p, const store::CollectionInfo& c);
+// Whether the principal may delete one version of an object in the collection, one that the
+// organization `provider_org` provided (store::StoredObject::provider_org): CanDelete, and the
+// version is its own organization's, or the principal is an admin (who deletes any
+// organization's). The versions considered are only those the principal sees there (ScopeFor):
+// one it may not see does not exist for it (TAXII answers 404, not 403).
+bool CanDeleteVersion(const Principal& p, const store::CollectionInfo& c, int64_t provider_org);
+
 // The grant keys of the principal in the collection: "org:<own>", "group:<each of its groups>",
 // and "coll" when it can read the collection.
 std::vector<std::string> ReaderKeys(const Principal& p, const store::CollectionInfo& c);

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "common/uuid.h"
 #include "policy/operator.h"
@@ -241,6 +242,57 @@ TEST_F(PolicyTest, ReaderKeysAndCollectionAccess) {
   by_group.readers.groups = {circle_};
   EXPECT_TRUE(CanRead(As("insider"), by_group));
   EXPECT_FALSE(CanRead(As("member"), by_group));
+}
+
+TEST_F(PolicyTest, DeletingNeedsReadAndWriteAndOwnVersionsUnlessAdmin) {
+  const auto& open = collections_["open"];
+  const auto& restricted = collections_["restricted"];
+  const int64_t provider = orgs_["provider"].id;
+  const int64_t member = orgs_["member"].id;
+
+  // The collection: the organization reads and writes it, and the role writes.
+  for (Role role : {Role::kAnalyst, Role::kOrgAdmin, Role::kSync, Role::kAdmin}) {
+    EXPECT_TRUE(CanDelete(As("provider", role), open)) << RoleName(role);
+  }
+  EXPECT_FALSE(CanDelete(As("provider", Role::kReadOnly), open)) << "read-only never deletes";
+  EXPECT_TRUE(CanDelete(As("provider"), restricted));
+  EXPECT_FALSE(CanDelete(As("member"), restricted)) << "reads it but does not write it";
+  store::CollectionInfo write_only = open;
+  write_only.readers = store::Grants{};
+  write_only.readers.orgs = {member};
+  ASSERT_TRUE(CanWrite(As("provider"), write_only));
+  EXPECT_FALSE(CanDelete(As("provider"), write_only)) << "writes it but does not read it";
+  EXPECT_FALSE(CanDelete(As("outsider", Role::kAdmin), restricted))
+      << "an admin, too, deletes only where its organization reads and writes";
+
+  // The version: its own organization's, or any organization's for an admin.
+  for (Role role : {Role::kAnalyst, Role::kOrgAdmin, Role::kSync}) {
+    EXPECT_TRUE(CanDeleteVersion(As("member", role), open, member)) << RoleName(role);
+    EXPECT_FALSE(CanDeleteVersion(As("member", role), open, provider)) << RoleName(role);
+  }
+  EXPECT_TRUE(CanDeleteVersion(As("member", Role::kAdmin), open, provider));
+  // Never without CanDelete, not even its own.
+  EXPECT_FALSE(CanDeleteVersion(As("member", Role::kReadOnly), open, member));
+  EXPECT_FALSE(CanDeleteVersion(As("member"), restricted, member));
+  EXPECT_FALSE(CanDeleteVersion(As("outsider", Role::kAdmin), restricted, provider));
+
+  // On stored rows: the provider recorded at import decides.
+  const stix::Object shared = Indicator({MarkingId("clear")});
+  ASSERT_TRUE(ImportAs(*store_, As("provider"), open, std::span(&shared, 1)).ok());
+  for (const auto& [name, role, expected] :
+       {std::tuple{"provider", Role::kAnalyst, true}, std::tuple{"member", Role::kAnalyst, false},
+        std::tuple{"member", Role::kAdmin, true}}) {
+    const Principal p = As(name, role);
+    store::CollectionQuery q;
+    q.collection = open.id;
+    q.scope = ScopeFor(p, open);
+    q.ids = {shared.id};
+    auto page = store_->ListCollection(q);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    ASSERT_EQ(page->objects.size(), 1u) << name;
+    EXPECT_EQ(CanDeleteVersion(p, open, page->objects[0].provider_org), expected)
+        << name << " as " << RoleName(role);
+  }
 }
 
 TEST_F(PolicyTest, RefusedObjectsSayWhy) {

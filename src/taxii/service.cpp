@@ -545,7 +545,7 @@ Response Service::DeleteObject(const Request& request) const {
   Target target;
   if (auto denied = EnterCollection(request, target, true)) return *denied;
   const policy::Principal& p = target.caller.principal;
-  if (!policy::CanRead(p, target.collection)) {
+  if (!policy::CanDelete(p, target.collection)) {
     return Error(HttpStatus::forbidden, "Forbidden",
                  "deleting needs both read and write access to the collection");
   }
@@ -568,19 +568,17 @@ Response Service::DeleteObject(const Request& request) const {
   const std::string absent =
       "there is no object '" + object_id + "' (with the versions asked for) that you can see";
   if (*last == 0) return NotFound(absent);
-  // What would be deleted, checked first: only an admin deletes what another organization
-  // provided. The seq bound makes the delete act on exactly these rows.
+  // What would be deleted, checked first (policy::CanDeleteVersion): all of it or nothing. The
+  // seq bound makes the delete act on exactly these rows.
   auto selected = store_->ListCollection(q);
   if (!selected.ok()) return StorageError(selected.status(), "listing versions to delete");
   if (selected->objects.empty()) return NotFound(absent);
-  if (p.role != policy::Role::kAdmin) {
-    for (const store::StoredObject& row : selected->objects) {
-      if (row.provider_org != p.org_id) {
-        return Error(HttpStatus::forbidden, "Forbidden",
-                     "version " + FormatVersion(VersionOf(row)) + " of '" + object_id +
-                         "' was provided by another organization; only its provider or an "
-                         "admin may delete it");
-      }
+  for (const store::StoredObject& row : selected->objects) {
+    if (!policy::CanDeleteVersion(p, target.collection, row.provider_org)) {
+      return Error(HttpStatus::forbidden, "Forbidden",
+                   "version " + FormatVersion(VersionOf(row)) + " of '" + object_id +
+                       "' was provided by another organization; only its provider or an "
+                       "admin may delete it");
     }
   }
   auto deleted = store_->DeleteVersions(q);
