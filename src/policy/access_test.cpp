@@ -14,6 +14,7 @@
 #include <map>
 #include <sstream>
 #include <tuple>
+#include <utility>
 
 #include "common/uuid.h"
 #include "policy/operator.h"
@@ -388,6 +389,49 @@ TEST_F(PolicyTest, OperatorImportsForTheHubOrganization) {
   ASSERT_TRUE(def.ok());
   EXPECT_EQ(def->title, "Default");
   EXPECT_EQ(ResolveCollection(dir(), Uuid::V4().ToString()).status().code(), ErrorCode::kNotFound);
+}
+
+// The status entries of an import name each object's version as TAXII's status, manifest and
+// versions resources do: its `modified`, to the millisecond at least.
+TEST_F(PolicyTest, ImportOutcomeNamesVersionsAsTaxiiDoes) {
+  const auto& open = collections_["open"];
+  const std::vector<stix::Object> objects = {Indicator({}),
+                                             Indicator({}, Extension({}, "elsewhere"))};
+  auto outcome = ImportAs(*store_, As("provider"), open, objects);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  ASSERT_EQ(outcome->successes.size(), 1u);
+  ASSERT_EQ(outcome->failures.size(), 1u);
+  EXPECT_EQ(outcome->successes[0].version, "2026-01-01T00:00:00.000Z");
+  EXPECT_EQ(outcome->failures[0].version, "2026-01-01T00:00:00.000Z");
+
+  stix::Object unversioned;
+  unversioned.type = "ipv4-addr";
+  unversioned.id = "ipv4-addr--" + Uuid::V4().ToString();
+  const store::StatusEntry entry = EntryFor(unversioned, "note");
+  EXPECT_EQ(entry.id, unversioned.id);
+  EXPECT_EQ(entry.version, "");
+  EXPECT_EQ(entry.message, "note");
+}
+
+TEST(FormatVersionTest, AtLeastMillisecondsMoreOnlyWhenNeededAndLossless) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"2016-11-02T12:34:34Z", "2016-11-02T12:34:34.000Z"},
+      {"2016-11-02T12:34:34.1Z", "2016-11-02T12:34:34.100Z"},
+      {"2016-11-02T12:34:34.123Z", "2016-11-02T12:34:34.123Z"},
+      {"2016-11-02T12:34:34.123000Z", "2016-11-02T12:34:34.123Z"},
+      {"2016-11-02T12:34:34.1234Z", "2016-11-02T12:34:34.123400Z"},
+      {"2016-11-02T12:34:34.123456Z", "2016-11-02T12:34:34.123456Z"},
+      {"2016-11-02T12:34:34.123456700Z", "2016-11-02T12:34:34.123456700Z"},
+      {"2016-11-02T12:34:34.000000001Z", "2016-11-02T12:34:34.000000001Z"},
+  };
+  for (const auto& [in, out] : cases) {
+    auto ts = ParseTimestamp(in);
+    ASSERT_TRUE(ts.ok()) << in;
+    EXPECT_EQ(FormatVersion(*ts), out) << in;
+    auto back = ParseTimestamp(FormatVersion(*ts));
+    ASSERT_TRUE(back.ok()) << in;
+    EXPECT_EQ(*back, *ts) << in;
+  }
 }
 
 TEST(TesseraExtensionTest, StixValidationAcceptsTheExtension) {

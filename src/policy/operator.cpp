@@ -38,11 +38,15 @@ Result<store::CollectionInfo> ResolveCollection(store::Directory& directory,
   return directory.GetCollection(def);
 }
 
+std::string FormatVersion(Timestamp version) {
+  if (version.nanos % 1'000'000 == 0) return FormatTimestamp(version, TimePrecision::kMillis);
+  if (version.nanos % 1'000 == 0) return FormatTimestamp(version, TimePrecision::kMicros);
+  return FormatTimestamp(version, TimePrecision::kNanos);
+}
+
 store::StatusEntry EntryFor(const stix::Object& object, std::string message) {
   const auto v = object.Version();
-  return store::StatusEntry{object.id,
-                            v ? FormatTimestamp(*v, TimePrecision::kShortest) : std::string(),
-                            std::move(message)};
+  return store::StatusEntry{object.id, v ? FormatVersion(*v) : std::string(), std::move(message)};
 }
 
 Result<ImportOutcome> ImportAs(store::Store& store, const Principal& principal,

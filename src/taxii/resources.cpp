@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "http/taxii.h"
+#include "policy/operator.h"
 
 namespace tessera::taxii {
 namespace {
@@ -80,12 +81,6 @@ Timestamp VersionOf(const store::StoredObject& row) {
   return row.version ? *row.version : row.date_added;
 }
 
-std::string FormatVersion(Timestamp ts) {
-  if (ts.nanos % 1'000'000 == 0) return FormatTimestamp(ts, TimePrecision::kMillis);
-  if (ts.nanos % 1'000 == 0) return FormatTimestamp(ts, TimePrecision::kMicros);
-  return FormatTimestamp(ts, TimePrecision::kNanos);
-}
-
 std::string FormatDateAdded(Timestamp ts) { return FormatTimestamp(ts, TimePrecision::kMicros); }
 
 std::string EnvelopeJson(std::span<const store::StoredObject> rows, const PageInfo& page) {
@@ -120,7 +115,7 @@ std::string ManifestJson(std::span<const store::StoredObject> rows, const PageIn
       out += ",\"date_added\":\"";
       out += FormatDateAdded(r.date_added);
       out += "\",\"version\":\"";
-      out += FormatVersion(VersionOf(r));
+      out += policy::FormatVersion(VersionOf(r));
       out += "\",\"media_type\":\"";
       out += kStixMediaType;
       out += "\"}";
@@ -140,7 +135,7 @@ std::string VersionsJson(std::span<const store::StoredObject> rows, const PageIn
     for (size_t i = 0; i < rows.size(); ++i) {
       if (i != 0) out.push_back(',');
       out.push_back('"');
-      out += FormatVersion(VersionOf(rows[i]));
+      out += policy::FormatVersion(VersionOf(rows[i]));
       out.push_back('"');
     }
     out.push_back(']');

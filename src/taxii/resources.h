@@ -1,10 +1,11 @@
 #pragma once
 // The TAXII 2.1 resources as JSON text (§4.2 api-root, §5.1 collections, §5.2 collection, §3.7
 // envelope, §5.3 manifest, §5.8 versions) and the X-TAXII-Date-Added-First / -Last headers.
-// Pure functions over plain values: no store or policy access, so they are tested alone.
+// Pure functions over plain values: no store or directory access, so they are tested alone.
 //
-// Timestamps: `date_added` with microsecond precision (TAXII recommends it); object versions with
-// the precision the object needs, at least milliseconds (what STIX requires of `modified`).
+// Timestamps: `date_added` with microsecond precision (TAXII recommends it); object versions as
+// policy::FormatVersion writes them, as status entries do: the precision the object needs, at
+// least milliseconds (what STIX requires of `modified`).
 // Envelopes carry the stored objects' JSON verbatim.
 
 #include <cstddef>
@@ -46,8 +47,6 @@ std::string CollectionsJson(std::span<const CollectionResource> collections);
 // object that is not versioned has exactly one version: the one that was added).
 Timestamp VersionOf(const store::StoredObject& row);
 
-// A timestamp as STIX writes it: at least milliseconds, more digits only when they are not zero.
-std::string FormatVersion(Timestamp ts);
 // A date_added: always microseconds.
 std::string FormatDateAdded(Timestamp ts);
 

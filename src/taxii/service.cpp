@@ -11,6 +11,7 @@
 #include "common/uuid.h"
 #include "http/taxii.h"
 #include "policy/access.h"
+#include "policy/operator.h"
 #include "taxii/query.h"
 #include "taxii/resources.h"
 
@@ -74,15 +75,6 @@ bool IsPlainHost(std::string_view host) {
     if (!ok) return false;
   }
   return true;
-}
-
-// A status entry for `object`; its version written as manifests and version lists write it.
-store::StatusEntry EntryFor(const stix::Object& object, std::string message) {
-  store::StatusEntry e;
-  e.id = object.id;
-  if (auto v = object.Version()) e.version = FormatVersion(*v);
-  e.message = std::move(message);
-  return e;
 }
 
 }  // namespace
@@ -512,7 +504,7 @@ Response Service::AddObjects(const Request& request) const {
                         std::move(*audience));
   for (EnvelopeObject& item : *envelope) {
     if (!item.error.empty()) {
-      status.failures.push_back(EntryFor(item.object, "invalid STIX 2.1: " + item.error));
+      status.failures.push_back(policy::EntryFor(item.object, "invalid STIX 2.1: " + item.error));
       continue;
     }
     auto placed = placer.Place(item.object);
@@ -522,10 +514,10 @@ Response Service::AddObjects(const Request& request) const {
           code == ErrorCode::kCorrupt || code == ErrorCode::kInternal) {
         return StorageError(placed.status(), "placing an object");
       }
-      status.failures.push_back(EntryFor(item.object, placed.status().message()));
+      status.failures.push_back(policy::EntryFor(item.object, placed.status().message()));
       continue;
     }
-    status.successes.push_back(EntryFor(item.object, placed->note));
+    status.successes.push_back(policy::EntryFor(item.object, placed->note));
     accepted.push_back(std::move(item.object));
     placements.push_back(std::move(placed->placement));
   }
@@ -576,7 +568,7 @@ Response Service::DeleteObject(const Request& request) const {
   for (const store::StoredObject& row : selected->objects) {
     if (!policy::CanDeleteVersion(p, target.collection, row.provider_org)) {
       return Error(HttpStatus::forbidden, "Forbidden",
-                   "version " + FormatVersion(VersionOf(row)) + " of '" + object_id +
+                   "version " + policy::FormatVersion(VersionOf(row)) + " of '" + object_id +
                        "' was provided by another organization; only its provider or an "
                        "admin may delete it");
     }
