@@ -180,10 +180,10 @@ TEST_F(AdminApiTest, OrganizationsAreForAdmins) {
   ExpectError(admin->Get("/api/v1/orgs/999999"), 404);
   ExpectError(admin->Get("/api/v1/orgs/abc"), 404);
 
-  auto alice = As("alice", *alice_token_);
-  ExpectError(alice->Get("/api/v1/orgs"), 403);
-  ExpectError(Post(*alice, "/api/v1/orgs", R"({"name": "Evil"})"), 403);
-  ExpectError(As("olga", *olga_token_)->Get("/api/v1/orgs"), 403);
+  // Every user may look organizations up (EveryUserLooksUpOrganizationsToNameRecipients); only
+  // admins add them.
+  ExpectError(Post(*As("alice", *alice_token_), "/api/v1/orgs", R"({"name": "Evil"})"), 403);
+  ExpectError(Post(*As("olga", *olga_token_), "/api/v1/orgs", R"({"name": "Evil"})"), 403);
 }
 
 TEST_F(AdminApiTest, OrgAdminsManageTheirOwnOrganizationOnly) {
@@ -390,6 +390,110 @@ TEST_F(AdminApiTest, MetricsAreAdminOnlyAndCountRequests) {
   EXPECT_NE(m.body.find("\ntessera_imported_objects_total{result=\"added\"} 1\n"),
             std::string::npos)
       << m.body;
+}
+
+// Members look up each other's identity ids to name them as recipients (docs/hub.md): every
+// role lists and reads organizations, but sees only their address; writes stay admin-only; a
+// looked-up identity id then addresses a TLP:RED object to that organization alone.
+TEST_F(AdminApiTest, EveryUserLooksUpOrganizationsToNameRecipients) {
+  ASSERT_EQ(Tessera({"user", "add", "rita", "--org", "Globex SOC", "--role", "read-only", "--data",
+                     *data_})
+                .exit_code,
+            0);
+  const std::string rita_token = NewToken("rita");
+  const std::string gus_token = NewToken("gus");
+  const std::vector<std::string> kAddress = {"id", "name", "identity_id", "identity"};
+  auto keys = [](const json::value& v) {
+    std::vector<std::string> k;
+    for (const auto& [key, value] : v.as_object()) k.emplace_back(key);
+    return k;
+  };
+
+  // The admin's view is the full one, as before.
+  auto admin = Admin();
+  HttpResponse full = admin->Get("/api/v1/orgs");
+  ASSERT_EQ(full.status, 200) << full.body;
+  const json::array all = full.Json().at("items").as_array();
+  ASSERT_GE(all.size(), 3u) << full.body;  // the hub, ACME CERT, Globex SOC (and Initech)
+  for (const json::value& o : all) {
+    EXPECT_EQ(keys(o),
+              (std::vector<std::string>{"id", "name", "identity_id", "identity", "created"}));
+  }
+
+  // Every other role sees every organization, with its address only.
+  const std::vector<std::pair<std::string, std::string>> members = {
+      {"alice", *alice_token_}, {"rita", rita_token}, {"olga", *olga_token_}};
+  for (const auto& [user, token] : members) {
+    HttpResponse r = As(user, token)->Get("/api/v1/orgs");
+    ASSERT_EQ(r.status, 200) << user << ": " << r.body;
+    const json::array items = r.Json().at("items").as_array();
+    ASSERT_EQ(items.size(), all.size()) << user;
+    for (size_t i = 0; i < items.size(); ++i) {
+      EXPECT_EQ(keys(items[i]), kAddress) << user << ": " << json::serialize(items[i]);
+      for (const std::string& k : kAddress) EXPECT_EQ(items[i].at(k), all[i].at(k)) << user;
+      const json::value& identity = items[i].at("identity");
+      EXPECT_EQ(identity.at("type").as_string(), "identity");
+      EXPECT_EQ(identity.at("id"), items[i].at("identity_id"));
+      EXPECT_EQ(identity.at("identity_class").as_string(), "organization");
+      EXPECT_EQ(identity.at("name"), items[i].at("name"));
+    }
+  }
+
+  // One organization, by name, identity id or numeric id.
+  auto alice = As("alice", *alice_token_);
+  HttpResponse globex = alice->Get("/api/v1/orgs/Globex%20SOC");
+  ASSERT_EQ(globex.status, 200) << globex.body;
+  EXPECT_EQ(keys(globex.Json()), kAddress);
+  const std::string globex_identity(globex.Json().at("identity_id").as_string());
+  const std::string globex_id = std::to_string(globex.Json().at("id").as_int64());
+  ASSERT_TRUE(globex_identity.starts_with("identity--")) << globex.body;
+  EXPECT_EQ(As("rita", rita_token)->Get("/api/v1/orgs/" + globex_identity).Json(), globex.Json());
+  EXPECT_EQ(alice->Get("/api/v1/orgs/" + globex_id).Json(), globex.Json());
+  HttpResponse admin_one = admin->Get("/api/v1/orgs/" + globex_identity);
+  ASSERT_EQ(admin_one.status, 200) << admin_one.body;
+  EXPECT_TRUE(admin_one.Json().as_object().contains("created"));
+  ExpectError(alice->Get("/api/v1/orgs/No%20Such%20Org"), 404);
+  ExpectError(alice->Get("/api/v1/orgs/identity--00000000-0000-4000-8000-000000000000"), 404);
+  ExpectError(alice->Get("/api/v1/orgs/999999"), 404);
+
+  // Writes stay admin-only. There is no rename or delete operation at all (405 for everyone).
+  ExpectError(Post(*alice, "/api/v1/orgs", R"({"name": "Evil"})"), 403);
+  ExpectError(Post(*As("rita", rita_token), "/api/v1/orgs", R"({"name": "Evil"})"), 403);
+  EXPECT_EQ(Patch(*alice, "/api/v1/orgs/" + globex_id, R"({"name": "Evil"})").status, 405);
+  EXPECT_EQ(alice->Delete("/api/v1/orgs/" + globex_id).status, 405);
+  EXPECT_EQ(admin->Get("/api/v1/orgs").Json().at("items").as_array().size(), all.size());
+  EXPECT_EQ(admin->Get("/api/v1/orgs/" + globex_id).Json().at("name").as_string(), "Globex SOC");
+  // Sharing groups stay visible to their members only (and admins): not listed for members.
+  ExpectError(alice->Get("/api/v1/groups"), 403);
+
+  // alice addresses a TLP:RED indicator to Globex by the identity id it looked up: gus (Globex)
+  // reads it, the admin (the hub's organization) does not.
+  const std::vector<std::pair<std::string, std::string>> taxii = {
+      {"Accept", "application/taxii+json;version=2.1"},
+      {"Content-Type", "application/taxii+json;version=2.1"}};
+  auto addressed = taxii;
+  addressed.emplace_back("X-Tessera-Recipients", globex_identity);
+  HttpResponse colls = alice->Get("/api/collections/", taxii);
+  ASSERT_EQ(colls.status, 200) << colls.body;
+  const std::string objects =
+      "/api/collections/" + std::string(colls.Json().at("collections").at(0).at("id").as_string()) +
+      "/objects/";
+  const std::string indicator = "indicator--6d1f4b2a-9c3e-4f5a-8b7d-2e1c0a9f8b73";
+  HttpResponse posted = alice->Post(
+      objects,
+      R"({"objects":[{"type":"indicator","spec_version":"2.1","id":")" + indicator +
+          R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)"
+          R"("pattern":"[ipv4-addr:value = '198.51.100.77']","pattern_type":"stix",)"
+          R"("valid_from":"2026-01-01T00:00:00Z","object_marking_refs":)"
+          R"(["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]}]})",
+      addressed);
+  ASSERT_EQ(posted.status, 202) << posted.body;
+  EXPECT_EQ(posted.Json().at("success_count").to_number<int64_t>(), 1) << posted.body;
+  HttpResponse seen = As("gus", gus_token)->Get(objects + indicator + "/", taxii);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_EQ(seen.Json().at("objects").at(0).at("id").as_string(), indicator);
+  EXPECT_EQ(alice->Get(objects + indicator + "/", taxii).status, 200);  // the provider
+  EXPECT_EQ(admin->Get(objects + indicator + "/", taxii).status, 404);
 }
 
 }  // namespace

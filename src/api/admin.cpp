@@ -243,6 +243,10 @@ Result<store::Grants> GrantsFromJson(store::Directory& dir, const json::value& v
 }
 
 json::object OrgJson(const store::Organization& org) {
+  return OrgViewJson(org, policy::OrganizationView::kFull);
+}
+
+json::object OrgViewJson(const store::Organization& org, policy::OrganizationView view) {
   json::object o;
   o["id"] = org.id;
   o["name"] = org.name;
@@ -251,6 +255,7 @@ json::object OrgJson(const store::Organization& org) {
   boost::system::error_code ec;
   json::value parsed = json::parse(org.identity_json, ec);
   o["identity"] = ec ? json::value(nullptr) : std::move(parsed);
+  if (view != policy::OrganizationView::kFull) return o;  // what follows is admin-only
   o["created"] = TimeJson(org.created);
   return o;
 }

@@ -14,6 +14,7 @@
 
 #include "common/status.h"
 #include "common/time.h"
+#include "policy/access.h"
 #include "store/directory.h"
 
 namespace tessera::api {
@@ -55,6 +56,10 @@ std::string FormatGrants(store::Directory& dir, const store::Grants& grants);
 Result<store::Grants> GrantsFromJson(store::Directory& dir, const boost::json::value& v);
 
 // JSON forms (docs/openapi.yaml). Timestamps are RFC 3339 strings.
+// An organization as `view` (policy::OrganizationViewFor) lets its reader see it: kAddress is
+// id, name, identity_id and identity (the STIX object; null if the stored one cannot be read);
+// kFull adds created. OrgJson is kFull (the CLI's operator, whoami's own org).
+boost::json::object OrgViewJson(const store::Organization& org, policy::OrganizationView view);
 boost::json::object OrgJson(const store::Organization& org);
 boost::json::object UserJson(const store::User& user);
 // A token's public record: id, user id, label, created, expires (null: never), revoked and a

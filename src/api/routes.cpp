@@ -14,6 +14,7 @@
 #include "api/duration.h"
 #include "common/json.h"
 #include "http/media_type.h"
+#include "policy/access.h"
 
 namespace tessera::api {
 namespace {
@@ -246,23 +247,29 @@ Response WhoAmI(const Context& ctx, const Principal& p, const Request&) {
   return JsonResponse(HttpStatus::ok, o);
 }
 
-// ---- organizations (admin) ------------------------------------------------------------------
+// ---- organizations (read: every user, as policy::OrganizationViewFor; write: admin) -----------
 
-Response ListOrgs(const Context& ctx, const Principal&, const Request& req) {
+Response ListOrgs(const Context& ctx, const Principal& p, const Request& req) {
   if (auto q = QueryParam(req, "", {}); !q.ok()) return FromStatus(q.status());
   auto orgs = ctx.dir().ListOrganizations();
   if (!orgs.ok()) return FromStatus(orgs.status());
+  const policy::OrganizationView view = policy::OrganizationViewFor(p);
   json::array items;
-  for (const store::Organization& o : *orgs) items.push_back(OrgJson(o));
+  for (const store::Organization& o : *orgs) items.push_back(OrgViewJson(o, view));
   return Items(std::move(items));
 }
 
-Response GetOrg(const Context& ctx, const Principal&, const Request& req) {
-  auto id = PathId(req, "id");
-  if (!id) return NotFoundResponse("no such organization");
-  auto org = ctx.dir().GetOrganization(*id);
-  if (!org.ok()) return FromStatus(org.status());
-  return JsonResponse(HttpStatus::ok, OrgJson(*org));
+// {id} is a numeric id, a name or an identity id (as FindOrg).
+Response GetOrg(const Context& ctx, const Principal& p, const Request& req) {
+  auto org = FindOrg(ctx.dir(), req.PathParam("id"));
+  if (!org.ok()) {
+    if (org.status().code() == ErrorCode::kNotFound ||
+        org.status().code() == ErrorCode::kInvalidArgument) {
+      return NotFoundResponse("no organization with that id, name or identity id");
+    }
+    return FromStatus(org.status());
+  }
+  return JsonResponse(HttpStatus::ok, OrgViewJson(*org, policy::OrganizationViewFor(p)));
 }
 
 Response CreateOrg(const Context& ctx, const Principal&, const Request& req) {
@@ -772,9 +779,9 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
   };
   const RouteDef routes[] = {
       {Method::kGet, "/api/v1/whoami", false, WhoAmI},
-      {Method::kGet, "/api/v1/orgs", true, ListOrgs},
+      {Method::kGet, "/api/v1/orgs", false, ListOrgs},
       {Method::kPost, "/api/v1/orgs", true, CreateOrg},
-      {Method::kGet, "/api/v1/orgs/{id}", true, GetOrg},
+      {Method::kGet, "/api/v1/orgs/{id}", false, GetOrg},
       {Method::kGet, "/api/v1/users", false, ListUsers},
       {Method::kPost, "/api/v1/users", false, CreateUser},
       {Method::kGet, "/api/v1/users/{id}", false, GetUser},

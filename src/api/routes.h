@@ -9,7 +9,9 @@
 //   - org-admin: the users of its own organization whose role is neither admin nor sync (list,
 //     read, create with such a role, disable/enable, change role within those roles) and their
 //     tokens (list, read, create, revoke);
-//   - every user: GET /api/v1/whoami, and list, read and revoke its own tokens;
+//   - every user: GET /api/v1/whoami; list and read organizations, seeing of each what
+//     policy::OrganizationViewFor allows (admins everything; others id, name, identity id and
+//     identity, to name recipients); and list, read and revoke its own tokens;
 //   - anything else: 403.
 // /metrics (Prometheus text) is admin-only: the counts it shows span every organization.
 //

@@ -351,4 +351,8 @@ Result<PlacedObject> PlaceObject(store::Directory& directory, const Principal& p
   return placer.Place(object);
 }
 
+OrganizationView OrganizationViewFor(const Principal& p) {
+  return p.role == Role::kAdmin ? OrganizationView::kFull : OrganizationView::kAddress;
+}
+
 }  // namespace tessera::policy

@@ -157,4 +157,19 @@ Result<PlacedObject> PlaceObject(store::Directory& directory, const Principal& p
                                  const stix::Object& object,
                                  const RequestAudience& from_headers = {});
 
+// ---- the directory ----
+
+// How much of a member organization of the hub a principal may see (the admin API's
+// GET /api/v1/orgs and /api/v1/orgs/{id}). Every authenticated user, whatever its role, sees
+// every organization's address, what a producer needs to name it as a recipient: in a sharing
+// community the member list is known to the members. Only admins see the rest of what the
+// directory holds of it. (Adding organizations stays admin-only; sharing groups are not covered
+// here: a group is visible to its members and admins only.)
+enum class OrganizationView {
+  kAddress,  // its numeric id, name, STIX identity id and identity object; nothing else
+  kFull,     // everything the directory holds of it (store::Organization)
+};
+// kFull for an admin, kAddress for every other role. Pure.
+OrganizationView OrganizationViewFor(const Principal& p);
+
 }  // namespace tessera::policy
