@@ -713,6 +713,9 @@ TEST_F(TaxiiApiTest, AnswersFollowEveryChangeAtOnce) {
 
   auto bob = As(bob_);
   const std::string page = Coll(default_, "objects/?limit=10");
+  // Alpha, in the group, asks first; bob, outside it, asks for the very same page and does not
+  // get alpha's answer.
+  EXPECT_EQ(Ids(As(alice_)->Get(page)), (std::vector<std::string>{IndicatorId(1), IndicatorId(2)}));
   for (int i = 0; i < 2; ++i) {  // the second answer comes from the cache
     EXPECT_EQ(Ids(bob->Get(page)), (std::vector<std::string>{IndicatorId(1)}));
   }

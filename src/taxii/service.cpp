@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <functional>
 #include <mutex>
@@ -380,7 +381,9 @@ Response Service::ListPage(const Request& request, int kind) const {
   ApplyVersions(filter->versions, q);
   if (filter->next) {
     q.after_seq = filter->next->after_seq;
-    q.up_to_seq = filter->next->up_to_seq;
+    // A token only ever carries a seq that was the last one; a forged larger bound would list
+    // rows added later and be remembered under that bound, so it is held to the last seq.
+    q.up_to_seq = std::min(filter->next->up_to_seq, target.caller.generations.last_seq);
   } else {
     // Fix the rows this listing ranges over, so that later pages (the `next` token carries the
     // bound) answer first/last over the same versions however many are added meanwhile.
