@@ -153,6 +153,47 @@ TEST_F(CollectionTest, FirstAndLastAreAmongTheVersionsTheReaderSees) {
   EXPECT_THAT(List(exact), ElementsAre("indicator@2021", "indicator@2022"));
 }
 
+// ScanCollection hands over, row by row, exactly the rows ListCollection collects (seq,
+// date_added and JSON), with the same answer to "is there more".
+TEST_F(CollectionTest, ScanCollectionHandsOverTheRowsListCollectionReturns) {
+  Put({Sdo(kA, "2021-01-01T00:00:00.000Z"), Sdo(kB, "2021-01-01T00:00:00.000Z")}, " coll ");
+  Put({Sdo(kA, "2022-01-01T00:00:00.000Z")}, " org:1 ");
+  Put({Sdo(kC, "2021-01-01T00:00:00.000Z", "malware")}, " org:2 ");
+  struct Row {
+    int64_t seq;
+    int64_t added;
+    std::string json;
+    bool operator==(const Row&) const = default;
+  };
+  for (const std::vector<std::string>& keys :
+       {std::vector<std::string>{"coll"}, std::vector<std::string>{"coll", "org:1"},
+        std::vector<std::string>{"org:2"}, std::vector<std::string>{}}) {
+    for (size_t limit : {1, 2, 10}) {
+      for (VersionMatch m : {VersionMatch::kLast, VersionMatch::kAll}) {
+        auto q = Query(keys);
+        q.limit = limit;
+        q.match = m;
+        auto page = store_->ListCollection(q);
+        ASSERT_TRUE(page.ok()) << page.status().ToString();
+        std::vector<Row> listed, scanned;
+        for (const StoredObject& o : page->objects) {
+          listed.push_back({o.seq, o.date_added.ToMicros(), o.json});
+        }
+        auto more = store_->ScanCollection(q, [&](const RowView& r) {
+          scanned.push_back({r.seq, r.date_added.ToMicros(), std::string(r.json)});
+        });
+        ASSERT_TRUE(more.ok()) << more.status().ToString();
+        EXPECT_EQ(scanned, listed) << keys.size() << " keys, limit " << limit;
+        EXPECT_EQ(*more, page->more) << keys.size() << " keys, limit " << limit;
+      }
+    }
+  }
+  auto bad = Query({"coll"});
+  bad.limit = 0;
+  EXPECT_EQ(store_->ScanCollection(bad, [](const RowView&) {}).status().code(),
+            ErrorCode::kInvalidArgument);
+}
+
 TEST_F(CollectionTest, FiltersCombine) {
   Put({Sdo(kA, "2021-01-01T00:00:00.000Z"), Sdo(kC, "2021-01-01T00:00:00.000Z", "malware")},
       " coll ");

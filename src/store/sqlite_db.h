@@ -56,9 +56,13 @@ class Statement {
 
   int64_t ColumnInt(int i) const { return sqlite3_column_int64(stmt_, i); }
   bool ColumnIsNull(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
-  std::string ColumnText(int i) const {
+  std::string ColumnText(int i) const { return std::string(ColumnView(i)); }
+  // The text of column i as SQLite holds it: valid until the next Step, Reset or column call
+  // that converts the column.
+  std::string_view ColumnView(int i) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))) : std::string();
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i)))
+             : std::string_view();
   }
 
  private:

@@ -204,6 +204,16 @@ void CollectionWhere(const CollectionQuery& q, Sql& sql) {
   sql.Add(")");
 }
 
+// SELECT `columns` of the rows ListCollection(q) returns, in seq order, one more than q.limit
+// (which tells whether there are more).
+Sql CollectionSelect(const CollectionQuery& q, std::string_view columns) {
+  Sql sql;
+  sql.Add("SELECT ").Add(columns).Add(kFrom).Add(" WHERE ");
+  CollectionWhere(q, sql);
+  sql.Add(" ORDER BY o.seq LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
+  return sql;
+}
+
 boost::json::array EntriesToJson(const std::vector<StatusEntry>& entries) {
   boost::json::array a;
   a.reserve(entries.size());
@@ -253,10 +263,7 @@ class SqliteStore final : public Store {
   Result<ObjectPage> ListCollection(const CollectionQuery& q) override {
     TESSERA_RETURN_IF_ERROR(CheckQuery(q));
     if (!q.scope.unrestricted && q.scope.keys.empty()) return ObjectPage{};  // sees nothing
-    Sql sql;
-    sql.Add("SELECT ").Add(kRowColumns).Add(kFrom).Add(" WHERE ");
-    CollectionWhere(q, sql);
-    sql.Add(" ORDER BY o.seq LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
+    const Sql sql = CollectionSelect(q, kRowColumns);
     return db_->WithReader([&](Connection& c) -> Result<ObjectPage> {
       TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
       ResetOnExit reset(*s);
@@ -264,6 +271,24 @@ class SqliteStore final : public Store {
       ObjectPage page;
       TESSERA_RETURN_IF_ERROR(ReadPage(*s, q.limit, page, "listing a collection"));
       return page;
+    });
+  }
+
+  Result<bool> ScanCollection(const CollectionQuery& q,
+                              const std::function<void(const RowView&)>& each) override {
+    TESSERA_RETURN_IF_ERROR(CheckQuery(q));
+    if (!q.scope.unrestricted && q.scope.keys.empty()) return false;  // sees nothing
+    const Sql sql = CollectionSelect(q, "o.seq, o.date_added, o.json");
+    return db_->WithReader([&](Connection& c) -> Result<bool> {
+      TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
+      ResetOnExit reset(*s);
+      sql.Bind(*s);
+      for (size_t n = 0;; ++n) {
+        TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("listing a collection"));
+        if (!row) return false;
+        if (n == q.limit) return true;
+        each(RowView{s->ColumnInt(0), Timestamp::FromMicros(s->ColumnInt(1)), s->ColumnView(2)});
+      }
     });
   }
 

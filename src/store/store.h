@@ -17,6 +17,7 @@
 //     row's grants with a reader's keys (ReaderScope).
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -155,6 +156,13 @@ struct StatusRecord {
   std::vector<StatusEntry> successes, failures, pendings;
 };
 
+// One listed row as the store holds it while reading (Store::ScanCollection).
+struct RowView {
+  int64_t seq = 0;
+  Timestamp date_added;
+  std::string_view json;  // the object as accepted
+};
+
 // Where a store stands, read in one transaction: a reader that keeps what it read in memory
 // compares these to know whether it is still current.
 struct Generations {
@@ -193,6 +201,13 @@ class Store {
   // page.more says whether more match. An unknown collection yields an empty page (callers check
   // the collection in the directory first). kInvalidArgument when q breaks a limit.
   virtual Result<ObjectPage> ListCollection(const CollectionQuery& q) = 0;
+
+  // The same rows as ListCollection(q), handed to `each` as they are read instead of collected:
+  // for an answer written straight from the rows (a TAXII envelope), without copying each one.
+  // The views in a RowView are valid only during the call that receives it. Returns whether more
+  // rows match than q.limit (page.more).
+  virtual Result<bool> ScanCollection(const CollectionQuery& q,
+                                      const std::function<void(const RowView&)>& each) = 0;
 
   // Deletes every row ListCollection(q) would select, without the limit; q.ids must not be empty
   // (kInvalidArgument otherwise). Returns how many rows were deleted. Durable when it returns.

@@ -3,7 +3,6 @@
 #include <boost/json.hpp>
 
 #include "http/taxii.h"
-#include "policy/operator.h"
 
 namespace tessera::taxii {
 namespace {
@@ -83,22 +82,29 @@ Timestamp VersionOf(const store::StoredObject& row) {
 
 std::string FormatDateAdded(Timestamp ts) { return FormatTimestamp(ts, TimePrecision::kMicros); }
 
-std::string EnvelopeJson(std::span<const store::StoredObject> rows, const PageInfo& page) {
-  size_t bytes = 64;
-  for (const store::StoredObject& r : rows) bytes += r.json.size() + 1;
+void EnvelopeWriter::Add(std::string_view object_json) {
+  if (count_ != 0) objects_.push_back(',');
+  objects_ += object_json;
+  ++count_;
+}
+
+std::string EnvelopeWriter::Finish(const PageInfo& page) && {
   std::string out;
-  out.reserve(bytes);
+  out.reserve(objects_.size() + 64 + page.next.size());
   AppendPageStart(out, page);
-  if (!rows.empty()) {
+  if (count_ != 0) {
     out += ",\"objects\":[";
-    for (size_t i = 0; i < rows.size(); ++i) {
-      if (i != 0) out.push_back(',');
-      out += rows[i].json;
-    }
+    out += objects_;
     out.push_back(']');
   }
   out.push_back('}');
   return out;
+}
+
+std::string EnvelopeJson(std::span<const store::StoredObject> rows, const PageInfo& page) {
+  EnvelopeWriter envelope;
+  for (const store::StoredObject& r : rows) envelope.Add(r.json);
+  return std::move(envelope).Finish(page);
 }
 
 std::string ManifestJson(std::span<const store::StoredObject> rows, const PageInfo& page) {
@@ -115,7 +121,7 @@ std::string ManifestJson(std::span<const store::StoredObject> rows, const PageIn
       out += ",\"date_added\":\"";
       out += FormatDateAdded(r.date_added);
       out += "\",\"version\":\"";
-      out += policy::FormatVersion(VersionOf(r));
+      out += FormatVersion(VersionOf(r));
       out += "\",\"media_type\":\"";
       out += kStixMediaType;
       out += "\"}";
@@ -135,7 +141,7 @@ std::string VersionsJson(std::span<const store::StoredObject> rows, const PageIn
     for (size_t i = 0; i < rows.size(); ++i) {
       if (i != 0) out.push_back(',');
       out.push_back('"');
-      out += policy::FormatVersion(VersionOf(rows[i]));
+      out += FormatVersion(VersionOf(rows[i]));
       out.push_back('"');
     }
     out.push_back(']');
@@ -146,9 +152,12 @@ std::string VersionsJson(std::span<const store::StoredObject> rows, const PageIn
 
 void AddDateAddedHeaders(std::span<const store::StoredObject> rows, http::Response& response) {
   if (rows.empty()) return;
-  response.headers.emplace_back("X-TAXII-Date-Added-First",
-                                FormatDateAdded(rows.front().date_added));
-  response.headers.emplace_back("X-TAXII-Date-Added-Last", FormatDateAdded(rows.back().date_added));
+  AddDateAddedHeaders(rows.front().date_added, rows.back().date_added, response);
+}
+
+void AddDateAddedHeaders(Timestamp first, Timestamp last, http::Response& response) {
+  response.headers.emplace_back("X-TAXII-Date-Added-First", FormatDateAdded(first));
+  response.headers.emplace_back("X-TAXII-Date-Added-Last", FormatDateAdded(last));
 }
 
 std::string StatusJson(const store::StatusRecord& s) {

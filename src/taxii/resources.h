@@ -4,8 +4,8 @@
 // Pure functions over plain values: no store or directory access, so they are tested alone.
 //
 // Timestamps: `date_added` with microsecond precision (TAXII recommends it); object versions as
-// policy::FormatVersion writes them, as status entries do: the precision the object needs, at
-// least milliseconds (what STIX requires of `modified`).
+// FormatVersion (common/time.h) writes them, as status entries do: the precision the object
+// needs, at least milliseconds (what STIX requires of `modified`).
 // Envelopes carry the stored objects' JSON verbatim.
 
 #include <cstddef>
@@ -58,6 +58,19 @@ struct PageInfo {
 
 // {"more": false} / {"more": true, "next": ..., "objects": [<stored JSON>, ...]}.
 std::string EnvelopeJson(std::span<const store::StoredObject> rows, const PageInfo& page);
+
+// The same envelope written object by object, as a listing streams from the store
+// (Store::ScanCollection): Add each object's JSON in order, then Finish with the paging.
+class EnvelopeWriter {
+ public:
+  void Add(std::string_view object_json);
+  size_t count() const { return count_; }
+  std::string Finish(const PageInfo& page) &&;
+
+ private:
+  std::string objects_;  // the objects' JSON, comma-separated
+  size_t count_ = 0;
+};
 // {"more": ..., "next": ..., "objects": [{"id", "date_added", "version", "media_type"}, ...]}.
 std::string ManifestJson(std::span<const store::StoredObject> rows, const PageInfo& page);
 // {"more": ..., "next": ..., "versions": ["<version>", ...]}.
@@ -70,5 +83,7 @@ std::string StatusJson(const store::StatusRecord& status);
 // Adds X-TAXII-Date-Added-First / -Last: the date_added of the first and the last row returned
 // (rows in the order returned). Adds nothing for an empty page.
 void AddDateAddedHeaders(std::span<const store::StoredObject> rows, http::Response& response);
+// The same from the first and the last row's date_added.
+void AddDateAddedHeaders(Timestamp first, Timestamp last, http::Response& response);
 
 }  // namespace tessera::taxii
