@@ -137,6 +137,9 @@ std::string FormatTimestamp(Timestamp ts, TimePrecision precision) {
     case TimePrecision::kShortest:
       digits = ts.nanos == 0 ? 0 : ts.nanos % 1'000'000 == 0 ? 3 : ts.nanos % 1000 == 0 ? 6 : 9;
       break;
+    case TimePrecision::kMillisOrMore:
+      digits = ts.nanos % 1'000'000 == 0 ? 3 : ts.nanos % 1000 == 0 ? 6 : 9;
+      break;
   }
   if (digits > 0) {
     std::snprintf(buf, sizeof buf, ".%09d", ts.nanos);
@@ -144,6 +147,10 @@ std::string FormatTimestamp(Timestamp ts, TimePrecision precision) {
   }
   out += 'Z';
   return out;
+}
+
+std::string FormatVersion(Timestamp version) {
+  return FormatTimestamp(version, TimePrecision::kMillisOrMore);
 }
 
 }  // namespace tessera

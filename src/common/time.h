@@ -34,8 +34,17 @@ enum class TimePrecision {
   kMillis,   // 2016-01-20T12:31:12.123Z (what STIX requires for created/modified)
   kMicros,
   kNanos,
-  kShortest,  // 0, 3, 6 or 9 digits: the fewest that lose nothing
+  kShortest,      // 0, 3, 6 or 9 digits: the fewest that lose nothing
+  kMillisOrMore,  // 3, 6 or 9 digits: at least milliseconds, more only when they are not zero
 };
 std::string FormatTimestamp(Timestamp ts, TimePrecision precision = TimePrecision::kMillis);
+
+// An object version as the hub writes it wherever it names one: TAXII status entries (the POST
+// answer and `tessera import`'s outcome), manifests, version lists and messages. The version is
+// the object's `modified`, else `created` (stix::Object::Version); written as STIX writes those
+// timestamps (kMillisOrMore): at least milliseconds ("2016-11-02T12:34:34.100Z"), six fraction
+// digits when the microseconds need them ("...34.123456Z"), nine when the nanoseconds do.
+// Lossless: it parses back to `version`, so a client can pass it back as match[version]. Pure.
+std::string FormatVersion(Timestamp version);
 
 }  // namespace tessera

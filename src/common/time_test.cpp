@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string_view>
+#include <utility>
+
 namespace tessera {
 namespace {
 
@@ -38,6 +41,27 @@ TEST(Timestamp, OrdersAndRoundTrips) {
   auto early = ParseTimestamp("0001-01-01T00:00:00Z").value();
   EXPECT_EQ(FormatTimestamp(early, TimePrecision::kShortest), "0001-01-01T00:00:00Z");
   EXPECT_EQ(Timestamp::FromMicros(a.ToMicros()), a);
+}
+
+TEST(FormatVersionTest, AtLeastMillisecondsMoreOnlyWhenNeededAndLossless) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"2016-11-02T12:34:34Z", "2016-11-02T12:34:34.000Z"},
+      {"2016-11-02T12:34:34.1Z", "2016-11-02T12:34:34.100Z"},
+      {"2016-11-02T12:34:34.123Z", "2016-11-02T12:34:34.123Z"},
+      {"2016-11-02T12:34:34.123000Z", "2016-11-02T12:34:34.123Z"},
+      {"2016-11-02T12:34:34.1234Z", "2016-11-02T12:34:34.123400Z"},
+      {"2016-11-02T12:34:34.123456Z", "2016-11-02T12:34:34.123456Z"},
+      {"2016-11-02T12:34:34.123456700Z", "2016-11-02T12:34:34.123456700Z"},
+      {"2016-11-02T12:34:34.000000001Z", "2016-11-02T12:34:34.000000001Z"},
+  };
+  for (const auto& [in, out] : cases) {
+    auto ts = ParseTimestamp(in);
+    ASSERT_TRUE(ts.ok()) << in;
+    EXPECT_EQ(FormatVersion(*ts), out) << in;
+    auto back = ParseTimestamp(FormatVersion(*ts));
+    ASSERT_TRUE(back.ok()) << in;
+    EXPECT_EQ(*back, *ts) << in;
+  }
 }
 
 }  // namespace

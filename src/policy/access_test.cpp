@@ -413,27 +413,6 @@ TEST_F(PolicyTest, ImportOutcomeNamesVersionsAsTaxiiDoes) {
   EXPECT_EQ(entry.message, "note");
 }
 
-TEST(FormatVersionTest, AtLeastMillisecondsMoreOnlyWhenNeededAndLossless) {
-  const std::pair<std::string_view, std::string_view> cases[] = {
-      {"2016-11-02T12:34:34Z", "2016-11-02T12:34:34.000Z"},
-      {"2016-11-02T12:34:34.1Z", "2016-11-02T12:34:34.100Z"},
-      {"2016-11-02T12:34:34.123Z", "2016-11-02T12:34:34.123Z"},
-      {"2016-11-02T12:34:34.123000Z", "2016-11-02T12:34:34.123Z"},
-      {"2016-11-02T12:34:34.1234Z", "2016-11-02T12:34:34.123400Z"},
-      {"2016-11-02T12:34:34.123456Z", "2016-11-02T12:34:34.123456Z"},
-      {"2016-11-02T12:34:34.123456700Z", "2016-11-02T12:34:34.123456700Z"},
-      {"2016-11-02T12:34:34.000000001Z", "2016-11-02T12:34:34.000000001Z"},
-  };
-  for (const auto& [in, out] : cases) {
-    auto ts = ParseTimestamp(in);
-    ASSERT_TRUE(ts.ok()) << in;
-    EXPECT_EQ(FormatVersion(*ts), out) << in;
-    auto back = ParseTimestamp(FormatVersion(*ts));
-    ASSERT_TRUE(back.ok()) << in;
-    EXPECT_EQ(*back, *ts) << in;
-  }
-}
-
 TEST(TesseraExtensionTest, StixValidationAcceptsTheExtension) {
   const std::string object =
       R"({"type":"indicator","spec_version":"2.1","id":"indicator--0f7d9c1e-2b1f-4c3a-9a51-6d5e4c3b2a10",)"

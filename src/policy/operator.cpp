@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/time.h"
+
 namespace tessera::policy {
 
 Result<Principal> OperatorPrincipal(store::Directory& directory, const std::string& org_name) {
@@ -36,12 +38,6 @@ Result<store::CollectionInfo> ResolveCollection(store::Directory& directory,
   if (!id.empty()) return directory.GetCollection(id);
   TESSERA_ASSIGN_OR_RETURN(std::string def, directory.GetSetting(store::kSettingDefaultCollection));
   return directory.GetCollection(def);
-}
-
-std::string FormatVersion(Timestamp version) {
-  if (version.nanos % 1'000'000 == 0) return FormatTimestamp(version, TimePrecision::kMillis);
-  if (version.nanos % 1'000 == 0) return FormatTimestamp(version, TimePrecision::kMicros);
-  return FormatTimestamp(version, TimePrecision::kNanos);
 }
 
 store::StatusEntry EntryFor(const stix::Object& object, std::string message) {

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "common/status.h"
-#include "common/time.h"
 #include "policy/access.h"
 #include "policy/principal.h"
 #include "stix/object.h"
@@ -33,16 +32,8 @@ struct ImportOutcome {
   std::vector<store::StatusEntry> failures;
 };
 
-// An object version as the hub writes it wherever it names one: TAXII status entries (the POST
-// answer and `tessera import`'s outcome), manifests, version lists and messages. The version is
-// the object's `modified`, else `created` (stix::Object::Version); written as STIX writes those
-// timestamps: RFC 3339 UTC with at least milliseconds ("2016-11-02T12:34:34.100Z"), six fraction
-// digits when the microseconds need them ("...34.123456Z"), nine when the nanoseconds do.
-// Lossless: it parses back to `version`, so a client can pass it back as match[version]. Pure.
-std::string FormatVersion(Timestamp version);
-
-// The StatusEntry of an object: its id, its version (FormatVersion; "" when unversioned),
-// `message`.
+// The StatusEntry of an object: its id, its version (FormatVersion in common/time.h; "" when
+// unversioned), `message`.
 store::StatusEntry EntryFor(const stix::Object& object, std::string message);
 
 // Places every object as `principal` into `collection` (a Placer per call) and stores those that
