@@ -1,7 +1,10 @@
 #pragma once
-// The access rules of the hub: the ONLY place they live (DESIGN.md). Who may read and write a
-// collection, which grant keys a reader holds, and where an object being written goes and who may
-// read it there (TLP 2.0, audience, recipients, sharing groups, impersonation).
+// The access rules of the hub: the ONLY place they live (DESIGN.md). Who may see, read and write
+// a collection (CanSee, CanRead, CanWrite); who may delete which object versions from it
+// (CanDelete, CanDeleteVersion); which grant keys a reader holds there (ReaderKeys, ScopeFor);
+// where an object being written goes and who may read it there (TLP 2.0, audience, recipients,
+// sharing groups, impersonation: ObjectTlp, ReadersFor, Placer); and how much of the hub's
+// member organizations a principal sees in the directory (OrganizationViewFor).
 //
 // The model (docs/hub.md says it for users). Each stored object version carries a grant list
 // ("readers"), computed here when it is written:

@@ -296,6 +296,32 @@ TEST_F(PolicyTest, DeletingNeedsReadAndWriteAndOwnVersionsUnlessAdmin) {
   }
 }
 
+TEST_F(PolicyTest, OrganizationViewIsFullForAdminsAndTheAddressForEveryOtherRole) {
+  // The role alone decides: not the organization, nor the groups it is in (insider and outsider
+  // are in groups, member in none).
+  for (const std::string org : {"provider", "member", "insider", "outsider"}) {
+    EXPECT_EQ(OrganizationViewFor(As(org, Role::kAdmin)), OrganizationView::kFull) << org;
+    for (Role role : {Role::kOrgAdmin, Role::kAnalyst, Role::kReadOnly, Role::kSync}) {
+      EXPECT_EQ(OrganizationViewFor(As(org, role)), OrganizationView::kAddress)
+          << org << " as " << RoleName(role);
+    }
+  }
+  // Every role a user can hold, by the names the directory stores: only "admin" sees it all.
+  for (std::string_view name : {"admin", "org-admin", "analyst", "read-only", "sync"}) {
+    const std::optional<Role> role = ParseRole(name);
+    ASSERT_TRUE(role) << name;
+    EXPECT_EQ(OrganizationViewFor(As("member", *role)),
+              name == "admin" ? OrganizationView::kFull : OrganizationView::kAddress)
+        << name;
+  }
+  // The operator (the CLI on the database file) acts as an admin.
+  auto op = OperatorPrincipal(dir(), "");
+  ASSERT_TRUE(op.ok()) << op.status().ToString();
+  EXPECT_EQ(OrganizationViewFor(*op), OrganizationView::kFull);
+  // A default Principal (role read-only) gets the narrow view.
+  EXPECT_EQ(OrganizationViewFor(Principal{}), OrganizationView::kAddress);
+}
+
 TEST_F(PolicyTest, RefusedObjectsSayWhy) {
   const auto& open = collections_["open"];
   const Principal provider = As("provider");
