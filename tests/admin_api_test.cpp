@@ -496,4 +496,97 @@ TEST_F(AdminApiTest, EveryUserLooksUpOrganizationsToNameRecipients) {
   EXPECT_EQ(admin->Get(objects + indicator + "/", taxii).status, 404);
 }
 
+TEST_F(AdminApiTest, MembersLearnTheirOwnSharingGroupsNamesInWhoami) {
+  auto admin = Admin();
+  HttpResponse mine = Post(*admin, "/api/v1/groups",
+                           R"({"name": "whoami-acme-circle", "description": "ACME's circle",
+                               "members": ["ACME CERT"]})");
+  ASSERT_EQ(mine.status, 201) << mine.body;
+  HttpResponse theirs = Post(*admin, "/api/v1/groups",
+                             R"({"name": "whoami-globex-circle", "description": "Globex only",
+                                 "members": ["Globex SOC"]})");
+  ASSERT_EQ(theirs.status, 201) << theirs.body;
+  const int64_t mine_id = mine.Json().at("id").as_int64();
+  const int64_t theirs_id = theirs.Json().at("id").as_int64();
+
+  // The ids of `groups` and the entries of `sharing_groups`, which must name the same groups.
+  auto groups_of = [](const json::value& who) {
+    std::vector<int64_t> ids;
+    for (const json::value& g : who.at("groups").as_array()) ids.push_back(g.as_int64());
+    std::vector<int64_t> named;
+    for (const json::value& g : who.at("sharing_groups").as_array()) {
+      EXPECT_EQ(g.as_object().size(), 3u) << json::serialize(g);  // id, name, description only
+      named.push_back(g.at("id").as_int64());
+    }
+    EXPECT_EQ(ids, named) << json::serialize(who);
+    return who.at("sharing_groups").as_array();
+  };
+  auto find = [](const json::array& groups, int64_t id) -> const json::value* {
+    for (const json::value& g : groups) {
+      if (g.at("id").as_int64() == id) return &g;
+    }
+    return nullptr;
+  };
+
+  // alice (ACME CERT, analyst) sees her organization's group by name, and nothing of Globex's.
+  auto alice = As("alice", *alice_token_);
+  HttpResponse who = alice->Get("/api/v1/whoami");
+  ASSERT_EQ(who.status, 200) << who.body;
+  const json::array alice_groups = groups_of(who.Json());
+  const json::value* circle = find(alice_groups, mine_id);
+  ASSERT_NE(circle, nullptr) << who.body;
+  EXPECT_EQ(circle->at("name").as_string(), "whoami-acme-circle");
+  EXPECT_EQ(circle->at("description").as_string(), "ACME's circle");
+  EXPECT_EQ(find(alice_groups, theirs_id), nullptr) << who.body;
+  EXPECT_EQ(who.body.find("whoami-globex-circle"), std::string::npos) << who.body;
+  EXPECT_EQ(who.body.find("Globex only"), std::string::npos) << who.body;
+
+  // gus (Globex SOC) the other way round.
+  HttpResponse gus_who = As("gus", NewToken("gus"))->Get("/api/v1/whoami");
+  ASSERT_EQ(gus_who.status, 200) << gus_who.body;
+  const json::array gus_groups = groups_of(gus_who.Json());
+  ASSERT_NE(find(gus_groups, theirs_id), nullptr) << gus_who.body;
+  EXPECT_EQ(find(gus_groups, theirs_id)->at("name").as_string(), "whoami-globex-circle");
+  EXPECT_EQ(find(gus_groups, mine_id), nullptr) << gus_who.body;
+  EXPECT_EQ(gus_who.body.find("whoami-acme-circle"), std::string::npos) << gus_who.body;
+
+  // The admin's organization (the hub's) is in neither group: whoami is about the caller's own.
+  HttpResponse admin_who = admin->Get("/api/v1/whoami");
+  ASSERT_EQ(admin_who.status, 200) << admin_who.body;
+  EXPECT_EQ(find(groups_of(admin_who.Json()), mine_id), nullptr) << admin_who.body;
+
+  // The name alice learned is the one she posts with; Globex's is refused to her.
+  const std::vector<std::pair<std::string, std::string>> taxii = {
+      {"Accept", "application/taxii+json;version=2.1"},
+      {"Content-Type", "application/taxii+json;version=2.1"}};
+  HttpResponse colls = alice->Get("/api/collections/", taxii);
+  ASSERT_EQ(colls.status, 200) << colls.body;
+  const json::value listed = colls.Json();
+  std::string objects;
+  for (const json::value& c : listed.at("collections").as_array()) {
+    if (c.at("can_write").as_bool()) {
+      objects = "/api/collections/" + std::string(c.at("id").as_string()) + "/objects/";
+      break;
+    }
+  }
+  ASSERT_FALSE(objects.empty()) << colls.body;
+  auto post_to_group = [&](const std::string& group, const std::string& uuid) {
+    auto headers = taxii;
+    headers.emplace_back("X-Tessera-Sharing-Group", group);
+    HttpResponse r = alice->Post(
+        objects,
+        R"({"objects":[{"type":"indicator","spec_version":"2.1","id":"indicator--)" + uuid +
+            R"(","created":"2026-02-01T00:00:00.000Z","modified":"2026-02-01T00:00:00.000Z",)"
+            R"("pattern":"[ipv4-addr:value = '198.51.100.78']","pattern_type":"stix",)"
+            R"("valid_from":"2026-02-01T00:00:00Z"}]})",
+        headers);
+    EXPECT_EQ(r.status, 202) << r.body;
+    return r.Json().at("success_count").to_number<int64_t>();
+  };
+  EXPECT_EQ(post_to_group(std::string(circle->at("name").as_string()),
+                          "3b9e1c7a-5d2f-4e8b-9a6c-1f0d2e3c4b5a"),
+            1);
+  EXPECT_EQ(post_to_group("whoami-globex-circle", "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"), 0);
+}
+
 }  // namespace

@@ -301,6 +301,14 @@ json::object GroupJson(const store::SharingGroup& group) {
   return o;
 }
 
+json::object GroupSummaryJson(const store::SharingGroup& group) {
+  json::object o;
+  o["id"] = group.id;
+  o["name"] = group.name;
+  o["description"] = group.description;
+  return o;
+}
+
 json::object GrantsJson(const store::Grants& grants) {
   json::object o;
   o["all"] = grants.all;

@@ -66,6 +66,9 @@ boost::json::object UserJson(const store::User& user);
 // status ("active", "revoked" or "expired" at `now`). Never the token or its hash.
 boost::json::object TokenJson(const store::TokenRecord& token, Timestamp now);
 boost::json::object GroupJson(const store::SharingGroup& group);
+// A sharing group as its members see it (whoami): id, name and description; not its members or
+// when it was made (GroupJson, admins only).
+boost::json::object GroupSummaryJson(const store::SharingGroup& group);
 boost::json::object GrantsJson(const store::Grants& grants);
 boost::json::object CollectionJson(const store::CollectionInfo& collection);
 

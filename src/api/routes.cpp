@@ -241,9 +241,19 @@ Response WhoAmI(const Context& ctx, const Principal& p, const Request&) {
   json::object o;
   o["user"] = UserJson(*user);
   o["org"] = OrgJson(*org);
+  // The caller's own organization's groups only: a group is visible to its members (and
+  // admins, through /api/v1/groups), so a member learns the names it posts with and nothing of
+  // the groups it is not in.
   json::array groups;
-  for (int64_t g : p.groups) groups.push_back(g);
+  json::array sharing_groups;
+  for (int64_t g : p.groups) {
+    groups.push_back(g);
+    auto group = dir.GetGroup(g);
+    if (!group.ok()) return FromStatus(group.status());
+    sharing_groups.push_back(GroupSummaryJson(*group));
+  }
   o["groups"] = std::move(groups);
+  o["sharing_groups"] = std::move(sharing_groups);
   return JsonResponse(HttpStatus::ok, o);
 }
 
