@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -46,6 +47,13 @@ constexpr size_t kShrinkBufferAbove = 64 * 1024;  // keep idle connections small
 constexpr size_t kMaxLoggedTarget = 512;
 constexpr unsigned kMaxThreads = 256;
 constexpr auto kTlsShutdownTimeout = std::chrono::seconds(2);
+// After answering a request it could not read (413, 431, 400), the server stops sending and then
+// reads and discards what the client still sends, for at most this long and this much, before it
+// closes: closing with unread data makes the kernel reset the connection, which can destroy the
+// answer before the client reads it (a client still writing its oversized body never sees the
+// 413).
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
+constexpr size_t kLingerBytes = size_t{64} << 20;
 
 using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
@@ -337,6 +345,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       target = std::string(parser_->get().target());
     }
     co_await Write(response, false, 11, false, started, method, target);
+    linger_ = true;
   }
 
   // Writes `response`; false when the connection failed. `response` is the caller's (a local of
@@ -391,6 +400,15 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     error_code ec;
     Lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (linger_ && !ec) {
+      Lowest().expires_after(kLingerTimeout);
+      std::array<char, 16384> discard;
+      for (size_t drained = 0; drained < kLingerBytes;) {
+        auto [read_ec, n] = co_await Lowest().async_read_some(asio::buffer(discard), kTuple);
+        if (read_ec) break;  // the client closed (or the time is up)
+        drained += n;
+      }
+    }
     Lowest().close();
   }
 
@@ -403,6 +421,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // Touched only on the session's strand.
   bool idle_ = false;  // waiting for a request (or a TLS handshake): safe to close on shutdown
   bool handshake_done_ = false;
+  bool linger_ = false;  // drain before closing (a request was refused unread)
 };
 
 }  // namespace
