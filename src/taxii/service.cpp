@@ -166,31 +166,29 @@ bool Service::AdmitLocked(int64_t generation) const {
   return generation == directory_generation_;
 }
 
-Result<store::ApiRoot> Service::ApiRootAt(const std::string& name, int64_t generation) const {
+template <typename T, typename Read>
+Result<T> Service::Remembered(std::unordered_map<std::string, T>& kept, const std::string& key,
+                              int64_t generation, Read read) const {
   {
     std::lock_guard<std::mutex> lock(directory_mu_);
     if (directory_generation_ == generation) {
-      if (auto it = roots_.find(name); it != roots_.end()) return it->second;
+      if (auto it = kept.find(key); it != kept.end()) return it->second;
     }
   }
-  TESSERA_ASSIGN_OR_RETURN(store::ApiRoot root, store_->directory().GetApiRoot(name));
+  TESSERA_ASSIGN_OR_RETURN(T value, read());
   std::lock_guard<std::mutex> lock(directory_mu_);
-  if (AdmitLocked(generation)) roots_.emplace(name, root);
-  return root;
+  if (AdmitLocked(generation)) kept.emplace(key, value);
+  return value;
+}
+
+Result<store::ApiRoot> Service::ApiRootAt(const std::string& name, int64_t generation) const {
+  return Remembered(roots_, name, generation, [&] { return store_->directory().GetApiRoot(name); });
 }
 
 Result<store::CollectionInfo> Service::CollectionAt(const std::string& id,
                                                     int64_t generation) const {
-  {
-    std::lock_guard<std::mutex> lock(directory_mu_);
-    if (directory_generation_ == generation) {
-      if (auto it = collections_.find(id); it != collections_.end()) return it->second;
-    }
-  }
-  TESSERA_ASSIGN_OR_RETURN(store::CollectionInfo c, store_->directory().GetCollection(id));
-  std::lock_guard<std::mutex> lock(directory_mu_);
-  if (AdmitLocked(generation)) collections_.emplace(id, c);
-  return c;
+  return Remembered(collections_, id, generation,
+                    [&] { return store_->directory().GetCollection(id); });
 }
 
 std::optional<Response> Service::Enter(const Request& request, Caller& caller) const {

@@ -110,6 +110,10 @@ class Service {
   // With directory_mu_ held: empties the remembered entries when `generation` is newer than
   // theirs (or they are too many); whether an entry read at `generation` may be kept.
   bool AdmitLocked(int64_t generation) const;
+  // kept[key] as read at `generation`, else read() (kept when still current).
+  template <typename T, typename Read>
+  Result<T> Remembered(std::unordered_map<std::string, T>& kept, const std::string& key,
+                       int64_t generation, Read read) const;
 
   std::shared_ptr<store::Store> store_;
   std::shared_ptr<policy::Authenticator> authenticator_;
