@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <functional>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -251,10 +250,10 @@ std::string Service::BaseUrl(const Request& request) const {
 
 Response Service::Discovery(const Request& request) const {
   if (!http::AcceptsTaxii(request)) return http::TaxiiNotAcceptable(request);
-  auto generation = store_->directory().Generation();
-  if (!generation.ok()) return StorageError(generation.status(), "reading the directory");
+  auto generations = store_->ReadGenerations();  // as every other endpoint: no read while unchanged
+  if (!generations.ok()) return StorageError(generations.status(), "reading the store");
   policy::Principal principal;
-  if (auto denied = Authenticate(request, *generation, principal)) return *denied;
+  if (auto denied = Authenticate(request, generations->directory, principal)) return *denied;
   auto roots = store_->directory().ListApiRoots();
   if (!roots.ok()) return StorageError(roots.status(), "listing the API roots");
   http::DiscoveryInfo info;
