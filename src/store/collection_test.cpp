@@ -492,5 +492,46 @@ TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
   EXPECT_GT(store->ListCollection(q)->objects.back().date_added, page->objects[2].date_added);
 }
 
+// ReadHoldings tells the write rules who first contributed an id, the first copy of a version,
+// and the row Import would keep instead of adding one (its key: id, version, collection).
+TEST_F(CollectionTest, HoldingsNameTheFirstContributionAndTheRowImportWouldKeep) {
+  CollectionInfo second;
+  second.api_root = "api";
+  second.title = "Second";
+  auto other = store_->directory().CreateCollection(second);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  const stix::Object v1 = Sdo(kA, "2021-01-01T00:00:00.000Z");
+  const stix::Object v2 = Sdo(kA, "2022-01-01T00:00:00.000Z");
+  ASSERT_EQ(Put({v1}, " coll ", other->id).added, 1u);
+  ASSERT_EQ(Put({v2}, " org:7 ").added, 1u);
+
+  const std::vector<stix::Object> asked = {v1, v2, Sdo(kA, "2023-01-01T00:00:00.000Z"),
+                                           Sdo(kB, "2021-01-01T00:00:00.000Z")};
+  const std::vector<Placement> here(asked.size(), Placement{coll_, 9, " coll "});
+  auto holdings = store_->ReadHoldings(asked, here);
+  ASSERT_TRUE(holdings.ok()) << holdings.status().ToString();
+  ASSERT_EQ(holdings->size(), 4u);
+  for (size_t i = 0; i < 3; ++i) {
+    ASSERT_TRUE((*holdings)[i].first) << i;
+    EXPECT_EQ((*holdings)[i].first->collection, other->id) << "the first by seq, any collection";
+    EXPECT_EQ((*holdings)[i].first->json, v1.json);
+  }
+  // v1 is stored, but in the other collection only: Import here would add a row.
+  ASSERT_TRUE((*holdings)[0].first_of_version);
+  EXPECT_EQ((*holdings)[0].first_of_version->json, v1.json);
+  EXPECT_FALSE((*holdings)[0].kept);
+  // v2 is stored here: Import would keep that row.
+  ASSERT_TRUE((*holdings)[1].kept);
+  EXPECT_EQ((*holdings)[1].kept->readers, " org:7 ");
+  EXPECT_EQ((*holdings)[1].kept->provider_org, 7);
+  // A new version of a known id; a new id.
+  EXPECT_FALSE((*holdings)[2].first_of_version);
+  EXPECT_FALSE((*holdings)[2].kept);
+  EXPECT_FALSE((*holdings)[3].first);
+
+  EXPECT_EQ(store_->ReadHoldings(asked, std::span(here).first(1)).status().code(),
+            ErrorCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace tessera::store

@@ -260,6 +260,51 @@ class SqliteStore final : public Store {
     return ImportImpl(objects, placements, &status);
   }
 
+  Result<std::vector<Holding>> ReadHoldings(std::span<const stix::Object> objects,
+                                            std::span<const Placement> placements) override {
+    if (objects.size() != placements.size()) {
+      return InvalidArgument("every object needs its placement (" + std::to_string(objects.size()) +
+                             " objects, " + std::to_string(placements.size()) + " placements)");
+    }
+    std::vector<Holding> out(objects.size());
+    if (objects.empty()) return out;
+    return db_->WithReader([&](Connection& c) -> Result<std::vector<Holding>> {
+      const std::string select = std::string("SELECT ") + std::string(kRowColumns) +
+                                 std::string(kFrom) + " WHERE o.id = ?1";
+      TESSERA_ASSIGN_OR_RETURN(Statement * first, c.Prepared(select + " ORDER BY o.seq LIMIT 1"));
+      TESSERA_ASSIGN_OR_RETURN(Statement * of_version,
+                               c.Prepared(select + " AND o.version = ?2 ORDER BY o.seq LIMIT 1"));
+      // The key Import deduplicates on: (id, version, collection).
+      TESSERA_ASSIGN_OR_RETURN(Statement * kept,
+                               c.Prepared(select + " AND o.version = ?2 AND c.id = ?3"));
+      auto read = [](Statement& s, std::optional<StoredObject>& into) -> Status {
+        ResetOnExit reset(s);
+        TESSERA_ASSIGN_OR_RETURN(bool row, s.Step("reading what the store holds of an object"));
+        if (row) {
+          TESSERA_ASSIGN_OR_RETURN(StoredObject o, ReadRow(s));
+          into = std::move(o);
+        }
+        return Status::Ok();
+      };
+      for (size_t i = 0; i < objects.size(); ++i) {
+        Holding& h = out[i];
+        first->BindText(1, objects[i].id);
+        TESSERA_RETURN_IF_ERROR(read(*first, h.first));
+        if (!h.first) continue;  // the usual case: a new id, nothing else to read
+        const std::string version = VersionKey(objects[i].Version());
+        of_version->BindText(1, objects[i].id);
+        of_version->BindText(2, version);
+        TESSERA_RETURN_IF_ERROR(read(*of_version, h.first_of_version));
+        if (!h.first_of_version) continue;
+        kept->BindText(1, objects[i].id);
+        kept->BindText(2, version);
+        kept->BindText(3, placements[i].collection);
+        TESSERA_RETURN_IF_ERROR(read(*kept, h.kept));
+      }
+      return out;
+    });
+  }
+
   Result<ObjectPage> ListCollection(const CollectionQuery& q) override {
     TESSERA_RETURN_IF_ERROR(CheckQuery(q));
     if (!q.scope.unrestricted && q.scope.keys.empty()) return ObjectPage{};  // sees nothing

@@ -156,6 +156,21 @@ struct StatusRecord {
   std::vector<StatusEntry> successes, failures, pendings;
 };
 
+// What the store already holds of one object about to be imported (Store::ReadHoldings): what
+// the write rules (ingest) decide on. All three are nullopt for an id new to the store.
+struct Holding {
+  // The first row stored with the object's id (lowest seq), in any collection, from any
+  // provider: who first contributed the id, and the created_by_ref it was first stored with.
+  std::optional<StoredObject> first;
+  // The first row (lowest seq) of the object's version (stix::Object::Version(); the unversioned
+  // form for an object without one), in any collection, from any provider.
+  std::optional<StoredObject> first_of_version;
+  // The row that Import(object, placement) would keep instead of adding one (it would count the
+  // object in already_present): the row with the key Import deduplicates on. nullopt: Import
+  // would add a row. A backend that changes that key changes this with it.
+  std::optional<StoredObject> kept;
+};
+
 // One listed row as the store holds it while reading (Store::ScanCollection).
 struct RowView {
   int64_t seq = 0;
@@ -196,6 +211,15 @@ class Store {
   virtual Result<ImportSummary> ImportWithStatus(std::span<const stix::Object> objects,
                                                  std::span<const Placement> placements,
                                                  const StatusRecord& status) = 0;
+
+  // holdings[i] is what the store holds of objects[i] were it imported with placements[i], for
+  // the write rules (ingest) to decide before Import. Operator use: no access check. Each
+  // object's holding is read at one moment; rows committed by another writer between this call
+  // and Import may be missed (Import still never stores a key twice). One index probe for an id
+  // new to the store. kInvalidArgument when the sizes differ; kIo / kCorrupt / kUnavailable on
+  // storage failure. Thread-safe.
+  virtual Result<std::vector<Holding>> ReadHoldings(std::span<const stix::Object> objects,
+                                                    std::span<const Placement> placements) = 0;
 
   // The rows of q.collection visible to q.scope that match q, ascending seq, at most q.limit;
   // page.more says whether more match. An unknown collection yields an empty page (callers check
