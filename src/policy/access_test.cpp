@@ -17,7 +17,6 @@
 #include <utility>
 
 #include "common/uuid.h"
-#include "policy/operator.h"
 #include "stix/reader.h"
 
 namespace tessera::policy {
@@ -118,6 +117,28 @@ class PolicyTest : public ::testing::Test {
            "\":" + boost::json::serialize(ext) + "}";
   }
 
+  // Places `objects` as `writer` (one Placer) and stores them: what ingest does before its write
+  // rules. The notes of the placements, in order.
+  std::vector<std::string> PlaceAndStore(const Principal& writer,
+                                         const store::CollectionInfo& collection,
+                                         const std::vector<stix::Object>& objects,
+                                         const RequestAudience& headers = {}) {
+    Placer placer(dir(), writer, collection, headers);
+    std::vector<store::Placement> placements;
+    std::vector<std::string> notes;
+    for (const stix::Object& o : objects) {
+      auto placed = placer.Place(o);
+      EXPECT_TRUE(placed.ok()) << placed.status().ToString();
+      if (!placed.ok()) return notes;
+      placements.push_back(placed->placement);
+      notes.push_back(placed->note);
+    }
+    auto stored = store_->Import(objects, placements);
+    EXPECT_TRUE(stored.ok()) << stored.status().ToString();
+    EXPECT_EQ(stored.ok() ? stored->added : 0u, objects.size());
+    return notes;
+  }
+
   // Whether `reader` sees object `id` in `collection` as TAXII serves it: only with can_read,
   // and only the versions its keys are granted.
   bool Sees(const std::string& reader, const store::CollectionInfo& collection,
@@ -192,12 +213,10 @@ TEST_F(PolicyTest, TlpAudienceMatrix) {
     const stix::Object object = Indicator(markings, extra);
     const Principal provider = As("provider");
     ASSERT_TRUE(CanWrite(provider, coll));
-    auto outcome = ImportAs(*store_, provider, coll, std::vector{object}, headers);
-    ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
-    ASSERT_TRUE(outcome->failures.empty()) << outcome->failures[0].message;
-    ASSERT_EQ(outcome->summary.added, 1u);
+    const std::vector<std::string> notes = PlaceAndStore(provider, coll, {object}, headers);
+    ASSERT_EQ(notes.size(), 1u);
     const bool note = c.contains("note") && c.at("note").as_bool();
-    EXPECT_EQ(!outcome->successes[0].message.empty(), note) << outcome->successes[0].message;
+    EXPECT_EQ(!notes[0].empty(), note) << notes[0];
 
     for (const std::string& reader : readers) {
       const bool expected = std::find(visible.begin(), visible.end(), reader) != visible.end();
@@ -279,7 +298,7 @@ TEST_F(PolicyTest, DeletingNeedsReadAndWriteAndOwnVersionsUnlessAdmin) {
 
   // On stored rows: the provider recorded at import decides.
   const stix::Object shared = Indicator({MarkingId("clear")});
-  ASSERT_TRUE(ImportAs(*store_, As("provider"), open, std::span(&shared, 1)).ok());
+  ASSERT_EQ(PlaceAndStore(As("provider"), open, {shared}).size(), 1u);
   for (const auto& [name, role, expected] :
        {std::tuple{"provider", Role::kAnalyst, true}, std::tuple{"member", Role::kAnalyst, false},
         std::tuple{"member", Role::kAdmin, true}}) {
@@ -314,10 +333,6 @@ TEST_F(PolicyTest, OrganizationViewIsFullForAdminsAndTheAddressForEveryOtherRole
               name == "admin" ? OrganizationView::kFull : OrganizationView::kAddress)
         << name;
   }
-  // The operator (the CLI on the database file) acts as an admin.
-  auto op = OperatorPrincipal(dir(), "");
-  ASSERT_TRUE(op.ok()) << op.status().ToString();
-  EXPECT_EQ(OrganizationViewFor(*op), OrganizationView::kFull);
   // A default Principal (role read-only) gets the narrow view.
   EXPECT_EQ(OrganizationViewFor(Principal{}), OrganizationView::kAddress);
 }
@@ -379,64 +394,6 @@ TEST_F(PolicyTest, OnlySyncAndAdminMayPostForAnotherMemberOrganization) {
     EXPECT_EQ(placed->placement.provider_org, orgs_["provider"].id)
         << "the provider is who shared it, not who it cites";
   }
-}
-
-TEST_F(PolicyTest, OneRefusedObjectDoesNotStopTheOthersUnlessAllOrNothing) {
-  const auto& open = collections_["open"];
-  const std::vector<stix::Object> objects = {
-      Indicator({}), Indicator({}, Extension({}, "elsewhere")), Indicator({MarkingId("green")})};
-  auto some = ImportAs(*store_, As("provider"), open, objects);
-  ASSERT_TRUE(some.ok());
-  EXPECT_EQ(some->summary.added, 2u);
-  ASSERT_EQ(some->failures.size(), 1u);
-  EXPECT_EQ(some->failures[0].id, objects[1].id);
-  EXPECT_EQ(some->successes.size(), 2u);
-
-  const std::vector<stix::Object> fresh = {Indicator({}),
-                                           Indicator({}, Extension({}, "elsewhere"))};
-  auto none = ImportAs(*store_, As("provider"), open, fresh, {}, /*all_or_nothing=*/true);
-  ASSERT_TRUE(none.ok());
-  EXPECT_EQ(none->summary.added, 0u);
-  EXPECT_EQ(none->failures.size(), 1u);
-  EXPECT_EQ(*store_->CountObjects(), 2);
-}
-
-TEST_F(PolicyTest, OperatorImportsForTheHubOrganization) {
-  auto op = OperatorPrincipal(dir(), "");
-  ASSERT_TRUE(op.ok());
-  EXPECT_EQ(op->org_id, 0) << "no hub organization recorded yet";
-  ASSERT_TRUE(dir().PutSetting(store::kSettingHubOrg, std::to_string(orgs_["member"].id)).ok());
-  op = OperatorPrincipal(dir(), "");
-  ASSERT_TRUE(op.ok());
-  EXPECT_EQ(op->org_id, orgs_["member"].id);
-  EXPECT_EQ(OperatorPrincipal(dir(), "insider")->org_id, orgs_["insider"].id);
-  EXPECT_EQ(OperatorPrincipal(dir(), "nobody").status().code(), ErrorCode::kNotFound);
-  auto def = ResolveCollection(dir(), "");
-  ASSERT_TRUE(def.ok());
-  EXPECT_EQ(def->title, "Default");
-  EXPECT_EQ(ResolveCollection(dir(), Uuid::V4().ToString()).status().code(), ErrorCode::kNotFound);
-}
-
-// The status entries of an import name each object's version as TAXII's status, manifest and
-// versions resources do: its `modified`, to the millisecond at least.
-TEST_F(PolicyTest, ImportOutcomeNamesVersionsAsTaxiiDoes) {
-  const auto& open = collections_["open"];
-  const std::vector<stix::Object> objects = {Indicator({}),
-                                             Indicator({}, Extension({}, "elsewhere"))};
-  auto outcome = ImportAs(*store_, As("provider"), open, objects);
-  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
-  ASSERT_EQ(outcome->successes.size(), 1u);
-  ASSERT_EQ(outcome->failures.size(), 1u);
-  EXPECT_EQ(outcome->successes[0].version, "2026-01-01T00:00:00.000Z");
-  EXPECT_EQ(outcome->failures[0].version, "2026-01-01T00:00:00.000Z");
-
-  stix::Object unversioned;
-  unversioned.type = "ipv4-addr";
-  unversioned.id = "ipv4-addr--" + Uuid::V4().ToString();
-  const store::StatusEntry entry = EntryFor(unversioned, "note");
-  EXPECT_EQ(entry.id, unversioned.id);
-  EXPECT_EQ(entry.version, "");
-  EXPECT_EQ(entry.message, "note");
 }
 
 TEST(TesseraExtensionTest, StixValidationAcceptsTheExtension) {

@@ -1,0 +1,100 @@
+#pragma once
+// The single write path of the hub (DESIGN.md): every object that enters the store, whether a
+// TAXII POST, `tessera import` or hunt's sightings (and later incidents and sync), goes through
+// Ingest(). One call validates (or takes the reader's verdict), places each object (collection,
+// contributing organization, TLP, audience: policy::Placer), applies the write rules
+// (policy/write_rules.h), stores what may be stored in one transaction, and reports per object
+// in the TAXII status shape. The same object gets the same per-object outcome, with the same
+// message, on every path.
+//
+// The outcome of one object is, in this order of checks (the first that refuses decides):
+//   1. invalid STIX 2.1          "invalid STIX 2.1: <path>: <why> (<rule>)[; ...]"
+//   2. a standard TLP marking-definition that differs from the built-in one
+//   3. the identity of one of the hub's organizations, not written by the hub
+//   4. placement: an unknown recipient, a sharing group the writer is not in, a created_by_ref
+//      of another member organization (policy::Placer::Place)
+//   5. a sighting whose where_sighted_refs names another organization
+//   6. a new version of an object another organization owns
+//   7. an (id, version) stored with other content, or stored here with another audience
+// and otherwise a success, whose message is the placement's note ("" or, e.g., "TLP:RED without
+// named recipients: visible to the providing organization only"). A standard TLP
+// marking-definition identical to the built-in one is a success that stores nothing (its
+// message says so).
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "policy/access.h"
+#include "policy/principal.h"
+#include "stix/object.h"
+#include "stix/reader.h"
+#include "store/store.h"
+
+namespace tessera::ingest {
+
+// The operator acting for organization `org_name` ("" = the hub's own organization, recorded by
+// `tessera init`; a store without one yet gives organization 0, "the operator", which no reader
+// holds). user_id 0 and role admin: the operator may name any sharing group and cite any author,
+// and it is "the hub" for the write rules. kNotFound when `org_name` names no organization.
+Result<policy::Principal> OperatorPrincipal(store::Directory& directory,
+                                            const std::string& org_name);
+
+// The collection with `id` ("" = the default collection). kNotFound when there is none.
+Result<store::CollectionInfo> ResolveCollection(store::Directory& directory, const std::string& id);
+
+// The StatusEntry of an object: its id, its version (FormatVersion in common/time.h; "" when
+// unversioned), `message`.
+store::StatusEntry EntryFor(const stix::Object& object, std::string message);
+
+// The reason an object the STIX reader read is invalid, from the problems it found in it: its
+// errors (warnings do not count), at most three as "<path>: <message> (<rule>)" joined by "; ",
+// then "; and N more"; "" when there is no error. Ingest prefixes it with "invalid STIX 2.1: ".
+// Every path that reads objects describes them with this.
+std::string DescribeErrors(std::span<const stix::Problem> problems);
+
+struct Options {
+  // The audience the request names outside the objects (TAXII's X-Tessera-Recipients and
+  // X-Tessera-Sharing-Group headers); an object's Tessera extension takes precedence.
+  policy::RequestAudience audience;
+  // Any refused object stores nothing: the report lists the failures, no success, and the
+  // summary is empty (`tessera import`: a file is one transaction). Otherwise each refused
+  // object fails alone and the others are stored (TAXII).
+  bool all_or_nothing = false;
+  // When set, the report is also kept as this TAXII status resource, stored in the same
+  // transaction as the objects (Store::ImportWithStatus): give it its id, api_root, collection,
+  // owner and request_timestamp; Ingest fills status, the counts and the entries. Not stored
+  // when nothing is (all_or_nothing with a refusal) or when the call fails.
+  std::optional<store::StatusRecord> status;
+};
+
+struct Outcome {
+  store::ImportSummary summary;  // of the objects stored
+  // The per-object report in the TAXII status shape: total_count, success/failure/pending
+  // counts, and successes (stored, or already stored as offered; message = the placement's
+  // note), failures (refused; message = why) and pendings (always empty: every object is
+  // decided before Ingest returns), each in input order. The other fields are options.status's
+  // (or empty).
+  store::StatusRecord report;
+};
+
+// Validation, placement, write rules, storage and report of `objects` written by `writer` into
+// `collection`, as described at the top of this file.
+//
+// `errors` is empty when every object is valid (the caller built them), or errors[i] is
+// DescribeErrors of objects[i] ("" when valid). Ingest moves the objects it stores to the front
+// of `objects`: their order and content are unspecified after the call (nothing is copied).
+//
+// Does not check policy::CanWrite: callers refuse the whole request first (TAXII answers 403).
+// Returns an error only when nothing could be decided or stored: the directory or the store
+// failed (kUnavailable: busy, try again; kIo / kCorrupt), or `errors` has another size than
+// `objects` (kInvalidArgument); then nothing is stored. A refused object is never an error of
+// the call. Writes serialize in the store; the write rules read the store just before writing,
+// so two writers racing with the same new id may both be taken as its first contributor.
+Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
+                       const store::CollectionInfo& collection, std::span<stix::Object> objects,
+                       std::span<const std::string> errors, Options options);
+
+}  // namespace tessera::ingest
