@@ -194,6 +194,60 @@ TEST_F(CollectionTest, ScanCollectionHandsOverTheRowsListCollectionReturns) {
             ErrorCode::kInvalidArgument);
 }
 
+// #15.15: a listing that needs no object JSON reads none (ids and versions instead), and a page
+// can be bounded in JSON bytes: it ends before the row that would pass the bound (more = true)
+// but always holds one row, however large.
+TEST_F(CollectionTest, ListingsWithoutJsonAndPagesBoundedInBytes) {
+  Put({Sdo(kA, "2021-01-01T00:00:00.000Z"), Sdo(kB, "2021-01-01T00:00:00.000Z"),
+       Sdo(kC, "2021-01-01T00:00:00.000Z", "malware")},
+      " coll ");
+  auto q = Query({"coll"});
+  q.match = VersionMatch::kAll;
+  auto full = store_->ListCollection(q);
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  ASSERT_EQ(full->objects.size(), 3u);
+  const size_t one = full->objects[0].json.size();
+
+  auto bare = q;
+  bare.with_json = false;
+  auto listed = store_->ListCollection(bare);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->objects.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(listed->objects[i].json.empty());
+    EXPECT_EQ(listed->objects[i].id, full->objects[i].id);
+    EXPECT_EQ(listed->objects[i].version, full->objects[i].version);
+    EXPECT_EQ(listed->objects[i].provider_org, full->objects[i].provider_org);
+  }
+  std::vector<std::string> ids;
+  auto scanned = store_->ScanCollection(bare, [&](const RowView& r) {
+    EXPECT_TRUE(r.json.empty());
+    EXPECT_EQ(r.version, Ts("2021-01-01T00:00:00.000Z"));
+    ids.emplace_back(r.id);
+  });
+  ASSERT_TRUE(scanned.ok());
+  EXPECT_FALSE(*scanned);
+  EXPECT_EQ(ids, (std::vector<std::string>{kA, kB, kC}));
+
+  for (size_t budget : {size_t{1}, one, 2 * one + 1, 100 * one}) {
+    auto bounded = q;
+    bounded.max_json_bytes = budget;
+    const size_t want = budget < 2 * one ? 1 : budget < 3 * one ? 2 : 3;
+    auto page = store_->ListCollection(bounded);
+    ASSERT_TRUE(page.ok());
+    EXPECT_EQ(page->objects.size(), want) << budget;
+    EXPECT_EQ(page->more, want < 3) << budget;
+    size_t rows = 0;
+    auto more = store_->ScanCollection(bounded, [&](const RowView& r) {
+      EXPECT_FALSE(r.json.empty());
+      ++rows;
+    });
+    ASSERT_TRUE(more.ok());
+    EXPECT_EQ(rows, want) << budget;
+    EXPECT_EQ(*more, want < 3) << budget;
+  }
+}
+
 TEST_F(CollectionTest, FiltersCombine) {
   Put({Sdo(kA, "2021-01-01T00:00:00.000Z"), Sdo(kC, "2021-01-01T00:00:00.000Z", "malware")},
       " coll ");

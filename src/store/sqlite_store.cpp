@@ -50,6 +50,11 @@ constexpr std::string_view kRowColumns =
     "o.seq, o.date_added, c.id, o.type, o.id, o.spec_version, o.version, o.revoked, "
     "o.json, o.provider_org, o.readers";
 
+// The same without the objects' JSON (CollectionQuery::with_json false).
+constexpr std::string_view kRowColumnsWithoutJson =
+    "o.seq, o.date_added, c.id, o.type, o.id, o.spec_version, o.version, o.revoked, "
+    "'', o.provider_org, o.readers";
+
 // Rows with their collection's uuid.
 constexpr std::string_view kFrom = " FROM objects o JOIN collections c ON c.num = o.coll";
 
@@ -76,15 +81,25 @@ Result<StoredObject> ReadRow(const Statement& s) {
   return o;
 }
 
-// Steps `s` to the end, appending rows to `page`, at most `limit` (one more sets page.more).
-Status ReadPage(Statement& s, size_t limit, ObjectPage& page, std::string_view what) {
+// Steps `s` to the end, appending rows to `page`, at most `limit` (one more sets page.more) and,
+// when max_json_bytes > 0, no row after the first whose JSON would bring the page past it.
+Status ReadPage(Statement& s, size_t limit, ObjectPage& page, std::string_view what,
+                size_t max_json_bytes = 0) {
   page.objects.reserve(std::min<size_t>(limit, 1000));
+  size_t json_bytes = 0;
   while (true) {
     TESSERA_ASSIGN_OR_RETURN(bool row, s.Step(what));
     if (!row) return Status::Ok();
     if (page.objects.size() == limit) {
       page.more = true;
       return Status::Ok();
+    }
+    if (max_json_bytes > 0) {
+      json_bytes += s.ColumnView(8).size();
+      if (!page.objects.empty() && json_bytes > max_json_bytes) {
+        page.more = true;
+        return Status::Ok();
+      }
     }
     TESSERA_ASSIGN_OR_RETURN(StoredObject o, ReadRow(s));
     page.objects.push_back(std::move(o));
@@ -308,13 +323,14 @@ class SqliteStore final : public Store {
   Result<ObjectPage> ListCollection(const CollectionQuery& q) override {
     TESSERA_RETURN_IF_ERROR(CheckQuery(q));
     if (!q.scope.unrestricted && q.scope.keys.empty()) return ObjectPage{};  // sees nothing
-    const Sql sql = CollectionSelect(q, kRowColumns);
+    const Sql sql = CollectionSelect(q, q.with_json ? kRowColumns : kRowColumnsWithoutJson);
     return db_->WithReader([&](Connection& c) -> Result<ObjectPage> {
       TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
       ResetOnExit reset(*s);
       sql.Bind(*s);
       ObjectPage page;
-      TESSERA_RETURN_IF_ERROR(ReadPage(*s, q.limit, page, "listing a collection"));
+      TESSERA_RETURN_IF_ERROR(
+          ReadPage(*s, q.limit, page, "listing a collection", q.with_json ? q.max_json_bytes : 0));
       return page;
     });
   }
@@ -323,16 +339,35 @@ class SqliteStore final : public Store {
                               const std::function<void(const RowView&)>& each) override {
     TESSERA_RETURN_IF_ERROR(CheckQuery(q));
     if (!q.scope.unrestricted && q.scope.keys.empty()) return false;  // sees nothing
-    const Sql sql = CollectionSelect(q, "o.seq, o.date_added, o.json");
+    const Sql sql = CollectionSelect(
+        q, q.with_json ? "o.seq, o.date_added, o.json" : "o.seq, o.date_added, o.id, o.version");
     return db_->WithReader([&](Connection& c) -> Result<bool> {
       TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
       ResetOnExit reset(*s);
       sql.Bind(*s);
+      size_t json_bytes = 0;
       for (size_t n = 0;; ++n) {
         TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("listing a collection"));
         if (!row) return false;
         if (n == q.limit) return true;
-        each(RowView{s->ColumnInt(0), Timestamp::FromMicros(s->ColumnInt(1)), s->ColumnView(2)});
+        RowView view{s->ColumnInt(0), Timestamp::FromMicros(s->ColumnInt(1)), {}, {}, {}};
+        if (q.with_json) {
+          view.json = s->ColumnView(2);
+          json_bytes += view.json.size();
+          if (n > 0 && q.max_json_bytes > 0 && json_bytes > q.max_json_bytes) return true;
+        } else {
+          view.id = s->ColumnView(2);
+          const std::string_view version = s->ColumnView(3);
+          if (!version.empty()) {
+            auto ts = ParseTimestamp(version);
+            if (!ts.ok()) {
+              return Corrupt("stored version of " + std::string(view.id) +
+                             " is not a timestamp: " + std::string(version));
+            }
+            view.version = *ts;
+          }
+        }
+        each(view);
       }
     });
   }
@@ -371,6 +406,31 @@ class SqliteStore final : public Store {
       if (st.ok()) st = Exec(c.db(), "COMMIT", "committing a status");
       if (!st.ok()) Exec(c.db(), "ROLLBACK", "rolling back").ok();
       return st;
+    });
+  }
+
+  Result<int64_t> DeleteStatusesBefore(Timestamp cutoff, size_t max_rows) override {
+    if (max_rows == 0) return int64_t{0};
+    // Statuses are added in time order, so the oldest rowids go first; the scan stops after
+    // max_rows expired ones.
+    return db_->WithWriter([&](Connection& c) -> Result<int64_t> {
+      TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN IMMEDIATE", "starting to expire statuses"));
+      Statement s;
+      Status st = s.Prepare(c.db(),
+                            "DELETE FROM statuses WHERE rowid IN (SELECT rowid FROM statuses "
+                            "WHERE request_timestamp < ?1 ORDER BY rowid LIMIT ?2)");
+      if (st.ok()) {
+        s.BindInt(1, cutoff.ToMicros());
+        s.BindInt(2, static_cast<int64_t>(std::min<size_t>(max_rows, INT64_MAX)));
+        st = s.Run("expiring statuses");
+      }
+      const int64_t n = st.ok() ? sqlite3_changes64(c.db()) : 0;
+      if (st.ok()) st = Exec(c.db(), "COMMIT", "committing expired statuses");
+      if (!st.ok()) {
+        Exec(c.db(), "ROLLBACK", "rolling back").ok();
+        return st;
+      }
+      return n;
     });
   }
 

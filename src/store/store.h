@@ -128,6 +128,14 @@ struct CollectionQuery {
   std::vector<VersionMatch> also;   // further selectors, unioned with `match`
   std::vector<Timestamp> versions;  // what kExact selects (at most kMaxQueryFilters)
   size_t limit = 100;               // 1..kMaxListLimit (ignored by DeleteVersions)
+  // Whether the listing reads the objects' JSON. false (a manifest, a version list, a check
+  // that something is visible): StoredObject::json and RowView::json stay empty, and
+  // ScanCollection hands over each row's id and version instead; no object JSON is copied.
+  bool with_json = true;
+  // A bound on the JSON bytes of one page (with_json): the page ends before the row whose JSON
+  // would bring it past max_json_bytes (more = true), but it always holds its first row, however
+  // large. 0: no bound. Ignored by DeleteVersions.
+  size_t max_json_bytes = 0;
 };
 
 struct ObjectPage {
@@ -175,7 +183,9 @@ struct Holding {
 struct RowView {
   int64_t seq = 0;
   Timestamp date_added;
-  std::string_view json;  // the object as accepted
+  std::string_view json;             // the object as accepted; empty unless q.with_json
+  std::string_view id;               // only when !q.with_json
+  std::optional<Timestamp> version;  // only when !q.with_json; nullopt: unversioned
 };
 
 // Where a store stands, read in one transaction: a reader that keeps what it read in memory
@@ -242,6 +252,10 @@ class Store {
   virtual Status PutStatus(const StatusRecord& record) = 0;
   // kNotFound when there is no status with `id` (callers check the owner themselves).
   virtual Result<StatusRecord> GetStatus(const std::string& id) = 0;
+  // Deletes the statuses whose request_timestamp is before `cutoff`, oldest first, at most
+  // `max_rows` of them (so that one call stays short); how many were deleted. Durable when it
+  // returns.
+  virtual Result<int64_t> DeleteStatusesBefore(Timestamp cutoff, size_t max_rows) = 0;
 
   // The operator's listing (no access check); kInvalidArgument when the query breaks a limit.
   virtual Result<ObjectPage> ListObjects(const ObjectQuery& query) = 0;
