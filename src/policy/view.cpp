@@ -1,0 +1,123 @@
+#include "policy/view.h"
+
+#include "policy/access.h"
+
+namespace tessera::policy {
+
+bool ObjectView::CanList(const store::CollectionInfo& c) const {
+  return principal_ == nullptr || CanRead(*principal_, c);
+}
+
+store::ReaderScope ObjectView::ScopeIn(const store::CollectionInfo& c) const {
+  if (principal_ == nullptr) {
+    store::ReaderScope all;
+    all.unrestricted = true;
+    return all;
+  }
+  return ScopeFor(*principal_, c);
+}
+
+Result<store::CollectionInfo> ObjectView::Collection(const std::string& id) const {
+  auto c = store_->directory().GetCollection(id);
+  if (!c.ok()) {
+    if (c.status().code() == ErrorCode::kInvalidArgument) {
+      return NotFound("there is no collection '" + id + "'");
+    }
+    return c.status();
+  }
+  if (principal_ != nullptr && !CanSee(*principal_, *c)) {
+    return NotFound("there is no collection '" + id + "' that " + principal_->user + " can see");
+  }
+  return c;
+}
+
+Result<std::vector<store::CollectionInfo>> ObjectView::ListableCollections() const {
+  TESSERA_ASSIGN_OR_RETURN(std::vector<store::ApiRoot> roots, store_->directory().ListApiRoots());
+  std::vector<store::CollectionInfo> out;
+  for (const store::ApiRoot& root : roots) {
+    TESSERA_ASSIGN_OR_RETURN(std::vector<store::CollectionInfo> collections,
+                             store_->directory().ListCollections(root.name));
+    for (store::CollectionInfo& c : collections) {
+      if (CanList(c)) out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+Status ObjectView::Bind(const store::CollectionInfo& c, store::CollectionQuery& q) const {
+  if (!CanList(c)) {
+    return NotFound("there is no collection '" + c.id + "' that " +
+                    (principal_ ? principal_->user : std::string("the operator")) + " can read");
+  }
+  q.collection = c.id;
+  q.scope = ScopeIn(c);
+  return Status::Ok();
+}
+
+Result<store::ObjectPage> ObjectView::List(const store::CollectionInfo& c,
+                                           store::CollectionQuery& q) const {
+  TESSERA_RETURN_IF_ERROR(Bind(c, q));
+  return store_->ListCollection(q);
+}
+
+Result<bool> ObjectView::Scan(const store::CollectionInfo& c, store::CollectionQuery& q,
+                              const std::function<void(const store::RowView&)>& each) const {
+  TESSERA_RETURN_IF_ERROR(Bind(c, q));
+  return store_->ScanCollection(q, each);
+}
+
+Result<Principal> ReaderNamed(store::Directory& directory, const std::string& name) {
+  std::string user_name, org_name;
+  if (name.rfind("user:", 0) == 0) {
+    user_name = name.substr(5);
+  } else if (name.rfind("org:", 0) == 0) {
+    org_name = name.substr(4);
+  } else {
+    user_name = org_name = name;
+  }
+  std::optional<store::User> user;
+  std::optional<store::Organization> org;
+  if (!user_name.empty()) {
+    auto found = directory.FindUser(user_name);
+    if (found.ok()) {
+      user = std::move(*found);
+    } else if (found.status().code() != ErrorCode::kNotFound &&
+               found.status().code() != ErrorCode::kInvalidArgument) {
+      return found.status();
+    }
+  }
+  if (!org_name.empty()) {
+    auto found = directory.FindOrganization(org_name);
+    if (found.ok()) {
+      org = std::move(*found);
+    } else if (found.status().code() != ErrorCode::kNotFound &&
+               found.status().code() != ErrorCode::kInvalidArgument) {
+      return found.status();
+    }
+  }
+  if (user && org) {
+    return InvalidArgument("'" + name + "' is both a user and an organization; write user:" + name +
+                           " or org:" + name);
+  }
+  Principal p;
+  if (user) {
+    const std::optional<Role> role = ParseRole(user->role);
+    if (!role) return Corrupt("user " + user->name + " has an unknown role");
+    TESSERA_ASSIGN_OR_RETURN(store::Organization of, directory.GetOrganization(user->org_id));
+    p.user_id = user->id;
+    p.user = user->name;
+    p.role = *role;
+    org = std::move(of);
+  } else if (org) {
+    p.user = "organization " + org->name;
+    p.role = Role::kReadOnly;
+  } else {
+    return NotFound("there is no user or organization named '" + name + "'");
+  }
+  p.org_id = org->id;
+  p.org_identity = org->identity_id;
+  TESSERA_ASSIGN_OR_RETURN(p.groups, directory.GroupsOf(org->id));
+  return p;
+}
+
+}  // namespace tessera::policy
