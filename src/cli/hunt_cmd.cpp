@@ -30,7 +30,7 @@
 #include "hunt/log_reader.h"
 #include "hunt/parallel.h"
 #include "hunt/sightings.h"
-#include "policy/operator.h"
+#include "ingest/ingest.h"
 #include "stix/reader.h"
 #include "store/store.h"
 
@@ -384,17 +384,17 @@ int RunHunt(const HuntArgs& args) {
     if (to_store && sightings.size() > 0) {
       // As the operator for the hub's organization, into the default collection (policy
       // places each object by its TLP marking).
-      auto principal = policy::OperatorPrincipal(store->directory(), "");
-      auto collection = policy::ResolveCollection(store->directory(), "");
-      Result<policy::ImportOutcome> imported =
-          !principal.ok()    ? Result<policy::ImportOutcome>(principal.status())
-          : !collection.ok() ? Result<policy::ImportOutcome>(collection.status())
-                             : policy::ImportAs(*store, *principal, *collection, *objects);
+      auto principal = ingest::OperatorPrincipal(store->directory(), "");
+      auto collection = ingest::ResolveCollection(store->directory(), "");
+      Result<ingest::Outcome> imported =
+          !principal.ok()    ? Result<ingest::Outcome>(principal.status())
+          : !collection.ok() ? Result<ingest::Outcome>(collection.status())
+                             : ingest::Ingest(*store, *principal, *collection, *objects, {}, {});
       if (!imported.ok()) {
         std::cerr << "tessera hunt: storing the sightings: " << imported.status().message() << "\n";
         return kExitUsage;
       }
-      for (const store::StatusEntry& f : imported->failures) {
+      for (const store::StatusEntry& f : imported->report.failures) {
         std::cerr << "tessera hunt: not stored: " << f.message << "\n";
       }
       std::cerr << "tessera hunt: " << sightings.size() << " sightings stored ("
