@@ -597,7 +597,7 @@ TEST_F(TaxiiApiTest, PagingWithNextStaysCorrectWhileObjectsAreAdded) {
       break;
     }
     next = std::string(doc.at("next").as_string());
-    ASSERT_EQ(next.size(), 28u);
+    ASSERT_EQ(next.size(), 76u);
     ASSERT_LT(pages, 10);
   }
   EXPECT_EQ(pages, 3);
@@ -607,10 +607,128 @@ TEST_F(TaxiiApiTest, PagingWithNextStaysCorrectWhileObjectsAreAdded) {
   auto res = bob->Get(Coll(default_, "objects/?limit=5000"));
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(Ids(res).size(), 26u);  // 1..25 (3 now at its new version) and 100
-  // A token is a cursor, not a credential: another reader paging with it sees only its own.
-  res =
-      As(gina_)->Get(Coll(default_, "objects/?limit=10&next=" + taxii::EncodePageToken({1, 1000})));
-  EXPECT_EQ(res.status, 200);
+}
+
+// #15.5: a `next` token is sealed with the hub's key and bound to the reader (its organization)
+// and the query. A forged token, a token of another organization, of another collection or of
+// other filters is refused with 400; the same organization's other users may use it; the token
+// does not carry the store's global seq readably; and tokens survive a restart of the service.
+TEST_F(TaxiiApiTest, PageTokensAreSealedAndBoundToTheReaderAndTheQuery) {
+  std::vector<std::string> batch;
+  for (int i = 1; i <= 6; ++i) batch.push_back(Indicator(i, "2020-01-01T00:00:00.000Z"));
+  Post(alice_, default_, batch);
+  Post(alice_, bulletin_, batch);
+  auto bob = As(bob_);
+  const std::string query = "objects/?match%5Btype%5D=indicator&limit=2";
+  auto first = bob->Get(Coll(default_, query));
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::string next = std::string(first.Json().as_object().at("next").as_string());
+  ASSERT_EQ(bob->Get(Coll(default_, query + "&next=" + next)).status, 200);
+  // rita is in bob's organization: she sees what he sees, and may page on.
+  EXPECT_EQ(As(rita_)->Get(Coll(default_, query + "&next=" + next)).status, 200);
+  // Another organization's reader: refused.
+  auto other_reader = As(gina_)->Get(Coll(default_, query + "&next=" + next));
+  EXPECT_EQ(other_reader.status, 400) << other_reader.body;
+  EXPECT_NE(other_reader.body.find("next"), std::string::npos) << other_reader.body;
+  // Another collection, other filters, another endpoint: refused.
+  EXPECT_EQ(bob->Get(Coll(bulletin_, query + "&next=" + next)).status, 400);
+  EXPECT_EQ(
+      bob->Get(Coll(default_, "objects/?match%5Btype%5D=malware&limit=2&next=" + next)).status,
+      400);
+  EXPECT_EQ(bob->Get(Coll(default_, "objects/?limit=2&next=" + next)).status, 400);
+  EXPECT_EQ(
+      bob->Get(Coll(default_, "manifest/?match%5Btype%5D=indicator&limit=2&next=" + next)).status,
+      400);
+  // The limit and parameters TAXII does not define are not part of the query.
+  EXPECT_EQ(
+      bob->Get(Coll(default_, "objects/?match%5Btype%5D=indicator&limit=3&junk=1&next=" + next))
+          .status,
+      200);
+  // Forged: the old plain form (base64 of a seq bound the reader chooses), a changed character.
+  auto forged = bob->Get(Coll(default_, query + "&next=AQAAAAAAAAABAAAAAAAD6AAAAAAA"));
+  EXPECT_EQ(forged.status, 400) << forged.body;
+  std::string changed = next;
+  changed[40] = changed[40] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(bob->Get(Coll(default_, query + "&next=" + changed)).status, 400);
+  // The token is 76 characters of which none spells the store's last seq (12 rows stored).
+  EXPECT_EQ(next.size(), 76u);
+  const std::string again = std::string(
+      bob->Get(Coll(default_, query + "&junk=2")).Json().as_object().at("next").as_string());
+  EXPECT_EQ(again, next) << "the same page is the same answer (the junk parameter is ignored)";
+  // The key is the hub's (kept in the store): a restarted service accepts the token.
+  StopServer();
+  StartServer({});
+  EXPECT_EQ(As(bob_)->Get(Coll(default_, query + "&next=" + next)).status, 200);
+}
+
+// #15.24: parameters TAXII does not define are ignored and do not make new page-cache entries
+// (a reader could otherwise force a scan of rows it cannot see on every request, and time it);
+// the order of values in a match field does not either.
+TEST_F(TaxiiApiTest, UnknownParametersDoNotDefeatThePageCache) {
+  Post(alice_, default_,
+       {Indicator(1, "2020-01-01T00:00:00.000Z"),
+        Indicator(2, "2020-01-01T00:00:00.000Z", TlpRed())});
+  auto gina = As(gina_);
+  const std::string base = Coll(default_, "objects/?match%5Btype%5D=indicator,malware");
+  auto first = gina->Get(base);
+  ASSERT_EQ(first.status, 200);
+  const size_t cached = service_->CachedPages();
+  EXPECT_GE(cached, 1u);
+  for (int i = 0; i < 20; ++i) {
+    auto r = gina->Get(base + "&junk=" + std::to_string(i) + "&foo%5Bbar%5D=" + std::to_string(i));
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, first.body);
+  }
+  auto reordered = gina->Get(Coll(default_, "objects/?junk=x&match%5Btype%5D=malware,indicator"));
+  EXPECT_EQ(reordered.body, first.body);
+  auto repeated = gina->Get(
+      Coll(default_, "objects/?match%5Btype%5D=malware&match%5Btype%5D=indicator,indicator"));
+  EXPECT_EQ(repeated.body, first.body);
+  EXPECT_EQ(service_->CachedPages(), cached) << "junk parameters made new cache entries";
+  EXPECT_EQ(Ids(first), (std::vector<std::string>{IndicatorId(1)}));
+}
+
+// #15.23: statuses live status_lifetime: an expired one answers 404 at once and is deleted by a
+// later POST; an empty envelope's status is answered but not stored (a flood of them would
+// otherwise fill the store forever).
+TEST_F(TaxiiApiTest, StatusesExpireAndEmptyEnvelopesStoreNothing) {
+  store::StatusRecord old;
+  old.id = "2d0ab9c4-4d1e-4b1a-9a55-6f0e0f0e0f0e";
+  old.api_root = "api";
+  old.collection = default_;
+  old.owner_org = alpha_.id;
+  old.request_timestamp =
+      Timestamp::FromMicros(Timestamp::Now().ToMicros() - 25LL * 3600 * 1000000);
+  ASSERT_TRUE(store_->PutStatus(old).ok());
+  auto alice = As(alice_);
+  EXPECT_EQ(alice->Get("/api/status/" + old.id + "/").status, 404) << "expired after 24 h";
+
+  auto empty = alice->Post(Coll(default_, "objects/"), R"({"objects":[]})");
+  ASSERT_EQ(empty.status, 202) << empty.body;
+  const auto empty_status = empty.Json().as_object();
+  EXPECT_EQ(empty_status.at("total_count").as_int64(), 0);
+  const std::string empty_id(empty_status.at("id").as_string());
+  EXPECT_EQ(store_->GetStatus(empty_id).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(alice->Get("/api/status/" + empty_id + "/").status, 404);
+  EXPECT_EQ(store_->GetStatus(old.id).status().code(), ErrorCode::kOk) << "no POST stored yet";
+
+  // A POST that stores something keeps its status, and deletes the expired one.
+  auto status = Post(alice_, default_, {Indicator(1, "2020-01-01T00:00:00.000Z")});
+  const std::string id(status.at("id").as_string());
+  EXPECT_EQ(alice->Get("/api/status/" + id + "/").status, 200);
+  EXPECT_EQ(store_->GetStatus(old.id).status().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->GetStatus(id).ok());
+
+  // A shorter lifetime applies to the statuses already stored.
+  StopServer();
+  taxii::ServiceOptions options;
+  options.status_lifetime = std::chrono::seconds(1);
+  StartServer(options);
+  store::StatusRecord recent = old;
+  recent.id = "2d0ab9c4-4d1e-4b1a-9a55-6f0e0f0e0f0f";
+  recent.request_timestamp = Timestamp::FromMicros(Timestamp::Now().ToMicros() - 5'000'000);
+  ASSERT_TRUE(store_->PutStatus(recent).ok());
+  EXPECT_EQ(As(alice_)->Get("/api/status/" + recent.id + "/").status, 404);
 }
 
 TEST_F(TaxiiApiTest, WhatAReaderMayNotSeeDoesNotExistForIt) {
@@ -758,6 +876,51 @@ TEST_F(TaxiiApiTest, PagesWithoutTheCache) {
   EXPECT_EQ(Ids(bob->Get(page)), (std::vector<std::string>{IndicatorId(1)}));
   ASSERT_EQ(As(alice_)->Delete(Coll(default_, "objects/" + IndicatorId(1) + "/")).status, 200);
   EXPECT_EQ(Ids(bob->Get(page)), (std::vector<std::string>{}));
+}
+
+// #15.15: an objects page is bounded in bytes as well as in count: it ends before the object
+// that would pass --max-page-bytes (more: true, with a next token) and always holds one object;
+// paging on gives every object once. The manifest and the version list carry no object JSON.
+TEST_F(TaxiiApiTest, PagesAreBoundedInBytes) {
+  StopServer();
+  taxii::ServiceOptions options;
+  const std::string big(3000, 'x');
+  options.max_page_bytes = 5000;  // one object of ~3.4 KB per page, never two
+  StartServer(options);
+  std::vector<std::string> batch;
+  for (int i = 1; i <= 3; ++i) {
+    batch.push_back(
+        Indicator(i, "2020-01-01T00:00:00.000Z", "", R"(,"description":")" + big + "\""));
+  }
+  Post(alice_, default_, batch);
+  auto bob = As(bob_);
+  std::vector<std::string> seen;
+  std::string url = Coll(default_, "objects/?limit=50");
+  for (int page = 0; page < 10; ++page) {
+    auto res = bob->Get(url);
+    ASSERT_EQ(res.status, 200) << res.body;
+    auto ids = Ids(res);
+    EXPECT_EQ(ids.size(), 1u) << "a page past the byte bound";
+    EXPECT_LT(res.body.size(), 5000u + 200u);
+    seen.insert(seen.end(), ids.begin(), ids.end());
+    auto doc = res.Json().as_object();
+    if (!doc.at("more").as_bool()) break;
+    url = Coll(default_, "objects/?limit=50&next=" + std::string(doc.at("next").as_string()));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{IndicatorId(1), IndicatorId(2), IndicatorId(3)}));
+  // A single object larger than the bound still comes, alone.
+  Post(alice_, default_,
+       {Indicator(9, "2020-01-01T00:00:00.000Z", "",
+                  R"(,"description":")" + std::string(8000, 'y') + "\"")});
+  auto one = bob->Get(Coll(default_, "objects/" + IndicatorId(9) + "/"));
+  ASSERT_EQ(one.status, 200);
+  EXPECT_EQ(Ids(one), (std::vector<std::string>{IndicatorId(9)}));
+  // The manifest lists all four at once, and holds none of their JSON.
+  auto manifest = bob->Get(Coll(default_, "manifest/?limit=50"));
+  ASSERT_EQ(manifest.status, 200);
+  EXPECT_EQ(manifest.Json().as_object().at("objects").as_array().size(), 4u);
+  EXPECT_EQ(manifest.body.find("xxxx"), std::string::npos);
+  EXPECT_FALSE(manifest.Json().as_object().at("more").as_bool());
 }
 
 TEST_F(TaxiiApiTest, KeepAliveAcrossRequests) {

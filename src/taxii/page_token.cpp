@@ -1,28 +1,22 @@
 #include "taxii/page_token.h"
 
+#include <sodium.h>
+
 #include <array>
 
 namespace tessera::taxii {
 namespace {
 
-constexpr uint8_t kTokenVersion = 1;
-constexpr size_t kRawBytes = 1 + 8 + 8 + 4;
-constexpr size_t kTokenChars = kRawBytes / 3 * 4;  // 21 bytes: exactly 28 characters, no padding
-constexpr std::string_view kAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr uint8_t kTokenVersion = 2;
+constexpr size_t kNonceBytes = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;  // 24
+constexpr size_t kPlainBytes = 16;                                            // two seqs
+constexpr size_t kSealedBytes = kPlainBytes + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+constexpr size_t kRawBytes = 1 + kNonceBytes + kSealedBytes;  // 57: 76 characters, no padding
+constexpr size_t kTokenChars = kRawBytes / 3 * 4;
+static_assert(kRawBytes % 3 == 0);
+static_assert(kPageTokenKeyBytes == crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
 
 using Raw = std::array<uint8_t, kRawBytes>;
-
-// FNV-1a: catches typos and truncation; the token needs no protection against forgery (it is a
-// cursor and carries no rights).
-uint32_t Check(const uint8_t* data, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; ++i) {
-    h ^= data[i];
-    h *= 16777619u;
-  }
-  return h;
-}
 
 void PutU64(uint8_t* out, uint64_t v) {
   for (int i = 7; i >= 0; --i) {
@@ -37,63 +31,80 @@ uint64_t GetU64(const uint8_t* in) {
   return v;
 }
 
-int DecodeChar(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  return -1;
-}
+const uint8_t* Bytes(std::string_view s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 
 }  // namespace
 
-std::string EncodePageToken(const PageCursor& cursor) {
+Result<PageTokenKey> LoadPageTokenKey(store::Directory& directory) {
+  auto stored = directory.GetSetting(kSettingPageTokenKey);
+  if (!stored.ok() && stored.status().code() != ErrorCode::kNotFound) return stored.status();
+  if (!stored.ok()) {
+    PageTokenKey fresh;
+    crypto_aead_xchacha20poly1305_ietf_keygen(fresh.data());
+    std::array<char, kPageTokenKeyBytes * 2 + 1> hex{};
+    sodium_bin2hex(hex.data(), hex.size(), fresh.data(), fresh.size());
+    TESSERA_RETURN_IF_ERROR(
+        directory.PutSetting(kSettingPageTokenKey, std::string_view(hex.data(), hex.size() - 1)));
+    // Read back: when two servers start at once, both use the one that was stored last.
+    stored = directory.GetSetting(kSettingPageTokenKey);
+    if (!stored.ok()) return stored.status();
+  }
+  PageTokenKey key;
+  size_t len = 0;
+  if (stored->size() != kPageTokenKeyBytes * 2 ||
+      sodium_hex2bin(key.data(), key.size(), stored->data(), stored->size(), nullptr, &len,
+                     nullptr) != 0 ||
+      len != key.size()) {
+    return Corrupt("setting " + std::string(kSettingPageTokenKey) + " is not a 32-byte hex key");
+  }
+  return key;
+}
+
+std::string PageTokenSealer::Seal(const PageCursor& cursor, std::string_view binding) const {
+  std::array<uint8_t, kPlainBytes> plain{};
+  PutU64(&plain[0], static_cast<uint64_t>(cursor.after_seq));
+  PutU64(&plain[8], static_cast<uint64_t>(cursor.up_to_seq));
   Raw raw{};
   raw[0] = kTokenVersion;
-  PutU64(&raw[1], static_cast<uint64_t>(cursor.after_seq));
-  PutU64(&raw[9], static_cast<uint64_t>(cursor.up_to_seq));
-  const uint32_t check = Check(raw.data(), 17);
-  for (int i = 0; i < 4; ++i) raw[17 + i] = static_cast<uint8_t>(check >> (24 - 8 * i));
-  std::string out;
-  out.reserve(kTokenChars);
-  for (size_t i = 0; i < kRawBytes; i += 3) {
-    const uint32_t triple = (uint32_t{raw[i]} << 16) | (uint32_t{raw[i + 1]} << 8) | raw[i + 2];
-    out.push_back(kAlphabet[(triple >> 18) & 63]);
-    out.push_back(kAlphabet[(triple >> 12) & 63]);
-    out.push_back(kAlphabet[(triple >> 6) & 63]);
-    out.push_back(kAlphabet[triple & 63]);
-  }
+  uint8_t* nonce = &raw[1];
+  randombytes_buf(nonce, kNonceBytes);
+  unsigned long long sealed_len = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(&raw[1 + kNonceBytes], &sealed_len, plain.data(),
+                                             plain.size(), Bytes(binding), binding.size(), nullptr,
+                                             nonce, key_.data());
+  std::string out(sodium_base64_ENCODED_LEN(kRawBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(), raw.data(), raw.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(kTokenChars);
   return out;
 }
 
-Result<PageCursor> DecodePageToken(std::string_view token) {
+Result<PageCursor> PageTokenSealer::Open(std::string_view token, std::string_view binding) const {
   const auto invalid = [] {
     return InvalidArgument(
-        "'next' is not a paging token this server issued (pass the 'next' value of the previous "
-        "page unchanged)");
+        "'next' is not a paging token this server issued for you and this query (pass the "
+        "'next' value of the previous page unchanged, with the same filters)");
   };
   if (token.size() != kTokenChars) return invalid();
   Raw raw{};
-  for (size_t i = 0, o = 0; i < kTokenChars; i += 4, o += 3) {
-    uint32_t triple = 0;
-    for (size_t j = 0; j < 4; ++j) {
-      const int v = DecodeChar(token[i + j]);
-      if (v < 0) return invalid();
-      triple = (triple << 6) | static_cast<uint32_t>(v);
-    }
-    raw[o] = static_cast<uint8_t>(triple >> 16);
-    raw[o + 1] = static_cast<uint8_t>(triple >> 8);
-    raw[o + 2] = static_cast<uint8_t>(triple);
+  size_t len = 0;
+  if (sodium_base642bin(raw.data(), raw.size(), token.data(), token.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      len != kRawBytes || raw[0] != kTokenVersion) {
+    return invalid();
   }
-  if (raw[0] != kTokenVersion) return invalid();
-  const uint32_t check = Check(raw.data(), 17);
-  uint32_t stored = 0;
-  for (int i = 0; i < 4; ++i) stored = (stored << 8) | raw[17 + i];
-  if (check != stored) return invalid();
+  std::array<uint8_t, kPlainBytes> plain{};
+  unsigned long long plain_len = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          plain.data(), &plain_len, nullptr, &raw[1 + kNonceBytes], kSealedBytes, Bytes(binding),
+          binding.size(), &raw[1], key_.data()) != 0 ||
+      plain_len != kPlainBytes) {
+    return invalid();
+  }
   PageCursor cursor;
-  cursor.after_seq = static_cast<int64_t>(GetU64(&raw[1]));
-  cursor.up_to_seq = static_cast<int64_t>(GetU64(&raw[9]));
+  cursor.after_seq = static_cast<int64_t>(GetU64(&plain[0]));
+  cursor.up_to_seq = static_cast<int64_t>(GetU64(&plain[8]));
   if (cursor.after_seq < 0 || cursor.up_to_seq <= 0 || cursor.after_seq >= cursor.up_to_seq) {
     return invalid();
   }

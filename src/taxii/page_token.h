@@ -1,16 +1,24 @@
 #pragma once
-// The `next` token of TAXII paging. It is an opaque cursor, not a secret: base64url (no padding)
-// of a version byte, the seq of the last row the previous page returned, the seq bound fixed when
-// the first page was served (so that versions added while a client pages neither shift nor change
-// "last"/"first" answers), and a 32-bit check so that a mangled token is rejected instead of
-// silently paging from a wrong place. It carries no access rights: every page is filtered again
-// for the reader presenting it.
+// The `next` token of TAXII paging: a sealed cursor. It holds the seq of the last row the previous
+// page returned and the seq bound fixed when the first page was served (so that versions added
+// while a client pages neither shift nor change "last"/"first" answers). Both are store-wide
+// sequence numbers, which would tell a reader how many versions the hub holds in collections it
+// cannot see, so the token is encrypted and authenticated with a key of the hub's
+// (XChaCha20-Poly1305, libsodium; a random nonce per token): a reader can neither read the
+// numbers nor make a token the server did not issue.
+//
+// A token is also bound to what it was minted for (the `binding` text: the reader and the query,
+// taxii::Service builds it): opened with any other binding it is refused, so a token handed to
+// another reader, another collection or other filters is useless. It carries no access rights:
+// every page is filtered again for the reader presenting it.
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "common/status.h"
+#include "store/directory.h"
 
 namespace tessera::taxii {
 
@@ -21,11 +29,32 @@ struct PageCursor {
   bool operator==(const PageCursor&) const = default;
 };
 
-// A token of 28 characters. Pure; thread-safe.
-std::string EncodePageToken(const PageCursor& cursor);
+constexpr size_t kPageTokenKeyBytes = 32;
+using PageTokenKey = std::array<uint8_t, kPageTokenKeyBytes>;
 
-// The cursor in `token`, or kInvalidArgument when it is not a token EncodePageToken made (wrong
-// length or alphabet, unknown version, failed check, negative or inconsistent seqs).
-Result<PageCursor> DecodePageToken(std::string_view token);
+// The directory setting that keeps the hub's page-token key (64 hex digits), so that tokens stay
+// valid across restarts and between the servers of one store.
+inline constexpr std::string_view kSettingPageTokenKey = "taxii_page_token_key";
+
+// The hub's key from the directory, made (random) and stored on first use. Needs libsodium
+// initialized (policy::InitCrypto). The directory's errors; kCorrupt when the stored setting is
+// not a key.
+Result<PageTokenKey> LoadPageTokenKey(store::Directory& directory);
+
+// Seals and opens tokens with one key. Thread-safe (immutable after construction).
+class PageTokenSealer {
+ public:
+  explicit PageTokenSealer(const PageTokenKey& key) : key_(key) {}
+
+  // A token of 76 characters (base64url, no padding) for `cursor`, bound to `binding`.
+  std::string Seal(const PageCursor& cursor, std::string_view binding) const;
+
+  // The cursor in `token`, or kInvalidArgument when it is not a token Seal made with this key
+  // and this `binding` (wrong length or alphabet, failed authentication, inconsistent seqs).
+  Result<PageCursor> Open(std::string_view token, std::string_view binding) const;
+
+ private:
+  PageTokenKey key_;
+};
 
 }  // namespace tessera::taxii

@@ -130,7 +130,12 @@ Result<ObjectFilter> ParseObjectFilter(
       case Param::kNext: {
         if (seen_next) return InvalidArgument("next is given more than once");
         seen_next = true;
-        TESSERA_ASSIGN_OR_RETURN(f.next, DecodePageToken(value));
+        if (value.empty() || value.size() > kMaxPageTokenChars) {
+          return InvalidArgument(
+              "'next' is not a paging token this server issued (pass the 'next' value of the "
+              "previous page unchanged)");
+        }
+        f.next = value;
         break;
       }
       case Param::kId:

@@ -12,10 +12,13 @@
 //    on DELETE, which deletes the object: all its versions.
 //  - limit is a positive integer; above kMaxPageSize the page holds kMaxPageSize objects (TAXII
 //    lets the server return fewer than asked). Without it a page holds kDefaultPageSize.
-//  - next is the token a previous page returned (page_token.h).
-//  - Parameters the endpoint does not define, and parameters TAXII does not define, are ignored;
-//    a defined parameter with a malformed value, or added_after / limit / next given twice, is an
-//    error (kInvalidArgument, answered 400).
+//  - next is the token a previous page returned, kept as given: only the service can open it
+//    (page_token.h: it is sealed with the hub's key and bound to the reader and the query).
+//  - Parameters the endpoint does not define, and parameters TAXII does not define, are ignored
+//    (TAXII 2.1 §3.4 lets a server ignore filters it does not support) and play no part in the
+//    answer: the service keys its page cache on the parsed filter, not on the URL. A defined
+//    parameter with a malformed value, or added_after / limit / next given twice, is an error
+//    (kInvalidArgument, answered 400).
 
 #include <cstddef>
 #include <optional>
@@ -26,7 +29,6 @@
 
 #include "common/status.h"
 #include "common/time.h"
-#include "taxii/page_token.h"
 
 namespace tessera::taxii {
 
@@ -34,6 +36,8 @@ constexpr size_t kDefaultPageSize = 100;
 constexpr size_t kMaxPageSize = 1000;
 // At most this many values in all of one match[...] field's lists together.
 constexpr size_t kMaxMatchValues = 100;
+// A `next` longer than this is refused at once (the tokens this server issues are shorter).
+constexpr size_t kMaxPageTokenChars = 128;
 
 // The endpoints that take object filters; each accepts a different subset of the parameters.
 enum class ObjectEndpoint {
@@ -60,7 +64,7 @@ struct VersionSelector {
 struct ObjectFilter {
   std::optional<Timestamp> added_after;
   size_t limit = kDefaultPageSize;         // 1..kMaxPageSize
-  std::optional<PageCursor> next;          // decoded `next`
+  std::optional<std::string> next;         // `next` as given (at most kMaxPageTokenChars)
   std::vector<std::string> ids;            // empty: any
   std::vector<std::string> types;          // empty: any
   std::vector<std::string> spec_versions;  // empty: any

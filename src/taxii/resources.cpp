@@ -83,22 +83,31 @@ Timestamp VersionOf(const store::StoredObject& row) {
 std::string FormatDateAdded(Timestamp ts) { return FormatTimestamp(ts, TimePrecision::kMicros); }
 
 void EnvelopeWriter::Add(std::string_view object_json) {
-  if (count_ != 0) objects_.push_back(',');
+  if (count_ == 0) {
+    objects_.assign(kPrefixRoom, ' ');
+    objects_ += ",\"objects\":[";
+  } else {
+    objects_.push_back(',');
+  }
   objects_ += object_json;
   ++count_;
 }
 
 std::string EnvelopeWriter::Finish(const PageInfo& page) && {
-  std::string out;
-  out.reserve(objects_.size() + 64 + page.next.size());
-  AppendPageStart(out, page);
-  if (count_ != 0) {
-    out += ",\"objects\":[";
-    out += objects_;
-    out.push_back(']');
+  std::string start;
+  AppendPageStart(start, page);
+  if (count_ == 0) return start + "}";
+  objects_ += "]}";
+  if (start.size() > kPrefixRoom) {  // a next token longer than any this server makes
+    start.append(objects_, kPrefixRoom);
+    return start;
   }
-  out.push_back('}');
-  return out;
+  // The page start goes into the room kept before the objects, and the rest of the room is
+  // dropped: the objects are never copied into a second buffer (a page may be megabytes).
+  const size_t at = kPrefixRoom - start.size();
+  objects_.replace(at, start.size(), start);
+  objects_.erase(0, at);
+  return std::move(objects_);
 }
 
 std::string EnvelopeJson(std::span<const store::StoredObject> rows, const PageInfo& page) {

@@ -68,7 +68,9 @@ class EnvelopeWriter {
   std::string Finish(const PageInfo& page) &&;
 
  private:
-  std::string objects_;  // the objects' JSON, comma-separated
+  // Room kept before the objects for {"more":...,"next":"..."} (Finish).
+  static constexpr size_t kPrefixRoom = 128;
+  std::string objects_;  // room, then ,"objects":[ and the objects' JSON, comma-separated
   size_t count_ = 0;
 };
 // {"more": ..., "next": ..., "objects": [{"id", "date_added", "version", "media_type"}, ...]}.

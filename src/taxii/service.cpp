@@ -12,6 +12,7 @@
 #include "http/taxii.h"
 #include "policy/access.h"
 #include "policy/operator.h"
+#include "policy/view.h"
 #include "taxii/query.h"
 #include "taxii/resources.h"
 
@@ -121,6 +122,10 @@ Status Service::Register(const std::shared_ptr<Service>& self, http::Router& rou
        &Service::GetVersions},
       {Method::kGet, "/{api_root}/collections/{collection}/manifest/", &Service::GetManifest},
   };
+  if (!self->sealer_) {
+    TESSERA_ASSIGN_OR_RETURN(PageTokenKey key, LoadPageTokenKey(self->store_->directory()));
+    self->sealer_.emplace(key);
+  }
   for (const auto& r : routes) {
     TESSERA_RETURN_IF_ERROR(router.Add(
         r.method, r.pattern,
@@ -296,11 +301,41 @@ Response Service::GetStatus(const Request& request) const {
     }
     return StorageError(status.status(), "reading a status");
   }
-  // A status tells what an organization wrote: it is its own.
-  if (status->api_root != caller.root.name || status->owner_org != caller.principal.org_id) {
+  // A status tells what an organization wrote: it is its own. It lives status_lifetime (the
+  // expired ones not deleted yet are gone all the same).
+  if (status->api_root != caller.root.name || status->owner_org != caller.principal.org_id ||
+      Expired(status->request_timestamp, Timestamp::Now())) {
     return NotFound(absent);
   }
   return Ok(HttpStatus::ok, StatusJson(*status));
+}
+
+bool Service::Expired(Timestamp requested, Timestamp now) const {
+  return requested.ToMicros() <
+         now.ToMicros() -
+             std::chrono::duration_cast<std::chrono::microseconds>(options_.status_lifetime)
+                 .count();
+}
+
+void Service::ExpireStatuses(Timestamp now) const {
+  constexpr int64_t kEveryMicros = 60'000'000;
+  constexpr size_t kBatch = 10'000;
+  int64_t due = next_expiry_micros_.load(std::memory_order_relaxed);
+  if (now.ToMicros() < due ||
+      !next_expiry_micros_.compare_exchange_strong(due, now.ToMicros() + kEveryMicros)) {
+    return;  // not yet, or another thread does it
+  }
+  const Timestamp cutoff = Timestamp::FromMicros(
+      now.ToMicros() -
+      std::chrono::duration_cast<std::chrono::microseconds>(options_.status_lifetime).count());
+  for (int round = 0; round < 10; ++round) {
+    auto deleted = store_->DeleteStatusesBefore(cutoff, kBatch);
+    if (!deleted.ok()) {
+      spdlog::warn("taxii: expiring statuses failed: {}", deleted.status().ToString());
+      return;
+    }
+    if (static_cast<size_t>(*deleted) < kBatch) return;
+  }
 }
 
 Response Service::ListCollections(const Request& request) const {
@@ -353,6 +388,56 @@ void ApplyVersions(const VersionSelector& v, store::CollectionQuery& q) {
 
 }  // namespace
 
+namespace {
+
+// Appends `value` so that no two different sequences of values append the same text.
+void AppendValue(std::string& out, std::string_view value) {
+  out += std::to_string(value.size());
+  out.push_back(':');
+  out.append(value);
+}
+
+void AppendSorted(std::string& out, char tag, std::vector<std::string>& values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  out.push_back(tag);
+  for (const std::string& v : values) AppendValue(out, v);
+}
+
+// What a listing asks for, in one canonical form: the endpoint, the API root, the collection,
+// the object and every filter that changes the rows (values sorted, repeats removed), nothing
+// else. Parameters TAXII does not define and the order of values do not change it, so they
+// neither make new page-cache entries nor change the binding of a `next` token. Sorts the
+// filter's lists in place.
+std::string QueryIdentity(int kind, std::string_view root, std::string_view collection,
+                          std::string_view object, ObjectFilter& f) {
+  std::string id;
+  id.reserve(128);
+  id.push_back(static_cast<char>('0' + kind));
+  AppendValue(id, root);
+  AppendValue(id, collection);
+  AppendValue(id, object);
+  AppendSorted(id, 't', f.types);
+  AppendSorted(id, 'i', f.ids);
+  AppendSorted(id, 's', f.spec_versions);
+  if (f.added_after) {
+    id += 'a' + std::to_string(f.added_after->seconds) + '.' + std::to_string(f.added_after->nanos);
+  }
+  id.push_back('v');
+  id.push_back(f.versions.first ? 'F' : '-');
+  id.push_back(f.versions.last ? 'L' : '-');
+  id.push_back(f.versions.all ? 'A' : '-');
+  std::sort(f.versions.exact.begin(), f.versions.exact.end());
+  f.versions.exact.erase(std::unique(f.versions.exact.begin(), f.versions.exact.end()),
+                         f.versions.exact.end());
+  for (const Timestamp& t : f.versions.exact) {
+    id += std::to_string(t.seconds) + '.' + std::to_string(t.nanos) + ',';
+  }
+  return id;
+}
+
+}  // namespace
+
 Response Service::ListPage(const Request& request, int kind) const {
   Target target;
   if (auto denied = EnterCollection(request, target, false)) return *denied;
@@ -364,92 +449,94 @@ Response Service::ListPage(const Request& request, int kind) const {
                                                       : ObjectEndpoint::kVersions;
   auto filter = ParseObjectFilter(*params, endpoint);
   if (!filter.ok()) return BadRequest(filter.status().message());
+  const std::string object_id(request.PathParam("object"));
 
+  // A `next` token is bound to the reader's organization and to the query: what one reader was
+  // given is refused to another, and to other filters (page_token.h).
+  std::string binding = "org:" + std::to_string(target.caller.principal.org_id) + ' ';
+  binding += QueryIdentity(kind, target.caller.root.name, target.collection.id, object_id, *filter);
+
+  // Every row is read through the reader's policy view; its scope keys the cache.
+  const policy::ObjectView view(*store_, target.caller.principal);
   store::CollectionQuery q;
   q.collection = target.collection.id;
-  q.scope = policy::ScopeFor(target.caller.principal, target.collection);
-  q.types = filter->types;
-  q.ids = filter->ids;
-  q.spec_versions = filter->spec_versions;
+  q.scope = view.ScopeIn(target.collection);
+  q.types = std::move(filter->types);
+  q.ids = std::move(filter->ids);
+  q.spec_versions = std::move(filter->spec_versions);
   q.added_after = filter->added_after;
   q.limit = filter->limit;
-  const std::string object_id(request.PathParam("object"));
   if (kind == kObject || kind == kVersions) q.ids = {object_id};
   ApplyVersions(filter->versions, q);
   if (filter->next) {
-    q.after_seq = filter->next->after_seq;
-    // A token only ever carries a seq that was the last one; a forged larger bound would list
-    // rows added later and be remembered under that bound, so it is held to the last seq.
-    q.up_to_seq = std::min(filter->next->up_to_seq, target.caller.generations.last_seq);
+    auto cursor = sealer_->Open(*filter->next, binding);
+    if (!cursor.ok()) return BadRequest(cursor.status().message());
+    q.after_seq = cursor->after_seq;
+    // Only this hub mints tokens, and only with a seq that was the last one; held to the last
+    // seq all the same, so that no bound can reach rows added later.
+    q.up_to_seq = std::min(cursor->up_to_seq, target.caller.generations.last_seq);
   } else {
     // Fix the rows this listing ranges over, so that later pages (the `next` token carries the
     // bound) answer first/last over the same versions however many are added meanwhile.
     q.up_to_seq = target.caller.generations.last_seq;  // 0: nothing stored, nothing to list
   }
 
-  // The answer depends on the request target (API root, collection, object, filters, next), on
-  // what the reader sees, on the rows up to q.up_to_seq and on the directory: with the same
-  // generations it is the same bytes.
+  // The answer depends on the query (binding: the reader's organization and the canonical
+  // query), on what the reader sees (its grant keys), on the page asked for (after_seq, limit),
+  // on the rows up to q.up_to_seq and on the directory: with the same generations it is the
+  // same bytes.
   std::string key = std::to_string(target.caller.generations.directory) + ' ' +
                     std::to_string(target.caller.generations.objects) + ' ' +
-                    std::to_string(q.up_to_seq) + ' ' + std::to_string(kind) + ' ' +
-                    std::string(request.target()) + (q.scope.unrestricted ? " *" : " ");
+                    std::to_string(q.up_to_seq) + ' ' + std::to_string(q.after_seq) + ' ' +
+                    std::to_string(q.limit) + (q.scope.unrestricted ? " *" : " ");
   for (const std::string& k : q.scope.keys) key.append(k).push_back(',');
+  key.push_back(' ');
+  key += binding;
   if (auto kept = pages_.Find(key)) return *kept;
 
-  // Objects, the listing clients poll, is written straight from the store's rows (no copy of
-  // each row); the other listings collect their page first.
-  if (kind == kObjects) {
-    EnvelopeWriter envelope;
-    std::optional<Timestamp> first_added;
-    Timestamp last_added;
-    int64_t last_seq = 0;
-    bool more = false;
-    if (q.up_to_seq > 0) {
-      auto scanned = store_->ScanCollection(q, [&](const store::RowView& row) {
+  // Objects and an object are written straight from the store's rows (no copy of each row), in
+  // pages bounded by max_page_bytes as well as by limit; the manifest and the version list read
+  // no object JSON at all.
+  const bool envelope_kind = kind == kObjects || kind == kObject;
+  q.with_json = envelope_kind;
+  if (envelope_kind) q.max_json_bytes = options_.max_page_bytes;
+  const auto listing_failed = [&](const Status& st) {
+    if (st.code() == ErrorCode::kInvalidArgument) return BadRequest(st.message());
+    return StorageError(st, "listing objects");
+  };
+
+  EnvelopeWriter envelope;
+  std::optional<Timestamp> first_added;
+  Timestamp last_added;
+  int64_t last_seq = 0;
+  store::ObjectPage page;
+  if (q.up_to_seq > 0) {
+    if (envelope_kind) {
+      auto scanned = view.Scan(target.collection, q, [&](const store::RowView& row) {
         envelope.Add(row.json);
         if (!first_added) first_added = row.date_added;
         last_added = row.date_added;
         last_seq = row.seq;
       });
-      if (!scanned.ok()) {
-        if (scanned.status().code() == ErrorCode::kInvalidArgument) {
-          return BadRequest(scanned.status().message());
-        }
-        return StorageError(scanned.status(), "listing objects");
-      }
-      more = *scanned;
+      if (!scanned.ok()) return listing_failed(scanned.status());
+      page.more = *scanned;
+    } else {
+      auto listed = view.List(target.collection, q);
+      if (!listed.ok()) return listing_failed(listed.status());
+      page = std::move(*listed);
+      if (!page.objects.empty()) last_seq = page.objects.back().seq;
     }
-    PageInfo info;
-    info.more = more && envelope.count() != 0;
-    if (info.more) info.next = EncodePageToken({last_seq, q.up_to_seq});
-    Response response = Ok(HttpStatus::ok, std::move(envelope).Finish(info));
-    if (first_added) AddDateAddedHeaders(*first_added, last_added, response);
-    pages_.Put(key, response);
-    return response;
   }
-
-  store::ObjectPage page;
-  if (q.up_to_seq > 0) {
-    auto listed = store_->ListCollection(q);
-    if (!listed.ok()) {
-      if (listed.status().code() == ErrorCode::kInvalidArgument) {
-        return BadRequest(listed.status().message());
-      }
-      return StorageError(listed.status(), "listing objects");
-    }
-    page = std::move(*listed);
-  }
+  const size_t rows = envelope_kind ? envelope.count() : page.objects.size();
 
   // An object (or its versions) the reader cannot see at all is absent: 404, not an empty page.
-  if ((kind == kObject || kind == kVersions) && page.objects.empty()) {
+  if ((kind == kObject || kind == kVersions) && rows == 0) {
     store::CollectionQuery any;
-    any.collection = q.collection;
-    any.scope = q.scope;
     any.ids = q.ids;
     any.match = store::VersionMatch::kAll;
     any.limit = 1;
-    auto found = store_->ListCollection(any);
+    any.with_json = false;
+    auto found = view.List(target.collection, any);
     if (!found.ok()) return StorageError(found.status(), "looking up an object");
     if (found->objects.empty()) {
       return NotFound("there is no object '" + object_id + "' in collection '" +
@@ -458,8 +545,8 @@ Response Service::ListPage(const Request& request, int kind) const {
   }
 
   PageInfo info;
-  info.more = page.more && !page.objects.empty();
-  if (info.more) info.next = EncodePageToken({page.objects.back().seq, q.up_to_seq});
+  info.more = page.more && rows != 0;
+  if (info.more) info.next = sealer_->Seal({last_seq, q.up_to_seq}, binding);
   std::string body;
   switch (kind) {
     case kManifest:
@@ -468,12 +555,16 @@ Response Service::ListPage(const Request& request, int kind) const {
     case kVersions:
       body = VersionsJson(page.objects, info);
       break;
-    default:  // kObject
-      body = EnvelopeJson(page.objects, info);
+    default:  // kObjects, kObject
+      body = std::move(envelope).Finish(info);
       break;
   }
   Response response = Ok(HttpStatus::ok, std::move(body));
-  AddDateAddedHeaders(page.objects, response);
+  if (envelope_kind) {
+    if (first_added) AddDateAddedHeaders(*first_added, last_added, response);
+  } else {
+    AddDateAddedHeaders(page.objects, response);
+  }
   pages_.Put(key, response);
   return response;
 }
@@ -556,8 +647,12 @@ Response Service::AddObjects(const Request& request) const {
   status.success_count = static_cast<int64_t>(status.successes.size());
   status.failure_count = static_cast<int64_t>(status.failures.size());
 
+  // An empty envelope changes nothing: its status is answered but not kept (a flood of them
+  // would otherwise fill the store; GET status answers 404 for it).
+  if (status.total_count == 0) return Ok(HttpStatus::accepted, StatusJson(status));
   auto imported = store_->ImportWithStatus(accepted, placements, status);
   if (!imported.ok()) return StorageError(imported.status(), "adding objects");
+  ExpireStatuses(received);
   if (options_.metrics) {
     options_.metrics->RecordImport(imported->added, imported->already_present,
                                    static_cast<uint64_t>(status.failure_count));
@@ -581,20 +676,20 @@ Response Service::DeleteObject(const Request& request) const {
 
   auto last = store_->LastSeq();
   if (!last.ok()) return StorageError(last.status(), "reading the last seq");
+  const policy::ObjectView view(*store_, p);
   store::CollectionQuery q;
-  q.collection = target.collection.id;
-  q.scope = policy::ScopeFor(p, target.collection);
   q.ids = {object_id};
   q.spec_versions = filter->spec_versions;
   q.up_to_seq = *last;
   q.limit = store::kMaxListLimit;
+  q.with_json = false;  // versions and providers only
   ApplyVersions(filter->versions, q);
   const std::string absent =
       "there is no object '" + object_id + "' (with the versions asked for) that you can see";
   if (*last == 0) return NotFound(absent);
   // What would be deleted, checked first (policy::CanDeleteVersion): all of it or nothing. The
   // seq bound makes the delete act on exactly these rows.
-  auto selected = store_->ListCollection(q);
+  auto selected = view.List(target.collection, q);
   if (!selected.ok()) return StorageError(selected.status(), "listing versions to delete");
   if (selected->objects.empty()) return NotFound(absent);
   for (const store::StoredObject& row : selected->objects) {

@@ -7,9 +7,14 @@
 // Bearer), discovery and API-root information included. What a reader may not see does not exist
 // for it: collections it can neither read nor write are 404 (403 when it sees one but lacks the
 // right asked for), object versions its organization is not granted are absent from objects,
-// object, versions, the manifest, the counts and the date-added headers (policy::ScopeFor on
-// every read). Writes go through policy::Placer and Store::ImportWithStatus: a POST is answered
-// 202 with a status resource once the accepted objects are durable ("complete").
+// object, versions, the manifest, the counts and the date-added headers: every read goes through
+// the reader's policy::ObjectView (policy/view.h). Writes go through policy::Placer and
+// Store::ImportWithStatus: a POST is answered 202 with a status resource once the accepted objects
+// are durable ("complete").
+//
+// Listings are paged by count and by bytes (ServiceOptions::max_page_bytes); `next` tokens are
+// sealed with the hub's key and bound to the reader's organization and the query (page_token.h).
+// Statuses live ServiceOptions::status_lifetime; an empty envelope's status is not stored.
 //
 // Answers (TAXII 2.1 §3.6): 400 malformed parameters or a body that is not an envelope, 401, 403,
 // 404, 406 when the Accept header rules out application/taxii+json;version=2.1, 413 over the API
@@ -19,9 +24,12 @@
 // Each request starts with one small read of the store's generations (store::Generations). What
 // was read from the directory (principals, API roots, collections) is reused while the directory
 // generation stays the same, and whole listing answers are kept in a PageCache under the reader's
-// scope and the generations; so a change by any process (a revoked token, a new grant, a deleted
+// scope, the canonical query (parameters TAXII does not define are not part of it) and the
+// generations; so a change by any process (a revoked token, a new grant, a deleted
 // object) is seen by the next request, and a page asked for again costs no listing.
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -37,8 +45,12 @@
 #include "store/store.h"
 #include "taxii/envelope.h"
 #include "taxii/page_cache.h"
+#include "taxii/page_token.h"
 
 namespace tessera::taxii {
+
+constexpr size_t kDefaultMaxPageBytes = size_t{8} << 20;
+constexpr std::chrono::seconds kDefaultStatusLifetime = std::chrono::hours(24);
 
 struct ServiceOptions {
   // The discovery document (title required).
@@ -60,6 +72,12 @@ struct ServiceOptions {
   std::shared_ptr<http::Metrics> metrics;
   // The bound of the listing answers kept in memory (PageCache); 0 keeps none.
   size_t page_cache_bytes = size_t{64} << 20;
+  // The bound on the object JSON of one objects / object page: a page ends early (more: true,
+  // with a next token) before the object that would pass it, but always holds one object.
+  size_t max_page_bytes = kDefaultMaxPageBytes;
+  // How long a POST's status resource can be read back (TAXII lets a server expire statuses).
+  // Older ones answer 404 and are deleted (by the next POSTs, at most once a minute). > 0.
+  std::chrono::seconds status_lifetime = kDefaultStatusLifetime;
 };
 
 // Thread-safe once registered: handlers run concurrently on the server's threads.
@@ -71,7 +89,9 @@ class Service {
           ServiceOptions options);
 
   // Registers the TAXII routes (GET /taxii2/ and everything under /{api_root}/) on `router`.
-  // The routes hold `self`, so the Service lives as long as the router. What Router::Add returns.
+  // The routes hold `self`, so the Service lives as long as the router. The first registration
+  // loads the hub's page-token key (LoadPageTokenKey: made and stored on first use; needs
+  // policy::InitCrypto). What Router::Add or the directory returns.
   static Status Register(const std::shared_ptr<Service>& self, http::Router& router);
 
   // For http::ServerOptions::run_blocking: true for requests that may take long (writes, which
@@ -93,6 +113,9 @@ class Service {
   http::Response GetVersions(const http::Request& request) const;
   http::Response GetManifest(const http::Request& request) const;
 
+  // How many listing answers the page cache holds now (for tests and metrics).
+  size_t CachedPages() const { return pages_.entries(); }
+
  private:
   struct Caller;  // an authenticated principal at one API root (service.cpp)
   struct Target;  // ... and one collection
@@ -103,6 +126,10 @@ class Service {
                                                 bool write) const;
   http::Response ListPage(const http::Request& request, int kind) const;
   std::string BaseUrl(const http::Request& request) const;
+  // Whether a status requested at `requested` is past status_lifetime at `now`.
+  bool Expired(Timestamp requested, Timestamp now) const;
+  // Deletes expired statuses when the last round is a minute old (else returns at once).
+  void ExpireStatuses(Timestamp now) const;
   // The API root / collection as the directory had it at `generation` (read once per
   // generation). The directory's errors, kNotFound included.
   Result<store::ApiRoot> ApiRootAt(const std::string& name, int64_t generation) const;
@@ -125,6 +152,8 @@ class Service {
   mutable std::unordered_map<std::string, store::ApiRoot> roots_;               // directory_mu_
   mutable std::unordered_map<std::string, store::CollectionInfo> collections_;  // directory_mu_
   mutable PageCache pages_;
+  std::optional<PageTokenSealer> sealer_;               // set by Register, then read-only
+  mutable std::atomic<int64_t> next_expiry_micros_{0};  // when ExpireStatuses runs next
 };
 
 }  // namespace tessera::taxii
