@@ -13,7 +13,7 @@
 #include <chrono>
 #include <filesystem>
 
-#include "common/json.h"
+#include "common/file.h"
 #include "stix/reader.h"
 #include "store/store.h"
 

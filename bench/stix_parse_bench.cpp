@@ -16,6 +16,7 @@
 
 #include <simdjson.h>
 
+#include "common/file.h"
 #include "common/json.h"
 #include "stix/reader.h"
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "common/file.h"
 #include "common/json.h"
 #include "common/uuid.h"
 #include "stix/reader.h"

@@ -11,6 +11,7 @@
 #include <tuple>
 #include <vector>
 
+#include "common/file.h"
 #include "common/json.h"
 #include "hunt/hunter.h"
 #include "hunt/indicator_index.h"

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/file.h"
 #include "common/json.h"
 #include "hunt/hunter.h"
 #include "hunt/log_reader.h"

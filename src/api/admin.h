@@ -75,7 +75,4 @@ boost::json::object CollectionJson(const store::CollectionInfo& collection);
 // "active", "revoked" or "expired" (revoked wins over expired).
 std::string_view TokenState(const store::TokenRecord& token, Timestamp now);
 
-// Pretty-prints a JSON value with two-space indentation and a final newline (CLI --json output).
-std::string PrettyJson(const boost::json::value& v);
-
 }  // namespace tessera::api

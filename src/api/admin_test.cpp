@@ -168,11 +168,5 @@ TEST_F(AdminTest, JsonFormsCarryNoSecrets) {
   EXPECT_EQ(org.at("identity").at("identity_class"), "organization");
 }
 
-TEST(PrettyJson, IndentsAndEndsWithNewline) {
-  EXPECT_EQ(PrettyJson(json::parse(R"({"a":[1,{"b":null}],"c":{}})")),
-            "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"c\": {}\n}\n");
-  EXPECT_EQ(PrettyJson(json::array()), "[]\n");
-}
-
 }  // namespace
 }  // namespace tessera::api

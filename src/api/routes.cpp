@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "api/admin.h"
-#include "api/duration.h"
+#include "common/duration.h"
 #include "common/json.h"
 #include "http/media_type.h"
 #include "policy/access.h"

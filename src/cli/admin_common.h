@@ -20,6 +20,7 @@
 
 #include "api/admin.h"
 #include "cli/commands.h"
+#include "common/json.h"
 #include "common/status.h"
 #include "store/store.h"
 
@@ -116,7 +117,7 @@ struct AdminAction {
   // else `text` and a newline. Returns kExitOk.
   int Print(const boost::json::value& doc, std::string_view text) const {
     if (json) {
-      std::cout << api::PrettyJson(doc);
+      std::cout << PrettyJson(doc);
     } else {
       std::cout << text << "\n";
     }
@@ -130,7 +131,7 @@ template <typename T, typename ToJson>
 int PrintJsonList(const std::vector<T>& items, ToJson to_json) {
   boost::json::array list;
   for (const T& item : items) list.push_back(to_json(item));
-  std::cout << api::PrettyJson(list);
+  std::cout << PrettyJson(list);
   return kExitOk;
 }
 

@@ -12,8 +12,6 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -22,6 +20,7 @@
 
 #include "cli/commands.h"
 #include "cli/hunt_progress.h"
+#include "common/file.h"
 #include "common/json.h"
 #include "common/time.h"
 #include "hunt/field_map.h"
@@ -128,23 +127,6 @@ std::string HostName() {
   char name[256] = {};
   if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "tessera-hunt";
   return name;
-}
-
-// Writes `text` to `path` through a temporary file in the same directory, so that a reader never
-// sees half a bundle.
-Status WriteFileAtomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return IoError("cannot write " + tmp);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.flush();
-    if (!out) return IoError("cannot write " + tmp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return IoError("cannot rename " + tmp + " to " + path + ": " + ec.message());
-  return Status::Ok();
 }
 
 std::string MatchedText(const hunt::Hit& hit) {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "common/json.h"
+#include "common/file.h"
 #include "policy/operator.h"
 #include "stix/reader.h"
 #include "store/store.h"

@@ -72,7 +72,7 @@ int RunInit(const InitArgs& args) {
     boost::json::array notes;
     for (const std::string& n : hub->notes) notes.emplace_back(n);
     o["notes"] = std::move(notes);
-    std::cout << api::PrettyJson(o);
+    std::cout << PrettyJson(o);
     return kExitOk;
   }
 

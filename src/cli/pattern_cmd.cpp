@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "common/json.h"
+#include "common/file.h"
 #include "pattern/pattern.h"
 #include "stix/reader.h"
 

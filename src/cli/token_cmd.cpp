@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "api/duration.h"
 #include "cli/admin_common.h"
+#include "common/duration.h"
 #include "policy/tokens.h"
 
 namespace tessera::cli {
@@ -24,7 +24,7 @@ struct TokenArgs {
 // Checks --expires before the store is opened and sets expires_at from it.
 int CheckTokenCreate(TokenArgs& args) {
   if (args.expires.empty()) return kExitOk;
-  auto d = api::ParseDuration(args.expires);
+  auto d = ParseDuration(args.expires);
   if (!d.ok()) {
     std::cerr << "tessera token create: --expires: " << d.status().message() << "\n";
     return kExitUsage;
@@ -81,7 +81,7 @@ int RunTokenList(const AdminAction& a, const TokenArgs& args) {
     }
   }
   if (a.json) {
-    std::cout << api::PrettyJson(list);
+    std::cout << PrettyJson(list);
   } else {
     PrintTable(std::cout, {"ID", "USER", "LABEL", "CREATED", "EXPIRES", "STATE"}, rows);
   }

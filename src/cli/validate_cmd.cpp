@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "common/json.h"
+#include "common/file.h"
 #include "stix/reader.h"
 
 namespace tessera::cli {

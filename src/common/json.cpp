@@ -1,9 +1,5 @@
 #include "common/json.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-
 namespace tessera {
 
 Result<boost::json::value> ParseJson(std::string_view text, const JsonLimits& limits) {
@@ -30,20 +26,53 @@ Result<boost::json::value> ParseJson(std::string_view text, const JsonLimits& li
   return parser.release();
 }
 
-Result<std::string> ReadInput(const std::string& path) {
-  const bool is_stdin = path == "-";
-  std::FILE* f = is_stdin ? stdin : std::fopen(path.c_str(), "rb");
-  const std::string name = is_stdin ? "standard input" : path;
-  if (f == nullptr) return IoError(name + ": " + std::strerror(errno));
-  std::string data;
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
-  const bool failed = std::ferror(f) != 0;
-  const int err = errno;
-  if (!is_stdin) std::fclose(f);
-  if (failed) return IoError(name + ": " + std::strerror(err));
-  return data;
+namespace {
+
+void Pretty(std::string& out, const boost::json::value& v, int indent) {
+  const std::string pad(static_cast<size_t>(indent) * 2, ' ');
+  const std::string inner(static_cast<size_t>(indent + 1) * 2, ' ');
+  if (v.is_object()) {
+    const boost::json::object& o = v.as_object();
+    if (o.empty()) {
+      out += "{}";
+      return;
+    }
+    out += "{\n";
+    bool first = true;
+    for (const auto& [key, value] : o) {
+      if (!first) out += ",\n";
+      first = false;
+      out += inner + boost::json::serialize(boost::json::string(key)) + ": ";
+      Pretty(out, value, indent + 1);
+    }
+    out += "\n" + pad + "}";
+  } else if (v.is_array()) {
+    const boost::json::array& a = v.as_array();
+    if (a.empty()) {
+      out += "[]";
+      return;
+    }
+    out += "[\n";
+    bool first = true;
+    for (const boost::json::value& e : a) {
+      if (!first) out += ",\n";
+      first = false;
+      out += inner;
+      Pretty(out, e, indent + 1);
+    }
+    out += "\n" + pad + "]";
+  } else {
+    out += boost::json::serialize(v);
+  }
+}
+
+}  // namespace
+
+std::string PrettyJson(const boost::json::value& v) {
+  std::string out;
+  Pretty(out, v, 0);
+  out += '\n';
+  return out;
 }
 
 }  // namespace tessera

@@ -19,7 +19,8 @@ struct JsonLimits {
 // byte offset where parsing stopped.
 Result<boost::json::value> ParseJson(std::string_view text, const JsonLimits& limits = {});
 
-// Reads the whole file at `path` ("-" reads standard input). kIo with the OS reason on failure.
-Result<std::string> ReadInput(const std::string& path);
+// Pretty-prints a JSON value with two-space indentation, keys in their order, and a final newline
+// (what the CLI writes with --json).
+std::string PrettyJson(const boost::json::value& v);
 
 }  // namespace tessera

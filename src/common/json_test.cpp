@@ -26,5 +26,11 @@ TEST(Json, EnforcesDepthAndSizeLimits) {
             ErrorCode::kLimitExceeded);
 }
 
+TEST(PrettyJson, IndentsAndEndsWithNewline) {
+  EXPECT_EQ(PrettyJson(boost::json::parse(R"({"a":[1,{"b":null}],"c":{}})")),
+            "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"c\": {}\n}\n");
+  EXPECT_EQ(PrettyJson(boost::json::array()), "[]\n");
+}
+
 }  // namespace
 }  // namespace tessera

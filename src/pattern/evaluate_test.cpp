@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/file.h"
 #include "common/json.h"
 #include "pattern/pattern.h"
 

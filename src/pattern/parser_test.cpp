@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "common/file.h"
 #include "common/json.h"
 #include "pattern/pattern.h"
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <tuple>
 
+#include "common/file.h"
 #include "common/json.h"
 #include "stix/reader.h"
 

@@ -1,9 +1,9 @@
-#include "api/duration.h"
+#include "common/duration.h"
 
 #include <array>
 #include <cstdint>
 
-namespace tessera::api {
+namespace tessera {
 namespace {
 
 struct Unit {
@@ -75,4 +75,4 @@ std::string FormatDuration(std::chrono::seconds d) {
   return out;
 }
 
-}  // namespace tessera::api
+}  // namespace tessera

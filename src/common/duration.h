@@ -1,7 +1,7 @@
 #pragma once
 // Durations as an operator types them: "90d", "12h", "30m", "45s", "2w", or several units in
 // decreasing order ("1d12h"). Used for token lifetimes (`tessera token create --expires 90d`,
-// the admin API's "expires_in").
+// the admin API's "expires_in"). Lives in common: any command or API may take a duration.
 
 #include <chrono>
 #include <string>
@@ -9,7 +9,7 @@
 
 #include "common/status.h"
 
-namespace tessera::api {
+namespace tessera {
 
 // The longest duration accepted: 100 years (a token that should never expire has no expiry).
 constexpr std::chrono::seconds kMaxDuration{100LL * 366 * 24 * 3600};
@@ -25,4 +25,4 @@ Result<std::chrono::seconds> ParseDuration(std::string_view text);
 // The shortest text ParseDuration reads back as `d` (e.g. 129600 s -> "1d12h"); "0s" for zero.
 std::string FormatDuration(std::chrono::seconds d);
 
-}  // namespace tessera::api
+}  // namespace tessera

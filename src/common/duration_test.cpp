@@ -1,8 +1,8 @@
-#include "api/duration.h"
+#include "common/duration.h"
 
 #include <gtest/gtest.h>
 
-namespace tessera::api {
+namespace tessera {
 namespace {
 
 using std::chrono::seconds;
@@ -62,4 +62,4 @@ TEST(FormatDuration, RoundTrips) {
 }
 
 }  // namespace
-}  // namespace tessera::api
+}  // namespace tessera

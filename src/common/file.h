@@ -1,0 +1,23 @@
+#pragma once
+// Whole files in and out: what the commands read as input and write as results.
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace tessera {
+
+// Reads the whole file at `path` ("-" reads standard input). kIo with the file name and the OS
+// reason on failure.
+Result<std::string> ReadInput(const std::string& path);
+
+// Replaces the file at `path` with `data` so that a reader (or a crash) never sees half of it:
+// writes a new temporary file of a unique name beside it (same directory), syncs it, renames it
+// over `path` and syncs the directory. The file gets mode 0666 less the umask (as a new file
+// would); an existing file's mode is not kept. When it returns ok the new content is durable.
+// kIo (naming the file and the OS reason) on failure, and then `path` is unchanged and no
+// temporary file is left behind.
+Status WriteFileAtomically(const std::string& path, std::string_view data);
+
+}  // namespace tessera

@@ -1,0 +1,74 @@
+#include "common/file.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace tessera {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("tessera-file-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  size_t Entries() const {
+    return static_cast<size_t>(std::distance(fs::directory_iterator(dir_), {}));
+  }
+  fs::path dir_;
+};
+
+TEST_F(FileTest, WritesReplacesAndReadsBack) {
+  const std::string path = (dir_ / "out.json").string();
+  ASSERT_TRUE(WriteFileAtomically(path, "first").ok());
+  ASSERT_TRUE(WriteFileAtomically(path, std::string(100'000, 'x')).ok());
+  auto text = ReadInput(path);
+  ASSERT_TRUE(text.ok()) << text.status().message();
+  EXPECT_EQ(*text, std::string(100'000, 'x'));
+  EXPECT_EQ(Entries(), 1u);  // no temporary file left beside it
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_NE(st.st_mode & 0044, 0u) << "a result file is readable as a new file would be";
+}
+
+TEST_F(FileTest, AFixedTemporaryNameIsNotInTheWay) {
+  // The old writer used path + ".tmp": a directory of that name made every write fail.
+  const std::string path = (dir_ / "out.json").string();
+  fs::create_directories(path + ".tmp");
+  EXPECT_TRUE(WriteFileAtomically(path, "ok").ok());
+  EXPECT_EQ(*ReadInput(path), "ok");
+}
+
+TEST_F(FileTest, FailureNamesTheFileAndLeavesTheOldContent) {
+  const std::string path = (dir_ / "out.json").string();
+  ASSERT_TRUE(WriteFileAtomically(path, "old").ok());
+  // A directory cannot be replaced by a file.
+  fs::create_directories(dir_ / "sub");
+  Status st = WriteFileAtomically((dir_ / "sub").string(), "new");
+  EXPECT_EQ(st.code(), ErrorCode::kIo);
+  EXPECT_NE(st.message().find("sub"), std::string::npos) << st.message();
+  EXPECT_EQ(*ReadInput(path), "old");
+  EXPECT_EQ(Entries(), 2u);  // out.json and sub: no temporary file left
+  st = WriteFileAtomically((dir_ / "missing" / "x").string(), "new");
+  EXPECT_EQ(st.code(), ErrorCode::kIo);
+  EXPECT_NE(st.message().find("missing"), std::string::npos) << st.message();
+}
+
+TEST_F(FileTest, ReadingAMissingFileSaysWhich) {
+  auto text = ReadInput((dir_ / "nope.json").string());
+  ASSERT_FALSE(text.ok());
+  EXPECT_EQ(text.status().code(), ErrorCode::kIo);
+  EXPECT_NE(text.status().message().find("nope.json"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tessera
