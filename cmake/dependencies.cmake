@@ -17,6 +17,3 @@ pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)
 if(TESSERA_BENCH)
   find_package(benchmark REQUIRED)
 endif()
-
-# The conformance material from outside the project (see ../shared/conformance/README.md).
-set(TESSERA_SHARED_DIR "${PROJECT_SOURCE_DIR}/../shared" CACHE PATH "Path to the shared/ folder")

@@ -1,4 +1,4 @@
-// Conformance of src/stix with the OASIS STIX 2.1 material in ../shared/conformance:
+// Conformance of src/stix with the OASIS STIX 2.1 material in tests/data/conformance:
 //  - every example object parses, validates clean (no error, no warning) and round-trips;
 //  - variants derived from the examples, each breaking one rule, are rejected with that rule;
 //  - objects that Tessera writes validate against the OASIS JSON schemas (checked with
@@ -32,13 +32,10 @@ std::string Env(const char* name, const char* fallback) {
   return v != nullptr ? v : fallback;
 }
 fs::path SourceDir() { return Env("TESSERA_SOURCE_DIR", "."); }
-// TESSERA_SHARED_DIR, else the shared/ folder beside the source tree (its default location).
-fs::path SharedDir() {
-  const char* v = std::getenv("TESSERA_SHARED_DIR");
-  return v != nullptr ? fs::path(v) : SourceDir() / "../shared";
-}
-fs::path ExamplesDir() { return SharedDir() / "conformance/stix2-json-schemas/examples"; }
-fs::path SchemasDir() { return SharedDir() / "conformance/stix2-json-schemas/schemas"; }
+// The OASIS material copied into the tests' data (tests/data/conformance/README.md).
+fs::path ConformanceDir() { return SourceDir() / "tests/data/conformance"; }
+fs::path ExamplesDir() { return ConformanceDir() / "stix2-json-schemas/examples"; }
+fs::path SchemasDir() { return ConformanceDir() / "stix2-json-schemas/schemas"; }
 
 std::vector<fs::path> ExampleFiles() {
   std::vector<fs::path> files;

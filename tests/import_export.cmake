@@ -6,8 +6,7 @@ if(TARGET tessera AND TARGET tessera_store)
     LIBS Boost::json)
   target_compile_definitions(import_export_test PRIVATE
     TESSERA_CLI="$<TARGET_FILE:tessera>"
-    TESSERA_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}"
-    TESSERA_SHARED_DIR_DEFAULT="${TESSERA_SHARED_DIR}")
+    TESSERA_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}")
   # Building the test builds the binary it runs.
   add_dependencies(import_export_test tessera)
 endif()

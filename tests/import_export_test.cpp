@@ -34,8 +34,8 @@ std::string EnvOr(const char* name, const std::string& fallback) {
 }
 
 fs::path ExamplesDir() {
-  return fs::path(EnvOr("TESSERA_SHARED_DIR", TESSERA_SHARED_DIR_DEFAULT)) / "conformance" /
-         "stix2-json-schemas" / "examples";
+  return fs::path(EnvOr("TESSERA_SOURCE_DIR", TESSERA_SOURCE_DIR_DEFAULT)) / "tests" / "data" /
+         "conformance" / "stix2-json-schemas" / "examples";
 }
 
 fs::path DataDir() {

@@ -4,6 +4,7 @@
 if(TARGET tessera)
   add_test(NAME pattern_cli
            COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/pattern_cli_test.py $<TARGET_FILE:tessera>
-                   ${TESSERA_SHARED_DIR} ${CMAKE_CURRENT_LIST_DIR}/data/pattern)
+                   ${CMAKE_CURRENT_LIST_DIR}/data/conformance
+                   ${CMAKE_CURRENT_LIST_DIR}/data/pattern)
   set_tests_properties(pattern_cli PROPERTIES LABELS e2e)
 endif()

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`tessera pattern check` and `tessera pattern match` as a user runs them.
 
-usage: pattern_cli_test.py TESSERA SHARED_DIR DATA_DIR
+usage: pattern_cli_test.py TESSERA CONFORMANCE_DIR DATA_DIR
 
 1. The 87 cases of the OASIS pattern validator (STIX 2.1) agree with `pattern check`: exit 0 for
    the valid ones, exit 1 with a "position N:" error for the invalid ones; so do the complete
@@ -13,7 +13,7 @@ import json
 import subprocess
 import sys
 
-tessera, shared, data = sys.argv[1:4]
+tessera, conformance, data = sys.argv[1:4]
 failures = []
 checks = 0
 
@@ -32,7 +32,7 @@ def expect(cond, what):
 
 
 # 1. Validity conformance.
-with open(f"{shared}/conformance/pattern-validity-v21.json", encoding="utf-8") as f:
+with open(f"{conformance}/pattern-validity-v21.json", encoding="utf-8") as f:
     cases = json.load(f)
 expect(len(cases) == 87, f"expected 87 validity cases, found {len(cases)}")
 for c in cases:

@@ -12,14 +12,15 @@
 namespace tessera::pattern {
 namespace {
 
-std::string SharedDir() {
-  const char* d = std::getenv("TESSERA_SHARED_DIR");
-  return d != nullptr ? d : "../shared";
+// The OASIS material copied into the tests' data (tests/data/conformance/README.md).
+std::string ConformanceDir() {
+  const char* d = std::getenv("TESSERA_SOURCE_DIR");
+  return std::string(d != nullptr ? d : ".") + "/tests/data/conformance";
 }
 
 // Every case of the OASIS pattern validator's STIX 2.1 test suite must get the same verdict.
 TEST(PatternConformance, ValidityCasesAgreeWithTheOasisValidator) {
-  auto text = ReadInput(SharedDir() + "/conformance/pattern-validity-v21.json");
+  auto text = ReadInput(ConformanceDir() + "/pattern-validity-v21.json");
   ASSERT_TRUE(text.ok()) << text.status().message();
   auto cases = ParseJson(*text);
   ASSERT_TRUE(cases.ok());
