@@ -4,10 +4,8 @@ tessera_test(conformance_test integration
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/conformance_test.cpp
   LIBS tessera_stix)
 
-if(TARGET tessera)
-  add_test(NAME conformance_cli_validate
-           COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/conformance_cli.sh $<TARGET_FILE:tessera>
-                   ${CMAKE_CURRENT_LIST_DIR}/data/conformance/stix2-json-schemas/examples
-                   ${CMAKE_CURRENT_LIST_DIR}/data/stix)
-  set_tests_properties(conformance_cli_validate PROPERTIES LABELS e2e)
-endif()
+add_test(NAME conformance_cli_validate
+         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/conformance_cli.sh $<TARGET_FILE:tessera>
+                 ${CMAKE_CURRENT_LIST_DIR}/data/conformance/stix2-json-schemas/examples
+                 ${CMAKE_CURRENT_LIST_DIR}/data/stix)
+set_tests_properties(conformance_cli_validate PROPERTIES LABELS e2e)

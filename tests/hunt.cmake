@@ -15,11 +15,9 @@ tessera_test(hunt_sightings_test integration
   LIBS tessera_hunt tessera_stix tessera_common)
 
 # End-to-end: the real `tessera` binary imports indicators and hunts the Zeek samples.
-if(TARGET tessera AND TARGET tessera_store)
-  tessera_test(hunt_cli_test e2e
-    SOURCES ${CMAKE_CURRENT_LIST_DIR}/hunt_cli_test.cpp)
-  target_compile_definitions(hunt_cli_test PRIVATE
-    TESSERA_CLI="$<TARGET_FILE:tessera>"
-    TESSERA_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}")
-  add_dependencies(hunt_cli_test tessera)
-endif()
+tessera_test(hunt_cli_test e2e
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/hunt_cli_test.cpp)
+target_compile_definitions(hunt_cli_test PRIVATE
+  TESSERA_CLI="$<TARGET_FILE:tessera>"
+  TESSERA_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}")
+add_dependencies(hunt_cli_test tessera)
