@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string>
 
 namespace tessera::stix {
 namespace {
@@ -37,12 +38,12 @@ bool Contains(std::span<const std::string_view> list, std::string_view v) {
   return std::find(list.begin(), list.end(), v) != list.end();
 }
 
-// 1 for the hex digits, 0 otherwise.
+// 1 for the lower-case hex digits, 0 otherwise: an identifier's UUID is taken in its canonical
+// (lower-case) form only (docs/stix.md, "Identifiers").
 constexpr std::array<uint8_t, 256> kHex = [] {
   std::array<uint8_t, 256> t{};
   for (int c = '0'; c <= '9'; ++c) t[static_cast<size_t>(c)] = 1;
   for (int c = 'a'; c <= 'f'; ++c) t[static_cast<size_t>(c)] = 1;
-  for (int c = 'A'; c <= 'F'; ++c) t[static_cast<size_t>(c)] = 1;
   return t;
 }();
 
@@ -90,10 +91,23 @@ bool IsValidIdentifier(std::string_view id, std::string_view* type_out) {
   // RFC 4122: version 1-5 and the 10xx variant.
   if (uuid[14] < '1' || uuid[14] > '5') return false;
   const char v = uuid[19];
-  if (!(v == '8' || v == '9' || v == 'a' || v == 'b' || v == 'A' || v == 'B')) return false;
+  if (!(v == '8' || v == '9' || v == 'a' || v == 'b')) return false;
   if (!IsValidTypeName(type)) return false;
   if (type_out != nullptr) *type_out = type;
   return true;
+}
+
+bool IsIdentifierInOtherCase(std::string_view id) {
+  if (id.size() > 300) return false;
+  std::string lower(id);
+  bool changed = false;
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+      changed = true;
+    }
+  }
+  return changed && IsValidIdentifier(lower);
 }
 
 }  // namespace tessera::stix

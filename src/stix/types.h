@@ -21,8 +21,16 @@ TypeFamily FamilyOf(std::string_view type);
 // '-', starting with a letter, without "--" (which separates the type from the UUID in an id).
 bool IsValidTypeName(std::string_view type);
 
-// True when `id` is "<type>--<RFC 4122 UUID>" with a valid type name. When it is, `*type_out`
-// (if not null) receives the type part, a view into `id`.
+// True when `id` is "<type>--<RFC 4122 UUID>" with a valid type name, in its canonical form: the
+// UUID in lower case (RFC 4122 §3 writes it so; STIX compares identifiers as text, so
+// "indicator--0C4B..." and "indicator--0c4b..." would be two objects to every other tool). An
+// identifier in any other case is refused everywhere, never lower-cased: objects are kept
+// exactly as posted. When it is valid, `*type_out` (if not null) receives the type part, a view
+// into `id`.
 bool IsValidIdentifier(std::string_view id, std::string_view* type_out = nullptr);
+
+// True when `id` is not a valid identifier as it is but would be in lower case: the reason to
+// give a producer whose identifier is refused. Allocates; for error paths.
+bool IsIdentifierInOtherCase(std::string_view id);
 
 }  // namespace tessera::stix

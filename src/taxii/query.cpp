@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "stix/types.h"
+
 namespace tessera::taxii {
 namespace {
 
@@ -101,6 +103,18 @@ Result<size_t> ParseLimit(std::string_view value) {
 
 }  // namespace
 
+Status CheckObjectId(std::string_view id, std::string_view where) {
+  if (stix::IsValidIdentifier(id)) return Status::Ok();
+  const std::string shown(id.substr(0, 100));
+  if (stix::IsIdentifierInOtherCase(id)) {
+    return InvalidArgument(std::string(where) + " '" + shown +
+                           "' has upper-case letters: STIX identifiers are taken in their "
+                           "canonical lower-case form only");
+  }
+  return InvalidArgument(std::string(where) + " '" + shown +
+                         "' is not a STIX identifier ('<type>--' followed by a UUID)");
+}
+
 Result<ObjectFilter> ParseObjectFilter(
     const std::vector<std::pair<std::string, std::string>>& params, ObjectEndpoint endpoint) {
   ObjectFilter f;
@@ -138,9 +152,14 @@ Result<ObjectFilter> ParseObjectFilter(
         f.next = value;
         break;
       }
-      case Param::kId:
+      case Param::kId: {
+        const size_t first = f.ids.size();
         TESSERA_RETURN_IF_ERROR(SplitInto(name, value, f.ids));
+        for (size_t i = first; i < f.ids.size(); ++i) {
+          TESSERA_RETURN_IF_ERROR(CheckObjectId(f.ids[i], "match[id]"));
+        }
         break;
+      }
       case Param::kType:
         TESSERA_RETURN_IF_ERROR(SplitInto(name, value, f.types));
         break;

@@ -71,7 +71,14 @@ struct ObjectFilter {
   VersionSelector versions;  // never empty after parsing: the endpoint's default is filled in
 };
 
-// Parses decoded query parameters (http::ParseQuery) for `endpoint`. kInvalidArgument, with a
+// OK when `id` (an {object-id} in a URL, a match[id] value) is a STIX identifier in its
+// canonical form (stix::IsValidIdentifier: lower case); kInvalidArgument naming `where` and the
+// reason otherwise. Stored identifiers are all canonical, so an identifier in another case is
+// refused rather than answered "not found".
+Status CheckObjectId(std::string_view id, std::string_view where);
+
+// Parses decoded query parameters (http::ParseQuery) for `endpoint`. match[id] values must pass
+// CheckObjectId. kInvalidArgument, with a
 // message naming the parameter, for a malformed value; kLimitExceeded for more than
 // kMaxMatchValues values in one match field.
 Result<ObjectFilter> ParseObjectFilter(

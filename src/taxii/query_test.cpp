@@ -40,11 +40,12 @@ TEST(ObjectFilter, DefaultsPerEndpoint) {
 
 TEST(ObjectFilter, MatchListsAreCommaSeparatedAndRepeatable) {
   auto f = Parse(
-      "match[type]=indicator,malware&match[type]=report&match[id]=indicator--a"
+      "match[type]=indicator,malware&match[type]=report"
+      "&match[id]=indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
       "&match[spec_version]=2.1,2.0");
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_EQ(f->types, (std::vector<std::string>{"indicator", "malware", "report"}));
-  EXPECT_EQ(f->ids, (std::vector<std::string>{"indicator--a"}));
+  EXPECT_EQ(f->ids, (std::vector<std::string>{"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"}));
   EXPECT_EQ(f->spec_versions, (std::vector<std::string>{"2.1", "2.0"}));
   // Percent-encoded brackets and commas (what many clients send) mean the same.
   auto g = Parse("match%5Btype%5D=indicator%2Cmalware");
@@ -157,6 +158,25 @@ TEST(ObjectFilter, MatchValueLimit) {
   f = Parse(q + "&match[type]=one-more");
   ASSERT_FALSE(f.ok());
   EXPECT_EQ(f.status().code(), ErrorCode::kLimitExceeded);
+}
+
+// #15 item 4: identifiers are compared as text, so an id in another case would name nothing
+// stored; it is refused (400) with the reason instead of compared.
+TEST(ObjectFilter, MatchIdTakesCanonicalIdentifiersOnly) {
+  const std::vector<std::pair<std::string, std::string>> upper = {
+      {"match[id]",
+       "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f,"
+       "marking-definition--E828B379-4E03-4974-9AC4-E53A884C97C1"}};
+  auto f = ParseObjectFilter(upper, ObjectEndpoint::kObjects);
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(f.status().message().find("upper-case"), std::string::npos) << f.status().message();
+  EXPECT_NE(f.status().message().find("match[id]"), std::string::npos);
+  auto junk = ParseObjectFilter({{"match[id]", "indicator--a"}}, ObjectEndpoint::kManifest);
+  ASSERT_FALSE(junk.ok());
+  EXPECT_NE(junk.status().message().find("not a STIX identifier"), std::string::npos);
+  EXPECT_TRUE(CheckObjectId("identity--0c4b9745-7f4e-4b5d-9c3a-2b1e0f9d8c7a", "id").ok());
+  EXPECT_FALSE(CheckObjectId("identity--0C4B9745-7f4e-4b5d-9c3a-2b1e0f9d8c7a", "id").ok());
 }
 
 }  // namespace
