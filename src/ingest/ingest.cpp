@@ -183,7 +183,11 @@ Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
   };
 
   // Checks 1-5: what the object and the directory alone decide.
-  policy::Placer placer(store.directory(), writer, collection, std::move(options.audience));
+  policy::Placer placer(store, writer, collection, std::move(options.audience));
+  // Marking-definitions of this request count as held for the objects they mark (#15 item 8).
+  for (size_t i = 0; i < n; ++i) {
+    if (errors.empty() || errors[i].empty()) placer.Expect(objects[i]);
+  }
   for (size_t i = 0; i < n; ++i) {
     const stix::Object& o = objects[i];
     verdicts[i].entry = EntryFor(o, std::string());

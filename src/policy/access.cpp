@@ -1,10 +1,10 @@
 #include "policy/access.h"
 
-#include <simdjson.h>
 #include <algorithm>
 #include <boost/json.hpp>
 
 #include "common/json.h"
+#include "stix/types.h"
 
 namespace tessera::policy {
 namespace {
@@ -27,12 +27,13 @@ std::string_view TrimSpaces(std::string_view s) {
   return s;
 }
 
-bool LooksLikeIdentityId(std::string_view s) {
-  return s.starts_with("identity--") && s.size() <= 100 &&
-         std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-         });
+// An identity's identifier in canonical form (stix::IsValidIdentifier: lower case).
+bool IsIdentityId(std::string_view s) {
+  std::string_view type;
+  return stix::IsValidIdentifier(s, &type) && type == "identity";
 }
+
+constexpr size_t kMaxCachedMarkings = 10'000;  // marking look-ups remembered per request
 
 constexpr std::string_view kRedWithoutRecipients =
     "TLP:RED without named recipients: visible to the providing organization only";
@@ -96,56 +97,6 @@ std::optional<stix::TlpLevel> ParseTlpName(std::string_view name) {
   return std::nullopt;
 }
 
-namespace {
-
-std::optional<stix::TlpLevel> TlpOf(const boost::json::object& o) {
-  const auto* refs = o.if_contains("object_marking_refs");
-  if (refs == nullptr || !refs->is_array()) return std::nullopt;
-  std::optional<stix::TlpLevel> most;
-  for (const auto& ref : refs->get_array()) {
-    if (!ref.is_string()) continue;
-    const stix::TlpMarking* m = stix::FindTlpMarking(std::string_view(ref.get_string()));
-    if (m != nullptr && (!most || m->level > *most)) most = m->level;
-  }
-  return most;
-}
-
-// What placing an object needs from it when it names no audience itself: the most restrictive
-// TLP among its object_marking_refs and its created_by_ref. Read with simdjson: this is the
-// import hot path. kInvalidArgument when `json` is not a JSON object.
-struct MarkingAndAuthor {
-  std::optional<stix::TlpLevel> tlp;
-  std::string author;  // "" when absent
-};
-Result<MarkingAndAuthor> ReadMarkingAndAuthor(std::string_view json) {
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::object o;
-  if (parser.parse(json.data(), json.size()).get_object().get(o) != simdjson::SUCCESS) {
-    return InvalidArgument("the object is not a JSON object");
-  }
-  MarkingAndAuthor out;
-  simdjson::dom::array refs;
-  if (o["object_marking_refs"].get_array().get(refs) == simdjson::SUCCESS) {
-    for (simdjson::dom::element ref : refs) {
-      std::string_view id;
-      if (ref.get_string().get(id) != simdjson::SUCCESS) continue;
-      const stix::TlpMarking* m = stix::FindTlpMarking(id);
-      if (m != nullptr && (!out.tlp || m->level > *out.tlp)) out.tlp = m->level;
-    }
-  }
-  std::string_view author;
-  if (o["created_by_ref"].get_string().get(author) == simdjson::SUCCESS) out.author = author;
-  return out;
-}
-
-}  // namespace
-
-std::optional<stix::TlpLevel> ObjectTlp(std::string_view object_json) {
-  if (object_json.find("object_marking_refs") == std::string_view::npos) return std::nullopt;
-  auto read = ReadMarkingAndAuthor(object_json);
-  return read.ok() ? read->tlp : std::nullopt;
-}
-
 std::string ReadersFor(int64_t provider_org, stix::TlpLevel tlp, const Audience& audience,
                        const store::CollectionInfo& collection) {
   std::vector<std::string> keys;
@@ -191,9 +142,12 @@ Result<RequestAudience> ParseAudienceHeaders(std::string_view recipients_header,
     const std::string_view item = TrimSpaces(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     if (item.empty()) continue;
-    if (!LooksLikeIdentityId(item)) {
+    if (!IsIdentityId(item)) {
       return InvalidArgument("X-Tessera-Recipients: '" + std::string(item.substr(0, 100)) +
-                             "' is not an identity id");
+                             (stix::IsIdentifierInOtherCase(item)
+                                  ? "' has upper-case letters: identity ids are taken in their "
+                                    "canonical lower-case form only"
+                                  : "' is not an identity id"));
     }
     if (out.recipients.size() == kMaxRecipients) {
       return InvalidArgument("X-Tessera-Recipients names more than " +
@@ -209,13 +163,56 @@ Result<RequestAudience> ParseAudienceHeaders(std::string_view recipients_header,
   return out;
 }
 
-Placer::Placer(store::Directory& directory, const Principal& principal,
+Placer::Placer(store::Store& store, const Principal& principal,
                const store::CollectionInfo& collection, RequestAudience from_headers)
-    : directory_(directory),
+    : store_(store),
+      directory_(store.directory()),
       principal_(principal),
       collection_(collection),
       headers_(std::move(from_headers)),
       default_tlp_(ParseTlpName(collection.default_tlp)) {}
+
+void Placer::Expect(const stix::Object& o) {
+  if (o.type != "marking-definition" || markings_.size() >= kMaxCachedMarkings) return;
+  std::optional<stix::MarkingClass> cls;
+  if (o.handling) {
+    cls = o.handling->defines;
+  } else if (auto read = stix::ReadHandling(o.json); read.ok()) {
+    cls = read->defines;
+  }
+  if (!cls) return;
+  for (auto& [id, held] : markings_) {
+    if (id != o.id) continue;
+    // Two versions in one request: a TLP-like one wins (fails closed).
+    if (!held || *cls == stix::MarkingClass::kTlpLike) held = cls;
+    return;
+  }
+  markings_.emplace_back(o.id, cls);
+}
+
+Result<std::optional<stix::MarkingClass>> Placer::HeldMarking(const std::string& id) {
+  for (const auto& [known, held] : markings_) {
+    if (known == id) return held;
+  }
+  std::optional<stix::MarkingClass> held;
+  auto versions = store_.GetVersions(id);
+  if (!versions.ok() && versions.status().code() != ErrorCode::kNotFound) {
+    return versions.status();
+  }
+  if (versions.ok()) {
+    for (const store::StoredObject& v : *versions) {
+      if (v.type != "marking-definition") continue;
+      auto read = stix::ReadHandling(v.json);
+      // A stored definition that no longer reads (or any version of it claiming TLP) fails
+      // closed: whatever it marks is TLP:RED.
+      const stix::MarkingClass cls =
+          read.ok() && read->defines ? *read->defines : stix::MarkingClass::kTlpLike;
+      if (!held || cls == stix::MarkingClass::kTlpLike) held = cls;
+    }
+  }
+  if (markings_.size() < kMaxCachedMarkings) markings_.emplace_back(id, held);
+  return held;
+}
 
 Result<int64_t> Placer::OrgOfIdentity(const std::string& identity_id) {
   for (const auto& [id, org] : orgs_) {
@@ -240,68 +237,33 @@ Result<int64_t> Placer::GroupNamed(const std::string& name) {
 }
 
 Result<PlacedObject> Placer::Place(const stix::Object& object) {
-  const std::string_view json = object.json;
-  const bool has_markings = json.find("object_marking_refs") != std::string_view::npos;
-  const bool has_extension = json.find(kTesseraExtensionId) != std::string_view::npos;
-  const bool has_author = json.find("created_by_ref") != std::string_view::npos;
+  // The one reading of the object's markings, author and audience: the reader's (objects built
+  // in code are read here the same way).
+  stix::Handling read;
+  if (!object.handling) {
+    auto handling = stix::ReadHandling(object.json);
+    if (!handling.ok()) return InvalidArgument(object.id + ": " + handling.status().message());
+    read = std::move(handling).value();
+  }
+  const stix::Handling& h = object.handling ? *object.handling : read;
 
-  std::optional<stix::TlpLevel> tlp;
-  RequestAudience named = headers_;
-  // Only a writer that may not speak for other members has its created_by_ref checked.
-  const bool check_author =
-      has_author && principal_.user_id != 0 && !RoleMayActForOthers(principal_.role);
-  std::string author;
-  if (!has_extension) {
-    if (has_markings || check_author) {
-      auto read = ReadMarkingAndAuthor(json);
-      if (!read.ok()) return InvalidArgument(object.id + ": the object is not a JSON object");
-      tlp = read->tlp;
-      author = std::move(read->author);
-    }
-  } else {
-    auto parsed = ParseJson(json);
-    if (!parsed.ok() || !parsed->is_object()) {
-      return InvalidArgument(object.id + ": the object is not a JSON object");
-    }
-    const boost::json::object& o = parsed->get_object();
-    tlp = TlpOf(o);
-    if (const auto* a = o.if_contains("created_by_ref"); a != nullptr && a->is_string()) {
-      author = std::string(a->get_string());
-    }
-    const auto* exts = o.if_contains("extensions");
-    const auto* ext =
-        exts && exts->is_object() ? exts->get_object().if_contains(kTesseraExtensionId) : nullptr;
-    if (ext != nullptr) {
-      if (!ext->is_object()) {
-        return InvalidArgument(object.id + ": the Tessera extension must be an object");
-      }
-      const auto& e = ext->get_object();
-      named = RequestAudience{};
-      if (const auto* r = e.if_contains("recipients")) {
-        if (!r->is_array() || r->get_array().size() > kMaxRecipients) {
-          return InvalidArgument(object.id +
-                                 ": the Tessera extension's recipients must be a list "
-                                 "of at most " +
-                                 std::to_string(kMaxRecipients) + " identity ids");
-        }
-        for (const auto& item : r->get_array()) {
-          if (!item.is_string() || !LooksLikeIdentityId(std::string_view(item.get_string()))) {
-            return InvalidArgument(object.id +
-                                   ": the Tessera extension's recipients must be identity ids");
-          }
-          named.recipients.emplace_back(item.get_string());
-        }
-      }
-      if (const auto* g = e.if_contains("sharing_group")) {
-        if (!g->is_string() || g->get_string().empty() ||
-            g->get_string().size() > store::kMaxNameBytes) {
-          return InvalidArgument(object.id +
-                                 ": the Tessera extension's sharing_group must be a group name");
-        }
-        named.sharing_group = std::string(g->get_string());
-      }
+  const RequestAudience* named = &headers_;
+  RequestAudience from_extension;
+  if (h.names_audience) {
+    from_extension.recipients = h.recipients;
+    from_extension.sharing_group = h.sharing_group;
+    named = &from_extension;
+  }
+  for (const std::string& r : named->recipients) {
+    // The reader refuses a malformed extension; an object built in code is checked here.
+    if (!IsIdentityId(r)) {
+      return InvalidArgument(object.id + ": recipient '" + r.substr(0, 100) +
+                             "' is not an identity id");
     }
   }
+  // Only a writer that may not speak for other members has its created_by_ref checked.
+  const bool check_author = principal_.user_id != 0 && !RoleMayActForOthers(principal_.role);
+  const std::string& author = h.created_by_ref;
 
   if (check_author && !author.empty() && author != principal_.org_identity) {
     TESSERA_ASSIGN_OR_RETURN(int64_t org, OrgOfIdentity(author));
@@ -313,7 +275,7 @@ Result<PlacedObject> Placer::Place(const stix::Object& object) {
   }
 
   Audience audience;
-  for (const std::string& identity : named.recipients) {
+  for (const std::string& identity : named->recipients) {
     TESSERA_ASSIGN_OR_RETURN(int64_t org, OrgOfIdentity(identity));
     if (org == 0) {
       return InvalidArgument(object.id + ": recipient " + identity +
@@ -321,33 +283,50 @@ Result<PlacedObject> Placer::Place(const stix::Object& object) {
     }
     if (!Contains(audience.recipients, org)) audience.recipients.push_back(org);
   }
-  if (!named.sharing_group.empty()) {
-    TESSERA_ASSIGN_OR_RETURN(int64_t group, GroupNamed(named.sharing_group));
+  if (!named->sharing_group.empty()) {
+    TESSERA_ASSIGN_OR_RETURN(int64_t group, GroupNamed(named->sharing_group));
     // An unknown group and a group the writer is not in read the same: a group is visible to its
     // members only.
     if (group == 0 || (principal_.user_id != 0 && !Contains(principal_.groups, group))) {
-      return PermissionDenied(object.id + ": sharing group '" + named.sharing_group +
+      return PermissionDenied(object.id + ": sharing group '" + named->sharing_group +
                               "' does not exist or your organization is not a member");
     }
     audience.group = group;
   }
 
+  // Markings other than the standard TLP definitions: one the hub does not hold, or one that
+  // claims to be TLP without being a standard definition, cannot be honoured as meant, so the
+  // object is as restricted as the strictest level (never the collection's default).
+  std::optional<stix::TlpLevel> tlp = h.tlp;
+  std::string marking_note;
+  for (const std::string& id : h.other_markings) {
+    TESSERA_ASSIGN_OR_RETURN(std::optional<stix::MarkingClass> held, HeldMarking(id));
+    if (held && *held != stix::MarkingClass::kTlpLike) continue;
+    tlp = stix::TlpLevel::kRed;
+    if (marking_note.empty()) {
+      marking_note = held ? id + " is a TLP marking that is not a standard TLP definition"
+                          : id + " is a marking this hub does not hold";
+      marking_note += ": placed as TLP:RED";
+    }
+  }
   // An unknown default (never stored: the directory checks it) fails closed.
   const stix::TlpLevel level = tlp ? *tlp : default_tlp_.value_or(stix::TlpLevel::kRed);
   PlacedObject out;
   out.placement.collection = collection_.id;
   out.placement.provider_org = principal_.org_id;
   out.placement.readers = ReadersFor(principal_.org_id, level, audience, collection_);
+  out.note = std::move(marking_note);
   if (level == stix::TlpLevel::kRed && audience.recipients.empty()) {
-    out.note = std::string(kRedWithoutRecipients);
+    if (!out.note.empty()) out.note += "; ";
+    out.note += kRedWithoutRecipients;
   }
   return out;
 }
 
-Result<PlacedObject> PlaceObject(store::Directory& directory, const Principal& principal,
+Result<PlacedObject> PlaceObject(store::Store& store, const Principal& principal,
                                  const store::CollectionInfo& collection,
                                  const stix::Object& object, const RequestAudience& from_headers) {
-  Placer placer(directory, principal, collection, from_headers);
+  Placer placer(store, principal, collection, from_headers);
   return placer.Place(object);
 }
 

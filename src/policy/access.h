@@ -3,8 +3,8 @@
 // a collection (CanSee, CanRead, CanWrite); who may delete which object versions from it
 // (CanDelete, CanDeleteVersion); which grant keys a reader holds there (ReaderKeys, ScopeFor);
 // where an object being written goes and who may read it there (TLP 2.0, audience, recipients,
-// sharing groups, impersonation: ObjectTlp, ReadersFor, Placer); and how much of the hub's
-// member organizations a principal sees in the directory (OrganizationViewFor).
+// sharing groups, impersonation, markings the hub does not know: ReadersFor, Placer); and how much
+// of the hub's member organizations a principal sees in the directory (OrganizationViewFor).
 //
 // The model (docs/hub.md says it for users). Each stored object version carries a grant list
 // ("readers"), computed here when it is written:
@@ -12,8 +12,11 @@
 //   group:N  the members of sharing group N may read it (membership is checked at read time);
 //   coll     every organization that can read the collection may read it.
 // The store shows a reader a version when one of its keys (ReaderKeys) is in the version's
-// grants. The TLP of an object is the most restrictive TLP marking in object_marking_refs (TLP
-// 1.0 maps to its 2.0 equivalent, WHITE to CLEAR); without one, the collection's default_tlp.
+// grants. The TLP of an object is the most restrictive TLP marking in object_marking_refs and
+// granular_markings (TLP 1.0 maps to its 2.0 equivalent, WHITE to CLEAR); without one, the
+// collection's default_tlp. A marking that is not a standard TLP definition counts as RED when
+// the hub does not hold its marking-definition or that definition claims to be TLP
+// (stix::MarkingClass::kTlpLike); held statement-like markings do not count.
 // Its audience is the named recipients if any, else the named sharing group, else the
 // collection's audience group, else the collection's readers. Then:
 //   CLEAR                          -> coll
@@ -30,6 +33,7 @@
 
 #include "common/status.h"
 #include "policy/principal.h"
+#include "stix/handling.h"
 #include "stix/object.h"
 #include "stix/tlp.h"
 #include "store/directory.h"
@@ -37,16 +41,13 @@
 
 namespace tessera::policy {
 
-// The Tessera STIX extension (a property-extension) by which a producer names an object's
-// audience:
-//   "extensions": {"extension-definition--c7d6d5b3-...": {"extension_type":
-//   "property-extension", "recipients": ["identity--...", ...], "sharing_group": "name"}}
-// recipients are member organizations' identity ids; sharing_group a group's name.
-inline constexpr std::string_view kTesseraExtensionId =
-    "extension-definition--c7d6d5b3-7d6e-4f0e-9a59-2c1a1f6e7b41";
+// The Tessera STIX extension by which a producer names an object's audience (recipients:
+// member organizations' identity ids; sharing_group: a group's name). Defined, read and
+// validated by the STIX reader (stix/handling.h).
+inline constexpr std::string_view kTesseraExtensionId = stix::kTesseraExtensionId;
 
 // Bounds on what a producer may name for one object.
-constexpr size_t kMaxRecipients = 1000;
+constexpr size_t kMaxRecipients = stix::kMaxRecipients;
 
 // ---- collections ----
 
@@ -81,10 +82,6 @@ store::ReaderScope ScopeFor(const Principal& p, const store::CollectionInfo& c);
 
 // ---- writing ----
 
-// The TLP level of an object: the most restrictive TLP marking among its object_marking_refs;
-// nullopt when it has none. `object_json` is the object's JSON text; a text that is not a JSON
-// object has no marking.
-std::optional<stix::TlpLevel> ObjectTlp(std::string_view object_json);
 // "clear", "green", "amber", "amber+strict", "red" <-> level (the names a collection's
 // default_tlp holds). ParseTlpName: nullopt for other text.
 std::string_view TlpName(stix::TlpLevel level);
@@ -120,31 +117,43 @@ struct PlacedObject {
   std::string note;
 };
 
-// Places the objects of one write request by one principal into one collection. Caches the
-// directory look-ups of the request. Not thread-safe (one per request); `directory`,
+// Places the objects of one write request by one principal into one collection. Reads each
+// object's markings, author and named audience from what the STIX reader read
+// (stix::Object::handling; objects built in code are read with stix::ReadHandling). Caches the
+// directory and marking look-ups of the request. Not thread-safe (one per request); `store`,
 // `principal` and `collection` must outlive it.
 class Placer {
  public:
-  Placer(store::Directory& directory, const Principal& principal,
-         const store::CollectionInfo& collection, RequestAudience from_headers = {});
+  Placer(store::Store& store, const Principal& principal, const store::CollectionInfo& collection,
+         RequestAudience from_headers = {});
+
+  // Notes `object`, one of the request's valid objects, when it is a marking-definition, so
+  // that objects marked with it count it as held even when the definition comes later in the
+  // request than what it marks. Call for each object of the request before placing any.
+  void Expect(const stix::Object& object);
 
   // The placement of `object`, or why it is refused:
-  //   kInvalidArgument: a recipient is not the identity of a member organization, or the
-  //     Tessera extension is malformed;
+  //   kInvalidArgument: a recipient is not the identity of a member organization, or the object
+  //     breaks a STIX rule (only for an object built in code: one the reader read was checked);
   //   kPermissionDenied: the named sharing group does not exist or the writer's organization is
   //     not a member of it (the two read the same: groups are visible to their members only),
   //     or (role neither sync nor admin) the object's created_by_ref is the identity of another
   //     member organization;
   // The operator (user_id 0) may name any group and cite any author.
-  //   kUnavailable / kIo: the directory could not be read.
-  // The message says which and why, for the status resource. Does not check CanWrite (callers
-  // answer 403 for the whole request first).
+  //   kUnavailable / kIo: the directory or the store could not be read.
+  // The message says which and why, for the status resource. An object marked with a marking
+  // the hub does not hold (in any collection, or earlier in Expect) or with a TLP-like marking
+  // that is not a standard definition is placed as TLP:RED, and the note says so. Does not
+  // check CanWrite (callers answer 403 for the whole request first).
   Result<PlacedObject> Place(const stix::Object& object);
 
  private:
   Result<int64_t> OrgOfIdentity(const std::string& identity_id);
   Result<int64_t> GroupNamed(const std::string& name);
+  // What the marking-definition `id` held by the hub is; nullopt when the hub holds none.
+  Result<std::optional<stix::MarkingClass>> HeldMarking(const std::string& id);
 
+  store::Store& store_;
   store::Directory& directory_;
   const Principal& principal_;
   const store::CollectionInfo& collection_;
@@ -152,10 +161,11 @@ class Placer {
   std::optional<stix::TlpLevel> default_tlp_;
   std::vector<std::pair<std::string, int64_t>> orgs_;    // identity id -> org id (0: none)
   std::vector<std::pair<std::string, int64_t>> groups_;  // group name -> id (0: none)
+  std::vector<std::pair<std::string, std::optional<stix::MarkingClass>>> markings_;  // id -> held
 };
 
 // One object placed by a fresh Placer (for a single object; use Placer for a request).
-Result<PlacedObject> PlaceObject(store::Directory& directory, const Principal& principal,
+Result<PlacedObject> PlaceObject(store::Store& store, const Principal& principal,
                                  const store::CollectionInfo& collection,
                                  const stix::Object& object,
                                  const RequestAudience& from_headers = {});

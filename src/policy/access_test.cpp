@@ -93,7 +93,9 @@ class PolicyTest : public ::testing::Test {
     o.spec_version = "2.1";
     o.created = o.modified = ParseTimestamp("2026-01-01T00:00:00.000Z").value();
     o.json = R"({"type":"indicator","spec_version":"2.1","id":")" + o.id +
-             R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z")";
+             R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)"
+             R"("pattern":"[ipv4-addr:value = '198.51.100.7']","pattern_type":"stix",)"
+             R"("valid_from":"2026-01-01T00:00:00Z")";
     if (!marking_ids.empty()) {
       o.json += R"(,"object_marking_refs":[)";
       for (size_t i = 0; i < marking_ids.size(); ++i) {
@@ -123,7 +125,8 @@ class PolicyTest : public ::testing::Test {
                                          const store::CollectionInfo& collection,
                                          const std::vector<stix::Object>& objects,
                                          const RequestAudience& headers = {}) {
-    Placer placer(dir(), writer, collection, headers);
+    Placer placer(*store_, writer, collection, headers);
+    for (const stix::Object& o : objects) placer.Expect(o);
     std::vector<store::Placement> placements;
     std::vector<std::string> notes;
     for (const stix::Object& o : objects) {
@@ -340,7 +343,7 @@ TEST_F(PolicyTest, OrganizationViewIsFullForAdminsAndTheAddressForEveryOtherRole
 TEST_F(PolicyTest, RefusedObjectsSayWhy) {
   const auto& open = collections_["open"];
   const Principal provider = As("provider");
-  Placer placer(dir(), provider, open);
+  Placer placer(*store_, provider, open);
 
   stix::Object unknown_recipient = Indicator({MarkingId("red")});
   unknown_recipient.json.pop_back();
@@ -365,9 +368,11 @@ TEST_F(PolicyTest, RefusedObjectsSayWhy) {
 
   auto bad_headers = ParseAudienceHeaders("identity--abc, not-an-identity", "");
   EXPECT_EQ(bad_headers.status().code(), ErrorCode::kInvalidArgument);
-  auto headers = ParseAudienceHeaders(" identity--a ,identity--b,, ", " circle ");
-  ASSERT_TRUE(headers.ok());
-  EXPECT_THAT(headers->recipients, ElementsAre("identity--a", "identity--b"));
+  const std::string a = "identity--7d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a";
+  const std::string b = "identity--0c4b9745-7f4e-4b5d-9c3a-2b1e0f9d8c7a";
+  auto headers = ParseAudienceHeaders(" " + a + " ," + b + ",, ", " circle ");
+  ASSERT_TRUE(headers.ok()) << headers.status().ToString();
+  EXPECT_THAT(headers->recipients, ElementsAre(a, b));
   EXPECT_EQ(headers->sharing_group, "circle");
 }
 
@@ -377,23 +382,118 @@ TEST_F(PolicyTest, OnlySyncAndAdminMayPostForAnotherMemberOrganization) {
   const std::string as_self = R"(,"created_by_ref":")" + orgs_["provider"].identity_id + "\"";
   const std::string as_external = R"(,"created_by_ref":"identity--)" + Uuid::V4().ToString() + "\"";
 
-  auto analyst = PlaceObject(dir(), As("provider"), open, Indicator({}, as_member));
+  auto analyst = PlaceObject(*store_, As("provider"), open, Indicator({}, as_member));
   EXPECT_EQ(analyst.status().code(), ErrorCode::kPermissionDenied);
   EXPECT_THAT(analyst.status().message(), HasSubstr("another member organization"));
   auto with_extension =
-      PlaceObject(dir(), As("provider"), open,
+      PlaceObject(*store_, As("provider"), open,
                   Indicator({MarkingId("red")}, as_member + Extension({"recipient"}, "")));
   EXPECT_EQ(with_extension.status().code(), ErrorCode::kPermissionDenied);
   EXPECT_TRUE(
-      PlaceObject(dir(), As("provider", Role::kOrgAdmin), open, Indicator({}, as_self)).ok());
-  EXPECT_TRUE(PlaceObject(dir(), As("provider"), open, Indicator({}, as_external)).ok())
+      PlaceObject(*store_, As("provider", Role::kOrgAdmin), open, Indicator({}, as_self)).ok());
+  EXPECT_TRUE(PlaceObject(*store_, As("provider"), open, Indicator({}, as_external)).ok())
       << "citing an author outside the hub is not impersonation";
   for (Role role : {Role::kSync, Role::kAdmin}) {
-    auto placed = PlaceObject(dir(), As("provider", role), open, Indicator({}, as_member));
+    auto placed = PlaceObject(*store_, As("provider", role), open, Indicator({}, as_member));
     ASSERT_TRUE(placed.ok()) << RoleName(role);
     EXPECT_EQ(placed->placement.provider_org, orgs_["provider"].id)
         << "the provider is who shared it, not who it cites";
   }
+}
+
+// A marking-definition with a fresh id, read by the STIX reader.
+stix::Object MarkingDefinition(const std::string& body) {
+  const std::string text =
+      R"({"type":"marking-definition","spec_version":"2.1","id":"marking-definition--)" +
+      Uuid::V4().ToString() + R"(","created":"2026-01-01T00:00:00.000Z",)" + body + "}";
+  auto doc = stix::ReadDocument(text);
+  EXPECT_TRUE(doc.ok() && doc->ok()) << text;
+  return doc.ok() && !doc->objects.empty() ? doc->objects[0] : stix::Object{};
+}
+
+// #15 item 8: a marking Tessera does not know never falls back to the collection's default
+// (amber here: every member would read it). Not held by the hub, or TLP-like without being a
+// standard TLP definition: TLP:RED, and the status note says so. A held statement marking is
+// kept and changes nothing.
+TEST_F(PolicyTest, MarkingsTheHubDoesNotKnowFailClosed) {
+  const auto& open = collections_["open"];
+  const std::vector<std::string> everyone = {"provider", "recipient", "member", "outsider",
+                                             "insider"};
+  auto visible = [&](const std::string& id) {
+    std::vector<std::string> out;
+    for (const auto& reader : everyone) {
+      if (Sees(reader, open, id)) out.push_back(reader);
+    }
+    return out;
+  };
+
+  const stix::Object unknown = Indicator({"marking-definition--" + Uuid::V4().ToString()});
+  auto notes = PlaceAndStore(As("provider"), open, {unknown});
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_THAT(notes[0], HasSubstr("does not hold"));
+  EXPECT_THAT(notes[0], HasSubstr("TLP:RED"));
+  EXPECT_THAT(visible(unknown.id), ElementsAre("provider"));
+
+  // Another member posts its own "TLP:RED" definition (TLP 1.0 style, and TLP 2.0 style).
+  const stix::Object fake1 =
+      MarkingDefinition(R"("definition_type":"tlp","name":"TLP:RED","definition":{"tlp":"red"})");
+  const stix::Object fake2 = MarkingDefinition(
+      R"("name":"TLP:RED","extensions":{")" + std::string(stix::kTlp2ExtensionDefinitionId) +
+      R"(":{"extension_type":"property-extension","tlp_2_0":"red"}})");
+  ASSERT_EQ(PlaceAndStore(As("member"), open, {fake1, fake2}).size(), 2u);
+  for (const stix::Object* fake : {&fake1, &fake2}) {
+    const stix::Object marked = Indicator({fake->id});
+    auto r = PlaceAndStore(As("provider"), open, {marked});
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_THAT(r[0], HasSubstr("not a standard TLP definition"));
+    EXPECT_THAT(visible(marked.id), ElementsAre("provider"));
+  }
+  // Even with a standard GREEN beside it: the strictest wins.
+  const stix::Object mixed = Indicator({MarkingId("green"), fake1.id});
+  ASSERT_EQ(PlaceAndStore(As("provider"), open, {mixed}).size(), 1u);
+  EXPECT_THAT(visible(mixed.id), ElementsAre("provider"));
+
+  // A statement the hub holds: the object keeps the collection's default (amber: everyone).
+  const stix::Object statement =
+      MarkingDefinition(R"("definition_type":"statement","name":"Copyright ACME",)"
+                        R"("definition":{"statement":"Copyright 2026 ACME"})");
+  ASSERT_EQ(PlaceAndStore(As("member"), open, {statement}).size(), 1u);
+  const stix::Object copyrighted = Indicator({statement.id});
+  auto c = PlaceAndStore(As("provider"), open, {copyrighted});
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0], "");
+  EXPECT_EQ(visible(copyrighted.id), everyone);
+
+  // A statement defined later in the same request counts as held too.
+  const stix::Object later = MarkingDefinition(
+      R"("definition_type":"statement","name":"Terms","definition":{"statement":"Terms"})");
+  const stix::Object before = Indicator({later.id});
+  ASSERT_EQ(PlaceAndStore(As("provider"), open, {before, later}).size(), 2u);
+  EXPECT_EQ(visible(before.id), everyone);
+}
+
+// #15 item 6: what decides TLP is read once, from the parsed object, the same way on every path.
+// An escaped key is the key ("object\u005fmarking_refs" is object_marking_refs): a substring
+// search of the text would miss it and place the object by the collection's default.
+TEST_F(PolicyTest, MarkingsAreReadFromTheParsedObject) {
+  const auto& open = collections_["open"];
+  std::string text = Indicator({}).json;
+  text.pop_back();
+  text += R"(,"object\u005fmarking_refs":[")" + MarkingId("red") + R"("]})";
+  auto doc = stix::ReadDocument(text);
+  ASSERT_TRUE(doc.ok() && doc->ok());
+  const stix::Object& o = doc->objects[0];
+  ASSERT_EQ(PlaceAndStore(As("provider"), open, doc->objects).size(), 1u);
+  EXPECT_TRUE(Sees("provider", open, o.id));
+  for (const char* other : {"recipient", "member", "outsider", "insider"}) {
+    EXPECT_FALSE(Sees(other, open, o.id)) << other;
+  }
+  // The same text built in code (no handling read yet) is read the same way by the Placer.
+  stix::Object built = o;
+  built.handling.reset();
+  auto placed = PlaceObject(*store_, As("provider"), open, built);
+  ASSERT_TRUE(placed.ok());
+  EXPECT_EQ(placed->placement.readers, " org:" + std::to_string(orgs_["provider"].id) + " ");
 }
 
 TEST(TesseraExtensionTest, StixValidationAcceptsTheExtension) {

@@ -49,7 +49,8 @@ Result<ImportOutcome> ImportAs(store::Store& store, const Principal& principal,
                                const store::CollectionInfo& collection,
                                std::span<const stix::Object> objects,
                                const RequestAudience& from_headers, bool all_or_nothing) {
-  Placer placer(store.directory(), principal, collection, from_headers);
+  Placer placer(store, principal, collection, from_headers);
+  for (const stix::Object& o : objects) placer.Expect(o);
   ImportOutcome out;
   std::vector<store::Placement> placements;
   placements.reserve(objects.size());

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/time.h"
+#include "stix/handling.h"
 
 namespace tessera::stix {
 
@@ -17,6 +18,9 @@ struct Object {
   std::optional<Timestamp> modified;
   bool revoked = false;
   std::string json;  // the whole object, minified, properties in input order
+  // Its markings, author and named audience, as the reader read them from the parsed object;
+  // nullopt for an object built in code (stix::ReadHandling reads them from `json`).
+  std::optional<Handling> handling;
 
   // The version TAXII and the store key on (TAXII 2.1 §3.6 manifest `version`): `modified`,
   // else `created`; objects with neither (most SCOs) have a single, unversioned form.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "stix/tlp.h"
+
 namespace tessera::stix {
 namespace {
 
@@ -116,6 +118,142 @@ TEST(Reader, ReportsATruncatedLastRecord) {
   auto doc = ReadDocument(text);
   ASSERT_FALSE(doc.ok());
   EXPECT_EQ(doc.status().code(), ErrorCode::kInvalidArgument);
+}
+
+// #15 item 6: the reader is the one reader of markings, author and audience, on the parsed
+// object: an escaped key is the key, and every path places by what it read (Object::handling).
+std::string IndicatorWith(std::string_view extra) {
+  std::string o(kIndicator);
+  o.pop_back();
+  return o + "," + std::string(extra) + "}";
+}
+
+TEST(Reader, ReadsHandlingFromTheParsedObject) {
+  const std::string red = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+  const std::string green = "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da";
+  const std::string pap = "marking-definition--c43594d1-4b11-4c59-93ab-1c9b14d53ce9";
+  auto doc = ReadDocument(IndicatorWith(
+      R"("object\u005fmarking_refs":[")" + green + R"(",")" + pap +
+      R"("],)"
+      R"("granular_markings":[{"marking_ref":")" +
+      red +
+      R"(","selectors":["pattern"]}],)"
+      R"("created_by_ref":"identity--0c4b9745-7f4e-4b5d-9c3a-2b1e0f9d8c7a",)"
+      R"("extensions":{")" +
+      std::string(kTesseraExtensionId) +
+      R"(":{"extension_type":"property-extension","recipients":)"
+      R"(["identity--7d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a"],"sharing_group":"circle"}})"));
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  ASSERT_TRUE(doc->ok()) << doc->problems[0].message;
+  ASSERT_EQ(doc->objects.size(), 1u);
+  ASSERT_TRUE(doc->objects[0].handling.has_value());
+  const Handling& h = *doc->objects[0].handling;
+  EXPECT_EQ(h.tlp, TlpLevel::kRed) << "a granular TLP:RED makes the whole object RED";
+  EXPECT_EQ(h.other_markings, std::vector<std::string>{pap});
+  EXPECT_EQ(h.created_by_ref, "identity--0c4b9745-7f4e-4b5d-9c3a-2b1e0f9d8c7a");
+  EXPECT_TRUE(h.names_audience);
+  EXPECT_EQ(h.recipients,
+            std::vector<std::string>{"identity--7d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a"});
+  EXPECT_EQ(h.sharing_group, "circle");
+  EXPECT_FALSE(h.defines.has_value());
+
+  // The same object read from its text alone (objects built in code) reads the same.
+  auto again = ReadHandling(doc->objects[0].json);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->tlp, TlpLevel::kRed);
+  EXPECT_EQ(again->other_markings, h.other_markings);
+  // ReadHandling refuses what the reader refuses, and what is not one object.
+  auto dup = ReadHandling(IndicatorWith(R"("object_marking_refs":[")" + green +
+                                        R"("],"object_marking_refs":[")" + red + R"("])"));
+  EXPECT_EQ(dup.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(dup.status().message().find("duplicate-key"), std::string::npos)
+      << dup.status().message();
+  EXPECT_FALSE(ReadHandling("[" + std::string(kIndicator) + "]").ok());
+}
+
+TEST(Reader, DuplicateKeysAreRefusedNamingTheKeyAndTheObject) {
+  auto doc = ReadDocument(
+      IndicatorWith(R"("created_by_ref":"identity--0c4b9745-7f4e-4b5d-9c3a-2b1e0f9d8c7a",)"
+                    R"("created_by_ref":"identity--7d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a")"));
+  ASSERT_TRUE(doc.ok());
+  EXPECT_FALSE(doc->ok());
+  std::vector<Problem> errors;
+  for (const Problem& p : doc->problems) {
+    if (p.severity == Severity::kError) errors.push_back(p);
+  }
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].rule, "duplicate-key");
+  EXPECT_EQ(errors[0].path, "$.created_by_ref");
+  EXPECT_EQ(errors[0].object_id, "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
+  EXPECT_NE(errors[0].message.find("'created_by_ref'"), std::string::npos);
+  // A large object (sorted, not filtered) is checked as well.
+  std::string many;
+  for (int i = 0; i < 100; ++i) many += "\"x_k" + std::to_string(i) + "\":1,";
+  auto big = ReadDocument(IndicatorWith(many + R"("x_k57":2)"));
+  ASSERT_TRUE(big.ok());
+  EXPECT_FALSE(big->ok());
+  bool found = false;
+  for (const Problem& p : big->problems) found |= p.rule == "duplicate-key" && p.path == "$.x_k57";
+  EXPECT_TRUE(found);
+}
+
+TEST(Reader, ClassifiesMarkingDefinitions) {
+  auto classify = [](std::string_view body) -> std::optional<MarkingClass> {
+    const std::string def = R"({"type":"marking-definition","spec_version":"2.1",)"
+                            R"("id":"marking-definition--1b0e1f5c-2d3a-4b5c-8d6e-7f8a9b0c1d2e",)"
+                            R"("created":"2026-01-01T00:00:00.000Z",)" +
+                            std::string(body) + "}";
+    auto h = ReadHandling(def);
+    EXPECT_TRUE(h.ok()) << h.status().ToString();
+    return h.ok() ? h->defines : std::nullopt;
+  };
+  EXPECT_EQ(classify(R"("definition_type":"tlp","name":"TLP:RED","definition":{"tlp":"red"})"),
+            MarkingClass::kTlpLike);
+  EXPECT_EQ(classify(R"("definition_type":"statement","name":"tlp:amber",)"
+                     R"("definition":{"statement":"x"})"),
+            MarkingClass::kTlpLike);
+  EXPECT_EQ(classify(R"("name":"red","extensions":{")" + std::string(kTlp2ExtensionDefinitionId) +
+                     R"(":{"extension_type":"property-extension","tlp_2_0":"red"}})"),
+            MarkingClass::kTlpLike);
+  EXPECT_EQ(classify(R"("definition_type":"statement","name":"Copyright ACME",)"
+                     R"("definition":{"statement":"Copyright 2026 ACME"})"),
+            MarkingClass::kStatement);
+  auto standard = ReadHandling(TlpMarkings()[3].json);
+  ASSERT_TRUE(standard.ok()) << standard.status().ToString();
+  EXPECT_EQ(standard->defines, MarkingClass::kStandardTlp);
+}
+
+// #15 item 18: objects in bundles and lists keep their bytes (numbers, escapes); a number the
+// parser cannot hold refuses that object alone, at its path, and reading goes on.
+TEST(Reader, KeepsNumbersAsWrittenOrRefusesTheObject) {
+  const std::string exact = IndicatorWith(R"("x_n":[1.0,1E2,-0.0],"x_s":"\u00e9\/")");
+  const std::string bad = IndicatorWith(R"("x_n":{"deep":[123456789012345678901234567890]})");
+  const std::string bundle =
+      R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[)" +
+      exact + "," + bad + "]}";
+  auto doc = ReadDocument(bundle);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  ASSERT_EQ(doc->objects.size(), 2u);
+  EXPECT_EQ(doc->objects[0].json, exact);
+  EXPECT_EQ(doc->invalid_objects, 1u);
+  bool found = false;
+  for (const Problem& p : doc->problems) {
+    found |= p.rule == "number-range" && p.path == "$.x_n.deep[0]" &&
+             p.object_id == "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+  }
+  EXPECT_TRUE(found);
+  // The same in NDJSON: the records after the refused one are read.
+  auto nd = ReadDocument(exact + "\n" + bad + "\n" + exact + "\n");
+  ASSERT_TRUE(nd.ok()) << nd.status().ToString();
+  EXPECT_EQ(nd->objects.size(), 3u);
+  EXPECT_EQ(nd->invalid_objects, 1u);
+  EXPECT_EQ(nd->objects[2].json, exact);
+  // A list of objects, and a malformed number (not JSON at all).
+  auto list = ReadDocument("[" + exact + "," + IndicatorWith(R"("x":-1e400)") + "]");
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->objects.size(), 2u);
+  EXPECT_EQ(list->invalid_objects, 1u);
+  EXPECT_FALSE(ReadDocument("[" + IndicatorWith(R"("x":1.)") + "]").ok());
 }
 
 }  // namespace

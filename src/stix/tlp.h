@@ -9,13 +9,9 @@
 #include <string_view>
 
 #include "stix/object.h"
+#include "stix/tlp_level.h"
 
 namespace tessera::stix {
-
-enum class TlpVersion { k1, k2 };
-
-// Levels, least restrictive first. TLP 1.0 WHITE is kClear; TLP 1.0 has no kAmberStrict.
-enum class TlpLevel { kClear, kGreen, kAmber, kAmberStrict, kRed };
 
 struct TlpMarking {
   TlpVersion version;

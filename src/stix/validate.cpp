@@ -12,6 +12,7 @@
 #include <string>
 
 #include "common/time.h"
+#include "stix/handling.h"
 #include "stix/schema.h"
 #include "stix/tlp.h"
 #include "stix/types.h"
@@ -223,6 +224,7 @@ class Validator {
       : root_(root), object_id_(object_id), strict_(options.strict), problems_(problems) {}
 
   void Run() {
+    CheckDuplicateKeys(root_);
     std::string_view type;
     const auto type_error = root_["type"].get_string().get(type);
     if (type_error != simdjson::SUCCESS) {
@@ -334,6 +336,80 @@ class Validator {
     Pop();
   }
 
+  // ---- duplicate keys ----
+  // A key that appears twice in one JSON object is refused, at any depth: JSON readers disagree
+  // on which one counts (simdjson and a substring search take the first, Boost.JSON and most
+  // others the last), so two tools would read two different objects, e.g. two different
+  // object_marking_refs. Keys are compared as read (unescaped): "a\u005f" and "a_" are one key.
+  void CheckDuplicateKeys(element e) {
+    object o;
+    array a;
+    if (e.get_object().get(o) == simdjson::SUCCESS) {
+      CheckDuplicateKeys(o);
+    } else if (e.get_array().get(a) == simdjson::SUCCESS) {
+      size_t i = 0;
+      for (element item : a) {
+        if (item.is_object() || item.is_array()) {
+          Push(i);
+          CheckDuplicateKeys(item);
+          Pop();
+        }
+        ++i;
+      }
+    }
+  }
+  void CheckDuplicateKeys(object o) {
+    // Small objects (nearly all) compare against a 64-bit filter of the keys seen and look back
+    // only on a hit; large ones sort their keys once, so that no object costs quadratic time.
+    constexpr size_t kSmall = 32;
+    const size_t n = o.size();
+    if (n > kSmall) {
+      std::vector<std::string_view> keys;
+      keys.reserve(n);
+      for (auto field : o) keys.push_back(field.key);
+      std::sort(keys.begin(), keys.end());
+      for (size_t i = 1; i < keys.size(); ++i) {
+        if (keys[i] == keys[i - 1] && (i + 1 == keys.size() || keys[i + 1] != keys[i])) {
+          DuplicateKey(keys[i]);
+        }
+      }
+    }
+    uint64_t filter = 0;
+    size_t index = 0;
+    for (auto field : o) {
+      const std::string_view key = field.key;
+      if (n <= kSmall) {
+        const uint64_t bit = uint64_t{1}
+                             << ((key.size() * 31 + (key.empty() ? 0 : key.back())) & 63);
+        if ((filter & bit) != 0 && SeenBefore(o, key, index)) DuplicateKey(key);
+        filter |= bit;
+      }
+      if (field.value.is_object() || field.value.is_array()) {
+        Push(key);
+        CheckDuplicateKeys(field.value);
+        Pop();
+      }
+      ++index;
+    }
+  }
+  // Whether `key` is among the first `count` keys of `o`, and not already reported (only the
+  // second occurrence of a key is reported).
+  static bool SeenBefore(object o, std::string_view key, size_t count) {
+    size_t seen = 0, i = 0;
+    for (auto field : o) {
+      if (i++ == count) break;
+      if (field.key == key) ++seen;
+    }
+    return seen == 1;
+  }
+  void DuplicateKey(std::string_view key) {
+    Push(key);
+    Error("duplicate-key", "the key " + Quote(key) +
+                               " appears more than once in this JSON object; JSON readers "
+                               "disagree on which one counts, so the object is refused");
+    Pop();
+  }
+
   // ---- identifiers ----
   void CheckId() {
     element id_el;
@@ -346,14 +422,27 @@ class Validator {
       const std::string_view id = id_el.get_string().value_unsafe();
       std::string_view id_type;
       if (!IsValidIdentifier(id, &id_type)) {
-        Error("identifier-format", "id " + Quote(id) + " is not '" + std::string(type_) +
-                                       "--' followed by an RFC 4122 UUID");
+        IdentifierError("id " + Quote(id), id,
+                        "is not '" + std::string(type_) + "--' followed by an RFC 4122 UUID");
       } else if (id_type != type_) {
         Error("identifier-type", "id " + Quote(id) + " must start with '" + std::string(type_) +
                                      "--', the object's type");
       }
     }
     Pop();
+  }
+
+  // `what` (e.g. "id 'x--...'") is not a valid identifier: says why, naming the canonical
+  // spelling when only the case is wrong (an identifier is refused, never lower-cased:
+  // docs/stix.md).
+  void IdentifierError(const std::string& what, std::string_view id, std::string_view otherwise) {
+    if (IsIdentifierInOtherCase(id)) {
+      Error("identifier-case", what +
+                                   " has upper-case letters: identifiers are taken in their "
+                                   "canonical lower-case form only (STIX compares them as text)");
+    } else {
+      Error("identifier-format", what + " " + std::string(otherwise));
+    }
   }
 
   bool RefAllowed(const Prop& p, std::string_view target) const {
@@ -401,8 +490,8 @@ class Validator {
     }
     std::string_view target;
     if (!IsValidIdentifier(id, &target)) {
-      Error("identifier-format",
-            Quote(id) + " is not an identifier ('<type>--' followed by an RFC 4122 UUID)");
+      IdentifierError(Quote(id), id,
+                      "is not an identifier ('<type>--' followed by an RFC 4122 UUID)");
       return;
     }
     if (!RefAllowed(p, target)) {
@@ -544,8 +633,12 @@ class Validator {
       }
       if (field.key.starts_with("extension-definition--")) {
         if (!IsValidIdentifier(field.key)) {
-          Error("extension-name",
-                "extension key " + Quote(field.key) + " is not an extension-definition identifier");
+          if (IsIdentifierInOtherCase(field.key)) {
+            IdentifierError("extension key " + Quote(field.key), field.key, "");
+          } else {
+            Error("extension-name", "extension key " + Quote(field.key) +
+                                        " is not an extension-definition identifier");
+          }
         }
         std::string_view ext_type;
         const auto err = ext["extension_type"].get_string().get(ext_type);
@@ -564,6 +657,7 @@ class Validator {
           }
         }
         Pop();
+        if (field.key == kTesseraExtensionId) CheckTesseraExtension(ext);
       } else {
         const schema::ExtensionShape* predefined = nullptr;
         for (const auto& x : owner.extensions) {
@@ -582,6 +676,48 @@ class Validator {
         }
       }
       Pop();
+    }
+  }
+
+  // The Tessera extension names who may read the object (stix/handling.h): anything in it that
+  // is not what it must be is an error, never ignored (ignoring it would widen the audience).
+  void CheckTesseraExtension(object ext) {
+    for (auto field : ext) {
+      if (field.key == "recipients") {
+        Push("recipients");
+        array list;
+        if (field.value.get_array().get(list) != simdjson::SUCCESS) {
+          Error("property-type", "'recipients' must be a list of identity ids");
+        } else if (list.size() > kMaxRecipients) {
+          Error("limit-exceeded", "'recipients' names more than " + std::to_string(kMaxRecipients) +
+                                      " organizations");
+        } else {
+          size_t i = 0;
+          for (element item : list) {
+            Push(i++);
+            std::string_view id, id_type;
+            if (item.get_string().get(id) != simdjson::SUCCESS) {
+              Error("property-type", "a recipient must be an identity id (a string)");
+            } else if (!IsValidIdentifier(id, &id_type)) {
+              IdentifierError("recipient " + Quote(id), id,
+                              "is not an identity id ('identity--' followed by a UUID)");
+            } else if (id_type != "identity") {
+              Error("reference-type",
+                    "a recipient must be an identity id, not " + std::string(id_type));
+            }
+            Pop();
+          }
+        }
+        Pop();
+      } else if (field.key == "sharing_group") {
+        std::string_view name;
+        if (field.value.get_string().get(name) != simdjson::SUCCESS || name.empty() ||
+            name.size() > kMaxSharingGroupBytes) {
+          ErrorAt("sharing_group", "property-type",
+                  "'sharing_group' must be the name of a sharing group (1 to " +
+                      std::to_string(kMaxSharingGroupBytes) + " bytes)");
+        }
+      }
     }
   }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "stix/handling.h"
 #include "stix/reader.h"
 
 namespace tessera::stix {
@@ -16,5 +17,10 @@ namespace tessera::stix {
 // records a problem. Thread-safe (no shared state).
 void ValidateObject(simdjson::dom::object object, std::string_view object_id,
                     const ReadOptions& options, std::vector<Problem>& problems);
+
+// Fills `out` with the handling of `object` (an object of `type`): the one reader of markings,
+// author and named audience (stix/handling.h). Reads what is there without judging it:
+// ValidateObject reports what is malformed. Thread-safe.
+void ExtractHandling(simdjson::dom::object object, std::string_view type, Handling& out);
 
 }  // namespace tessera::stix

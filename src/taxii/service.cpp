@@ -466,7 +466,12 @@ Response Service::ListPage(const Request& request, int kind) const {
   q.spec_versions = std::move(filter->spec_versions);
   q.added_after = filter->added_after;
   q.limit = filter->limit;
-  if (kind == kObject || kind == kVersions) q.ids = {object_id};
+  if (kind == kObject || kind == kVersions) {
+    if (Status st = CheckObjectId(object_id, "the object id"); !st.ok()) {
+      return BadRequest(st.message());
+    }
+    q.ids = {object_id};
+  }
   ApplyVersions(filter->versions, q);
   if (filter->next) {
     auto cursor = sealer_->Open(*filter->next, binding);
@@ -623,8 +628,10 @@ Response Service::AddObjects(const Request& request) const {
   std::vector<store::Placement> placements;
   accepted.reserve(envelope->size());
   placements.reserve(envelope->size());
-  policy::Placer placer(store_->directory(), target.caller.principal, target.collection,
-                        std::move(*audience));
+  policy::Placer placer(*store_, target.caller.principal, target.collection, std::move(*audience));
+  for (const EnvelopeObject& item : *envelope) {
+    if (item.error.empty()) placer.Expect(item.object);
+  }
   for (EnvelopeObject& item : *envelope) {
     if (!item.error.empty()) {
       status.failures.push_back(policy::EntryFor(item.object, "invalid STIX 2.1: " + item.error));
@@ -673,6 +680,9 @@ Response Service::DeleteObject(const Request& request) const {
   auto filter = ParseObjectFilter(*params, ObjectEndpoint::kDeleteObject);
   if (!filter.ok()) return BadRequest(filter.status().message());
   const std::string object_id(request.PathParam("object"));
+  if (Status st = CheckObjectId(object_id, "the object id"); !st.ok()) {
+    return BadRequest(st.message());
+  }
 
   auto last = store_->LastSeq();
   if (!last.ok()) return StorageError(last.status(), "reading the last seq");
