@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/json.h"
+#include "common/json_text.h"
 #include "stix/reader.h"
 
 namespace tessera::taxii {
@@ -94,8 +95,24 @@ Result<std::vector<EnvelopeObject>> ParseEnvelope(std::string_view body,
   if (list->empty()) return out;
   out.reserve(list->size());
 
-  // The reader validates and minifies each object in one pass over a JSON list of them.
-  const std::string text = boost::json::serialize(*list);
+  // The reader validates and minifies each object in one pass over the list as it was written
+  // (not re-serialized from the DOM above, which rounds numbers and rewrites escapes): objects
+  // are kept exactly as posted, or refused one by one with the path of what cannot be read.
+  size_t lists = 0;
+  std::string_view text;
+  const Status found = json_text::ForEachMember(
+      body,
+      [&](std::string_view key, std::string_view value) {
+        if (json_text::KeyEquals(key, "objects")) {
+          ++lists;
+          text = value;
+        }
+      },
+      limits.max_depth + 1);
+  if (!found.ok() || lists != 1 || text.empty() || text.front() != '[') {
+    return InvalidArgument(lists > 1 ? "the envelope has more than one 'objects' list"
+                                     : "the envelope's 'objects' list could not be located");
+  }
   stix::ReadOptions options;
   options.max_bytes = text.size() + 1;
   options.max_depth = limits.max_depth;

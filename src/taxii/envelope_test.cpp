@@ -37,6 +37,40 @@ TEST(Envelope, KeepsCustomContentAndPropertyOrder) {
   EXPECT_EQ((*env)[0].object.json, obj);
 }
 
+// #15 item 18: objects are kept exactly as posted (numbers and escapes as written, not
+// re-serialized), or refused one by one with the path of the number that cannot be read; the
+// envelope itself is not refused for a valid JSON number.
+TEST(Envelope, KeepsNumbersAsWrittenOrRefusesTheObjectWithThePath) {
+  auto with = [](std::string_view id, std::string_view extra) {
+    std::string o(kIndicator);
+    o.replace(o.find("8e2e2d2b"), 8, id);
+    o.pop_back();
+    return o + "," + std::string(extra) + "}";
+  };
+  const std::string exact = with("aaaaaaaa", R"("x_score":1.50E2,"x_note":"caf\u00e9 \/ ok")");
+  const std::string huge = with("bbbbbbbb", R"("x_stats":{"n":[1,1e999999]})");
+  const std::string wide = with("cccccccc", R"("x_big":123456789012345678901234567890)");
+  const std::string many_digits = with("dddddddd", "\"x_long\":" + std::string(400, '7'));
+  const std::string body = R"({"objects":[)" + exact + "," + huge + "," + wide + "," + many_digits +
+                           "," + std::string(kIndicator) + "]}";
+  auto env = ParseEnvelope(body);
+  ASSERT_TRUE(env.ok()) << env.status().ToString();
+  ASSERT_EQ(env->size(), 5u);
+  EXPECT_EQ((*env)[0].error, "");
+  EXPECT_EQ((*env)[0].object.json, exact) << "1.50E2 and \\u00e9 stay as written";
+  EXPECT_EQ((*env)[1].object.id, "indicator--bbbbbbbb-17d4-4cbf-938f-98ee46b3cd3f");
+  EXPECT_NE((*env)[1].error.find("$.x_stats.n[1]"), std::string::npos) << (*env)[1].error;
+  EXPECT_NE((*env)[1].error.find("number-range"), std::string::npos) << (*env)[1].error;
+  EXPECT_NE((*env)[2].error.find("$.x_big"), std::string::npos) << (*env)[2].error;
+  EXPECT_NE((*env)[3].error.find("$.x_long"), std::string::npos) << (*env)[3].error;
+  EXPECT_EQ((*env)[4].error, "");
+  EXPECT_EQ((*env)[4].object.json, kIndicator);
+  // A malformed number is not JSON: the envelope is refused.
+  EXPECT_EQ(ParseEnvelope(R"({"objects":[)" + with("eeeeeeee", R"("x":01)") + "]}").status().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_FALSE(ParseEnvelope(R"({"objects":[],"objects":[)" + std::string(kIndicator) + "]}").ok());
+}
+
 TEST(Envelope, EmptyListIsNothingToAdd) {
   auto env = ParseEnvelope(R"({"objects":[]})");
   ASSERT_TRUE(env.ok());
