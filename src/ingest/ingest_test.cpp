@@ -80,7 +80,9 @@ class IngestTest : public ::testing::Test {
     o.created = ParseTimestamp("2026-01-01T00:00:00.000Z").value();
     o.modified = ParseTimestamp(ts).value();
     o.json = R"({"type":"indicator","spec_version":"2.1","id":")" + id +
-             R"(","created":"2026-01-01T00:00:00.000Z","modified":")" + ts + "\"";
+             R"(","created":"2026-01-01T00:00:00.000Z","modified":")" + ts +
+             R"(","pattern":"[ipv4-addr:value = '198.51.100.7']","pattern_type":"stix",)"
+             R"("valid_from":"2026-01-01T00:00:00Z")";
     if (!marking.empty()) o.json += R"(,"object_marking_refs":[")" + std::string(marking) + "\"]";
     o.json += extra + "}";
     return o;
