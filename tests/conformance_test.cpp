@@ -37,6 +37,12 @@ fs::path ConformanceDir() { return SourceDir() / "tests/data/conformance"; }
 fs::path ExamplesDir() { return ConformanceDir() / "stix2-json-schemas/examples"; }
 fs::path SchemasDir() { return ConformanceDir() / "stix2-json-schemas/schemas"; }
 
+// The one OASIS example that Tessera refuses, and why: its relationship id has upper-case hex,
+// and Tessera takes identifiers in their canonical lower-case form only (docs/stix.md,
+// "Identifiers"). It must be refused with exactly that error, and nothing else of it.
+constexpr char kUpperCaseIdExample[] = "infrastructure.json";
+constexpr char kUpperCaseId[] = "relationship--81f12913-1372-4c96-85ec-E9034ac98aba";
+
 std::vector<fs::path> ExampleFiles() {
   std::vector<fs::path> files;
   for (const auto& e : fs::recursive_directory_iterator(ExamplesDir())) {
@@ -64,7 +70,9 @@ std::vector<boost::json::object> AllExampleObjects() {
   for (const auto& f : ExampleFiles()) {
     auto text = ReadInput(f.string());
     auto v = ParseJson(text.value());
-    for (auto& o : InputObjects(v.value())) all.push_back(std::move(o));
+    for (auto& o : InputObjects(v.value())) {
+      if (o.at("id").as_string() != kUpperCaseId) all.push_back(std::move(o));
+    }
   }
   return all;
 }
@@ -73,12 +81,23 @@ TEST(Conformance, EveryExampleParsesValidatesCleanAndRoundTrips) {
   const auto files = ExampleFiles();
   ASSERT_GE(files.size(), 8u) << "examples missing under " << ExamplesDir();
   size_t total = 0;
+  size_t refused = 0;
   for (const auto& f : files) {
     SCOPED_TRACE(f.string());
     auto text = ReadInput(f.string());
     ASSERT_TRUE(text.ok()) << text.status().ToString();
     auto doc = ReadDocument(*text, ReadOptions{.strict = true});
     ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+    if (f.filename() == kUpperCaseIdExample) {
+      ASSERT_EQ(doc->problems.size(), 1u);
+      EXPECT_EQ(doc->problems[0].rule, "identifier-case");
+      EXPECT_EQ(doc->problems[0].object_id, kUpperCaseId);
+      EXPECT_EQ(doc->problems[0].path, "$.id");
+      EXPECT_FALSE(doc->ok());
+      ++refused;
+      total += InputObjects(ParseJson(*text).value()).size();
+      continue;
+    }
     for (const Problem& p : doc->problems) {
       ADD_FAILURE() << p.object_id << " " << p.path << ": " << p.message << " [" << p.rule << "]";
     }
@@ -101,6 +120,7 @@ TEST(Conformance, EveryExampleParsesValidatesCleanAndRoundTrips) {
     }
   }
   EXPECT_EQ(total, 260u) << "the README of the examples counts 260 objects";
+  EXPECT_EQ(refused, 1u) << kUpperCaseIdExample << " not found";
 }
 
 // A variant of an example object that breaks one rule, and where.
@@ -247,7 +267,7 @@ std::vector<Variant> Variants() {
 
 TEST(Conformance, DerivedVariantsAreRejectedWithTheirRule) {
   const auto objects = AllExampleObjects();
-  ASSERT_EQ(objects.size(), 260u);
+  ASSERT_EQ(objects.size(), 259u);  // 260 less the one with an upper-case id
   std::set<std::string> exercised;
   size_t checked = 0;
   for (const Variant& variant : Variants()) {

@@ -50,7 +50,12 @@ std::vector<std::string> ExampleFiles() {
   for (const fs::path& dir : {ExamplesDir(), ExamplesDir() / "threat-reports"}) {
     std::vector<std::string> here;
     for (const auto& e : fs::directory_iterator(dir)) {
-      if (e.is_regular_file() && e.path().extension() == ".json") here.push_back(e.path());
+      // infrastructure.json holds an upper-case identifier, which Tessera refuses (docs/stix.md;
+      // tests/conformance_test.cpp asserts the refusal): it cannot round-trip.
+      if (e.is_regular_file() && e.path().extension() == ".json" &&
+          e.path().filename() != "infrastructure.json") {
+        here.push_back(e.path());
+      }
     }
     std::sort(here.begin(), here.end());
     files.insert(files.end(), here.begin(), here.end());
@@ -134,7 +139,7 @@ std::vector<std::string> Ids(const std::vector<json::value>& objects) {
 
 TEST_F(ImportExportTest, OasisExamplesComeBackEqualAsJson) {
   const std::vector<std::string> files = ExampleFiles();
-  ASSERT_GE(files.size(), 8u) << "examples missing under " << ExamplesDir();
+  ASSERT_GE(files.size(), 7u) << "examples missing under " << ExamplesDir();
 
   // Expected: each (id, version) once, in order of first appearance; a version repeated in
   // another file must be the same object (else "already present" would hide a difference).
