@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -427,6 +428,57 @@ TEST_F(TaxiiApiTest, PostAnswersAStatusTheOwnerCanReadBack) {
   // The valid objects were added; the invalid one was not.
   EXPECT_EQ(Ids(As(bob_)->Get(Coll(default_, "objects/"))),
             (std::vector<std::string>{IndicatorId(1), IndicatorId(2)}));
+}
+
+// #15 items 4, 6, 8, 18 through TAXII POST: an upper-case author is refused (not an alias of
+// another member), an escaped marking key is read as the marking, a marking the hub does not hold
+// makes the object RED, and numbers are kept as written or refused with their path.
+TEST_F(TaxiiApiTest, MarkingAuthorAndNumberTricksFail) {
+  const std::string upper_author = [&] {
+    std::string id = alpha_.identity_id;
+    for (size_t i = std::string("identity--").size(); i < id.size(); ++i) {
+      id[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(id[i])));
+    }
+    return id;
+  }();
+  const std::string unknown_marking = "marking-definition--" + Uuid(77);
+  auto status = Post(
+      bob_, default_,
+      {Indicator(301, "2020-01-01T00:00:00.000Z", "",
+                 R"(,"created_by_ref":")" + upper_author + "\""),
+       Indicator(302, "2020-01-01T00:00:00.000Z", "",
+                 R"(,"object\u005fmarking_refs":[")" + TlpRed() + R"("])"),
+       Indicator(303, "2020-01-01T00:00:00.000Z", unknown_marking),
+       Indicator(304, "2020-01-01T00:00:00.000Z", "", R"(,"x_big":123456789012345678901234567890)"),
+       Indicator(305, "2020-01-01T00:00:00.000Z", "", R"(,"x_score":1.50E2)")});
+  ASSERT_EQ(status.at("failure_count").as_int64(), 2) << boost::json::serialize(status);
+  const auto& failures = status.at("failures").as_array();
+  EXPECT_EQ(failures[0].as_object().at("id"), boost::json::value(IndicatorId(301)));
+  EXPECT_NE(boost::json::serialize(failures[0]).find("identifier-case"), std::string::npos);
+  EXPECT_EQ(failures[1].as_object().at("id"), boost::json::value(IndicatorId(304)));
+  EXPECT_NE(boost::json::serialize(failures[1]).find("$.x_big"), std::string::npos);
+  const auto& successes = status.at("successes").as_array();
+  ASSERT_EQ(successes.size(), 3u);
+  EXPECT_NE(boost::json::serialize(successes[1]).find("does not hold"), std::string::npos);
+
+  for (int n : {302, 303}) {
+    EXPECT_EQ(As(bob_)->Get(Coll(default_, "objects/" + IndicatorId(n) + "/")).status, 200);
+    EXPECT_EQ(As(alice_)->Get(Coll(default_, "objects/" + IndicatorId(n) + "/")).status, 404) << n;
+    EXPECT_EQ(As(gina_)->Get(Coll(default_, "objects/" + IndicatorId(n) + "/")).status, 404) << n;
+  }
+  auto kept = As(gina_)->Get(Coll(default_, "objects/" + IndicatorId(305) + "/"));
+  ASSERT_EQ(kept.status, 200);
+  EXPECT_NE(kept.body.find(R"("x_score":1.50E2)"), std::string::npos) << kept.body;
+  // An identifier in another case is refused in URLs and match[id], not answered "not found".
+  std::string upper = IndicatorId(305);
+  upper[upper.size() - 1] = 'A';
+  upper[std::string("indicator--").size()] = 'E';
+  EXPECT_EQ(As(gina_)->Get(Coll(default_, "objects/" + upper + "/")).status, 400);
+  EXPECT_EQ(As(gina_)->Get(Coll(default_, "objects/?match%5Bid%5D=" + upper)).status, 400);
+  auto headers = As(bob_)->Post(Coll(default_, "objects/"),
+                                Envelope({Indicator(306, "2020-01-01T00:00:00.000Z")}),
+                                {{"X-Tessera-Recipients", upper_author}});
+  EXPECT_EQ(headers.status, 400) << headers.body;
 }
 
 TEST_F(TaxiiApiTest, PostErrors) {
