@@ -75,7 +75,8 @@ TEST_F(ServeTest, AnswersHealthOnOneKeepAliveConnectionAndLogsEachRequest) {
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(conn.connections_opened(), 1);  // the same connection answered both
 
-  EXPECT_TRUE(server_.WaitFor("method=GET target=\"/healthz\" status=200", std::chrono::seconds(5)))
+  EXPECT_TRUE(
+      server_.WaitFor("method=GET target=\"/healthz\" status=200", std::chrono::seconds(30)))
       << server_.output();
 }
 
@@ -120,7 +121,9 @@ TEST_F(ServeTest, SigtermStopsPromptlyWithExitZero) {
   EXPECT_EQ(idle.Get("/healthz").status, 200);
   const auto start = Clock::now();
   EXPECT_EQ(server_.Stop(std::chrono::seconds(10)), 0) << server_.output();
-  EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+  // The idle connection is closed at once, not after the 10 s shutdown grace (the bound leaves
+  // room for a slow ASan exit).
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(8));
 }
 
 TEST_F(ServeTest, SigkillLeavesAStoreThatServesAgain) {

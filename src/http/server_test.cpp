@@ -82,7 +82,16 @@ class RunningServer {
   std::future<void> done_;
 };
 
-std::shared_ptr<Router> TestRouter(std::atomic<int>* slow_started = nullptr) {
+// What "at once" means in these tests: generous for ASan on a loaded 2-core machine, and well
+// below FastOptions()'s 60 s timeouts, so an event within it was the server acting, not a
+// timeout firing.
+constexpr std::chrono::milliseconds kPrompt = std::chrono::seconds(10);
+
+// GET /slow counts itself in *slow_started, then sleeps 400 ms, or, given `slow_release`, holds
+// until it is set (at most 30 s); it counts its end in *slow_finished.
+std::shared_ptr<Router> TestRouter(std::atomic<int>* slow_started = nullptr,
+                                   std::atomic<bool>* slow_release = nullptr,
+                                   std::atomic<int>* slow_finished = nullptr) {
   auto router = std::make_shared<Router>();
   router->SetErrorRenderer(TaxiiError);
   EXPECT_TRUE(AddHealthRoute(*router, nullptr).ok());
@@ -97,21 +106,29 @@ std::shared_ptr<Router> TestRouter(std::atomic<int>* slow_started = nullptr) {
                   .ok());
   EXPECT_TRUE(router
                   ->Add(Method::kGet, "/slow",
-                        [slow_started](const Request&) {
+                        [slow_started, slow_release, slow_finished](const Request&) {
                           if (slow_started != nullptr) ++*slow_started;
-                          std::this_thread::sleep_for(std::chrono::milliseconds(400));
+                          if (slow_release == nullptr) {
+                            std::this_thread::sleep_for(std::chrono::milliseconds(400));
+                          } else {
+                            const auto until = Clock::now() + std::chrono::seconds(30);
+                            while (!slow_release->load() && Clock::now() < until)
+                              std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                          }
+                          if (slow_finished != nullptr) ++*slow_finished;
                           return Response::Make(HttpStatus::ok, "text/plain", "done");
                         })
                   .ok());
   return router;
 }
 
+// Timeouts long enough that none ends a test unless the test shortens it (see kPrompt).
 ServerOptions FastOptions() {
   ServerOptions o;
   o.threads = 2;
-  o.idle_timeout = std::chrono::milliseconds(5000);
-  o.request_timeout = std::chrono::milliseconds(5000);
-  o.shutdown_grace = std::chrono::milliseconds(5000);
+  o.idle_timeout = std::chrono::seconds(60);
+  o.request_timeout = std::chrono::seconds(60);
+  o.shutdown_grace = std::chrono::seconds(60);
   return o;
 }
 
@@ -259,7 +276,7 @@ TEST(ServerTest, EnforcesBodyAndHeaderLimits) {
     EXPECT_EQ(res.result(), bhttp::status::payload_too_large);
     EXPECT_FALSE(res.keep_alive());
     EXPECT_EQ(boost::json::parse(res.body()).as_object().at("http_status").as_string(), "413");
-    EXPECT_TRUE(client.ClosedWithin(std::chrono::milliseconds(2000)));
+    EXPECT_TRUE(client.ClosedWithin(kPrompt));
   }
   {
     Client client(running->port());  // chunked: the limit holds without a Content-Length
@@ -273,7 +290,7 @@ TEST(ServerTest, EnforcesBodyAndHeaderLimits) {
     client.WriteRaw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4000, 'x') +
                     "\r\n\r\n");
     EXPECT_EQ(client.Read().result(), bhttp::status::request_header_fields_too_large);
-    EXPECT_TRUE(client.ClosedWithin(std::chrono::milliseconds(2000)));
+    EXPECT_TRUE(client.ClosedWithin(kPrompt));
   }
 }
 
@@ -284,7 +301,7 @@ TEST(ServerTest, MalformedRequestIs400) {
   client.WriteRaw("GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
   auto res = client.Read();
   EXPECT_EQ(res.result(), bhttp::status::bad_request);
-  EXPECT_TRUE(client.ClosedWithin(std::chrono::milliseconds(2000)));
+  EXPECT_TRUE(client.ClosedWithin(kPrompt));
 }
 
 TEST(ServerTest, ClosesIdleConnections) {
@@ -295,8 +312,8 @@ TEST(ServerTest, ClosesIdleConnections) {
   Client client(running->port());
   EXPECT_EQ(client.Get("/healthz").result(), bhttp::status::ok);
   const auto start = Clock::now();
-  EXPECT_TRUE(client.ClosedWithin(std::chrono::milliseconds(3000)));
-  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(2500));
+  EXPECT_TRUE(client.ClosedWithin(kPrompt));
+  EXPECT_LT(Clock::now() - start, kPrompt);  // the 200 ms idle timeout, not the 60 s ones
 }
 
 TEST(ServerTest, StopFinishesInFlightRequestsAndClosesIdleOnes) {
@@ -309,7 +326,7 @@ TEST(ServerTest, StopFinishesInFlightRequestsAndClosesIdleOnes) {
 
   Client busy(running->port());
   busy.WriteRaw("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
-  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  const auto deadline = Clock::now() + kPrompt;
   while (slow_started.load() == 0 && Clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -317,13 +334,13 @@ TEST(ServerTest, StopFinishesInFlightRequestsAndClosesIdleOnes) {
 
   const auto stop_at = Clock::now();
   running->server().Stop();
-  EXPECT_TRUE(idle.ClosedWithin(std::chrono::milliseconds(2000)));
+  EXPECT_TRUE(idle.ClosedWithin(kPrompt));
   auto res = busy.Read();  // the in-flight request is still answered
   EXPECT_EQ(res.result(), bhttp::status::ok);
   EXPECT_EQ(res.body(), "done");
   EXPECT_FALSE(res.keep_alive());
-  EXPECT_TRUE(running->WaitStopped(std::chrono::milliseconds(3000)));
-  EXPECT_LT(Clock::now() - stop_at, std::chrono::milliseconds(3000));
+  EXPECT_TRUE(running->WaitStopped(kPrompt));
+  EXPECT_LT(Clock::now() - stop_at, kPrompt);  // not the 60 s grace
 
   // Nothing listens any more.
   asio::io_context ioc;
@@ -334,7 +351,7 @@ TEST(ServerTest, StopFinishesInFlightRequestsAndClosesIdleOnes) {
 }
 
 TEST(ServerTest, GracePeriodBoundsShutdown) {
-  ServerOptions options = FastOptions();  // request_timeout 5 s
+  ServerOptions options = FastOptions();  // request_timeout 60 s
   options.shutdown_grace = std::chrono::milliseconds(100);
   auto running = RunningServer::Start(options, TestRouter());
   ASSERT_NE(running, nullptr);
@@ -345,9 +362,9 @@ TEST(ServerTest, GracePeriodBoundsShutdown) {
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   const auto stop_at = Clock::now();
   running->server().Stop();
-  EXPECT_TRUE(running->WaitStopped(std::chrono::milliseconds(3000)));
-  EXPECT_LT(Clock::now() - stop_at, std::chrono::milliseconds(2000));
-  EXPECT_TRUE(stuck.ClosedWithin(std::chrono::milliseconds(1000)));
+  EXPECT_TRUE(running->WaitStopped(kPrompt));
+  EXPECT_LT(Clock::now() - stop_at, kPrompt);  // the 100 ms grace, not the 60 s request timeout
+  EXPECT_TRUE(stuck.ClosedWithin(kPrompt));
 }
 
 TEST(ServerTest, StopBeforeRunReturnsAtOnce) {
@@ -368,21 +385,29 @@ TEST(ServerTest, BlockingHandlersRunOffTheIoThread) {
   options.threads = 1;  // one I/O thread: a handler blocking it would stall every connection
   options.run_blocking = [](const Request& r) { return r.path() == "/slow"; };
   options.blocking_threads = 1;
-  std::atomic<int> slow_started{0};
-  auto running = RunningServer::Start(options, TestRouter(&slow_started));
+  std::atomic<int> slow_started{0}, slow_finished{0};
+  std::atomic<bool> release{false};
+  auto running = RunningServer::Start(options, TestRouter(&slow_started, &release, &slow_finished));
   ASSERT_NE(running, nullptr);
+  auto wait_started = [&](int n) {
+    const auto deadline = Clock::now() + kPrompt;
+    while (slow_started.load() < n && Clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return slow_started.load() >= n;
+  };
 
   Client slow(running->port());
   bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/slow", 11};
   req.set(bhttp::field::host, "127.0.0.1");
   bhttp::write(slow.socket(), req);
-  while (slow_started.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(wait_started(1));
 
-  // While /slow sleeps on the blocking pool, the I/O thread answers another connection at once.
+  // While /slow is held on the blocking pool (until `release`), the I/O thread answers another
+  // connection: the answer comes while the slow handler has not finished.
   Client quick(running->port());
-  const auto t0 = Clock::now();
   EXPECT_EQ(quick.Get("/healthz").result(), bhttp::status::ok);
-  EXPECT_LT(Clock::now() - t0, std::chrono::milliseconds(300));
+  EXPECT_EQ(slow_finished.load(), 0) << "/healthz waited for the blocking handler";
+  release = true;
 
   auto res = slow.Read();
   EXPECT_EQ(res.result(), bhttp::status::ok);
@@ -391,13 +416,16 @@ TEST(ServerTest, BlockingHandlersRunOffTheIoThread) {
   EXPECT_EQ(slow.Get("/healthz").result(), bhttp::status::ok);  // same connection, back on I/O
 
   // A graceful stop waits for a blocking handler in flight.
+  release = false;
   bhttp::write(slow.socket(), req);
-  while (slow_started.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(wait_started(2));
   running->server().Stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the stop is under way
+  release = true;
   auto last = slow.Read();
   EXPECT_EQ(last.result(), bhttp::status::ok);
   EXPECT_EQ(last.body(), "done");
-  EXPECT_TRUE(running->WaitStopped(std::chrono::milliseconds(5000)));
+  EXPECT_TRUE(running->WaitStopped(kPrompt));
 }
 
 TEST(ServerTest, RejectsBadBlockingThreads) {
@@ -498,7 +526,7 @@ TEST(ServerTlsTest, PlainHttpToATlsPortGetsNoAnswer) {
   ASSERT_NE(running, nullptr);
   Client client(running->port());
   client.WriteRaw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
-  EXPECT_TRUE(client.ClosedWithin(std::chrono::milliseconds(3000)));
+  EXPECT_TRUE(client.ClosedWithin(kPrompt));
 }
 
 TEST(ServerTlsTest, RejectsUnusableTlsFiles) {
