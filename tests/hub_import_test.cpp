@@ -96,7 +96,7 @@ TEST_F(HubImportTest, AnUnknownRecipientRejectsTheFile) {
                             Indicator("3c4d5e6f-7a8b-4c9d-8e1f-2a3b4c5d6e7f", kRed, ext) + "\n");
   CliRun r = Tessera({"import", "--data", data_, file});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_THAT(r.out, HasSubstr("refused by the access rules"));
+  EXPECT_THAT(r.out, HasSubstr("1 of 2 object(s) refused; nothing from this file stored"));
   EXPECT_THAT(r.out, HasSubstr("not a member organization"));
   EXPECT_EQ(*Open()->CountObjects(), 0);
 }

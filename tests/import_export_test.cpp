@@ -200,7 +200,7 @@ TEST_F(ImportExportTest, ImportingAgainAddsNothing) {
   EXPECT_EQ(ExportNdjson(), before);
 }
 
-TEST_F(ImportExportTest, ChangedObjectUnderTheSameVersionIsReportedAndNotStored) {
+TEST_F(ImportExportTest, ChangedObjectUnderTheSameVersionIsRefusedWithWhy) {
   Init();
   const std::string versions = (DataDir() / "versions.json").string();
   ASSERT_EQ(Import({versions}).exit_code, 0);
@@ -213,11 +213,15 @@ TEST_F(ImportExportTest, ChangedObjectUnderTheSameVersionIsReportedAndNotStored)
                          << R"("created":"2024-01-15T08:00:00.000Z",)"
                          << R"("modified":"2024-01-15T08:00:00.000Z",)"
                          << R"("name":"Renamed CSIRT","identity_class":"organization"})";
+  // One version is one content (a change needs a new 'modified'): the file is refused, with why.
   RunResult r = Import({changed});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("kept 1 stored version(s)"));
-  EXPECT_THAT(r.out, HasSubstr("identity--0d4b7a52-3b0e-4b4e-8f7a-2b8f5e3c1d10"));
-  EXPECT_THAT(r.out, HasSubstr("1 already present (1 of them differing"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("rejected " + changed + ": 1 of 1 object(s) refused"));
+  EXPECT_THAT(r.out, HasSubstr("  identity--0d4b7a52-3b0e-4b4e-8f7a-2b8f5e3c1d10 "
+                               "(2024-01-15T08:00:00.000Z): identity--0d4b7a52-3b0e-4b4e-8f7a-"
+                               "2b8f5e3c1d10: version 2024-01-15T08:00:00.000Z is already stored "
+                               "with other content"));
+  EXPECT_THAT(r.out, HasSubstr("objects: 0 added, 0 already present, 1 rejected"));
   EXPECT_EQ(ExportNdjson(), before);
 }
 

@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
 #include "common/file.h"
-#include "policy/operator.h"
+#include "common/json.h"
+#include "ingest/ingest.h"
 #include "stix/reader.h"
 #include "store/store.h"
 
@@ -86,12 +88,43 @@ struct Totals {
   size_t red_alone = 0;     // TLP:RED objects without named recipients (provider only)
 };
 
-void PrintProblems(const std::string& name, const stix::Document& doc) {
-  for (const stix::Problem& p : doc.problems) {
+void PrintProblems(const std::string& name, std::span<const stix::Problem> problems) {
+  for (const stix::Problem& p : problems) {
     std::cout << "  " << name << ": " << (p.object_id.empty() ? "-" : p.object_id) << ": " << p.path
               << ": " << stix::SeverityName(p.severity) << ": " << p.message << " [" << p.rule
               << "]\n";
   }
+}
+
+// One file as the STIX reader reads it: every object with the description of its errors
+// (ingest::DescribeErrors, what ingest reports for an invalid object on every path), and the
+// problems of the file itself (a bundle's own properties, a value that is not an object).
+class FileObjects final : public stix::ReadSink {
+ public:
+  void OnObject(stix::Object&& object, std::span<const stix::Problem> problems) override {
+    for (const stix::Problem& p : problems) {
+      if (p.severity == stix::Severity::kWarning) ++warnings;
+    }
+    errors.push_back(ingest::DescribeErrors(problems));
+    objects.push_back(std::move(object));
+  }
+  void OnProblem(stix::Problem&& problem) override {
+    if (problem.severity == stix::Severity::kError) ++file_errors;
+    file_problems.push_back(std::move(problem));
+  }
+
+  std::vector<stix::Object> objects;
+  std::vector<std::string> errors;
+  std::vector<stix::Problem> file_problems;
+  size_t file_errors = 0;
+  size_t warnings = 0;  // in the objects
+};
+
+// "  <id> (<version>): <message>", the per-object outcome as TAXII's status reports it.
+void PrintEntry(const store::StatusEntry& e) {
+  std::cout << "  " << e.id;
+  if (!e.version.empty()) std::cout << " (" << e.version << ")";
+  std::cout << ": " << e.message << "\n";
 }
 
 int RunImport(const ImportArgs& args) {
@@ -101,12 +134,12 @@ int RunImport(const ImportArgs& args) {
     return kExitUsage;
   }
   store::Store& store = **opened;
-  auto principal = policy::OperatorPrincipal(store.directory(), args.org);
+  auto principal = ingest::OperatorPrincipal(store.directory(), args.org);
   if (!principal.ok()) {
     std::cerr << "tessera import: --org: " << principal.status().message() << "\n";
     return kExitUsage;
   }
-  auto collection = policy::ResolveCollection(store.directory(), args.collection);
+  auto collection = ingest::ResolveCollection(store.directory(), args.collection);
   if (!collection.ok()) {
     std::cerr << "tessera import: --collection: " << collection.status().message() << "\n";
     return kExitUsage;
@@ -138,24 +171,28 @@ int RunImport(const ImportArgs& args) {
       ++totals.files_failed;
       continue;
     }
-    auto doc = stix::ReadDocument(*text, options);
+    FileObjects read;
+    auto doc = stix::ReadStream(*text, options, read);
     if (!doc.ok()) {
       bar.Clear();
       std::cout << "rejected " << name << ": " << doc.status().message() << "\n";
       ++totals.files_rejected;
       continue;
     }
-    if (!doc->ok()) {
+    if (read.file_errors > 0) {
       bar.Clear();
-      std::cout << "rejected " << name << ": " << doc->invalid_objects << " of "
-                << doc->objects.size() << " object(s) invalid; nothing from this file stored\n";
-      PrintProblems(name, *doc);
+      std::cout << "rejected " << name << ": the file is not valid STIX 2.1 outside its objects; "
+                << "nothing from this file stored\n";
+      PrintProblems(name, read.file_problems);
       ++totals.files_rejected;
-      totals.rejected += doc->objects.size();
+      totals.rejected += read.objects.size();
       continue;
     }
-    auto outcome = policy::ImportAs(store, *principal, *collection, doc->objects, {},
-                                    /*all_or_nothing=*/true);
+    const size_t count = read.objects.size();
+    ingest::Options all_or_nothing;
+    all_or_nothing.all_or_nothing = true;
+    auto outcome = ingest::Ingest(store, *principal, *collection, read.objects, read.errors,
+                                  std::move(all_or_nothing));
     if (!outcome.ok()) {
       bar.Clear();
       std::cerr << "tessera import: " << name << ": not stored: " << outcome.status().message()
@@ -163,17 +200,16 @@ int RunImport(const ImportArgs& args) {
       ++totals.files_failed;
       continue;
     }
-    if (!outcome->failures.empty()) {
+    if (!outcome->report.failures.empty()) {
       bar.Clear();
-      std::cout << "rejected " << name << ": " << outcome->failures.size() << " of "
-                << doc->objects.size()
-                << " object(s) refused by the access rules; nothing from this file stored\n";
-      for (const store::StatusEntry& f : outcome->failures) std::cout << "  " << f.message << "\n";
+      std::cout << "rejected " << name << ": " << outcome->report.failures.size() << " of " << count
+                << " object(s) refused; nothing from this file stored\n";
+      for (const store::StatusEntry& f : outcome->report.failures) PrintEntry(f);
       ++totals.files_rejected;
-      totals.rejected += doc->objects.size();
+      totals.rejected += count;
       continue;
     }
-    for (const store::StatusEntry& s : outcome->successes) {
+    for (const store::StatusEntry& s : outcome->report.successes) {
       if (!s.message.empty()) ++totals.red_alone;
     }
     const store::ImportSummary* stored = &outcome->summary;
@@ -186,7 +222,7 @@ int RunImport(const ImportArgs& args) {
       std::cout << "\n";
     }
     ++totals.files_imported;
-    totals.warnings += doc->problems.size();  // an accepted file has warnings only
+    totals.warnings += read.warnings + read.file_problems.size();  // warnings only here
     totals.added += stored->added;
     totals.already_present += stored->already_present;
     totals.conflicting += stored->conflicting;

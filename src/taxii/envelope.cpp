@@ -6,12 +6,11 @@
 
 #include "common/json.h"
 #include "common/json_text.h"
+#include "ingest/ingest.h"
 #include "stix/reader.h"
 
 namespace tessera::taxii {
 namespace {
-
-constexpr size_t kMaxReportedProblems = 3;
 
 class Collector final : public stix::ReadSink {
  public:
@@ -20,18 +19,7 @@ class Collector final : public stix::ReadSink {
   void OnObject(stix::Object&& object, std::span<const stix::Problem> problems) override {
     EnvelopeObject item;
     item.object = std::move(object);
-    size_t reported = 0, errors = 0;
-    for (const stix::Problem& p : problems) {
-      if (p.severity != stix::Severity::kError) continue;
-      ++errors;
-      if (reported == kMaxReportedProblems) continue;
-      if (!item.error.empty()) item.error += "; ";
-      item.error += p.path + ": " + p.message + " (" + p.rule + ")";
-      ++reported;
-    }
-    if (errors > reported) {
-      item.error += "; and " + std::to_string(errors - reported) + " more";
-    }
+    item.error = ingest::DescribeErrors(problems);
     out_.push_back(std::move(item));
   }
 

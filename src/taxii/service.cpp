@@ -10,8 +10,8 @@
 
 #include "common/uuid.h"
 #include "http/taxii.h"
+#include "ingest/ingest.h"
 #include "policy/access.h"
-#include "policy/operator.h"
 #include "policy/view.h"
 #include "taxii/query.h"
 #include "taxii/resources.h"
@@ -621,50 +621,33 @@ Response Service::AddObjects(const Request& request) const {
   status.owner_user = target.caller.principal.user_id;
   status.owner_org = target.caller.principal.org_id;
   status.request_timestamp = received;
-  status.status = "complete";
-  status.total_count = static_cast<int64_t>(envelope->size());
 
-  std::vector<stix::Object> accepted;
-  std::vector<store::Placement> placements;
-  accepted.reserve(envelope->size());
-  placements.reserve(envelope->size());
-  policy::Placer placer(*store_, target.caller.principal, target.collection, std::move(*audience));
-  for (const EnvelopeObject& item : *envelope) {
-    if (item.error.empty()) placer.Expect(item.object);
-  }
+  std::vector<stix::Object> objects;
+  std::vector<std::string> errors;
+  objects.reserve(envelope->size());
+  errors.reserve(envelope->size());
   for (EnvelopeObject& item : *envelope) {
-    if (!item.error.empty()) {
-      status.failures.push_back(policy::EntryFor(item.object, "invalid STIX 2.1: " + item.error));
-      continue;
-    }
-    auto placed = placer.Place(item.object);
-    if (!placed.ok()) {
-      const ErrorCode code = placed.status().code();
-      if (code == ErrorCode::kUnavailable || code == ErrorCode::kIo ||
-          code == ErrorCode::kCorrupt || code == ErrorCode::kInternal) {
-        return StorageError(placed.status(), "placing an object");
-      }
-      status.failures.push_back(policy::EntryFor(item.object, placed.status().message()));
-      continue;
-    }
-    status.successes.push_back(policy::EntryFor(item.object, placed->note));
-    accepted.push_back(std::move(item.object));
-    placements.push_back(std::move(placed->placement));
+    objects.push_back(std::move(item.object));
+    errors.push_back(std::move(item.error));
   }
-  status.success_count = static_cast<int64_t>(status.successes.size());
-  status.failure_count = static_cast<int64_t>(status.failures.size());
-
   // An empty envelope changes nothing: its status is answered but not kept (a flood of them
   // would otherwise fill the store; GET status answers 404 for it).
-  if (status.total_count == 0) return Ok(HttpStatus::accepted, StatusJson(status));
-  auto imported = store_->ImportWithStatus(accepted, placements, status);
-  if (!imported.ok()) return StorageError(imported.status(), "adding objects");
+  if (objects.empty()) {
+    status.status = "complete";
+    return Ok(HttpStatus::accepted, StatusJson(status));
+  }
+  ingest::Options write;
+  write.audience = std::move(*audience);
+  write.status = std::move(status);
+  auto ingested = ingest::Ingest(*store_, target.caller.principal, target.collection, objects,
+                                 errors, std::move(write));
+  if (!ingested.ok()) return StorageError(ingested.status(), "adding objects");
   ExpireStatuses(received);
   if (options_.metrics) {
-    options_.metrics->RecordImport(imported->added, imported->already_present,
-                                   static_cast<uint64_t>(status.failure_count));
+    options_.metrics->RecordImport(ingested->summary.added, ingested->summary.already_present,
+                                   static_cast<uint64_t>(ingested->report.failure_count));
   }
-  return Ok(HttpStatus::accepted, StatusJson(status));
+  return Ok(HttpStatus::accepted, StatusJson(ingested->report));
 }
 
 Response Service::DeleteObject(const Request& request) const {
