@@ -23,8 +23,9 @@ struct EnvelopeLimits {
 // One element of `objects`, in envelope order.
 struct EnvelopeObject {
   stix::Object object;  // as the STIX reader read it (json minified, properties in input order)
-  // Why the object cannot be added: the STIX 2.1 rules it breaks (at most a few, joined), or
-  // empty when it is valid. Warnings (e.g. custom properties) do not count.
+  // Why the object cannot be added: the STIX 2.1 rules it breaks, as ingest::DescribeErrors
+  // writes them (at most three, joined), or empty when it is valid. Warnings (e.g. custom
+  // properties) do not count.
   std::string error;
 };
 
