@@ -21,3 +21,12 @@ target_compile_definitions(hunt_cli_test PRIVATE
   TESSERA_CLI="$<TARGET_FILE:tessera>"
   TESSERA_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}")
 add_dependencies(hunt_cli_test tessera)
+
+# End-to-end: sightings stored by `tessera hunt --data` are as restricted as the indicators they
+# sight, read back over TAXII as each member (issue #15 item 1).
+tessera_test(hunt_sightings_access_test e2e
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/hunt_sightings_access_test.cpp
+  LIBS Boost::json Boost::headers Threads::Threads)
+target_compile_definitions(hunt_sightings_access_test PRIVATE
+  TESSERA_CLI_PATH="$<TARGET_FILE:tessera>")
+add_dependencies(hunt_sightings_access_test tessera)

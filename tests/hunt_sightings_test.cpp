@@ -201,5 +201,66 @@ TEST(HuntSightings, ValuesWithoutAStandaloneScoAreCountedOnly) {
   EXPECT_TRUE(ObjectsOfType(*objects, "network-traffic").empty());
 }
 
+TEST(HuntSightings, WhatRevealsAnIndicatorCarriesItsRestriction) {
+  // A is TLP:RED for one recipient, B TLP:CLEAR; both observed 198.51.100.7.
+  const std::string red =
+      R"({"object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"],)"
+      R"("extensions":{"extension-definition--c7d6d5b3-7d6e-4f0e-9a59-2c1a1f6e7b41":)"
+      R"({"extension_type":"property-extension",)"
+      R"("recipients":["identity--0c4b9745-0c4b-4b0c-8c4b-0c4b97450c4b"]}}})";
+  const std::string clear =
+      R"({"object_marking_refs":["marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"]})";
+  const uint32_t a_origins[] = {3, 5};
+  SightingCollector c;
+  c.Add(IpHit("conn.log", 1, "2024-05-01T10:00:01Z", "198.51.100.7"), kIndicatorA, red, a_origins);
+  c.Add(IpHit("conn.log", 1, "2024-05-01T10:00:01Z", "198.51.100.9"), kIndicatorA, red, a_origins);
+  c.Add(IpHit("conn.log", 2, "2024-05-01T10:00:02Z", "198.51.100.7"), kIndicatorB, clear);
+  SightingOptions options;
+  options.sighter_name = "sensor-1";
+  std::vector<std::vector<std::string>> reveals;
+  auto objects = c.Build(options, &reveals);
+  ASSERT_TRUE(objects.ok()) << objects.status().ToString();
+  ASSERT_EQ(reveals.size(), objects->size());
+  EXPECT_EQ(c.origins(kIndicatorA).size(), 2u);
+  EXPECT_TRUE(c.origins(kIndicatorB).empty());
+
+  const std::string kRed = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+  const std::string kClear = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
+  for (size_t i = 0; i < objects->size(); ++i) {
+    const stix::Object& o = (*objects)[i];
+    for (const stix::Problem& p : stix::ValidateJson(o.json))
+      EXPECT_NE(p.severity, stix::Severity::kError) << o.json << ": " << p.message;
+    const json::object doc = ParseJson(o.json).value().as_object();
+    const std::string markings =
+        doc.contains("object_marking_refs") ? json::serialize(doc.at("object_marking_refs")) : "";
+    if (o.type == "identity") {
+      EXPECT_TRUE(reveals[i].empty());
+      continue;
+    }
+    if (o.type == "sighting" || o.type == "observed-data") {
+      ASSERT_EQ(reveals[i].size(), 1u) << o.json;
+      const bool of_a = reveals[i][0] == kIndicatorA;
+      EXPECT_NE(markings.find(of_a ? kRed : kClear), std::string::npos) << o.json;
+      EXPECT_EQ(doc.contains("extensions"), of_a) << o.json;
+      if (o.type == "sighting") {
+        EXPECT_EQ(doc.at("sighting_of_ref"), reveals[i][0].c_str());
+      }
+      continue;
+    }
+    ASSERT_EQ(o.type, "ipv4-addr");
+    if (doc.at("value") == "198.51.100.7") {
+      // Observed for both: the union of the markings (RED applies), no recipients.
+      EXPECT_EQ(reveals[i], (std::vector<std::string>{kIndicatorA, kIndicatorB}));
+      EXPECT_NE(markings.find(kRed), std::string::npos) << o.json;
+      EXPECT_NE(markings.find(kClear), std::string::npos) << o.json;
+      EXPECT_FALSE(doc.contains("extensions")) << o.json;
+    } else {
+      EXPECT_EQ(reveals[i], (std::vector<std::string>{kIndicatorA}));
+      EXPECT_EQ(markings, "[\"" + kRed + "\"]") << o.json;
+      EXPECT_TRUE(doc.contains("extensions")) << o.json;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tessera::hunt

@@ -9,7 +9,6 @@
 #include <unistd.h>
 #include <boost/json.hpp>
 
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -29,7 +28,9 @@
 #include "hunt/log_reader.h"
 #include "hunt/parallel.h"
 #include "hunt/sightings.h"
+#include "hunt/stored.h"
 #include "ingest/ingest.h"
+#include "policy/access.h"
 #include "stix/reader.h"
 #include "store/store.h"
 
@@ -54,32 +55,7 @@ struct HuntArgs {
   std::vector<std::string> logs;
 };
 
-constexpr size_t kPageSize = 10'000;
 constexpr size_t kMalformedShown = 5;
-
-// Offers the newest version of every indicator in the store.
-Status OfferStored(store::Store& store, hunt::HuntIndicatorsBuilder& builder) {
-  store::ObjectQuery query;
-  query.types = {"indicator"};
-  query.versions = store::Versions::kLatest;
-  query.limit = kPageSize;
-  TESSERA_ASSIGN_OR_RETURN(query.up_to_seq, store.LastSeq());
-  while (true) {
-    TESSERA_ASSIGN_OR_RETURN(store::ObjectPage page, store.ListObjects(query));
-    for (store::StoredObject& row : page.objects) {
-      query.after_seq = row.seq;
-      stix::Object o;
-      o.type = std::move(row.type);
-      o.id = std::move(row.id);
-      o.modified = row.version;
-      o.revoked = row.revoked;
-      o.json = std::move(row.json);
-      builder.Offer(std::move(o));
-    }
-    if (!page.more) break;
-  }
-  return Status::Ok();
-}
 
 // Offers the valid indicators of a STIX file (bundle, objects, NDJSON); counts the invalid ones.
 class IntelSink : public stix::ReadSink {
@@ -108,18 +84,13 @@ class IntelSink : public stix::ReadSink {
 // The STIX identity of the hub's own organization, when the store records one (set up by
 // `tessera init`); std::nullopt otherwise.
 std::optional<stix::Object> HubIdentity(store::Store& store) {
-  auto setting = store.directory().GetSetting(store::kSettingHubOrg);
-  if (!setting.ok()) return std::nullopt;
-  int64_t org_id = 0;
-  const std::string& text = *setting;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), org_id);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  auto org = store.directory().GetOrganization(org_id);
-  if (!org.ok() || org->identity_id.empty() || org->identity_json.empty()) return std::nullopt;
+  auto org = ingest::HubOrganization(store.directory());
+  if (!org.ok() || !*org || (*org)->identity_id.empty() || (*org)->identity_json.empty())
+    return std::nullopt;
   stix::Object o;
   o.type = "identity";
-  o.id = org->identity_id;
-  o.json = org->identity_json;
+  o.id = (*org)->identity_id;
+  o.json = (*org)->identity_json;
   return o;
 }
 
@@ -194,7 +165,10 @@ int RunHunt(const HuntArgs& args) {
     }
   }
   hunt::HuntIndicatorsBuilder builder;
+  // The hub's audience extension travels onto the sightings with the markings.
+  builder.KeepExtension(std::string(policy::kTesseraExtensionId));
   std::unique_ptr<store::Store> store;
+  std::optional<hunt::StoredIndicators> stored;  // with --data: where each indicator is kept
   if (!args.intel.empty()) {
     auto text = ReadInput(args.intel);
     if (!text.ok()) {
@@ -223,10 +197,12 @@ int RunHunt(const HuntArgs& args) {
       return kExitUsage;
     }
     store = std::move(opened).value();
-    if (Status st = OfferStored(*store, builder); !st.ok()) {
-      std::cerr << "tessera hunt: " << st.message() << "\n";
+    auto loaded = hunt::StoredIndicators::Load(*store, builder);
+    if (!loaded.ok()) {
+      std::cerr << "tessera hunt: " << loaded.status().message() << "\n";
       return kExitUsage;
     }
+    stored.emplace(std::move(loaded).value());
   }
   auto built = std::move(builder).Build(allowlist_text);
   if (!built.ok()) {
@@ -273,7 +249,8 @@ int RunHunt(const HuntArgs& args) {
     std::string text = json::serialize(line);
     text.push_back('\n');
     std::fwrite(text.data(), 1, text.size(), stdout);
-    sightings.Add(r, indicator_id);
+    sightings.Add(r, indicator_id, indicators.restriction(r.indicator),
+                  indicators.origins(r.indicator));
     ++reported;
   };
 
@@ -346,7 +323,8 @@ int RunHunt(const HuntArgs& args) {
     if (options.sighter_id.empty())
       options.sighter_name = args.sighter_name.empty() ? HostName() : args.sighter_name;
     options.inputs = args.logs;
-    auto objects = sightings.Build(options);
+    std::vector<std::vector<std::string>> reveals;
+    auto objects = sightings.Build(options, &reveals);
     if (!objects.ok()) {
       std::cerr << "tessera hunt: sightings: " << objects.status().message() << "\n";
       return kExitUsage;
@@ -364,14 +342,13 @@ int RunHunt(const HuntArgs& args) {
                 << " objects) written to " << args.sightings << "\n";
     }
     if (to_store && sightings.size() > 0) {
-      // As the operator for the hub's organization, into the default collection (policy
-      // places each object by its TLP marking).
+      // Each object where the indicators it reveals are, for their readers (hunt/stored.h),
+      // provided by the hub's organization.
       auto principal = ingest::OperatorPrincipal(store->directory(), "");
-      auto collection = ingest::ResolveCollection(store->directory(), "");
       Result<ingest::Outcome> imported =
-          !principal.ok()    ? Result<ingest::Outcome>(principal.status())
-          : !collection.ok() ? Result<ingest::Outcome>(collection.status())
-                             : ingest::Ingest(*store, *principal, *collection, *objects, {}, {});
+          !principal.ok()
+              ? Result<ingest::Outcome>(principal.status())
+              : stored->StoreSightings(*store, *principal, sightings, *objects, reveals);
       if (!imported.ok()) {
         std::cerr << "tessera hunt: storing the sightings: " << imported.status().message() << "\n";
         return kExitUsage;

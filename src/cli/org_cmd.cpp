@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/admin_common.h"
+#include "ingest/ingest.h"
 
 namespace tessera::cli {
 namespace {
@@ -23,12 +24,12 @@ int RunOrgList(const AdminAction& a) {
   auto orgs = a.dir.ListOrganizations();
   if (!orgs.ok()) return a.Fail(orgs.status());
   if (a.json) return PrintJsonList(*orgs, api::OrgJson);
-  std::string hub_org;
-  if (auto s = a.dir.GetSetting(store::kSettingHubOrg); s.ok()) hub_org = *s;
+  int64_t hub_org = 0;
+  if (auto hub = ingest::HubOrganization(a.dir); hub.ok() && *hub) hub_org = (*hub)->id;
   std::vector<std::vector<std::string>> rows;
   for (const store::Organization& o : *orgs) {
     const std::string id = std::to_string(o.id);
-    rows.push_back({id, o.name + (id == hub_org ? " (hub)" : ""), o.identity_id,
+    rows.push_back({id, o.name + (o.id == hub_org ? " (hub)" : ""), o.identity_id,
                     FormatTimestamp(o.created, TimePrecision::kSeconds)});
   }
   PrintTable(std::cout, {"ID", "NAME", "IDENTITY", "CREATED"}, rows);

@@ -98,7 +98,30 @@ struct Candidate {
   std::optional<Timestamp> version;
   std::string json;
   bool revoked = false;
+  std::vector<uint32_t> origins;  // of the offers of `version`, ascending, each once
 };
+
+void AddOrigin(std::vector<uint32_t>& origins, uint32_t origin) {
+  auto at = std::lower_bound(origins.begin(), origins.end(), origin);
+  if (at == origins.end() || *at != origin) origins.insert(at, origin);
+}
+
+// HuntIndicators::restriction of the indicator `o`.
+std::string RestrictionOf(const boost::json::object& o, const std::vector<std::string>& keep) {
+  boost::json::object r;
+  const boost::json::value* markings = o.if_contains("object_marking_refs");
+  if (markings != nullptr && markings->is_array() && !markings->get_array().empty())
+    r["object_marking_refs"] = *markings;
+  const boost::json::value* extensions = o.if_contains("extensions");
+  if (extensions != nullptr && extensions->is_object()) {
+    boost::json::object kept;
+    for (const std::string& id : keep) {
+      if (const boost::json::value* e = extensions->get_object().if_contains(id)) kept[id] = *e;
+    }
+    if (!kept.empty()) r["extensions"] = std::move(kept);
+  }
+  return r.empty() ? std::string() : boost::json::serialize(r);
+}
 
 std::optional<Timestamp> TimeField(const boost::json::object& o, std::string_view key) {
   const boost::json::value* v = o.if_contains(key);
@@ -118,6 +141,12 @@ struct HuntIndicators::Impl {
   std::vector<Decision> decisions;  // by indicator number
   std::unordered_map<uint32_t, Evaluated> evaluated;
   IndicatorLoadStats stats;
+  // By indicator number: an index into restrictions (0: ""), and where its origins start in
+  // origins (they end where the next indicator's start; origin_begin has one more entry).
+  std::vector<uint32_t> restriction_of;
+  std::vector<std::string> restrictions{std::string()};
+  std::vector<uint32_t> origin_begin{0};
+  std::vector<uint32_t> origins;
 };
 
 HuntIndicators::HuntIndicators(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -138,31 +167,59 @@ const IndicatorConstants& HuntIndicators::constants(uint32_t indicator) const {
   return it == impl_->evaluated.end() ? kNoConstants : it->second.constants;
 }
 const IndicatorLoadStats& HuntIndicators::stats() const { return impl_->stats; }
+std::string_view HuntIndicators::restriction(uint32_t indicator) const {
+  if (indicator >= impl_->restriction_of.size()) return {};
+  return impl_->restrictions[impl_->restriction_of[indicator]];
+}
+std::span<const uint32_t> HuntIndicators::origins(uint32_t indicator) const {
+  if (indicator + 1 >= impl_->origin_begin.size()) return {};
+  const uint32_t begin = impl_->origin_begin[indicator];
+  return std::span<const uint32_t>(impl_->origins)
+      .subspan(begin, impl_->origin_begin[indicator + 1] - begin);
+}
 
 struct HuntIndicatorsBuilder::State {
   std::map<std::string, Candidate> kept;  // by id
   IndicatorLoadStats stats;
+  std::vector<std::string> keep_extensions;
 };
 
 HuntIndicatorsBuilder::HuntIndicatorsBuilder() : s_(std::make_unique<State>()) {}
 HuntIndicatorsBuilder::HuntIndicatorsBuilder(HuntIndicatorsBuilder&&) noexcept = default;
 HuntIndicatorsBuilder::~HuntIndicatorsBuilder() = default;
 
-void HuntIndicatorsBuilder::Offer(stix::Object object) {
+void HuntIndicatorsBuilder::Offer(stix::Object object, uint32_t origin) {
   if (object.type != "indicator") return;
   ++s_->stats.offered;
   auto [it, inserted] = s_->kept.try_emplace(object.id);
   Candidate& c = it->second;
-  if (!inserted && !(object.Version() > c.version)) return;
-  c.version = object.Version();
+  const std::optional<Timestamp> version = object.Version();
+  if (!inserted && !(version > c.version)) {
+    if (version == c.version && origin != kNoOrigin) AddOrigin(c.origins, origin);
+    return;
+  }
+  c.version = version;
   c.json = std::move(object.json);
   c.revoked = object.revoked;
+  c.origins.clear();
+  if (origin != kNoOrigin) c.origins.push_back(origin);
+}
+
+void HuntIndicatorsBuilder::KeepExtension(std::string extension_id) {
+  std::vector<std::string>& keep = s_->keep_extensions;
+  if (std::find(keep.begin(), keep.end(), extension_id) == keep.end())
+    keep.push_back(std::move(extension_id));
 }
 
 Result<HuntIndicators> HuntIndicatorsBuilder::Build(std::string_view allowlist_text) && {
   IndicatorLoadStats stats = s_->stats;
   std::vector<Decision> decisions;
   std::unordered_map<uint32_t, Evaluated> evaluated;
+  std::vector<uint32_t> restriction_of;
+  std::vector<std::string> restrictions{std::string()};
+  std::unordered_map<std::string, uint32_t> restriction_numbers{{std::string(), 0}};
+  std::vector<uint32_t> origin_begin{0};
+  std::vector<uint32_t> origins;
   IndicatorIndexBuilder builder;
   auto skip = [&](const std::string& id, const std::string& why) {
     ++stats.skipped;
@@ -214,6 +271,16 @@ Result<HuntIndicators> HuntIndicatorsBuilder::Build(std::string_view allowlist_t
     }
     if (decisions.size() <= *number) decisions.resize(*number + 1, Decision::kIndex);
     decisions[*number] = d;
+    // Numbers are given in order, one per indicator added: the per-number tables append.
+    std::string restriction = RestrictionOf(o, s_->keep_extensions);
+    auto [r, fresh] = restriction_numbers.try_emplace(std::move(restriction),
+                                                      static_cast<uint32_t>(restrictions.size()));
+    if (fresh) restrictions.push_back(r->first);
+    restriction_of.resize(*number + 1, 0);
+    restriction_of[*number] = r->second;
+    origin_begin.resize(*number + 1, static_cast<uint32_t>(origins.size()));
+    origins.insert(origins.end(), c.origins.begin(), c.origins.end());
+    origin_begin.push_back(static_cast<uint32_t>(origins.size()));
   }
   s_->kept.clear();
   if (!allowlist_text.empty()) TESSERA_RETURN_IF_ERROR(builder.AddAllowlist(allowlist_text));
@@ -222,6 +289,10 @@ Result<HuntIndicators> HuntIndicatorsBuilder::Build(std::string_view allowlist_t
   impl->decisions = std::move(decisions);
   impl->evaluated = std::move(evaluated);
   impl->stats = std::move(stats);
+  impl->restriction_of = std::move(restriction_of);
+  impl->restrictions = std::move(restrictions);
+  impl->origin_begin = std::move(origin_begin);
+  impl->origins = std::move(origins);
   return HuntIndicators(std::move(impl));
 }
 

@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -95,6 +96,15 @@ class HuntIndicators {
   const IndicatorConstants& constants(uint32_t indicator) const;
   const IndicatorLoadStats& stats() const;
 
+  // What must travel onto anything that reveals the indicator (its sightings, their observed-data
+  // and SCOs), as a JSON object text: the indicator's `object_marking_refs` and, of its
+  // `extensions`, the entries named by HuntIndicatorsBuilder::KeepExtension, each property only
+  // when the indicator has it. "" when it has neither. Valid as long as this object.
+  std::string_view restriction(uint32_t indicator) const;
+  // The origins given with the hunted version of the indicator (HuntIndicatorsBuilder::Offer),
+  // ascending, each once; empty when none was given. Valid as long as this object.
+  std::span<const uint32_t> origins(uint32_t indicator) const;
+
  private:
   friend class HuntIndicatorsBuilder;
   struct Impl;
@@ -110,9 +120,19 @@ class HuntIndicatorsBuilder {
   HuntIndicatorsBuilder(HuntIndicatorsBuilder&&) noexcept;
   ~HuntIndicatorsBuilder();
 
+  // No origin (HuntIndicators::origins stays empty).
+  static constexpr uint32_t kNoOrigin = UINT32_MAX;
+
   // Offers one object; objects of other types are ignored. Of several versions of one id the
-  // newest (stix::IsNewerVersion) is kept.
-  void Offer(stix::Object object);
+  // newest (stix::IsNewerVersion) is kept. `origin` is the caller's name for where this copy
+  // comes from (e.g. the store row's placement): the origins of every offer of the kept version
+  // are kept together (HuntIndicators::origins), those of older versions dropped.
+  void Offer(stix::Object object, uint32_t origin = kNoOrigin);
+
+  // Keeps the entry `extension_id` of the indicators' `extensions` in their restriction
+  // (HuntIndicators::restriction): an extension that says who may read an object (the hub's
+  // recipients and sharing group). Call before Build.
+  void KeepExtension(std::string extension_id);
 
   // Compiles the kept indicators in id order (so that indicator numbers do not depend on the
   // order of the input), adds their indexed comparisons and `allowlist_text` (AddAllowlist), and

@@ -69,6 +69,39 @@ std::string ValueSco(const ReportedHit& hit) {
   return std::move(built->json);
 }
 
+// Copies the properties of `restriction` (a JSON object text; "" copies nothing) onto `object`.
+void Restrict(json::object& object, const std::string& restriction) {
+  if (restriction.empty()) return;
+  json::value r = json::parse(restriction);
+  for (const auto& kv : r.as_object()) object[kv.key()] = kv.value();
+}
+
+// The restriction of an object that reveals several indicators: theirs when they agree, else the
+// union of their object_marking_refs (no audience extension: none may widen another's).
+std::string CombinedRestriction(const std::vector<const std::string*>& restrictions) {
+  bool same = true;
+  for (const std::string* r : restrictions) same = same && *r == *restrictions.front();
+  if (same) return restrictions.empty() ? std::string() : *restrictions.front();
+  std::vector<std::string> refs;
+  for (const std::string* r : restrictions) {
+    if (r->empty()) continue;
+    const json::value v = json::parse(*r);
+    const json::value* m = v.as_object().if_contains("object_marking_refs");
+    if (m == nullptr || !m->is_array()) continue;
+    for (const json::value& ref : m->get_array()) {
+      if (ref.is_string()) refs.emplace_back(ref.get_string());
+    }
+  }
+  std::sort(refs.begin(), refs.end());
+  refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+  if (refs.empty()) return std::string();
+  json::array list;
+  for (const std::string& ref : refs) list.emplace_back(ref);
+  json::object out;
+  out["object_marking_refs"] = std::move(list);
+  return json::serialize(out);
+}
+
 }  // namespace
 
 void SightingCollector::Seen::Count(const EventPlace& place) {
@@ -80,10 +113,14 @@ void SightingCollector::Seen::Count(const EventPlace& place) {
   last_line = place.line;
 }
 
-void SightingCollector::Add(const ReportedHit& hit, std::string_view indicator_id) {
+void SightingCollector::Add(const ReportedHit& hit, std::string_view indicator_id,
+                            std::string_view restriction, std::span<const uint32_t> origins) {
   auto it = indicators_.find(indicator_id);
-  if (it == indicators_.end())
+  if (it == indicators_.end()) {
     it = indicators_.emplace(std::string(indicator_id), PerIndicator{}).first;
+    it->second.restriction = std::string(restriction);
+    it->second.origins.assign(origins.begin(), origins.end());
+  }
   PerIndicator& p = it->second;
   p.seen.Count(hit.place);
   std::string sco = ValueSco(hit);
@@ -98,8 +135,16 @@ void SightingCollector::Add(const ReportedHit& hit, std::string_view indicator_i
   v->second.seen.Count(hit.place);
 }
 
-Result<std::vector<stix::Object>> SightingCollector::Build(const SightingOptions& options) const {
+std::span<const uint32_t> SightingCollector::origins(std::string_view indicator_id) const {
+  auto it = indicators_.find(indicator_id);
+  if (it == indicators_.end()) return {};
+  return it->second.origins;
+}
+
+Result<std::vector<stix::Object>> SightingCollector::Build(
+    const SightingOptions& options, std::vector<std::vector<std::string>>* reveals) const {
   std::vector<stix::Object> out;
+  std::vector<std::vector<std::string>> revealed;  // parallel to out
   std::string sighter = options.sighter_id;
   const Timestamp epoch{};
   if (sighter.empty()) {
@@ -117,6 +162,7 @@ Result<std::vector<stix::Object>> SightingCollector::Build(const SightingOptions
     if (!built.ok()) return Internal("sighter identity: " + built.status().message());
     sighter = built->id;
     out.push_back(std::move(built).value());
+    revealed.emplace_back();
   } else {
     constexpr std::string_view kPrefix = "identity--";
     if (sighter.substr(0, kPrefix.size()) != kPrefix ||
@@ -135,16 +181,28 @@ Result<std::vector<stix::Object>> SightingCollector::Build(const SightingOptions
   std::string inputs;
   for (const std::string& name : options.inputs) inputs += "\n" + name;
 
-  // SCOs, each once, by id.
-  std::map<std::string, const std::string*> scos;
+  // SCOs, each once, by id, restricted as the indicators that observed them.
+  struct ScoOf {
+    const std::string* text = nullptr;
+    std::vector<std::string> indicators;  // ascending (indicators_ is ordered)
+    std::vector<const std::string*> restrictions;
+  };
+  std::map<std::string, ScoOf> scos;
   for (const auto& [id, p] : indicators_) {
-    for (const auto& [sco_id, v] : p.values) scos.emplace(sco_id, &v.sco_json);
+    for (const auto& [sco_id, v] : p.values) {
+      ScoOf& s = scos[sco_id];
+      s.text = &v.sco_json;
+      s.indicators.push_back(id);
+      s.restrictions.push_back(&p.restriction);
+    }
   }
-  for (const auto& [sco_id, text] : scos) {
-    auto parsed = json::parse(*text);
+  for (auto& [sco_id, s] : scos) {
+    auto parsed = json::parse(*s.text);
+    Restrict(parsed.as_object(), CombinedRestriction(s.restrictions));
     auto built = stix::BuildObject(std::move(parsed.as_object()));
     if (!built.ok()) return Internal(sco_id + ": " + built.status().message());
     out.push_back(std::move(built).value());
+    revealed.push_back(std::move(s.indicators));
   }
 
   for (const auto& [indicator_id, p] : indicators_) {
@@ -163,10 +221,12 @@ Result<std::vector<stix::Object>> SightingCollector::Build(const SightingOptions
       od["last_observed"] = FormatTimestamp(*v.seen.last, TimePrecision::kShortest);
       od["number_observed"] = std::min<int64_t>(static_cast<int64_t>(v.seen.count), kMaxCount);
       od["object_refs"] = json::array{json::string(sco_id)};
+      Restrict(od, p.restriction);
       auto built = stix::BuildObject(std::move(od));
       if (!built.ok()) return Internal("observed-data: " + built.status().message());
       spec.observed_data_refs.push_back(built->id);
       out.push_back(std::move(built).value());
+      revealed.push_back({indicator_id});
     }
     spec.sighting_of_ref = indicator_id;
     spec.where_sighted_refs = {sighter};
@@ -181,10 +241,13 @@ Result<std::vector<stix::Object>> SightingCollector::Build(const SightingOptions
     sighting["id"] = sighting_id;
     sighting["created"] = stamp;
     sighting["modified"] = stamp;
+    Restrict(sighting, p.restriction);
     auto built = stix::BuildObject(std::move(sighting));
     if (!built.ok()) return Internal("sighting: " + built.status().message());
     out.push_back(std::move(built).value());
+    revealed.push_back({indicator_id});
   }
+  if (reveals != nullptr) *reveals = std::move(revealed);
   return out;
 }
 

@@ -16,6 +16,13 @@
 // each referencing the SCO of that value (deterministic SCO ids, stix/sco_id.h) with its own
 // first/last_observed and number_observed.
 //
+// Restriction: a sighting reveals what it sights, so each object carries the restriction of the
+// indicators it reveals (HuntIndicators::restriction: their object_marking_refs and the hub's
+// audience extension): a sighting and its observed-data that of their indicator; an SCO that of
+// its indicators when they agree, else the union of their marking refs and no audience (the most
+// restrictive TLP applies; without named recipients a RED object stays with its provider). Where
+// a store keeps them is the caller's to decide from Build's `reveals`.
+//
 // Determinism: every id is a UUIDv5 of what the object stands for (indicator id, sighter, input
 // names, value), `created` / `modified` are the time of the latest hit (the sighter identity made
 // from a name: 1970-01-01T00:00:00.000Z, so that it is the same object in every run), and the
@@ -51,9 +58,15 @@ class SightingCollector {
   explicit SightingCollector(size_t max_observed_data = 100)
       : max_values_(max_observed_data == 0 ? 1 : max_observed_data) {}
 
-  // One reported hit of the indicator whose STIX id is `indicator_id`. Hits of one event count
-  // once.
-  void Add(const ReportedHit& hit, std::string_view indicator_id);
+  // One reported hit of the indicator whose STIX id is `indicator_id`, whose restriction is
+  // `restriction` (HuntIndicators::restriction: "" or a JSON object of properties to copy onto
+  // the objects that reveal it) and whose origins are `origins` (HuntIndicators::origins); the
+  // first hit's are kept. Hits of one event count once.
+  void Add(const ReportedHit& hit, std::string_view indicator_id, std::string_view restriction = {},
+           std::span<const uint32_t> origins = {});
+
+  // The origins given with the hits of `indicator_id`; empty when none (or no such hit).
+  std::span<const uint32_t> origins(std::string_view indicator_id) const;
 
   // The number of indicators sighted.
   size_t size() const { return indicators_.size(); }
@@ -61,8 +74,13 @@ class SightingCollector {
   // The STIX objects, validated (stix::BuildObject), in this order: the sighter identity (when
   // created), the SCOs (by id), then per indicator (by id) its observed-data and its sighting.
   // kInvalidArgument when `options` names no sighter (neither id nor name) or an id that is not
-  // "identity--<uuid>"; kInternal if an object breaks a STIX rule (a bug).
-  Result<std::vector<stix::Object>> Build(const SightingOptions& options) const;
+  // "identity--<uuid>"; kInternal if an object breaks a STIX rule (a bug). When `reveals` is
+  // given it receives, for each returned object in the same order, the ids of the indicators it
+  // reveals, ascending: one for a sighting and its observed-data, every indicator whose
+  // observed-data references it for an SCO, none for the sighter identity.
+  Result<std::vector<stix::Object>> Build(
+      const SightingOptions& options,
+      std::vector<std::vector<std::string>>* reveals = nullptr) const;
 
  private:
   struct Seen {
@@ -78,6 +96,8 @@ class SightingCollector {
   };
   struct PerIndicator {
     Seen seen;
+    std::string restriction;
+    std::vector<uint32_t> origins;
     std::map<std::string, Value> values;  // by SCO id
   };
   std::map<std::string, PerIndicator, std::less<>> indicators_;

@@ -56,8 +56,9 @@ class AuthorOrgs {
   std::vector<std::pair<std::string, int64_t>> known_;
 };
 
-// The earlier object of the same call with the same (id, version), among the first `count`
-// accepted ones: an open-addressing table over their positions, one allocation per call.
+// The earlier object of the same call with the same (id, version) in the same collection, among
+// the first `count` accepted ones: an open-addressing table over their positions, one allocation
+// per call.
 class SameKeyIndex {
  public:
   explicit SameKeyIndex(size_t count) {
@@ -67,7 +68,8 @@ class SameKeyIndex {
   }
 
   // The position of an earlier object with objects[k]'s key, or none; then remembers k.
-  std::optional<size_t> FindOrAdd(std::span<const stix::Object> objects, size_t k) {
+  std::optional<size_t> FindOrAdd(std::span<const stix::Object> objects,
+                                  std::span<const store::Placement> placements, size_t k) {
     const stix::Object& o = objects[k];
     const auto version = o.Version();
     size_t h = std::hash<std::string_view>{}(o.id);
@@ -78,7 +80,10 @@ class SameKeyIndex {
         return std::nullopt;
       }
       const stix::Object& other = objects[slots_[i] - 1];
-      if (other.id == o.id && other.Version() == version) return slots_[i] - 1;
+      if (other.id == o.id && other.Version() == version &&
+          placements[slots_[i] - 1].collection == placements[k].collection) {
+        return slots_[i] - 1;
+      }
     }
   }
 
@@ -108,6 +113,21 @@ size_t Compact(std::span<stix::Object> objects, std::vector<store::Placement>& p
 
 }  // namespace
 
+Result<std::optional<store::Organization>> HubOrganization(store::Directory& directory) {
+  auto hub = directory.GetSetting(store::kSettingHubOrg);
+  if (!hub.ok()) {
+    if (hub.status().code() == ErrorCode::kNotFound) return std::optional<store::Organization>();
+    return hub.status();
+  }
+  int64_t id = 0;
+  const auto [end, ec] = std::from_chars(hub->data(), hub->data() + hub->size(), id);
+  if (ec != std::errc() || end != hub->data() + hub->size() || id <= 0) {
+    return Corrupt("setting " + std::string(store::kSettingHubOrg) + " is not an id: " + *hub);
+  }
+  TESSERA_ASSIGN_OR_RETURN(store::Organization org, directory.GetOrganization(id));
+  return std::optional<store::Organization>(std::move(org));
+}
+
 Result<policy::Principal> OperatorPrincipal(store::Directory& directory,
                                             const std::string& org_name) {
   policy::Principal p;
@@ -117,16 +137,7 @@ Result<policy::Principal> OperatorPrincipal(store::Directory& directory,
   if (!org_name.empty()) {
     TESSERA_ASSIGN_OR_RETURN(org, directory.FindOrganization(org_name));
   } else {
-    auto hub = directory.GetSetting(store::kSettingHubOrg);
-    if (!hub.ok() && hub.status().code() != ErrorCode::kNotFound) return hub.status();
-    if (hub.ok()) {
-      int64_t id = 0;
-      const auto [end, ec] = std::from_chars(hub->data(), hub->data() + hub->size(), id);
-      if (ec != std::errc() || end != hub->data() + hub->size() || id <= 0) {
-        return Corrupt("setting " + std::string(store::kSettingHubOrg) + " is not an id: " + *hub);
-      }
-      TESSERA_ASSIGN_OR_RETURN(org, directory.GetOrganization(id));
-    }
+    TESSERA_ASSIGN_OR_RETURN(org, HubOrganization(directory));
   }
   if (org) {
     p.org_id = org->id;
@@ -172,6 +183,11 @@ Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
                            std::to_string(errors.size()) + " verdicts)");
   }
   const size_t n = objects.size();
+  const bool given = !options.placements.empty();
+  if (given && options.placements.size() != n) {
+    return InvalidArgument("every object needs its placement (" + std::to_string(n) + " objects, " +
+                           std::to_string(options.placements.size()) + " placements)");
+  }
   std::vector<Verdict> verdicts(n);
   std::vector<store::Placement> placements;
   placements.reserve(n);
@@ -213,7 +229,9 @@ Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
         continue;
       }
     }
-    auto placed = placer.Place(o);
+    Result<policy::PlacedObject> placed =
+        given ? Result<policy::PlacedObject>(policy::PlacedObject{options.placements[i], {}})
+              : placer.Place(o);
     if (!placed.ok()) {
       if (!IsRefusal(placed.status())) return placed.status();
       refuse(i, placed.status());
@@ -261,7 +279,7 @@ Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
       if (st.ok()) {
         // An earlier object of this call with the same key is stored first: judge this one as
         // if it were stored already.
-        if (auto earlier = same_key.FindOrAdd(candidates, k)) {
+        if (auto earlier = same_key.FindOrAdd(candidates, placements, k)) {
           store::StoredObject pending;
           pending.json = objects[*earlier].json;
           pending.provider_org = placements[*earlier].provider_org;

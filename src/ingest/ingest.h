@@ -35,6 +35,12 @@
 
 namespace tessera::ingest {
 
+// The hub's own organization: the one the setting store::kSettingHubOrg names (recorded by
+// `tessera init`); nullopt when the store has none yet. kCorrupt when the setting is not an
+// organization id; the directory's errors (kNotFound when it names no organization). The one
+// reader of that setting outside the set-up that writes it.
+Result<std::optional<store::Organization>> HubOrganization(store::Directory& directory);
+
 // The operator acting for organization `org_name` ("" = the hub's own organization, recorded by
 // `tessera init`; a store without one yet gives organization 0, "the operator", which no reader
 // holds). user_id 0 and role admin: the operator may name any sharing group and cite any author,
@@ -63,6 +69,12 @@ struct Options {
   // summary is empty (`tessera import`: a file is one transaction). Otherwise each refused
   // object fails alone and the others are stored (TAXII).
   bool all_or_nothing = false;
+  // When not empty, one per object: objects[i] goes to placements[i] as given (its collection,
+  // provider and readers) instead of being placed by policy::Placer (check 4 above), and
+  // `collection` is not used. For objects whose readers are copied from the rows they reveal:
+  // hunt's sightings (hunt/stored.h). The same object may come several times, once per
+  // collection. Every other check applies.
+  std::vector<store::Placement> placements;
   // When set, the report is also kept as this TAXII status resource, stored in the same
   // transaction as the objects (Store::ImportWithStatus): give it its id, api_root, collection,
   // owner and request_timestamp; Ingest fills status, the counts and the entries. Not stored

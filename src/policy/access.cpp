@@ -334,4 +334,56 @@ OrganizationView OrganizationViewFor(const Principal& p) {
   return p.role == Role::kAdmin ? OrganizationView::kFull : OrganizationView::kAddress;
 }
 
+namespace {
+
+std::vector<std::string_view> GrantKeys(std::string_view list) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (start < list.size()) {
+    size_t end = list.find(' ', start);
+    if (end == std::string_view::npos) end = list.size();
+    if (end > start) out.push_back(list.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string GrantList(const std::vector<std::string_view>& keys) {
+  if (keys.empty()) return std::string();
+  std::string out = " ";
+  for (std::string_view k : keys) {
+    out += k;
+    out += ' ';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ReadersOfEither(std::string_view a, std::string_view b) {
+  std::vector<std::string_view> keys = GrantKeys(a);
+  for (std::string_view k : GrantKeys(b)) {
+    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+  }
+  return GrantList(keys);
+}
+
+std::string ReadersOfBoth(std::string_view a, std::string_view b) {
+  const std::vector<std::string_view> ka = GrantKeys(a), kb = GrantKeys(b);
+  auto has_coll = [](const std::vector<std::string_view>& k) {
+    return std::find(k.begin(), k.end(), "coll") != k.end();
+  };
+  std::vector<std::string_view> both;
+  if (has_coll(ka)) {
+    both = kb;
+  } else if (has_coll(kb)) {
+    both = ka;
+  } else {
+    for (std::string_view k : ka) {
+      if (std::find(kb.begin(), kb.end(), k) != kb.end()) both.push_back(k);
+    }
+  }
+  return GrantList(both);
+}
+
 }  // namespace tessera::policy

@@ -98,6 +98,15 @@ struct Audience {
 std::string ReadersFor(int64_t provider_org, stix::TlpLevel tlp, const Audience& audience,
                        const store::CollectionInfo& collection);
 
+// A grant list no wider than either of `a` and `b` (two grant lists of one collection): for an
+// object that reveals two others it may be read only by who reads both. "coll" stands for every
+// reader of the collection, so with "coll" on one side the other side is the answer; otherwise
+// the keys both hold (a group and an organization in it do not meet: membership changes). ""
+// when nothing is left. Pure.
+std::string ReadersOfBoth(std::string_view a, std::string_view b);
+// A grant list that grants what `a` or `b` grants (the keys of both, each once). Pure.
+std::string ReadersOfEither(std::string_view a, std::string_view b);
+
 // The audience a request names in its headers (TAXII POST), before resolution.
 struct RequestAudience {
   std::vector<std::string> recipients;  // identity ids

@@ -520,5 +520,21 @@ TEST(TesseraExtensionTest, StixValidationAcceptsTheExtension) {
   EXPECT_TRUE(doc->problems.empty()) << doc->problems[0].message;
 }
 
+TEST(ReadersOfBothTest, NoWiderThanEitherSide) {
+  // The collection's readers on one side: the other side decides.
+  EXPECT_EQ(ReadersOfBoth(" coll ", " org:7 "), " org:7 ");
+  EXPECT_EQ(ReadersOfBoth(" org:7 group:3 ", " coll org:9 "), " org:7 group:3 ");
+  EXPECT_EQ(ReadersOfBoth(" coll ", " coll "), " coll ");
+  // Otherwise the keys both hold; a group and an organization in it do not meet.
+  EXPECT_EQ(ReadersOfBoth(" org:7 org:8 ", " org:8 org:9 "), " org:8 ");
+  EXPECT_EQ(ReadersOfBoth(" org:7 ", " group:3 "), "");
+  EXPECT_EQ(ReadersOfBoth(" org:7 ", " org:8 "), "");
+}
+
+TEST(ReadersOfBothTest, EitherSideGrantsInTheUnion) {
+  EXPECT_EQ(ReadersOfEither(" org:7 ", " org:8 org:7 "), " org:7 org:8 ");
+  EXPECT_EQ(ReadersOfEither(" coll ", " group:3 "), " coll group:3 ");
+}
+
 }  // namespace
 }  // namespace tessera::policy
