@@ -1,10 +1,6 @@
 #include "hunt/line_reader.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-#include <zlib.h>
-
-#include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 namespace tessera::hunt {
@@ -12,8 +8,8 @@ namespace {
 constexpr size_t kReadBlock = 1u << 20;
 }
 
-LineReader::LineReader(gzFile_s* file, std::string memory, size_t max_line)
-    : file_(file), memory_(std::move(memory)), max_line_(max_line) {
+LineReader::LineReader(std::unique_ptr<InputStream> input, std::string memory, size_t max_line)
+    : input_(std::move(input)), memory_(std::move(memory)), max_line_(max_line) {
   buf_.resize(max_line_ + kReadBlock + kLinePadding);
 }
 
@@ -48,21 +44,12 @@ Result<bool> LineReader::NextInView(std::string_view* line, bool* oversized) {
   return true;
 }
 
-LineReader::~LineReader() {
-  if (file_ != nullptr) gzclose(file_);
-}
+LineReader::~LineReader() = default;
 
-Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path, size_t max_line) {
-  int fd = path == "-" ? dup(STDIN_FILENO) : open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return IoError("cannot open '" + path + "': " + std::strerror(errno));
-  // gzdopen reads gzip streams and passes anything else through unchanged.
-  gzFile file = gzdopen(fd, "rb");
-  if (file == nullptr) {
-    close(fd);
-    return IoError("cannot open '" + path + "': out of memory");
-  }
-  gzbuffer(file, 256 * 1024);
-  return std::unique_ptr<LineReader>(new LineReader(file, {}, max_line));
+Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path, size_t max_line,
+                                                     const InputLimits& input_limits) {
+  TESSERA_ASSIGN_OR_RETURN(auto input, InputStream::Open(path, input_limits));
+  return std::unique_ptr<LineReader>(new LineReader(std::move(input), {}, max_line));
 }
 
 std::unique_ptr<LineReader> LineReader::FromString(std::string data, size_t max_line) {
@@ -77,7 +64,7 @@ Status LineReader::Fill() {
   }
   size_t room = max_line_ + kReadBlock - end_;
   size_t want = room < kReadBlock ? room : kReadBlock;
-  if (file_ == nullptr) {
+  if (input_ == nullptr) {
     size_t n = std::min(want, memory_.size() - memory_pos_);
     std::memcpy(buf_.data() + end_, memory_.data() + memory_pos_, n);
     memory_pos_ += n;
@@ -85,19 +72,9 @@ Status LineReader::Fill() {
     if (n == 0) eof_ = true;
     return Status::Ok();
   }
-  int n = gzread(file_, buf_.data() + end_, static_cast<unsigned>(want));
-  if (n < 0) {
-    int code = 0;
-    const char* msg = gzerror(file_, &code);
-    return IoError(std::string("read failed: ") + (code == Z_ERRNO ? std::strerror(errno) : msg));
-  }
-  if (n == 0) {
-    int code = 0;
-    const char* msg = gzerror(file_, &code);
-    if (code != Z_OK && code != Z_STREAM_END) return IoError(std::string("read failed: ") + msg);
-    eof_ = true;
-  }
-  end_ += static_cast<size_t>(n);
+  TESSERA_ASSIGN_OR_RETURN(const size_t n, input_->Read(buf_.data() + end_, want));
+  if (n == 0) eof_ = true;
+  end_ += n;
   return Status::Ok();
 }
 

@@ -9,8 +9,7 @@
 #include <vector>
 
 #include "common/status.h"
-
-struct gzFile_s;  // zlib's stream (zlib.h stays out of this header)
+#include "hunt/input_stream.h"
 
 namespace tessera::hunt {
 
@@ -22,9 +21,11 @@ class LineReader {
  public:
   static constexpr size_t kDefaultMaxLine = 4u << 20;
 
-  // Opens `path` ("-" is standard input). kIo with the reason when it cannot be opened.
+  // Opens `path` ("-" is standard input; gzip or not, InputStream). kIo with the reason when it
+  // cannot be opened.
   static Result<std::unique_ptr<LineReader>> Open(const std::string& path,
-                                                  size_t max_line = kDefaultMaxLine);
+                                                  size_t max_line = kDefaultMaxLine,
+                                                  const InputLimits& input_limits = {});
   // Reads `data` as plain text (no decompression).
   static std::unique_ptr<LineReader> FromString(std::string data,
                                                 size_t max_line = kDefaultMaxLine);
@@ -40,19 +41,19 @@ class LineReader {
   // The next line, without its "\n" or "\r\n", in *line; kLinePadding readable bytes follow it.
   // The view stays valid until the next call. A line longer than max_line is skipped and
   // reported as *oversized = true with an empty line. Returns false at the end of the input;
-  // kIo when reading or decompressing fails (a truncated or corrupt gzip stream).
+  // InputStream::Read's errors (kIo, kCorrupt for a damaged gzip stream, kLimitExceeded).
   Result<bool> Next(std::string_view* line, bool* oversized);
 
   // The 1-based number of the line last returned.
   uint64_t line_number() const { return line_number_; }
 
  private:
-  LineReader(gzFile_s* file, std::string memory, size_t max_line);
+  LineReader(std::unique_ptr<InputStream> input, std::string memory, size_t max_line);
   explicit LineReader(size_t max_line);  // view mode
   Status Fill();
   Result<bool> NextInView(std::string_view* line, bool* oversized);
 
-  gzFile_s* file_ = nullptr;
+  std::unique_ptr<InputStream> input_;
   std::string memory_;  // FromString: the data
   bool view_mode_ = false;
   std::string_view view_;  // FromView: the data still to read

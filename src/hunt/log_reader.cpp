@@ -64,7 +64,7 @@ Result<std::unique_ptr<LogReader>> LogReader::Open(const std::string& path, LogF
                                                    const FieldMap* field_map,
                                                    const ReaderLimits& limits) {
   TESSERA_ASSIGN_OR_RETURN(auto parser, MakeParser(format, field_map, limits));
-  TESSERA_ASSIGN_OR_RETURN(auto lines, LineReader::Open(path, limits.max_line));
+  TESSERA_ASSIGN_OR_RETURN(auto lines, LineReader::Open(path, limits.max_line, limits.input));
   return std::unique_ptr<LogReader>(new LogReader(std::move(lines), std::move(parser)));
 }
 

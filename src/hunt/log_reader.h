@@ -40,6 +40,7 @@ struct ReaderLimits {
   size_t max_line = LineReader::kDefaultMaxLine;  // longer lines are malformed
   size_t max_depth = 32;          // JSON nesting followed; deeper members are ignored
   size_t max_observables = 4096;  // per event; the rest of the event is ignored
+  InputLimits input;              // decompression bounds (gzip bombs)
 };
 
 struct MalformedLine {

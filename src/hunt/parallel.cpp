@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
+#include "hunt/input_stream.h"
 
 #include <algorithm>
 #include <atomic>
@@ -88,19 +88,23 @@ struct Item {
   std::optional<LogFormat> detected;
 };
 
-Status ReadError(gzFile file, const std::string& path) {
-  int code = 0;
-  const char* msg = gzerror(file, &code);
-  return IoError(path + ": read failed: " + (code == Z_ERRNO ? std::strerror(errno) : msg));
-}
-
-// The first non-blank line of `text`, or nullopt.
-std::optional<std::string_view> FirstNonBlankLine(std::string_view text) {
-  while (!text.empty()) {
+// The format told by the first of the first kMaxDetectLines non-blank lines of `text` that
+// DetectLogFormat recognizes (a damaged or foreign first line does not decide for the whole
+// log); nullopt when none does. *looked: how many non-blank lines were tried; lines longer than
+// `max_line` are not tried but counted in *too_long.
+std::optional<LogFormat> DetectFromLines(std::string_view text, size_t max_line, size_t* looked,
+                                         uint64_t* too_long) {
+  *looked = 0;
+  while (!text.empty() && *looked < kMaxDetectLines) {
     size_t nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") != std::string_view::npos) return line;
+    if (line.size() > max_line) {
+      ++*too_long;  // tells nothing; the parsers skip it too
+    } else if (line.find_first_not_of(" \t") != std::string_view::npos) {
+      ++*looked;
+      if (auto format = DetectLogFormat(line)) return format;
+    }
     if (nl == std::string_view::npos) break;
     text.remove_prefix(nl + 1);
   }
@@ -223,28 +227,19 @@ class Runner {
       PushEnd(j, InvalidArgument(job.path + ": the json format needs a field map"), format);
       return true;
     }
-    int fd = job.path == "-" ? ::dup(STDIN_FILENO) : ::open(job.path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      PushEnd(j, IoError("cannot open '" + job.path + "': " + std::strerror(errno)), format);
+    // Gzip or not, told from the content; large reads of plain input go straight into our
+    // buffer.
+    auto opened = InputStream::Open(job.path, options_.limits.input);
+    if (!opened.ok()) {
+      PushEnd(j, opened.status(), format);
       return true;
     }
-    // gzdopen reads gzip streams and passes anything else through; large reads of plain input
-    // go straight into our buffer.
-    gzFile file = gzdopen(fd, "rb");
-    if (file == nullptr) {
-      ::close(fd);
-      PushEnd(j, IoError("cannot open '" + job.path + "': out of memory"), format);
-      return true;
-    }
-    gzbuffer(file, 1u << 20);
+    InputStream& file = **opened;
     const uint64_t bytes_before = bytes_read_.load(std::memory_order_relaxed);
-    uint64_t inflated = 0;  // bytes gzread returned: the count where the file offset is unknown
     auto note_offset = [&] {
-      // The offset in the file (compressed bytes for gzip); a pipe has none.
-      z_off_t off = gzoffset(file);
-      const uint64_t read = off >= 0 ? static_cast<uint64_t>(off) : inflated;
-      bytes_read_.store(bytes_before + read, std::memory_order_relaxed);
+      bytes_read_.store(bytes_before + file.offset(), std::memory_order_relaxed);
     };
+    uint64_t oversized = 0;  // lines longer than the limit, skipped
 
     std::vector<char> carry;  // the start of a line that the previous chunk could not hold
     bool eof = false;
@@ -260,23 +255,16 @@ class Runner {
       if (size > 0) std::memcpy(buf.get(), carry.data(), size);
       carry.clear();
       while (size < capacity_) {
-        size_t want = std::min<size_t>(capacity_ - size, 1u << 30);
-        int n = gzread(file, buf.get() + size, static_cast<unsigned>(want));
-        if (n < 0) {
-          status = ReadError(file, job.path);
+        auto n = file.Read(buf.get() + size, capacity_ - size);
+        if (!n.ok()) {
+          status = n.status();
           break;
         }
-        if (n == 0) {
-          int code = 0;
-          const char* msg = gzerror(file, &code);
-          if (code != Z_OK && code != Z_STREAM_END) {
-            status = IoError(job.path + ": read failed: " + msg);
-          }
+        if (*n == 0) {
           eof = true;
           break;
         }
-        size += static_cast<size_t>(n);
-        inflated += static_cast<uint64_t>(n);
+        size += *n;
       }
       note_offset();
       if (!status.ok()) eof = true;
@@ -293,7 +281,8 @@ class Runner {
           // No newline in a full buffer: a line longer than any limit. Count it and skip to
           // its end.
           ReleaseSlot(std::move(buf));
-          if (!SkipLongLine(file, job.path, &carry, &eof, &status)) eof = true;
+          ++oversized;
+          if (!SkipLongLine(file, &carry, &eof, &status)) eof = true;
           note_offset();
           auto over = std::make_unique<Item>();
           over->kind = Item::Kind::kOversized;
@@ -304,14 +293,17 @@ class Runner {
         if (status.ok()) carry.assign(buf.get() + cut, buf.get() + size);
       }
       if (!format) {
-        if (auto line = FirstNonBlankLine(std::string_view(buf.get(), cut))) {
-          format = DetectLogFormat(*line);
-          if (!format) {
-            status = InvalidArgument(
-                job.path + ": cannot tell the log format; use --format (and --field-map)");
-            ReleaseSlot(std::move(buf));
-            break;
-          }
+        size_t looked = 0;
+        uint64_t too_long = 0;
+        format = DetectFromLines(std::string_view(buf.get(), cut), options_.limits.max_line,
+                                 &looked, &too_long);
+        oversized += too_long;
+        if (!format && looked > 0) {
+          status =
+              InvalidArgument(job.path + ": cannot tell the log format from its first " +
+                              std::to_string(looked) + " lines; use --format (and --field-map)");
+          ReleaseSlot(std::move(buf));
+          break;
         }
       }
       if (cut == 0) {
@@ -329,32 +321,34 @@ class Runner {
       item->field_map = job.field_map;
       Push(std::move(item));
     }
-    gzclose(file);
     if (abandoned) return false;
     if (status.ok() && !format) {
-      status = InvalidArgument(job.path + ": empty; nothing to tell its format from");
+      status = oversized > 0
+                   ? LimitExceeded(job.path + ": no line to tell the log format from: " +
+                                   std::to_string(oversized) + " line(s) longer than the " +
+                                   std::to_string(options_.limits.max_line) + "-byte limit skipped")
+                   : InvalidArgument(job.path + ": empty; nothing to tell its format from");
     }
     PushEnd(j, std::move(status), format);
     return true;
   }
 
   // Reads on to the end of an over-long line; what follows its newline goes to *carry.
-  bool SkipLongLine(gzFile file, const std::string& path, std::vector<char>* carry, bool* eof,
-                    Status* status) {
+  bool SkipLongLine(InputStream& file, std::vector<char>* carry, bool* eof, Status* status) {
     std::vector<char> block(std::min<size_t>(capacity_, 1u << 20));  // what follows fits a chunk
     while (true) {
-      int n = gzread(file, block.data(), static_cast<unsigned>(block.size()));
-      if (n < 0) {
-        *status = ReadError(file, path);
+      auto n = file.Read(block.data(), block.size());
+      if (!n.ok()) {
+        *status = n.status();
         return false;
       }
-      if (n == 0) {
+      if (*n == 0) {
         *eof = true;
         return true;
       }
-      const auto* nl = static_cast<const char*>(std::memchr(block.data(), '\n', n));
+      const auto* nl = static_cast<const char*>(std::memchr(block.data(), '\n', *n));
       if (nl != nullptr) {
-        carry->assign(nl + 1, static_cast<const char*>(block.data()) + n);
+        carry->assign(nl + 1, static_cast<const char*>(block.data()) + *n);
         return true;
       }
     }

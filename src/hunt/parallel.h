@@ -31,11 +31,17 @@
 
 namespace tessera::hunt {
 
+// How many non-blank lines at the start of a file (within its first chunk) are tried to tell its
+// format: the first that DetectLogFormat recognizes decides, so a damaged first line does not
+// lose the log.
+inline constexpr size_t kMaxDetectLines = 100;
+
 // One input as given: a file, a directory (every regular file under it, recursively, sorted by
 // path) or "-" (standard input).
 struct HuntInput {
   std::string path;
-  // std::nullopt: told from the first non-blank line of each file (DetectLogFormat).
+  // std::nullopt: told from the first of its first kMaxDetectLines non-blank lines that
+  // DetectLogFormat recognizes, in each file.
   std::optional<LogFormat> format;
   const FieldMap* field_map = nullptr;  // kJson: required; must outlive the run
 };
@@ -95,8 +101,12 @@ using ParallelHitCallback = std::function<void(const HitContext& context, const 
 struct InputSummary {
   std::string path;
   std::optional<LogFormat> format;  // as read (std::nullopt when it could not be told)
-  Status status;    // kIo when it could not be opened or reading failed (the hits before the
-                    // failure were reported); kInvalidArgument when its format cannot be told
+  // kIo when it could not be opened or reading failed, kCorrupt for a damaged gzip stream
+  // (bytes after a member that start no other, a truncated or bad member: the message names the
+  // compressed offset), kLimitExceeded for a decompression bomb (ReaderLimits::input) or when
+  // every line was longer than ReaderLimits::max_line; in each case the hits before were
+  // reported. kInvalidArgument when its format cannot be told, or it is empty.
+  Status status;
   HuntStats stats;  // counts of what was read (also when status is an error)
 };
 using InputDoneCallback = std::function<void(const InputSummary& summary)>;

@@ -109,6 +109,7 @@ class ParallelTest : public ::testing::Test {
     options.threads = threads;
     options.chunk_bytes = chunk_bytes;
     options.limits.max_line = max_line;
+    options.limits.input = input_limits_;
     Run run;
     options.progress = [&run](const HuntProgress& p) { run.progress.push_back(p); };
     auto summary = HuntInputs(
@@ -146,8 +147,26 @@ class ParallelTest : public ::testing::Test {
     return rows;
   }
 
+  // `text` gzip-compressed (one member).
+  static std::string Gzip(const std::string& text) {
+    z_stream z{};
+    EXPECT_EQ(
+        deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
+        Z_OK);
+    std::string out(deflateBound(&z, text.size()), '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    z.avail_in = static_cast<uInt>(text.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
+  }
+
   fs::path dir_;
   std::optional<IndicatorIndex> index_;
+  InputLimits input_limits_;
 };
 
 TEST_F(ParallelTest, ManyThreadsGiveTheOneThreadOutputWithFileLineNumbers) {
@@ -279,9 +298,94 @@ TEST_F(ParallelTest, ATruncatedGzipStopsItsFileAfterTheLinesBeforeTheDamage) {
   std::vector<HitRow> expected = Reference(p, &ref, LineReader::kDefaultMaxLine);
   Run run = Hunt({In(p, LogFormat::kZeek)}, 2, LineReader::kDefaultMaxLine);
   ASSERT_EQ(run.summaries.size(), 1u);
-  EXPECT_EQ(run.summaries[0].status.code(), ErrorCode::kIo);
+  EXPECT_EQ(run.summaries[0].status.code(), ErrorCode::kCorrupt);
+  EXPECT_NE(run.summaries[0].status.message().find("compressed offset"), std::string::npos)
+      << run.summaries[0].status.message();
   EXPECT_EQ(run.hits, expected);
   EXPECT_EQ(run.summaries[0].stats.reader.lines, ref.reader.lines);
+}
+
+TEST_F(ParallelTest, GzipMembersAreReadOneAfterTheOtherAndGarbageBetweenThemIsAnError) {
+  const std::string first = ZeekLog(70, 0), second = ZeekLog(70, 5);
+  // Two members (what `cat a.gz b.gz` makes): read as one log.
+  fs::path both = Write("both.log.gz", Gzip(first) + Gzip(second));
+  Run whole = Hunt({In(both)}, 2);
+  ASSERT_EQ(whole.summaries.size(), 1u);
+  EXPECT_TRUE(whole.summaries[0].status.ok()) << whole.summaries[0].status.ToString();
+  std::vector<HitRow> expected = Reference(Write("both.log", first + second));
+  for (HitRow& row : expected) std::get<0>(row) = both.string();
+  EXPECT_EQ(whole.hits, expected);
+
+  // Garbage after the first member: the file is damaged; the hunt says where, never ends the
+  // log silently (zlib's gzread stops there as if it were the end).
+  const std::string member = Gzip(first);
+  fs::path damaged = Write("damaged.log.gz", member + "garbage!" + Gzip(second));
+  for (unsigned threads : {1u, 3u}) {
+    Run run = Hunt({In(damaged)}, threads);
+    ASSERT_EQ(run.summaries.size(), 1u);
+    const Status& st = run.summaries[0].status;
+    EXPECT_EQ(st.code(), ErrorCode::kCorrupt) << st.ToString();
+    EXPECT_NE(st.message().find(damaged.string()), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find("offset " + std::to_string(member.size())), std::string::npos)
+        << st.message();
+    std::vector<HitRow> before = Reference(Write("first.log", first));
+    for (HitRow& row : before) std::get<0>(row) = damaged.string();
+    EXPECT_EQ(run.hits, before) << "the lines before the damage are hunted";
+  }
+  // The one-file reader agrees.
+  auto reader = LogReader::Open(damaged.string(), LogFormat::kZeek);
+  ASSERT_TRUE(reader.ok());
+  Event event;
+  Result<bool> more = true;
+  while (more.ok() && *more) more = (*reader)->Next(event);
+  EXPECT_EQ(more.status().code(), ErrorCode::kCorrupt);
+}
+
+TEST_F(ParallelTest, AGzipBombIsStoppedAndSaidSo) {
+  input_limits_.ratio_floor = 1u << 20;  // 16 MiB of one byte inflate from ~16 KiB
+  fs::path bomb = Write("bomb.log.gz", Gzip(std::string(16u << 20, 'a')));
+  Run run = Hunt({In(bomb)}, 2, 300, 1u << 20);
+  ASSERT_EQ(run.summaries.size(), 1u);
+  const Status& st = run.summaries[0].status;
+  EXPECT_EQ(st.code(), ErrorCode::kLimitExceeded) << st.ToString();
+  EXPECT_NE(st.message().find("decompression bomb"), std::string::npos) << st.message();
+  EXPECT_EQ(run.summary.failed, 1u);
+}
+
+TEST_F(ParallelTest, TheFormatIsToldFromTheFirstGoodLines) {
+  // A first line that is not UTF-8 (nor any format) does not lose the log.
+  const std::string text = "\xff\xfe junk\n" + ZeekLog(40, 0);
+  fs::path p = Write("bad-first.log", text);
+  Run run = Hunt({In(p)}, 2);
+  ASSERT_EQ(run.summaries.size(), 1u);
+  EXPECT_TRUE(run.summaries[0].status.ok()) << run.summaries[0].status.ToString();
+  EXPECT_EQ(run.summaries[0].format, LogFormat::kZeek);
+  EXPECT_FALSE(run.hits.empty());
+  EXPECT_EQ(run.hits, Reference(p));
+  ASSERT_FALSE(run.summaries[0].stats.reader.examples.empty());
+  EXPECT_EQ(run.summaries[0].stats.reader.examples[0].line, 1u);
+
+  // Only unknown lines: still said, with how many were tried.
+  std::string unknown;
+  for (int i = 0; i < 150; ++i) unknown += "no format here\n";
+  Run bad = Hunt({In(Write("unknown.log", unknown))}, 1, 300, 1u << 16);
+  ASSERT_EQ(bad.summaries.size(), 1u);
+  EXPECT_EQ(bad.summaries[0].status.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(
+      bad.summaries[0].status.message().find("first " + std::to_string(kMaxDetectLines) + " lines"),
+      std::string::npos)
+      << bad.summaries[0].status.message();
+}
+
+TEST_F(ParallelTest, AFileOfOneOverlongLineIsNotCalledEmpty) {
+  fs::path p = Write("one-line.log", "{\"ts\":1.0,\"query\":\"" + std::string(5000, 'x') + "\"}");
+  Run run = Hunt({In(p)}, 2);
+  ASSERT_EQ(run.summaries.size(), 1u);
+  const Status& st = run.summaries[0].status;
+  EXPECT_EQ(st.code(), ErrorCode::kLimitExceeded) << st.ToString();
+  EXPECT_EQ(st.message().find("empty"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("longer than the 300-byte limit"), std::string::npos) << st.message();
+  EXPECT_EQ(run.summaries[0].stats.reader.malformed, 1u);
 }
 
 }  // namespace
