@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -209,6 +210,64 @@ TEST_F(HuntCliTest, IntelAndDataAreExclusive) {
                (dir_ / "sightings.json").string(), "--sighter-identity", "identity--bad", log})
           .exit_code,
       2);
+}
+
+TEST_F(HuntCliTest, GarbageBetweenGzipMembersIsReportedNotSilentlyDropped) {
+  // Two gzip members of zeek_dns.log (lines 1-2, then 3-10) with 8 bytes of garbage between
+  // them, after the 306 bytes of the first: `gzip -t` fails on it; so does the hunt, saying where.
+  const std::string gz = (data_ / "garbage_between_members.log.gz").string();
+  CliRun r = Tessera({"hunt", "--data", (dir_ / "store").string(), "--no-import", gz});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(gz + ": damaged gzip file"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("compressed offset 306"), std::string::npos) << r.err;
+  // The hits of the lines before the damage are reported (line 1), none after it.
+  EXPECT_NE(r.out.find(R"("line":1,)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(R"("line":3,)"), std::string::npos) << r.out;
+}
+
+TEST_F(HuntCliTest, ABadFirstLineDoesNotLoseTheLogAndLimitsAreSaid) {
+  // A first line that is not UTF-8: the format is told from the next lines, the line is a
+  // malformed line, and line 2 onwards (zeek_dns.log) hit as usual.
+  std::ofstream(dir_ / "bad-first.log", std::ios::binary)
+      << "\xff\xfe\xfd not a log line\n"
+      << tessera::testing::Slurp(data_ / "zeek_dns.log");
+  CliRun r = Tessera({"hunt", "--data", (dir_ / "store").string(), "--no-import",
+                      (dir_ / "bad-first.log").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("bad-first.log (zeek): 11 lines, 10 events, 1 malformed, 3 hits"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("line 1:"), std::string::npos) << r.err;
+
+  // One line longer than the 4 MiB line limit: said so, not "empty".
+  std::ofstream(dir_ / "one-line.log", std::ios::binary) << std::string(5u << 20, 'x');
+  CliRun one = Tessera({"hunt", "--data", (dir_ / "store").string(), "--no-import",
+                        (dir_ / "one-line.log").string()});
+  EXPECT_EQ(one.exit_code, 2) << one.err;
+  EXPECT_EQ(one.err.find("empty"), std::string::npos) << one.err;
+  EXPECT_NE(one.err.find("1 line(s) longer than the 4194304-byte limit"), std::string::npos)
+      << one.err;
+}
+
+TEST_F(HuntCliTest, TopLevelHelpListsEachCommandInOneLine) {
+  CliRun top = Tessera({"--help"});
+  EXPECT_EQ(top.exit_code, 0) << top.err;
+  const size_t at = top.out.find("\nSubcommands:\n");
+  ASSERT_NE(at, std::string::npos) << top.out;
+  size_t commands = 0;
+  std::istringstream lines(top.out.substr(at + std::string("\nSubcommands:\n").size()));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    ++commands;
+    EXPECT_LE(line.size(), 100u) << "one line per command, as git does:\n" << line;
+  }
+  EXPECT_GE(commands, 12u) << top.out;
+  // The paragraph is the command's own help.
+  CliRun hunt = Tessera({"hunt", "--help"});
+  EXPECT_EQ(hunt.exit_code, 0) << hunt.err;
+  EXPECT_NE(hunt.out.find("Matching rules, formats, the allowlist"), std::string::npos) << hunt.out;
+  EXPECT_EQ(top.out.find("Matching rules"), std::string::npos) << top.out;
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "cli/commands.h"
@@ -23,6 +25,29 @@ int main(int argc, char** argv) {
       AddHuntCommand(app),     AddOrgCommand(app),     AddUserCommand(app),
       AddTokenCommand(app),    AddGroupCommand(app),   AddCollectionCommand(app),
   };
+
+  // `tessera --help` lists each command in one line, as git does; the command's own paragraph
+  // (its description as it added itself) is printed by its own --help, after its options.
+  static const std::map<std::string, std::string> kSummaries = {
+      {"validate", "Check STIX 2.1 files against the standard"},
+      {"pattern", "Check STIX patterns, or match them against observed-data"},
+      {"init", "Create the store and the hub (API root, organization, admin token)"},
+      {"import", "Validate STIX 2.1 files and store them"},
+      {"export", "Write stored STIX objects to standard output"},
+      {"serve", "Serve the TAXII 2.1 API and the admin API over HTTP"},
+      {"hunt", "Look the observables of security logs up in STIX indicators"},
+      {"org", "Manage the organizations of the hub"},
+      {"user", "Manage the users of the hub"},
+      {"token", "Manage API tokens"},
+      {"group", "Manage sharing groups (trust communities)"},
+      {"collection", "Manage TAXII collections and who reads and writes them"},
+  };
+  for (const Command& c : commands) {
+    auto summary = kSummaries.find(c.app->get_name());
+    if (summary == kSummaries.end()) continue;  // a new command keeps its own text
+    c.app->footer(c.app->get_description());
+    c.app->description(summary->second);
+  }
 
   try {
     app.parse(argc, argv);

@@ -190,10 +190,6 @@ size_t IndicatorIndex::MemoryBytes() const {
   return n;
 }
 
-bool IndicatorIndex::IsActive(uint32_t i, Timestamp at) const {
-  return i < t_->meta.size() && t_->Active(i, at.ToMicros());
-}
-
 IndicatorSnapshot IndicatorIndex::Indicator(uint32_t i) const {
   IndicatorSnapshot s;
   if (i >= t_->meta.size()) return s;

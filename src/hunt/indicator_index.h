@@ -138,8 +138,6 @@ class IndicatorIndex {
 
   // The indicator numbered `i` (< counts().indicators).
   IndicatorSnapshot Indicator(uint32_t i) const;
-  // Whether indicator `i` is active at `at`.
-  bool IsActive(uint32_t i, Timestamp at) const;
 
   const IndexCounts& counts() const;
   // Bytes held by the built tables (capacity, not just size).

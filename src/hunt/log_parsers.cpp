@@ -6,18 +6,14 @@
 #include <charconv>
 #include <cstring>
 
+#include "common/text.h"
+
 namespace tessera::hunt {
 static_assert(kLinePadding >= simdjson::SIMDJSON_PADDING, "lines must be parseable in place");
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 bool AllDigits(std::string_view s) {
   if (s.empty()) return false;
@@ -33,7 +29,7 @@ bool AllDigits(std::string_view s) {
 // Time
 
 std::optional<Timestamp> ParseLogTime(std::string_view text) {
-  text = Trim(text);
+  text = Trim(text, kBlanks);
   if (text.empty()) return std::nullopt;
   // Epoch seconds (or milliseconds).
   size_t dot = text.find('.');
@@ -177,7 +173,7 @@ void RuleApplier::Push(Event& event, ObservableKind kind, const FieldRule& rule,
 }
 
 void RuleApplier::Apply(const FieldRule& rule, std::string_view value, Event& event) {
-  value = Trim(value);
+  value = Trim(value, kBlanks);
   if (value.empty() || value == "-") return;  // Zeek writes "-" for unset in some configurations
   switch (rule.kind) {
     case FieldKind::kTime:
@@ -209,7 +205,7 @@ void RuleApplier::Apply(const FieldRule& rule, std::string_view value, Event& ev
       // "SHA1=...,MD5=...,SHA256=...,IMPHASH=..."
       while (!value.empty()) {
         size_t comma = value.find(',');
-        std::string_view item = Trim(value.substr(0, comma));
+        std::string_view item = Trim(value.substr(0, comma), kBlanks);
         value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
         size_t eq = item.find('=');
         if (eq == std::string_view::npos) continue;
@@ -228,7 +224,7 @@ void RuleApplier::Apply(const FieldRule& rule, std::string_view value, Event& ev
       // "type:  5 cdn.example;::ffff:192.0.2.1;"
       while (!value.empty()) {
         size_t semi = value.find(';');
-        std::string_view item = Trim(value.substr(0, semi));
+        std::string_view item = Trim(value.substr(0, semi), kBlanks);
         value = semi == std::string_view::npos ? std::string_view() : value.substr(semi + 1);
         size_t space = item.find_last_of(" \t");
         if (space != std::string_view::npos) item = item.substr(space + 1);
@@ -508,7 +504,7 @@ class CefParser : public EventParser {
       header[k] = s.substr(i, p - i);
       i = p + 1;
     }
-    if (!AllDigits(Trim(header[0]))) {
+    if (!AllDigits(Trim(header[0], kBlanks))) {
       *error = "CEF version is not a number";
       return false;
     }
@@ -540,7 +536,7 @@ class CefParser : public EventParser {
           break;
         }
       }
-      std::string_view value = Trim(ext.substr(value_start, value_end - value_start));
+      std::string_view value = Trim(ext.substr(value_start, value_end - value_start), kBlanks);
       if (const FieldRule* rule = CefFieldMap().Find(key)) {
         applier_.Apply(*rule, Unescape(value), event);
       }
