@@ -3,7 +3,7 @@
 # routes the admin API registers (admin_openapi).
 tessera_test(admin_cli_test e2e
   SOURCES admin_cli_test.cpp
-  LIBS Boost::json)
+  LIBS Boost::json SQLite::SQLite3)
 add_dependencies(admin_cli_test tessera)
 target_compile_definitions(admin_cli_test PRIVATE TESSERA_CLI_PATH="$<TARGET_FILE:tessera>")
 

@@ -191,10 +191,13 @@ TEST_F(AdminApiTest, OrgAdminsManageTheirOwnOrganizationOnly) {
   HttpResponse list = olga->Get("/api/v1/users");
   ASSERT_EQ(list.status, 200) << list.body;
   const json::value users = list.Json();
+  std::vector<std::string> names;
   for (const json::value& u : users.at("items").as_array()) {
-    EXPECT_NE(u.at("name").as_string(), "gus") << "an org-admin saw another org's user";
-    EXPECT_NE(u.at("name").as_string(), "admin");
+    names.emplace_back(u.at("name").as_string());
   }
+  // Its own organization's users it manages, itself included; not gus (Globex), not the hub's
+  // admin, and not syncer, the sync user of its own organization (#15.24: docs/admin.md's rule).
+  EXPECT_EQ(names, (std::vector<std::string>{"olga", "alice"}));
   ExpectError(olga->Get("/api/v1/users?org=Globex%20SOC"), 403);
 
   HttpResponse made = Post(*olga, "/api/v1/users", R"({"name": "andy", "role": "read-only"})");
@@ -207,7 +210,8 @@ TEST_F(AdminApiTest, OrgAdminsManageTheirOwnOrganizationOnly) {
   ExpectError(Post(*olga, "/api/v1/users", R"({"name": "eve", "role": "sync"})"), 403);
   ExpectError(Post(*olga, "/api/v1/users", R"({"name": "eve", "role": "root"})"), 400);
 
-  // Tokens for the users it manages; not for sync users, nor outside its organization.
+  // Tokens for the users it manages; not for sync users, nor outside its organization: those do
+  // not exist for it, exactly as a user that does not exist (#15.16).
   HttpResponse token =
       Post(*olga, "/api/v1/tokens", R"({"user": "andy", "expires_in": "1h", "label": "reader"})");
   ASSERT_EQ(token.status, 201) << token.body;
@@ -216,8 +220,14 @@ TEST_F(AdminApiTest, OrgAdminsManageTheirOwnOrganizationOnly) {
   EXPECT_EQ(token.Json().at("status").as_string(), "active");
   EXPECT_FALSE(token.Json().at("expires").is_null());
   ASSERT_EQ(As("andy", andy_token)->Get("/api/v1/whoami").status, 200);
-  ExpectError(Post(*olga, "/api/v1/tokens", R"({"user": "syncer"})"), 403);
-  ExpectError(Post(*olga, "/api/v1/tokens", R"({"user": "gus"})"), 404);
+  HttpResponse for_syncer = Post(*olga, "/api/v1/tokens", R"({"user": "syncer"})");
+  HttpResponse for_gus = Post(*olga, "/api/v1/tokens", R"({"user": "gus"})");
+  HttpResponse for_nobody = Post(*olga, "/api/v1/tokens", R"({"user": "nobody"})");
+  for (const HttpResponse* r : {&for_syncer, &for_gus, &for_nobody}) ExpectError(*r, 404);
+  EXPECT_EQ(for_gus.Json().at("description"),
+            json::value("no user 'gus' you may create tokens for"));
+  EXPECT_EQ(for_nobody.Json().at("description"),
+            json::value("no user 'nobody' you may create tokens for"));
   ExpectError(Post(*olga, "/api/v1/tokens", R"({"user": "andy", "expires_in": "soon"})"), 400);
   ExpectError(
       Post(*olga, "/api/v1/tokens", R"({"user": "andy", "expires": "2001-01-01T00:00:00Z"})"), 400);
@@ -245,7 +255,7 @@ TEST_F(AdminApiTest, OrgAdminsManageTheirOwnOrganizationOnly) {
               404);
   ExpectError(Patch(*olga, "/api/v1/users/" + std::to_string(UserId(*admin, "syncer")),
                     R"({"disabled": true})"),
-              403);
+              404);
   ExpectError(Patch(*olga, "/api/v1/users/" + std::to_string(andy), R"({"disabled": "yes"})"), 400);
 }
 
@@ -587,6 +597,166 @@ TEST_F(AdminApiTest, MembersLearnTheirOwnSharingGroupsNamesInWhoami) {
                           "3b9e1c7a-5d2f-4e8b-9a6c-1f0d2e3c4b5a"),
             1);
   EXPECT_EQ(post_to_group("whoami-globex-circle", "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"), 0);
+}
+
+// #15.16: a member cannot tell a user of another organization from one that does not exist.
+TEST_F(AdminApiTest, TokenListsDoNotTellWhichUserNamesExist) {
+  auto olga = As("olga", *olga_token_);
+  auto alice = As("alice", *alice_token_);
+  for (HttpClient* c : {olga.get(), alice.get()}) {
+    HttpResponse other = c->Get("/api/v1/tokens?user=gus");
+    HttpResponse missing = c->Get("/api/v1/tokens?user=no-such-user");
+    HttpResponse hub_admin = c->Get("/api/v1/tokens?user=admin");
+    for (const HttpResponse* r : {&other, &missing, &hub_admin}) ExpectError(*r, 404);
+    EXPECT_EQ(other.Json().at("description"),
+              json::value("no user 'gus' whose tokens you may see"));
+    EXPECT_EQ(missing.Json().at("description"),
+              json::value("no user 'no-such-user' whose tokens you may see"));
+  }
+  // The sync user of olga's own organization is not hers to see either.
+  ExpectError(olga->Get("/api/v1/tokens?user=syncer"), 404);
+  EXPECT_EQ(olga->Get("/api/v1/tokens?user=alice").status, 200);
+}
+
+// #15.17: a refused credential is answered the same whatever is wrong with it; the reason is in
+// the server log only.
+TEST_F(AdminApiTest, EveryRefusedCredentialGetsTheSameAnswer) {
+  const std::string revoked = NewToken("gus");
+  ASSERT_EQ(Tessera({"token", "revoke", revoked.substr(4, 16), "--data", *data_}).exit_code, 0);
+  std::string wrong = *alice_token_;
+  wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
+  std::vector<std::unique_ptr<HttpClient>> clients;
+  clients.push_back(As("gus", revoked));        // revoked
+  clients.push_back(As("alice", wrong));        // wrong secret
+  clients.push_back(As("gus", *alice_token_));  // another user's token
+  clients.push_back(As("alice", "tsr_0123456789abcdef_" + std::string(43, 'x')));  // unknown
+  clients.push_back(As("alice", "not-a-token"));                                   // malformed
+  std::string first;
+  for (auto& c : clients) {
+    HttpResponse r = c->Get("/api/v1/whoami");
+    ExpectError(r, 401);
+    const std::string description(r.Json().at("description").as_string());
+    if (first.empty()) first = description;
+    EXPECT_EQ(description, first);
+    for (const char* leak : {"gus", "alice", "revoked", "belong", "expired", "disabled user '"}) {
+      EXPECT_EQ(description.find(leak), std::string::npos) << leak << " in: " << description;
+    }
+  }
+}
+
+// #15.12: wrong secrets for one (public) token id are refused with 429 and Retry-After after a
+// few, without any work, while its holder, whom the server has seen, goes on.
+TEST_F(AdminApiTest, RepeatedWrongSecretsForATokenAre429) {
+  const std::string target = NewToken("alice");
+  ASSERT_EQ(As("alice", target)->Get("/api/v1/whoami").status, 200);
+  std::string wrong = target;
+  wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
+  auto attacker = As("alice", wrong);
+  HttpResponse r;
+  int refused = 0;
+  for (int i = 0; i < 12 && r.status != 429; ++i) {
+    r = attacker->Get("/api/v1/whoami");
+    if (r.status == 401) ++refused;
+  }
+  ExpectError(r, 429);
+  EXPECT_EQ(refused, 10) << "the documented bound: 10 failures per token id per minute";
+  EXPECT_EQ(r.Header("retry-after").value_or(""), "60");
+  EXPECT_EQ(As("alice", target)->Get("/api/v1/whoami").status, 200);
+}
+
+// #15.7: an org-admin mints a token for an analyst; an admin then promotes the analyst to admin
+// or sync. The org-admin must not be left holding an admin's credentials.
+TEST_F(AdminApiTest, PromotionToAdminOrSyncRevokesTokensAnOrgAdminCouldHaveMade) {
+  auto olga = As("olga", *olga_token_);
+  auto admin = Admin();
+  for (const char* role : {"admin", "sync"}) {
+    const std::string name = std::string("promoted-") + role;
+    HttpResponse made =
+        Post(*olga, "/api/v1/users", R"({"name": ")" + name + R"(", "role": "analyst"})");
+    ASSERT_EQ(made.status, 201) << made.body;
+    const std::string id = std::to_string(made.Json().at("id").as_int64());
+    HttpResponse minted = Post(*olga, "/api/v1/tokens", R"({"user": ")" + name + R"("})");
+    ASSERT_EQ(minted.status, 201) << minted.body;
+    const std::string token(minted.Json().at("token").as_string());
+    ASSERT_EQ(As(name, token)->Get("/api/v1/whoami").status, 200);
+
+    HttpResponse promoted =
+        Patch(*admin, "/api/v1/users/" + id, R"({"role": ")" + std::string(role) + R"("})");
+    ASSERT_EQ(promoted.status, 200) << promoted.body;
+    EXPECT_EQ(promoted.Json().at("role").as_string(), role);
+    EXPECT_EQ(promoted.Json().at("revoked_tokens"),
+              json::array({json::string(token.substr(4, 16))}));
+    ExpectError(As(name, token)->Get("/api/v1/whoami"), 401);
+    // The user is no longer olga's to see; an admin's fresh token carries the new role.
+    ExpectError(olga->Get("/api/v1/users/" + id), 404);
+    HttpResponse fresh = Post(*admin, "/api/v1/tokens", R"({"user": ")" + name + R"("})");
+    ASSERT_EQ(fresh.status, 201) << fresh.body;
+    HttpResponse who =
+        As(name, std::string(fresh.Json().at("token").as_string()))->Get("/api/v1/whoami");
+    ASSERT_EQ(who.status, 200) << who.body;
+    EXPECT_EQ(who.Json().at("user").at("role").as_string(), role);
+  }
+  // A change an org-admin could have made itself revokes nothing.
+  HttpResponse made = Post(*olga, "/api/v1/users", R"({"name": "kept", "role": "read-only"})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string id = std::to_string(made.Json().at("id").as_int64());
+  HttpResponse minted = Post(*olga, "/api/v1/tokens", R"({"user": "kept"})");
+  ASSERT_EQ(minted.status, 201);
+  HttpResponse changed = Patch(*olga, "/api/v1/users/" + id, R"({"role": "analyst"})");
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(changed.Json().at("revoked_tokens"), json::array());
+  EXPECT_EQ(
+      As("kept", std::string(minted.Json().at("token").as_string()))->Get("/api/v1/whoami").status,
+      200);
+}
+
+// #15.23: an absolute expiry is bounded as a duration is (100 years).
+TEST_F(AdminApiTest, TokenExpiryIsBoundedEitherWay) {
+  auto admin = Admin();
+  ExpectError(
+      Post(*admin, "/api/v1/tokens", R"({"user": "alice", "expires": "9999-12-31T00:00:00Z"})"),
+      400);
+  ExpectError(Post(*admin, "/api/v1/tokens", R"({"user": "alice", "expires_in": "101y"})"), 400);
+  ExpectError(Post(*admin, "/api/v1/tokens", R"({"user": "alice", "expires_in": "5300w"})"), 400);
+  EXPECT_EQ(
+      Post(*admin, "/api/v1/tokens", R"({"user": "alice", "expires": "2090-01-01T00:00:00Z"})")
+          .status,
+      201);
+}
+
+// #15.24: names and labels that would print as something else are refused where they are made.
+TEST_F(AdminApiTest, NamesAndLabelsWithControlOrFormatCharactersAreRefused) {
+  auto admin = Admin();
+  // JSON escapes: a newline, a C1 control, a right-to-left override, a zero-width space.
+  for (const char* name :
+       {R"(eve\nadmin)", R"(eve\u009b31m)", R"(eve\u202eadmin)", R"(ad\u200bmin)"}) {
+    HttpResponse r =
+        Post(*admin, "/api/v1/users",
+             std::string(R"({"name": ")") + name + R"(", "org": "ACME CERT", "role": "analyst"})");
+    ExpectError(r, 400);
+    ExpectError(Post(*admin, "/api/v1/orgs", std::string(R"({"name": ")") + name + R"("})"), 400);
+    ExpectError(Post(*admin, "/api/v1/tokens",
+                     std::string(R"({"user": "alice", "label": ")") + name + R"("})"),
+                400);
+  }
+  EXPECT_EQ(
+      Post(*admin, "/api/v1/tokens", R"({"user": "alice", "label": "Zürich SOC – feed"})").status,
+      201);
+}
+
+// #15.24: what a non-admin sees of an organization does not tell when it joined, not even through
+// its identity's timestamps.
+TEST_F(AdminApiTest, NonAdminsDoNotSeeWhenAnOrganizationJoined) {
+  HttpResponse r = As("alice", *alice_token_)->Get("/api/v1/orgs/Globex%20SOC");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(r.Json().as_object().contains("created"));
+  const json::object& identity = r.Json().at("identity").as_object();
+  EXPECT_FALSE(identity.contains("created")) << r.body;
+  EXPECT_FALSE(identity.contains("modified")) << r.body;
+  EXPECT_EQ(identity.at("type").as_string(), "identity");
+  HttpResponse full = Admin()->Get("/api/v1/orgs/Globex%20SOC");
+  ASSERT_EQ(full.status, 200);
+  EXPECT_TRUE(full.Json().at("identity").as_object().contains("created"));
 }
 
 }  // namespace

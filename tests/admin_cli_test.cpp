@@ -3,6 +3,7 @@
 // documents, the token file, and the exit codes of success, refusal (1) and usage/I-O errors (2).
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -303,6 +304,73 @@ TEST_F(AdminCliTest, TokenLifecycleNeverShowsSecretsAgain) {
   EXPECT_EQ(Cmd({"token", "revoke", "not-an-id"}).exit_code, 1);
 }
 
+// #15.7: a promotion an org-admin could not have made revokes the user's tokens, and says so.
+TEST_F(AdminCliTest, UserRoleSaysWhichTokensThePromotionRevoked) {
+  Init();
+  ASSERT_EQ(Cmd({"org", "add", "ACME CERT"}).exit_code, 0);
+  ASSERT_EQ(Cmd({"user", "add", "alice", "--org", "ACME CERT", "--role", "analyst"}).exit_code, 0);
+  const std::string first = Line(Cmd({"token", "create", "alice"}).out).substr(4, 16);
+  const std::string second = Line(Cmd({"token", "create", "alice"}).out).substr(4, 16);
+
+  CliRun same_level = Cmd({"user", "role", "alice", "read-only"});
+  ASSERT_EQ(same_level.exit_code, 0) << same_level.err;
+  EXPECT_EQ(Line(same_level.out), "user alice is now read-only");
+
+  CliRun promoted = Cmd({"user", "role", "alice", "sync"});
+  ASSERT_EQ(promoted.exit_code, 0) << promoted.err;
+  EXPECT_NE(promoted.out.find("2 token(s) revoked"), std::string::npos) << promoted.out;
+  EXPECT_NE(promoted.out.find(first + ", " + second), std::string::npos) << promoted.out;
+  for (const json::value& t : Json({"token", "list", "--user", "alice"}).as_array()) {
+    EXPECT_EQ(t.at("status").as_string(), "revoked");
+  }
+  const std::string third = Line(Cmd({"token", "create", "alice"}).out).substr(4, 16);
+  json::value to_admin = Json({"user", "role", "alice", "admin"});
+  EXPECT_EQ(to_admin.at("role").as_string(), "admin");
+  EXPECT_EQ(to_admin.at("revoked_tokens"), json::array()) << "sync tokens are made by admins";
+  EXPECT_EQ(Cmd({"user", "role", "alice", "root"}).exit_code, 2);
+  EXPECT_EQ(Cmd({"user", "role", "nobody", "analyst"}).exit_code, 1);
+  (void)third;
+}
+
+// #15.24: names and labels cannot hold what would forge or hide text in a listing; what an older
+// hub stored is printed escaped.
+TEST_F(AdminCliTest, ListingsCannotBeForgedByNamesOrLabels) {
+  Init();
+  ASSERT_EQ(Cmd({"org", "add", "ACME CERT"}).exit_code, 0);
+  ASSERT_EQ(Cmd({"user", "add", "alice", "--org", "ACME CERT", "--role", "analyst"}).exit_code, 0);
+  const std::string forged_row =
+      "feed\n0123456789abcdef  admin  x  2026-01-01T00:00:00Z  never  active";
+  CliRun label = Cmd({"token", "create", "alice", "--label", forged_row});
+  EXPECT_EQ(label.exit_code, 1);
+  EXPECT_NE(label.err.find("one line"), std::string::npos) << label.err;
+  EXPECT_EQ(Cmd({"user", "add", "admin\xe2\x80\xae", "--org", "ACME CERT", "--role", "analyst"})
+                .exit_code,
+            1);
+  EXPECT_EQ(Cmd({"org", "add",
+                 "ACME\xc2\x9b"
+                 "CERT"})
+                .exit_code,
+            1);
+  EXPECT_EQ(Cmd({"user", "add", "zero\xe2\x80\x8bwidth", "--org", "ACME CERT", "--role", "analyst"})
+                .exit_code,
+            1);
+
+  // A label stored before the rule: written into the file directly.
+  ASSERT_EQ(Cmd({"token", "create", "alice", "--label", "old"}).exit_code, 0);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((fs::path(data_) / "tessera.db").c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  const std::string sql = "UPDATE tokens SET label = '" + forged_row + "' WHERE label = 'old'";
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  CliRun listed = Cmd({"token", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  size_t lines = 0;
+  for (char c : listed.out) lines += c == '\n';
+  EXPECT_EQ(lines, 3u) << "header, the init token of admin, alice's token:\n" << listed.out;
+  EXPECT_NE(listed.out.find("feed\\u{000A}0123456789abcdef"), std::string::npos) << listed.out;
+}
+
 // ---- groups ---------------------------------------------------------------------------------
 
 TEST_F(AdminCliTest, GroupMembership) {
@@ -382,6 +450,7 @@ TEST_F(AdminCliTest, EveryAccountCommandHasHelp) {
                                              {"org", "add", "--help"},
                                              {"user", "add", "--help"},
                                              {"user", "disable", "--help"},
+                                             {"user", "role", "--help"},
                                              {"token", "create", "--help"},
                                              {"token", "revoke", "--help"},
                                              {"group", "add-member", "--help"},

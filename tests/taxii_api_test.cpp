@@ -168,8 +168,7 @@ class TaxiiApiTest : public ::testing::Test {
     auto u = store_->directory().CreateUser(user, org, role);
     EXPECT_TRUE(u.ok()) << u.status().ToString();
     if (!u.ok()) return "";
-    auto t = policy::CreateToken(store_->directory(), u->id, std::nullopt, "test",
-                                 policy::MinimalHashCost());
+    auto t = policy::CreateToken(store_->directory(), u->id, std::nullopt, "test");
     EXPECT_TRUE(t.ok()) << t.status().ToString();
     users_[t.ok() ? t->token : ""] = user;
     return t.ok() ? t->token : "";
@@ -299,6 +298,45 @@ TEST_F(TaxiiApiTest, DiscoveryListsTheApiRootsAbsolutely) {
   EXPECT_EQ(doc.at("api_roots").as_array()[0], "https://cti.example.org/hub/api/");
   EXPECT_EQ(doc.at("contact"), "soc@example.org");
   EXPECT_EQ(doc.at("title"), "Hub");
+}
+
+// #10.2: an API root exists for a reader only when it sees a collection in it (or is an admin):
+// discovery lists no other, and one it cannot see is 404 as one that does not exist.
+TEST_F(TaxiiApiTest, DiscoveryListsOnlyTheApiRootsTheReaderSees) {
+  store::ApiRoot hidden;
+  hidden.name = "gamma-room";
+  hidden.title = "Gamma's room";
+  ASSERT_TRUE(store_->directory().CreateApiRoot(hidden).ok());
+  store::CollectionInfo c;
+  c.api_root = "gamma-room";
+  c.title = "Gamma only";
+  c.readers.orgs = {gamma_.id};
+  c.writers.orgs = {gamma_.id};
+  ASSERT_TRUE(store_->directory().CreateCollection(c).ok());
+  const std::string base = "http://127.0.0.1:" + std::to_string(server_->port());
+  auto roots_of = [&](const std::string& token) {
+    std::vector<std::string> out;
+    auto res = As(token)->Get("/taxii2/");
+    EXPECT_EQ(res.status, 200) << res.body;
+    const boost::json::value discovery = res.Json();
+    for (const auto& r : discovery.at("api_roots").as_array()) {
+      out.push_back(std::string(r.as_string()).substr(base.size()));
+    }
+    return out;
+  };
+  EXPECT_EQ(roots_of(bob_), (std::vector<std::string>{"/api/", "/second/"}));
+  EXPECT_EQ(roots_of(gina_), (std::vector<std::string>{"/api/", "/gamma-room/", "/second/"}));
+  EXPECT_EQ(roots_of(root_), (std::vector<std::string>{"/api/", "/gamma-room/", "/second/"}));
+  for (const std::string& path :
+       {std::string("/gamma-room/"), std::string("/gamma-room/collections/")}) {
+    auto hidden_res = As(bob_)->Get(path);
+    auto missing_res =
+        As(bob_)->Get("/no-such-room/" + path.substr(std::string("/gamma-room/").size()));
+    EXPECT_EQ(hidden_res.status, 404) << path << ": " << hidden_res.body;
+    EXPECT_EQ(missing_res.status, 404) << missing_res.body;
+    EXPECT_EQ(As(gina_)->Get(path).status, 200) << path;
+    EXPECT_EQ(As(root_)->Get(path).status, 200) << path;
+  }
 }
 
 TEST_F(TaxiiApiTest, ContentNegotiation) {

@@ -254,6 +254,11 @@ json::object OrgViewJson(const store::Organization& org, policy::OrganizationVie
   // The identity is stored by the directory itself; an unreadable one is shown as null.
   boost::system::error_code ec;
   json::value parsed = json::parse(org.identity_json, ec);
+  if (!ec && parsed.is_object() && view != policy::OrganizationView::kFull) {
+    // When the organization joined is admin-only (#15.24): its identity's timestamps tell it.
+    parsed.as_object().erase("created");
+    parsed.as_object().erase("modified");
+  }
   o["identity"] = ec ? json::value(nullptr) : std::move(parsed);
   if (view != policy::OrganizationView::kFull) return o;  // what follows is admin-only
   o["created"] = TimeJson(org.created);

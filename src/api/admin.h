@@ -57,8 +57,9 @@ Result<store::Grants> GrantsFromJson(store::Directory& dir, const boost::json::v
 
 // JSON forms (docs/openapi.yaml). Timestamps are RFC 3339 strings.
 // An organization as `view` (policy::OrganizationViewFor) lets its reader see it: kAddress is
-// id, name, identity_id and identity (the STIX object; null if the stored one cannot be read);
-// kFull adds created. OrgJson is kFull (the CLI's operator, whoami's own org).
+// id, name, identity_id and identity (the STIX object without its created and modified, which
+// tell when the organization joined; null if the stored one cannot be read); kFull adds created
+// and the whole identity. OrgJson is kFull (the CLI's operator, whoami's own org).
 boost::json::object OrgViewJson(const store::Organization& org, policy::OrganizationView view);
 boost::json::object OrgJson(const store::Organization& org);
 boost::json::object UserJson(const store::User& user);

@@ -62,7 +62,7 @@ TEST_F(HubInitTest, SetsUpAFreshHub) {
 
   // The token authenticates as the admin of the hub organization.
   policy::Authenticator auth(dir());
-  auto p = auth.Authenticate("Bearer " + r->admin_token->token);
+  auto p = auth.Authenticate("Bearer " + r->admin_token->token, "");
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(p->role, policy::Role::kAdmin);
   EXPECT_EQ(p->org_id, r->hub_org.id);

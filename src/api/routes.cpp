@@ -11,10 +11,12 @@
 #include <vector>
 
 #include "api/admin.h"
+#include "common/display.h"
 #include "common/duration.h"
 #include "common/json.h"
 #include "http/media_type.h"
 #include "policy/access.h"
+#include "policy/directory_rules.h"
 
 namespace tessera::api {
 namespace {
@@ -94,15 +96,10 @@ Response Unauthorized(std::string_view detail) {
   return r;
 }
 
-bool IsAdmin(const Principal& p) { return p.role == Role::kAdmin; }
+bool IsAdmin(const Principal& p) { return policy::AdministersHub(p); }
 
-// Whether `p` may manage user `u` (its account and its tokens): admins manage everyone; an
-// org-admin manages the users of its own organization that are neither admins nor sync users
-// (both roles reach beyond one organization).
-bool Manages(const Principal& p, const store::User& u) {
-  if (IsAdmin(p)) return true;
-  return p.role == Role::kOrgAdmin && u.org_id == p.org_id && u.role != "admin" && u.role != "sync";
-}
+// Text from the directory as it goes into the server log (common/display.h).
+std::string Shown(std::string_view text) { return EscapeForDisplay(text); }
 
 // The positive integer in a path parameter, or nullopt.
 std::optional<int64_t> PathId(const Request& req, std::string_view name) {
@@ -202,17 +199,30 @@ Result<std::optional<std::string>> OptRef(const json::object& o, std::string_vie
   return InvalidArgument("'" + std::string(key) + "' must be a positive id or a name");
 }
 
-bool IsRole(std::string_view r) { return store::IsKnownRole(r); }
+// The role a request names, or kInvalidArgument.
+Result<Role> RoleOf(const std::string& name) {
+  std::optional<Role> role = policy::ParseRole(name);
+  if (!role) return InvalidArgument("'role' must be admin, org-admin, analyst, read-only or sync");
+  return *role;
+}
 
 // Authenticates, then runs `fn`; 401 (with both challenges) when the credentials do not pass.
 using AuthedHandler = std::function<Response(const Context&, const Principal&, const Request&)>;
 
 http::Handler Authed(Ctx ctx, AuthedHandler fn) {
   return [c = std::move(ctx), f = std::move(fn)](const Request& req) -> Response {
-    auto principal = c->options.authenticator->Authenticate(req.Header("Authorization"));
+    auto principal =
+        c->options.authenticator->Authenticate(req.Header("Authorization"), req.remote());
     if (!principal.ok()) {
       if (principal.status().code() == ErrorCode::kUnauthenticated) {
         return Unauthorized(principal.status().message());
+      }
+      if (principal.status().code() == ErrorCode::kLimitExceeded) {
+        Response r =
+            Error(HttpStatus::too_many_requests, "Too Many Requests", principal.status().message());
+        r.headers.emplace_back("Retry-After",
+                               std::to_string(c->options.authenticator->RetryAfter().count()));
+        return r;
       }
       return FromStatus(principal.status());
     }
@@ -297,9 +307,7 @@ Response CreateOrg(const Context& ctx, const Principal&, const Request& req) {
 // ---- users ----------------------------------------------------------------------------------
 
 Response ListUsers(const Context& ctx, const Principal& p, const Request& req) {
-  if (!IsAdmin(p) && p.role != Role::kOrgAdmin) {
-    return Forbidden("only admins and org-admins may list users");
-  }
+  if (!policy::ManagesAccounts(p)) return Forbidden("only admins and org-admins may list users");
   auto org_ref = QueryParam(req, "org", {"org"});
   if (!org_ref.ok()) return FromStatus(org_ref.status());
   std::optional<int64_t> org_id;
@@ -317,12 +325,14 @@ Response ListUsers(const Context& ctx, const Principal& p, const Request& req) {
   auto users = ctx.dir().ListUsers(org_id);
   if (!users.ok()) return FromStatus(users.status());
   json::array items;
-  for (const store::User& u : *users) items.push_back(UserJson(u));
+  for (const store::User& u : *users) {
+    if (policy::SeesUser(p, u)) items.push_back(UserJson(u));
+  }
   return Items(std::move(items));
 }
 
-// The user named by the path's {id} when `p` may see it: admins see everyone, org-admins the
-// users of their organization, everyone itself. Others are 404 (their existence is not told).
+// The user named by the path's {id} when `p` sees it (policy::SeesUser). Others are 404, as a
+// missing one (their existence is not told).
 Result<store::User> VisibleUser(const Context& ctx, const Principal& p, const Request& req) {
   auto id = PathId(req, "id");
   if (!id) return NotFound("no such user");
@@ -331,9 +341,7 @@ Result<store::User> VisibleUser(const Context& ctx, const Principal& p, const Re
     if (user.status().code() == ErrorCode::kNotFound) return NotFound("no such user");
     return user.status();
   }
-  const bool visible = IsAdmin(p) || user->id == p.user_id ||
-                       (p.role == Role::kOrgAdmin && user->org_id == p.org_id);
-  if (!visible) return NotFound("no such user");
+  if (!policy::SeesUser(p, *user)) return NotFound("no such user");
   return user;
 }
 
@@ -344,20 +352,16 @@ Response GetUser(const Context& ctx, const Principal& p, const Request& req) {
 }
 
 Response CreateUser(const Context& ctx, const Principal& p, const Request& req) {
-  if (!IsAdmin(p) && p.role != Role::kOrgAdmin) {
-    return Forbidden("only admins and org-admins may create users");
-  }
+  if (!policy::ManagesAccounts(p)) return Forbidden("only admins and org-admins may create users");
   Response error;
   auto body = Body(ctx, req, {"name", "org", "role"}, &error);
   if (!body) return error;
   auto name = ReqString(*body, "name");
   if (!name.ok()) return FromStatus(name.status());
-  auto role = ReqString(*body, "role");
+  auto role_name = ReqString(*body, "role");
+  if (!role_name.ok()) return FromStatus(role_name.status());
+  auto role = RoleOf(*role_name);
   if (!role.ok()) return FromStatus(role.status());
-  if (!IsRole(*role)) {
-    return FromStatus(
-        InvalidArgument("'role' must be admin, org-admin, analyst, read-only or sync"));
-  }
   auto org_ref = OptRef(*body, "org");
   if (!org_ref.ok()) return FromStatus(org_ref.status());
   int64_t org_id = p.org_id;
@@ -368,55 +372,62 @@ Response CreateUser(const Context& ctx, const Principal& p, const Request& req) 
   } else if (IsAdmin(p)) {
     return FromStatus(InvalidArgument("'org' is required"));
   }
-  if (!IsAdmin(p)) {
-    if (org_id != p.org_id) {
-      return Forbidden("an org-admin creates users in its own organization only");
-    }
-    if (*role == "admin" || *role == "sync") {
-      return Forbidden("only admins may create users with the role " + *role);
-    }
+  if (!policy::MayAssignRole(p, *role, org_id)) {
+    return Forbidden(org_id != p.org_id
+                         ? "an org-admin creates users in its own organization only"
+                         : "only admins may create users with the role " + *role_name);
   }
-  auto user = ctx.dir().CreateUser(*name, org_id, *role);
+  auto user = ctx.dir().CreateUser(*name, org_id, *role_name);
   if (!user.ok()) return FromStatus(user.status());
-  spdlog::info("admin API: user {} '{}' ({}) created in org {} by {}", user->id, user->name,
-               user->role, user->org_id, p.user);
+  spdlog::info("admin API: user {} '{}' ({}) created in org {} by {}", user->id, Shown(user->name),
+               user->role, user->org_id, Shown(p.user));
   return Created(UserJson(*user), "/api/v1/users/" + std::to_string(user->id));
 }
 
 Response PatchUser(const Context& ctx, const Principal& p, const Request& req) {
   auto user = VisibleUser(ctx, p, req);
   if (!user.ok()) return FromStatus(user.status());
-  if (!Manages(p, *user)) return Forbidden("you may not change this user");
+  if (!policy::ManagesUser(p, *user)) return Forbidden("you may not change this user");
   Response error;
   auto body = Body(ctx, req, {"disabled", "role"}, &error);
   if (!body) return error;
   auto disabled = OptBool(*body, "disabled");
   if (!disabled.ok()) return FromStatus(disabled.status());
-  auto role = OptString(*body, "role");
-  if (!role.ok()) return FromStatus(role.status());
-  if (*role) {
-    if (!IsRole(**role)) {
-      return FromStatus(
-          InvalidArgument("'role' must be admin, org-admin, analyst, read-only or sync"));
+  auto role_name = OptString(*body, "role");
+  if (!role_name.ok()) return FromStatus(role_name.status());
+  std::optional<Role> role;
+  if (*role_name) {
+    auto r = RoleOf(**role_name);
+    if (!r.ok()) return FromStatus(r.status());
+    if (!policy::MayAssignRole(p, *r, user->org_id)) {
+      return Forbidden("only admins may give the role " + **role_name);
     }
-    if (!IsAdmin(p) && (**role == "admin" || **role == "sync")) {
-      return Forbidden("only admins may give the role " + **role);
-    }
+    role = *r;
   }
   store::User updated = *user;
-  if (*role && **role != updated.role) {
-    auto r = ctx.dir().SetUserRole(updated.id, **role);
+  json::array revoked;
+  if (role && **role_name != updated.role) {
+    auto r = policy::ChangeUserRole(ctx.dir(), updated, *role);
     if (!r.ok()) return FromStatus(r.status());
-    updated = *r;
+    updated = r->user;
+    for (const std::string& id : r->revoked) revoked.push_back(json::string(id));
+    if (!r->revoked.empty()) {
+      spdlog::info("admin API: {} token(s) of user '{}' revoked by the role change to {}",
+                   r->revoked.size(), Shown(updated.name), updated.role);
+    }
   }
   if (*disabled && **disabled != updated.disabled) {
     auto r = ctx.dir().SetUserDisabled(updated.id, **disabled);
     if (!r.ok()) return FromStatus(r.status());
     updated = *r;
   }
-  spdlog::info("admin API: user {} '{}' now {} {} (by {})", updated.id, updated.name, updated.role,
-               updated.disabled ? "disabled" : "enabled", p.user);
-  return JsonResponse(HttpStatus::ok, UserJson(updated));
+  spdlog::info("admin API: user {} '{}' now {} {} (by {})", updated.id, Shown(updated.name),
+               updated.role, updated.disabled ? "disabled" : "enabled", Shown(p.user));
+  json::object o = UserJson(updated);
+  // The tokens this change revoked (policy::RoleChangeRevokesTokens), so the caller knows the
+  // user needs a new one.
+  o["revoked_tokens"] = std::move(revoked);
+  return JsonResponse(HttpStatus::ok, o);
 }
 
 // ---- tokens ---------------------------------------------------------------------------------
@@ -433,17 +444,21 @@ Response ListTokens(const Context& ctx, const Principal& p, const Request& req) 
   if (!user_ref.ok()) return FromStatus(user_ref.status());
   std::vector<store::User> users;
   if (*user_ref) {
+    // A user that does not exist and one the caller may not see get the same answer.
     auto user = FindUserRef(dir, **user_ref);
-    if (!user.ok()) return FromStatus(user.status());
-    if (user->id != p.user_id && !Manages(p, *user)) {
+    if (!user.ok() && user.status().code() != ErrorCode::kNotFound &&
+        user.status().code() != ErrorCode::kInvalidArgument) {
+      return FromStatus(user.status());
+    }
+    if (!user.ok() || !policy::SeesTokensOf(p, *user)) {
       return NotFoundResponse("no user '" + **user_ref + "' whose tokens you may see");
     }
     users.push_back(*user);
-  } else if (IsAdmin(p) || p.role == Role::kOrgAdmin) {
+  } else if (policy::ManagesAccounts(p)) {
     auto all = dir.ListUsers(IsAdmin(p) ? std::nullopt : std::optional<int64_t>(p.org_id));
     if (!all.ok()) return FromStatus(all.status());
     for (store::User& u : *all) {
-      if (u.id == p.user_id || Manages(p, u)) users.push_back(std::move(u));
+      if (policy::SeesTokensOf(p, u)) users.push_back(std::move(u));
     }
   } else {
     auto self = dir.GetUser(p.user_id);
@@ -476,7 +491,7 @@ Result<std::pair<store::TokenRecord, store::User>> VisibleToken(const Context& c
   }
   auto user = ctx.dir().GetUser(token->user_id);
   if (!user.ok()) return user.status();
-  if (user->id != p.user_id && !Manages(p, *user)) return NotFound("no such token");
+  if (!policy::SeesTokensOf(p, *user)) return NotFound("no such token");
   return std::make_pair(*std::move(token), *std::move(user));
 }
 
@@ -493,15 +508,13 @@ Response RevokeToken(const Context& ctx, const Principal& p, const Request& req)
   if (Status st = ctx.dir().RevokeToken(found->first.id); !st.ok()) return FromStatus(st);
   auto token = ctx.dir().GetToken(found->first.id);
   if (!token.ok()) return FromStatus(token.status());
-  spdlog::info("admin API: token {} of user '{}' revoked by {}", token->id, found->second.name,
-               p.user);
+  spdlog::info("admin API: token {} of user '{}' revoked by {}", token->id,
+               Shown(found->second.name), Shown(p.user));
   return JsonResponse(HttpStatus::ok, TokenView(*token, found->second.name, Timestamp::Now()));
 }
 
 Response CreateToken(const Context& ctx, const Principal& p, const Request& req) {
-  if (!IsAdmin(p) && p.role != Role::kOrgAdmin) {
-    return Forbidden("only admins and org-admins may create tokens");
-  }
+  if (!policy::ManagesAccounts(p)) return Forbidden("only admins and org-admins may create tokens");
   Response error;
   auto body = Body(ctx, req, {"user", "expires_in", "expires", "label"}, &error);
   if (!body) return error;
@@ -516,12 +529,16 @@ Response CreateToken(const Context& ctx, const Principal& p, const Request& req)
 
   store::Directory& dir = ctx.dir();
   Result<store::User> user = *user_ref ? FindUserRef(dir, **user_ref) : dir.GetUser(p.user_id);
-  if (!user.ok()) return FromStatus(user.status());
-  if (!Manages(p, *user)) {
-    return *user_ref && user->org_id != p.org_id
-               ? NotFoundResponse("no user '" + **user_ref + "' you may create tokens for")
-               : Forbidden("an org-admin may not create tokens for admin or sync users");
+  if (!user.ok() && user.status().code() != ErrorCode::kNotFound &&
+      user.status().code() != ErrorCode::kInvalidArgument) {
+    return FromStatus(user.status());
   }
+  // A user that does not exist and one the caller may not see get the same answer.
+  if (!user.ok() || !policy::SeesUser(p, *user)) {
+    return NotFoundResponse("no user '" + user_ref->value_or(p.user) +
+                            "' you may create tokens for");
+  }
+  if (!policy::ManagesUser(p, *user)) return Forbidden("you may not create tokens for this user");
   const Timestamp now = Timestamp::Now();
   std::optional<Timestamp> expires;
   if (*expires_in && *expires_at) {
@@ -534,15 +551,17 @@ Response CreateToken(const Context& ctx, const Principal& p, const Request& req)
   } else if (*expires_at) {
     auto t = ParseTimestamp(**expires_at);
     if (!t.ok()) return FromStatus(InvalidArgument("'expires': " + t.status().message()));
-    if (*t <= now) return FromStatus(InvalidArgument("'expires' is in the past"));
+    if (Status st = policy::CheckTokenExpiry(*t, now); !st.ok()) {
+      return FromStatus(InvalidArgument("'expires': " + st.message()));
+    }
     expires = *t;
   }
   auto issued = policy::CreateToken(dir, user->id, expires, label->value_or(""));
   if (!issued.ok()) return FromStatus(issued.status());
   json::object o = TokenView(issued->record, user->name, now);
   o["token"] = issued->token;
-  spdlog::info("admin API: token {} created for user '{}' by {}", issued->record.id, user->name,
-               p.user);
+  spdlog::info("admin API: token {} created for user '{}' by {}", issued->record.id,
+               Shown(user->name), Shown(p.user));
   Response r = Created(o, "/api/v1/tokens/" + issued->record.id);
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;

@@ -20,6 +20,7 @@
 
 #include "api/admin.h"
 #include "cli/commands.h"
+#include "common/display.h"
 #include "common/json.h"
 #include "common/status.h"
 #include "store/store.h"
@@ -82,8 +83,13 @@ inline std::unique_ptr<store::Store> OpenExistingStore(const std::string& data_d
 }
 
 // Prints rows under a header, each column as wide as its widest cell, two spaces apart.
+// Every cell is printed as EscapeForDisplay shows it (common/display.h): a name or label holding
+// a newline, a bidi override or another control or format character cannot forge or hide a row.
 inline void PrintTable(std::ostream& out, const std::vector<std::string>& header,
-                       const std::vector<std::vector<std::string>>& rows) {
+                       std::vector<std::vector<std::string>> rows) {
+  for (auto& row : rows) {
+    for (std::string& cell : row) cell = EscapeForDisplay(cell);
+  }
   std::vector<size_t> width(header.size(), 0);
   for (size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
   for (const auto& row : rows) {

@@ -112,7 +112,7 @@ Command AddTokenCommand(CLI::App& app) {
   AdminCommand token(
       app, "token",
       "Manage API tokens. A token (tsr_<id>_<secret>) is shown once when it is created and "
-      "stored only as an Argon2id hash; clients send it as HTTP Basic user:token or as "
+      "stored only as a keyed hash; clients send it as HTTP Basic user:token or as "
       "'Authorization: Bearer TOKEN'. Revocation and expiry take effect on the next request. "
       "Exit 0 ok, 1 refused (unknown user or token), 2 usage or I/O.");
 

@@ -1,5 +1,5 @@
-// tessera user add NAME --org ORG --role ROLE | user list [--org ORG] | user disable NAME |
-// user enable NAME   [--data DIR] [--json]
+// tessera user add NAME --org ORG --role ROLE | user list [--org ORG] | user role NAME ROLE |
+// user disable NAME | user enable NAME   [--data DIR] [--json]
 
 #include <iostream>
 #include <map>
@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/admin_common.h"
+#include "policy/tokens.h"
 
 namespace tessera::cli {
 namespace {
@@ -52,6 +53,34 @@ int RunUserList(const AdminAction& a, const UserArgs& args) {
   return kExitOk;
 }
 
+// The operator may give any role; a promotion that an org-admin could not have made revokes the
+// user's tokens (policy::RoleChangeRevokesTokens), and the output says which.
+int RunUserRole(const AdminAction& a, const UserArgs& args) {
+  auto user = api::FindUserRef(a.dir, args.name);
+  if (!user.ok()) return a.Fail(user.status());
+  const std::optional<policy::Role> role = policy::ParseRole(args.role);
+  if (!role) return a.Fail(InvalidArgument("unknown role '" + args.role + "'"));
+  auto changed = policy::ChangeUserRole(a.dir, *user, *role);
+  if (!changed.ok()) return a.Fail(changed.status());
+  boost::json::object o = api::UserJson(changed->user);
+  boost::json::array revoked;
+  std::string text =
+      "user " + EscapeForDisplay(changed->user.name) + " is now " + changed->user.role;
+  for (const std::string& id : changed->revoked) revoked.push_back(boost::json::string(id));
+  if (!changed->revoked.empty()) {
+    text += "; " + std::to_string(changed->revoked.size()) +
+            " token(s) revoked (they may have been made by an org-admin, who may not make tokens "
+            "for this role): ";
+    for (size_t i = 0; i < changed->revoked.size(); ++i) {
+      text += (i ? ", " : "") + changed->revoked[i];
+    }
+    text += "; create a new one with `tessera token create " +
+            EscapeForDisplay(changed->user.name) + "`";
+  }
+  o["revoked_tokens"] = std::move(revoked);
+  return a.Print(o, text);
+}
+
 int RunUserSetDisabled(const AdminAction& a, const UserArgs& args, bool disabled) {
   auto user = api::FindUserRef(a.dir, args.name);
   if (!user.ok()) return a.Fail(user.status());
@@ -85,6 +114,16 @@ Command AddUserCommand(CLI::App& app) {
   CLI::App* list = user.Add("list", "List users: id, name, organization, role, state.",
                             [args](const AdminAction& a) { return RunUserList(a, *args); });
   list->add_option("--org", args->org, "Only the users of this organization");
+
+  CLI::App* role = user.Add(
+      "role",
+      "Change a user's role. Giving admin or sync to a user who had another role revokes all "
+      "of its tokens (an org-admin may have made them), and says which.",
+      [args](const AdminAction& a) { return RunUserRole(a, *args); });
+  role->add_option("NAME", args->name, "User name or numeric id")->required();
+  role->add_option("ROLE", args->role, "admin, org-admin, analyst, read-only or sync")
+      ->required()
+      ->check(CLI::IsMember(kRoles));
 
   CLI::App* disable = user.Add(
       "disable",

@@ -1,10 +1,14 @@
 #include "policy/tokens.h"
 
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+
+#include "common/display.h"
+#include "policy/directory_rules.h"
 
 namespace tessera::policy {
 namespace {
@@ -14,8 +18,13 @@ constexpr size_t kIdChars = 16;
 constexpr size_t kSecretBytes = 32;
 constexpr size_t kSecretChars = 43;  // base64url of 32 bytes, no padding
 constexpr size_t kTokenChars = kPrefix.size() + kIdChars + 1 + kSecretChars;
-constexpr int kMaxConcurrentHashes = 2;
+constexpr std::string_view kKeyedPrefix = "$tsr-b2k$";
+constexpr std::string_view kArgon2idPrefix = "$argon2id$";
+constexpr size_t kKeyBytes = crypto_generichash_KEYBYTES;  // 32
+constexpr size_t kHashBytes = 32;
+constexpr int kMaxConcurrentLegacyHashes = 2;
 constexpr size_t kMaxCachedTokens = 100'000;
+constexpr size_t kMaxFailureEntries = 100'000;  // per map; see CountFailure
 
 bool IsLowerHex(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
@@ -29,11 +38,44 @@ bool IsBase64Url(std::string_view s) {
   });
 }
 
+// Unkeyed BLAKE2b of the token: what the in-memory cache compares (never stored).
 std::string Digest(std::string_view token) {
   std::array<unsigned char, crypto_generichash_BYTES> out{};
   crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(token.data()),
                      token.size(), nullptr, 0);
   return std::string(reinterpret_cast<const char*>(out.data()), out.size());
+}
+
+// The stored form: "$tsr-b2k$" + hex(BLAKE2b-256(token, key)).
+std::string KeyedHash(std::string_view token, const std::string& key) {
+  std::array<unsigned char, kHashBytes> out{};
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(token.data()),
+                     token.size(), reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  std::array<char, kHashBytes * 2 + 1> hex{};
+  sodium_bin2hex(hex.data(), hex.size(), out.data(), out.size());
+  return std::string(kKeyedPrefix) + hex.data();
+}
+
+// The hub's token key from the directory, made (32 random bytes, hex) when the hub has none.
+Result<std::string> LoadKey(store::Directory& directory) {
+  std::array<unsigned char, kKeyBytes> fresh{};
+  randombytes_buf(fresh.data(), fresh.size());
+  std::array<char, kKeyBytes * 2 + 1> hex{};
+  sodium_bin2hex(hex.data(), hex.size(), fresh.data(), fresh.size());
+  sodium_memzero(fresh.data(), fresh.size());
+  auto stored = directory.InitSetting(kSettingTokenKey, hex.data());
+  sodium_memzero(hex.data(), hex.size());
+  if (!stored.ok()) return stored.status();
+  std::string key(kKeyBytes, '\0');
+  size_t len = 0;
+  if (stored->size() != kKeyBytes * 2 ||
+      sodium_hex2bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), stored->data(),
+                     stored->size(), nullptr, &len, nullptr) != 0 ||
+      len != kKeyBytes) {
+    return Corrupt("the hub's token key (setting " + std::string(kSettingTokenKey) +
+                   ") is not 64 hex characters");
+  }
+  return key;
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -49,6 +91,19 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// The address part of "ip:port", "[v6]:port", "ip" or "v6".
+std::string ClientAddress(std::string_view client) {
+  if (client.starts_with('[')) {
+    const size_t close = client.find(']');
+    if (close != std::string_view::npos) return std::string(client.substr(1, close - 1));
+  }
+  const size_t colon = client.rfind(':');
+  if (colon != std::string_view::npos && client.find(':') == colon) {
+    return std::string(client.substr(0, colon));  // one colon: IPv4 (or a name) with a port
+  }
+  return std::string(client);
+}
+
 }  // namespace
 
 Status InitCrypto() {
@@ -56,12 +111,6 @@ Status InitCrypto() {
   if (rc < 0) return Internal("libsodium could not initialize (no random source?)");
   return Status::Ok();
 }
-
-HashCost InteractiveHashCost() {
-  return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
-}
-
-HashCost MinimalHashCost() { return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN}; }
 
 Result<std::string> TokenId(std::string_view token) {
   if (token.size() != kTokenChars || !token.starts_with(kPrefix) ||
@@ -76,10 +125,22 @@ Result<std::string> TokenId(std::string_view token) {
   return std::string(id);
 }
 
+Status CheckTokenExpiry(const std::optional<Timestamp>& expires, Timestamp now) {
+  if (!expires) return Status::Ok();
+  if (*expires <= now) return InvalidArgument("the expiry is not in the future");
+  if (expires->seconds - now.seconds > kMaxTokenLifetime.count()) {
+    return InvalidArgument(
+        "the expiry is more than 100 years ahead (a token that should not expire needs none)");
+  }
+  return Status::Ok();
+}
+
 Result<IssuedToken> CreateToken(store::Directory& directory, int64_t user_id,
-                                std::optional<Timestamp> expires, const std::string& label,
-                                HashCost cost) {
+                                std::optional<Timestamp> expires, const std::string& label) {
   TESSERA_RETURN_IF_ERROR(InitCrypto());
+  const Timestamp now = Timestamp::Now();
+  TESSERA_RETURN_IF_ERROR(CheckTokenExpiry(expires, now));
+  TESSERA_ASSIGN_OR_RETURN(std::string key, LoadKey(directory));
   std::array<unsigned char, kIdChars / 2> id_bytes{};
   std::array<unsigned char, kSecretBytes> secret{};
   randombytes_buf(id_bytes.data(), id_bytes.size());
@@ -97,18 +158,24 @@ Result<IssuedToken> CreateToken(store::Directory& directory, int64_t user_id,
   out.token = std::string(kPrefix) + id_hex.data() + "_" + secret_b64.data();
   sodium_memzero(secret_b64.data(), secret_b64.size());
 
-  std::array<char, crypto_pwhash_STRBYTES> hash{};
-  if (crypto_pwhash_str_alg(hash.data(), out.token.data(), out.token.size(), cost.ops,
-                            cost.mem_bytes, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    return Internal("hashing a token failed (out of memory?)");
-  }
   out.record.id = id_hex.data();
   out.record.user_id = user_id;
-  out.record.hash = hash.data();
-  out.record.created = Timestamp::Now();
+  out.record.hash = KeyedHash(out.token, key);
+  sodium_memzero(key.data(), key.size());
+  out.record.created = now;
   out.record.expires = expires;
   out.record.label = label;
   TESSERA_RETURN_IF_ERROR(directory.AddToken(out.record));
+  return out;
+}
+
+Result<RoleChange> ChangeUserRole(store::Directory& directory, const store::User& user, Role to) {
+  const std::optional<Role> from = ParseRole(user.role);
+  RoleChange out;
+  if (!from || RoleChangeRevokesTokens(*from, to)) {
+    TESSERA_ASSIGN_OR_RETURN(out.revoked, directory.RevokeUserTokens(user.id));
+  }
+  TESSERA_ASSIGN_OR_RETURN(out.user, directory.SetUserRole(user.id, std::string(RoleName(to))));
   return out;
 }
 
@@ -163,16 +230,40 @@ Result<Authenticator::Credentials> Authenticator::Parse(std::string_view header)
   return out;
 }
 
-Result<Principal> Authenticator::Authenticate(std::string_view header) {
-  TESSERA_ASSIGN_OR_RETURN(Credentials creds, Parse(header));
+Result<Principal> Authenticator::Authenticate(std::string_view header, std::string_view client) {
   TESSERA_ASSIGN_OR_RETURN(int64_t generation, directory_.Generation());
-  return Authenticate(creds, generation);
+  return Authenticate(header, client, generation);
 }
 
-Result<Principal> Authenticator::Authenticate(std::string_view header,
+Result<Principal> Authenticator::Authenticate(std::string_view header, std::string_view client,
                                               int64_t directory_generation) {
-  TESSERA_ASSIGN_OR_RETURN(Credentials creds, Parse(header));
-  return Authenticate(creds, directory_generation);
+  if (Trim(header).empty()) return Unauthenticated("authentication required");
+  const std::string address = ClientAddress(client);
+  auto creds = Parse(header);
+  const std::string token_id = creds.ok() ? creds->id : std::string();
+  // A token under attack keeps working for whoever presents the secret this process has seen
+  // before: only the id is public.
+  bool remembered = false;
+  if (creds.ok()) {
+    std::shared_lock<std::shared_mutex> lock(cache_mu_);
+    auto it = known_.find(creds->id);
+    remembered = it != known_.end() && sodium_memcmp(it->second.digest.data(), creds->digest.data(),
+                                                     creds->digest.size()) == 0;
+  }
+  if (Throttled(address, remembered ? std::string() : token_id)) {
+    return LimitExceeded("too many failed authentications; retry in " +
+                         std::to_string(limits_.window.count()) + " seconds");
+  }
+  std::string why;
+  Result<Principal> out =
+      creds.ok() ? Check(*creds, directory_generation, why) : Result<Principal>(creds.status());
+  if (out.ok()) return out;
+  if (out.status().code() != ErrorCode::kUnauthenticated) return out;  // the store failed
+  if (why.empty()) why = out.status().message();
+  CountFailure(address, token_id);
+  spdlog::info("authentication refused from {}{}{}: {}", EscapeForDisplay(address),
+               token_id.empty() ? "" : " for token ", token_id, EscapeForDisplay(why));
+  return Unauthenticated(std::string(kInvalidCredentials));
 }
 
 bool Authenticator::Remembers(std::string_view header) const {
@@ -184,13 +275,18 @@ bool Authenticator::Remembers(std::string_view header) const {
          sodium_memcmp(it->second.digest.data(), creds->digest.data(), creds->digest.size()) == 0;
 }
 
-Result<Principal> Authenticator::Authenticate(const Credentials& creds, int64_t generation) {
+Result<Principal> Authenticator::Check(const Credentials& creds, int64_t generation,
+                                       std::string& why) {
   // Checked on every request: expiry against the clock, the rest against the directory as of
   // `generation`, so that revocation, a disabled user or a new role take effect at once.
   auto check = [&](const Principal& p, const std::optional<Timestamp>& expires) -> Status {
-    if (expires && *expires <= Timestamp::Now()) return Unauthenticated("the token has expired");
+    if (expires && *expires <= Timestamp::Now()) {
+      why = "the token has expired";
+      return Unauthenticated(why);
+    }
     if (creds.basic_user && *creds.basic_user != p.user) {
-      return Unauthenticated("the token does not belong to user '" + *creds.basic_user + "'");
+      why = "the token belongs to user '" + p.user + "', not to '" + *creds.basic_user + "'";
+      return Unauthenticated(why);
     }
     return Status::Ok();
   };
@@ -209,12 +305,27 @@ Result<Principal> Authenticator::Authenticate(const Credentials& creds, int64_t 
 
   auto owner = directory_.LookupToken(creds.id);
   if (!owner.ok()) {
-    if (owner.status().code() == ErrorCode::kNotFound) return Unauthenticated("invalid token");
+    if (owner.status().code() == ErrorCode::kNotFound) {
+      why = "no such token";
+      return Unauthenticated(why);
+    }
     return owner.status();
   }
-  // Before the hash, so that a revoked token costs no Argon2id.
-  if (owner->token.revoked) return Unauthenticated("the token has been revoked");
-  if (owner->user.disabled) return Unauthenticated("the user is disabled");
+  // The secret first: whatever else is wrong with the token is told (in the log) only to someone
+  // who holds it.
+  TESSERA_ASSIGN_OR_RETURN(bool matches, Verify(creds, owner->token.hash));
+  if (!matches) {
+    why = "wrong secret";
+    return Unauthenticated(why);
+  }
+  if (owner->token.revoked) {
+    why = "the token has been revoked";
+    return Unauthenticated(why);
+  }
+  if (owner->user.disabled) {
+    why = "user '" + owner->user.name + "' is disabled";
+    return Unauthenticated(why);
+  }
   const std::optional<Role> role = ParseRole(owner->user.role);
   if (!role) return Corrupt("user " + owner->user.name + " has an unknown role");
 
@@ -226,7 +337,6 @@ Result<Principal> Authenticator::Authenticate(const Credentials& creds, int64_t 
   p.role = *role;
   p.groups = std::move(owner->groups);
   TESSERA_RETURN_IF_ERROR(check(p, owner->token.expires));
-  if (!Verify(creds, owner->token.hash)) return Unauthenticated("invalid token");
   {
     std::unique_lock<std::shared_mutex> lock(cache_mu_);
     if (known_.size() >= kMaxCachedTokens && known_.count(creds.id) == 0) known_.clear();
@@ -235,21 +345,27 @@ Result<Principal> Authenticator::Authenticate(const Credentials& creds, int64_t 
   return p;
 }
 
-bool Authenticator::Verify(const Credentials& creds, const std::string& hash) {
-  {
-    std::shared_lock<std::shared_mutex> lock(cache_mu_);
-    auto it = known_.find(creds.id);
-    if (it != known_.end()) {
-      // A remembered digest that differs means a wrong secret for a known id: fall through to
-      // Argon2id, which will refuse it (the cache never says no on its own).
-      if (sodium_memcmp(it->second.digest.data(), creds.digest.data(), creds.digest.size()) == 0) {
-        return true;
-      }
-    }
+Result<std::string> Authenticator::Key() {
+  std::lock_guard<std::mutex> lock(key_mu_);
+  if (key_.empty()) {
+    TESSERA_ASSIGN_OR_RETURN(key_, LoadKey(directory_));
   }
+  return key_;
+}
+
+Result<bool> Authenticator::Verify(const Credentials& creds, const std::string& hash) {
+  if (hash.starts_with(kKeyedPrefix)) {
+    TESSERA_ASSIGN_OR_RETURN(std::string key, Key());
+    const std::string expected = KeyedHash(creds.token, key);
+    sodium_memzero(key.data(), key.size());
+    return expected.size() == hash.size() &&
+           sodium_memcmp(expected.data(), hash.data(), hash.size()) == 0;
+  }
+  if (!hash.starts_with(kArgon2idPrefix)) return false;
+  // A token made before keyed hashes: Argon2id once, bounded in concurrency, then rewritten.
   {
     std::unique_lock<std::mutex> lock(hash_mu_);
-    hash_cv_.wait(lock, [this] { return hashing_ < kMaxConcurrentHashes; });
+    hash_cv_.wait(lock, [this] { return hashing_ < kMaxConcurrentLegacyHashes; });
     ++hashing_;
   }
   const bool ok =
@@ -259,12 +375,57 @@ bool Authenticator::Verify(const Credentials& creds, const std::string& hash) {
     --hashing_;
   }
   hash_cv_.notify_one();
+  if (ok) {
+    TESSERA_ASSIGN_OR_RETURN(std::string key, Key());
+    Status st = directory_.SetTokenHash(creds.id, KeyedHash(creds.token, key));
+    sodium_memzero(key.data(), key.size());
+    // Not fatal: the token stays valid under its Argon2id hash and is rewritten on a later use.
+    if (!st.ok()) spdlog::warn("rewriting the hash of token {}: {}", creds.id, st.ToString());
+  }
   return ok;
 }
 
+bool Authenticator::Throttled(const std::string& client, const std::string& token_id) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> lock(failures_mu_);
+  auto over = [&](const std::unordered_map<std::string, Failures>& map, const std::string& key,
+                  int max) {
+    auto it = map.find(key);
+    return it != map.end() && now - it->second.since < limits_.window && it->second.count >= max;
+  };
+  return over(client_failures_, client, limits_.max_failures_per_client) ||
+         (!token_id.empty() && over(token_failures_, token_id, limits_.max_failures_per_token));
+}
+
+void Authenticator::CountFailure(const std::string& client, const std::string& token_id) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> lock(failures_mu_);
+  auto count = [&](std::unordered_map<std::string, Failures>& map, const std::string& key) {
+    if (map.size() >= kMaxFailureEntries && map.count(key) == 0) {
+      // Bounded memory: forget the windows that are over; if every entry is current, this key
+      // goes uncounted here (the other map still counts it).
+      std::erase_if(map, [&](const auto& e) { return now - e.second.since >= limits_.window; });
+      if (map.size() >= kMaxFailureEntries) return;
+    }
+    Failures& f = map[key];
+    if (f.count == 0 || now - f.since >= limits_.window) {
+      f.since = now;
+      f.count = 0;
+    }
+    ++f.count;
+  };
+  count(client_failures_, client);
+  if (!token_id.empty()) count(token_failures_, token_id);
+}
+
 void Authenticator::ClearCache() {
-  std::unique_lock<std::shared_mutex> lock(cache_mu_);
-  known_.clear();
+  {
+    std::unique_lock<std::shared_mutex> lock(cache_mu_);
+    known_.clear();
+  }
+  std::lock_guard<std::mutex> lock(failures_mu_);
+  client_failures_.clear();
+  token_failures_.clear();
 }
 
 }  // namespace tessera::policy

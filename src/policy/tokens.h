@@ -2,16 +2,29 @@
 // API tokens and authentication.
 //
 // A token is `tsr_<id>_<secret>`: <id> is 16 lowercase hex characters (public: the key of its
-// row), <secret> 43 base64url characters of 32 random bytes. The hub keeps only an Argon2id hash
-// of the whole token (crypto_pwhash_str), so a token is shown once, when it is made.
+// row), <secret> 43 base64url characters of 32 random bytes. The hub keeps only a keyed hash of
+// the whole token: BLAKE2b-256 keyed with the hub's token key (32 random bytes made once per hub
+// and kept in the store's settings, kSettingTokenKey), stored as "$tsr-b2k$<64 hex>". A token is
+// a 256-bit random secret, not a password a person chose: a fast keyed hash compared in constant
+// time protects it as well as a slow one, and costs a request microseconds instead of the tens of
+// milliseconds and 64 MiB of Argon2id that anyone knowing a (public) token id could make the hub
+// spend at will. Tokens made before this (stored as Argon2id, "$argon2id$...") still work: the
+// first successful use verifies them with Argon2id once and rewrites the hash in the keyed form
+// (at most kMaxConcurrentLegacyHashes such verifications run at once).
 //
 // Authenticating a request checks the token's row as of the directory's current generation
 // (store::Directory::Generation), so revocation, expiry, a disabled user, a new role or group take
-// effect at once, also when another process (the CLI) made the change. Argon2id is deliberately
-// slow (tens of milliseconds, 64 MiB), so a successful verification is remembered in memory: a
-// BLAKE2b digest of the whole token, keyed by <id>, compared in constant time, with the principal
-// it gave and the generation it was read at. Argon2id thus runs once per token per process, and
-// a request whose generation is the remembered one reads no token row at all.
+// effect at once, also when another process (the CLI) made the change. A successful
+// authentication is remembered in memory with the generation it was read at, so a request whose
+// generation is the remembered one reads no token row at all.
+//
+// Failures are counted per client address and per token id: after AuthLimits::max_failures of
+// either within AuthLimits::window, that client (or anyone presenting that token id) is refused
+// with kLimitExceeded, reading and hashing nothing, until the window ends. Every other failure
+// gets one answer, kUnauthenticated kInvalidCredentials, whatever the cause (unknown, revoked or
+// expired token, disabled user, wrong secret or user name): the cause goes to the server log
+// (spdlog info, with the token id and the client address), never to the caller.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -20,6 +33,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "common/status.h"
 #include "common/time.h"
@@ -32,25 +46,42 @@ namespace tessera::policy {
 // when libsodium cannot initialize (no usable random source).
 Status InitCrypto();
 
-// How hard the token hash is to compute. Tokens are 256-bit random secrets, so the cost guards
-// against a stolen database only; kInteractive is libsodium's interactive Argon2id level.
-struct HashCost {
-  unsigned long long ops;
-  size_t mem_bytes;
-};
-HashCost InteractiveHashCost();  // crypto_pwhash_OPSLIMIT/MEMLIMIT_INTERACTIVE (the default)
-HashCost MinimalHashCost();      // the least libsodium accepts: for tests only
+// The setting (store::Directory) that holds the hub's token key, 64 hex characters. Made by the
+// first CreateToken or Authenticator that needs it; never shown.
+inline constexpr std::string_view kSettingTokenKey = "token_hash_key";
+
+// The longest lifetime a token may be given: 100 years, whether as a duration (`expires_in`,
+// `--expires`) or as an absolute time (`expires`). A token that should not expire has none.
+constexpr std::chrono::seconds kMaxTokenLifetime{100LL * 366 * 24 * 3600};
+
+// Checks a token's expiry as given at creation: nullopt (never) or after `now` and at most
+// kMaxTokenLifetime after it. kInvalidArgument saying which otherwise.
+Status CheckTokenExpiry(const std::optional<Timestamp>& expires, Timestamp now);
 
 struct IssuedToken {
   std::string token;  // the plain token; shown once, never stored
   store::TokenRecord record;
 };
 
-// Makes a token for `user_id`, stores its hash, and returns it. kNotFound when the user does not
-// exist; storage errors as the directory's. `expires` nullopt: never.
+// Makes a token for `user_id`, stores its keyed hash, and returns it. kNotFound when the user does
+// not exist; kInvalidArgument for an expiry CheckTokenExpiry refuses or a label the directory
+// refuses (one line, at most store::kMaxNameBytes, no control or format characters); storage
+// errors as the directory's. `expires` nullopt: never.
 Result<IssuedToken> CreateToken(store::Directory& directory, int64_t user_id,
-                                std::optional<Timestamp> expires, const std::string& label,
-                                HashCost cost = InteractiveHashCost());
+                                std::optional<Timestamp> expires, const std::string& label);
+
+// What ChangeUserRole did.
+struct RoleChange {
+  store::User user;                  // as stored afterwards
+  std::vector<std::string> revoked;  // ids of the tokens it revoked (empty: none)
+};
+
+// Gives `user` the role `to`. When policy::RoleChangeRevokesTokens(from, to) (directory_rules.h:
+// the tokens could have been made by someone who may not make them for `to`), every token of the
+// user is revoked first, so that a failure in between leaves the user with fewer rights, never
+// more. Authorization (MayAssignRole) is the caller's. kInvalidArgument for an unknown stored role;
+// the directory's errors otherwise.
+Result<RoleChange> ChangeUserRole(store::Directory& directory, const store::User& user, Role to);
 
 // The <id> part of a well-formed token; kInvalidArgument when `token` is not `tsr_<id>_<secret>`.
 Result<std::string> TokenId(std::string_view token);
@@ -58,49 +89,84 @@ Result<std::string> TokenId(std::string_view token);
 // Longest Authorization header looked at; longer ones are refused before any parsing.
 constexpr size_t kMaxAuthorizationBytes = 1024;
 
-// Authenticates requests. Thread-safe; owns the verification cache. The directory must outlive
-// it.
+// The one message of every refused credential (kUnauthenticated), whatever the cause.
+inline constexpr std::string_view kInvalidCredentials = "the credentials are not valid";
+
+// Bounds on failed authentications (see the top of this file).
+struct AuthLimits {
+  int max_failures_per_client = 50;  // per client address (the port is ignored)
+  int max_failures_per_token = 10;   // per token id, from any client
+  std::chrono::seconds window{60};   // failures older than this are forgotten
+};
+
+// Authenticates requests. Thread-safe; owns the verification cache and the failure counts (both
+// bounded in memory). The directory must outlive it.
 class Authenticator {
  public:
-  explicit Authenticator(store::Directory& directory) : directory_(directory) {}
+  explicit Authenticator(store::Directory& directory, AuthLimits limits = {})
+      : directory_(directory), limits_(limits) {}
 
-  // The principal behind an Authorization header value:
+  // The principal behind an Authorization header value sent from `client` (the peer address,
+  // "127.0.0.1:53124", "[::1]:53124" or without a port; "" when unknown, counted as one client):
   //   "Basic base64(user:token)" (the user name must be the token's user) or "Bearer token".
-  // kUnauthenticated (with the reason: missing, malformed, unknown, revoked or expired token,
-  // disabled user, wrong user name) on failure; kUnavailable / kIo when the directory cannot be
-  // read. Reads the directory's generation itself.
-  Result<Principal> Authenticate(std::string_view authorization_header);
-  // The same, against the directory as of `directory_generation`, which the caller read from
+  // Works on the header alone, never on a request body: callers authenticate before they read
+  // one. Returns
+  //   kUnauthenticated "authentication required" when the header is empty (not counted as a
+  //     failure), and kInvalidCredentials for every other refusal (counted);
+  //   kLimitExceeded when the client or the token id has failed too often (RetryAfter());
+  //   kUnavailable / kIo / kCorrupt when the directory cannot be read.
+  // The directory is read as of `directory_generation`, which the caller read from
   // Directory::Generation() (or store::Store::ReadGenerations()) at the start of the request.
-  Result<Principal> Authenticate(std::string_view authorization_header,
+  Result<Principal> Authenticate(std::string_view authorization_header, std::string_view client,
                                  int64_t directory_generation);
+  // The same, reading the directory's generation itself.
+  Result<Principal> Authenticate(std::string_view authorization_header, std::string_view client);
 
-  // Whether the header carries a token this process has verified before, so that authenticating
-  // it will run no Argon2id (the result may still be a refusal). Cheap: no directory read.
+  // How long a client refused with kLimitExceeded should wait (the Retry-After of a 429): at most
+  // the failure window.
+  std::chrono::seconds RetryAfter() const { return limits_.window; }
+
+  // Whether the header carries a token this process has authenticated before, so that
+  // authenticating it will most likely read nothing (the result may still be a refusal). Cheap:
+  // no directory read, no hashing beyond one BLAKE2b.
   bool Remembers(std::string_view authorization_header) const;
 
-  // Forgets every remembered verification (e.g. after tokens were rotated).
+  // Forgets every remembered authentication and failure count.
   void ClearCache();
 
  private:
   struct Credentials;
   struct Known {
-    std::string digest;  // BLAKE2b of the whole token
+    std::string digest;  // unkeyed BLAKE2b of the whole token (what the cache compares)
     int64_t generation;  // of the directory the principal was read at
     Principal principal;
     std::optional<Timestamp> expires;
   };
+  struct Failures {
+    std::chrono::steady_clock::time_point since;  // start of the current window
+    int count = 0;
+  };
 
   static Result<Credentials> Parse(std::string_view header);
-  Result<Principal> Authenticate(const Credentials& creds, int64_t generation);
-  // Whether the token matches `hash`: by the remembered digest, else by Argon2id.
-  bool Verify(const Credentials& creds, const std::string& hash);
+  Result<Principal> Check(const Credentials& creds, int64_t generation, std::string& why);
+  // The hub's token key (read or made once).
+  Result<std::string> Key();
+  // Whether the token matches the stored `hash` (keyed form, or legacy Argon2id which is then
+  // rewritten).
+  Result<bool> Verify(const Credentials& creds, const std::string& hash);
+  bool Throttled(const std::string& client, const std::string& token_id);
+  void CountFailure(const std::string& client, const std::string& token_id);
 
   store::Directory& directory_;
+  const AuthLimits limits_;
   mutable std::shared_mutex cache_mu_;
   std::unordered_map<std::string, Known> known_;  // token id -> what it was; guarded by cache_mu_
-  // At most kMaxConcurrentHashes Argon2id verifications at once: each takes 64 MiB, and a client
-  // sending bad tokens must not be able to exhaust memory.
+  std::mutex key_mu_;
+  std::string key_;  // guarded by key_mu_; empty until read
+  std::mutex failures_mu_;
+  std::unordered_map<std::string, Failures> client_failures_;  // guarded by failures_mu_
+  std::unordered_map<std::string, Failures> token_failures_;   // guarded by failures_mu_
+  // Legacy Argon2id verifications in flight (each takes 64 MiB).
   std::mutex hash_mu_;
   std::condition_variable hash_cv_;
   int hashing_ = 0;  // guarded by hash_mu_

@@ -1,5 +1,7 @@
-// API tokens: format, hashing, and authentication by HTTP Basic and Bearer, with revocation,
-// expiry and disabled users taking effect at once, and the verification cache.
+// API tokens: format, keyed hashing (and the Argon2id hashes of older hubs), expiry bounds,
+// authentication by HTTP Basic and Bearer with revocation, expiry and disabled users taking
+// effect at once, one answer for every refusal, failure bounds, the verification cache, and the
+// revocation a promotion implies.
 
 #include "policy/tokens.h"
 
@@ -9,8 +11,10 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "store/store.h"
 
@@ -50,7 +54,7 @@ class TokenTest : public ::testing::Test {
   }
 
   IssuedToken Issue(std::optional<Timestamp> expires = std::nullopt) {
-    auto t = CreateToken(store_->directory(), user_.id, expires, "test", MinimalHashCost());
+    auto t = CreateToken(store_->directory(), user_.id, expires, "test");
     EXPECT_TRUE(t.ok()) << t.status().ToString();
     return t.ok() ? *t : IssuedToken{};
   }
@@ -71,7 +75,7 @@ class TokenTest : public ::testing::Test {
   int64_t group_ = 0;
 };
 
-TEST_F(TokenTest, TokenHasTheDocumentedFormAndOnlyItsHashIsStored) {
+TEST_F(TokenTest, TokenHasTheDocumentedFormAndOnlyItsKeyedHashIsStored) {
   const IssuedToken t = Issue();
   ASSERT_EQ(t.token.size(), 4u + 16 + 1 + 43) << t.token;
   EXPECT_TRUE(t.token.starts_with("tsr_")) << t.token;
@@ -84,22 +88,62 @@ TEST_F(TokenTest, TokenHasTheDocumentedFormAndOnlyItsHashIsStored) {
   EXPECT_EQ(*TokenId(t.token), t.record.id);
   auto stored = store_->directory().GetToken(t.record.id);
   ASSERT_TRUE(stored.ok());
-  EXPECT_TRUE(stored->hash.starts_with("$argon2id$")) << stored->hash;
+  ASSERT_TRUE(stored->hash.starts_with("$tsr-b2k$")) << stored->hash;
+  EXPECT_EQ(stored->hash.size(), 9u + 64);
   EXPECT_EQ(stored->hash.find(t.token.substr(21)), std::string::npos);
+  // Keyed with the hub's key: not the plain BLAKE2b of the token, and recomputable with the key.
+  auto key_hex = store_->directory().GetSetting(kSettingTokenKey);
+  ASSERT_TRUE(key_hex.ok());
+  ASSERT_EQ(key_hex->size(), 64u);
+  unsigned char key[32], out[32];
+  ASSERT_EQ(
+      sodium_hex2bin(key, sizeof key, key_hex->data(), key_hex->size(), nullptr, nullptr, nullptr),
+      0);
+  char hex[65];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(t.token.data()),
+                     t.token.size(), nullptr, 0);
+  EXPECT_NE(stored->hash.substr(9), sodium_bin2hex(hex, sizeof hex, out, sizeof out));
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(t.token.data()),
+                     t.token.size(), key, sizeof key);
+  EXPECT_EQ(stored->hash.substr(9), sodium_bin2hex(hex, sizeof hex, out, sizeof out));
+  // One key per hub: a second token uses the same one.
   EXPECT_NE(Issue().token, t.token);
+  EXPECT_EQ(*store_->directory().GetSetting(kSettingTokenKey), *key_hex);
+  EXPECT_EQ(CreateToken(store_->directory(), user_.id + 100, std::nullopt, "").status().code(),
+            ErrorCode::kNotFound);
 }
 
-TEST_F(TokenTest, DefaultCostIsInteractiveArgon2id) {
-  auto t = CreateToken(store_->directory(), user_.id, std::nullopt, "");
-  ASSERT_TRUE(t.ok());
-  EXPECT_EQ(
-      crypto_pwhash_str_needs_rehash(t->record.hash.c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                     crypto_pwhash_MEMLIMIT_INTERACTIVE),
-      0);
-  EXPECT_EQ(CreateToken(store_->directory(), user_.id + 100, std::nullopt, "", MinimalHashCost())
+TEST_F(TokenTest, ExpiryIsBoundedTheSameWayAsADuration) {
+  const Timestamp now = Timestamp::Now();
+  const int64_t year = 366LL * 24 * 3600;
+  // #15.23: an absolute expiry in year 9999 was accepted while a duration stopped at 100 years.
+  auto far = ParseTimestamp("9999-12-31T00:00:00Z");
+  ASSERT_TRUE(far.ok());
+  auto refused = CreateToken(store_->directory(), user_.id, *far, "");
+  EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("100 years"));
+  EXPECT_EQ(CreateToken(store_->directory(), user_.id, Timestamp{now.seconds + 101 * year, 0}, "")
                 .status()
                 .code(),
-            ErrorCode::kNotFound);
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      CreateToken(store_->directory(), user_.id, Timestamp{now.seconds - 1, 0}, "").status().code(),
+      ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(
+      CreateToken(store_->directory(), user_.id, Timestamp{now.seconds + 99 * year, 0}, "").ok());
+  EXPECT_TRUE(CheckTokenExpiry(std::nullopt, now).ok());
+  EXPECT_TRUE(
+      CheckTokenExpiry(Timestamp{now.seconds + kMaxTokenLifetime.count(), now.nanos}, now).ok());
+}
+
+TEST_F(TokenTest, LabelsThatWouldForgeOrHideTextAreRefused) {
+  for (const std::string label : {"ci\nabcdef0123456789  alice  admin", "x\xe2\x80\xae", "tab\tx",
+                                  "bad\xff", "zw\xe2\x80\x8b"}) {
+    auto t = CreateToken(store_->directory(), user_.id, std::nullopt, label);
+    EXPECT_EQ(t.status().code(), ErrorCode::kInvalidArgument) << label;
+  }
+  EXPECT_TRUE(
+      CreateToken(store_->directory(), user_.id, std::nullopt, "CI pipeline (Zürich)").ok());
 }
 
 TEST_F(TokenTest, BearerAndBasicAuthenticate) {
@@ -107,7 +151,7 @@ TEST_F(TokenTest, BearerAndBasicAuthenticate) {
   Authenticator auth(store_->directory());
   for (const std::string& header :
        {"Bearer " + t.token, "bearer   " + t.token, Basic("alice", t.token)}) {
-    auto p = auth.Authenticate(header);
+    auto p = auth.Authenticate(header, "127.0.0.1:4000");
     ASSERT_TRUE(p.ok()) << header << ": " << p.status().ToString();
     EXPECT_EQ(p->user, "alice");
     EXPECT_EQ(p->user_id, user_.id);
@@ -118,61 +162,212 @@ TEST_F(TokenTest, BearerAndBasicAuthenticate) {
   }
 }
 
-TEST_F(TokenTest, WrongCredentialsAreUnauthenticated) {
+// #15.17: whatever is wrong, a caller who does not hold the secret learns nothing of the token,
+// its owner or its state.
+TEST_F(TokenTest, EveryRefusalGetsTheSameAnswer) {
   const IssuedToken t = Issue();
+  const IssuedToken revoked = Issue();
+  const IssuedToken expired = Issue(Timestamp::FromMicros(Timestamp::Now().ToMicros() + 300'000));
+  ASSERT_TRUE(store_->directory().RevokeToken(revoked.record.id).ok());
+  auto bob = store_->directory().CreateUser("bob", org_.id, "analyst");
+  ASSERT_TRUE(bob.ok());
+  auto bobs = CreateToken(store_->directory(), bob->id, std::nullopt, "");
+  ASSERT_TRUE(bobs.ok());
+  ASSERT_TRUE(store_->directory().SetUserDisabled(bob->id, true).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+
   Authenticator auth(store_->directory());
-  ASSERT_TRUE(auth.Authenticate("Bearer " + t.token).ok());
+  ASSERT_TRUE(auth.Authenticate("Bearer " + t.token, "").ok());
   std::string wrong_secret = t.token;
   wrong_secret.back() = wrong_secret.back() == 'A' ? 'B' : 'A';
   const std::string unknown_id = "tsr_0000000000000000" + t.token.substr(20);
   for (const std::string& header :
-       {std::string(), std::string("Bearer"), "Bearer " + wrong_secret, "Bearer " + unknown_id,
+       {std::string("Bearer"), "Bearer " + wrong_secret, "Bearer " + unknown_id,
         std::string("Bearer tsr_short"), Basic("bob", t.token), Basic("alice", wrong_secret),
         std::string("Basic not*base64"), Basic("alice", ""), "Digest " + t.token,
-        "Bearer " + t.token + std::string(kMaxAuthorizationBytes, 'x')}) {
-    auto p = auth.Authenticate(header);
+        "Bearer " + t.token + std::string(kMaxAuthorizationBytes, 'x'), "Bearer " + revoked.token,
+        "Bearer " + expired.token, "Bearer " + bobs->token, Basic("alice", bobs->token)}) {
+    auto p = auth.Authenticate(header, "");
     EXPECT_EQ(p.status().code(), ErrorCode::kUnauthenticated) << "'" << header.substr(0, 80) << "'";
+    EXPECT_EQ(p.status().message(), kInvalidCredentials) << "'" << header.substr(0, 80) << "'";
   }
-  EXPECT_THAT(auth.Authenticate(Basic("bob", t.token)).status().message(), HasSubstr("bob"));
+  EXPECT_EQ(auth.Authenticate("", "").status().message(), "authentication required");
 }
 
 TEST_F(TokenTest, RevocationExpiryAndDisablingTakeEffectAtOnce) {
   const IssuedToken t = Issue();
   const IssuedToken other = Issue();
   Authenticator auth(store_->directory());
-  ASSERT_TRUE(auth.Authenticate("Bearer " + t.token).ok());  // now cached
+  ASSERT_TRUE(auth.Authenticate("Bearer " + t.token, "").ok());  // now cached
   ASSERT_TRUE(store_->directory().RevokeToken(t.record.id).ok());
-  auto revoked = auth.Authenticate("Bearer " + t.token);
-  EXPECT_EQ(revoked.status().code(), ErrorCode::kUnauthenticated);
-  EXPECT_THAT(revoked.status().message(), HasSubstr("revoked"));
+  EXPECT_EQ(auth.Authenticate("Bearer " + t.token, "").status().code(),
+            ErrorCode::kUnauthenticated);
 
-  ASSERT_TRUE(auth.Authenticate("Bearer " + other.token).ok());
+  ASSERT_TRUE(auth.Authenticate("Bearer " + other.token, "").ok());
   ASSERT_TRUE(store_->directory().SetUserDisabled(user_.id, true).ok());
-  EXPECT_THAT(auth.Authenticate("Bearer " + other.token).status().message(), HasSubstr("disabled"));
+  EXPECT_EQ(auth.Authenticate("Bearer " + other.token, "").status().code(),
+            ErrorCode::kUnauthenticated);
   ASSERT_TRUE(store_->directory().SetUserDisabled(user_.id, false).ok());
-  EXPECT_TRUE(auth.Authenticate("Bearer " + other.token).ok());
+  EXPECT_TRUE(auth.Authenticate("Bearer " + other.token, "").ok());
 
-  const IssuedToken past = Issue(Timestamp::FromMicros(Timestamp::Now().ToMicros() - 1'000'000));
-  EXPECT_THAT(auth.Authenticate("Bearer " + past.token).status().message(), HasSubstr("expired"));
+  const IssuedToken soon = Issue(Timestamp::FromMicros(Timestamp::Now().ToMicros() + 200'000));
+  ASSERT_TRUE(auth.Authenticate("Bearer " + soon.token, "").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(auth.Authenticate("Bearer " + soon.token, "").status().code(),
+            ErrorCode::kUnauthenticated);
   const IssuedToken future =
       Issue(Timestamp::FromMicros(Timestamp::Now().ToMicros() + 3'600'000'000));
-  EXPECT_TRUE(auth.Authenticate("Bearer " + future.token).ok());
+  EXPECT_TRUE(auth.Authenticate("Bearer " + future.token, "").ok());
 }
 
 TEST_F(TokenTest, SuccessfulVerificationIsRememberedAndOnlyForTheSameToken) {
   const IssuedToken t = Issue();
   Authenticator auth(store_->directory());
-  ASSERT_TRUE(auth.Authenticate("Bearer " + t.token).ok());
-  // Break the stored hash: only the cache can still accept the token now.
-  RawExec("UPDATE tokens SET hash = '$argon2id$broken' WHERE id = '" + t.record.id + "'");
-  EXPECT_TRUE(auth.Authenticate("Bearer " + t.token).ok()) << "Argon2id ran again";
+  auto generation = store_->directory().Generation();
+  ASSERT_TRUE(generation.ok());
+  ASSERT_TRUE(auth.Authenticate("Bearer " + t.token, "", *generation).ok());
+  EXPECT_TRUE(auth.Remembers("Bearer " + t.token));
+  // Break the stored hash: as of the generation it was read at, only the cache can still accept
+  // the token; the directory has changed since, so at the current generation the row is read
+  // again and refuses it.
+  RawExec("UPDATE tokens SET hash = '$tsr-b2k$broken' WHERE id = '" + t.record.id + "'");
+  EXPECT_TRUE(auth.Authenticate("Bearer " + t.token, "", *generation).ok())
+      << "the row was read again";
   std::string wrong = t.token;
   wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
-  EXPECT_EQ(auth.Authenticate("Bearer " + wrong).status().code(), ErrorCode::kUnauthenticated);
+  EXPECT_FALSE(auth.Remembers("Bearer " + wrong));
+  EXPECT_EQ(auth.Authenticate("Bearer " + wrong, "", *generation).status().code(),
+            ErrorCode::kUnauthenticated);
+  EXPECT_EQ(auth.Authenticate("Bearer " + t.token, "").status().code(),
+            ErrorCode::kUnauthenticated);
   Authenticator fresh(store_->directory());
-  EXPECT_EQ(fresh.Authenticate("Bearer " + t.token).status().code(), ErrorCode::kUnauthenticated);
-  auth.ClearCache();
-  EXPECT_EQ(auth.Authenticate("Bearer " + t.token).status().code(), ErrorCode::kUnauthenticated);
+  EXPECT_EQ(fresh.Authenticate("Bearer " + t.token, "", *generation).status().code(),
+            ErrorCode::kUnauthenticated);
+}
+
+// #15.12: a token id is public; wrong secrets for it must cost the hub next to nothing (they cost
+// an Argon2id each: 40 clients slowed every other request from 7 ms to 5.7 s).
+TEST_F(TokenTest, WrongSecretsForAKnownIdCostNoSlowHash) {
+  const IssuedToken t = Issue();
+  AuthLimits generous;
+  generous.max_failures_per_client = 1'000'000;
+  generous.max_failures_per_token = 1'000'000;
+  Authenticator auth(store_->directory(), generous);
+  std::string wrong = t.token;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 500; ++i) {
+    wrong[21 + i % 43] = wrong[21 + i % 43] == 'A' ? 'B' : 'A';
+    ASSERT_EQ(auth.Authenticate("Bearer " + wrong, "").status().code(),
+              ErrorCode::kUnauthenticated);
+  }
+  // Interactive Argon2id is tens of milliseconds each: 500 would take well over 5 s.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_TRUE(auth.Authenticate("Bearer " + t.token, "").ok());
+}
+
+// Tokens stored before keyed hashes (Argon2id) keep working and are rewritten on first use.
+TEST_F(TokenTest, Argon2idHashesAreVerifiedOnceAndRewritten) {
+  const IssuedToken t = Issue();
+  char legacy[crypto_pwhash_STRBYTES];
+  ASSERT_EQ(
+      crypto_pwhash_str_alg(legacy, t.token.data(), t.token.size(), crypto_pwhash_OPSLIMIT_MIN,
+                            crypto_pwhash_MEMLIMIT_MIN, crypto_pwhash_ALG_ARGON2ID13),
+      0);
+  RawExec("UPDATE tokens SET hash = '" + std::string(legacy) + "' WHERE id = '" + t.record.id +
+          "'");
+  std::string wrong = t.token;
+  wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
+  {
+    Authenticator auth(store_->directory());
+    EXPECT_EQ(auth.Authenticate("Bearer " + wrong, "").status().code(),
+              ErrorCode::kUnauthenticated);
+    EXPECT_TRUE(store_->directory().GetToken(t.record.id)->hash.starts_with("$argon2id$"));
+    ASSERT_TRUE(auth.Authenticate("Bearer " + t.token, "").ok());
+  }
+  EXPECT_TRUE(store_->directory().GetToken(t.record.id)->hash.starts_with("$tsr-b2k$"));
+  Authenticator fresh(store_->directory());
+  EXPECT_TRUE(fresh.Authenticate("Bearer " + t.token, "").ok());
+  EXPECT_EQ(fresh.Authenticate("Bearer " + wrong, "").status().code(), ErrorCode::kUnauthenticated);
+}
+
+TEST_F(TokenTest, RepeatedFailuresAreRefusedWithoutWorkPerClientAndPerToken) {
+  const IssuedToken t = Issue();
+  const IssuedToken other = Issue();
+  AuthLimits limits;
+  limits.max_failures_per_client = 5;
+  limits.max_failures_per_token = 3;
+  limits.window = std::chrono::seconds(1);
+  Authenticator auth(store_->directory(), limits);
+  ASSERT_TRUE(auth.Authenticate("Bearer " + other.token, "10.0.0.9:1").ok());  // remembered
+  std::string wrong = t.token;
+  wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
+  std::string wrong_other = other.token;
+  wrong_other.back() = wrong_other.back() == 'A' ? 'B' : 'A';
+
+  // Per token: three wrong secrets for t's id from three clients, then t's id is refused for a
+  // while, whoever presents it, with its right secret too (it was not remembered)...
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(
+        auth.Authenticate("Bearer " + wrong, "10.0.1." + std::to_string(i) + ":5").status().code(),
+        ErrorCode::kUnauthenticated);
+  }
+  EXPECT_EQ(auth.Authenticate("Bearer " + t.token, "10.0.2.1:5").status().code(),
+            ErrorCode::kLimitExceeded);
+  // ... while a token under attack that this process has seen keeps working for its holder.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(
+        auth.Authenticate("Bearer " + wrong_other, "10.0.3." + std::to_string(i)).status().code(),
+        ErrorCode::kUnauthenticated);
+  }
+  EXPECT_EQ(auth.Authenticate("Bearer " + wrong_other, "10.0.3.9").status().code(),
+            ErrorCode::kLimitExceeded);
+  EXPECT_TRUE(auth.Authenticate("Bearer " + other.token, "10.0.2.2:7").ok());
+
+  // Per client: five failures from one address (any port), then nothing from it passes.
+  for (int i = 0; i < 5; ++i) {
+    const std::string junk = "tsr_" + std::string(15, '0') + std::to_string(i) + t.token.substr(20);
+    EXPECT_EQ(
+        auth.Authenticate("Bearer " + junk, "[::1]:" + std::to_string(1000 + i)).status().code(),
+        ErrorCode::kUnauthenticated);
+  }
+  auto throttled = auth.Authenticate("Bearer " + other.token, "[::1]:2000");
+  EXPECT_EQ(throttled.status().code(), ErrorCode::kLimitExceeded);
+  EXPECT_EQ(auth.RetryAfter(), std::chrono::seconds(1));
+  EXPECT_TRUE(auth.Authenticate("Bearer " + other.token, "127.0.0.1:3").ok());
+
+  // The window ends: both are let through again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_TRUE(auth.Authenticate("Bearer " + t.token, "[::1]:2001").ok());
+}
+
+// #15.7: an org-admin mints an analyst's token; an admin promotes the analyst; the token must not
+// carry the new role.
+TEST_F(TokenTest, PromotionBeyondWhatAnOrgAdminManagesRevokesTheTokens) {
+  const IssuedToken a = Issue();
+  const IssuedToken b = Issue();
+  Authenticator auth(store_->directory());
+  ASSERT_TRUE(auth.Authenticate("Bearer " + a.token, "").ok());
+
+  auto same = ChangeUserRole(store_->directory(), user_, Role::kReadOnly);
+  ASSERT_TRUE(same.ok());
+  EXPECT_TRUE(same->revoked.empty());
+  EXPECT_EQ(same->user.role, "read-only");
+  auto up = ChangeUserRole(store_->directory(), same->user, Role::kAdmin);
+  ASSERT_TRUE(up.ok()) << up.status().ToString();
+  EXPECT_EQ(up->user.role, "admin");
+  EXPECT_EQ(up->revoked, (std::vector<std::string>{a.record.id, b.record.id}));
+  EXPECT_EQ(auth.Authenticate("Bearer " + a.token, "").status().code(),
+            ErrorCode::kUnauthenticated);
+  EXPECT_EQ(auth.Authenticate("Bearer " + b.token, "").status().code(),
+            ErrorCode::kUnauthenticated);
+  // An admin's own token survives a demotion.
+  const IssuedToken c = Issue();
+  auto down = ChangeUserRole(store_->directory(), up->user, Role::kAnalyst);
+  ASSERT_TRUE(down.ok());
+  EXPECT_TRUE(down->revoked.empty());
+  auto p = auth.Authenticate("Bearer " + c.token, "");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->role, Role::kAnalyst);
 }
 
 TEST(RoleTest, NamesRoundTrip) {

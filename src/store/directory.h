@@ -138,6 +138,12 @@ class Directory {
   virtual Result<TokenRecord> GetToken(const std::string& id) = 0;
   virtual Result<std::vector<TokenRecord>> ListTokens(int64_t user_id) = 0;  // by created
   virtual Status RevokeToken(const std::string& id) = 0;                     // revoking twice is ok
+  // Revokes every token of `user_id` that is not revoked yet, in one transaction; returns the
+  // ids of those it revoked (by created; empty when none). kNotFound when the user does not exist.
+  virtual Result<std::vector<std::string>> RevokeUserTokens(int64_t user_id) = 0;
+  // Replaces the stored hash of token `id` (policy rewrites a hash of an older form once the token
+  // has been verified with it). kNotFound: no such token; kInvalidArgument: an empty hash.
+  virtual Status SetTokenHash(const std::string& id, const std::string& hash) = 0;
   // The token with `id`, its user, organization and groups (kNotFound: no such token). Cheap
   // enough for every request: indexed reads on one read connection.
   virtual Result<TokenOwner> LookupToken(const std::string& id) = 0;
@@ -172,6 +178,10 @@ class Directory {
   // Settings: small key/value pairs (kSettingHubOrg, ...). GetSetting: kNotFound when unset.
   virtual Result<std::string> GetSetting(std::string_view key) = 0;
   virtual Status PutSetting(std::string_view key, std::string_view value) = 0;
+  // Stores `value` under `key` unless the key is set already, atomically across processes (the
+  // first writer wins), and returns the value the key holds afterwards: `value` or the earlier
+  // one. For values made once per hub, such as secret keys.
+  virtual Result<std::string> InitSetting(std::string_view key, std::string_view value) = 0;
 
   // A number that grows with every committed change to the directory, by this process or any
   // other: what was read at generation g is still current while Generation() returns g. One

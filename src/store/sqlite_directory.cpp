@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <functional>
 
+#include "common/display.h"
 #include "common/uuid.h"
 
 namespace tessera::store {
@@ -34,19 +35,23 @@ Status CheckText(std::string_view what, std::string_view s, size_t max, bool req
   if (s.size() > max) {
     return InvalidArgument(std::string(what) + " is longer than " + std::to_string(max) + " bytes");
   }
-  for (unsigned char c : s) {
-    if (c < 0x20 && c != '\t' && c != '\n') {
-      return InvalidArgument(std::string(what) + " contains a control character");
-    }
+  // Valid UTF-8 that prints as what it is: no controls but tab and newline, no format or bidi
+  // characters (common/display.h).
+  return CheckDisplayText(what, s, /*allow_newlines=*/true);
+}
+
+// A line of text: CheckText without tabs and newlines (a label with a newline would forge a row
+// of `tessera token list`).
+Status CheckLine(std::string_view what, std::string_view s, size_t max, bool required) {
+  TESSERA_RETURN_IF_ERROR(CheckText(what, s, max, required));
+  if (s.find('\n') != std::string_view::npos || s.find('\t') != std::string_view::npos) {
+    return InvalidArgument(std::string(what) + " must be one line");
   }
   return Status::Ok();
 }
 
 Status CheckName(std::string_view what, std::string_view s) {
-  TESSERA_RETURN_IF_ERROR(CheckText(what, s, kMaxNameBytes, true));
-  if (s.find('\n') != std::string_view::npos || s.find('\t') != std::string_view::npos) {
-    return InvalidArgument(std::string(what) + " must be one line");
-  }
+  TESSERA_RETURN_IF_ERROR(CheckLine(what, s, kMaxNameBytes, true));
   if (s.front() == ' ' || s.back() == ' ') {
     return InvalidArgument(std::string(what) + " must not start or end with a space");
   }
@@ -380,7 +385,7 @@ class SqliteDirectory final : public Directory {
   Status AddToken(const TokenRecord& t) override {
     TESSERA_RETURN_IF_ERROR(CheckTokenId(t.id));
     if (t.hash.empty()) return InvalidArgument("a token needs its hash");
-    TESSERA_RETURN_IF_ERROR(CheckText("a token label", t.label, kMaxNameBytes, false));
+    TESSERA_RETURN_IF_ERROR(CheckLine("a token label", t.label, kMaxNameBytes, false));
     return WriteTx(db_, "adding a token", [&](Connection& c) -> Status {
       TESSERA_ASSIGN_OR_RETURN(
           Statement * s,
@@ -430,6 +435,49 @@ class SqliteDirectory final : public Directory {
   Status RevokeToken(const std::string& id) override {
     return UpdateOne(
         "UPDATE tokens SET revoked = 1 WHERE id = ?1", [&](Statement& s) { s.BindText(1, id); },
+        "no token " + id);
+  }
+
+  Result<std::vector<std::string>> RevokeUserTokens(int64_t user_id) override {
+    return WriteTx(
+        db_, "revoking the tokens of a user",
+        [&](Connection& c) -> Result<std::vector<std::string>> {
+          TESSERA_ASSIGN_OR_RETURN(Statement * u, c.Prepared("SELECT 1 FROM users WHERE id = ?1"));
+          {
+            ResetOnExit reset(*u);
+            u->BindInt(1, user_id);
+            TESSERA_ASSIGN_OR_RETURN(bool exists, u->Step("reading a user"));
+            if (!exists) return NotFound("no user with id " + std::to_string(user_id));
+          }
+          std::vector<std::string> ids;
+          {
+            TESSERA_ASSIGN_OR_RETURN(
+                Statement * s,
+                c.Prepared("SELECT id FROM tokens WHERE user_id = ?1 AND revoked = 0 "
+                           "ORDER BY created, id"));
+            ResetOnExit reset(*s);
+            s->BindInt(1, user_id);
+            TESSERA_ASSIGN_OR_RETURN(
+                ids, ReadAll<std::string>(*s, "listing tokens",
+                                          [](const Statement& st) { return st.ColumnText(0); }));
+          }
+          TESSERA_ASSIGN_OR_RETURN(Statement * s,
+                                   c.Prepared("UPDATE tokens SET revoked = 1 WHERE user_id = ?1"));
+          ResetOnExit reset(*s);
+          s->BindInt(1, user_id);
+          TESSERA_RETURN_IF_ERROR(s->Run("revoking tokens"));
+          return ids;
+        });
+  }
+
+  Status SetTokenHash(const std::string& id, const std::string& hash) override {
+    if (hash.empty()) return InvalidArgument("a token needs its hash");
+    return UpdateOne(
+        "UPDATE tokens SET hash = ?2 WHERE id = ?1",
+        [&](Statement& s) {
+          s.BindText(1, id);
+          s.BindText(2, hash);
+        },
         "no token " + id);
   }
 
@@ -768,6 +816,29 @@ class SqliteDirectory final : public Directory {
       s->BindText(1, key);
       s->BindText(2, value);
       return s->Run("storing a setting");
+    });
+  }
+
+  Result<std::string> InitSetting(std::string_view key, std::string_view value) override {
+    TESSERA_RETURN_IF_ERROR(CheckName("a setting key", key));
+    TESSERA_RETURN_IF_ERROR(CheckText("a setting value", value, kMaxSettingBytes, false));
+    return WriteTx(db_, "storing a setting", [&](Connection& c) -> Result<std::string> {
+      {
+        TESSERA_ASSIGN_OR_RETURN(
+            Statement * s,
+            c.Prepared("INSERT OR IGNORE INTO settings (key, value) VALUES (?1, ?2)"));
+        ResetOnExit reset(*s);
+        s->BindText(1, key);
+        s->BindText(2, value);
+        TESSERA_RETURN_IF_ERROR(s->Run("storing a setting"));
+      }
+      TESSERA_ASSIGN_OR_RETURN(Statement * s,
+                               c.Prepared("SELECT value FROM settings WHERE key = ?1"));
+      ResetOnExit reset(*s);
+      s->BindText(1, key);
+      return ReadOne<std::string>(*s, "reading a setting",
+                                  "setting '" + std::string(key) + "' is not set",
+                                  [](const Statement& st) { return st.ColumnText(0); });
     });
   }
 

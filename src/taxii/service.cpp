@@ -12,6 +12,7 @@
 #include "http/taxii.h"
 #include "ingest/ingest.h"
 #include "policy/access.h"
+#include "policy/directory_rules.h"
 #include "policy/view.h"
 #include "taxii/query.h"
 #include "taxii/resources.h"
@@ -149,10 +150,16 @@ std::optional<Response> Service::Authenticate(const Request& request, int64_t ge
         "authenticate with HTTP Basic (user name and API token) or 'Authorization: Bearer "
         "<token>'");
   }
-  auto who = authenticator_->Authenticate(auth, generation);
+  auto who = authenticator_->Authenticate(auth, request.remote(), generation);
   if (!who.ok()) {
     if (who.status().code() == ErrorCode::kUnauthenticated) {
       return Unauthorized(who.status().message());
+    }
+    if (who.status().code() == ErrorCode::kLimitExceeded) {
+      Response r =
+          Error(HttpStatus::too_many_requests, "Too Many Requests", who.status().message());
+      r.headers.emplace_back("Retry-After", std::to_string(authenticator_->RetryAfter().count()));
+      return r;
     }
     return StorageError(who.status(), "authentication");
   }
@@ -266,19 +273,42 @@ Response Service::Discovery(const Request& request) const {
   info.description = options_.description;
   info.contact = options_.contact;
   const std::string base = BaseUrl(request);
-  for (const store::ApiRoot& root : *roots) info.api_roots.push_back(base + "/" + root.name + "/");
+  // Only the API roots the caller sees (policy::SeesApiRoot): one with no collection it sees is
+  // not listed, and answers 404 as one that does not exist.
+  std::vector<std::string> visible;
+  for (const store::ApiRoot& root : *roots) {
+    auto seen = SeesApiRoot(principal, root.name);
+    if (!seen.ok()) return StorageError(seen.status(), "listing collections");
+    if (!*seen) continue;
+    visible.push_back(root.name);
+    info.api_roots.push_back(base + "/" + root.name + "/");
+  }
   // The default API root: the one holding the default collection (`tessera init` makes it).
   if (auto def = store_->directory().GetSetting(store::kSettingDefaultCollection); def.ok()) {
-    if (auto c = store_->directory().GetCollection(*def); c.ok()) {
+    if (auto c = store_->directory().GetCollection(*def);
+        c.ok() && std::find(visible.begin(), visible.end(), c->api_root) != visible.end()) {
       info.default_api_root = base + "/" + c->api_root + "/";
     }
   }
   return Ok(HttpStatus::ok, http::DiscoveryJson(info));
 }
 
+Result<bool> Service::SeesApiRoot(const policy::Principal& principal,
+                                  const std::string& api_root) const {
+  if (policy::AdministersHub(principal)) return true;  // no directory read
+  TESSERA_ASSIGN_OR_RETURN(std::vector<store::CollectionInfo> collections,
+                           store_->directory().ListCollections(api_root));
+  return policy::SeesApiRoot(principal, collections);
+}
+
 Response Service::ApiRootInfo(const Request& request) const {
   Caller caller;
   if (auto denied = Enter(request, caller)) return *denied;
+  auto seen = SeesApiRoot(caller.principal, caller.root.name);
+  if (!seen.ok()) return StorageError(seen.status(), "listing collections");
+  if (!*seen) {
+    return NotFound("there is no API root '" + caller.root.name + "' (see /taxii2/)");
+  }
   ApiRootResource r;
   r.title = caller.root.title;
   r.description = caller.root.description;
@@ -303,7 +333,7 @@ Response Service::GetStatus(const Request& request) const {
   }
   // A status tells what an organization wrote: it is its own. It lives status_lifetime (the
   // expired ones not deleted yet are gone all the same).
-  if (status->api_root != caller.root.name || status->owner_org != caller.principal.org_id ||
+  if (!policy::ReadsStatus(caller.principal, *status, caller.root.name) ||
       Expired(status->request_timestamp, Timestamp::Now())) {
     return NotFound(absent);
   }
@@ -348,6 +378,9 @@ Response Service::ListCollections(const Request& request) const {
     if (!policy::CanSee(caller.principal, c)) continue;
     visible.push_back({c.id, c.title, c.description, c.alias, policy::CanRead(caller.principal, c),
                        policy::CanWrite(caller.principal, c)});
+  }
+  if (!policy::SeesApiRoot(caller.principal, *all)) {  // as ApiRootInfo: an API root it cannot see
+    return NotFound("there is no API root '" + caller.root.name + "' (see /taxii2/)");
   }
   return Ok(HttpStatus::ok, CollectionsJson(visible));
 }

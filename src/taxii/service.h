@@ -96,7 +96,8 @@ class Service {
 
   // For http::ServerOptions::run_blocking: true for requests that may take long (writes, which
   // wait for the disk, and requests whose credentials this process has not verified yet, which
-  // may need an Argon2id verification of tens of milliseconds). Quick; thread-safe.
+  // read the token's row, and for a token stored by an older hub run one Argon2id verification of
+  // tens of milliseconds). Quick; thread-safe.
   bool RunsBlocking(const http::Request& request) const;
 
   // The handlers (public for in-process callers and tests; each expects the path parameters the
@@ -133,6 +134,8 @@ class Service {
   // The API root / collection as the directory had it at `generation` (read once per
   // generation). The directory's errors, kNotFound included.
   Result<store::ApiRoot> ApiRootAt(const std::string& name, int64_t generation) const;
+  // policy::SeesApiRoot for the API root `api_root` (reads its collections unless an admin asks).
+  Result<bool> SeesApiRoot(const policy::Principal& principal, const std::string& api_root) const;
   Result<store::CollectionInfo> CollectionAt(const std::string& id, int64_t generation) const;
   // With directory_mu_ held: empties the remembered entries when `generation` is newer than
   // theirs (or they are too many); whether an entry read at `generation` may be kept.
