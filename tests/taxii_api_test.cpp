@@ -16,12 +16,12 @@
 #include <vector>
 
 #include "http/server.h"
-#include "http/taxii.h"
 #include "http_client.h"
 #include "policy/tokens.h"
 #include "stix/tlp.h"
 #include "store/store.h"
 #include "taxii/page_token.h"
+#include "taxii/protocol.h"
 #include "taxii/service.h"
 
 namespace tessera {
@@ -143,7 +143,7 @@ class TaxiiApiTest : public ::testing::Test {
     auto authenticator = std::make_shared<policy::Authenticator>(store_->directory());
     service_ = std::make_shared<taxii::Service>(store_, authenticator, options);
     auto router = std::make_shared<http::Router>();
-    router->SetErrorRenderer(http::TaxiiError);
+    router->SetErrorRenderer(taxii::TaxiiError);
     ASSERT_TRUE(taxii::Service::Register(service_, *router).ok());
     http::ServerOptions o;
     o.host = "127.0.0.1";
@@ -241,7 +241,7 @@ TEST_F(TaxiiApiTest, EveryEndpointNeedsAuthentication) {
     auto res = anonymous.Get(target);
     EXPECT_EQ(res.status, 401) << target;
     EXPECT_TRUE(res.Header("www-authenticate").has_value()) << target;
-    EXPECT_EQ(res.Header("content-type"), http::kTaxiiMediaType) << target;
+    EXPECT_EQ(res.Header("content-type"), taxii::kTaxiiMediaType) << target;
     EXPECT_EQ(res.Json().as_object().at("http_status"), "401") << target;
   }
   EXPECT_EQ(
@@ -271,7 +271,7 @@ TEST_F(TaxiiApiTest, DiscoveryListsTheApiRootsAbsolutely) {
   for (bool basic : {false, true}) {
     auto res = As(bob_, basic)->Get("/taxii2/");
     ASSERT_EQ(res.status, 200) << res.body;
-    EXPECT_EQ(res.Header("content-type"), http::kTaxiiMediaType);
+    EXPECT_EQ(res.Header("content-type"), taxii::kTaxiiMediaType);
     auto doc = res.Json().as_object();
     EXPECT_EQ(doc.at("title"), "Tessera");
     const std::string base = "http://127.0.0.1:" + std::to_string(server_->port());
@@ -570,7 +570,7 @@ TEST_F(TaxiiApiTest, ObjectsFiltersAndVersions) {
   // Default: the latest version of each object, in the order added.
   auto res = bob->Get(objects);
   ASSERT_EQ(res.status, 200);
-  EXPECT_EQ(res.Header("content-type"), http::kTaxiiMediaType);
+  EXPECT_EQ(res.Header("content-type"), taxii::kTaxiiMediaType);
   EXPECT_EQ(Ids(res),
             (std::vector<std::string>{IndicatorId(2), IndicatorId(1), "malware--" + Uuid(7)}));
   EXPECT_EQ(Modified(res),

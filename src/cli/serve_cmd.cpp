@@ -9,11 +9,12 @@
 
 #include "api/routes.h"
 #include "cli/commands.h"
+#include "http/health.h"
 #include "http/router.h"
 #include "http/server.h"
-#include "http/taxii.h"
 #include "policy/tokens.h"
 #include "store/store.h"
+#include "taxii/protocol.h"
 #include "taxii/service.h"
 
 namespace tessera::cli {
@@ -61,7 +62,7 @@ int RunServe(const ServeArgs& args) {
   auto authenticator = std::make_shared<policy::Authenticator>(store->directory());
 
   auto router = std::make_shared<http::Router>();
-  router->SetErrorRenderer(http::TaxiiError);
+  router->SetErrorRenderer(taxii::TaxiiError);
   // Healthy when the store answers a one-row query (cheap at any store size).
   Status st = http::AddHealthRoute(*router, [store]() -> Status {
     store::ObjectQuery probe;

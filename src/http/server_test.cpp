@@ -25,7 +25,8 @@
 #include <future>
 #include <thread>
 
-#include "http/taxii.h"
+#include "http/health.h"
+#include "http/media_type.h"
 
 namespace tessera::http {
 namespace {
@@ -87,17 +88,36 @@ class RunningServer {
 // timeout firing.
 constexpr std::chrono::milliseconds kPrompt = std::chrono::seconds(10);
 
+// The media type of the test document at /doc/ and of the test router's error bodies.
+constexpr std::string_view kDocType = "application/vnd.tessera-test+json";
+
+Response TestError(HttpStatus status, std::string_view title, std::string_view detail) {
+  Response r = DefaultErrorResponse(status, title, detail);
+  r.content_type = std::string(kDocType);
+  return r;
+}
+
 // GET /slow counts itself in *slow_started, then sleeps 400 ms, or, given `slow_release`, holds
 // until it is set (at most 30 s); it counts its end in *slow_finished.
 std::shared_ptr<Router> TestRouter(std::atomic<int>* slow_started = nullptr,
                                    std::atomic<bool>* slow_release = nullptr,
                                    std::atomic<int>* slow_finished = nullptr) {
   auto router = std::make_shared<Router>();
-  router->SetErrorRenderer(TaxiiError);
+  router->SetErrorRenderer(TestError);
   EXPECT_TRUE(AddHealthRoute(*router, nullptr).ok());
-  DiscoveryInfo info;
-  info.title = "Test hub";
-  EXPECT_TRUE(AddDiscoveryRoute(*router, info).ok());
+  // A document only available as kDocType (406 when the Accept header rules it out).
+  EXPECT_TRUE(router
+                  ->Add(Method::kGet, "/doc/",
+                        [](const Request& r) {
+                          static const MediaType doc_type = *ParseMediaType(kDocType);
+                          if (r.HasHeader("Accept") &&
+                              AcceptWeight(r.Header("Accept"), doc_type) <= 0) {
+                            return TestError(HttpStatus::not_acceptable, "Not Acceptable", "");
+                          }
+                          return Response::Make(HttpStatus::ok, std::string(kDocType),
+                                                R"({"title":"Test hub"})");
+                        })
+                  .ok());
   EXPECT_TRUE(router
                   ->Add(Method::kPost, "/echo",
                         [](const Request& r) {
@@ -199,14 +219,14 @@ TEST(ServerTest, ServesHealthAndDiscovery) {
   EXPECT_EQ(health.result(), bhttp::status::ok);
   EXPECT_EQ(health[bhttp::field::server], "Tessera/0.1.0");
 
-  auto discovery = client.Get("/taxii2/", "application/taxii+json;version=2.1");
+  auto discovery = client.Get("/doc/", std::string(kDocType));
   EXPECT_EQ(discovery.result(), bhttp::status::ok);
-  EXPECT_EQ(discovery[bhttp::field::content_type], "application/taxii+json;version=2.1");
+  EXPECT_EQ(discovery[bhttp::field::content_type], kDocType);
   EXPECT_EQ(boost::json::parse(discovery.body()).as_object().at("title").as_string(), "Test hub");
 
   auto missing = client.Get("/nowhere/");
   EXPECT_EQ(missing.result(), bhttp::status::not_found);
-  EXPECT_EQ(missing[bhttp::field::content_type], "application/taxii+json;version=2.1");
+  EXPECT_EQ(missing[bhttp::field::content_type], kDocType);
   EXPECT_TRUE(missing.keep_alive());  // errors from handlers keep the connection
   EXPECT_EQ(client.Get("/healthz").result(), bhttp::status::ok);
 }
@@ -215,13 +235,12 @@ TEST(ServerTest, HeadSendsHeadersOnly) {
   auto running = RunningServer::Start(FastOptions(), TestRouter());
   ASSERT_NE(running, nullptr);
   Client client(running->port());
-  const std::string get_body = client.Get("/taxii2/").body();
-  client.WriteRaw(
-      "HEAD /taxii2/ HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string get_body = client.Get("/doc/").body();
+  client.WriteRaw("HEAD /doc/ HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
   auto head = client.ReadHeadResponse();
   EXPECT_EQ(head.result(), bhttp::status::ok);
   EXPECT_EQ(head[bhttp::field::content_length], std::to_string(get_body.size()));
-  EXPECT_EQ(head[bhttp::field::content_type], "application/taxii+json;version=2.1");
+  EXPECT_EQ(head[bhttp::field::content_type], kDocType);
   // No body bytes followed the HEAD response: the next response parses cleanly.
   auto next = client.Read();
   EXPECT_EQ(next.result(), bhttp::status::ok);
@@ -235,7 +254,7 @@ TEST(ServerTest, AnswersPipelinedRequestsInOrder) {
   client.WriteRaw(
       "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
       "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
-      "GET /taxii2/ HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n\r\n");
+      "GET /doc/ HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n\r\n");
   EXPECT_EQ(client.Read().result(), bhttp::status::ok);
   auto echo = client.Read();
   EXPECT_EQ(echo.body(), "hello");
@@ -506,7 +525,7 @@ TEST(ServerTlsTest, ServesOverTls) {
   stream.handshake(asio::ssl::stream_base::client);
   beast::flat_buffer buffer;
   for (int i = 0; i < 2; ++i) {  // keep-alive over TLS
-    bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/taxii2/", 11};
+    bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/doc/", 11};
     req.set(bhttp::field::host, "127.0.0.1");
     bhttp::write(stream, req);
     bhttp::response<bhttp::string_body> res;

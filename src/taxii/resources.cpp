@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "http/taxii.h"
+#include "taxii/protocol.h"
 
 namespace tessera::taxii {
 namespace {
@@ -54,8 +54,7 @@ std::string ApiRootJson(const ApiRootResource& root) {
   o["title"] = root.title;
   if (!root.description.empty()) o["description"] = root.description;
   boost::json::array versions;
-  versions.emplace_back(
-      boost::json::string_view(http::kTaxiiMediaType.data(), http::kTaxiiMediaType.size()));
+  versions.emplace_back(boost::json::string_view(kTaxiiMediaType.data(), kTaxiiMediaType.size()));
   o["versions"] = std::move(versions);
   o["max_content_length"] = static_cast<uint64_t>(root.max_content_length);
   return boost::json::serialize(o);

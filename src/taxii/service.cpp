@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "common/uuid.h"
-#include "http/taxii.h"
 #include "ingest/ingest.h"
 #include "policy/access.h"
 #include "policy/directory_rules.h"
 #include "policy/view.h"
+#include "taxii/protocol.h"
 #include "taxii/query.h"
 #include "taxii/resources.h"
 
@@ -34,7 +34,7 @@ constexpr size_t kMaxRememberedEntries = 10'000;
 enum ListKind { kObjects = 0, kObject = 1, kVersions = 2, kManifest = 3 };
 
 Response Error(HttpStatus status, std::string_view title, std::string_view description) {
-  return http::TaxiiError(status, title, description);
+  return TaxiiError(status, title, description);
 }
 
 Response Unauthorized(std::string_view why) {
@@ -65,7 +65,7 @@ Response StorageError(const Status& st, std::string_view during) {
 }
 
 Response Ok(HttpStatus status, std::string body) {
-  return Response::Make(status, std::string(http::kTaxiiMediaType), std::move(body));
+  return Response::Make(status, std::string(kTaxiiMediaType), std::move(body));
 }
 
 // A Host header value we are willing to echo into URLs: host[:port], a name or an address.
@@ -205,7 +205,7 @@ Result<store::CollectionInfo> Service::CollectionAt(const std::string& id,
 std::optional<Response> Service::Enter(const Request& request, Caller& caller) const {
   // Negotiation first: a 406 tells nothing about the hub, and a client that cannot take the
   // answer learns so before it bothers with credentials.
-  if (!http::AcceptsTaxii(request)) return http::TaxiiNotAcceptable(request);
+  if (!AcceptsTaxii(request)) return TaxiiNotAcceptable(request);
   auto generations = store_->ReadGenerations();
   if (!generations.ok()) return StorageError(generations.status(), "reading the store");
   caller.generations = *generations;
@@ -261,14 +261,14 @@ std::string Service::BaseUrl(const Request& request) const {
 }
 
 Response Service::Discovery(const Request& request) const {
-  if (!http::AcceptsTaxii(request)) return http::TaxiiNotAcceptable(request);
+  if (!AcceptsTaxii(request)) return TaxiiNotAcceptable(request);
   auto generations = store_->ReadGenerations();  // as every other endpoint: no read while unchanged
   if (!generations.ok()) return StorageError(generations.status(), "reading the store");
   policy::Principal principal;
   if (auto denied = Authenticate(request, generations->directory, principal)) return *denied;
   auto roots = store_->directory().ListApiRoots();
   if (!roots.ok()) return StorageError(roots.status(), "listing the API roots");
-  http::DiscoveryInfo info;
+  DiscoveryInfo info;
   info.title = options_.title;
   info.description = options_.description;
   info.contact = options_.contact;
@@ -290,7 +290,7 @@ Response Service::Discovery(const Request& request) const {
       info.default_api_root = base + "/" + c->api_root + "/";
     }
   }
-  return Ok(HttpStatus::ok, http::DiscoveryJson(info));
+  return Ok(HttpStatus::ok, DiscoveryJson(info));
 }
 
 Result<bool> Service::SeesApiRoot(const policy::Principal& principal,
@@ -616,9 +616,9 @@ Response Service::AddObjects(const Request& request) const {
   const Timestamp received = Timestamp::Now();
   Target target;
   if (auto denied = EnterCollection(request, target, true)) return *denied;
-  if (!http::IsTaxiiContentType(request.Header("Content-Type"))) {
+  if (!IsTaxiiContentType(request.Header("Content-Type"))) {
     return Error(HttpStatus::unsupported_media_type, "Unsupported Media Type",
-                 "send the envelope as " + std::string(http::kTaxiiMediaType));
+                 "send the envelope as " + std::string(kTaxiiMediaType));
   }
   const size_t limit =
       std::min(options_.max_body_bytes,
@@ -729,7 +729,7 @@ Response Service::DeleteObject(const Request& request) const {
   auto deleted = store_->DeleteVersions(q);
   if (!deleted.ok()) return StorageError(deleted.status(), "deleting versions");
   if (*deleted == 0) return NotFound(absent);
-  return Response::Make(HttpStatus::ok, std::string(http::kTaxiiMediaType), "");
+  return Response::Make(HttpStatus::ok, std::string(kTaxiiMediaType), "");
 }
 
 }  // namespace tessera::taxii

@@ -1,10 +1,19 @@
-#include "http/taxii.h"
+#include "taxii/protocol.h"
 
 #include <boost/json.hpp>
 #include <memory>
 #include <utility>
 
-namespace tessera::http {
+namespace tessera::taxii {
+
+using http::AcceptWeight;
+using http::HttpStatus;
+using http::MediaType;
+using http::Method;
+using http::ParseMediaType;
+using http::Request;
+using http::Response;
+using http::Router;
 
 const MediaType& TaxiiMediaType() {
   static const MediaType* const kType = [] {
@@ -64,19 +73,4 @@ Status AddDiscoveryRoute(Router& router, const DiscoveryInfo& info) {
   });
 }
 
-Status AddHealthRoute(Router& router, std::function<Status()> check) {
-  return router.Add(Method::kGet, "/healthz", [check = std::move(check)](const Request&) {
-    if (check) {
-      if (Status st = check(); !st.ok()) {
-        boost::json::object body;
-        body["status"] = "unavailable";
-        body["reason"] = st.message();
-        return Response::Make(HttpStatus::service_unavailable, "application/json",
-                              boost::json::serialize(body));
-      }
-    }
-    return Response::Make(HttpStatus::ok, "application/json", R"({"status":"ok"})");
-  });
-}
-
-}  // namespace tessera::http
+}  // namespace tessera::taxii

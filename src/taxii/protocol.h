@@ -1,10 +1,8 @@
 #pragma once
-// TAXII 2.1 protocol basics that sit on the HTTP layer: the media type and its negotiation
-// (TAXII 2.1 §1.6.8), error message bodies (§3.6.1), the server discovery resource (§4.1) and
-// the health endpoint. The TAXII resources over the store (API roots, collections, objects) build
-// on these in src/taxii.
+// TAXII 2.1 protocol basics on top of the HTTP layer: the media type and its negotiation
+// (TAXII 2.1 §1.6.8), error message bodies (§3.6.1) and the server discovery resource (§4.1).
+// The TAXII resources over the store (API roots, collections, objects) build on these.
 
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,18 +12,18 @@
 #include "http/message.h"
 #include "http/router.h"
 
-namespace tessera::http {
+namespace tessera::taxii {
 
 // What a TAXII 2.1 server sends (Content-Type of every TAXII response).
 constexpr std::string_view kTaxiiMediaType = "application/taxii+json;version=2.1";
 
 // The TAXII 2.1 media type as a MediaType (application/taxii+json, version=2.1).
-const MediaType& TaxiiMediaType();
+const http::MediaType& TaxiiMediaType();
 
 // True when the request's Accept header lets us answer with kTaxiiMediaType: it has a range
 // matching application/taxii+json;version=2.1 (application/taxii+json without a version means the
 // latest, 2.1; also application/* and */*) with q > 0, or no Accept header at all.
-bool AcceptsTaxii(const Request& request);
+bool AcceptsTaxii(const http::Request& request);
 
 // True when `content_type` (a Content-Type value) is application/taxii+json with version 2.1 or
 // no version parameter: what a TAXII 2.1 server takes in request bodies (else 415).
@@ -34,10 +32,11 @@ bool IsTaxiiContentType(std::string_view content_type);
 // A TAXII 2.1 error message (§3.6.1): Content-Type kTaxiiMediaType, body
 // {"title": ..., "description": ..., "http_status": "<code>"}; `description` is left out when
 // empty. Usable as a Router ErrorRenderer.
-Response TaxiiError(HttpStatus status, std::string_view title, std::string_view description);
+http::Response TaxiiError(http::HttpStatus status, std::string_view title,
+                          std::string_view description);
 
 // 406 for a request whose Accept header rules out kTaxiiMediaType.
-Response TaxiiNotAcceptable(const Request& request);
+http::Response TaxiiNotAcceptable(const http::Request& request);
 
 // The server discovery resource (§4.1).
 struct DiscoveryInfo {
@@ -53,10 +52,6 @@ std::string DiscoveryJson(const DiscoveryInfo& info);
 
 // Registers GET /taxii2/ answering the discovery document (406 when Accept rules it out).
 // kInvalidArgument when info.title is empty; what Router::Add returns otherwise.
-Status AddDiscoveryRoute(Router& router, const DiscoveryInfo& info);
+Status AddDiscoveryRoute(http::Router& router, const DiscoveryInfo& info);
 
-// Registers GET /healthz: 200 {"status":"ok"} (application/json) when `check` returns ok (or is
-// empty), else 503 {"status":"unavailable","reason":...}. `check` must be thread-safe and quick.
-Status AddHealthRoute(Router& router, std::function<Status()> check);
-
-}  // namespace tessera::http
+}  // namespace tessera::taxii

@@ -1,10 +1,16 @@
-#include "http/taxii.h"
+#include "taxii/protocol.h"
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
-namespace tessera::http {
+namespace tessera::taxii {
+
+using http::HttpStatus;
+using http::Method;
+using http::Request;
+using http::Response;
+using http::Router;
 namespace {
 
 Response Call(const Router& router, std::string_view target,
@@ -81,20 +87,5 @@ TEST(TaxiiTest, DiscoveryListsApiRoots) {
   ASSERT_EQ(doc.at("api_roots").as_array().size(), 2u);
 }
 
-TEST(TaxiiTest, HealthReportsTheCheck) {
-  Router router;
-  bool healthy = true;
-  ASSERT_TRUE(AddHealthRoute(router, [&healthy] {
-                return healthy ? Status::Ok() : Unavailable("store is locked");
-              }).ok());
-  Response ok = Call(router, "/healthz");
-  EXPECT_EQ(ok.status, HttpStatus::ok);
-  EXPECT_EQ(boost::json::parse(ok.body).as_object().at("status").as_string(), "ok");
-  healthy = false;
-  Response bad = Call(router, "/healthz");
-  EXPECT_EQ(bad.status, HttpStatus::service_unavailable);
-  EXPECT_EQ(boost::json::parse(bad.body).as_object().at("reason").as_string(), "store is locked");
-}
-
 }  // namespace
-}  // namespace tessera::http
+}  // namespace tessera::taxii
