@@ -320,7 +320,8 @@ TEST_F(AdminCliTest, UserRoleSaysWhichTokensThePromotionRevoked) {
   ASSERT_EQ(promoted.exit_code, 0) << promoted.err;
   EXPECT_NE(promoted.out.find("2 token(s) revoked"), std::string::npos) << promoted.out;
   EXPECT_NE(promoted.out.find(first + ", " + second), std::string::npos) << promoted.out;
-  for (const json::value& t : Json({"token", "list", "--user", "alice"}).as_array()) {
+  const json::value listed = Json({"token", "list", "--user", "alice"});
+  for (const json::value& t : listed.as_array()) {
     EXPECT_EQ(t.at("status").as_string(), "revoked");
   }
   const std::string third = Line(Cmd({"token", "create", "alice"}).out).substr(4, 16);

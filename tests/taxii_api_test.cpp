@@ -151,7 +151,6 @@ class TaxiiApiTest : public ::testing::Test {
     o.threads = 2;
     o.access_log = false;
     o.max_body_bytes = 1 << 20;
-    o.run_blocking = [s = service_](const http::Request& r) { return s->RunsBlocking(r); };
     auto server = http::Server::Create(o, router);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(*server);

@@ -209,23 +209,24 @@ Result<Role> RoleOf(const std::string& name) {
 // Authenticates, then runs `fn`; 401 (with both challenges) when the credentials do not pass.
 using AuthedHandler = std::function<Response(const Context&, const Principal&, const Request&)>;
 
+// The answer to a request whose credentials did not pass: 401 (with both challenges), 429 with
+// Retry-After when the client or token failed too often, else the directory's error.
+Response AuthenticationRefused(const Context& c, const Status& why) {
+  if (why.code() == ErrorCode::kUnauthenticated) return Unauthorized(why.message());
+  if (why.code() == ErrorCode::kLimitExceeded) {
+    Response r = Error(HttpStatus::too_many_requests, "Too Many Requests", why.message());
+    r.headers.emplace_back("Retry-After",
+                           std::to_string(c.options.authenticator->RetryAfter().count()));
+    return r;
+  }
+  return FromStatus(why);
+}
+
 http::Handler Authed(Ctx ctx, AuthedHandler fn) {
   return [c = std::move(ctx), f = std::move(fn)](const Request& req) -> Response {
     auto principal =
         c->options.authenticator->Authenticate(req.Header("Authorization"), req.remote());
-    if (!principal.ok()) {
-      if (principal.status().code() == ErrorCode::kUnauthenticated) {
-        return Unauthorized(principal.status().message());
-      }
-      if (principal.status().code() == ErrorCode::kLimitExceeded) {
-        Response r =
-            Error(HttpStatus::too_many_requests, "Too Many Requests", principal.status().message());
-        r.headers.emplace_back("Retry-After",
-                               std::to_string(c->options.authenticator->RetryAfter().count()));
-        return r;
-      }
-      return FromStatus(principal.status());
-    }
+    if (!principal.ok()) return AuthenticationRefused(*c, principal.status());
     return f(*c, *principal, req);
   };
 }
@@ -829,12 +830,30 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
       {Method::kGet, "/api/v1/collections/{id}", true, GetCollection},
       {Method::kPatch, "/api/v1/collections/{id}", true, PatchCollection},
   };
+  // Every admin route: counted as "admin" (/metrics as "metrics"), handled on the blocking pool
+  // (directory writes wait for the disk), authenticated on the header before a body is read,
+  // bodies over max_body_bytes refused unread.
+  auto route_options = [&ctx](const char* name, bool blocking) {
+    http::RouteOptions o;
+    o.name = name;
+    o.blocking = blocking;
+    o.max_body_bytes = ctx->options.max_body_bytes;
+    o.admit = [ctx](const Request& req) -> std::optional<Response> {
+      auto principal =
+          ctx->options.authenticator->Authenticate(req.Header("Authorization"), req.remote());
+      if (principal.ok()) return std::nullopt;
+      return AuthenticationRefused(*ctx, principal.status());
+    };
+    return o;
+  };
   for (const RouteDef& r : routes) {
     http::Handler h = r.admin_only ? AdminOnly(ctx, r.fn) : Authed(ctx, r.fn);
-    TESSERA_RETURN_IF_ERROR(router.Add(r.method, r.pattern, std::move(h)));
+    TESSERA_RETURN_IF_ERROR(
+        router.Add(r.method, r.pattern, std::move(h), route_options("admin", true)));
   }
   if (ctx->options.metrics) {
-    TESSERA_RETURN_IF_ERROR(router.Add(Method::kGet, "/metrics", AdminOnly(ctx, RenderMetrics)));
+    TESSERA_RETURN_IF_ERROR(router.Add(Method::kGet, "/metrics", AdminOnly(ctx, RenderMetrics),
+                                       route_options("metrics", false)));
   }
   return Status::Ok();
 }

@@ -3,6 +3,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -14,6 +20,7 @@
 #include "http/server.h"
 #include "policy/tokens.h"
 #include "store/store.h"
+#include "taxii/envelope.h"
 #include "taxii/protocol.h"
 #include "taxii/service.h"
 
@@ -31,10 +38,32 @@ struct ServeArgs {
   std::string contact;
   std::string public_url;
   size_t max_body_bytes = 32 * 1024 * 1024;
+  size_t max_object_bytes = taxii::kDefaultMaxObjectBytes;
+  size_t body_memory_mb = 256;
+  size_t max_connections = 4096;
+  size_t max_connections_per_client = 64;
+  unsigned first_request_timeout_s = 10;
   unsigned blocking_threads = 2;
   size_t page_cache_mb = 64;
   bool no_access_log = false;
 };
+
+// Whether the server can write the store: its file, and its directory (where SQLite keeps the
+// -wal and -shm files). A store made read-only (or a file system remounted read-only) opens for
+// reading, and every write would fail. kIo naming the path and the reason.
+Status StoreWritable(const std::string& data_dir) {
+  const std::string file = (std::filesystem::path(data_dir) / store::kStoreFileName).string();
+  // access(2), never open(2) and close(2): closing any descriptor of the file would drop the
+  // POSIX locks SQLite holds on it in this process, and readers would stop seeing commits.
+  if (::access(file.c_str(), W_OK) != 0) {
+    return IoError("the store " + file + " cannot be written: " + std::strerror(errno));
+  }
+  if (::access(data_dir.c_str(), W_OK) != 0) {
+    return IoError("the data directory " + data_dir + " cannot be written (SQLite keeps the " +
+                   "store's -wal and -shm files there): " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
 
 int RunServe(const ServeArgs& args) {
   auto address = http::ParseListenAddress(args.listen);
@@ -53,6 +82,11 @@ int RunServe(const ServeArgs& args) {
     return kExitUsage;
   }
   std::shared_ptr<store::Store> store = std::move(*opened);
+  // A store the server cannot write would answer 500 to every POST: refuse to start instead.
+  if (Status writable = StoreWritable(args.data_dir); !writable.ok()) {
+    std::cerr << "tessera serve: " << writable.message() << "\n";
+    return kExitUsage;
+  }
 
   if (Status crypto = policy::InitCrypto(); !crypto.ok()) {
     std::cerr << "tessera serve: " << crypto.message() << "\n";
@@ -63,11 +97,18 @@ int RunServe(const ServeArgs& args) {
 
   auto router = std::make_shared<http::Router>();
   router->SetErrorRenderer(taxii::TaxiiError);
-  // Healthy when the store answers a one-row query (cheap at any store size).
-  Status st = http::AddHealthRoute(*router, [store]() -> Status {
+  // Healthy when the store can still be written and answers a one-row query of objects and of
+  // the directory (cheap at any store size); the reason names the store.
+  Status st = http::AddHealthRoute(*router, [store, data_dir = args.data_dir]() -> Status {
+    TESSERA_RETURN_IF_ERROR(StoreWritable(data_dir));
     store::ObjectQuery probe;
     probe.limit = 1;
-    return store->ListObjects(probe).status();
+    Status read = store->ListObjects(probe).status();
+    if (read.ok()) read = store->directory().ListApiRoots().status();
+    if (!read.ok()) {
+      return Status(read.code(), "the store in " + data_dir + " cannot be read: " + read.message());
+    }
+    return Status::Ok();
   });
   taxii::ServiceOptions taxii_options;
   taxii_options.title = args.title;
@@ -81,6 +122,7 @@ int RunServe(const ServeArgs& args) {
   taxii_options.fallback_url =
       std::string(taxii_options.tls ? "https://" : "http://") + args.listen;
   taxii_options.max_body_bytes = args.max_body_bytes;
+  taxii_options.max_object_bytes = args.max_object_bytes;
   taxii_options.page_cache_bytes = args.page_cache_mb << 20;
   // The admin API (/api/v1/) and /metrics (admin-only), on the same authenticator; the server
   // counts every request into `metrics`, the TAXII service the objects it stores.
@@ -105,13 +147,18 @@ int RunServe(const ServeArgs& args) {
   options.port = address->port;
   options.threads = args.threads;
   options.max_body_bytes = args.max_body_bytes;
+  options.max_body_bytes_in_flight = args.body_memory_mb << 20;
+  if (options.max_body_bytes_in_flight < options.max_body_bytes) {
+    std::cerr << "tessera serve: --body-memory-mb (" << args.body_memory_mb
+              << " MiB) must hold at least one body of --max-body-bytes (" << args.max_body_bytes
+              << ")\n";
+    return kExitUsage;
+  }
+  options.max_connections = args.max_connections;
+  options.max_connections_per_client = args.max_connections_per_client;
+  options.first_request_timeout = std::chrono::seconds(args.first_request_timeout_s);
   options.handle_signals = true;
   options.access_log = !args.no_access_log;
-  // Writes (they wait for the disk) and first-time token checks (Argon2id) run off the I/O
-  // threads, so that page reads on other connections are not held up behind them.
-  options.run_blocking = [taxii_service](const http::Request& request) {
-    return taxii_service->RunsBlocking(request) || request.path().starts_with("/api/v1/");
-  };
   options.metrics = metrics;
   options.blocking_threads = args.blocking_threads;
   if (!args.tls_cert.empty()) options.tls = http::TlsFiles{args.tls_cert, args.tls_key};
@@ -191,6 +238,30 @@ Command AddServeCommand(CLI::App& app) {
                   "Largest request body accepted (larger ones get 413); the API roots advertise "
                   "it as max_content_length when their own is larger")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 32))
+      ->capture_default_str();
+  sub->add_option("--max-object-bytes", args->max_object_bytes,
+                  "Largest STIX object accepted in a POST, as JSON without whitespace (a larger "
+                  "one is a failure in the status; the others are added)")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 32))
+      ->capture_default_str();
+  sub->add_option("--body-memory-mb", args->body_memory_mb,
+                  "Request bodies held in memory at once, over every connection; over it a "
+                  "request with a body gets 503 with Retry-After")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+      ->capture_default_str();
+  sub->add_option("--max-connections", args->max_connections,
+                  "Connections open at once; when all are taken, a new connection takes the slot "
+                  "of the connection idle the longest")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+      ->capture_default_str();
+  sub->add_option("--max-connections-per-client", args->max_connections_per_client,
+                  "Connections open at once from one source address; more are closed at once")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+      ->capture_default_str();
+  sub->add_option("--first-request-timeout", args->first_request_timeout_s,
+                  "Seconds a new connection has to send its first request (TLS handshake "
+                  "included) before it is closed")
+      ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   sub->add_option("--page-cache-mb", args->page_cache_mb,
                   "Memory for TAXII listing answers kept for readers who ask again (pages of "

@@ -8,9 +8,7 @@
 namespace tessera::http {
 namespace bhttp = boost::beast::http;
 
-namespace {
-
-Method FromVerb(bhttp::verb verb) {
+Method ToMethod(bhttp::verb verb) {
   switch (verb) {
     case bhttp::verb::get:
       return Method::kGet;
@@ -30,6 +28,8 @@ Method FromVerb(bhttp::verb verb) {
       return Method::kOther;
   }
 }
+
+namespace {
 
 bhttp::verb ToVerb(Method method) {
   switch (method) {
@@ -78,7 +78,7 @@ std::string_view MethodName(Method method) {
 }
 
 Request::Request(NativeRequest native, std::string remote)
-    : native_(std::move(native)), method_(FromVerb(native_.method())), remote_(std::move(remote)) {}
+    : native_(std::move(native)), method_(ToMethod(native_.method())), remote_(std::move(remote)) {}
 
 Request Request::Make(Method method, std::string_view target,
                       const std::vector<std::pair<std::string, std::string>>& headers,

@@ -7,6 +7,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/verb.hpp>
 
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ enum class Method { kGet, kHead, kPost, kPut, kDelete, kPatch, kOptions, kOther 
 
 // "GET", "HEAD", ...; "OTHER" for kOther.
 std::string_view MethodName(Method method);
+
+// The Method of a Beast verb (kOther for every verb without its own Method).
+Method ToMethod(boost::beast::http::verb verb);
 
 using HttpStatus = boost::beast::http::status;
 

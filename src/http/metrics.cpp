@@ -1,24 +1,14 @@
 #include "http/metrics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 namespace tessera::http {
 namespace {
 
-constexpr std::array<std::string_view, 13> kClassNames = {
-    "taxii_discovery", "taxii_api_root", "taxii_status",   "taxii_collections", "taxii_collection",
-    "taxii_objects",   "taxii_object",   "taxii_versions", "taxii_manifest",    "admin",
-    "health",          "metrics",        "other"};
 constexpr std::array<std::string_view, 8> kMethodNames = {"GET",    "HEAD",  "POST",    "PUT",
                                                           "DELETE", "PATCH", "OPTIONS", "OTHER"};
-
-size_t ClassIndex(std::string_view name) {
-  for (size_t i = 0; i < kClassNames.size(); ++i) {
-    if (kClassNames[i] == name) return i;
-  }
-  return kClassNames.size() - 1;
-}
 
 size_t MethodIndex(std::string_view method) {
   for (size_t i = 0; i + 1 < kMethodNames.size(); ++i) {
@@ -85,47 +75,46 @@ double NowSeconds() {
 
 }  // namespace
 
-std::string_view RouteClass(std::string_view target) {
-  std::string_view path = target.substr(0, target.find('?'));
-  if (path.empty() || path.front() != '/') return "other";
-  path.remove_prefix(1);
-  // Segments of the path; a trailing '/' does not make an extra segment.
-  std::array<std::string_view, 7> seg{};
-  size_t n = 0;
-  while (!path.empty()) {
-    const size_t slash = path.find('/');
-    if (n == seg.size()) return "other";
-    seg[n++] = path.substr(0, slash);
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash + 1);
-  }
-  if (n == 0) return "other";
-  for (size_t i = 0; i < n; ++i) {
-    if (seg[i].empty()) return "other";
-  }
-  if (seg[0] == "taxii2") return n == 1 ? "taxii_discovery" : "other";
-  if (seg[0] == "healthz") return n == 1 ? "health" : "other";
-  if (seg[0] == "metrics") return n == 1 ? "metrics" : "other";
-  if (seg[0] == "api" && n >= 2 && seg[1] == "v1") return "admin";
-  // Under an API root.
-  if (n == 1) return "taxii_api_root";
-  if (seg[1] == "status") return n == 3 ? "taxii_status" : "other";
-  if (seg[1] != "collections") return "other";
-  if (n == 2) return "taxii_collections";
-  if (n == 3) return "taxii_collection";
-  if (n == 4 && seg[3] == "objects") return "taxii_objects";
-  if (n == 4 && seg[3] == "manifest") return "taxii_manifest";
-  if (n == 5 && seg[3] == "objects") return "taxii_object";
-  if (n == 6 && seg[3] == "objects" && seg[5] == "versions") return "taxii_versions";
-  return "other";
-}
-
 Metrics::Metrics() : requests_(kClasses * kMethods * kCodes), start_time_seconds_(NowSeconds()) {}
 
-void Metrics::ObserveRequest(std::string_view method, std::string_view target, unsigned status,
+Status Metrics::DeclareRoutes(const std::vector<std::string>& names) {
+  std::lock_guard lock(declare_mu_);
+  const size_t declared = declared_.load(std::memory_order_relaxed);
+  std::vector<std::string> fresh;
+  for (const std::string& name : names) {
+    if (name.empty() || name == "other" ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
+      return InvalidArgument("route name '" + name + "' is not [a-z0-9_]+ (or is 'other')");
+    }
+    if (RouteIndex(name) != kMaxRoutes ||
+        std::find(fresh.begin(), fresh.end(), name) != fresh.end()) {
+      continue;
+    }
+    fresh.push_back(name);
+  }
+  if (declared + fresh.size() > kMaxRoutes) {
+    return LimitExceeded("at most " + std::to_string(kMaxRoutes) + " route names");
+  }
+  for (size_t i = 0; i < fresh.size(); ++i) routes_[declared + i] = std::move(fresh[i]);
+  declared_.store(declared + fresh.size(), std::memory_order_release);
+  return Status::Ok();
+}
+
+size_t Metrics::RouteIndex(std::string_view route) const {
+  const size_t declared = declared_.load(std::memory_order_acquire);
+  for (size_t i = 0; i < declared; ++i) {
+    if (routes_[i] == route) return i;
+  }
+  return kMaxRoutes;
+}
+
+std::string_view Metrics::RouteName(size_t index) const {
+  return index < kMaxRoutes ? std::string_view(routes_[index]) : std::string_view("other");
+}
+
+void Metrics::ObserveRequest(std::string_view method, std::string_view route, unsigned status,
                              std::chrono::nanoseconds latency) {
-  const std::string_view route = RouteClass(target);
-  const size_t cls = ClassIndex(route);
+  const size_t cls = RouteIndex(route);
   const size_t m = MethodIndex(method);
   if (status < 100 || status > 599) status = 599;  // Beast never sends these; keep them counted
   requests_[(cls * kMethods + m) * kCodes + (status - 100)].fetch_add(1, std::memory_order_relaxed);
@@ -138,12 +127,10 @@ void Metrics::ObserveRequest(std::string_view method, std::string_view target, u
   h.sum_nanos.fetch_add(static_cast<uint64_t>(std::max<int64_t>(0, latency.count())),
                         std::memory_order_relaxed);
   if (status == 401) auth_failures_.fetch_add(1, std::memory_order_relaxed);
-  if (status == 202 && method == "POST" && route == "taxii_objects") {
-    import_requests_.fetch_add(1, std::memory_order_relaxed);
-  }
 }
 
 void Metrics::RecordImport(uint64_t added, uint64_t already_present, uint64_t failed) {
+  import_requests_.fetch_add(1, std::memory_order_relaxed);
   objects_added_.fetch_add(added, std::memory_order_relaxed);
   objects_already_present_.fetch_add(already_present, std::memory_order_relaxed);
   objects_failed_.fetch_add(failed, std::memory_order_relaxed);
@@ -188,7 +175,7 @@ std::string Metrics::Render() const {
             requests_[(cls * kMethods + m) * kCodes + code].load(std::memory_order_relaxed);
         if (v == 0) continue;
         out += "tessera_http_requests_total{route=\"";
-        out += kClassNames[cls];
+        out += RouteName(cls);
         out += "\",method=\"";
         out += kMethodNames[m];
         out += "\",code=\"";
@@ -210,7 +197,7 @@ std::string Metrics::Render() const {
     for (size_t b = 0; b < kBuckets; ++b) {
       cumulative += h.buckets[b].load(std::memory_order_relaxed);
       out += "tessera_http_request_duration_seconds_bucket{route=\"";
-      out += kClassNames[cls];
+      out += RouteName(cls);
       out += "\",le=\"";
       out += b < kLatencyBuckets.size() ? FormatValue(kLatencyBuckets[b]) : "+Inf";
       out += "\"} ";
@@ -220,10 +207,10 @@ std::string Metrics::Render() const {
     }
     const double sum = static_cast<double>(h.sum_nanos.load(std::memory_order_relaxed)) / 1e9;
     out += "tessera_http_request_duration_seconds_sum{route=\"";
-    out += kClassNames[cls];
+    out += RouteName(cls);
     out += "\"} " + FormatValue(sum) + "\n";
     out += "tessera_http_request_duration_seconds_count{route=\"";
-    out += kClassNames[cls];
+    out += RouteName(cls);
     out += "\"} " + std::to_string(std::max(cumulative, count)) + "\n";
   }
 
@@ -232,7 +219,7 @@ std::string Metrics::Render() const {
   out += "tessera_auth_failures_total " + std::to_string(auth_failures_total()) + "\n";
 
   Header(out, "tessera_import_requests_total", "counter",
-         "TAXII POST requests to an objects resource answered 202.");
+         "Import requests that stored their objects (TAXII POSTs answered 202).");
   out += "tessera_import_requests_total " +
          std::to_string(import_requests_.load(std::memory_order_relaxed)) + "\n";
 

@@ -1,15 +1,16 @@
 #pragma once
-// Server metrics in the Prometheus text exposition format (version 0.0.4): requests by route class,
-// method and status; request latency histograms by route class; authentication failures; TAXII
-// imports; and gauges computed when scraped (objects stored).
+// Server metrics in the Prometheus text exposition format (version 0.0.4): requests by route,
+// method and status; request latency histograms by route; authentication failures; imports; and
+// gauges computed when scraped (objects stored).
 //
 // The server (server.h, ServerOptions::metrics) reports every answered request; handlers report
 // what only they know (RecordImport). Rendering is served at /metrics by the admin API
 // (src/api/routes.h), which decides who may read it.
 //
-// Label values are bounded: a route class is one of a fixed list derived from the path shape (not
-// the path itself), methods are folded to GET/HEAD/POST/PUT/DELETE/PATCH/OPTIONS/OTHER and status
-// codes to 100..599, so no client can grow the exposition.
+// Label values are bounded: a route is the name of the route the request matched (RouteOptions::
+// name in router.h, words from code, declared before requests are counted; at most kMaxRoutes)
+// or "other", never the path; methods are folded to GET/HEAD/POST/PUT/DELETE/PATCH/OPTIONS/OTHER
+// and status codes to 100..599, so no client can grow the exposition.
 
 #include <array>
 #include <atomic>
@@ -25,18 +26,14 @@
 
 namespace tessera::http {
 
-// What kind of resource a request path names, from its shape: "taxii_discovery" (/taxii2/),
-// "taxii_api_root" (/{root}/), "taxii_status", "taxii_collections", "taxii_collection",
-// "taxii_objects", "taxii_object", "taxii_versions", "taxii_manifest", "admin" (/api/v1/...),
-// "health" (/healthz), "metrics" (/metrics), or "other". `target` may carry a query string.
-std::string_view RouteClass(std::string_view target);
-
 // The latency histogram's bucket upper bounds, in seconds (+Inf is implied).
 constexpr std::array<double, 14> kLatencyBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                     0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 
-// Limits on gauges (they are registered by code, but a loop registering them must fail loudly).
+// Limits on gauges and route names (they are registered by code, but a loop registering them
+// must fail loudly).
 constexpr size_t kMaxGauges = 64;
+constexpr size_t kMaxRoutes = 32;
 
 // Thread-safe: every method may be called from any thread at any time. Counting a request is a few
 // relaxed atomic additions (no lock), so the hot path stays cheap.
@@ -46,17 +43,23 @@ class Metrics {
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;
 
+  // Declares route names (the server declares its router's, Router::RouteNames): requests are
+  // counted under a declared name, else under "other". Names already declared are skipped.
+  // kInvalidArgument for a name that is not [a-z0-9_]+ or is "other", kLimitExceeded beyond
+  // kMaxRoutes names (none of `names` is declared then).
+  Status DeclareRoutes(const std::vector<std::string>& names);
+
   // One answered request: `method` as received ("GET", or "-" when the request line could not be
-  // read), `target` the request-target, `status` the HTTP status sent, `latency` from the first
-  // byte of the request to the end of the response. A 401 also counts as an authentication
-  // failure; a POST to a TAXII objects resource answered 202 counts as an import request.
-  void ObserveRequest(std::string_view method, std::string_view target, unsigned status,
+  // read), `route` the name of the route it matched ("other" when none did), `status` the HTTP
+  // status sent, `latency` from the first byte of the request to the end of the response. A 401
+  // also counts as an authentication failure.
+  void ObserveRequest(std::string_view method, std::string_view route, unsigned status,
                       std::chrono::nanoseconds latency);
 
-  // The objects of one import (a TAXII POST, or another write path): how many were added, how
-  // many were stored already, how many were refused (status failures). The
-  // tessera_imported_objects_total series appear from the first call on, so that a write path
-  // that does not report is not mistaken for one that imported nothing.
+  // One import request that stored its objects (a TAXII POST answered 202, or another write
+  // path): how many objects were added, how many were stored already, how many were refused
+  // (status failures). The tessera_imported_objects_total series appear from the first call on,
+  // so that a write path that does not report is not mistaken for one that imported nothing.
   void RecordImport(uint64_t added, uint64_t already_present, uint64_t failed);
 
   // Registers a gauge computed at each scrape (e.g. objects stored). `name` must be a Prometheus
@@ -74,7 +77,7 @@ class Metrics {
   uint64_t auth_failures_total() const;
 
  private:
-  static constexpr size_t kClasses = 13;
+  static constexpr size_t kClasses = kMaxRoutes + 1;  // the declared names, then "other"
   static constexpr size_t kMethods = 8;
   static constexpr size_t kCodes = 500;  // 100..599
   static constexpr size_t kBuckets = kLatencyBuckets.size() + 1;
@@ -90,7 +93,17 @@ class Metrics {
     std::function<Result<double>()> value;
   };
 
-  std::vector<std::atomic<uint64_t>> requests_;  // [class][method][code - 100]
+  // The index of `route` among the declared names, or kMaxRoutes ("other").
+  size_t RouteIndex(std::string_view route) const;
+  std::string_view RouteName(size_t index) const;
+
+  // Declared route names: routes_[0, declared_) are set once, before declared_ covers them, and
+  // never change after (so reading them needs no lock).
+  std::array<std::string, kMaxRoutes> routes_;
+  std::atomic<size_t> declared_{0};
+  std::mutex declare_mu_;  // serializes DeclareRoutes
+
+  std::vector<std::atomic<uint64_t>> requests_;  // [route][method][code - 100]
   std::array<Histogram, kClasses> latency_;
   std::atomic<uint64_t> auth_failures_{0};
   std::atomic<uint64_t> import_requests_{0};

@@ -97,6 +97,71 @@ TEST_F(RouterTest, MissingTrailingSlashRedirects) {
             HttpStatus::not_found);
 }
 
+TEST_F(RouterTest, NeverRedirectsToAnotherHost) {
+  // "/\evil.example/collections" matches "/{api_root}/collections/" with a trailing '/', but a
+  // Location of "/\evil.example/collections/" is read by browsers as https://evil.example/...
+  for (const char* target : {"/\\evil.example/collections", "//evil.example/collections",
+                             "/\\evil.example", "//evil.example"}) {
+    Response r = Get(router_, target);
+    EXPECT_EQ(r.status, HttpStatus::not_found) << target;
+    EXPECT_TRUE(r.Header("Location").empty()) << target;
+  }
+  EXPECT_EQ(Get(router_, "/feeds/collections").Header("Location"), "/feeds/collections/");
+}
+
+TEST_F(RouterTest, ErrorBodiesAreValidUtf8WhateverThePathHeld) {
+  for (const char* target : {"/%ff/x/y/z/", "/%c3%28/x/y/z/", "/%ed%a0%80/x/y/z/",
+                             "/%f4%90%80%80/x/y/z/", "/\xff\xfe/x/"}) {
+    Response r = Get(router_, target);
+    EXPECT_EQ(r.status, HttpStatus::not_found) << target;
+    boost::system::error_code ec;
+    const boost::json::value body = boost::json::parse(r.body, ec);  // checks UTF-8
+    ASSERT_FALSE(ec) << target << ": " << ec.message();
+  }
+  EXPECT_EQ(JsonText("caf\xc3\xa9 \xff!"), "caf\xc3\xa9 \xef\xbf\xbd!");
+  EXPECT_EQ(JsonText("\xf0\x9f\x98\x80"), "\xf0\x9f\x98\x80");  // U+1F600 kept
+  EXPECT_EQ(JsonText("\xc0\xaf"), "\xef\xbf\xbd\xef\xbf\xbd");  // overlong '/'
+  EXPECT_EQ(JsonText("\xe2\x82"), "\xef\xbf\xbd\xef\xbf\xbd");  // truncated
+}
+
+TEST(RouterOptions, TheMatchCarriesTheRoutesOptions) {
+  Router router;
+  RouteOptions objects;
+  objects.name = "objects";
+  objects.blocking = true;
+  objects.max_body_bytes = 100;
+  ASSERT_TRUE(router.Add(Method::kPost, "/{root}/objects/", Echo("add"), objects).ok());
+  RouteOptions listing;
+  listing.name = "listing";
+  ASSERT_TRUE(router.Add(Method::kGet, "/{root}/objects/", Echo("list"), listing).ok());
+  ASSERT_TRUE(router.Add(Method::kGet, "/plain", Echo("plain")).ok());
+  EXPECT_EQ(router.RouteNames(), (std::vector<std::string>{"objects", "listing"}));
+
+  Routed post = router.Find(Method::kPost, "POST", "/r/objects/?x=1");
+  ASSERT_NE(post.options(), nullptr);
+  EXPECT_FALSE(post.answer().has_value());
+  EXPECT_EQ(post.name(), "objects");
+  EXPECT_TRUE(post.options()->blocking);
+  EXPECT_EQ(post.options()->max_body_bytes, 100u);
+  EXPECT_EQ(post.params(), (std::vector<std::pair<std::string, std::string>>{{"root", "r"}}));
+  Request request = Request::Make(Method::kPost, "/r/objects/?x=1");
+  EXPECT_EQ(router.Dispatch(std::move(post), request).body, "add root=r");
+
+  EXPECT_EQ(router.Find(Method::kGet, "GET", "/r/objects/").name(), "listing");
+  EXPECT_EQ(router.Find(Method::kGet, "GET", "/plain").name(), kOtherRouteName);
+  Routed missing = router.Find(Method::kGet, "GET", "/nowhere/at/all");
+  EXPECT_EQ(missing.options(), nullptr);
+  EXPECT_EQ(missing.name(), kOtherRouteName);
+  ASSERT_TRUE(missing.answer().has_value());
+  EXPECT_EQ(missing.answer()->status, HttpStatus::not_found);
+  // A path matched with a method it does not take: the router answers, under the route's name.
+  Routed wrong = router.Find(Method::kPut, "PUT", "/r/objects/");
+  EXPECT_EQ(wrong.options(), nullptr);
+  ASSERT_TRUE(wrong.answer().has_value());
+  EXPECT_EQ(wrong.answer()->status, HttpStatus::method_not_allowed);
+  EXPECT_EQ(wrong.name(), "objects");
+}
+
 TEST_F(RouterTest, MalformedTargetsAre400) {
   EXPECT_EQ(Get(router_, "/bad%zz/").status, HttpStatus::bad_request);
   EXPECT_EQ(Get(router_, "http://host/taxii2/").status, HttpStatus::bad_request);

@@ -26,6 +26,7 @@
 #include <fstream>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -54,6 +55,11 @@ constexpr auto kTlsShutdownTimeout = std::chrono::seconds(2);
 // 413).
 constexpr auto kLingerTimeout = std::chrono::seconds(2);
 constexpr size_t kLingerBytes = size_t{64} << 20;
+// A chunked body (whose length is not known ahead) takes its bytes from the body budget in steps
+// of this size, a step ahead of what it holds.
+constexpr size_t kBodyBudgetStep = size_t{1} << 20;
+constexpr size_t kBodyBudgetAhead = size_t{256} << 10;
+constexpr std::string_view kBusyRetryAfterSeconds = "2";
 
 using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
@@ -113,7 +119,8 @@ struct ReadFailure {
   std::string detail;
 };
 
-std::optional<ReadFailure> ClassifyReadError(const error_code& ec, const ServerOptions& options) {
+std::optional<ReadFailure> ClassifyReadError(const error_code& ec, const ServerOptions& options,
+                                             size_t body_limit) {
   if (ec == bhttp::error::header_limit) {
     return ReadFailure{HttpStatus::request_header_fields_too_large,
                        "Request Header Fields Too Large",
@@ -121,9 +128,8 @@ std::optional<ReadFailure> ClassifyReadError(const error_code& ec, const ServerO
                            std::to_string(options.max_header_bytes) + " bytes"};
   }
   if (ec == bhttp::error::body_limit || ec == bhttp::error::buffer_overflow) {
-    return ReadFailure{
-        HttpStatus::payload_too_large, "Content Too Large",
-        "the request body exceeds " + std::to_string(options.max_body_bytes) + " bytes"};
+    return ReadFailure{HttpStatus::payload_too_large, "Content Too Large",
+                       "the request body exceeds " + std::to_string(body_limit) + " bytes"};
   }
   if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
       ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
@@ -132,6 +138,15 @@ std::optional<ReadFailure> ClassifyReadError(const error_code& ec, const ServerO
                        "the request is not valid HTTP/1.1: " + ec.message()};
   }
   return std::nullopt;
+}
+
+std::string_view View(boost::beast::string_view s) { return {s.data(), s.size()}; }
+
+// The value of a header field without surrounding spaces and tabs.
+std::string_view TrimOws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
 }
 
 // What Server::Impl needs to tell a connection.
@@ -143,7 +158,16 @@ class SessionBase {
   virtual void Shutdown() = 0;
   // Closes the connection now. Thread-safe.
   virtual void ForceClose() = 0;
+  // Since when (steady clock, nanoseconds) the connection has been waiting for a request (or a
+  // TLS handshake); 0 while it is busy. Thread-safe.
+  virtual int64_t IdleSince() const = 0;
 };
+
+int64_t NowNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 }  // namespace
 
@@ -177,22 +201,38 @@ class Server::Impl {
 
   void Unregister(uint64_t id);
 
-  bool RunsBlocking(const Request& request) const {
-    return blocking_pool_ && options_.run_blocking(request);
+  // Whether `request` (routed to a route with `options`) runs on the blocking pool.
+  static bool Blocking(const RouteOptions* options, const Request& request) {
+    if (options == nullptr) return false;
+    return options->blocking_when ? options->blocking_when(request) : options->blocking;
   }
-  // Routes `request` on the blocking pool; the caller resumes on its own executor.
-  asio::awaitable<Response> HandleBlocking(Request& request) {
+  // Calls `fn` on the blocking pool; the caller resumes on its own executor. `fn` is the
+  // caller's (alive across the co_await).
+  template <class Fn>
+  asio::awaitable<std::invoke_result_t<Fn&>> OnBlockingPool(Fn& fn) {
+    using T = std::invoke_result_t<Fn&>;
     co_return co_await asio::co_spawn(
-        blocking_pool_->get_executor(),
-        [this, &request]() -> asio::awaitable<Response> { co_return router_->Handle(request); },
+        blocking_pool_->get_executor(), [&fn]() -> asio::awaitable<T> { co_return fn(); },
         asio::use_awaitable);
   }
+
+  // Takes `bytes` from the body budget; false (taking nothing) when that would exceed it.
+  bool ReserveBody(size_t bytes) {
+    const size_t limit = options_.max_body_bytes_in_flight;
+    size_t held = body_bytes_.load(std::memory_order_relaxed);
+    do {
+      if (bytes > limit || held > limit - bytes) return false;
+    } while (!body_bytes_.compare_exchange_weak(held, held + bytes, std::memory_order_relaxed));
+    return true;
+  }
+  void ReleaseBody(size_t bytes) { body_bytes_.fetch_sub(bytes, std::memory_order_relaxed); }
 
  private:
   asio::awaitable<void> AcceptLoop();
   void StartSession(tcp::socket socket);
   template <class S>
-  void Launch(std::shared_ptr<S> session);
+  void Launch(std::shared_ptr<S> session, std::string client);
+  void LogRefusal(std::string_view why, const tcp::endpoint& peer);
   std::vector<std::shared_ptr<SessionBase>> Snapshot();
   size_t SessionCount();
   void ForceCloseAll();
@@ -201,18 +241,31 @@ class Server::Impl {
   std::shared_ptr<const Router> router_;
   std::optional<ssl::context> ssl_ctx_;  // outlives every session (declared before ioc_)
 
+  struct SessionEntry {
+    std::weak_ptr<SessionBase> session;
+    std::string client;  // the source address
+  };
+  // Makes room for one more connection by closing the one idle the longest; false when no
+  // connection is idle.
+  bool EvictIdlest();
+
   std::mutex mu_;
-  std::unordered_map<uint64_t, std::weak_ptr<SessionBase>> sessions_;  // GUARDED_BY(mu_)
-  uint64_t next_session_id_ = 1;                                       // GUARDED_BY(mu_)
-  bool destroying_ = false;                                            // GUARDED_BY(mu_)
+  std::unordered_map<uint64_t, SessionEntry> sessions_;      // GUARDED_BY(mu_)
+  std::unordered_map<std::string, size_t> client_sessions_;  // GUARDED_BY(mu_)
+  uint64_t next_session_id_ = 1;                             // GUARDED_BY(mu_)
+  bool destroying_ = false;                                  // GUARDED_BY(mu_)
   std::atomic<bool> stopping_{false};
+  std::atomic<size_t> body_bytes_{0};  // reserved by the bodies in flight
+  // Refusals logged at most once a second, with how many there were.
+  std::atomic<int64_t> refusal_logged_at_{0};
+  std::atomic<uint64_t> refusals_unlogged_{0};
 
   std::mutex run_mu_;
   std::condition_variable run_cv_;
   bool running_ = false;  // GUARDED_BY(run_mu_)
 
   asio::io_context ioc_;
-  // Handlers of run_blocking requests; joined (after the I/O threads) when the Impl is destroyed.
+  // Handlers of blocking routes; joined (after the I/O threads) when the Impl is destroyed.
   std::unique_ptr<asio::thread_pool> blocking_pool_;
   // The acceptor, the signal set and the grace timer live on one strand.
   asio::strand<asio::io_context::executor_type> strand_;
@@ -233,7 +286,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       : server_(server),
         stream_(std::move(stream)),
         buffer_(server.options().max_header_bytes + server.options().max_body_bytes + kReadChunk),
-        remote_(std::move(remote)) {}
+        remote_(std::move(remote)),
+        idle_since_(NowNanos()) {}
   ~Session() override { server_.Unregister(id_); }
 
   void set_id(uint64_t id) { id_ = id; }
@@ -255,17 +309,114 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
                [self = this->shared_from_this()] { self->Lowest().close(); });
   }
 
+  int64_t IdleSince() const override { return idle_since_.load(std::memory_order_relaxed); }
+
  private:
+  // A body whose bytes are taken from the server's budget; gives them back when destroyed.
+  class BodyBudget {
+   public:
+    explicit BodyBudget(Server::Impl& server) : server_(server) {}
+    ~BodyBudget() {
+      if (bytes_ > 0) server_.ReleaseBody(bytes_);
+    }
+    BodyBudget(const BodyBudget&) = delete;
+    BodyBudget& operator=(const BodyBudget&) = delete;
+    bool Take(size_t bytes) {
+      if (!server_.ReserveBody(bytes)) return false;
+      bytes_ += bytes;
+      return true;
+    }
+    size_t bytes() const { return bytes_; }
+
+   private:
+    Server::Impl& server_;
+    size_t bytes_ = 0;
+  };
+
+  void SetIdle(bool idle) {
+    idle_ = idle;
+    idle_since_.store(idle ? NowNanos() : 0, std::memory_order_relaxed);
+  }
+
+  Response ServerError(HttpStatus status, std::string_view title, std::string_view detail) {
+    return server_.router().RenderError(status, title, detail);
+  }
+
+  Response Busy() {
+    Response r = ServerError(HttpStatus::service_unavailable, "Service Unavailable",
+                             "the server holds as many request bodies as it may (" +
+                                 std::to_string(server_.options().max_body_bytes_in_flight) +
+                                 " bytes); try again shortly");
+    r.headers.emplace_back("Retry-After", std::string(kBusyRetryAfterSeconds));
+    return r;
+  }
+
+  // The checks made once a request's header is read and before its body is: codings, the
+  // router's own answer, the route's body limit, the route's admission check, the body budget.
+  // A Response refuses the request (its body unread).
+  asio::awaitable<std::optional<Response>> Admit(const Routed& routed, BodyBudget& budget) {
+    const auto& header = parser_->get();
+    if (header.count(bhttp::field::transfer_encoding) > 0) {
+      const std::string_view te = TrimOws(View(header[bhttp::field::transfer_encoding]));
+      if (header.count(bhttp::field::transfer_encoding) > 1 ||
+          !beast::iequals(beast::string_view(te.data(), te.size()), "chunked")) {
+        co_return ServerError(HttpStatus::not_implemented, "Not Implemented",
+                              "transfer coding '" + std::string(te.substr(0, 100)) +
+                                  "' is not implemented: send the body with Content-Length or "
+                                  "'Transfer-Encoding: chunked' alone");
+      }
+    }
+    if (header.count(bhttp::field::content_encoding) > 0) {
+      const std::string_view ce = TrimOws(View(header[bhttp::field::content_encoding]));
+      if (header.count(bhttp::field::content_encoding) > 1 ||
+          !beast::iequals(beast::string_view(ce.data(), ce.size()), "identity")) {
+        co_return ServerError(HttpStatus::unsupported_media_type, "Unsupported Media Type",
+                              "content coding '" + std::string(ce.substr(0, 100)) +
+                                  "' is not supported: send the body uncompressed, without "
+                                  "Content-Encoding");
+      }
+    }
+    if (routed.answer()) co_return *routed.answer();
+    const RouteOptions* route = routed.options();
+    body_limit_ = server_.options().max_body_bytes;
+    if (route != nullptr && route->max_body_bytes > 0) {
+      body_limit_ = std::min(body_limit_, route->max_body_bytes);
+    }
+    const auto length = parser_->content_length();  // boost::optional
+    if (length && *length > body_limit_) {
+      co_return ServerError(HttpStatus::payload_too_large, "Content Too Large",
+                            "the request body has " + std::to_string(*length) +
+                                " bytes; this resource takes at most " +
+                                std::to_string(body_limit_));
+    }
+    parser_->body_limit(static_cast<std::uint64_t>(body_limit_));
+    if (route != nullptr && route->admit) {
+      NativeRequest head_only;
+      head_only.base() = header.base();
+      Request head(std::move(head_only), remote_);
+      head.SetPathParams(routed.params());
+      std::optional<Response> refusal;
+      if (Server::Impl::Blocking(route, head)) {
+        auto check = [route, &head] { return route->admit(head); };
+        refusal = co_await server_.OnBlockingPool(check);
+      } else {
+        refusal = route->admit(head);
+      }
+      if (refusal) co_return refusal;
+    }
+    if (length && !budget.Take(static_cast<size_t>(*length))) co_return Busy();
+    co_return std::nullopt;
+  }
   beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
 
   asio::awaitable<void> Serve() {
     const ServerOptions& opt = server_.options();
     if constexpr (kTls) {
       if (server_.stopping()) co_return;
-      idle_ = true;
-      Lowest().expires_after(opt.request_timeout);
+      SetIdle(true);
+      Lowest().expires_after(opt.first_request_timeout);
       auto [ec] = co_await stream_.async_handshake(ssl::stream_base::server, kTuple);
-      idle_ = false;
+      SetIdle(false);
       if (ec) {
         spdlog::debug("TLS handshake with {} failed: {}", remote_, ec.message());
         co_return;
@@ -277,36 +428,68 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         // Between requests: wait for the first byte of the next one, or the end.
         if (server_.stopping()) co_return;
         if (buffer_.capacity() > kShrinkBufferAbove) buffer_.shrink_to_fit();
-        idle_ = true;
-        Lowest().expires_after(opt.idle_timeout);
+        SetIdle(true);
+        Lowest().expires_after(served_ == 0 ? opt.first_request_timeout : opt.idle_timeout);
         auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), kTuple);
-        idle_ = false;
-        if (ec) co_return;  // the peer closed, idle timeout, or shutdown
+        SetIdle(false);
+        if (ec) co_return;  // the peer closed, idle timeout, eviction or shutdown
         buffer_.commit(n);
       }
+      ++served_;
       const auto started = std::chrono::steady_clock::now();
       Lowest().expires_after(opt.request_timeout);
       parser_.emplace();
       parser_->header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
-      parser_->body_limit(static_cast<std::uint64_t>(opt.max_body_bytes));
+      body_limit_ = opt.max_body_bytes;
+      parser_->body_limit(static_cast<std::uint64_t>(body_limit_));
       {
         auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, *parser_, kTuple);
         if (ec) {
-          co_await AnswerReadError(ec, started);
+          co_await AnswerReadError(ec, started, kOtherRouteName);
           co_return;
         }
       }
-      const auto& header = parser_->get();
-      if (header.version() >= 11 && !parser_->is_done() &&
-          beast::iequals(header[bhttp::field::expect], "100-continue")) {
-        bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_, header.version()};
-        auto [ec, n] = co_await bhttp::async_write(stream_, proceed, kTuple);
-        if (ec) co_return;
-      }
+      Routed routed = server_.router().Find(ToMethod(parser_->get().method()),
+                                            View(parser_->get().method_string()),
+                                            View(parser_->get().target()));
+      const std::string_view route_name = routed.name();
+      BodyBudget budget(server_);  // held until the response is written
       if (!parser_->is_done()) {
-        auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, *parser_, kTuple);
-        if (ec) {
-          co_await AnswerReadError(ec, started);
+        std::optional<Response> refusal = co_await Admit(routed, budget);
+        if (refusal) {
+          const auto& header = parser_->get();
+          co_await Write(*refusal, false, header.version(), false, started,
+                         View(header.method_string()), View(header.target()), route_name);
+          linger_ = true;
+          co_return;
+        }
+        const auto& header = parser_->get();
+        if (header.version() >= 11 &&
+            beast::iequals(header[bhttp::field::expect], "100-continue")) {
+          bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_, header.version()};
+          auto [ec, n] = co_await bhttp::async_write(stream_, proceed, kTuple);
+          if (ec) co_return;
+        }
+        bool over_budget = false;
+        while (!parser_->is_done()) {
+          if (!parser_->content_length() &&
+              parser_->get().body().size() + kBodyBudgetAhead > budget.bytes() &&
+              !budget.Take(kBodyBudgetStep)) {
+            over_budget = true;
+            break;
+          }
+          auto [ec, n] = co_await bhttp::async_read_some(stream_, buffer_, *parser_, kTuple);
+          if (ec) {
+            co_await AnswerReadError(ec, started, route_name);
+            co_return;
+          }
+        }
+        if (over_budget) {
+          Response busy = Busy();
+          co_await Write(busy, false, parser_->get().version(), false, started,
+                         View(parser_->get().method_string()), View(parser_->get().target()),
+                         route_name);
+          linger_ = true;
           co_return;
         }
       }
@@ -316,23 +499,27 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       const bool client_keep_alive = request.native().keep_alive();
       // (Not a conditional expression: GCC 12 mishandles co_await inside one.)
       Response response;
-      if (server_.RunsBlocking(request)) {
-        response = co_await server_.HandleBlocking(request);
+      if (Server::Impl::Blocking(routed.options(), request)) {
+        auto handle = [this, &routed, &request] {
+          return server_.router().Dispatch(std::move(routed), request);
+        };
+        response = co_await server_.OnBlockingPool(handle);
       } else {
-        response = server_.router().Handle(request);
+        response = server_.router().Dispatch(std::move(routed), request);
       }
       const bool keep_alive = client_keep_alive && !response.close && !server_.stopping();
       const bool written =
           co_await Write(response, request.method() == Method::kHead, request.native().version(),
-                         keep_alive, started, request.method_name(), request.target());
+                         keep_alive, started, request.method_name(), request.target(), route_name);
       if (!written || !keep_alive) co_return;
     }
   }
 
   // Answers a request that could not be read (when an answer is due) and ends the connection.
   asio::awaitable<void> AnswerReadError(const error_code& ec,
-                                        std::chrono::steady_clock::time_point started) {
-    std::optional<ReadFailure> failure = ClassifyReadError(ec, server_.options());
+                                        std::chrono::steady_clock::time_point started,
+                                        std::string_view route_name) {
+    std::optional<ReadFailure> failure = ClassifyReadError(ec, server_.options(), body_limit_);
     if (!failure) {
       spdlog::debug("connection {} ended while reading a request: {}", remote_, ec.message());
       co_return;
@@ -344,7 +531,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       method = std::string(parser_->get().method_string());
       target = std::string(parser_->get().target());
     }
-    co_await Write(response, false, 11, false, started, method, target);
+    co_await Write(response, false, 11, false, started, method, target, route_name);
     linger_ = true;
   }
 
@@ -353,7 +540,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // argument built from std::move(local) while the callee still reads it (use after free).
   asio::awaitable<bool> Write(Response& response, bool head, unsigned version, bool keep_alive,
                               std::chrono::steady_clock::time_point started,
-                              std::string_view method, std::string_view target) {
+                              std::string_view method, std::string_view target,
+                              std::string_view route_name) {
     bhttp::response<bhttp::string_body> res{response.status, version};
     res.set(bhttp::field::server, kServerName);
     if (!response.content_type.empty() && IsFieldValue(response.content_type)) {
@@ -375,7 +563,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     Lowest().expires_after(server_.options().request_timeout);
     auto [ec, n] = co_await bhttp::async_write(stream_, res, kTuple);
     if (const auto& metrics = server_.options().metrics) {
-      metrics->ObserveRequest(method, target, static_cast<unsigned>(res.result()),
+      metrics->ObserveRequest(method, route_name, static_cast<unsigned>(res.result()),
                               std::chrono::steady_clock::now() - started);
     }
     if (server_.options().access_log && spdlog::should_log(spdlog::level::info)) {
@@ -421,7 +609,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // Touched only on the session's strand.
   bool idle_ = false;  // waiting for a request (or a TLS handshake): safe to close on shutdown
   bool handshake_done_ = false;
-  bool linger_ = false;  // drain before closing (a request was refused unread)
+  bool linger_ = false;              // drain before closing (a request was refused unread)
+  uint64_t served_ = 0;              // requests begun on this connection
+  size_t body_limit_ = 0;            // of the request being read
+  std::atomic<int64_t> idle_since_;  // see SessionBase::IdleSince
 };
 
 }  // namespace
@@ -437,19 +628,25 @@ Status Server::Impl::Init() {
   if (o.max_body_bytes > (size_t{1} << 32)) {
     return InvalidArgument("max_body_bytes must be at most 4 GiB");
   }
+  if (o.max_body_bytes_in_flight < o.max_body_bytes) {
+    return InvalidArgument("max_body_bytes_in_flight must be at least max_body_bytes");
+  }
   if (o.max_connections == 0) return InvalidArgument("max_connections must be at least 1");
+  if (o.max_connections_per_client == 0) {
+    return InvalidArgument("max_connections_per_client must be at least 1");
+  }
   if (o.idle_timeout.count() <= 0 || o.request_timeout.count() <= 0 ||
-      o.shutdown_grace.count() < 0) {
+      o.first_request_timeout.count() <= 0 || o.shutdown_grace.count() < 0) {
     return InvalidArgument("timeouts must be positive");
   }
   if (!router_) return InvalidArgument("no router");
-  if (o.run_blocking) {
-    if (o.blocking_threads == 0 || o.blocking_threads > kMaxThreads) {
-      return InvalidArgument("blocking_threads must be between 1 and " +
-                             std::to_string(kMaxThreads));
-    }
-    blocking_pool_ = std::make_unique<asio::thread_pool>(o.blocking_threads);
+  if (o.blocking_threads == 0 || o.blocking_threads > kMaxThreads) {
+    return InvalidArgument("blocking_threads must be between 1 and " + std::to_string(kMaxThreads));
   }
+  if (o.metrics) {
+    TESSERA_RETURN_IF_ERROR(o.metrics->DeclareRoutes(router_->RouteNames()));
+  }
+  blocking_pool_ = std::make_unique<asio::thread_pool>(o.blocking_threads);
 
   if (o.tls) {
     for (const std::string* f : {&o.tls->cert_file, &o.tls->key_file}) {
@@ -576,7 +773,12 @@ void Server::Impl::Stop() {
 
 void Server::Impl::Unregister(uint64_t id) {
   std::lock_guard lock(mu_);
-  sessions_.erase(id);
+  if (auto it = sessions_.find(id); it != sessions_.end()) {
+    if (auto c = client_sessions_.find(it->second.client); c != client_sessions_.end()) {
+      if (--c->second == 0) client_sessions_.erase(c);
+    }
+    sessions_.erase(it);
+  }
   if (sessions_.empty() && stopping() && !destroying_) {
     asio::post(strand_, [this] { grace_timer_.cancel(); });
   }
@@ -586,8 +788,8 @@ std::vector<std::shared_ptr<SessionBase>> Server::Impl::Snapshot() {
   std::vector<std::shared_ptr<SessionBase>> out;
   std::lock_guard lock(mu_);
   out.reserve(sessions_.size());
-  for (const auto& [id, weak] : sessions_) {
-    if (auto s = weak.lock()) out.push_back(std::move(s));
+  for (const auto& [id, entry] : sessions_) {
+    if (auto s = entry.session.lock()) out.push_back(std::move(s));
   }
   return out;
 }
@@ -619,36 +821,89 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
   }
 }
 
+void Server::Impl::LogRefusal(std::string_view why, const tcp::endpoint& peer) {
+  // A flood of connections must not become a flood of log lines: one a second, with a count.
+  const int64_t now = NowNanos();
+  int64_t last = refusal_logged_at_.load(std::memory_order_relaxed);
+  if (now - last < 1'000'000'000 ||
+      !refusal_logged_at_.compare_exchange_strong(last, now, std::memory_order_relaxed)) {
+    refusals_unlogged_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  const uint64_t more = refusals_unlogged_.exchange(0, std::memory_order_relaxed);
+  spdlog::warn("refusing a connection from {}: {}{}", FormatEndpoint(peer), why,
+               more > 0 ? " (and " + std::to_string(more) + " more refused since the last line)"
+                        : std::string());
+}
+
+bool Server::Impl::EvictIdlest() {
+  // Not under mu_: dropping the last reference to a session unregisters it (which locks mu_).
+  const std::vector<std::shared_ptr<SessionBase>> sessions = Snapshot();
+  SessionBase* idlest = nullptr;
+  int64_t oldest = 0;
+  for (const auto& s : sessions) {
+    const int64_t since = s->IdleSince();
+    if (since != 0 && (oldest == 0 || since < oldest)) {
+      oldest = since;
+      idlest = s.get();
+    }
+  }
+  if (idlest == nullptr) return false;
+  idlest->Shutdown();  // closes it if it is still waiting for a request
+  return true;
+}
+
 void Server::Impl::StartSession(tcp::socket socket) {
   error_code ec;
   const tcp::endpoint peer = socket.remote_endpoint(ec);
   if (ec) return;  // already gone
-  if (stopping() || SessionCount() >= options_.max_connections) {
-    if (!stopping()) {
-      spdlog::warn("refusing a connection from {}: {} connections open (the limit)",
-                   FormatEndpoint(peer), options_.max_connections);
+  if (stopping()) {
+    socket.close(ec);
+    return;
+  }
+  std::string client = peer.address().to_string();
+  size_t open = 0;
+  size_t from_client = 0;
+  {
+    std::lock_guard lock(mu_);
+    open = sessions_.size();
+    if (auto it = client_sessions_.find(client); it != client_sessions_.end()) {
+      from_client = it->second;
     }
+  }
+  if (from_client >= options_.max_connections_per_client) {
+    LogRefusal(std::to_string(from_client) + " connections open from " + client + " (the limit)",
+               peer);
+    socket.close(ec);
+    return;
+  }
+  if (open >= options_.max_connections && !EvictIdlest()) {
+    LogRefusal(std::to_string(open) + " connections open, none idle (the limit)", peer);
     socket.close(ec);
     return;
   }
   socket.set_option(tcp::no_delay(true), ec);
   std::string remote = FormatEndpoint(peer);
   if (ssl_ctx_) {
-    Launch(std::make_shared<Session<TlsStream>>(
-        *this, TlsStream(beast::tcp_stream(std::move(socket)), *ssl_ctx_), std::move(remote)));
+    Launch(
+        std::make_shared<Session<TlsStream>>(
+            *this, TlsStream(beast::tcp_stream(std::move(socket)), *ssl_ctx_), std::move(remote)),
+        std::move(client));
   } else {
     Launch(std::make_shared<Session<PlainStream>>(*this, PlainStream(std::move(socket)),
-                                                  std::move(remote)));
+                                                  std::move(remote)),
+           std::move(client));
   }
 }
 
 template <class S>
-void Server::Impl::Launch(std::shared_ptr<S> session) {
+void Server::Impl::Launch(std::shared_ptr<S> session, std::string client) {
   {
     std::lock_guard lock(mu_);
     const uint64_t id = next_session_id_++;
     session->set_id(id);
-    sessions_.emplace(id, session);
+    ++client_sessions_[client];
+    sessions_.emplace(id, SessionEntry{session, std::move(client)});
   }
   auto executor = session->executor();
   asio::co_spawn(executor, S::Run(std::move(session)), [](std::exception_ptr e) {

@@ -3,13 +3,27 @@
 // TLS, keep-alive, explicit limits and timeouts, graceful shutdown, one access-log line per
 // request.
 //
-// Per connection: (TLS handshake,) then for each request: wait up to idle_timeout for its first
-// byte, read it (header within max_header_bytes, body within max_body_bytes, all of it within
-// request_timeout; "Expect: 100-continue" is answered), route it through the Router, write the
-// response within request_timeout. The connection stays open while both sides want keep-alive.
+// Per connection: (TLS handshake,) then for each request: wait for its first byte (up to
+// first_request_timeout on a new connection, idle_timeout between requests), read its header
+// (within max_header_bytes), route it (Router::Find) and read the route's options; then, when a
+// body follows: refuse transfer codings other than chunked (501) and content codings (415),
+// answer at once what the router answers itself (404, 405, ...), refuse a body over the route's
+// limit (413), ask the route's `admit` check (authentication on the headers: 401 before a byte
+// of the body is read), reserve the body's bytes from the server-wide budget
+// max_body_bytes_in_flight (503 with Retry-After when it is spent), answer
+// "Expect: 100-continue", and read the body (all of the request within request_timeout). Then
+// the route's handler runs (on the blocking pool for a blocking route) and the response is
+// written within request_timeout. The connection stays open while both sides want keep-alive.
 // Requests pipelined on one connection are answered in order.
 // Answers the server gives itself: 400 malformed request, 413 body too large, 431 header too
-// large (each closes the connection); the Router's answers otherwise (router.h).
+// large, 501/415 unsupported codings, 503 body budget spent (each closes the connection, after
+// reading and discarding for a moment what the client still sends); the Router's and the
+// route's answers otherwise (router.h).
+//
+// Connection slots: at most max_connections at once and max_connections_per_client from one
+// source address (more are closed at once). When every slot is taken, a new connection takes
+// the slot of the connection that has waited longest for a request, so idle connections cannot
+// lock others out.
 //
 // Shutdown (Stop(), or SIGINT/SIGTERM when handle_signals): the listener closes at once;
 // connections waiting for a request close; requests already read are handled and answered (with
@@ -18,7 +32,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,22 +54,23 @@ struct ServerOptions {
   unsigned threads = 0;                      // 0: std::thread::hardware_concurrency()
   size_t max_header_bytes = 16 * 1024;       // start line + header fields
   size_t max_body_bytes = 32 * 1024 * 1024;  // request body (Content-Length or chunked)
-  size_t max_connections = 4096;             // more are accepted and closed at once
-  std::chrono::milliseconds idle_timeout{60'000};     // between requests on a connection
-  std::chrono::milliseconds request_timeout{30'000};  // read one request; write one response
-  std::chrono::milliseconds shutdown_grace{10'000};   // in-flight requests after Stop()
-  std::optional<TlsFiles> tls;                        // HTTPS when set (TLS 1.2 or later)
+  // Request bodies held in memory at once, over every connection (a body is held from before it
+  // is read until its response is written); over it, 503 with Retry-After.
+  size_t max_body_bytes_in_flight = 256 * 1024 * 1024;
+  size_t max_connections = 4096;           // open at once (see "Connection slots" above)
+  size_t max_connections_per_client = 64;  // from one source address; more are closed at once
+  std::chrono::milliseconds first_request_timeout{10'000};  // a new connection's first byte
+  std::chrono::milliseconds idle_timeout{60'000};           // between requests on a connection
+  std::chrono::milliseconds request_timeout{30'000};        // read one request; write one response
+  std::chrono::milliseconds shutdown_grace{10'000};         // in-flight requests after Stop()
+  std::optional<TlsFiles> tls;                              // HTTPS when set (TLS 1.2 or later)
   bool handle_signals = false;  // Run() stops gracefully on SIGINT and SIGTERM
   bool access_log = true;       // one spdlog info line per request
   // When set, every answered request is counted in it (metrics.h); shared with whoever renders it.
   std::shared_ptr<Metrics> metrics;
-  // Requests for which this returns true are handled on a separate pool of `blocking_threads`
-  // threads instead of the I/O thread that read them, so that slow handlers (writes that wait
-  // for the disk, first-time token hashing) do not hold up the other connections of that thread.
-  // Called on the I/O thread for every request: it must be quick and thread-safe. Empty: every
-  // request is handled on its I/O thread.
-  std::function<bool(const Request&)> run_blocking;
-  unsigned blocking_threads = 2;  // 1..kMaxThreads when run_blocking is set
+  // Threads of the pool that runs the blocking routes (RouteOptions::blocking), besides the I/O
+  // threads; 1..256.
+  unsigned blocking_threads = 2;
 };
 
 // A listen address from the command line: "127.0.0.1:8080", "[::1]:8443", "localhost:0".
@@ -73,7 +87,8 @@ class Server {
  public:
   // Binds and listens. kInvalidArgument for bad options or unusable TLS files (with OpenSSL's
   // reason), kIo when the address cannot be resolved or bound. `router` must not be changed
-  // afterwards; it is shared by every thread.
+  // afterwards; it is shared by every thread. Declares the router's route names to
+  // options.metrics (Metrics::DeclareRoutes).
   static Result<std::unique_ptr<Server>> Create(ServerOptions options,
                                                 std::shared_ptr<const Router> router);
 

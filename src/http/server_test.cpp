@@ -23,7 +23,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <future>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "http/health.h"
 #include "http/media_type.h"
@@ -98,10 +100,12 @@ Response TestError(HttpStatus status, std::string_view title, std::string_view d
 }
 
 // GET /slow counts itself in *slow_started, then sleeps 400 ms, or, given `slow_release`, holds
-// until it is set (at most 30 s); it counts its end in *slow_finished.
+// until it is set (at most 30 s); it counts its end in *slow_finished. `slow_blocks`: /slow is a
+// blocking route (RouteOptions::blocking).
 std::shared_ptr<Router> TestRouter(std::atomic<int>* slow_started = nullptr,
                                    std::atomic<bool>* slow_release = nullptr,
-                                   std::atomic<int>* slow_finished = nullptr) {
+                                   std::atomic<int>* slow_finished = nullptr,
+                                   bool slow_blocks = false) {
   auto router = std::make_shared<Router>();
   router->SetErrorRenderer(TestError);
   EXPECT_TRUE(AddHealthRoute(*router, nullptr).ok());
@@ -124,20 +128,25 @@ std::shared_ptr<Router> TestRouter(std::atomic<int>* slow_started = nullptr,
                           return Response::Make(HttpStatus::ok, "text/plain", r.body());
                         })
                   .ok());
+  RouteOptions slow;
+  slow.name = "slow";
+  slow.blocking = slow_blocks;
   EXPECT_TRUE(router
-                  ->Add(Method::kGet, "/slow",
-                        [slow_started, slow_release, slow_finished](const Request&) {
-                          if (slow_started != nullptr) ++*slow_started;
-                          if (slow_release == nullptr) {
-                            std::this_thread::sleep_for(std::chrono::milliseconds(400));
-                          } else {
-                            const auto until = Clock::now() + std::chrono::seconds(30);
-                            while (!slow_release->load() && Clock::now() < until)
-                              std::this_thread::sleep_for(std::chrono::milliseconds(5));
-                          }
-                          if (slow_finished != nullptr) ++*slow_finished;
-                          return Response::Make(HttpStatus::ok, "text/plain", "done");
-                        })
+                  ->Add(
+                      Method::kGet, "/slow",
+                      [slow_started, slow_release, slow_finished](const Request&) {
+                        if (slow_started != nullptr) ++*slow_started;
+                        if (slow_release == nullptr) {
+                          std::this_thread::sleep_for(std::chrono::milliseconds(400));
+                        } else {
+                          const auto until = Clock::now() + std::chrono::seconds(30);
+                          while (!slow_release->load() && Clock::now() < until)
+                            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                        }
+                        if (slow_finished != nullptr) ++*slow_finished;
+                        return Response::Make(HttpStatus::ok, "text/plain", "done");
+                      },
+                      slow)
                   .ok());
   return router;
 }
@@ -155,7 +164,10 @@ ServerOptions FastOptions() {
 // A plain blocking client connection.
 class Client {
  public:
-  explicit Client(uint16_t port) : socket_(ioc_) {
+  // Connects from `from` (any 127.0.0.0/8 address is this host's loopback).
+  explicit Client(uint16_t port, const char* from = "127.0.0.1") : socket_(ioc_) {
+    socket_.open(tcp::v4());
+    socket_.bind(tcp::endpoint(asio::ip::make_address(from), 0));
     socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   }
 
@@ -402,11 +414,11 @@ TEST(ServerTest, StopBeforeRunReturnsAtOnce) {
 TEST(ServerTest, BlockingHandlersRunOffTheIoThread) {
   ServerOptions options = FastOptions();
   options.threads = 1;  // one I/O thread: a handler blocking it would stall every connection
-  options.run_blocking = [](const Request& r) { return r.path() == "/slow"; };
   options.blocking_threads = 1;
   std::atomic<int> slow_started{0}, slow_finished{0};
   std::atomic<bool> release{false};
-  auto running = RunningServer::Start(options, TestRouter(&slow_started, &release, &slow_finished));
+  auto running = RunningServer::Start(
+      options, TestRouter(&slow_started, &release, &slow_finished, /*slow_blocks=*/true));
   ASSERT_NE(running, nullptr);
   auto wait_started = [&](int n) {
     const auto deadline = Clock::now() + kPrompt;
@@ -449,7 +461,6 @@ TEST(ServerTest, BlockingHandlersRunOffTheIoThread) {
 
 TEST(ServerTest, RejectsBadBlockingThreads) {
   ServerOptions options = FastOptions();
-  options.run_blocking = [](const Request&) { return true; };
   options.blocking_threads = 0;
   EXPECT_FALSE(Server::Create(options, TestRouter()).ok());
 }
@@ -467,6 +478,228 @@ TEST(ServerTest, ReportsBindFailures) {
   options.port = 0;
   options.host = "no-such-host.invalid";
   EXPECT_EQ(Server::Create(options, TestRouter()).status().code(), ErrorCode::kIo);
+}
+
+// Routes for the limit tests: POST /upload takes at most 1 MiB, and only from requests whose
+// header carries "Authorization: ok" (checked before the body is read); it answers the size of
+// the body it got.
+std::shared_ptr<Router> GuardedRouter(std::atomic<int>* uploads) {
+  auto router = TestRouter();
+  RouteOptions options;
+  options.name = "upload";
+  options.max_body_bytes = size_t{1} << 20;
+  options.admit = [](const Request& r) -> std::optional<Response> {
+    if (r.Header("Authorization") == "ok") return std::nullopt;
+    return TestError(HttpStatus::unauthorized, "Unauthorized", "no credentials");
+  };
+  EXPECT_TRUE(router
+                  ->Add(
+                      Method::kPost, "/upload",
+                      [uploads](const Request& r) {
+                        ++*uploads;
+                        return Response::Make(HttpStatus::ok, "text/plain",
+                                              std::to_string(r.body().size()));
+                      },
+                      options)
+                  .ok());
+  return router;
+}
+
+// Whether `metrics` renders `line` within a few seconds (the server counts a request once its
+// response is written, which can be a moment after the client has read it).
+bool EventuallyRenders(const Metrics& metrics, const std::string& line) {
+  for (int i = 0; i < 250; ++i) {
+    if (metrics.Render().find(line) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "no line '" << line << "' in\n" << metrics.Render();
+  return false;
+}
+
+std::string UploadHeader(size_t length, bool authorized, bool expect_continue = false) {
+  return "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(length) + "\r\n" +
+         (authorized ? "Authorization: ok\r\n" : "") +
+         (expect_continue ? "Expect: 100-continue\r\n" : "") + "\r\n";
+}
+
+// Issue #15.13: 20 unauthenticated connections announcing large bodies made the server hold
+// every body. Now each is answered 401 on its header, before any of its body is read.
+TEST(ServerLimitsTest, RefusesBodiesWhoseHeaderDoesNotAuthenticate) {
+  std::atomic<int> uploads{0};
+  auto metrics = std::make_shared<Metrics>();
+  ServerOptions options = FastOptions();
+  options.metrics = metrics;
+  auto running = RunningServer::Start(options, GuardedRouter(&uploads));
+  ASSERT_NE(running, nullptr);
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 20; ++i) {
+    clients.push_back(std::make_unique<Client>(running->port()));
+    clients.back()->WriteRaw(UploadHeader(1'000'000, /*authorized=*/false));  // and no body
+  }
+  for (auto& client : clients) {
+    auto res = client->Read();
+    EXPECT_EQ(res.result(), bhttp::status::unauthorized);
+    EXPECT_FALSE(res.keep_alive());
+  }
+  EXPECT_EQ(uploads.load(), 0);
+  EXPECT_TRUE(EventuallyRenders(
+      *metrics, "tessera_http_requests_total{route=\"upload\",method=\"POST\",code=\"401\"} 20\n"));
+  // The route's own body limit is enforced on Content-Length, before the body too.
+  Client big(running->port());
+  big.WriteRaw(UploadHeader((size_t{1} << 20) + 1, /*authorized=*/true));
+  EXPECT_EQ(big.Read().result(), bhttp::status::payload_too_large);
+  // With credentials, the body is read and handled.
+  Client good(running->port());
+  good.WriteRaw(UploadHeader(5, /*authorized=*/true) + "hello");
+  auto res = good.Read();
+  EXPECT_EQ(res.result(), bhttp::status::ok);
+  EXPECT_EQ(res.body(), "5");
+  EXPECT_EQ(uploads.load(), 1);
+}
+
+// Issue #15.13: the bodies held at once are bounded server-wide; over the bound, 503 with
+// Retry-After, and the bytes come back once a request is answered.
+TEST(ServerLimitsTest, BoundsTheBodiesHeldAtOnce) {
+  std::atomic<int> uploads{0};
+  ServerOptions options = FastOptions();
+  options.max_body_bytes = size_t{1} << 20;
+  options.max_body_bytes_in_flight = size_t{2} << 20;
+  options.request_timeout = std::chrono::milliseconds(60'000);  // b waits while a and e go
+  auto running = RunningServer::Start(options, GuardedRouter(&uploads));
+  ASSERT_NE(running, nullptr);
+  const size_t mib = size_t{1} << 20;
+  // Two clients each take 1 MiB of the budget: "100 Continue" comes once the bytes are reserved.
+  Client a(running->port());
+  Client b(running->port());
+  for (Client* c : {&a, &b}) {
+    c->WriteRaw(UploadHeader(mib, true, /*expect_continue=*/true));
+    EXPECT_EQ(c->Read().result(), bhttp::status::continue_);
+  }
+  Client c(running->port());
+  c.WriteRaw(UploadHeader(mib, true));
+  auto busy = c.Read();
+  EXPECT_EQ(busy.result(), bhttp::status::service_unavailable);
+  EXPECT_EQ(busy[bhttp::field::retry_after], "2");
+  // A chunked body takes its bytes as it comes: refused as well.
+  Client d(running->port());
+  d.WriteRaw(
+      "POST /upload HTTP/1.1\r\nHost: x\r\nAuthorization: ok\r\nTransfer-Encoding: "
+      "chunked\r\n\r\n5\r\nhello\r\n");
+  EXPECT_EQ(d.Read().result(), bhttp::status::service_unavailable);
+
+  a.WriteRaw(std::string(mib, 'a'));
+  auto done = a.Read();
+  EXPECT_EQ(done.result(), bhttp::status::ok);
+  EXPECT_EQ(done.body(), std::to_string(mib));
+  // a's megabyte is back once its response is written (a moment after the client reads it).
+  bool accepted = false;
+  for (int attempt = 0; attempt < 100 && !accepted; ++attempt) {
+    Client e(running->port());
+    e.WriteRaw(UploadHeader(3, true) + "abc");
+    accepted = e.Read().result() == bhttp::status::ok;
+    if (!accepted) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(accepted);
+  b.WriteRaw(std::string(mib, 'b'));
+  EXPECT_EQ(b.Read().result(), bhttp::status::ok);
+  EXPECT_EQ(uploads.load(), 3);  // a, e, b
+}
+
+// Issue #15.14: 4,100 idle connections locked every other client out. One source address now
+// holds at most max_connections_per_client, and when every slot is taken a new connection takes
+// the slot of the connection idle the longest.
+TEST(ServerLimitsTest, IdleConnectionsCannotLockOthersOut) {
+  ServerOptions options = FastOptions();
+  options.max_connections = 12;
+  options.max_connections_per_client = 8;
+  auto running = RunningServer::Start(options, TestRouter());
+  ASSERT_NE(running, nullptr);
+  std::vector<std::unique_ptr<Client>> flood;
+  for (int i = 0; i < 10; ++i)
+    flood.push_back(std::make_unique<Client>(running->port(), "127.0.0.2"));
+  // Over the per-client limit: closed at once. Under it: served.
+  EXPECT_TRUE(flood[8]->ClosedWithin(std::chrono::milliseconds(5000)));
+  EXPECT_TRUE(flood[9]->ClosedWithin(std::chrono::milliseconds(5000)));
+  EXPECT_EQ(flood[0]->Get("/healthz").result(), bhttp::status::ok);
+  // A second address fills the server (8 + 4 = 12 connections).
+  std::vector<std::unique_ptr<Client>> more;
+  for (int i = 0; i < 4; ++i)
+    more.push_back(std::make_unique<Client>(running->port(), "127.0.0.3"));
+  EXPECT_EQ(more[3]->Get("/healthz").result(), bhttp::status::ok);  // all four accepted
+  // Every slot is taken, and a legitimate client is still served: the connection idle the
+  // longest (flood[1]: flood[0] and more[3] were used since) gives its slot.
+  for (int i = 0; i < 3; ++i) {
+    Client legit(running->port());
+    EXPECT_EQ(legit.Get("/healthz").result(), bhttp::status::ok) << i;
+  }
+  EXPECT_TRUE(flood[1]->ClosedWithin(std::chrono::milliseconds(5000)));
+}
+
+// Issue #15.14: a connection that sends nothing is closed after first_request_timeout, well
+// before idle_timeout.
+TEST(ServerLimitsTest, ANewConnectionMustSendItsFirstRequestSoon) {
+  ServerOptions options = FastOptions();
+  options.first_request_timeout = std::chrono::milliseconds(200);
+  options.idle_timeout = std::chrono::milliseconds(60'000);
+  auto running = RunningServer::Start(options, TestRouter());
+  ASSERT_NE(running, nullptr);
+  Client silent(running->port());
+  EXPECT_TRUE(silent.ClosedWithin(std::chrono::milliseconds(20'000)));
+  // After a request, the connection waits idle_timeout (60 s) for the next one.
+  Client active(running->port());
+  EXPECT_EQ(active.Get("/healthz").result(), bhttp::status::ok);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // 5 x first_request_timeout
+  EXPECT_EQ(active.Get("/healthz").result(), bhttp::status::ok);
+}
+
+// Issue #15.23: "Transfer-Encoding: gzip, chunked" was read as if not compressed.
+TEST(ServerLimitsTest, RefusesCodingsItDoesNotImplement) {
+  auto running = RunningServer::Start(FastOptions(), TestRouter());
+  ASSERT_NE(running, nullptr);
+  const std::string chunked_hello = "5\r\nhello\r\n0\r\n\r\n";
+  for (const char* coding : {"gzip, chunked", "deflate,chunked"}) {
+    Client client(running->port());
+    client.WriteRaw(std::string("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ") + coding +
+                    "\r\n\r\n" + chunked_hello);
+    auto res = client.Read();
+    EXPECT_EQ(res.result(), bhttp::status::not_implemented) << coding;
+    EXPECT_FALSE(res.keep_alive());
+  }
+  {
+    Client client(running->port());
+    client.WriteRaw(
+        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: 5\r\n\r\n"
+        "hello");
+    EXPECT_EQ(client.Read().result(), bhttp::status::unsupported_media_type);
+  }
+  {
+    Client client(running->port());
+    client.WriteRaw(
+        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\nContent-Encoding: "
+        "identity\r\n\r\n" +
+        chunked_hello);
+    auto res = client.Read();
+    EXPECT_EQ(res.result(), bhttp::status::ok);
+    EXPECT_EQ(res.body(), "hello");
+  }
+}
+
+// Requests are counted under the name of the route they matched (RouteOptions::name), not a
+// guess from the path's shape.
+TEST(ServerTest, CountsRequestsUnderTheMatchedRoutesName) {
+  auto metrics = std::make_shared<Metrics>();
+  ServerOptions options = FastOptions();
+  options.metrics = metrics;
+  auto running = RunningServer::Start(options, TestRouter());
+  ASSERT_NE(running, nullptr);
+  Client client(running->port());
+  EXPECT_EQ(client.Get("/healthz").result(), bhttp::status::ok);
+  EXPECT_EQ(client.Get("/healthz").result(), bhttp::status::ok);
+  EXPECT_EQ(client.Get("/no/such/thing").result(), bhttp::status::not_found);
+  EXPECT_TRUE(EventuallyRenders(
+      *metrics, "tessera_http_requests_total{route=\"health\",method=\"GET\",code=\"200\"} 2\n"));
+  EXPECT_TRUE(EventuallyRenders(
+      *metrics, "tessera_http_requests_total{route=\"other\",method=\"GET\",code=\"404\"} 1\n"));
 }
 
 // A throwaway self-signed certificate for 127.0.0.1 in a temporary directory.

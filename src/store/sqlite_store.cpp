@@ -803,9 +803,13 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, OpenMode m
       }
     }
   }
-  TESSERA_ASSIGN_OR_RETURN(
-      auto db, sqlite::Database::Open(path, mode == OpenMode::kCreateIfMissing, read_connections));
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db)));
+  auto db = sqlite::Database::Open(path, mode == OpenMode::kCreateIfMissing, read_connections);
+  if (!db.ok()) {
+    // Every failure names the file ("file is not a database" alone does not say which).
+    if (db.status().message().find(path) != std::string::npos) return db.status();
+    return Status(db.status().code(), path + ": " + db.status().message());
+  }
+  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(*db)));
 }
 
 }  // namespace tessera::store

@@ -111,6 +111,13 @@ Result<std::vector<EnvelopeObject>> ParseEnvelope(std::string_view body,
     return Internal("the STIX reader did not return one object per envelope element (" +
                     collector.stray() + ")");
   }
+  for (EnvelopeObject& item : out) {
+    if (item.object.json.size() > limits.max_object_bytes) {
+      item.error = "the object has " + std::to_string(item.object.json.size()) +
+                   " bytes (as JSON without whitespace); this server takes at most " +
+                   std::to_string(limits.max_object_bytes) + " bytes per object";
+    }
+  }
   return out;
 }
 

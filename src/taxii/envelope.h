@@ -14,10 +14,16 @@
 
 namespace tessera::taxii {
 
+// The default bound of one object in a POST (`tessera serve --max-object-bytes`).
+constexpr size_t kDefaultMaxObjectBytes = size_t{1} << 20;
+
 struct EnvelopeLimits {
   size_t max_bytes = 32u << 20;  // the server's body limit (max_content_length)
   size_t max_depth = 64;         // JSON nesting, envelope included
   size_t max_objects = 10'000;   // objects in one envelope
+  // One object, as JSON without insignificant whitespace; a longer one is refused on its own (its
+  // EnvelopeObject::error says so) and the others are judged as usual.
+  size_t max_object_bytes = kDefaultMaxObjectBytes;
 };
 
 // One element of `objects`, in envelope order.

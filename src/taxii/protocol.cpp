@@ -4,6 +4,8 @@
 #include <memory>
 #include <utility>
 
+#include "http/router.h"
+
 namespace tessera::taxii {
 
 using http::AcceptWeight;
@@ -37,11 +39,10 @@ bool IsTaxiiContentType(std::string_view content_type) {
 }
 
 Response TaxiiError(HttpStatus status, std::string_view title, std::string_view description) {
-  boost::json::object body;
-  body["title"] = title;
-  if (!description.empty()) body["description"] = description;
-  body["http_status"] = std::to_string(static_cast<unsigned>(status));
-  return Response::Make(status, std::string(kTaxiiMediaType), boost::json::serialize(body));
+  // The router's error shape (valid UTF-8 whatever the request held), as TAXII's media type.
+  Response r = http::DefaultErrorResponse(status, title, description);
+  r.content_type = std::string(kTaxiiMediaType);
+  return r;
 }
 
 Response TaxiiNotAcceptable(const Request& request) {

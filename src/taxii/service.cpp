@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <charconv>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -108,38 +109,88 @@ Status Service::Register(const std::shared_ptr<Service>& self, http::Router& rou
     Method method;
     const char* pattern;
     Member handler;
+    const char* name;
   } routes[] = {
-      {Method::kGet, "/taxii2/", &Service::Discovery},
-      {Method::kGet, "/{api_root}/", &Service::ApiRootInfo},
-      {Method::kGet, "/{api_root}/status/{status_id}/", &Service::GetStatus},
-      {Method::kGet, "/{api_root}/collections/", &Service::ListCollections},
-      {Method::kGet, "/{api_root}/collections/{collection}/", &Service::GetCollection},
-      {Method::kGet, "/{api_root}/collections/{collection}/objects/", &Service::GetObjects},
-      {Method::kPost, "/{api_root}/collections/{collection}/objects/", &Service::AddObjects},
-      {Method::kGet, "/{api_root}/collections/{collection}/objects/{object}/", &Service::GetObject},
+      {Method::kGet, "/taxii2/", &Service::Discovery, "taxii_discovery"},
+      {Method::kGet, "/{api_root}/", &Service::ApiRootInfo, "taxii_api_root"},
+      {Method::kGet, "/{api_root}/status/{status_id}/", &Service::GetStatus, "taxii_status"},
+      {Method::kGet, "/{api_root}/collections/", &Service::ListCollections, "taxii_collections"},
+      {Method::kGet, "/{api_root}/collections/{collection}/", &Service::GetCollection,
+       "taxii_collection"},
+      {Method::kGet, "/{api_root}/collections/{collection}/objects/", &Service::GetObjects,
+       "taxii_objects"},
+      {Method::kPost, "/{api_root}/collections/{collection}/objects/", &Service::AddObjects,
+       "taxii_objects"},
+      {Method::kGet, "/{api_root}/collections/{collection}/objects/{object}/", &Service::GetObject,
+       "taxii_object"},
       {Method::kDelete, "/{api_root}/collections/{collection}/objects/{object}/",
-       &Service::DeleteObject},
+       &Service::DeleteObject, "taxii_object"},
       {Method::kGet, "/{api_root}/collections/{collection}/objects/{object}/versions/",
-       &Service::GetVersions},
-      {Method::kGet, "/{api_root}/collections/{collection}/manifest/", &Service::GetManifest},
+       &Service::GetVersions, "taxii_versions"},
+      {Method::kGet, "/{api_root}/collections/{collection}/manifest/", &Service::GetManifest,
+       "taxii_manifest"},
   };
   if (!self->sealer_) {
     TESSERA_ASSIGN_OR_RETURN(PageTokenKey key, LoadPageTokenKey(self->store_->directory()));
     self->sealer_.emplace(key);
   }
   for (const auto& r : routes) {
+    http::RouteOptions options;
+    options.name = r.name;
+    if (r.method == Method::kGet) {
+      options.blocking_when = [self](const Request& request) {
+        return self->NotVerifiedYet(request);
+      };
+    } else {
+      options.blocking = true;  // writes wait for the disk
+    }
+    if (r.method == Method::kPost) {
+      options.admit = [self](const Request& request) { return self->AdmitPost(request); };
+    } else {
+      options.admit = [self](const Request& request) { return self->AdmitAny(request); };
+    }
     TESSERA_RETURN_IF_ERROR(router.Add(
         r.method, r.pattern,
-        [self, h = r.handler](const Request& request) { return ((*self).*h)(request); }));
+        [self, h = r.handler](const Request& request) { return ((*self).*h)(request); },
+        std::move(options)));
   }
   return Status::Ok();
 }
 
-bool Service::RunsBlocking(const Request& request) const {
-  if (request.method() == Method::kPost || request.method() == Method::kDelete) return true;
+bool Service::NotVerifiedYet(const Request& request) const {
   const std::string_view auth = request.Header("Authorization");
   if (auth.empty()) return false;  // answered 401 at once
   return !authenticator_->Remembers(auth);
+}
+
+std::optional<Response> Service::AdmitAny(const Request& request) const {
+  auto generations = store_->ReadGenerations();
+  if (!generations.ok()) return StorageError(generations.status(), "reading the store");
+  policy::Principal principal;
+  return Authenticate(request, generations->directory, principal);
+}
+
+std::optional<Response> Service::AdmitPost(const Request& request) const {
+  Target target;
+  if (auto denied = EnterCollection(request, target, true)) return denied;
+  if (!IsTaxiiContentType(request.Header("Content-Type"))) {
+    return Error(HttpStatus::unsupported_media_type, "Unsupported Media Type",
+                 "send the envelope as " + std::string(kTaxiiMediaType));
+  }
+  const size_t limit =
+      std::min(options_.max_body_bytes,
+               static_cast<size_t>(std::max<int64_t>(0, target.caller.root.max_content_length)));
+  // The server has checked Content-Length against its own limit; this API root's may be lower.
+  const std::string_view length = request.Header("Content-Length");
+  size_t declared = 0;
+  const auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), declared);
+  if (ec == std::errc() && end == length.data() + length.size() && declared > limit) {
+    return Error(HttpStatus::payload_too_large, "Content Too Large",
+                 "the body has " + std::to_string(declared) +
+                     " bytes; this API root takes at most " + std::to_string(limit) +
+                     " (max_content_length)");
+  }
+  return std::nullopt;
 }
 
 std::optional<Response> Service::Authenticate(const Request& request, int64_t generation,
@@ -633,6 +684,7 @@ Response Service::AddObjects(const Request& request) const {
   limits.max_bytes = limit;
   limits.max_depth = options_.max_json_depth;
   limits.max_objects = options_.max_envelope_objects;
+  limits.max_object_bytes = options_.max_object_bytes;
   auto envelope = ParseEnvelope(request.body(), limits);
   if (!envelope.ok()) {
     if (envelope.status().code() == ErrorCode::kLimitExceeded) {

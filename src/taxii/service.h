@@ -68,6 +68,7 @@ struct ServiceOptions {
   size_t max_body_bytes = 32u << 20;
   size_t max_envelope_objects = EnvelopeLimits{}.max_objects;
   size_t max_json_depth = EnvelopeLimits{}.max_depth;
+  size_t max_object_bytes = EnvelopeLimits{}.max_object_bytes;  // one object in a POST
   // When set, every POST that stores objects is counted (tessera_imported_objects_total).
   std::shared_ptr<http::Metrics> metrics;
   // The bound of the listing answers kept in memory (PageCache); 0 keeps none.
@@ -94,11 +95,13 @@ class Service {
   // policy::InitCrypto). What Router::Add or the directory returns.
   static Status Register(const std::shared_ptr<Service>& self, http::Router& router);
 
-  // For http::ServerOptions::run_blocking: true for requests that may take long (writes, which
-  // wait for the disk, and requests whose credentials this process has not verified yet, which
-  // read the token's row, and for a token stored by an older hub run one Argon2id verification of
-  // tens of milliseconds). Quick; thread-safe.
-  bool RunsBlocking(const http::Request& request) const;
+  // Each route carries its metadata (http::RouteOptions): its name in metrics ("taxii_objects",
+  // ...); writes (POST, DELETE) run on the server's blocking pool, as do requests whose
+  // credentials this process has not verified yet (which read the token's row, and for a token
+  // stored by an older hub run one Argon2id verification of tens of milliseconds); a request with
+  // a body is authenticated on its header before the body is read (a POST also checked for write
+  // access to the collection, its Content-Type and the API root's max_content_length), so that
+  // nobody without credentials makes the server hold a body.
 
   // The handlers (public for in-process callers and tests; each expects the path parameters the
   // router binds).
@@ -122,6 +125,11 @@ class Service {
   struct Target;  // ... and one collection
   std::optional<http::Response> Authenticate(const http::Request& request, int64_t generation,
                                              policy::Principal& principal) const;
+  // The checks of a request's header before its body is read (RouteOptions::admit).
+  std::optional<http::Response> AdmitAny(const http::Request& request) const;
+  std::optional<http::Response> AdmitPost(const http::Request& request) const;
+  // Whether a request may take long (RouteOptions::blocking_when for reads).
+  bool NotVerifiedYet(const http::Request& request) const;
   std::optional<http::Response> Enter(const http::Request& request, Caller& caller) const;
   std::optional<http::Response> EnterCollection(const http::Request& request, Target& target,
                                                 bool write) const;
