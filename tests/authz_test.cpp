@@ -644,6 +644,80 @@ TEST_F(AuthzTest, EveryReaderSeesExactlyWhatTheTableGrantsOnEveryEndpoint) {
   std::cerr << "authorization matrix: " << requests << " requests checked\n";
 }
 
+// #10.2: `tessera export --as NAME` writes exactly what TAXII shows that member: for every user
+// and every organization of the scenario, the versions (id, modified) of the export equal the
+// union of what TAXII lists to the member in each collection it can read, and hold every version
+// the table grants it. Nothing it may not read, nothing twice.
+TEST_F(AuthzTest, ExportAsAMemberWritesWhatTaxiiShowsIt) {
+  // What TAXII shows `user` (all versions of every collection it can read).
+  auto taxii_view = [&](const std::string& user) {
+    std::set<Version> shown;
+    auto client = hub_->Client(user);
+    for (const auto& [ckey, cid] : collection_ids_) {
+      const std::string acc = Str(scenario_.at("collection_access").at(user_org_[user]).at(ckey));
+      if (acc.find('r') == std::string::npos) continue;
+      std::string url = CollectionUrl(ckey) + "objects/?match%5Bversion%5D=all&limit=1000";
+      for (int page = 0; page < 100; ++page) {
+        auto r = client->Get(url);
+        EXPECT_EQ(r.status, 200) << user << " " << url << ": " << r.body;
+        if (r.status != 200) break;
+        for (const auto& v : ObjectsOf(r)) shown.insert(v);
+        json::object body = r.Json().as_object();
+        if (!(body.contains("more") && body.at("more").as_bool())) break;
+        url = CollectionUrl(ckey) +
+              "objects/?match%5Bversion%5D=all&limit=1000&next=" + Q(Str(body.at("next")));
+      }
+    }
+    return shown;
+  };
+  auto exported = [&](const std::string& as, int expect_exit) {
+    auto r = hub_->Cli({"export", "--as", as, "--format", "ndjson"}, expect_exit);
+    std::vector<Version> out;
+    size_t start = 0;
+    while (start < r.out.size()) {
+      size_t end = r.out.find('\n', start);
+      if (end == std::string::npos) end = r.out.size();
+      if (end > start) {
+        json::value o = json::parse(r.out.substr(start, end - start));
+        out.emplace_back(Str(o.at("id")), Str(o.at("modified")));
+      }
+      start = end + 1;
+    }
+    return out;
+  };
+  size_t checked = 0;
+  for (const auto& [user, org] : user_org_) {
+    SCOPED_TRACE("export --as " + user);
+    const std::set<Version> shown = taxii_view(user);
+    std::set<Version> granted;
+    for (const auto& [ckey, cid] : collection_ids_) {
+      const std::string acc = Str(scenario_.at("collection_access").at(org).at(ckey));
+      if (acc.find('r') == std::string::npos) continue;
+      for (const auto& v : VisibleTo(org, ckey)) granted.insert(v);
+    }
+    const auto as_user = exported(user, shown.empty() ? 1 : 0);
+    const std::set<Version> as_user_set(as_user.begin(), as_user.end());
+    EXPECT_EQ(as_user_set.size(), as_user.size()) << "a version written twice";
+    EXPECT_EQ(as_user_set, shown) << "export: " << Describe(as_user_set)
+                                  << "\n taxii: " << Describe(shown);
+    EXPECT_TRUE(std::includes(shown.begin(), shown.end(), granted.begin(), granted.end()))
+        << "taxii: " << Describe(shown) << "\n table: " << Describe(granted);
+    // The organization's view is its users' view (every role reads the same rows).
+    const auto as_org = exported("org:" + org_names_[org], shown.empty() ? 1 : 0);
+    EXPECT_EQ(std::set<Version>(as_org.begin(), as_org.end()), shown);
+    ++checked;
+  }
+  EXPECT_GE(checked, 9u) << "the scenario lost its users";
+  // The operator's view (no --as, the default) holds every stored version; an unknown member is
+  // refused.
+  auto operator_run = hub_->Cli({"export", "--format", "ndjson"});
+  for (const Entry& e : entries_) {
+    if (!e.expect_success) continue;
+    EXPECT_NE(operator_run.out.find("\"authz " + e.key + "\""), std::string::npos) << e.key;
+  }
+  hub_->Cli({"export", "--as", "nobody-here"}, 1);
+}
+
 TEST_F(AuthzTest, WritesNeedTheRoleAndTheCollectionsWriteGrant) {
   const auto& checks = scenario_.at("write_checks").as_array();
   for (size_t i = 0; i < checks.size(); ++i) {

@@ -1,17 +1,20 @@
-// tessera export [--data DIR] [--collection ID] [--type T]... [--id ID]... [--added-after TS]
-//                [--latest] [--format bundle|ndjson]
+// tessera export [--data DIR] [--as NAME] [--collection ID] [--type T]... [--id ID]...
+//                [--added-after TS] [--latest] [--format bundle|ndjson]
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "cli/commands.h"
 #include "common/time.h"
 #include "common/uuid.h"
+#include "policy/view.h"
 #include "store/store.h"
 
 namespace tessera::cli {
@@ -25,6 +28,7 @@ struct ExportArgs {
   std::string added_after;
   bool latest = false;
   std::string format = "bundle";
+  std::string as;  // "": the operator's view
 };
 
 // Rows fetched from the store per round trip; bounds the memory export uses.
@@ -52,6 +56,64 @@ class Output {
   bool failed_ = false;
   std::string error_;
 };
+
+// Writes what the member `args.as` may read, as TAXII shows it: each collection it can read (or
+// --collection), through its policy view, each version once. Returns how many were written, or
+// the exit code of a failure (negative).
+int ExportAsMember(store::Store& store, const ExportArgs& args, store::CollectionQuery base,
+                   const std::function<void(std::string_view)>& write, size_t& written) {
+  auto principal = policy::ReaderNamed(store.directory(), args.as);
+  if (!principal.ok()) {
+    std::cerr << "tessera export: --as: " << principal.status().message() << "\n";
+    return principal.status().code() == ErrorCode::kNotFound ||
+                   principal.status().code() == ErrorCode::kInvalidArgument
+               ? kExitFindings
+               : kExitUsage;
+  }
+  const policy::ObjectView view(store, *principal);
+  std::vector<store::CollectionInfo> collections;
+  if (!args.collection.empty()) {
+    auto c = view.Collection(args.collection);
+    if (c.ok() && !view.CanList(*c)) c = NotFound("'" + args.as + "' may not read it");
+    if (!c.ok()) {
+      std::cerr << "tessera export: --collection " << args.collection << ": "
+                << c.status().message() << "\n";
+      return c.status().code() == ErrorCode::kNotFound ? kExitFindings : kExitUsage;
+    }
+    collections.push_back(std::move(*c));
+  } else {
+    auto all = view.ListableCollections();
+    if (!all.ok()) {
+      std::cerr << "tessera export: " << all.status().message() << "\n";
+      return kExitUsage;
+    }
+    collections = std::move(*all);
+  }
+  if (base.up_to_seq == 0) return kExitOk;  // the store is empty
+  // A version readable in several collections is written once (the first one's copy).
+  std::unordered_set<std::string> seen;
+  for (const store::CollectionInfo& c : collections) {
+    store::CollectionQuery q = base;
+    while (true) {
+      auto page = view.List(c, q);
+      if (!page.ok()) {
+        std::cerr << "tessera export: " << page.status().message() << "\n";
+        return kExitUsage;
+      }
+      for (const store::StoredObject& o : page->objects) {
+        std::string key = o.id;
+        key.push_back('@');
+        if (o.version) key += FormatTimestamp(*o.version, TimePrecision::kNanos);
+        if (!seen.insert(std::move(key)).second) continue;
+        write(o.json);
+        ++written;
+      }
+      if (!page->more || page->objects.empty()) break;
+      q.after_seq = page->objects.back().seq;
+    }
+  }
+  return kExitOk;
+}
 
 int RunExport(const ExportArgs& args) {
   store::ObjectQuery query;
@@ -96,6 +158,27 @@ int RunExport(const ExportArgs& args) {
     out.Write(R"({"type":"bundle","id":"bundle--)" + Uuid::V4().ToString() + R"(","objects":[)");
   }
   size_t written = 0;
+  if (!args.as.empty()) {
+    store::CollectionQuery base;
+    base.types = args.types;
+    base.ids = args.ids;
+    base.added_after = query.added_after;
+    base.up_to_seq = query.up_to_seq;
+    base.match = args.latest ? store::VersionMatch::kLast : store::VersionMatch::kAll;
+    base.limit = kExportPageSize;
+    const auto write = [&](std::string_view json) {
+      if (bundle) {
+        if (written > 0) out.Write(",");
+        out.Write(json);
+      } else {
+        out.Write(json);
+        out.Write("\n");
+      }
+    };
+    const int failed = ExportAsMember(store, args, std::move(base), write, written);
+    if (failed != kExitOk) return failed;
+    query.up_to_seq = 0;  // done: the operator's listing below is skipped
+  }
   while (query.up_to_seq > 0) {  // 0: the store is empty
     auto page = store.ListObjects(query);
     if (!page.ok()) {
@@ -133,14 +216,23 @@ Command AddExportCommand(CLI::App& app) {
       "By default every stored version of every object is written; --latest keeps only the "
       "newest version of each object (greatest modified/created). Filters combine: an object "
       "is written when its type is one of --type (if given) AND its id one of --id (if given) "
-      "AND it was added after --added-after (if given). Export is the operator's view: it reads "
-      "the database file and applies no access rules; an object version stored in several "
-      "collections is written once unless --collection picks one.\n"
+      "AND it was added after --added-after (if given).\n"
+      "Without --as, export is the operator's view: it reads the database file and applies no "
+      "access rules; an object version stored in several collections is written once unless "
+      "--collection picks one. With --as NAME it is that member's view: what the user (or every "
+      "user of the organization) NAME may read, as TAXII shows it to them: every collection it "
+      "can read (or --collection), only the versions its organization is granted, and --latest "
+      "is the newest version it can see in each collection; a version readable in several "
+      "collections is written once.\n"
       "Exit 0 when something was written, 1 when nothing matched (an empty bundle is still "
       "written), 2 on a usage, store or I/O error.");
   sub->add_option("--data", args->data_dir, "Data directory (also read from $TESSERA_DATA)")
       ->envname("TESSERA_DATA")
       ->capture_default_str();
+  sub->add_option("--as", args->as,
+                  "Write what this member may read, as TAXII shows it: a user name, an "
+                  "organization name, or user:NAME / org:NAME when both exist; default: the "
+                  "operator's view (everything)");
   sub->add_option("--collection", args->collection,
                   "Only objects of this collection (id); default: every collection");
   sub->add_option("--type", args->types, "Only objects of this STIX type; may repeat");

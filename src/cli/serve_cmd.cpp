@@ -15,6 +15,7 @@
 
 #include "api/routes.h"
 #include "cli/commands.h"
+#include "common/duration.h"
 #include "http/health.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -45,6 +46,8 @@ struct ServeArgs {
   unsigned first_request_timeout_s = 10;
   unsigned blocking_threads = 2;
   size_t page_cache_mb = 64;
+  size_t max_page_bytes = taxii::kDefaultMaxPageBytes;
+  std::string status_lifetime = "24h";
   bool no_access_log = false;
 };
 
@@ -124,6 +127,13 @@ int RunServe(const ServeArgs& args) {
   taxii_options.max_body_bytes = args.max_body_bytes;
   taxii_options.max_object_bytes = args.max_object_bytes;
   taxii_options.page_cache_bytes = args.page_cache_mb << 20;
+  taxii_options.max_page_bytes = args.max_page_bytes;
+  auto status_lifetime = ParseDuration(args.status_lifetime);
+  if (!status_lifetime.ok()) {
+    std::cerr << "tessera serve: --status-lifetime: " << status_lifetime.status().message() << "\n";
+    return kExitUsage;
+  }
+  taxii_options.status_lifetime = *status_lifetime;
   // The admin API (/api/v1/) and /metrics (admin-only), on the same authenticator; the server
   // counts every request into `metrics`, the TAXII service the objects it stores.
   auto metrics = std::make_shared<http::Metrics>();
@@ -267,6 +277,16 @@ Command AddServeCommand(CLI::App& app) {
                   "Memory for TAXII listing answers kept for readers who ask again (pages of "
                   "objects, versions, manifests; each reader sees only its own); 0 keeps none")
       ->check(CLI::Range(size_t{0}, size_t{1} << 20))
+      ->capture_default_str();
+  sub->add_option("--max-page-bytes", args->max_page_bytes,
+                  "Bound on the objects' JSON in one TAXII objects page: a page ends early "
+                  "(more: true, with a next token) before the object that would pass it, and "
+                  "always holds at least one object")
+      ->check(CLI::Range(size_t{1} << 16, size_t{1} << 30))
+      ->capture_default_str();
+  sub->add_option("--status-lifetime", args->status_lifetime,
+                  "How long the status of a TAXII POST can be read back (e.g. 24h, 7d); older "
+                  "ones are deleted")
       ->capture_default_str();
   sub->add_flag("--no-access-log", args->no_access_log, "Do not log a line per request");
   return Command{sub, [args] { return RunServe(*args); }};
