@@ -184,8 +184,12 @@ Result<FieldMap> ParseFieldMap(std::string_view toml_text) {
   std::string scheme = doc["url_scheme"].value_or(std::string("http"));
   std::vector<FieldRule> rules;
   // time = "field" or ["a", "b"]; type likewise.
-  for (auto [key, kind] :
+  // Plain variables, not a structured binding: the lambda below captures them, which clang
+  // accepts only from version 16 (the fuzz preset builds with clang 14).
+  for (const auto& entry :
        {std::pair{"time", FieldKind::kTime}, std::pair{"type", FieldKind::kEventType}}) {
+    const char* const key = entry.first;
+    const FieldKind kind = entry.second;
     const toml::node* n = doc.get(key);
     if (n == nullptr) continue;
     auto add = [&](const toml::node& v) -> Status {
