@@ -228,8 +228,20 @@ void Database::MapWalIndex() {
 
 std::optional<Database::CommitMark> Database::ReadCommitMark() const {
   if (wal_index_ == nullptr) return std::nullopt;
-  // Other processes write these words while we read them: word-sized atomic loads, and a torn
-  // pair of copies simply differs from any earlier mark (the caller then reads the store).
+  // In this process the header is written by the writer connection alone (its commits, and the
+  // checkpoints and WAL restarts it runs), with plain memcpy, always under writer_mu_. Reading
+  // it while another thread holds writer_mu_ would be a data race by C++ rules (undefined
+  // behaviour, and what ThreadSanitizer reports), so the header is read only when writer_mu_ can
+  // be taken at once: then no commit of this process runs. While a write is in progress the
+  // answer is "unknown" (nullopt) and the caller reads the store, as it must anyway until that
+  // write commits. try_lock costs no system call; the writer is held up for a 96-byte copy.
+  // (Our reader connections never write the header: they are query-only and only rebuild the
+  // WAL-index after a crash, which the writer connection, opened first, has already done.)
+  std::unique_lock<std::mutex> lock(writer_mu_, std::try_to_lock);
+  if (!lock.owns_lock()) return std::nullopt;
+  // Other processes (the CLI) may write these words meanwhile, which the C++ memory model does
+  // not govern: word-sized atomic loads, and a torn pair of copies simply differs from any
+  // earlier mark (the caller then reads the store).
   const auto* words = static_cast<const uint32_t*>(wal_index_);
   CommitMark mark;
   for (size_t i = 0; i < mark.size(); ++i) {

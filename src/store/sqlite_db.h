@@ -168,9 +168,10 @@ class Database {
   // It is the WAL-index header (the first 96 bytes of the "-shm" file that every SQLite process
   // on the file maps and updates on each commit; its layout is fixed by SQLite's WAL format,
   // https://www.sqlite.org/walformat.html), read through SQLite's own mapping of that file (the
-  // writer connection's): no lock, no system call. Taken before a read, a mark that still matches
-  // later proves the read current. nullopt when the header cannot be mapped (callers then read
-  // every time).
+  // writer connection's): no system call, and the writer mutex only tried, never waited for.
+  // Taken before a read, a mark that still matches later proves the read current. nullopt when
+  // the header cannot be mapped, or while this process is writing (callers then read the store).
+  // Not to be called inside WithWriter (it tries the writer mutex).
   using CommitMark = std::array<uint32_t, 24>;
   std::optional<CommitMark> ReadCommitMark() const;
 
@@ -186,7 +187,7 @@ class Database {
   const size_t max_readers_;
   // SQLite's mapping of the WAL-index header (valid while writer_ lives), or null; read only.
   const void* wal_index_ = nullptr;
-  std::mutex writer_mu_;
+  mutable std::mutex writer_mu_;        // also taken (try_lock) by ReadCommitMark
   std::unique_ptr<Connection> writer_;  // guarded by writer_mu_
 
   std::mutex pool_mu_;
