@@ -231,6 +231,35 @@ TEST_F(HuntSightingsAccessTest, ASightingIsAsRestrictedAsTheIndicatorItSights) {
   EXPECT_EQ(clear, 2u);
 }
 
+// Review finding: an SCO observed for indicators of two collections carries the union of their
+// markings, so a copy of it in Bravo's collection told Bravo that a TLP:RED indicator (Alpha's,
+// in a collection Bravo cannot read) matched the same value. It is stored only where every
+// indicator it reveals is held; the sightings and observed-data of each indicator still are.
+TEST_F(HuntSightingsAccessTest, AnScoOfIndicatorsInTwoCollectionsGoesToNeither) {
+  const std::filesystem::path root = hub_.root();
+  constexpr char kClearSameValue[] = "indicator--e1000000-0000-4000-8000-000000000006";
+  std::ofstream(root / "bravo_same.ndjson")
+      << Indicator(kClearSameValue, "[ipv4-addr:value = '203.0.113.66']", kClear);
+  hub_.Cli({"import", "--org", "Bravo ISAC", (root / "bravo_same.ndjson").string()});
+  CliRun hunted = hub_.Cli({"hunt", log_});
+  hub_.StartServer();
+  ASSERT_FALSE(::testing::Test::HasFailure());
+
+  std::string alpha_bodies, bravo_bodies;
+  const auto alpha = Visible("alpha", alpha_bodies);
+  const auto bravo = Visible("bravo", bravo_bodies);
+  // Bravo reads the sighting of its own indicator on that value, and nothing marked RED.
+  EXPECT_EQ(SightedBy(bravo), (std::set<std::string>{kClearShared, kClearSameValue}));
+  EXPECT_EQ(bravo_bodies.find(kRed), std::string::npos) << bravo_bodies;
+  EXPECT_EQ(bravo_bodies.find(kRedPrivate), std::string::npos) << bravo_bodies;
+  // Alpha still reads the sighting of its private RED indicator.
+  EXPECT_EQ(SightedBy(alpha).count(kRedPrivate), 1u);
+  // The hunt says what it did not store, and why.
+  EXPECT_NE(hunted.err.find("it also reveals indicators held in other collections"),
+            std::string::npos)
+      << hunted.err;
+}
+
 TEST_F(HuntSightingsAccessTest, TheSightingsFileCarriesTheIndicatorsMarkings) {
   const std::string out = (hub_.root() / "sightings.json").string();
   hub_.Cli({"hunt", "--no-import", "--sightings", out, log_});

@@ -1,6 +1,7 @@
 #include "hunt/stored.h"
 
 #include <map>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -77,13 +78,17 @@ Result<ingest::Outcome> StoredIndicators::StoreSightings(
       identities.push_back(i);
       continue;
     }
-    // Per collection: who reads every indicator the object reveals there.
+    // Per collection: who reads every indicator the object reveals there, and how many of
+    // those indicators are there.
     std::map<std::string, std::string> readers;  // by collection
+    std::map<std::string, size_t> present;       // by collection
     for (const std::string& indicator : reveals[i]) {
+      std::set<std::string> in;  // the collections holding this indicator
       for (uint32_t origin : sightings.origins(indicator)) {
         const store::Placement& p = placements_.at(origin);
         auto [it, fresh] = readers.try_emplace(p.collection, p.readers);
         if (!fresh) it->second = policy::ReadersOfBoth(it->second, p.readers);
+        if (in.insert(p.collection).second) ++present[p.collection];
       }
     }
     if (readers.empty()) {
@@ -91,15 +96,22 @@ Result<ingest::Outcome> StoredIndicators::StoreSightings(
           objects[i], objects[i].id + ": the indicator it reveals is not in the store"));
     }
     for (auto& [collection, list] : readers) {
+      // The object's content (its markings, its refs) tells of every indicator it reveals: a
+      // copy goes only where all of them are, or it would tell readers of this collection of
+      // an indicator held elsewhere.
+      if (present[collection] != reveals[i].size()) {
+        failures.push_back(ingest::EntryFor(
+            objects[i], objects[i].id + ": not stored in collection " + collection +
+                            ": it also reveals indicators held in other collections"));
+        continue;
+      }
+      // Nobody reads all the indicators it reveals: it is not stored (not even for the hub's
+      // organization, whose users may not read what they are not granted).
       if (list.empty()) {
-        // Nobody reads all the indicators it reveals: only the hub may.
-        if (writer_org <= 0) {
-          failures.push_back(ingest::EntryFor(
-              objects[i], objects[i].id + ": not stored in collection " + collection +
-                              ": no reader may read every indicator it reveals"));
-          continue;
-        }
-        list = " org:" + std::to_string(writer_org) + " ";
+        failures.push_back(ingest::EntryFor(
+            objects[i], objects[i].id + ": not stored in collection " + collection +
+                            ": no reader may read every indicator it reveals"));
+        continue;
       }
       auto [seen, fresh] = sighting_readers.try_emplace(collection, list);
       if (!fresh) seen->second = policy::ReadersOfEither(seen->second, list);

@@ -43,9 +43,11 @@ class StoredIndicators {
   size_t rows() const { return rows_; }
 
   // Stores `objects` (SightingCollector::Build, with its `reveals`) where the indicators they
-  // reveal are: for each collection holding one of them, a copy readable by who reads all the
-  // indicators it reveals there, provided by the writer's organization (0: the operator). An
-  // object that reveals nothing (the sighter identity) goes into each collection that receives
+  // reveal are: for each collection that holds every indicator it reveals, a copy readable by
+  // who reads all of them there, provided by the writer's organization (0: the operator). It is
+  // not stored in a collection that lacks one of them (its content, e.g. the union of their
+  // markings, would tell of it), nor where no reader reads them all. An object that reveals
+  // nothing (the sighter identity) goes into each collection that receives
   // sightings, for who reads one of them there. Through the single write path (ingest::Ingest
   // with these placements given) as `writer`, the operator for the hub's organization
   // (ingest::OperatorPrincipal): what it stores is one transaction, and an object the write rules
