@@ -170,16 +170,23 @@ std::optional<Response> Service::AdmitAny(const Request& request) const {
   return Authenticate(request, generations->directory, principal);
 }
 
-std::optional<Response> Service::AdmitPost(const Request& request) const {
-  Target target;
+std::optional<Response> Service::EnterPost(const Request& request, Target& target,
+                                           size_t& limit) const {
   if (auto denied = EnterCollection(request, target, true)) return denied;
   if (!IsTaxiiContentType(request.Header("Content-Type"))) {
     return Error(HttpStatus::unsupported_media_type, "Unsupported Media Type",
                  "send the envelope as " + std::string(kTaxiiMediaType));
   }
-  const size_t limit =
+  limit =
       std::min(options_.max_body_bytes,
                static_cast<size_t>(std::max<int64_t>(0, target.caller.root.max_content_length)));
+  return std::nullopt;
+}
+
+std::optional<Response> Service::AdmitPost(const Request& request) const {
+  Target target;
+  size_t limit = 0;
+  if (auto denied = EnterPost(request, target, limit)) return denied;
   // The server has checked Content-Length against its own limit; this API root's may be lower.
   const std::string_view length = request.Header("Content-Length");
   size_t declared = 0;
@@ -666,14 +673,8 @@ Response Service::GetManifest(const Request& request) const { return ListPage(re
 Response Service::AddObjects(const Request& request) const {
   const Timestamp received = Timestamp::Now();
   Target target;
-  if (auto denied = EnterCollection(request, target, true)) return *denied;
-  if (!IsTaxiiContentType(request.Header("Content-Type"))) {
-    return Error(HttpStatus::unsupported_media_type, "Unsupported Media Type",
-                 "send the envelope as " + std::string(kTaxiiMediaType));
-  }
-  const size_t limit =
-      std::min(options_.max_body_bytes,
-               static_cast<size_t>(std::max<int64_t>(0, target.caller.root.max_content_length)));
+  size_t limit = 0;
+  if (auto denied = EnterPost(request, target, limit)) return *denied;
   if (request.body().size() > limit) {
     return Error(HttpStatus::payload_too_large, "Content Too Large",
                  "the body has " + std::to_string(request.body().size()) +

@@ -128,6 +128,11 @@ class Service {
   // The checks of a request's header before its body is read (RouteOptions::admit).
   std::optional<http::Response> AdmitAny(const http::Request& request) const;
   std::optional<http::Response> AdmitPost(const http::Request& request) const;
+  // What a POST of objects checks before its body: the caller may write to the collection
+  // (EnterCollection), the Content-Type is TAXII's; sets `limit` to the largest body it takes
+  // (the server's and the API root's max_content_length). A Response refuses it.
+  std::optional<http::Response> EnterPost(const http::Request& request, Target& target,
+                                          size_t& limit) const;
   // Whether a request may take long (RouteOptions::blocking_when for reads).
   bool NotVerifiedYet(const http::Request& request) const;
   std::optional<http::Response> Enter(const http::Request& request, Caller& caller) const;
