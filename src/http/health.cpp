@@ -1,24 +1,46 @@
 #include "http/health.h"
 
-#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
 #include <utility>
 
 namespace tessera::http {
 
+namespace {
+
+// The last reason logged, so that a poller every second does not repeat it in the log.
+struct LastReason {
+  std::mutex mu;
+  std::string reason;  // empty while healthy
+};
+
+}  // namespace
+
 Status AddHealthRoute(Router& router, std::function<Status()> check) {
   RouteOptions options;
   options.name = "health";
+  auto last = std::make_shared<LastReason>();
   return router.Add(
       Method::kGet, "/healthz",
-      [check = std::move(check)](const Request&) {
-        if (check) {
-          if (Status st = check(); !st.ok()) {
-            boost::json::object body;
-            body["status"] = "unavailable";
-            body["reason"] = st.message();
-            return Response::Make(HttpStatus::service_unavailable, "application/json",
-                                  boost::json::serialize(body));
+      [check = std::move(check), last](const Request&) {
+        Status st = check ? check() : Status::Ok();
+        {
+          std::lock_guard<std::mutex> lock(last->mu);
+          if (!st.ok() && st.message() != last->reason) {
+            spdlog::error("health check failed: {}", st.message());
+            last->reason = st.message();
+            if (last->reason.empty()) last->reason = "(no reason given)";
+          } else if (st.ok() && !last->reason.empty()) {
+            spdlog::info("health check passes again");
+            last->reason.clear();
           }
+        }
+        if (!st.ok()) {
+          return Response::Make(HttpStatus::service_unavailable, "application/json",
+                                R"({"status":"unavailable"})");
         }
         return Response::Make(HttpStatus::ok, "application/json", R"({"status":"ok"})");
       },
