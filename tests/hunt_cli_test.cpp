@@ -157,6 +157,26 @@ TEST_F(HuntCliTest, SightingsValidateAreDeterministicAndStored) {
   EXPECT_EQ(tessera::testing::Slurp(out2), bundle);
   EXPECT_NE(second.err.find("0 objects added"), std::string::npos) << second.err;
 
+  // The stored sightings are named in the hub's secret namespace (#15 review): the same hunt that
+  // does not store (--no-import) names them publicly, so its ids, which anyone can compute from
+  // the indicator, the sighter and the log names, are not the hub's.
+  const std::string open = (dir_ / "sightings_open.json").string();
+  std::vector<std::string> args = {"hunt",         "--data",        store, "--no-import",
+                                   "--sightings", open, "--sighter-name", "sensor-1"};
+  args.insert(args.end(), logs.begin(), logs.end());
+  CliRun unstored = Tessera(args);
+  ASSERT_EQ(unstored.exit_code, 0) << unstored.err;
+  const std::string open_bundle = tessera::testing::Slurp(open);
+  const std::string kSighting = R"("id":"sighting--)";
+  size_t sightings = 0;
+  for (size_t at = bundle.find(kSighting); at != std::string::npos;
+       at = bundle.find(kSighting, at + 1), ++sightings) {
+    const std::string id = bundle.substr(at + 6, std::string("sighting--").size() + 36);
+    EXPECT_EQ(open_bundle.find(id), std::string::npos) << id << " is computable";
+  }
+  EXPECT_EQ(sightings, 3u) << bundle;
+  EXPECT_EQ(Count(open_bundle, "\"type\":\"sighting\""), 3u) << open_bundle;
+
   // A given sighter identity is referenced, not created.
   const std::string out3 = (dir_ / "sightings3.json").string();
   CliRun given = Tessera({"hunt", "--intel", (data_ / "intel_window.ndjson").string(),

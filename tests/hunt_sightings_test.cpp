@@ -148,6 +148,41 @@ TEST(HuntSightings, SameHitsSameBytesOtherInputsOtherIds) {
   EXPECT_EQ(ObjectsOfType(*first, "ipv4-addr"), ObjectsOfType(*other, "ipv4-addr"));
 }
 
+// A hub's sightings are named in its secret namespace (#15 review): the ids of the sightings,
+// their observed-data and a named sighter differ from the public derivation and from another
+// hub's, so that no member can compute one and post it first; the same hub gives the same ids
+// again; the SCOs keep STIX's ids.
+TEST(HuntSightings, ASecretNamespaceNamesEverythingButTheScos) {
+  SightingOptions options;
+  options.sighter_name = "sensor-1";
+  options.inputs = {"conn.log", "dns.log"};
+  auto open = Sample().Build(options);
+  options.id_namespace = Uuid::Parse("6b7c3d52-0a6e-4f1e-9c1d-2f6f3b0c8e11").value();
+  auto hub = Sample().Build(options);
+  auto again = Sample().Build(options);
+  options.id_namespace = Uuid::Parse("0d9e2f41-7c55-4a3b-8e6d-5a1c9b7e2f30").value();
+  auto other_hub = Sample().Build(options);
+  ASSERT_TRUE(open.ok() && hub.ok() && again.ok() && other_hub.ok());
+  EXPECT_EQ(SerializeSightingBundle(*hub), SerializeSightingBundle(*again));
+  for (const char* type : {"sighting", "observed-data", "identity"}) {
+    auto a = ObjectsOfType(*open, type);
+    auto b = ObjectsOfType(*hub, type);
+    auto c = ObjectsOfType(*other_hub, type);
+    ASSERT_FALSE(a.empty()) << type;
+    ASSERT_EQ(a.size(), b.size()) << type;
+    ASSERT_EQ(a.size(), c.size()) << type;
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_NE(a[i].at("id"), b[i].at("id")) << type;
+      EXPECT_NE(b[i].at("id"), c[i].at("id")) << type;
+    }
+  }
+  for (const json::object& s : ObjectsOfType(*hub, "sighting")) {
+    EXPECT_EQ(s.at("where_sighted_refs").as_array()[0], ObjectsOfType(*hub, "identity")[0].at("id"));
+  }
+  EXPECT_EQ(ObjectsOfType(*open, "ipv4-addr"), ObjectsOfType(*hub, "ipv4-addr"));
+  EXPECT_EQ(ObjectsOfType(*open, "domain-name"), ObjectsOfType(*hub, "domain-name"));
+}
+
 TEST(HuntSightings, GivenSighterIdentityIsReferencedNotCreated) {
   SightingOptions options;
   options.sighter_id = "identity--5b1b1d7a-51c5-4b5e-a4a4-0a0cf0c3a9a1";

@@ -323,6 +323,14 @@ int RunHunt(const HuntArgs& args) {
     if (options.sighter_id.empty())
       options.sighter_name = args.sighter_name.empty() ? HostName() : args.sighter_name;
     options.inputs = args.logs;
+    if (to_store) {
+      auto ns = hunt::HubSightingNamespace(store->directory());
+      if (!ns.ok()) {
+        std::cerr << "tessera hunt: " << ns.status().message() << "\n";
+        return kExitUsage;
+      }
+      options.id_namespace = *ns;
+    }
     std::vector<std::vector<std::string>> reveals;
     auto objects = sightings.Build(options, &reveals);
     if (!objects.ok()) {

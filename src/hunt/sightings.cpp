@@ -23,8 +23,8 @@ const Uuid& HuntNamespace() {
   return ns;
 }
 
-std::string IdOf(std::string_view type, std::string_view name) {
-  return std::string(type) + "--" + Uuid::V5(HuntNamespace(), name).ToString();
+std::string IdOf(std::string_view type, std::string_view name, const Uuid& ns = HuntNamespace()) {
+  return std::string(type) + "--" + Uuid::V5(ns, name).ToString();
 }
 
 std::string Stamp(Timestamp t) { return FormatTimestamp(t, TimePrecision::kMillis); }
@@ -146,6 +146,7 @@ Result<std::vector<stix::Object>> SightingCollector::Build(
   std::vector<stix::Object> out;
   std::vector<std::vector<std::string>> revealed;  // parallel to out
   std::string sighter = options.sighter_id;
+  const Uuid& ns = options.id_namespace ? *options.id_namespace : HuntNamespace();
   const Timestamp epoch{};
   if (sighter.empty()) {
     if (options.sighter_name.empty())
@@ -153,7 +154,7 @@ Result<std::vector<stix::Object>> SightingCollector::Build(
     json::object identity;
     identity["type"] = "identity";
     identity["spec_version"] = "2.1";
-    identity["id"] = IdOf("identity", "sighter\n" + options.sighter_name);
+    identity["id"] = IdOf("identity", "sighter\n" + options.sighter_name, ns);
     identity["created"] = Stamp(epoch);
     identity["modified"] = Stamp(epoch);
     identity["name"] = options.sighter_name;
@@ -207,13 +208,13 @@ Result<std::vector<stix::Object>> SightingCollector::Build(
 
   for (const auto& [indicator_id, p] : indicators_) {
     const std::string sighting_id =
-        IdOf("sighting", "sighting\n" + indicator_id + "\n" + sighter + inputs);
+        IdOf("sighting", "sighting\n" + indicator_id + "\n" + sighter + inputs, ns);
     stix::SightingSpec spec;
     for (const auto& [sco_id, v] : p.values) {
       json::object od;
       od["type"] = "observed-data";
       od["spec_version"] = "2.1";
-      od["id"] = IdOf("observed-data", sighting_id + "\n" + sco_id);
+      od["id"] = IdOf("observed-data", sighting_id + "\n" + sco_id, ns);
       od["created_by_ref"] = sighter;
       od["created"] = stamp;
       od["modified"] = stamp;

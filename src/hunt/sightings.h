@@ -24,7 +24,7 @@
 // a store keeps them is the caller's to decide from Build's `reveals`.
 //
 // Determinism: every id is a UUIDv5 of what the object stands for (indicator id, sighter, input
-// names, value), `created` / `modified` are the time of the latest hit (the sighter identity made
+// names, value) in SightingOptions::id_namespace, `created` / `modified` are the time of the latest hit (the sighter identity made
 // from a name: 1970-01-01T00:00:00.000Z, so that it is the same object in every run), and the
 // objects come in a fixed order, so the same hits give byte-identical output.
 
@@ -38,6 +38,7 @@
 
 #include "common/status.h"
 #include "common/time.h"
+#include "common/uuid.h"
 #include "hunt/hunter.h"
 #include "stix/object.h"
 
@@ -49,6 +50,11 @@ struct SightingOptions {
   std::string sighter_id;
   std::string sighter_name;
   std::vector<std::string> inputs;  // the names of the hunted inputs, in order (they key the ids)
+  // The namespace of the ids of the sightings, their observed-data and a sighter identity made
+  // from a name. Unset: a fixed public one, so that the same hits give the same ids anywhere.
+  // A hub's sightings use its secret one (HubSightingNamespace, hunt/stored.h): ids nobody can
+  // compute before the hub writes them, so no member can take one first. SCO ids are STIX's.
+  std::optional<Uuid> id_namespace;
 };
 
 // Collects reported hits. Not thread-safe; feed it in input order (the reporting order).

@@ -138,4 +138,15 @@ Result<ingest::Outcome> StoredIndicators::StoreSightings(
   return out;
 }
 
+Result<Uuid> HubSightingNamespace(store::Directory& directory) {
+  TESSERA_ASSIGN_OR_RETURN(std::string stored,
+                           directory.InitSetting(kSettingSightingIdNamespace, Uuid::V4().ToString()));
+  auto ns = Uuid::Parse(stored);
+  if (!ns.ok()) {
+    return Corrupt("the hub's sighting id namespace (setting " +
+                   std::string(kSettingSightingIdNamespace) + ") is not a UUID: " + stored);
+  }
+  return *ns;
+}
+
 }  // namespace tessera::hunt

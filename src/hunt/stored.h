@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -62,5 +63,14 @@ class StoredIndicators {
   std::vector<store::Placement> placements_;  // by origin
   size_t rows_ = 0;
 };
+
+// The setting that holds a hub's secret namespace of sighting ids.
+inline constexpr std::string_view kSettingSightingIdNamespace = "sighting_id_namespace";
+
+// The hub's secret namespace of sighting ids (SightingOptions::id_namespace): a random UUID made
+// the first time a hunt asks for it and kept in the directory's settings, the same for every
+// later hunt (so a hunt run twice stores the same sightings once). The directory's errors;
+// kCorrupt when the setting holds something else than a UUID.
+Result<Uuid> HubSightingNamespace(store::Directory& directory);
 
 }  // namespace tessera::hunt
