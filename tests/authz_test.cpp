@@ -6,6 +6,13 @@
 // X-TAXII-Date-Added headers and paging. The expectations are the hand-written table in
 // tests/data/authz/scenario.json, not the policy code. Then write permissions, impersonation,
 // the status resource, and the 401/403/404 paths with revoked and expired tokens.
+//
+// Beside that sample, the generated matrix (tests/data/authz/matrix.json, tests/authz_matrix.h):
+// every object class (SDO, SCOs, SRO, sighting, granular markings, versions from two
+// organizations) x every marking class (none, TLP 2.0 and 1.0, recipients in the extension and
+// in headers, sharing groups) x every contributing organization x collections of every kind of
+// grant, checked for every reader on every TAXII endpoint, DELETE, page tokens replayed across
+// readers and `export --as`, against rules written by hand per TLP level.
 
 #include <gtest/gtest.h>
 
@@ -22,6 +29,7 @@
 #include <vector>
 
 #include "authz_hub.h"
+#include "authz_matrix.h"
 
 namespace {
 
@@ -30,6 +38,11 @@ using tessera::testing::BasicAuth;
 using tessera::testing::BearerAuth;
 using tessera::testing::HttpClient;
 using tessera::testing::HttpResponse;
+using tessera::testing::MarkingClass;
+using tessera::testing::MatrixCollection;
+using tessera::testing::MatrixId;
+using tessera::testing::ReadRules;
+using tessera::testing::ScoId;
 using tessera::testing::Slurp;
 using tessera::testing::TestHub;
 
@@ -57,6 +70,21 @@ std::string MarkingId(const std::string& tlp) {
 
 std::string Str(const json::value& v) {
   return v.is_string() ? std::string(v.as_string()) : std::string();
+}
+// The version of a STIX object as the matrix names it: its `modified`, "" for an object that has
+// none (an SCO: TAXII versions it by its date_added, which differs per copy).
+std::string VersionOf(const json::value& o) {
+  const json::value* m = o.is_object() ? o.as_object().if_contains("modified") : nullptr;
+  return m ? Str(*m) : std::string();
+}
+// A timestamp without the trailing zeros of its fraction: one text for one instant
+// ("...39.423Z" and "...39.423000Z").
+std::string Instant(std::string t) {
+  if (t.size() < 2 || t.back() != 'Z' || t.find('.') == std::string::npos) return t;
+  t.pop_back();
+  while (t.back() == '0') t.pop_back();
+  if (t.back() == '.') t.pop_back();
+  return t + "Z";
 }
 std::vector<std::string> Strings(const json::value& v) {
   std::vector<std::string> out;
@@ -95,18 +123,41 @@ struct Entry {
   std::set<std::string> visible;  // org keys
 };
 
-using Version = std::pair<std::string, std::string>;  // (id, modified)
+using Version = std::pair<std::string, std::string>;  // (id, modified; "" for an SCO)
+
+// One object version of the generated matrix (tests/data/authz/matrix.json).
+struct MatrixCase {
+  std::string key;  // "<object class>/<marking class>/<contributing org>/<collection>[/vN]"
+  std::string object_class, marking, collection, writer, provider;  // provider: an org key
+  std::string id, modified;                                         // "" for an SCO
+  json::object object;
+  std::vector<std::string> header_recipients;  // org keys, sent as X-Tessera-Recipients
+  int phase = 0;  // post order: 0 contributors, 1 relayed versions, 2 later writers
+  bool expect_success = true;
+  std::set<std::string> visible;  // org keys, from the hand-written rules
+};
+
+// Until schema 4 lands (#15 item 3), an SCO that another organization already holds in a
+// collection cannot be shared there by a second one: today it is refused ("the unversioned form
+// is already stored with other content"). The matrix leaves that one share out until then
+// (matrix.json "shared_sco", the share marked "schema4"); set this to true when it lands.
+constexpr bool kSchema4Landed = false;
 
 class AuthzTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     hub_ = new TestHub();
-    const auto path =
+    LoadData();
+    BuildHub();
+  }
+  // tests/data/authz/scenario.json and matrix.json.
+  static void LoadData() {
+    const auto dir =
         std::filesystem::path(std::getenv("TESSERA_SOURCE_DIR") ? std::getenv("TESSERA_SOURCE_DIR")
                                                                 : TESSERA_SOURCE_DIR_DEFAULT) /
-        "tests/data/authz/scenario.json";
-    scenario_ = json::parse(Slurp(path)).as_object();
-    BuildHub();
+        "tests/data/authz";
+    scenario_ = json::parse(Slurp(dir / "scenario.json")).as_object();
+    matrix_ = json::parse(Slurp(dir / "matrix.json")).as_object();
   }
   static void TearDownTestSuite() {
     delete hub_;
@@ -147,18 +198,9 @@ class AuthzTest : public ::testing::Test {
     if (::testing::Test::HasFailure()) return;
     for (const auto& [key, c] : scenario_.at("collections").as_object()) {
       if (key == "default") continue;
-      auto grants = [&](const json::value& v) {
-        if (v.is_string()) return std::string(v.as_string());  // "all"
-        std::vector<std::string> parts;
-        for (const auto& g : v.as_array()) {
-          std::string s = Str(g);
-          parts.push_back(s.rfind("group:", 0) == 0 ? s : org_names_[s]);
-        }
-        return Join(parts, ",");
-      };
       const auto& o = c.as_object();
       collection_ids_[std::string(key)] = h.AddCollection(
-          Str(o.at("title")), grants(o.at("readers")), grants(o.at("writers")),
+          Str(o.at("title")), Grants(o.at("readers")), Grants(o.at("writers")),
           Str(o.at("default_tlp")), o.contains("audience") ? Str(o.at("audience")) : "");
     }
     h.StartServer();
@@ -192,6 +234,54 @@ class AuthzTest : public ::testing::Test {
     }
     PostScenario();
     ready_ = !::testing::Test::HasFailure();
+  }
+
+  // The matrix's collections as matrix.json describes them (made on the hub by EnsureMatrix).
+  static void ReadMatrixCollections() {
+    matrix_collections_.clear();
+    for (const auto& [key, c] : matrix_.at("collections").as_object()) {
+      if (key == "comment") continue;
+      const auto& o = c.as_object();
+      MatrixCollection mc;
+      mc.key = std::string(key);
+      mc.default_tlp = Str(o.at("default_tlp"));
+      if (o.contains("audience")) mc.audience_group = Str(o.at("audience"));
+      for (const auto& [org, acc] : o.at("access").as_object())
+        mc.access[std::string(org)] = Str(acc);
+      matrix_collections_[mc.key] = mc;
+    }
+  }
+  // The generated matrix is built by the tests that read it (the others need not pay for it):
+  // its collections (`tessera collection add` while the hub serves: it reads its directory
+  // again on the next request) and its cases; EnsureMatrixPosted also posts them, once.
+  static void EnsureMatrix() {
+    if (!matrix_collection_ids_.empty()) return;
+    ReadMatrixCollections();
+    for (const auto& [key, mc] : matrix_collections_) {
+      const auto& o = matrix_.at("collections").at(key).as_object();
+      matrix_collection_ids_[key] =
+          hub_->AddCollection(Str(o.at("title")), Grants(o.at("readers")), Grants(o.at("writers")),
+                              mc.default_tlp, mc.audience_group);
+    }
+    GenerateMatrix();
+  }
+  static void EnsureMatrixPosted() {
+    EnsureMatrix();
+    if (matrix_posted_) return;
+    matrix_posted_ = true;
+    matrix_post_problems_ = PostCases(cases_);
+  }
+
+  // The --readers / --writers value of a collection: "all", or organization names and
+  // "group:NAME" entries.
+  static std::string Grants(const json::value& v) {
+    if (v.is_string()) return std::string(v.as_string());  // "all"
+    std::vector<std::string> parts;
+    for (const auto& g : v.as_array()) {
+      std::string s = Str(g);
+      parts.push_back(s.rfind("group:", 0) == 0 ? s : org_names_[s]);
+    }
+    return Join(parts, ",");
   }
 
   static std::string CollectionUrl(const std::string& key) {
@@ -299,13 +389,19 @@ class AuthzTest : public ::testing::Test {
     }
   }
 
-  // The versions (id, modified) of `collection` that organization `org` may see.
-  static std::set<Version> VisibleTo(const std::string& org, const std::string& collection) {
+  // The versions (id, modified) of `collection` that organization `org` may see, among `cases`
+  // (the scenario's entries or the matrix's cases).
+  template <typename Case>
+  static std::set<Version> GrantedIn(const std::vector<Case>& cases, const std::string& org,
+                                     const std::string& collection) {
     std::set<Version> out;
-    for (const Entry& e : entries_)
-      if (e.collection == collection && e.expect_success && e.visible.count(org))
-        out.emplace(e.id, e.modified);
+    for (const Case& c : cases)
+      if (c.collection == collection && c.expect_success && c.visible.count(org))
+        out.emplace(c.id, c.modified);
     return out;
+  }
+  static std::set<Version> VisibleTo(const std::string& org, const std::string& collection) {
+    return GrantedIn(entries_, org, collection);
   }
   // Every id stored in `collection` (what some reader may see), sorted.
   static std::set<std::string> IdsIn(const std::string& collection) {
@@ -314,15 +410,29 @@ class AuthzTest : public ::testing::Test {
       if (e.collection == collection && e.expect_success) out.insert(e.id);
     return out;
   }
-  static std::string KeyOf(const Version& v) {
-    for (const Entry& e : entries_)
-      if (e.id == v.first && e.modified == v.second) return e.key + "@" + e.modified;
+  // The key of the case that holds version `v` (and its version), for messages.
+  template <typename Case>
+  static std::string KeyIn(const std::vector<Case>& cases, const Version& v) {
+    for (const Case& c : cases)
+      if (c.id == v.first && c.modified == v.second) return c.key + "@" + c.modified;
     return v.first + "@" + v.second;
   }
-  static std::string Describe(const std::set<Version>& s) {
+  // `s` by case keys, at most `max` of them.
+  template <typename Case>
+  static std::string DescribeIn(const std::vector<Case>& cases, const std::set<Version>& s,
+                                size_t max) {
     std::vector<std::string> keys;
-    for (const auto& v : s) keys.push_back(KeyOf(v));
+    for (const auto& v : s) {
+      if (keys.size() == max) {
+        keys.push_back("... (" + std::to_string(s.size()) + " in all)");
+        break;
+      }
+      keys.push_back(KeyIn(cases, v));
+    }
     return "{" + Join(keys, ", ") + "}";
+  }
+  static std::string Describe(const std::set<Version>& s) {
+    return DescribeIn(entries_, s, s.size());
   }
 
   // The (id, version) list of a GET objects / object answer, in answer order. Every caller asks
@@ -338,8 +448,334 @@ class AuthzTest : public ::testing::Test {
     }
     if (!v.as_object().contains("objects")) return out;
     for (const auto& o : v.as_object().at("objects").as_array())
-      out.emplace_back(Str(o.at("id")), Str(o.at("modified")));
+      out.emplace_back(Str(o.at("id")), VersionOf(o));
     return out;
+  }
+
+  // ---- The generated matrix (tests/data/authz/matrix.json) ----
+
+  // The first group of the scenario that `org` belongs to ("" when none): what a marking class
+  // with "sharing_group": "own" names.
+  static std::string OwnGroup(const std::string& org) {
+    for (const auto& [name, members] : scenario_.at("groups").as_object())
+      for (const auto& m : members.as_array())
+        if (Str(m) == org) return std::string(name);
+    return "";
+  }
+  static std::set<std::string> GroupMembers(const std::string& group) {
+    std::set<std::string> out;
+    if (group.empty()) return out;
+    for (const auto& m : scenario_.at("groups").at(group).as_array()) out.insert(Str(m));
+    return out;
+  }
+  // Whether `id` names a STIX 2.1 Cyber-observable Object (§6), which has no version of its own.
+  static bool IsSco(const std::string& id) {
+    static const std::set<std::string> kScoTypes = {"artifact",
+                                                    "autonomous-system",
+                                                    "directory",
+                                                    "domain-name",
+                                                    "email-addr",
+                                                    "email-message",
+                                                    "file",
+                                                    "ipv4-addr",
+                                                    "ipv6-addr",
+                                                    "mac-addr",
+                                                    "mutex",
+                                                    "network-traffic",
+                                                    "process",
+                                                    "software",
+                                                    "url",
+                                                    "user-account",
+                                                    "windows-registry-key",
+                                                    "x509-certificate"};
+    return kScoTypes.count(id.substr(0, id.find("--"))) > 0;
+  }
+  static std::string MatrixCollectionUrl(const std::string& key) {
+    return "/api/collections/" + matrix_collection_ids_.at(key) + "/";
+  }
+  static std::string ContributorOf(const std::string& org) {
+    return Str(matrix_.at("contributors").at(org));
+  }
+
+  // The STIX object of one case. `n` makes SCO values unique; `cell` names SDO and SRO ids.
+  static json::object MatrixObject(const std::string& object_class, const std::string& cell,
+                                   const std::string& indicator_cell, size_t n,
+                                   const MarkingClass& m, const std::string& org,
+                                   const std::string& group, const std::string& modified) {
+    json::object o;
+    const std::string created = "2024-01-01T00:00:00.000Z";
+    if (object_class == "indicator" || object_class == "granular" || object_class == "versions") {
+      o["type"] = "indicator";
+      o["id"] = MatrixId("indicator", cell);
+      o["created"] = created;
+      o["modified"] = modified;
+      o["name"] = "matrix " + cell + " " + modified;
+      o["pattern"] = "[domain-name:value = 'i" + std::to_string(n) + ".matrix.example']";
+      o["pattern_type"] = "stix";
+      o["valid_from"] = "2024-01-01T00:00:00Z";
+    } else if (object_class == "ipv4-addr") {
+      const std::string value = "198.18." + std::to_string(n / 256) + "." + std::to_string(n % 256);
+      o["type"] = "ipv4-addr";
+      o["id"] = ScoId("ipv4-addr", value);
+      o["value"] = value;
+    } else if (object_class == "domain-name") {
+      const std::string value = "d" + std::to_string(n) + ".matrix.example";
+      o["type"] = "domain-name";
+      o["id"] = ScoId("domain-name", value);
+      o["value"] = value;
+    } else if (object_class == "relationship") {
+      o["type"] = "relationship";
+      o["id"] = MatrixId("relationship", cell);
+      o["created"] = created;
+      o["modified"] = modified;
+      o["relationship_type"] = "related-to";
+      o["source_ref"] = MatrixId("indicator", indicator_cell);
+      o["target_ref"] = ScoId("domain-name", "d" + std::to_string(n) + ".matrix.example");
+    } else if (object_class == "sighting") {
+      o["type"] = "sighting";
+      o["id"] = MatrixId("sighting", cell);
+      o["created"] = created;
+      o["modified"] = modified;
+      o["sighting_of_ref"] = MatrixId("indicator", indicator_cell);
+      o["where_sighted_refs"] = json::array{json::value(identities_[org])};
+      o["count"] = 1;
+    } else {
+      ADD_FAILURE() << "matrix.json declares object class '" << object_class
+                    << "', which MakeMatrixObject cannot build: teach it";
+      return o;
+    }
+    o["spec_version"] = "2.1";
+    if (!m.tlp.empty()) {
+      json::array refs;
+      for (const auto& t : m.tlp) refs.push_back(json::value(MarkingId(t)));
+      if (object_class == "granular") {
+        json::array granular;
+        for (const auto& r : refs)
+          granular.push_back(json::object{{"marking_ref", r}, {"selectors", json::array{"name"}}});
+        o["granular_markings"] = granular;
+      } else {
+        o["object_marking_refs"] = refs;
+      }
+    }
+    if (!m.recipients.empty() || !group.empty()) {
+      json::object ext;
+      ext["extension_type"] = "property-extension";
+      if (!m.recipients.empty()) {
+        json::array r;
+        for (const auto& k : m.recipients) r.push_back(json::value(identities_[k]));
+        ext["recipients"] = r;
+      }
+      if (!group.empty()) ext["sharing_group"] = group;
+      o["extensions"] = json::object{{kExtensionId, ext}};
+    }
+    return o;
+  }
+
+  // One case of marking class `m`, posted by `writer` (of `org`) into `collection`.
+  static MatrixCase MakeCase(const std::string& object_class, const std::string& cell,
+                             const std::string& indicator_cell, size_t n, const MarkingClass& m,
+                             const std::string& org, const std::string& writer,
+                             const std::string& collection, const std::string& modified) {
+    const MatrixCollection& c = matrix_collections_.at(collection);
+    const std::string group = m.sharing_group == "own" ? OwnGroup(org) : m.sharing_group;
+    MatrixCase x;
+    x.key = cell;
+    x.object_class = object_class;
+    x.marking = m.key;
+    x.collection = collection;
+    x.writer = writer;
+    x.provider = org;
+    x.header_recipients = m.header_recipients;
+    x.object = MatrixObject(object_class, cell, indicator_cell, n, m, org, group, modified);
+    x.id = Str(x.object["id"]);
+    x.modified = VersionOf(x.object);
+    const auto& recipients = m.recipients.empty() ? m.header_recipients : m.recipients;
+    x.visible =
+        rules_.Readers(m, org, c, recipients, GroupMembers(group), GroupMembers(c.audience_group));
+    return x;
+  }
+
+  // The cross product object class x marking class x contributing organization x collection,
+  // pruned to what the contributor may write; the "versions" class adds a version relayed by
+  // the sync user (accepted) and one by another organization's analyst (refused). `salt` starts
+  // every case key (so a second set has ids of its own), `n` numbers the SCO values.
+  static std::vector<MatrixCase> Generate(const std::string& salt,
+                                          const std::vector<std::string>& object_classes,
+                                          const std::vector<MarkingClass>& markings, size_t n) {
+    std::vector<MatrixCase> out;
+    const std::string relay_user = Str(matrix_.at("relay").at("user"));
+    const std::string relay_org = Str(matrix_.at("relay").at("org"));
+    for (const auto& object_class : object_classes) {
+      for (const MarkingClass& m : markings) {
+        for (const auto& [ckey, c] : matrix_collections_) {
+          for (const auto& [org, acc] : c.access) {
+            if (acc.find('w') == std::string::npos) continue;  // may not write: pruned
+            if (m.sharing_group == "own" && OwnGroup(org).empty()) continue;  // in no group
+            ++n;
+            const std::string cell = salt + object_class + "/" + m.key + "/" + org + "/" + ckey;
+            const std::string indicator_cell = salt + "indicator/" + m.key + "/" + org + "/" + ckey;
+            if (object_class != "versions") {
+              out.push_back(MakeCase(object_class, cell, indicator_cell, n, m, org,
+                                     ContributorOf(org), ckey, "2024-05-01T00:00:00.000Z"));
+              continue;
+            }
+            MatrixCase v1 = MakeCase(object_class, cell, indicator_cell, n, m, org,
+                                     ContributorOf(org), ckey, "2024-05-01T00:00:00.000Z");
+            v1.key += "/v1";
+            out.push_back(v1);
+            // A later version relayed by the sync user: accepted, read under its own marking,
+            // provided by the relay's organization (in its own group, for "own").
+            if (c.access.at(relay_org).find('w') != std::string::npos &&
+                !(m.sharing_group == "own" && OwnGroup(relay_org).empty())) {
+              MatrixCase v2 = MakeCase(object_class, cell, indicator_cell, n, m, relay_org,
+                                       relay_user, ckey, "2024-05-02T00:00:00.000Z");
+              v2.key += "/v2-relayed";
+              v2.phase = 1;
+              out.push_back(v2);
+            }
+            // A later version by another organization's analyst: refused (#15 item 2).
+            for (const auto& [other, other_acc] : c.access) {
+              if (other == org || other == "hub" || other_acc.find('w') == std::string::npos)
+                continue;
+              if (m.sharing_group == "own" && OwnGroup(other).empty()) continue;
+              MatrixCase v3 = MakeCase(object_class, cell, indicator_cell, n, m, other,
+                                       ContributorOf(other), ckey, "2024-05-03T00:00:00.000Z");
+              v3.key += "/v3-by-" + other;
+              v3.phase = 2;
+              v3.expect_success = false;
+              v3.visible.clear();
+              out.push_back(v3);
+              break;
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  // The matrix of matrix.json: every object class x every marking class, and the shared SCO.
+  static void GenerateMatrix() {
+    marking_classes_.clear();
+    object_classes_.clear();
+    rules_ = ReadRules(matrix_.at("rules").as_object());
+    for (const auto& mv : matrix_.at("marking_classes").as_array()) {
+      const auto& o = mv.as_object();
+      MarkingClass m;
+      m.key = Str(o.at("key"));
+      m.tlp = Strings(o.at("tlp"));
+      if (o.contains("recipients")) m.recipients = Strings(o.at("recipients"));
+      if (o.contains("header_recipients")) m.header_recipients = Strings(o.at("header_recipients"));
+      if (o.contains("sharing_group")) m.sharing_group = Str(o.at("sharing_group"));
+      marking_classes_.push_back(m);
+    }
+    for (const auto& oc : matrix_.at("object_classes").as_array())
+      object_classes_.push_back(Str(oc.at("key")));
+    cases_ = Generate("", object_classes_, marking_classes_, 0);
+    // One SCO value shared by several organizations, each under its own marking.
+    const auto& shared = matrix_.at("shared_sco").as_object();
+    int share_index = 0;
+    for (const auto& sv : shared.at("shares").as_array()) {
+      const auto& s = sv.as_object();
+      // until schema 4 lands (#15 item 3)
+      if (s.contains("schema4") && !kSchema4Landed) continue;
+      const std::string org = Str(s.at("org"));
+      const std::string marking = Str(s.at("marking"));
+      auto m = std::find_if(marking_classes_.begin(), marking_classes_.end(),
+                            [&](const MarkingClass& mc) { return mc.key == marking; });
+      if (m == marking_classes_.end()) {
+        ADD_FAILURE() << "shared_sco names an unknown marking class " << marking;
+        continue;
+      }
+      const std::string ckey = Str(s.at("collection"));
+      MatrixCase x = MakeCase("ipv4-addr", "shared-sco/" + org + "/" + ckey, "", 0, *m, org,
+                              ContributorOf(org), ckey, "");
+      const std::string value = Str(shared.at("value"));
+      x.object["value"] = value;
+      x.object["id"] = ScoId("ipv4-addr", value);
+      x.id = Str(x.object["id"]);
+      x.object_class = "shared-sco";
+      x.phase = share_index++ == 0 ? 0 : 2;
+      cases_.push_back(x);
+    }
+  }
+
+  // POSTs the matrix: one envelope per (phase, writer, collection, request headers), each
+  // checked against its status (which objects succeeded, which were refused).
+  // POSTs cases: one envelope per (phase, writer, collection, request headers), each checked
+  // against its status (which objects succeeded, which were refused). Returns what did not go as
+  // the cases expect, one line each (reported by a test, so that a hub bug the matrix finds
+  // fails that test, not the set-up of every other).
+  static std::vector<std::string> PostCases(const std::vector<MatrixCase>& cases) {
+    std::vector<std::string> problems;
+    using BatchKey = std::tuple<int, std::string, std::string, std::string>;
+    std::map<BatchKey, std::vector<const MatrixCase*>> batches;  // ordered by phase first
+    for (const MatrixCase& x : cases)
+      batches[BatchKey(x.phase, x.writer, x.collection, Join(x.header_recipients, ","))].push_back(
+          &x);
+    for (const auto& [k, batch] : batches) {
+      const MatrixCase& first = *batch.front();
+      json::array objects;
+      for (const MatrixCase* x : batch) objects.push_back(x->object);
+      std::vector<std::pair<std::string, std::string>> headers;
+      if (!first.header_recipients.empty()) {
+        std::vector<std::string> ids;
+        for (const auto& r : first.header_recipients) ids.push_back(identities_[r]);
+        headers.emplace_back("X-Tessera-Recipients", Join(ids, ", "));
+      }
+      auto res = hub_->Client(first.writer)
+                     ->Post(MatrixCollectionUrl(first.collection) + "objects/",
+                            json::serialize(json::object{{"objects", objects}}), headers);
+      ++matrix_posts_;
+      const json::value st = res.Json();
+      if (res.status != 202 || !st.is_object()) {
+        problems.push_back(first.writer + " -> " + first.collection + ": " +
+                           std::to_string(res.status) + " " + res.body);
+        continue;
+      }
+      std::map<std::string, std::string> failed;
+      if (const json::value* f = st.as_object().if_contains("failures"))
+        for (const auto& e : f->as_array()) failed[Str(e.at("id"))] = Str(e.at("message"));
+      for (const MatrixCase* x : batch)
+        if (failed.count(x->id) != (x->expect_success ? 0u : 1u))
+          problems.push_back(x->key + " by " + x->writer + " should be " +
+                             (x->expect_success ? "stored, was refused: " + failed[x->id]
+                                                : "refused, was stored"));
+    }
+    return problems;
+  }
+
+  static std::set<Version> MatrixVisibleTo(const std::string& org, const std::string& collection) {
+    return GrantedIn(cases_, org, collection);
+  }
+  // Every id of a stored case in `collection`, in generation order, once.
+  static std::vector<std::string> MatrixIdsIn(const std::string& collection) {
+    std::vector<std::string> out;
+    std::set<std::string> seen;
+    for (const MatrixCase& x : cases_)
+      if (x.collection == collection && x.expect_success && seen.insert(x.id).second)
+        out.push_back(x.id);
+    return out;
+  }
+  static std::string MatrixKeyOfId(const std::string& id) {
+    for (const MatrixCase& x : cases_)
+      if (x.id == id) return x.key;
+    return id;
+  }
+  // What differs between `got` and `want`, by case key.
+  static std::string MatrixDiff(const std::set<Version>& got, const std::set<Version>& want) {
+    std::set<Version> extra, missing;
+    std::set_difference(got.begin(), got.end(), want.begin(), want.end(),
+                        std::inserter(extra, extra.end()));
+    std::set_difference(want.begin(), want.end(), got.begin(), got.end(),
+                        std::inserter(missing, missing.end()));
+    return "revealed but not granted: " + DescribeIn(cases_, extra, 12) +
+           "\n granted but missing: " + DescribeIn(cases_, missing, 12);
+  }
+  // DELETE by every reader on a generated set of its own (defined with the tests).
+  static void CheckMatrixDeletes();
+  static std::string MatrixAccess(const std::string& org, const std::string& collection) {
+    return matrix_collections_.at(collection).access.at(org);
   }
 
   static inline TestHub* hub_ = nullptr;
@@ -348,6 +784,16 @@ class AuthzTest : public ::testing::Test {
   static inline std::map<std::string, std::string> org_names_, identities_, user_org_, user_role_,
       collection_ids_;
   static inline std::vector<Entry> entries_;
+  static inline json::object matrix_;
+  static inline std::map<std::string, MatrixCollection> matrix_collections_;
+  static inline std::map<std::string, std::string> matrix_collection_ids_;
+  static inline ReadRules rules_;
+  static inline std::vector<MarkingClass> marking_classes_;
+  static inline std::vector<std::string> object_classes_;
+  static inline std::vector<MatrixCase> cases_;
+  static inline int matrix_posts_ = 0;
+  static inline bool matrix_posted_ = false;
+  static inline std::vector<std::string> matrix_post_problems_;
 };
 
 // Applies `select` (first / last / all) per id to a set of versions.
@@ -365,6 +811,41 @@ std::set<Version> Select(const std::set<Version>& versions, const std::string& m
     }
   }
   return out;
+}
+
+// The (id, version) of each object of `tessera export --format ndjson`'s output, in order.
+std::vector<Version> ExportedVersions(const std::string& ndjson) {
+  std::vector<Version> out;
+  for (size_t start = 0; start < ndjson.size();) {
+    size_t end = ndjson.find('\n', start);
+    if (end == std::string::npos) end = ndjson.size();
+    if (end > start) {
+      json::value o = json::parse(ndjson.substr(start, end - start));
+      out.emplace_back(Str(o.at("id")), VersionOf(o));
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+// Each match[version] mode (none: the default, last) and each of `timestamps`, with the versions
+// of `visible` it selects.
+std::vector<std::pair<std::string, std::set<Version>>> VersionModes(
+    const std::set<Version>& visible, const std::set<std::string>& timestamps) {
+  std::vector<std::pair<std::string, std::set<Version>>> modes = {
+      {"", Select(visible, "last")},
+      {"last", Select(visible, "last")},
+      {"first", Select(visible, "first")},
+      {"all", Select(visible, "all")},
+      {"first,last", Select(visible, "first,last")},
+  };
+  for (const auto& ts : timestamps) {
+    std::set<Version> exact;
+    for (const auto& v : visible)
+      if (v.second == ts) exact.insert(v);
+    modes.emplace_back(ts, exact);
+  }
+  return modes;
 }
 
 // The scenario is data: an emptied or truncated list would let every check below pass with
@@ -504,19 +985,7 @@ TEST_F(AuthzTest, EveryReaderSeesExactlyWhatTheTableGrantsOnEveryEndpoint) {
       std::set<std::string> timestamps;
       for (const Entry& e : entries_)
         if (e.collection == ckey) timestamps.insert(e.modified);
-      std::vector<std::pair<std::string, std::set<Version>>> modes = {
-          {"", Select(visible, "last")},
-          {"last", Select(visible, "last")},
-          {"first", Select(visible, "first")},
-          {"all", Select(visible, "all")},
-          {"first,last", Select(visible, "first,last")},
-      };
-      for (const auto& ts : timestamps) {
-        std::set<Version> exact;
-        for (const auto& v : visible)
-          if (v.second == ts) exact.insert(v);
-        modes.emplace_back(ts, exact);
-      }
+      const auto modes = VersionModes(visible, timestamps);
       for (const auto& [mode, want] : modes) {
         const std::string url =
             base + "objects/" + (mode.empty() ? "" : "?match%5Bversion%5D=" + Q(mode));
@@ -644,19 +1113,495 @@ TEST_F(AuthzTest, EveryReaderSeesExactlyWhatTheTableGrantsOnEveryEndpoint) {
   std::cerr << "authorization matrix: " << requests << " requests checked\n";
 }
 
+// The matrix's data checks need no hub: its cases are generated from the data files alone.
+class AuthzMatrixData : public AuthzTest {
+ protected:
+  static void SetUpTestSuite() {
+    LoadData();
+    ReadMatrixCollections();
+    GenerateMatrix();
+  }
+  static void TearDownTestSuite() {}
+  void SetUp() override {}
+};
+
+// The generated matrix is data too: an emptied file, or one that lost an object class, a marking
+// class or a collection, must fail here rather than let the matrix pass with less to check.
+TEST_F(AuthzMatrixData, StillHoldsEveryDeclaredClass) {
+  const auto& bounds = matrix_.at("bounds").as_object();
+  size_t stored = 0, refused = 0;
+  std::map<std::string, int> by_object_class, by_marking, by_collection, visible_to, providers;
+  for (const MatrixCase& x : cases_) {
+    if (!x.expect_success) {
+      ++refused;
+      continue;
+    }
+    ++stored;
+    ++by_object_class[x.object_class];
+    ++by_marking[x.marking];
+    ++by_collection[x.collection];
+    ++providers[x.provider];
+    for (const auto& org : x.visible) ++visible_to[org];
+  }
+  EXPECT_GE(stored, static_cast<size_t>(bounds.at("min_cases").to_number<int64_t>()));
+  EXPECT_GE(refused, static_cast<size_t>(bounds.at("min_refused").to_number<int64_t>()));
+  EXPECT_GE(object_classes_.size(), 7u) << "matrix.json lost object classes";
+  EXPECT_GE(marking_classes_.size(), 19u) << "matrix.json lost marking classes";
+  EXPECT_GE(matrix_collections_.size(), 6u) << "matrix.json lost collections";
+  EXPECT_EQ(rules_.RuleCount(), 9u) << "a rule for each TLP 1.0 and 2.0 level";
+  for (const auto& oc : object_classes_)
+    EXPECT_GT(by_object_class[oc], 0) << "no stored case of object class " << oc;
+  for (const auto& m : marking_classes_)
+    EXPECT_GT(by_marking[m.key], 0) << "no stored case of marking class " << m.key;
+  for (const auto& [key, c] : matrix_collections_)
+    EXPECT_GT(by_collection[key], 0) << "nothing stored in matrix collection " << key;
+  for (const auto& [key, name] : scenario_.at("orgs").as_object()) {
+    EXPECT_GT(visible_to[key], 0) << "nothing in the matrix visible to " << key;
+    EXPECT_GT(providers[key], 0) << "nothing in the matrix provided by " << key;
+  }
+  EXPECT_GT(by_object_class["shared-sco"], 1) << "the shared SCO lost its shares";
+  // Every TLP level decides some case alone, so a wrong rule cannot hide behind another.
+  std::set<std::string> levels;
+  for (const MatrixCase& x : cases_) {
+    for (const auto& m : marking_classes_)
+      if (m.key == x.marking)
+        levels.insert(rules_.LevelOf(m.tlp, matrix_collections_.at(x.collection)));
+  }
+  EXPECT_EQ(levels.size(), 5u) << "the matrix does not reach every TLP 2.0 level";
+}
+
+// For every reader (each user of the scenario) and every matrix collection: discovery, the API
+// root and the collection list; the objects list in every match[version] mode, by match[type]
+// and by match[id]; the manifest; added_after; paging; and, for every object (each organization
+// through one of its users in turn), the object and its versions. Then every page token of one
+// reader replayed by every other reader; last, DELETE (CheckMatrixDeletes). Expected: the
+// hand-written rules, nothing else.
+TEST_F(AuthzTest, GeneratedMatrixEveryReaderSeesWhatTheRulesGrantAndDeletesOnlyWhatItMay) {
+  EnsureMatrixPosted();
+  const auto start = std::chrono::steady_clock::now();
+  // Each POST of the matrix was answered as its cases expect (stored, or refused).
+  for (const auto& problem : matrix_post_problems_) ADD_FAILURE() << problem;
+  int requests = 0;
+  // Users per organization, for the per-object checks (object i of a collection is checked by
+  // user i % n of each organization).
+  std::map<std::string, std::vector<std::string>> users_of;
+  for (const auto& [user, org] : user_org_) users_of[org].push_back(user);
+  std::map<std::tuple<std::string, std::string, std::string>, std::string> date_added;
+  // (collection, user) -> the first page's next token and the second page's versions.
+  struct Page {
+    std::string url, token;
+    std::set<Version> second;
+  };
+  std::map<std::pair<std::string, std::string>, Page> pages;
+  std::string discovery_body, api_root_body;
+  const std::string q_all = "match%5Bversion%5D=all";
+
+  for (const auto& [user, org] : user_org_) {
+    SCOPED_TRACE("reader " + user + " (" + org + ")");
+    auto client = hub_->Client(user, /*bearer=*/user.size() % 2 == 1);
+    const bool admin = user_role_[user] == "admin";
+    const auto& mine = users_of[org];
+    const size_t my_index = std::find(mine.begin(), mine.end(), user) - mine.begin();
+
+    // Discovery and the API root: the same answer for every reader, naming the one API root.
+    auto discovery = client->Get("/taxii2/");
+    auto api_root = client->Get("/api/");
+    requests += 2;
+    ASSERT_EQ(discovery.status, 200) << discovery.body;
+    ASSERT_EQ(api_root.status, 200) << api_root.body;
+    const json::value dj = discovery.Json();
+    ASSERT_TRUE(dj.is_object()) << discovery.body;
+    const std::string root_url =
+        "http://127.0.0.1:" + std::to_string(hub_->server().port()) + "/api/";
+    EXPECT_EQ(Strings(dj.at("api_roots")), std::vector<std::string>{root_url}) << discovery.body;
+    EXPECT_EQ(Str(dj.at("default")), root_url) << discovery.body;
+    EXPECT_EQ(Strings(api_root.Json().at("versions")),
+              std::vector<std::string>{"application/taxii+json;version=2.1"})
+        << api_root.body;
+    if (discovery_body.empty()) {
+      discovery_body = discovery.body;
+      api_root_body = api_root.body;
+    }
+    EXPECT_EQ(discovery.body, discovery_body) << "discovery differs between readers";
+    EXPECT_EQ(api_root.body, api_root_body) << "the API root differs between readers";
+
+    auto list = client->Get("/api/collections/");
+    ++requests;
+    ASSERT_EQ(list.status, 200) << list.body;
+    std::map<std::string, json::object> listed;
+    const json::value lj = list.Json();
+    if (lj.as_object().contains("collections"))
+      for (const auto& c : lj.at("collections").as_array()) listed[Str(c.at("id"))] = c.as_object();
+
+    for (const auto& [ckey, mc] : matrix_collections_) {
+      SCOPED_TRACE("matrix collection " + ckey);
+      const std::string acc = MatrixAccess(org, ckey);
+      const std::string cid = matrix_collection_ids_[ckey];
+      const bool sees = !acc.empty() || admin;
+      const bool can_read = acc.find('r') != std::string::npos;
+      const bool can_write = acc.find('w') != std::string::npos && user_role_[user] != "read-only";
+      const std::string base = MatrixCollectionUrl(ckey);
+      const std::vector<std::string> ids = MatrixIdsIn(ckey);
+      EXPECT_EQ(listed.count(cid), sees ? 1u : 0u) << list.body;
+      if (sees && listed.count(cid)) {
+        EXPECT_EQ(listed[cid].at("can_read").as_bool(), can_read);
+        EXPECT_EQ(listed[cid].at("can_write").as_bool(), can_write);
+      }
+      if (!can_read) {
+        const int code = sees ? 403 : 404;
+        std::vector<std::string> urls = {base + "objects/", base + "manifest/"};
+        for (size_t i = my_index; i < ids.size(); i += mine.size())
+          urls.push_back(base + "objects/" + ids[i] + "/");
+        for (const auto& url : urls) {
+          auto r = client->Get(url);
+          ++requests;
+          EXPECT_EQ(r.status, code) << url << ": " << r.body;
+          EXPECT_EQ(r.body.find("\"objects\""), std::string::npos) << url << ": " << r.body;
+        }
+        continue;
+      }
+      const std::set<Version> visible = MatrixVisibleTo(org, ckey);
+
+      // Pages through `url` (which has a '?'), each version once; the first page's next token
+      // and the second page are kept for the replay below.
+      auto page_all = [&](const std::string& url, bool keep) {
+        std::vector<Version> got;
+        std::string next_url = url;
+        for (int page = 0; page < 200; ++page) {
+          auto r = client->Get(next_url);
+          ++requests;
+          auto v = ObjectsOf(r);
+          if (r.status != 200) break;
+          if (keep && page == 1) pages[{ckey, user}].second = {v.begin(), v.end()};
+          got.insert(got.end(), v.begin(), v.end());
+          const json::object body = r.Json().as_object();
+          if (!(body.contains("more") && body.at("more").as_bool())) {
+            EXPECT_FALSE(body.contains("next")) << next_url;
+            break;
+          }
+          EXPECT_FALSE(v.empty()) << "an empty page that says more: " << next_url;
+          if (!body.contains("next")) {
+            ADD_FAILURE() << "more without next: " << next_url;
+            break;
+          }
+          if (keep && page == 0) pages[{ckey, user}] = {url, Str(body.at("next")), {}};
+          next_url = url + "&next=" + Q(Str(body.at("next")));
+        }
+        std::set<Version> s(got.begin(), got.end());
+        EXPECT_EQ(s.size(), got.size()) << "a version came twice: " << url;
+        return s;
+      };
+
+      // The manifest: each visible (id, version) once, with its date_added (an SCO's version
+      // is its date_added).
+      {
+        std::vector<Version> got;
+        std::string url = base + "manifest/?" + q_all + "&limit=400";
+        for (int page = 0; page < 100; ++page) {
+          auto r = client->Get(url);
+          ++requests;
+          ASSERT_EQ(r.status, 200) << url << ": " << r.body;
+          const json::value mj = r.Json();
+          ASSERT_TRUE(mj.is_object()) << r.body;
+          if (mj.as_object().contains("objects"))
+            for (const auto& m : mj.at("objects").as_array()) {
+              const std::string id = Str(m.at("id"));
+              std::string version = Str(m.at("version"));
+              const std::string added = Str(m.at("date_added"));
+              if (IsSco(id)) {
+                EXPECT_EQ(Instant(version), Instant(added))
+                    << "an SCO's manifest version is its date_added";
+                version.clear();
+              }
+              got.emplace_back(id, version);
+              auto key = std::make_tuple(ckey, id, version);
+              if (date_added.count(key)) {
+                EXPECT_EQ(date_added[key], added) << id << ": date_added differs between readers";
+              }
+              date_added[key] = added;
+            }
+          if (!(mj.as_object().contains("more") && mj.at("more").as_bool())) break;
+          ASSERT_TRUE(mj.as_object().contains("next")) << r.body;
+          url = base + "manifest/?" + q_all + "&limit=400&next=" + Q(Str(mj.at("next")));
+        }
+        const std::set<Version> got_set(got.begin(), got.end());
+        EXPECT_EQ(got_set.size(), got.size()) << "a manifest entry came twice";
+        EXPECT_EQ(got_set, visible) << "manifest: " << MatrixDiff(got_set, visible);
+      }
+
+      // Every match[version] mode, and each version timestamp the collection holds.
+      std::set<std::string> timestamps;
+      for (const MatrixCase& x : cases_)
+        if (x.collection == ckey && !x.modified.empty()) timestamps.insert(x.modified);
+      const auto modes = VersionModes(visible, timestamps);
+      for (const auto& [mode, want] : modes) {
+        const std::string url =
+            base + "objects/?limit=1000" + (mode.empty() ? "" : "&match%5Bversion%5D=" + Q(mode));
+        const std::set<Version> got = page_all(url, /*keep=*/false);
+        EXPECT_EQ(got, want) << url << "\n " << MatrixDiff(got, want);
+      }
+      // match[type], each type the matrix posts (a new object class joins by itself).
+      std::set<std::string> types;
+      for (const MatrixCase& x : cases_) types.insert(x.id.substr(0, x.id.find("--")));
+      for (const std::string& type : types) {
+        std::set<Version> want;
+        for (const auto& v : visible)
+          if (v.first.rfind(type + "--", 0) == 0) want.insert(v);
+        const std::string url = base + "objects/?" + q_all + "&limit=1000&match%5Btype%5D=" + type;
+        const std::set<Version> got = page_all(url, false);
+        EXPECT_EQ(got, want) << url << "\n " << MatrixDiff(got, want);
+      }
+      // match[id], 50 ids of the collection at a time, visible or not.
+      for (size_t i = 0; i < ids.size(); i += 50) {
+        std::vector<std::string> some(ids.begin() + i, ids.begin() + std::min(ids.size(), i + 50));
+        const std::set<std::string> asked(some.begin(), some.end());
+        std::set<Version> want;
+        for (const auto& v : visible)
+          if (asked.count(v.first)) want.insert(v);
+        const std::string url =
+            base + "objects/?" + q_all + "&limit=1000&match%5Bid%5D=" + Join(some, "%2C");
+        const std::set<Version> got = page_all(url, false);
+        EXPECT_EQ(got, want) << "match[id] from " << some.front() << "\n " << MatrixDiff(got, want);
+      }
+      // Paging 40 at a time, and added_after at the median date_added of what this reader sees.
+      {
+        const std::string url = base + "objects/?" + q_all + "&limit=40";
+        const std::set<Version> got = page_all(url, /*keep=*/true);
+        EXPECT_EQ(got, visible) << "paged: " << MatrixDiff(got, visible);
+        std::vector<std::string> dates;
+        for (const auto& v : visible) {
+          auto it = date_added.find(std::make_tuple(ckey, v.first, v.second));
+          if (it != date_added.end()) dates.push_back(it->second);
+        }
+        std::sort(dates.begin(), dates.end());
+        if (!dates.empty()) {
+          const std::string cut = dates[dates.size() / 2];
+          std::set<Version> want;
+          for (const auto& v : visible)
+            if (date_added[std::make_tuple(ckey, v.first, v.second)] > cut) want.insert(v);
+          const std::string after = base + "objects/?" + q_all + "&limit=40&added_after=" + Q(cut);
+          const std::set<Version> got_after = page_all(after, false);
+          EXPECT_EQ(got_after, want) << after << "\n " << MatrixDiff(got_after, want);
+        }
+      }
+      // Every object of the collection, through one user of each organization in turn.
+      for (size_t i = my_index; i < ids.size(); i += mine.size()) {
+        const std::string& id = ids[i];
+        std::set<Version> own;
+        for (const auto& v : visible)
+          if (v.first == id) own.insert(v);
+        // Every other object asks for all its versions, the rest for the default (the last).
+        const bool every_version = (i / mine.size()) % 2 == 0;
+        const std::string url = base + "objects/" + id + "/";
+        auto one = client->Get(url + (every_version ? "?" + q_all : ""));
+        ++requests;
+        if (own.empty()) {
+          EXPECT_EQ(one.status, 404) << url << " (" << MatrixKeyOfId(id) << ") must not exist for "
+                                     << user << ": " << one.body;
+        } else {
+          auto got = ObjectsOf(one);
+          EXPECT_EQ(std::set<Version>(got.begin(), got.end()),
+                    every_version ? own : Select(own, "last"))
+              << url << (every_version ? "?match[version]=all" : "");
+        }
+        // The version list of the other half (and of every object with several versions).
+        if (every_version && own.size() < 2) continue;
+        auto versions = client->Get(url + "versions/");
+        ++requests;
+        if (own.empty()) {
+          EXPECT_EQ(versions.status, 404) << url << "versions/";
+          EXPECT_EQ(versions.body.find("\"versions\""), std::string::npos) << versions.body;
+          continue;
+        }
+        EXPECT_EQ(versions.status, 200) << url << "versions/: " << versions.body;
+        if (versions.status != 200) continue;
+        std::vector<std::string> want_versions;
+        for (const auto& v : own) want_versions.push_back(v.second);
+        const auto got_versions = Strings(versions.Json().at("versions"));
+        if (IsSco(id)) {
+          EXPECT_EQ(got_versions.size(), 1u) << url << "versions/: " << versions.body;
+        } else {
+          EXPECT_EQ(got_versions, want_versions) << url << "versions/";
+        }
+      }
+    }
+  }
+
+  // A page token obtained by one reader, replayed by every other reader on the same listing:
+  // another organization's reader gets 400 and no objects; a reader of the same organization
+  // gets the page the first reader got; one who cannot read the collection gets its 403/404.
+  int replays = 0;
+  for (const auto& [where, page] : pages) {
+    const auto& [ckey, owner] = where;
+    for (const auto& [user, org] : user_org_) {
+      if (user == owner) continue;
+      SCOPED_TRACE(user + " replays " + owner + "'s token on " + ckey);
+      auto r = hub_->Client(user)->Get(page.url + "&next=" + Q(page.token));
+      ++requests, ++replays;
+      const std::string acc = MatrixAccess(org, ckey);
+      if (acc.find('r') == std::string::npos) {
+        EXPECT_EQ(r.status, acc.empty() && user_role_[user] != "admin" ? 404 : 403) << r.body;
+        EXPECT_EQ(r.body.find("\"objects\""), std::string::npos) << r.body;
+      } else if (org != user_org_[owner]) {
+        EXPECT_EQ(r.status, 400) << "another organization's token: " << r.body;
+        EXPECT_EQ(r.body.find("\"objects\""), std::string::npos)
+            << "another organization's token revealed objects: " << r.body;
+      } else {
+        auto got = ObjectsOf(r);
+        const std::set<Version> got_set(got.begin(), got.end());
+        EXPECT_EQ(got_set, page.second) << MatrixDiff(got_set, page.second);
+      }
+    }
+  }
+  EXPECT_GT(replays, 0) << "no reader had a second page to replay";
+  {
+    SCOPED_TRACE("DELETE");
+    CheckMatrixDeletes();
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  RecordProperty("requests", requests);
+  std::cerr << "generated matrix: " << cases_.size() << " cases, " << matrix_posts_ << " posts, "
+            << requests << " requests checked in " << seconds << " s\n";
+}
+
+// DELETE on every (reader, object) of a generated set of its own (so that deleting leaves the
+// matrix the other tests read alone). docs/taxii.md "Deleting": it needs read and write access
+// to the collection and a role that writes (403), an object the reader can see (404 otherwise),
+// and every version it would delete provided by the reader's organization unless the reader is
+// an admin (403, nothing deleted). Every refusal is tried first and must change nothing; then
+// one allowed reader deletes each object, which removes exactly the versions it could see.
+// (Run at the end of the matrix test, in its process: a hub set-up of its own would double the
+// matrix's time under ASan.)
+void AuthzTest::CheckMatrixDeletes() {
+  std::vector<MarkingClass> markings;
+  for (const MarkingClass& m : marking_classes_)
+    if (m.key == "none" || m.key == "clear" || m.key == "red" || m.key == "amber+recipients" ||
+        m.key == "green+group")
+      markings.push_back(m);
+  ASSERT_EQ(markings.size(), 5u) << "matrix.json lost a marking class this test deletes";
+  const std::vector<MatrixCase> set =
+      Generate("delete/", {"indicator", "ipv4-addr", "versions"}, markings, 20000);
+  for (const auto& problem : PostCases(set)) ADD_FAILURE() << problem;
+
+  // The objects: (collection, id) -> its stored versions.
+  std::map<std::pair<std::string, std::string>, std::vector<const MatrixCase*>> objects;
+  for (const MatrixCase& x : set)
+    if (x.expect_success) objects[{x.collection, x.id}].push_back(&x);
+  // The answer the rules give to `user` deleting the versions `filter` selects ("": all).
+  auto expected = [&](const std::string& user, const std::vector<const MatrixCase*>& versions,
+                      const std::string& filter) {
+    const std::string org = user_org_[user];
+    const std::string acc = MatrixAccess(org, versions.front()->collection);
+    const bool admin = user_role_[user] == "admin";
+    if (acc.empty() && !admin) return 404;
+    if (acc != "rw" || user_role_[user] == "read-only") return 403;
+    bool any = false;
+    for (const MatrixCase* v : versions) {
+      if (!v->visible.count(org) || (!filter.empty() && v->modified != filter)) continue;
+      any = true;
+      if (!admin && v->provider != org) return 403;
+    }
+    return any ? 200 : 404;
+  };
+  auto url_of = [&](const std::vector<const MatrixCase*>& versions, const std::string& filter) {
+    return MatrixCollectionUrl(versions.front()->collection) + "objects/" + versions.front()->id +
+           "/" + (filter.empty() ? "" : "?match%5Bversion%5D=" + Q(filter));
+  };
+  // What the operator's export holds of this set.
+  auto stored = [&]() {
+    const auto versions = ExportedVersions(hub_->Cli({"export", "--format", "ndjson"}).out);
+    return std::set<Version>(versions.begin(), versions.end());
+  };
+  std::map<std::string, std::unique_ptr<HttpClient>> clients;
+  for (const auto& [user, org] : user_org_) clients[user] = hub_->Client(user);
+
+  // Every refusal, with and without a version filter; none may change anything.
+  int refused = 0, deleted = 0;
+  for (const auto& [where, versions] : objects) {
+    std::vector<std::string> filters = {""};
+    if (versions.size() > 1)
+      for (const MatrixCase* v : versions) filters.push_back(v->modified);
+    for (const auto& [user, org] : user_org_)
+      for (const auto& filter : filters) {
+        const int code = expected(user, versions, filter);
+        if (code == 200) continue;
+        auto r = clients[user]->Delete(url_of(versions, filter));
+        ++refused;
+        EXPECT_EQ(r.status, code) << user << " deletes " << versions.front()->key << " " << filter
+                                  << ": " << r.body;
+      }
+  }
+  auto after_refusals = stored();
+  for (const MatrixCase& x : set)
+    EXPECT_EQ(after_refusals.count({x.id, x.modified}), x.expect_success ? 1u : 0u)
+        << x.key << (x.expect_success ? ": gone after refused deletes" : ": refused but stored");
+
+  // One allowed reader per object (in turn among those allowed) deletes it: whole, or, where no
+  // one may delete every version it sees (a relayed version), its own version only.
+  std::set<Version> gone;
+  std::map<std::string, int> deleters;
+  size_t k = 0;
+  for (const auto& [where, versions] : objects) {
+    for (const std::string& filter : {std::string(), versions.front()->modified}) {
+      std::vector<std::string> allowed;
+      for (const auto& [user, org] : user_org_)
+        if (expected(user, versions, filter) == 200) allowed.push_back(user);
+      if (allowed.empty()) continue;
+      const std::string user = allowed[k++ % allowed.size()];
+      auto r = clients[user]->Delete(url_of(versions, filter));
+      ++deleted, ++deleters[user];
+      EXPECT_EQ(r.status, 200) << user << " deletes " << versions.front()->key << " " << filter
+                               << ": " << r.body;
+      for (const MatrixCase* v : versions)
+        if (v->visible.count(user_org_[user]) && (filter.empty() || v->modified == filter))
+          gone.emplace(v->id, v->modified);
+      auto again = clients[user]->Get(url_of(versions, "") + "?match%5Bversion%5D=all");
+      if (again.status != 404) {
+        for (const auto& v : ObjectsOf(again)) {
+          EXPECT_EQ(gone.count(v), 0u) << versions.front()->key << " still shows " << v.second;
+        }
+      }
+      break;
+    }
+  }
+  auto after = stored();
+  for (const MatrixCase& x : set) {
+    if (!x.expect_success) continue;
+    const bool should_be_gone = gone.count({x.id, x.modified}) > 0;
+    EXPECT_EQ(after.count({x.id, x.modified}), should_be_gone ? 0u : 1u)
+        << x.key << (should_be_gone ? ": deleted but still stored" : ": deleted with another");
+  }
+  EXPECT_GT(refused, 0);
+  EXPECT_GT(deleted, 0);
+  for (const char* user : {"admin", "alpha-analyst", "alpha-orgadmin", "bravo-sync"})
+    EXPECT_GT(deleters[user], 0) << user << " never deleted anything: the set lost a case";
+  std::cerr << "generated deletes: " << objects.size() << " objects, " << refused
+            << " refused deletes, " << deleted << " deletes\n";
+}
+
 // #10.2: `tessera export --as NAME` writes exactly what TAXII shows that member: for every user
 // and every organization of the scenario, the versions (id, modified) of the export equal the
 // union of what TAXII lists to the member in each collection it can read, and hold every version
 // the table grants it. Nothing it may not read, nothing twice.
 TEST_F(AuthzTest, ExportAsAMemberWritesWhatTaxiiShowsIt) {
-  // What TAXII shows `user` (all versions of every collection it can read).
+  EnsureMatrixPosted();
+  for (const auto& problem : matrix_post_problems_) ADD_FAILURE() << problem;
+  // What TAXII shows `user` (all versions of every collection it can read): the scenario's
+  // collections and the generated matrix's.
   auto taxii_view = [&](const std::string& user) {
     std::set<Version> shown;
     auto client = hub_->Client(user);
+    std::vector<std::string> readable;
     for (const auto& [ckey, cid] : collection_ids_) {
       const std::string acc = Str(scenario_.at("collection_access").at(user_org_[user]).at(ckey));
-      if (acc.find('r') == std::string::npos) continue;
-      std::string url = CollectionUrl(ckey) + "objects/?match%5Bversion%5D=all&limit=1000";
+      if (acc.find('r') != std::string::npos) readable.push_back(CollectionUrl(ckey));
+    }
+    for (const auto& [ckey, mc] : matrix_collections_)
+      if (MatrixAccess(user_org_[user], ckey).find('r') != std::string::npos)
+        readable.push_back(MatrixCollectionUrl(ckey));
+    for (const auto& base : readable) {
+      std::string url = base + "objects/?match%5Bversion%5D=all&limit=1000";
       for (int page = 0; page < 100; ++page) {
         auto r = client->Get(url);
         EXPECT_EQ(r.status, 200) << user << " " << url << ": " << r.body;
@@ -664,28 +1609,16 @@ TEST_F(AuthzTest, ExportAsAMemberWritesWhatTaxiiShowsIt) {
         for (const auto& v : ObjectsOf(r)) shown.insert(v);
         json::object body = r.Json().as_object();
         if (!(body.contains("more") && body.at("more").as_bool())) break;
-        url = CollectionUrl(ckey) +
-              "objects/?match%5Bversion%5D=all&limit=1000&next=" + Q(Str(body.at("next")));
+        url = base + "objects/?match%5Bversion%5D=all&limit=1000&next=" + Q(Str(body.at("next")));
       }
     }
     return shown;
   };
   auto exported = [&](const std::string& as, int expect_exit) {
     auto r = hub_->Cli({"export", "--as", as, "--format", "ndjson"}, expect_exit);
-    std::vector<Version> out;
-    size_t start = 0;
-    while (start < r.out.size()) {
-      size_t end = r.out.find('\n', start);
-      if (end == std::string::npos) end = r.out.size();
-      if (end > start) {
-        json::value o = json::parse(r.out.substr(start, end - start));
-        out.emplace_back(Str(o.at("id")), Str(o.at("modified")));
-      }
-      start = end + 1;
-    }
-    return out;
+    return ExportedVersions(r.out);
   };
-  size_t checked = 0;
+  size_t checked = 0, matrix_versions = 0;
   for (const auto& [user, org] : user_org_) {
     SCOPED_TRACE("export --as " + user);
     const std::set<Version> shown = taxii_view(user);
@@ -695,6 +1628,8 @@ TEST_F(AuthzTest, ExportAsAMemberWritesWhatTaxiiShowsIt) {
       if (acc.find('r') == std::string::npos) continue;
       for (const auto& v : VisibleTo(org, ckey)) granted.insert(v);
     }
+    for (const auto& [ckey, mc] : matrix_collections_)
+      for (const auto& v : MatrixVisibleTo(org, ckey)) granted.insert(v);
     const auto as_user = exported(user, shown.empty() ? 1 : 0);
     const std::set<Version> as_user_set(as_user.begin(), as_user.end());
     EXPECT_EQ(as_user_set.size(), as_user.size()) << "a version written twice";
@@ -702,12 +1637,22 @@ TEST_F(AuthzTest, ExportAsAMemberWritesWhatTaxiiShowsIt) {
                                   << "\n taxii: " << Describe(shown);
     EXPECT_TRUE(std::includes(shown.begin(), shown.end(), granted.begin(), granted.end()))
         << "taxii: " << Describe(shown) << "\n table: " << Describe(granted);
+    // The generated matrix's part of the export: exactly what its rules grant.
+    std::set<Version> exported_matrix, granted_matrix;
+    for (const MatrixCase& x : cases_) {
+      const Version v(x.id, x.modified);
+      if (as_user_set.count(v)) exported_matrix.insert(v);
+      if (granted.count(v) && x.expect_success) granted_matrix.insert(v);
+    }
+    EXPECT_EQ(exported_matrix, granted_matrix) << MatrixDiff(exported_matrix, granted_matrix);
+    matrix_versions += granted_matrix.size();
     // The organization's view is its users' view (every role reads the same rows).
     const auto as_org = exported("org:" + org_names_[org], shown.empty() ? 1 : 0);
     EXPECT_EQ(std::set<Version>(as_org.begin(), as_org.end()), shown);
     ++checked;
   }
   EXPECT_GE(checked, 9u) << "the scenario lost its users";
+  EXPECT_GT(matrix_versions, 0u) << "the export saw nothing of the generated matrix";
   // The operator's view (no --as, the default) holds every stored version; an unknown member is
   // refused.
   auto operator_run = hub_->Cli({"export", "--format", "ndjson"});
@@ -715,6 +1660,15 @@ TEST_F(AuthzTest, ExportAsAMemberWritesWhatTaxiiShowsIt) {
     if (!e.expect_success) continue;
     EXPECT_NE(operator_run.out.find("\"authz " + e.key + "\""), std::string::npos) << e.key;
   }
+  // ... every stored case of the matrix, and none of its refused versions (a refused write lands
+  // nowhere, in no collection).
+  std::set<Version> stored;
+  for (const auto& v : ExportedVersions(operator_run.out)) stored.insert(v);
+  for (const MatrixCase& x : cases_)
+    EXPECT_EQ(stored.count(Version(x.id, x.modified)), x.expect_success ? 1u : 0u)
+        << x.key
+        << (x.expect_success ? " was acknowledged but is not stored"
+                             : " was refused but is stored");
   hub_->Cli({"export", "--as", "nobody-here"}, 1);
 }
 
