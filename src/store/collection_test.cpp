@@ -22,6 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::Keys;
 using testing::Sdo;
 using testing::Ts;
 
@@ -37,19 +38,23 @@ class CollectionTest : public ::testing::Test {
     coll_ = *store_->directory().GetSetting(kSettingDefaultCollection);
   }
 
-  ImportSummary Put(const std::vector<stix::Object>& objects, const std::string& readers,
+  ImportSummary Put(const std::vector<stix::Object>& objects, std::string_view readers,
                     const std::string& collection = "") {
-    const std::vector<Placement> p(objects.size(),
-                                   Placement{collection.empty() ? coll_ : collection, 7, readers});
+    const std::vector<Placement> p(
+        objects.size(), Placement{collection.empty() ? coll_ : collection, 7, Keys(readers)});
     auto r = store_->Import(objects, p);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : ImportSummary{};
   }
 
-  CollectionQuery Query(std::vector<std::string> keys) {
+  CollectionQuery Query(const std::vector<std::string>& keys) {
     CollectionQuery q;
     q.collection = coll_;
-    q.scope.keys = std::move(keys);
+    for (const std::string& k : keys) {
+      auto key = ParseGrantKey(k);
+      EXPECT_TRUE(key.has_value()) << k;
+      if (key) q.scope.keys.push_back(*key);
+    }
     return q;
   }
 
@@ -98,9 +103,9 @@ TEST_F(CollectionTest, ReaderSeesOnlyRowsWhoseGrantsMeetItsKeys) {
 
   auto all = Query({});
   all.match = VersionMatch::kAll;
-  auto with = [&](std::vector<std::string> keys) {
-    auto q = all;
-    q.scope.keys = std::move(keys);
+  auto with = [&](const std::vector<std::string>& keys) {
+    auto q = Query(keys);
+    q.match = VersionMatch::kAll;
     return List(q);
   };
   EXPECT_THAT(with({"org:1"}), ElementsAre("indicator@2021"))
@@ -115,9 +120,13 @@ TEST_F(CollectionTest, ReaderSeesOnlyRowsWhoseGrantsMeetItsKeys) {
   operator_view.scope.unrestricted = true;
   EXPECT_EQ(List(operator_view).size(), 4u);
 
-  auto bad = Query({"org:1 coll"});
-  EXPECT_EQ(store_->ListCollection(bad).status().code(), ErrorCode::kInvalidArgument)
-      << "a key with a space could match across grants";
+  for (GrantKey wrong : {GrantKey{GrantKind::kOrg, -1}, GrantKey{GrantKind::kCollectionReaders, 3},
+                         GrantKey::Group(kMaxGrantId + 1)}) {
+    auto bad = Query({});
+    bad.scope.keys = {wrong};
+    EXPECT_EQ(store_->ListCollection(bad).status().code(), ErrorCode::kInvalidArgument)
+        << "a malformed key: " << static_cast<int>(wrong.kind) << " " << wrong.id;
+  }
 }
 
 TEST_F(CollectionTest, FirstAndLastAreAmongTheVersionsTheReaderSees) {
@@ -146,10 +155,10 @@ TEST_F(CollectionTest, FirstAndLastAreAmongTheVersionsTheReaderSees) {
   exact.match = VersionMatch::kExact;
   exact.versions = {Ts("2022-01-01T00:00:00Z")};
   EXPECT_THAT(List(exact), ElementsAre()) << "an invisible version is not found by its timestamp";
-  exact.scope.keys = {"org:1"};
+  exact.scope.keys = Keys("org:1");
   EXPECT_THAT(List(exact), ElementsAre("indicator@2022"));
   exact.versions.push_back(Ts("2021-01-01T00:00:00Z"));
-  exact.scope.keys = {"org:1", "coll"};
+  exact.scope.keys = Keys("org:1 coll");
   EXPECT_THAT(List(exact), ElementsAre("indicator@2021", "indicator@2022"));
 }
 
@@ -270,7 +279,7 @@ TEST_F(CollectionTest, FiltersCombine) {
   ASSERT_EQ(after->objects.size(), 1u);
   EXPECT_EQ(after->objects[0].id, kB);
   EXPECT_EQ(after->objects[0].provider_org, 7);
-  EXPECT_EQ(after->objects[0].readers, " coll ");
+  EXPECT_EQ(after->objects[0].readers, Keys("coll"));
   EXPECT_EQ(after->objects[0].collection, coll_);
 }
 
@@ -337,16 +346,22 @@ TEST_F(CollectionTest, OneObjectInTwoCollectionsIsKeyedPerCollection) {
 TEST_F(CollectionTest, ImportRefusesBadPlacementsAndStoresNothing) {
   const std::vector<stix::Object> two = {Sdo(kA, "2021-01-01T00:00:00.000Z"),
                                          Sdo(kB, "2021-01-01T00:00:00.000Z")};
-  std::vector<Placement> p(1, Placement{coll_, 0, " coll "});
+  std::vector<Placement> p(1, Placement{coll_, 0, Keys("coll")});
   EXPECT_EQ(store_->Import(two, p).status().code(), ErrorCode::kInvalidArgument);
-  p.assign(2, Placement{coll_, 0, " coll "});
+  p.assign(2, Placement{coll_, 0, Keys("coll")});
   p[1].collection = Uuid::V4().ToString();
   EXPECT_EQ(store_->Import(two, p).status().code(), ErrorCode::kNotFound);
-  for (const char* bad : {"coll", " coll", "", "  ", " coll  org:1 ", " org:x ", " everyone "}) {
-    p.assign(2, Placement{coll_, 0, " coll "});
+  const std::vector<std::vector<GrantKey>> bad_lists = {
+      {},
+      {GrantKey{GrantKind::kOrg, -1}},
+      {GrantKey::CollectionReaders(), GrantKey{GrantKind::kCollectionReaders, 1}},
+      {GrantKey::Group(kMaxGrantId + 1)},
+      std::vector<GrantKey>(kMaxReaderKeys + 1, GrantKey::Org(1))};
+  for (const std::vector<GrantKey>& bad : bad_lists) {
+    p.assign(2, Placement{coll_, 0, Keys("coll")});
     p[1].readers = bad;
     EXPECT_EQ(store_->Import(two, p).status().code(), ErrorCode::kInvalidArgument)
-        << "'" << bad << "'";
+        << bad.size() << " keys";
   }
   EXPECT_EQ(*store_->CountObjects(), 0);
 }
@@ -398,7 +413,7 @@ TEST_F(CollectionTest, StatusRoundTripsAndImportWithStatusIsAtomic) {
 
   const std::vector<stix::Object> objs = {Sdo(kA, "2021-01-01T00:00:00.000Z"),
                                           Sdo(kB, "2021-01-01T00:00:00.000Z")};
-  std::vector<Placement> p(2, Placement{coll_, 4, " coll "});
+  std::vector<Placement> p(2, Placement{coll_, 4, Keys("coll")});
   auto r = store_->ImportWithStatus(objs, p, st);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->added, 2u);
@@ -516,7 +531,7 @@ TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
 
   CollectionQuery q;
   q.collection = *coll;
-  q.scope.keys = {"coll"};
+  q.scope.keys = Keys("coll");
   q.match = VersionMatch::kAll;
   auto page = store->ListCollection(q);
   ASSERT_TRUE(page.ok()) << page.status().ToString();
@@ -530,7 +545,7 @@ TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
   EXPECT_EQ(page->objects[2].seq, 3);
   EXPECT_EQ(page->objects[2].version, Ts("2024-04-02T16:30:00Z"));
   for (const StoredObject& o : page->objects) {
-    EXPECT_EQ(o.readers, " coll ");
+    EXPECT_EQ(o.readers, Keys("coll"));
     EXPECT_EQ(o.provider_org, 0);
     EXPECT_EQ(o.collection, *coll);
     EXPECT_THAT(o.json, HasSubstr(o.id));
@@ -539,7 +554,7 @@ TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
   q.match = VersionMatch::kLast;
   EXPECT_EQ(store->ListCollection(q)->objects.size(), 2u);
 
-  std::vector<Placement> p(1, Placement{*coll, 0, " coll "});
+  std::vector<Placement> p(1, Placement{*coll, 0, Keys("coll")});
   auto r = store->Import(std::vector{Sdo(indicator, "2025-01-01T00:00:00.000Z")}, p);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->first_seq, 11) << "AUTOINCREMENT's high-water mark survives the rebuild";
@@ -561,7 +576,7 @@ TEST_F(CollectionTest, HoldingsNameTheFirstContributionAndTheRowImportWouldKeep)
 
   const std::vector<stix::Object> asked = {v1, v2, Sdo(kA, "2023-01-01T00:00:00.000Z"),
                                            Sdo(kB, "2021-01-01T00:00:00.000Z")};
-  const std::vector<Placement> here(asked.size(), Placement{coll_, 9, " coll "});
+  const std::vector<Placement> here(asked.size(), Placement{coll_, 9, Keys("coll")});
   auto holdings = store_->ReadHoldings(asked, here);
   ASSERT_TRUE(holdings.ok()) << holdings.status().ToString();
   ASSERT_EQ(holdings->size(), 4u);
@@ -576,7 +591,7 @@ TEST_F(CollectionTest, HoldingsNameTheFirstContributionAndTheRowImportWouldKeep)
   EXPECT_FALSE((*holdings)[0].kept);
   // v2 is stored here: Import would keep that row.
   ASSERT_TRUE((*holdings)[1].kept);
-  EXPECT_EQ((*holdings)[1].kept->readers, " org:7 ");
+  EXPECT_EQ((*holdings)[1].kept->readers, Keys("org:7"));
   EXPECT_EQ((*holdings)[1].kept->provider_org, 7);
   // A new version of a known id; a new id.
   EXPECT_FALSE((*holdings)[2].first_of_version);

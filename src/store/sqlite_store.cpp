@@ -37,12 +37,40 @@ using sqlite::Sql;
 using sqlite::SqliteError;
 using sqlite::Statement;
 
-constexpr size_t kMaxReadersBytes = 65536;
-
 // The stored form of a version: fixed width (nanosecond digits), so that text order is time
 // order; "" for the unversioned form.
 std::string VersionKey(const std::optional<Timestamp>& v) {
   return v ? FormatTimestamp(*v, TimePrecision::kNanos) : std::string();
+}
+
+// The stored form of a grant list: FormatGrantKey of each key, separated by single spaces, with a
+// leading and a trailing space (" coll org:7 group:3 "), so that instr(readers, ' org:7 ')
+// matches whole keys. Private to this backend.
+std::string EncodeReaders(std::span<const GrantKey> keys) {
+  std::string out = " ";
+  for (const GrantKey& k : keys) {
+    AppendGrantKey(k, out);
+    out.push_back(' ');
+  }
+  return out;
+}
+
+Result<std::vector<GrantKey>> DecodeReaders(std::string_view r) {
+  std::vector<GrantKey> keys;
+  if (r.size() < 3 || r.front() != ' ' || r.back() != ' ') {
+    return Corrupt("a stored readers list is malformed: '" + std::string(r.substr(0, 100)) + "'");
+  }
+  size_t start = 1;
+  while (start < r.size()) {
+    const size_t end = r.find(' ', start);
+    auto key = ParseGrantKey(r.substr(start, end - start));
+    if (end == std::string_view::npos || !key) {
+      return Corrupt("a stored readers list is malformed: '" + std::string(r.substr(0, 100)) + "'");
+    }
+    keys.push_back(*key);
+    start = end + 1;
+  }
+  return keys;
 }
 
 // Columns every listing selects, in the order ReadRow expects.
@@ -77,7 +105,7 @@ Result<StoredObject> ReadRow(const Statement& s) {
   o.revoked = s.ColumnInt(7) != 0;
   o.json = s.ColumnText(8);
   o.provider_org = s.ColumnInt(9);
-  o.readers = s.ColumnText(10);
+  TESSERA_ASSIGN_OR_RETURN(o.readers, DecodeReaders(s.ColumnView(10)));
   return o;
 }
 
@@ -106,34 +134,6 @@ Status ReadPage(Statement& s, size_t limit, ObjectPage& page, std::string_view w
   }
 }
 
-bool IsGrantKey(std::string_view k) {
-  if (k == "coll") return true;
-  std::string_view digits;
-  if (k.starts_with("org:")) {
-    digits = k.substr(4);
-  } else if (k.starts_with("group:")) {
-    digits = k.substr(6);
-  } else {
-    return false;
-  }
-  return !digits.empty() && digits.size() <= 18 &&
-         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// " coll org:7 " form: leading and trailing space, keys separated by single spaces.
-bool IsReadersList(std::string_view r) {
-  if (r.size() < 3 || r.size() > kMaxReadersBytes || r.front() != ' ' || r.back() != ' ') {
-    return false;
-  }
-  size_t start = 1;
-  while (start < r.size()) {
-    const size_t end = r.find(' ', start);
-    if (end == std::string_view::npos || !IsGrantKey(r.substr(start, end - start))) return false;
-    start = end + 1;
-  }
-  return true;
-}
-
 void InList(Sql& sql, std::string_view column, const std::vector<std::string>& values) {
   sql.Add(" AND ").Add(column).Add(" IN (");
   for (size_t i = 0; i < values.size(); ++i) {
@@ -149,7 +149,11 @@ void AddVisibility(Sql& sql, std::string_view alias, const ReaderScope& scope) {
   sql.Add(" AND (");
   for (size_t i = 0; i < scope.keys.size(); ++i) {
     if (i) sql.Add(" OR ");
-    sql.Add("instr(").Add(alias).Add(".readers, ").Param(" " + scope.keys[i] + " ").Add(") > 0");
+    sql.Add("instr(")
+        .Add(alias)
+        .Add(".readers, ")
+        .Param(EncodeReaders({&scope.keys[i], 1}))
+        .Add(") > 0");
   }
   sql.Add(")");
 }
@@ -166,8 +170,8 @@ Status CheckQuery(const CollectionQuery& q) {
                            " types, ids, spec versions, versions and reader keys may be asked "
                            "for at once");
   }
-  for (const std::string& k : q.scope.keys) {
-    if (!IsGrantKey(k)) return InvalidArgument("not a reader key: '" + k + "'");
+  for (const GrantKey& k : q.scope.keys) {
+    if (!IsValidGrantKey(k)) return InvalidArgument("not a reader key: " + FormatGrantKey(k));
   }
   return Status::Ok();
 }
@@ -617,8 +621,12 @@ class SqliteStore final : public Store {
     for (const Placement& p : placements) {
       if (p.collection.empty()) return InvalidArgument("a placement needs a collection");
       if (p.provider_org < 0) return InvalidArgument("a provider organization id is >= 0");
-      if (!IsReadersList(p.readers)) {
-        return InvalidArgument("malformed readers list '" + p.readers.substr(0, 100) + "'");
+      if (p.readers.empty() || p.readers.size() > kMaxReaderKeys) {
+        return InvalidArgument("a placement needs 1.." + std::to_string(kMaxReaderKeys) +
+                               " reader keys, not " + std::to_string(p.readers.size()));
+      }
+      for (const GrantKey& k : p.readers) {
+        if (!IsValidGrantKey(k)) return InvalidArgument("not a reader key: " + FormatGrantKey(k));
       }
       collections.insert(p.collection);
     }
@@ -677,6 +685,7 @@ class SqliteStore final : public Store {
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
                    "ON CONFLICT (id, version, coll) DO NOTHING"));
     Statement& s = *insert;
+    std::string readers;
     for (size_t i = 0; i < objects.size(); ++i) {
       const stix::Object& o = objects[i];
       const Placement& p = placements[i];
@@ -692,7 +701,8 @@ class SqliteStore final : public Store {
       s.BindInt(7, o.revoked ? 1 : 0);
       s.BindText(8, o.json);
       s.BindInt(9, p.provider_org);
-      s.BindText(10, p.readers);
+      readers = EncodeReaders(p.readers);
+      s.BindText(10, readers);
       const int rc = sqlite3_step(s.get());
       if (rc != SQLITE_DONE) {
         Status st = SqliteError(c.db(), rc, "storing " + o.id);

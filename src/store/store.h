@@ -14,7 +14,8 @@
 //   - access metadata: the organization that provided the version (`provider_org`, 0 for the
 //     operator) and `readers`, the grant list policy computed when it was written (see
 //     /docs/hub.md and policy::ReadersFor). The store knows nothing of TLP: it only intersects a
-//     row's grants with a reader's keys (ReaderScope).
+//     row's grants with a reader's keys (ReaderScope). Grant keys, roles and TLP level names are
+//     typed words (store/access_words.h).
 
 #include <cstdint>
 #include <functional>
@@ -27,6 +28,7 @@
 #include "common/status.h"
 #include "common/time.h"
 #include "stix/object.h"
+#include "store/access_words.h"
 #include "store/directory.h"
 
 namespace tessera::store {
@@ -41,19 +43,21 @@ struct StoredObject {
   std::string spec_version;
   std::optional<Timestamp> version;  // modified, else created; nullopt when unversioned
   bool revoked = false;
-  std::string json;          // the object exactly as it was accepted (stix::Object::json)
-  int64_t provider_org = 0;  // the organization that shared it into the hub; 0: the operator
-  std::string readers;       // the grant list, e.g. " coll org:7 "
+  std::string json;               // the object exactly as it was accepted (stix::Object::json)
+  int64_t provider_org = 0;       // the organization that shared it into the hub; 0: the operator
+  std::vector<GrantKey> readers;  // the grant list, in the order it was placed with
 };
 
 // Where one object goes and who may read it there (computed by policy).
 struct Placement {
   std::string collection;    // an existing collection id
   int64_t provider_org = 0;  // 0: the operator (CLI import)
-  // Grant keys separated by single spaces, with a leading and a trailing space: " coll ",
-  // " org:7 group:3 ". Each key is "coll", "org:<n>" or "group:<n>"; at least one key.
-  std::string readers;
+  // Who may read it there: 1..kMaxReaderKeys keys, each valid (IsValidGrantKey).
+  std::vector<GrantKey> readers;
 };
+
+// The most grant keys one placement may carry.
+constexpr size_t kMaxReaderKeys = 10'000;
 
 // What an Import did. added + already_present == the number of objects passed.
 struct ImportSummary {
@@ -95,11 +99,12 @@ struct ObjectQuery {
 constexpr size_t kMaxListLimit = 100'000;
 constexpr size_t kMaxQueryFilters = 1000;  // at most this many types, ids, versions, scope keys
 
-// Who is reading: the grant keys of policy::ReaderKeys ("org:<own>", "group:<each of its
-// groups>", "coll" when its organization can read the collection). A row is visible when one of
-// its readers keys is among these. `unrestricted` sees every row: only for the operator's CLI.
+// Who is reading: the grant keys of policy::ReaderKeys (its own organization, each of its groups,
+// and the collection's readers when its organization can read the collection). A row is visible
+// when one of its readers keys is among these. `unrestricted` sees every row: only for the
+// operator's CLI.
 struct ReaderScope {
-  std::vector<std::string> keys;
+  std::vector<GrantKey> keys;
   bool unrestricted = false;
 };
 

@@ -585,7 +585,10 @@ Response Service::ListPage(const Request& request, int kind) const {
                     std::to_string(target.caller.generations.objects) + ' ' +
                     std::to_string(q.up_to_seq) + ' ' + std::to_string(q.after_seq) + ' ' +
                     std::to_string(q.limit) + (q.scope.unrestricted ? " *" : " ");
-  for (const std::string& k : q.scope.keys) key.append(k).push_back(',');
+  for (const store::GrantKey& k : q.scope.keys) {
+    store::AppendGrantKey(k, key);
+    key.push_back(',');
+  }
   key.push_back(' ');
   key += binding;
   if (auto kept = pages_.Find(key)) return *kept;
