@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::Keys;
+using ::testing::Not;
 using testing::Sdo;
 using testing::Ts;
 
@@ -343,6 +344,141 @@ TEST_F(CollectionTest, OneObjectInTwoCollectionsIsKeyedPerCollection) {
   EXPECT_EQ(*store_->CountObjects(), 2);
 }
 
+// #15 item 3: Org A (org 1) holds an ipv4-addr SCO as TLP:RED (its id derives from the value, so
+// anyone can compute it); Org C (org 3) posts the same SCO for the collection. C's copy is stored
+// and readable as C shared it, and C's answer is the same as for a value nobody holds: the store
+// is no oracle of what others hold. A reader who sees both copies is shown one (the earliest).
+TEST_F(CollectionTest, EachOrganizationsCopyOfAVersionCountsOnItsOwn) {
+  const std::string ip = "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd";
+  auto sco = [&](const std::string& note) {
+    stix::Object o;
+    o.type = "ipv4-addr";
+    o.id = ip;
+    o.spec_version = "2.1";
+    o.json = R"({"type":"ipv4-addr","id":")" + ip + R"(","value":"203.0.113.9")" + note + "}";
+    return o;
+  };
+  auto put = [&](int64_t provider, const stix::Object& o, std::string_view readers) {
+    auto r = store_->Import(std::vector{o}, std::vector{Placement{coll_, provider, Keys(readers)}});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : ImportSummary{};
+  };
+  const ImportSummary fresh = put(3, Sdo(kB, "2021-01-01T00:00:00.000Z"), "coll org:3");
+  ASSERT_EQ(put(1, sco(""), "org:1").added, 1u);  // A: RED, no recipients
+
+  const ImportSummary c = put(3, sco(R"(,"x_note":"from C")"), "coll org:3");
+  EXPECT_EQ(c.added, fresh.added) << "C's answer does not depend on what A holds";
+  EXPECT_EQ(c.already_present, fresh.already_present);
+  EXPECT_EQ(c.conflicting, 0u) << "A's copy is not C's stored version";
+  // Already present and conflicting are C's own: the same again, then different content.
+  EXPECT_EQ(put(3, sco(R"(,"x_note":"from C")"), "coll org:3").already_present, 1u);
+  const ImportSummary changed = put(3, sco(R"(,"x_note":"changed")"), "coll org:3");
+  EXPECT_EQ(changed.already_present, 1u);
+  EXPECT_EQ(changed.conflicting, 1u);
+  EXPECT_EQ(*store_->CountObjects(), 3);
+
+  auto json_seen_by = [&](const std::vector<std::string>& keys, VersionMatch m) {
+    auto q = Query(keys);
+    q.match = m;
+    q.ids = {ip};
+    auto page = store_->ListCollection(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    std::vector<std::string> out;
+    if (page.ok()) {
+      for (const StoredObject& o : page->objects) out.push_back(o.json);
+    }
+    return out;
+  };
+  for (VersionMatch m : {VersionMatch::kLast, VersionMatch::kFirst, VersionMatch::kAll}) {
+    SCOPED_TRACE(static_cast<int>(m));
+    EXPECT_THAT(json_seen_by({"org:3", "coll"}, m), ElementsAre(HasSubstr("from C")))
+        << "C reads its own share";
+    EXPECT_THAT(json_seen_by({"org:2", "coll"}, m), ElementsAre(HasSubstr("from C")))
+        << "and so does every reader of the collection";
+    EXPECT_THAT(json_seen_by({"org:1", "coll"}, m), ElementsAre(Not(HasSubstr("from C"))))
+        << "A sees both copies, listed once: the earliest (its own)";
+    EXPECT_THAT(json_seen_by({"org:1"}, m), ElementsAre(Not(HasSubstr("from C"))));
+    EXPECT_THAT(json_seen_by({"org:2"}, m), ElementsAre()) << "B alone sees neither copy";
+  }
+  auto exact = Query({"org:1", "coll"});
+  exact.match = VersionMatch::kExact;
+  exact.also = {VersionMatch::kLast};
+  exact.ids = {ip};
+  exact.versions = {Ts("2021-01-01T00:00:00Z")};
+  EXPECT_EQ(List(exact).size(), 1u) << "several selectors still give one copy";
+
+  // Paging one row at a time never shows the version twice.
+  auto paged = Query({"org:1", "coll"});
+  paged.match = VersionMatch::kAll;
+  paged.limit = 1;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i) {
+    auto page = store_->ListCollection(paged);
+    ASSERT_TRUE(page.ok());
+    for (const StoredObject& o : page->objects) ids.push_back(o.id);
+    if (!page->more) break;
+    paged.after_seq = page->objects.back().seq;
+  }
+  EXPECT_THAT(ids, ElementsAre(kB, ip));
+
+  // The operator's listing shows the version once, too.
+  ObjectQuery everything;
+  everything.ids = {ip};
+  EXPECT_EQ(store_->ListObjects(everything)->objects.size(), 1u);
+  everything.collection = coll_;
+  EXPECT_EQ(store_->ListObjects(everything)->objects.size(), 1u);
+
+  // Each copy is deleted on its own: C's, then A's is still there.
+  auto mine = Query({"org:3", "coll"});
+  mine.ids = {ip};
+  mine.match = VersionMatch::kAll;
+  mine.copies = Copies::kEvery;
+  EXPECT_EQ(store_->ListCollection(mine)->objects.size(), 1u) << "C sees its copy only";
+  auto both = Query({"org:1", "coll"});
+  both.ids = {ip};
+  both.match = VersionMatch::kAll;
+  both.copies = Copies::kEvery;
+  EXPECT_EQ(store_->ListCollection(both)->objects.size(), 2u);
+  both.providers = {3};
+  EXPECT_EQ(*store_->DeleteVersions(both), 1);
+  EXPECT_THAT(json_seen_by({"org:1"}, VersionMatch::kAll), ElementsAre(Not(HasSubstr("from C"))));
+  EXPECT_THAT(json_seen_by({"org:3", "coll"}, VersionMatch::kAll), ElementsAre());
+}
+
+// Versions contributed by several organizations: first and last are among the visible versions,
+// and a version several of them contributed is one entry, its earliest visible copy.
+TEST_F(CollectionTest, VersionsFromSeveralOrganizationsAreListedOnceEach) {
+  auto put = [&](int64_t provider, const std::string& modified, std::string_view readers) {
+    auto r = store_->Import(std::vector{Sdo(kA, modified)},
+                            std::vector{Placement{coll_, provider, Keys(readers)}});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->added : 0u;
+  };
+  EXPECT_EQ(put(1, "2021-01-01T00:00:00.000Z", "coll org:1"), 1u);
+  EXPECT_EQ(put(3, "2021-01-01T00:00:00.000Z", "coll org:3"), 1u);
+  EXPECT_EQ(put(3, "2022-01-01T00:00:00.000Z", "org:3"), 1u);
+  EXPECT_EQ(put(1, "2022-01-01T00:00:00.000Z", "coll org:1"), 1u);
+
+  auto q = Query({"coll", "org:3"});
+  q.match = VersionMatch::kAll;
+  std::vector<int64_t> providers;
+  auto page = store_->ListCollection(q);
+  ASSERT_TRUE(page.ok());
+  for (const StoredObject& o : page->objects) providers.push_back(o.provider_org);
+  EXPECT_EQ(List(q), (std::vector<std::string>{"indicator@2021", "indicator@2022"}));
+  EXPECT_THAT(providers, ElementsAre(1, 3)) << "each version's earliest visible copy";
+  q.match = VersionMatch::kLast;
+  EXPECT_EQ(List(q), (std::vector<std::string>{"indicator@2022"}));
+  q.match = VersionMatch::kFirst;
+  EXPECT_EQ(List(q), (std::vector<std::string>{"indicator@2021"}));
+  auto b = Query({"coll", "org:2"});
+  b.match = VersionMatch::kAll;
+  page = store_->ListCollection(b);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->objects.size(), 2u);
+  EXPECT_EQ(page->objects[1].provider_org, 1) << "org 3's 2022 copy is not B's to see";
+}
+
 TEST_F(CollectionTest, ImportRefusesBadPlacementsAndStoresNothing) {
   const std::vector<stix::Object> two = {Sdo(kA, "2021-01-01T00:00:00.000Z"),
                                          Sdo(kB, "2021-01-01T00:00:00.000Z")};
@@ -576,7 +712,7 @@ TEST_F(CollectionTest, HoldingsNameTheFirstContributionAndTheRowImportWouldKeep)
 
   const std::vector<stix::Object> asked = {v1, v2, Sdo(kA, "2023-01-01T00:00:00.000Z"),
                                            Sdo(kB, "2021-01-01T00:00:00.000Z")};
-  const std::vector<Placement> here(asked.size(), Placement{coll_, 9, Keys("coll")});
+  const std::vector<Placement> here(asked.size(), Placement{coll_, 7, Keys("coll")});
   auto holdings = store_->ReadHoldings(asked, here);
   ASSERT_TRUE(holdings.ok()) << holdings.status().ToString();
   ASSERT_EQ(holdings->size(), 4u);
@@ -593,6 +729,12 @@ TEST_F(CollectionTest, HoldingsNameTheFirstContributionAndTheRowImportWouldKeep)
   ASSERT_TRUE((*holdings)[1].kept);
   EXPECT_EQ((*holdings)[1].kept->readers, Keys("org:7"));
   EXPECT_EQ((*holdings)[1].kept->provider_org, 7);
+  // Another organization's copy of v2 would be a row of its own: nothing is kept for it.
+  auto theirs =
+      store_->ReadHoldings(std::vector{v2}, std::vector{Placement{coll_, 9, Keys("coll")}});
+  ASSERT_TRUE(theirs.ok()) << theirs.status().ToString();
+  ASSERT_TRUE((*theirs)[0].first_of_version);
+  EXPECT_FALSE((*theirs)[0].kept);
   // A new version of a known id; a new id.
   EXPECT_FALSE((*holdings)[2].first_of_version);
   EXPECT_FALSE((*holdings)[2].kept);

@@ -165,10 +165,11 @@ Status CheckQuery(const CollectionQuery& q) {
   }
   if (q.types.size() > kMaxQueryFilters || q.ids.size() > kMaxQueryFilters ||
       q.spec_versions.size() > kMaxQueryFilters || q.versions.size() > kMaxQueryFilters ||
-      q.scope.keys.size() > kMaxQueryFilters || q.also.size() > 8) {
+      q.scope.keys.size() > kMaxQueryFilters || q.providers.size() > kMaxQueryFilters ||
+      q.also.size() > 8) {
     return InvalidArgument("at most " + std::to_string(kMaxQueryFilters) +
-                           " types, ids, spec versions, versions and reader keys may be asked "
-                           "for at once");
+                           " types, ids, spec versions, versions, reader keys and providers may be "
+                           "asked for at once");
   }
   for (const GrantKey& k : q.scope.keys) {
     if (!IsValidGrantKey(k)) return InvalidArgument("not a reader key: " + FormatGrantKey(k));
@@ -186,11 +187,37 @@ void CollectionWhere(const CollectionQuery& q, Sql& sql) {
   if (q.added_after) sql.Add(" AND o.date_added > ").Param(q.added_after->ToMicros());
   AddVisibility(sql, "o", q.scope);
 
+  if (!q.providers.empty()) {
+    sql.Add(" AND o.provider_org IN (");
+    for (size_t i = 0; i < q.providers.size(); ++i) {
+      if (i) sql.Add(",");
+      sql.Param(q.providers[i]);
+    }
+    sql.Add(")");
+  }
+
   std::vector<VersionMatch> selectors = {q.match};
   selectors.insert(selectors.end(), q.also.begin(), q.also.end());
-  if (std::find(selectors.begin(), selectors.end(), VersionMatch::kAll) != selectors.end()) {
-    return;
+  const bool all =
+      std::find(selectors.begin(), selectors.end(), VersionMatch::kAll) != selectors.end();
+  const bool exact =
+      std::find(selectors.begin(), selectors.end(), VersionMatch::kExact) != selectors.end();
+  // One copy per (id, version): when several organizations contributed the same version and the
+  // reader sees more than one of their rows, the earliest visible one (lowest seq) stands for
+  // them. With only first/last selectors that is folded into their probe (the same (id, version)
+  // index range, one more entry); otherwise it is a probe of its own. The '+' keeps SQLite on the
+  // (id, version, ...) key (see below).
+  const bool one_copy = q.copies == Copies::kOnePerVersion;
+  const bool separate_dedup = one_copy && (all || exact);
+  if (separate_dedup) {
+    sql.Add(
+        " AND NOT EXISTS (SELECT 1 FROM objects d WHERE d.id = o.id AND d.version = o.version "
+        "AND +d.coll = o.coll AND d.seq < o.seq");
+    AddVisibility(sql, "d", q.scope);
+    sql.Add(")");
   }
+  if (all) return;
+  const bool folded_dedup = one_copy && !separate_dedup;
   sql.Add(" AND (");
   bool first_part = true;
   for (VersionMatch m : selectors) {
@@ -213,9 +240,16 @@ void CollectionWhere(const CollectionQuery& q, Sql& sql) {
     // probing objects_by_coll (coll, seq) for `n`, which scans the whole collection per row
     // (80 us per object of a 1,000-object collection, growing with its size); the probe must be
     // the (id, version) key.
-    sql.Add("NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND +n.coll = o.coll")
-        .Add(m == VersionMatch::kLast ? " AND n.version > o.version"
-                                      : " AND n.version < o.version");
+    const bool last = m == VersionMatch::kLast;
+    sql.Add("NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND +n.coll = o.coll");
+    if (folded_dedup) {
+      // A newer (older) version, or an earlier copy of this one.
+      sql.Add(last ? " AND n.version >= o.version" : " AND n.version <= o.version")
+          .Add(last ? " AND (n.version > o.version" : " AND (n.version < o.version")
+          .Add(" OR n.seq < o.seq)");
+    } else {
+      sql.Add(last ? " AND n.version > o.version" : " AND n.version < o.version");
+    }
     if (q.up_to_seq > 0) sql.Add(" AND +n.seq <= ").Param(q.up_to_seq);
     AddVisibility(sql, "n", q.scope);
     sql.Add(")");
@@ -293,9 +327,10 @@ class SqliteStore final : public Store {
       TESSERA_ASSIGN_OR_RETURN(Statement * first, c.Prepared(select + " ORDER BY o.seq LIMIT 1"));
       TESSERA_ASSIGN_OR_RETURN(Statement * of_version,
                                c.Prepared(select + " AND o.version = ?2 ORDER BY o.seq LIMIT 1"));
-      // The key Import deduplicates on: (id, version, collection).
-      TESSERA_ASSIGN_OR_RETURN(Statement * kept,
-                               c.Prepared(select + " AND o.version = ?2 AND c.id = ?3"));
+      // The key Import deduplicates on: (id, version, collection, provider).
+      TESSERA_ASSIGN_OR_RETURN(
+          Statement * kept,
+          c.Prepared(select + " AND o.version = ?2 AND c.id = ?3 AND o.provider_org = ?4"));
       auto read = [](Statement& s, std::optional<StoredObject>& into) -> Status {
         ResetOnExit reset(s);
         TESSERA_ASSIGN_OR_RETURN(bool row, s.Step("reading what the store holds of an object"));
@@ -318,6 +353,7 @@ class SqliteStore final : public Store {
         kept->BindText(1, objects[i].id);
         kept->BindText(2, version);
         kept->BindText(3, placements[i].collection);
+        kept->BindInt(4, placements[i].provider_org);
         TESSERA_RETURN_IF_ERROR(read(*kept, h.kept));
       }
       return out;
@@ -487,12 +523,13 @@ class SqliteStore final : public Store {
     if (!q.ids.empty()) InList(sql, "o.id", q.ids);
     if (q.up_to_seq > 0) sql.Add(" AND o.seq <= ").Param(q.up_to_seq);
     if (q.added_after) sql.Add(" AND o.date_added > ").Param(q.added_after->ToMicros());
-    if (q.collection.empty()) {
-      // A version stored in several collections is listed once, at its first placement.
-      sql.Add(
-          " AND NOT EXISTS (SELECT 1 FROM objects d WHERE d.id = o.id AND d.version = o.version "
-          "AND d.seq < o.seq)");
-    }
+    // A version stored several times (in several collections, or contributed by several
+    // organizations) is listed once, at its first row (in the collection asked for, if any).
+    sql.Add(
+        " AND NOT EXISTS (SELECT 1 FROM objects d WHERE d.id = o.id AND d.version = o.version "
+        "AND d.seq < o.seq");
+    if (!q.collection.empty()) sql.Add(" AND +d.coll = o.coll");
+    sql.Add(")");
     if (q.versions == Versions::kLatest) {
       sql.Add(
           " AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.version > o.version");
@@ -683,7 +720,7 @@ class SqliteStore final : public Store {
         c.Prepared("INSERT INTO objects (coll, id, version, type, spec_version, date_added, "
                    "revoked, json, provider_org, readers) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-                   "ON CONFLICT (id, version, coll) DO NOTHING"));
+                   "ON CONFLICT (id, version, coll, provider_org) DO NOTHING"));
     Statement& s = *insert;
     std::string readers;
     for (size_t i = 0; i < objects.size(); ++i) {
@@ -718,7 +755,7 @@ class SqliteStore final : public Store {
         ++next_added;
       } else {
         ++summary.already_present;
-        TESSERA_ASSIGN_OR_RETURN(bool same, SameAsStored(c, coll, o, version));
+        TESSERA_ASSIGN_OR_RETURN(bool same, SameAsStored(c, coll, p.provider_org, o, version));
         if (!same) {
           if (summary.conflicting_ids.size() < kMaxReportedConflicts) {
             summary.conflicting_ids.push_back(o.id);
@@ -730,17 +767,18 @@ class SqliteStore final : public Store {
     return summary;
   }
 
-  // Whether `o` equals, as JSON, the stored row (collection, o.id, version) (property order and
-  // white space aside). On the writer, inside its transaction.
-  Result<bool> SameAsStored(Connection& c, int64_t coll, const stix::Object& o,
+  // Whether `o` equals, as JSON, the stored row (o.id, version, collection, provider) (property
+  // order and white space aside). On the writer, inside its transaction.
+  Result<bool> SameAsStored(Connection& c, int64_t coll, int64_t provider, const stix::Object& o,
                             const std::string& version) {
     TESSERA_ASSIGN_OR_RETURN(
-        Statement * s,
-        c.Prepared("SELECT json FROM objects WHERE id = ?1 AND version = ?2 AND coll = ?3"));
+        Statement * s, c.Prepared("SELECT json FROM objects WHERE id = ?1 AND version = ?2 AND "
+                                  "coll = ?3 AND provider_org = ?4"));
     ResetOnExit reset(*s);
     s->BindText(1, o.id);
     s->BindText(2, version);
     s->BindInt(3, coll);
+    s->BindInt(4, provider);
     TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("reading " + o.id));
     const std::string stored = row ? s->ColumnText(0) : std::string();
     if (stored == o.json) return true;  // the usual case: the same file imported again

@@ -3,9 +3,15 @@
 // `Store` is the one interface; OpenStore() gives the embedded SQLite backend (a PostgreSQL
 // backend can implement the same interface later).
 //
-// Model. A row is one version of one object in one collection, keyed by (collection, id, version):
-// `version` is the object's `modified`, else `created` (stix::Object::Version()); an object with
-// neither (most SCOs) has a single, unversioned form. Each row carries:
+// Model. A row is one version of one object in one collection as one organization contributed it,
+// keyed by (collection, id, version, provider_org): `version` is the object's `modified`, else
+// `created` (stix::Object::Version()); an object with neither (most SCOs) has a single,
+// unversioned form. Each organization's contribution counts on its own: when Org C posts an SCO
+// that Org A already holds as TLP:RED (an SCO's id derives from its value, so anyone can compute
+// it), C's copy is stored with C's grants and readable as C shared it, and whether A holds it
+// changes nothing in the answer to C. A reader who may see several organizations' copies of one
+// (id, version) is shown one of them in listings: the earliest visible (lowest seq). Each row
+// carries:
 //   - `seq`: the added order, strictly increasing across rows and never reused. Writers are
 //     serialized, so a reader that pages by `seq` (after_seq) never misses a row committed later.
 //   - `date_added`: when the row was added (TAXII 2.1 `date_added`). Strictly increasing with
@@ -59,10 +65,12 @@ struct Placement {
 // The most grant keys one placement may carry.
 constexpr size_t kMaxReaderKeys = 10'000;
 
-// What an Import did. added + already_present == the number of objects passed.
+// What an Import did. added + already_present == the number of objects passed. Both are counted
+// per provider: another organization's copy of the same (collection, id, version) is neither
+// "already present" nor "conflicting" for this one.
 struct ImportSummary {
-  size_t added = 0;  // new (collection, id, version) rows
-  // (collection, id, version) was stored before (or earlier in the same call)
+  size_t added = 0;  // new (collection, id, version, provider_org) rows
+  // (collection, id, version, provider_org) was stored before (or earlier in the same call)
   size_t already_present = 0;
   // Of already_present: the stored version differs from the one offered (not equal as JSON). The
   // stored one is kept; STIX requires a producer to change `modified` when it changes an object.
@@ -83,8 +91,9 @@ enum class Versions {
 // An operator listing (export, hunt): rows matching every given filter, in added order
 // (ascending seq), with no access check (the operator holds the database file anyway).
 struct ObjectQuery {
-  // Only rows of this collection; empty: every collection, where an object version stored in
-  // several collections is listed once (its first placement).
+  // Only rows of this collection; empty: every collection. A version stored several times (in
+  // several collections, or contributed by several organizations) is listed once, at its first
+  // row (lowest seq) in what is asked for.
   std::string collection;
   std::vector<std::string> types;        // any of these types; empty: any type
   std::vector<std::string> ids;          // any of these ids; empty: any id
@@ -117,6 +126,13 @@ enum class VersionMatch {
   kExact,  // the versions listed in CollectionQuery::versions
 };
 
+// Which rows of a selected version a collection query returns, when several organizations each
+// contributed that (id, version) and the reader sees more than one of their copies.
+enum class Copies {
+  kOnePerVersion,  // the earliest visible copy (lowest seq) stands for the version: listings
+  kEvery,          // every visible copy (deleting, where each copy is its provider's)
+};
+
 // A listing of one collection as one reader sees it, in added order (ascending seq).
 struct CollectionQuery {
   std::string collection;  // required
@@ -132,6 +148,10 @@ struct CollectionQuery {
   VersionMatch match = VersionMatch::kLast;
   std::vector<VersionMatch> also;   // further selectors, unioned with `match`
   std::vector<Timestamp> versions;  // what kExact selects (at most kMaxQueryFilters)
+  Copies copies = Copies::kOnePerVersion;
+  // Only rows these organizations provided; empty: any. Applied after the version selection and
+  // the choice of copy (as the other filters): meant with Copies::kEvery.
+  std::vector<int64_t> providers;
   size_t limit = 100;               // 1..kMaxListLimit (ignored by DeleteVersions)
   // Whether the listing reads the objects' JSON. false (a manifest, a version list, a check
   // that something is visible): StoredObject::json and RowView::json stay empty, and
@@ -249,7 +269,9 @@ class Store {
                                       const std::function<void(const RowView&)>& each) = 0;
 
   // Deletes every row ListCollection(q) would select, without the limit; q.ids must not be empty
-  // (kInvalidArgument otherwise). Returns how many rows were deleted. Durable when it returns.
+  // (kInvalidArgument otherwise). With Copies::kOnePerVersion that is one copy of each selected
+  // version: to delete an organization's own copies, ask for Copies::kEvery and its providers.
+  // Returns how many rows were deleted. Durable when it returns.
   virtual Result<int64_t> DeleteVersions(const CollectionQuery& q) = 0;
 
   // Stores (or replaces) the status with record.id. Durable when it returns. kInvalidArgument
