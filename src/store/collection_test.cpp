@@ -1,5 +1,5 @@
 // The hub's object model: collections, access grants, versions among visible rows, paging while
-// writes land, deletes, statuses, and the migration of a real version-1 store.
+// writes land, deletes, statuses, and the migrations of real version-1 and version-3 stores.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "common/uuid.h"
+#include "store/sqlite_schema.h"
 #include "store/store.h"
 #include "store/test_util.h"
 
@@ -285,10 +286,10 @@ TEST_F(CollectionTest, FiltersCombine) {
 }
 
 TEST_F(CollectionTest, PagingWhileImportsLandSeesEveryRowOnceInOrder) {
-  constexpr int kRows = 120;
+  constexpr int rows_sql = 120;
   std::atomic<bool> done{false};
   std::thread writer([&] {
-    for (int i = 0; i < kRows; ++i) {
+    for (int i = 0; i < rows_sql; ++i) {
       const std::string id = "indicator--" + Uuid::V4().ToString();
       // Every other row is invisible to the reader: it must neither appear nor stop paging.
       Put({Sdo(id, "2021-01-01T00:00:00.000Z")}, i % 2 ? " org:99 " : " coll ");
@@ -309,7 +310,7 @@ TEST_F(CollectionTest, PagingWhileImportsLandSeesEveryRowOnceInOrder) {
     if (page->objects.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   writer.join();
-  ASSERT_EQ(seen.size(), static_cast<size_t>(kRows / 2));
+  ASSERT_EQ(seen.size(), static_cast<size_t>(rows_sql / 2));
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
   EXPECT_EQ(std::set<int64_t>(seen.begin(), seen.end()).size(), seen.size());
 }
@@ -630,6 +631,50 @@ TEST_F(CollectionTest, ManyReadersAndOneWriterAtOnce) {
   EXPECT_EQ(store_->ListCollection(all)->objects.size(), 31u);
 }
 
+// The store file opened with SQLite itself, as an older Tessera left it: to make a fixture of an
+// older schema and to read what a migration kept. Fails the test on any SQLite error.
+class RawStoreFile {
+ public:
+  explicit RawStoreFile(const fs::path& path) {
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK) << path;
+  }
+  ~RawStoreFile() { sqlite3_close(db_); }
+  RawStoreFile(const RawStoreFile&) = delete;
+  RawStoreFile& operator=(const RawStoreFile&) = delete;
+
+  void Exec(const std::string& sql) {
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+        << (error != nullptr ? error : "") << " in: " << sql.substr(0, 200);
+    sqlite3_free(error);
+  }
+  // The first column of the first row of `sql`'s result as a number; -1 when there is no row.
+  int64_t Int(const std::string& sql) {
+    const std::vector<std::string> rows = Rows(sql);
+    return rows.empty() ? -1 : std::stoll(rows[0]);
+  }
+  // Each row of `sql`'s result, its columns joined by '|'.
+  std::vector<std::string> Rows(const std::string& sql) {
+    std::vector<std::string> out;
+    sqlite3_stmt* s = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr), SQLITE_OK) << sql;
+    while (s != nullptr && sqlite3_step(s) == SQLITE_ROW) {
+      std::string row;
+      for (int i = 0; i < sqlite3_column_count(s); ++i) {
+        if (i > 0) row += '|';
+        const unsigned char* text = sqlite3_column_text(s, i);
+        row += text != nullptr ? reinterpret_cast<const char*>(text) : "NULL";
+      }
+      out.push_back(std::move(row));
+    }
+    sqlite3_finalize(s);
+    return out;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
 // A store written by Tessera with schema version 1 (tests/data/store/v1.db: `tessera init` and
 // `tessera import tests/data/store/versions.json` before the hub existed).
 TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
@@ -640,23 +685,11 @@ TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
   const fs::path db = fs::path(dir.data()) / kStoreFileName;
   fs::copy_file(fs::path(src) / "tests/data/store/v1.db", db);
   {
-    sqlite3* raw = nullptr;
-    ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
-    auto scalar = [raw](const char* sql) {
-      sqlite3_stmt* s = nullptr;
-      EXPECT_EQ(sqlite3_prepare_v2(raw, sql, -1, &s, nullptr), SQLITE_OK);
-      EXPECT_EQ(sqlite3_step(s), SQLITE_ROW);
-      const int64_t v = sqlite3_column_int64(s, 0);
-      sqlite3_finalize(s);
-      return v;
-    };
-    ASSERT_EQ(scalar("PRAGMA user_version"), 1) << "the fixture is a version-1 store";
-    ASSERT_EQ(scalar("SELECT count(*) FROM objects"), 3);
+    RawStoreFile raw(db);
+    ASSERT_EQ(raw.Int("PRAGMA user_version"), 1) << "the fixture is a version-1 store";
+    ASSERT_EQ(raw.Int("SELECT count(*) FROM objects"), 3);
     // As if the newest rows had been removed: seq 4..10 were handed out once.
-    ASSERT_EQ(sqlite3_exec(raw, "UPDATE sqlite_sequence SET seq = 10 WHERE name = 'objects'",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(raw);
+    raw.Exec("UPDATE sqlite_sequence SET seq = 10 WHERE name = 'objects'");
   }
 
   auto store = testing::OpenOrDie(dir.data(), OpenMode::kOpenExisting);
@@ -695,6 +728,134 @@ TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->first_seq, 11) << "AUTOINCREMENT's high-water mark survives the rebuild";
   EXPECT_GT(store->ListCollection(q)->objects.back().date_added, page->objects[2].date_added);
+}
+
+// A hub's store at schema version 3, the last before each organization's copy became a row of
+// its own: tests/data/store/v1.db brought to version 3 by the released migrations, then rows as
+// schema 3's Import wrote them for two member organizations (alpha holds an ipv4-addr SCO as
+// TLP:RED for itself alone, gamma a domain-name SCO as TLP:CLEAR). Opening it with schema 4 loses
+// nothing: every row keeps its seq, date_added, provider, grants and JSON, and no seq is handed out
+// twice. And the share schema 3 turned away (gamma's CLEAR copy of alpha's address) is now stored
+// and read as gamma shared it, while alpha's copy stays alpha's.
+TEST(StoreMigrationTest, SchemaThreeStoreKeepsEveryRowAndTakesEachOrganizationsShare) {
+  const char* src = std::getenv("TESSERA_SOURCE_DIR");
+  ASSERT_NE(src, nullptr);
+  testing::TempDir dir;
+  fs::create_directories(dir.data());
+  const fs::path db = fs::path(dir.data()) / kStoreFileName;
+  fs::copy_file(fs::path(src) / "tests/data/store/v1.db", db);
+
+  const std::string ip = "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd";
+  const std::string domain = "domain-name--3c10e93f-798e-5a26-a0c1-08156efab7f5";
+  auto sco = [](const std::string& id, const std::string& type, const std::string& value,
+                const char* tlp_marking) {
+    return R"({"type":")" + type + R"(","spec_version":"2.1","id":")" + id + R"(","value":")" +
+           value + R"(","object_marking_refs":[")" + tlp_marking + R"("]})";
+  };
+  const char* red = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+  const char* clear = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
+  const std::string alpha_red = sco(ip, "ipv4-addr", "203.0.113.9", red);
+  const std::string gamma_clear = sco(ip, "ipv4-addr", "203.0.113.9", clear);
+  const std::string rows_sql =
+      "SELECT seq, coll, id, version, type, spec_version, date_added, revoked, json, "
+      "provider_org, readers FROM objects ORDER BY seq";
+  std::vector<std::string> rows_before;
+  int64_t objects_generation = 0;
+  {
+    RawStoreFile raw(db);
+    ASSERT_EQ(raw.Int("PRAGMA user_version"), 1);
+    const auto migrations = SchemaMigrations();
+    ASSERT_EQ(migrations.size(), 4u) << "this test brings a store to version 3, one before last";
+    raw.Exec("BEGIN");
+    raw.Exec(migrations[1]);
+    raw.Exec(migrations[2]);
+    raw.Exec("PRAGMA user_version = 3");
+    raw.Exec(
+        "INSERT INTO organizations (id, name, identity_id, identity_json, created) VALUES "
+        "(1, 'alpha', 'identity--6c9c8b65-0e3b-4a8e-9a44-3f1f4f7e0a01', '{}', 1), "
+        "(2, 'gamma', 'identity--6c9c8b65-0e3b-4a8e-9a44-3f1f4f7e0a02', '{}', 1), "
+        "(3, 'beta', 'identity--6c9c8b65-0e3b-4a8e-9a44-3f1f4f7e0a03', '{}', 1)");
+    // Rows as schema 3's Import wrote them: the grant list " org:1 " and " coll org:2 ".
+    auto row = [&](int seq, const std::string& id, const std::string& type, const std::string& json,
+                   int provider, const std::string& readers) {
+      raw.Exec(
+          "INSERT INTO objects (seq, coll, id, version, type, spec_version, date_added, revoked, "
+          "json, provider_org, readers) SELECT " +
+          std::to_string(seq) + ", c.num, '" + id + "', '', '" + type +
+          "', '2.1', (SELECT max(date_added) + 1 FROM objects), 0, '" + json + "', " +
+          std::to_string(provider) + ", '" + readers +
+          "' FROM collections c, settings s "
+          "WHERE s.key = 'default_collection' AND c.id = s.value");
+    };
+    row(4, ip, "ipv4-addr", alpha_red, 1, " org:1 ");
+    row(5, domain, "domain-name", sco(domain, "domain-name", "example.org", clear), 2,
+        " coll org:2 ");
+    // As if the newest rows had been removed: seq 6..10 were handed out once.
+    raw.Exec("UPDATE sqlite_sequence SET seq = 10 WHERE name = 'objects'");
+    raw.Exec("COMMIT");
+    rows_before = raw.Rows(rows_sql);
+    ASSERT_EQ(rows_before.size(), 5u);
+    objects_generation = raw.Int("SELECT n FROM generations WHERE name = 'objects'");
+  }
+
+  auto store = testing::OpenOrDie(dir.data(), OpenMode::kOpenExisting);
+  ASSERT_NE(store, nullptr);
+  {
+    RawStoreFile raw(db);
+    EXPECT_EQ(raw.Int("PRAGMA user_version"), 4);
+    EXPECT_EQ(raw.Rows(rows_sql), rows_before) << "every row as it was";
+    EXPECT_GT(raw.Int("SELECT n FROM generations WHERE name = 'objects'"), objects_generation)
+        << "the rows were rewritten: what a server kept of them is stale";
+  }
+  auto coll = store->directory().GetSetting(kSettingDefaultCollection);
+  ASSERT_TRUE(coll.ok()) << coll.status().ToString();
+  auto seen_by = [&](std::string_view keys) {
+    CollectionQuery q;
+    q.collection = *coll;
+    q.scope.keys = Keys(keys);
+    q.match = VersionMatch::kAll;
+    std::vector<std::string> out;
+    auto page = store->ListCollection(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (page.ok()) {
+      for (const StoredObject& o : page->objects) {
+        out.push_back(std::to_string(o.seq) + " " + std::to_string(o.provider_org) + " " +
+                      (o.json.find(red) != std::string::npos ? "red" : "") +
+                      (o.json.find(clear) != std::string::npos ? "clear" : ""));
+      }
+    }
+    return out;
+  };
+  EXPECT_THAT(seen_by("org:1 coll"), ElementsAre("1 0 ", "2 0 ", "3 0 ", "4 1 red", "5 2 clear"));
+  EXPECT_THAT(seen_by("org:2 coll"), ElementsAre("1 0 ", "2 0 ", "3 0 ", "5 2 clear"));
+
+  // gamma shares the address alpha holds: a row of its own, the next seq never handed out.
+  stix::Object gammas;
+  gammas.type = "ipv4-addr";
+  gammas.id = ip;
+  gammas.spec_version = "2.1";
+  gammas.json = gamma_clear;
+  auto r = store->Import(std::vector{gammas}, std::vector{Placement{*coll, 2, Keys("coll org:2")}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added, 1u) << "schema 3 kept alpha's row instead";
+  EXPECT_EQ(r->already_present, 0u);
+  EXPECT_EQ(r->first_seq, 11) << "AUTOINCREMENT's high-water mark survives the rebuild";
+  EXPECT_THAT(seen_by("org:2 coll"), ElementsAre("1 0 ", "2 0 ", "3 0 ", "5 2 clear", "11 2 clear"))
+      << "gamma reads its share";
+  EXPECT_THAT(seen_by("org:3 coll"), ElementsAre("1 0 ", "2 0 ", "3 0 ", "5 2 clear", "11 2 clear"))
+      << "so does every reader of the collection";
+  EXPECT_THAT(seen_by("org:1 coll"), ElementsAre("1 0 ", "2 0 ", "3 0 ", "4 1 red", "5 2 clear"))
+      << "alpha sees its own copy of the address, the earliest, once";
+  EXPECT_THAT(seen_by("org:3"), ElementsAre()) << "beta is granted nothing by name";
+
+  // alpha's own copy is still its key: the same again is already present, not a second row.
+  stix::Object alphas = gammas;
+  alphas.json = alpha_red;
+  r = store->Import(std::vector{alphas}, std::vector{Placement{*coll, 1, Keys("org:1")}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added, 0u);
+  EXPECT_EQ(r->already_present, 1u);
+  EXPECT_EQ(r->conflicting, 0u);
 }
 
 // ReadHoldings tells the write rules who first contributed an id, the first copy of a version,
