@@ -675,15 +675,24 @@ class RawStoreFile {
   sqlite3* db_ = nullptr;
 };
 
-// A store written by Tessera with schema version 1 (tests/data/store/v1.db: `tessera init` and
-// `tessera import tests/data/store/versions.json` before the hub existed).
-TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
+// tests/data/store/v1.db copied into `dir`'s data directory as its store file; its path, or an
+// empty path (and a test failure) when the fixture cannot be found.
+fs::path CopyVersionOneStore(const testing::TempDir& dir) {
   const char* src = std::getenv("TESSERA_SOURCE_DIR");
-  ASSERT_NE(src, nullptr);
-  testing::TempDir dir;
+  EXPECT_NE(src, nullptr) << "TESSERA_SOURCE_DIR names the checkout";
+  if (src == nullptr) return {};
   fs::create_directories(dir.data());
   const fs::path db = fs::path(dir.data()) / kStoreFileName;
   fs::copy_file(fs::path(src) / "tests/data/store/v1.db", db);
+  return db;
+}
+
+// A store written by Tessera with schema version 1 (tests/data/store/v1.db: `tessera init` and
+// `tessera import tests/data/store/versions.json` before the hub existed).
+TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
+  testing::TempDir dir;
+  const fs::path db = CopyVersionOneStore(dir);
+  ASSERT_FALSE(db.empty());
   {
     RawStoreFile raw(db);
     ASSERT_EQ(raw.Int("PRAGMA user_version"), 1) << "the fixture is a version-1 store";
@@ -738,12 +747,9 @@ TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
 // twice. And the share schema 3 turned away (gamma's CLEAR copy of alpha's address) is now stored
 // and read as gamma shared it, while alpha's copy stays alpha's.
 TEST(StoreMigrationTest, SchemaThreeStoreKeepsEveryRowAndTakesEachOrganizationsShare) {
-  const char* src = std::getenv("TESSERA_SOURCE_DIR");
-  ASSERT_NE(src, nullptr);
   testing::TempDir dir;
-  fs::create_directories(dir.data());
-  const fs::path db = fs::path(dir.data()) / kStoreFileName;
-  fs::copy_file(fs::path(src) / "tests/data/store/v1.db", db);
+  const fs::path db = CopyVersionOneStore(dir);
+  ASSERT_FALSE(db.empty());
 
   const std::string ip = "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd";
   const std::string domain = "domain-name--3c10e93f-798e-5a26-a0c1-08156efab7f5";
