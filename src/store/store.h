@@ -152,7 +152,7 @@ struct CollectionQuery {
   // Only rows these organizations provided; empty: any. Applied after the version selection and
   // the choice of copy (as the other filters): meant with Copies::kEvery.
   std::vector<int64_t> providers;
-  size_t limit = 100;               // 1..kMaxListLimit (ignored by DeleteVersions)
+  size_t limit = 100;  // 1..kMaxListLimit (ignored by DeleteVersions)
   // Whether the listing reads the objects' JSON. false (a manifest, a version list, a check
   // that something is visible): StoredObject::json and RowView::json stay empty, and
   // ScanCollection hands over each row's id and version instead; no object JSON is copied.
