@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::vector<tessera::store::Placement> placements(
-      doc->objects.size(), tessera::store::Placement{*coll, 0, " coll "});
+      doc->objects.size(),
+      tessera::store::Placement{*coll, 0, {tessera::store::GrantKey::CollectionReaders()}});
   auto summary = (*store)->Import(doc->objects, placements);
   const double import_s = SecondsSince(import_start);
   const double total_s = SecondsSince(start);

@@ -22,6 +22,7 @@
 namespace {
 
 using tessera::store::CollectionQuery;
+using tessera::store::GrantKey;
 using tessera::store::Placement;
 using tessera::store::Store;
 
@@ -68,7 +69,10 @@ int main(int argc, char** argv) {
   std::vector<Placement> placements;
   for (int i = 0; i < objects; ++i) {
     batch.push_back(Indicator(i));
-    placements.push_back(Placement{coll, 7, i % 2 ? " org:7 " : " coll org:3 "});
+    placements.push_back(
+        Placement{coll, 7,
+                  i % 2 ? std::vector<GrantKey>{GrantKey::Org(7)}
+                        : std::vector<GrantKey>{GrantKey::CollectionReaders(), GrantKey::Org(3)}});
   }
   if (auto r = store.Import(batch, placements); !r.ok() || r->added != batch.size()) {
     fmt::print(stderr, "import failed\n");
@@ -83,7 +87,7 @@ int main(int argc, char** argv) {
       pool.emplace_back([&] {
         CollectionQuery q;
         q.collection = coll;
-        q.scope.keys = {"org:7", "coll"};
+        q.scope.keys = {GrantKey::Org(7), GrantKey::CollectionReaders()};
         q.limit = 100;
         while (!stop) {
           auto page = store.ListCollection(q);

@@ -81,9 +81,12 @@ TEST_F(HubImportTest, ObjectsGetTheReadersTheirTlpGivesForTheProvidingOrganizati
   auto page = store->ListObjects(q);
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->objects.size(), 2u);
-  const std::string org = "org:" + std::to_string(acme_.id);
-  EXPECT_EQ(page->objects[0].readers, " " + org + " ") << "RED without recipients: ACME alone";
-  EXPECT_EQ(page->objects[1].readers, " coll " + org + " ") << "AMBER: the collection";
+  using tessera::store::GrantKey;
+  const GrantKey org = GrantKey::Org(acme_.id);
+  EXPECT_EQ(page->objects[0].readers, std::vector<GrantKey>{org})
+      << "RED without recipients: ACME alone";
+  EXPECT_EQ(page->objects[1].readers, (std::vector<GrantKey>{GrantKey::CollectionReaders(), org}))
+      << "AMBER: the collection";
   EXPECT_EQ(page->objects[0].provider_org, acme_.id);
 }
 

@@ -874,6 +874,79 @@ TEST_F(TaxiiApiTest, WhatAReaderMayNotSeeDoesNotExistForIt) {
   EXPECT_EQ(status.at("failure_count").as_int64(), 1);
 }
 
+// #15 item 3: alpha holds an ipv4-addr SCO as TLP:RED (its id derives from the address, so anyone
+// can compute it). gamma posting the same SCO as CLEAR gets the answer it would get for an
+// address nobody holds, and its share is readable as shared: by gamma, by beta, and by alpha,
+// who sees one copy of the version (its own, the earliest). Before, gamma's copy was dropped as
+// "already present": a success nobody could read, and an oracle of what alpha holds.
+TEST_F(TaxiiApiTest, PostingAnObjectAnotherOrganizationHidesIsNoOracleAndLosesNothing) {
+  auto sco = [](const std::string& value, const std::string& uuid, const std::string& marking) {
+    return R"({"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--)" + uuid +
+           R"(","value":")" + value + R"(","object_marking_refs":[")" + marking + R"("]})";
+  };
+  const std::string held_id = "ipv4-addr--39090fdc-366e-571f-ab5b-d05e2918f88f";
+  const std::string clear(stix::FindTlpMarking(stix::TlpVersion::k2, stix::TlpLevel::kClear)->id);
+  Post(alice_, default_, {sco("203.0.113.9", "39090fdc-366e-571f-ab5b-d05e2918f88f", TlpRed())});
+
+  // gamma's answer for the held address and for one nobody holds: the same.
+  auto held =
+      Post(gina_, default_, {sco("203.0.113.9", "39090fdc-366e-571f-ab5b-d05e2918f88f", clear)});
+  auto fresh =
+      Post(gina_, default_, {sco("203.0.113.10", "570130c0-7daf-5d1e-992f-58b53b447312", clear)});
+  for (const char* key : {"success_count", "failure_count", "pending_count", "total_count"}) {
+    EXPECT_EQ(held.at(key), fresh.at(key)) << key;
+  }
+  EXPECT_EQ(held.at("success_count").as_int64(), 1);
+  EXPECT_EQ(held.at("successes").as_array()[0].as_object().contains("message"),
+            fresh.at("successes").as_array()[0].as_object().contains("message"));
+
+  const std::string one = Coll(default_, "objects/" + held_id + "/");
+  auto markings_seen_by = [&](const std::string& token) {
+    std::vector<std::string> out;
+    auto v = As(token)->Get(one + "?match[version]=all").Json();
+    if (!v.is_object() || !v.as_object().contains("objects")) return out;
+    for (const auto& o : v.as_object().at("objects").as_array()) {
+      out.emplace_back(o.as_object().at("object_marking_refs").as_array()[0].as_string());
+    }
+    return out;
+  };
+  EXPECT_EQ(markings_seen_by(gina_), std::vector<std::string>{clear}) << "gamma reads its share";
+  EXPECT_EQ(markings_seen_by(bob_), std::vector<std::string>{clear}) << "so does every member";
+  EXPECT_EQ(markings_seen_by(alice_), std::vector<std::string>{TlpRed()})
+      << "alpha sees both copies, listed once: its own, the earliest";
+  // One (id, version) once in every listing alpha reads.
+  auto alice = As(alice_);
+  auto count = [](const boost::json::value& v, const char* list, const std::string& id) {
+    size_t n = 0;
+    if (!v.is_object() || !v.as_object().contains(list)) return n;
+    for (const auto& e : v.as_object().at(list).as_array()) {
+      if (e.is_object() && e.as_object().at("id").as_string() == std::string_view(id)) ++n;
+    }
+    return n;
+  };
+  for (const char* match :
+       {"", "?match[version]=all", "?match[version]=first", "?match[version]=first,last"}) {
+    auto objects = alice->Get(Coll(default_, std::string("objects/") + match));
+    ASSERT_EQ(objects.status, 200);
+    EXPECT_EQ(count(objects.Json(), "objects", held_id), 1u) << match;
+    auto manifest = alice->Get(Coll(default_, std::string("manifest/") + match));
+    ASSERT_EQ(manifest.status, 200);
+    EXPECT_EQ(count(manifest.Json(), "objects", held_id), 1u) << match;
+  }
+  auto versions = alice->Get(one + "versions/");
+  ASSERT_EQ(versions.status, 200);
+  EXPECT_EQ(versions.Json().as_object().at("versions").as_array().size(), 1u);
+
+  // gamma deletes its own copy; alpha's stays, and is alpha's alone again.
+  EXPECT_EQ(As(gina_)->Delete(one).status, 200);
+  EXPECT_EQ(As(gina_)->Get(one).status, 404);
+  EXPECT_EQ(As(bob_)->Get(one).status, 404);
+  EXPECT_EQ(markings_seen_by(alice_), std::vector<std::string>{TlpRed()});
+  // beta holds no copy of it: nothing to delete, as before.
+  Post(gina_, default_, {sco("203.0.113.9", "39090fdc-366e-571f-ab5b-d05e2918f88f", clear)});
+  EXPECT_EQ(As(bob_)->Delete(one).status, 403);
+}
+
 TEST_F(TaxiiApiTest, Delete) {
   Post(alice_, default_,
        {Indicator(1, "2020-01-01T00:00:00.000Z"), Indicator(1, "2020-02-01T00:00:00.000Z"),

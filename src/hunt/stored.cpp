@@ -4,6 +4,7 @@
 #include <set>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "policy/access.h"
 
@@ -19,7 +20,7 @@ Result<StoredIndicators> StoredIndicators::Load(store::Store& store,
   builder.KeepExtension(std::string(policy::kTesseraExtensionId));
   StoredIndicators out;
   // Placements are few (collections x grant lists): each gets one origin number.
-  std::map<std::tuple<std::string, int64_t, std::string>, uint32_t> numbers;
+  std::map<std::tuple<std::string, int64_t, std::vector<store::GrantKey>>, uint32_t> numbers;
   TESSERA_ASSIGN_OR_RETURN(const int64_t last_seq, store.LastSeq());
   TESSERA_ASSIGN_OR_RETURN(std::vector<store::ApiRoot> roots, store.directory().ListApiRoots());
   for (const store::ApiRoot& root : roots) {
@@ -71,8 +72,9 @@ Result<ingest::Outcome> StoredIndicators::StoreSightings(
   std::vector<stix::Object> to_store;
   std::vector<store::Placement> placements;
   std::vector<store::StatusEntry> failures;
-  std::map<std::string, std::string> sighting_readers;  // by collection: who reads a sighting
-  std::vector<size_t> identities;                       // objects that reveal nothing
+  std::map<std::string, std::vector<store::GrantKey>>
+      sighting_readers;            // by collection: who reads a sighting
+  std::vector<size_t> identities;  // objects that reveal nothing
   for (size_t i = 0; i < objects.size(); ++i) {
     if (reveals[i].empty()) {
       identities.push_back(i);
@@ -80,8 +82,8 @@ Result<ingest::Outcome> StoredIndicators::StoreSightings(
     }
     // Per collection: who reads every indicator the object reveals there, and how many of
     // those indicators are there.
-    std::map<std::string, std::string> readers;  // by collection
-    std::map<std::string, size_t> present;       // by collection
+    std::map<std::string, std::vector<store::GrantKey>> readers;  // by collection
+    std::map<std::string, size_t> present;                        // by collection
     for (const std::string& indicator : reveals[i]) {
       std::set<std::string> in;  // the collections holding this indicator
       for (uint32_t origin : sightings.origins(indicator)) {

@@ -56,9 +56,9 @@ class AuthorOrgs {
   std::vector<std::pair<std::string, int64_t>> known_;
 };
 
-// The earlier object of the same call with the same (id, version) in the same collection, among
-// the first `count` accepted ones: an open-addressing table over their positions, one allocation
-// per call.
+// The earlier object of the same call with the same store key (id, version, collection,
+// provider: the row it would land on), among the first `count` accepted ones: an open-addressing
+// table over their positions, one allocation per call.
 class SameKeyIndex {
  public:
   explicit SameKeyIndex(size_t count) {
@@ -80,8 +80,10 @@ class SameKeyIndex {
         return std::nullopt;
       }
       const stix::Object& other = objects[slots_[i] - 1];
+      const store::Placement& there = placements[slots_[i] - 1];
       if (other.id == o.id && other.Version() == version &&
-          placements[slots_[i] - 1].collection == placements[k].collection) {
+          there.collection == placements[k].collection &&
+          there.provider_org == placements[k].provider_org) {
         return slots_[i] - 1;
       }
     }

@@ -8,11 +8,13 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <map>
 
 #include "common/uuid.h"
 #include "stix/reader.h"
+#include "stix/sco_id.h"
 #include "stix/tlp.h"
 
 namespace tessera::ingest {
@@ -398,6 +400,60 @@ TEST_F(IngestTest, AStatusDescribesWhatWasStored) {
   ASSERT_EQ(again.report.successes.size(), 1u);
   EXPECT_THAT(again.report.successes[0].message, HasSubstr("TLP:RED without named recipients"));
   EXPECT_EQ(again.summary.already_present, 1u);
+}
+
+// #15 item 3: an SCO's id derives from its value, so any writer can post an id another
+// organization holds. C's answer for an address A holds as TLP:RED, for one B holds as CLEAR and
+// for one nobody holds is the same (the same entry, message and counts), and each of C's shares is
+// read as C shared it: by C, and by B, who reads C's CLEAR copy of A's RED address. Before
+// schema 4 the first two told C that someone holds the value, and C's share was lost.
+TEST_F(IngestTest, WhatOthersHoldOfAnScoChangesNothingInTheAnswer) {
+  auto address = [](const std::string& value, std::string_view marking) {
+    boost::json::object o{{"type", "ipv4-addr"}, {"spec_version", "2.1"}, {"value", value}};
+    stix::Object sco;
+    sco.type = "ipv4-addr";
+    sco.id = stix::DeterministicScoId(o).value();
+    sco.spec_version = "2.1";
+    o["id"] = sco.id;
+    o["object_marking_refs"] = boost::json::array{boost::json::string(marking)};
+    sco.json = boost::json::serialize(o);
+    return sco;
+  };
+  // What C is told, with the object's own id taken out.
+  auto answer = [](const Outcome& out, const std::string& id) {
+    std::string text =
+        std::to_string(out.report.success_count) + " " + std::to_string(out.report.failure_count) +
+        " " + std::to_string(out.summary.added) + " " +
+        std::to_string(out.summary.already_present) + " " + std::to_string(out.summary.conflicting);
+    for (const auto* entries : {&out.report.successes, &out.report.failures}) {
+      for (const store::StatusEntry& e : *entries) {
+        std::string message = e.message;
+        for (size_t at; (at = message.find(id)) != std::string::npos;) message.erase(at, id.size());
+        text += " [" + message + "]";
+      }
+    }
+    return text;
+  };
+  ASSERT_EQ(Refusal(As("a"), address("203.0.113.1", kTlpRed)), "");
+  ASSERT_EQ(Refusal(As("b"), address("203.0.113.2", kTlpClear)), "");
+
+  const stix::Object held_red = address("203.0.113.1", kTlpClear);
+  const stix::Object held_clear = address("203.0.113.2", kTlpClear);
+  const stix::Object unheld = address("203.0.113.3", kTlpClear);
+  const std::string expected = answer(Write(As("c"), {unheld}), unheld.id);
+  EXPECT_EQ(expected, "1 0 1 0 0 []");
+  EXPECT_EQ(answer(Write(As("c"), {held_red}), held_red.id), expected) << "A holds it as RED";
+  EXPECT_EQ(answer(Write(As("c"), {held_clear}), held_clear.id), expected) << "B holds it";
+
+  for (const stix::Object* sco : {&held_red, &held_clear, &unheld}) {
+    SCOPED_TRACE(sco->id);
+    EXPECT_THAT(Reads("c", sco->id), ElementsAre(HasSubstr(kTlpClear))) << "C reads its share";
+  }
+  EXPECT_THAT(Reads("b", held_red.id), ElementsAre(HasSubstr(kTlpClear)))
+      << "B reads C's share, not A's";
+  EXPECT_THAT(Reads("a", held_red.id), ElementsAre(HasSubstr(kTlpRed)))
+      << "A sees both copies, listed once: its own, the earliest";
+  EXPECT_EQ(*store_->CountObjects(), 5) << "each organization's share is a row of its own";
 }
 
 }  // namespace

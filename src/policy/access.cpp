@@ -58,12 +58,12 @@ bool CanDeleteVersion(const Principal& p, const store::CollectionInfo& c, int64_
   return CanDelete(p, c) && (p.role == Role::kAdmin || provider_org == p.org_id);
 }
 
-std::vector<std::string> ReaderKeys(const Principal& p, const store::CollectionInfo& c) {
-  std::vector<std::string> keys;
+std::vector<store::GrantKey> ReaderKeys(const Principal& p, const store::CollectionInfo& c) {
+  std::vector<store::GrantKey> keys;
   keys.reserve(p.groups.size() + 2);
-  if (p.org_id > 0) keys.push_back("org:" + std::to_string(p.org_id));
-  for (int64_t g : p.groups) keys.push_back("group:" + std::to_string(g));
-  if (CanRead(p, c)) keys.push_back("coll");
+  if (p.org_id > 0) keys.push_back(store::GrantKey::Org(p.org_id));
+  for (int64_t g : p.groups) keys.push_back(store::GrantKey::Group(g));
+  if (CanRead(p, c)) keys.push_back(store::GrantKey::CollectionReaders());
   return keys;
 }
 
@@ -73,42 +73,20 @@ store::ReaderScope ScopeFor(const Principal& p, const store::CollectionInfo& c) 
   return scope;
 }
 
-std::string_view TlpName(stix::TlpLevel level) {
-  switch (level) {
-    case stix::TlpLevel::kClear:
-      return "clear";
-    case stix::TlpLevel::kGreen:
-      return "green";
-    case stix::TlpLevel::kAmber:
-      return "amber";
-    case stix::TlpLevel::kAmberStrict:
-      return "amber+strict";
-    case stix::TlpLevel::kRed:
-      return "red";
-  }
-  return "red";  // unreachable: every enumerator is handled above
-}
-
-std::optional<stix::TlpLevel> ParseTlpName(std::string_view name) {
-  for (auto level : {stix::TlpLevel::kClear, stix::TlpLevel::kGreen, stix::TlpLevel::kAmber,
-                     stix::TlpLevel::kAmberStrict, stix::TlpLevel::kRed}) {
-    if (TlpName(level) == name) return level;
-  }
-  return std::nullopt;
-}
-
-std::string ReadersFor(int64_t provider_org, stix::TlpLevel tlp, const Audience& audience,
-                       const store::CollectionInfo& collection) {
-  std::vector<std::string> keys;
-  auto add = [&keys](std::string k) {
-    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(std::move(k));
+std::vector<store::GrantKey> ReadersFor(int64_t provider_org, stix::TlpLevel tlp,
+                                        const Audience& audience,
+                                        const store::CollectionInfo& collection) {
+  using store::GrantKey;
+  std::vector<GrantKey> keys;
+  auto add = [&keys](GrantKey k) {
+    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
   };
   auto add_recipients = [&] {
-    for (int64_t org : audience.recipients) add("org:" + std::to_string(org));
+    for (int64_t org : audience.recipients) add(GrantKey::Org(org));
   };
   switch (tlp) {
     case stix::TlpLevel::kClear:
-      add("coll");
+      add(GrantKey::CollectionReaders());
       break;
     case stix::TlpLevel::kGreen:
     case stix::TlpLevel::kAmber:
@@ -116,21 +94,19 @@ std::string ReadersFor(int64_t provider_org, stix::TlpLevel tlp, const Audience&
       if (!audience.recipients.empty()) {
         add_recipients();
       } else if (audience.group) {
-        add("group:" + std::to_string(*audience.group));
+        add(GrantKey::Group(*audience.group));
       } else if (collection.audience_group) {
-        add("group:" + std::to_string(*collection.audience_group));
+        add(GrantKey::Group(*collection.audience_group));
       } else {
-        add("coll");
+        add(GrantKey::CollectionReaders());
       }
       break;
     case stix::TlpLevel::kRed:
       add_recipients();  // none: the provider alone
       break;
   }
-  add("org:" + std::to_string(provider_org));
-  std::string out = " ";
-  for (const std::string& k : keys) out += k + " ";
-  return out;
+  add(GrantKey::Org(provider_org));
+  return keys;
 }
 
 Result<RequestAudience> ParseAudienceHeaders(std::string_view recipients_header,
@@ -334,56 +310,27 @@ OrganizationView OrganizationViewFor(const Principal& p) {
   return p.role == Role::kAdmin ? OrganizationView::kFull : OrganizationView::kAddress;
 }
 
-namespace {
-
-std::vector<std::string_view> GrantKeys(std::string_view list) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (start < list.size()) {
-    size_t end = list.find(' ', start);
-    if (end == std::string_view::npos) end = list.size();
-    if (end > start) out.push_back(list.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-std::string GrantList(const std::vector<std::string_view>& keys) {
-  if (keys.empty()) return std::string();
-  std::string out = " ";
-  for (std::string_view k : keys) {
-    out += k;
-    out += ' ';
-  }
-  return out;
-}
-
-}  // namespace
-
-std::string ReadersOfEither(std::string_view a, std::string_view b) {
-  std::vector<std::string_view> keys = GrantKeys(a);
-  for (std::string_view k : GrantKeys(b)) {
+std::vector<store::GrantKey> ReadersOfEither(const std::vector<store::GrantKey>& a,
+                                             const std::vector<store::GrantKey>& b) {
+  std::vector<store::GrantKey> keys = a;
+  for (const store::GrantKey& k : b) {
     if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
   }
-  return GrantList(keys);
+  return keys;
 }
 
-std::string ReadersOfBoth(std::string_view a, std::string_view b) {
-  const std::vector<std::string_view> ka = GrantKeys(a), kb = GrantKeys(b);
-  auto has_coll = [](const std::vector<std::string_view>& k) {
-    return std::find(k.begin(), k.end(), "coll") != k.end();
+std::vector<store::GrantKey> ReadersOfBoth(const std::vector<store::GrantKey>& a,
+                                           const std::vector<store::GrantKey>& b) {
+  auto has_coll = [](const std::vector<store::GrantKey>& k) {
+    return std::find(k.begin(), k.end(), store::GrantKey::CollectionReaders()) != k.end();
   };
-  std::vector<std::string_view> both;
-  if (has_coll(ka)) {
-    both = kb;
-  } else if (has_coll(kb)) {
-    both = ka;
-  } else {
-    for (std::string_view k : ka) {
-      if (std::find(kb.begin(), kb.end(), k) != kb.end()) both.push_back(k);
-    }
+  if (has_coll(a)) return b;
+  if (has_coll(b)) return a;
+  std::vector<store::GrantKey> both;
+  for (const store::GrantKey& k : a) {
+    if (std::find(b.begin(), b.end(), k) != b.end()) both.push_back(k);
   }
-  return GrantList(both);
+  return both;
 }
 
 }  // namespace tessera::policy

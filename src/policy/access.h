@@ -36,6 +36,7 @@
 #include "stix/handling.h"
 #include "stix/object.h"
 #include "stix/tlp.h"
+#include "store/access_words.h"
 #include "store/directory.h"
 #include "store/store.h"
 
@@ -74,18 +75,18 @@ bool CanDelete(const Principal& p, const store::CollectionInfo& c);
 // one it may not see does not exist for it (TAXII answers 404, not 403).
 bool CanDeleteVersion(const Principal& p, const store::CollectionInfo& c, int64_t provider_org);
 
-// The grant keys of the principal in the collection: "org:<own>", "group:<each of its groups>",
-// and "coll" when it can read the collection.
-std::vector<std::string> ReaderKeys(const Principal& p, const store::CollectionInfo& c);
+// The grant keys of the principal in the collection: its own organization, each of its groups,
+// and the collection's readers when it can read the collection (in that order).
+std::vector<store::GrantKey> ReaderKeys(const Principal& p, const store::CollectionInfo& c);
 // The scope for store::CollectionQuery (never unrestricted).
 store::ReaderScope ScopeFor(const Principal& p, const store::CollectionInfo& c);
 
 // ---- writing ----
 
 // "clear", "green", "amber", "amber+strict", "red" <-> level (the names a collection's
-// default_tlp holds). ParseTlpName: nullopt for other text.
-std::string_view TlpName(stix::TlpLevel level);
-std::optional<stix::TlpLevel> ParseTlpName(std::string_view name);
+// default_tlp holds): store/access_words.h.
+using store::ParseTlpName;
+using store::TlpName;
 
 // An object's audience, resolved to ids.
 struct Audience {
@@ -93,19 +94,23 @@ struct Audience {
   std::optional<int64_t> group;     // a sharing group named (ignored when recipients are given)
 };
 
-// The grant list (" org:7 group:3 ", " coll org:7 ") of an object with `tlp` provided by
-// `provider_org` into `collection` for `audience`. Pure: no I/O.
-std::string ReadersFor(int64_t provider_org, stix::TlpLevel tlp, const Audience& audience,
-                       const store::CollectionInfo& collection);
+// The grant list of an object with `tlp` provided by `provider_org` into `collection` for
+// `audience` (each key once, the provider's organization last). Pure: no I/O.
+std::vector<store::GrantKey> ReadersFor(int64_t provider_org, stix::TlpLevel tlp,
+                                        const Audience& audience,
+                                        const store::CollectionInfo& collection);
 
 // A grant list no wider than either of `a` and `b` (two grant lists of one collection): for an
-// object that reveals two others it may be read only by who reads both. "coll" stands for every
-// reader of the collection, so with "coll" on one side the other side is the answer; otherwise
-// the keys both hold (a group and an organization in it do not meet: membership changes). ""
-// when nothing is left. Pure.
-std::string ReadersOfBoth(std::string_view a, std::string_view b);
-// A grant list that grants what `a` or `b` grants (the keys of both, each once). Pure.
-std::string ReadersOfEither(std::string_view a, std::string_view b);
+// object that reveals two others it may be read only by who reads both. The collection's readers
+// (GrantKey::CollectionReaders) stand for every reader of the collection, so with that key on one
+// side the other side is the answer; otherwise the keys both hold, in `a`'s order (a group and an
+// organization in it do not meet: membership changes). Empty when nothing is left. Pure.
+std::vector<store::GrantKey> ReadersOfBoth(const std::vector<store::GrantKey>& a,
+                                           const std::vector<store::GrantKey>& b);
+// A grant list that grants what `a` or `b` grants (the keys of `a`, then those of `b` not in `a`,
+// each once). Pure.
+std::vector<store::GrantKey> ReadersOfEither(const std::vector<store::GrantKey>& a,
+                                             const std::vector<store::GrantKey>& b);
 
 // The audience a request names in its headers (TAXII POST), before resolution.
 struct RequestAudience {

@@ -236,14 +236,18 @@ TEST_F(PolicyTest, TlpAudienceMatrix) {
 }
 
 TEST_F(PolicyTest, ReadersForIsTheGrantList) {
+  using store::GrantKey;
   const auto& open = collections_["open"];
-  EXPECT_EQ(ReadersFor(7, stix::TlpLevel::kClear, {}, open), " coll org:7 ");
-  EXPECT_EQ(ReadersFor(7, stix::TlpLevel::kAmber, Audience{{3, 4, 3}, std::nullopt}, open),
-            " org:3 org:4 org:7 ");
-  EXPECT_EQ(ReadersFor(7, stix::TlpLevel::kGreen, Audience{{}, 5}, open), " group:5 org:7 ");
-  EXPECT_EQ(ReadersFor(7, stix::TlpLevel::kRed, Audience{{}, 5}, open), " org:7 ");
-  EXPECT_EQ(ReadersFor(7, stix::TlpLevel::kAmberStrict, {}, collections_["audience"]),
-            " group:" + std::to_string(circle_) + " org:7 ");
+  EXPECT_THAT(ReadersFor(7, stix::TlpLevel::kClear, {}, open),
+              ElementsAre(GrantKey::CollectionReaders(), GrantKey::Org(7)));
+  EXPECT_THAT(ReadersFor(7, stix::TlpLevel::kAmber, Audience{{3, 4, 3}, std::nullopt}, open),
+              ElementsAre(GrantKey::Org(3), GrantKey::Org(4), GrantKey::Org(7)));
+  EXPECT_THAT(ReadersFor(7, stix::TlpLevel::kGreen, Audience{{}, 5}, open),
+              ElementsAre(GrantKey::Group(5), GrantKey::Org(7)));
+  EXPECT_THAT(ReadersFor(7, stix::TlpLevel::kRed, Audience{{}, 5}, open),
+              ElementsAre(GrantKey::Org(7)));
+  EXPECT_THAT(ReadersFor(7, stix::TlpLevel::kAmberStrict, {}, collections_["audience"]),
+              ElementsAre(GrantKey::Group(circle_), GrantKey::Org(7)));
 }
 
 TEST_F(PolicyTest, ReaderKeysAndCollectionAccess) {
@@ -259,10 +263,10 @@ TEST_F(PolicyTest, ReaderKeysAndCollectionAccess) {
   EXPECT_FALSE(CanRead(As("outsider", Role::kAdmin), restricted))
       << "but reading stays relative to the organization";
   EXPECT_THAT(ReaderKeys(outsider, restricted),
-              ElementsAre("org:" + std::to_string(outsider.org_id),
-                          "group:" + std::to_string(outsider.groups[0])));
-  EXPECT_THAT(ReaderKeys(member, restricted),
-              ElementsAre("org:" + std::to_string(member.org_id), "coll"));
+              ElementsAre(store::GrantKey::Org(outsider.org_id),
+                          store::GrantKey::Group(outsider.groups[0])));
+  EXPECT_THAT(ReaderKeys(member, restricted), ElementsAre(store::GrantKey::Org(member.org_id),
+                                                          store::GrantKey::CollectionReaders()));
   EXPECT_FALSE(CanWrite(As("provider", Role::kReadOnly), collections_["open"]));
   EXPECT_TRUE(CanWrite(As("provider", Role::kSync), collections_["open"]));
 
@@ -500,7 +504,7 @@ TEST_F(PolicyTest, MarkingsAreReadFromTheParsedObject) {
   built.handling.reset();
   auto placed = PlaceObject(*store_, As("provider"), open, built);
   ASSERT_TRUE(placed.ok());
-  EXPECT_EQ(placed->placement.readers, " org:" + std::to_string(orgs_["provider"].id) + " ");
+  EXPECT_THAT(placed->placement.readers, ElementsAre(store::GrantKey::Org(orgs_["provider"].id)));
 }
 
 TEST(TesseraExtensionTest, StixValidationAcceptsTheExtension) {
@@ -521,19 +525,30 @@ TEST(TesseraExtensionTest, StixValidationAcceptsTheExtension) {
 }
 
 TEST(ReadersOfBothTest, NoWiderThanEitherSide) {
+  using store::GrantKey;
+  using Keys = std::vector<GrantKey>;
+  const GrantKey coll = GrantKey::CollectionReaders();
   // The collection's readers on one side: the other side decides.
-  EXPECT_EQ(ReadersOfBoth(" coll ", " org:7 "), " org:7 ");
-  EXPECT_EQ(ReadersOfBoth(" org:7 group:3 ", " coll org:9 "), " org:7 group:3 ");
-  EXPECT_EQ(ReadersOfBoth(" coll ", " coll "), " coll ");
+  EXPECT_THAT(ReadersOfBoth({coll}, {GrantKey::Org(7)}), ElementsAre(GrantKey::Org(7)));
+  EXPECT_THAT(ReadersOfBoth({GrantKey::Org(7), GrantKey::Group(3)}, {coll, GrantKey::Org(9)}),
+              ElementsAre(GrantKey::Org(7), GrantKey::Group(3)));
+  EXPECT_THAT(ReadersOfBoth({coll}, {coll}), ElementsAre(coll));
   // Otherwise the keys both hold; a group and an organization in it do not meet.
-  EXPECT_EQ(ReadersOfBoth(" org:7 org:8 ", " org:8 org:9 "), " org:8 ");
-  EXPECT_EQ(ReadersOfBoth(" org:7 ", " group:3 "), "");
-  EXPECT_EQ(ReadersOfBoth(" org:7 ", " org:8 "), "");
+  EXPECT_THAT(
+      ReadersOfBoth({GrantKey::Org(7), GrantKey::Org(8)}, {GrantKey::Org(8), GrantKey::Org(9)}),
+      ElementsAre(GrantKey::Org(8)));
+  EXPECT_EQ(ReadersOfBoth({GrantKey::Org(7)}, {GrantKey::Group(3)}), Keys{});
+  EXPECT_EQ(ReadersOfBoth({GrantKey::Org(7)}, {GrantKey::Org(8)}), Keys{});
+  EXPECT_EQ(ReadersOfBoth({GrantKey::Group(7)}, {GrantKey::Org(7)}), Keys{})
+      << "a group and an organization with the same number are different readers";
 }
 
 TEST(ReadersOfBothTest, EitherSideGrantsInTheUnion) {
-  EXPECT_EQ(ReadersOfEither(" org:7 ", " org:8 org:7 "), " org:7 org:8 ");
-  EXPECT_EQ(ReadersOfEither(" coll ", " group:3 "), " coll group:3 ");
+  using store::GrantKey;
+  EXPECT_THAT(ReadersOfEither({GrantKey::Org(7)}, {GrantKey::Org(8), GrantKey::Org(7)}),
+              ElementsAre(GrantKey::Org(7), GrantKey::Org(8)));
+  EXPECT_THAT(ReadersOfEither({GrantKey::CollectionReaders()}, {GrantKey::Group(3)}),
+              ElementsAre(GrantKey::CollectionReaders(), GrantKey::Group(3)));
 }
 
 }  // namespace

@@ -8,22 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "store/access_words.h"
+
 namespace tessera::policy {
 
-// What a user may do. Reading is always relative to the user's organization: no role, not even
-// admin, sees an object version its organization is not granted.
-enum class Role {
-  kAdmin,     // everything, including the admin API (other organizations' users, collections)
-  kOrgAdmin,  // manages the users and tokens of its own organization; reads and writes
-  kAnalyst,   // reads and writes
-  kReadOnly,  // reads
-  kSync,      // reads and writes, and may post objects created by other member organizations
-};
-
-// "admin", "org-admin", "analyst", "read-only", "sync" (the names store::User::role holds).
-std::string_view RoleName(Role role);
-// The role with that name; nullopt for any other text.
-std::optional<Role> ParseRole(std::string_view name);
+// What a user may do: store::Role (store/access_words.h), with its one printer and parser.
+using store::ParseRole;
+using store::Role;
+using store::RoleName;
 
 // Whether the role may add objects at all (every role but read-only).
 bool RoleCanWrite(Role role);

@@ -32,14 +32,14 @@ class ViewTest : public ::testing::Test {
     c.readers.orgs = c.writers.orgs = {alpha_.id};
     closed_ = *d.CreateCollection(c);
     open_ = *d.GetCollection(*d.GetSetting(store::kSettingDefaultCollection));
-    auto put = [&](const stix::Object& o, const store::CollectionInfo& in, const std::string& r) {
+    auto put = [&](const stix::Object& o, const store::CollectionInfo& in, store::GrantKey r) {
       const std::vector<stix::Object> objects{o};
-      const std::vector<store::Placement> placements{store::Placement{in.id, alpha_.id, r}};
+      const std::vector<store::Placement> placements{store::Placement{in.id, alpha_.id, {r}}};
       ASSERT_TRUE(store_->Import(objects, placements).ok());
     };
-    put(Sdo(kShared, "2021-01-01T00:00:00.000Z"), open_, " coll ");
-    put(Sdo(kMine, "2021-01-01T00:00:00.000Z"), open_, " org:" + std::to_string(alpha_.id) + " ");
-    put(Sdo(kClosed, "2021-01-01T00:00:00.000Z"), closed_, " coll ");
+    put(Sdo(kShared, "2021-01-01T00:00:00.000Z"), open_, store::GrantKey::CollectionReaders());
+    put(Sdo(kMine, "2021-01-01T00:00:00.000Z"), open_, store::GrantKey::Org(alpha_.id));
+    put(Sdo(kClosed, "2021-01-01T00:00:00.000Z"), closed_, store::GrantKey::CollectionReaders());
   }
 
   std::set<std::string> Ids(const ObjectView& view, const store::CollectionInfo& c) {

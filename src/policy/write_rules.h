@@ -76,8 +76,9 @@ Status CheckVersionOwner(const Principal& writer, const stix::Object& object, in
 // row the store keeps instead of adding one) that another organization provided, or whose
 // grants differ from `placement`'s, the object is refused (kInvalidArgument): this copy would
 // not be stored, nor readable as shared. `kept` of the writer's organization with the same
-// grants: Ok (the write changes nothing and its note stays true). (Once the store keeps each
-// organization's share of an identical object on its own, `kept` is always the writer's.)
+// grants: Ok (the write changes nothing and its note stays true). (The store keeps each
+// organization's share of an object version on its own (schema 4), so a `kept` the store reads is
+// always the writer's; another organization's `kept` is still refused, not trusted.)
 Status CheckStoredVersion(const stix::Object& object, const store::Placement& placement,
                           const store::StoredObject* first_of_version,
                           const store::StoredObject* kept);

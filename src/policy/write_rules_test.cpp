@@ -118,11 +118,12 @@ TEST(WriteRulesTest, OnlyTheOwnerAddsVersions) {
 
 TEST(WriteRulesTest, AStoredVersionIsOneContentAndOneAudience) {
   const stix::Object v = Object("indicator", "indicator--x", R"({"a":1})");
-  store::Placement placement{"coll-1", 7, " coll org:7 "};
+  using store::GrantKey;
+  store::Placement placement{"coll-1", 7, {GrantKey::CollectionReaders(), GrantKey::Org(7)}};
   store::StoredObject same;
   same.json = R"({ "a": 1 })";
   same.provider_org = 7;
-  same.readers = " coll org:7 ";
+  same.readers = {GrantKey::CollectionReaders(), GrantKey::Org(7)};
   EXPECT_TRUE(CheckStoredVersion(v, placement, nullptr, nullptr).ok());
   EXPECT_TRUE(CheckStoredVersion(v, placement, &same, &same).ok());
   EXPECT_TRUE(CheckStoredVersion(v, placement, &same, nullptr).ok()) << "another collection";
@@ -132,7 +133,7 @@ TEST(WriteRulesTest, AStoredVersionIsOneContentAndOneAudience) {
   EXPECT_THAT(CheckStoredVersion(v, placement, &other, nullptr).message(),
               HasSubstr("already stored with other content"));
   store::StoredObject narrower = same;
-  narrower.readers = " org:7 ";
+  narrower.readers = {GrantKey::Org(7)};
   EXPECT_THAT(CheckStoredVersion(v, placement, &same, &narrower).message(),
               HasSubstr("with another audience"));
   store::StoredObject theirs = same;

@@ -1,5 +1,5 @@
 // The hub's object model: collections, access grants, versions among visible rows, paging while
-// writes land, deletes, statuses, and the migration of a real version-1 store.
+// writes land, deletes, statuses, and the migrations of real version-1 and version-3 stores.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "common/uuid.h"
+#include "store/sqlite_schema.h"
 #include "store/store.h"
 #include "store/test_util.h"
 
@@ -22,6 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::Keys;
+using ::testing::Not;
 using testing::Sdo;
 using testing::Ts;
 
@@ -37,19 +40,23 @@ class CollectionTest : public ::testing::Test {
     coll_ = *store_->directory().GetSetting(kSettingDefaultCollection);
   }
 
-  ImportSummary Put(const std::vector<stix::Object>& objects, const std::string& readers,
+  ImportSummary Put(const std::vector<stix::Object>& objects, std::string_view readers,
                     const std::string& collection = "") {
-    const std::vector<Placement> p(objects.size(),
-                                   Placement{collection.empty() ? coll_ : collection, 7, readers});
+    const std::vector<Placement> p(
+        objects.size(), Placement{collection.empty() ? coll_ : collection, 7, Keys(readers)});
     auto r = store_->Import(objects, p);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : ImportSummary{};
   }
 
-  CollectionQuery Query(std::vector<std::string> keys) {
+  CollectionQuery Query(const std::vector<std::string>& keys) {
     CollectionQuery q;
     q.collection = coll_;
-    q.scope.keys = std::move(keys);
+    for (const std::string& k : keys) {
+      auto key = ParseGrantKey(k);
+      EXPECT_TRUE(key.has_value()) << k;
+      if (key) q.scope.keys.push_back(*key);
+    }
     return q;
   }
 
@@ -98,9 +105,9 @@ TEST_F(CollectionTest, ReaderSeesOnlyRowsWhoseGrantsMeetItsKeys) {
 
   auto all = Query({});
   all.match = VersionMatch::kAll;
-  auto with = [&](std::vector<std::string> keys) {
-    auto q = all;
-    q.scope.keys = std::move(keys);
+  auto with = [&](const std::vector<std::string>& keys) {
+    auto q = Query(keys);
+    q.match = VersionMatch::kAll;
     return List(q);
   };
   EXPECT_THAT(with({"org:1"}), ElementsAre("indicator@2021"))
@@ -115,9 +122,13 @@ TEST_F(CollectionTest, ReaderSeesOnlyRowsWhoseGrantsMeetItsKeys) {
   operator_view.scope.unrestricted = true;
   EXPECT_EQ(List(operator_view).size(), 4u);
 
-  auto bad = Query({"org:1 coll"});
-  EXPECT_EQ(store_->ListCollection(bad).status().code(), ErrorCode::kInvalidArgument)
-      << "a key with a space could match across grants";
+  for (GrantKey wrong : {GrantKey{GrantKind::kOrg, -1}, GrantKey{GrantKind::kCollectionReaders, 3},
+                         GrantKey::Group(kMaxGrantId + 1)}) {
+    auto bad = Query({});
+    bad.scope.keys = {wrong};
+    EXPECT_EQ(store_->ListCollection(bad).status().code(), ErrorCode::kInvalidArgument)
+        << "a malformed key: " << static_cast<int>(wrong.kind) << " " << wrong.id;
+  }
 }
 
 TEST_F(CollectionTest, FirstAndLastAreAmongTheVersionsTheReaderSees) {
@@ -146,10 +157,10 @@ TEST_F(CollectionTest, FirstAndLastAreAmongTheVersionsTheReaderSees) {
   exact.match = VersionMatch::kExact;
   exact.versions = {Ts("2022-01-01T00:00:00Z")};
   EXPECT_THAT(List(exact), ElementsAre()) << "an invisible version is not found by its timestamp";
-  exact.scope.keys = {"org:1"};
+  exact.scope.keys = Keys("org:1");
   EXPECT_THAT(List(exact), ElementsAre("indicator@2022"));
   exact.versions.push_back(Ts("2021-01-01T00:00:00Z"));
-  exact.scope.keys = {"org:1", "coll"};
+  exact.scope.keys = Keys("org:1 coll");
   EXPECT_THAT(List(exact), ElementsAre("indicator@2021", "indicator@2022"));
 }
 
@@ -270,15 +281,15 @@ TEST_F(CollectionTest, FiltersCombine) {
   ASSERT_EQ(after->objects.size(), 1u);
   EXPECT_EQ(after->objects[0].id, kB);
   EXPECT_EQ(after->objects[0].provider_org, 7);
-  EXPECT_EQ(after->objects[0].readers, " coll ");
+  EXPECT_EQ(after->objects[0].readers, Keys("coll"));
   EXPECT_EQ(after->objects[0].collection, coll_);
 }
 
 TEST_F(CollectionTest, PagingWhileImportsLandSeesEveryRowOnceInOrder) {
-  constexpr int kRows = 120;
+  constexpr int rows_sql = 120;
   std::atomic<bool> done{false};
   std::thread writer([&] {
-    for (int i = 0; i < kRows; ++i) {
+    for (int i = 0; i < rows_sql; ++i) {
       const std::string id = "indicator--" + Uuid::V4().ToString();
       // Every other row is invisible to the reader: it must neither appear nor stop paging.
       Put({Sdo(id, "2021-01-01T00:00:00.000Z")}, i % 2 ? " org:99 " : " coll ");
@@ -299,7 +310,7 @@ TEST_F(CollectionTest, PagingWhileImportsLandSeesEveryRowOnceInOrder) {
     if (page->objects.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   writer.join();
-  ASSERT_EQ(seen.size(), static_cast<size_t>(kRows / 2));
+  ASSERT_EQ(seen.size(), static_cast<size_t>(rows_sql / 2));
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
   EXPECT_EQ(std::set<int64_t>(seen.begin(), seen.end()).size(), seen.size());
 }
@@ -334,19 +345,160 @@ TEST_F(CollectionTest, OneObjectInTwoCollectionsIsKeyedPerCollection) {
   EXPECT_EQ(*store_->CountObjects(), 2);
 }
 
+// #15 item 3: Org A (org 1) holds an ipv4-addr SCO as TLP:RED (its id derives from the value, so
+// anyone can compute it); Org C (org 3) posts the same SCO for the collection. C's copy is stored
+// and readable as C shared it, and C's answer is the same as for a value nobody holds: the store
+// is no oracle of what others hold. A reader who sees both copies is shown one (the earliest).
+TEST_F(CollectionTest, EachOrganizationsCopyOfAVersionCountsOnItsOwn) {
+  const std::string ip = "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd";
+  auto sco = [&](const std::string& note) {
+    stix::Object o;
+    o.type = "ipv4-addr";
+    o.id = ip;
+    o.spec_version = "2.1";
+    o.json = R"({"type":"ipv4-addr","id":")" + ip + R"(","value":"203.0.113.9")" + note + "}";
+    return o;
+  };
+  auto put = [&](int64_t provider, const stix::Object& o, std::string_view readers) {
+    auto r = store_->Import(std::vector{o}, std::vector{Placement{coll_, provider, Keys(readers)}});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : ImportSummary{};
+  };
+  const ImportSummary fresh = put(3, Sdo(kB, "2021-01-01T00:00:00.000Z"), "coll org:3");
+  ASSERT_EQ(put(1, sco(""), "org:1").added, 1u);  // A: RED, no recipients
+
+  const ImportSummary c = put(3, sco(R"(,"x_note":"from C")"), "coll org:3");
+  EXPECT_EQ(c.added, fresh.added) << "C's answer does not depend on what A holds";
+  EXPECT_EQ(c.already_present, fresh.already_present);
+  EXPECT_EQ(c.conflicting, 0u) << "A's copy is not C's stored version";
+  // Already present and conflicting are C's own: the same again, then different content.
+  EXPECT_EQ(put(3, sco(R"(,"x_note":"from C")"), "coll org:3").already_present, 1u);
+  const ImportSummary changed = put(3, sco(R"(,"x_note":"changed")"), "coll org:3");
+  EXPECT_EQ(changed.already_present, 1u);
+  EXPECT_EQ(changed.conflicting, 1u);
+  EXPECT_EQ(*store_->CountObjects(), 3);
+
+  auto json_seen_by = [&](const std::vector<std::string>& keys, VersionMatch m) {
+    auto q = Query(keys);
+    q.match = m;
+    q.ids = {ip};
+    auto page = store_->ListCollection(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    std::vector<std::string> out;
+    if (page.ok()) {
+      for (const StoredObject& o : page->objects) out.push_back(o.json);
+    }
+    return out;
+  };
+  for (VersionMatch m : {VersionMatch::kLast, VersionMatch::kFirst, VersionMatch::kAll}) {
+    SCOPED_TRACE(static_cast<int>(m));
+    EXPECT_THAT(json_seen_by({"org:3", "coll"}, m), ElementsAre(HasSubstr("from C")))
+        << "C reads its own share";
+    EXPECT_THAT(json_seen_by({"org:2", "coll"}, m), ElementsAre(HasSubstr("from C")))
+        << "and so does every reader of the collection";
+    EXPECT_THAT(json_seen_by({"org:1", "coll"}, m), ElementsAre(Not(HasSubstr("from C"))))
+        << "A sees both copies, listed once: the earliest (its own)";
+    EXPECT_THAT(json_seen_by({"org:1"}, m), ElementsAre(Not(HasSubstr("from C"))));
+    EXPECT_THAT(json_seen_by({"org:2"}, m), ElementsAre()) << "B alone sees neither copy";
+  }
+  auto exact = Query({"org:1", "coll"});
+  exact.match = VersionMatch::kExact;
+  exact.also = {VersionMatch::kLast};
+  exact.ids = {ip};
+  exact.versions = {Ts("2021-01-01T00:00:00Z")};
+  EXPECT_EQ(List(exact).size(), 1u) << "several selectors still give one copy";
+
+  // Paging one row at a time never shows the version twice.
+  auto paged = Query({"org:1", "coll"});
+  paged.match = VersionMatch::kAll;
+  paged.limit = 1;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i) {
+    auto page = store_->ListCollection(paged);
+    ASSERT_TRUE(page.ok());
+    for (const StoredObject& o : page->objects) ids.push_back(o.id);
+    if (!page->more) break;
+    paged.after_seq = page->objects.back().seq;
+  }
+  EXPECT_THAT(ids, ElementsAre(kB, ip));
+
+  // The operator's listing shows the version once, too.
+  ObjectQuery everything;
+  everything.ids = {ip};
+  EXPECT_EQ(store_->ListObjects(everything)->objects.size(), 1u);
+  everything.collection = coll_;
+  EXPECT_EQ(store_->ListObjects(everything)->objects.size(), 1u);
+
+  // Each copy is deleted on its own: C's, then A's is still there.
+  auto mine = Query({"org:3", "coll"});
+  mine.ids = {ip};
+  mine.match = VersionMatch::kAll;
+  mine.copies = Copies::kEvery;
+  EXPECT_EQ(store_->ListCollection(mine)->objects.size(), 1u) << "C sees its copy only";
+  auto both = Query({"org:1", "coll"});
+  both.ids = {ip};
+  both.match = VersionMatch::kAll;
+  both.copies = Copies::kEvery;
+  EXPECT_EQ(store_->ListCollection(both)->objects.size(), 2u);
+  both.providers = {3};
+  EXPECT_EQ(*store_->DeleteVersions(both), 1);
+  EXPECT_THAT(json_seen_by({"org:1"}, VersionMatch::kAll), ElementsAre(Not(HasSubstr("from C"))));
+  EXPECT_THAT(json_seen_by({"org:3", "coll"}, VersionMatch::kAll), ElementsAre());
+}
+
+// Versions contributed by several organizations: first and last are among the visible versions,
+// and a version several of them contributed is one entry, its earliest visible copy.
+TEST_F(CollectionTest, VersionsFromSeveralOrganizationsAreListedOnceEach) {
+  auto put = [&](int64_t provider, const std::string& modified, std::string_view readers) {
+    auto r = store_->Import(std::vector{Sdo(kA, modified)},
+                            std::vector{Placement{coll_, provider, Keys(readers)}});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->added : 0u;
+  };
+  EXPECT_EQ(put(1, "2021-01-01T00:00:00.000Z", "coll org:1"), 1u);
+  EXPECT_EQ(put(3, "2021-01-01T00:00:00.000Z", "coll org:3"), 1u);
+  EXPECT_EQ(put(3, "2022-01-01T00:00:00.000Z", "org:3"), 1u);
+  EXPECT_EQ(put(1, "2022-01-01T00:00:00.000Z", "coll org:1"), 1u);
+
+  auto q = Query({"coll", "org:3"});
+  q.match = VersionMatch::kAll;
+  std::vector<int64_t> providers;
+  auto page = store_->ListCollection(q);
+  ASSERT_TRUE(page.ok());
+  for (const StoredObject& o : page->objects) providers.push_back(o.provider_org);
+  EXPECT_EQ(List(q), (std::vector<std::string>{"indicator@2021", "indicator@2022"}));
+  EXPECT_THAT(providers, ElementsAre(1, 3)) << "each version's earliest visible copy";
+  q.match = VersionMatch::kLast;
+  EXPECT_EQ(List(q), (std::vector<std::string>{"indicator@2022"}));
+  q.match = VersionMatch::kFirst;
+  EXPECT_EQ(List(q), (std::vector<std::string>{"indicator@2021"}));
+  auto b = Query({"coll", "org:2"});
+  b.match = VersionMatch::kAll;
+  page = store_->ListCollection(b);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->objects.size(), 2u);
+  EXPECT_EQ(page->objects[1].provider_org, 1) << "org 3's 2022 copy is not B's to see";
+}
+
 TEST_F(CollectionTest, ImportRefusesBadPlacementsAndStoresNothing) {
   const std::vector<stix::Object> two = {Sdo(kA, "2021-01-01T00:00:00.000Z"),
                                          Sdo(kB, "2021-01-01T00:00:00.000Z")};
-  std::vector<Placement> p(1, Placement{coll_, 0, " coll "});
+  std::vector<Placement> p(1, Placement{coll_, 0, Keys("coll")});
   EXPECT_EQ(store_->Import(two, p).status().code(), ErrorCode::kInvalidArgument);
-  p.assign(2, Placement{coll_, 0, " coll "});
+  p.assign(2, Placement{coll_, 0, Keys("coll")});
   p[1].collection = Uuid::V4().ToString();
   EXPECT_EQ(store_->Import(two, p).status().code(), ErrorCode::kNotFound);
-  for (const char* bad : {"coll", " coll", "", "  ", " coll  org:1 ", " org:x ", " everyone "}) {
-    p.assign(2, Placement{coll_, 0, " coll "});
+  const std::vector<std::vector<GrantKey>> bad_lists = {
+      {},
+      {GrantKey{GrantKind::kOrg, -1}},
+      {GrantKey::CollectionReaders(), GrantKey{GrantKind::kCollectionReaders, 1}},
+      {GrantKey::Group(kMaxGrantId + 1)},
+      std::vector<GrantKey>(kMaxReaderKeys + 1, GrantKey::Org(1))};
+  for (const std::vector<GrantKey>& bad : bad_lists) {
+    p.assign(2, Placement{coll_, 0, Keys("coll")});
     p[1].readers = bad;
     EXPECT_EQ(store_->Import(two, p).status().code(), ErrorCode::kInvalidArgument)
-        << "'" << bad << "'";
+        << bad.size() << " keys";
   }
   EXPECT_EQ(*store_->CountObjects(), 0);
 }
@@ -398,7 +550,7 @@ TEST_F(CollectionTest, StatusRoundTripsAndImportWithStatusIsAtomic) {
 
   const std::vector<stix::Object> objs = {Sdo(kA, "2021-01-01T00:00:00.000Z"),
                                           Sdo(kB, "2021-01-01T00:00:00.000Z")};
-  std::vector<Placement> p(2, Placement{coll_, 4, " coll "});
+  std::vector<Placement> p(2, Placement{coll_, 4, Keys("coll")});
   auto r = store_->ImportWithStatus(objs, p, st);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->added, 2u);
@@ -479,33 +631,74 @@ TEST_F(CollectionTest, ManyReadersAndOneWriterAtOnce) {
   EXPECT_EQ(store_->ListCollection(all)->objects.size(), 31u);
 }
 
-// A store written by Tessera with schema version 1 (tests/data/store/v1.db: `tessera init` and
-// `tessera import tests/data/store/versions.json` before the hub existed).
-TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
+// The store file opened with SQLite itself, as an older Tessera left it: to make a fixture of an
+// older schema and to read what a migration kept. Fails the test on any SQLite error.
+class RawStoreFile {
+ public:
+  explicit RawStoreFile(const fs::path& path) {
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK) << path;
+  }
+  ~RawStoreFile() { sqlite3_close(db_); }
+  RawStoreFile(const RawStoreFile&) = delete;
+  RawStoreFile& operator=(const RawStoreFile&) = delete;
+
+  void Exec(const std::string& sql) {
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+        << (error != nullptr ? error : "") << " in: " << sql.substr(0, 200);
+    sqlite3_free(error);
+  }
+  // The first column of the first row of `sql`'s result as a number; -1 when there is no row.
+  int64_t Int(const std::string& sql) {
+    const std::vector<std::string> rows = Rows(sql);
+    return rows.empty() ? -1 : std::stoll(rows[0]);
+  }
+  // Each row of `sql`'s result, its columns joined by '|'.
+  std::vector<std::string> Rows(const std::string& sql) {
+    std::vector<std::string> out;
+    sqlite3_stmt* s = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr), SQLITE_OK) << sql;
+    while (s != nullptr && sqlite3_step(s) == SQLITE_ROW) {
+      std::string row;
+      for (int i = 0; i < sqlite3_column_count(s); ++i) {
+        if (i > 0) row += '|';
+        const unsigned char* text = sqlite3_column_text(s, i);
+        row += text != nullptr ? reinterpret_cast<const char*>(text) : "NULL";
+      }
+      out.push_back(std::move(row));
+    }
+    sqlite3_finalize(s);
+    return out;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// tests/data/store/v1.db copied into `dir`'s data directory as its store file; its path, or an
+// empty path (and a test failure) when the fixture cannot be found.
+fs::path CopyVersionOneStore(const testing::TempDir& dir) {
   const char* src = std::getenv("TESSERA_SOURCE_DIR");
-  ASSERT_NE(src, nullptr);
-  testing::TempDir dir;
+  EXPECT_NE(src, nullptr) << "TESSERA_SOURCE_DIR names the checkout";
+  if (src == nullptr) return {};
   fs::create_directories(dir.data());
   const fs::path db = fs::path(dir.data()) / kStoreFileName;
   fs::copy_file(fs::path(src) / "tests/data/store/v1.db", db);
+  return db;
+}
+
+// A store written by Tessera with schema version 1 (tests/data/store/v1.db: `tessera init` and
+// `tessera import tests/data/store/versions.json` before the hub existed).
+TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
+  testing::TempDir dir;
+  const fs::path db = CopyVersionOneStore(dir);
+  ASSERT_FALSE(db.empty());
   {
-    sqlite3* raw = nullptr;
-    ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
-    auto scalar = [raw](const char* sql) {
-      sqlite3_stmt* s = nullptr;
-      EXPECT_EQ(sqlite3_prepare_v2(raw, sql, -1, &s, nullptr), SQLITE_OK);
-      EXPECT_EQ(sqlite3_step(s), SQLITE_ROW);
-      const int64_t v = sqlite3_column_int64(s, 0);
-      sqlite3_finalize(s);
-      return v;
-    };
-    ASSERT_EQ(scalar("PRAGMA user_version"), 1) << "the fixture is a version-1 store";
-    ASSERT_EQ(scalar("SELECT count(*) FROM objects"), 3);
+    RawStoreFile raw(db);
+    ASSERT_EQ(raw.Int("PRAGMA user_version"), 1) << "the fixture is a version-1 store";
+    ASSERT_EQ(raw.Int("SELECT count(*) FROM objects"), 3);
     // As if the newest rows had been removed: seq 4..10 were handed out once.
-    ASSERT_EQ(sqlite3_exec(raw, "UPDATE sqlite_sequence SET seq = 10 WHERE name = 'objects'",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(raw);
+    raw.Exec("UPDATE sqlite_sequence SET seq = 10 WHERE name = 'objects'");
   }
 
   auto store = testing::OpenOrDie(dir.data(), OpenMode::kOpenExisting);
@@ -516,7 +709,7 @@ TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
 
   CollectionQuery q;
   q.collection = *coll;
-  q.scope.keys = {"coll"};
+  q.scope.keys = Keys("coll");
   q.match = VersionMatch::kAll;
   auto page = store->ListCollection(q);
   ASSERT_TRUE(page.ok()) << page.status().ToString();
@@ -530,7 +723,7 @@ TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
   EXPECT_EQ(page->objects[2].seq, 3);
   EXPECT_EQ(page->objects[2].version, Ts("2024-04-02T16:30:00Z"));
   for (const StoredObject& o : page->objects) {
-    EXPECT_EQ(o.readers, " coll ");
+    EXPECT_EQ(o.readers, Keys("coll"));
     EXPECT_EQ(o.provider_org, 0);
     EXPECT_EQ(o.collection, *coll);
     EXPECT_THAT(o.json, HasSubstr(o.id));
@@ -539,11 +732,136 @@ TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
   q.match = VersionMatch::kLast;
   EXPECT_EQ(store->ListCollection(q)->objects.size(), 2u);
 
-  std::vector<Placement> p(1, Placement{*coll, 0, " coll "});
+  std::vector<Placement> p(1, Placement{*coll, 0, Keys("coll")});
   auto r = store->Import(std::vector{Sdo(indicator, "2025-01-01T00:00:00.000Z")}, p);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->first_seq, 11) << "AUTOINCREMENT's high-water mark survives the rebuild";
   EXPECT_GT(store->ListCollection(q)->objects.back().date_added, page->objects[2].date_added);
+}
+
+// A hub's store at schema version 3, the last before each organization's copy became a row of
+// its own: tests/data/store/v1.db brought to version 3 by the released migrations, then rows as
+// schema 3's Import wrote them for two member organizations (alpha holds an ipv4-addr SCO as
+// TLP:RED for itself alone, gamma a domain-name SCO as TLP:CLEAR). Opening it with schema 4 loses
+// nothing: every row keeps its seq, date_added, provider, grants and JSON, and no seq is handed out
+// twice. And the share schema 3 turned away (gamma's CLEAR copy of alpha's address) is now stored
+// and read as gamma shared it, while alpha's copy stays alpha's.
+TEST(StoreMigrationTest, SchemaThreeStoreKeepsEveryRowAndTakesEachOrganizationsShare) {
+  testing::TempDir dir;
+  const fs::path db = CopyVersionOneStore(dir);
+  ASSERT_FALSE(db.empty());
+
+  const std::string ip = "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd";
+  const std::string domain = "domain-name--3c10e93f-798e-5a26-a0c1-08156efab7f5";
+  auto sco = [](const std::string& id, const std::string& type, const std::string& value,
+                const char* tlp_marking) {
+    return R"({"type":")" + type + R"(","spec_version":"2.1","id":")" + id + R"(","value":")" +
+           value + R"(","object_marking_refs":[")" + tlp_marking + R"("]})";
+  };
+  const char* red = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+  const char* clear = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
+  const std::string alpha_red = sco(ip, "ipv4-addr", "203.0.113.9", red);
+  const std::string gamma_clear = sco(ip, "ipv4-addr", "203.0.113.9", clear);
+  const std::string rows_sql =
+      "SELECT seq, coll, id, version, type, spec_version, date_added, revoked, json, "
+      "provider_org, readers FROM objects ORDER BY seq";
+  std::vector<std::string> rows_before;
+  int64_t objects_generation = 0;
+  {
+    RawStoreFile raw(db);
+    ASSERT_EQ(raw.Int("PRAGMA user_version"), 1);
+    const auto migrations = SchemaMigrations();
+    ASSERT_EQ(migrations.size(), 4u) << "this test brings a store to version 3, one before last";
+    raw.Exec("BEGIN");
+    raw.Exec(migrations[1]);
+    raw.Exec(migrations[2]);
+    raw.Exec("PRAGMA user_version = 3");
+    raw.Exec(
+        "INSERT INTO organizations (id, name, identity_id, identity_json, created) VALUES "
+        "(1, 'alpha', 'identity--6c9c8b65-0e3b-4a8e-9a44-3f1f4f7e0a01', '{}', 1), "
+        "(2, 'gamma', 'identity--6c9c8b65-0e3b-4a8e-9a44-3f1f4f7e0a02', '{}', 1), "
+        "(3, 'beta', 'identity--6c9c8b65-0e3b-4a8e-9a44-3f1f4f7e0a03', '{}', 1)");
+    // Rows as schema 3's Import wrote them: the grant list " org:1 " and " coll org:2 ".
+    auto row = [&](int seq, const std::string& id, const std::string& type, const std::string& json,
+                   int provider, const std::string& readers) {
+      raw.Exec(
+          "INSERT INTO objects (seq, coll, id, version, type, spec_version, date_added, revoked, "
+          "json, provider_org, readers) SELECT " +
+          std::to_string(seq) + ", c.num, '" + id + "', '', '" + type +
+          "', '2.1', (SELECT max(date_added) + 1 FROM objects), 0, '" + json + "', " +
+          std::to_string(provider) + ", '" + readers +
+          "' FROM collections c, settings s "
+          "WHERE s.key = 'default_collection' AND c.id = s.value");
+    };
+    row(4, ip, "ipv4-addr", alpha_red, 1, " org:1 ");
+    row(5, domain, "domain-name", sco(domain, "domain-name", "example.org", clear), 2,
+        " coll org:2 ");
+    // As if the newest rows had been removed: seq 6..10 were handed out once.
+    raw.Exec("UPDATE sqlite_sequence SET seq = 10 WHERE name = 'objects'");
+    raw.Exec("COMMIT");
+    rows_before = raw.Rows(rows_sql);
+    ASSERT_EQ(rows_before.size(), 5u);
+    objects_generation = raw.Int("SELECT n FROM generations WHERE name = 'objects'");
+  }
+
+  auto store = testing::OpenOrDie(dir.data(), OpenMode::kOpenExisting);
+  ASSERT_NE(store, nullptr);
+  {
+    RawStoreFile raw(db);
+    EXPECT_EQ(raw.Int("PRAGMA user_version"), 4);
+    EXPECT_EQ(raw.Rows(rows_sql), rows_before) << "every row as it was";
+    EXPECT_GT(raw.Int("SELECT n FROM generations WHERE name = 'objects'"), objects_generation)
+        << "the rows were rewritten: what a server kept of them is stale";
+  }
+  auto coll = store->directory().GetSetting(kSettingDefaultCollection);
+  ASSERT_TRUE(coll.ok()) << coll.status().ToString();
+  auto seen_by = [&](std::string_view keys) {
+    CollectionQuery q;
+    q.collection = *coll;
+    q.scope.keys = Keys(keys);
+    q.match = VersionMatch::kAll;
+    std::vector<std::string> out;
+    auto page = store->ListCollection(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (page.ok()) {
+      for (const StoredObject& o : page->objects) {
+        out.push_back(std::to_string(o.seq) + " " + std::to_string(o.provider_org) + " " +
+                      (o.json.find(red) != std::string::npos ? "red" : "") +
+                      (o.json.find(clear) != std::string::npos ? "clear" : ""));
+      }
+    }
+    return out;
+  };
+  EXPECT_THAT(seen_by("org:1 coll"), ElementsAre("1 0 ", "2 0 ", "3 0 ", "4 1 red", "5 2 clear"));
+  EXPECT_THAT(seen_by("org:2 coll"), ElementsAre("1 0 ", "2 0 ", "3 0 ", "5 2 clear"));
+
+  // gamma shares the address alpha holds: a row of its own, the next seq never handed out.
+  stix::Object gammas;
+  gammas.type = "ipv4-addr";
+  gammas.id = ip;
+  gammas.spec_version = "2.1";
+  gammas.json = gamma_clear;
+  auto r = store->Import(std::vector{gammas}, std::vector{Placement{*coll, 2, Keys("coll org:2")}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added, 1u) << "schema 3 kept alpha's row instead";
+  EXPECT_EQ(r->already_present, 0u);
+  EXPECT_EQ(r->first_seq, 11) << "AUTOINCREMENT's high-water mark survives the rebuild";
+  EXPECT_THAT(seen_by("org:2 coll"), ElementsAre("1 0 ", "2 0 ", "3 0 ", "5 2 clear", "11 2 clear"))
+      << "gamma reads its share";
+  EXPECT_THAT(seen_by("org:3 coll"), ElementsAre("1 0 ", "2 0 ", "3 0 ", "5 2 clear", "11 2 clear"))
+      << "so does every reader of the collection";
+  EXPECT_THAT(seen_by("org:1 coll"), ElementsAre("1 0 ", "2 0 ", "3 0 ", "4 1 red", "5 2 clear"))
+      << "alpha sees its own copy of the address, the earliest, once";
+  EXPECT_THAT(seen_by("org:3"), ElementsAre()) << "beta is granted nothing by name";
+
+  // alpha's own copy is still its key: the same again is already present, not a second row.
+  stix::Object alphas = gammas;
+  alphas.json = alpha_red;
+  r = store->Import(std::vector{alphas}, std::vector{Placement{*coll, 1, Keys("org:1")}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added, 0u);
+  EXPECT_EQ(r->already_present, 1u);
+  EXPECT_EQ(r->conflicting, 0u);
 }
 
 // ReadHoldings tells the write rules who first contributed an id, the first copy of a version,
@@ -561,7 +879,7 @@ TEST_F(CollectionTest, HoldingsNameTheFirstContributionAndTheRowImportWouldKeep)
 
   const std::vector<stix::Object> asked = {v1, v2, Sdo(kA, "2023-01-01T00:00:00.000Z"),
                                            Sdo(kB, "2021-01-01T00:00:00.000Z")};
-  const std::vector<Placement> here(asked.size(), Placement{coll_, 9, " coll "});
+  const std::vector<Placement> here(asked.size(), Placement{coll_, 7, Keys("coll")});
   auto holdings = store_->ReadHoldings(asked, here);
   ASSERT_TRUE(holdings.ok()) << holdings.status().ToString();
   ASSERT_EQ(holdings->size(), 4u);
@@ -576,8 +894,14 @@ TEST_F(CollectionTest, HoldingsNameTheFirstContributionAndTheRowImportWouldKeep)
   EXPECT_FALSE((*holdings)[0].kept);
   // v2 is stored here: Import would keep that row.
   ASSERT_TRUE((*holdings)[1].kept);
-  EXPECT_EQ((*holdings)[1].kept->readers, " org:7 ");
+  EXPECT_EQ((*holdings)[1].kept->readers, Keys("org:7"));
   EXPECT_EQ((*holdings)[1].kept->provider_org, 7);
+  // Another organization's copy of v2 would be a row of its own: nothing is kept for it.
+  auto theirs =
+      store_->ReadHoldings(std::vector{v2}, std::vector{Placement{coll_, 9, Keys("coll")}});
+  ASSERT_TRUE(theirs.ok()) << theirs.status().ToString();
+  ASSERT_TRUE((*theirs)[0].first_of_version);
+  EXPECT_FALSE((*theirs)[0].kept);
   // A new version of a known id; a new id.
   EXPECT_FALSE((*holdings)[2].first_of_version);
   EXPECT_FALSE((*holdings)[2].kept);

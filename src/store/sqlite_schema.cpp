@@ -254,7 +254,53 @@ CREATE TRIGGER objects_delete_gen AFTER DELETE ON objects
   BEGIN UPDATE generations SET n = n + 1 WHERE name = 'objects'; END;
 )sql";
 
-constexpr const char* kMigrations[] = {kV1, kV2, kV3};
+// Version 4: each organization's contribution of an object version is a row of its own. The key
+// becomes (id, version, coll, provider_org): when Org C posts an SCO (whose id comes from its
+// value) that Org A already holds as TLP:RED, C's copy is stored with C's grants instead of being
+// dropped as "already present", and nobody learns from the answer whether A holds it. Listings
+// show a reader one copy of each (id, version): the earliest visible one (sqlite_store.cpp).
+//  - objects is rebuilt with the new key; seq values, date_added and sqlite_sequence's high-water
+//    mark carry over (RENAME moves the sequence row), so a seq is still never handed out twice.
+//  - The indexes and the two generation triggers of objects go with the old table and are made
+//    again; the objects generation grows, as the rows were rewritten.
+constexpr const char* kV4 = R"sql(
+CREATE TABLE objects_v4 (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  coll         INTEGER NOT NULL,
+  id           TEXT    NOT NULL,
+  version      TEXT    NOT NULL,
+  type         TEXT    NOT NULL,
+  spec_version TEXT    NOT NULL,
+  date_added   INTEGER NOT NULL,
+  revoked      INTEGER NOT NULL,
+  json         TEXT    NOT NULL,
+  provider_org INTEGER NOT NULL,
+  readers      TEXT    NOT NULL,
+  UNIQUE (id, version, coll, provider_org)
+);
+INSERT INTO objects_v4 (seq, coll, id, version, type, spec_version, date_added, revoked, json,
+                        provider_org, readers)
+  SELECT seq, coll, id, version, type, spec_version, date_added, revoked, json, provider_org,
+         readers
+  FROM objects ORDER BY seq;
+INSERT INTO sqlite_sequence (name, seq)
+  SELECT 'objects_v4', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'objects_v4');
+UPDATE sqlite_sequence
+  SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'objects'), 0))
+  WHERE name = 'objects_v4';
+DROP TABLE objects;
+ALTER TABLE objects_v4 RENAME TO objects;
+CREATE INDEX objects_by_coll ON objects (coll);
+CREATE INDEX objects_by_coll_type ON objects (coll, type);
+CREATE INDEX objects_by_date_added ON objects (date_added);
+CREATE TRIGGER objects_update_gen AFTER UPDATE ON objects
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'objects'; END;
+CREATE TRIGGER objects_delete_gen AFTER DELETE ON objects
+  BEGIN UPDATE generations SET n = n + 1 WHERE name = 'objects'; END;
+UPDATE generations SET n = n + 1 WHERE name = 'objects';
+)sql";
+
+constexpr const char* kMigrations[] = {kV1, kV2, kV3, kV4};
 
 }  // namespace
 

@@ -37,12 +37,40 @@ using sqlite::Sql;
 using sqlite::SqliteError;
 using sqlite::Statement;
 
-constexpr size_t kMaxReadersBytes = 65536;
-
 // The stored form of a version: fixed width (nanosecond digits), so that text order is time
 // order; "" for the unversioned form.
 std::string VersionKey(const std::optional<Timestamp>& v) {
   return v ? FormatTimestamp(*v, TimePrecision::kNanos) : std::string();
+}
+
+// The stored form of a grant list: FormatGrantKey of each key, separated by single spaces, with a
+// leading and a trailing space (" coll org:7 group:3 "), so that instr(readers, ' org:7 ')
+// matches whole keys. Private to this backend.
+std::string EncodeReaders(std::span<const GrantKey> keys) {
+  std::string out = " ";
+  for (const GrantKey& k : keys) {
+    AppendGrantKey(k, out);
+    out.push_back(' ');
+  }
+  return out;
+}
+
+Result<std::vector<GrantKey>> DecodeReaders(std::string_view r) {
+  std::vector<GrantKey> keys;
+  if (r.size() < 3 || r.front() != ' ' || r.back() != ' ') {
+    return Corrupt("a stored readers list is malformed: '" + std::string(r.substr(0, 100)) + "'");
+  }
+  size_t start = 1;
+  while (start < r.size()) {
+    const size_t end = r.find(' ', start);
+    auto key = ParseGrantKey(r.substr(start, end - start));
+    if (end == std::string_view::npos || !key) {
+      return Corrupt("a stored readers list is malformed: '" + std::string(r.substr(0, 100)) + "'");
+    }
+    keys.push_back(*key);
+    start = end + 1;
+  }
+  return keys;
 }
 
 // Columns every listing selects, in the order ReadRow expects.
@@ -77,7 +105,7 @@ Result<StoredObject> ReadRow(const Statement& s) {
   o.revoked = s.ColumnInt(7) != 0;
   o.json = s.ColumnText(8);
   o.provider_org = s.ColumnInt(9);
-  o.readers = s.ColumnText(10);
+  TESSERA_ASSIGN_OR_RETURN(o.readers, DecodeReaders(s.ColumnView(10)));
   return o;
 }
 
@@ -106,34 +134,6 @@ Status ReadPage(Statement& s, size_t limit, ObjectPage& page, std::string_view w
   }
 }
 
-bool IsGrantKey(std::string_view k) {
-  if (k == "coll") return true;
-  std::string_view digits;
-  if (k.starts_with("org:")) {
-    digits = k.substr(4);
-  } else if (k.starts_with("group:")) {
-    digits = k.substr(6);
-  } else {
-    return false;
-  }
-  return !digits.empty() && digits.size() <= 18 &&
-         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// " coll org:7 " form: leading and trailing space, keys separated by single spaces.
-bool IsReadersList(std::string_view r) {
-  if (r.size() < 3 || r.size() > kMaxReadersBytes || r.front() != ' ' || r.back() != ' ') {
-    return false;
-  }
-  size_t start = 1;
-  while (start < r.size()) {
-    const size_t end = r.find(' ', start);
-    if (end == std::string_view::npos || !IsGrantKey(r.substr(start, end - start))) return false;
-    start = end + 1;
-  }
-  return true;
-}
-
 void InList(Sql& sql, std::string_view column, const std::vector<std::string>& values) {
   sql.Add(" AND ").Add(column).Add(" IN (");
   for (size_t i = 0; i < values.size(); ++i) {
@@ -149,7 +149,11 @@ void AddVisibility(Sql& sql, std::string_view alias, const ReaderScope& scope) {
   sql.Add(" AND (");
   for (size_t i = 0; i < scope.keys.size(); ++i) {
     if (i) sql.Add(" OR ");
-    sql.Add("instr(").Add(alias).Add(".readers, ").Param(" " + scope.keys[i] + " ").Add(") > 0");
+    sql.Add("instr(")
+        .Add(alias)
+        .Add(".readers, ")
+        .Param(EncodeReaders({&scope.keys[i], 1}))
+        .Add(") > 0");
   }
   sql.Add(")");
 }
@@ -161,13 +165,14 @@ Status CheckQuery(const CollectionQuery& q) {
   }
   if (q.types.size() > kMaxQueryFilters || q.ids.size() > kMaxQueryFilters ||
       q.spec_versions.size() > kMaxQueryFilters || q.versions.size() > kMaxQueryFilters ||
-      q.scope.keys.size() > kMaxQueryFilters || q.also.size() > 8) {
+      q.scope.keys.size() > kMaxQueryFilters || q.providers.size() > kMaxQueryFilters ||
+      q.also.size() > 8) {
     return InvalidArgument("at most " + std::to_string(kMaxQueryFilters) +
-                           " types, ids, spec versions, versions and reader keys may be asked "
-                           "for at once");
+                           " types, ids, spec versions, versions, reader keys and providers may be "
+                           "asked for at once");
   }
-  for (const std::string& k : q.scope.keys) {
-    if (!IsGrantKey(k)) return InvalidArgument("not a reader key: '" + k + "'");
+  for (const GrantKey& k : q.scope.keys) {
+    if (!IsValidGrantKey(k)) return InvalidArgument("not a reader key: " + FormatGrantKey(k));
   }
   return Status::Ok();
 }
@@ -182,11 +187,37 @@ void CollectionWhere(const CollectionQuery& q, Sql& sql) {
   if (q.added_after) sql.Add(" AND o.date_added > ").Param(q.added_after->ToMicros());
   AddVisibility(sql, "o", q.scope);
 
+  if (!q.providers.empty()) {
+    sql.Add(" AND o.provider_org IN (");
+    for (size_t i = 0; i < q.providers.size(); ++i) {
+      if (i) sql.Add(",");
+      sql.Param(q.providers[i]);
+    }
+    sql.Add(")");
+  }
+
   std::vector<VersionMatch> selectors = {q.match};
   selectors.insert(selectors.end(), q.also.begin(), q.also.end());
-  if (std::find(selectors.begin(), selectors.end(), VersionMatch::kAll) != selectors.end()) {
-    return;
+  const bool all =
+      std::find(selectors.begin(), selectors.end(), VersionMatch::kAll) != selectors.end();
+  const bool exact =
+      std::find(selectors.begin(), selectors.end(), VersionMatch::kExact) != selectors.end();
+  // One copy per (id, version): when several organizations contributed the same version and the
+  // reader sees more than one of their rows, the earliest visible one (lowest seq) stands for
+  // them. With only first/last selectors that is folded into their probe (the same (id, version)
+  // index range, one more entry); otherwise it is a probe of its own. The '+' keeps SQLite on the
+  // (id, version, ...) key (see below).
+  const bool one_copy = q.copies == Copies::kOnePerVersion;
+  const bool separate_dedup = one_copy && (all || exact);
+  if (separate_dedup) {
+    sql.Add(
+        " AND NOT EXISTS (SELECT 1 FROM objects d WHERE d.id = o.id AND d.version = o.version "
+        "AND +d.coll = o.coll AND d.seq < o.seq");
+    AddVisibility(sql, "d", q.scope);
+    sql.Add(")");
   }
+  if (all) return;
+  const bool folded_dedup = one_copy && !separate_dedup;
   sql.Add(" AND (");
   bool first_part = true;
   for (VersionMatch m : selectors) {
@@ -209,9 +240,16 @@ void CollectionWhere(const CollectionQuery& q, Sql& sql) {
     // probing objects_by_coll (coll, seq) for `n`, which scans the whole collection per row
     // (80 us per object of a 1,000-object collection, growing with its size); the probe must be
     // the (id, version) key.
-    sql.Add("NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND +n.coll = o.coll")
-        .Add(m == VersionMatch::kLast ? " AND n.version > o.version"
-                                      : " AND n.version < o.version");
+    const bool last = m == VersionMatch::kLast;
+    sql.Add("NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND +n.coll = o.coll");
+    if (folded_dedup) {
+      // A newer (older) version, or an earlier copy of this one.
+      sql.Add(last ? " AND n.version >= o.version" : " AND n.version <= o.version")
+          .Add(last ? " AND (n.version > o.version" : " AND (n.version < o.version")
+          .Add(" OR n.seq < o.seq)");
+    } else {
+      sql.Add(last ? " AND n.version > o.version" : " AND n.version < o.version");
+    }
     if (q.up_to_seq > 0) sql.Add(" AND +n.seq <= ").Param(q.up_to_seq);
     AddVisibility(sql, "n", q.scope);
     sql.Add(")");
@@ -289,9 +327,10 @@ class SqliteStore final : public Store {
       TESSERA_ASSIGN_OR_RETURN(Statement * first, c.Prepared(select + " ORDER BY o.seq LIMIT 1"));
       TESSERA_ASSIGN_OR_RETURN(Statement * of_version,
                                c.Prepared(select + " AND o.version = ?2 ORDER BY o.seq LIMIT 1"));
-      // The key Import deduplicates on: (id, version, collection).
-      TESSERA_ASSIGN_OR_RETURN(Statement * kept,
-                               c.Prepared(select + " AND o.version = ?2 AND c.id = ?3"));
+      // The key Import deduplicates on: (id, version, collection, provider).
+      TESSERA_ASSIGN_OR_RETURN(
+          Statement * kept,
+          c.Prepared(select + " AND o.version = ?2 AND c.id = ?3 AND o.provider_org = ?4"));
       auto read = [](Statement& s, std::optional<StoredObject>& into) -> Status {
         ResetOnExit reset(s);
         TESSERA_ASSIGN_OR_RETURN(bool row, s.Step("reading what the store holds of an object"));
@@ -314,6 +353,7 @@ class SqliteStore final : public Store {
         kept->BindText(1, objects[i].id);
         kept->BindText(2, version);
         kept->BindText(3, placements[i].collection);
+        kept->BindInt(4, placements[i].provider_org);
         TESSERA_RETURN_IF_ERROR(read(*kept, h.kept));
       }
       return out;
@@ -483,12 +523,13 @@ class SqliteStore final : public Store {
     if (!q.ids.empty()) InList(sql, "o.id", q.ids);
     if (q.up_to_seq > 0) sql.Add(" AND o.seq <= ").Param(q.up_to_seq);
     if (q.added_after) sql.Add(" AND o.date_added > ").Param(q.added_after->ToMicros());
-    if (q.collection.empty()) {
-      // A version stored in several collections is listed once, at its first placement.
-      sql.Add(
-          " AND NOT EXISTS (SELECT 1 FROM objects d WHERE d.id = o.id AND d.version = o.version "
-          "AND d.seq < o.seq)");
-    }
+    // A version stored several times (in several collections, or contributed by several
+    // organizations) is listed once, at its first row (in the collection asked for, if any).
+    sql.Add(
+        " AND NOT EXISTS (SELECT 1 FROM objects d WHERE d.id = o.id AND d.version = o.version "
+        "AND d.seq < o.seq");
+    if (!q.collection.empty()) sql.Add(" AND +d.coll = o.coll");
+    sql.Add(")");
     if (q.versions == Versions::kLatest) {
       sql.Add(
           " AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.version > o.version");
@@ -617,8 +658,12 @@ class SqliteStore final : public Store {
     for (const Placement& p : placements) {
       if (p.collection.empty()) return InvalidArgument("a placement needs a collection");
       if (p.provider_org < 0) return InvalidArgument("a provider organization id is >= 0");
-      if (!IsReadersList(p.readers)) {
-        return InvalidArgument("malformed readers list '" + p.readers.substr(0, 100) + "'");
+      if (p.readers.empty() || p.readers.size() > kMaxReaderKeys) {
+        return InvalidArgument("a placement needs 1.." + std::to_string(kMaxReaderKeys) +
+                               " reader keys, not " + std::to_string(p.readers.size()));
+      }
+      for (const GrantKey& k : p.readers) {
+        if (!IsValidGrantKey(k)) return InvalidArgument("not a reader key: " + FormatGrantKey(k));
       }
       collections.insert(p.collection);
     }
@@ -675,8 +720,9 @@ class SqliteStore final : public Store {
         c.Prepared("INSERT INTO objects (coll, id, version, type, spec_version, date_added, "
                    "revoked, json, provider_org, readers) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-                   "ON CONFLICT (id, version, coll) DO NOTHING"));
+                   "ON CONFLICT (id, version, coll, provider_org) DO NOTHING"));
     Statement& s = *insert;
+    std::string readers;
     for (size_t i = 0; i < objects.size(); ++i) {
       const stix::Object& o = objects[i];
       const Placement& p = placements[i];
@@ -692,7 +738,8 @@ class SqliteStore final : public Store {
       s.BindInt(7, o.revoked ? 1 : 0);
       s.BindText(8, o.json);
       s.BindInt(9, p.provider_org);
-      s.BindText(10, p.readers);
+      readers = EncodeReaders(p.readers);
+      s.BindText(10, readers);
       const int rc = sqlite3_step(s.get());
       if (rc != SQLITE_DONE) {
         Status st = SqliteError(c.db(), rc, "storing " + o.id);
@@ -708,7 +755,7 @@ class SqliteStore final : public Store {
         ++next_added;
       } else {
         ++summary.already_present;
-        TESSERA_ASSIGN_OR_RETURN(bool same, SameAsStored(c, coll, o, version));
+        TESSERA_ASSIGN_OR_RETURN(bool same, SameAsStored(c, coll, p.provider_org, o, version));
         if (!same) {
           if (summary.conflicting_ids.size() < kMaxReportedConflicts) {
             summary.conflicting_ids.push_back(o.id);
@@ -720,17 +767,18 @@ class SqliteStore final : public Store {
     return summary;
   }
 
-  // Whether `o` equals, as JSON, the stored row (collection, o.id, version) (property order and
-  // white space aside). On the writer, inside its transaction.
-  Result<bool> SameAsStored(Connection& c, int64_t coll, const stix::Object& o,
+  // Whether `o` equals, as JSON, the stored row (o.id, version, collection, provider) (property
+  // order and white space aside). On the writer, inside its transaction.
+  Result<bool> SameAsStored(Connection& c, int64_t coll, int64_t provider, const stix::Object& o,
                             const std::string& version) {
     TESSERA_ASSIGN_OR_RETURN(
-        Statement * s,
-        c.Prepared("SELECT json FROM objects WHERE id = ?1 AND version = ?2 AND coll = ?3"));
+        Statement * s, c.Prepared("SELECT json FROM objects WHERE id = ?1 AND version = ?2 AND "
+                                  "coll = ?3 AND provider_org = ?4"));
     ResetOnExit reset(*s);
     s->BindText(1, o.id);
     s->BindText(2, version);
     s->BindInt(3, coll);
+    s->BindInt(4, provider);
     TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("reading " + o.id));
     const std::string stored = row ? s->ColumnText(0) : std::string();
     if (stored == o.json) return true;  // the usual case: the same file imported again

@@ -40,7 +40,8 @@ const std::string kIp = "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd";
 Result<ImportSummary> Put(Store& store, const std::vector<stix::Object>& objects) {
   auto coll = store.directory().GetSetting(kSettingDefaultCollection);
   if (!coll.ok()) return coll.status();
-  const std::vector<Placement> placements(objects.size(), Placement{*coll, 0, " coll "});
+  const std::vector<Placement> placements(objects.size(),
+                                          Placement{*coll, 0, {GrantKey::CollectionReaders()}});
   return store.Import(objects, placements);
 }
 

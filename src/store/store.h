@@ -3,9 +3,15 @@
 // `Store` is the one interface; OpenStore() gives the embedded SQLite backend (a PostgreSQL
 // backend can implement the same interface later).
 //
-// Model. A row is one version of one object in one collection, keyed by (collection, id, version):
-// `version` is the object's `modified`, else `created` (stix::Object::Version()); an object with
-// neither (most SCOs) has a single, unversioned form. Each row carries:
+// Model. A row is one version of one object in one collection as one organization contributed it,
+// keyed by (collection, id, version, provider_org): `version` is the object's `modified`, else
+// `created` (stix::Object::Version()); an object with neither (most SCOs) has a single,
+// unversioned form. Each organization's contribution counts on its own: when Org C posts an SCO
+// that Org A already holds as TLP:RED (an SCO's id derives from its value, so anyone can compute
+// it), C's copy is stored with C's grants and readable as C shared it, and whether A holds it
+// changes nothing in the answer to C. A reader who may see several organizations' copies of one
+// (id, version) is shown one of them in listings: the earliest visible (lowest seq). Each row
+// carries:
 //   - `seq`: the added order, strictly increasing across rows and never reused. Writers are
 //     serialized, so a reader that pages by `seq` (after_seq) never misses a row committed later.
 //   - `date_added`: when the row was added (TAXII 2.1 `date_added`). Strictly increasing with
@@ -14,7 +20,8 @@
 //   - access metadata: the organization that provided the version (`provider_org`, 0 for the
 //     operator) and `readers`, the grant list policy computed when it was written (see
 //     /docs/hub.md and policy::ReadersFor). The store knows nothing of TLP: it only intersects a
-//     row's grants with a reader's keys (ReaderScope).
+//     row's grants with a reader's keys (ReaderScope). Grant keys, roles and TLP level names are
+//     typed words (store/access_words.h).
 
 #include <cstdint>
 #include <functional>
@@ -27,6 +34,7 @@
 #include "common/status.h"
 #include "common/time.h"
 #include "stix/object.h"
+#include "store/access_words.h"
 #include "store/directory.h"
 
 namespace tessera::store {
@@ -41,24 +49,28 @@ struct StoredObject {
   std::string spec_version;
   std::optional<Timestamp> version;  // modified, else created; nullopt when unversioned
   bool revoked = false;
-  std::string json;          // the object exactly as it was accepted (stix::Object::json)
-  int64_t provider_org = 0;  // the organization that shared it into the hub; 0: the operator
-  std::string readers;       // the grant list, e.g. " coll org:7 "
+  std::string json;               // the object exactly as it was accepted (stix::Object::json)
+  int64_t provider_org = 0;       // the organization that shared it into the hub; 0: the operator
+  std::vector<GrantKey> readers;  // the grant list, in the order it was placed with
 };
 
 // Where one object goes and who may read it there (computed by policy).
 struct Placement {
   std::string collection;    // an existing collection id
   int64_t provider_org = 0;  // 0: the operator (CLI import)
-  // Grant keys separated by single spaces, with a leading and a trailing space: " coll ",
-  // " org:7 group:3 ". Each key is "coll", "org:<n>" or "group:<n>"; at least one key.
-  std::string readers;
+  // Who may read it there: 1..kMaxReaderKeys keys, each valid (IsValidGrantKey).
+  std::vector<GrantKey> readers;
 };
 
-// What an Import did. added + already_present == the number of objects passed.
+// The most grant keys one placement may carry.
+constexpr size_t kMaxReaderKeys = 10'000;
+
+// What an Import did. added + already_present == the number of objects passed. Both are counted
+// per provider: another organization's copy of the same (collection, id, version) is neither
+// "already present" nor "conflicting" for this one.
 struct ImportSummary {
-  size_t added = 0;  // new (collection, id, version) rows
-  // (collection, id, version) was stored before (or earlier in the same call)
+  size_t added = 0;  // new (collection, id, version, provider_org) rows
+  // (collection, id, version, provider_org) was stored before (or earlier in the same call)
   size_t already_present = 0;
   // Of already_present: the stored version differs from the one offered (not equal as JSON). The
   // stored one is kept; STIX requires a producer to change `modified` when it changes an object.
@@ -79,8 +91,9 @@ enum class Versions {
 // An operator listing (export, hunt): rows matching every given filter, in added order
 // (ascending seq), with no access check (the operator holds the database file anyway).
 struct ObjectQuery {
-  // Only rows of this collection; empty: every collection, where an object version stored in
-  // several collections is listed once (its first placement).
+  // Only rows of this collection; empty: every collection. A version stored several times (in
+  // several collections, or contributed by several organizations) is listed once, at its first
+  // row (lowest seq) in what is asked for.
   std::string collection;
   std::vector<std::string> types;        // any of these types; empty: any type
   std::vector<std::string> ids;          // any of these ids; empty: any id
@@ -95,11 +108,12 @@ struct ObjectQuery {
 constexpr size_t kMaxListLimit = 100'000;
 constexpr size_t kMaxQueryFilters = 1000;  // at most this many types, ids, versions, scope keys
 
-// Who is reading: the grant keys of policy::ReaderKeys ("org:<own>", "group:<each of its
-// groups>", "coll" when its organization can read the collection). A row is visible when one of
-// its readers keys is among these. `unrestricted` sees every row: only for the operator's CLI.
+// Who is reading: the grant keys of policy::ReaderKeys (its own organization, each of its groups,
+// and the collection's readers when its organization can read the collection). A row is visible
+// when one of its readers keys is among these. `unrestricted` sees every row: only for the
+// operator's CLI.
 struct ReaderScope {
-  std::vector<std::string> keys;
+  std::vector<GrantKey> keys;
   bool unrestricted = false;
 };
 
@@ -110,6 +124,13 @@ enum class VersionMatch {
   kFirst,  // the oldest version among those the reader can see
   kAll,    // every version the reader can see
   kExact,  // the versions listed in CollectionQuery::versions
+};
+
+// Which rows of a selected version a collection query returns, when several organizations each
+// contributed that (id, version) and the reader sees more than one of their copies.
+enum class Copies {
+  kOnePerVersion,  // the earliest visible copy (lowest seq) stands for the version: listings
+  kEvery,          // every visible copy (deleting, where each copy is its provider's)
 };
 
 // A listing of one collection as one reader sees it, in added order (ascending seq).
@@ -127,7 +148,11 @@ struct CollectionQuery {
   VersionMatch match = VersionMatch::kLast;
   std::vector<VersionMatch> also;   // further selectors, unioned with `match`
   std::vector<Timestamp> versions;  // what kExact selects (at most kMaxQueryFilters)
-  size_t limit = 100;               // 1..kMaxListLimit (ignored by DeleteVersions)
+  Copies copies = Copies::kOnePerVersion;
+  // Only rows these organizations provided; empty: any. Applied after the version selection and
+  // the choice of copy (as the other filters): meant with Copies::kEvery.
+  std::vector<int64_t> providers;
+  size_t limit = 100;  // 1..kMaxListLimit (ignored by DeleteVersions)
   // Whether the listing reads the objects' JSON. false (a manifest, a version list, a check
   // that something is visible): StoredObject::json and RowView::json stay empty, and
   // ScanCollection hands over each row's id and version instead; no object JSON is copied.
@@ -244,7 +269,9 @@ class Store {
                                       const std::function<void(const RowView&)>& each) = 0;
 
   // Deletes every row ListCollection(q) would select, without the limit; q.ids must not be empty
-  // (kInvalidArgument otherwise). Returns how many rows were deleted. Durable when it returns.
+  // (kInvalidArgument otherwise). With Copies::kOnePerVersion that is one copy of each selected
+  // version: to delete an organization's own copies, ask for Copies::kEvery and its providers.
+  // Returns how many rows were deleted. Durable when it returns.
   virtual Result<int64_t> DeleteVersions(const CollectionQuery& q) = 0;
 
   // Stores (or replaces) the status with record.id. Durable when it returns. kInvalidArgument

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "store/store.h"
 
@@ -29,6 +31,22 @@ inline stix::Object Sdo(const std::string& id, const std::string& modified,
   o.modified = Ts(modified);
   o.json = R"({"type":")" + type + R"(","id":")" + id + R"(","modified":")" + modified + R"("})";
   return o;
+}
+
+// Grant keys from their printed forms separated by spaces: Keys("coll org:7"). A word that is no
+// grant key fails the test.
+inline std::vector<GrantKey> Keys(std::string_view text) {
+  std::vector<GrantKey> keys;
+  while (!text.empty()) {
+    const size_t space = text.find(' ');
+    const std::string_view word = text.substr(0, space);
+    text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
+    if (word.empty()) continue;
+    auto key = ParseGrantKey(word);
+    EXPECT_TRUE(key.has_value()) << "not a grant key: '" << word << "'";
+    if (key) keys.push_back(*key);
+  }
+  return keys;
 }
 
 // A fresh, empty data directory, removed at the end of the test.

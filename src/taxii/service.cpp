@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
+#include <map>
 #include <mutex>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -585,7 +587,10 @@ Response Service::ListPage(const Request& request, int kind) const {
                     std::to_string(target.caller.generations.objects) + ' ' +
                     std::to_string(q.up_to_seq) + ' ' + std::to_string(q.after_seq) + ' ' +
                     std::to_string(q.limit) + (q.scope.unrestricted ? " *" : " ");
-  for (const std::string& k : q.scope.keys) key.append(k).push_back(',');
+  for (const store::GrantKey& k : q.scope.keys) {
+    store::AppendGrantKey(k, key);
+    key.push_back(',');
+  }
   key.push_back(' ');
   key += binding;
   if (auto kept = pages_.Find(key)) return *kept;
@@ -762,23 +767,40 @@ Response Service::DeleteObject(const Request& request) const {
   q.up_to_seq = *last;
   q.limit = store::kMaxListLimit;
   q.with_json = false;  // versions and providers only
+  // Every visible copy of each selected version: several organizations may each have contributed
+  // the same version, and each copy is its provider's.
+  q.copies = store::Copies::kEvery;
   ApplyVersions(filter->versions, q);
   const std::string absent =
       "there is no object '" + object_id + "' (with the versions asked for) that you can see";
   if (*last == 0) return NotFound(absent);
-  // What would be deleted, checked first (policy::CanDeleteVersion): all of it or nothing. The
-  // seq bound makes the delete act on exactly these rows.
+  // What would be deleted, checked first (policy::CanDeleteVersion): all of it or nothing. A
+  // version goes when the deleter may delete a copy of it, and only the copies it may delete go
+  // (another organization's copy of the same version stays theirs). The seq bound makes the
+  // delete act on exactly these rows.
   auto selected = view.List(target.collection, q);
   if (!selected.ok()) return StorageError(selected.status(), "listing versions to delete");
   if (selected->objects.empty()) return NotFound(absent);
+  std::map<std::optional<Timestamp>, const store::StoredObject*> refused;  // version -> a copy
+  std::set<std::optional<Timestamp>> allowed;
+  std::set<int64_t> providers;
   for (const store::StoredObject& row : selected->objects) {
-    if (!policy::CanDeleteVersion(p, target.collection, row.provider_org)) {
+    if (policy::CanDeleteVersion(p, target.collection, row.provider_org)) {
+      allowed.insert(row.version);
+      providers.insert(row.provider_org);
+    } else {
+      refused.emplace(row.version, &row);
+    }
+  }
+  for (const auto& [version, row] : refused) {
+    if (!allowed.contains(version)) {
       return Error(HttpStatus::forbidden, "Forbidden",
-                   "version " + FormatVersion(VersionOf(row)) + " of '" + object_id +
+                   "version " + FormatVersion(VersionOf(*row)) + " of '" + object_id +
                        "' was provided by another organization; only its provider or an "
                        "admin may delete it");
     }
   }
+  q.providers.assign(providers.begin(), providers.end());
   auto deleted = store_->DeleteVersions(q);
   if (!deleted.ok()) return StorageError(deleted.status(), "deleting versions");
   if (*deleted == 0) return NotFound(absent);
