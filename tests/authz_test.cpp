@@ -137,12 +137,6 @@ struct MatrixCase {
   std::set<std::string> visible;  // org keys, from the hand-written rules
 };
 
-// Until schema 4 lands (#15 item 3), an SCO that another organization already holds in a
-// collection cannot be shared there by a second one: today it is refused ("the unversioned form
-// is already stored with other content"). The matrix leaves that one share out until then
-// (matrix.json "shared_sco", the share marked "schema4"); set this to true when it lands.
-constexpr bool kSchema4Landed = false;
-
 class AuthzTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -677,8 +671,6 @@ class AuthzTest : public ::testing::Test {
     int share_index = 0;
     for (const auto& sv : shared.at("shares").as_array()) {
       const auto& s = sv.as_object();
-      // until schema 4 lands (#15 item 3)
-      if (s.contains("schema4") && !kSchema4Landed) continue;
       const std::string org = Str(s.at("org"));
       const std::string marking = Str(s.at("marking"));
       auto m = std::find_if(marking_classes_.begin(), marking_classes_.end(),
