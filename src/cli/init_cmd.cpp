@@ -8,6 +8,7 @@
 #include "api/admin.h"
 #include "api/hub_init.h"
 #include "cli/admin_common.h"
+#include "common/file.h"
 #include "store/store.h"
 
 namespace tessera::cli {
@@ -41,7 +42,8 @@ int RunInit(const InitArgs& args) {
   // The token leaves this process once: into the file, or onto standard output.
   const bool to_file = hub->admin_token && !args.admin_token_file.empty();
   if (to_file) {
-    if (Status st = api::WriteSecretFile(args.admin_token_file, hub->admin_token->token + "\n");
+    if (Status st = WriteFileAtomically(args.admin_token_file, hub->admin_token->token + "\n",
+                                        FileReaders::kOwnerOnly);
         !st.ok()) {
       std::cerr << "tessera init: " << st.message() << "\n"
                 << "tessera init: the admin token was created but not saved; revoke it with "
