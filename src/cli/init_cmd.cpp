@@ -26,15 +26,12 @@ int RunInit(const InitArgs& args) {
   const std::string path = (std::filesystem::path(args.data_dir) / store::kStoreFileName).string();
   std::error_code ec;
   const bool existed = std::filesystem::exists(path, ec);
-  auto opened = store::OpenStore(args.data_dir, store::OpenMode::kCreateIfMissing, 1);
-  if (!opened.ok()) {
-    std::cerr << "tessera init: " << opened.status().message() << "\n";
-    return kExitUsage;
-  }
+  auto opened = OpenCommandStore("init", args.data_dir, store::OpenMode::kCreateIfMissing, 1);
+  if (!opened) return kExitUsage;
   api::HubInitOptions options;
   options.org_name = args.org;
   options.new_admin_token = args.new_admin_token;
-  auto hub = api::InitHub(**opened, options);
+  auto hub = api::InitHub(*opened, options);
   if (!hub.ok()) {
     std::cerr << "tessera init: " << hub.status().message() << "\n";
     return hub.status().code() == ErrorCode::kAlreadyExists ? kExitFindings : kExitUsage;
@@ -79,7 +76,7 @@ int RunInit(const InitArgs& args) {
   }
 
   if (existed) {
-    auto count = (*opened)->CountObjects();
+    auto count = opened->CountObjects();
     std::cout << "Tessera store already exists: " << path;
     if (count.ok()) std::cout << " (" << *count << " object version(s))";
     std::cout << "\n";
