@@ -4,6 +4,8 @@
 #include <optional>
 #include <vector>
 
+#include "common/text.h"
+
 namespace tessera::api {
 
 std::optional<int64_t> PositiveId(std::string_view text) {
@@ -20,12 +22,6 @@ std::optional<int64_t> PositiveId(std::string_view text) {
 namespace {
 
 namespace json = boost::json;
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // `first` when it found something or failed for another reason than kNotFound; else `fallback()`.
 template <typename T, typename F>
@@ -125,7 +121,7 @@ Result<store::CollectionInfo> FindCollectionRef(store::Directory& dir, std::stri
 
 Result<store::Grants> ParseGrants(store::Directory& dir, std::string_view text) {
   store::Grants grants;
-  const std::string_view whole = Trim(text);
+  const std::string_view whole = Trim(text, kBlanks);
   if (whole == "all") {
     grants.all = true;
     return grants;
@@ -138,7 +134,7 @@ Result<store::Grants> ParseGrants(store::Directory& dir, std::string_view text) 
   std::string_view rest = whole;
   for (;;) {
     const size_t comma = rest.find(',');
-    const std::string_view entry = Trim(rest.substr(0, comma));
+    const std::string_view entry = Trim(rest.substr(0, comma), kBlanks);
     if (++entries > kMaxGrantEntries) {
       return InvalidArgument("more than " + std::to_string(kMaxGrantEntries) + " entries");
     }

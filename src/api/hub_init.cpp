@@ -1,18 +1,9 @@
 #include "api/hub_init.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
 
 namespace tessera::api {
 namespace {
-
-Status OsError(const std::string& what) { return IoError(what + ": " + std::strerror(errno)); }
 
 // The setting `key` as a positive integer, or nullopt when unset.
 Result<std::optional<int64_t>> IdSetting(store::Directory& dir, std::string_view key) {
@@ -124,48 +115,6 @@ Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options
     result.admin_token = std::move(issued);
   }
   return result;
-}
-
-Status WriteSecretFile(const std::string& path, std::string_view content) {
-  const std::filesystem::path target(path);
-  const std::filesystem::path parent =
-      target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-  std::string tmpl = (parent / ("." + target.filename().string() + ".XXXXXX")).string();
-  const int fd = mkstemp(tmpl.data());  // mode 0600
-  if (fd < 0) return OsError("cannot create a file in " + parent.string());
-  auto fail = [&](const std::string& what) {
-    Status st = OsError(what);
-    ::close(fd);
-    ::unlink(tmpl.c_str());
-    return st;
-  };
-  if (::fchmod(fd, S_IRUSR | S_IWUSR) != 0) return fail("cannot set the mode of " + tmpl);
-  size_t written = 0;
-  while (written < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("cannot write " + tmpl);
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) return fail("cannot sync " + tmpl);
-  if (::close(fd) != 0) {
-    Status st = OsError("cannot close " + tmpl);
-    ::unlink(tmpl.c_str());
-    return st;
-  }
-  if (::rename(tmpl.c_str(), path.c_str()) != 0) {
-    Status st = OsError("cannot rename " + tmpl + " to " + path);
-    ::unlink(tmpl.c_str());
-    return st;
-  }
-  const int dir_fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);  // best effort: the file is complete either way
-    ::close(dir_fd);
-  }
-  return Status::Ok();
 }
 
 }  // namespace tessera::api

@@ -43,8 +43,4 @@ struct HubInitResult {
 // kAlreadyExists when a user named "admin" exists without the admin role.
 Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options);
 
-// Writes `content` to `path` readable by its owner alone (mode 0600), atomically: a temporary file
-// beside it, synced, then renamed over `path`. kIo with the OS reason on failure.
-Status WriteSecretFile(const std::string& path, std::string_view content);
-
 }  // namespace tessera::api

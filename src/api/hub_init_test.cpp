@@ -1,13 +1,10 @@
 #include "api/hub_init.h"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 namespace tessera::api {
 namespace {
@@ -116,32 +113,6 @@ TEST_F(HubInitTest, RefusesAnAdminUserWithoutTheAdminRole) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kAlreadyExists);
   EXPECT_TRUE(dir().ListTokens(dir().FindUser("admin")->id)->empty());
-}
-
-TEST_F(HubInitTest, WriteSecretFileIsOwnerOnlyAndReplacesAtomically) {
-  const std::string path = dir_ + "/admin-token";
-  {
-    std::ofstream old(path);
-    old << "old contents, world-readable";
-  }
-  ::chmod(path.c_str(), 0644);
-  ASSERT_TRUE(WriteSecretFile(path, "tsr_x\n").ok());
-  struct stat st {};
-  ASSERT_EQ(::stat(path.c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0600u);
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  EXPECT_EQ(text.str(), "tsr_x\n");
-  // No temporary file is left beside it.
-  size_t files = 0;
-  for (const auto& e : fs::directory_iterator(dir_))
-    files += e.path().filename() != "tessera.db" &&
-             !e.path().filename().string().starts_with("tessera.db");
-  EXPECT_EQ(files, 1u);
-
-  Status bad = WriteSecretFile(dir_ + "/missing/dir/token", "x");
-  EXPECT_EQ(bad.code(), ErrorCode::kIo);
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #pragma once
 // What the hub's account commands (`tessera org`, `user`, `token`, `group`, `collection`) share:
-// the --data and --json options, opening the store, reporting a failed operation with the right
-// exit code, writing a result as JSON or text, and aligned text tables. AdminCommand ties these
-// together, so that each command file holds only its own options and actions. `tessera init`
-// takes the --data option from here too. Header-only; used by the *_cmd.cpp files of those
+// the --data and --json options, opening the store (cli/store_open.h), reporting a failed operation
+// with the right exit code, writing a result as JSON or text, and aligned text tables. AdminCommand
+// ties these together, so that each command file holds only its own options and actions. `tessera
+// init` takes the --data option from here too. Header-only; used by the *_cmd.cpp files of those
 // commands.
 
 #include <CLI/CLI.hpp>
@@ -20,6 +20,7 @@
 
 #include "api/admin.h"
 #include "cli/commands.h"
+#include "cli/store_open.h"
 #include "common/display.h"
 #include "common/json.h"
 #include "common/status.h"
@@ -64,22 +65,6 @@ inline int ExitCodeFor(const Status& st) {
 inline int Fail(std::string_view command, const Status& st) {
   std::cerr << "tessera " << command << ": " << st.message() << "\n";
   return ExitCodeFor(st);
-}
-
-// Opens the existing store in data_dir; on failure prints why (and how to create one) and
-// returns nullptr.
-inline std::unique_ptr<store::Store> OpenExistingStore(const std::string& data_dir,
-                                                       std::string_view command) {
-  auto opened = store::OpenStore(data_dir, store::OpenMode::kOpenExisting, 1);
-  if (!opened.ok()) {
-    std::cerr << "tessera " << command << ": " << opened.status().message() << "\n";
-    if (opened.status().code() == ErrorCode::kNotFound) {
-      std::cerr << "tessera " << command << ": create the store first: tessera init --data "
-                << data_dir << "\n";
-    }
-    return nullptr;
-  }
-  return std::move(*opened);
 }
 
 // Prints rows under a header, each column as wide as its widest cell, two spaces apart.
@@ -190,7 +175,7 @@ class AdminCommand {
     if (sub.check) {
       if (const int rc = sub.check(); rc != kExitOk) return rc;
     }
-    auto store = OpenExistingStore(common.data_dir, command);
+    auto store = OpenCommandStore(command, common.data_dir, store::OpenMode::kOpenExisting, 1);
     if (!store) return kExitUsage;
     return sub.action(AdminAction{command, store->directory(), common.json});
   }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/store_open.h"
 #include "common/time.h"
 #include "common/uuid.h"
 #include "policy/view.h"
@@ -136,12 +137,9 @@ int RunExport(const ExportArgs& args) {
     return kExitUsage;
   }
 
-  auto opened = store::OpenStore(args.data_dir, store::OpenMode::kOpenExisting);
-  if (!opened.ok()) {
-    std::cerr << "tessera export: " << opened.status().message() << "\n";
-    return kExitUsage;
-  }
-  store::Store& store = **opened;
+  auto opened = OpenCommandStore("export", args.data_dir);
+  if (!opened) return kExitUsage;
+  store::Store& store = *opened;
 
   // What is stored now: rows imported while the export runs are left out, so that --latest
   // cannot write an old version on one page and its newer version on a later one.

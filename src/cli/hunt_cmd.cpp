@@ -7,7 +7,6 @@
 // that hit go to a STIX bundle (--sightings) and, with --data, into the store.
 
 #include <unistd.h>
-#include <boost/json.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -19,25 +18,15 @@
 
 #include "cli/commands.h"
 #include "cli/hunt_progress.h"
-#include "common/file.h"
-#include "common/json.h"
+#include "cli/store_open.h"
 #include "common/time.h"
-#include "hunt/field_map.h"
-#include "hunt/hunter.h"
-#include "hunt/indicator_index.h"
 #include "hunt/log_reader.h"
 #include "hunt/parallel.h"
-#include "hunt/sightings.h"
-#include "hunt/stored.h"
-#include "ingest/ingest.h"
-#include "policy/access.h"
-#include "stix/reader.h"
+#include "hunt/session.h"
 #include "store/store.h"
 
 namespace tessera::cli {
 namespace {
-
-namespace json = boost::json;
 
 struct HuntArgs {
   std::string data_dir;  // empty: $TESSERA_DATA, else kDefaultDataDir (when no --intel)
@@ -57,320 +46,145 @@ struct HuntArgs {
 
 constexpr size_t kMalformedShown = 5;
 
-// Offers the valid indicators of a STIX file (bundle, objects, NDJSON); counts the invalid ones.
-class IntelSink : public stix::ReadSink {
+// Prints a hunt session: the hits as JSON lines on standard output, the rest on standard error.
+class PrintingSink : public hunt::SessionSink {
  public:
-  explicit IntelSink(hunt::HuntIndicatorsBuilder& builder) : builder_(builder) {}
-  void OnObject(stix::Object&& object, std::span<const stix::Problem> problems) override {
-    if (object.type != "indicator") return;
-    for (const stix::Problem& p : problems) {
-      if (p.severity == stix::Severity::kError) {
-        if (invalid_++ == 0) first_problem_ = object.id + ": " + p.path + ": " + p.message;
-        return;
-      }
+  explicit PrintingSink(bool show_progress) : progress_(show_progress) {}
+
+  void OnIndicators(const hunt::IndicatorsLoaded& loaded) override {
+    if (loaded.invalid > 0) {
+      std::cerr << "tessera hunt: " << loaded.intel << ": " << loaded.invalid
+                << " invalid indicators skipped (first: " << loaded.first_invalid << ")\n";
     }
-    builder_.Offer(std::move(object));
+    const hunt::IndexCounts& counts = loaded.indicators.index().counts();
+    const hunt::IndicatorLoadStats& ls = loaded.indicators.stats();
+    std::cerr << "tessera hunt: " << ls.loaded << " indicators (" << counts.atomics()
+              << " indexed comparisons; " << ls.evaluated << " patterns evaluated on the events "
+              << "the index pre-selects, " << ls.never_hit << " with nothing the index serves, "
+              << ls.skipped << " indicators skipped), " << counts.allowlist_entries
+              << " allowlist entries\n";
+    if (!ls.first_skip.empty()) std::cerr << "  skipped first: " << ls.first_skip << "\n";
   }
-  void OnProblem(stix::Problem&&) override {}
-  size_t invalid() const { return invalid_; }
-  const std::string& first_problem() const { return first_problem_; }
+
+  void OnHit(const hunt::ReportedHit& hit, std::string_view indicator_id) override {
+    std::string line = hunt::HitJson(hit, indicator_id);
+    line.push_back('\n');
+    std::fwrite(line.data(), 1, line.size(), stdout);
+  }
+
+  void OnProgress(const hunt::HuntProgress& p) override { progress_.Show(p); }
+
+  void OnInputDone(const hunt::InputSummary& s, uint64_t hits) override {
+    progress_.Clear();
+    if (!s.status.ok()) {
+      std::cerr << "tessera hunt: " << s.status.message() << "\n";
+      return;
+    }
+    const hunt::ReaderStats& r = s.stats.reader;
+    std::cerr << "tessera hunt: " << s.path << " ("
+              << (s.format ? hunt::LogFormatName(*s.format) : "?") << "): " << r.lines << " lines, "
+              << r.events << " events, " << r.malformed << " malformed, " << hits << " hits ("
+              << s.stats.hits << " index hits), " << s.stats.allowlisted << " allowlisted values\n";
+    for (size_t i = 0; i < r.examples.size() && i < kMalformedShown; ++i) {
+      std::cerr << "  line " << r.examples[i].line << ": " << r.examples[i].reason << "\n";
+    }
+  }
+
+  Status OnLogsDone(const hunt::EvaluatorStats& es) override {
+    progress_.Clear();
+    if (std::fflush(stdout) != 0) return IoError("cannot write the hits");
+    if (es.candidates > 0) {
+      std::cerr << "tessera hunt: " << es.candidates << " pattern evaluations, " << es.matches
+                << " matched; " << es.dropped << " observations pushed out of full windows\n";
+    }
+    return Status::Ok();
+  }
+
+  void OnSightingsWritten(const hunt::SightingsWritten& w) override {
+    std::cerr << "tessera hunt: " << w.sightings << " sightings (" << w.objects
+              << " objects) written to " << w.path << "\n";
+  }
+
+  void OnSightingsStored(const hunt::SightingsStored& s) override {
+    for (const store::StatusEntry& f : s.outcome.report.failures) {
+      std::cerr << "tessera hunt: not stored: " << f.message << "\n";
+    }
+    std::cerr << "tessera hunt: " << s.sightings << " sightings stored (" << s.outcome.summary.added
+              << " objects added, " << s.outcome.summary.already_present << " already present)\n";
+  }
+
+  void ClearProgress() { progress_.Clear(); }
 
  private:
-  hunt::HuntIndicatorsBuilder& builder_;
-  size_t invalid_ = 0;
-  std::string first_problem_;
+  HuntProgressLine progress_;
 };
 
-// The STIX identity of the hub's own organization, when the store records one (set up by
-// `tessera init`); std::nullopt otherwise.
-std::optional<stix::Object> HubIdentity(store::Store& store) {
-  auto org = ingest::HubOrganization(store.directory());
-  if (!org.ok() || !*org || (*org)->identity_id.empty() || (*org)->identity_json.empty())
-    return std::nullopt;
-  stix::Object o;
-  o.type = "identity";
-  o.id = (*org)->identity_id;
-  o.json = (*org)->identity_json;
-  return o;
-}
-
-std::string HostName() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "tessera-hunt";
-  return name;
-}
-
-std::string MatchedText(const hunt::Hit& hit) {
-  switch (hit.kind) {
-    case hunt::IndicatorClass::kIpAddress:
-      return hunt::FormatIpPrefix(hit.prefix);
-    case hunt::IndicatorClass::kHash:
-      return hunt::HexEncode(hit.matched);
-    default:
-      return std::string(hit.matched);
+// Checks what the options say together; prints why and returns false when they conflict.
+bool CheckArgs(const HuntArgs& args) {
+  auto fail = [](std::string_view why) {
+    std::cerr << "tessera hunt: " << why << "\n";
+    return false;
+  };
+  if (args.format == "json" && args.field_map.empty()) {
+    return fail("--format json needs --field-map");
   }
+  if (!args.intel.empty() && !args.data_dir.empty()) {
+    return fail("give --intel or --data, not both");
+  }
+  if (!args.sighter_identity.empty() && !args.sighter_name.empty()) {
+    return fail("give --sighter-identity or --sighter-name, not both");
+  }
+  for (const std::string& path : args.logs) {
+    if (path == "-" && args.intel == "-") {
+      return fail("standard input cannot be both --intel and a LOG");
+    }
+  }
+  return true;
 }
 
 int RunHunt(const HuntArgs& args) {
-  std::optional<hunt::FieldMap> field_map;
-  if (!args.field_map.empty()) {
-    auto text = ReadInput(args.field_map);
-    if (!text.ok()) {
-      std::cerr << "tessera hunt: " << text.status().message() << "\n";
-      return kExitUsage;
-    }
-    auto map = hunt::ParseFieldMap(*text);
-    if (!map.ok()) {
-      std::cerr << "tessera hunt: " << args.field_map << ": " << map.status().message() << "\n";
-      return kExitUsage;
-    }
-    field_map.emplace(std::move(map).value());
-  }
-  if (args.format == "json" && !field_map) {
-    std::cerr << "tessera hunt: --format json needs --field-map\n";
-    return kExitUsage;
-  }
-  Timestamp default_time = Timestamp::Now();
+  if (!CheckArgs(args)) return kExitUsage;
+  hunt::SessionOptions options;
+  options.default_time = Timestamp::Now();
   if (!args.at.empty()) {
     auto t = ParseTimestamp(args.at);
     if (!t.ok()) {
       std::cerr << "tessera hunt: --at: " << t.status().message() << "\n";
       return kExitUsage;
     }
-    default_time = *t;
+    options.default_time = *t;
   }
-  std::string allowlist_text;
-  if (!args.allowlist.empty()) {
-    auto text = ReadInput(args.allowlist);
-    if (!text.ok()) {
-      std::cerr << "tessera hunt: " << text.status().message() << "\n";
-      return kExitUsage;
-    }
-    allowlist_text = std::move(text).value();
-  }
-
-  // Where the indicators come from: exactly one of --intel and --data.
-  if (!args.intel.empty() && !args.data_dir.empty()) {
-    std::cerr << "tessera hunt: give --intel or --data, not both\n";
-    return kExitUsage;
-  }
-  if (!args.sighter_identity.empty() && !args.sighter_name.empty()) {
-    std::cerr << "tessera hunt: give --sighter-identity or --sighter-name, not both\n";
-    return kExitUsage;
-  }
-  for (const std::string& path : args.logs) {
-    if (path == "-" && args.intel == "-") {
-      std::cerr << "tessera hunt: standard input cannot be both --intel and a LOG\n";
-      return kExitUsage;
-    }
-  }
-  hunt::HuntIndicatorsBuilder builder;
-  // The hub's audience extension travels onto the sightings with the markings.
-  builder.KeepExtension(std::string(policy::kTesseraExtensionId));
   std::unique_ptr<store::Store> store;
-  std::optional<hunt::StoredIndicators> stored;  // with --data: where each indicator is kept
-  if (!args.intel.empty()) {
-    auto text = ReadInput(args.intel);
-    if (!text.ok()) {
-      std::cerr << "tessera hunt: " << text.status().message() << "\n";
-      return kExitUsage;
-    }
-    IntelSink sink(builder);
-    auto read = stix::ReadStream(*text, stix::ReadOptions{}, sink);
-    if (!read.ok()) {
-      std::cerr << "tessera hunt: " << args.intel << ": " << read.status().message() << "\n";
-      return kExitUsage;
-    }
-    if (sink.invalid() > 0) {
-      std::cerr << "tessera hunt: " << args.intel << ": " << sink.invalid()
-                << " invalid indicators skipped (first: " << sink.first_problem() << ")\n";
-    }
-  } else {
+  if (args.intel.empty()) {
     std::string data_dir = args.data_dir;
     if (data_dir.empty()) {
       const char* env = std::getenv("TESSERA_DATA");
       data_dir = env != nullptr && *env != '\0' ? env : kDefaultDataDir;
     }
-    auto opened = store::OpenStore(data_dir, store::OpenMode::kOpenExisting);
-    if (!opened.ok()) {
-      std::cerr << "tessera hunt: " << opened.status().message() << "\n";
-      return kExitUsage;
-    }
-    store = std::move(opened).value();
-    auto loaded = hunt::StoredIndicators::Load(*store, builder);
-    if (!loaded.ok()) {
-      std::cerr << "tessera hunt: " << loaded.status().message() << "\n";
-      return kExitUsage;
-    }
-    stored.emplace(std::move(loaded).value());
+    store = OpenCommandStore("hunt", data_dir);
+    if (!store) return kExitUsage;
   }
-  auto built = std::move(builder).Build(allowlist_text);
-  if (!built.ok()) {
-    std::cerr << "tessera hunt: " << built.status().message() << "\n";
+  options.store = store.get();
+  options.intel = args.intel;
+  options.allowlist = args.allowlist;
+  options.field_map = args.field_map;
+  if (args.format != "auto") options.format = hunt::LogFormatFromName(args.format);
+  options.logs = args.logs;
+  options.threads = args.threads;
+  options.sightings = args.sightings;
+  options.store_sightings = !args.no_import;
+  options.sighter_identity = args.sighter_identity;
+  options.sighter_name = args.sighter_name;
+
+  PrintingSink sink(!args.quiet && ::isatty(STDERR_FILENO) == 1);
+  auto result = hunt::RunSession(options, sink);
+  sink.ClearProgress();
+  if (!result.ok()) {
+    std::cerr << "tessera hunt: " << result.status().message() << "\n";
     return kExitUsage;
   }
-  const hunt::HuntIndicators& indicators = *built;
-  const hunt::IndexCounts& counts = indicators.index().counts();
-  const hunt::IndicatorLoadStats& ls = indicators.stats();
-  std::cerr << "tessera hunt: " << ls.loaded << " indicators (" << counts.atomics()
-            << " indexed comparisons; " << ls.evaluated << " patterns evaluated on the events "
-            << "the index pre-selects, " << ls.never_hit << " with nothing the index serves, "
-            << ls.skipped << " indicators skipped), " << counts.allowlist_entries
-            << " allowlist entries\n";
-  if (!ls.first_skip.empty()) std::cerr << "  skipped first: " << ls.first_skip << "\n";
-
-  hunt::PatternEvaluator evaluator(indicators);
-  hunt::SightingCollector sightings;
-  uint64_t reported = 0;
-  const hunt::ReportCallback report = [&](const hunt::ReportedHit& r) {
-    const std::string indicator_id = indicators.index().Indicator(r.indicator).id;
-    json::object line;
-    line["log"] = r.place.source;
-    line["line"] = r.place.line;
-    if (r.has_time) line["time"] = FormatTimestamp(r.place.time, TimePrecision::kShortest);
-    if (!r.event_type.empty()) line["event_type"] = r.event_type;
-    line["field"] = r.field;
-    line["kind"] = hunt::IndicatorClassName(r.hit.kind);
-    line["value"] = r.value;
-    line["matched"] = MatchedText(r.hit);
-    line["indicator"] = indicator_id;
-    line["decided_by"] = hunt::DecisionName(r.decision);
-    if (r.decision == hunt::Decision::kWindow) {
-      json::array observations;
-      for (const hunt::EventPlace& e : r.observations) {
-        json::object o;
-        o["log"] = e.source;
-        o["line"] = e.line;
-        o["time"] = FormatTimestamp(e.time, TimePrecision::kShortest);
-        observations.push_back(std::move(o));
-      }
-      line["observations"] = std::move(observations);
-    }
-    std::string text = json::serialize(line);
-    text.push_back('\n');
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    sightings.Add(r, indicator_id, indicators.restriction(r.indicator),
-                  indicators.origins(r.indicator));
-    ++reported;
-  };
-
-  // Every input on --threads workers; hits and per-file counts come back here in input order, so
-  // the output does not depend on the thread count.
-  std::vector<hunt::HuntInput> inputs;
-  for (const std::string& path : args.logs) {
-    hunt::HuntInput in;
-    in.path = path;
-    if (args.format != "auto") in.format = hunt::LogFormatFromName(args.format);
-    in.field_map = field_map ? &*field_map : nullptr;
-    inputs.push_back(std::move(in));
-  }
-  HuntProgressLine progress(!args.quiet && ::isatty(STDERR_FILENO) == 1);
-  hunt::ParallelOptions run_options;
-  run_options.threads = args.threads;
-  run_options.progress = [&progress](const hunt::HuntProgress& p) { progress.Show(p); };
-  bool io_failed = false;
-  uint64_t reported_before = 0;  // hits reported before the current file
-  auto run = hunt::HuntInputs(
-      inputs, indicators.index(), default_time, run_options,
-      [&](const hunt::HitContext& c, const hunt::Event& event, const hunt::Observable& o,
-          const hunt::Hit& hit) { evaluator.OnHit(c.path, event, o, hit, default_time, report); },
-      [&](const hunt::InputSummary& s) {
-        evaluator.EndInput(report);
-        progress.Clear();
-        const uint64_t file_hits = reported - reported_before;
-        reported_before = reported;
-        if (!s.status.ok()) {
-          std::cerr << "tessera hunt: " << s.status.message() << "\n";
-          io_failed = true;
-          return;
-        }
-        const hunt::ReaderStats& r = s.stats.reader;
-        std::cerr << "tessera hunt: " << s.path << " ("
-                  << (s.format ? hunt::LogFormatName(*s.format) : "?") << "): " << r.lines
-                  << " lines, " << r.events << " events, " << r.malformed << " malformed, "
-                  << file_hits << " hits (" << s.stats.hits << " index hits), "
-                  << s.stats.allowlisted << " allowlisted values\n";
-        for (size_t i = 0; i < r.examples.size() && i < kMalformedShown; ++i) {
-          std::cerr << "  line " << r.examples[i].line << ": " << r.examples[i].reason << "\n";
-        }
-      });
-  progress.Clear();
-  if (!run.ok()) {
-    std::cerr << "tessera hunt: " << run.status().message() << "\n";
-    return kExitUsage;
-  }
-  if (std::fflush(stdout) != 0) {
-    std::cerr << "tessera hunt: cannot write the hits\n";
-    return kExitUsage;
-  }
-  const hunt::EvaluatorStats& es = evaluator.stats();
-  if (es.candidates > 0) {
-    std::cerr << "tessera hunt: " << es.candidates << " pattern evaluations, " << es.matches
-              << " matched; " << es.dropped << " observations pushed out of full windows\n";
-  }
-
-  // Sightings: to the file, and into the store the indicators came from.
-  const bool to_store = store != nullptr && !args.no_import;
-  if (!args.sightings.empty() || to_store) {
-    hunt::SightingOptions options;
-    options.sighter_id = args.sighter_identity;
-    // With --data and no sighter named: the hub's own identity, written into the file too.
-    std::optional<stix::Object> hub;
-    if (store != nullptr && args.sighter_identity.empty() && args.sighter_name.empty()) {
-      hub = HubIdentity(*store);
-      if (hub) options.sighter_id = hub->id;
-    }
-    if (options.sighter_id.empty())
-      options.sighter_name = args.sighter_name.empty() ? HostName() : args.sighter_name;
-    options.inputs = args.logs;
-    if (to_store) {
-      auto ns = hunt::HubSightingNamespace(store->directory());
-      if (!ns.ok()) {
-        std::cerr << "tessera hunt: " << ns.status().message() << "\n";
-        return kExitUsage;
-      }
-      options.id_namespace = *ns;
-    }
-    std::vector<std::vector<std::string>> reveals;
-    auto objects = sightings.Build(options, &reveals);
-    if (!objects.ok()) {
-      std::cerr << "tessera hunt: sightings: " << objects.status().message() << "\n";
-      return kExitUsage;
-    }
-    if (!args.sightings.empty()) {
-      std::vector<stix::Object> file_objects;
-      if (hub) file_objects.push_back(*hub);
-      file_objects.insert(file_objects.end(), objects->begin(), objects->end());
-      Status st = WriteFileAtomically(args.sightings, hunt::SerializeSightingBundle(file_objects));
-      if (!st.ok()) {
-        std::cerr << "tessera hunt: " << st.message() << "\n";
-        return kExitUsage;
-      }
-      std::cerr << "tessera hunt: " << sightings.size() << " sightings (" << file_objects.size()
-                << " objects) written to " << args.sightings << "\n";
-    }
-    if (to_store && sightings.size() > 0) {
-      // Each object where the indicators it reveals are, for their readers (hunt/stored.h),
-      // provided by the hub's organization.
-      auto principal = ingest::OperatorPrincipal(store->directory(), "");
-      Result<ingest::Outcome> imported =
-          !principal.ok()
-              ? Result<ingest::Outcome>(principal.status())
-              : stored->StoreSightings(*store, *principal, sightings, *objects, reveals);
-      if (!imported.ok()) {
-        std::cerr << "tessera hunt: storing the sightings: " << imported.status().message() << "\n";
-        return kExitUsage;
-      }
-      for (const store::StatusEntry& f : imported->report.failures) {
-        std::cerr << "tessera hunt: not stored: " << f.message << "\n";
-      }
-      std::cerr << "tessera hunt: " << sightings.size() << " sightings stored ("
-                << imported->summary.added << " objects added, "
-                << imported->summary.already_present << " already present)\n";
-    }
-  }
-  if (io_failed) return kExitUsage;
-  return reported > 0 ? kExitOk : kExitFindings;
+  if (result->failed_inputs > 0) return kExitUsage;
+  return result->hits > 0 ? kExitOk : kExitFindings;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/store_open.h"
 #include "common/file.h"
 #include "common/json.h"
 #include "ingest/ingest.h"
@@ -128,12 +129,9 @@ void PrintEntry(const store::StatusEntry& e) {
 }
 
 int RunImport(const ImportArgs& args) {
-  auto opened = store::OpenStore(args.data_dir, store::OpenMode::kOpenExisting);
-  if (!opened.ok()) {
-    std::cerr << "tessera import: " << opened.status().message() << "\n";
-    return kExitUsage;
-  }
-  store::Store& store = **opened;
+  auto opened = OpenCommandStore("import", args.data_dir);
+  if (!opened) return kExitUsage;
+  store::Store& store = *opened;
   auto principal = ingest::OperatorPrincipal(store.directory(), args.org);
   if (!principal.ok()) {
     std::cerr << "tessera import: --org: " << principal.status().message() << "\n";

@@ -8,6 +8,7 @@
 #include "api/admin.h"
 #include "api/hub_init.h"
 #include "cli/admin_common.h"
+#include "common/file.h"
 #include "store/store.h"
 
 namespace tessera::cli {
@@ -25,15 +26,12 @@ int RunInit(const InitArgs& args) {
   const std::string path = (std::filesystem::path(args.data_dir) / store::kStoreFileName).string();
   std::error_code ec;
   const bool existed = std::filesystem::exists(path, ec);
-  auto opened = store::OpenStore(args.data_dir, store::OpenMode::kCreateIfMissing, 1);
-  if (!opened.ok()) {
-    std::cerr << "tessera init: " << opened.status().message() << "\n";
-    return kExitUsage;
-  }
+  auto opened = OpenCommandStore("init", args.data_dir, store::OpenMode::kCreateIfMissing, 1);
+  if (!opened) return kExitUsage;
   api::HubInitOptions options;
   options.org_name = args.org;
   options.new_admin_token = args.new_admin_token;
-  auto hub = api::InitHub(**opened, options);
+  auto hub = api::InitHub(*opened, options);
   if (!hub.ok()) {
     std::cerr << "tessera init: " << hub.status().message() << "\n";
     return hub.status().code() == ErrorCode::kAlreadyExists ? kExitFindings : kExitUsage;
@@ -41,7 +39,8 @@ int RunInit(const InitArgs& args) {
   // The token leaves this process once: into the file, or onto standard output.
   const bool to_file = hub->admin_token && !args.admin_token_file.empty();
   if (to_file) {
-    if (Status st = api::WriteSecretFile(args.admin_token_file, hub->admin_token->token + "\n");
+    if (Status st = WriteFileAtomically(args.admin_token_file, hub->admin_token->token + "\n",
+                                        FileReaders::kOwnerOnly);
         !st.ok()) {
       std::cerr << "tessera init: " << st.message() << "\n"
                 << "tessera init: the admin token was created but not saved; revoke it with "
@@ -77,7 +76,7 @@ int RunInit(const InitArgs& args) {
   }
 
   if (existed) {
-    auto count = (*opened)->CountObjects();
+    auto count = opened->CountObjects();
     std::cout << "Tessera store already exists: " << path;
     if (count.ok()) std::cout << " (" << *count << " object version(s))";
     std::cout << "\n";

@@ -15,6 +15,7 @@
 
 #include "api/routes.h"
 #include "cli/commands.h"
+#include "cli/store_open.h"
 #include "common/duration.h"
 #include "http/health.h"
 #include "http/router.h"
@@ -75,16 +76,8 @@ int RunServe(const ServeArgs& args) {
     return kExitUsage;
   }
 
-  auto opened = store::OpenStore(args.data_dir, store::OpenMode::kOpenExisting);
-  if (!opened.ok()) {
-    std::cerr << "tessera serve: " << opened.status().message() << "\n";
-    if (opened.status().code() == ErrorCode::kNotFound) {
-      std::cerr << "tessera serve: create the store first: tessera init --data " << args.data_dir
-                << "\n";
-    }
-    return kExitUsage;
-  }
-  std::shared_ptr<store::Store> store = std::move(*opened);
+  std::shared_ptr<store::Store> store = OpenCommandStore("serve", args.data_dir);
+  if (!store) return kExitUsage;
   // A store the server cannot write would answer 500 to every POST: refuse to start instead.
   if (Status writable = StoreWritable(args.data_dir); !writable.ok()) {
     std::cerr << "tessera serve: " << writable.message() << "\n";

@@ -41,7 +41,7 @@ Result<std::string> ReadInput(const std::string& path) {
   return data;
 }
 
-Status WriteFileAtomically(const std::string& path, std::string_view data) {
+Status WriteFileAtomically(const std::string& path, std::string_view data, FileReaders readers) {
   if (path.empty()) return IoError("no file name to write");
   std::string tmp = path + ".XXXXXX";
   const int fd = ::mkstemp(tmp.data());
@@ -51,10 +51,14 @@ Status WriteFileAtomically(const std::string& path, std::string_view data) {
     ::unlink(tmp.c_str());
     return OsError(what, err);
   };
-  // mkstemp makes the file 0600; give it what a new file would get.
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  if (::fchmod(fd, 0666 & ~mask) != 0) return fail("cannot set the mode of " + tmp, errno);
+  // mkstemp makes the file 0600; a result file gets what a new file would get.
+  mode_t mode = S_IRUSR | S_IWUSR;
+  if (readers == FileReaders::kAsNewFile) {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    mode = 0666 & ~mask;
+  }
+  if (::fchmod(fd, mode) != 0) return fail("cannot set the mode of " + tmp, errno);
   size_t done = 0;
   while (done < data.size()) {
     const ssize_t n = ::write(fd, data.data() + done, data.size() - done);

@@ -12,12 +12,19 @@ namespace tessera {
 // reason on failure.
 Result<std::string> ReadInput(const std::string& path);
 
+// Who may read a file WriteFileAtomically writes.
+enum class FileReaders {
+  kAsNewFile,  // mode 0666 less the umask, as a new file would get
+  kOwnerOnly,  // mode 0600 whatever the umask: secrets (tokens)
+};
+
 // Replaces the file at `path` with `data` so that a reader (or a crash) never sees half of it:
-// writes a new temporary file of a unique name beside it (same directory), syncs it, renames it
-// over `path` and syncs the directory. The file gets mode 0666 less the umask (as a new file
-// would); an existing file's mode is not kept. When it returns ok the new content is durable.
+// writes a new temporary file of a unique name beside it (same directory, mode 0600 until it is
+// complete), syncs it, gives it the mode of `readers`, renames it over `path` and syncs the
+// directory. An existing file's mode is not kept. When it returns ok the new content is durable.
 // kIo (naming the file and the OS reason) on failure, and then `path` is unchanged and no
 // temporary file is left behind.
-Status WriteFileAtomically(const std::string& path, std::string_view data);
+Status WriteFileAtomically(const std::string& path, std::string_view data,
+                           FileReaders readers = FileReaders::kAsNewFile);
 
 }  // namespace tessera

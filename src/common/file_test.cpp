@@ -63,6 +63,24 @@ TEST_F(FileTest, FailureNamesTheFileAndLeavesTheOldContent) {
   EXPECT_NE(st.message().find("missing"), std::string::npos) << st.message();
 }
 
+TEST_F(FileTest, ASecretIsOwnerOnlyWhateverItReplaces) {
+  const std::string path = (dir_ / "admin-token").string();
+  {
+    std::ofstream old(path);
+    old << "old contents, world-readable";
+  }
+  ::chmod(path.c_str(), 0644);
+  ASSERT_TRUE(WriteFileAtomically(path, "tsr_x\n", FileReaders::kOwnerOnly).ok());
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(*ReadInput(path), "tsr_x\n");
+  EXPECT_EQ(Entries(), 1u);  // no temporary file left beside it
+  EXPECT_EQ(WriteFileAtomically((dir_ / "missing" / "token").string(), "x", FileReaders::kOwnerOnly)
+                .code(),
+            ErrorCode::kIo);
+}
+
 TEST_F(FileTest, ReadingAMissingFileSaysWhich) {
   auto text = ReadInput((dir_ / "nope.json").string());
   ASSERT_FALSE(text.ok());

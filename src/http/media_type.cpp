@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "common/text.h"
+
 namespace tessera::http {
 namespace {
 
@@ -35,12 +37,6 @@ bool IsToken(std::string_view s) {
     if (!IsTokenChar(c)) return false;
   }
   return true;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 std::string Lower(std::string_view s) {
@@ -113,7 +109,7 @@ bool ParseQValue(std::string_view s, double* q) {
 // Parses one media type or media range; with `q` non-null, "q=" ends the parameters and sets *q.
 bool ParseOne(std::string_view text, MediaType* out, double* q, std::string* why) {
   std::vector<std::string_view> parts = SplitOutsideQuotes(text, ';');
-  const std::string_view essence = Trim(parts[0]);
+  const std::string_view essence = Trim(parts[0], kBlanks);
   const size_t slash = essence.find('/');
   if (slash == std::string_view::npos) {
     *why = "missing '/' in '" + std::string(essence) + "'";
@@ -129,27 +125,27 @@ bool ParseOne(std::string_view text, MediaType* out, double* q, std::string* why
   out->subtype = Lower(subtype);
   out->params.clear();
   for (size_t i = 1; i < parts.size(); ++i) {
-    const std::string_view param = Trim(parts[i]);
+    const std::string_view param = Trim(parts[i], kBlanks);
     if (param.empty()) continue;  // "a/b;" and "a/b; ;c=d" occur in the wild
     const size_t eq = param.find('=');
     if (eq == std::string_view::npos) {
       *why = "parameter '" + std::string(param) + "' has no '='";
       return false;
     }
-    const std::string name = Lower(Trim(param.substr(0, eq)));
+    const std::string name = Lower(Trim(param.substr(0, eq), kBlanks));
     if (!IsToken(name)) {
       *why = "malformed parameter name in '" + std::string(param) + "'";
       return false;
     }
     if (q != nullptr && name == "q") {
-      if (!ParseQValue(Trim(param.substr(eq + 1)), q)) {
+      if (!ParseQValue(Trim(param.substr(eq + 1), kBlanks), q)) {
         *why = "malformed q value in '" + std::string(param) + "'";
         return false;
       }
       break;  // what follows q is accept-ext, not part of the range
     }
     std::string value;
-    if (!ParseParamValue(Trim(param.substr(eq + 1)), &value)) {
+    if (!ParseParamValue(Trim(param.substr(eq + 1), kBlanks), &value)) {
       *why = "malformed parameter value in '" + std::string(param) + "'";
       return false;
     }
@@ -190,7 +186,7 @@ Result<MediaType> ParseMediaType(std::string_view text) {
 std::vector<MediaRange> ParseAccept(std::string_view text) {
   std::vector<MediaRange> out;
   for (std::string_view element : SplitOutsideQuotes(text, ',')) {
-    element = Trim(element);
+    element = Trim(element, kBlanks);
     if (element.empty()) continue;
     if (out.size() == kMaxAcceptRanges) break;
     MediaRange r;
@@ -201,7 +197,7 @@ std::vector<MediaRange> ParseAccept(std::string_view text) {
 }
 
 double AcceptWeight(std::string_view accept, const MediaType& offered) {
-  if (Trim(accept).empty()) return 1.0;
+  if (Trim(accept, kBlanks).empty()) return 1.0;
   int best_specificity = -1;
   double best_q = 0.0;
   for (const MediaRange& r : ParseAccept(accept)) {

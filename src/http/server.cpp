@@ -31,6 +31,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/text.h"
+
 namespace tessera::http {
 namespace {
 
@@ -141,13 +143,6 @@ std::optional<ReadFailure> ClassifyReadError(const error_code& ec, const ServerO
 }
 
 std::string_view View(boost::beast::string_view s) { return {s.data(), s.size()}; }
-
-// The value of a header field without surrounding spaces and tabs.
-std::string_view TrimOws(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // What Server::Impl needs to tell a connection.
 class SessionBase {
@@ -357,7 +352,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   asio::awaitable<std::optional<Response>> Admit(const Routed& routed, BodyBudget& budget) {
     const auto& header = parser_->get();
     if (header.count(bhttp::field::transfer_encoding) > 0) {
-      const std::string_view te = TrimOws(View(header[bhttp::field::transfer_encoding]));
+      const std::string_view te = Trim(View(header[bhttp::field::transfer_encoding]), kBlanks);
       if (header.count(bhttp::field::transfer_encoding) > 1 ||
           !beast::iequals(beast::string_view(te.data(), te.size()), "chunked")) {
         co_return ServerError(HttpStatus::not_implemented, "Not Implemented",
@@ -367,7 +362,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       }
     }
     if (header.count(bhttp::field::content_encoding) > 0) {
-      const std::string_view ce = TrimOws(View(header[bhttp::field::content_encoding]));
+      const std::string_view ce = Trim(View(header[bhttp::field::content_encoding]), kBlanks);
       if (header.count(bhttp::field::content_encoding) > 1 ||
           !beast::iequals(beast::string_view(ce.data(), ce.size()), "identity")) {
         co_return ServerError(HttpStatus::unsupported_media_type, "Unsupported Media Type",

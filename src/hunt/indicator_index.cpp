@@ -5,6 +5,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "common/text.h"
 #include "common/uuid.h"
 #include "hunt/index_tables.h"
 #include "hunt/path_class.h"
@@ -101,14 +102,6 @@ bool IsHex(std::string_view s) {
     if (!hex) return false;
   }
   return true;
-}
-
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
 }
 
 // Stages `prefix` into the table of its family and role.
@@ -518,7 +511,7 @@ Status IndicatorIndexBuilder::Add(const AtomicIndicator& atomic) {
 
 Status IndicatorIndexBuilder::AddAllowlistEntry(std::string_view entry) {
   IndexTables& t = *s_->t;
-  entry = TrimSpaces(entry);
+  entry = Trim(entry);
   if (entry.empty()) return InvalidArgument("empty allowlist entry");
   if (auto prefix = ParseIpPrefix(entry)) {
     StagePrefix(t.allow, *prefix, AddressRole::kAny, 0);
@@ -527,8 +520,8 @@ Status IndicatorIndexBuilder::AddAllowlistEntry(std::string_view entry) {
       return InvalidArgument("'" + std::string(entry) + "' is not a URL");
     t.allow.urls.Stage(s_->value, 0);
   } else if (size_t eq = entry.find('='); eq != std::string_view::npos && entry.find(':') < eq) {
-    std::string_view object_path = TrimSpaces(entry.substr(0, eq));
-    std::string_view value = TrimSpaces(entry.substr(eq + 1));
+    std::string_view object_path = Trim(entry.substr(0, eq));
+    std::string_view value = Trim(entry.substr(eq + 1));
     size_t colon = object_path.find(':');
     std::string_view type = object_path.substr(0, colon);
     if (type.empty() ||
@@ -567,7 +560,7 @@ Status IndicatorIndexBuilder::AddAllowlist(std::string_view text) {
     std::string_view line = text.substr(0, nl);
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
     ++line_number;
-    line = TrimSpaces(line);
+    line = Trim(line);
     if (line.empty() || line.front() == '#') continue;
     Status st = AddAllowlistEntry(line);
     if (!st.ok())

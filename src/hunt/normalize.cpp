@@ -7,10 +7,14 @@
 #include <cstring>
 
 #include "common/hex.h"
+#include "common/ip.h"
 #include "common/text.h"
 
 namespace tessera::hunt {
 namespace {
+
+// Longer than any address with its zone and brackets that a log writes; longer text is no address.
+constexpr size_t kMaxIpTextLength = 64;
 
 constexpr bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 constexpr bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -24,133 +28,33 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Four decimal octets without leading zeros, in one pass (every address of a log comes here).
-bool ParseIpv4(std::string_view s, uint32_t* out) {
-  const char* p = s.data();
-  const char* const end = p + s.size();
-  auto digit = [&](const char* q) { return q != end && static_cast<unsigned>(*q - '0') <= 9; };
-  uint32_t value = 0;
-  for (int part = 0; part < 4; ++part) {
-    if (part > 0) {
-      if (p == end || *p != '.') return false;
-      ++p;
-    }
-    if (!digit(p)) return false;
-    uint32_t octet = static_cast<uint32_t>(*p++ - '0');
-    if (digit(p)) {
-      if (octet == 0) return false;  // a leading zero (octal to some parsers)
-      octet = octet * 10 + static_cast<uint32_t>(*p++ - '0');
-      if (digit(p)) {
-        octet = octet * 10 + static_cast<uint32_t>(*p++ - '0');
-        if (digit(p) || octet > 255) return false;
-      }
-    }
-    value = (value << 8) | octet;
-  }
-  if (p != end) return false;
-  *out = value;
-  return true;
-}
-
-bool ParseIpv6(std::string_view s, U128* out) {
-  std::array<uint16_t, 8> words{};
-  int n = 0;
-  int double_colon = -1;
-  size_t i = 0;
-  if (s.empty()) return false;
-  if (s[0] == ':') {
-    if (s.size() < 2 || s[1] != ':') return false;
-    double_colon = 0;
-    i = 2;
-  }
-  while (i < s.size()) {
-    size_t start = i;
-    uint32_t v = 0;
-    while (i < s.size() && HexDigitValue(s[i]) >= 0 && i - start < 5) {
-      v = v * 16 + static_cast<uint32_t>(HexDigitValue(s[i]));
-      ++i;
-    }
-    if (i < s.size() && s[i] == '.') {
-      // Trailing dotted IPv4 takes two words.
-      uint32_t v4 = 0;
-      if (n > 6 || !ParseIpv4(s.substr(start), &v4)) return false;
-      words[static_cast<size_t>(n++)] = static_cast<uint16_t>(v4 >> 16);
-      words[static_cast<size_t>(n++)] = static_cast<uint16_t>(v4 & 0xffff);
-      i = s.size();
-      break;
-    }
-    size_t digits = i - start;
-    if (digits == 0 || digits > 4 || n == 8) return false;
-    words[static_cast<size_t>(n++)] = static_cast<uint16_t>(v);
-    if (i == s.size()) break;
-    if (s[i] != ':') return false;
-    ++i;
-    if (i < s.size() && s[i] == ':') {
-      if (double_colon >= 0) return false;
-      double_colon = n;
-      ++i;
-    } else if (i == s.size()) {
-      return false;  // a single trailing colon
-    }
-  }
-  std::array<uint16_t, 8> full{};
-  if (double_colon < 0) {
-    if (n != 8) return false;
-    full = words;
-  } else {
-    if (n > 7) return false;
-    int zeros = 8 - n;
-    int k = 0;
-    for (int j = 0; j < double_colon; ++j)
-      full[static_cast<size_t>(k++)] = words[static_cast<size_t>(j)];
-    k += zeros;
-    for (int j = double_colon; j < n; ++j)
-      full[static_cast<size_t>(k++)] = words[static_cast<size_t>(j)];
-  }
-  U128 r;
-  for (int j = 0; j < 4; ++j) r.hi = (r.hi << 16) | full[static_cast<size_t>(j)];
-  for (int j = 4; j < 8; ++j) r.lo = (r.lo << 16) | full[static_cast<size_t>(j)];
-  *out = r;
-  return true;
-}
-
-bool IsV4Mapped(const U128& a) { return a.hi == 0 && (a.lo >> 32) == 0xffff; }
-
-// Parses without folding IPv4-mapped addresses into IPv4.
-std::optional<IpAddress> ParseRaw(std::string_view text) {
+// What surrounds an address in a log or a URL host (normalize.h): white space, [brackets], and
+// after an IPv6 address a %zone.
+std::string_view UnwrapAddress(std::string_view text) {
   text = Trim(text);
   if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
     text = text.substr(1, text.size() - 2);
   }
-  if (text.empty() || text.size() > 64) return std::nullopt;
-  IpAddress a;
-  if (text.find(':') == std::string_view::npos) {
-    if (!ParseIpv4(text, &a.v4)) return std::nullopt;
-    return a;
-  }
-  size_t zone = text.find('%');
-  if (zone != std::string_view::npos) text = text.substr(0, zone);
-  if (!ParseIpv6(text, &a.v6)) return std::nullopt;
-  a.is_v6 = true;
-  return a;
+  if (text.find(':') != std::string_view::npos) text = text.substr(0, text.find('%'));
+  return text;
 }
 
-U128 MaskV6(const U128& a, int length) {
-  U128 r = a;
-  if (length <= 0) return U128{};
-  if (length < 64) {
-    r.hi &= ~0ull << (64 - length);
-    r.lo = 0;
-  } else if (length < 128) {
-    r.lo &= (length == 64) ? 0 : (~0ull << (128 - length));
+IpAddress FromCommon(const ip::Address& a) {
+  IpAddress r;
+  if (!a.is_v6) {
+    r.v4 = a.V4();
+    return r;
   }
+  r.is_v6 = true;
+  for (size_t k = 0; k < 8; ++k) r.v6.hi = (r.v6.hi << 8) | a.bytes[k];
+  for (size_t k = 8; k < 16; ++k) r.v6.lo = (r.v6.lo << 8) | a.bytes[k];
   return r;
 }
 
-uint32_t MaskV4(uint32_t a, int length) {
-  if (length <= 0) return 0;
-  if (length >= 32) return a;
-  return a & (~0u << (32 - length));
+// The IPv4 address of an IPv4-mapped one (ip::IsV4Mapped).
+uint32_t MappedV4(const ip::Address& a) {
+  return uint32_t{a.bytes[12]} << 24 | uint32_t{a.bytes[13]} << 16 | uint32_t{a.bytes[14]} << 8 |
+         a.bytes[15];
 }
 
 constexpr bool IsUnreserved(unsigned char c) {
@@ -291,46 +195,40 @@ bool ValidateDomainAscii(std::string_view s) {
 }  // namespace
 
 std::optional<IpAddress> ParseIpAddress(std::string_view text) {
-  auto a = ParseRaw(text);
-  if (a && a->is_v6 && IsV4Mapped(a->v6)) {
+  text = UnwrapAddress(text);
+  if (text.size() > kMaxIpTextLength) return std::nullopt;
+  const auto a = ip::ParseAddress(text);
+  if (!a) return std::nullopt;
+  if (ip::IsV4Mapped(*a)) {
     IpAddress v4;
-    v4.v4 = static_cast<uint32_t>(a->v6.lo & 0xffffffffu);
+    v4.v4 = MappedV4(*a);
     return v4;
   }
-  return a;
+  return FromCommon(*a);
 }
 
 std::optional<IpPrefix> ParseIpPrefix(std::string_view text) {
   text = Trim(text);
-  size_t slash = text.find('/');
-  std::string_view addr_text = text.substr(0, slash);
-  auto a = ParseRaw(addr_text);
+  const size_t slash = text.find('/');
+  const std::string_view address_text = UnwrapAddress(text.substr(0, slash));
+  if (address_text.size() > kMaxIpTextLength) return std::nullopt;
+  const auto a = ip::ParseAddress(address_text);
   if (!a) return std::nullopt;
-  int max = a->is_v6 ? 128 : 32;
-  int length = max;
+  uint8_t length = a->is_v6 ? 128 : 32;
   if (slash != std::string_view::npos) {
-    std::string_view len_text = text.substr(slash + 1);
-    if (len_text.empty() || len_text.size() > 3) return std::nullopt;
-    length = 0;
-    for (char c : len_text) {
-      if (!IsDigit(c)) return std::nullopt;
-      length = length * 10 + (c - '0');
-    }
-    if (length > max) return std::nullopt;
+    const auto written = ip::ParsePrefixLength(text.substr(slash + 1), a->is_v6);
+    if (!written) return std::nullopt;
+    length = *written;
   }
+  const ip::Network net = ip::MakeNetwork(*a, length);
   IpPrefix p;
-  if (a->is_v6 && IsV4Mapped(a->v6) && length >= 96) {
-    p.address.v4 = MaskV4(static_cast<uint32_t>(a->v6.lo & 0xffffffffu), length - 96);
+  if (ip::IsV4Mapped(*a) && length >= 96) {
+    p.address.v4 = MappedV4(net.address);
     p.length = static_cast<uint8_t>(length - 96);
     return p;
   }
-  p.address.is_v6 = a->is_v6;
-  if (a->is_v6) {
-    p.address.v6 = MaskV6(a->v6, length);
-  } else {
-    p.address.v4 = MaskV4(a->v4, length);
-  }
-  p.length = static_cast<uint8_t>(length);
+  p.address = FromCommon(net.address);
+  p.length = length;
   return p;
 }
 

@@ -37,16 +37,19 @@ struct IpPrefix {
   bool operator==(const IpPrefix&) const = default;
 };
 
-// Parses an IP address: IPv4 dotted quad (four decimal octets, no leading zeros, which some
-// parsers read as octal), or IPv6 in any RFC 4291 §2.2 text form (upper or lower case, `::`,
-// leading zeros in groups, trailing dotted IPv4), optionally in [brackets] and with a %zone
-// suffix (dropped). An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is returned as the IPv4 address.
+// Parses an IP address by the grammar of common/ip.h (the one STIX validation and the pattern
+// engine use: IPv4 dotted quad without leading zeros, IPv6 in the RFC 4291 §2.2 text forms), after
+// removing what surrounds an address where logs write one: white space, [brackets] (a URL host)
+// and, after an IPv6 address, a %zone ("fe80::1%eth0" is fe80::1). An IPv4-mapped IPv6 address
+// (::ffff:a.b.c.d) is returned as the IPv4 address, so that it matches IPv4 indicators.
 // std::nullopt when `text` is not an address.
 std::optional<IpAddress> ParseIpAddress(std::string_view text);
 
-// Parses "address" (a host prefix: /32 or /128) or "address/length" (CIDR). Host bits below the
-// length are cleared ("10.1.2.3/8" is 10.0.0.0/8). An IPv4-mapped IPv6 prefix of length >= 96
-// becomes the IPv4 prefix. std::nullopt when malformed or the length is out of range.
+// Parses "address" (a host prefix: /32 or /128) or "address/length" (CIDR): the address as
+// ParseIpAddress reads it, the length as common/ip.h's prefix-length (decimal, no leading zero).
+// Host bits below the length are cleared ("10.1.2.3/8" is 10.0.0.0/8). An IPv4-mapped IPv6 prefix
+// of length >= 96 becomes the IPv4 prefix. std::nullopt when malformed or the length is out of
+// range.
 std::optional<IpPrefix> ParseIpPrefix(std::string_view text);
 
 // "192.0.2.0/24", "2001:db8::/32" (RFC 5952 canonical text); the length is always written.

@@ -163,10 +163,11 @@ Truth Apply(const CompiledComparison& cmp, const json::value& v, std::string_vie
     }
     case Op::kIsSubset:
     case Op::kIsSuperset: {
-      IpNet net;
-      if (!v.is_string() || !ParseIpNet(v.get_string(), &net)) return Truth::kNone;
-      return FromBool(a.op == Op::kIsSubset ? NetContains(cmp.net, net)
-                                            : NetContains(net, cmp.net));
+      if (!v.is_string()) return Truth::kNone;
+      const auto net = ip::ParseNetwork(v.get_string());
+      if (!net) return Truth::kNone;
+      return FromBool(a.op == Op::kIsSubset ? ip::Contains(cmp.net, *net)
+                                            : ip::Contains(*net, cmp.net));
     }
     case Op::kExists:
       return Truth::kTrue;

@@ -755,9 +755,9 @@ class Parser {
         if (!re.ok()) return ErrorAt(pos, "invalid regex: " + re.status().message());
         cmp.regex = std::move(re).value();
       } else if (a.op == Op::kIsSubset || a.op == Op::kIsSuperset) {
-        if (!ParseIpNet(c.value, &cmp.net)) {
-          return ErrorAt(pos, "'" + c.value + "' is not an IP address or CIDR network");
-        }
+        auto net = ip::ParseNetwork(c.value);
+        if (!net) return ErrorAt(pos, "'" + c.value + "' is not an IP address or CIDR network");
+        cmp.net = *net;
       }
       a.constants.push_back(std::move(c));
     }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/ip.h"
 #include "pattern/pattern.h"
 #include "pattern/values.h"
 
@@ -16,7 +17,7 @@ struct CompiledComparison {
   AtomicComparison atom;
   size_t position = 0;           // byte offset of the comparison in the pattern text
   std::unique_ptr<Regex> regex;  // kMatches
-  IpNet net;                     // kIsSubset / kIsSuperset
+  ip::Network net;               // kIsSubset / kIsSuperset
 };
 
 // A comparison expression: AND / OR of comparisons.

@@ -1,8 +1,7 @@
 #pragma once
 // The value semantics of STIX patterning (internal to src/pattern): Unicode normalization, SQL
-// LIKE, CIDR containment, binary constants, timestamps, bounded PCRE2 regexes.
+// LIKE, binary constants, timestamps, bounded PCRE2 regexes.
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,16 +26,6 @@ bool IsAscii(std::string_view text);
 // SQL LIKE over code points: `%` matches any run (also empty), `_` exactly one code point, every
 // other character itself; case-sensitive; no escape character (STIX defines none). O(n*m) time.
 bool LikeMatch(std::string_view text, std::string_view pattern);
-
-// An IPv4 or IPv6 address or network ("198.51.100.0/24", "2001:db8::/32", "10.0.0.1").
-struct IpNet {
-  bool v6 = false;
-  std::array<uint8_t, 16> bytes{};  // IPv4 uses the first 4
-  int prefix = 0;                   // 0..32 or 0..128; an address alone is /32 or /128
-};
-bool ParseIpNet(std::string_view text, IpNet* out);
-// Whether every address of `inner` is in `outer` (same family only).
-bool NetContains(const IpNet& outer, const IpNet& inner);
 
 // Standard base64 with padding (the STIX binary type); false on anything else.
 bool DecodeBase64(std::string_view text, std::string* out);

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "common/json.h"
+#include "common/text.h"
 #include "stix/types.h"
 
 namespace tessera::policy {
@@ -19,12 +20,6 @@ bool Granted(const Principal& p, const store::Grants& g) {
   if (p.org_id > 0 && Contains(g.orgs, p.org_id)) return true;
   return std::any_of(p.groups.begin(), p.groups.end(),
                      [&g](int64_t id) { return Contains(g.groups, id); });
-}
-
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // An identity's identifier in canonical form (stix::IsValidIdentifier: lower case).
@@ -115,7 +110,7 @@ Result<RequestAudience> ParseAudienceHeaders(std::string_view recipients_header,
   std::string_view rest = recipients_header;
   while (!rest.empty()) {
     const size_t comma = rest.find(',');
-    const std::string_view item = TrimSpaces(rest.substr(0, comma));
+    const std::string_view item = Trim(rest.substr(0, comma), kBlanks);
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     if (item.empty()) continue;
     if (!IsIdentityId(item)) {
@@ -131,7 +126,7 @@ Result<RequestAudience> ParseAudienceHeaders(std::string_view recipients_header,
     }
     out.recipients.emplace_back(item);
   }
-  const std::string_view group = TrimSpaces(sharing_group_header);
+  const std::string_view group = Trim(sharing_group_header, kBlanks);
   if (group.size() > store::kMaxNameBytes) {
     return InvalidArgument("X-Tessera-Sharing-Group is too long");
   }

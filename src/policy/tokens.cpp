@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "common/display.h"
+#include "common/text.h"
 #include "policy/directory_rules.h"
 
 namespace tessera::policy {
@@ -83,12 +84,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // The address part of "ip:port", "[v6]:port", "ip" or "v6".
@@ -189,7 +184,7 @@ struct Authenticator::Credentials {
 
 Result<Authenticator::Credentials> Authenticator::Parse(std::string_view header) {
   TESSERA_RETURN_IF_ERROR(InitCrypto());
-  header = Trim(header);
+  header = Trim(header, kBlanks);
   if (header.empty()) return Unauthenticated("authentication required");
   if (header.size() > kMaxAuthorizationBytes) {
     return Unauthenticated("the Authorization header is too long");
@@ -199,7 +194,7 @@ Result<Authenticator::Credentials> Authenticator::Parse(std::string_view header)
     return Unauthenticated("the Authorization header is not 'Basic ...' or 'Bearer ...'");
   }
   const std::string_view scheme = header.substr(0, space);
-  const std::string_view credentials = Trim(header.substr(space + 1));
+  const std::string_view credentials = Trim(header.substr(space + 1), kBlanks);
 
   Credentials out;
   if (EqualsIgnoreCase(scheme, "Bearer")) {
@@ -237,7 +232,7 @@ Result<Principal> Authenticator::Authenticate(std::string_view header, std::stri
 
 Result<Principal> Authenticator::Authenticate(std::string_view header, std::string_view client,
                                               int64_t directory_generation) {
-  if (Trim(header).empty()) return Unauthenticated("authentication required");
+  if (Trim(header, kBlanks).empty()) return Unauthenticated("authentication required");
   const std::string address = ClientAddress(client);
   auto creds = Parse(header);
   const std::string token_id = creds.ok() ? creds->id : std::string();

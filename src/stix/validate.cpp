@@ -4,13 +4,12 @@
 
 #include "stix/validate.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <array>
 #include <cstring>
 #include <string>
 
+#include "common/ip.h"
 #include "common/time.h"
 #include "stix/handling.h"
 #include "stix/schema.h"
@@ -131,54 +130,15 @@ bool IsStrictNumber(element_type t) {
   return t == element_type::INT64 || t == element_type::UINT64 || t == element_type::DOUBLE;
 }
 
-bool ParseIpv4(std::string_view s) {
-  int parts = 0;
-  size_t i = 0;
-  while (parts < 4) {
-    size_t start = i;
-    unsigned v = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) {
-      v = v * 10 + static_cast<unsigned>(s[i] - '0');
-      ++i;
-    }
-    if (i == start || v > 255 || (i - start > 1 && s[start] == '0')) return false;
-    ++parts;
-    if (parts < 4) {
-      if (i >= s.size() || s[i] != '.') return false;
-      ++i;
-    }
-  }
-  if (i == s.size()) return true;
-  if (s[i] != '/') return false;
-  const std::string_view prefix = s.substr(i + 1);
-  if (prefix.empty() || prefix.size() > 2) return false;
-  unsigned p = 0;
-  for (char c : prefix) {
-    if (c < '0' || c > '9') return false;
-    p = p * 10 + static_cast<unsigned>(c - '0');
-  }
-  return p <= 32;
+// The `value` of ipv4-addr / ipv6-addr: one address or CIDR network of the family (common/ip.h).
+bool IsIpv4Value(std::string_view s) {
+  const auto net = ip::ParseNetwork(s);
+  return net && !net->address.is_v6;
 }
 
-bool ParseIpv6(std::string_view s) {
-  const size_t slash = s.find('/');
-  std::string_view addr = s.substr(0, slash);
-  if (slash != std::string_view::npos) {
-    const std::string_view prefix = s.substr(slash + 1);
-    if (prefix.empty() || prefix.size() > 3) return false;
-    unsigned p = 0;
-    for (char c : prefix) {
-      if (c < '0' || c > '9') return false;
-      p = p * 10 + static_cast<unsigned>(c - '0');
-    }
-    if (p > 128) return false;
-  }
-  char buf[INET6_ADDRSTRLEN + 1];
-  if (addr.empty() || addr.size() >= sizeof buf) return false;
-  std::memcpy(buf, addr.data(), addr.size());
-  buf[addr.size()] = '\0';
-  unsigned char out[16];
-  return inet_pton(AF_INET6, buf, out) == 1;
+bool IsIpv6Value(std::string_view s) {
+  const auto net = ip::ParseNetwork(s);
+  return net && net->address.is_v6;
 }
 
 bool IsMac48(std::string_view s) {
@@ -1164,10 +1124,10 @@ class Validator {
         }
         break;
       case Check::kIpv4Value:
-        CheckObservableValue(o, ParseIpv4, "an IPv4 address or CIDR block");
+        CheckObservableValue(o, IsIpv4Value, "an IPv4 address or CIDR block");
         break;
       case Check::kIpv6Value:
-        CheckObservableValue(o, ParseIpv6, "an IPv6 address or CIDR block");
+        CheckObservableValue(o, IsIpv6Value, "an IPv6 address or CIDR block");
         break;
       case Check::kMacValue:
         CheckObservableValue(o, IsMac48, "a lower-case, colon-delimited MAC-48 address");
