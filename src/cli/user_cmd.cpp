@@ -5,14 +5,21 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/admin_common.h"
 #include "policy/tokens.h"
+#include "store/access_words.h"
 
 namespace tessera::cli {
 namespace {
 
-const std::vector<std::string> kRoles = {"admin", "org-admin", "analyst", "read-only", "sync"};
+// The role names --role accepts: store/access_words.h's, the one list of them.
+std::vector<std::string> RoleNames() {
+  std::vector<std::string> names;
+  for (store::Role role : store::AllRoles()) names.emplace_back(store::RoleName(role));
+  return names;
+}
 
 struct UserArgs {
   std::string name;
@@ -109,7 +116,7 @@ Command AddUserCommand(CLI::App& app) {
       ->required();
   add->add_option("--role", args->role, "admin, org-admin, analyst, read-only or sync")
       ->required()
-      ->check(CLI::IsMember(kRoles));
+      ->check(CLI::IsMember(RoleNames()));
 
   CLI::App* list = user.Add("list", "List users: id, name, organization, role, state.",
                             [args](const AdminAction& a) { return RunUserList(a, *args); });
@@ -123,7 +130,7 @@ Command AddUserCommand(CLI::App& app) {
   role->add_option("NAME", args->name, "User name or numeric id")->required();
   role->add_option("ROLE", args->role, "admin, org-admin, analyst, read-only or sync")
       ->required()
-      ->check(CLI::IsMember(kRoles));
+      ->check(CLI::IsMember(RoleNames()));
 
   CLI::App* disable = user.Add(
       "disable",
