@@ -161,8 +161,8 @@ TEST_F(HuntCliTest, SightingsValidateAreDeterministicAndStored) {
   // does not store (--no-import) names them publicly, so its ids, which anyone can compute from
   // the indicator, the sighter and the log names, are not the hub's.
   const std::string open = (dir_ / "sightings_open.json").string();
-  std::vector<std::string> args = {"hunt",         "--data",        store, "--no-import",
-                                   "--sightings", open, "--sighter-name", "sensor-1"};
+  std::vector<std::string> args = {
+      "hunt", "--data", store, "--no-import", "--sightings", open, "--sighter-name", "sensor-1"};
   args.insert(args.end(), logs.begin(), logs.end());
   CliRun unstored = Tessera(args);
   ASSERT_EQ(unstored.exit_code, 0) << unstored.err;

@@ -177,7 +177,8 @@ TEST(HuntSightings, ASecretNamespaceNamesEverythingButTheScos) {
     }
   }
   for (const json::object& s : ObjectsOfType(*hub, "sighting")) {
-    EXPECT_EQ(s.at("where_sighted_refs").as_array()[0], ObjectsOfType(*hub, "identity")[0].at("id"));
+    EXPECT_EQ(s.at("where_sighted_refs").as_array()[0],
+              ObjectsOfType(*hub, "identity")[0].at("id"));
   }
   EXPECT_EQ(ObjectsOfType(*open, "ipv4-addr"), ObjectsOfType(*hub, "ipv4-addr"));
   EXPECT_EQ(ObjectsOfType(*open, "domain-name"), ObjectsOfType(*hub, "domain-name"));

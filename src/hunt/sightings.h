@@ -24,9 +24,10 @@
 // a store keeps them is the caller's to decide from Build's `reveals`.
 //
 // Determinism: every id is a UUIDv5 of what the object stands for (indicator id, sighter, input
-// names, value) in SightingOptions::id_namespace, `created` / `modified` are the time of the latest hit (the sighter identity made
-// from a name: 1970-01-01T00:00:00.000Z, so that it is the same object in every run), and the
-// objects come in a fixed order, so the same hits give byte-identical output.
+// names, value) in SightingOptions::id_namespace, `created` / `modified` are the time of the latest
+// hit (the sighter identity made from a name: 1970-01-01T00:00:00.000Z, so that it is the same
+// object in every run), and the objects come in a fixed order, so the same hits give byte-identical
+// output.
 
 #include <cstdint>
 #include <map>

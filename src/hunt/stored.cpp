@@ -141,8 +141,8 @@ Result<ingest::Outcome> StoredIndicators::StoreSightings(
 }
 
 Result<Uuid> HubSightingNamespace(store::Directory& directory) {
-  TESSERA_ASSIGN_OR_RETURN(std::string stored,
-                           directory.InitSetting(kSettingSightingIdNamespace, Uuid::V4().ToString()));
+  TESSERA_ASSIGN_OR_RETURN(std::string stored, directory.InitSetting(kSettingSightingIdNamespace,
+                                                                     Uuid::V4().ToString()));
   auto ns = Uuid::Parse(stored);
   if (!ns.ok()) {
     return Corrupt("the hub's sighting id namespace (setting " +
