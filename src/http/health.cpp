@@ -29,10 +29,11 @@ Status AddHealthRoute(Router& router, std::function<Status()> check) {
         Status st = check ? check() : Status::Ok();
         {
           std::lock_guard<std::mutex> lock(last->mu);
-          if (!st.ok() && st.message() != last->reason) {
-            spdlog::error("health check failed: {}", st.message());
-            last->reason = st.message();
-            if (last->reason.empty()) last->reason = "(no reason given)";
+          const std::string reason =
+              st.ok() || !st.message().empty() ? st.message() : "(no reason given)";
+          if (!st.ok() && reason != last->reason) {
+            spdlog::error("health check failed: {}", reason);
+            last->reason = reason;
           } else if (st.ok() && !last->reason.empty()) {
             spdlog::info("health check passes again");
             last->reason.clear();
