@@ -264,13 +264,14 @@ Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
     AuthorOrgs authors(store.directory());
     SameKeyIndex same_key(accepted);
     bool any_refused = false;
+    auto held = holdings.begin();  // ascending index
     for (size_t k = 0; k < accepted; ++k) {
       const stix::Object& o = objects[k];
-      const store::Holding& h = holdings[k];
       Status st;
-      if (h.first) {
-        TESSERA_ASSIGN_OR_RETURN(int64_t author, authors.Of(h.first->json));
-        st = policy::CheckVersionOwner(writer, o, policy::OwnerOf(*h.first, author),
+      if (held != holdings.end() && held->index == k) {
+        const store::Holding& h = *held++;
+        TESSERA_ASSIGN_OR_RETURN(int64_t author, authors.Of(h.first.json));
+        st = policy::CheckVersionOwner(writer, o, policy::OwnerOf(h.first, author),
                                        h.first_of_version.has_value());
         if (st.ok()) {
           st = policy::CheckStoredVersion(o, placements[k],

@@ -882,11 +882,11 @@ TEST_F(CollectionTest, HoldingsNameTheFirstContributionAndTheRowImportWouldKeep)
   const std::vector<Placement> here(asked.size(), Placement{coll_, 7, Keys("coll")});
   auto holdings = store_->ReadHoldings(asked, here);
   ASSERT_TRUE(holdings.ok()) << holdings.status().ToString();
-  ASSERT_EQ(holdings->size(), 4u);
+  ASSERT_EQ(holdings->size(), 3u) << "nothing for the new id";
   for (size_t i = 0; i < 3; ++i) {
-    ASSERT_TRUE((*holdings)[i].first) << i;
-    EXPECT_EQ((*holdings)[i].first->collection, other->id) << "the first by seq, any collection";
-    EXPECT_EQ((*holdings)[i].first->json, v1.json);
+    EXPECT_EQ((*holdings)[i].index, i);
+    EXPECT_EQ((*holdings)[i].first.collection, other->id) << "the first by seq, any collection";
+    EXPECT_EQ((*holdings)[i].first.json, v1.json);
   }
   // v1 is stored, but in the other collection only: Import here would add a row.
   ASSERT_TRUE((*holdings)[0].first_of_version);
@@ -900,12 +900,18 @@ TEST_F(CollectionTest, HoldingsNameTheFirstContributionAndTheRowImportWouldKeep)
   auto theirs =
       store_->ReadHoldings(std::vector{v2}, std::vector{Placement{coll_, 9, Keys("coll")}});
   ASSERT_TRUE(theirs.ok()) << theirs.status().ToString();
+  ASSERT_EQ(theirs->size(), 1u);
   ASSERT_TRUE((*theirs)[0].first_of_version);
   EXPECT_FALSE((*theirs)[0].kept);
-  // A new version of a known id; a new id.
+  // A new version of a known id.
   EXPECT_FALSE((*holdings)[2].first_of_version);
   EXPECT_FALSE((*holdings)[2].kept);
-  EXPECT_FALSE((*holdings)[3].first);
+  // Only the new id: nothing held, in the middle of held ones as well.
+  const std::vector<stix::Object> mixed = {Sdo(kB, "2021-01-01T00:00:00.000Z"), v2};
+  auto sparse = store_->ReadHoldings(mixed, std::span(here).first(2));
+  ASSERT_TRUE(sparse.ok()) << sparse.status().ToString();
+  ASSERT_EQ(sparse->size(), 1u);
+  EXPECT_EQ((*sparse)[0].index, 1u);
 
   EXPECT_EQ(store_->ReadHoldings(asked, std::span(here).first(1)).status().code(),
             ErrorCode::kInvalidArgument);

@@ -319,11 +319,15 @@ class SqliteStore final : public Store {
       return InvalidArgument("every object needs its placement (" + std::to_string(objects.size()) +
                              " objects, " + std::to_string(placements.size()) + " placements)");
     }
-    std::vector<Holding> out(objects.size());
+    std::vector<Holding> out;
     if (objects.empty()) return out;
-    return db_->WithReader([&](Connection& c) -> Result<std::vector<Holding>> {
+    const Status read = db_->WithReader([&](Connection& c) -> Status {
       const std::string select = std::string("SELECT ") + std::string(kRowColumns) +
                                  std::string(kFrom) + " WHERE o.id = ?1";
+      // Whether the id is held at all: an index probe without a join or a sort, for the usual
+      // case of a new id.
+      TESSERA_ASSIGN_OR_RETURN(Statement * held_id,
+                               c.Prepared("SELECT 1 FROM objects WHERE id = ?1 LIMIT 1"));
       TESSERA_ASSIGN_OR_RETURN(Statement * first, c.Prepared(select + " ORDER BY o.seq LIMIT 1"));
       TESSERA_ASSIGN_OR_RETURN(Statement * of_version,
                                c.Prepared(select + " AND o.version = ?2 ORDER BY o.seq LIMIT 1"));
@@ -331,33 +335,54 @@ class SqliteStore final : public Store {
       TESSERA_ASSIGN_OR_RETURN(
           Statement * kept,
           c.Prepared(select + " AND o.version = ?2 AND c.id = ?3 AND o.provider_org = ?4"));
-      auto read = [](Statement& s, std::optional<StoredObject>& into) -> Status {
+      // Whether a row was read into `into`.
+      auto read_row = [](Statement& s, StoredObject& into) -> Result<bool> {
         ResetOnExit reset(s);
         TESSERA_ASSIGN_OR_RETURN(bool row, s.Step("reading what the store holds of an object"));
         if (row) {
-          TESSERA_ASSIGN_OR_RETURN(StoredObject o, ReadRow(s));
-          into = std::move(o);
+          TESSERA_ASSIGN_OR_RETURN(into, ReadRow(s));
+        }
+        return row;
+      };
+      auto read_all = [&]() -> Status {
+        StoredObject row;
+        for (size_t i = 0; i < objects.size(); ++i) {
+          {
+            ResetOnExit reset(*held_id);
+            held_id->BindText(1, objects[i].id);
+            TESSERA_ASSIGN_OR_RETURN(bool any, held_id->Step("looking up an object's id"));
+            if (!any) continue;  // the usual case: a new id, nothing else to read
+          }
+          first->BindText(1, objects[i].id);
+          TESSERA_ASSIGN_OR_RETURN(bool held, read_row(*first, row));
+          if (!held) continue;
+          Holding& h = out.emplace_back();
+          h.index = i;
+          h.first = std::move(row);
+          const std::string version = VersionKey(objects[i].Version());
+          of_version->BindText(1, objects[i].id);
+          of_version->BindText(2, version);
+          TESSERA_ASSIGN_OR_RETURN(held, read_row(*of_version, row));
+          if (!held) continue;
+          h.first_of_version = std::move(row);
+          kept->BindText(1, objects[i].id);
+          kept->BindText(2, version);
+          kept->BindText(3, placements[i].collection);
+          kept->BindInt(4, placements[i].provider_org);
+          TESSERA_ASSIGN_OR_RETURN(held, read_row(*kept, row));
+          if (held) h.kept = std::move(row);
         }
         return Status::Ok();
       };
-      for (size_t i = 0; i < objects.size(); ++i) {
-        Holding& h = out[i];
-        first->BindText(1, objects[i].id);
-        TESSERA_RETURN_IF_ERROR(read(*first, h.first));
-        if (!h.first) continue;  // the usual case: a new id, nothing else to read
-        const std::string version = VersionKey(objects[i].Version());
-        of_version->BindText(1, objects[i].id);
-        of_version->BindText(2, version);
-        TESSERA_RETURN_IF_ERROR(read(*of_version, h.first_of_version));
-        if (!h.first_of_version) continue;
-        kept->BindText(1, objects[i].id);
-        kept->BindText(2, version);
-        kept->BindText(3, placements[i].collection);
-        kept->BindInt(4, placements[i].provider_org);
-        TESSERA_RETURN_IF_ERROR(read(*kept, h.kept));
-      }
-      return out;
+      // One snapshot, and one read transaction instead of one per probe.
+      TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN", "reading what the store holds"));
+      Status st = read_all();
+      if (st.ok()) st = Exec(c.db(), "COMMIT", "reading what the store holds");
+      if (!st.ok()) Exec(c.db(), "ROLLBACK", "rolling back").ok();
+      return st;
     });
+    if (!read.ok()) return read;
+    return out;
   }
 
   Result<ObjectPage> ListCollection(const CollectionQuery& q) override {

@@ -190,11 +190,12 @@ struct StatusRecord {
 };
 
 // What the store already holds of one object about to be imported (Store::ReadHoldings): what
-// the write rules (ingest) decide on. All three are nullopt for an id new to the store.
+// the write rules (ingest) decide on. Only objects whose id the store holds have one.
 struct Holding {
+  size_t index = 0;  // the object's position in what ReadHoldings was asked
   // The first row stored with the object's id (lowest seq), in any collection, from any
   // provider: who first contributed the id, and the created_by_ref it was first stored with.
-  std::optional<StoredObject> first;
+  StoredObject first;
   // The first row (lowest seq) of the object's version (stix::Object::Version(); the unversioned
   // form for an object without one), in any collection, from any provider.
   std::optional<StoredObject> first_of_version;
@@ -247,12 +248,13 @@ class Store {
                                                  std::span<const Placement> placements,
                                                  const StatusRecord& status) = 0;
 
-  // holdings[i] is what the store holds of objects[i] were it imported with placements[i], for
-  // the write rules (ingest) to decide before Import. Operator use: no access check. Each
-  // object's holding is read at one moment; rows committed by another writer between this call
-  // and Import may be missed (Import still never stores a key twice). One index probe for an id
-  // new to the store. kInvalidArgument when the sizes differ; kIo / kCorrupt / kUnavailable on
-  // storage failure. Thread-safe.
+  // What the store holds of objects[i] were it imported with placements[i], for the write rules
+  // (ingest) to decide before Import: one Holding (index i) for each object whose id the store
+  // holds, in ascending index; none for a new id (the usual case: one index probe, nothing
+  // copied). Operator use: no access check. Read in one read transaction (one snapshot); rows
+  // committed by another writer between this call and Import may be missed (Import still never
+  // stores a key twice). kInvalidArgument when the sizes differ; kIo / kCorrupt / kUnavailable
+  // on storage failure. Thread-safe.
   virtual Result<std::vector<Holding>> ReadHoldings(std::span<const stix::Object> objects,
                                                     std::span<const Placement> placements) = 0;
 
