@@ -106,7 +106,10 @@ class FileObjects final : public stix::ReadSink {
     for (const stix::Problem& p : problems) {
       if (p.severity == stix::Severity::kWarning) ++warnings;
     }
-    errors.push_back(ingest::DescribeErrors(problems));
+    // One verdict per object once any is invalid; none (all valid) until then.
+    std::string why = ingest::DescribeErrors(problems);
+    if (!why.empty() && errors.empty()) errors.resize(objects.size());
+    if (!errors.empty()) errors.push_back(std::move(why));
     objects.push_back(std::move(object));
   }
   void OnProblem(stix::Problem&& problem) override {
@@ -115,7 +118,7 @@ class FileObjects final : public stix::ReadSink {
   }
 
   std::vector<stix::Object> objects;
-  std::vector<std::string> errors;
+  std::vector<std::string> errors;  // empty, or errors[i] describes objects[i] ("" when valid)
   std::vector<stix::Problem> file_problems;
   size_t file_errors = 0;
   size_t warnings = 0;  // in the objects
@@ -162,7 +165,7 @@ int RunImport(const ImportArgs& args) {
       ++totals.files_rejected;
       continue;
     }
-    auto text = ReadInput(file);
+    auto text = ReadInput(file, stix::kReadPadding);
     if (!text.ok()) {
       bar.Clear();
       std::cerr << "tessera import: " << text.status().message() << "\n";
@@ -170,7 +173,7 @@ int RunImport(const ImportArgs& args) {
       continue;
     }
     FileObjects read;
-    auto doc = stix::ReadStream(*text, options, read);
+    auto doc = stix::ReadStreamInPlace(*text, options, read);
     if (!doc.ok()) {
       bar.Clear();
       std::cout << "rejected " << name << ": " << doc.status().message() << "\n";

@@ -25,15 +25,24 @@ std::string DirectoryOf(const std::string& path) {
 
 }  // namespace
 
-Result<std::string> ReadInput(const std::string& path) {
+Result<std::string> ReadInput(const std::string& path, size_t spare_capacity) {
   const bool is_stdin = path == "-";
   std::FILE* f = is_stdin ? stdin : std::fopen(path.c_str(), "rb");
   const std::string name = is_stdin ? "standard input" : path;
   if (f == nullptr) return OsError(name, errno);
   std::string data;
+  // A regular file is read in one piece into a string of its size (no regrowth and copying of
+  // a large input); a pipe, or a file that grows while read, in chunks after it.
+  struct stat st {};
+  if (::fstat(::fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    data.reserve(static_cast<size_t>(st.st_size) + spare_capacity);
+    data.resize(static_cast<size_t>(st.st_size));
+    data.resize(std::fread(data.data(), 1, data.size(), f));
+  }
   char buf[1 << 16];
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
+  while (std::ferror(f) == 0 && (n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
+  if (data.capacity() < data.size() + spare_capacity) data.reserve(data.size() + spare_capacity);
   const bool failed = std::ferror(f) != 0;
   const int err = errno;
   if (!is_stdin) std::fclose(f);

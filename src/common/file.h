@@ -8,9 +8,10 @@
 
 namespace tessera {
 
-// Reads the whole file at `path` ("-" reads standard input). kIo with the file name and the OS
-// reason on failure.
-Result<std::string> ReadInput(const std::string& path);
+// Reads the whole file at `path` ("-" reads standard input). The string has room for
+// `spare_capacity` more bytes without reallocating (for a parser that pads its input in place:
+// stix::ReadStreamInPlace). kIo with the file name and the OS reason on failure.
+Result<std::string> ReadInput(const std::string& path, size_t spare_capacity = 0);
 
 // Who may read a file WriteFileAtomically writes.
 enum class FileReaders {

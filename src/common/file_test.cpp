@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace tessera {
 namespace {
@@ -38,6 +40,30 @@ TEST_F(FileTest, WritesReplacesAndReadsBack) {
   struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_NE(st.st_mode & 0044, 0u) << "a result file is readable as a new file would be";
+}
+
+TEST_F(FileTest, ReadsAFileWholeWithTheRoomAskedForAndAPipeAsWell) {
+  const std::string path = (dir_ / "in.json").string();
+  const std::string content(300'000, 'y');
+  ASSERT_TRUE(WriteFileAtomically(path, content).ok());
+  auto text = ReadInput(path, 64);
+  ASSERT_TRUE(text.ok()) << text.status().message();
+  EXPECT_EQ(*text, content);
+  EXPECT_GE(text->capacity(), content.size() + 64);
+  // A FIFO is no regular file: read in chunks to its end.
+  const std::string fifo = (dir_ / "pipe").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] {
+    std::FILE* f = std::fopen(fifo.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fwrite(content.data(), 1, content.size(), f);
+    std::fclose(f);
+  });
+  auto piped = ReadInput(fifo, 64);
+  writer.join();
+  ASSERT_TRUE(piped.ok()) << piped.status().message();
+  EXPECT_EQ(*piped, content);
+  EXPECT_GE(piped->capacity(), content.size() + 64);
 }
 
 TEST_F(FileTest, AFixedTemporaryNameIsNotInTheWay) {

@@ -558,30 +558,12 @@ Result<Segment> ReadSegment(std::string_view text, size_t offset, size_t record_
   }
 }
 
-}  // namespace
-
-Result<ReadSummary> ReadStream(std::string_view text, const ReadOptions& options, ReadSink& sink) {
-  if (text.size() > options.max_bytes) {
-    return LimitExceeded("input of " + std::to_string(text.size()) + " bytes exceeds the " +
-                         std::to_string(options.max_bytes) + "-byte limit");
-  }
-  // One pass over the input as a stream of JSON texts: a single bundle, object or array is a
-  // stream of one; NDJSON a stream of many (ReadSegment).
-  constexpr size_t kReusedBytes = 4u << 20;
+// ReadStream of `text`, readable kReadPadding bytes past its end. One pass over the input as a
+// stream of JSON texts: a single bundle, object or array is a stream of one; NDJSON a stream of
+// many (ReadSegment).
+Result<ReadSummary> ReadPadded(std::string_view text, const ReadOptions& options, ReadSink& sink) {
   thread_local simdjson::dom::parser reused;
   simdjson::dom::parser own;
-  // simdjson reads up to SIMDJSON_PADDING bytes past the end of its input: parse a padded copy
-  // (a per-thread buffer for inputs up to a batch, so that small inputs cost no allocation).
-  thread_local std::string reused_padded;
-  simdjson::padded_string own_padded;
-  if (text.size() <= kReusedBytes) {
-    reused_padded.assign(text.data(), text.size());
-    reused_padded.append(simdjson::SIMDJSON_PADDING, '\0');
-    text = std::string_view(reused_padded.data(), text.size());
-  } else {
-    own_padded = simdjson::padded_string(text.data(), text.size());
-    text = std::string_view(own_padded.data(), own_padded.size());
-  }
   ReadSummary total;
   size_t offset = 0, records = 0;
   for (;;) {
@@ -595,6 +577,40 @@ Result<ReadSummary> ReadStream(std::string_view text, const ReadOptions& options
     while (offset < text.size() && IsJsonSpace(text[offset])) ++offset;
     if (offset == text.size()) return total;
   }
+}
+
+}  // namespace
+
+Result<ReadSummary> ReadStream(std::string_view text, const ReadOptions& options, ReadSink& sink) {
+  if (text.size() > options.max_bytes) {
+    return LimitExceeded("input of " + std::to_string(text.size()) + " bytes exceeds the " +
+                         std::to_string(options.max_bytes) + "-byte limit");
+  }
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end of its input: parse a padded copy
+  // (a per-thread buffer for inputs up to a batch, so that small inputs cost no allocation).
+  constexpr size_t kReusedBytes = 4u << 20;
+  if (text.size() <= kReusedBytes) {
+    thread_local std::string reused_padded;
+    reused_padded.assign(text.data(), text.size());
+    reused_padded.append(simdjson::SIMDJSON_PADDING, '\0');
+    return ReadPadded(std::string_view(reused_padded.data(), text.size()), options, sink);
+  }
+  const simdjson::padded_string own_padded(text.data(), text.size());
+  return ReadPadded(std::string_view(own_padded.data(), own_padded.size()), options, sink);
+}
+
+Result<ReadSummary> ReadStreamInPlace(std::string& text, const ReadOptions& options,
+                                      ReadSink& sink) {
+  static_assert(kReadPadding == simdjson::SIMDJSON_PADDING);
+  if (text.size() > options.max_bytes) {
+    return LimitExceeded("input of " + std::to_string(text.size()) + " bytes exceeds the " +
+                         std::to_string(options.max_bytes) + "-byte limit");
+  }
+  const size_t size = text.size();
+  text.append(kReadPadding, '\0');
+  auto read = ReadPadded(std::string_view(text.data(), size), options, sink);
+  text.resize(size);
+  return read;
 }
 
 Result<Document> ReadDocument(std::string_view text, const ReadOptions& options) {

@@ -61,6 +61,16 @@ struct ReadSummary {
 // ReadDocument.
 Result<ReadSummary> ReadStream(std::string_view text, const ReadOptions& options, ReadSink& sink);
 
+// The bytes the reader appends to its input while parsing it (the parser reads past the end).
+inline constexpr size_t kReadPadding = 64;
+
+// ReadStream of `text`, parsed in place instead of from a copy (a large input is not held
+// twice): `text` is padded with kReadPadding bytes while it is read and has its content back when
+// this returns (reserve that much room to avoid a reallocation: ReadInput's spare_capacity).
+// The objects handed to `sink` own their text. Errors and thread-safety as ReadStream's.
+Result<ReadSummary> ReadStreamInPlace(std::string& text, const ReadOptions& options,
+                                      ReadSink& sink);
+
 // Reads and validates `text`. A text that is not JSON, or breaks a limit, is a Status error
 // (kInvalidArgument / kLimitExceeded) saying where; a rule broken by an object is a Problem.
 // Thread-safe: each thread parses with its own parser (kept between calls for inputs up to

@@ -113,6 +113,33 @@ TEST(Reader, StreamsLargeNdjsonInBatchesWithoutLosingOrDuplicatingObjects) {
   EXPECT_TRUE(sink.other_problems.empty());
 }
 
+TEST(Reader, ReadsInPlaceWhatItReadsFromACopyAndGivesTheTextBack) {
+  std::string text = std::string(kIndicator) + "\n" +
+                     R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",)" +
+                     R"("objects":[)" + std::string(kIndicator) + "," +
+                     R"({"type":"indicator","id":"indicator--nope"}]})";
+  const std::string original = text;
+  CountingSink copied, in_place;
+  auto a = ReadStream(text, {}, copied);
+  text.reserve(text.size() + kReadPadding);
+  const char* buffer = text.data();
+  auto b = ReadStreamInPlace(text, {}, in_place);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->objects, 3u);
+  EXPECT_EQ(b->invalid_objects, 1u);
+  EXPECT_EQ(a->objects, b->objects);
+  EXPECT_EQ(a->invalid_objects, b->invalid_objects);
+  EXPECT_EQ(copied.ids, in_place.ids);
+  EXPECT_EQ(copied.object_problems, in_place.object_problems);
+  EXPECT_EQ(text, original);
+  EXPECT_EQ(text.data(), buffer) << "room reserved: read where it is, not copied";
+  ReadOptions small;
+  small.max_bytes = 10;
+  EXPECT_EQ(ReadStreamInPlace(text, small, in_place).status().code(), ErrorCode::kLimitExceeded);
+  EXPECT_EQ(text, original);
+}
+
 TEST(Reader, ReportsATruncatedLastRecord) {
   const std::string text = std::string(kIndicator) + "\n" + std::string(kIndicator).substr(0, 40);
   auto doc = ReadDocument(text);
