@@ -2,7 +2,8 @@
 
 namespace tessera {
 
-Result<boost::json::value> ParseJson(std::string_view text, const JsonLimits& limits) {
+Result<boost::json::value> ParseJson(std::string_view text, const JsonLimits& limits,
+                                     boost::json::storage_ptr storage) {
   if (text.size() > limits.max_bytes) {
     return LimitExceeded("JSON text of " + std::to_string(text.size()) + " bytes exceeds the " +
                          std::to_string(limits.max_bytes) + "-byte limit");
@@ -10,6 +11,7 @@ Result<boost::json::value> ParseJson(std::string_view text, const JsonLimits& li
   boost::json::parse_options opts;
   opts.max_depth = limits.max_depth;
   boost::json::stream_parser parser(boost::json::storage_ptr(), opts);
+  parser.reset(std::move(storage));
   boost::system::error_code ec;
   const size_t consumed = parser.write_some(text.data(), text.size(), ec);
   if (!ec && consumed < text.size()) {

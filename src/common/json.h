@@ -17,7 +17,10 @@ struct JsonLimits {
 
 // Parses one JSON text into the DOM, or kInvalidArgument / kLimitExceeded with the reason and the
 // byte offset where parsing stopped.
-Result<boost::json::value> ParseJson(std::string_view text, const JsonLimits& limits = {});
+// `storage` holds the DOM (the default: the heap; a boost::json::monotonic_resource for a DOM
+// that is read once and dropped at once, which then costs no allocation per value).
+Result<boost::json::value> ParseJson(std::string_view text, const JsonLimits& limits = {},
+                                     boost::json::storage_ptr storage = {});
 
 // Pretty-prints a JSON value with two-space indentation, keys in their order, and a final newline
 // (what the CLI writes with --json).

@@ -43,7 +43,9 @@ Result<std::vector<EnvelopeObject>> ParseEnvelope(std::string_view body,
   JsonLimits json_limits;
   json_limits.max_bytes = limits.max_bytes;
   json_limits.max_depth = limits.max_depth;
-  auto parsed = ParseJson(body, json_limits);
+  // The envelope's DOM is only looked at here: one arena for all of it, freed at once.
+  boost::json::monotonic_resource arena;
+  auto parsed = ParseJson(body, json_limits, &arena);
   if (!parsed.ok()) {
     if (parsed.status().code() == ErrorCode::kLimitExceeded) return parsed.status();
     return InvalidArgument("the body is not a TAXII envelope: " + parsed.status().message());
