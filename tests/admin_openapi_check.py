@@ -4,7 +4,7 @@
 Checks: the file is valid YAML with the OpenAPI 3.0 top-level shape; every $ref points at a
 definition that exists; every operation has responses and an operationId (unique); every path
 parameter is declared; and the set of (method, path) pairs equals the route table in
-src/api/routes.cpp (so a route added without documentation, or documented but gone, fails).
+src/admin/routes.cpp (so a route added without documentation, or documented but gone, fails).
 Usage: admin_openapi_check.py SOURCE_DIR
 """
 import re
@@ -89,7 +89,7 @@ def main():
             if names != declared:
                 fail("%s %s: path parameters %s declared as %s" % (method, path, sorted(names), sorted(declared)))
 
-    with open(src + "/src/api/routes.cpp") as f:
+    with open(src + "/src/admin/routes.cpp") as f:
         code = f.read()
     registered = set()
     for m, p in re.findall(r"\{Method::k(\w+), \"([^\"]+)\"", code):
@@ -97,7 +97,7 @@ def main():
     if re.search(r"Method::kGet, \"/metrics\"", code):
         registered.add(("GET", "/metrics"))
     if len(registered) < 10:
-        fail("could not read the route table of src/api/routes.cpp")
+        fail("could not read the route table of src/admin/routes.cpp")
     missing = registered - documented
     extra = documented - registered
     if missing:

@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "api/admin.h"
+#include "admin/accounts.h"
 #include "cli/commands.h"
 #include "cli/store_open.h"
 #include "common/display.h"

@@ -9,11 +9,17 @@
 #include <vector>
 
 #include "cli/admin_common.h"
+#include "store/access_words.h"
 
 namespace tessera::cli {
 namespace {
 
-const std::vector<std::string> kTlps = {"clear", "green", "amber", "amber+strict", "red"};
+// The TLP level names --default-tlp accepts: store/access_words.h's, the one list of them.
+std::vector<std::string> TlpNames() {
+  std::vector<std::string> names;
+  for (stix::TlpLevel level : store::AllTlpLevels()) names.emplace_back(store::TlpName(level));
+  return names;
+}
 
 struct CollectionArgs {
   std::string title;
@@ -21,7 +27,7 @@ struct CollectionArgs {
   std::string readers = "all";
   std::string writers = "all";
   std::string audience;
-  std::string default_tlp = "amber";
+  std::string default_tlp = std::string(store::TlpName(stix::TlpLevel::kAmber));
   std::string alias;
   std::string description;
   std::string list_api_root;  // list: empty = every API root
@@ -39,20 +45,20 @@ int RunCollectionAdd(const AdminAction& a, const CollectionArgs& args) {
                       ? NotFound("no API root '" + args.api_root + "'")
                       : root.status());
   }
-  auto readers = api::ParseGrants(a.dir, args.readers);
+  auto readers = admin::ParseGrants(a.dir, args.readers);
   if (!readers.ok()) return a.Fail(InvalidArgument("--readers: " + readers.status().message()));
-  auto writers = api::ParseGrants(a.dir, args.writers);
+  auto writers = admin::ParseGrants(a.dir, args.writers);
   if (!writers.ok()) return a.Fail(InvalidArgument("--writers: " + writers.status().message()));
   info.readers = *readers;
   info.writers = *writers;
   if (!args.audience.empty()) {
-    auto group = api::FindGroupRef(a.dir, args.audience);
+    auto group = admin::FindGroupRef(a.dir, args.audience);
     if (!group.ok()) return a.Fail(group.status());
     info.audience_group = group->id;
   }
   auto created = a.dir.CreateCollection(info);
   if (!created.ok()) return a.Fail(created.status());
-  return a.Print(api::CollectionJson(*created), created->id);
+  return a.Print(admin::CollectionJson(*created), created->id);
 }
 
 int RunCollectionList(const AdminAction& a, const CollectionArgs& args) {
@@ -70,7 +76,7 @@ int RunCollectionList(const AdminAction& a, const CollectionArgs& args) {
     if (!list.ok()) return a.Fail(list.status());
     for (store::CollectionInfo& c : *list) collections.push_back(std::move(c));
   }
-  if (a.json) return PrintJsonList(collections, api::CollectionJson);
+  if (a.json) return PrintJsonList(collections, admin::CollectionJson);
   std::string default_id;
   if (auto s = a.dir.GetSetting(store::kSettingDefaultCollection); s.ok()) default_id = *s;
   std::vector<std::vector<std::string>> rows;
@@ -82,7 +88,7 @@ int RunCollectionList(const AdminAction& a, const CollectionArgs& args) {
     }
     rows.push_back({c.id, c.api_root, c.title + (c.id == default_id ? " (default)" : ""),
                     c.alias.empty() ? "-" : c.alias, c.default_tlp,
-                    api::FormatGrants(a.dir, c.readers), api::FormatGrants(a.dir, c.writers),
+                    admin::FormatGrants(a.dir, c.readers), admin::FormatGrants(a.dir, c.writers),
                     audience});
   }
   PrintTable(std::cout,
@@ -116,9 +122,8 @@ Command AddCollectionCommand(CLI::App& app) {
                   "A sharing group: the default audience of GREEN/AMBER objects posted to it "
                   "(without it: the collection's readers)");
   add->add_option("--default-tlp", args->default_tlp,
-                  "Marking of objects that carry no TLP marking: clear, green, amber, "
-                  "amber+strict or red")
-      ->check(CLI::IsMember(kTlps))
+                  "Marking of objects that carry no TLP marking")
+      ->check(CLI::IsMember(TlpNames()))
       ->capture_default_str();
   add->add_option("--alias", args->alias, "A short name, unique within its API root");
   add->add_option("--description", args->description, "What the collection holds");

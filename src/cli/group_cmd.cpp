@@ -34,7 +34,7 @@ std::string GroupText(store::Directory& dir, const store::SharingGroup& g) {
 int PrintGroup(const AdminAction& a, int64_t id) {
   auto stored = a.dir.GetGroup(id);
   if (!stored.ok()) return a.Fail(stored.status());
-  return a.Print(api::GroupJson(*stored), GroupText(a.dir, *stored));
+  return a.Print(admin::GroupJson(*stored), GroupText(a.dir, *stored));
 }
 
 // Resolves every ORG first, so that a typo changes nothing.
@@ -42,7 +42,7 @@ Result<std::vector<int64_t>> ResolveOrgs(store::Directory& dir,
                                          const std::vector<std::string>& refs) {
   std::vector<int64_t> ids;
   for (const std::string& ref : refs) {
-    TESSERA_ASSIGN_OR_RETURN(store::Organization org, api::FindOrg(dir, ref));
+    TESSERA_ASSIGN_OR_RETURN(store::Organization org, admin::FindOrg(dir, ref));
     ids.push_back(org.id);
   }
   return ids;
@@ -60,7 +60,7 @@ int RunGroupAdd(const AdminAction& a, const GroupArgs& args) {
 }
 
 int RunGroupMembers(const AdminAction& a, const GroupArgs& args, bool add) {
-  auto group = api::FindGroupRef(a.dir, args.name);
+  auto group = admin::FindGroupRef(a.dir, args.name);
   if (!group.ok()) return a.Fail(group.status());
   auto members = ResolveOrgs(a.dir, args.members);
   if (!members.ok()) return a.Fail(members.status());
@@ -74,7 +74,7 @@ int RunGroupMembers(const AdminAction& a, const GroupArgs& args, bool add) {
 int RunGroupList(const AdminAction& a) {
   auto groups = a.dir.ListGroups();
   if (!groups.ok()) return a.Fail(groups.status());
-  if (a.json) return PrintJsonList(*groups, api::GroupJson);
+  if (a.json) return PrintJsonList(*groups, admin::GroupJson);
   std::map<int64_t, std::string> org_names;
   if (auto orgs = a.dir.ListOrganizations(); orgs.ok()) {
     for (const store::Organization& o : *orgs) org_names[o.id] = o.name;

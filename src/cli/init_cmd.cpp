@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "api/admin.h"
-#include "api/hub_init.h"
+#include "admin/accounts.h"
+#include "admin/hub_init.h"
 #include "cli/admin_common.h"
 #include "common/file.h"
 #include "store/store.h"
@@ -16,7 +16,7 @@ namespace {
 
 struct InitArgs {
   std::string data_dir = kDefaultDataDir;
-  std::string org = std::string(api::kDefaultHubOrgName);
+  std::string org = std::string(admin::kDefaultHubOrgName);
   std::string admin_token_file;
   bool new_admin_token = false;
   bool json = false;
@@ -28,10 +28,10 @@ int RunInit(const InitArgs& args) {
   const bool existed = std::filesystem::exists(path, ec);
   auto opened = OpenCommandStore("init", args.data_dir, store::OpenMode::kCreateIfMissing, 1);
   if (!opened) return kExitUsage;
-  api::HubInitOptions options;
+  admin::HubInitOptions options;
   options.org_name = args.org;
   options.new_admin_token = args.new_admin_token;
-  auto hub = api::InitHub(*opened, options);
+  auto hub = admin::InitHub(*opened, options);
   if (!hub.ok()) {
     std::cerr << "tessera init: " << hub.status().message() << "\n";
     return hub.status().code() == ErrorCode::kAlreadyExists ? kExitFindings : kExitUsage;
@@ -54,10 +54,10 @@ int RunInit(const InitArgs& args) {
     boost::json::object o;
     o["store"] = path;
     o["store_created"] = !existed;
-    o["api_root"] = std::string(api::kDefaultApiRoot);
-    o["hub_org"] = api::OrgJson(hub->hub_org);
-    o["default_collection"] = api::CollectionJson(hub->default_collection);
-    o["admin"] = api::UserJson(hub->admin);
+    o["api_root"] = std::string(admin::kDefaultApiRoot);
+    o["hub_org"] = admin::OrgJson(hub->hub_org);
+    o["default_collection"] = admin::CollectionJson(hub->default_collection);
+    o["admin"] = admin::UserJson(hub->admin);
     if (hub->admin_token) {
       o["admin_token_id"] = hub->admin_token->record.id;
       if (to_file) {

@@ -17,13 +17,13 @@ struct OrgArgs {
 int RunOrgAdd(const AdminAction& a, const OrgArgs& args) {
   auto org = a.dir.CreateOrganization(args.name);
   if (!org.ok()) return a.Fail(org.status());
-  return a.Print(api::OrgJson(*org), org->identity_id);
+  return a.Print(admin::OrgJson(*org), org->identity_id);
 }
 
 int RunOrgList(const AdminAction& a) {
   auto orgs = a.dir.ListOrganizations();
   if (!orgs.ok()) return a.Fail(orgs.status());
-  if (a.json) return PrintJsonList(*orgs, api::OrgJson);
+  if (a.json) return PrintJsonList(*orgs, admin::OrgJson);
   int64_t hub_org = 0;
   if (auto hub = ingest::HubOrganization(a.dir); hub.ok() && *hub) hub_org = (*hub)->id;
   std::vector<std::vector<std::string>> rows;

@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "api/routes.h"
+#include "admin/routes.h"
 #include "cli/commands.h"
 #include "cli/store_open.h"
 #include "common/duration.h"
@@ -139,7 +139,7 @@ int RunServe(const ServeArgs& args) {
       return n.ok() ? Result<double>(static_cast<double>(*n)) : Result<double>(n.status());
     });
   }
-  if (st.ok()) st = api::AddAdminRoutes(*router, {store, authenticator, metrics});
+  if (st.ok()) st = admin::AddAdminRoutes(*router, {store, authenticator, metrics});
   if (!st.ok()) {
     std::cerr << "tessera serve: " << st.message() << "\n";
     return kExitUsage;

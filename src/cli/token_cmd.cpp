@@ -35,11 +35,11 @@ int CheckTokenCreate(TokenArgs& args) {
 }
 
 int RunTokenCreate(const AdminAction& a, const TokenArgs& args) {
-  auto user = api::FindUserRef(a.dir, args.user);
+  auto user = admin::FindUserRef(a.dir, args.user);
   if (!user.ok()) return a.Fail(user.status());
   auto issued = policy::CreateToken(a.dir, user->id, args.expires_at, args.label);
   if (!issued.ok()) return a.Fail(issued.status());
-  boost::json::object o = api::TokenJson(issued->record, Timestamp::Now());
+  boost::json::object o = admin::TokenJson(issued->record, Timestamp::Now());
   o["user"] = user->name;
   o["token"] = issued->token;
   a.Print(o, issued->token);
@@ -53,7 +53,7 @@ int RunTokenCreate(const AdminAction& a, const TokenArgs& args) {
 int RunTokenList(const AdminAction& a, const TokenArgs& args) {
   std::vector<store::User> users;
   if (!args.user.empty()) {
-    auto user = api::FindUserRef(a.dir, args.user);
+    auto user = admin::FindUserRef(a.dir, args.user);
     if (!user.ok()) return a.Fail(user.status());
     users.push_back(*user);
   } else {
@@ -69,14 +69,14 @@ int RunTokenList(const AdminAction& a, const TokenArgs& args) {
     if (!tokens.ok()) return a.Fail(tokens.status());
     for (const store::TokenRecord& t : *tokens) {
       if (a.json) {
-        boost::json::object o = api::TokenJson(t, now);
+        boost::json::object o = admin::TokenJson(t, now);
         o["user"] = u.name;
         list.push_back(std::move(o));
       } else {
         rows.push_back({t.id, u.name, t.label.empty() ? "-" : t.label,
                         FormatTimestamp(t.created, TimePrecision::kSeconds),
                         t.expires ? FormatTimestamp(*t.expires, TimePrecision::kSeconds) : "never",
-                        std::string(api::TokenState(t, now))});
+                        std::string(admin::TokenState(t, now))});
       }
     }
   }
@@ -101,7 +101,7 @@ int RunTokenRevoke(const AdminAction& a, const TokenArgs& args) {
   if (Status st = a.dir.RevokeToken(id); !st.ok()) return a.Fail(st);
   auto revoked = a.dir.GetToken(id);
   if (!revoked.ok()) return a.Fail(revoked.status());
-  return a.Print(api::TokenJson(*revoked, Timestamp::Now()),
+  return a.Print(admin::TokenJson(*revoked, Timestamp::Now()),
                  "token " + id + " revoked" + (token->revoked ? " (it already was)" : ""));
 }
 

@@ -28,23 +28,23 @@ struct UserArgs {
 };
 
 int RunUserAdd(const AdminAction& a, const UserArgs& args) {
-  auto org = api::FindOrg(a.dir, args.org);
+  auto org = admin::FindOrg(a.dir, args.org);
   if (!org.ok()) return a.Fail(org.status());
   auto user = a.dir.CreateUser(args.name, org->id, args.role);
   if (!user.ok()) return a.Fail(user.status());
-  return a.Print(api::UserJson(*user), std::to_string(user->id));
+  return a.Print(admin::UserJson(*user), std::to_string(user->id));
 }
 
 int RunUserList(const AdminAction& a, const UserArgs& args) {
   std::optional<int64_t> org_id;
   if (!args.org.empty()) {
-    auto org = api::FindOrg(a.dir, args.org);
+    auto org = admin::FindOrg(a.dir, args.org);
     if (!org.ok()) return a.Fail(org.status());
     org_id = org->id;
   }
   auto users = a.dir.ListUsers(org_id);
   if (!users.ok()) return a.Fail(users.status());
-  if (a.json) return PrintJsonList(*users, api::UserJson);
+  if (a.json) return PrintJsonList(*users, admin::UserJson);
   std::map<int64_t, std::string> org_names;
   if (auto orgs = a.dir.ListOrganizations(); orgs.ok()) {
     for (const store::Organization& o : *orgs) org_names[o.id] = o.name;
@@ -63,13 +63,13 @@ int RunUserList(const AdminAction& a, const UserArgs& args) {
 // The operator may give any role; a promotion that an org-admin could not have made revokes the
 // user's tokens (policy::RoleChangeRevokesTokens), and the output says which.
 int RunUserRole(const AdminAction& a, const UserArgs& args) {
-  auto user = api::FindUserRef(a.dir, args.name);
+  auto user = admin::FindUserRef(a.dir, args.name);
   if (!user.ok()) return a.Fail(user.status());
   const std::optional<policy::Role> role = policy::ParseRole(args.role);
   if (!role) return a.Fail(InvalidArgument("unknown role '" + args.role + "'"));
   auto changed = policy::ChangeUserRole(a.dir, *user, *role);
   if (!changed.ok()) return a.Fail(changed.status());
-  boost::json::object o = api::UserJson(changed->user);
+  boost::json::object o = admin::UserJson(changed->user);
   boost::json::array revoked;
   std::string text =
       "user " + EscapeForDisplay(changed->user.name) + " is now " + changed->user.role;
@@ -89,11 +89,11 @@ int RunUserRole(const AdminAction& a, const UserArgs& args) {
 }
 
 int RunUserSetDisabled(const AdminAction& a, const UserArgs& args, bool disabled) {
-  auto user = api::FindUserRef(a.dir, args.name);
+  auto user = admin::FindUserRef(a.dir, args.name);
   if (!user.ok()) return a.Fail(user.status());
   auto updated = a.dir.SetUserDisabled(user->id, disabled);
   if (!updated.ok()) return a.Fail(updated.status());
-  return a.Print(api::UserJson(*updated),
+  return a.Print(admin::UserJson(*updated),
                  "user " + updated->name + (disabled ? " disabled" : " enabled"));
 }
 

@@ -1,4 +1,4 @@
-#include "api/routes.h"
+#include "admin/routes.h"
 
 #include <spdlog/spdlog.h>
 
@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "api/admin.h"
+#include "admin/accounts.h"
 #include "common/display.h"
 #include "common/duration.h"
 #include "common/json.h"
@@ -18,7 +18,7 @@
 #include "policy/access.h"
 #include "policy/directory_rules.h"
 
-namespace tessera::api {
+namespace tessera::admin {
 namespace {
 
 namespace json = boost::json;
@@ -858,4 +858,4 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
   return Status::Ok();
 }
 
-}  // namespace tessera::api
+}  // namespace tessera::admin

@@ -1,4 +1,4 @@
-#include "api/admin.h"
+#include "admin/accounts.h"
 
 #include <algorithm>
 #include <optional>
@@ -6,7 +6,7 @@
 
 #include "common/text.h"
 
-namespace tessera::api {
+namespace tessera::admin {
 
 std::optional<int64_t> PositiveId(std::string_view text) {
   if (text.empty() || text.size() > 18) return std::nullopt;
@@ -336,4 +336,4 @@ json::object CollectionJson(const store::CollectionInfo& c) {
   return o;
 }
 
-}  // namespace tessera::api
+}  // namespace tessera::admin

@@ -17,7 +17,7 @@
 #include "policy/access.h"
 #include "store/directory.h"
 
-namespace tessera::api {
+namespace tessera::admin {
 
 // The number in `text` when it is a positive decimal integer that fits int64 (at most 18 digits);
 // how the CLI and the admin API tell an id from a name.
@@ -76,4 +76,4 @@ boost::json::object CollectionJson(const store::CollectionInfo& collection);
 // "active", "revoked" or "expired" (revoked wins over expired).
 std::string_view TokenState(const store::TokenRecord& token, Timestamp now);
 
-}  // namespace tessera::api
+}  // namespace tessera::admin

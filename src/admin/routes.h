@@ -27,7 +27,7 @@
 #include "policy/tokens.h"
 #include "store/store.h"
 
-namespace tessera::api {
+namespace tessera::admin {
 
 struct AdminApiOptions {
   std::shared_ptr<store::Store> store;                   // required
@@ -41,4 +41,4 @@ struct AdminApiOptions {
 // options' objects (kept alive by the router) and are thread-safe.
 Status AddAdminRoutes(http::Router& router, AdminApiOptions options);
 
-}  // namespace tessera::api
+}  // namespace tessera::admin

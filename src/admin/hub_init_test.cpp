@@ -1,4 +1,4 @@
-#include "api/hub_init.h"
+#include "admin/hub_init.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <memory>
 
-namespace tessera::api {
+namespace tessera::admin {
 namespace {
 
 namespace fs = std::filesystem;
@@ -116,4 +116,4 @@ TEST_F(HubInitTest, RefusesAnAdminUserWithoutTheAdminRole) {
 }
 
 }  // namespace
-}  // namespace tessera::api
+}  // namespace tessera::admin

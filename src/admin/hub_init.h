@@ -13,7 +13,7 @@
 #include "policy/tokens.h"
 #include "store/store.h"
 
-namespace tessera::api {
+namespace tessera::admin {
 
 constexpr std::string_view kDefaultHubOrgName = "Tessera hub";
 constexpr std::string_view kAdminUserName = "admin";
@@ -43,4 +43,4 @@ struct HubInitResult {
 // kAlreadyExists when a user named "admin" exists without the admin role.
 Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options);
 
-}  // namespace tessera::api
+}  // namespace tessera::admin

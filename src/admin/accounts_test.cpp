@@ -1,4 +1,4 @@
-#include "api/admin.h"
+#include "admin/accounts.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 
 #include "store/store.h"
 
-namespace tessera::api {
+namespace tessera::admin {
 namespace {
 
 namespace json = boost::json;
@@ -169,4 +169,4 @@ TEST_F(AdminTest, JsonFormsCarryNoSecrets) {
 }
 
 }  // namespace
-}  // namespace tessera::api
+}  // namespace tessera::admin

@@ -1,28 +1,11 @@
-#include "api/hub_init.h"
+#include "admin/hub_init.h"
 
 #include <cstdlib>
 
-namespace tessera::api {
-namespace {
+#include "ingest/ingest.h"
+#include "store/access_words.h"
 
-// The setting `key` as a positive integer, or nullopt when unset.
-Result<std::optional<int64_t>> IdSetting(store::Directory& dir, std::string_view key) {
-  auto value = dir.GetSetting(key);
-  if (!value.ok()) {
-    if (value.status().code() == ErrorCode::kNotFound) return std::optional<int64_t>();
-    return value.status();
-  }
-  int64_t id = 0;
-  for (char c : *value) {
-    if (c < '0' || c > '9' || id > (int64_t{1} << 50)) {
-      return Corrupt("setting " + std::string(key) + " is not an id: '" + *value + "'");
-    }
-    id = id * 10 + (c - '0');
-  }
-  return std::optional<int64_t>(id);
-}
-
-}  // namespace
+namespace tessera::admin {
 
 Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options) {
   store::Directory& dir = store.directory();
@@ -39,10 +22,10 @@ Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options
   }
 
   // The hub's own organization.
-  TESSERA_ASSIGN_OR_RETURN(std::optional<int64_t> hub_org_id,
-                           IdSetting(dir, store::kSettingHubOrg));
-  if (hub_org_id) {
-    TESSERA_ASSIGN_OR_RETURN(result.hub_org, dir.GetOrganization(*hub_org_id));
+  TESSERA_ASSIGN_OR_RETURN(std::optional<store::Organization> hub_org,
+                           ingest::HubOrganization(dir));
+  if (hub_org) {
+    result.hub_org = std::move(*hub_org);
     if (options.org_name != kDefaultHubOrgName && options.org_name != result.hub_org.name) {
       result.notes.push_back("--org ignored: the hub organization is already '" +
                              result.hub_org.name + "'");
@@ -79,7 +62,7 @@ Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options
     info.api_root = std::string(kDefaultApiRoot);
     info.title = "Default";
     info.description = "Every organization of the hub reads and writes here";
-    info.default_tlp = "amber";
+    info.default_tlp = std::string(store::TlpName(stix::TlpLevel::kAmber));
     info.readers.all = true;
     info.writers.all = true;
     TESSERA_ASSIGN_OR_RETURN(store::CollectionInfo created, dir.CreateCollection(info));
@@ -93,7 +76,7 @@ Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options
   auto admin = dir.FindUser(std::string(kAdminUserName));
   if (admin.ok()) {
     result.admin = *admin;
-    if (admin->role != "admin") {
+    if (store::ParseRole(admin->role) != store::Role::kAdmin) {
       return AlreadyExists("a user named 'admin' exists with the role " + admin->role +
                            "; give it the admin role or rename it first");
     }
@@ -101,8 +84,9 @@ Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options
       result.notes.push_back("the user admin is disabled: `tessera user enable admin` enables it");
     }
   } else if (admin.status().code() == ErrorCode::kNotFound) {
-    TESSERA_ASSIGN_OR_RETURN(
-        result.admin, dir.CreateUser(std::string(kAdminUserName), result.hub_org.id, "admin"));
+    TESSERA_ASSIGN_OR_RETURN(result.admin,
+                             dir.CreateUser(std::string(kAdminUserName), result.hub_org.id,
+                                            std::string(store::RoleName(store::Role::kAdmin))));
     result.admin_created = true;
   } else {
     return admin.status();
@@ -117,4 +101,4 @@ Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options
   return result;
 }
 
-}  // namespace tessera::api
+}  // namespace tessera::admin
