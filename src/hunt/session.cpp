@@ -50,17 +50,19 @@ class IntelSink : public stix::ReadSink {
 };
 
 // The STIX identity of the hub's own organization, when the store records one (set up by
-// `tessera init`); std::nullopt otherwise.
-std::optional<stix::Object> HubIdentity(store::Store& store) {
-  auto org = ingest::HubOrganization(store.directory());
-  if (!org.ok() || !*org || (*org)->identity_id.empty() || (*org)->identity_json.empty()) {
-    return std::nullopt;
+// `tessera init`); std::nullopt otherwise. The store's errors (a hub_org setting that names no
+// organization, or is not an id) are errors.
+Result<std::optional<stix::Object>> HubIdentity(store::Store& store) {
+  TESSERA_ASSIGN_OR_RETURN(std::optional<store::Organization> org,
+                           ingest::HubOrganization(store.directory()));
+  if (!org || org->identity_id.empty() || org->identity_json.empty()) {
+    return std::optional<stix::Object>();
   }
   stix::Object o;
   o.type = "identity";
-  o.id = (*org)->identity_id;
-  o.json = (*org)->identity_json;
-  return o;
+  o.id = org->identity_id;
+  o.json = org->identity_json;
+  return std::optional<stix::Object>(std::move(o));
 }
 
 std::string HostName() {
@@ -104,7 +106,11 @@ Status WriteSightings(const SessionOptions& options, const SightingCollector& si
   std::optional<stix::Object> hub;
   if (options.store != nullptr && options.sighter_identity.empty() &&
       options.sighter_name.empty()) {
-    hub = HubIdentity(*options.store);
+    // A store that cannot say who the hub is fails the sightings, rather than naming another
+    // sighter than the one a user of the store expects.
+    auto identity = HubIdentity(*options.store);
+    if (!identity.ok()) return Prefixed("sightings: ", identity.status());
+    hub = std::move(*identity);
     if (hub) so.sighter_id = hub->id;
   }
   if (so.sighter_id.empty()) {

@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "common/file.h"
+#include "stix/reader.h"
+#include "store/directory.h"
+#include "store/test_util.h"
 
 namespace tessera::hunt {
 namespace {
@@ -117,6 +120,46 @@ TEST(HuntSession, RefusesOptionsThatBreakItsRules) {
   EXPECT_EQ(r.status().code(), ErrorCode::kIo);
   EXPECT_NE(r.status().message().find("no-such-file.json"), std::string::npos);
   EXPECT_TRUE(sink.calls.empty()) << "nothing is told before the indicators are loaded";
+}
+
+// With a store and no sighter named, the sightings name the hub's identity; a store that cannot
+// say who the hub is (its hub_org setting is no organization id) fails them instead of naming the
+// host (it did so silently).
+TEST(HuntSession, AStoreThatCannotNameTheHubFailsTheSightings) {
+  store::testing::TempDir dir;
+  auto store = store::testing::OpenOrDie(dir.data());
+  ASSERT_NE(store, nullptr);
+  auto text = ReadInput(Data("indicators_bundle.json"));
+  ASSERT_TRUE(text.ok()) << text.status().message();
+  auto doc = stix::ReadDocument(*text);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  auto coll = store->directory().GetSetting(store::kSettingDefaultCollection);
+  ASSERT_TRUE(coll.ok()) << coll.status().ToString();
+  const std::vector<store::Placement> placements(
+      doc->objects.size(), store::Placement{*coll, 0, store::testing::Keys("coll")});
+  ASSERT_TRUE(store->Import(doc->objects, placements).ok());
+
+  SessionOptions o;
+  o.store = store.get();
+  o.store_sightings = false;  // the file alone: no write to the store is needed to see it
+  o.logs = {Data("zeek_dns.log")};
+  o.default_time = *ParseTimestamp("2024-05-01T00:00:00Z");
+  const fs::path out = fs::path(dir.data()).parent_path() / "sightings.json";
+  o.sightings = out.string();
+  RecordingSink sink;
+  auto r = RunSession(o, sink);  // no hub organization recorded: the host is the sighter
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->hits, 3u);
+  EXPECT_EQ(sink.calls.back(), "written 2");
+
+  ASSERT_TRUE(store->directory().PutSetting(store::kSettingHubOrg, "not-an-id").ok());
+  RecordingSink failing;
+  r = RunSession(o, failing);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kCorrupt);
+  EXPECT_NE(r.status().message().find("sightings: "), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find(store::kSettingHubOrg), std::string::npos);
+  EXPECT_EQ(failing.calls.back(), "logs done") << "the hunt ran; no sightings were written";
 }
 
 }  // namespace
