@@ -558,6 +558,13 @@ Result<Segment> ReadSegment(std::string_view text, size_t offset, size_t record_
   }
 }
 
+// Refuses an input beyond options.max_bytes, before it is copied or padded.
+Status CheckInputSize(size_t bytes, const ReadOptions& options) {
+  if (bytes <= options.max_bytes) return Status::Ok();
+  return LimitExceeded("input of " + std::to_string(bytes) + " bytes exceeds the " +
+                       std::to_string(options.max_bytes) + "-byte limit");
+}
+
 // ReadStream of `text`, readable kReadPadding bytes past its end. One pass over the input as a
 // stream of JSON texts: a single bundle, object or array is a stream of one; NDJSON a stream of
 // many (ReadSegment).
@@ -582,10 +589,7 @@ Result<ReadSummary> ReadPadded(std::string_view text, const ReadOptions& options
 }  // namespace
 
 Result<ReadSummary> ReadStream(std::string_view text, const ReadOptions& options, ReadSink& sink) {
-  if (text.size() > options.max_bytes) {
-    return LimitExceeded("input of " + std::to_string(text.size()) + " bytes exceeds the " +
-                         std::to_string(options.max_bytes) + "-byte limit");
-  }
+  TESSERA_RETURN_IF_ERROR(CheckInputSize(text.size(), options));
   // simdjson reads up to SIMDJSON_PADDING bytes past the end of its input: parse a padded copy
   // (a per-thread buffer for inputs up to a batch, so that small inputs cost no allocation).
   constexpr size_t kReusedBytes = 4u << 20;
@@ -602,10 +606,7 @@ Result<ReadSummary> ReadStream(std::string_view text, const ReadOptions& options
 Result<ReadSummary> ReadStreamInPlace(std::string& text, const ReadOptions& options,
                                       ReadSink& sink) {
   static_assert(kReadPadding == simdjson::SIMDJSON_PADDING);
-  if (text.size() > options.max_bytes) {
-    return LimitExceeded("input of " + std::to_string(text.size()) + " bytes exceeds the " +
-                         std::to_string(options.max_bytes) + "-byte limit");
-  }
+  TESSERA_RETURN_IF_ERROR(CheckInputSize(text.size(), options));
   const size_t size = text.size();
   text.append(kReadPadding, '\0');
   auto read = ReadPadded(std::string_view(text.data(), size), options, sink);
