@@ -300,7 +300,23 @@ CREATE TRIGGER objects_delete_gen AFTER DELETE ON objects
 UPDATE generations SET n = n + 1 WHERE name = 'objects';
 )sql";
 
-constexpr const char* kMigrations[] = {kV1, kV2, kV3, kV4};
+// Version 5: a row says whether it is a later copy. later_copy is 1 when the row was stored while
+// a row of the same (id, version, coll) was already there (another organization's contribution),
+// else 0. So 0 means, for as long as the row lives, that no row of its (id, version, coll) has a
+// lower seq (seqs are never handed out twice), and a listing asks "is there an earlier visible
+// copy?" only of rows marked 1 instead of every row (the earliest visible copy stands for the
+// others, see sqlite_store.cpp). Deleting an earlier copy leaves the mark: it then costs a probe
+// that finds nothing, never a wrong answer.
+//  - The column is added in place (no rewrite); rows of schema 4 that have an earlier copy are
+//    marked. The objects generation grows with the marked rows (the update trigger), harmlessly.
+constexpr const char* kV5 = R"sql(
+ALTER TABLE objects ADD COLUMN later_copy INTEGER NOT NULL DEFAULT 0;
+UPDATE objects SET later_copy = 1
+  WHERE EXISTS (SELECT 1 FROM objects e WHERE e.id = objects.id AND e.version = objects.version
+                AND e.coll = objects.coll AND e.seq < objects.seq);
+)sql";
+
+constexpr const char* kMigrations[] = {kV1, kV2, kV3, kV4, kV5};
 
 }  // namespace
 

@@ -200,24 +200,19 @@ void CollectionWhere(const CollectionQuery& q, Sql& sql) {
   selectors.insert(selectors.end(), q.also.begin(), q.also.end());
   const bool all =
       std::find(selectors.begin(), selectors.end(), VersionMatch::kAll) != selectors.end();
-  const bool exact =
-      std::find(selectors.begin(), selectors.end(), VersionMatch::kExact) != selectors.end();
   // One copy per (id, version): when several organizations contributed the same version and the
   // reader sees more than one of their rows, the earliest visible one (lowest seq) stands for
-  // them. With only first/last selectors that is folded into their probe (the same (id, version)
-  // index range, one more entry); otherwise it is a probe of its own. The '+' keeps SQLite on the
-  // (id, version, ...) key (see below).
-  const bool one_copy = q.copies == Copies::kOnePerVersion;
-  const bool separate_dedup = one_copy && (all || exact);
-  if (separate_dedup) {
+  // them. Only a row stored as a later copy (schema 5's later_copy) can have an earlier one, so
+  // the probe runs for those rows alone. The '+' keeps SQLite on the (id, version, ...) key (see
+  // below).
+  if (q.copies == Copies::kOnePerVersion) {
     sql.Add(
-        " AND NOT EXISTS (SELECT 1 FROM objects d WHERE d.id = o.id AND d.version = o.version "
-        "AND +d.coll = o.coll AND d.seq < o.seq");
+        " AND (o.later_copy = 0 OR NOT EXISTS (SELECT 1 FROM objects d WHERE d.id = o.id "
+        "AND d.version = o.version AND +d.coll = o.coll AND d.seq < o.seq");
     AddVisibility(sql, "d", q.scope);
-    sql.Add(")");
+    sql.Add("))");
   }
   if (all) return;
-  const bool folded_dedup = one_copy && !separate_dedup;
   sql.Add(" AND (");
   bool first_part = true;
   for (VersionMatch m : selectors) {
@@ -240,16 +235,9 @@ void CollectionWhere(const CollectionQuery& q, Sql& sql) {
     // probing objects_by_coll (coll, seq) for `n`, which scans the whole collection per row
     // (80 us per object of a 1,000-object collection, growing with its size); the probe must be
     // the (id, version) key.
-    const bool last = m == VersionMatch::kLast;
-    sql.Add("NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND +n.coll = o.coll");
-    if (folded_dedup) {
-      // A newer (older) version, or an earlier copy of this one.
-      sql.Add(last ? " AND n.version >= o.version" : " AND n.version <= o.version")
-          .Add(last ? " AND (n.version > o.version" : " AND (n.version < o.version")
-          .Add(" OR n.seq < o.seq)");
-    } else {
-      sql.Add(last ? " AND n.version > o.version" : " AND n.version < o.version");
-    }
+    sql.Add("NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND +n.coll = o.coll")
+        .Add(m == VersionMatch::kLast ? " AND n.version > o.version"
+                                      : " AND n.version < o.version");
     if (q.up_to_seq > 0) sql.Add(" AND +n.seq <= ").Param(q.up_to_seq);
     AddVisibility(sql, "n", q.scope);
     sql.Add(")");
@@ -743,8 +731,9 @@ class SqliteStore final : public Store {
     TESSERA_ASSIGN_OR_RETURN(
         Statement * insert,
         c.Prepared("INSERT INTO objects (coll, id, version, type, spec_version, date_added, "
-                   "revoked, json, provider_org, readers) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                   "revoked, json, provider_org, readers, later_copy) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, EXISTS (SELECT 1 FROM "
+                   "objects WHERE id = ?2 AND version = ?3 AND coll = ?1)) "
                    "ON CONFLICT (id, version, coll, provider_org) DO NOTHING"));
     Statement& s = *insert;
     std::string readers;
