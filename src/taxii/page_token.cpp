@@ -60,6 +60,10 @@ Result<PageTokenKey> LoadPageTokenKey(store::Directory& directory) {
   return key;
 }
 
+PageTokenSealer::PageTokenSealer(const PageTokenKey& key) : key_(key) {
+  randombytes_buf(nonce_secret_.data(), nonce_secret_.size());
+}
+
 std::string PageTokenSealer::Seal(const PageCursor& cursor, std::string_view binding) const {
   std::array<uint8_t, kPlainBytes> plain{};
   PutU64(&plain[0], static_cast<uint64_t>(cursor.after_seq));
@@ -67,7 +71,10 @@ std::string PageTokenSealer::Seal(const PageCursor& cursor, std::string_view bin
   Raw raw{};
   raw[0] = kTokenVersion;
   uint8_t* nonce = &raw[1];
-  randombytes_buf(nonce, kNonceBytes);
+  std::array<uint8_t, 8> count{};
+  PutU64(count.data(), sealed_.fetch_add(1, std::memory_order_relaxed));
+  crypto_generichash(nonce, kNonceBytes, count.data(), count.size(), nonce_secret_.data(),
+                     nonce_secret_.size());
   unsigned long long sealed_len = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(&raw[1 + kNonceBytes], &sealed_len, plain.data(),
                                              plain.size(), Bytes(binding), binding.size(), nullptr,

@@ -4,8 +4,10 @@
 // while a client pages neither shift nor change "last"/"first" answers). Both are store-wide
 // sequence numbers, which would tell a reader how many versions the hub holds in collections it
 // cannot see, so the token is encrypted and authenticated with a key of the hub's
-// (XChaCha20-Poly1305, libsodium; a random nonce per token): a reader can neither read the
-// numbers nor make a token the server did not issue.
+// (XChaCha20-Poly1305, libsodium): a reader can neither read the numbers nor make a token the
+// server did not issue. Nonces never repeat under a key and tell nothing: each is a keyed hash
+// (BLAKE2b, a secret the sealer draws once) of how many tokens the sealer sealed before, so that
+// a page costs no getrandom system call and a reader cannot count the server's traffic.
 //
 // A token is also bound to what it was minted for (the `binding` text: the reader and the query,
 // taxii::Service builds it): opened with any other binding it is refused, so a token handed to
@@ -13,6 +15,7 @@
 // every page is filtered again for the reader presenting it.
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -41,10 +44,12 @@ inline constexpr std::string_view kSettingPageTokenKey = "taxii_page_token_key";
 // not a key.
 Result<PageTokenKey> LoadPageTokenKey(store::Directory& directory);
 
-// Seals and opens tokens with one key. Thread-safe (immutable after construction).
+// Seals and opens tokens with one key. Thread-safe. Needs libsodium initialized.
 class PageTokenSealer {
  public:
-  explicit PageTokenSealer(const PageTokenKey& key) : key_(key) {}
+  explicit PageTokenSealer(const PageTokenKey& key);
+  PageTokenSealer(const PageTokenSealer&) = delete;
+  PageTokenSealer& operator=(const PageTokenSealer&) = delete;
 
   // A token of 76 characters (base64url, no padding) for `cursor`, bound to `binding`.
   std::string Seal(const PageCursor& cursor, std::string_view binding) const;
@@ -55,6 +60,8 @@ class PageTokenSealer {
 
  private:
   PageTokenKey key_;
+  std::array<uint8_t, 32> nonce_secret_{};   // random, drawn once
+  mutable std::atomic<uint64_t> sealed_{0};  // tokens sealed so far
 };
 
 }  // namespace tessera::taxii

@@ -69,13 +69,15 @@ TEST(PageToken, RejectsGarbageAndEveryChangedCharacter) {
   EXPECT_FALSE(sealer.Open("AQAAAAAAAAACAAAAAAAAAAOJ9dbf", "b").ok());
 }
 
-// #15.5: the token does not show the store-wide seqs it carries: each token is fresh (random
-// nonce), and its bytes do not hold them.
+// #15.5: the token does not show the store-wide seqs it carries: each token is fresh (a nonce
+// never used before), and its bytes do not hold them. Nor does the nonce count the tokens the
+// server sealed: consecutive nonces share no 8-byte run.
 TEST(PageToken, ContentTellsNothing) {
   ASSERT_GE(sodium_init(), 0);
   const PageTokenSealer sealer(TestKey(4));
   const PageCursor c{0x0102030405, 0x0a0b0c0d0e};
   std::set<std::string> seen;
+  std::string previous_nonce;
   for (int i = 0; i < 50; ++i) {
     const std::string token = sealer.Seal(c, "b");
     EXPECT_TRUE(seen.insert(token).second) << "two tokens alike";
@@ -85,6 +87,11 @@ TEST(PageToken, ContentTellsNothing) {
                                 token.data(), token.size(), nullptr, &len, nullptr,
                                 sodium_base64_VARIANT_URLSAFE_NO_PADDING),
               0);
+    const std::string nonce = raw.substr(1, 24);
+    for (size_t at = 0; !previous_nonce.empty() && at + 8 <= nonce.size(); at += 8) {
+      EXPECT_NE(nonce.substr(at, 8), previous_nonce.substr(at, 8)) << "nonce bytes " << at;
+    }
+    previous_nonce = nonce;
     for (uint64_t seq : {uint64_t(c.after_seq), uint64_t(c.up_to_seq)}) {
       std::string be(8, '\0');
       for (int b = 0; b < 8; ++b) be[7 - b] = static_cast<char>((seq >> (8 * b)) & 0xff);
