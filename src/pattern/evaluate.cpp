@@ -29,6 +29,7 @@
 #include <limits>
 #include <optional>
 
+#include "common/base64.h"
 #include "pattern/program.h"
 
 namespace tessera::pattern {

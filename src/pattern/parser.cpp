@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 
+#include "common/base64.h"
 #include "pattern/program.h"
 
 namespace tessera::pattern {

@@ -27,8 +27,6 @@ bool IsAscii(std::string_view text);
 // other character itself; case-sensitive; no escape character (STIX defines none). O(n*m) time.
 bool LikeMatch(std::string_view text, std::string_view pattern);
 
-// Standard base64 with padding (the STIX binary type); false on anything else.
-bool DecodeBase64(std::string_view text, std::string* out);
 // Hex digits, even count, either case; false on anything else.
 bool DecodeHex(std::string_view text, std::string* out);
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 
+#include "common/base64.h"
 #include "common/display.h"
 #include "common/text.h"
 #include "policy/directory_rules.h"
@@ -200,14 +201,11 @@ Result<Authenticator::Credentials> Authenticator::Parse(std::string_view header)
   if (EqualsIgnoreCase(scheme, "Bearer")) {
     out.token = std::string(credentials);
   } else if (EqualsIgnoreCase(scheme, "Basic")) {
-    std::string decoded(credentials.size(), '\0');
-    size_t len = 0;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(),
-                          credentials.data(), credentials.size(), nullptr, &len, nullptr,
-                          sodium_base64_VARIANT_ORIGINAL) != 0) {
+    std::string decoded;
+    if (!DecodeBase64(credentials, &decoded)) {
+      sodium_memzero(decoded.data(), decoded.size());
       return Unauthenticated("HTTP Basic credentials are not base64");
     }
-    decoded.resize(len);
     const size_t colon = decoded.find(':');
     if (colon == std::string::npos) {
       return Unauthenticated("HTTP Basic credentials are not user:token");

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "common/base64.h"
 #include "common/ip.h"
 #include "common/time.h"
 #include "stix/handling.h"
@@ -56,22 +57,6 @@ bool IsValidDictionaryKey(std::string_view key) {
   if (key.empty() || key.size() > 250) return false;
   return std::all_of(key.begin(), key.end(),
                      [](char c) { return IsAlnum(c) || c == '_' || c == '-'; });
-}
-
-bool IsBase64(std::string_view s) {
-  if (s.size() % 4 != 0) return false;
-  size_t pad = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '=') {
-      ++pad;
-      if (i + 2 < s.size()) return false;
-      continue;
-    }
-    if (pad > 0) return false;
-    if (!(IsAlnum(c) || c == '+' || c == '/')) return false;
-  }
-  return pad <= 2;
 }
 
 bool Contains(std::span<const std::string_view> list, std::string_view v) {
