@@ -365,7 +365,17 @@ TEST_F(CollectionTest, EachOrganizationsCopyOfAVersionCountsOnItsOwn) {
     return r.ok() ? *r : ImportSummary{};
   };
   const ImportSummary fresh = put(3, Sdo(kB, "2021-01-01T00:00:00.000Z"), "coll org:3");
-  ASSERT_EQ(put(1, sco(""), "org:1").added, 1u);  // A: RED, no recipients
+  const ImportSummary a = put(1, sco(""), "org:1");  // A: RED, no recipients
+  ASSERT_EQ(a.added, 1u);
+  {
+    // Listed before C's copy exists (the store learns there is no later copy up to here); what
+    // it learned does not hide C's copy, stored after, from the listings below.
+    auto before = Query({"org:1", "coll"});
+    before.up_to_seq = a.last_seq;
+    auto page = store_->ListCollection(before);
+    ASSERT_TRUE(page.ok());
+    EXPECT_EQ(page->objects.size(), 2u);
+  }
 
   const ImportSummary c = put(3, sco(R"(,"x_note":"from C")"), "coll org:3");
   EXPECT_EQ(c.added, fresh.added) << "C's answer does not depend on what A holds";
@@ -408,19 +418,33 @@ TEST_F(CollectionTest, EachOrganizationsCopyOfAVersionCountsOnItsOwn) {
   exact.versions = {Ts("2021-01-01T00:00:00Z")};
   EXPECT_EQ(List(exact).size(), 1u) << "several selectors still give one copy";
 
-  // Paging one row at a time never shows the version twice.
-  auto paged = Query({"org:1", "coll"});
-  paged.match = VersionMatch::kAll;
-  paged.limit = 1;
-  std::vector<std::string> ids;
-  for (int i = 0; i < 10; ++i) {
-    auto page = store_->ListCollection(paged);
-    ASSERT_TRUE(page.ok());
-    for (const StoredObject& o : page->objects) ids.push_back(o.id);
-    if (!page->more) break;
-    paged.after_seq = page->objects.back().seq;
+  // Paging one row at a time never shows the version twice, bounded as TAXII pages (the page
+  // that holds C's copy alone still knows A's came first) or not, listed or scanned.
+  for (int64_t bound : {int64_t{0}, c.last_seq, c.last_seq + 100}) {
+    SCOPED_TRACE(bound);
+    auto paged = Query({"org:1", "coll"});
+    paged.match = VersionMatch::kAll;
+    paged.limit = 1;
+    paged.up_to_seq = bound;
+    std::vector<std::string> ids;
+    std::vector<int64_t> listed, scanned;
+    for (int i = 0; i < 10; ++i) {
+      auto page = store_->ListCollection(paged);
+      ASSERT_TRUE(page.ok());
+      for (const StoredObject& o : page->objects) {
+        ids.push_back(o.id);
+        listed.push_back(o.seq);
+      }
+      auto more =
+          store_->ScanCollection(paged, [&](const RowView& r) { scanned.push_back(r.seq); });
+      ASSERT_TRUE(more.ok());
+      EXPECT_EQ(*more, page->more);
+      if (!page->more) break;
+      paged.after_seq = page->objects.back().seq;
+    }
+    EXPECT_THAT(ids, ElementsAre(kB, ip));
+    EXPECT_EQ(scanned, listed);
   }
-  EXPECT_THAT(ids, ElementsAre(kB, ip));
 
   // The operator's listing shows the version once, too.
   ObjectQuery everything;
@@ -904,6 +928,10 @@ TEST(StoreMigrationTest, SchemaFourStoreMarksTheLaterCopies) {
     EXPECT_EQ(raw.Int("PRAGMA user_version"), static_cast<int64_t>(SchemaMigrations().size()));
     EXPECT_EQ(raw.Rows("SELECT seq || ' ' || later_copy FROM objects ORDER BY seq"),
               (std::vector<std::string>{"1 0", "2 0", "3 0", "4 0", "5 1"}));
+    EXPECT_EQ(raw.Int("SELECT count(*) FROM objects INDEXED BY objects_later_copies "
+                      "WHERE later_copy = 1 AND coll > 0"),
+              1)
+        << "the index of later copies holds gamma's row";
   }
   auto coll = store->directory().GetSetting(kSettingDefaultCollection);
   ASSERT_TRUE(coll.ok()) << coll.status().ToString();

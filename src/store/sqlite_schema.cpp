@@ -309,11 +309,14 @@ UPDATE generations SET n = n + 1 WHERE name = 'objects';
 // that finds nothing, never a wrong answer.
 //  - The column is added in place (no rewrite); rows of schema 4 that have an earlier copy are
 //    marked. The objects generation grows with the marked rows (the update trigger), harmlessly.
+//  - objects_later_copies indexes the marked rows alone (few), by collection and seq: whether a
+//    collection holds any later copy, and the last one, is one look.
 constexpr const char* kV5 = R"sql(
 ALTER TABLE objects ADD COLUMN later_copy INTEGER NOT NULL DEFAULT 0;
 UPDATE objects SET later_copy = 1
   WHERE EXISTS (SELECT 1 FROM objects e WHERE e.id = objects.id AND e.version = objects.version
                 AND e.coll = objects.coll AND e.seq < objects.seq);
+CREATE INDEX objects_later_copies ON objects (coll) WHERE later_copy = 1;
 )sql";
 
 constexpr const char* kMigrations[] = {kV1, kV2, kV3, kV4, kV5};

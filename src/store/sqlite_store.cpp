@@ -22,6 +22,7 @@
 #include <set>
 #include <string_view>
 #include <system_error>
+#include <unordered_map>
 
 #include "store/sqlite_db.h"
 #include "store/sqlite_directory.h"
@@ -177,8 +178,10 @@ Status CheckQuery(const CollectionQuery& q) {
   return Status::Ok();
 }
 
-// The WHERE clause (after kFrom + " WHERE ") of what `q` selects.
-void CollectionWhere(const CollectionQuery& q, Sql& sql) {
+// The WHERE clause (after kFrom + " WHERE ") of what `q` selects. `later_copies`: whether the
+// rows may include a later copy (LaterCopiesMayBeListed); when not, no row is asked for an
+// earlier copy.
+void CollectionWhere(const CollectionQuery& q, bool later_copies, Sql& sql) {
   sql.Add("c.id = ").Param(q.collection).Add(" AND o.seq > ").Param(q.after_seq);
   if (q.up_to_seq > 0) sql.Add(" AND o.seq <= ").Param(q.up_to_seq);
   if (!q.types.empty()) InList(sql, "o.type", q.types);
@@ -205,7 +208,7 @@ void CollectionWhere(const CollectionQuery& q, Sql& sql) {
   // them. Only a row stored as a later copy (schema 5's later_copy) can have an earlier one, so
   // the probe runs for those rows alone. The '+' keeps SQLite on the (id, version, ...) key (see
   // below).
-  if (q.copies == Copies::kOnePerVersion) {
+  if (q.copies == Copies::kOnePerVersion && later_copies) {
     sql.Add(
         " AND (o.later_copy = 0 OR NOT EXISTS (SELECT 1 FROM objects d WHERE d.id = o.id "
         "AND d.version = o.version AND +d.coll = o.coll AND d.seq < o.seq");
@@ -247,10 +250,10 @@ void CollectionWhere(const CollectionQuery& q, Sql& sql) {
 
 // SELECT `columns` of the rows ListCollection(q) returns, in seq order, one more than q.limit
 // (which tells whether there are more).
-Sql CollectionSelect(const CollectionQuery& q, std::string_view columns) {
+Sql CollectionSelect(const CollectionQuery& q, bool later_copies, std::string_view columns) {
   Sql sql;
   sql.Add("SELECT ").Add(columns).Add(kFrom).Add(" WHERE ");
-  CollectionWhere(q, sql);
+  CollectionWhere(q, later_copies, sql);
   sql.Add(" ORDER BY o.seq LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
   return sql;
 }
@@ -376,8 +379,10 @@ class SqliteStore final : public Store {
   Result<ObjectPage> ListCollection(const CollectionQuery& q) override {
     TESSERA_RETURN_IF_ERROR(CheckQuery(q));
     if (!q.scope.unrestricted && q.scope.keys.empty()) return ObjectPage{};  // sees nothing
-    const Sql sql = CollectionSelect(q, q.with_json ? kRowColumns : kRowColumnsWithoutJson);
     return db_->WithReader([&](Connection& c) -> Result<ObjectPage> {
+      TESSERA_ASSIGN_OR_RETURN(bool later_copies, LaterCopiesMayBeListed(c, q));
+      const Sql sql =
+          CollectionSelect(q, later_copies, q.with_json ? kRowColumns : kRowColumnsWithoutJson);
       TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
       ResetOnExit reset(*s);
       sql.Bind(*s);
@@ -392,9 +397,11 @@ class SqliteStore final : public Store {
                               const std::function<void(const RowView&)>& each) override {
     TESSERA_RETURN_IF_ERROR(CheckQuery(q));
     if (!q.scope.unrestricted && q.scope.keys.empty()) return false;  // sees nothing
-    const Sql sql = CollectionSelect(
-        q, q.with_json ? "o.seq, o.date_added, o.json" : "o.seq, o.date_added, o.id, o.version");
     return db_->WithReader([&](Connection& c) -> Result<bool> {
+      TESSERA_ASSIGN_OR_RETURN(bool later_copies, LaterCopiesMayBeListed(c, q));
+      const Sql sql = CollectionSelect(
+          q, later_copies,
+          q.with_json ? "o.seq, o.date_added, o.json" : "o.seq, o.date_added, o.id, o.version");
       TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
       ResetOnExit reset(*s);
       sql.Bind(*s);
@@ -431,7 +438,7 @@ class SqliteStore final : public Store {
     if (!q.scope.unrestricted && q.scope.keys.empty()) return int64_t{0};
     Sql sql;
     sql.Add("DELETE FROM objects WHERE seq IN (SELECT o.seq").Add(kFrom).Add(" WHERE ");
-    CollectionWhere(q, sql);
+    CollectionWhere(q, /*later_copies=*/true, sql);
     sql.Add(")");
     return db_->WithWriter([&](Connection& c) -> Result<int64_t> {
       TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN IMMEDIATE", "starting a delete"));
@@ -832,8 +839,53 @@ class SqliteStore final : public Store {
 
   static inline const std::string kDefaultSpecVersion = "2.1";
 
+  // Whether the rows q lists may include a later copy (schema 5), so that the listing must ask
+  // those rows for an earlier one. Later copies are rare, and asking every row whether it is one
+  // costs a column read per row; instead, what the later_copies index says of a collection is
+  // read once and kept: the highest seq of a later copy among the rows up to the last seq then.
+  // That stays true: a row is stored as a later copy or not once and for all, and rows stored
+  // afterwards (by any process) get higher seqs. So a listing bounded by up_to_seq at or below
+  // that last seq has no later copy unless the highest one is above its after_seq; a listing
+  // without such a bound is answered "may".
+  Result<bool> LaterCopiesMayBeListed(Connection& c, const CollectionQuery& q) {
+    if (q.copies != Copies::kOnePerVersion) return false;
+    if (q.up_to_seq <= 0) return true;
+    {
+      std::lock_guard<std::mutex> lock(later_copies_mu_);
+      auto it = later_copies_.find(q.collection);
+      if (it != later_copies_.end() && q.up_to_seq <= it->second.last_seq) {
+        return it->second.highest > q.after_seq;
+      }
+    }
+    TESSERA_ASSIGN_OR_RETURN(
+        Statement * s,
+        c.Prepared("SELECT coalesce((SELECT max(seq) FROM objects), 0), coalesce((SELECT max(seq) "
+                   "FROM objects WHERE coll = (SELECT num FROM collections WHERE id = ?1) AND "
+                   "later_copy = 1), 0)"));
+    ResetOnExit reset(*s);
+    s->BindText(1, q.collection);
+    TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("looking for later copies"));
+    if (!row) return Corrupt("looking for later copies gave no answer");
+    const LaterCopies seen{s->ColumnInt(0), s->ColumnInt(1)};
+    {
+      std::lock_guard<std::mutex> lock(later_copies_mu_);
+      if (later_copies_.size() >= kMaxCollectionsKept) later_copies_.clear();
+      LaterCopies& kept = later_copies_[q.collection];
+      if (seen.last_seq >= kept.last_seq) kept = seen;
+    }
+    return q.up_to_seq > seen.last_seq || seen.highest > q.after_seq;
+  }
+
   std::unique_ptr<sqlite::Database> db_;
   std::unique_ptr<Directory> directory_;
+  // LaterCopiesMayBeListed's memory, by collection id.
+  struct LaterCopies {
+    int64_t last_seq = 0;  // the store's last seq when the index was read
+    int64_t highest = 0;   // the highest seq of a later copy in the collection then (0: none)
+  };
+  static constexpr size_t kMaxCollectionsKept = 4096;
+  std::mutex later_copies_mu_;
+  std::unordered_map<std::string, LaterCopies> later_copies_;
   // The generations last read, and the commit mark taken just before that read.
   std::mutex generations_mu_;
   std::optional<sqlite::Database::CommitMark> generations_mark_;  // guarded by generations_mu_
