@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "taxii/protocol.h"
 
 namespace tessera::taxii {
@@ -83,6 +85,8 @@ std::string FormatDateAdded(Timestamp ts) { return FormatTimestamp(ts, TimePreci
 
 void EnvelopeWriter::Add(std::string_view object_json) {
   if (count_ == 0) {
+    objects_.reserve(kPrefixRoom + 16 +
+                     std::min(expected_ * (object_json.size() + 1), kMaxReserve));
     objects_.assign(kPrefixRoom, ' ');
     objects_ += ",\"objects\":[";
   } else {

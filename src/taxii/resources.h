@@ -63,6 +63,10 @@ std::string EnvelopeJson(std::span<const store::StoredObject> rows, const PageIn
 // (Store::ScanCollection): Add each object's JSON in order, then Finish with the paging.
 class EnvelopeWriter {
  public:
+  // `expected_objects`: how many objects the page may hold (its limit). The first object's size
+  // times that, up to kMaxReserve, is set aside at once, so that a page is not copied over again
+  // each time it outgrows its buffer.
+  explicit EnvelopeWriter(size_t expected_objects = 0) : expected_(expected_objects) {}
   void Add(std::string_view object_json);
   size_t count() const { return count_; }
   std::string Finish(const PageInfo& page) &&;
@@ -70,8 +74,10 @@ class EnvelopeWriter {
  private:
   // Room kept before the objects for {"more":...,"next":"..."} (Finish).
   static constexpr size_t kPrefixRoom = 128;
+  static constexpr size_t kMaxReserve = size_t{1} << 20;
   std::string objects_;  // room, then ,"objects":[ and the objects' JSON, comma-separated
   size_t count_ = 0;
+  size_t expected_ = 0;
 };
 // {"more": ..., "next": ..., "objects": [{"id", "date_added", "version", "media_type"}, ...]}.
 std::string ManifestJson(std::span<const store::StoredObject> rows, const PageInfo& page);

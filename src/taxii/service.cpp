@@ -606,7 +606,7 @@ Response Service::ListPage(const Request& request, int kind) const {
     return StorageError(st, "listing objects");
   };
 
-  EnvelopeWriter envelope;
+  EnvelopeWriter envelope(q.limit);
   std::optional<Timestamp> first_added;
   Timestamp last_added;
   int64_t last_seq = 0;
