@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -69,7 +70,19 @@ Status StoreWritable(const std::string& data_dir) {
   return Status::Ok();
 }
 
+// The server allocates and frees a page's buffer (tens of KiB to megabytes) for every request.
+// glibc's defaults hand memory back to the kernel whenever the top of a heap has 128 KiB free (a
+// threshold that only grows after some larger block happens to be freed), and the next request
+// takes it back through page faults: measured on an uncached GET, that doubled the server's system
+// time (docs/benchmarks.md, "The listing mended"). Up to 16 MiB stay free per heap; blocks of 8 MiB
+// and more are mapped on their own, and so returned when freed.
+void TuneAllocatorForServing() {
+  mallopt(M_MMAP_THRESHOLD, 8 << 20);
+  mallopt(M_TRIM_THRESHOLD, 16 << 20);
+}
+
 int RunServe(const ServeArgs& args) {
+  TuneAllocatorForServing();
   auto address = http::ParseListenAddress(args.listen);
   if (!address.ok()) {
     std::cerr << "tessera serve: " << address.status().message() << "\n";
