@@ -1,8 +1,9 @@
 #pragma once
 // Base64 as RFC 4648 section 4 defines it (the standard alphabet, padded to a multiple of four):
-// the one decoder of the project (STIX binary properties and pattern constants, HTTP Basic
-// credentials). Table-driven and not constant-time: it decodes what a client sent, whose bytes
-// the client knows already.
+// the project's one decoder of that form (STIX binary properties and pattern constants, HTTP
+// Basic credentials). Table-driven and not constant-time: it decodes what a client sent, whose
+// bytes the client knows already. (TAXII page tokens are the URL-safe form without padding,
+// which taxii/page_token.cpp encodes and decodes with libsodium.)
 
 #include <string>
 #include <string_view>

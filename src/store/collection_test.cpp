@@ -766,10 +766,10 @@ TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
 // A hub's store at schema version 3, the last before each organization's copy became a row of
 // its own: tests/data/store/v1.db brought to version 3 by the released migrations, then rows as
 // schema 3's Import wrote them for two member organizations (alpha holds an ipv4-addr SCO as
-// TLP:RED for itself alone, gamma a domain-name SCO as TLP:CLEAR). Opening it with schema 4 loses
-// nothing: every row keeps its seq, date_added, provider, grants and JSON, and no seq is handed out
-// twice. And the share schema 3 turned away (gamma's CLEAR copy of alpha's address) is now stored
-// and read as gamma shared it, while alpha's copy stays alpha's.
+// TLP:RED for itself alone, gamma a domain-name SCO as TLP:CLEAR). Opening it with the current
+// schema (4 and later) loses nothing: every row keeps its seq, date_added, provider, grants and
+// JSON, and no seq is handed out twice. And the share schema 3 turned away (gamma's CLEAR copy of
+// alpha's address) is now stored and read as gamma shared it, while alpha's copy stays alpha's.
 TEST(StoreMigrationTest, SchemaThreeStoreKeepsEveryRowAndTakesEachOrganizationsShare) {
   testing::TempDir dir;
   const fs::path db = CopyVersionOneStore(dir);
