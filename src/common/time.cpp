@@ -50,6 +50,15 @@ bool Digits(std::string_view text, size_t pos, size_t n, unsigned& out) {
   return true;
 }
 
+// Writes the last `width` decimal digits of `value` at p, zero-padded; returns the end.
+char* PutDigits(char* p, uint32_t value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return p + width;
+}
+
 }  // namespace
 
 Timestamp Timestamp::Now() {
@@ -119,11 +128,6 @@ std::string FormatTimestamp(Timestamp ts, TimePrecision precision) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, y, m, d);
-  char buf[48];
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d",
-                        static_cast<long long>(y), m, d, static_cast<int>(secs / 3600),
-                        static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
-  std::string out(buf, static_cast<size_t>(n));
   int digits = 0;
   switch (precision) {
     case TimePrecision::kSeconds:
@@ -145,12 +149,33 @@ std::string FormatTimestamp(Timestamp ts, TimePrecision precision) {
       digits = ts.nanos % 1'000'000 == 0 ? 3 : ts.nanos % 1000 == 0 ? 6 : 9;
       break;
   }
-  if (digits > 0) {
-    std::snprintf(buf, sizeof buf, ".%09d", ts.nanos);
-    out.append(buf, 1 + static_cast<size_t>(digits));
+  // Written digit by digit: every stored row and listed object formats a timestamp or two, and
+  // snprintf cost more than the rest of the function together.
+  char buf[64];
+  char* p = buf;
+  if (y >= 0 && y <= 9999) {
+    p = PutDigits(p, static_cast<uint32_t>(y), 4);
+  } else {  // outside RFC 3339's range: what %04lld writes
+    p += std::snprintf(p, 24, "%04lld", static_cast<long long>(y));
   }
-  out += 'Z';
-  return out;
+  *p++ = '-';
+  p = PutDigits(p, m, 2);
+  *p++ = '-';
+  p = PutDigits(p, d, 2);
+  *p++ = 'T';
+  p = PutDigits(p, static_cast<uint32_t>(secs / 3600), 2);
+  *p++ = ':';
+  p = PutDigits(p, static_cast<uint32_t>(secs / 60 % 60), 2);
+  *p++ = ':';
+  p = PutDigits(p, static_cast<uint32_t>(secs % 60), 2);
+  if (digits > 0) {
+    *p++ = '.';
+    uint32_t fraction = static_cast<uint32_t>(ts.nanos);
+    for (int i = digits; i < 9; ++i) fraction /= 10;
+    p = PutDigits(p, fraction, digits);
+  }
+  *p++ = 'Z';
+  return std::string(buf, static_cast<size_t>(p - buf));
 }
 
 std::string FormatVersion(Timestamp version) {

@@ -43,6 +43,23 @@ TEST(Timestamp, OrdersAndRoundTrips) {
   EXPECT_EQ(Timestamp::FromMicros(a.ToMicros()), a);
 }
 
+TEST(Timestamp, FormatsEachPrecisionAndYearsBeyondFourDigits) {
+  auto t = ParseTimestamp("2024-02-29T07:08:09.123456789Z").value();
+  EXPECT_EQ(FormatTimestamp(t, TimePrecision::kSeconds), "2024-02-29T07:08:09Z");
+  EXPECT_EQ(FormatTimestamp(t, TimePrecision::kMillis), "2024-02-29T07:08:09.123Z");
+  EXPECT_EQ(FormatTimestamp(t, TimePrecision::kMicros), "2024-02-29T07:08:09.123456Z");
+  EXPECT_EQ(FormatTimestamp(t, TimePrecision::kNanos), "2024-02-29T07:08:09.123456789Z");
+  EXPECT_EQ(FormatTimestamp(t, TimePrecision::kShortest), "2024-02-29T07:08:09.123456789Z");
+  auto zero = ParseTimestamp("1970-01-01T00:00:00Z").value();
+  EXPECT_EQ(FormatTimestamp(zero, TimePrecision::kNanos), "1970-01-01T00:00:00.000000000Z");
+  auto last = ParseTimestamp("9999-12-31T23:59:59.999999999Z").value();
+  EXPECT_EQ(FormatTimestamp(last, TimePrecision::kNanos), "9999-12-31T23:59:59.999999999Z");
+  // One second later is beyond RFC 3339 (four-digit years); the year is written whole.
+  Timestamp next{last.seconds + 1, 0};
+  EXPECT_EQ(FormatTimestamp(next, TimePrecision::kSeconds), "10000-01-01T00:00:00Z");
+  EXPECT_EQ(FormatTimestamp(Timestamp{-1, 0}, TimePrecision::kSeconds), "1969-12-31T23:59:59Z");
+}
+
 TEST(FormatVersionTest, AtLeastMillisecondsMoreOnlyWhenNeededAndLossless) {
   const std::pair<std::string_view, std::string_view> cases[] = {
       {"2016-11-02T12:34:34Z", "2016-11-02T12:34:34.000Z"},
