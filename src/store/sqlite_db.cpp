@@ -12,6 +12,13 @@ constexpr int kBusyTimeoutMs = 10'000;
 // Statements a read connection keeps prepared before it starts over (listings vary with the
 // number of filters; this bounds their memory).
 constexpr size_t kMaxCachedStatements = 256;
+// WAL pages after which a commit asks for a checkpoint (SQLite's own default for its automatic
+// checkpoint; 16 MiB with the store's 16 KiB pages).
+constexpr int kCheckpointPages = 1000;
+// WAL pages after which the committing writer checkpoints itself, within its commit, as SQLite
+// would: the checkpoint thread has fallen behind (or cannot run), and writers slow down rather
+// than letting the WAL grow without bound.
+constexpr int kWriterCheckpointPages = 4 * kCheckpointPages;
 
 // Brings the schema to SchemaMigrations().size(), all inside one write transaction so that two
 // processes opening a new store at once cannot both migrate.
@@ -203,8 +210,69 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool c
   TESSERA_RETURN_IF_ERROR(Exec(raw, "PRAGMA cache_size = -65536", "opening " + path));  // KiB
   TESSERA_RETURN_IF_ERROR(Exec(raw, "PRAGMA foreign_keys = ON", "opening " + path));
   TESSERA_RETURN_IF_ERROR(Migrate(raw, path));
+  // Replaces SQLite's automatic checkpoint (which runs inside a commit) with OnCommit.
+  sqlite3_wal_hook(raw, &Database::OnCommit, db.get());
   db->MapWalIndex();
   return db;
+}
+
+int Database::OnCommit(void* self, sqlite3* db, const char* schema, int wal_pages) {
+  if (wal_pages < kCheckpointPages) return SQLITE_OK;
+  auto* database = static_cast<Database*>(self);
+  if (wal_pages >= kWriterCheckpointPages || !database->checkpointer_.Request()) {
+    // PASSIVE: copies what no reader still needs and waits for no one. Its failure fails
+    // nothing (the commit has happened; the next one tries again), so it is not reported.
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+  return SQLITE_OK;
+}
+
+bool Database::Checkpointer::Request() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (broken_) return false;
+    requested_ = true;
+    if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+  }
+  cv_.notify_one();
+  return true;
+}
+
+Database::Checkpointer::~Checkpointer() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Database::Checkpointer::Run() {
+  auto opened = OpenConnection(path_, SQLITE_OPEN_READWRITE);
+  // synchronous=FULL: the database file is synced before the WAL may be reused, so that what
+  // was acknowledged survives a power failure.
+  if (opened.ok() && !Exec(*opened, "PRAGMA synchronous = FULL", "opening " + path_).ok()) {
+    sqlite3_close(*opened);
+    opened = IoError("cannot set synchronous");
+  }
+  if (!opened.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    broken_ = true;  // the writer checkpoints itself from now on
+    return;
+  }
+  sqlite3* db = *opened;
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    cv_.wait(lock, [this] { return requested_ || stopping_; });
+    if (stopping_) break;
+    requested_ = false;
+    lock.unlock();
+    // As in OnCommit: a failed checkpoint is retried at the next request.
+    sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    lock.lock();
+  }
+  lock.unlock();
+  sqlite3_close(db);
 }
 
 void Database::MapWalIndex() {
@@ -228,8 +296,10 @@ void Database::MapWalIndex() {
 
 std::optional<Database::CommitMark> Database::ReadCommitMark() const {
   if (wal_index_ == nullptr) return std::nullopt;
-  // In this process the header is written by the writer connection alone (its commits, and the
-  // checkpoints and WAL restarts it runs), with plain memcpy, always under writer_mu_. Reading
+  // In this process the header is written by the writer connection alone (its commits, the
+  // checkpoints it runs when the checkpoint thread falls behind, and WAL restarts), with plain
+  // memcpy, always under writer_mu_. (The checkpoint thread's PASSIVE checkpoints write only the
+  // checkpoint information that follows the header, never the header itself.) Reading
   // it while another thread holds writer_mu_ would be a data race by C++ rules (undefined
   // behaviour, and what ThreadSanitizer reports), so the header is read only when writer_mu_ can
   // be taken at once: then no commit of this process runs. While a write is in progress the
@@ -251,6 +321,7 @@ std::optional<Database::CommitMark> Database::ReadCommitMark() const {
 }
 
 Database::~Database() {
+  if (writer_) sqlite3_wal_hook(writer_->db(), nullptr, nullptr);
   std::lock_guard<std::mutex> lock(pool_mu_);
   // Every lease has been returned: WithReader returns its connection before it returns.
   idle_.clear();

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <variant>
 #include <vector>
@@ -176,6 +177,33 @@ class Database {
   std::optional<CommitMark> ReadCommitMark() const;
 
  private:
+  // Copies the WAL back into the database file (a checkpoint) on a thread of its own, so that
+  // the copy and its fsync happen outside the writer's serialized section: SQLite's automatic
+  // checkpoint would run them inside the commit that crossed the threshold, holding every other
+  // writer up. Started at the first request; stopped and joined by its destructor.
+  class Checkpointer {
+   public:
+    explicit Checkpointer(std::string path) : path_(std::move(path)) {}
+    ~Checkpointer();
+    Checkpointer(const Checkpointer&) = delete;
+    Checkpointer& operator=(const Checkpointer&) = delete;
+    // Asks for a checkpoint soon; false when this checkpointer cannot run one (its connection
+    // did not open), and the caller checkpoints itself.
+    bool Request();
+
+   private:
+    void Run();
+    const std::string path_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool requested_ = false;  // guarded by mu_
+    bool stopping_ = false;   // guarded by mu_
+    bool broken_ = false;     // guarded by mu_
+    std::thread thread_;
+  };
+  // sqlite3_wal_hook of the writer connection: after each commit, with the WAL's size in pages.
+  static int OnCommit(void* self, sqlite3* db, const char* schema, int wal_pages);
+
   Database(std::string path, size_t max_readers)
       : path_(std::move(path)), max_readers_(max_readers) {}
   Result<std::unique_ptr<Connection>> AcquireReader();
@@ -189,6 +217,8 @@ class Database {
   const void* wal_index_ = nullptr;
   mutable std::mutex writer_mu_;        // also taken (try_lock) by ReadCommitMark
   std::unique_ptr<Connection> writer_;  // guarded by writer_mu_
+
+  Checkpointer checkpointer_{path_};
 
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;

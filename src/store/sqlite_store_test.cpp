@@ -3,12 +3,14 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/uuid.h"
 #include "store/store.h"
 #include "store/test_util.h"
 
@@ -395,6 +397,40 @@ TEST_F(SqliteStoreTest, ConcurrentImportsFromThreadsAllLand) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(*store->CountObjects(), 40);
+}
+
+TEST_F(SqliteStoreTest, CommitsAreCopiedIntoTheDatabaseFileWithoutAnyoneAsking) {
+  // Writes land in the write-ahead log first; once it holds more than the checkpoint threshold
+  // (1,000 pages of 16 KiB), the store copies them into the database file on a thread of its
+  // own: no further write, read or close is needed for that to happen. (32 MB stays below the
+  // 4,000 pages at which a committing writer would copy them itself.)
+  auto store = Open();
+  const fs::path db = fs::path(dir_) / kStoreFileName;
+  const auto size_before = fs::file_size(db);
+  const std::string padding(8000, 'x');
+  for (int batch = 0; batch < 4; ++batch) {
+    std::vector<stix::Object> notes;
+    for (int i = 0; i < 1000; ++i) {
+      stix::Object o;
+      o.type = "note";
+      o.id = "note--" + Uuid::V4().ToString();
+      o.json = R"({"type":"note","id":")" + o.id + R"(","content":")" + padding + R"("})";
+      notes.push_back(std::move(o));
+    }
+    auto put = Put(*store, notes);
+    ASSERT_TRUE(put.ok()) << put.status().ToString();
+  }
+  // 32 MB of objects were committed; wait (bounded) for most of them to reach the file.
+  constexpr uintmax_t kCopied = 24u << 20;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (fs::file_size(db) < size_before + kCopied && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GE(fs::file_size(db), size_before + kCopied);
+  EXPECT_LT(fs::file_size(fs::path(dir_) / "tessera.db-wal"), uintmax_t{64} << 20);
+  EXPECT_EQ(*store->CountObjects(), 4000);
+  store.reset();
+  EXPECT_EQ(*Open(OpenMode::kOpenExisting)->CountObjects(), 4000);
 }
 
 }  // namespace
