@@ -1,5 +1,7 @@
 #include "store/sqlite_db.h"
 
+#include <mutex>
+
 #include "store/sqlite_schema.h"
 
 namespace tessera::store::sqlite {
@@ -186,6 +188,13 @@ Result<Statement*> Connection::Prepared(std::string_view sql) {
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool create,
                                                  size_t max_readers) {
+  // SQLite counts every allocation under a process-wide mutex unless told not to: two mutex
+  // operations per allocation, several allocations per row. Nothing here reads those counts
+  // (sqlite3_memory_used, soft heap limits). sqlite3_config must come before SQLite initializes:
+  // once per process, before the first connection; it fails harmlessly (and changes nothing)
+  // when something else in the process already initialized SQLite.
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   int flags = SQLITE_OPEN_READWRITE;
   if (create) flags |= SQLITE_OPEN_CREATE;
   TESSERA_ASSIGN_OR_RETURN(sqlite3 * raw, OpenConnection(path, flags));
