@@ -119,6 +119,12 @@ std::optional<Address> ParseAddress(std::string_view text) {
   return a;
 }
 
+std::optional<uint32_t> ParseV4Address(std::string_view text) {
+  uint32_t v4 = 0;
+  if (!ParseV4(text, &v4)) return std::nullopt;
+  return v4;
+}
+
 std::optional<Network> ParseNetwork(std::string_view text) {
   const size_t slash = text.find('/');
   const auto address = ParseAddress(text.substr(0, slash));

@@ -57,6 +57,11 @@ struct Network {
 // The address that `text` is by ipv4-address / ipv6-address above; std::nullopt otherwise.
 std::optional<Address> ParseAddress(std::string_view text);
 
+// The IPv4 half of ParseAddress: the address that `text` is by ipv4-address above, as a number
+// in host byte order (Address::V4), or std::nullopt (an IPv6 address included). For a caller that
+// reads many addresses and keeps IPv4 ones as numbers (hunting).
+std::optional<uint32_t> ParseV4Address(std::string_view text);
+
 // The network that `text` is by ipv4-network / ipv6-network above; std::nullopt otherwise. An
 // address alone is a network of one address (/32, /128). Host bits below the prefix are accepted
 // and cleared ("10.1.2.3/8" is 10.0.0.0/8), as routers and the STIX examples write networks.

@@ -55,6 +55,12 @@ TEST(Ip, TheSharedCases) {
     }
     const auto address = ParseAddress(input);
     EXPECT_EQ(address.has_value(), net.has_value());
+    // The IPv4 half agrees with the whole on every case.
+    const auto v4_only = ParseV4Address(input);
+    EXPECT_EQ(v4_only.has_value(), address && !address->is_v6) << input;
+    if (v4_only && address) {
+      EXPECT_EQ(*v4_only, address->V4()) << input;
+    }
     std::array<uint8_t, 16> v4{}, v6{};
     const bool pton4 = InetPton(AF_INET, input, &v4);
     const bool pton6 = InetPton(AF_INET6, input, &v6);

@@ -195,6 +195,15 @@ bool ValidateDomainAscii(std::string_view s) {
 }  // namespace
 
 std::optional<IpAddress> ParseIpAddress(std::string_view text) {
+  // Most values a log holds in an address field are IPv4 addresses written bare: read those
+  // without the unwrapping and the 16-byte form an IPv6 address needs.
+  if (!text.empty() && text.front() >= '0' && text.front() <= '9') {
+    if (const auto v4 = ip::ParseV4Address(text)) {
+      IpAddress a;
+      a.v4 = *v4;
+      return a;
+    }
+  }
   text = UnwrapAddress(text);
   if (text.size() > kMaxIpTextLength) return std::nullopt;
   const auto a = ip::ParseAddress(text);
