@@ -1,6 +1,7 @@
 #include "store/sqlite_db.h"
 
 #include <mutex>
+#include <system_error>
 
 #include "store/sqlite_schema.h"
 
@@ -225,7 +226,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool c
   return db;
 }
 
-int Database::OnCommit(void* self, sqlite3* db, const char* schema, int wal_pages) {
+int Database::OnCommit(void* self, sqlite3* db, const char* schema, int wal_pages) noexcept {
   if (wal_pages < kCheckpointPages) return SQLITE_OK;
   auto* database = static_cast<Database*>(self);
   if (wal_pages >= kWriterCheckpointPages || !database->checkpointer_.Request()) {
@@ -241,7 +242,16 @@ bool Database::Checkpointer::Request() {
     std::lock_guard<std::mutex> lock(mu_);
     if (broken_) return false;
     requested_ = true;
-    if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+    if (!thread_.joinable()) {
+      // Called from SQLite's commit hook: no exception may cross SQLite's C frames. A thread
+      // that cannot be started (the process's thread limit) leaves the writer to checkpoint.
+      try {
+        thread_ = std::thread([this] { Run(); });
+      } catch (const std::system_error&) {
+        broken_ = true;
+        return false;
+      }
+    }
   }
   cv_.notify_one();
   return true;
@@ -258,8 +268,9 @@ Database::Checkpointer::~Checkpointer() {
 
 void Database::Checkpointer::Run() {
   auto opened = OpenConnection(path_, SQLITE_OPEN_READWRITE);
-  // synchronous=FULL: the database file is synced before the WAL may be reused, so that what
-  // was acknowledged survives a power failure.
+  // Stated, not left to the build's default: with synchronous=OFF a checkpoint would not sync the
+  // database file before the WAL may be reused, and what was acknowledged could be lost in a
+  // power failure.
   if (opened.ok() && !Exec(*opened, "PRAGMA synchronous = FULL", "opening " + path_).ok()) {
     sqlite3_close(*opened);
     opened = IoError("cannot set synchronous");
@@ -308,8 +319,10 @@ std::optional<Database::CommitMark> Database::ReadCommitMark() const {
   // In this process the header is written by the writer connection alone (its commits, the
   // checkpoints it runs when the checkpoint thread falls behind, and WAL restarts), with plain
   // memcpy, always under writer_mu_. (The checkpoint thread's PASSIVE checkpoints write only the
-  // checkpoint information that follows the header, never the header itself.) Reading
-  // it while another thread holds writer_mu_ would be a data race by C++ rules (undefined
+  // checkpoint information that follows the header, never the header itself, except when they
+  // find the header torn by a process that died mid-commit and rebuild the WAL-index, as any
+  // connection then does: a mark read meanwhile simply differs, and the caller reads the store.)
+  // Reading it while another thread holds writer_mu_ would be a data race by C++ rules (undefined
   // behaviour, and what ThreadSanitizer reports), so the header is read only when writer_mu_ can
   // be taken at once: then no commit of this process runs. While a write is in progress the
   // answer is "unknown" (nullopt) and the caller reads the store, as it must anyway until that

@@ -202,7 +202,7 @@ class Database {
     std::thread thread_;
   };
   // sqlite3_wal_hook of the writer connection: after each commit, with the WAL's size in pages.
-  static int OnCommit(void* self, sqlite3* db, const char* schema, int wal_pages);
+  static int OnCommit(void* self, sqlite3* db, const char* schema, int wal_pages) noexcept;
 
   Database(std::string path, size_t max_readers)
       : path_(std::move(path)), max_readers_(max_readers) {}

@@ -420,8 +420,9 @@ TEST_F(SqliteStoreTest, CommitsAreCopiedIntoTheDatabaseFileWithoutAnyoneAsking) 
     auto put = Put(*store, notes);
     ASSERT_TRUE(put.ok()) << put.status().ToString();
   }
-  // 32 MB of objects were committed; wait (bounded) for most of them to reach the file.
-  constexpr uintmax_t kCopied = 24u << 20;
+  // 32 MB of objects were committed; wait (bounded) for a good part of them to reach the file
+  // (only a checkpoint makes it grow; how much of the WAL it holds when a checkpoint runs varies).
+  constexpr uintmax_t kCopied = 8u << 20;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (fs::file_size(db) < size_before + kCopied && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
