@@ -40,7 +40,9 @@ TEST_F(HuntCliTest, HitsAreJsonLinesTiedToFields) {
   CliRun r = Tessera({"hunt", "--data", (dir_ / "store").string(),
                       (data_ / "zeek_dns.log").string(), (data_ / "zeek_http.log").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(Count(r.out, "\n"), 11u) << r.out;
+  // One line per (event, indicator): the DNS answer and query of one event that both fall under
+  // evil.example are one line of that indicator.
+  EXPECT_EQ(Count(r.out, "\n"), 8u) << r.out;
   EXPECT_EQ(Count(r.out, "\"field\":\"query\""), 1u) << r.out;
   EXPECT_NE(
       r.out.find(
@@ -48,19 +50,26 @@ TEST_F(HuntCliTest, HitsAreJsonLinesTiedToFields) {
       std::string::npos)
       << r.out;
   // The revoked indicator never hits. The AND pattern (a URL on port 80) is evaluated whole: it
-  // hits the request for the URL on port 80 (its URL and its port) and the one whose referrer is
-  // that URL, not the request to evil.example:8080 that the index pre-selected by its port.
+  // hits the request for the URL on port 80 and the one whose referrer is that URL, once each
+  // with both values, not the request to evil.example:8080 that the index pre-selected by its
+  // port.
   EXPECT_EQ(Count(r.out, "indicator--b1000000-0000-4000-8000-000000000003"), 0u);
-  EXPECT_EQ(Count(r.out, "indicator--b1000000-0000-4000-8000-000000000004"), 4u) << r.out;
-  EXPECT_EQ(Count(r.out, "\"decided_by\":\"pattern\""), 4u) << r.out;
-  EXPECT_EQ(Count(r.out, "\"decided_by\":\"index\""), 7u) << r.out;
-  EXPECT_EQ(r.out.find(R"("line":2,"time":"2024-05-01T10:00:02Z","field":"id.resp_p")"),
+  EXPECT_EQ(Count(r.out, "indicator--b1000000-0000-4000-8000-000000000004"), 2u) << r.out;
+  EXPECT_NE(
+      r.out.find(
+          R"("line":1,"time":"2024-05-01T10:00:02Z","matches":[{"field":"id.resp_p","kind":"other","value":"80","matched":"80"},{"field":"uri","kind":"url","value":"http://EVIL.example/dl/%7epayload.exe","matched":"http://evil.example/dl/~payload.exe"}],"indicator":"indicator--b1000000-0000-4000-8000-000000000004","decided_by":"pattern"})"),
+      std::string::npos)
+      << r.out;
+  EXPECT_EQ(Count(r.out, "\"decided_by\":\"pattern\""), 2u) << r.out;
+  EXPECT_EQ(Count(r.out, "\"decided_by\":\"index\""), 6u) << r.out;
+  EXPECT_EQ(r.out.find(R"("line":2,"time":"2024-05-01T10:00:02Z","matches":[{"field":"id.resp_p")"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.err.find("4 indicators"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("1 indicators skipped"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("zeek_dns.log (zeek): 10 lines, 10 events, 0 malformed, 3 hits"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("zeek_dns.log (zeek): 10 lines, 10 events, 0 malformed, 2 hits (3 index hits)"),
+      std::string::npos)
       << r.err;
 }
 
@@ -95,12 +104,12 @@ TEST_F(HuntCliTest, IntelFileNewestVersionsAndAWindowAcrossLogs) {
   EXPECT_EQ(Count(r.out, "\n"), 2u) << r.out;
   EXPECT_NE(
       r.out.find(
-          R"("line":1,"time":"2024-05-01T10:00:01Z","field":"query","kind":"domain","value":"cdn.evil.example","matched":"cdn.evil.example","indicator":"indicator--d1000000-0000-4000-8000-000000000001","decided_by":"index"})"),
+          R"("line":1,"time":"2024-05-01T10:00:01Z","matches":[{"field":"query","kind":"domain","value":"cdn.evil.example","matched":"cdn.evil.example"}],"indicator":"indicator--d1000000-0000-4000-8000-000000000001","decided_by":"index"})"),
       std::string::npos)
       << r.out;
   EXPECT_NE(
       r.out.find(
-          R"("field":"id.resp_h","kind":"ip","value":"198.51.100.30","matched":"198.51.100.30/32","indicator":"indicator--d1000000-0000-4000-8000-000000000002","decided_by":"window","observations":[{"log":")" +
+          R"("matches":[{"field":"id.resp_h","kind":"ip","value":"198.51.100.30","matched":"198.51.100.30/32"}],"indicator":"indicator--d1000000-0000-4000-8000-000000000002","decided_by":"window","observations":[{"log":")" +
           (data_ / "zeek_dns.log").string() +
           R"(","line":1,"time":"2024-05-01T10:00:01Z"},{"log":")" +
           (data_ / "zeek_http.log").string() + R"(","line":1,"time":"2024-05-01T10:00:02Z"}]})"),
@@ -254,7 +263,7 @@ TEST_F(HuntCliTest, ABadFirstLineDoesNotLoseTheLogAndLimitsAreSaid) {
   CliRun r = Tessera({"hunt", "--data", (dir_ / "store").string(), "--no-import",
                       (dir_ / "bad-first.log").string()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("bad-first.log (zeek): 11 lines, 10 events, 1 malformed, 3 hits"),
+  EXPECT_NE(r.err.find("bad-first.log (zeek): 11 lines, 10 events, 1 malformed, 2 hits"),
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("line 1:"), std::string::npos) << r.err;

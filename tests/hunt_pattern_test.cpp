@@ -1,12 +1,14 @@
 // Data-driven tests of pattern evaluation in hunting (hunt/hunter.h PatternEvaluator): each case
-// of tests/data/hunt/patterns/cases.json loads its indicator patterns, hunts its Zeek logs in
-// order and compares the exact list of reported hits, with how each was decided and, for window
+// of tests/data/hunt/patterns/cases.json loads its indicator patterns, hunts its logs (Zeek, or
+// the `format` a log names) in order and compares the exact list of reported hits (one per event
+// and indicator, with the fields the index matched), with how each was decided and, for window
 // matches, the events of the match.
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,11 +79,13 @@ stix::Object Indicator(size_t n, const std::string& pattern) {
   return object;
 }
 
-// [log, line, field, indicator number, decided_by, (observations)] as one comparable string.
-std::string Row(const std::string& log, uint64_t line, const std::string& field, size_t indicator,
-                std::string_view decided_by, const std::vector<std::string>& observations) {
-  std::string row = log + ":" + std::to_string(line) + " " + field + " #" +
-                    std::to_string(indicator) + " " + std::string(decided_by);
+// [log, line, [fields], indicator number, decided_by, (observations)] as one comparable string.
+std::string Row(const std::string& log, uint64_t line, const std::vector<std::string>& fields,
+                size_t indicator, std::string_view decided_by,
+                const std::vector<std::string>& observations) {
+  std::string row = log + ":" + std::to_string(line) + " {";
+  for (size_t i = 0; i < fields.size(); ++i) row += (i ? " " : "") + fields[i];
+  row += "} #" + std::to_string(indicator) + " " + std::string(decided_by);
   if (!observations.empty()) {
     row += " [";
     for (size_t i = 0; i < observations.size(); ++i) row += (i ? " " : "") + observations[i];
@@ -121,7 +125,9 @@ TEST_P(HuntPatternTest, ReportsExactlyTheExpectedHits) {
     for (const EventPlace& p : h.observations) {
       observations.push_back(p.source + ":" + std::to_string(p.line));
     }
-    got.push_back(Row(h.place.source, h.place.line, h.field, number_of(h.indicator),
+    std::vector<std::string> fields;
+    for (const HitMatch& m : h.matches) fields.push_back(m.field);
+    got.push_back(Row(h.place.source, h.place.line, fields, number_of(h.indicator),
                       DecisionName(h.decision), observations));
   };
   const Timestamp default_time = ParseTimestamp("2024-05-01T12:00:00Z").value();
@@ -131,7 +137,11 @@ TEST_P(HuntPatternTest, ReportsExactlyTheExpectedHits) {
     for (const json::value& line : log.at("lines").as_array()) {
       text += json::serialize(line) + "\n";
     }
-    auto reader = LogReader::FromString(text, LogFormat::kZeek);
+    const json::value* format_name = log.as_object().if_contains("format");
+    const std::optional<LogFormat> format =
+        format_name ? LogFormatFromName(format_name->as_string()) : LogFormat::kZeek;
+    ASSERT_TRUE(format.has_value()) << name;
+    auto reader = LogReader::FromString(text, *format);
     ASSERT_TRUE(reader.ok()) << reader.status().ToString();
     auto stats = HuntLog(**reader, built->index(), default_time,
                          [&](const Event& e, const Observable& o, const Hit& h) {
@@ -149,9 +159,10 @@ TEST_P(HuntPatternTest, ReportsExactlyTheExpectedHits) {
     if (a.size() > 5) {
       for (const json::value& o : a[5].as_array()) observations.emplace_back(o.as_string());
     }
-    want.push_back(Row(std::string(a[0].as_string()), a[1].to_number<uint64_t>(),
-                       std::string(a[2].as_string()), a[3].to_number<size_t>(), a[4].as_string(),
-                       observations));
+    std::vector<std::string> fields;
+    for (const json::value& f : a[2].as_array()) fields.emplace_back(f.as_string());
+    want.push_back(Row(std::string(a[0].as_string()), a[1].to_number<uint64_t>(), fields,
+                       a[3].to_number<size_t>(), a[4].as_string(), observations));
   }
   EXPECT_EQ(got, want);
 }

@@ -22,24 +22,31 @@ constexpr const char* kIndicatorB = "indicator--a0000000-0000-4000-8000-00000000
 
 Timestamp T(const char* s) { return ParseTimestamp(s).value(); }
 
+HitMatch IpMatch(const std::string& value, const std::string& field = "id.resp_h") {
+  HitMatch m;
+  m.field = field;
+  m.observable_kind = ObservableKind::kIpAddress;
+  m.value = value;
+  m.hit.kind = IndicatorClass::kIpAddress;
+  return m;
+}
+
+// A hit of one event whose matches are the addresses `values`.
 ReportedHit IpHit(const std::string& source, uint64_t line, const char* time,
-                  const std::string& value) {
+                  const std::vector<std::string>& values) {
   ReportedHit h;
   h.place = EventPlace{source, line, T(time)};
   h.has_time = true;
-  h.field = "id.resp_h";
-  h.observable_kind = ObservableKind::kIpAddress;
-  h.value = value;
-  h.hit.kind = IndicatorClass::kIpAddress;
+  for (const std::string& v : values) h.matches.push_back(IpMatch(v));
   return h;
 }
 
 ReportedHit DomainHit(const std::string& source, uint64_t line, const char* time,
                       const std::string& value) {
-  ReportedHit h = IpHit(source, line, time, value);
-  h.field = "query";
-  h.observable_kind = ObservableKind::kDomainName;
-  h.hit.kind = IndicatorClass::kDomainName;
+  ReportedHit h = IpHit(source, line, time, {value});
+  h.matches[0].field = "query";
+  h.matches[0].observable_kind = ObservableKind::kDomainName;
+  h.matches[0].hit.kind = IndicatorClass::kDomainName;
   return h;
 }
 
@@ -54,11 +61,12 @@ std::vector<json::object> ObjectsOfType(const std::vector<stix::Object>& objects
 
 SightingCollector Sample() {
   SightingCollector c;
-  // Indicator A: three events (two hits in the event at line 2 count once), two values.
-  c.Add(IpHit("conn.log", 1, "2024-05-01T10:00:01Z", "198.51.100.7"), kIndicatorA);
-  c.Add(IpHit("conn.log", 2, "2024-05-01T10:00:05Z", "198.51.100.7"), kIndicatorA);
-  c.Add(IpHit("conn.log", 2, "2024-05-01T10:00:05Z", "198.51.100.8"), kIndicatorA);
-  c.Add(IpHit("conn.log", 3, "2024-05-01T09:59:00Z", "198.51.100.8"), kIndicatorA);
+  // Indicator A: three events (the event at line 2 matched two values: it counts once), two
+  // values.
+  c.Add(IpHit("conn.log", 1, "2024-05-01T10:00:01Z", {"198.51.100.7"}), kIndicatorA);
+  c.Add(IpHit("conn.log", 2, "2024-05-01T10:00:05Z", {"198.51.100.7", "198.51.100.8"}),
+        kIndicatorA);
+  c.Add(IpHit("conn.log", 3, "2024-05-01T09:59:00Z", {"198.51.100.8"}), kIndicatorA);
   // Indicator B: one event, a domain written in upper case (the SCO holds its canonical form).
   c.Add(DomainHit("dns.log", 7, "2024-05-01T11:00:00.5Z", "CDN.Evil.Example"), kIndicatorB);
   return c;
@@ -203,7 +211,7 @@ TEST(HuntSightings, ObservedDataPerSightingIsBounded) {
   const char* values[] = {"198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4"};
   uint64_t line = 0;
   for (const char* v : values)
-    c.Add(IpHit("conn.log", ++line, "2024-05-01T10:00:00Z", v), kIndicatorA);
+    c.Add(IpHit("conn.log", ++line, "2024-05-01T10:00:00Z", {v}), kIndicatorA);
   SightingOptions options;
   options.sighter_name = "sensor-1";
   auto objects = c.Build(options);
@@ -219,11 +227,12 @@ TEST(HuntSightings, ValuesWithoutAStandaloneScoAreCountedOnly) {
   // A port alone makes no valid network-traffic (it needs an address): counted, not written.
   ReportedHit h;
   h.place = EventPlace{"conn.log", 1, T("2024-05-01T10:00:00Z")};
-  h.field = "id.resp_p";
-  h.observable_kind = ObservableKind::kOther;
-  h.object_path = "network-traffic:dst_port";
-  h.value = "4444";
-  h.hit.kind = IndicatorClass::kOther;
+  HitMatch& port = h.matches.emplace_back();
+  port.field = "id.resp_p";
+  port.observable_kind = ObservableKind::kOther;
+  port.object_path = "network-traffic:dst_port";
+  port.value = "4444";
+  port.hit.kind = IndicatorClass::kOther;
   SightingCollector c;
   c.Add(h, kIndicatorA);
   SightingOptions options;
@@ -237,6 +246,38 @@ TEST(HuntSightings, ValuesWithoutAStandaloneScoAreCountedOnly) {
   EXPECT_TRUE(ObjectsOfType(*objects, "network-traffic").empty());
 }
 
+// One hit is one event and one indicator, whatever it matched: a compound pattern's hit on a
+// flow (its address and its port), or one address seen in two fields of the event, counts one
+// event for the sighting and one for the value's observed-data; the same event given again
+// (the same log and line) does not count twice.
+TEST(HuntSightings, OneHitCountsOneEventWhateverItMatched) {
+  ReportedHit flow = IpHit("conn.log", 4, "2024-05-01T10:00:00Z", {"203.0.113.9"});
+  HitMatch& port = flow.matches.emplace_back();
+  port.field = "id.resp_p";
+  port.observable_kind = ObservableKind::kOther;
+  port.object_path = "network-traffic:dst_port";
+  port.value = "4444";
+  port.hit.kind = IndicatorClass::kOther;
+  SightingCollector c;
+  c.Add(flow, kIndicatorA);
+  ReportedHit twice = IpHit("dns.log", 9, "2024-05-01T10:00:03Z", {"203.0.113.9"});
+  twice.matches.push_back(IpMatch("203.0.113.9", "answers"));
+  c.Add(twice, kIndicatorA);
+  c.Add(twice, kIndicatorA);
+  SightingOptions options;
+  options.sighter_name = "sensor-1";
+  auto objects = c.Build(options);
+  ASSERT_TRUE(objects.ok()) << objects.status().ToString();
+  auto sightings = ObjectsOfType(*objects, "sighting");
+  ASSERT_EQ(sightings.size(), 1u);
+  EXPECT_EQ(sightings[0].at("count").to_number<int64_t>(), 2);
+  EXPECT_EQ(sightings[0].at("first_seen"), "2024-05-01T10:00:00Z");
+  EXPECT_EQ(sightings[0].at("last_seen"), "2024-05-01T10:00:03Z");
+  auto observed = ObjectsOfType(*objects, "observed-data");
+  ASSERT_EQ(observed.size(), 1u);  // the address; the port makes no SCO of its own
+  EXPECT_EQ(observed[0].at("number_observed").to_number<int64_t>(), 2);
+}
+
 TEST(HuntSightings, WhatRevealsAnIndicatorCarriesItsRestriction) {
   // A is TLP:RED for one recipient, B TLP:CLEAR; both observed 198.51.100.7.
   const std::string red =
@@ -248,9 +289,9 @@ TEST(HuntSightings, WhatRevealsAnIndicatorCarriesItsRestriction) {
       R"({"object_marking_refs":["marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"]})";
   const uint32_t a_origins[] = {3, 5};
   SightingCollector c;
-  c.Add(IpHit("conn.log", 1, "2024-05-01T10:00:01Z", "198.51.100.7"), kIndicatorA, red, a_origins);
-  c.Add(IpHit("conn.log", 1, "2024-05-01T10:00:01Z", "198.51.100.9"), kIndicatorA, red, a_origins);
-  c.Add(IpHit("conn.log", 2, "2024-05-01T10:00:02Z", "198.51.100.7"), kIndicatorB, clear);
+  c.Add(IpHit("conn.log", 1, "2024-05-01T10:00:01Z", {"198.51.100.7", "198.51.100.9"}), kIndicatorA,
+        red, a_origins);
+  c.Add(IpHit("conn.log", 2, "2024-05-01T10:00:02Z", {"198.51.100.7"}), kIndicatorB, clear);
   SightingOptions options;
   options.sighter_name = "sensor-1";
   std::vector<std::vector<std::string>> reveals;

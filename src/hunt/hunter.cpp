@@ -335,7 +335,7 @@ struct PatternEvaluator::Pending {
   std::string source;
   uint64_t line = 0;
   std::optional<EventScos> scos;  // built at the first hit that needs them
-  std::vector<ReportedHit> hits;
+  std::vector<ReportedHit> hits;  // one per indicator, in the order of their first index hit
   // Evaluated indicators of this event, in first-hit order, with their SCOs (scos.objects with the
   // indexed comparisons they hit made true).
   std::vector<std::pair<uint32_t, boost::json::object>> candidates;
@@ -370,18 +370,20 @@ void PatternEvaluator::OnHit(std::string_view source, const Event& event,
     p.line = event.line;
   }
   const Decision decision = indicators_.decision(hit.indicator);
-  ReportedHit r;
-  r.place = EventPlace{p.source, event.line, event.time.value_or(default_time)};
-  r.has_time = event.time.has_value();
-  r.event_type = std::string(event.event_type);
-  r.field = std::string(observable.field);
-  r.observable_kind = observable.kind;
-  r.object_path = std::string(observable.object_path);
-  r.value = std::string(observable.value);
-  r.hit = hit;
-  r.indicator = hit.indicator;
-  r.decision = decision;
-  p.hits.push_back(std::move(r));
+  auto reported = std::find_if(p.hits.begin(), p.hits.end(),
+                               [&](const ReportedHit& r) { return r.indicator == hit.indicator; });
+  if (reported == p.hits.end()) {
+    ReportedHit& r = p.hits.emplace_back();
+    r.place = EventPlace{p.source, event.line, event.time.value_or(default_time)};
+    r.has_time = event.time.has_value();
+    r.event_type = std::string(event.event_type);
+    r.indicator = hit.indicator;
+    r.decision = decision;
+    reported = std::prev(p.hits.end());
+  }
+  reported->matches.push_back(HitMatch{std::string(observable.field), observable.kind,
+                                       std::string(observable.object_path),
+                                       std::string(observable.value), hit});
   if (decision == Decision::kIndex) return;
 
   const pattern::Pattern* pattern = indicators_.pattern(hit.indicator);

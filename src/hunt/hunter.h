@@ -154,18 +154,26 @@ struct EventPlace {
   auto operator<=>(const EventPlace&) const = default;
 };
 
-// A hit as reported to the user. Owns its data.
-struct ReportedHit {
-  EventPlace place;        // the event that hit (that completed the match)
-  bool has_time = false;   // the event carried a time of its own (place.time)
-  std::string event_type;  // as the record says; may be empty
-  std::string field;       // the log field of the observable
+// One value of an event that the index matched for an indicator. Owns its data.
+struct HitMatch {
+  std::string field;  // the log field of the observable
   ObservableKind observable_kind = ObservableKind::kOther;
   std::string object_path;  // kOther: "type:path"
   std::string value;        // the observed value, as written in the log
   Hit hit;                  // what the index matched; `matched` points into the index
-  uint32_t indicator = 0;   // == hit.indicator
+};
+
+// A hit as reported to the user: one event and one indicator, with every value of the event the
+// index matched for that indicator. Owns its data.
+struct ReportedHit {
+  EventPlace place;        // the event that hit (that completed the match)
+  bool has_time = false;   // the event carried a time of its own (place.time)
+  std::string event_type;  // as the record says; may be empty
+  uint32_t indicator = 0;  // the indicator number (IndicatorIndex::Indicator)
   Decision decision = Decision::kIndex;
+  // The index hits of this indicator in this event, in the order the index found them (the
+  // event's observables in order); never empty.
+  std::vector<HitMatch> matches;
   // kWindow: the events taking part in the match (this one included), in window order; at most
   // PatternEvaluator::Options::max_window of them. Empty otherwise.
   std::vector<EventPlace> observations;
@@ -180,19 +188,20 @@ struct EvaluatorStats {
 };
 
 // Turns index hits into reported hits, evaluating the patterns the index does not decide:
-//  - kIndex indicators: every index hit is reported.
+//  - kIndex indicators: every event with an index hit is reported.
 //  - kEvent indicators: the event's SCOs (BuildEventScos, with the comparisons the index matched
-//    made true: ApplyIndexMatch) are evaluated with Pattern::MatchesOne; when it matches, every
-//    index hit of that indicator in that event is reported.
+//    made true: ApplyIndexMatch) are evaluated with Pattern::MatchesOne; when it matches, the
+//    event is reported for that indicator.
 //  - kWindow indicators: each pre-selected event becomes an observed-data in the indicator's
 //    window (at most Options::max_window, the oldest pushed out first), and the pattern is
 //    evaluated with Pattern::Match over the window (event times decide FOLLOWEDBY, WITHIN,
-//    START/STOP, whatever the reading order). When it first becomes true, the index hits of the
-//    event just added — the event that completed the match — are reported, with the events of the
-//    match; then the window is emptied, so a next hit needs events read after this one.
-// Hits of one event are reported together, in the order the index found them, when the event is
-// complete: at the first hit of a later event, or EndInput. Not thread-safe: call from one thread,
-// in input order.
+//    START/STOP, whatever the reading order). When it first becomes true, the event just added —
+//    the event that completed the match — is reported, with the events of the match; then the
+//    window is emptied, so a next hit needs events read after this one.
+// One ReportedHit per (event, indicator), carrying all the index hits of that indicator in that
+// event (ReportedHit::matches). The hits of one event are reported together, in the order of
+// their indicators' first index hit, when the event is complete: at the first hit of a later
+// event, or EndInput. Not thread-safe: call from one thread, in input order.
 class PatternEvaluator {
  public:
   struct Options {

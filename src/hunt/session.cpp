@@ -234,10 +234,16 @@ std::string HitJson(const ReportedHit& r, std::string_view indicator_id) {
   line["line"] = r.place.line;
   if (r.has_time) line["time"] = FormatTimestamp(r.place.time, TimePrecision::kShortest);
   if (!r.event_type.empty()) line["event_type"] = r.event_type;
-  line["field"] = r.field;
-  line["kind"] = IndicatorClassName(r.hit.kind);
-  line["value"] = r.value;
-  line["matched"] = MatchedText(r.hit);
+  json::array matches;
+  for (const HitMatch& m : r.matches) {
+    json::object match;
+    match["field"] = m.field;
+    match["kind"] = IndicatorClassName(m.hit.kind);
+    match["value"] = m.value;
+    match["matched"] = MatchedText(m.hit);
+    matches.push_back(std::move(match));
+  }
+  line["matches"] = std::move(matches);
   line["indicator"] = indicator_id;
   line["decided_by"] = DecisionName(r.decision);
   if (r.decision == Decision::kWindow) {

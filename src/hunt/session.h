@@ -81,7 +81,8 @@ class SessionSink {
  public:
   virtual ~SessionSink() = default;
   virtual void OnIndicators(const IndicatorsLoaded& loaded) = 0;
-  // One reported hit (PatternEvaluator), of the indicator whose STIX id is `indicator_id`.
+  // One reported hit (PatternEvaluator: one event and one indicator), of the indicator whose
+  // STIX id is `indicator_id`.
   // HitJson gives the form `tessera hunt` writes.
   virtual void OnHit(const ReportedHit& hit, std::string_view indicator_id) = 0;
   virtual void OnProgress(const HuntProgress& progress) = 0;
@@ -108,8 +109,9 @@ struct SessionResult {
 // storing the sightings: "storing the sightings: ..."); and OnLogsDone's.
 Result<SessionResult> RunSession(const SessionOptions& options, SessionSink& sink);
 
-// The JSON line (without its newline) `tessera hunt` writes for a hit: log, line, time (when the
-// record has one), event_type (when known), field, kind, value, matched, indicator, decided_by
+// The JSON line (without its newline) `tessera hunt` writes for a hit (one event, one
+// indicator): log, line, time (when the record has one), event_type (when known), matches (each
+// index hit of the indicator in the event: field, kind, value, matched), indicator, decided_by
 // and, for a window match, its observations. docs/hunt.md describes it.
 std::string HitJson(const ReportedHit& hit, std::string_view indicator_id);
 

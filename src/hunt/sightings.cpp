@@ -34,17 +34,18 @@ bool IsRefProperty(std::string_view key) {
          (key.size() > 5 && key.substr(key.size() - 5) == "_refs");
 }
 
-// The SCO of the value `hit` observed, with its id, as JSON text; "" when the value makes no SCO
-// that stands alone (it needs references, or breaks a rule: a network-traffic with a port only).
-std::string ValueSco(const ReportedHit& hit) {
+// The SCO of the value `match` observed, with its id, as JSON text; "" when the value makes no
+// SCO that stands alone (it needs references, or breaks a rule: a network-traffic with a port
+// only).
+std::string ValueSco(const HitMatch& match) {
   Event event;
   Observable o;
-  o.kind = hit.observable_kind;
-  o.field = hit.field;
-  o.value = hit.value;
-  o.object_path = hit.object_path;
-  o.hash_algorithm = hit.hit.kind == IndicatorClass::kHash
-                         ? std::optional<HashAlgorithm>(hit.hit.hash_algorithm)
+  o.kind = match.observable_kind;
+  o.field = match.field;
+  o.value = match.value;
+  o.object_path = match.object_path;
+  o.hash_algorithm = match.hit.kind == IndicatorClass::kHash
+                         ? std::optional<HashAlgorithm>(match.hit.hash_algorithm)
                          : std::nullopt;
   event.observables.push_back(o);
   EventScos scos = BuildEventScos(event);
@@ -123,16 +124,18 @@ void SightingCollector::Add(const ReportedHit& hit, std::string_view indicator_i
   }
   PerIndicator& p = it->second;
   p.seen.Count(hit.place);
-  std::string sco = ValueSco(hit);
-  if (sco.empty()) return;
-  auto parsed = json::parse(sco);
-  std::string id(parsed.as_object().at("id").as_string());
-  auto v = p.values.find(id);
-  if (v == p.values.end()) {
-    if (p.values.size() >= max_values_) return;
-    v = p.values.emplace(id, Value{std::move(sco), Seen{}}).first;
+  for (const HitMatch& match : hit.matches) {
+    std::string sco = ValueSco(match);
+    if (sco.empty()) continue;
+    auto parsed = json::parse(sco);
+    std::string id(parsed.as_object().at("id").as_string());
+    auto v = p.values.find(id);
+    if (v == p.values.end()) {
+      if (p.values.size() >= max_values_) continue;
+      v = p.values.emplace(id, Value{std::move(sco), Seen{}}).first;
+    }
+    v->second.seen.Count(hit.place);  // two fields of one event with one value count once
   }
-  v->second.seen.Count(hit.place);
 }
 
 std::span<const uint32_t> SightingCollector::origins(std::string_view indicator_id) const {

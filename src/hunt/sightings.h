@@ -65,10 +65,12 @@ class SightingCollector {
   explicit SightingCollector(size_t max_observed_data = 100)
       : max_values_(max_observed_data == 0 ? 1 : max_observed_data) {}
 
-  // One reported hit of the indicator whose STIX id is `indicator_id`, whose restriction is
-  // `restriction` (HuntIndicators::restriction: "" or a JSON object of properties to copy onto
-  // the objects that reveal it) and whose origins are `origins` (HuntIndicators::origins); the
-  // first hit's are kept. Hits of one event count once.
+  // One reported hit (one event) of the indicator whose STIX id is `indicator_id`, whose
+  // restriction is `restriction` (HuntIndicators::restriction: "" or a JSON object of properties
+  // to copy onto the objects that reveal it) and whose origins are `origins`
+  // (HuntIndicators::origins); the first hit's are kept. The event counts once for the sighting,
+  // and once for each distinct value among its matches; hits of one event given again (the
+  // same log and line) count once.
   void Add(const ReportedHit& hit, std::string_view indicator_id, std::string_view restriction = {},
            std::span<const uint32_t> origins = {});
 
