@@ -2,7 +2,9 @@
 // `tessera hunt` over the Zeek samples (with the store's indicators or a STIX file's), its
 // sightings checked with `tessera validate` and stored, run as a user runs them.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -124,6 +126,84 @@ TEST_F(HuntCliTest, IntelFileNewestVersionsAndAWindowAcrossLogs) {
                              (data_ / "zeek_dns.log").string()});
   EXPECT_EQ(dns_only.exit_code, 0) << dns_only.err;
   EXPECT_EQ(Count(dns_only.out, "decided_by\":\"window"), 0u) << dns_only.out;
+}
+
+// One line per hit (one event, one indicator) with the values it matched, and every hit at its
+// event's time: CEF rt (a date, epoch milliseconds), start, and an RFC 3164 syslog header with the
+// year and zone given or the year of the file. The indicators are valid in February and March
+// 2026 only, and --at is 2030: an event read at "now" would hit nothing.
+TEST_F(HuntCliTest, OneLinePerHitAtTheEventsTime) {
+  auto indicator = [](int n, const std::string& pattern) {
+    return R"({"type":"indicator","spec_version":"2.1","id":"indicator--e1000000-0000-4000-8000-00000000000)" +
+           std::to_string(n) +
+           R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z","pattern":")" +
+           pattern +
+           R"(","pattern_type":"stix","valid_from":"2026-02-01T00:00:00Z","valid_until":"2026-04-01T00:00:00Z"})" +
+           "\n";
+  };
+  std::ofstream(dir_ / "intel.ndjson")
+      << indicator(1,
+                   "[network-traffic:dst_ref.value = '203.0.113.9' AND "
+                   "network-traffic:dst_port = 4444]")
+      << indicator(2, "[ipv4-addr:value = '198.51.100.44']");
+  std::ofstream(dir_ / "fw.cef")
+      << "CEF:0|V|FW|1|1|conn|3|rt=Mar 01 2026 10:00:00 dst=203.0.113.9 dpt=4444\n"
+      << "CEF:0|V|FW|1|1|conn|3|rt=1772445600000 dst=203.0.113.9 dpt=4444\n"
+      << "CEF:0|V|FW|1|1|conn|3|start=Jan 15 2026 10:00:00 dst=203.0.113.9 dpt=4444\n";
+  const std::string syslog = (dir_ / "gw.log").string();
+  std::ofstream(syslog) << "Mar  1 11:00:00 gw app: blocked 198.51.100.44\n";
+  // The syslog file was last written on 2026-03-05T00:00:00Z.
+  const timespec written[2] = {{1772668800, 0}, {1772668800, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, syslog.c_str(), written, 0), 0);
+  const std::string intel = (dir_ / "intel.ndjson").string();
+  const std::string sightings = (dir_ / "sightings.json").string();
+
+  CliRun cef = Tessera({"hunt", "--intel", intel, "--at", "2030-01-01T00:00:00Z", "--sightings",
+                        sightings, "--sighter-name", "fw", (dir_ / "fw.cef").string()});
+  ASSERT_EQ(cef.exit_code, 0) << cef.err;
+  EXPECT_EQ(Count(cef.out, "\n"), 2u) << cef.out;
+  const std::string matches =
+      R"("event_type":"FW","matches":[{"field":"dst","kind":"ip","value":"203.0.113.9","matched":"203.0.113.9/32"},{"field":"dpt","kind":"other","value":"4444","matched":"4444"}],"indicator":"indicator--e1000000-0000-4000-8000-000000000001","decided_by":"pattern"})";
+  EXPECT_NE(cef.out.find(R"("line":1,"time":"2026-03-01T10:00:00Z",)" + matches), std::string::npos)
+      << cef.out;
+  EXPECT_NE(cef.out.find(R"("line":2,"time":"2026-03-02T10:00:00Z",)" + matches), std::string::npos)
+      << cef.out;
+  // One sighting: two events, first and last seen at their times.
+  const std::string bundle = tessera::testing::Slurp(sightings);
+  EXPECT_NE(bundle.find(R"("count":2)"), std::string::npos) << bundle;
+  EXPECT_NE(
+      bundle.find(R"("first_seen":"2026-03-01T10:00:00Z","last_seen":"2026-03-02T10:00:00Z")"),
+      std::string::npos)
+      << bundle;
+
+  // The year and zone given: 11:00 at +01:00 on 2026-03-01 is within the validity window.
+  CliRun given = Tessera({"hunt", "--intel", intel, "--at", "2030-01-01T00:00:00Z", "--syslog-year",
+                          "2026", "--syslog-tz", "+01:00", syslog});
+  ASSERT_EQ(given.exit_code, 0) << given.err;
+  EXPECT_NE(
+      given.out.find(
+          R"("line":1,"time":"2026-03-01T10:00:00Z","event_type":"app","matches":[{"field":"message","kind":"ip","value":"198.51.100.44")"),
+      std::string::npos)
+      << given.out;
+  // Without them: the year of the file (2026), UTC.
+  CliRun file_year = Tessera({"hunt", "--intel", intel, "--at", "2030-01-01T00:00:00Z", syslog});
+  ASSERT_EQ(file_year.exit_code, 0) << file_year.err;
+  EXPECT_NE(file_year.out.find(R"("time":"2026-03-01T11:00:00Z")"), std::string::npos)
+      << file_year.out;
+  // Another year: outside the validity window, no hit.
+  CliRun other_year = Tessera(
+      {"hunt", "--intel", intel, "--at", "2026-03-01T00:00:00Z", "--syslog-year", "2025", syslog});
+  EXPECT_EQ(other_year.exit_code, 1) << other_year.out << other_year.err;
+
+  // A named zone is refused, saying why; both options are documented.
+  CliRun named = Tessera({"hunt", "--intel", intel, "--syslog-tz", "Europe/Paris", syslog});
+  EXPECT_EQ(named.exit_code, 2);
+  EXPECT_NE(named.err.find("--syslog-tz: 'Europe/Paris' is not an offset from UTC"),
+            std::string::npos)
+      << named.err;
+  CliRun help = Tessera({"hunt", "--help"});
+  EXPECT_NE(help.out.find("--syslog-year"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("--syslog-tz"), std::string::npos) << help.out;
 }
 
 TEST_F(HuntCliTest, SightingsValidateAreDeterministicAndStored) {

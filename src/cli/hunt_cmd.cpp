@@ -1,10 +1,12 @@
 // tessera hunt (--intel FILE | --data DIR) [--allowlist FILE] [--format F] [--field-map FILE]
-//              [--at TS] [--sightings FILE] [--sighter-identity ID | --sighter-name NAME] LOG...
+//              [--at TS] [--syslog-year Y] [--syslog-tz Z] [--sightings FILE]
+//              [--sighter-identity ID | --sighter-name NAME] LOG...
 //
 // Looks the observables of security logs up in the indicators (of the store, or of a STIX file),
-// evaluates the patterns the index does not decide alone, and writes one JSON line per hit to
-// standard output; counts (and malformed lines) go to standard error. Sightings of the indicators
-// that hit go to a STIX bundle (--sightings) and, with --data, into the store.
+// evaluates the patterns the index does not decide alone, and writes one JSON line per hit (one
+// event, one indicator) to standard output; counts (and malformed lines) go to standard error.
+// Sightings of the indicators that hit go to a STIX bundle (--sightings) and, with --data, into
+// the store.
 
 #include <unistd.h>
 
@@ -39,6 +41,8 @@ struct HuntArgs {
   std::string format = "auto";
   std::string field_map;
   std::string at;
+  std::optional<int> syslog_year;
+  std::string syslog_tz;
   unsigned threads = 0;  // 0: every hardware thread
   bool quiet = false;
   std::vector<std::string> logs;
@@ -154,6 +158,17 @@ int RunHunt(const HuntArgs& args) {
     }
     options.default_time = *t;
   }
+  options.syslog_year = args.syslog_year;
+  if (!args.syslog_tz.empty()) {
+    auto offset = hunt::ParseUtcOffset(args.syslog_tz);
+    if (!offset) {
+      std::cerr << "tessera hunt: --syslog-tz: '" << args.syslog_tz
+                << "' is not an offset from UTC (+02:00, -0500, UTC); named zones are not read, "
+                   "give the offset the log was written in\n";
+      return kExitUsage;
+    }
+    options.syslog_utc_offset_seconds = *offset;
+  }
   std::unique_ptr<store::Store> store;
   if (args.intel.empty()) {
     std::string data_dir = args.data_dir;
@@ -198,8 +213,11 @@ Command AddHuntCommand(CLI::App& app) {
       "from the store (--data) or a STIX file (--intel). A pattern the index does not decide "
       "alone is evaluated whole on the events the index pre-selects; one with several "
       "observation expressions or qualifiers over a window of them. Writes one JSON line per "
-      "hit to standard output: log, line, time, field, kind, value, matched, indicator, "
-      "decided_by (index, pattern or window) and, for window, the observations of the match. "
+      "hit (one event and one indicator) to standard output: log, line, time (the event's: "
+      "Zeek ts, EVE and ECS timestamps, CEF rt/start/end, the syslog header), event_type, "
+      "matches (each value of the event the indicator matched: field, kind, value, matched), "
+      "indicator, decided_by (index, pattern or window) and, for window, the observations of "
+      "the match. "
       "Sightings aggregated per indicator go to --sightings FILE (a STIX bundle) and, with "
       "--data, into the store. Counts and malformed lines go to standard error; malformed "
       "lines never stop the hunt. Logs may be gzip-compressed. Matching rules, formats, the "
@@ -238,6 +256,16 @@ Command AddHuntCommand(CLI::App& app) {
   sub->add_option(
       "--at", args->at,
       "Validity time for records without a time of their own (RFC 3339 UTC; default: now)");
+  sub->add_option("--syslog-year", args->syslog_year,
+                  "Year of the times that leave it out: RFC 3164 syslog headers (May  1 10:02:03) "
+                  "and CEF dates without a year (default: the year of each log file's "
+                  "modification time, or the year before for a line that would otherwise lie "
+                  "after it; now for standard input)")
+      ->check(CLI::Range(1970, 9999));
+  sub->add_option("--syslog-tz", args->syslog_tz,
+                  "Zone of the syslog and CEF times that leave it out, as an offset from UTC: "
+                  "+02:00, -0500, UTC (default: UTC). Named zones are refused: give the offset "
+                  "the log was written in");
   sub->add_option("--threads", args->threads,
                   "Threads that parse and look up (0: every hardware thread); the output is the "
                   "same for any number")

@@ -435,7 +435,10 @@ const FieldMap& CefFieldMap() {
   using K = FieldKind;
   static const FieldMap map =
       MakeBuiltin("cef", {
+                             // The event's time: rt, else start, else end (CefParser).
                              {"rt", K::kTime},
+                             {"start", K::kTime},
+                             {"end", K::kTime},
                              {"src", K::kIp, kSrc},
                              {"dst", K::kIp, kDst},
                              {"sourceTranslatedAddress", K::kIp, kSrc},

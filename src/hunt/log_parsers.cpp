@@ -28,7 +28,7 @@ bool AllDigits(std::string_view s) {
 // ---------------------------------------------------------------------------------------------
 // Time
 
-std::optional<Timestamp> ParseLogTime(std::string_view text) {
+std::optional<Timestamp> ParseLogTime(std::string_view text, int32_t default_offset) {
   text = Trim(text, kBlanks);
   if (text.empty()) return std::nullopt;
   // Epoch seconds (or milliseconds).
@@ -78,31 +78,123 @@ std::optional<Timestamp> ParseLogTime(std::string_view text) {
     std::memcpy(canonical + length, text.data() + start, digits);
     length += digits;
   }
-  int64_t offset = 0;
   std::string_view zone = text.substr(i);
-  if (zone == "Z" || zone == "z" || zone.empty()) {
-  } else if (zone[0] == '+' || zone[0] == '-') {
-    char digits[8];
-    size_t n = 0;
-    for (char c : zone.substr(1)) {
-      if (c == ':') continue;
-      if (!IsDigit(c) || n == 4) return std::nullopt;
-      digits[n++] = c;
-    }
-    if (n != 2 && n != 4) return std::nullopt;
-    int hours = (digits[0] - '0') * 10 + (digits[1] - '0');
-    int minutes = n == 4 ? (digits[2] - '0') * 10 + (digits[3] - '0') : 0;
-    if (hours > 23 || minutes > 59) return std::nullopt;
-    offset = (hours * 3600 + minutes * 60) * (zone[0] == '-' ? -1 : 1);
-  } else {
-    return std::nullopt;
-  }
+  std::optional<int32_t> offset = zone.empty() ? default_offset : ParseUtcOffset(zone);
+  if (!offset) return std::nullopt;
   canonical[length++] = 'Z';
   auto t = ParseTimestamp(std::string_view(canonical, length));
   if (!t.ok()) return std::nullopt;
   Timestamp r = *t;
+  r.seconds -= *offset;
+  return r;
+}
+
+std::optional<int32_t> ParseUtcOffset(std::string_view zone) {
+  if (zone == "Z" || zone == "z" || zone == "UTC" || zone == "GMT") return 0;
+  if (zone.size() > 3 && (zone.substr(0, 3) == "UTC" || zone.substr(0, 3) == "GMT")) {
+    zone.remove_prefix(3);  // "UTC+02:00", "GMT-0500"
+  }
+  if (zone.empty() || (zone[0] != '+' && zone[0] != '-')) return std::nullopt;
+  char digits[4];
+  size_t n = 0;
+  for (size_t i = 1; i < zone.size(); ++i) {
+    const char c = zone[i];
+    if (c == ':' && i == 3) continue;
+    if (!IsDigit(c) || n == 4) return std::nullopt;
+    digits[n++] = c;
+  }
+  if (n != 2 && n != 4) return std::nullopt;
+  const int hours = (digits[0] - '0') * 10 + (digits[1] - '0');
+  const int minutes = n == 4 ? (digits[2] - '0') * 10 + (digits[3] - '0') : 0;
+  if (hours > 23 || minutes > 59) return std::nullopt;
+  return (hours * 3600 + minutes * 60) * (zone[0] == '-' ? -1 : 1);
+}
+
+namespace {
+
+constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+// The number (1-12) of the month abbreviated `name`; 0 when it is none.
+int MonthNumber(std::string_view name) {
+  for (size_t m = 0; m < std::size(kMonths); ++m) {
+    if (name == kMonths[m]) return static_cast<int>(m) + 1;
+  }
+  return 0;
+}
+
+// The local time (year, month, day, "HH:MM:SS[.frac]") in UTC, local being UTC + offset.
+std::optional<Timestamp> LocalTime(int year, int month, int day, std::string_view clock,
+                                   int32_t offset) {
+  if (year < 1 || year > 9999) return std::nullopt;
+  char canonical[64];
+  const int n = std::snprintf(canonical, sizeof canonical, "%04d-%02d-%02dT%.*sZ", year, month, day,
+                              static_cast<int>(clock.size()), clock.data());
+  if (n <= 0 || static_cast<size_t>(n) >= sizeof canonical) return std::nullopt;
+  auto t = ParseTimestamp(std::string_view(canonical, static_cast<size_t>(n)));
+  if (!t.ok()) return std::nullopt;
+  Timestamp r = *t;
   r.seconds -= offset;
   return r;
+}
+
+// The year of `t` seen at UTC + offset.
+int LocalYear(Timestamp t, int32_t offset) {
+  t.seconds += offset;
+  const std::string text = FormatTimestamp(t, TimePrecision::kSeconds);
+  int year = 0;
+  std::from_chars(text.data(), text.data() + 4, year);
+  return year;
+}
+
+}  // namespace
+
+std::optional<Timestamp> ParseMonthTime(std::string_view text, const LogClock& clock) {
+  // Mmm
+  if (text.size() < 4 || text[3] != ' ') return std::nullopt;
+  const int month = MonthNumber(text.substr(0, 3));
+  if (month == 0) return std::nullopt;
+  text.remove_prefix(4);
+  if (!text.empty() && text[0] == ' ') text.remove_prefix(1);  // "May  1"
+  // d or dd
+  size_t i = 0;
+  while (i < text.size() && i < 2 && IsDigit(text[i])) ++i;
+  if (i == 0 || i >= text.size() || text[i] != ' ') return std::nullopt;
+  const int day = i == 1 ? text[0] - '0' : (text[0] - '0') * 10 + (text[1] - '0');
+  text.remove_prefix(i + 1);
+  // [yyyy ]
+  std::optional<int> year;
+  if (text.size() > 5 && AllDigits(text.substr(0, 4)) && text[4] == ' ') {
+    year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
+    text.remove_prefix(5);
+  }
+  // HH:MM:SS[.frac]
+  size_t end = 0;
+  while (end < text.size() && (IsDigit(text[end]) || text[end] == ':' || text[end] == '.')) ++end;
+  const std::string_view time_of_day = text.substr(0, end);
+  if (time_of_day.size() < 8 || time_of_day[2] != ':' || time_of_day[5] != ':' ||
+      (time_of_day.size() > 8 && (time_of_day[8] != '.' || time_of_day.size() == 9))) {
+    return std::nullopt;
+  }
+  // [ zone]
+  int32_t offset = clock.utc_offset_seconds;
+  std::string_view rest = text.substr(end);
+  if (!rest.empty()) {
+    if (rest[0] != ' ') return std::nullopt;
+    auto zone = ParseUtcOffset(Trim(rest, kBlanks));
+    if (!zone) return std::nullopt;
+    offset = *zone;
+  }
+  if (!year) year = clock.year;
+  if (year) return LocalTime(*year, month, day, time_of_day, offset);
+  // No year: that of the log's last write, unless the time would then lie more than a day after
+  // it (a line of December in a log written in January).
+  const Timestamp written = clock.written.value_or(Timestamp::Now());
+  const int written_year = LocalYear(written, offset);
+  auto t = LocalTime(written_year, month, day, time_of_day, offset);
+  if (t && t->seconds <= written.seconds + 86400) return t;
+  auto before = LocalTime(written_year - 1, month, day, time_of_day, offset);
+  return before ? before : t;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -474,6 +566,65 @@ class JsonParser : public EventParser {
 // ---------------------------------------------------------------------------------------------
 // CEF
 
+// A syslog header at the start of a line: the priority (optional), the form of its time stamp,
+// the time, and the text after the time stamp.
+struct SyslogHeader {
+  enum Form { kNone, kRfc5424, kRfc3164, kIso };
+  Form form = kNone;
+  std::optional<Timestamp> time;
+  std::string_view after;  // kNone: the line after the priority
+};
+
+// Reads the header of `line`: "<PRI>" (optional), then "1 TIMESTAMP " (RFC 5424; "-" is no
+// time), "Mmm dd hh:mm:ss " (RFC 3164: the year and zone from `clock`), or an ISO 8601 time stamp
+// (rsyslog's precise form; without a zone, that of `clock`). False with *error for a malformed
+// priority or an RFC 5424 / RFC 3164 time stamp that is not a time.
+bool ReadSyslogHeader(std::string_view line, const LogClock& clock, SyslogHeader* header,
+                      std::string* error) {
+  std::string_view s = line;
+  if (!s.empty() && s[0] == '<') {
+    size_t close = s.find('>');
+    if (close == std::string_view::npos || close < 2 || close > 4 ||
+        !AllDigits(s.substr(1, close - 1))) {
+      *error = "malformed syslog priority";
+      return false;
+    }
+    s = s.substr(close + 1);
+  }
+  header->after = s;
+  if (s.size() > 2 && s[0] == '1' && s[1] == ' ') {
+    header->form = SyslogHeader::kRfc5424;
+    const size_t sp = s.find(' ', 2);
+    if (sp == std::string_view::npos) {
+      *error = "RFC 5424 header has fewer than 6 fields";
+      return false;
+    }
+    const std::string_view stamp = s.substr(2, sp - 2);
+    header->after = s.substr(sp + 1);
+    if (stamp == "-") return true;
+    header->time = ParseLogTime(stamp);
+    if (!header->time) {
+      *error = "malformed RFC 5424 timestamp";
+      return false;
+    }
+  } else if (s.size() >= 16 && s[3] == ' ' && s[6] == ' ' && s[9] == ':' && s[12] == ':' &&
+             s[15] == ' ' && MonthNumber(s.substr(0, 3)) != 0) {
+    header->form = SyslogHeader::kRfc3164;
+    header->after = s.substr(16);
+    header->time = ParseMonthTime(s.substr(0, 15), clock);
+    if (!header->time) {
+      *error = "malformed RFC 3164 timestamp '" + std::string(s.substr(0, 15)) + "'";
+      return false;
+    }
+  } else if (s.size() >= 19 && IsDigit(s[0]) && s[4] == '-') {
+    header->form = SyslogHeader::kIso;
+    const size_t sp = s.find(' ');
+    header->time = ParseLogTime(s.substr(0, sp), clock.utc_offset_seconds);
+    header->after = sp == std::string_view::npos ? std::string_view() : s.substr(sp + 1);
+  }
+  return true;
+}
+
 bool IsCefKeyChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || IsDigit(c) || c == '_' || c == '.' ||
          c == '-' || c == '[' || c == ']';
@@ -509,6 +660,7 @@ class CefParser : public EventParser {
       return false;
     }
     event.event_type = header[2];  // device product
+    std::fill(std::begin(times_), std::end(times_), std::nullopt);
     std::string_view ext = s.substr(i);
     size_t p = 0;
     while (p < ext.size() && IsSpace(ext[p])) ++p;
@@ -538,16 +690,52 @@ class CefParser : public EventParser {
       }
       std::string_view value = Trim(ext.substr(value_start, value_end - value_start), kBlanks);
       if (const FieldRule* rule = CefFieldMap().Find(key)) {
-        applier_.Apply(*rule, Unescape(value), event);
+        if (rule->kind == FieldKind::kTime) {
+          if (!ReadTime(key, Unescape(value), error)) return false;
+        } else {
+          applier_.Apply(*rule, Unescape(value), event);
+        }
       }
       p = value_end;
       while (p < ext.size() && IsSpace(ext[p])) ++p;
     }
     applier_.Finish(event);
+    // The activity's time: rt, else start, else end, else the syslog header's.
+    for (const std::optional<Timestamp>& t : times_) {
+      if (t) {
+        event.time = t;
+        break;
+      }
+    }
+    if (!event.time) {
+      SyslogHeader h;
+      std::string ignored;
+      if (ReadSyslogHeader(Trim(line.substr(0, start), kBlanks), clock(), &h, &ignored)) {
+        event.time = h.time;
+      }
+    }
     return true;
   }
 
  private:
+  // The time fields, in the order they decide the event's time.
+  static constexpr std::string_view kTimeKeys[] = {"rt", "start", "end"};
+
+  // A time field `key` = `value`: milliseconds since the epoch, "Mmm dd [yyyy] HH:mm:ss[.SSS]
+  // [zone]" (ParseMonthTime) or an ISO 8601 time. False with *error when it is none of them.
+  bool ReadTime(std::string_view key, std::string_view value, std::string* error) {
+    for (size_t i = 0; i < std::size(kTimeKeys); ++i) {
+      if (key != kTimeKeys[i]) continue;
+      times_[i] = ParseMonthTime(value, clock());
+      if (!times_[i]) times_[i] = ParseLogTime(value, clock().utc_offset_seconds);
+      if (!times_[i]) {
+        *error = "CEF " + std::string(key) + " is not a time: '" + std::string(value) + "'";
+        return false;
+      }
+    }
+    return true;
+  }
+
   std::string_view Unescape(std::string_view v) {
     if (v.find('\\') == std::string_view::npos) return v;
     unescaped_.clear();
@@ -564,13 +752,11 @@ class CefParser : public EventParser {
 
   RuleApplier applier_;
   std::string unescaped_;
+  std::optional<Timestamp> times_[std::size(kTimeKeys)];
 };
 
 // ---------------------------------------------------------------------------------------------
 // Syslog: observables found in the message text
-
-constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 bool IsHexString(std::string_view s) {
   for (char c : s) {
@@ -599,21 +785,14 @@ class SyslogParser : public EventParser {
         return false;
       }
     }
-    std::string_view s = line;
-    if (!s.empty() && s[0] == '<') {
-      size_t close = s.find('>');
-      if (close == std::string_view::npos || close < 2 || close > 4 ||
-          !AllDigits(s.substr(1, close - 1))) {
-        *error = "malformed syslog priority";
-        return false;
-      }
-      s = s.substr(close + 1);
-    }
-    std::string_view message = s;
-    if (s.size() > 2 && s[0] == '1' && s[1] == ' ') {
+    SyslogHeader header;
+    if (!ReadSyslogHeader(line, clock(), &header, error)) return false;
+    event.time = header.time;
+    std::string_view message = header.after;
+    if (header.form == SyslogHeader::kRfc5424) {
       // RFC 5424: VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD] MSG
-      std::string_view fields[6];
-      std::string_view rest = s;
+      std::string_view fields[4];
+      std::string_view rest = header.after;
       for (auto& f : fields) {
         size_t sp = rest.find(' ');
         if (sp == std::string_view::npos) {
@@ -623,35 +802,14 @@ class SyslogParser : public EventParser {
         f = rest.substr(0, sp);
         rest = rest.substr(sp + 1);
       }
-      if (fields[1] != "-") {
-        event.time = ParseLogTime(fields[1]);
-        if (!event.time) {
-          *error = "malformed RFC 5424 timestamp";
-          return false;
-        }
-      }
-      if (fields[3] != "-") event.event_type = fields[3];
+      if (fields[1] != "-") event.event_type = fields[1];
       message = rest;  // structured data and message: both scanned
-    } else if (s.size() >= 16 && s[3] == ' ' && s[6] == ' ' && s[9] == ':' && s[12] == ':' &&
-               std::find(std::begin(kMonths), std::end(kMonths), s.substr(0, 3)) !=
-                   std::end(kMonths)) {
-      // RFC 3164: "Mmm dd hh:mm:ss HOST TAG: MSG" (no year: the event has no time)
-      std::string_view rest = s.substr(16);
-      size_t sp = rest.find(' ');
-      rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
-      size_t tag_end = rest.find_first_of(":[ ");
-      if (tag_end != std::string_view::npos) event.event_type = rest.substr(0, tag_end);
-      message = rest;
-    } else if (s.size() >= 19 && IsDigit(s[0]) && s[4] == '-') {
-      // "2024-05-01T10:00:00.123+00:00 HOST TAG: MSG" (rsyslog's precise format)
-      size_t sp = s.find(' ');
-      event.time = ParseLogTime(s.substr(0, sp));
-      std::string_view rest = sp == std::string_view::npos ? std::string_view() : s.substr(sp + 1);
-      sp = rest.find(' ');
-      rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
-      size_t tag_end = rest.find_first_of(":[ ");
-      if (tag_end != std::string_view::npos) event.event_type = rest.substr(0, tag_end);
-      message = rest;
+    } else if (header.form != SyslogHeader::kNone) {
+      // "HOST TAG: MSG" after an RFC 3164 or ISO 8601 time stamp
+      size_t sp = message.find(' ');
+      message = sp == std::string_view::npos ? std::string_view() : message.substr(sp + 1);
+      size_t tag_end = message.find_first_of(":[ ");
+      if (tag_end != std::string_view::npos) event.event_type = message.substr(0, tag_end);
     }
     ScanText(message, event);
     return true;

@@ -21,6 +21,14 @@ class EventParser {
   // Fills `event` from `line` (kLinePadding readable bytes follow it). The views in `event` stay
   // valid until the next call. False with the reason in *error when the line is malformed.
   virtual bool Parse(std::string_view line, Event& event, std::string* error) = 0;
+  // How times without a year or zone are read from the next line on (`written` set).
+  void SetClock(const LogClock& clock) { clock_ = clock; }
+
+ protected:
+  const LogClock& clock() const { return clock_; }
+
+ private:
+  LogClock clock_;
 };
 
 std::unique_ptr<EventParser> MakeJsonParser(const FieldMap& map, const ReaderLimits& limits);
@@ -29,8 +37,14 @@ std::unique_ptr<EventParser> MakeSyslogParser(const ReaderLimits& limits);
 
 // Log time stamps: epoch seconds with an optional fraction ("1700000000.123456"; values above
 // 1e11 are read as milliseconds, as CEF writes them), or "YYYY-MM-DD[T ]HH:MM:SS[.frac][zone]"
-// with zone "Z", "+HH:MM", "+HHMM" or "+HH" (none means UTC). std::nullopt otherwise.
-std::optional<Timestamp> ParseLogTime(std::string_view text);
+// with a zone ParseUtcOffset reads (none: `default_offset` seconds east of UTC). std::nullopt
+// otherwise.
+std::optional<Timestamp> ParseLogTime(std::string_view text, int32_t default_offset = 0);
+
+// "Mmm d[d] [yyyy ]HH:MM:SS[.frac][ zone]" (RFC 3164 syslog headers, CEF dates; the month in
+// English, the day space-padded or not), the zone as ParseUtcOffset reads it. A missing year or
+// zone comes from `clock` (LogClock). std::nullopt when it is not that form or not a date.
+std::optional<Timestamp> ParseMonthTime(std::string_view text, const LogClock& clock);
 
 // Copies of strings that must outlive a parse step (unescaped values, composed URLs, numbers as
 // text), in blocks that never move; Reset() keeps the first block for reuse.

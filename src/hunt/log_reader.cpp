@@ -1,5 +1,7 @@
 #include "hunt/log_reader.h"
 
+#include <sys/stat.h>
+
 #include "hunt/log_parsers.h"
 
 namespace tessera::hunt {
@@ -56,8 +58,24 @@ Result<std::unique_ptr<EventParser>> MakeParser(LogFormat format, const FieldMap
 
 }  // namespace
 
-LogReader::LogReader(std::unique_ptr<LineReader> lines, std::unique_ptr<EventParser> parser)
-    : lines_(std::move(lines)), parser_(std::move(parser)) {}
+LogReader::LogReader(std::unique_ptr<LineReader> lines, std::unique_ptr<EventParser> parser,
+                     Timestamp written)
+    : lines_(std::move(lines)), parser_(std::move(parser)), written_(written) {
+  SetClock(LogClock{});
+}
+
+void LogReader::SetClock(const LogClock& clock) {
+  LogClock c = clock;
+  if (!c.written) c.written = written_;
+  parser_->SetClock(c);
+}
+
+Timestamp LogWrittenTime(const std::string& path) {
+  struct stat st {};
+  if (path == "-" || ::stat(path.c_str(), &st) != 0) return Timestamp::Now();
+  return Timestamp{static_cast<int64_t>(st.st_mtim.tv_sec),
+                   static_cast<int32_t>(st.st_mtim.tv_nsec)};
+}
 LogReader::~LogReader() = default;
 
 Result<std::unique_ptr<LogReader>> LogReader::Open(const std::string& path, LogFormat format,
@@ -65,7 +83,8 @@ Result<std::unique_ptr<LogReader>> LogReader::Open(const std::string& path, LogF
                                                    const ReaderLimits& limits) {
   TESSERA_ASSIGN_OR_RETURN(auto parser, MakeParser(format, field_map, limits));
   TESSERA_ASSIGN_OR_RETURN(auto lines, LineReader::Open(path, limits.max_line, limits.input));
-  return std::unique_ptr<LogReader>(new LogReader(std::move(lines), std::move(parser)));
+  return std::unique_ptr<LogReader>(
+      new LogReader(std::move(lines), std::move(parser), LogWrittenTime(path)));
 }
 
 Result<std::unique_ptr<LogReader>> LogReader::FromString(std::string text, LogFormat format,
@@ -73,14 +92,16 @@ Result<std::unique_ptr<LogReader>> LogReader::FromString(std::string text, LogFo
                                                          const ReaderLimits& limits) {
   TESSERA_ASSIGN_OR_RETURN(auto parser, MakeParser(format, field_map, limits));
   auto lines = LineReader::FromString(std::move(text), limits.max_line);
-  return std::unique_ptr<LogReader>(new LogReader(std::move(lines), std::move(parser)));
+  return std::unique_ptr<LogReader>(
+      new LogReader(std::move(lines), std::move(parser), Timestamp::Now()));
 }
 
 Result<std::unique_ptr<LogReader>> LogReader::ForChunks(LogFormat format, const FieldMap* field_map,
                                                         const ReaderLimits& limits) {
   TESSERA_ASSIGN_OR_RETURN(auto parser, MakeParser(format, field_map, limits));
   auto lines = LineReader::FromView({}, limits.max_line);
-  return std::unique_ptr<LogReader>(new LogReader(std::move(lines), std::move(parser)));
+  return std::unique_ptr<LogReader>(
+      new LogReader(std::move(lines), std::move(parser), Timestamp::Now()));
 }
 
 void LogReader::Reset(std::string_view chunk) {

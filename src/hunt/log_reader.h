@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/time.h"
 #include "hunt/field_map.h"
 #include "hunt/line_reader.h"
 #include "hunt/observable.h"
@@ -42,6 +43,30 @@ struct ReaderLimits {
   size_t max_observables = 4096;  // per event; the rest of the event is ignored
   InputLimits input;              // decompression bounds (gzip bombs)
 };
+
+// How to read log times that leave out their year or zone: RFC 3164 syslog headers
+// ("May  1 10:02:03"), CEF dates ("Mar 01 10:00:00", "Mar 01 2026 10:00:00") and ISO 8601 syslog
+// headers without a zone. Times that carry a year and a zone are read as they are.
+struct LogClock {
+  // The year of times without one. Unset: the year of `written` (in the zone below), or the year
+  // before when the time would then lie more than a day after `written`: a log holds nothing
+  // written after it was last written (a December line in a file written in January).
+  std::optional<int> year;
+  // The zone of times without one: local time = UTC + this many seconds (+02:00 is 7200).
+  int32_t utc_offset_seconds = 0;
+  // When the log was last written. Unset: the file's modification time (LogReader::Open, the
+  // parallel runner), now for standard input and text.
+  std::optional<Timestamp> written;
+};
+
+// A zone as an offset from UTC in seconds: "Z", "UTC", "GMT", "+HH:MM", "+HHMM", "+HH" (or '-'),
+// also after "UTC" or "GMT" ("GMT+01:00"). std::nullopt for anything else (named zones such as
+// "Europe/Paris" or "PST" included: their offset depends on the date or is ambiguous).
+std::optional<int32_t> ParseUtcOffset(std::string_view zone);
+
+// When the log `path` was last written (LogClock::written): its modification time; now for "-"
+// (standard input) or a file that cannot be stat'ed.
+Timestamp LogWrittenTime(const std::string& path);
 
 struct MalformedLine {
   uint64_t line = 0;
@@ -81,6 +106,10 @@ class LogReader {
   // follow chunk.end(), and it must stay valid until the next Reset). Line numbers restart at 1
   // and the stats at zero.
   void Reset(std::string_view chunk);
+  // Reads times without a year or zone with `clock` from the next line on. Until called: a
+  // clock with no year, UTC, written at the file's modification time (Open; now otherwise).
+  // An unset `clock.written` keeps that time.
+  void SetClock(const LogClock& clock);
   ~LogReader();
 
   // Fills `event` with the next well-formed record and returns true; false at the end of the
@@ -91,9 +120,11 @@ class LogReader {
   const ReaderStats& stats() const { return stats_; }
 
  private:
-  LogReader(std::unique_ptr<LineReader> lines, std::unique_ptr<EventParser> parser);
+  LogReader(std::unique_ptr<LineReader> lines, std::unique_ptr<EventParser> parser,
+            Timestamp written);
   std::unique_ptr<LineReader> lines_;
   std::unique_ptr<EventParser> parser_;
+  Timestamp written_;  // the default LogClock::written
   ReaderStats stats_;
 };
 

@@ -135,7 +135,187 @@ TEST(LogReaderTest, CefEscapesAndSyslogTokens) {
   EXPECT_EQ(sys[0].observables[1].value, "2001:db8::1");
   EXPECT_EQ(sys[0].observables[2].value, "gw.example");
   EXPECT_EQ(sys[0].event_type, "app");
-  EXPECT_FALSE(sys[0].time.has_value());
+}
+
+TEST(LogTimeTest, UtcOffsets) {
+  const std::pair<const char*, std::optional<int32_t>> cases[] = {
+      {"+02:00", 7200},
+      {"-0500", -18000},
+      {"+05", 18000},
+      {"UTC", 0},
+      {"Z", 0},
+      {"GMT+01:00", 3600},
+      {"UTC-03:30", -12600},
+      {"Europe/Paris", std::nullopt},
+      {"PST", std::nullopt},
+      {"+2", std::nullopt},
+      {"+24:00", std::nullopt},
+      {"+02:60", std::nullopt},
+      {"", std::nullopt},
+      {"+0200x", std::nullopt},
+  };
+  for (const auto& [zone, want] : cases) EXPECT_EQ(ParseUtcOffset(zone), want) << zone;
+}
+
+// The time of each event, from every format that writes one, with the year and zone a log leaves
+// out taken from the clock (--syslog-year, --syslog-tz, the file's modification time).
+struct EventTimeCase {
+  const char* about;
+  LogFormat format;
+  const char* line;
+  std::optional<int> year;                       // LogClock::year
+  int32_t offset = 0;                            // LogClock::utc_offset_seconds
+  const char* written = "2026-03-02T00:00:00Z";  // LogClock::written
+  const char* want = "";  // the event's time; "" none; "malformed" a malformed line
+};
+
+const EventTimeCase kEventTimes[] = {
+    {"CEF rt in epoch milliseconds",
+     LogFormat::kCef,
+     "CEF:0|V|P|1|1|N|1|rt=1772359200250 dst=192.0.2.1",
+     {},
+     0,
+     "2026-03-01T00:00:00Z",
+     "2026-03-01T10:00:00.250Z"},
+    {"CEF rt as a date with its year: UTC by default",
+     LogFormat::kCef,
+     "CEF:0|V|P|1|1|N|1|dst=192.0.2.1 rt=Mar 01 2026 10:00:00",
+     {},
+     0,
+     "2027-06-01T00:00:00Z",
+     "2026-03-01T10:00:00Z"},
+    {"CEF rt as a date, in the zone given",
+     LogFormat::kCef,
+     "CEF:0|V|P|1|1|N|1|rt=Mar 01 2026 10:00:00 dst=192.0.2.1",
+     {},
+     7200,
+     "2026-03-02T00:00:00Z",
+     "2026-03-01T08:00:00Z"},
+    {"CEF rt's own zone wins over the zone given",
+     LogFormat::kCef,
+     "CEF:0|V|P|1|1|N|1|rt=Mar 01 2026 10:00:00.250 GMT+01:00 dst=192.0.2.1",
+     {},
+     7200,
+     "2026-03-02T00:00:00Z",
+     "2026-03-01T09:00:00.250Z"},
+    {"CEF rt without a year: the year given", LogFormat::kCef,
+     "CEF:0|V|P|1|1|N|1|rt=Mar  1 10:00:00 dst=192.0.2.1", 2025, 0, "2026-03-02T00:00:00Z",
+     "2025-03-01T10:00:00Z"},
+    {"CEF start, when there is no rt (not end)",
+     LogFormat::kCef,
+     "CEF:0|V|P|1|1|N|1|end=Mar 01 2026 10:05:00 start=Mar 01 2026 09:59:00 dst=192.0.2.1",
+     {},
+     0,
+     "2026-03-02T00:00:00Z",
+     "2026-03-01T09:59:00Z"},
+    {"CEF end alone",
+     LogFormat::kCef,
+     "CEF:0|V|P|1|1|N|1|end=1772359500000 dst=192.0.2.1",
+     {},
+     0,
+     "2026-03-02T00:00:00Z",
+     "2026-03-01T10:05:00Z"},
+    {"CEF rt wins over start, wherever it is",
+     LogFormat::kCef,
+     "CEF:0|V|P|1|1|N|1|start=Mar 01 2026 09:00:00 dst=192.0.2.1 rt=Mar 01 2026 10:00:00",
+     {},
+     0,
+     "2026-03-02T00:00:00Z",
+     "2026-03-01T10:00:00Z"},
+    {"CEF without a time field: the syslog header's",
+     LogFormat::kCef,
+     "<134>Mar  1 10:00:00 fw01 CEF:0|V|P|1|1|N|1|dst=192.0.2.1",
+     {},
+     3600,
+     "2026-03-02T00:00:00Z",
+     "2026-03-01T09:00:00Z"},
+    {"CEF with neither: no time",
+     LogFormat::kCef,
+     "CEF:0|V|P|1|1|N|1|dst=192.0.2.1",
+     {},
+     0,
+     "2026-03-02T00:00:00Z",
+     ""},
+    {"CEF rt that is no time: a malformed line",
+     LogFormat::kCef,
+     "CEF:0|V|P|1|1|N|1|rt=yesterday dst=192.0.2.1",
+     {},
+     0,
+     "2026-03-02T00:00:00Z",
+     "malformed"},
+    {"CEF rt with a named zone: a malformed line",
+     LogFormat::kCef,
+     "CEF:0|V|P|1|1|N|1|rt=Mar 01 2026 10:00:00 PST dst=192.0.2.1",
+     {},
+     0,
+     "2026-03-02T00:00:00Z",
+     "malformed"},
+    {"RFC 3164: the year the log was written, UTC",
+     LogFormat::kSyslog,
+     "<13>Mar  1 10:00:00 h app: from 192.0.2.1",
+     {},
+     0,
+     "2026-03-02T00:00:00Z",
+     "2026-03-01T10:00:00Z"},
+    {"RFC 3164: a line after the log's last write is of the year before",
+     LogFormat::kSyslog,
+     "Dec 31 23:00:00 h app: from 192.0.2.1",
+     {},
+     0,
+     "2026-01-05T00:00:00Z",
+     "2025-12-31T23:00:00Z"},
+    {"RFC 3164: the year and zone given", LogFormat::kSyslog,
+     "<13>Mar  1 10:00:00 h app: from 192.0.2.1", 2024, -18000, "2026-03-02T00:00:00Z",
+     "2024-03-01T15:00:00Z"},
+    {"RFC 3164: the year given, even after the log's last write", LogFormat::kSyslog,
+     "Dec 31 23:00:00 h app: from 192.0.2.1", 2026, 0, "2026-01-05T00:00:00Z",
+     "2026-12-31T23:00:00Z"},
+    {"RFC 3164: no such date in the year given", LogFormat::kSyslog,
+     "Feb 29 10:00:00 h app: from 192.0.2.1", 2025, 0, "2026-03-02T00:00:00Z", "malformed"},
+    {"RFC 5424: its own time and zone, whatever the zone given", LogFormat::kSyslog,
+     "<13>1 2026-03-01T10:00:00+01:00 h app - - - from 192.0.2.1", 1999, 18000,
+     "2026-03-02T00:00:00Z", "2026-03-01T09:00:00Z"},
+    {"RFC 5424 without a time",
+     LogFormat::kSyslog,
+     "<13>1 - h app - - - from 192.0.2.1",
+     {},
+     0,
+     "2026-03-02T00:00:00Z",
+     ""},
+    {"ISO 8601 header without a zone: the zone given",
+     LogFormat::kSyslog,
+     "2026-03-01T10:00:00 h app: from 192.0.2.1",
+     {},
+     7200,
+     "2026-03-02T00:00:00Z",
+     "2026-03-01T08:00:00Z"},
+};
+
+TEST(LogTimeTest, EveryFormatGivesItsEventsTime) {
+  for (const EventTimeCase& c : kEventTimes) {
+    SCOPED_TRACE(c.about);
+    auto reader = LogReader::FromString(std::string(c.line) + "\n", c.format);
+    ASSERT_TRUE(reader.ok());
+    (*reader)->SetClock(LogClock{c.year, c.offset, ParseTimestamp(c.written).value()});
+    Event e;
+    auto more = (*reader)->Next(e);
+    ASSERT_TRUE(more.ok());
+    if (std::string_view(c.want) == "malformed") {
+      EXPECT_FALSE(*more);
+      EXPECT_EQ((*reader)->stats().malformed, 1u);
+      continue;
+    }
+    ASSERT_TRUE(*more) << ((*reader)->stats().examples.empty()
+                               ? std::string()
+                               : (*reader)->stats().examples.front().reason);
+    ASSERT_FALSE(e.observables.empty());  // the time never costs the line its values
+    if (*c.want == '\0') {
+      EXPECT_FALSE(e.time.has_value());
+    } else {
+      ASSERT_TRUE(e.time.has_value());
+      EXPECT_EQ(FormatTimestamp(*e.time, TimePrecision::kShortest), c.want);
+    }
+  }
 }
 
 TEST(LogReaderTest, MissingFileAndMissingMapAreErrors) {

@@ -76,6 +76,7 @@ struct Item {
   size_t size = 0;
   LogFormat format = LogFormat::kJson;
   const FieldMap* field_map = nullptr;
+  LogClock clock;  // written set: the file's
   // kChunk, filled by the worker.
   HuntStats stats;
   std::vector<StoredEvent> events;
@@ -235,6 +236,8 @@ class Runner {
       return true;
     }
     InputStream& file = **opened;
+    LogClock clock = options_.clock;
+    if (!clock.written) clock.written = LogWrittenTime(job.path);
     const uint64_t bytes_before = bytes_read_.load(std::memory_order_relaxed);
     auto note_offset = [&] {
       bytes_read_.store(bytes_before + file.offset(), std::memory_order_relaxed);
@@ -319,6 +322,7 @@ class Runner {
       // Chunks of blank lines only, before the format is known, parse nothing: any parser does.
       item->format = format.value_or(LogFormat::kSyslog);
       item->field_map = job.field_map;
+      item->clock = clock;
       Push(std::move(item));
     }
     if (abandoned) return false;
@@ -404,6 +408,7 @@ class Runner {
     }
     LogReader& reader = *it->second;
     reader.Reset(std::string_view(item.buf.get(), item.size));
+    reader.SetClock(item.clock);
     while (true) {
       auto more = reader.Next(event);
       if (!more.ok()) {

@@ -81,6 +81,9 @@ struct ParallelOptions {
   size_t chunk_bytes = 8u << 20;  // chunk size; raised to hold at least one line of max_line
   ReaderLimits limits;            // per-line limits (as LogReader)
   EventStep step;                 // empty: IndexLookupStep(index)
+  // The year and zone of times without them (LogClock); `written` unset: each file's
+  // modification time (now for standard input).
+  LogClock clock;
   // Called on the calling thread about every `progress_interval_ms` while the run lasts, and
   // once at its end. Optional.
   std::function<void(const HuntProgress&)> progress;

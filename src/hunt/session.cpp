@@ -208,6 +208,8 @@ Result<SessionResult> RunSession(const SessionOptions& options, SessionSink& sin
   }
   ParallelOptions run_options;
   run_options.threads = options.threads;
+  run_options.clock.year = options.syslog_year;
+  run_options.clock.utc_offset_seconds = options.syslog_utc_offset_seconds;
   run_options.progress = [&sink](const HuntProgress& p) { sink.OnProgress(p); };
   uint64_t hits_before = 0;  // hits reported before the current input
   TESSERA_RETURN_IF_ERROR(

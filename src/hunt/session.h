@@ -40,8 +40,12 @@ struct SessionOptions {
   std::string field_map;  // a TOML field map file (FieldMap), needed by LogFormat::kJson; "": none
   std::optional<LogFormat> format;  // std::nullopt: told per file (HuntInput::format)
   Timestamp default_time;           // the time of records without one (validity of indicators)
-  std::vector<std::string> logs;    // files, directories or "-" (HuntInput::path), in order
-  unsigned threads = 0;             // ParallelOptions::threads
+  // The year and zone of syslog and CEF times without them (LogClock: the year of each file's
+  // modification time and UTC unless given).
+  std::optional<int> syslog_year;
+  int32_t syslog_utc_offset_seconds = 0;
+  std::vector<std::string> logs;  // files, directories or "-" (HuntInput::path), in order
+  unsigned threads = 0;           // ParallelOptions::threads
   // Sightings (sightings.h): written to the file `sightings` when it is not empty, and stored
   // (StoredIndicators::StoreSightings) when the indicators came from `store` and
   // `store_sightings` is set. The sighter is `sighter_identity` when given; else, with a store,
