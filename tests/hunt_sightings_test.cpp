@@ -41,6 +41,26 @@ ReportedHit IpHit(const std::string& source, uint64_t line, const char* time,
   return h;
 }
 
+// The port `value` as a destination port (network-traffic:dst_port).
+HitMatch PortMatch(const std::string& value) {
+  HitMatch m;
+  m.field = "id.resp_p";
+  m.observable_kind = ObservableKind::kOther;
+  m.object_path = "network-traffic:dst_port";
+  m.value = value;
+  m.hit.kind = IndicatorClass::kOther;
+  return m;
+}
+
+// The objects of `c` sighted by "sensor-1"; none (and a failure) when Build fails.
+std::vector<stix::Object> BuiltBySensor(const SightingCollector& c) {
+  SightingOptions options;
+  options.sighter_name = "sensor-1";
+  auto objects = c.Build(options);
+  EXPECT_TRUE(objects.ok()) << objects.status().ToString();
+  return objects.ok() ? *objects : std::vector<stix::Object>();
+}
+
 ReportedHit DomainHit(const std::string& source, uint64_t line, const char* time,
                       const std::string& value) {
   ReportedHit h = IpHit(source, line, time, {value});
@@ -227,23 +247,15 @@ TEST(HuntSightings, ValuesWithoutAStandaloneScoAreCountedOnly) {
   // A port alone makes no valid network-traffic (it needs an address): counted, not written.
   ReportedHit h;
   h.place = EventPlace{"conn.log", 1, T("2024-05-01T10:00:00Z")};
-  HitMatch& port = h.matches.emplace_back();
-  port.field = "id.resp_p";
-  port.observable_kind = ObservableKind::kOther;
-  port.object_path = "network-traffic:dst_port";
-  port.value = "4444";
-  port.hit.kind = IndicatorClass::kOther;
+  h.matches.push_back(PortMatch("4444"));
   SightingCollector c;
   c.Add(h, kIndicatorA);
-  SightingOptions options;
-  options.sighter_name = "sensor-1";
-  auto objects = c.Build(options);
-  ASSERT_TRUE(objects.ok()) << objects.status().ToString();
-  auto sightings = ObjectsOfType(*objects, "sighting");
+  const std::vector<stix::Object> objects = BuiltBySensor(c);
+  auto sightings = ObjectsOfType(objects, "sighting");
   ASSERT_EQ(sightings.size(), 1u);
   EXPECT_EQ(sightings[0].at("count").to_number<int64_t>(), 1);
   EXPECT_FALSE(sightings[0].contains("observed_data_refs"));
-  EXPECT_TRUE(ObjectsOfType(*objects, "network-traffic").empty());
+  EXPECT_TRUE(ObjectsOfType(objects, "network-traffic").empty());
 }
 
 // One hit is one event and one indicator, whatever it matched: a compound pattern's hit on a
@@ -252,28 +264,20 @@ TEST(HuntSightings, ValuesWithoutAStandaloneScoAreCountedOnly) {
 // (the same log and line) does not count twice.
 TEST(HuntSightings, OneHitCountsOneEventWhateverItMatched) {
   ReportedHit flow = IpHit("conn.log", 4, "2024-05-01T10:00:00Z", {"203.0.113.9"});
-  HitMatch& port = flow.matches.emplace_back();
-  port.field = "id.resp_p";
-  port.observable_kind = ObservableKind::kOther;
-  port.object_path = "network-traffic:dst_port";
-  port.value = "4444";
-  port.hit.kind = IndicatorClass::kOther;
+  flow.matches.push_back(PortMatch("4444"));
   SightingCollector c;
   c.Add(flow, kIndicatorA);
   ReportedHit twice = IpHit("dns.log", 9, "2024-05-01T10:00:03Z", {"203.0.113.9"});
   twice.matches.push_back(IpMatch("203.0.113.9", "answers"));
   c.Add(twice, kIndicatorA);
   c.Add(twice, kIndicatorA);
-  SightingOptions options;
-  options.sighter_name = "sensor-1";
-  auto objects = c.Build(options);
-  ASSERT_TRUE(objects.ok()) << objects.status().ToString();
-  auto sightings = ObjectsOfType(*objects, "sighting");
+  const std::vector<stix::Object> objects = BuiltBySensor(c);
+  auto sightings = ObjectsOfType(objects, "sighting");
   ASSERT_EQ(sightings.size(), 1u);
   EXPECT_EQ(sightings[0].at("count").to_number<int64_t>(), 2);
   EXPECT_EQ(sightings[0].at("first_seen"), "2024-05-01T10:00:00Z");
   EXPECT_EQ(sightings[0].at("last_seen"), "2024-05-01T10:00:03Z");
-  auto observed = ObjectsOfType(*objects, "observed-data");
+  auto observed = ObjectsOfType(objects, "observed-data");
   ASSERT_EQ(observed.size(), 1u);  // the address; the port makes no SCO of its own
   EXPECT_EQ(observed[0].at("number_observed").to_number<int64_t>(), 2);
 }
