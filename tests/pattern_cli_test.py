@@ -91,9 +91,14 @@ rc, out, _ = run("match", "[file:name = 'payload.exe'] FOLLOWEDBY "
                  "[network-traffic:dst_port = 443] WITHIN 120 SECONDS", bundle)
 expect(rc == 0 and out.split() == [od_file, od_net], f"FOLLOWEDBY WITHIN: rc {rc}, out {out!r}")
 
+# The file is seen at 10:00:00, the flow from 10:01:00 to 10:02:00: a window of 60 s touches both
+# intervals (STIX 2.1 §9.5.1 as the reference applies it), one of 59 s does not.
 rc, out, _ = run("match", "([file:name = 'payload.exe'] FOLLOWEDBY "
                  "[network-traffic:dst_port = 443]) WITHIN 60 SECONDS", bundle)
-expect(rc == 1, f"FOLLOWEDBY over a 120 s span must not match WITHIN 60 SECONDS: rc {rc}")
+expect(rc == 0, f"FOLLOWEDBY 60 s apart must match WITHIN 60 SECONDS: rc {rc}")
+rc, out, _ = run("match", "([file:name = 'payload.exe'] FOLLOWEDBY "
+                 "[network-traffic:dst_port = 443]) WITHIN 59 SECONDS", bundle)
+expect(rc == 1, f"FOLLOWEDBY 60 s apart must not match WITHIN 59 SECONDS: rc {rc}")
 
 rc, out, _ = run("match", "[network-traffic:dst_port = 443] REPEATS 3 TIMES", bundle)
 expect(rc == 0 and out.split() == [od_net], f"REPEATS by number_observed: rc {rc}, out {out!r}")
@@ -112,6 +117,15 @@ expect(rc == 2 and "not in the input" in err, f"dangling object_refs: rc {rc}, e
 # The older form with embedded objects.
 rc, out, _ = run("match", "[network-traffic:dst_ref.value = '203.0.113.33']", legacy)
 expect(rc == 0 and out.split() == [od_legacy], f"embedded objects: rc {rc}, out {out!r}")
+
+# Comparisons the reference evaluator reports as errors (STIX 2.1 §9.6.1): exit 2, each error
+# naming the observed-data and the property, no verdict printed.
+rc, out, err = run("match", "[network-traffic:protocols[0] = t'2020-01-01T00:00:00Z']", legacy)
+expect(rc == 2 and out == "" and f"{od_legacy}: network-traffic:protocols[0]: compared with a "
+       "timestamp: 'tcp' is not an RFC 3339" in err, f"value that is no timestamp: rc {rc}, err {err!r}")
+rc, out, err = run("match", "[ipv4-addr:value NOT IN (1, 'a', true)]", legacy)
+expect(rc == 2 and out == "" and f"{od_legacy}: ipv4-addr:value: the IN set mixes constants of "
+       "different types" in err, f"mixed set: rc {rc}, err {err!r}")
 
 # Invalid pattern or input: exit 2.
 rc, _, err = run("match", "[file:name = ]", bundle)

@@ -85,6 +85,18 @@ int RunMatch(const PatternArgs& args) {
     return kExitUsage;
   }
   const pattern::MatchResult r = compiled->Match(*set);
+  if (r.error_count > 0) {
+    // The reference evaluator stops at these; so does match, with no verdict.
+    for (const pattern::EvaluationError& e : r.errors) {
+      std::cerr << "tessera pattern match: " << e.observed_data_id << ": " << e.property << ": "
+                << e.reason << "\n";
+    }
+    if (r.error_count > r.errors.size()) {
+      std::cerr << "tessera pattern match: " << r.error_count - r.errors.size()
+                << " more evaluation error(s)\n";
+    }
+    return kExitUsage;
+  }
   for (const std::string& id : r.observed_data_ids) std::cout << id << "\n";
   if (r.regex_limit_hits > 0) {
     std::cerr << "tessera pattern match: warning: " << r.regex_limit_hits
@@ -127,7 +139,8 @@ Command AddPatternCommand(CLI::App& app) {
       "objects, JSON arrays or NDJSON), read together: observed-data with object_refs naming SCOs "
       "in any of the files, or with embedded objects. Prints the id of every observed-data that "
       "satisfies the pattern. Exit 0 on a match, 1 on no match, 2 on an invalid pattern or "
-      "input.");
+      "input, or when a comparison cannot be evaluated (a value compared with t'...' that is not "
+      "a timestamp, an IN set mixing types: each named with its observed-data and property).");
   match->add_option("PATTERN", args->match_pattern, "The pattern")->required();
   match->add_option("FILE", args->files, "Files holding STIX objects; '-' reads standard input")
       ->required();

@@ -1,29 +1,42 @@
-// Evaluating a compiled pattern against observed-data (STIX 2.1 §9).
+// Evaluating a compiled pattern against observed-data (STIX 2.1 §9), with the rules the
+// reference evaluator applies (tests/data/pattern/eval-rules.json holds a case for each).
 //
-// Comparison level: an observation expression `[...]` is decided on one observed-data. Each
-// comparison names an object type and holds on an SCO of that type in the observed-data; the
+// Comparison level (§9.6): an observation expression `[...]` is decided on one observed-data.
+// Each comparison names an object type and holds on an SCO of that type in the observed-data; the
 // comparisons of one type joined by AND must hold on the same SCO, comparisons of different types
-// on any SCOs of the same observed-data. A path with `[*]` or through a `_refs` list holds when any
-// element satisfies it; `_ref` / `_refs` values are followed to the SCO they name within the same
-// observed-data (its object_refs, or the keys of the older embedded `objects` map). A comparison
-// whose property is absent, or whose value has a type the constant cannot be compared with, is
-// false, and so is its NOT form (NOT inverts only a comparison that could be made).
+// on any SCOs of the same observed-data. A path with `[*]` or through a `_refs` list holds when
+// any element satisfies it; `_ref` / `_refs` values are followed to the SCO they name within the
+// same observed-data (its object_refs, or the keys of the older embedded `objects` map).
+//   - A comparison whose property is absent is false, and so is its NOT form (§9.6).
+//   - A value of a type the constant cannot be compared with, JSON null included, is unequal to
+//     it: `=`, the ordering operators, IN, LIKE, MATCHES, ISSUBSET/ISSUPERSET are false, `!=` is
+//     true, and NOT inverts either (§9.6.1).
+//   - Numbers compare by value (integers exactly); booleans only with booleans.
+//   - Strings: `=`, `!=`, IN and ordering compare code points exactly, without normalization
+//     (§9.6.2; UTF-8 byte order is code point order); LIKE and MATCHES normalize the value and the
+//     pattern to NFC.
+//   - Binary (§9.6.3-9.6.4): a `*_bin` property holds base64, a `*_hex` property hex; both are
+//     compared as bytes. b'...' and h'...' constants are bytes (with any other string property,
+//     its UTF-8 bytes); a string constant is one byte per code point when all are below U+0100,
+//     and otherwise cannot be compared (so only `!=` holds).
+//   - Timestamps: a t'...' constant compares with a string holding a STIX timestamp by instant.
+//   - Errors, reported as the reference reports them (MatchResult::errors) and holding neither
+//     as written nor under NOT: a string compared with a t'...' constant that is not a STIX
+//     timestamp; an IN set mixing constants of different types (checked when a value is there).
 //
-// Observation level: every match is a set of observed-data with a time span from the earliest
-// first_observed to the latest last_observed among them.
-//   A AND B         a match of A and a match of B (the same observed-data may serve both)
+// Observation level: every match is a set of observed-data; the sides of AND and FOLLOWEDBY, and
+// the repetitions of REPEATS, bind different observed-data (§9.5.2).
+//   A AND B         a match of A and a match of B on different observed-data
 //   A OR B          a match of either
-//   A FOLLOWEDBY B  a match of A whose span ends no later than the span of a match of B starts
-//   WITHIN n SECONDS  matches whose span is at most n seconds
+//   A FOLLOWEDBY B  a match of A whose latest last_observed is no later than the earliest
+//                   first_observed of a match of B, on different observed-data
+//   WITHIN n SECONDS  matches for which one window of n seconds overlaps (touching counts) the
+//                   [first_observed, last_observed] interval of every observed-data: the latest
+//                   first_observed is at most n seconds after the earliest last_observed
 //   START s STOP e    matches whose first_observed >= s and last_observed < e (all of them)
 //   REPEATS n TIMES   n matches on pairwise distinct observed-data; an observed-data with
 //                     number_observed k counts as k observations (a compound match counts as the
 //                     smallest number_observed among its observed-data)
-// Strings are compared after Unicode NFC normalization, code point by code point (UTF-8 byte
-// order). Numbers compare by value (integers exactly). Timestamps compare by instant; a timestamp
-// constant compares with a string property holding a STIX timestamp. Binary and hex constants
-// compare bytes: with the base64-decoded value of a `*_bin` property, the hex-decoded value of a
-// `*_hex` property, and the UTF-8 bytes of any other string.
 
 #include <algorithm>
 #include <limits>
@@ -42,20 +55,32 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }
 bool IsRefName(std::string_view key) { return EndsWith(key, "_ref") || EndsWith(key, "_refs"); }
 
-enum class Truth { kFalse, kTrue, kNone };  // kNone: the comparison could not be made
+// kNone: the comparison could not be decided (a regex bound), kError: it is an error the
+// reference evaluator reports (recorded in EvalState::errors); both are false, and so are their
+// NOT forms.
+enum class Truth { kFalse, kTrue, kNone, kError };
 
 struct EvalState {
+  explicit EvalState(const Program& p) : program(p) {}
   const Program& program;
   size_t regex_limit_hits = 0;
   bool truncated = false;
+  std::vector<EvaluationError>* errors = nullptr;  // where errors go; nullptr: not collected
+  size_t error_count = 0;
+  std::string error;  // the reason of the last kError, for the caller that knows the place
 };
+
+constexpr size_t kMaxReportedErrors = 16;
 
 template <typename T>
 int Order(const T& a, const T& b) {
   return a < b ? -1 : (b < a ? 1 : 0);
 }
 
-// The property's bytes when compared with a binary / hex constant.
+bool IsBinaryName(std::string_view key) { return EndsWith(key, "_hex") || EndsWith(key, "_bin"); }
+
+// The property's bytes when compared as binary data (STIX 2.1 §9.6.4: a `*_hex` property holds
+// hex, a `*_bin` property base64; any other string is taken as its UTF-8 bytes).
 bool PropertyBytes(std::string_view value, std::string_view key, std::string* out) {
   if (EndsWith(key, "_hex")) return DecodeHex(value, out);
   if (EndsWith(key, "_bin")) return DecodeBase64(value, out);
@@ -63,18 +88,46 @@ bool PropertyBytes(std::string_view value, std::string_view key, std::string* ou
   return true;
 }
 
-int CompareStrings(std::string_view value, const std::string& constant) {
-  if (IsAscii(value)) return Order(value, std::string_view(constant));
-  const std::string normalized = Nfc(value);
-  return Order(std::string_view(normalized), std::string_view(constant));
+// A string constant as binary data (STIX 2.1 §9.6.4): one byte per code point, possible only when
+// every code point is below U+0100.
+bool StringAsBytes(std::string_view text, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      out->push_back(static_cast<char>(c));
+      ++i;
+    } else if ((c == 0xC2 || c == 0xC3) && i + 1 < text.size()) {
+      // U+0080..U+00FF are the two-byte sequences C2 80..C3 BF (the constant is valid UTF-8).
+      out->push_back(static_cast<char>(((c & 0x03) << 6) | (text[i + 1] & 0x3F)));
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
-// Orders `v` against `c`, or nullopt when they cannot be compared.
-std::optional<int> CompareValue(const json::value& v, std::string_view key, const Constant& c) {
+// Orders `v` against `c`: the order, or nullopt when their types cannot be compared (STIX 2.1
+// §9.6.1). A string value that must be read as a timestamp and is not one is an error: nullopt
+// with `*error` set.
+std::optional<int> CompareValue(const json::value& v, std::string_view key, const Constant& c,
+                                std::string* error) {
   switch (c.kind) {
-    case ConstantKind::kString:
+    case ConstantKind::kString: {
       if (!v.is_string()) return std::nullopt;
-      return CompareStrings(v.get_string(), c.value);
+      const std::string_view s = v.get_string();
+      if (!IsBinaryName(key)) {
+        // §9.6.2: code points compared exactly, without normalization (UTF-8 byte order is code
+        // point order).
+        return Order(s, std::string_view(c.value));
+      }
+      std::string bytes, constant;
+      if (!PropertyBytes(s, key, &bytes) || !StringAsBytes(c.value, &constant)) {
+        return std::nullopt;
+      }
+      return Order(std::string_view(bytes), std::string_view(constant));
+    }
     case ConstantKind::kInt:
       if (v.is_int64()) return Order(v.get_int64(), c.int_value);
       if (v.is_uint64()) return c.int_value < 0 ? 1 : Order(v.get_uint64(), uint64_t(c.int_value));
@@ -89,9 +142,13 @@ std::optional<int> CompareValue(const json::value& v, std::string_view key, cons
       if (!v.is_bool()) return std::nullopt;
       return Order(v.get_bool(), c.bool_value);
     case ConstantKind::kTimestamp: {
-      Timestamp t;
-      if (!v.is_string() || !ParseStixTimestamp(v.get_string(), &t)) return std::nullopt;
-      return Order(t, c.time);
+      if (!v.is_string()) return std::nullopt;
+      auto t = ParseTimestamp(v.get_string());
+      if (!t.ok()) {
+        *error = "compared with a timestamp: " + t.status().message();
+        return std::nullopt;
+      }
+      return Order(*t, c.time);
     }
     case ConstantKind::kBinary:
     case ConstantKind::kHex: {
@@ -115,8 +172,14 @@ Truth Apply(const CompiledComparison& cmp, const json::value& v, std::string_vie
     case Op::kLessEqual:
     case Op::kGreater:
     case Op::kGreaterEqual: {
-      const std::optional<int> o = CompareValue(v, key, a.constants.front());
-      if (!o) return Truth::kNone;
+      std::string error;
+      const std::optional<int> o = CompareValue(v, key, a.constants.front(), &error);
+      if (!error.empty()) {
+        state.error = std::move(error);
+        return Truth::kError;
+      }
+      // Values of types the constant cannot be compared with are unequal (§9.6.1, §9.6.4).
+      if (!o) return FromBool(a.op == Op::kNotEqual);
       switch (a.op) {
         case Op::kEqual:
           return FromBool(*o == 0);
@@ -133,25 +196,31 @@ Truth Apply(const CompiledComparison& cmp, const json::value& v, std::string_vie
       }
     }
     case Op::kIn: {
-      Truth result = Truth::kNone;
-      for (const Constant& c : a.constants) {
-        const std::optional<int> o = CompareValue(v, key, c);
-        if (!o) continue;
-        if (*o == 0) return Truth::kTrue;
-        result = Truth::kFalse;
+      if (a.mixed_types) {
+        state.error = "the IN set mixes constants of different types";
+        return Truth::kError;
       }
-      return a.constants.empty() ? Truth::kFalse : result;
+      for (const Constant& c : a.constants) {
+        std::string error;
+        const std::optional<int> o = CompareValue(v, key, c, &error);
+        if (!error.empty()) {
+          state.error = std::move(error);
+          return Truth::kError;
+        }
+        if (o && *o == 0) return Truth::kTrue;
+      }
+      return Truth::kFalse;
     }
     case Op::kLike:
-      if (!v.is_string()) return Truth::kNone;
-      return FromBool(LikeMatch(Nfc(v.get_string()), a.constants.front().value));
+      if (!v.is_string()) return Truth::kFalse;
+      return FromBool(LikeMatch(Nfc(v.get_string()), cmp.like));
     case Op::kMatches: {
-      if (!v.is_string()) return Truth::kNone;
+      if (!v.is_string()) return Truth::kFalse;
       const std::string_view s = v.get_string();
       Regex::Outcome outcome;
-      if (EndsWith(key, "_bin") || EndsWith(key, "_hex")) {
+      if (IsBinaryName(key)) {
         std::string bytes;
-        if (!PropertyBytes(s, key, &bytes)) return Truth::kNone;
+        if (!PropertyBytes(s, key, &bytes)) return Truth::kFalse;
         outcome = cmp.regex->MatchBytes(bytes);
       } else {
         outcome = IsAscii(s) ? cmp.regex->MatchText(s) : cmp.regex->MatchText(Nfc(s));
@@ -164,9 +233,9 @@ Truth Apply(const CompiledComparison& cmp, const json::value& v, std::string_vie
     }
     case Op::kIsSubset:
     case Op::kIsSuperset: {
-      if (!v.is_string()) return Truth::kNone;
+      if (!v.is_string()) return Truth::kFalse;
       const auto net = ip::ParseNetwork(v.get_string());
-      if (!net) return Truth::kNone;
+      if (!net) return Truth::kFalse;
       return FromBool(a.op == Op::kIsSubset ? ip::Contains(cmp.net, *net)
                                             : ip::Contains(*net, cmp.net));
     }
@@ -210,6 +279,16 @@ bool Walk(const json::value* v, std::string_view key, const std::vector<PathStep
   return false;
 }
 
+void RecordError(const CompiledComparison& cmp, const Observation& obs, EvalState& state) {
+  ++state.error_count;
+  if (state.errors == nullptr || state.errors->size() >= kMaxReportedErrors) return;
+  const std::string property = cmp.atom.path.ToString();
+  for (const EvaluationError& e : *state.errors) {
+    if (e.observed_data_id == obs.id && e.property == property && e.reason == state.error) return;
+  }
+  state.errors->push_back(EvaluationError{obs.id, property, state.error});
+}
+
 bool TestOnObject(const CompiledComparison& cmp, const json::object& sco, const Observation& obs,
                   EvalState& state) {
   const std::vector<PathStep>& steps = cmp.atom.path.steps;
@@ -222,6 +301,7 @@ bool TestOnObject(const CompiledComparison& cmp, const json::object& sco, const 
   const bool negated = cmp.atom.negated;
   auto test = [&](const json::value& v, std::string_view key) {
     const Truth t = Apply(cmp, v, key, state);
+    if (t == Truth::kError) RecordError(cmp, obs, state);
     return negated ? t == Truth::kFalse : t == Truth::kTrue;
   };
   return Walk(start, first, steps, 1, obs, test);
@@ -322,10 +402,12 @@ bool Holds(const ProgramNode& node, const Observation& obs, EvalState& state) {
   return !Bindings(*node.comparison, node, obs, state).empty();
 }
 
+// One way of matching: the observed-data bound, and the times WITHIN and START/STOP look at.
 struct Hit {
-  std::vector<uint32_t> observations;  // sorted, distinct
-  Timestamp first, last;
-  int64_t count = 1;  // how many observations it stands for (REPEATS)
+  std::vector<uint32_t> observations;     // sorted, distinct
+  Timestamp first, last;                  // the earliest first_observed, the latest last_observed
+  Timestamp latest_first, earliest_last;  // the latest first_observed, the earliest last_observed
+  int64_t count = 1;                      // how many observations it stands for (REPEATS)
 };
 
 Hit Combine(const Hit& a, const Hit& b) {
@@ -334,6 +416,8 @@ Hit Combine(const Hit& a, const Hit& b) {
                  b.observations.end(), std::back_inserter(h.observations));
   h.first = std::min(a.first, b.first);
   h.last = std::max(a.last, b.last);
+  h.latest_first = std::max(a.latest_first, b.latest_first);
+  h.earliest_last = std::min(a.earliest_last, b.earliest_last);
   h.count = std::min(a.count, b.count);
   return h;
 }
@@ -351,33 +435,29 @@ bool Disjoint(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
   return true;
 }
 
-double SpanSeconds(const Hit& h) {
-  return static_cast<double>(h.last.seconds - h.first.seconds) +
-         static_cast<double>(h.last.nanos - h.first.nanos) / 1e9;
+double Diff(Timestamp a, Timestamp b) {  // a - b in seconds
+  return static_cast<double>(a.seconds - b.seconds) + static_cast<double>(a.nanos - b.nanos) / 1e9;
 }
 
+// The shortest window that overlaps the [first_observed, last_observed] interval of every
+// observation of `h`, touching counts: the latest start minus the earliest end, 0 or less when the
+// intervals share an instant. WITHIN d SECONDS holds when it is at most d.
+double WithinSeconds(const Hit& h) { return Diff(h.latest_first, h.earliest_last); }
+
 // Time constraints that qualifiers above a node impose on every match below it: a START/STOP
-// window that all observations must lie in, and a WITHIN span that any part of a match must also
-// fit in. Pushing them down keeps the per-node bound (Limits::max_matches_per_node) from being
-// spent on matches that a qualifier would drop anyway.
+// window that all observations must lie in, and a WITHIN window that any part of a match must
+// also fit in. Pushing them down keeps the per-node bound (Limits::max_matches_per_node) from
+// being spent on matches that a qualifier would drop anyway.
 struct Window {
   bool bounded = false;
   Timestamp lo, hi;  // first_observed >= lo, last_observed < hi
   double max_span = std::numeric_limits<double>::infinity();
 
-  bool Admits(Timestamp first, Timestamp last) const {
-    if (bounded && (first < lo || !(last < hi))) return false;
-    return max_span == std::numeric_limits<double>::infinity() ||
-           static_cast<double>(last.seconds - first.seconds) +
-                   static_cast<double>(last.nanos - first.nanos) / 1e9 <=
-               max_span;
+  bool Admits(const Hit& h) const {
+    if (bounded && (h.first < lo || !(h.last < hi))) return false;
+    return WithinSeconds(h) <= max_span;
   }
-  bool Admits(const Hit& h) const { return Admits(h.first, h.last); }
 };
-
-double Diff(Timestamp a, Timestamp b) {  // a - b in seconds
-  return static_cast<double>(a.seconds - b.seconds) + static_cast<double>(a.nanos - b.nanos) / 1e9;
-}
 
 class Matcher {
  public:
@@ -399,15 +479,10 @@ class Matcher {
         const auto& all = set_.observations();
         for (size_t i = 0; i < all.size(); ++i) {
           const Observation& o = all[i];
-          if (!window.Admits(o.first_observed, o.last_observed) || !Holds(node, o, state_)) {
-            continue;
-          }
-          if (!push(Hit{{static_cast<uint32_t>(i)},
-                        o.first_observed,
-                        o.last_observed,
-                        o.number_observed})) {
-            break;
-          }
+          Hit h{{static_cast<uint32_t>(i)}, o.first_observed, o.last_observed,
+                o.first_observed,           o.last_observed,  o.number_observed};
+          if (!window.Admits(h) || !Holds(node, o, state_)) continue;
+          if (!push(std::move(h))) break;
         }
         return out;
       }
@@ -429,14 +504,15 @@ class Matcher {
         const double span = window.max_span;
         for (const Hit& a : lhs) {
           // FOLLOWEDBY: the right match starts no earlier than the left one ends. Under a WITHIN
-          // span, a partner cannot start more than `span` seconds away from `a`'s start.
+          // window, a partner that starts more than `span` seconds after `a`'s earliest end
+          // cannot share a window with it.
           auto it = ordered ? std::partition_point(rhs.begin(), rhs.end(),
                                                    [&](const Hit& b) { return b.first < a.last; })
-                            : std::partition_point(rhs.begin(), rhs.end(), [&](const Hit& b) {
-                                return Diff(b.first, a.first) < -span;
-                              });
+                            : rhs.begin();
           for (; it != rhs.end(); ++it) {
-            if (Diff(it->first, a.first) > span) break;
+            if (Diff(it->first, a.earliest_last) > span) break;
+            // §9.5.2: the two sides bind different observations.
+            if (!Disjoint(a.observations, it->observations)) continue;
             Hit c = Combine(a, *it);
             if (!window.Admits(c)) continue;
             if (!push(std::move(c))) return out;
@@ -448,7 +524,7 @@ class Matcher {
         Window inner = window;
         inner.max_span = std::min(inner.max_span, node.within_seconds);
         for (Hit& h : Eval(*node.lhs, inner)) {
-          if (SpanSeconds(h) <= node.within_seconds) out.push_back(std::move(h));
+          if (WithinSeconds(h) <= node.within_seconds) out.push_back(std::move(h));
         }
         return out;
       }
@@ -505,10 +581,11 @@ class Matcher {
 }  // namespace
 
 MatchResult Evaluate(const Program& program, const ObservationSet& set) {
-  EvalState state{program};
+  MatchResult result;
+  EvalState state(program);
+  state.errors = &result.errors;
   Matcher matcher(set, state);
   const std::vector<Hit> hits = matcher.Eval(*program.root, Window{});
-  MatchResult result;
   result.matched = !hits.empty();
   std::vector<bool> used(set.observations().size(), false);
   for (const Hit& h : hits) {
@@ -519,12 +596,15 @@ MatchResult Evaluate(const Program& program, const ObservationSet& set) {
   }
   result.regex_limit_hits = state.regex_limit_hits;
   result.truncated = state.truncated;
+  result.error_count = state.error_count;
   return result;
 }
 
-bool EvaluateOne(const Program& program, const Observation& observation) {
+bool EvaluateOne(const Program& program, const Observation& observation,
+                 std::vector<EvaluationError>* errors) {
   if (program.root->kind != ProgramNode::Kind::kObservation) return false;
-  EvalState state{program};
+  EvalState state(program);
+  state.errors = errors;
   return Holds(*program.root, observation, state);
 }
 

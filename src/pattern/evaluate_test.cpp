@@ -55,32 +55,71 @@ std::vector<stix::Object> Objects(const json::object& c) {
   return out;
 }
 
-TEST(PatternEvaluation, CasesFromTheStandard) {
-  auto text = ReadInput(SourceDir() + "/tests/data/pattern/eval-cases.json");
-  ASSERT_TRUE(text.ok()) << text.status().message();
-  auto cases = ParseJson(*text);
-  ASSERT_TRUE(cases.ok()) << cases.status().message();
-  size_t n = 0;
-  for (const json::value& v : cases->as_array()) {
-    const json::object& c = v.as_object();
-    const std::string name(c.at("name").as_string());
-    const std::string pattern(c.at("pattern").as_string());
-    SCOPED_TRACE(name + ": " + pattern);
-    auto p = Compile(pattern);
-    ASSERT_TRUE(p.ok()) << p.status().message();
-    auto set = ObservationSet::FromObjects(Objects(c));
-    ASSERT_TRUE(set.ok()) << set.status().message();
-    const MatchResult r = p->Match(*set);
+// Runs one case: Match over all its observed-data and, where the pattern is one observation
+// expression and the case one observed-data, MatchesOne (the hunt's fast path) too, which must
+// give the same verdict. A case with "error": true expects an evaluation error naming the
+// observed-data (and MatchesOne to report it as well).
+void RunCase(const json::object& c) {
+  const std::string name(c.at("name").as_string());
+  const std::string pattern(c.at("pattern").as_string());
+  SCOPED_TRACE(name + ": " + pattern);
+  auto p = Compile(pattern);
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  auto set = ObservationSet::FromObjects(Objects(c));
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  const MatchResult r = p->Match(*set);
+  const bool error = c.contains("error") && c.at("error").as_bool();
+  if (error) {
+    EXPECT_GT(r.error_count, 0u);
+    ASSERT_FALSE(r.errors.empty());
+    EXPECT_EQ(r.errors.front().observed_data_id, set->observations().front().id);
+  } else {
+    EXPECT_EQ(r.error_count, 0u) << (r.errors.empty() ? "" : r.errors.front().reason);
     EXPECT_EQ(r.matched, c.at("match").as_bool());
     std::vector<std::string> expected;
     if (const json::value* ids = c.if_contains("ids")) {
       for (const json::value& id : ids->as_array()) expected.emplace_back(id.as_string());
       EXPECT_EQ(r.observed_data_ids, expected);
     }
-    EXPECT_FALSE(r.truncated);
-    ++n;
   }
-  EXPECT_GE(n, 60u);
+  EXPECT_FALSE(r.truncated);
+  if (p->IsSingleObservation() && set->observations().size() == 1) {
+    std::vector<EvaluationError> errors;
+    const bool one = p->MatchesOne(set->observations().front(), &errors);
+    EXPECT_EQ(one, error ? false : c.at("match").as_bool()) << "MatchesOne disagrees";
+    EXPECT_EQ(errors.empty(), !error) << "MatchesOne reports errors differently";
+  }
+}
+
+json::value ReadCases(const std::string& file) {
+  auto text = ReadInput(SourceDir() + "/tests/data/pattern/" + file);
+  EXPECT_TRUE(text.ok()) << text.status().message();
+  auto cases = ParseJson(text.ok() ? *text : "null");
+  EXPECT_TRUE(cases.ok()) << cases.status().message();
+  return cases.ok() ? *cases : json::value();
+}
+
+TEST(PatternEvaluation, CasesFromTheStandard) {
+  const json::value cases = ReadCases("eval-cases.json");
+  ASSERT_TRUE(cases.is_array());
+  for (const json::value& v : cases.as_array()) RunCase(v.as_object());
+  EXPECT_GE(cases.as_array().size(), 60u);
+}
+
+// tests/data/pattern/eval-rules.json: the evaluation rules of STIX 2.1 §9 as the reference
+// evaluator applies them, one group per rule, each naming its section.
+TEST(PatternEvaluation, RulesOfTheStandard) {
+  const json::value rules = ReadCases("eval-rules.json");
+  ASSERT_TRUE(rules.is_object());
+  size_t n = 0;
+  for (const json::value& g : rules.at("groups").as_array()) {
+    SCOPED_TRACE(std::string(g.at("section").as_string()));
+    for (const json::value& v : g.at("cases").as_array()) {
+      RunCase(v.as_object());
+      ++n;
+    }
+  }
+  EXPECT_GE(n, 50u);
 }
 
 TEST(PatternEvaluation, MatchesOneDecidesSingleObservations) {

@@ -420,6 +420,26 @@ bool AllHex(std::string_view s) {
   return true;
 }
 
+// The type a constant stands for when sets are checked for homogeneity: integers and floats are
+// both numbers, b'...' and h'...' both binary.
+int ValueClass(ConstantKind kind) {
+  switch (kind) {
+    case ConstantKind::kInt:
+    case ConstantKind::kFloat:
+      return 0;
+    case ConstantKind::kBinary:
+    case ConstantKind::kHex:
+      return 1;
+    case ConstantKind::kString:
+      return 2;
+    case ConstantKind::kBool:
+      return 3;
+    case ConstantKind::kTimestamp:
+      return 4;
+  }
+  return 5;
+}
+
 class Parser {
  public:
   Parser(std::string_view text, const Limits& limits, Program* program)
@@ -727,6 +747,9 @@ class Parser {
         }
       }
       TESSERA_RETURN_IF_ERROR(Expect(Tok::kRParen, "',' or ')' in the IN set"));
+      for (const Constant& c : a.constants) {
+        if (ValueClass(c.kind) != ValueClass(a.constants.front().kind)) a.mixed_types = true;
+      }
     } else if (a.op == Op::kEqual || a.op == Op::kNotEqual) {
       Constant c;
       TESSERA_RETURN_IF_ERROR(Literal(false, &c));
@@ -752,9 +775,12 @@ class Parser {
                   "position " + std::to_string(pos) + ": regex longer than " +
                       std::to_string(limits_.max_regex_length) + " bytes"};
         }
-        auto re = Regex::Create(raw, limits_.regex_match_limit, limits_.regex_depth_limit);
+        // STIX 2.1 §9.6.2: MATCHES works on NFC-normalized text, the regex as well as the value.
+        auto re = Regex::Create(Nfc(raw), limits_.regex_match_limit, limits_.regex_depth_limit);
         if (!re.ok()) return ErrorAt(pos, "invalid regex: " + re.status().message());
         cmp.regex = std::move(re).value();
+      } else if (a.op == Op::kLike) {
+        cmp.like = Nfc(c.value);  // STIX 2.1 §9.6.2: LIKE compares NFC-normalized text
       } else if (a.op == Op::kIsSubset || a.op == Op::kIsSuperset) {
         auto net = ip::ParseNetwork(c.value);
         if (!net) return ErrorAt(pos, "'" + c.value + "' is not an IP address or CIDR network");
@@ -865,7 +891,7 @@ class Parser {
     switch (tok_.kind) {
       case Tok::kString:
         c->kind = ConstantKind::kString;
-        c->value = Nfc(tok_.value);
+        c->value = tok_.value;
         break;
       case Tok::kIntPos:
       case Tok::kIntNeg: {

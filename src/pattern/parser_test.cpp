@@ -275,7 +275,8 @@ TEST(PatternCompiled, ConstantsAreDecoded) {
   ASSERT_TRUE(p.ok()) << p.status().message();
   const auto& c = p->Comparisons();
   ASSERT_EQ(c.size(), 7u);
-  EXPECT_EQ(c[0].constants[0].value, "it's \\ \xC3\xA9");  // unescaped, NFC (e + acute -> é)
+  // Unescaped and not normalized: = compares code points exactly (STIX 2.1 §9.6.2).
+  EXPECT_EQ(c[0].constants[0].value, "it's \\ e\xCC\x81");
   EXPECT_EQ(c[1].constants[0].int_value, -42);
   EXPECT_DOUBLE_EQ(c[2].constants[0].float_value, 2.5);
   EXPECT_TRUE(c[3].constants[0].bool_value);

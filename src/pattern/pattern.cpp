@@ -138,7 +138,11 @@ MatchResult Pattern::Match(const ObservationSet& set) const {
   return Evaluate(*impl_->program, set);
 }
 bool Pattern::MatchesOne(const Observation& observation) const {
-  return EvaluateOne(*impl_->program, observation);
+  return EvaluateOne(*impl_->program, observation, nullptr);
+}
+bool Pattern::MatchesOne(const Observation& observation,
+                         std::vector<EvaluationError>* errors) const {
+  return EvaluateOne(*impl_->program, observation, errors);
 }
 const ProgramNode& Pattern::program() const { return *impl_->program->root; }
 

@@ -60,7 +60,7 @@ enum class ConstantKind { kString, kInt, kFloat, kBool, kBinary, kHex, kTimestam
 struct Constant {
   ConstantKind kind = ConstantKind::kString;
   std::string text;   // as written in the pattern: 'a\'b', 42, b'AQI=', t'...'
-  std::string value;  // kString: unescaped, NFC-normalized; kBinary/kHex: decoded bytes
+  std::string value;  // kString: unescaped, exactly as written; kBinary/kHex: decoded bytes
   int64_t int_value = 0;
   double float_value = 0;
   bool bool_value = false;
@@ -91,12 +91,27 @@ struct AtomicComparison {
   Op op = Op::kEqual;
   bool negated = false;
   std::vector<Constant> constants;  // one; IN: the set (may be empty); EXISTS: none
+  // IN: the set mixes constants of different types (integers and floats are one type, b'...'
+  // and h'...' one), which STIX 2.1 §9.6.1 forbids: evaluating it on a value is an error
+  // (EvaluationError). The pattern still compiles, as the standard's validator accepts it.
+  bool mixed_types = false;
   // True when this comparison alone decides the pattern: the pattern is a single `[...]` without
   // qualifiers whose comparison expression is this one comparison or an OR of comparisons. The
   // hunt index can then serve the pattern from it alone.
   bool sufficient = false;
   // "file:hashes.'SHA-256' = 'aec0...'", "ipv4-addr:value NOT IN ('1.2.3.4', '5.6.7.8')".
   std::string ToString() const;
+};
+
+// An observed-data on which a comparison cannot be evaluated, as the STIX 2.1 reference evaluator
+// reports it: a string value compared with a t'...' constant that is not a STIX (RFC 3339, UTC)
+// timestamp, or an IN set whose constants have different types (§9.6.1 wants them homogeneous;
+// integers and floats count as one type, b'...' and h'...' as one). The comparison then holds
+// neither as written nor under NOT.
+struct EvaluationError {
+  std::string observed_data_id;
+  std::string property;  // the comparison's object path: "file:ctime"
+  std::string reason;    // "compared with a timestamp: 'yesterday' is not an RFC 3339 ..."
 };
 
 struct MatchResult {
@@ -106,6 +121,10 @@ struct MatchResult {
   std::vector<std::string> observed_data_ids;
   size_t regex_limit_hits = 0;  // MATCHES tests stopped by the regex bounds (counted false)
   bool truncated = false;       // an evaluation bound dropped candidates (see Limits)
+  // Evaluation errors: how many comparisons failed with one, and the first (at most 16) distinct
+  // ones. A caller that wants the reference's answer treats any error as a failed evaluation.
+  size_t error_count = 0;
+  std::vector<EvaluationError> errors;
 };
 
 struct ProgramNode;  // the compiled form (pattern/program.h)
@@ -134,6 +153,9 @@ class Pattern {
   // Only meaningful when IsSingleObservation(); otherwise false. Allocation-free for patterns
   // over one object type. Thread-safe.
   bool MatchesOne(const Observation& observation) const;
+  // The same, appending to `errors` (when not null) the evaluation errors met on the way (see
+  // EvaluationError); a comparison with an error does not hold. Allocates only for errors.
+  bool MatchesOne(const Observation& observation, std::vector<EvaluationError>* errors) const;
 
   // Internal: the compiled program (program.h).
   const ProgramNode& program() const;

@@ -16,7 +16,8 @@ namespace tessera::pattern {
 struct CompiledComparison {
   AtomicComparison atom;
   size_t position = 0;           // byte offset of the comparison in the pattern text
-  std::unique_ptr<Regex> regex;  // kMatches
+  std::unique_ptr<Regex> regex;  // kMatches, compiled from the NFC form of the regex
+  std::string like;              // kLike: the pattern in NFC
   ip::Network net;               // kIsSubset / kIsSuperset
 };
 
@@ -52,7 +53,8 @@ struct Program {
 
 // Evaluation (evaluate.cpp); see Pattern::Match and Pattern::MatchesOne.
 MatchResult Evaluate(const Program& program, const ObservationSet& set);
-bool EvaluateOne(const Program& program, const Observation& observation);
+bool EvaluateOne(const Program& program, const Observation& observation,
+                 std::vector<EvaluationError>* errors);
 
 // Parses `text` into a Program (parser.cpp).
 Result<std::unique_ptr<Program>> ParseProgram(std::string_view text, const Limits& limits);
