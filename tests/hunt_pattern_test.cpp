@@ -204,6 +204,55 @@ TEST(HuntPatternWindow, FullWindowPushesOutTheOldest) {
   EXPECT_EQ(dropped, 0u);
 }
 
+// Evaluation errors (pattern::EvaluationError) are counted per indicator, with the first one and
+// where it was met; the evaluation is no match and the hunt goes on with the other indicators.
+TEST(HuntPatternErrors, AreCountedPerIndicatorAndTheHuntGoesOn) {
+  HuntIndicatorsBuilder builder;
+  builder.Offer(Indicator(1, "[ipv4-addr:value IN ('198.51.100.77', 5)]"));
+  builder.Offer(Indicator(2, "[ipv4-addr:value = '198.51.100.77']"));
+  builder.Offer(Indicator(
+      3, "[ipv4-addr:value = '198.51.100.77' AND ipv4-addr:value > t'2020-01-01T00:00:00Z']"));
+  auto built = std::move(builder).Build();
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  ASSERT_EQ(built->stats().loaded, 3u);
+  // The mixed set is indexed for pre-selection but left to the evaluator, as Pattern::Match would.
+  EXPECT_EQ(built->decision(0), Decision::kEvent);
+  EXPECT_EQ(built->decision(1), Decision::kIndex);
+  EXPECT_EQ(built->decision(2), Decision::kEvent);
+  std::string text;
+  for (int i = 0; i < 3; ++i) {
+    text += R"({"ts":)" + std::to_string(1714557600 + i) +
+            R"(,"uid":"C","id.orig_h":"10.0.0.5","id.resp_h":"198.51.100.77"})" + "\n";
+  }
+  PatternEvaluator evaluator(*built);
+  std::vector<std::string> hits;
+  const ReportCallback report = [&](const ReportedHit& h) {
+    hits.push_back(built->index().Indicator(h.indicator).id);
+  };
+  auto reader = LogReader::FromString(text, LogFormat::kZeek);
+  ASSERT_TRUE(reader.ok());
+  const Timestamp t{};
+  auto stats = HuntLog(**reader, built->index(), t,
+                       [&](const Event& e, const Observable& o, const Hit& h) {
+                         evaluator.OnHit("conn.log", e, o, h, t, report);
+                       });
+  ASSERT_TRUE(stats.ok());
+  evaluator.EndInput(report);
+  EXPECT_EQ(hits, std::vector<std::string>(3, IndicatorId(2)));
+  const auto& errors = evaluator.stats().errors;
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].indicator_id, IndicatorId(1));
+  EXPECT_EQ(errors[0].evaluations, 3u);
+  EXPECT_EQ(errors[0].first_place.source, "conn.log");
+  EXPECT_EQ(errors[0].first_place.line, 1u);
+  EXPECT_EQ(errors[0].first, "ipv4-addr:value: the IN set mixes constants of different types");
+  EXPECT_EQ(errors[1].indicator_id, IndicatorId(3));
+  EXPECT_EQ(errors[1].evaluations, 3u);
+  EXPECT_NE(errors[1].first.find("ipv4-addr:value: compared with a timestamp: '198.51.100.77'"),
+            std::string::npos)
+      << errors[1].first;
+}
+
 INSTANTIATE_TEST_SUITE_P(Cases, HuntPatternTest, ::testing::ValuesIn(CaseNames()),
                          [](const ::testing::TestParamInfo<std::string>& param) {
                            return param.param;

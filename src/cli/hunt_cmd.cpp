@@ -101,6 +101,11 @@ class PrintingSink : public hunt::SessionSink {
       std::cerr << "tessera hunt: " << es.candidates << " pattern evaluations, " << es.matches
                 << " matched; " << es.dropped << " observations pushed out of full windows\n";
     }
+    for (const hunt::EvaluatorStats::IndicatorErrors& e : es.errors) {
+      std::cerr << "tessera hunt: " << e.indicator_id << ": " << e.evaluations
+                << " evaluation(s) failed and counted as no match; first at "
+                << e.first_place.source << ":" << e.first_place.line << ": " << e.first << "\n";
+    }
     return Status::Ok();
   }
 

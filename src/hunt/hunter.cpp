@@ -404,6 +404,22 @@ void PatternEvaluator::OnHit(std::string_view source, const Event& event,
 
 void PatternEvaluator::EndInput(const ReportCallback& report) { Flush(report); }
 
+void PatternEvaluator::CountError(uint32_t indicator, const EventPlace& place,
+                                  const pattern::EvaluationError& error) {
+  std::vector<EvaluatorStats::IndicatorErrors>& all = stats_.errors;
+  auto it = std::lower_bound(all.begin(), all.end(), indicator,
+                             [](const auto& e, uint32_t i) { return e.indicator < i; });
+  if (it == all.end() || it->indicator != indicator) {
+    EvaluatorStats::IndicatorErrors e;
+    e.indicator = indicator;
+    e.indicator_id = indicators_.index().Indicator(indicator).id;
+    e.first_place = place;
+    e.first = error.property + ": " + error.reason;
+    it = all.insert(it, std::move(e));
+  }
+  ++it->evaluations;
+}
+
 void PatternEvaluator::Flush(const ReportCallback& report) {
   Pending& p = *pending_;
   if (!p.active) return;
@@ -420,7 +436,12 @@ void PatternEvaluator::Flush(const ReportCallback& report) {
       for (const auto& kv : objects) {
         o.objects.emplace_back(std::string(kv.key()), &kv.value().as_object());
       }
-      if (pattern->MatchesOne(o)) matched.emplace_back(indicator, std::vector<EventPlace>{});
+      std::vector<pattern::EvaluationError> errors;
+      if (pattern->MatchesOne(o, &errors)) {
+        matched.emplace_back(indicator, std::vector<EventPlace>{});
+      }
+      if (!errors.empty())
+        CountError(indicator, EventPlace{p.source, p.line, time}, errors.front());
       continue;
     }
     // kWindow
@@ -450,6 +471,9 @@ void PatternEvaluator::Flush(const ReportCallback& report) {
     if (!observations.ok()) continue;  // cannot happen: the entries are built above
     pattern::MatchResult result = pattern->Match(*observations);
     stats_.truncated += result.truncated;
+    if (!result.errors.empty()) {
+      CountError(indicator, EventPlace{p.source, p.line, time}, result.errors.front());
+    }
     if (!result.matched) continue;
     std::vector<EventPlace> places;
     for (const Window::Entry& e : w.entries) {

@@ -185,6 +185,19 @@ struct EvaluatorStats {
   uint64_t matches = 0;     // of those, how many matched (kEvent) or completed a match (kWindow)
   uint64_t dropped = 0;     // observations pushed out of a full window
   uint64_t truncated = 0;   // evaluations an evaluation bound of the pattern engine cut short
+  // Evaluations that met an error the reference evaluator reports (pattern::EvaluationError: a
+  // log value compared with a t'...' constant that is not a timestamp, an IN set mixing types),
+  // per indicator, in indicator order. Such an evaluation counts as no match and the hunt goes
+  // on. A window indicator's pattern is evaluated over its whole window at each event, so an
+  // event with an error counts again at each later evaluation while it is in the window.
+  struct IndicatorErrors {
+    uint32_t indicator = 0;
+    std::string indicator_id;
+    uint64_t evaluations = 0;
+    EventPlace first_place;  // the event of the first error
+    std::string first;       // the first error: "property: reason"
+  };
+  std::vector<IndicatorErrors> errors;
 };
 
 // Turns index hits into reported hits, evaluating the patterns the index does not decide:
@@ -226,6 +239,8 @@ class PatternEvaluator {
   struct Pending;
   struct Window;
   void Flush(const ReportCallback& report);
+  void CountError(uint32_t indicator, const EventPlace& place,
+                  const pattern::EvaluationError& error);
 
   const HuntIndicators& indicators_;
   Options options_;

@@ -71,6 +71,11 @@ Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t in
       ++added;
     }
     atoms.indexed += added;
+    if (c.mixed_types) {
+      // The index pre-selects the events; evaluating the pattern on them reports the error.
+      skip(c, "a set mixing constants of different types is an error when evaluated");
+      continue;
+    }
     if (added != c.constants.size()) {
       ++atoms.skipped;
       all_indexed = false;

@@ -25,7 +25,9 @@ struct PatternAtoms {
 // Adds to `builder`, for indicator number `indicator`, every comparison of `pattern` the index
 // serves: `=` and `IN` with string or integer constants, `ISSUBSET` on addresses; not negated.
 // Values the index rejects (an address that does not parse...) are skipped and counted, as are
-// other operators (!=, <, LIKE, MATCHES...) and constants of other kinds. Never fails on the
+// other operators (!=, <, LIKE, MATCHES...) and constants of other kinds. An IN whose set mixes
+// types is indexed but counted as skipped, so that the pattern is evaluated and its error
+// reported (pattern::EvaluationError), as Pattern::Match would. Never fails on the
 // pattern's content; kInvalidArgument only when `indicator` is not registered in `builder`.
 Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t indicator,
                                      const pattern::Pattern& pattern);
