@@ -167,6 +167,30 @@ TEST_P(HuntPatternTest, ReportsExactlyTheExpectedHits) {
   EXPECT_EQ(got, want);
 }
 
+// `n` Zeek conn.log lines, one a second, each a connection to 198.51.100.77.
+std::string ConnLinesTo77(int n) {
+  std::string text;
+  for (int i = 0; i < n; ++i) {
+    text += R"({"ts":)" + std::to_string(1714557600 + i) +
+            R"(,"uid":"C","id.orig_h":"10.0.0.5","id.resp_h":"198.51.100.77"})" + "\n";
+  }
+  return text;
+}
+
+// Hunts `text` (Zeek) as conn.log through `evaluator`, events without a time at the epoch.
+void HuntConnLog(const HuntIndicators& built, const std::string& text, PatternEvaluator& evaluator,
+                 const ReportCallback& report) {
+  auto reader = LogReader::FromString(text, LogFormat::kZeek);
+  ASSERT_TRUE(reader.ok());
+  const Timestamp t{};
+  auto stats =
+      HuntLog(**reader, built.index(), t, [&](const Event& e, const Observable& o, const Hit& h) {
+        evaluator.OnHit("conn.log", e, o, h, t, report);
+      });
+  ASSERT_TRUE(stats.ok());
+  evaluator.EndInput(report);
+}
+
 // The window bound: with room for two observations, REPEATS 3 TIMES can never complete; the
 // oldest observation is pushed out for each new one, and counted.
 TEST(HuntPatternWindow, FullWindowPushesOutTheOldest) {
@@ -175,24 +199,12 @@ TEST(HuntPatternWindow, FullWindowPushesOutTheOldest) {
   auto built = std::move(builder).Build();
   ASSERT_TRUE(built.ok()) << built.status().ToString();
   ASSERT_EQ(built->decision(0), Decision::kWindow);
-  std::string text;
-  for (int i = 0; i < 5; ++i) {
-    text += R"({"ts":)" + std::to_string(1714557600 + i) +
-            R"(,"uid":"C","id.orig_h":"10.0.0.5","id.resp_h":"198.51.100.77"})" + "\n";
-  }
+  const std::string text = ConnLinesTo77(5);
   auto run = [&](size_t max_window, uint64_t* dropped) {
     PatternEvaluator evaluator(*built, PatternEvaluator::Options{max_window});
     size_t hits = 0;
     const ReportCallback report = [&](const ReportedHit&) { ++hits; };
-    auto reader = LogReader::FromString(text, LogFormat::kZeek);
-    EXPECT_TRUE(reader.ok());
-    const Timestamp t{};
-    auto stats = HuntLog(**reader, built->index(), t,
-                         [&](const Event& e, const Observable& o, const Hit& h) {
-                           evaluator.OnHit("conn.log", e, o, h, t, report);
-                         });
-    EXPECT_TRUE(stats.ok());
-    evaluator.EndInput(report);
+    HuntConnLog(*built, text, evaluator, report);
     EXPECT_EQ(evaluator.stats().candidates, 5u);
     *dropped = evaluator.stats().dropped;
     return hits;
@@ -219,25 +231,12 @@ TEST(HuntPatternErrors, AreCountedPerIndicatorAndTheHuntGoesOn) {
   EXPECT_EQ(built->decision(0), Decision::kEvent);
   EXPECT_EQ(built->decision(1), Decision::kIndex);
   EXPECT_EQ(built->decision(2), Decision::kEvent);
-  std::string text;
-  for (int i = 0; i < 3; ++i) {
-    text += R"({"ts":)" + std::to_string(1714557600 + i) +
-            R"(,"uid":"C","id.orig_h":"10.0.0.5","id.resp_h":"198.51.100.77"})" + "\n";
-  }
   PatternEvaluator evaluator(*built);
   std::vector<std::string> hits;
   const ReportCallback report = [&](const ReportedHit& h) {
     hits.push_back(built->index().Indicator(h.indicator).id);
   };
-  auto reader = LogReader::FromString(text, LogFormat::kZeek);
-  ASSERT_TRUE(reader.ok());
-  const Timestamp t{};
-  auto stats = HuntLog(**reader, built->index(), t,
-                       [&](const Event& e, const Observable& o, const Hit& h) {
-                         evaluator.OnHit("conn.log", e, o, h, t, report);
-                       });
-  ASSERT_TRUE(stats.ok());
-  evaluator.EndInput(report);
+  HuntConnLog(*built, ConnLinesTo77(3), evaluator, report);
   EXPECT_EQ(hits, std::vector<std::string>(3, IndicatorId(2)));
   const auto& errors = evaluator.stats().errors;
   ASSERT_EQ(errors.size(), 2u);
