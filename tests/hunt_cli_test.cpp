@@ -206,6 +206,28 @@ TEST_F(HuntCliTest, OneLinePerHitAtTheEventsTime) {
   EXPECT_NE(help.out.find("--syslog-tz"), std::string::npos) << help.out;
 }
 
+// An indicator whose pattern cannot be evaluated on an event (an IN set mixing types, STIX 2.1
+// §9.6.1) is counted on standard error with the first error and its line; the hunt goes on.
+TEST_F(HuntCliTest, EvaluationErrorsAreCountedPerIndicator) {
+  const std::filesystem::path intel = dir_ / "intel_mixed_set.json";
+  std::ofstream(intel) << R"({"type":"indicator","spec_version":"2.1",)"
+                       << R"("id":"indicator--e1000000-0000-4000-8000-000000000001",)"
+                       << R"("created":"2024-01-01T00:00:00.000Z",)"
+                       << R"("modified":"2024-01-01T00:00:00.000Z",)"
+                       << R"("pattern":"[domain-name:value IN ('cdn.evil.example', 1)]",)"
+                       << R"("pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z"})";
+  const std::string log = (data_ / "zeek_dns.log").string();
+  CliRun r = Tessera({"hunt", "-q", "--intel", intel.string(), log});
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // no hit: the evaluation failed
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(
+      r.err.find("tessera hunt: indicator--e1000000-0000-4000-8000-000000000001: 1 "
+                 "evaluation(s) failed and counted as no match; first at " +
+                 log + ":1: domain-name:value: the IN set mixes constants of different types"),
+      std::string::npos)
+      << r.err;
+}
+
 TEST_F(HuntCliTest, SightingsValidateAreDeterministicAndStored) {
   const std::string store = (dir_ / "store").string();
   const std::string out1 = (dir_ / "sightings1.json").string();
