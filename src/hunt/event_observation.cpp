@@ -214,10 +214,6 @@ const json::value* GetPlain(const json::object& sco, const std::vector<PathStep>
   return nullptr;
 }
 
-bool IntegerProperty(std::string_view key) {
-  return EndsWith(key, "_port") || key == "pid" || key == "number" || EndsWith(key, "_count");
-}
-
 json::value TypedValue(const std::vector<PathStep>& steps, std::string_view value) {
   if (IntegerProperty(steps.back().key) && !value.empty() && value.size() <= 18 &&
       value.find_first_not_of("0123456789") == std::string_view::npos) {
@@ -239,6 +235,22 @@ std::string OtherPrefix(const pattern::ObjectPath& path) {
 }
 
 }  // namespace
+
+bool IntegerProperty(std::string_view key) {
+  return EndsWith(key, "_port") || key == "pid" || key == "number" || EndsWith(key, "_count");
+}
+
+bool EventValueCanEqual(const pattern::AtomicComparison& comparison,
+                        const pattern::Constant& constant) {
+  const pattern::PathStep& last = comparison.path.steps.back();
+  const bool integer = last.kind == PathStep::Kind::kKey && IntegerProperty(last.key);
+  if (constant.kind == pattern::ConstantKind::kInt) return integer;
+  if (constant.kind != pattern::ConstantKind::kString) return true;
+  const std::string& v = constant.value;
+  const bool digits =
+      !v.empty() && v.size() <= 18 && v.find_first_not_of("0123456789") == std::string::npos;
+  return !(integer && digits);
+}
 
 EventScos BuildEventScos(const Event& event) {
   EventScos out;
@@ -383,6 +395,7 @@ IndicatorConstants IndexedConstants(const pattern::Pattern& pattern) {
       } else {
         continue;
       }
+      if (!EventValueCanEqual(c, constant)) continue;
       IndexedConstant ic{ci, k, IndicatorClass::kOther, ""};
       switch (cls) {
         case PathClass::kIp:

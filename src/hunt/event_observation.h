@@ -64,6 +64,17 @@ using IndicatorConstants = std::vector<IndexedConstant>;
 // with their canonical keys. Constants the index would reject are left out.
 IndicatorConstants IndexedConstants(const pattern::Pattern& pattern);
 
+// Whether the property `key` (the last key of a path) is typed as an integer in event SCOs when
+// its value is all digits (BuildEventScos): ports, process ids, counts.
+bool IntegerProperty(std::string_view key);
+
+// Whether an event value at `comparison`'s path can be equal to `constant`, as events type their
+// values: an integer constant only on an integer property, a string of digits not on one. A
+// value of another type is unequal to the constant (STIX 2.1 §9.6.1), so such a constant is not
+// indexed (AddPatternAtoms, IndexedConstants) and the index agrees with the evaluator.
+bool EventValueCanEqual(const pattern::AtomicComparison& comparison,
+                        const pattern::Constant& constant);
+
 // The canonical key of what `hit` matched, comparable with IndexedConstant::key (and kind).
 std::string HitKey(const Hit& hit);
 

@@ -1,5 +1,7 @@
 #include "hunt/pattern_atoms.h"
 
+#include "hunt/event_observation.h"
+
 namespace tessera::hunt {
 
 std::string IndexPath(const pattern::ObjectPath& path) {
@@ -63,6 +65,7 @@ Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t in
       } else {
         continue;
       }
+      if (!EventValueCanEqual(c, k)) continue;  // never equal: left out, the pattern evaluated
       Status st = builder.AddAtomic(indicator, c.path.object_type, path, value, op);
       if (!st.ok()) {
         if (atoms.first_problem.empty()) atoms.first_problem = c.ToString() + ": " + st.message();

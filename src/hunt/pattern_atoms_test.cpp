@@ -80,6 +80,27 @@ TEST(PatternAtomsTest, IndexableComparisonsFromCompiledPatterns) {
   EXPECT_EQ(Find(b.index, ObservableKind::kEmailAddress, "CEO@payroll.example"), V{5});
 }
 
+// Events carry ports and process ids as integers: a constant of the other type can never equal
+// them (STIX 2.1 §9.6.1), so the index leaves it out rather than hit where the evaluator would
+// not; an IN mixing types is indexed but left to the evaluator, which reports the error.
+TEST(PatternAtomsTest, ConstantsOfAnotherTypeThanTheEventValueAreLeftOut) {
+  Built b = Build({
+      "[network-traffic:dst_port = '4444']",
+      "[network-traffic:dst_port = 4444]",
+      "[process:pid IN ('12', 'x')]",
+      "[domain-name:value IN ('evil.example', 7)]",
+  });
+  const auto& a = b.atoms;
+  EXPECT_EQ(a[0].indexed, 0u);
+  EXPECT_FALSE(a[0].complete);
+  EXPECT_EQ(a[1].indexed, 1u);
+  EXPECT_TRUE(a[1].complete);
+  EXPECT_EQ(a[2].indexed, 1u);  // 'x' only: a pid of digits is an integer
+  EXPECT_FALSE(a[2].complete);
+  EXPECT_FALSE(a[3].complete);
+  EXPECT_NE(a[3].first_problem.find("different types"), std::string::npos) << a[3].first_problem;
+}
+
 TEST(PatternAtomsTest, PathsAndUnregisteredIndicators) {
   auto p = pattern::Compile(
       "[network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' = 'EvilBot/1.0' "
