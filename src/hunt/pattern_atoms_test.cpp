@@ -84,21 +84,27 @@ TEST(PatternAtomsTest, IndexableComparisonsFromCompiledPatterns) {
 // them (STIX 2.1 §9.6.1), so the index leaves it out rather than hit where the evaluator would
 // not; an IN mixing types is indexed but left to the evaluator, which reports the error.
 TEST(PatternAtomsTest, ConstantsOfAnotherTypeThanTheEventValueAreLeftOut) {
-  Built b = Build({
-      "[network-traffic:dst_port = '4444']",
-      "[network-traffic:dst_port = 4444]",
-      "[process:pid IN ('12', 'x')]",
-      "[domain-name:value IN ('evil.example', 7)]",
-  });
-  const auto& a = b.atoms;
-  EXPECT_EQ(a[0].indexed, 0u);
-  EXPECT_FALSE(a[0].complete);
-  EXPECT_EQ(a[1].indexed, 1u);
-  EXPECT_TRUE(a[1].complete);
-  EXPECT_EQ(a[2].indexed, 1u);  // 'x' only: a pid of digits is an integer
-  EXPECT_FALSE(a[2].complete);
-  EXPECT_FALSE(a[3].complete);
-  EXPECT_NE(a[3].first_problem.find("different types"), std::string::npos) << a[3].first_problem;
+  struct Case {
+    std::string pattern;
+    size_t indexed;
+    bool complete;
+  };
+  const std::vector<Case> cases = {
+      {"[network-traffic:dst_port = '4444']", 0, false},
+      {"[network-traffic:dst_port = 4444]", 1, true},
+      {"[process:pid IN ('12', 'x')]", 1, false},  // 'x' only: a pid of digits is an integer
+      {"[domain-name:value IN ('evil.example', 7)]", 1, false},  // mixed: left to the evaluator
+  };
+  std::vector<std::string> patterns;
+  for (const Case& c : cases) patterns.push_back(c.pattern);
+  Built b = Build(patterns);
+  for (size_t i = 0; i < cases.size(); ++i) {
+    SCOPED_TRACE(cases[i].pattern);
+    EXPECT_EQ(b.atoms[i].indexed, cases[i].indexed);
+    EXPECT_EQ(b.atoms[i].complete, cases[i].complete);
+  }
+  EXPECT_NE(b.atoms[3].first_problem.find("different types"), std::string::npos)
+      << b.atoms[3].first_problem;
 }
 
 TEST(PatternAtomsTest, PathsAndUnregisteredIndicators) {
