@@ -25,13 +25,13 @@ using tessera::testing::TestHub;
 constexpr const char* kExtension = "extension-definition--c7d6d5b3-7d6e-4f0e-9a59-2c1a1f6e7b41";
 constexpr const char* kKnown = "indicator--5b0f1d2e-3c4a-4b5c-8d6e-7f8091a2b3c4";
 
+// An indicator `id` with `extra` properties; `pattern` "" has none.
 std::string Indicator(const std::string& id, const std::string& extra = "",
-                      bool with_pattern = true) {
+                      const std::string& pattern = "[ipv4-addr:value = '198.51.100.7']") {
   return R"({"type":"indicator","spec_version":"2.1","id":")" + id +
          R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)" +
-         (with_pattern ? R"("pattern":"[ipv4-addr:value = '198.51.100.7']","pattern_type":"stix",)"
-                       : R"("pattern_type":"stix",)") +
-         R"("valid_from":"2026-01-01T00:00:00Z")" + extra + "}";
+         (pattern.empty() ? "" : R"("pattern":")" + pattern + "\",") +
+         R"("pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z")" + extra + "}";
 }
 
 // The failures of `tessera import`'s report: lines "  <id> (<version>): <message>".
@@ -73,6 +73,14 @@ std::vector<Entry> StatusFailures(const json::value& status) {
   return entries;
 }
 
+// The id of the hub's default collection ("" when it cannot be read).
+std::string DefaultCollection(TestHub& hub) {
+  auto store = tessera::store::OpenStore(hub.data_dir(), tessera::store::OpenMode::kOpenExisting);
+  if (!store.ok()) return "";
+  auto id = (*store)->directory().GetSetting(tessera::store::kSettingDefaultCollection);
+  return id.ok() ? *id : "";
+}
+
 TEST(IngestPathsTest, TheSameBadObjectGetsTheSameOutcomeOverTaxiiAndImport) {
   TestHub hub;
   hub.Init();
@@ -92,8 +100,11 @@ TEST(IngestPathsTest, TheSameBadObjectGetsTheSameOutcomeOverTaxiiAndImport) {
       R"("extensions":{"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d":)"
       R"({"extension_type":"property-extension","tlp_2_0":"amber+strict"}}})";
   const std::vector<std::string> objects = {
-      Indicator("indicator--0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),             // good
-      Indicator("indicator--1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e", "", false),  // no pattern
+      Indicator("indicator--0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),          // good
+      Indicator("indicator--1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e", "", ""),  // no pattern
+      // A pattern that does not parse (issue #11 §3): the same refusal, with its position.
+      Indicator("indicator--4e5f6a7b-8c9d-4e0f-8a1b-2c3d4e5f6a7b", "",
+                "[ipv4-addr:value = '203.0.113.5'"),
       forged_tlp,
       Indicator("indicator--2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f",
                 R"(,"extensions":{")" + std::string(kExtension) +
@@ -114,14 +125,8 @@ TEST(IngestPathsTest, TheSameBadObjectGetsTheSameOutcomeOverTaxiiAndImport) {
   const std::vector<Entry> by_import = ImportFailures(imported.out);
 
   // The same objects in one TAXII envelope, as an analyst of acme.
-  std::string default_collection;
-  {
-    auto store = tessera::store::OpenStore(hub.data_dir(), tessera::store::OpenMode::kOpenExisting);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    auto id = (*store)->directory().GetSetting(tessera::store::kSettingDefaultCollection);
-    ASSERT_TRUE(id.ok());
-    default_collection = *id;
-  }
+  const std::string default_collection = DefaultCollection(hub);
+  ASSERT_FALSE(default_collection.empty());
   hub.StartServer();
   std::string envelope = R"({"objects":[)";
   for (size_t i = 0; i < objects.size(); ++i) envelope += (i ? "," : "") + objects[i];
@@ -132,16 +137,43 @@ TEST(IngestPathsTest, TheSameBadObjectGetsTheSameOutcomeOverTaxiiAndImport) {
   const json::value status = res.Json();
   const std::vector<Entry> by_taxii = StatusFailures(status);
 
-  ASSERT_EQ(by_taxii.size(), 5u) << res.body;
+  ASSERT_EQ(by_taxii.size(), 6u) << res.body;
   EXPECT_EQ(status.at("success_count").as_int64(), 1) << "the good object is stored over TAXII";
   EXPECT_EQ(by_import, by_taxii) << imported.out << "\n" << res.body;
   // Each is the reason a user can act on.
   EXPECT_THAT(std::get<2>(by_taxii[0]), ::testing::StartsWith("invalid STIX 2.1: $.pattern"));
-  EXPECT_THAT(std::get<2>(by_taxii[1]), ::testing::HasSubstr("built into the hub"));
-  EXPECT_THAT(std::get<2>(by_taxii[2]), ::testing::HasSubstr("not a member organization"));
-  EXPECT_THAT(std::get<2>(by_taxii[3]), ::testing::HasSubstr("sharing group 'nobody'"));
-  EXPECT_THAT(std::get<2>(by_taxii[4]), ::testing::HasSubstr("already stored with other content"));
-  EXPECT_EQ(std::get<1>(by_taxii[4]), "2026-01-01T00:00:00.000Z");
+  EXPECT_EQ(std::get<2>(by_taxii[1]),
+            "invalid STIX 2.1: $.pattern: position 32: expected ']' or AND/OR in the comparison "
+            "expression, found end of pattern (pattern-syntax)");
+  EXPECT_THAT(std::get<2>(by_taxii[2]), ::testing::HasSubstr("built into the hub"));
+  EXPECT_THAT(std::get<2>(by_taxii[3]), ::testing::HasSubstr("not a member organization"));
+  EXPECT_THAT(std::get<2>(by_taxii[4]), ::testing::HasSubstr("sharing group 'nobody'"));
+  EXPECT_THAT(std::get<2>(by_taxii[5]), ::testing::HasSubstr("already stored with other content"));
+  EXPECT_EQ(std::get<1>(by_taxii[5]), "2026-01-01T00:00:00.000Z");
+}
+
+// A constant that can never match (issue #11 §3) does not refuse the indicator: TAXII stores it
+// and its status success carries the warning.
+TEST(IngestPathsTest, ANeverMatchingConstantIsAWarningInTheStatus) {
+  TestHub hub;
+  hub.Init();
+  hub.AddOrg("acme");
+  hub.AddUser("alice", "acme", "analyst");
+  const std::string default_collection = DefaultCollection(hub);
+  ASSERT_FALSE(default_collection.empty());
+  hub.StartServer();
+  const std::string envelope = R"({"objects":[)" +
+                               Indicator("indicator--5f6a7b8c-9d0e-4f1a-9b2c-3d4e5f6a7b8c", "",
+                                         "[ipv4-addr:value = '999.0.113.5']") +
+                               "]}";
+  auto res =
+      hub.Client("alice")->Post("/api/collections/" + default_collection + "/objects/", envelope);
+  ASSERT_EQ(res.status, 202) << res.body;
+  const json::value status = res.Json();
+  ASSERT_EQ(status.at("success_count").as_int64(), 1) << res.body;
+  EXPECT_EQ(json::value_to<std::string>(status.at("successes").at(0).at("message")),
+            "warning: $.pattern: position 1: '999.0.113.5' can never match ipv4-addr:value, "
+            "which is an IPv4 address or CIDR block (pattern-never-matches)");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@ usage: pattern_cli_test.py TESSERA CONFORMANCE_DIR DATA_DIR
 1. The 87 cases of the OASIS pattern validator (STIX 2.1) agree with `pattern check`: exit 0 for
    the valid ones, exit 1 with a "position N:" error for the invalid ones; so do the complete
    example patterns of the STIX 2.1 standard (DATA_DIR/spec-examples.json).
+   `check` warns of a constant that can never match its object path (an error with --strict).
 2. `pattern match` prints the matching observed-data ids and exits 0 on a match, 1 on no match,
    2 on an invalid pattern or input; several files are evaluated together.
 """
@@ -67,6 +68,25 @@ rc, out, _ = run("check", "--comparisons", "[ipv4-addr:value = '1.2.3.4' OR url:
 expect(rc == 0, "check --comparisons failed")
 expect(out.splitlines() == ["ipv4-addr:value = '1.2.3.4'\t(indexable)",
                             "url:value LIKE 'http%'\t(indexable)"], f"comparisons listed:\n{out}")
+
+# A constant that can never match its object path is a warning (valid, exit 0), an error with
+# --strict (exit 1); the message names the comparison's position, the constant and the form.
+never = "[ipv4-addr:value = '198.51.100.7' OR ipv4-addr:value = '198.51.100.0/33']"
+rc, out, _ = run("check", never)
+expect(rc == 0, f"a never-matching constant must not make the pattern invalid: rc {rc}")
+expect(out.splitlines() == [
+    f"{never}: position 37: warning: '198.51.100.0/33' can never match ipv4-addr:value, which is "
+    "an IPv4 address or CIDR block", f"{never}: valid (with warnings)"], f"warning:\n{out}")
+rc, out, _ = run("check", "-q", "--strict", never, "[mac-addr:value = '00:1b:63:84:45:e6']")
+expect(rc == 1, f"--strict must fail on a never-matching constant: rc {rc}")
+expect(out.splitlines() == [f"{never}: position 37: '198.51.100.0/33' can never match "
+                            "ipv4-addr:value, which is an IPv4 address or CIDR block"],
+       f"--strict error:\n{out}")
+for constant in ["'999.0.113.5'", "'00:1B:63:84:45:E6'", "'2001:db8::/129'"]:
+    path = "mac-addr:value" if ":1B:" in constant else "ipv4-addr:value"
+    rc, out, _ = run("check", "-q", "--strict", f"[{path} = {constant}]")
+    expect(rc == 1 and f"{constant} can never match {path}" in out,
+           f"{constant} on {path} with --strict: rc {rc}\n{out}")
 
 # 2. Matching.
 bundle = f"{data}/match-bundle.json"

@@ -17,6 +17,7 @@ namespace {
 struct PatternArgs {
   std::vector<std::string> check_patterns;
   bool quiet = false;
+  bool strict = false;
   std::string match_pattern;
   std::vector<std::string> files;
   bool list_comparisons = false;
@@ -46,12 +47,22 @@ int RunCheck(const PatternArgs& args) {
       rc = kExitFindings;
       continue;
     }
+    // A constant that can never match: a warning, an error with --strict.
+    const std::vector<pattern::PatternWarning> warnings = compiled->NeverMatchingConstants();
+    for (const pattern::PatternWarning& w : warnings) {
+      std::cout << p << ": position " << w.position << ": " << (args.strict ? "" : "warning: ")
+                << w.message << "\n";
+    }
+    if (!warnings.empty() && args.strict) {
+      rc = kExitFindings;
+      continue;
+    }
     if (args.list_comparisons) {
       for (const pattern::AtomicComparison& c : compiled->Comparisons()) {
         std::cout << c.ToString() << (c.sufficient ? "\t(indexable)" : "") << "\n";
       }
     } else if (!args.quiet) {
-      std::cout << p << ": valid\n";
+      std::cout << p << ": valid" << (warnings.empty() ? "" : " (with warnings)") << "\n";
     }
   }
   return rc;
@@ -123,12 +134,16 @@ Command AddPatternCommand(CLI::App& app) {
       "check",
       "Check STIX 2.1 patterns: tessera pattern check [OPTIONS] PATTERN... (quote each "
       "pattern). Prints each error as PATTERN: position N: reason "
-      "(N is the 0-based byte offset). Exit 0 when every pattern is valid, 1 when any is not, 2 "
-      "when none is given.");
+      "(N is the 0-based byte offset), and each constant that can never match its object path "
+      "(an IPv4 octet over 255, a prefix over 32, a MAC address that is not one) as PATTERN: "
+      "position N: warning: reason. Exit 0 when every pattern is valid, 1 when any is not (or, "
+      "with --strict, has a warning), 2 when none is given.");
   // The patterns are taken as extra arguments, untouched: a CLI11 list option would read
   // "[a, b]" as a list of two strings and split it.
   check->allow_extras();
   check->add_flag("-q,--quiet", args->quiet, "Print nothing for valid patterns");
+  check->add_flag("--strict", args->strict,
+                  "Treat a constant that can never match its object path as an error");
   check->add_flag("--comparisons", args->list_comparisons,
                   "Print the atomic comparisons (type:path op constant) of each valid pattern, "
                   "one per line; '(indexable)' marks those that decide the pattern alone");

@@ -2,11 +2,13 @@
 
 #include <iostream>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
 #include "common/file.h"
+#include "pattern/indicator.h"
 #include "stix/reader.h"
 
 namespace tessera::cli {
@@ -16,6 +18,44 @@ struct ValidateArgs {
   bool strict = false;
   bool quiet = false;
   std::vector<std::string> files;
+};
+
+// Prints each problem as it is read, the reader's and then the pattern's (pattern/indicator.h)
+// of each object, and counts the objects that only the pattern makes invalid.
+class ValidateSink : public stix::ReadSink {
+ public:
+  ValidateSink(const std::string& name, bool strict) : name_(name), strict_(strict) {}
+
+  void OnObject(stix::Object&& object, std::span<const stix::Problem> problems) override {
+    bool invalid = false;
+    for (const stix::Problem& p : problems) {
+      Print(p);
+      invalid |= p.severity == stix::Severity::kError;
+    }
+    bool pattern_invalid = false;
+    for (const stix::Problem& p : pattern::CheckIndicatorPattern(object, strict_)) {
+      Print(p);
+      pattern_invalid |= p.severity == stix::Severity::kError;
+    }
+    if (pattern_invalid && !invalid) ++invalid_by_pattern_;
+  }
+  void OnProblem(stix::Problem&& problem) override { Print(problem); }
+
+  size_t warnings() const { return warnings_; }
+  size_t invalid_by_pattern() const { return invalid_by_pattern_; }
+
+ private:
+  void Print(const stix::Problem& p) {
+    const bool warning = p.severity == stix::Severity::kWarning;
+    if (warning) ++warnings_;
+    std::cout << name_ << ": " << (p.object_id.empty() ? "-" : p.object_id) << ": " << p.path
+              << ": " << (warning ? "warning: " : "") << p.message << " [" << p.rule << "]\n";
+  }
+
+  const std::string& name_;
+  const bool strict_;
+  size_t warnings_ = 0;
+  size_t invalid_by_pattern_ = 0;
 };
 
 int RunValidate(const ValidateArgs& args) {
@@ -31,22 +71,19 @@ int RunValidate(const ValidateArgs& args) {
       rc = kExitUsage;
       continue;
     }
-    auto doc = stix::ReadDocument(*text, options);
-    if (!doc.ok()) {
-      std::cout << name << ": " << doc.status().message() << "\n";
+    ValidateSink sink(name, args.strict);
+    auto read = stix::ReadStream(*text, options, sink);
+    warnings += sink.warnings();
+    if (!read.ok()) {
+      std::cout << name << ": " << read.status().message() << "\n";
       if (rc == kExitOk) rc = kExitFindings;
       ++invalid;
       continue;
     }
-    for (const stix::Problem& p : doc->problems) {
-      if (p.severity == stix::Severity::kWarning) ++warnings;
-      std::cout << name << ": " << (p.object_id.empty() ? "-" : p.object_id) << ": " << p.path
-                << ": " << (p.severity == stix::Severity::kWarning ? "warning: " : "") << p.message
-                << " [" << p.rule << "]\n";
-    }
-    objects += doc->objects.size();
-    invalid += doc->invalid_objects;
-    if (!doc->ok() && rc == kExitOk) rc = kExitFindings;
+    objects += read->objects;
+    const size_t bad = read->invalid_objects + sink.invalid_by_pattern();
+    invalid += bad;
+    if (bad > 0 && rc == kExitOk) rc = kExitFindings;
   }
   if (!args.quiet) {
     std::cerr << objects << " object(s) read, " << invalid << " invalid, " << warnings
@@ -63,11 +100,15 @@ Command AddValidateCommand(CLI::App& app) {
       "validate",
       "Check STIX 2.1 files (bundles, single objects, JSON arrays or NDJSON) against the standard. "
       "Prints each problem as FILE: OBJECT-ID: JSON-PATH: message [rule]; warnings (open "
-      "vocabularies, custom content) do not make an object invalid unless --strict. The rules are "
-      "listed in docs/stix.md. Exit 0 when every object is valid, 1 when any is not, 2 on a usage "
+      "vocabularies, custom content, pattern constants that can never match) do not make an "
+      "object invalid unless --strict. An indicator whose STIX pattern does not parse is invalid "
+      "($.pattern: position N: reason [pattern-syntax]). The rules are listed in docs/stix.md. "
+      "Exit 0 when every object is valid, 1 when any is not, 2 on a usage "
       "or I/O error.");
-  sub->add_flag("--strict", args->strict,
-                "Treat warnings (open-vocabulary values, unknown custom content) as errors");
+  sub->add_flag(
+      "--strict", args->strict,
+      "Treat warnings (open-vocabulary values, unknown custom content, pattern constants that "
+      "can never match) as errors");
   sub->add_flag("-q,--quiet", args->quiet, "Do not print the summary line on standard error");
   sub->add_option("FILE", args->files, "Files to check; '-' reads standard input")->required();
   return Command{sub, [args] { return RunValidate(*args); }};

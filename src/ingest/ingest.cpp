@@ -7,6 +7,7 @@
 
 #include "common/json.h"
 #include "common/time.h"
+#include "pattern/indicator.h"
 #include "policy/write_rules.h"
 
 namespace tessera::ingest {
@@ -161,19 +162,31 @@ store::StatusEntry EntryFor(const stix::Object& object, std::string message) {
   return store::StatusEntry{object.id, v ? FormatVersion(*v) : std::string(), std::move(message)};
 }
 
-std::string DescribeErrors(std::span<const stix::Problem> problems) {
+namespace {
+
+// The problems of `severity`, at most kMaxReportedErrors as "<prefix><path>: <message> (<rule>)"
+// joined by "; ", then "; and N more".
+std::string Describe(std::span<const stix::Problem> problems, stix::Severity severity,
+                     std::string_view prefix) {
   std::string out;
-  size_t reported = 0, errors = 0;
+  size_t reported = 0, found = 0;
   for (const stix::Problem& p : problems) {
-    if (p.severity != stix::Severity::kError) continue;
-    ++errors;
+    if (p.severity != severity) continue;
+    ++found;
     if (reported == kMaxReportedErrors) continue;
     if (!out.empty()) out += "; ";
+    out += prefix;
     out += p.path + ": " + p.message + " (" + p.rule + ")";
     ++reported;
   }
-  if (errors > reported) out += "; and " + std::to_string(errors - reported) + " more";
+  if (found > reported) out += "; and " + std::to_string(found - reported) + " more";
   return out;
+}
+
+}  // namespace
+
+std::string DescribeErrors(std::span<const stix::Problem> problems) {
+  return Describe(problems, stix::Severity::kError, "");
 }
 
 Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
@@ -214,6 +227,14 @@ Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
       verdicts[i].entry.message = "invalid STIX 2.1: " + errors[i];
       continue;
     }
+    // The reader does not judge patterns (src/stix may not depend on src/pattern): their one
+    // judge is asked here, for every path that writes.
+    const std::vector<stix::Problem> pattern_problems = pattern::CheckIndicatorPattern(o);
+    if (std::string why = DescribeErrors(pattern_problems); !why.empty()) {
+      verdicts[i].refused = true;
+      verdicts[i].entry.message = "invalid STIX 2.1: " + why;
+      continue;
+    }
     if (policy::IsBuiltInMarking(o)) {
       if (Status st = policy::CheckBuiltInMarking(o); !st.ok()) {
         refuse(i, st);
@@ -245,6 +266,11 @@ Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
       continue;
     }
     verdicts[i].entry.message = std::move(placed->note);
+    if (std::string warnings = Describe(pattern_problems, stix::Severity::kWarning, "warning: ");
+        !warnings.empty()) {
+      std::string& message = verdicts[i].entry.message;
+      message += message.empty() ? warnings : "; " + warnings;
+    }
     placements.push_back(std::move(placed->placement));
     index.push_back(i);
   }

@@ -8,7 +8,10 @@
 // message, on every path.
 //
 // The outcome of one object is, in this order of checks (the first that refuses decides):
-//   1. invalid STIX 2.1          "invalid STIX 2.1: <path>: <why> (<rule>)[; ...]"
+//   1. invalid STIX 2.1          "invalid STIX 2.1: <path>: <why> (<rule>)[; ...]", the
+//      reader's verdict or else, for an indicator whose STIX pattern does not compile, that of
+//      pattern::CheckIndicatorPattern ("invalid STIX 2.1: $.pattern: position N: <why>
+//      (pattern-syntax)")
 //   2. a standard TLP marking-definition that differs from the built-in one
 //   3. the identity of one of the hub's organizations, not written by the hub
 //   4. placement: an unknown recipient, a sharing group the writer is not in, a created_by_ref
@@ -17,7 +20,9 @@
 //   6. a new version of an object another organization owns
 //   7. an (id, version) stored with other content, or stored here with another audience
 // and otherwise a success, whose message is the placement's note ("" or, e.g., "TLP:RED without
-// named recipients: visible to the providing organization only"). A standard TLP
+// named recipients: visible to the providing organization only") followed by the pattern's
+// warnings (a constant that can never match: "warning: $.pattern: position N: <why>
+// (pattern-never-matches)", at most three, joined by "; "). A standard TLP
 // marking-definition identical to the built-in one is a success that stores nothing (its
 // message says so).
 

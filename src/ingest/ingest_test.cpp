@@ -185,6 +185,45 @@ TEST_F(IngestTest, DescribesInvalidObjectsByTheirErrors) {
   EXPECT_EQ(DescribeErrors(std::span(problems).first(1)), "") << "warnings do not count";
 }
 
+// Issue #11 §3: the pattern of an indicator is judged on the write path (pattern/indicator.h),
+// whoever built the object: one that does not parse is refused, a constant that can never match
+// is accepted with the warning in its message.
+TEST_F(IngestTest, JudgesIndicatorPatterns) {
+  auto with_pattern = [](stix::Object o, std::string_view pattern) {
+    const std::string old = "[ipv4-addr:value = '198.51.100.7']";
+    o.json.replace(o.json.find(old), old.size(), pattern);
+    return o;
+  };
+  const stix::Object unclosed =
+      with_pattern(Indicator(NewId()), "[ipv4-addr:value = '203.0.113.5'");
+  const stix::Object octet =
+      with_pattern(Indicator(NewId()), "[ipv4-addr:value = '203.0.113.256']");
+  const stix::Object red_octet = with_pattern(Indicator(NewId(), "2026-01-01", kTlpRed),
+                                              "[ipv4-addr:value = '203.0.113.256']");
+  const Outcome out = Write(As("a"), {unclosed, octet, red_octet});
+  ASSERT_EQ(out.report.failures.size(), 1u);
+  EXPECT_EQ(out.report.failures[0].id, unclosed.id);
+  EXPECT_THAT(out.report.failures[0].message,
+              ::testing::StartsWith("invalid STIX 2.1: $.pattern: position 32: "));
+  EXPECT_THAT(out.report.failures[0].message, HasSubstr("(pattern-syntax)"));
+  ASSERT_EQ(out.report.successes.size(), 2u);
+  const std::string warning =
+      "warning: $.pattern: position 1: '203.0.113.256' can never match ipv4-addr:value, which is "
+      "an IPv4 address or CIDR block (pattern-never-matches)";
+  EXPECT_EQ(out.report.successes[0].message, warning);
+  EXPECT_THAT(out.report.successes[1].message, HasSubstr("TLP:RED without named recipients"));
+  EXPECT_THAT(out.report.successes[1].message, ::testing::EndsWith("; " + warning));
+  EXPECT_EQ(out.summary.added, 2u);
+
+  // A file is one transaction: the broken indicator keeps the good one out.
+  Options all_or_nothing;
+  all_or_nothing.all_or_nothing = true;
+  const Outcome none = Write(As("a"), {Indicator(NewId()), unclosed}, std::move(all_or_nothing));
+  EXPECT_EQ(none.summary.added, 0u);
+  ASSERT_EQ(none.report.failures.size(), 1u);
+  EXPECT_EQ(none.report.failures[0].message, out.report.failures[0].message);
+}
+
 TEST_F(IngestTest, OneRefusedObjectDoesNotStopTheOthersUnlessAllOrNothing) {
   const std::string group_ext =
       R"(,"extensions":{")" + std::string(policy::kTesseraExtensionId) +

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "pattern/program.h"
+#include "stix/types.h"
 
 namespace tessera::pattern {
 
@@ -145,6 +146,29 @@ bool Pattern::MatchesOne(const Observation& observation,
   return EvaluateOne(*impl_->program, observation, errors);
 }
 const ProgramNode& Pattern::program() const { return *impl_->program->root; }
+
+std::vector<PatternWarning> Pattern::NeverMatchingConstants() const {
+  std::vector<PatternWarning> out;
+  for (const CompiledComparison& c : impl_->program->comparisons) {
+    const AtomicComparison& a = c.atom;
+    if (a.op != Op::kEqual && a.op != Op::kNotEqual && a.op != Op::kIn && a.op != Op::kIsSubset &&
+        a.op != Op::kIsSuperset) {
+      continue;
+    }
+    if (a.path.steps.size() != 1 || a.path.steps[0].kind != PathStep::Kind::kKey ||
+        a.path.steps[0].key != "value") {
+      continue;
+    }
+    for (const Constant& k : a.constants) {
+      if (k.kind != ConstantKind::kString) continue;
+      const std::string_view form = stix::BadAddressValue(a.path.object_type, k.value);
+      if (form.empty()) continue;
+      out.push_back({c.position, k.text + " can never match " + a.path.ToString() + ", which is " +
+                                     std::string(form)});
+    }
+  }
+  return out;
+}
 
 namespace {
 

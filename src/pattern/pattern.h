@@ -127,6 +127,15 @@ struct MatchResult {
   std::vector<EvaluationError> errors;
 };
 
+// A comparison of a valid pattern that no valid STIX object can satisfy: its constant is not a
+// value its object path can hold. A warning, not an error: the pattern is valid syntax (the
+// shared validity cases, tests/data/conformance, decide that), it just never matches.
+struct PatternWarning {
+  size_t position = 0;  // byte offset of the comparison in the pattern text
+  // "'999.0.113.5' can never match ipv4-addr:value, which is an IPv4 address or CIDR block"
+  std::string message;
+};
+
 struct ProgramNode;  // the compiled form (pattern/program.h)
 
 class Pattern {
@@ -156,6 +165,16 @@ class Pattern {
   // The same, appending to `errors` (when not null) the evaluation errors met on the way (see
   // EvaluationError); a comparison with an error does not hold. Allocates only for errors.
   bool MatchesOne(const Observation& observation, std::vector<EvaluationError>* errors) const;
+
+  // The comparisons whose constant can never match their object path, in pattern order: a string
+  // constant of =, !=, IN, ISSUBSET or ISSUPERSET on `ipv4-addr:value`, `ipv6-addr:value` or
+  // `mac-addr:value` that is not such a value (stix::BadAddressValue: an IPv4 octet over 255, an
+  // IPv4 prefix over 32, an IPv6 network on ipv4-addr, a MAC address that is not one). A hash
+  // of the wrong length for its algorithm is not here: Compile refuses it (the shared validity
+  // cases make it an error). Paths through a reference (`network-traffic:dst_ref.value`) are
+  // not judged: the reference may name objects of several types. Empty when there is none.
+  // Allocates only for a warning. Thread-safe.
+  std::vector<PatternWarning> NeverMatchingConstants() const;
 
   // Internal: the compiled program (program.h).
   const ProgramNode& program() const;

@@ -6,6 +6,8 @@
 #include <span>
 #include <string>
 
+#include "common/ip.h"
+
 namespace tessera::stix {
 namespace {
 
@@ -108,6 +110,24 @@ bool IsIdentifierInOtherCase(std::string_view id) {
     }
   }
   return changed && IsValidIdentifier(lower);
+}
+
+std::string_view BadAddressValue(std::string_view type, std::string_view value) {
+  if (type == "ipv4-addr" || type == "ipv6-addr") {
+    const bool v6 = type == "ipv6-addr";
+    const auto net = ip::ParseNetwork(value);
+    if (net && net->address.is_v6 == v6) return "";
+    return v6 ? "an IPv6 address or CIDR block" : "an IPv4 address or CIDR block";
+  }
+  if (type == "mac-addr") {
+    bool valid = value.size() == 17;
+    for (size_t i = 0; i < value.size() && valid; ++i) {
+      const char c = value[i];
+      valid = i % 3 == 2 ? c == ':' : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    }
+    return valid ? "" : "a lower-case, colon-delimited MAC-48 address";
+  }
+  return "";
 }
 
 }  // namespace tessera::stix

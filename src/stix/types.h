@@ -33,4 +33,12 @@ bool IsValidIdentifier(std::string_view id, std::string_view* type_out = nullptr
 // give a producer whose identifier is refused. Allocates; for error paths.
 bool IsIdentifierInOtherCase(std::string_view id);
 
+// The `value` of the address SCOs: what STIX 2.1 requires it to be when `value` is not that, ""
+// when it is or when `type` is not one of them. ipv4-addr: "an IPv4 address or CIDR block",
+// ipv6-addr: "an IPv6 address or CIDR block" (common/ip.h's grammar; an IPv4 prefix is at most
+// 32), mac-addr: "a lower-case, colon-delimited MAC-48 address" (§6.6.1). The one rule that the
+// validation of objects and the check of pattern constants (pattern/indicator.h) apply. Pure;
+// thread-safe.
+std::string_view BadAddressValue(std::string_view type, std::string_view value);
+
 }  // namespace tessera::stix

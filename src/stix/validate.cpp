@@ -10,7 +10,6 @@
 #include <string>
 
 #include "common/base64.h"
-#include "common/ip.h"
 #include "common/time.h"
 #include "stix/handling.h"
 #include "stix/schema.h"
@@ -113,30 +112,6 @@ const char* HashExpectation(std::string_view algo) {
 
 bool IsStrictNumber(element_type t) {
   return t == element_type::INT64 || t == element_type::UINT64 || t == element_type::DOUBLE;
-}
-
-// The `value` of ipv4-addr / ipv6-addr: one address or CIDR network of the family (common/ip.h).
-bool IsIpv4Value(std::string_view s) {
-  const auto net = ip::ParseNetwork(s);
-  return net && !net->address.is_v6;
-}
-
-bool IsIpv6Value(std::string_view s) {
-  const auto net = ip::ParseNetwork(s);
-  return net && net->address.is_v6;
-}
-
-bool IsMac48(std::string_view s) {
-  if (s.size() != 17) return false;
-  for (size_t i = 0; i < 17; ++i) {
-    const char c = s[i];
-    if (i % 3 == 2) {
-      if (c != ':') return false;
-    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 // RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
@@ -1109,13 +1084,9 @@ class Validator {
         }
         break;
       case Check::kIpv4Value:
-        CheckObservableValue(o, IsIpv4Value, "an IPv4 address or CIDR block");
-        break;
       case Check::kIpv6Value:
-        CheckObservableValue(o, IsIpv6Value, "an IPv6 address or CIDR block");
-        break;
       case Check::kMacValue:
-        CheckObservableValue(o, IsMac48, "a lower-case, colon-delimited MAC-48 address");
+        CheckAddressValue(o, shape.name);
         break;
       case Check::kUrlValue:
         CheckObservableValue(o, HasUriScheme, "a URL (RFC 3986) with a scheme");
@@ -1152,6 +1123,16 @@ class Validator {
     if (o["value"].get_string().get(v) != simdjson::SUCCESS) return;  // reported by the table
     if (!valid(v)) {
       ErrorAt("value", "observable-value", "'value' " + Quote(v) + " must be " + std::string(what));
+    }
+  }
+
+  // ipv4-addr, ipv6-addr, mac-addr: the form BadAddressValue (stix/types.h) requires.
+  void CheckAddressValue(object o, std::string_view type) {
+    std::string_view v;
+    if (o["value"].get_string().get(v) != simdjson::SUCCESS) return;  // reported by the table
+    const std::string_view form = BadAddressValue(type, v);
+    if (!form.empty()) {
+      ErrorAt("value", "observable-value", "'value' " + Quote(v) + " must be " + std::string(form));
     }
   }
 
