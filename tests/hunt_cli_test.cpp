@@ -228,6 +228,43 @@ TEST_F(HuntCliTest, EvaluationErrorsAreCountedPerIndicator) {
       << r.err;
 }
 
+// Issue #11 §3: each indicator the hunt cannot hit is named on standard error, once, with why.
+TEST_F(HuntCliTest, NamesEachIndicatorItSkips) {
+  auto indicator = [](const std::string& n, const std::string& modified, const std::string& pattern,
+                      const std::string& rest) {
+    return R"({"type":"indicator","spec_version":"2.1","id":"indicator--e1000000-0000-4000-8000-00000000000)" +
+           n + R"(","created":"2024-01-01T00:00:00.000Z","modified":")" + modified +
+           R"(","pattern":")" + pattern + "\"" + rest + "}\n";
+  };
+  const std::string stix = R"(,"pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z")";
+  std::ofstream(dir_ / "intel.ndjson")
+      << indicator("1", "2024-01-01T00:00:00.000Z", "[domain-name:value = 'cdn.evil.example']",
+                   stix)
+      << indicator("2", "2024-01-01T00:00:00.000Z", "[ipv4-addr:value = '203.0.113.5'", stix)
+      << indicator("3", "2024-01-01T00:00:00.000Z", "[ipv4-addr:value = '999.0.113.5']", stix)
+      << indicator("4", "2024-01-01T00:00:00.000Z", "alert ip any any -> any any (sid:1;)",
+                   R"(,"pattern_type":"snort","valid_from":"2020-01-01T00:00:00Z")")
+      // Two versions without valid_from (invalid STIX): named once.
+      << indicator("5", "2024-01-01T00:00:00.000Z", "[domain-name:value = 'a.example']",
+                   R"(,"pattern_type":"stix")")
+      << indicator("5", "2024-02-01T00:00:00.000Z", "[domain-name:value = 'a.example']",
+                   R"(,"pattern_type":"stix")");
+  CliRun r = Tessera(
+      {"hunt", "--intel", (dir_ / "intel.ndjson").string(), (data_ / "zeek_dns.log").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string id = "indicator--e1000000-0000-4000-8000-00000000000";
+  EXPECT_EQ(Count(r.err, "  skipped " + id), 4u) << r.err;
+  EXPECT_EQ(Count(r.err, "  skipped " + id + "1"), 0u) << r.err;
+  EXPECT_EQ(Count(r.err, "  skipped " + id + "2: pattern: position 32: expected ']'"), 1u) << r.err;
+  EXPECT_EQ(Count(r.err, "  skipped " + id +
+                             "3: nothing the index serves: ipv4-addr:value = "
+                             "'999.0.113.5': "),
+            1u)
+      << r.err;
+  EXPECT_EQ(Count(r.err, "  skipped " + id + "4: pattern_type is not stix"), 1u) << r.err;
+  EXPECT_EQ(Count(r.err, "  skipped " + id + "5: invalid STIX 2.1: $.valid_from: "), 1u) << r.err;
+}
+
 TEST_F(HuntCliTest, SightingsValidateAreDeterministicAndStored) {
   const std::string store = (dir_ / "store").string();
   const std::string out1 = (dir_ / "sightings1.json").string();

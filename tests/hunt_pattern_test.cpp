@@ -108,7 +108,7 @@ TEST_P(HuntPatternTest, ReportsExactlyTheExpectedHits) {
   }
   auto built = std::move(builder).Build();
   ASSERT_TRUE(built.ok()) << built.status().ToString();
-  ASSERT_EQ(built->stats().loaded, patterns.size()) << built->stats().first_skip;
+  ASSERT_EQ(built->stats().loaded, patterns.size()) << built->stats().skips.size();
   // Indicator numbers follow ids, which follow the order of the patterns here.
   auto number_of = [&](uint32_t indicator) {
     const std::string id = built->index().Indicator(indicator).id;
@@ -250,6 +250,36 @@ TEST(HuntPatternErrors, AreCountedPerIndicatorAndTheHuntGoesOn) {
   EXPECT_NE(errors[1].first.find("ipv4-addr:value: compared with a timestamp: '198.51.100.77'"),
             std::string::npos)
       << errors[1].first;
+}
+
+// Issue #11 §3: every indicator the hunt cannot hit is named once, with why, whether it is skipped
+// (its pattern does not compile) or loaded with nothing the index serves; the others are not.
+TEST(HuntIndicatorsSkips, NamesEachIndicatorThatCannotHitOnce) {
+  HuntIndicatorsBuilder builder;
+  builder.Offer(Indicator(1, "[ipv4-addr:value = '203.0.113.5']"));
+  builder.Offer(Indicator(2, "[ipv4-addr:value = '203.0.113.5'"));
+  builder.Offer(Indicator(3, "[ipv4-addr:value = '999.0.113.5']"));
+  builder.Offer(Indicator(3, "[ipv4-addr:value = '999.0.113.5']"));  // the same version again
+  builder.Offer(Indicator(4, "[file:name LIKE '%.scr']"));
+  auto built = std::move(builder).Build();
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  const IndicatorLoadStats& stats = built->stats();
+  EXPECT_EQ(stats.skipped, 1u);
+  EXPECT_EQ(stats.never_hit, 2u);
+  ASSERT_EQ(stats.skips.size(), 3u);
+  EXPECT_EQ(stats.skips[0].id, IndicatorId(2));
+  EXPECT_EQ(stats.skips[0].reason,
+            "pattern: position 32: expected ']' or AND/OR in the comparison expression, found end "
+            "of pattern");
+  EXPECT_EQ(stats.skips[1].id, IndicatorId(3));
+  EXPECT_EQ(stats.skips[1].reason.rfind("nothing the index serves: ipv4-addr:value = "
+                                        "'999.0.113.5': ",
+                                        0),
+            0u)
+      << stats.skips[1].reason;
+  EXPECT_EQ(stats.skips[2].id, IndicatorId(4));
+  EXPECT_EQ(stats.skips[2].reason,
+            "nothing the index serves: file:name LIKE '%.scr': LIKE is not indexed");
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, HuntPatternTest, ::testing::ValuesIn(CaseNames()),

@@ -56,9 +56,12 @@ class PrintingSink : public hunt::SessionSink {
   explicit PrintingSink(bool show_progress) : progress_(show_progress) {}
 
   void OnIndicators(const hunt::IndicatorsLoaded& loaded) override {
-    if (loaded.invalid > 0) {
-      std::cerr << "tessera hunt: " << loaded.intel << ": " << loaded.invalid
-                << " invalid indicators skipped (first: " << loaded.first_invalid << ")\n";
+    if (!loaded.invalid.empty()) {
+      std::cerr << "tessera hunt: " << loaded.intel << ": " << loaded.invalid.size()
+                << " invalid indicators skipped\n";
+      for (const hunt::SkippedIndicator& s : loaded.invalid) {
+        std::cerr << "  skipped " << s.id << ": invalid STIX 2.1: " << s.reason << "\n";
+      }
     }
     const hunt::IndexCounts& counts = loaded.indicators.index().counts();
     const hunt::IndicatorLoadStats& ls = loaded.indicators.stats();
@@ -67,7 +70,9 @@ class PrintingSink : public hunt::SessionSink {
               << "the index pre-selects, " << ls.never_hit << " with nothing the index serves, "
               << ls.skipped << " indicators skipped), " << counts.allowlist_entries
               << " allowlist entries\n";
-    if (!ls.first_skip.empty()) std::cerr << "  skipped first: " << ls.first_skip << "\n";
+    for (const hunt::SkippedIndicator& s : ls.skips) {
+      std::cerr << "  skipped " << s.id << ": " << s.reason << "\n";
+    }
   }
 
   void OnHit(const hunt::ReportedHit& hit, std::string_view indicator_id) override {

@@ -221,9 +221,9 @@ Result<HuntIndicators> HuntIndicatorsBuilder::Build(std::string_view allowlist_t
   std::vector<uint32_t> origin_begin{0};
   std::vector<uint32_t> origins;
   IndicatorIndexBuilder builder;
-  auto skip = [&](const std::string& id, const std::string& why) {
+  auto skip = [&](const std::string& id, std::string why) {
     ++stats.skipped;
-    if (stats.first_skip.empty()) stats.first_skip = id + ": " + why;
+    stats.skips.push_back({id, std::move(why)});
   };
   for (auto& [id, c] : s_->kept) {
     auto doc = ParseJson(c.json);
@@ -261,7 +261,10 @@ Result<HuntIndicators> HuntIndicatorsBuilder::Build(std::string_view allowlist_t
     }
     TESSERA_ASSIGN_OR_RETURN(PatternAtoms atoms, AddPatternAtoms(builder, *number, *compiled));
     ++stats.loaded;
-    if (atoms.indexed == 0) ++stats.never_hit;
+    if (atoms.indexed == 0) {
+      ++stats.never_hit;
+      stats.skips.push_back({id, "nothing the index serves: " + atoms.first_problem});
+    }
     Decision d = Decision::kIndex;
     if (!atoms.complete) {
       d = compiled->IsSingleObservation() ? Decision::kEvent : Decision::kWindow;

@@ -72,13 +72,23 @@ enum class Decision : uint8_t {
 };
 std::string_view DecisionName(Decision d);  // "index", "pattern", "window"
 
+// An indicator the hunt cannot hit, and why.
+struct SkippedIndicator {
+  std::string id;
+  // "pattern_type is not stix", "no valid_from", "pattern: position N: reason", ...; for one
+  // loaded without any comparison the index serves, "nothing the index serves: <comparison>:
+  // <why>" (the first comparison it could not index).
+  std::string reason;
+};
+
 struct IndicatorLoadStats {
-  size_t offered = 0;      // indicator objects offered (every version)
-  size_t loaded = 0;       // indicators hunted (newest version of each id)
-  size_t skipped = 0;      // not `pattern_type` stix, no valid_from, pattern does not compile
-  size_t evaluated = 0;    // of the loaded, those whose pattern is evaluated (kEvent, kWindow)
-  size_t never_hit = 0;    // of the loaded, those without any comparison the index serves
-  std::string first_skip;  // why the first skipped indicator was skipped
+  size_t offered = 0;    // indicator objects offered (every version)
+  size_t loaded = 0;     // indicators hunted (newest version of each id)
+  size_t skipped = 0;    // not `pattern_type` stix, no valid_from, pattern does not compile
+  size_t evaluated = 0;  // of the loaded, those whose pattern is evaluated (kEvent, kWindow)
+  size_t never_hit = 0;  // of the loaded, those without any comparison the index serves
+  // Each indicator counted in `skipped` or `never_hit`, once (its newest version), in id order.
+  std::vector<SkippedIndicator> skips;
 };
 
 // The indicators of one hunt. Immutable once built; every accessor is const and thread-safe.

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <memory>
 #include <span>
+#include <unordered_set>
 #include <utility>
 
 #include "common/file.h"
@@ -25,7 +26,7 @@ Status Prefixed(std::string_view prefix, const Status& st) {
   return {st.code(), std::string(prefix) + st.message()};
 }
 
-// Offers the valid indicators of a STIX file to the builder; counts the invalid ones.
+// Offers the valid indicators of a STIX file to the builder; names the invalid ones, once each.
 class IntelSink : public stix::ReadSink {
  public:
   explicit IntelSink(HuntIndicatorsBuilder& builder) : builder_(builder) {}
@@ -33,20 +34,21 @@ class IntelSink : public stix::ReadSink {
     if (object.type != "indicator") return;
     for (const stix::Problem& p : problems) {
       if (p.severity == stix::Severity::kError) {
-        if (invalid_++ == 0) first_problem_ = object.id + ": " + p.path + ": " + p.message;
+        if (named_.insert(object.id).second) {
+          invalid_.push_back({std::move(object.id), p.path + ": " + p.message});
+        }
         return;
       }
     }
     builder_.Offer(std::move(object));
   }
   void OnProblem(stix::Problem&&) override {}
-  size_t invalid() const { return invalid_; }
-  const std::string& first_problem() const { return first_problem_; }
+  std::vector<SkippedIndicator>& invalid() { return invalid_; }
 
  private:
   HuntIndicatorsBuilder& builder_;
-  size_t invalid_ = 0;
-  std::string first_problem_;
+  std::vector<SkippedIndicator> invalid_;
+  std::unordered_set<std::string> named_;
 };
 
 // The STIX identity of the hub's own organization, when the store records one (set up by
@@ -167,23 +169,21 @@ Result<SessionResult> RunSession(const SessionOptions& options, SessionSink& sin
   // The hub's audience extension travels onto the sightings with the markings.
   builder.KeepExtension(std::string(policy::kTesseraExtensionId));
   std::optional<StoredIndicators> stored;  // with a store: where each indicator is kept
-  size_t invalid = 0;
-  std::string first_invalid;
+  std::vector<SkippedIndicator> invalid;
   if (options.store == nullptr) {
     TESSERA_ASSIGN_OR_RETURN(std::string text, ReadInput(options.intel));
     IntelSink intel(builder);
     auto read = stix::ReadStream(text, stix::ReadOptions{}, intel);
     if (!read.ok()) return Prefixed(options.intel + ": ", read.status());
-    invalid = intel.invalid();
-    first_invalid = intel.first_problem();
+    invalid = std::move(intel.invalid());
   } else {
     TESSERA_ASSIGN_OR_RETURN(StoredIndicators loaded,
                              StoredIndicators::Load(*options.store, builder));
     stored.emplace(std::move(loaded));
   }
   TESSERA_ASSIGN_OR_RETURN(HuntIndicators indicators, std::move(builder).Build(allowlist_text));
-  sink.OnIndicators({indicators, options.store == nullptr ? options.intel : std::string_view(),
-                     invalid, first_invalid});
+  sink.OnIndicators(
+      {indicators, options.store == nullptr ? options.intel : std::string_view(), invalid});
 
   PatternEvaluator evaluator(indicators);
   SightingCollector sightings;

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,8 +63,10 @@ struct SessionOptions {
 struct IndicatorsLoaded {
   const HuntIndicators& indicators;  // stats() and index().counts(); valid during the call
   std::string_view intel;            // the STIX file read ("" with a store)
-  size_t invalid = 0;                // indicators of the file skipped for a STIX error
-  std::string_view first_invalid;    // "id: path: message" of the first of them
+  // The indicators of the file skipped for a STIX error, each id once (its first invalid
+  // version), in input order; reason "<path>: <message>" of its first error. Valid during the
+  // call. The indicators skipped or never hit for other reasons: indicators.stats().skips.
+  std::span<const SkippedIndicator> invalid;
 };
 
 // Where the sightings went.
