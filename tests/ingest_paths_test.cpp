@@ -152,13 +152,26 @@ TEST(IngestPathsTest, TheSameBadObjectGetsTheSameOutcomeOverTaxiiAndImport) {
   EXPECT_EQ(std::get<1>(by_taxii[5]), "2026-01-01T00:00:00.000Z");
 }
 
-// A constant that can never match (issue #11 §3) does not refuse the indicator: TAXII stores it
-// and its status success carries the warning.
+// A constant that can never match (issue #11 §3) does not refuse the indicator: TAXII and
+// `tessera import` store it, and the status success and the import's report carry the warning.
 TEST(IngestPathsTest, ANeverMatchingConstantIsAWarningInTheStatus) {
   TestHub hub;
   hub.Init();
   hub.AddOrg("acme");
   hub.AddUser("alice", "acme", "analyst");
+  const std::string warning =
+      "warning: $.pattern: position 1: '999.0.113.5' can never match ipv4-addr:value, which is an "
+      "IPv4 address or CIDR block (pattern-never-matches)";
+  const std::string file = (hub.root() / "never.json").string();
+  std::ofstream(file) << Indicator("indicator--6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d", "",
+                                   "[ipv4-addr:value = '999.0.113.5']");
+  const tessera::testing::CliRun imported = hub.Cli({"import", "--org", "acme", file});
+  EXPECT_THAT(imported.out, ::testing::HasSubstr("indicator--6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d "
+                                                 "(2026-01-01T00:00:00.000Z): " +
+                                                 warning + "\n"));
+  EXPECT_THAT(imported.out, ::testing::HasSubstr("objects: 1 added"));
+  EXPECT_THAT(imported.out, ::testing::Not(::testing::HasSubstr("TLP:RED")));
+
   const std::string default_collection = DefaultCollection(hub);
   ASSERT_FALSE(default_collection.empty());
   hub.StartServer();
@@ -171,9 +184,7 @@ TEST(IngestPathsTest, ANeverMatchingConstantIsAWarningInTheStatus) {
   ASSERT_EQ(res.status, 202) << res.body;
   const json::value status = res.Json();
   ASSERT_EQ(status.at("success_count").as_int64(), 1) << res.body;
-  EXPECT_EQ(json::value_to<std::string>(status.at("successes").at(0).at("message")),
-            "warning: $.pattern: position 1: '999.0.113.5' can never match ipv4-addr:value, "
-            "which is an IPv4 address or CIDR block (pattern-never-matches)");
+  EXPECT_EQ(json::value_to<std::string>(status.at("successes").at(0).at("message")), warning);
 }
 
 }  // namespace

@@ -210,8 +210,15 @@ int RunImport(const ImportArgs& args) {
       totals.rejected += count;
       continue;
     }
+    // A success's message is the placement's note (TLP:RED alone), then the pattern's warnings.
     for (const store::StatusEntry& s : outcome->report.successes) {
-      if (!s.message.empty()) ++totals.red_alone;
+      if (!s.message.empty() && !s.message.starts_with(ingest::kWarningPrefix)) ++totals.red_alone;
+      if (s.message.find(ingest::kWarningPrefix) != std::string::npos) {
+        bar.Clear();
+        std::cout << "warning in " << name << ":\n";
+        PrintEntry(s);
+        ++totals.warnings;
+      }
     }
     const store::ImportSummary* stored = &outcome->summary;
     if (stored->conflicting > 0) {

@@ -266,7 +266,7 @@ Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
       continue;
     }
     verdicts[i].entry.message = std::move(placed->note);
-    if (std::string warnings = Describe(pattern_problems, stix::Severity::kWarning, "warning: ");
+    if (std::string warnings = Describe(pattern_problems, stix::Severity::kWarning, kWarningPrefix);
         !warnings.empty()) {
       std::string& message = verdicts[i].entry.message;
       message += message.empty() ? warnings : "; " + warnings;

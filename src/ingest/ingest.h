@@ -29,6 +29,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -39,6 +40,9 @@
 #include "store/store.h"
 
 namespace tessera::ingest {
+
+// What starts each warning in a success message (see the top of this file).
+inline constexpr std::string_view kWarningPrefix = "warning: ";
 
 // The hub's own organization: the one the setting store::kSettingHubOrg names (recorded by
 // `tessera init`); nullopt when the store has none yet. kCorrupt when the setting is not an
