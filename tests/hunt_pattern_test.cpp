@@ -108,7 +108,8 @@ TEST_P(HuntPatternTest, ReportsExactlyTheExpectedHits) {
   }
   auto built = std::move(builder).Build();
   ASSERT_TRUE(built.ok()) << built.status().ToString();
-  ASSERT_EQ(built->stats().loaded, patterns.size()) << built->stats().skips.size();
+  ASSERT_EQ(built->stats().loaded, patterns.size())
+      << (built->stats().skips.empty() ? "" : built->stats().skips[0].reason);
   // Indicator numbers follow ids, which follow the order of the patterns here.
   auto number_of = [&](uint32_t indicator) {
     const std::string id = built->index().Indicator(indicator).id;
