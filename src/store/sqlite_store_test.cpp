@@ -70,15 +70,7 @@ class SqliteStoreTest : public ::testing::Test {
   }
 
   // Runs `sql` on the store file with a connection of its own (to tamper with it from outside).
-  void RawExec(const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((fs::path(dir_) / kStoreFileName).c_str(), &db), SQLITE_OK);
-    char* err = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-    EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
-    sqlite3_free(err);
-    sqlite3_close(db);
-  }
+  void RawExec(const std::string& sql) { testing::RawExec(dir_, sql); }
 
   std::string root_;
   std::string dir_;

@@ -2,6 +2,7 @@
 // Helpers shared by the store's tests: a fresh data directory per test and objects to store.
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -67,6 +68,35 @@ class TempDir {
  private:
   std::string root_;
 };
+
+// Runs `sql` on the store file of data directory `dir` through a connection of its own (to set up
+// what the Store interface cannot write, such as a damaged row). A failure fails the test.
+inline void RawExec(const std::string& dir, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((std::filesystem::path(dir) / kStoreFileName).c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+// The first column of the first row `sql` returns on the store file of `dir`, as text ("" when
+// there is no row).
+inline std::string RawQuery(const std::string& dir, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::string out;
+  EXPECT_EQ(sqlite3_open((std::filesystem::path(dir) / kStoreFileName).c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
+  if (st != nullptr && sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char* text = sqlite3_column_text(st, 0);
+    if (text != nullptr) out = reinterpret_cast<const char*>(text);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
 
 inline std::unique_ptr<Store> OpenOrDie(const std::string& dir,
                                         OpenMode mode = OpenMode::kCreateIfMissing) {
