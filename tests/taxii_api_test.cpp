@@ -88,11 +88,11 @@ class TaxiiApiTest : public ::testing::Test {
     alpha_ = *alpha;
     beta_ = *beta;
     gamma_ = *gamma;
-    alice_ = Token("alice", alpha_.id, "analyst");
-    root_ = Token("root", alpha_.id, "admin");
-    bob_ = Token("bob", beta_.id, "analyst");
-    rita_ = Token("rita", beta_.id, "read-only");
-    gina_ = Token("gina", gamma_.id, "analyst");
+    alice_ = Token("alice", alpha_.id, store::Role::kAnalyst);
+    root_ = Token("root", alpha_.id, store::Role::kAdmin);
+    bob_ = Token("bob", beta_.id, store::Role::kAnalyst);
+    rita_ = Token("rita", beta_.id, store::Role::kReadOnly);
+    gina_ = Token("gina", gamma_.id, store::Role::kAnalyst);
 
     auto def = d.GetSetting(store::kSettingDefaultCollection);
     ASSERT_TRUE(def.ok()) << def.status().ToString();
@@ -163,7 +163,7 @@ class TaxiiApiTest : public ::testing::Test {
     server_.reset();
   }
 
-  std::string Token(const std::string& user, int64_t org, const std::string& role) {
+  std::string Token(const std::string& user, int64_t org, store::Role role) {
     auto u = store_->directory().CreateUser(user, org, role);
     EXPECT_TRUE(u.ok()) << u.status().ToString();
     if (!u.ok()) return "";

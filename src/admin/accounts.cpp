@@ -266,7 +266,7 @@ json::object UserJson(const store::User& user) {
   o["id"] = user.id;
   o["name"] = user.name;
   o["org_id"] = user.org_id;
-  o["role"] = user.role;
+  o["role"] = store::RoleName(user.role);
   o["disabled"] = user.disabled;
   o["created"] = TimeJson(user.created);
   return o;
@@ -328,7 +328,7 @@ json::object CollectionJson(const store::CollectionInfo& c) {
   o["title"] = c.title;
   o["description"] = c.description;
   o["alias"] = c.alias.empty() ? json::value(nullptr) : json::value(c.alias);
-  o["default_tlp"] = c.default_tlp;
+  o["default_tlp"] = store::TlpName(c.default_tlp);
   o["readers"] = GrantsJson(c.readers);
   o["writers"] = GrantsJson(c.writers);
   o["audience_group"] = c.audience_group ? json::value(*c.audience_group) : json::value(nullptr);

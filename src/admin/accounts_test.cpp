@@ -64,7 +64,7 @@ TEST_F(AdminTest, FindOrgByNameIdentityOrNumber) {
 }
 
 TEST_F(AdminTest, FindUserAndGroupRefs) {
-  auto user = dir().CreateUser("alice", acme_.id, "analyst");
+  auto user = dir().CreateUser("alice", acme_.id, store::Role::kAnalyst);
   ASSERT_TRUE(user.ok());
   EXPECT_EQ(FindUserRef(dir(), "alice")->id, user->id);
   EXPECT_EQ(FindUserRef(dir(), std::to_string(user->id))->name, "alice");

@@ -62,7 +62,7 @@ Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options
     info.api_root = std::string(kDefaultApiRoot);
     info.title = "Default";
     info.description = "Every organization of the hub reads and writes here";
-    info.default_tlp = std::string(store::TlpName(stix::TlpLevel::kAmber));
+    info.default_tlp = stix::TlpLevel::kAmber;
     info.readers.all = true;
     info.writers.all = true;
     TESSERA_ASSIGN_OR_RETURN(store::CollectionInfo created, dir.CreateCollection(info));
@@ -76,17 +76,17 @@ Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options
   auto admin = dir.FindUser(std::string(kAdminUserName));
   if (admin.ok()) {
     result.admin = *admin;
-    if (store::ParseRole(admin->role) != store::Role::kAdmin) {
-      return AlreadyExists("a user named 'admin' exists with the role " + admin->role +
+    if (admin->role != store::Role::kAdmin) {
+      return AlreadyExists("a user named 'admin' exists with the role " +
+                           std::string(store::RoleName(admin->role)) +
                            "; give it the admin role or rename it first");
     }
     if (admin->disabled) {
       result.notes.push_back("the user admin is disabled: `tessera user enable admin` enables it");
     }
   } else if (admin.status().code() == ErrorCode::kNotFound) {
-    TESSERA_ASSIGN_OR_RETURN(result.admin,
-                             dir.CreateUser(std::string(kAdminUserName), result.hub_org.id,
-                                            std::string(store::RoleName(store::Role::kAdmin))));
+    TESSERA_ASSIGN_OR_RETURN(result.admin, dir.CreateUser(std::string(kAdminUserName),
+                                                          result.hub_org.id, store::Role::kAdmin));
     result.admin_created = true;
   } else {
     return admin.status();

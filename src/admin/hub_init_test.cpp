@@ -44,7 +44,7 @@ TEST_F(HubInitTest, SetsUpAFreshHub) {
   EXPECT_TRUE(r->admin_created);
   EXPECT_EQ(r->hub_org.name, "National CSIRT");
   EXPECT_EQ(r->admin.name, "admin");
-  EXPECT_EQ(r->admin.role, "admin");
+  EXPECT_EQ(r->admin.role, store::Role::kAdmin);
   EXPECT_EQ(r->admin.org_id, r->hub_org.id);
   ASSERT_TRUE(r->admin_token.has_value());
   EXPECT_TRUE(r->admin_token->token.starts_with("tsr_" + r->admin_token->record.id + "_"));
@@ -52,7 +52,7 @@ TEST_F(HubInitTest, SetsUpAFreshHub) {
   EXPECT_EQ(*dir().GetSetting(store::kSettingHubOrg), std::to_string(r->hub_org.id));
   EXPECT_EQ(*dir().GetSetting(store::kSettingDefaultCollection), r->default_collection.id);
   EXPECT_EQ(r->default_collection.api_root, "api");
-  EXPECT_EQ(r->default_collection.default_tlp, "amber");
+  EXPECT_EQ(r->default_collection.default_tlp, stix::TlpLevel::kAmber);
   EXPECT_TRUE(r->default_collection.readers.all);
   EXPECT_TRUE(r->default_collection.writers.all);
   EXPECT_TRUE(dir().GetApiRoot("api").ok());
@@ -98,7 +98,7 @@ TEST_F(HubInitTest, CompletesAHalfInitializedStore) {
   // An admin user without a token (an interrupted init): the next init issues one.
   auto org = dir().CreateOrganization("Ops");
   ASSERT_TRUE(org.ok());
-  ASSERT_TRUE(dir().CreateUser("admin", org->id, "admin").ok());
+  ASSERT_TRUE(dir().CreateUser("admin", org->id, store::Role::kAdmin).ok());
   auto r = InitHub(*store_, {});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_FALSE(r->admin_created);
@@ -108,7 +108,7 @@ TEST_F(HubInitTest, CompletesAHalfInitializedStore) {
 TEST_F(HubInitTest, RefusesAnAdminUserWithoutTheAdminRole) {
   auto org = dir().CreateOrganization("Ops");
   ASSERT_TRUE(org.ok());
-  ASSERT_TRUE(dir().CreateUser("admin", org->id, "analyst").ok());
+  ASSERT_TRUE(dir().CreateUser("admin", org->id, store::Role::kAnalyst).ok());
   auto r = InitHub(*store_, {});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kAlreadyExists);

@@ -378,10 +378,10 @@ Response CreateUser(const Context& ctx, const Principal& p, const Request& req) 
                          ? "an org-admin creates users in its own organization only"
                          : "only admins may create users with the role " + *role_name);
   }
-  auto user = ctx.dir().CreateUser(*name, org_id, *role_name);
+  auto user = ctx.dir().CreateUser(*name, org_id, *role);
   if (!user.ok()) return FromStatus(user.status());
   spdlog::info("admin API: user {} '{}' ({}) created in org {} by {}", user->id, Shown(user->name),
-               user->role, user->org_id, Shown(p.user));
+               policy::RoleName(user->role), user->org_id, Shown(p.user));
   return Created(UserJson(*user), "/api/v1/users/" + std::to_string(user->id));
 }
 
@@ -407,14 +407,14 @@ Response PatchUser(const Context& ctx, const Principal& p, const Request& req) {
   }
   store::User updated = *user;
   json::array revoked;
-  if (role && **role_name != updated.role) {
+  if (role && *role != updated.role) {
     auto r = policy::ChangeUserRole(ctx.dir(), updated, *role);
     if (!r.ok()) return FromStatus(r.status());
     updated = r->user;
     for (const std::string& id : r->revoked) revoked.push_back(json::string(id));
     if (!r->revoked.empty()) {
       spdlog::info("admin API: {} token(s) of user '{}' revoked by the role change to {}",
-                   r->revoked.size(), Shown(updated.name), updated.role);
+                   r->revoked.size(), Shown(updated.name), policy::RoleName(updated.role));
     }
   }
   if (*disabled && **disabled != updated.disabled) {
@@ -423,7 +423,8 @@ Response PatchUser(const Context& ctx, const Principal& p, const Request& req) {
     updated = *r;
   }
   spdlog::info("admin API: user {} '{}' now {} {} (by {})", updated.id, Shown(updated.name),
-               updated.role, updated.disabled ? "disabled" : "enabled", Shown(p.user));
+               policy::RoleName(updated.role), updated.disabled ? "disabled" : "enabled",
+               Shown(p.user));
   json::object o = UserJson(updated);
   // The tokens this change revoked (policy::RoleChangeRevokesTokens), so the caller knows the
   // user needs a new one.
@@ -686,10 +687,11 @@ Status ApplyCollection(store::Directory& dir, const json::object& body,
   }
   TESSERA_ASSIGN_OR_RETURN(std::optional<std::string> tlp, OptString(body, "default_tlp"));
   if (tlp) {
-    if (!store::IsKnownTlpName(*tlp)) {
+    const std::optional<stix::TlpLevel> level = store::ParseTlpName(*tlp);
+    if (!level) {
       return InvalidArgument("'default_tlp' must be clear, green, amber, amber+strict or red");
     }
-    info.default_tlp = *tlp;
+    info.default_tlp = *level;
   }
   if (const json::value* readers = body.if_contains("readers")) {
     auto grants = GrantsFromJson(dir, *readers);

@@ -39,7 +39,10 @@ int RunCollectionAdd(const AdminAction& a, const CollectionArgs& args) {
   info.title = args.title;
   info.description = args.description;
   info.alias = args.alias;
-  info.default_tlp = args.default_tlp;
+  // CLI11 has checked --default-tlp against TlpNames().
+  const std::optional<stix::TlpLevel> tlp = store::ParseTlpName(args.default_tlp);
+  if (!tlp) return a.Fail(InvalidArgument("unknown TLP '" + args.default_tlp + "'"));
+  info.default_tlp = *tlp;
   if (auto root = a.dir.GetApiRoot(args.api_root); !root.ok()) {
     return a.Fail(root.status().code() == ErrorCode::kNotFound
                       ? NotFound("no API root '" + args.api_root + "'")
@@ -87,7 +90,7 @@ int RunCollectionList(const AdminAction& a, const CollectionArgs& args) {
       audience = "group:" + (g.ok() ? g->name : std::to_string(*c.audience_group));
     }
     rows.push_back({c.id, c.api_root, c.title + (c.id == default_id ? " (default)" : ""),
-                    c.alias.empty() ? "-" : c.alias, c.default_tlp,
+                    c.alias.empty() ? "-" : c.alias, std::string(store::TlpName(c.default_tlp)),
                     admin::FormatGrants(a.dir, c.readers), admin::FormatGrants(a.dir, c.writers),
                     audience});
   }

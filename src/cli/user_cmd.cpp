@@ -21,6 +21,13 @@ std::vector<std::string> RoleNames() {
   return names;
 }
 
+// The role `name` (an option CLI11 has checked against RoleNames()); kInvalidArgument otherwise.
+Result<store::Role> RoleArg(const std::string& name) {
+  const std::optional<store::Role> role = store::ParseRole(name);
+  if (!role) return InvalidArgument("unknown role '" + name + "'");
+  return *role;
+}
+
 struct UserArgs {
   std::string name;
   std::string org;
@@ -28,9 +35,11 @@ struct UserArgs {
 };
 
 int RunUserAdd(const AdminAction& a, const UserArgs& args) {
+  auto role = RoleArg(args.role);
+  if (!role.ok()) return a.Fail(role.status());
   auto org = admin::FindOrg(a.dir, args.org);
   if (!org.ok()) return a.Fail(org.status());
-  auto user = a.dir.CreateUser(args.name, org->id, args.role);
+  auto user = a.dir.CreateUser(args.name, org->id, *role);
   if (!user.ok()) return a.Fail(user.status());
   return a.Print(admin::UserJson(*user), std::to_string(user->id));
 }
@@ -53,8 +62,8 @@ int RunUserList(const AdminAction& a, const UserArgs& args) {
   for (const store::User& u : *users) {
     auto it = org_names.find(u.org_id);
     rows.push_back({std::to_string(u.id), u.name,
-                    it != org_names.end() ? it->second : std::to_string(u.org_id), u.role,
-                    u.disabled ? "disabled" : "active"});
+                    it != org_names.end() ? it->second : std::to_string(u.org_id),
+                    std::string(store::RoleName(u.role)), u.disabled ? "disabled" : "active"});
   }
   PrintTable(std::cout, {"ID", "NAME", "ORG", "ROLE", "STATE"}, rows);
   return kExitOk;
@@ -65,14 +74,14 @@ int RunUserList(const AdminAction& a, const UserArgs& args) {
 int RunUserRole(const AdminAction& a, const UserArgs& args) {
   auto user = admin::FindUserRef(a.dir, args.name);
   if (!user.ok()) return a.Fail(user.status());
-  const std::optional<policy::Role> role = policy::ParseRole(args.role);
-  if (!role) return a.Fail(InvalidArgument("unknown role '" + args.role + "'"));
+  auto role = RoleArg(args.role);
+  if (!role.ok()) return a.Fail(role.status());
   auto changed = policy::ChangeUserRole(a.dir, *user, *role);
   if (!changed.ok()) return a.Fail(changed.status());
   boost::json::object o = admin::UserJson(changed->user);
   boost::json::array revoked;
-  std::string text =
-      "user " + EscapeForDisplay(changed->user.name) + " is now " + changed->user.role;
+  std::string text = "user " + EscapeForDisplay(changed->user.name) + " is now " +
+                     std::string(store::RoleName(changed->user.role));
   for (const std::string& id : changed->revoked) revoked.push_back(boost::json::string(id));
   if (!changed->revoked.empty()) {
     text += "; " + std::to_string(changed->revoked.size()) +

@@ -47,7 +47,7 @@ class IngestTest : public ::testing::Test {
     store::CollectionInfo open;
     open.api_root = "api";
     open.title = "open";
-    open.default_tlp = "clear";
+    open.default_tlp = stix::TlpLevel::kClear;
     open.readers.all = open.writers.all = true;
     auto created = dir().CreateCollection(open);
     ASSERT_TRUE(created.ok());

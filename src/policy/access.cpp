@@ -141,7 +141,7 @@ Placer::Placer(store::Store& store, const Principal& principal,
       principal_(principal),
       collection_(collection),
       headers_(std::move(from_headers)),
-      default_tlp_(ParseTlpName(collection.default_tlp)) {}
+      default_tlp_(collection.default_tlp) {}
 
 void Placer::Expect(const stix::Object& o) {
   if (o.type != "marking-definition" || markings_.size() >= kMaxCachedMarkings) return;
@@ -280,8 +280,7 @@ Result<PlacedObject> Placer::Place(const stix::Object& object) {
       marking_note += ": placed as TLP:RED";
     }
   }
-  // An unknown default (never stored: the directory checks it) fails closed.
-  const stix::TlpLevel level = tlp ? *tlp : default_tlp_.value_or(stix::TlpLevel::kRed);
+  const stix::TlpLevel level = tlp.value_or(default_tlp_);
   PlacedObject out;
   out.placement.collection = collection_.id;
   out.placement.provider_org = principal_.org_id;

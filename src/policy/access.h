@@ -83,11 +83,6 @@ store::ReaderScope ScopeFor(const Principal& p, const store::CollectionInfo& c);
 
 // ---- writing ----
 
-// "clear", "green", "amber", "amber+strict", "red" <-> level (the names a collection's
-// default_tlp holds): store/access_words.h.
-using store::ParseTlpName;
-using store::TlpName;
-
 // An object's audience, resolved to ids.
 struct Audience {
   std::vector<int64_t> recipients;  // organization ids named explicitly
@@ -172,7 +167,7 @@ class Placer {
   const Principal& principal_;
   const store::CollectionInfo& collection_;
   RequestAudience headers_;
-  std::optional<stix::TlpLevel> default_tlp_;
+  stix::TlpLevel default_tlp_;
   std::vector<std::pair<std::string, int64_t>> orgs_;    // identity id -> org id (0: none)
   std::vector<std::pair<std::string, int64_t>> groups_;  // group name -> id (0: none)
   std::vector<std::pair<std::string, std::optional<stix::MarkingClass>>> markings_;  // id -> held

@@ -56,7 +56,7 @@ class PolicyTest : public ::testing::Test {
     collections_["open"] = *dir().CreateCollection(open);
     store::CollectionInfo audience = open;
     audience.title = "audience";
-    audience.default_tlp = "green";
+    audience.default_tlp = stix::TlpLevel::kGreen;
     audience.audience_group = circle_;
     collections_["audience"] = *dir().CreateCollection(audience);
     store::CollectionInfo restricted;

@@ -60,7 +60,7 @@ Hub& TheHub() {
     auto& dir = h->store->directory();
     auto org = dir.CreateOrganization("ACME");
     Check(org.ok(), "cannot make an organization");
-    auto user = dir.CreateUser("alice", org->id, "analyst");
+    auto user = dir.CreateUser("alice", org->id, tessera::store::Role::kAnalyst);
     Check(user.ok(), "cannot make a user");
     auto token = tessera::policy::CreateToken(dir, user->id, std::nullopt, "fuzz");
     Check(token.ok(), "cannot make a token");

@@ -18,8 +18,7 @@ bool MayAssignRole(const Principal& p, Role role, int64_t org_id) {
 
 bool ManagesUser(const Principal& p, const store::User& u) {
   if (p.role == Role::kAdmin) return true;
-  const std::optional<Role> role = ParseRole(u.role);
-  return role && MayAssignRole(p, *role, u.org_id);
+  return MayAssignRole(p, u.role, u.org_id);
 }
 
 bool SeesUser(const Principal& p, const store::User& u) {

@@ -24,12 +24,12 @@ Principal As(Role role, int64_t org, int64_t user_id = 100) {
   return p;
 }
 
-store::User User(int64_t id, int64_t org, std::string role) {
+store::User User(int64_t id, int64_t org, Role role) {
   store::User u;
   u.id = id;
   u.name = "u" + std::to_string(id);
   u.org_id = org;
-  u.role = std::move(role);
+  u.role = role;
   return u;
 }
 
@@ -43,32 +43,32 @@ TEST(DirectoryRulesTest, WhoSeesAndManagesWhichUser) {
   // The caller is user 100 of organization A.
   const Case cases[] = {
       // An admin sees and manages everyone, in every organization.
-      {Role::kAdmin, User(1, kOrgB, "admin"), true, true},
-      {Role::kAdmin, User(2, kOrgB, "sync"), true, true},
-      {Role::kAdmin, User(3, kOrgA, "analyst"), true, true},
+      {Role::kAdmin, User(1, kOrgB, Role::kAdmin), true, true},
+      {Role::kAdmin, User(2, kOrgB, Role::kSync), true, true},
+      {Role::kAdmin, User(3, kOrgA, Role::kAnalyst), true, true},
       // An org-admin: the org-admins, analysts and read-only users of its own organization ...
-      {Role::kOrgAdmin, User(4, kOrgA, "analyst"), true, true},
-      {Role::kOrgAdmin, User(5, kOrgA, "read-only"), true, true},
-      {Role::kOrgAdmin, User(6, kOrgA, "org-admin"), true, true},
-      {Role::kOrgAdmin, User(100, kOrgA, "org-admin"), true, true},  // itself
+      {Role::kOrgAdmin, User(4, kOrgA, Role::kAnalyst), true, true},
+      {Role::kOrgAdmin, User(5, kOrgA, Role::kReadOnly), true, true},
+      {Role::kOrgAdmin, User(6, kOrgA, Role::kOrgAdmin), true, true},
+      {Role::kOrgAdmin, User(100, kOrgA, Role::kOrgAdmin), true, true},  // itself
       // ... not the admin and sync users of its organization (#15.24: docs/admin.md's rule) ...
-      {Role::kOrgAdmin, User(7, kOrgA, "admin"), false, false},
-      {Role::kOrgAdmin, User(8, kOrgA, "sync"), false, false},
-      // ... nor anyone of another organization, nor a user whose stored role is unknown.
-      {Role::kOrgAdmin, User(9, kOrgB, "analyst"), false, false},
-      {Role::kOrgAdmin, User(10, kOrgB, "org-admin"), false, false},
-      {Role::kOrgAdmin, User(11, kOrgA, "root"), false, false},
+      {Role::kOrgAdmin, User(7, kOrgA, Role::kAdmin), false, false},
+      {Role::kOrgAdmin, User(8, kOrgA, Role::kSync), false, false},
+      // ... nor anyone of another organization.
+      {Role::kOrgAdmin, User(9, kOrgB, Role::kAnalyst), false, false},
+      {Role::kOrgAdmin, User(10, kOrgB, Role::kOrgAdmin), false, false},
       // Other roles see themselves only, and manage nobody, themselves included.
-      {Role::kAnalyst, User(100, kOrgA, "analyst"), true, false},
-      {Role::kAnalyst, User(12, kOrgA, "read-only"), false, false},
-      {Role::kReadOnly, User(100, kOrgA, "read-only"), true, false},
-      {Role::kSync, User(100, kOrgA, "sync"), true, false},
-      {Role::kSync, User(13, kOrgA, "analyst"), false, false},
+      {Role::kAnalyst, User(100, kOrgA, Role::kAnalyst), true, false},
+      {Role::kAnalyst, User(12, kOrgA, Role::kReadOnly), false, false},
+      {Role::kReadOnly, User(100, kOrgA, Role::kReadOnly), true, false},
+      {Role::kSync, User(100, kOrgA, Role::kSync), true, false},
+      {Role::kSync, User(13, kOrgA, Role::kAnalyst), false, false},
   };
   for (const Case& c : cases) {
     const Principal p = As(c.caller, kOrgA);
     SCOPED_TRACE(std::string(RoleName(c.caller)) + " -> user " + std::to_string(c.target.id) +
-                 " (" + c.target.role + ", org " + std::to_string(c.target.org_id) + ")");
+                 " (" + std::string(RoleName(c.target.role)) + ", org " +
+                 std::to_string(c.target.org_id) + ")");
     EXPECT_EQ(SeesUser(p, c.target), c.sees);
     EXPECT_EQ(ManagesUser(p, c.target), c.manages);
     EXPECT_EQ(SeesTokensOf(p, c.target), c.sees);

@@ -166,12 +166,11 @@ Result<IssuedToken> CreateToken(store::Directory& directory, int64_t user_id,
 }
 
 Result<RoleChange> ChangeUserRole(store::Directory& directory, const store::User& user, Role to) {
-  const std::optional<Role> from = ParseRole(user.role);
   RoleChange out;
-  if (!from || RoleChangeRevokesTokens(*from, to)) {
+  if (RoleChangeRevokesTokens(user.role, to)) {
     TESSERA_ASSIGN_OR_RETURN(out.revoked, directory.RevokeUserTokens(user.id));
   }
-  TESSERA_ASSIGN_OR_RETURN(out.user, directory.SetUserRole(user.id, std::string(RoleName(to))));
+  TESSERA_ASSIGN_OR_RETURN(out.user, directory.SetUserRole(user.id, to));
   return out;
 }
 
@@ -319,15 +318,13 @@ Result<Principal> Authenticator::Check(const Credentials& creds, int64_t generat
     why = "user '" + owner->user.name + "' is disabled";
     return Unauthenticated(why);
   }
-  const std::optional<Role> role = ParseRole(owner->user.role);
-  if (!role) return Corrupt("user " + owner->user.name + " has an unknown role");
 
   Principal p;
   p.user_id = owner->user.id;
   p.user = owner->user.name;
   p.org_id = owner->org.id;
   p.org_identity = owner->org.identity_id;
-  p.role = *role;
+  p.role = owner->user.role;
   p.groups = std::move(owner->groups);
   TESSERA_RETURN_IF_ERROR(check(p, owner->token.expires));
   {

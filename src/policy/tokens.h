@@ -79,8 +79,7 @@ struct RoleChange {
 // Gives `user` the role `to`. When policy::RoleChangeRevokesTokens(from, to) (directory_rules.h:
 // the tokens could have been made by someone who may not make them for `to`), every token of the
 // user is revoked first, so that a failure in between leaves the user with fewer rights, never
-// more. Authorization (MayAssignRole) is the caller's. kInvalidArgument for an unknown stored role;
-// the directory's errors otherwise.
+// more. Authorization (MayAssignRole) is the caller's. The directory's errors.
 Result<RoleChange> ChangeUserRole(store::Directory& directory, const store::User& user, Role to);
 
 // The <id> part of a well-formed token; kInvalidArgument when `token` is not `tsr_<id>_<secret>`.

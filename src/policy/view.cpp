@@ -101,12 +101,10 @@ Result<Principal> ReaderNamed(store::Directory& directory, const std::string& na
   }
   Principal p;
   if (user) {
-    const std::optional<Role> role = ParseRole(user->role);
-    if (!role) return Corrupt("user " + user->name + " has an unknown role");
     TESSERA_ASSIGN_OR_RETURN(store::Organization of, directory.GetOrganization(user->org_id));
     p.user_id = user->id;
     p.user = user->name;
-    p.role = *role;
+    p.role = user->role;
     org = std::move(of);
   } else if (org) {
     p.user = "organization " + org->name;

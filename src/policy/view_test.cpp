@@ -24,8 +24,9 @@ class ViewTest : public ::testing::Test {
     store::Directory& d = store_->directory();
     alpha_ = *d.CreateOrganization("alpha");
     beta_ = *d.CreateOrganization("beta");
-    ASSERT_TRUE(d.CreateUser("alice", alpha_.id, "analyst").ok());
-    ASSERT_TRUE(d.CreateUser("beta", alpha_.id, "read-only").ok());  // a user named like an org
+    ASSERT_TRUE(d.CreateUser("alice", alpha_.id, store::Role::kAnalyst).ok());
+    ASSERT_TRUE(
+        d.CreateUser("beta", alpha_.id, store::Role::kReadOnly).ok());  // a user named like an org
     store::CollectionInfo c;
     c.api_root = "api";
     c.title = "alpha only";

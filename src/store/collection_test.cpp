@@ -88,7 +88,7 @@ TEST_F(CollectionTest, NewStoreHasTheDefaultCollectionInTheApiRoot) {
   ASSERT_TRUE(info.ok()) << info.status().ToString();
   EXPECT_EQ(info->api_root, "api");
   EXPECT_EQ(info->title, "Default");
-  EXPECT_EQ(info->default_tlp, "amber");
+  EXPECT_EQ(info->default_tlp, stix::TlpLevel::kAmber);
   EXPECT_TRUE(info->readers.all);
   EXPECT_TRUE(info->writers.all);
   auto root = store_->directory().GetApiRoot("api");
@@ -319,7 +319,7 @@ TEST_F(CollectionTest, OneObjectInTwoCollectionsIsKeyedPerCollection) {
   CollectionInfo second;
   second.api_root = "api";
   second.title = "Second";
-  second.default_tlp = "green";
+  second.default_tlp = stix::TlpLevel::kGreen;
   auto other = store_->directory().CreateCollection(second);
   ASSERT_TRUE(other.ok()) << other.status().ToString();
   EXPECT_EQ(Put({Sdo(kA, "2021-01-01T00:00:00.000Z")}, " coll ").added, 1u);

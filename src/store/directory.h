@@ -5,8 +5,9 @@
 // and references; the rules of who may do what live in src/policy.
 //
 // Every method returns a Result/Status: kInvalidArgument for a malformed value (empty or
-// over-long name, unknown role or TLP), kAlreadyExists for a taken unique name/id, kNotFound for
-// a missing row or a reference to one, kUnavailable / kIo / kCorrupt for storage failures.
+// over-long name, ...), kAlreadyExists for a taken unique name/id, kNotFound for a missing row or
+// a reference to one, kUnavailable / kIo / kCorrupt for storage failures. Roles and TLP levels are
+// typed (store/access_words.h); a stored one the hub does not know reads as kCorrupt.
 // Writes are durable when they return. Thread-safe (reads run on the store's read pool).
 
 #include <cstdint>
@@ -17,6 +18,7 @@
 
 #include "common/status.h"
 #include "common/time.h"
+#include "store/access_words.h"
 
 namespace tessera::store {
 
@@ -30,13 +32,6 @@ constexpr size_t kMaxGrantsPerList = 10'000;   // orgs + groups in one readers/w
 inline constexpr std::string_view kSettingHubOrg = "hub_org";  // the hub's own org id (decimal)
 inline constexpr std::string_view kSettingDefaultCollection = "default_collection";
 
-// The roles a user may have (see policy::Role): "admin", "org-admin", "analyst", "read-only",
-// "sync".
-bool IsKnownRole(std::string_view role);
-// The TLP levels a collection's default may be: "clear", "green", "amber", "amber+strict",
-// "red".
-bool IsKnownTlpName(std::string_view tlp);
-
 struct Organization {
   int64_t id = 0;  // > 0
   std::string name;
@@ -49,7 +44,7 @@ struct User {
   int64_t id = 0;
   std::string name;
   int64_t org_id = 0;
-  std::string role;  // one of IsKnownRole
+  Role role = Role::kReadOnly;
   bool disabled = false;
   Timestamp created;
 };
@@ -101,8 +96,9 @@ struct CollectionInfo {
   std::string api_root;
   std::string title;
   std::string description;
-  std::string alias;                  // "" when none; unique within its API root
-  std::string default_tlp = "amber";  // one of IsKnownTlpName; fail-closed default
+  std::string alias;  // "" when none; unique within its API root
+  // The marking of its objects that carry no TLP marking; AMBER when not set (fail-closed).
+  stix::TlpLevel default_tlp = stix::TlpLevel::kAmber;
   Grants readers;
   Grants writers;
   std::optional<int64_t> audience_group;  // default audience of its objects; nullopt: readers
@@ -123,14 +119,13 @@ class Directory {
   // Renames the organization and its identity (whose `modified` moves to now).
   virtual Result<Organization> RenameOrganization(int64_t id, const std::string& name) = 0;
 
-  // Users. `org_id` must exist (kNotFound), `role` be known (kInvalidArgument).
-  virtual Result<User> CreateUser(const std::string& name, int64_t org_id,
-                                  const std::string& role) = 0;
+  // Users. `org_id` must exist (kNotFound).
+  virtual Result<User> CreateUser(const std::string& name, int64_t org_id, Role role) = 0;
   virtual Result<User> GetUser(int64_t id) = 0;
   virtual Result<User> FindUser(const std::string& name) = 0;
   // Every user, or only those of `org_id`; by id.
   virtual Result<std::vector<User>> ListUsers(std::optional<int64_t> org_id) = 0;
-  virtual Result<User> SetUserRole(int64_t id, const std::string& role) = 0;
+  virtual Result<User> SetUserRole(int64_t id, Role role) = 0;
   virtual Result<User> SetUserDisabled(int64_t id, bool disabled) = 0;
 
   // Tokens. `record.id` must be 16 lowercase hex characters and unique, the user must exist.

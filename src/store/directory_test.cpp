@@ -67,26 +67,28 @@ TEST_F(DirectoryTest, OrganizationGetsItsOwnStixIdentity) {
 TEST_F(DirectoryTest, UsersBelongToAnExistingOrganizationWithAKnownRole) {
   auto org = d().CreateOrganization("Org");
   ASSERT_TRUE(org.ok());
-  auto alice = d().CreateUser("alice", org->id, "analyst");
+  auto alice = d().CreateUser("alice", org->id, Role::kAnalyst);
   ASSERT_TRUE(alice.ok()) << alice.status().ToString();
-  EXPECT_EQ(alice->role, "analyst");
+  EXPECT_EQ(alice->role, Role::kAnalyst);
   EXPECT_FALSE(alice->disabled);
 
-  EXPECT_EQ(d().CreateUser("alice", org->id, "analyst").status().code(), ErrorCode::kAlreadyExists);
-  EXPECT_EQ(d().CreateUser("bob", org->id + 50, "analyst").status().code(), ErrorCode::kNotFound);
-  EXPECT_EQ(d().CreateUser("bob", org->id, "root").status().code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(d().CreateUser("b:ob", org->id, "analyst").status().code(), ErrorCode::kInvalidArgument)
+  EXPECT_EQ(d().CreateUser("alice", org->id, Role::kAnalyst).status().code(),
+            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(d().CreateUser("bob", org->id + 50, Role::kAnalyst).status().code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(d().CreateUser("b:ob", org->id, Role::kAnalyst).status().code(),
+            ErrorCode::kInvalidArgument)
       << "HTTP Basic could not carry the name";
   EXPECT_EQ(d().FindUser("bob").status().code(), ErrorCode::kNotFound);
 
-  EXPECT_EQ(d().SetUserRole(alice->id, "read-only")->role, "read-only");
-  EXPECT_EQ(d().SetUserRole(alice->id, "superuser").status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(d().SetUserRole(alice->id, Role::kReadOnly)->role, Role::kReadOnly);
+  EXPECT_EQ(d().GetUser(alice->id)->role, Role::kReadOnly);
   EXPECT_TRUE(d().SetUserDisabled(alice->id, true)->disabled);
   EXPECT_TRUE(d().FindUser("alice")->disabled);
   EXPECT_EQ(d().SetUserDisabled(alice->id + 9, true).status().code(), ErrorCode::kNotFound);
 
   auto other = d().CreateOrganization("Other");
-  ASSERT_TRUE(d().CreateUser("carol", other->id, "sync").ok());
+  ASSERT_TRUE(d().CreateUser("carol", other->id, Role::kSync).ok());
   EXPECT_EQ(d().ListUsers(std::nullopt)->size(), 2u);
   auto of_org = d().ListUsers(org->id);
   ASSERT_TRUE(of_org.ok());
@@ -94,9 +96,59 @@ TEST_F(DirectoryTest, UsersBelongToAnExistingOrganizationWithAKnownRole) {
   EXPECT_EQ((*of_org)[0].name, "alice");
 }
 
+// Roles and TLP levels are stored by name, so a store written by an older Tessera needs no
+// migration; a name the hub does not know (a file changed by hand) is reported, never read as
+// some other role or level.
+TEST_F(DirectoryTest, StoredWordsItDoesNotKnowAreCorrupt) {
+  auto org = d().CreateOrganization("Org");
+  ASSERT_TRUE(org.ok());
+  auto alice = d().CreateUser("alice", org->id, Role::kOrgAdmin);
+  ASSERT_TRUE(alice.ok());
+  CollectionInfo info;
+  info.api_root = "api";
+  info.title = "Red";
+  info.default_tlp = stix::TlpLevel::kAmberStrict;
+  auto coll = d().CreateCollection(info);
+  ASSERT_TRUE(coll.ok()) << coll.status().ToString();
+  TokenRecord token;
+  token.id = "0123456789abcdef";
+  token.user_id = alice->id;
+  token.hash = "h";
+  token.created = Timestamp::Now();
+  ASSERT_TRUE(d().AddToken(token).ok());
+
+  // The names written are the printers' (what an older hub wrote and a newer one reads).
+  EXPECT_EQ(testing::RawQuery(dir_.data(), "SELECT role FROM users WHERE name = 'alice'"),
+            "org-admin");
+  EXPECT_EQ(testing::RawQuery(dir_.data(),
+                              "SELECT default_tlp FROM collections WHERE id = '" + coll->id + "'"),
+            "amber+strict");
+
+  testing::RawExec(dir_.data(),
+                   "PRAGMA ignore_check_constraints = ON;"
+                   "UPDATE users SET role = 'root' WHERE name = 'alice';"
+                   "UPDATE collections SET default_tlp = 'white' WHERE id = '" +
+                       coll->id + "';");
+  const auto corrupt = [](const Status& s) {
+    EXPECT_EQ(s.code(), ErrorCode::kCorrupt) << s.ToString();
+    return s.message();
+  };
+  EXPECT_THAT(corrupt(d().GetUser(alice->id).status()), HasSubstr("unknown stored role 'root'"));
+  corrupt(d().FindUser("alice").status());
+  corrupt(d().ListUsers(org->id).status());
+  corrupt(d().LookupToken(token.id).status());
+  EXPECT_THAT(corrupt(d().GetCollection(coll->id).status()),
+              HasSubstr("unknown stored default TLP 'white'"));
+  corrupt(d().ListCollections("api").status());
+
+  // Setting a known word again repairs the row.
+  ASSERT_TRUE(d().SetUserRole(alice->id, Role::kAnalyst).ok());
+  EXPECT_EQ(d().GetUser(alice->id)->role, Role::kAnalyst);
+}
+
 TEST_F(DirectoryTest, TokenLookupBringsUserOrganizationAndGroups) {
   auto org = d().CreateOrganization("Org");
-  auto user = d().CreateUser("alice", org->id, "analyst");
+  auto user = d().CreateUser("alice", org->id, Role::kAnalyst);
   auto g1 = d().CreateGroup("finance-isac", "banks");
   auto g2 = d().CreateGroup("energy", "");
   ASSERT_TRUE(g1.ok() && g2.ok());
@@ -185,7 +237,7 @@ TEST_F(DirectoryTest, CollectionsWithReadersWritersAndAudience) {
   info.api_root = "api";
   info.title = "Finance";
   info.alias = "finance";
-  info.default_tlp = "green";
+  info.default_tlp = stix::TlpLevel::kGreen;
   info.readers.orgs = {b->id, a->id, a->id};
   info.readers.groups = {g->id};
   info.writers.orgs = {a->id};
@@ -196,7 +248,7 @@ TEST_F(DirectoryTest, CollectionsWithReadersWritersAndAudience) {
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->title, "Finance");
   EXPECT_EQ(back->alias, "finance");
-  EXPECT_EQ(back->default_tlp, "green");
+  EXPECT_EQ(back->default_tlp, stix::TlpLevel::kGreen);
   EXPECT_FALSE(back->readers.all);
   EXPECT_THAT(back->readers.orgs, ElementsAre(a->id, b->id));
   EXPECT_THAT(back->readers.groups, ElementsAre(g->id));
@@ -209,9 +261,6 @@ TEST_F(DirectoryTest, CollectionsWithReadersWritersAndAudience) {
   EXPECT_EQ(d().CreateCollection(dup).status().code(), ErrorCode::kAlreadyExists);
   CollectionInfo bad = info;
   bad.alias.clear();
-  bad.default_tlp = "white";
-  EXPECT_EQ(d().CreateCollection(bad).status().code(), ErrorCode::kInvalidArgument);
-  bad.default_tlp = "amber";
   bad.api_root = "nope";
   EXPECT_EQ(d().CreateCollection(bad).status().code(), ErrorCode::kNotFound);
   bad.api_root = "api";

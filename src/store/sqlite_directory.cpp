@@ -13,16 +13,6 @@
 
 namespace tessera::store {
 
-bool IsKnownRole(std::string_view role) {
-  return role == "admin" || role == "org-admin" || role == "analyst" || role == "read-only" ||
-         role == "sync";
-}
-
-bool IsKnownTlpName(std::string_view tlp) {
-  return tlp == "clear" || tlp == "green" || tlp == "amber" || tlp == "amber+strict" ||
-         tlp == "red";
-}
-
 namespace {
 
 using sqlite::Connection;
@@ -133,12 +123,20 @@ Organization ReadOrg(const Statement& s, int base = 0) {
 }
 
 constexpr const char* kUserColumns = "id, name, org_id, role, disabled, created";
-User ReadUser(const Statement& s, int base = 0) {
+// The role column keeps the role's name (RoleName), so stores need no migration when the enum
+// changes; a name ParseRole does not know is kCorrupt.
+Result<User> ReadUser(const Statement& s, int base = 0) {
   User u;
   u.id = s.ColumnInt(base + 0);
   u.name = s.ColumnText(base + 1);
   u.org_id = s.ColumnInt(base + 2);
-  u.role = s.ColumnText(base + 3);
+  const std::string role = s.ColumnText(base + 3);
+  const std::optional<Role> parsed = ParseRole(role);
+  if (!parsed) {
+    return Corrupt("user " + std::to_string(u.id) + " has an unknown stored role '" +
+                   EscapeForDisplay(role) + "'");
+  }
+  u.role = *parsed;
   u.disabled = s.ColumnInt(base + 4) != 0;
   u.created = Timestamp::FromMicros(s.ColumnInt(base + 5));
   return u;
@@ -162,23 +160,25 @@ constexpr const char* kCollectionColumns =
     "id, api_root, title, description, coalesce(alias, ''), default_tlp, readers_all, "
     "writers_all, audience_group, created";
 
-// Reads every row of a prepared, bound statement with `read`.
+// Reads every row of a prepared, bound statement with `read`, which returns a T or a Result<T>
+// (the first failed row's Status is returned).
 template <typename T, typename F>
 Result<std::vector<T>> ReadAll(Statement& s, std::string_view what, F&& read) {
   std::vector<T> out;
   while (true) {
     TESSERA_ASSIGN_OR_RETURN(bool row, s.Step(what));
     if (!row) return out;
-    out.push_back(read(s));
+    TESSERA_ASSIGN_OR_RETURN(T value, Result<T>(read(s)));
+    out.push_back(std::move(value));
   }
 }
 
-// Reads one row (kNotFound with `missing` when there is none).
+// Reads one row (kNotFound with `missing` when there is none); `read` as for ReadAll.
 template <typename T, typename F>
 Result<T> ReadOne(Statement& s, std::string_view what, const std::string& missing, F&& read) {
   TESSERA_ASSIGN_OR_RETURN(bool row, s.Step(what));
   if (!row) return NotFound(missing);
-  return read(s);
+  return Result<T>(read(s));
 }
 
 class SqliteDirectory final : public Directory {
@@ -293,16 +293,11 @@ class SqliteDirectory final : public Directory {
 
   // ---- users ----
 
-  Result<User> CreateUser(const std::string& name, int64_t org_id,
-                          const std::string& role) override {
+  Result<User> CreateUser(const std::string& name, int64_t org_id, Role role) override {
     TESSERA_RETURN_IF_ERROR(CheckName("a user name", name));
     if (name.find(':') != std::string::npos) {
       // HTTP Basic splits user:password at the first colon.
       return InvalidArgument("a user name must not contain ':'");
-    }
-    if (!IsKnownRole(role)) {
-      return InvalidArgument("unknown role '" + role +
-                             "' (admin, org-admin, analyst, read-only, sync)");
     }
     User u;
     u.name = name;
@@ -316,7 +311,7 @@ class SqliteDirectory final : public Directory {
       ResetOnExit reset(*s);
       s->BindText(1, u.name);
       s->BindInt(2, u.org_id);
-      s->BindText(3, u.role);
+      s->BindText(3, RoleName(u.role));
       s->BindInt(4, u.created.ToMicros());
       if (Status st = s->Run("adding user " + name); !st.ok()) {
         if (st.code() == ErrorCode::kAlreadyExists) {
@@ -354,15 +349,11 @@ class SqliteDirectory final : public Directory {
     });
   }
 
-  Result<User> SetUserRole(int64_t id, const std::string& role) override {
-    if (!IsKnownRole(role)) {
-      return InvalidArgument("unknown role '" + role +
-                             "' (admin, org-admin, analyst, read-only, sync)");
-    }
+  Result<User> SetUserRole(int64_t id, Role role) override {
     TESSERA_RETURN_IF_ERROR(UpdateOne(
         "UPDATE users SET role = ?1 WHERE id = ?2",
         [&](Statement& s) {
-          s.BindText(1, role);
+          s.BindText(1, RoleName(role));
           s.BindInt(2, id);
         },
         "no user with id " + std::to_string(id)));
@@ -497,7 +488,7 @@ class SqliteDirectory final : public Directory {
         TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("reading a token"));
         if (!row) return NotFound("no token " + id);
         out.token = ReadToken(*s, 0);
-        out.user = ReadUser(*s, 7);
+        TESSERA_ASSIGN_OR_RETURN(out.user, ReadUser(*s, 7));
         out.org = ReadOrg(*s, 13);
       }
       TESSERA_ASSIGN_OR_RETURN(out.groups, GroupsOfOn(c, out.org.id));
@@ -683,7 +674,7 @@ class SqliteDirectory final : public Directory {
       } else {
         s->BindText(5, info.alias);
       }
-      s->BindText(6, info.default_tlp);
+      s->BindText(6, TlpName(info.default_tlp));
       s->BindInt(7, info.readers.all ? 1 : 0);
       s->BindInt(8, info.writers.all ? 1 : 0);
       if (info.audience_group) {
@@ -761,7 +752,7 @@ class SqliteDirectory final : public Directory {
         } else {
           s->BindText(3, info.alias);
         }
-        s->BindText(4, info.default_tlp);
+        s->BindText(4, TlpName(info.default_tlp));
         s->BindInt(5, info.readers.all ? 1 : 0);
         s->BindInt(6, info.writers.all ? 1 : 0);
         if (info.audience_group) {
@@ -872,14 +863,22 @@ class SqliteDirectory final : public Directory {
     return r;
   }
 
-  static CollectionInfo ReadCollection(const Statement& s) {
+  // The default_tlp column keeps the level's name (TlpName); a name ParseTlpName does not know is
+  // kCorrupt.
+  static Result<CollectionInfo> ReadCollection(const Statement& s) {
     CollectionInfo c;
     c.id = s.ColumnText(0);
     c.api_root = s.ColumnText(1);
     c.title = s.ColumnText(2);
     c.description = s.ColumnText(3);
     c.alias = s.ColumnText(4);
-    c.default_tlp = s.ColumnText(5);
+    const std::string tlp = s.ColumnText(5);
+    const std::optional<stix::TlpLevel> level = ParseTlpName(tlp);
+    if (!level) {
+      return Corrupt("collection " + c.id + " has an unknown stored default TLP '" +
+                     EscapeForDisplay(tlp) + "'");
+    }
+    c.default_tlp = *level;
     c.readers.all = s.ColumnInt(6) != 0;
     c.writers.all = s.ColumnInt(7) != 0;
     if (!s.ColumnIsNull(8)) c.audience_group = s.ColumnInt(8);
@@ -902,10 +901,6 @@ class SqliteDirectory final : public Directory {
     TESSERA_RETURN_IF_ERROR(
         CheckText("a collection description", info.description, kMaxDescriptionBytes, false));
     if (!info.alias.empty()) TESSERA_RETURN_IF_ERROR(CheckName("a collection alias", info.alias));
-    if (!IsKnownTlpName(info.default_tlp)) {
-      return InvalidArgument("unknown TLP '" + info.default_tlp +
-                             "' (clear, green, amber, amber+strict, red)");
-    }
     TESSERA_RETURN_IF_ERROR(CheckGrants("readers", info.readers));
     TESSERA_RETURN_IF_ERROR(CheckGrants("writers", info.writers));
     for (Grants* g : {&info.readers, &info.writers}) {
