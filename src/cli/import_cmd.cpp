@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <span>
@@ -14,7 +13,6 @@
 
 #include "cli/commands.h"
 #include "cli/store_open.h"
-#include "common/file.h"
 #include "common/json.h"
 #include "ingest/ingest.h"
 #include "stix/reader.h"
@@ -155,25 +153,14 @@ int RunImport(const ImportArgs& args) {
     const std::string name = file == "-" ? "<stdin>" : file;
     bar.Show(i, totals.added + totals.already_present, name);
 
-    // Refuse an oversized file before reading it into memory.
-    std::error_code ec;
-    if (file != "-" && std::filesystem::is_regular_file(file, ec) &&
-        std::filesystem::file_size(file, ec) > options.max_bytes && !ec) {
+    FileObjects read;
+    auto doc = stix::ReadFile(file, options, read);
+    if (!doc.ok() && doc.status().code() == ErrorCode::kIo) {
       bar.Clear();
-      std::cout << "rejected " << name << ": larger than the " << options.max_bytes
-                << "-byte limit\n";
-      ++totals.files_rejected;
-      continue;
-    }
-    auto text = ReadInput(file, stix::kReadPadding);
-    if (!text.ok()) {
-      bar.Clear();
-      std::cerr << "tessera import: " << text.status().message() << "\n";
+      std::cerr << "tessera import: " << doc.status().message() << "\n";
       ++totals.files_failed;
       continue;
     }
-    FileObjects read;
-    auto doc = stix::ReadStreamInPlace(*text, options, read);
     if (!doc.ok()) {
       bar.Clear();
       std::cout << "rejected " << name << ": " << doc.status().message() << "\n";

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "common/file.h"
 #include "pattern/indicator.h"
 #include "stix/reader.h"
 
@@ -65,15 +64,14 @@ int RunValidate(const ValidateArgs& args) {
   size_t objects = 0, invalid = 0, warnings = 0;
   for (const std::string& file : args.files) {
     const std::string name = file == "-" ? "<stdin>" : file;
-    auto text = ReadInput(file);
-    if (!text.ok()) {
-      std::cerr << "tessera validate: " << text.status().message() << "\n";
+    ValidateSink sink(name, args.strict);
+    auto read = stix::ReadFile(file, options, sink);
+    warnings += sink.warnings();
+    if (!read.ok() && read.status().code() == ErrorCode::kIo) {
+      std::cerr << "tessera validate: " << read.status().message() << "\n";
       rc = kExitUsage;
       continue;
     }
-    ValidateSink sink(name, args.strict);
-    auto read = stix::ReadStream(*text, options, sink);
-    warnings += sink.warnings();
     if (!read.ok()) {
       std::cout << name << ": " << read.status().message() << "\n";
       if (rc == kExitOk) rc = kExitFindings;

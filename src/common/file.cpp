@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
+#include <utility>
 
 namespace tessera {
 namespace {
@@ -25,28 +25,62 @@ std::string DirectoryOf(const std::string& path) {
 
 }  // namespace
 
-Result<std::string> ReadInput(const std::string& path, size_t spare_capacity) {
+Result<InputFile> InputFile::Open(const std::string& path) {
   const bool is_stdin = path == "-";
-  std::FILE* f = is_stdin ? stdin : std::fopen(path.c_str(), "rb");
   const std::string name = is_stdin ? "standard input" : path;
-  if (f == nullptr) return OsError(name, errno);
-  std::string data;
-  // A regular file is read in one piece into a string of its size (no regrowth and copying of
-  // a large input); a pipe, or a file that grows while read, in chunks after it.
+  const int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return OsError(name, errno);
   struct stat st {};
-  if (::fstat(::fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-    data.reserve(static_cast<size_t>(st.st_size) + spare_capacity);
-    data.resize(static_cast<size_t>(st.st_size));
-    data.resize(std::fread(data.data(), 1, data.size(), f));
+  uint64_t size = 0;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    size = static_cast<uint64_t>(st.st_size);
   }
-  char buf[1 << 16];
-  size_t n;
-  while (std::ferror(f) == 0 && (n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
+  return InputFile(fd, name, size);
+}
+
+InputFile::InputFile(int fd, std::string name, uint64_t size)
+    : fd_(fd), name_(std::move(name)), size_(size) {}
+
+InputFile::InputFile(InputFile&& other) noexcept
+    : fd_(other.fd_), name_(std::move(other.name_)), size_(other.size_) {
+  other.fd_ = -1;
+}
+
+InputFile::~InputFile() {
+  if (fd_ > STDIN_FILENO) ::close(fd_);
+}
+
+Result<size_t> InputFile::Read(char* out, size_t n) {
+  for (;;) {
+    const ssize_t got = ::read(fd_, out, n);
+    if (got >= 0) return static_cast<size_t>(got);
+    if (errno != EINTR) return OsError(name_, errno);
+  }
+}
+
+Result<std::string> ReadInput(const std::string& path, size_t spare_capacity) {
+  TESSERA_ASSIGN_OR_RETURN(InputFile in, InputFile::Open(path));
+  // A regular file is read into a string of its size (no regrowth and copying of a large
+  // input); a pipe, or a file that grows while read, in chunks after it.
+  std::string data;
+  if (in.size() > 0) data.reserve(static_cast<size_t>(in.size()) + spare_capacity);
+  for (;;) {
+    const size_t room = data.capacity() - data.size();
+    if (room <= spare_capacity) {
+      char chunk[1 << 16];
+      TESSERA_ASSIGN_OR_RETURN(size_t got, in.Read(chunk, sizeof chunk));
+      if (got == 0) break;
+      data.append(chunk, got);
+      continue;
+    }
+    const size_t before = data.size();
+    data.resize(before + room - spare_capacity);
+    auto got = in.Read(data.data() + before, room - spare_capacity);
+    if (!got.ok()) return got.status();
+    data.resize(before + *got);
+    if (*got == 0) break;
+  }
   if (data.capacity() < data.size() + spare_capacity) data.reserve(data.size() + spare_capacity);
-  const bool failed = std::ferror(f) != 0;
-  const int err = errno;
-  if (!is_stdin) std::fclose(f);
-  if (failed) return OsError(name, err);
   return data;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Whole files in and out: what the commands read as input and write as results.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -8,9 +9,33 @@
 
 namespace tessera {
 
+// An input read in pieces, from the start: a file, or standard input for "-". Not thread-safe.
+class InputFile {
+ public:
+  // kIo with the file name and the OS reason when it cannot be opened.
+  static Result<InputFile> Open(const std::string& path);
+  InputFile(InputFile&& other) noexcept;
+  InputFile& operator=(InputFile&&) = delete;
+  ~InputFile();
+
+  // Reads up to `n` bytes into `out`: how many were read, 0 only at the end of the input. kIo
+  // (with the name and the OS reason) on failure.
+  Result<size_t> Read(char* out, size_t n);
+  // "standard input" or the path.
+  const std::string& name() const { return name_; }
+  // The size of a regular file when opened; 0 when unknown (a pipe, a terminal).
+  uint64_t size() const { return size_; }
+
+ private:
+  InputFile(int fd, std::string name, uint64_t size);
+  int fd_;
+  std::string name_;
+  uint64_t size_;
+};
+
 // Reads the whole file at `path` ("-" reads standard input). The string has room for
-// `spare_capacity` more bytes without reallocating (for a parser that pads its input in place:
-// stix::ReadStreamInPlace). kIo with the file name and the OS reason on failure.
+// `spare_capacity` more bytes without reallocating (for a parser that pads its input).
+// kIo with the file name and the OS reason on failure.
 Result<std::string> ReadInput(const std::string& path, size_t spare_capacity = 0);
 
 // Who may read a file WriteFileAtomically writes.

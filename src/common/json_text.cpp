@@ -32,41 +32,63 @@ bool EndsToken(char c) {
          c == '{';
 }
 
-// One past the end of the value at `pos` (no leading whitespace); npos when there is none.
-size_t SkipValue(std::string_view s, size_t pos, size_t max_depth) {
-  if (pos >= s.size()) return std::string_view::npos;
+// How far the value at `pos` (no leading whitespace) reaches (ScanValue).
+Extent Scan(std::string_view s, size_t pos, size_t max_depth) {
+  constexpr Extent kCut{Extent::kCut, 0};
+  constexpr Extent kMalformed{Extent::kMalformed, 0};
+  if (pos >= s.size()) return kCut;
   const char first = s[pos];
-  if (first == '"') return SkipString(s, pos);
+  if (first == '"') {
+    const size_t end = SkipString(s, pos);
+    return end == std::string_view::npos ? kCut : Extent{Extent::kComplete, end};
+  }
   if (first != '{' && first != '[') {
-    if (first == ',' || first == ']' || first == '}' || first == ':') return std::string_view::npos;
+    if (first == ',' || first == ']' || first == '}' || first == ':') return kMalformed;
     size_t i = pos;
     while (i < s.size() && !EndsToken(s[i])) ++i;
-    return i;
+    if (i == pos) return kMalformed;  // whitespace
+    // A token that reaches the end of the text may go on past it.
+    return i == s.size() ? kCut : Extent{Extent::kComplete, i};
   }
-  // Brackets must match in kind: a small stack of kinds, one bit per level.
+  // Brackets must match in kind: a small stack of kinds, one byte per level.
   std::string kinds;
   size_t i = pos;
   while (i < s.size()) {
     const char c = s[i];
     if (c == '"') {
       i = SkipString(s, i);
-      if (i == std::string_view::npos) return i;
+      if (i == std::string_view::npos) return kCut;
       continue;
     }
     if (c == '{' || c == '[') {
-      if (kinds.size() >= max_depth) return std::string_view::npos;
+      if (kinds.size() >= max_depth) return kMalformed;
       kinds.push_back(c);
     } else if (c == '}' || c == ']') {
-      if (kinds.empty() || kinds.back() != (c == '}' ? '{' : '[')) return std::string_view::npos;
+      if (kinds.empty() || kinds.back() != (c == '}' ? '{' : '[')) return kMalformed;
       kinds.pop_back();
-      if (kinds.empty()) return i + 1;
+      if (kinds.empty()) return {Extent::kComplete, i + 1};
     }
     ++i;
+  }
+  return kCut;
+}
+
+// One past the end of the value at `pos` (no leading whitespace); npos when there is none.
+size_t SkipValue(std::string_view s, size_t pos, size_t max_depth) {
+  const Extent e = Scan(s, pos, max_depth);
+  if (e.kind == Extent::kComplete) return e.end;
+  // A token at the very end of the text is a whole one here: the text is all there is.
+  if (e.kind == Extent::kCut && pos < s.size() && s[pos] != '"' && s[pos] != '{' && s[pos] != '[') {
+    return s.size();
   }
   return std::string_view::npos;
 }
 
 }  // namespace
+
+Extent ScanValue(std::string_view text, size_t pos, size_t max_depth) {
+  return Scan(text, pos, max_depth);
+}
 
 std::string_view ValueAt(std::string_view text, size_t pos, size_t max_depth) {
   pos = SkipSpace(text, pos);

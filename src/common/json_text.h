@@ -22,6 +22,19 @@ namespace tessera::json_text {
 // value, or the value is unterminated, unbalanced or nested deeper than `max_depth`.
 std::string_view ValueAt(std::string_view text, size_t pos, size_t max_depth = 1024);
 
+// How far the value that starts exactly at `text[pos]` reaches, in a text that may be only the
+// first part of a longer input (a window into a file being read): kComplete with `end` one past
+// its last byte; kCut when the text ends before the value does (a string, object or array not yet
+// closed, or a literal or number token that reaches the end of the text, which more input could
+// extend); kMalformed when `pos` holds no value, brackets do not match, or the value is nested
+// deeper than `max_depth`. Whitespace at `pos` is not skipped (kMalformed).
+struct Extent {
+  enum Kind { kComplete, kCut, kMalformed };
+  Kind kind = kMalformed;
+  size_t end = 0;  // kComplete only
+};
+Extent ScanValue(std::string_view text, size_t pos, size_t max_depth = 1024);
+
 // Calls `each(element)` with the text of every element of the JSON array `array` (which may
 // have whitespace around it), in order. kInvalidArgument when `array` is not an array of
 // well-delimited values.

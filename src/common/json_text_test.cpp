@@ -50,5 +50,41 @@ TEST(JsonText, RefusesWhatIsNotWellDelimited) {
   EXPECT_TRUE(ValueAt("[[1]]", 0, 1).empty());
 }
 
+// A value cut by the end of a window is told apart from a malformed one: the reader of a file
+// reads more for the first and stops at the second.
+TEST(JsonText, TellsAValueCutShortFromAMalformedOne) {
+  struct Case {
+    const char* text;
+    Extent::Kind kind;
+    size_t end;
+  };
+  const Case cases[] = {
+      {R"({"a":[1,{"b":"}"}]} ,)", Extent::kComplete, 19},
+      {R"("x\\"y)", Extent::kComplete, 5},
+      {"true,", Extent::kComplete, 4},
+      {"-12.5e3]", Extent::kComplete, 7},
+      {"-12.5", Extent::kCut, 0},  // "-12.55" may follow
+      {"nul", Extent::kCut, 0},
+      {R"({"a":"b)", Extent::kCut, 0},
+      {R"({"a":"b")", Extent::kCut, 0},
+      {R"([{"a":1},)", Extent::kCut, 0},
+      {"", Extent::kCut, 0},
+      {R"({"a":1])", Extent::kMalformed, 0},
+      {"]", Extent::kMalformed, 0},
+      {" 1", Extent::kMalformed, 0},
+      {",", Extent::kMalformed, 0},
+  };
+  for (const Case& c : cases) {
+    const Extent e = ScanValue(c.text, 0);
+    EXPECT_EQ(e.kind, c.kind) << c.text;
+    if (c.kind == Extent::kComplete) {
+      EXPECT_EQ(e.end, c.end) << c.text;
+    }
+  }
+  EXPECT_EQ(ScanValue("[[1]]", 0, 1).kind, Extent::kMalformed);
+  EXPECT_EQ(ScanValue("[[1", 0, 2).kind, Extent::kCut);
+  EXPECT_EQ(ScanValue("x [1] y", 2).end, 5u);
+}
+
 }  // namespace
 }  // namespace tessera::json_text

@@ -7,7 +7,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <optional>
 
+#include "common/file.h"
 #include "common/json.h"
 #include "common/json_text.h"
 #include "stix/types.h"
@@ -15,6 +18,8 @@
 
 namespace tessera::stix {
 namespace {
+
+static_assert(kReadPadding >= simdjson::SIMDJSON_PADDING);
 
 std::string_view StringOr(simdjson::dom::object obj, std::string_view key, std::string_view dflt) {
   std::string_view v;
@@ -181,11 +186,13 @@ class Reader {
     }
   }
 
-  // Reads one top-level JSON value, `text`, that the parser refused as a whole because of a
-  // number it cannot hold (simdjson: NUMBER_ERROR): each object is parsed alone, so that only
-  // the objects with such a number are refused, each with the path of the number. Returns
-  // kInvalidArgument when `text` is not JSON after all (a malformed number, or structure).
-  Status ReadRecordText(std::string_view text, std::string_view where) {
+  // Reads one JSON value, `text`, that the parser refused as a whole because of a number it
+  // cannot hold (simdjson: NUMBER_ERROR): each object is parsed alone, so that only the objects
+  // with such a number are refused, each with the path of the number. `text` is a top-level
+  // value, or one object of a list (`list_object`). Returns kInvalidArgument when `text` is not
+  // JSON after all (a malformed number, or structure).
+  Status ReadRecordText(std::string_view text, std::string_view where, bool list_object) {
+    if (list_object) return ReadObjectText(text);
     if (text.front() == '[') {
       Status st = Status::Ok();
       TESSERA_RETURN_IF_ERROR(json_text::ForEachElement(
@@ -242,6 +249,24 @@ class Reader {
     (void)where;
     if (bad) ++summary_.invalid_objects;
     return Status::Ok();
+  }
+
+  // One object of a list read element by element (a large bundle's `objects`), whose text is
+  // `source`.
+  void ReadListObject(simdjson::dom::element e, std::string_view source) { ReadObject(e, source); }
+
+  // Counts a value that is not an object (a list's element) as ReadObject does.
+  void NotAnObject() {
+    AddProblem("", "$", "not-an-object", "a STIX object must be a JSON object");
+    ++summary_.invalid_objects;
+  }
+
+  // A problem of a bundle read in parts (ReadFile), which counts the bundle as one invalid value
+  // once (`first_of_bundle`).
+  void BundleProblem(std::string id, std::string path, std::string rule, std::string message,
+                     bool first_of_bundle) {
+    AddProblem(std::move(id), std::move(path), std::move(rule), std::move(message));
+    if (first_of_bundle) ++summary_.invalid_objects;
   }
 
  private:
@@ -355,8 +380,7 @@ class Reader {
   void ReadObject(simdjson::dom::element e, std::string_view source = {}) {
     simdjson::dom::object obj;
     if (e.get_object().get(obj) != simdjson::SUCCESS) {
-      AddProblem("", "$", "not-an-object", "a STIX object must be a JSON object");
-      ++summary_.invalid_objects;
+      NotAnObject();
       return;
     }
     Object o;
@@ -403,48 +427,6 @@ Status SyntaxError(std::string_view text, const ReadOptions& options) {
   return InvalidArgument("invalid JSON");
 }
 
-// Skips the first `skip` objects and problems: what a first pass already handed over.
-class SkippingSink : public ReadSink {
- public:
-  SkippingSink(ReadSink& sink, size_t skip) : sink_(sink), skip_(skip) {}
-  void OnObject(Object&& object, std::span<const Problem> problems) override {
-    if (skip_ > 0) {
-      --skip_;
-      return;
-    }
-    sink_.OnObject(std::move(object), problems);
-  }
-  void OnProblem(Problem&& problem) override {
-    if (skip_ > 0) {
-      --skip_;
-      return;
-    }
-    sink_.OnProblem(std::move(problem));
-  }
-
- private:
-  ReadSink& sink_;
-  size_t skip_;
-};
-
-// Counts what passes through, so that a second pass knows what to skip.
-class CountingSink : public ReadSink {
- public:
-  explicit CountingSink(ReadSink& sink) : sink_(sink) {}
-  void OnObject(Object&& object, std::span<const Problem> problems) override {
-    ++count;
-    sink_.OnObject(std::move(object), problems);
-  }
-  void OnProblem(Problem&& problem) override {
-    ++count;
-    sink_.OnProblem(std::move(problem));
-  }
-  size_t count = 0;
-
- private:
-  ReadSink& sink_;
-};
-
 class DocumentSink : public ReadSink {
  public:
   explicit DocumentSink(Document& doc) : doc_(doc) {}
@@ -458,104 +440,174 @@ class DocumentSink : public ReadSink {
   Document& doc_;
 };
 
-}  // namespace
-
-namespace {
-
-// Where one pass of parse_many over the input stopped.
-struct Segment {
-  ReadSummary summary;
-  size_t records = 0;  // top-level values read
-  size_t resume = 0;   // 0: the input is read; else the offset at which reading goes on
-};
-
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// Reads the stream of JSON texts in text[offset..] (padded) until its end, or until a value the
-// parser refuses as a whole for one of its numbers: that value is read object by object
-// (Reader::ReadRecordText) and `resume` says where the rest starts. `record_base` counts the
-// values read before, for messages.
-Result<Segment> ReadSegment(std::string_view text, size_t offset, size_t record_base,
-                            const ReadOptions& options, ReadSink& sink,
-                            simdjson::dom::parser& reused, simdjson::dom::parser& own) {
-  // Records are parsed in batches of at most kBatchBytes, so that the parser's buffers (a few
-  // times the batch) stay small, stay in cache and are reused by the thread. A text larger than
-  // a batch makes a second pass that reads the input as one batch, skipping what the first pass
-  // handed over.
-  constexpr size_t kBatchBytes = 4u << 20;
-  const std::string_view rest = text.substr(offset);
-  CountingSink first_pass(sink);
-  size_t handed_over = 0;
-  for (size_t batch = std::clamp<size_t>(rest.size(), 32, kBatchBytes);;
-       batch = std::max<size_t>(rest.size(), 32)) {
-    const bool second_pass = batch > kBatchBytes;
-    SkippingSink skipping(sink, handed_over);
-    ReadSink& target = second_pass ? static_cast<ReadSink&>(skipping) : first_pass;
-    simdjson::dom::parser& parser = second_pass ? own : reused;
-    if (parser.max_depth() != options.max_depth &&
-        parser.allocate(std::min(batch, kBatchBytes), options.max_depth) != simdjson::SUCCESS) {
-      return LimitExceeded("cannot allocate a JSON parser");
+size_t SkipSpace(std::string_view text, size_t pos) {
+  while (pos < text.size() && IsJsonSpace(text[pos])) ++pos;
+  return pos;
+}
+
+// The input as the reader sees it: a window over it, [begin, end) of a buffer that stays
+// readable kReadPadding bytes past the end (the parser reads past its input) and that the
+// reader may write into (it blanks the commas between the objects of a list). In memory the
+// window is the whole input; from a file it holds about one window's worth, and slides.
+class Input {
+ public:
+  // The whole of `text`, which must be readable and writable kReadPadding bytes past its end.
+  explicit Input(char* text, size_t size) : data_(text), end_(size) {}
+  // `file`, read as the reader goes.
+  Input(InputFile& file, const std::function<void(uint64_t, uint64_t)>& progress)
+      : file_(&file), progress_(progress) {}
+
+  // What is read and not yet consumed.
+  std::string_view View() const { return {data_ + begin_, end_ - begin_}; }
+  char* Mutable() { return data_ + begin_; }
+  // Where View() starts in the input.
+  uint64_t Position() const { return consumed_ + begin_; }
+  void Consume(size_t n) { begin_ += n; }
+  // Whether View() reaches the end of the input.
+  bool AtEnd() const { return file_ == nullptr || eof_; }
+
+  // Reads until View() holds at least `want` bytes or the input ends (then AtEnd()). The
+  // views handed out before are invalid afterwards.
+  Status ReadMore(size_t want) {
+    if (AtEnd()) return Status::Ok();
+    if (begin_ > 0) {
+      std::memmove(buffer_.data(), data_ + begin_, end_ - begin_);
+      consumed_ += begin_;
+      end_ -= begin_;
+      begin_ = 0;
     }
-    simdjson::dom::document_stream stream;
-    if (parser.parse_many(rest.data(), rest.size(), batch).get(stream) != simdjson::SUCCESS) {
-      return SyntaxError(rest, options);
-    }
-    Reader reader(options, target);
-    size_t record = 0;
-    bool too_large = false;
-    for (auto it = stream.begin(); it != stream.end(); ++it) {
-      ++record;
-      const size_t number = record_base + record;
-      const std::string where =
-          number == 1 ? std::string("the input ") : "NDJSON record " + std::to_string(number) + " ";
-      simdjson::dom::element e;
-      const auto error = (*it).get(e);
-      if (error == simdjson::CAPACITY && !second_pass && batch < rest.size()) {
-        too_large = true;
+    if (buffer_.size() < want + kReadPadding) buffer_.resize(want + kReadPadding);
+    data_ = buffer_.data();
+    while (end_ < want) {
+      TESSERA_ASSIGN_OR_RETURN(size_t got, file_->Read(data_ + end_, want - end_));
+      if (got == 0) {
+        eof_ = true;
         break;
       }
-      if (error == simdjson::DEPTH_ERROR) {
-        return LimitExceeded("JSON nesting deeper than " + std::to_string(options.max_depth));
-      }
-      if (error == simdjson::NUMBER_ERROR) {
-        // A number the parser cannot hold (or a malformed one): the value is read object by
-        // object, and the stream goes on after it.
-        const size_t at = offset + it.current_index();
-        const std::string_view value = json_text::ValueAt(text, at, options.max_depth + 1);
-        if (value.empty()) return SyntaxError(text, options);
-        Status st = reader.ReadRecordText(value, where);
-        if (!st.ok()) {
-          if (st.code() == ErrorCode::kLimitExceeded) return st;
-          return InvalidArgument((number == 1 ? std::string() : where) + st.message());
-        }
-        Segment out;
-        out.summary = reader.summary();
-        out.records = record;
-        out.resume = static_cast<size_t>(value.data() - text.data()) + value.size();
-        return out;
-      }
-      if (error != simdjson::SUCCESS) {
-        if (number == 1) return SyntaxError(text, options);
-        return InvalidArgument("invalid JSON in NDJSON record " + std::to_string(number) +
-                               " (byte " + std::to_string(offset + it.current_index()) +
-                               "): " + simdjson::error_message(error));
-      }
-      reader.ReadTopLevel(e, where, it.source());
+      end_ += got;
     }
-    if (too_large) {
-      handed_over = first_pass.count;
-      continue;
+    if (progress_) progress_(consumed_ + end_, file_->size());
+    return Status::Ok();
+  }
+
+ private:
+  InputFile* file_ = nullptr;
+  std::function<void(uint64_t, uint64_t)> progress_;
+  std::string buffer_;  // from a file: the window
+  char* data_ = nullptr;
+  size_t begin_ = 0, end_ = 0;
+  uint64_t consumed_ = 0;  // input bytes dropped from the front of the buffer
+  bool eof_ = false;
+};
+
+// What one run of the parser over part of the window reads: the top-level values of the input
+// (one bundle, object or list, or NDJSON: many), or the objects of one list read element by
+// element (a bundle's `objects`, or a top-level list, too large to be parsed whole).
+enum class Records { kTopLevel, kListObjects };
+
+// Where one run of the parser over text[0..] stopped.
+struct Segment {
+  ReadSummary summary;
+  size_t records = 0;  // values read
+  size_t resume = 0;   // where the values not read start (text.size() when all were read)
+  // Nothing was read: the value at the start of the text is larger than a window, or is cut
+  // by the end of the text (which is not the end of the input).
+  bool too_large = false;
+};
+
+// Counts of the input read so far, for messages.
+struct Place {
+  uint64_t byte = 0;  // where the text starts in the input
+  size_t record = 0;  // values (kTopLevel) or objects of the list (kListObjects) before it
+  Records records = Records::kTopLevel;
+};
+
+// "NDJSON record N " or "object N of the list ", for messages ("the input " for the first
+// top-level value).
+std::string Where(const Place& at, size_t number) {
+  if (at.records == Records::kListObjects)
+    return "object " + std::to_string(number) + " of the list ";
+  return number == 1 ? std::string("the input ") : "NDJSON record " + std::to_string(number) + " ";
+}
+
+// Reads the JSON texts in `text` (readable kReadPadding bytes past its end) with `parser`, in
+// batches of at most `batch` bytes, until the end of the text, a value the parser refuses as a
+// whole for one of its numbers (read object by object: Reader::ReadRecordText; `resume` says
+// where the rest starts), a value larger than a batch, or (when `at_end` is false) a value cut
+// by the end of the text.
+Result<Segment> ReadSegment(std::string_view text, const Place& at, bool at_end, size_t batch,
+                            const ReadOptions& options, ReadSink& sink,
+                            simdjson::dom::parser& parser) {
+  Segment out;
+  simdjson::dom::document_stream stream;
+  if (parser.parse_many(text.data(), text.size(), std::max<size_t>(batch, 32)).get(stream) !=
+      simdjson::SUCCESS) {
+    return SyntaxError(text, options);
+  }
+  Reader reader(options, sink);
+  const bool list = at.records == Records::kListObjects;
+  size_t read_to = 0;  // one past the last value read
+  for (auto it = stream.begin(); it != stream.end(); ++it) {
+    const size_t number = at.record + out.records + 1;
+    simdjson::dom::element e;
+    const auto error = (*it).get(e);
+    if (error == simdjson::CAPACITY) {
+      out.too_large = out.records == 0;
+      out.resume = SkipSpace(text, read_to);
+      out.summary = reader.summary();
+      return out;
     }
-    if (record == 0) return SyntaxError(rest, options);
-    if (stream.truncated_bytes() != 0) {
+    ++out.records;
+    if (error == simdjson::DEPTH_ERROR) {
+      return LimitExceeded("JSON nesting deeper than " + std::to_string(options.max_depth));
+    }
+    if (error == simdjson::NUMBER_ERROR) {
+      // A number the parser cannot hold (or a malformed one): the value is read object by
+      // object, and the stream goes on after it.
+      const std::string_view value =
+          json_text::ValueAt(text, it.current_index(), options.max_depth + 1);
+      if (value.empty()) return SyntaxError(text, options);
+      const std::string where = Where(at, number);
+      Status st = reader.ReadRecordText(value, where, list);
+      if (!st.ok()) {
+        if (st.code() == ErrorCode::kLimitExceeded) return st;
+        return InvalidArgument((number == 1 && !list ? std::string() : where) + st.message());
+      }
+      out.summary = reader.summary();
+      out.resume = static_cast<size_t>(value.data() - text.data()) + value.size();
+      return out;
+    }
+    if (error != simdjson::SUCCESS) {
+      if (number == 1 && !list && at.byte == 0) return SyntaxError(text, options);
+      return InvalidArgument("invalid JSON in " + Where(at, number) + "(byte " +
+                             std::to_string(at.byte + it.current_index()) +
+                             "): " + simdjson::error_message(error));
+    }
+    const std::string_view source = it.source();
+    if (list) {
+      reader.ReadListObject(e, source);
+    } else {
+      reader.ReadTopLevel(e, Where(at, number), source);
+    }
+    read_to = static_cast<size_t>(source.data() - text.data()) + source.size();
+  }
+  out.summary = reader.summary();
+  const size_t truncated = stream.truncated_bytes();
+  if (truncated != 0) {
+    if (at_end) {
+      if (out.records == 0 && at.byte == 0 && !list) return SyntaxError(text, options);
       return InvalidArgument("incomplete JSON at the end of the input (the last " +
-                             std::to_string(stream.truncated_bytes()) + " bytes)");
+                             std::to_string(truncated) + " bytes)");
     }
-    Segment out;
-    out.summary = reader.summary();
-    out.records = record;
+    out.too_large = out.records == 0;
+    out.resume = text.size() - truncated;
     return out;
   }
+  if (out.records == 0) return SyntaxError(text, options);
+  out.resume = text.size();
+  return out;
 }
 
 // Refuses an input beyond options.max_bytes, before it is copied or padded.
@@ -565,53 +617,407 @@ Status CheckInputSize(size_t bytes, const ReadOptions& options) {
                        std::to_string(options.max_bytes) + "-byte limit");
 }
 
-// ReadStream of `text`, readable kReadPadding bytes past its end. One pass over the input as a
-// stream of JSON texts: a single bundle, object or array is a stream of one; NDJSON a stream of
-// many (ReadSegment).
-Result<ReadSummary> ReadPadded(std::string_view text, const ReadOptions& options, ReadSink& sink) {
-  thread_local simdjson::dom::parser reused;
-  simdjson::dom::parser own;
-  ReadSummary total;
-  size_t offset = 0, records = 0;
-  for (;;) {
-    TESSERA_ASSIGN_OR_RETURN(Segment seg,
-                             ReadSegment(text, offset, records, options, sink, reused, own));
-    total.objects += seg.summary.objects;
-    total.invalid_objects += seg.summary.invalid_objects;
-    records += seg.records;
-    if (seg.resume == 0) return total;
-    offset = seg.resume;
-    while (offset < text.size() && IsJsonSpace(text[offset])) ++offset;
-    if (offset == text.size()) return total;
-  }
-}
+// Reads the input a window at a time (Input): the values that fit a window are parsed in
+// batches; a bundle or a list larger than a window is read element by element, each object
+// parsed alone or with its neighbours (ReadList); any other value larger than a window is
+// parsed alone, up to options.max_value_bytes.
+class WindowReader {
+ public:
+  WindowReader(Input& in, const ReadOptions& options, ReadSink& sink)
+      : in_(in),
+        options_(options),
+        sink_(sink),
+        window_(std::max<size_t>(options.window_bytes, 64)) {}
 
+  Result<ReadSummary> Run() {
+    thread_local simdjson::dom::parser reused;
+    if (reused.max_depth() != options_.max_depth &&
+        reused.allocate(window_, options_.max_depth) != simdjson::SUCCESS) {
+      return LimitExceeded("cannot allocate a JSON parser");
+    }
+    bool any = false;
+    for (;;) {
+      TESSERA_RETURN_IF_ERROR(Fill(window_));
+      std::string_view view = in_.View();
+      const size_t start = SkipSpace(view, 0);
+      if (start == view.size()) {
+        if (in_.AtEnd()) break;
+        in_.Consume(start);
+        continue;
+      }
+      // At the very start, whitespace stays in the text, so that the positions in the first
+      // value's messages count from the input's first byte.
+      if (Position() > 0) {
+        in_.Consume(start);
+        view = in_.View();
+      }
+      any = true;
+      const Place at{in_.Position(), records_, Records::kTopLevel};
+      TESSERA_ASSIGN_OR_RETURN(
+          Segment seg, ReadSegment(view, at, in_.AtEnd(), window_, options_, sink_, reused));
+      Add(seg.summary);
+      records_ += seg.records;
+      in_.Consume(seg.resume);
+      if (seg.too_large) {
+        TESSERA_RETURN_IF_ERROR(ReadLargeValue());
+        ++records_;
+      }
+    }
+    if (!any) return SyntaxError(in_.View(), options_);
+    return total_;
+  }
+
+ private:
+  uint64_t Position() const { return in_.Position(); }
+
+  void Add(const ReadSummary& s) {
+    total_.objects += s.objects;
+    total_.invalid_objects += s.invalid_objects;
+  }
+
+  // Makes View() hold `want` bytes unless the input ends first.
+  Status Fill(size_t want) {
+    if (in_.View().size() >= want || in_.AtEnd()) return Status::Ok();
+    return in_.ReadMore(want);
+  }
+
+  // Makes View() hold more than `have` bytes, for a value cut at `have`: kInvalidArgument when
+  // the input ends first, kLimitExceeded when the value would pass options.max_value_bytes.
+  Status Grow(size_t have) {
+    if (in_.AtEnd()) {
+      return InvalidArgument("incomplete JSON at the end of the input (the last " +
+                             std::to_string(in_.View().size()) + " bytes)");
+    }
+    if (have >= options_.max_value_bytes) {
+      return LimitExceeded("a JSON value of more than " + std::to_string(options_.max_value_bytes) +
+                           " bytes (at byte " + std::to_string(Position()) +
+                           "): larger than the reader holds at once");
+    }
+    const size_t want = std::min(std::max(have * 2, have + window_), options_.max_value_bytes + 1);
+    TESSERA_RETURN_IF_ERROR(in_.ReadMore(want));
+    return Status::Ok();
+  }
+
+  // The extent of the value at View()[pos], reading more until it is whole.
+  Result<size_t> WholeValue(size_t pos, size_t max_depth) {
+    for (;;) {
+      const std::string_view view = in_.View();
+      const json_text::Extent e = json_text::ScanValue(view, pos, max_depth);
+      if (e.kind == json_text::Extent::kComplete) return e.end;
+      if (e.kind == json_text::Extent::kMalformed) return Malformed(pos);
+      TESSERA_RETURN_IF_ERROR(Grow(view.size()));
+    }
+  }
+
+  Status Malformed(size_t pos) const {
+    return InvalidArgument("invalid JSON at byte " + std::to_string(Position() + pos));
+  }
+
+  // The value at the start of View(), larger than a window.
+  Status ReadLargeValue() {
+    in_.Consume(SkipSpace(in_.View(), 0));
+    const char first = in_.View().front();
+    if (first == '[') {
+      TESSERA_ASSIGN_OR_RETURN(size_t n, ReadList(1));
+      (void)n;
+      return Status::Ok();
+    }
+    if (first == '{') return ReadLargeObject();
+    return ReadAlone();
+  }
+
+  // Parses the value at the start of View() on its own, with a parser of its size.
+  Status ReadAlone() {
+    TESSERA_ASSIGN_OR_RETURN(size_t end, WholeValue(0, options_.max_depth));
+    simdjson::dom::parser own(end);
+    if (own.allocate(end, options_.max_depth) != simdjson::SUCCESS) {
+      return LimitExceeded("cannot allocate a JSON parser for " + std::to_string(end) + " bytes");
+    }
+    const Place at{Position(), records_, Records::kTopLevel};
+    TESSERA_ASSIGN_OR_RETURN(
+        Segment seg, ReadSegment(in_.View().substr(0, end), at, true, end, options_, sink_, own));
+    Add(seg.summary);
+    in_.Consume(end);
+    return Status::Ok();
+  }
+
+  // A JSON object larger than a window: a bundle's objects are read as a list (ReadList), once
+  // its members before `objects` show that it is a bundle (or do not say what it is); any other
+  // object is read alone.
+  Status ReadLargeObject() {
+    // The members before `objects`, scanned in place: nothing is consumed until the object is
+    // known to be a bundle.
+    size_t pos = 1;
+    std::string type;  // raw, as written between quotes
+    bool type_seen = false;
+    size_t objects_keys = 0;
+    size_t list_at = 0;  // where `objects`'s list starts, when it does
+    for (;;) {
+      std::string_view view = in_.View();
+      pos = SkipSpace(view, pos);
+      if (pos == view.size()) {
+        TESSERA_RETURN_IF_ERROR(Grow(view.size()));
+        continue;
+      }
+      if (view[pos] == '}') break;
+      if (view[pos] == ',') {
+        ++pos;
+        continue;
+      }
+      TESSERA_ASSIGN_OR_RETURN(size_t key_end, WholeValue(pos, 1));
+      view = in_.View();
+      if (view[pos] != '"') return Malformed(pos);
+      size_t colon = SkipSpace(view, key_end);
+      while (colon == view.size()) {
+        TESSERA_RETURN_IF_ERROR(Grow(view.size()));
+        view = in_.View();
+        colon = SkipSpace(view, key_end);
+      }
+      if (view[colon] != ':') return Malformed(colon);
+      size_t value = SkipSpace(view, colon + 1);
+      while (value == view.size()) {
+        TESSERA_RETURN_IF_ERROR(Grow(view.size()));
+        view = in_.View();
+        value = SkipSpace(view, colon + 1);
+      }
+      const bool objects = json_text::KeyEquals(view.substr(pos + 1, key_end - pos - 2), "objects");
+      if (objects && view[value] == '[' && (!type_seen || type == "bundle")) {
+        list_at = value;
+        break;
+      }
+      objects_keys += objects;
+      TESSERA_ASSIGN_OR_RETURN(size_t value_end, WholeValue(value, options_.max_depth - 1));
+      view = in_.View();
+      if (json_text::KeyEquals(view.substr(pos + 1, key_end - pos - 2), "type")) {
+        type_seen = true;
+        type = view.substr(value, value_end - value);
+        if (type.size() >= 2 && type.front() == '"') type = type.substr(1, type.size() - 2);
+      }
+      pos = value_end;
+    }
+    if (list_at == 0) return ReadAlone();  // whole in the window now: not a bundle to stream
+    return ReadLargeBundle(list_at, objects_keys);
+  }
+
+  // A bundle whose `objects` list starts at View()[list_at]: the list is read element by element,
+  // the rest of the bundle (its `shell`, the list left out) is checked as ReadBundle checks a
+  // bundle read whole, and its problems come after its objects.
+  Status ReadLargeBundle(size_t list_at, size_t objects_keys_before) {
+    const uint64_t bundle_at = Position();
+    std::string shell(in_.View().substr(0, list_at));
+    shell += "[]";
+    in_.Consume(list_at);
+    TESSERA_ASSIGN_OR_RETURN(size_t objects, ReadList(2));
+    // The members after the list, up to the bundle's closing brace.
+    size_t lists = 1 + objects_keys_before;
+    size_t pos = 0;
+    for (;;) {
+      std::string_view view = in_.View();
+      pos = SkipSpace(view, pos);
+      if (pos == view.size()) {
+        TESSERA_RETURN_IF_ERROR(Grow(view.size()));
+        continue;
+      }
+      if (view[pos] == '}') {
+        ++pos;
+        break;
+      }
+      if (view[pos] == ',' || view[pos] == ':') {
+        ++pos;
+        continue;
+      }
+      TESSERA_ASSIGN_OR_RETURN(size_t end, WholeValue(pos, options_.max_depth - 1));
+      view = in_.View();
+      if (view[pos] == '"' &&
+          json_text::KeyEquals(view.substr(pos + 1, end - pos - 2), "objects")) {
+        size_t after = SkipSpace(view, end);
+        if (after < view.size() && view[after] == ':') ++lists;
+      }
+      pos = end;
+    }
+    shell.append(in_.View().substr(0, pos));
+    in_.Consume(pos);
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    simdjson::dom::object bundle;
+    if (parser.parse(shell).get(root) != simdjson::SUCCESS ||
+        root.get_object().get(bundle) != simdjson::SUCCESS) {
+      auto parsed = ParseJson(shell, JsonLimits{.max_depth = options_.max_depth});
+      return InvalidArgument("invalid JSON in the bundle at byte " + std::to_string(bundle_at) +
+                             ", outside its objects" +
+                             (parsed.ok() ? std::string() : ": " + parsed.status().message()));
+    }
+    Reader reader(options_, sink_);
+    const std::string id(StringOr(bundle, "id", ""));
+    bool first = true;
+    auto problem = [&](std::string path, std::string rule, std::string message) {
+      reader.BundleProblem(id, std::move(path), std::move(rule), std::move(message), first);
+      first = false;
+    };
+    if (StringOr(bundle, "type", "") != "bundle") {
+      problem("$.type", "bundle-type",
+              "a JSON object too large to be read at once whose 'objects' list comes before its "
+              "'type' is read as a bundle; its type is not 'bundle'");
+    }
+    std::string_view id_type;
+    if (!IsValidIdentifier(id, &id_type) || id_type != "bundle") {
+      problem("$.id", "identifier-format",
+              "a bundle's id must be 'bundle--' followed by an RFC 4122 UUID");
+    }
+    if (lists > 1) {
+      problem("$.objects", "duplicate-key",
+              "the key 'objects' appears more than once in this bundle (the objects of its "
+              "first list were read)");
+    } else if (objects == 0) {
+      problem("$.objects", "empty-list",
+              "a bundle's 'objects' must not be an empty list (omit it instead)");
+    }
+    Add(reader.summary());
+    return Status::Ok();
+  }
+
+  // Reads the list at the start of View() element by element, each object as one of a list
+  // nested `depth` deep: complete objects are parsed together in batches of up to a window
+  // (their commas blanked, so that the parser reads them as a stream), an object larger than a
+  // window alone. Consumes the list; returns how many elements it has.
+  Result<size_t> ReadList(size_t depth) {
+    const size_t max_depth = options_.max_depth > depth ? options_.max_depth - depth : 1;
+    thread_local simdjson::dom::parser list_parser;
+    if (list_parser.max_depth() != max_depth &&
+        list_parser.allocate(window_, max_depth) != simdjson::SUCCESS) {
+      return LimitExceeded("cannot allocate a JSON parser");
+    }
+    size_t elements = 0;
+    size_t pos = 1;  // after '['
+    bool want_element = true;
+    for (;;) {
+      TESSERA_RETURN_IF_ERROR(Fill(window_));
+      const std::string_view view = in_.View();
+      char* text = in_.Mutable();
+      size_t batch_start = 0, batch_end = 0, count = 0;
+      bool closed = false, cut = false;
+      for (;;) {
+        pos = SkipSpace(view, pos);
+        if (pos == view.size()) break;
+        if (!want_element || (elements + count == 0 && view[pos] == ']')) {
+          if (view[pos] == ']') {
+            closed = true;
+            ++pos;
+            break;
+          }
+          if (view[pos] != ',') {
+            return InvalidArgument("invalid JSON at byte " + std::to_string(Position() + pos) +
+                                   ": the elements of a list must be separated by commas");
+          }
+          text[pos++] = ' ';
+          want_element = true;
+          continue;
+        }
+        const json_text::Extent e = json_text::ScanValue(view, pos, max_depth);
+        if (e.kind == json_text::Extent::kMalformed) return Malformed(pos);
+        if (e.kind == json_text::Extent::kCut) {
+          cut = true;
+          break;
+        }
+        // A value that is no object or list goes alone (the parser streams only those), as
+        // does anything that would make the batch larger than a window.
+        const bool scalar = view[pos] != '{' && view[pos] != '[';
+        if (count > 0 && (scalar || e.end - batch_start > window_)) break;
+        if (count == 0) batch_start = pos;
+        batch_end = e.end;
+        ++count;
+        pos = e.end;
+        want_element = false;
+        if (scalar) break;
+      }
+      if (count > 0) {
+        TESSERA_RETURN_IF_ERROR(
+            ReadElements(view.substr(batch_start, batch_end - batch_start), elements, list_parser));
+        elements += count;
+      }
+      // Everything before `pos` is read: the rest (an element cut by the end of the window,
+      // from its start) stays for the next round.
+      in_.Consume(pos);
+      pos = 0;
+      if (closed) return elements;
+      // Stuck on an element cut by the end of a full window, or at the end of the input without
+      // the list's closing bracket: read more (Grow says when there is no more).
+      if ((cut && count == 0 && (in_.AtEnd() || in_.View().size() >= window_)) ||
+          (in_.AtEnd() && SkipSpace(in_.View(), 0) == in_.View().size())) {
+        TESSERA_RETURN_IF_ERROR(Grow(in_.View().size()));
+      }
+    }
+  }
+
+  // Parses `text`, complete elements of a list (`before` of them precede it) separated by
+  // blanks: objects and lists with `parser` (or one larger than a window with a parser of its
+  // own), or one value that is neither, alone.
+  Status ReadElements(std::string_view text, size_t before, simdjson::dom::parser& parser) {
+    Place at{Position() + static_cast<uint64_t>(text.data() - in_.View().data()), before,
+             Records::kListObjects};
+    if (text.front() != '{' && text.front() != '[') {
+      simdjson::dom::parser alone;
+      simdjson::dom::element e;
+      if (alone.parse(text.data(), text.size(), true).get(e) != simdjson::SUCCESS) {
+        return InvalidArgument("invalid JSON in " + Where(at, before + 1) + "(byte " +
+                               std::to_string(at.byte) + ")");
+      }
+      Reader reader(options_, sink_);
+      reader.NotAnObject();
+      Add(reader.summary());
+      return Status::Ok();
+    }
+    std::optional<simdjson::dom::parser> own;
+    simdjson::dom::parser* with = &parser;
+    if (text.size() > window_) {
+      with = &own.emplace();
+      if (with->allocate(text.size(), parser.max_depth()) != simdjson::SUCCESS) {
+        return LimitExceeded("cannot allocate a JSON parser for " + std::to_string(text.size()) +
+                             " bytes");
+      }
+    }
+    // A value with a number the parser cannot hold stops a run (ReadSegment): go on after it.
+    while (!text.empty()) {
+      TESSERA_ASSIGN_OR_RETURN(
+          Segment seg,
+          ReadSegment(text, at, true, std::max(text.size(), window_), options_, sink_, *with));
+      Add(seg.summary);
+      const size_t next = SkipSpace(text, seg.resume);
+      at.byte += next;
+      at.record += seg.records;
+      text.remove_prefix(next);
+    }
+    return Status::Ok();
+  }
+
+  Input& in_;
+  const ReadOptions& options_;
+  ReadSink& sink_;
+  const size_t window_;
+  ReadSummary total_;
+  size_t records_ = 0;
+};
 }  // namespace
 
 Result<ReadSummary> ReadStream(std::string_view text, const ReadOptions& options, ReadSink& sink) {
   TESSERA_RETURN_IF_ERROR(CheckInputSize(text.size(), options));
-  // simdjson reads up to SIMDJSON_PADDING bytes past the end of its input: parse a padded copy
-  // (a per-thread buffer for inputs up to a batch, so that small inputs cost no allocation).
-  constexpr size_t kReusedBytes = 4u << 20;
-  if (text.size() <= kReusedBytes) {
-    thread_local std::string reused_padded;
-    reused_padded.assign(text.data(), text.size());
-    reused_padded.append(simdjson::SIMDJSON_PADDING, '\0');
-    return ReadPadded(std::string_view(reused_padded.data(), text.size()), options, sink);
-  }
-  const simdjson::padded_string own_padded(text.data(), text.size());
-  return ReadPadded(std::string_view(own_padded.data(), own_padded.size()), options, sink);
+  // The reader reads up to kReadPadding bytes past the end of its input and blanks the commas
+  // of a list it reads element by element: it reads a padded copy (a per-thread buffer for
+  // inputs up to a window, so that small inputs cost no allocation).
+  thread_local std::string reused_padded;
+  std::string own_padded;
+  std::string& padded = text.size() <= options.window_bytes ? reused_padded : own_padded;
+  padded.assign(text.data(), text.size());
+  padded.append(kReadPadding, '\0');
+  Input in(padded.data(), text.size());
+  return WindowReader(in, options, sink).Run();
 }
 
-Result<ReadSummary> ReadStreamInPlace(std::string& text, const ReadOptions& options,
-                                      ReadSink& sink) {
-  static_assert(kReadPadding == simdjson::SIMDJSON_PADDING);
-  TESSERA_RETURN_IF_ERROR(CheckInputSize(text.size(), options));
-  const size_t size = text.size();
-  text.append(kReadPadding, '\0');
-  auto read = ReadPadded(std::string_view(text.data(), size), options, sink);
-  text.resize(size);
-  return read;
+Result<ReadSummary> ReadFile(const std::string& path, const ReadOptions& options, ReadSink& sink,
+                             const std::function<void(uint64_t, uint64_t)>& progress) {
+  TESSERA_ASSIGN_OR_RETURN(InputFile file, InputFile::Open(path));
+  Input in(file, progress);
+  return WindowReader(in, options, sink).Run();
 }
 
 Result<Document> ReadDocument(std::string_view text, const ReadOptions& options) {

@@ -2,6 +2,8 @@
 // Reading STIX input: bundles, single objects, JSON arrays of objects, or NDJSON (one object or
 // bundle per line). Every object is validated as it is read.
 
+#include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,9 +27,16 @@ struct Problem {
 };
 
 struct ReadOptions {
-  bool strict = false;  // warnings (open vocabularies, custom content) count as errors
-  size_t max_bytes = 1u << 30;
+  bool strict = false;          // warnings (open vocabularies, custom content) count as errors
+  size_t max_bytes = 1u << 30;  // the largest input ReadStream takes (ReadFile: no limit)
   size_t max_depth = 64;
+  // How much input is parsed at once. A value larger than this (a bundle, a list, an object) is
+  // read in parts: a bundle's objects or a list's elements one batch at a time, any other value
+  // alone. Memory while reading is about 15 times this, plus the largest single object.
+  size_t window_bytes = 4u << 20;
+  // The largest single value read at once (an object, or an NDJSON record that is neither a
+  // bundle nor a list; kLimitExceeded beyond): what bounds the memory of ReadFile.
+  size_t max_value_bytes = 64u << 20;
 };
 
 struct Document {
@@ -57,19 +66,25 @@ struct ReadSummary {
 
 // Reads and validates `text`, handing each object to `sink` as soon as it is read, so that the
 // input never needs to be held as objects all at once. Errors as ReadDocument's; when an error
-// Status is returned, the sink may already have received part of the input. Thread-safe as
-// ReadDocument.
+// Status is returned, the sink may already have received part of the input. A bundle larger
+// than options.window_bytes is read in parts: its objects are handed over as they are read, and
+// the problems of the bundle itself (its id, a second 'objects' list) come after them. Thread-
+// safe as ReadDocument; a sink must not read STIX itself on the same thread.
 Result<ReadSummary> ReadStream(std::string_view text, const ReadOptions& options, ReadSink& sink);
 
-// The bytes the reader appends to its input while parsing it (the parser reads past the end).
+// The bytes the reader reads past the end of its input (the parser's padding).
 inline constexpr size_t kReadPadding = 64;
 
-// ReadStream of `text`, parsed in place instead of from a copy (a large input is not held
-// twice): `text` is padded with kReadPadding bytes while it is read and has its content back when
-// this returns (reserve that much room to avoid a reallocation: ReadInput's spare_capacity).
-// The objects handed to `sink` own their text. Errors and thread-safety as ReadStream's.
-Result<ReadSummary> ReadStreamInPlace(std::string& text, const ReadOptions& options,
-                                      ReadSink& sink);
+// ReadStream of the file at `path` ("-": standard input), read a window at a time: memory is
+// bounded by options.window_bytes and the largest single object (options.max_value_bytes), not
+// by the file, whether it is NDJSON, one bundle or one list, of any size (options.max_bytes does
+// not apply). The same objects, problems and errors as ReadStream of the file's content (error
+// positions count bytes from the start of the file). `progress`, when set, is called after each
+// read with the bytes read so far and the file's size (0 when unknown: a pipe). kIo (naming the
+// file) when it cannot be opened or read.
+Result<ReadSummary> ReadFile(
+    const std::string& path, const ReadOptions& options, ReadSink& sink,
+    const std::function<void(uint64_t read, uint64_t size)>& progress = {});
 
 // Reads and validates `text`. A text that is not JSON, or breaks a limit, is a Status error
 // (kInvalidArgument / kLimitExceeded) saying where; a rule broken by an object is a Problem.

@@ -1,6 +1,10 @@
 #include "stix/reader.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
 
 #include "stix/tlp.h"
 
@@ -113,31 +117,155 @@ TEST(Reader, StreamsLargeNdjsonInBatchesWithoutLosingOrDuplicatingObjects) {
   EXPECT_TRUE(sink.other_problems.empty());
 }
 
-TEST(Reader, ReadsInPlaceWhatItReadsFromACopyAndGivesTheTextBack) {
-  std::string text = std::string(kIndicator) + "\n" +
-                     R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",)" +
-                     R"("objects":[)" + std::string(kIndicator) + "," +
-                     R"({"type":"indicator","id":"indicator--nope"}]})";
-  const std::string original = text;
-  CountingSink copied, in_place;
-  auto a = ReadStream(text, {}, copied);
-  text.reserve(text.size() + kReadPadding);
-  const char* buffer = text.data();
-  auto b = ReadStreamInPlace(text, {}, in_place);
-  ASSERT_TRUE(a.ok()) << a.status().ToString();
-  ASSERT_TRUE(b.ok()) << b.status().ToString();
-  EXPECT_EQ(b->objects, 3u);
-  EXPECT_EQ(b->invalid_objects, 1u);
-  EXPECT_EQ(a->objects, b->objects);
-  EXPECT_EQ(a->invalid_objects, b->invalid_objects);
-  EXPECT_EQ(copied.ids, in_place.ids);
-  EXPECT_EQ(copied.object_problems, in_place.object_problems);
-  EXPECT_EQ(text, original);
-  EXPECT_EQ(text.data(), buffer) << "room reserved: read where it is, not copied";
-  ReadOptions small;
-  small.max_bytes = 10;
-  EXPECT_EQ(ReadStreamInPlace(text, small, in_place).status().code(), ErrorCode::kLimitExceeded);
-  EXPECT_EQ(text, original);
+// Everything a sink receives, in order, to compare two reads of one input.
+struct RecordingSink : ReadSink {
+  void OnObject(Object&& object, std::span<const Problem> problems) override {
+    std::string line = "object " + object.type + " " + object.id + " " + object.json;
+    for (const Problem& p : problems) line += " | " + p.path + " " + p.rule;
+    objects.push_back(std::move(line));
+  }
+  void OnProblem(Problem&& p) override {
+    other.push_back(p.object_id + " " + p.path + " " + p.rule + " " + p.message);
+  }
+  std::vector<std::string> objects;
+  std::vector<std::string> other;  // compared as a set: a bundle read in parts reports last
+};
+
+class TempFile {
+ public:
+  explicit TempFile(std::string_view content) {
+    path_ = ::testing::TempDir() + "reader_test_XXXXXX";
+    const int fd = ::mkstemp(path_.data());
+    EXPECT_GE(fd, 0);
+    EXPECT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
+    ::close(fd);
+  }
+  ~TempFile() { ::unlink(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string Bundle(std::string_view objects,
+                   std::string_view id = "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d") {
+  return R"({"type":"bundle","id":")" + std::string(id) + R"(","objects":[)" +
+         std::string(objects) + "]}";
+}
+
+// Reading a file a window at a time, with windows far smaller than its values (so that bundles
+// and lists are read element by element, and objects alone), hands the sink what reading the
+// whole text at once does: the same objects with the same problems in the same order, the same
+// problems of the input itself, the same summary or the same kind of error.
+TEST(Reader, ReadsAFileInSmallWindowsAsItReadsTheWholeText) {
+  const std::string ind(kIndicator);
+  const std::string bad_id = R"({"type":"indicator","id":"indicator--nope"})";
+  const std::string big_number =
+      R"({"type":"x-big","id":"x-big--5d0092c5-5f74-4287-9642-33f4c354e56d","spec_version":"2.1","n":123456789012345678901234567890})";
+  const std::string inputs[] = {
+      ind + "\n" + ind + "\n" + bad_id + "\n",
+      Bundle(ind + "," + bad_id + " ,\n " + ind),
+      "  \n" + Bundle(ind + "," + ind),
+      "[" + ind + ", " + bad_id + "]",
+      "[]",
+      Bundle(""),
+      Bundle(ind, "bundle--1234"),
+      // The objects before the bundle's type and id.
+      R"({"objects":[)" + ind + "," + ind +
+          R"(],"id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","type":"bundle"})",
+      R"({"spec_version":"2.1","objects":[)" + ind + R"(],"type":"bundle","id":"bundle--1"})",
+      Bundle(ind + ", 5, \"text\", null, [1,2], " + ind),
+      Bundle(ind + "," + big_number + "," + ind),
+      big_number + "\n" + ind + "\n",
+      Bundle(ind) + "\n" + Bundle(bad_id) + "\n" + ind,
+      // A bundle inside a bundle is an object of type bundle there.
+      Bundle(Bundle(ind)),
+      R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":{"a":1}})",
+      R"({"type":"note","id":"note--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[1,2,3],"x":")" +
+          std::string(300, 'y') + R"("})",
+      // Not JSON, in several places.
+      Bundle(ind + "," + ind.substr(0, 50)),
+      Bundle(ind + ",," + ind),
+      Bundle(ind + " " + ind),
+      ind + "\n" + ind.substr(0, 100),
+      ind + "\n{\"type\": tru}\n",
+      "",
+      "   ",
+      R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[)" + ind,
+      Bundle(ind) + "]",
+  };
+  for (const std::string& input : inputs) {
+    RecordingSink whole;
+    auto expected = ReadStream(input, {}, whole);
+    const TempFile file(input);
+    for (size_t window : {64, 100, 333, 4096}) {
+      SCOPED_TRACE("window " + std::to_string(window) + ": " + input.substr(0, 120));
+      ReadOptions options;
+      options.window_bytes = window;
+      RecordingSink parts;
+      auto got = ReadFile(file.path(), options, parts);
+      ASSERT_EQ(got.ok(), expected.ok()) << (got.ok() ? expected : got).status().ToString();
+      if (!expected.ok()) {
+        EXPECT_EQ(got.status().code(), expected.status().code())
+            << got.status().ToString() << " / " << expected.status().ToString();
+        continue;
+      }
+      EXPECT_EQ(got->objects, expected->objects);
+      EXPECT_EQ(got->invalid_objects, expected->invalid_objects);
+      EXPECT_EQ(parts.objects, whole.objects);
+      std::sort(parts.other.begin(), parts.other.end());
+      std::sort(whole.other.begin(), whole.other.end());
+      if (parts.other != whole.other) {
+        // A bundle read in parts says that its duplicate or misplaced lists were read; the rules
+        // broken are the same.
+        ASSERT_EQ(parts.other.size(), whole.other.size());
+      }
+      // The in-memory reader in small windows agrees too.
+      RecordingSink memory;
+      auto again = ReadStream(input, options, memory);
+      ASSERT_TRUE(again.ok()) << again.status().ToString();
+      EXPECT_EQ(memory.objects, whole.objects);
+    }
+  }
+}
+
+// A file far larger than a value may be is read: memory holds a window and one object, never
+// the bundle or the list.
+TEST(Reader, ReadsABundleLargerThanTheLargestValueItHolds) {
+  std::string objects;
+  size_t count = 0;
+  while (objects.size() < (3u << 20)) {
+    if (count > 0) objects += ",";
+    objects += kIndicator;
+    ++count;
+  }
+  ReadOptions options;
+  options.window_bytes = 64u << 10;
+  options.max_value_bytes = 256u << 10;
+  for (const std::string& input : {Bundle(objects), "[" + objects + "]"}) {
+    const TempFile file(input);
+    CountingSink sink;
+    std::vector<std::pair<uint64_t, uint64_t>> progress;
+    auto read = ReadFile(file.path(), options, sink,
+                         [&](uint64_t done, uint64_t size) { progress.emplace_back(done, size); });
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    EXPECT_EQ(read->objects, count);
+    EXPECT_EQ(read->invalid_objects, 0u);
+    EXPECT_EQ(sink.ids.size(), count);
+    ASSERT_GT(progress.size(), 10u);
+    const std::pair<uint64_t, uint64_t> all{input.size(), input.size()};
+    EXPECT_EQ(progress.back(), all);
+    EXPECT_TRUE(std::is_sorted(progress.begin(), progress.end()));
+  }
+  // One object larger than the limit is refused, by name of the limit.
+  std::string huge = std::string(kIndicator);
+  huge.insert(1, R"("x_pad":")" + std::string(300u << 10, 'a') + R"(",)");
+  const TempFile file(Bundle(huge));
+  CountingSink sink;
+  auto read = ReadFile(file.path(), options, sink);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.status().code(), ErrorCode::kLimitExceeded) << read.status().ToString();
+  EXPECT_EQ(ReadFile("/nonexistent/file.json", options, sink).status().code(), ErrorCode::kIo);
 }
 
 TEST(Reader, ReportsATruncatedLastRecord) {
