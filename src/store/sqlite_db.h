@@ -141,12 +141,27 @@ class Database {
                                                 size_t max_readers);
   ~Database();
 
-  // Runs `fn(Connection&)` on the writer connection with the writer mutex held. Writes are
-  // serialized; a caller opens its own transaction (BEGIN IMMEDIATE) inside `fn`.
+  // The writer connection with the writer mutex held for as long as the lease lives: writes of
+  // this process are serialized on it. A holder opens its own transaction (BEGIN IMMEDIATE) and
+  // ends it before the lease goes. Movable; waits while another thread holds the lease (a thread
+  // that already holds it and asks again deadlocks). Must not outlive the Database.
+  class WriterLease {
+   public:
+    Connection& connection() const { return *connection_; }
+
+   private:
+    friend class Database;
+    WriterLease(std::mutex& mu, Connection& c) : lock_(mu), connection_(&c) {}
+    std::unique_lock<std::mutex> lock_;
+    Connection* connection_;
+  };
+  WriterLease LeaseWriter() { return WriterLease(writer_mu_, *writer_); }
+
+  // Runs `fn(Connection&)` on the writer connection under a WriterLease.
   template <typename F>
   auto WithWriter(F&& fn) {
-    std::lock_guard<std::mutex> lock(writer_mu_);
-    return fn(*writer_);
+    WriterLease lease = LeaseWriter();
+    return fn(lease.connection());
   }
 
   // Runs `fn(Connection&)` on a read connection leased from the pool (waits while all
@@ -202,6 +217,8 @@ class Database {
     std::thread thread_;
   };
   // sqlite3_wal_hook of the writer connection: after each commit, with the WAL's size in pages.
+  // A long transaction (a store::WriteSession) cannot be checkpointed before it commits: the WAL
+  // grows with it, and its commit finds it past kWriterCheckpointPages and checkpoints it.
   static int OnCommit(void* self, sqlite3* db, const char* schema, int wal_pages) noexcept;
 
   Database(std::string path, size_t max_readers)
