@@ -190,14 +190,22 @@ int RunImport(const ImportArgs& args) {
       continue;
     }
     const size_t count = read.objects.size();
-    ingest::Options all_or_nothing;
-    all_or_nothing.all_or_nothing = true;
-    auto outcome = ingest::Ingest(store, *principal, *collection, read.objects, read.errors,
-                                  std::move(all_or_nothing));
-    if (!outcome.ok()) {
+    // The file as one batch of one session: all or nothing.
+    struct {
+      store::StatusRecord report;
+      store::ImportSummary summary;
+    } file_outcome;
+    auto* outcome = &file_outcome;
+    Status written = [&]() -> Status {
+      TESSERA_ASSIGN_OR_RETURN(ingest::Session session,
+                               ingest::Session::Begin(store, *principal, *collection));
+      TESSERA_ASSIGN_OR_RETURN(file_outcome.report, session.Add(read.objects, read.errors));
+      TESSERA_ASSIGN_OR_RETURN(file_outcome.summary, session.Finish());
+      return Status::Ok();
+    }();
+    if (!written.ok()) {
       bar.Clear();
-      std::cerr << "tessera import: " << name << ": not stored: " << outcome.status().message()
-                << "\n";
+      std::cerr << "tessera import: " << name << ": not stored: " << written.message() << "\n";
       ++totals.files_failed;
       continue;
     }
