@@ -284,6 +284,12 @@ int RunImport(const ImportArgs& args) {
   Totals totals;
   size_t objects_read = 0;
   ProgressBar bar(!args.quiet && ::isatty(STDERR_FILENO) == 1, args.files.size());
+  // A file that could not be stored (the store or the file system failed).
+  auto not_stored = [&bar, &totals](const std::string& name, const Status& why) {
+    bar.Clear();
+    std::cerr << "tessera import: " << name << ": not stored: " << why.message() << "\n";
+    ++totals.files_failed;
+  };
   for (size_t i = 0; i < args.files.size(); ++i) {
     const std::string& file = args.files[i];
     const std::string name = file == "-" ? "<stdin>" : file;
@@ -310,10 +316,7 @@ int RunImport(const ImportArgs& args) {
     // Finish (any rejection below), nothing.
     auto session = ingest::Session::Begin(store, *principal, *collection);
     if (!session.ok()) {
-      bar.Clear();
-      std::cerr << "tessera import: " << name << ": not stored: " << session.status().message()
-                << "\n";
-      ++totals.files_failed;
+      not_stored(name, session.status());
       continue;
     }
     FileImport read(*session, name, bar, i, objects_read);
@@ -335,9 +338,7 @@ int RunImport(const ImportArgs& args) {
       continue;
     }
     if (!read.failed.ok()) {
-      bar.Clear();
-      std::cerr << "tessera import: " << name << ": not stored: " << read.failed.message() << "\n";
-      ++totals.files_failed;
+      not_stored(name, read.failed);
       continue;
     }
     if (session->refused() > 0) {
@@ -351,10 +352,7 @@ int RunImport(const ImportArgs& args) {
     }
     auto stored = session->Finish();
     if (!stored.ok()) {
-      bar.Clear();
-      std::cerr << "tessera import: " << name << ": not stored: " << stored.status().message()
-                << "\n";
-      ++totals.files_failed;
+      not_stored(name, stored.status());
       continue;
     }
     if (read.warning_entries > 0) {

@@ -3,8 +3,8 @@
 // Durability: WAL journal with synchronous=FULL, so a commit has been fsync'ed to the WAL when
 // COMMIT returns (with NORMAL a commit in WAL mode can be lost on power failure). One write
 // transaction per Import call (a WriteSession of one batch) or per WriteSession, prepared
-// statements reused across calls, and few indexes keep the cost per row low. 16 KiB pages (new stores) and a 64 MiB page cache cut the system calls of a
-// large import and of its checkpoint.
+// statements reused across calls, and few indexes keep the cost per row low. 16 KiB pages (new
+// stores) and a 64 MiB page cache cut the system calls of a large import and of its checkpoint.
 //
 // Concurrency: one writer connection behind a mutex; reads lease a connection from a pool
 // (sqlite::Database), each with its own prepared statements, so TAXII reads run in parallel and
