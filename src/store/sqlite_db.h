@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -147,15 +148,22 @@ class Database {
   // that already holds it and asks again deadlocks). Must not outlive the Database.
   class WriterLease {
    public:
-    Connection& connection() const { return *connection_; }
+    WriterLease(WriterLease&&) = default;
+    WriterLease& operator=(WriterLease&&) = delete;
+    ~WriterLease() {
+      if (lock_.owns_lock()) db_->writer_thread_.store(std::thread::id());
+    }
+    Connection& connection() const { return *db_->writer_; }
 
    private:
     friend class Database;
-    WriterLease(std::mutex& mu, Connection& c) : lock_(mu), connection_(&c) {}
+    explicit WriterLease(Database& db) : db_(&db), lock_(db.writer_mu_) {
+      db.writer_thread_.store(std::this_thread::get_id());
+    }
+    Database* db_;
     std::unique_lock<std::mutex> lock_;
-    Connection* connection_;
   };
-  WriterLease LeaseWriter() { return WriterLease(writer_mu_, *writer_); }
+  WriterLease LeaseWriter() { return WriterLease(*this); }
 
   // Runs `fn(Connection&)` on the writer connection under a WriterLease.
   template <typename F>
@@ -187,7 +195,7 @@ class Database {
   // writer connection's): no system call, and the writer mutex only tried, never waited for.
   // Taken before a read, a mark that still matches later proves the read current. nullopt when
   // the header cannot be mapped, or while this process is writing (callers then read the store).
-  // Not to be called inside WithWriter (it tries the writer mutex).
+  // Also nullopt on the thread that holds the writer (a WriterLease, a store::WriteSession).
   using CommitMark = std::array<uint32_t, 24>;
   std::optional<CommitMark> ReadCommitMark() const;
 
@@ -234,6 +242,9 @@ class Database {
   const void* wal_index_ = nullptr;
   mutable std::mutex writer_mu_;        // also taken (try_lock) by ReadCommitMark
   std::unique_ptr<Connection> writer_;  // guarded by writer_mu_
+  // The thread holding writer_mu_ through a WriterLease (none: std::thread::id()), so that
+  // ReadCommitMark never tries the mutex on the thread that holds it.
+  std::atomic<std::thread::id> writer_thread_;
 
   Checkpointer checkpointer_{path_};
 

@@ -560,6 +560,9 @@ TEST_F(SqliteStoreTest, AWriteSessionHoldsOtherWritersUntilItEnds) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_FALSE(written) << "another writer of the process waits for the session";
   EXPECT_EQ(*store->CountObjects(), 0) << "readers do not wait, and see the last commit";
+  auto generations = store->ReadGenerations();  // also on the thread that holds the session
+  ASSERT_TRUE(generations.ok()) << generations.status().ToString();
+  EXPECT_EQ(generations->last_seq, 0);
   ASSERT_TRUE(session->Commit().ok());
   other.join();
   EXPECT_TRUE(written);
