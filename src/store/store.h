@@ -269,9 +269,11 @@ class WriteSession {
 
   // Store::Import of one batch inside the session's transaction: the same rules, checks and
   // summary (already_present counts rows of earlier batches too), but nothing is durable or
-  // visible to readers before Commit. A malformed batch (kInvalidArgument) writes nothing and
-  // leaves the session open. Any other failure (kNotFound collection, kIo, kCorrupt, ...) ends
-  // the session: it has rolled back, and every later call returns that failure again.
+  // visible to readers before Commit. A batch Import's checks refuse (kInvalidArgument: sizes,
+  // an object without type or id, a malformed placement) is refused before anything is written
+  // and leaves the session open. A failure while writing (kNotFound collection, kIo, kCorrupt,
+  // ...) ends the session: it has rolled back, and every later call returns that failure again.
+  // A failing ReadHoldings ends it the same way (kInvalidArgument for its sizes aside).
   virtual Result<ImportSummary> Import(std::span<const stix::Object> objects,
                                        std::span<const Placement> placements) = 0;
 
