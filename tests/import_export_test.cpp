@@ -253,6 +253,103 @@ TEST_F(ImportExportTest, InvalidFileIsRejectedWholeAndChangesNothing) {
   EXPECT_THAT(Ids(after), Not(testing::Contains("identity--6e1c5a0b-2f4d-4e8a-9b3c-7d5f1a2e8c44")));
 }
 
+// An identity with an id numbered `n` ("identity--00000000-0000-4000-8000-<n, 12 digits>"),
+// named `name`, as one line of JSON.
+std::string NumberedIdentity(size_t n, const std::string& name) {
+  std::string number = std::to_string(n);
+  number.insert(0, 12 - number.size(), '0');
+  return R"({"type":"identity","spec_version":"2.1","id":"identity--00000000-0000-4000-8000-)" +
+         number +
+         R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)" +
+         R"("name":")" + name + R"(","identity_class":"organization"})";
+}
+
+// A file is one transaction however large: import judges and writes it in batches (2,000
+// objects), and a refusal in the last batch keeps every earlier batch out.
+TEST_F(ImportExportTest, AFileLargerThanABatchIsStoredWholeOrNotAtAll) {
+  Init();
+  constexpr size_t kObjects = 4'500;  // two full batches and part of a third
+  std::string good;
+  for (size_t n = 0; n < kObjects; ++n)
+    good += NumberedIdentity(n, "Org " + std::to_string(n)) + "\n";
+
+  // NDJSON whose last object is invalid (an identity needs a name).
+  const std::string invalid_last = (root_ / "invalid_last.ndjson").string();
+  std::string nameless = NumberedIdentity(kObjects, "");
+  nameless.replace(nameless.find(R"("name":"",)"), 10, "");
+  std::ofstream(invalid_last) << good << nameless << "\n";
+  RunResult r = Import({invalid_last});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("rejected " + invalid_last +
+                               ": 1 of 4501 object(s) refused; "
+                               "nothing from this file stored\n  identity--00000000-0000-4000-"
+                               "8000-000000004500 (2026-01-01T00:00:00.000Z): invalid STIX 2.1: "));
+  EXPECT_THAT(r.out, HasSubstr("objects: 0 added, 0 already present, 4501 rejected"));
+  ExportNdjson({}, 1);
+
+  // One bundle whose last object changes the first one without a new 'modified': refused
+  // against the first batch, which is not stored either.
+  const std::string changed_last = (root_ / "changed_last.json").string();
+  {
+    std::ofstream bundle(changed_last);
+    bundle << R"({"type":"bundle","id":"bundle--6f1c3e2a-9b4d-4c8e-a5f7-0d2b8e6c4a11","objects":[)";
+    for (size_t n = 0; n < kObjects; ++n)
+      bundle << NumberedIdentity(n, "Org " + std::to_string(n)) << ",";
+    bundle << NumberedIdentity(0, "Renamed") << "]}";
+  }
+  r = Import({changed_last});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("rejected " + changed_last + ": 1 of 4501 object(s) refused"));
+  EXPECT_THAT(r.out, HasSubstr("  identity--00000000-0000-4000-8000-000000000000 "
+                               "(2026-01-01T00:00:00.000Z): identity--00000000-0000-4000-8000-"
+                               "000000000000: version 2026-01-01T00:00:00.000Z is already stored "
+                               "with other content"));
+  ExportNdjson({}, 1);
+
+  // Without them, every batch is stored.
+  const std::string valid = (root_ / "valid.ndjson").string();
+  std::ofstream(valid) << good;
+  r = Import({valid});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("objects: 4500 added, 0 already present, 0 rejected"));
+  EXPECT_EQ(ExportNdjson().size(), kObjects);
+}
+
+// Every refused object is printed, in file order, however many there are (beyond a few MiB of
+// report the lines wait in a temporary file), the first object of each batch included.
+TEST_F(ImportExportTest, EveryRefusedObjectIsReportedHoweverMany) {
+  Init();
+  constexpr size_t kObjects = 35'000;  // about 5 MB of report
+  const std::string nameless = (root_ / "nameless.ndjson").string();
+  {
+    std::ofstream out(nameless);
+    for (size_t n = 0; n < kObjects; ++n) {
+      std::string line = NumberedIdentity(n, "");
+      line.replace(line.find(R"("name":"",)"), 10, "");
+      out << line << "\n";
+    }
+  }
+  RunResult r = Import({nameless});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  std::istringstream lines(r.out);
+  std::string line;
+  ASSERT_TRUE(std::getline(lines, line));
+  EXPECT_EQ(line, "rejected " + nameless +
+                      ": 35000 of 35000 object(s) refused; nothing from "
+                      "this file stored");
+  for (size_t n = 0; n < kObjects; ++n) {
+    ASSERT_TRUE(std::getline(lines, line)) << "no line for object " << n;
+    std::string number = std::to_string(n);
+    number.insert(0, 12 - number.size(), '0');
+    ASSERT_EQ(line, "  identity--00000000-0000-4000-8000-" + number +
+                        " (2026-01-01T00:00:00.000Z): invalid STIX 2.1: $.name: required "
+                        "property 'name' is missing (required-property)");
+  }
+  ASSERT_TRUE(std::getline(lines, line));
+  EXPECT_EQ(line, "objects: 0 added, 0 already present, 35000 rejected");
+  ExportNdjson({}, 1);
+}
+
 TEST_F(ImportExportTest, FileThatIsNotJsonIsRejected) {
   Init();
   const std::string bad = (root_ / "bad.json").string();

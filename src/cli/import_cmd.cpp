@@ -4,7 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <span>
@@ -87,46 +90,176 @@ struct Totals {
   size_t red_alone = 0;     // TLP:RED objects without named recipients (provider only)
 };
 
-void PrintProblems(const std::string& name, std::span<const stix::Problem> problems) {
-  for (const stix::Problem& p : problems) {
-    std::cout << "  " << name << ": " << (p.object_id.empty() ? "-" : p.object_id) << ": " << p.path
-              << ": " << stix::SeverityName(p.severity) << ": " << p.message << " [" << p.rule
-              << "]\n";
-  }
+// How much of a file `tessera import` judges and writes at once: a batch ends at this many
+// objects, or once their JSON reaches this many bytes. Memory holds one batch beside what the
+// reader holds; the file is still one transaction (ingest::Session), whatever its size.
+constexpr size_t kBatchObjects = 2'000;
+constexpr size_t kBatchJsonBytes = size_t{8} << 20;
+// How many bytes of a file's deferred output (DeferredLines) stay in memory; the rest waits in
+// a temporary file.
+constexpr size_t kDeferredMemoryBytes = size_t{4} << 20;
+
+// "  <id> (<version>): <message>", the per-object outcome as TAXII's status reports it.
+std::string EntryLine(const store::StatusEntry& e) {
+  std::string line = "  " + e.id;
+  if (!e.version.empty()) line += " (" + e.version + ")";
+  return line + ": " + e.message;
 }
 
-// One file as the STIX reader reads it: every object with the description of its errors
-// (ingest::DescribeErrors, what ingest reports for an invalid object on every path), and the
-// problems of the file itself (a bundle's own properties, a value that is not an object).
-class FileObjects final : public stix::ReadSink {
+// "  <file>: <object id or ->: <path>: <severity>: <message> [<rule>]".
+std::string ProblemLine(const std::string& name, const stix::Problem& p) {
+  return "  " + name + ": " + (p.object_id.empty() ? "-" : p.object_id) + ": " + p.path + ": " +
+         std::string(stix::SeverityName(p.severity)) + ": " + p.message + " [" + p.rule + "]";
+}
+
+// Lines printed only once a file's fate is known (its refused objects when it is rejected, its
+// warnings when it is imported), in the order added: in memory up to kDeferredMemoryBytes, the
+// rest in an unnamed temporary file, so that a file with a refusal for each of millions of
+// objects is still reported whole, in bounded memory.
+class DeferredLines {
  public:
+  DeferredLines() = default;
+  DeferredLines(const DeferredLines&) = delete;
+  DeferredLines& operator=(const DeferredLines&) = delete;
+  ~DeferredLines() {
+    if (spill_ != nullptr) std::fclose(spill_);
+  }
+
+  // Keeps `line`. kIo when the temporary file cannot be made or written (a full disk).
+  Status Add(std::string_view line) {
+    memory_ += line;
+    memory_ += '\n';
+    if (memory_.size() <= kDeferredMemoryBytes) return Status::Ok();
+    if (spill_ == nullptr && (spill_ = std::tmpfile()) == nullptr) {
+      return IoError(std::string("cannot create a temporary file for the report: ") +
+                     std::strerror(errno));
+    }
+    if (std::fwrite(memory_.data(), 1, memory_.size(), spill_) != memory_.size()) {
+      return IoError(std::string("cannot write the report's temporary file: ") +
+                     std::strerror(errno));
+    }
+    memory_.clear();
+    return Status::Ok();
+  }
+
+  // Writes every line kept to `out`, in order. kIo when the temporary file cannot be read back.
+  Status PrintTo(std::ostream& out) {
+    if (spill_ != nullptr) {
+      std::rewind(spill_);
+      std::string chunk(64 * 1024, '\0');
+      while (const size_t n = std::fread(chunk.data(), 1, chunk.size(), spill_)) {
+        out.write(chunk.data(), static_cast<std::streamsize>(n));
+      }
+      if (std::ferror(spill_) != 0) {
+        return IoError(std::string("cannot read the report's temporary file back: ") +
+                       std::strerror(errno));
+      }
+    }
+    out << memory_;
+    return Status::Ok();
+  }
+
+ private:
+  std::string memory_;
+  std::FILE* spill_ = nullptr;  // owned; null until memory_ first passes kDeferredMemoryBytes
+};
+
+// One file as the STIX reader hands it over, judged and written batch by batch by an
+// ingest::Session while it is read: each object with the description of its errors
+// (ingest::DescribeErrors, what ingest reports for an invalid object on every path) goes into
+// the batch, and what the session says of each batch is kept for the end of the file (refusals,
+// warnings, counts), as are the problems of the file itself (a bundle's own properties, a value
+// that is not an object). Needs no more of the file than the object it is handed.
+class FileImport final : public stix::ReadSink {
+ public:
+  FileImport(ingest::Session& session, const std::string& name, ProgressBar& bar, size_t files_done,
+             size_t& objects_read)
+      : session_(session),
+        name_(name),
+        bar_(bar),
+        files_done_(files_done),
+        objects_read_(objects_read) {}
+
   void OnObject(stix::Object&& object, std::span<const stix::Problem> problems) override {
+    ++objects;
+    ++objects_read_;
     for (const stix::Problem& p : problems) {
       if (p.severity == stix::Severity::kWarning) ++warnings;
     }
-    // One verdict per object once any is invalid; none (all valid) until then.
+    if (!failed.ok()) return;  // nothing more can be judged: the rest is only counted
+    // One verdict per object of the batch once any is invalid ("" for the valid ones before
+    // it); none (all valid) until then.
     std::string why = ingest::DescribeErrors(problems);
-    if (!why.empty() && errors.empty()) errors.resize(objects.size());
-    if (!errors.empty()) errors.push_back(std::move(why));
-    objects.push_back(std::move(object));
+    if (!why.empty() && errors_.empty()) errors_.assign(batch_.size(), std::string());
+    if (!why.empty() || !errors_.empty()) errors_.push_back(std::move(why));
+    batch_json_bytes_ += object.json.size();
+    batch_.push_back(std::move(object));
+    if (batch_.size() >= kBatchObjects || batch_json_bytes_ >= kBatchJsonBytes) Flush();
   }
+
   void OnProblem(stix::Problem&& problem) override {
     if (problem.severity == stix::Severity::kError) ++file_errors;
-    file_problems.push_back(std::move(problem));
+    ++file_problems;
+    Keep(problem_lines, ProblemLine(name_, problem));
   }
 
-  std::vector<stix::Object> objects;
-  std::vector<std::string> errors;  // empty, or errors[i] describes objects[i] ("" when valid)
-  std::vector<stix::Problem> file_problems;
-  size_t file_errors = 0;
-  size_t warnings = 0;  // in the objects
+  // Hands the objects read since the last batch to the session; called by OnObject when a batch
+  // is full, and once after the reader is done.
+  void Flush() {
+    if (batch_.empty() || !failed.ok()) return;
+    auto report = session_.Add(batch_, errors_);
+    batch_.clear();
+    errors_.clear();
+    batch_json_bytes_ = 0;
+    bar_.Show(files_done_, objects_read_, name_);
+    if (!report.ok()) {
+      failed = report.status();
+      return;
+    }
+    for (const store::StatusEntry& f : report->failures) Keep(refusal_lines, EntryLine(f));
+    // A success's message is the placement's note (TLP:RED alone), then the pattern's warnings.
+    for (const store::StatusEntry& s : report->successes) {
+      if (!s.message.empty() && !s.message.starts_with(ingest::kWarningPrefix)) ++red_alone;
+      if (s.message.find(ingest::kWarningPrefix) != std::string::npos) {
+        Keep(warning_lines, "warning in " + name_ + ":");
+        Keep(warning_lines, EntryLine(s));
+        ++warning_entries;
+      }
+    }
+  }
+
+  size_t objects = 0;          // handed over by the reader
+  size_t warnings = 0;         // the reader's warnings in the objects
+  size_t file_errors = 0;      // the file's own problems that are errors
+  size_t file_problems = 0;    // all of the file's own problems
+  size_t red_alone = 0;        // successes placed TLP:RED without named recipients
+  size_t warning_entries = 0;  // successes with a pattern warning
+  DeferredLines refusal_lines, warning_lines, problem_lines;
+  // Why nothing more could be judged (the store, or the report's temporary file, failed): the
+  // file cannot be stored.
+  Status failed;
+
+ private:
+  void Keep(DeferredLines& lines, std::string_view line) {
+    if (!failed.ok()) return;
+    if (Status st = lines.Add(line); !st.ok()) failed = st;
+  }
+
+  ingest::Session& session_;
+  const std::string& name_;
+  ProgressBar& bar_;
+  const size_t files_done_;
+  size_t& objects_read_;  // across files, for the progress bar
+  std::vector<stix::Object> batch_;
+  std::vector<std::string> errors_;  // empty, or errors_[i] describes batch_[i] ("" when valid)
+  size_t batch_json_bytes_ = 0;
 };
 
-// "  <id> (<version>): <message>", the per-object outcome as TAXII's status reports it.
-void PrintEntry(const store::StatusEntry& e) {
-  std::cout << "  " << e.id;
-  if (!e.version.empty()) std::cout << " (" << e.version << ")";
-  std::cout << ": " << e.message << "\n";
+// Prints `lines`; a failure to read them back is said on standard error.
+void PrintDeferred(DeferredLines& lines) {
+  if (Status st = lines.PrintTo(std::cout); !st.ok()) {
+    std::cerr << "tessera import: " << st.message() << "\n";
+  }
 }
 
 int RunImport(const ImportArgs& args) {
@@ -147,13 +280,27 @@ int RunImport(const ImportArgs& args) {
   stix::ReadOptions options;
   options.strict = args.strict;
   Totals totals;
+  size_t objects_read = 0;
   ProgressBar bar(!args.quiet && ::isatty(STDERR_FILENO) == 1, args.files.size());
+  // A file that could not be stored (the store or the file system failed).
+  auto not_stored = [&bar, &totals](const std::string& name, const Status& why) {
+    bar.Clear();
+    std::cerr << "tessera import: " << name << ": not stored: " << why.message() << "\n";
+    ++totals.files_failed;
+  };
   for (size_t i = 0; i < args.files.size(); ++i) {
     const std::string& file = args.files[i];
     const std::string name = file == "-" ? "<stdin>" : file;
-    bar.Show(i, totals.added + totals.already_present, name);
+    bar.Show(i, objects_read, name);
 
-    FileObjects read;
+    // The file is one transaction: the session stores all of it or, when it is dropped without
+    // Finish (any rejection below), nothing.
+    auto session = ingest::Session::Begin(store, *principal, *collection);
+    if (!session.ok()) {
+      not_stored(name, session.status());
+      continue;
+    }
+    FileImport read(*session, name, bar, i, objects_read);
     auto doc = stix::ReadFile(file, options, read);
     if (!doc.ok() && doc.status().code() == ErrorCode::kIo) {
       bar.Clear();
@@ -167,47 +314,38 @@ int RunImport(const ImportArgs& args) {
       ++totals.files_rejected;
       continue;
     }
+    read.Flush();
     if (read.file_errors > 0) {
       bar.Clear();
       std::cout << "rejected " << name << ": the file is not valid STIX 2.1 outside its objects; "
                 << "nothing from this file stored\n";
-      PrintProblems(name, read.file_problems);
+      PrintDeferred(read.problem_lines);
       ++totals.files_rejected;
-      totals.rejected += read.objects.size();
+      totals.rejected += read.objects;
       continue;
     }
-    const size_t count = read.objects.size();
-    ingest::Options all_or_nothing;
-    all_or_nothing.all_or_nothing = true;
-    auto outcome = ingest::Ingest(store, *principal, *collection, read.objects, read.errors,
-                                  std::move(all_or_nothing));
-    if (!outcome.ok()) {
-      bar.Clear();
-      std::cerr << "tessera import: " << name << ": not stored: " << outcome.status().message()
-                << "\n";
-      ++totals.files_failed;
+    if (!read.failed.ok()) {
+      not_stored(name, read.failed);
       continue;
     }
-    if (!outcome->report.failures.empty()) {
+    if (session->refused() > 0) {
       bar.Clear();
-      std::cout << "rejected " << name << ": " << outcome->report.failures.size() << " of " << count
+      std::cout << "rejected " << name << ": " << session->refused() << " of " << read.objects
                 << " object(s) refused; nothing from this file stored\n";
-      for (const store::StatusEntry& f : outcome->report.failures) PrintEntry(f);
+      PrintDeferred(read.refusal_lines);
       ++totals.files_rejected;
-      totals.rejected += count;
+      totals.rejected += read.objects;
       continue;
     }
-    // A success's message is the placement's note (TLP:RED alone), then the pattern's warnings.
-    for (const store::StatusEntry& s : outcome->report.successes) {
-      if (!s.message.empty() && !s.message.starts_with(ingest::kWarningPrefix)) ++totals.red_alone;
-      if (s.message.find(ingest::kWarningPrefix) != std::string::npos) {
-        bar.Clear();
-        std::cout << "warning in " << name << ":\n";
-        PrintEntry(s);
-        ++totals.warnings;
-      }
+    auto stored = session->Finish();
+    if (!stored.ok()) {
+      not_stored(name, stored.status());
+      continue;
     }
-    const store::ImportSummary* stored = &outcome->summary;
+    if (read.warning_entries > 0) {
+      bar.Clear();
+      PrintDeferred(read.warning_lines);
+    }
     if (stored->conflicting > 0) {
       bar.Clear();
       std::cout << "kept " << stored->conflicting << " stored version(s) that " << name
@@ -217,7 +355,9 @@ int RunImport(const ImportArgs& args) {
       std::cout << "\n";
     }
     ++totals.files_imported;
-    totals.warnings += read.warnings + read.file_problems.size();  // warnings only here
+    // The reader's warnings (the file's own problems are warnings only here) and the pattern's.
+    totals.warnings += read.warnings + read.file_problems + read.warning_entries;
+    totals.red_alone += read.red_alone;
     totals.added += stored->added;
     totals.already_present += stored->already_present;
     totals.conflicting += stored->conflicting;
@@ -259,7 +399,10 @@ Command AddImportCommand(CLI::App& app) {
       "Validate STIX 2.1 files (bundles, single objects, JSON arrays or NDJSON) and store them.\n"
       "Each file is one transaction: a file with any invalid object is rejected whole (its "
       "problems are printed, nothing from it is stored); an accepted file is durable when the "
-      "command moves on. Versions already stored (same id and modified/created) are left as they "
+      "command moves on. A file is judged and written in batches as it is read, inside that "
+      "transaction; meanwhile other processes writing to the same store (a running `tessera "
+      "serve`) wait, and give up as busy after 10 seconds. Versions already stored (same id and "
+      "modified/created) are left as they "
       "are and counted as already present; when the offered copy differs from the stored one, the "
       "stored one is kept and its id is printed.\n"
       "The store must exist: create it with `tessera init --data DIR` (import does not create one, "

@@ -95,23 +95,19 @@ class SameKeyIndex {
 };
 
 // Moves the objects (and placements) whose verdict is not refused to the front, in order;
-// returns how many.
-size_t Compact(std::span<stix::Object> objects, std::vector<store::Placement>& placements,
-               std::span<const size_t> input_index, std::vector<size_t>& kept_index,
-               const std::vector<Verdict>& verdicts) {
+// `input_index[k]` is the input position of objects[k].
+void Compact(std::span<stix::Object> objects, std::vector<store::Placement>& placements,
+             std::span<const size_t> input_index, const std::vector<Verdict>& verdicts) {
   size_t out = 0;
-  kept_index.clear();
   for (size_t k = 0; k < input_index.size(); ++k) {
     if (verdicts[input_index[k]].refused) continue;
     if (out != k) {
       objects[out] = std::move(objects[k]);
       placements[out] = std::move(placements[k]);
     }
-    kept_index.push_back(input_index[k]);
     ++out;
   }
   placements.resize(out);
-  return out;
 }
 
 }  // namespace
@@ -189,115 +185,137 @@ std::string DescribeErrors(std::span<const stix::Problem> problems) {
   return Describe(problems, stix::Severity::kError, "");
 }
 
-Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
-                       const store::CollectionInfo& collection, std::span<stix::Object> objects,
-                       std::span<const std::string> errors, Options options) {
-  if (!errors.empty() && errors.size() != objects.size()) {
-    return InvalidArgument("every object needs its validation verdict (" +
-                           std::to_string(objects.size()) + " objects, " +
-                           std::to_string(errors.size()) + " verdicts)");
-  }
-  const size_t n = objects.size();
-  const bool given = !options.placements.empty();
-  if (given && options.placements.size() != n) {
-    return InvalidArgument("every object needs its placement (" + std::to_string(n) + " objects, " +
-                           std::to_string(options.placements.size()) + " placements)");
-  }
-  std::vector<Verdict> verdicts(n);
-  std::vector<store::Placement> placements;
-  placements.reserve(n);
-  std::vector<size_t> index;  // accepted position -> input position
-  index.reserve(n);
-  auto refuse = [&verdicts](size_t i, const Status& why) {
-    verdicts[i].refused = true;
-    verdicts[i].entry.message = why.message();
-  };
+namespace {
 
-  // Checks 1-5: what the object and the directory alone decide.
-  policy::Placer placer(store, writer, collection, std::move(options.audience));
-  // Marking-definitions of this request count as held for the objects they mark (#15 item 8).
-  for (size_t i = 0; i < n; ++i) {
-    if (errors.empty() || errors[i].empty()) placer.Expect(objects[i]);
-  }
-  for (size_t i = 0; i < n; ++i) {
-    const stix::Object& o = objects[i];
-    verdicts[i].entry = EntryFor(o, std::string());
-    if (!errors.empty() && !errors[i].empty()) {
-      verdicts[i].refused = true;
-      verdicts[i].entry.message = "invalid STIX 2.1: " + errors[i];
-      continue;
+// Reads what the store holds of the objects about to be written (Store::ReadHoldings, or a write
+// session's).
+using HoldingsReader = std::function<Result<std::vector<store::Holding>>(
+    std::span<const stix::Object>, std::span<const store::Placement>)>;
+
+// One batch as a Judge decided it.
+struct Judged {
+  std::vector<Verdict> verdicts;  // one per object of the batch, in input order
+  // The placements of the accepted objects, which the judge moved to the front of the batch:
+  // objects.first(placements.size()).
+  std::vector<store::Placement> placements;
+  size_t refused = 0;  // how many verdicts refuse
+};
+
+// Checks 1-7 (the top of ingest.h) for the batches of one request or write session. What it
+// learns on the way is kept from one batch to the next: the marking-definitions seen (they count
+// as held for the objects of this batch and of later ones), the directory's answers. Not
+// thread-safe; `store`, `writer` and `collection` must outlive it.
+class Judge {
+ public:
+  Judge(store::Store& store, const policy::Principal& writer,
+        const store::CollectionInfo& collection, policy::RequestAudience audience)
+      : store_(store),
+        writer_(writer),
+        placer_(store, writer, collection, std::move(audience)),
+        authors_(store.directory()) {}
+
+  // Judges `objects` (errors: as Ingest's; given: empty, or Options::placements). Moves the
+  // accepted objects to the front of `objects`. `holdings` is asked once, for the objects that
+  // pass checks 1-5. Errors: the directory's and the store's (nothing decided).
+  Result<Judged> Batch(std::span<stix::Object> objects, std::span<const std::string> errors,
+                       std::span<const store::Placement> given, const HoldingsReader& holdings) {
+    const size_t n = objects.size();
+    Judged out;
+    std::vector<Verdict>& verdicts = out.verdicts;
+    verdicts.resize(n);
+    std::vector<store::Placement>& placements = out.placements;
+    placements.reserve(n);
+    std::vector<size_t> index;  // accepted position -> input position
+    index.reserve(n);
+    auto refuse = [&out](size_t i, const Status& why) {
+      out.verdicts[i].refused = true;
+      out.verdicts[i].entry.message = why.message();
+      ++out.refused;
+    };
+
+    // Checks 1-5: what the object and the directory alone decide.
+    // Marking-definitions of this batch (and of earlier ones) count as held for the objects
+    // they mark (#15 item 8).
+    for (size_t i = 0; i < n; ++i) {
+      if (errors.empty() || errors[i].empty()) placer_.Expect(objects[i]);
     }
-    // The reader does not judge patterns (src/stix may not depend on src/pattern): their one
-    // judge is asked here, for every path that writes.
-    const std::vector<stix::Problem> pattern_problems = pattern::CheckIndicatorPattern(o);
-    if (std::string why = DescribeErrors(pattern_problems); !why.empty()) {
-      verdicts[i].refused = true;
-      verdicts[i].entry.message = "invalid STIX 2.1: " + why;
-      continue;
-    }
-    if (policy::IsBuiltInMarking(o)) {
-      if (Status st = policy::CheckBuiltInMarking(o); !st.ok()) {
-        refuse(i, st);
-      } else {
-        verdicts[i].entry.message = std::string(kBuiltInNote);
+    for (size_t i = 0; i < n; ++i) {
+      const stix::Object& o = objects[i];
+      verdicts[i].entry = EntryFor(o, std::string());
+      if (!errors.empty() && !errors[i].empty()) {
+        refuse(i, InvalidArgument("invalid STIX 2.1: " + errors[i]));
+        continue;
       }
-      continue;  // the hub has it: nothing to store
-    }
-    if (o.type == "identity") {
-      auto org = store.directory().FindOrganizationByIdentity(o.id);
-      if (!org.ok() && org.status().code() != ErrorCode::kNotFound) return org.status();
-      Status st = policy::CheckOrganizationIdentity(writer, o, org.ok() ? &*org : nullptr);
-      if (!st.ok()) {
+      // The reader does not judge patterns (src/stix may not depend on src/pattern): their one
+      // judge is asked here, for every path that writes.
+      const std::vector<stix::Problem> pattern_problems = pattern::CheckIndicatorPattern(o);
+      if (std::string why = DescribeErrors(pattern_problems); !why.empty()) {
+        refuse(i, InvalidArgument("invalid STIX 2.1: " + why));
+        continue;
+      }
+      if (policy::IsBuiltInMarking(o)) {
+        if (Status st = policy::CheckBuiltInMarking(o); !st.ok()) {
+          refuse(i, st);
+        } else {
+          verdicts[i].entry.message = std::string(kBuiltInNote);
+        }
+        continue;  // the hub has it: nothing to store
+      }
+      if (o.type == "identity") {
+        auto org = store_.directory().FindOrganizationByIdentity(o.id);
+        if (!org.ok() && org.status().code() != ErrorCode::kNotFound) return org.status();
+        Status st = policy::CheckOrganizationIdentity(writer_, o, org.ok() ? &*org : nullptr);
+        if (!st.ok()) {
+          refuse(i, st);
+          continue;
+        }
+      }
+      Result<policy::PlacedObject> placed =
+          !given.empty() ? Result<policy::PlacedObject>(policy::PlacedObject{given[i], {}})
+                         : placer_.Place(o);
+      if (!placed.ok()) {
+        if (!IsRefusal(placed.status())) return placed.status();
+        refuse(i, placed.status());
+        continue;
+      }
+      if (Status st = policy::CheckWhereSighted(writer_, o); !st.ok()) {
+        if (!IsRefusal(st)) return st;
         refuse(i, st);
         continue;
       }
+      verdicts[i].entry.message = std::move(placed->note);
+      if (std::string warnings =
+              Describe(pattern_problems, stix::Severity::kWarning, kWarningPrefix);
+          !warnings.empty()) {
+        std::string& message = verdicts[i].entry.message;
+        message += message.empty() ? warnings : "; " + warnings;
+      }
+      placements.push_back(std::move(placed->placement));
+      index.push_back(i);
     }
-    Result<policy::PlacedObject> placed =
-        given ? Result<policy::PlacedObject>(policy::PlacedObject{options.placements[i], {}})
-              : placer.Place(o);
-    if (!placed.ok()) {
-      if (!IsRefusal(placed.status())) return placed.status();
-      refuse(i, placed.status());
-      continue;
-    }
-    if (Status st = policy::CheckWhereSighted(writer, o); !st.ok()) {
-      if (!IsRefusal(st)) return st;
-      refuse(i, st);
-      continue;
-    }
-    verdicts[i].entry.message = std::move(placed->note);
-    if (std::string warnings = Describe(pattern_problems, stix::Severity::kWarning, kWarningPrefix);
-        !warnings.empty()) {
-      std::string& message = verdicts[i].entry.message;
-      message += message.empty() ? warnings : "; " + warnings;
-    }
-    placements.push_back(std::move(placed->placement));
-    index.push_back(i);
-  }
 
-  // Move the accepted objects to the front: index[k] >= k, so each move reads a position not
-  // yet written.
-  for (size_t k = 0; k < index.size(); ++k) {
-    if (index[k] != k) objects[k] = std::move(objects[index[k]]);
-  }
-  size_t accepted = index.size();
+    // Move the accepted objects to the front: index[k] >= k, so each move reads a position not
+    // yet written.
+    for (size_t k = 0; k < index.size(); ++k) {
+      if (index[k] != k) objects[k] = std::move(objects[index[k]]);
+    }
+    const size_t accepted = index.size();
+    if (accepted == 0) return out;
 
-  // Checks 6-7: what the store holds (and what came earlier in this call).
-  if (accepted > 0) {
+    // Checks 6-7: what the store holds (and what came earlier in this batch).
     const std::span<const stix::Object> candidates = objects.first(accepted);
-    TESSERA_ASSIGN_OR_RETURN(std::vector<store::Holding> holdings,
-                             store.ReadHoldings(candidates, placements));
-    AuthorOrgs authors(store.directory());
+    TESSERA_ASSIGN_OR_RETURN(std::vector<store::Holding> held_rows,
+                             holdings(candidates, placements));
     SameKeyIndex same_key(accepted);
-    bool any_refused = false;
-    auto held = holdings.begin();  // ascending index
+    const size_t refused_before = out.refused;
+    auto held = held_rows.begin();  // ascending index
     for (size_t k = 0; k < accepted; ++k) {
       const stix::Object& o = objects[k];
       Status st;
-      if (held != holdings.end() && held->index == k) {
+      if (held != held_rows.end() && held->index == k) {
         const store::Holding& h = *held++;
-        TESSERA_ASSIGN_OR_RETURN(int64_t author, authors.Of(h.first.json));
-        st = policy::CheckVersionOwner(writer, o, policy::OwnerOf(h.first, author),
+        TESSERA_ASSIGN_OR_RETURN(int64_t author, authors_.Of(h.first.json));
+        st = policy::CheckVersionOwner(writer_, o, policy::OwnerOf(h.first, author),
                                        h.first_of_version.has_value());
         if (st.ok()) {
           st = policy::CheckStoredVersion(o, placements[k],
@@ -306,7 +324,7 @@ Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
         }
       }
       if (st.ok()) {
-        // An earlier object of this call with the same key is stored first: judge this one as
+        // An earlier object of this batch with the same key is stored first: judge this one as
         // if it were stored already.
         if (auto earlier = same_key.FindOrAdd(candidates, placements, k)) {
           store::StoredObject pending;
@@ -319,45 +337,156 @@ Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
       if (!st.ok()) {
         if (!IsRefusal(st)) return st;
         refuse(index[k], st);
-        any_refused = true;
       }
     }
-    if (any_refused) {
-      std::vector<size_t> still;
-      still.reserve(accepted);
-      accepted = Compact(objects, placements, index, still, verdicts);
-      index = std::move(still);
-    }
+    if (out.refused > refused_before) Compact(objects, placements, index, verdicts);
+    return out;
   }
 
-  Outcome out;
-  store::StatusRecord& report = out.report;
-  if (options.status) report = std::move(*options.status);
+ private:
+  store::Store& store_;
+  const policy::Principal& writer_;
+  policy::Placer placer_;
+  AuthorOrgs authors_;
+};
+
+// Fills report's entries and counts from `verdicts` (moved from): every failure, and the
+// successes unless `with_successes` is false; status "complete", no pendings.
+void FillReport(std::vector<Verdict>& verdicts, bool with_successes, store::StatusRecord& report) {
   report.status = "complete";
   report.successes.clear();
   report.failures.clear();
   report.pendings.clear();
-  const bool store_nothing = options.all_or_nothing && accepted < n;
   for (Verdict& v : verdicts) {
     if (v.refused) {
       report.failures.push_back(std::move(v.entry));
-    } else if (!store_nothing) {
+    } else if (with_successes) {
       report.successes.push_back(std::move(v.entry));
     }
   }
-  report.total_count = static_cast<int64_t>(n);
+  report.total_count = static_cast<int64_t>(verdicts.size());
   report.success_count = static_cast<int64_t>(report.successes.size());
   report.failure_count = static_cast<int64_t>(report.failures.size());
   report.pending_count = 0;
-  if (store_nothing) return out;
+}
 
-  const std::span<const stix::Object> to_store = objects.first(accepted);
+Status CheckVerdictCount(size_t objects, size_t errors) {
+  if (errors == 0 || errors == objects) return Status::Ok();
+  return InvalidArgument("every object needs its validation verdict (" + std::to_string(objects) +
+                         " objects, " + std::to_string(errors) + " verdicts)");
+}
+
+}  // namespace
+
+Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
+                       const store::CollectionInfo& collection, std::span<stix::Object> objects,
+                       std::span<const std::string> errors, Options options) {
+  TESSERA_RETURN_IF_ERROR(CheckVerdictCount(objects.size(), errors.size()));
+  if (!options.placements.empty() && options.placements.size() != objects.size()) {
+    return InvalidArgument("every object needs its placement (" + std::to_string(objects.size()) +
+                           " objects, " + std::to_string(options.placements.size()) +
+                           " placements)");
+  }
+  Judge judge(store, writer, collection, std::move(options.audience));
+  TESSERA_ASSIGN_OR_RETURN(
+      Judged judged,
+      judge.Batch(objects, errors, options.placements,
+                  [&store](std::span<const stix::Object> o, std::span<const store::Placement> p) {
+                    return store.ReadHoldings(o, p);
+                  }));
+  Outcome out;
+  if (options.status) out.report = std::move(*options.status);
+  FillReport(judged.verdicts, true, out.report);
+
+  const std::span<const stix::Object> to_store = objects.first(judged.placements.size());
   if (options.status) {
-    TESSERA_ASSIGN_OR_RETURN(out.summary, store.ImportWithStatus(to_store, placements, out.report));
+    TESSERA_ASSIGN_OR_RETURN(out.summary,
+                             store.ImportWithStatus(to_store, judged.placements, out.report));
   } else if (!to_store.empty()) {
-    TESSERA_ASSIGN_OR_RETURN(out.summary, store.Import(to_store, placements));
+    TESSERA_ASSIGN_OR_RETURN(out.summary, store.Import(to_store, judged.placements));
   }
   return out;
 }
+
+// The state of a Session, behind its header.
+class Session::State {
+ public:
+  State(store::Store& store, const policy::Principal& writer,
+        const store::CollectionInfo& collection, policy::RequestAudience audience,
+        std::unique_ptr<store::WriteSession> write)
+      : write_(std::move(write)), judge_(store, writer, collection, std::move(audience)) {}
+
+  Result<store::StatusRecord> Add(std::span<stix::Object> objects,
+                                  std::span<const std::string> errors) {
+    TESSERA_RETURN_IF_ERROR(ended_);
+    TESSERA_RETURN_IF_ERROR(CheckVerdictCount(objects.size(), errors.size()));
+    auto judged =
+        judge_.Batch(objects, errors, {},
+                     [this](std::span<const stix::Object> o, std::span<const store::Placement> p) {
+                       return write_->ReadHoldings(o, p);
+                     });
+    if (!judged.ok()) return End(judged.status());
+    // Written only while nothing was refused: once the file is rejected, the rest is judged
+    // without being stored.
+    if (refused_ == 0 && judged->refused == 0 && !judged->placements.empty()) {
+      auto stored = write_->Import(objects.first(judged->placements.size()), judged->placements);
+      if (!stored.ok()) return End(stored.status());
+      summary_.Add(*stored);
+    }
+    refused_ += judged->refused;
+    store::StatusRecord report;
+    FillReport(judged->verdicts, true, report);
+    return report;
+  }
+
+  size_t refused() const { return refused_; }
+
+  Result<store::ImportSummary> Finish() {
+    TESSERA_RETURN_IF_ERROR(ended_);
+    if (refused_ > 0) {
+      End(Internal("an ingest session was used after it finished")).ok();
+      return store::ImportSummary{};
+    }
+    if (Status st = write_->Commit(); !st.ok()) return End(st);
+    ended_ = Internal("an ingest session was used after it finished");
+    return summary_;
+  }
+
+ private:
+  // Rolls the store's session back and returns `why`, which every later call returns.
+  Status End(Status why) {
+    write_->Rollback();
+    ended_ = why;
+    return why;
+  }
+
+  std::unique_ptr<store::WriteSession> write_;
+  Judge judge_;
+  size_t refused_ = 0;
+  store::ImportSummary summary_;
+  Status ended_;  // why the session is over; ok while it is open
+};
+
+Result<Session> Session::Begin(store::Store& store, const policy::Principal& writer,
+                               const store::CollectionInfo& collection,
+                               policy::RequestAudience audience) {
+  TESSERA_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteSession> write, store.BeginWrite());
+  return Session(
+      std::make_unique<State>(store, writer, collection, std::move(audience), std::move(write)));
+}
+
+Session::Session(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Session::Session(Session&&) noexcept = default;
+Session& Session::operator=(Session&&) noexcept = default;
+Session::~Session() = default;
+
+Result<store::StatusRecord> Session::Add(std::span<stix::Object> objects,
+                                         std::span<const std::string> errors) {
+  return state_->Add(objects, errors);
+}
+
+size_t Session::refused() const { return state_->refused(); }
+
+Result<store::ImportSummary> Session::Finish() { return state_->Finish(); }
 
 }  // namespace tessera::ingest

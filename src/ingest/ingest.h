@@ -1,10 +1,11 @@
 #pragma once
 // The single write path of the hub (DESIGN.md): every object that enters the store, whether a
 // TAXII POST, `tessera import` or hunt's sightings (and later incidents and sync), goes through
-// Ingest(). One call validates (or takes the reader's verdict), places each object (collection,
-// contributing organization, TLP, audience: policy::Placer), applies the write rules
-// (policy/write_rules.h), stores what may be stored in one transaction, and reports per object
-// in the TAXII status shape. The same object gets the same per-object outcome, with the same
+// Ingest() (or, for all or nothing over a file of any size, a Session: `tessera import`). One
+// call validates (or takes the reader's verdict), places each object (collection, contributing
+// organization, TLP, audience: policy::Placer), applies the write rules (policy/write_rules.h),
+// stores what may be stored in one transaction, and reports per object in the TAXII status
+// shape. The same object gets the same per-object outcome, with the same
 // message, on every path.
 //
 // The outcome of one object is, in this order of checks (the first that refuses decides):
@@ -26,6 +27,7 @@
 // marking-definition identical to the built-in one is a success that stores nothing (its
 // message says so).
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -74,10 +76,6 @@ struct Options {
   // The audience the request names outside the objects (TAXII's X-Tessera-Recipients and
   // X-Tessera-Sharing-Group headers); an object's Tessera extension takes precedence.
   policy::RequestAudience audience;
-  // Any refused object stores nothing: the report lists the failures, no success, and the
-  // summary is empty (`tessera import`: a file is one transaction). Otherwise each refused
-  // object fails alone and the others are stored (TAXII).
-  bool all_or_nothing = false;
   // When not empty, one per object: objects[i] goes to placements[i] as given (its collection,
   // provider and readers) instead of being placed by policy::Placer (check 4 above), and
   // `collection` is not used. For objects whose readers are copied from the rows they reveal:
@@ -87,7 +85,7 @@ struct Options {
   // When set, the report is also kept as this TAXII status resource, stored in the same
   // transaction as the objects (Store::ImportWithStatus): give it its id, api_root, collection,
   // owner and request_timestamp; Ingest fills status, the counts and the entries. Not stored
-  // when nothing is (all_or_nothing with a refusal) or when the call fails.
+  // when the call fails.
   std::optional<store::StatusRecord> status;
 };
 
@@ -102,7 +100,8 @@ struct Outcome {
 };
 
 // Validation, placement, write rules, storage and report of `objects` written by `writer` into
-// `collection`, as described at the top of this file.
+// `collection`, as described at the top of this file. Each refused object fails alone and the
+// others are stored (TAXII); for all or nothing, see Session.
 //
 // `errors` is empty when every object is valid (the caller built them), or errors[i] is
 // DescribeErrors of objects[i] ("" when valid). Ingest moves the objects it stores to the front
@@ -117,5 +116,65 @@ struct Outcome {
 Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
                        const store::CollectionInfo& collection, std::span<stix::Object> objects,
                        std::span<const std::string> errors, Options options);
+
+// All or nothing, in batches: a file of any size written as one transaction (`tessera import`).
+// Each batch is judged as Ingest judges its objects (the same checks, order and messages), and
+// nothing is stored unless no object of any batch is refused.
+//
+// Across batches: each batch is written into the store's write session (store::WriteSession) as
+// soon as it is judged, so a later batch is judged against what the store held when the session
+// began plus every earlier batch: an (id, version) stored with other content, the owner of a
+// versioned object, what Import keeps. The marking-definitions of earlier batches and of the
+// batch itself count as held for the objects it marks; one that comes in a later batch than an
+// object it marks does not count for it (the object is judged as marked with a marking the hub
+// does not hold: TLP:RED, and its note says so): a file larger than a batch should list its
+// marking-definitions before what they mark. After the first refusal nothing more is written, but
+// every later batch is still judged, so that every refused object is reported: a later batch is
+// then judged against the store plus the batches written before the one with the first refusal (and
+// its own objects), so a conflict with an object of an unwritten batch goes unreported.
+//
+// Memory: a batch's objects, verdicts and holdings while it is judged. Across batches the session
+// keeps only what does not grow with the objects: the placer's and the authors' look-ups (each
+// bounded), the running summary (at most kMaxReportedConflicts ids); the accepted objects are in
+// the store's transaction, not in memory.
+//
+// From Begin until Finish (or destruction, which rolls back) the session holds the store's
+// writer (store::WriteSession says what that holds up): write through it alone meanwhile.
+// Not thread-safe; `store`, `writer` and `collection` must outlive it.
+class Session {
+ public:
+  // Opens the store's write session. The store's errors (kUnavailable: another process is
+  // writing).
+  static Result<Session> Begin(store::Store& store, const policy::Principal& writer,
+                               const store::CollectionInfo& collection,
+                               policy::RequestAudience audience = {});
+  Session(Session&&) noexcept;
+  Session& operator=(Session&&) noexcept;
+  ~Session();
+
+  // Judges one batch (`objects` and `errors` as Ingest's; the objects' order and content are
+  // unspecified after the call) and, while no object of the session has been refused, writes its
+  // accepted objects into the session. Returns the batch's report in the TAXII status shape:
+  // total_count the batch's size, its failures (refused, with why) and its successes (message:
+  // the placement's note, then the pattern's warnings), each in input order; a success is stored
+  // only if Finish commits. Errors as Ingest's (kInvalidArgument when `errors` has another size:
+  // nothing judged); any other error ends the session, rolled back, and every later call returns
+  // it.
+  Result<store::StatusRecord> Add(std::span<stix::Object> objects,
+                                  std::span<const std::string> errors);
+
+  // How many objects of the batches so far were refused (when > 0, Finish stores nothing).
+  size_t refused() const;
+
+  // Ends the session. When no object was refused: commits every batch (durable when it returns)
+  // and returns the summary of all of them. Otherwise rolls back and returns an empty summary.
+  // On a store error nothing is stored. Later calls fail.
+  Result<store::ImportSummary> Finish();
+
+ private:
+  class State;
+  explicit Session(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace tessera::ingest

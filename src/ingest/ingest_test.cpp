@@ -101,6 +101,30 @@ class IngestTest : public ::testing::Test {
     EXPECT_TRUE(out.ok()) << out.status().ToString();
     return out.ok() ? std::move(*out) : Outcome{};
   }
+  // What writing batches in one Session gave: each batch's report, how many objects were
+  // refused, what Finish stored.
+  struct Written {
+    std::vector<store::StatusRecord> reports;
+    size_t refused = 0;
+    store::ImportSummary summary;
+  };
+  Written WriteInBatches(const Principal& writer, std::vector<std::vector<stix::Object>> batches) {
+    Written out;
+    auto session = Session::Begin(*store_, writer, open_);
+    EXPECT_TRUE(session.ok()) << session.status().ToString();
+    if (!session.ok()) return out;
+    for (std::vector<stix::Object>& batch : batches) {
+      auto report = session->Add(batch, {});
+      EXPECT_TRUE(report.ok()) << report.status().ToString();
+      if (report.ok()) out.reports.push_back(std::move(*report));
+    }
+    out.refused = session->refused();
+    auto summary = session->Finish();
+    EXPECT_TRUE(summary.ok()) << summary.status().ToString();
+    if (summary.ok()) out.summary = std::move(*summary);
+    return out;
+  }
+
   // The single failure message of writing `object`, or "" when it succeeded.
   std::string Refusal(const Principal& writer, const stix::Object& object) {
     const Outcome out = Write(writer, {object});
@@ -216,12 +240,11 @@ TEST_F(IngestTest, JudgesIndicatorPatterns) {
   EXPECT_EQ(out.summary.added, 2u);
 
   // A file is one transaction: the broken indicator keeps the good one out.
-  Options all_or_nothing;
-  all_or_nothing.all_or_nothing = true;
-  const Outcome none = Write(As("a"), {Indicator(NewId()), unclosed}, std::move(all_or_nothing));
+  const Written none = WriteInBatches(As("a"), {{Indicator(NewId()), unclosed}});
   EXPECT_EQ(none.summary.added, 0u);
-  ASSERT_EQ(none.report.failures.size(), 1u);
-  EXPECT_EQ(none.report.failures[0].message, out.report.failures[0].message);
+  ASSERT_EQ(none.reports.size(), 1u);
+  ASSERT_EQ(none.reports[0].failures.size(), 1u);
+  EXPECT_EQ(none.reports[0].failures[0].message, out.report.failures[0].message);
 }
 
 TEST_F(IngestTest, OneRefusedObjectDoesNotStopTheOthersUnlessAllOrNothing) {
@@ -236,13 +259,105 @@ TEST_F(IngestTest, OneRefusedObjectDoesNotStopTheOthersUnlessAllOrNothing) {
   EXPECT_EQ(some.report.failures[0].id, objects[1].id);
   EXPECT_EQ(some.report.successes.size(), 2u);
 
-  Options all_or_nothing;
-  all_or_nothing.all_or_nothing = true;
-  const Outcome none = Write(As("a"), {Indicator(NewId()), objects[1]}, std::move(all_or_nothing));
+  const Written none = WriteInBatches(As("a"), {{Indicator(NewId()), objects[1]}});
   EXPECT_EQ(none.summary.added, 0u);
-  EXPECT_EQ(none.report.failures.size(), 1u);
-  EXPECT_TRUE(none.report.successes.empty());
+  EXPECT_EQ(none.refused, 1u);
+  ASSERT_EQ(none.reports.size(), 1u);
+  EXPECT_EQ(none.reports[0].failures.size(), 1u);
   EXPECT_EQ(*store_->CountObjects(), 2);
+}
+
+// A Session judges a file batch by batch as Ingest judges one call: each batch sees what the
+// earlier ones wrote, and one refusal anywhere stores nothing of the file.
+TEST_F(IngestTest, ASessionJudgesLaterBatchesAgainstEarlierOnes) {
+  const std::string id = NewId();
+  const stix::Object first = Indicator(id);
+  // The same version again in a later batch, unchanged: already present, not refused.
+  Written same =
+      WriteInBatches(As("a"), {{first, Indicator(NewId())}, {Indicator(NewId())}, {first}});
+  EXPECT_EQ(same.refused, 0u);
+  EXPECT_EQ(same.summary.added, 3u);
+  EXPECT_EQ(same.summary.already_present, 1u);
+  EXPECT_EQ(*store_->CountObjects(), 3);
+
+  // With other content, it is refused as in one call, though the first copy is not committed.
+  const std::string other_id = NewId();
+  const stix::Object changed = Indicator(other_id, "2026-01-01", "", R"(,"name":"changed")");
+  Written refused =
+      WriteInBatches(As("b"), {{Indicator(other_id)}, {Indicator(NewId())}, {changed}});
+  EXPECT_EQ(refused.refused, 1u);
+  ASSERT_EQ(refused.reports.size(), 3u);
+  ASSERT_EQ(refused.reports[2].failures.size(), 1u);
+  EXPECT_EQ(refused.reports[2].failures[0].id, other_id);
+  EXPECT_THAT(refused.reports[2].failures[0].message,
+              HasSubstr("is already stored with other content"));
+  EXPECT_EQ(refused.summary.added, 0u);
+  EXPECT_EQ(*store_->CountObjects(), 3) << "nothing of the refused file";
+  // The message Ingest gives once the first copy is stored.
+  ASSERT_EQ(Write(As("b"), {Indicator(other_id)}).summary.added, 1u);
+  EXPECT_EQ(refused.reports[2].failures[0].message, Refusal(As("b"), changed));
+}
+
+TEST_F(IngestTest, ASessionCountsEarlierBatchesMarkingDefinitionsAsHeld) {
+  auto statement = [](const std::string& id) {
+    stix::Object o;
+    o.type = "marking-definition";
+    o.id = id;
+    o.spec_version = "2.1";
+    o.created = ParseTimestamp("2026-01-01T00:00:00.000Z").value();
+    o.json = R"({"type":"marking-definition","spec_version":"2.1","id":")" + id +
+             R"(","created":"2026-01-01T00:00:00.000Z","definition_type":"statement",)"
+             R"("definition":{"statement":"Copyright 2026 Example CERT"}})";
+    return o;
+  };
+  const std::string early = NewId("marking-definition");
+  const std::string late = NewId("marking-definition");
+  const stix::Object marked_early = Indicator(NewId(), "2026-01-01", early);
+  const stix::Object marked_late = Indicator(NewId(), "2026-01-01", late);
+  const Written w = WriteInBatches(
+      As("a"),
+      {{statement(early), marked_late}, {Indicator(NewId())}, {marked_early, statement(late)}});
+  ASSERT_EQ(w.reports.size(), 3u);
+  EXPECT_EQ(w.refused, 0u);
+  // Batch 3's object is marked with batch 1's definition: a held statement, the collection's
+  // default TLP (CLEAR: every member reads it).
+  ASSERT_EQ(w.reports[2].successes.size(), 2u);
+  EXPECT_EQ(w.reports[2].successes[0].id, marked_early.id);
+  EXPECT_EQ(w.reports[2].successes[0].message, "");
+  EXPECT_EQ(Reads("b", marked_early.id).size(), 1u);
+  // Batch 1's object is marked with a definition that comes only in batch 3: not held when it
+  // was placed, so TLP:RED (fails closed), as the note says.
+  ASSERT_EQ(w.reports[0].successes.size(), 2u);
+  EXPECT_EQ(w.reports[0].successes[1].id, marked_late.id);
+  EXPECT_THAT(w.reports[0].successes[1].message,
+              HasSubstr(late + " is a marking this hub does not hold: placed as TLP:RED"));
+  EXPECT_TRUE(Reads("b", marked_late.id).empty());
+  EXPECT_EQ(w.summary.added, 5u);
+}
+
+TEST_F(IngestTest, ARefusalInALaterBatchStoresNothingAndEveryRefusalIsReported) {
+  const std::string group_ext =
+      R"(,"extensions":{")" + std::string(policy::kTesseraExtensionId) +
+      R"(":{"extension_type":"property-extension","sharing_group":"nonexistent"}})";
+  const stix::Object kept_out = Indicator(NewId());
+  const stix::Object no_group = Indicator(NewId(), "2026-01-01", "", group_ext);
+  const stix::Object changed_after =
+      Indicator(kept_out.id, "2026-01-01", "", R"(,"name":"changed")");
+  const Written w = WriteInBatches(As("a"), {{kept_out, Indicator(NewId())},
+                                             {Indicator(NewId()), no_group},
+                                             {Indicator(NewId()), changed_after}});
+  ASSERT_EQ(w.reports.size(), 3u);
+  EXPECT_TRUE(w.reports[0].failures.empty());
+  ASSERT_EQ(w.reports[1].failures.size(), 1u);
+  EXPECT_EQ(w.reports[1].failures[0].id, no_group.id);
+  // Judged after the refusal, still against the first batch (written before it).
+  ASSERT_EQ(w.reports[2].failures.size(), 1u);
+  EXPECT_EQ(w.reports[2].failures[0].id, kept_out.id);
+  EXPECT_THAT(w.reports[2].failures[0].message, HasSubstr("already stored with other content"));
+  EXPECT_EQ(w.refused, 2u);
+  EXPECT_EQ(w.summary.added, 0u);
+  EXPECT_EQ(*store_->CountObjects(), 0) << "the first batch is rolled back";
+  EXPECT_TRUE(Reads("a", kept_out.id).empty());
 }
 
 TEST_F(IngestTest, OperatorImportsForTheHubOrganization) {

@@ -144,7 +144,7 @@ Placer::Placer(store::Store& store, const Principal& principal,
       default_tlp_(collection.default_tlp) {}
 
 void Placer::Expect(const stix::Object& o) {
-  if (o.type != "marking-definition" || markings_.size() >= kMaxCachedMarkings) return;
+  if (o.type != "marking-definition") return;
   std::optional<stix::MarkingClass> cls;
   if (o.handling) {
     cls = o.handling->defines;
@@ -158,7 +158,7 @@ void Placer::Expect(const stix::Object& o) {
     if (!held || *cls == stix::MarkingClass::kTlpLike) held = cls;
     return;
   }
-  markings_.emplace_back(o.id, cls);
+  if (markings_.size() < kMaxCachedMarkings) markings_.emplace_back(o.id, cls);
 }
 
 Result<std::optional<stix::MarkingClass>> Placer::HeldMarking(const std::string& id) {

@@ -138,7 +138,11 @@ class Placer {
 
   // Notes `object`, one of the request's valid objects, when it is a marking-definition, so
   // that objects marked with it count it as held even when the definition comes later in the
-  // request than what it marks. Call for each object of the request before placing any.
+  // request than what it marks. Call for each object of the request before placing any; a
+  // request that comes in batches (ingest::Session) calls it for each batch before placing
+  // that batch, and a definition then counts for the objects placed after it is noted. At most
+  // 10,000 marking ids are remembered (noted or looked up); beyond that a new definition is
+  // not noted, and what it marks is placed as TLP:RED (fails closed).
   void Expect(const stix::Object& object);
 
   // The placement of `object`, or why it is refused:

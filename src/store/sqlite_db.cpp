@@ -329,6 +329,7 @@ std::optional<Database::CommitMark> Database::ReadCommitMark() const {
   // write commits. try_lock costs no system call; the writer is held up for a 96-byte copy.
   // (Our reader connections never write the header: they are query-only and only rebuild the
   // WAL-index after a crash, which the writer connection, opened first, has already done.)
+  if (writer_thread_.load() == std::this_thread::get_id()) return std::nullopt;
   std::unique_lock<std::mutex> lock(writer_mu_, std::try_to_lock);
   if (!lock.owns_lock()) return std::nullopt;
   // Other processes (the CLI) may write these words meanwhile, which the C++ memory model does

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -141,12 +142,34 @@ class Database {
                                                 size_t max_readers);
   ~Database();
 
-  // Runs `fn(Connection&)` on the writer connection with the writer mutex held. Writes are
-  // serialized; a caller opens its own transaction (BEGIN IMMEDIATE) inside `fn`.
+  // The writer connection with the writer mutex held for as long as the lease lives: writes of
+  // this process are serialized on it. A holder opens its own transaction (BEGIN IMMEDIATE) and
+  // ends it before the lease goes. Movable; waits while another thread holds the lease (a thread
+  // that already holds it and asks again deadlocks). Must not outlive the Database.
+  class WriterLease {
+   public:
+    WriterLease(WriterLease&&) = default;
+    WriterLease& operator=(WriterLease&&) = delete;
+    ~WriterLease() {
+      if (lock_.owns_lock()) db_->writer_thread_.store(std::thread::id());
+    }
+    Connection& connection() const { return *db_->writer_; }
+
+   private:
+    friend class Database;
+    explicit WriterLease(Database& db) : db_(&db), lock_(db.writer_mu_) {
+      db.writer_thread_.store(std::this_thread::get_id());
+    }
+    Database* db_;
+    std::unique_lock<std::mutex> lock_;
+  };
+  WriterLease LeaseWriter() { return WriterLease(*this); }
+
+  // Runs `fn(Connection&)` on the writer connection under a WriterLease.
   template <typename F>
   auto WithWriter(F&& fn) {
-    std::lock_guard<std::mutex> lock(writer_mu_);
-    return fn(*writer_);
+    WriterLease lease = LeaseWriter();
+    return fn(lease.connection());
   }
 
   // Runs `fn(Connection&)` on a read connection leased from the pool (waits while all
@@ -172,7 +195,7 @@ class Database {
   // writer connection's): no system call, and the writer mutex only tried, never waited for.
   // Taken before a read, a mark that still matches later proves the read current. nullopt when
   // the header cannot be mapped, or while this process is writing (callers then read the store).
-  // Not to be called inside WithWriter (it tries the writer mutex).
+  // Also nullopt on the thread that holds the writer (a WriterLease, a store::WriteSession).
   using CommitMark = std::array<uint32_t, 24>;
   std::optional<CommitMark> ReadCommitMark() const;
 
@@ -202,6 +225,8 @@ class Database {
     std::thread thread_;
   };
   // sqlite3_wal_hook of the writer connection: after each commit, with the WAL's size in pages.
+  // A long transaction (a store::WriteSession) cannot be checkpointed before it commits: the WAL
+  // grows with it, and its commit finds it past kWriterCheckpointPages and checkpoints it.
   static int OnCommit(void* self, sqlite3* db, const char* schema, int wal_pages) noexcept;
 
   Database(std::string path, size_t max_readers)
@@ -217,6 +242,9 @@ class Database {
   const void* wal_index_ = nullptr;
   mutable std::mutex writer_mu_;        // also taken (try_lock) by ReadCommitMark
   std::unique_ptr<Connection> writer_;  // guarded by writer_mu_
+  // The thread holding writer_mu_ through a WriterLease (none: std::thread::id()), so that
+  // ReadCommitMark never tries the mutex on the thread that holds it.
+  std::atomic<std::thread::id> writer_thread_;
 
   Checkpointer checkpointer_{path_};
 

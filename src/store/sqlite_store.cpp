@@ -2,9 +2,9 @@
 //
 // Durability: WAL journal with synchronous=FULL, so a commit has been fsync'ed to the WAL when
 // COMMIT returns (with NORMAL a commit in WAL mode can be lost on power failure). One write
-// transaction per Import call, prepared statements reused across calls, and few indexes keep the
-// cost per row low. 16 KiB pages (new stores) and a 64 MiB page cache cut the system calls of a
-// large import and of its checkpoint.
+// transaction per Import call (a WriteSession of one batch) or per WriteSession, prepared
+// statements reused across calls, and few indexes keep the cost per row low. 16 KiB pages (new
+// stores) and a 64 MiB page cache cut the system calls of a large import and of its checkpoint.
 //
 // Concurrency: one writer connection behind a mutex; reads lease a connection from a pool
 // (sqlite::Database), each with its own prepared statements, so TAXII reads run in parallel and
@@ -316,6 +316,333 @@ Result<std::vector<StatusEntry>> EntriesFromJson(const boost::json::value* v) {
   return out;
 }
 
+constexpr std::string_view kDefaultSpecVersion = "2.1";
+
+Status CheckPlacementCount(std::span<const stix::Object> objects,
+                           std::span<const Placement> placements) {
+  if (objects.size() == placements.size()) return Status::Ok();
+  return InvalidArgument("every object needs its placement (" + std::to_string(objects.size()) +
+                         " objects, " + std::to_string(placements.size()) + " placements)");
+}
+
+Status CheckStatus(const StatusRecord& r) {
+  if (r.id.empty() || r.id.size() > kMaxNameBytes) {
+    return InvalidArgument("a status needs an id");
+  }
+  if (r.status != "complete" && r.status != "pending") {
+    return InvalidArgument("a status is 'complete' or 'pending', not '" + r.status + "'");
+  }
+  return Status::Ok();
+}
+
+// Store::ReadHoldings of objects[i] with placements[i] on connection `c`, appended to `out`,
+// inside the caller's transaction (a reader's snapshot, or a write session's own transaction).
+Status ReadHoldingsOn(Connection& c, std::span<const stix::Object> objects,
+                      std::span<const Placement> placements, std::vector<Holding>& out) {
+  const std::string select =
+      std::string("SELECT ") + std::string(kRowColumns) + std::string(kFrom) + " WHERE o.id = ?1";
+  // Whether the id is held at all: an index probe without a join or a sort, for the usual
+  // case of a new id.
+  TESSERA_ASSIGN_OR_RETURN(Statement * held_id,
+                           c.Prepared("SELECT 1 FROM objects WHERE id = ?1 LIMIT 1"));
+  TESSERA_ASSIGN_OR_RETURN(Statement * first, c.Prepared(select + " ORDER BY o.seq LIMIT 1"));
+  TESSERA_ASSIGN_OR_RETURN(Statement * of_version,
+                           c.Prepared(select + " AND o.version = ?2 ORDER BY o.seq LIMIT 1"));
+  // The key Import deduplicates on: (id, version, collection, provider).
+  TESSERA_ASSIGN_OR_RETURN(
+      Statement * kept,
+      c.Prepared(select + " AND o.version = ?2 AND c.id = ?3 AND o.provider_org = ?4"));
+  // Whether a row was read into `into`.
+  auto read_row = [](Statement& s, StoredObject& into) -> Result<bool> {
+    ResetOnExit reset(s);
+    TESSERA_ASSIGN_OR_RETURN(bool row, s.Step("reading what the store holds of an object"));
+    if (row) {
+      TESSERA_ASSIGN_OR_RETURN(into, ReadRow(s));
+    }
+    return row;
+  };
+  StoredObject row;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    {
+      ResetOnExit reset(*held_id);
+      held_id->BindText(1, objects[i].id);
+      TESSERA_ASSIGN_OR_RETURN(bool any, held_id->Step("looking up an object's id"));
+      if (!any) continue;  // the usual case: a new id, nothing else to read
+    }
+    first->BindText(1, objects[i].id);
+    TESSERA_ASSIGN_OR_RETURN(bool held, read_row(*first, row));
+    if (!held) continue;
+    Holding& h = out.emplace_back();
+    h.index = i;
+    h.first = std::move(row);
+    const std::string version = VersionKey(objects[i].Version());
+    of_version->BindText(1, objects[i].id);
+    of_version->BindText(2, version);
+    TESSERA_ASSIGN_OR_RETURN(held, read_row(*of_version, row));
+    if (!held) continue;
+    h.first_of_version = std::move(row);
+    kept->BindText(1, objects[i].id);
+    kept->BindText(2, version);
+    kept->BindText(3, placements[i].collection);
+    kept->BindInt(4, placements[i].provider_org);
+    TESSERA_ASSIGN_OR_RETURN(held, read_row(*kept, row));
+    if (held) h.kept = std::move(row);
+  }
+  return Status::Ok();
+}
+
+// One batch of an import, checked, with what can be computed before the writer's serialized
+// section: the rows' version keys and reader lists, the collections it names. The spans and
+// views point into the caller's objects and placements.
+struct PreparedBatch {
+  std::span<const stix::Object> objects;
+  std::span<const Placement> placements;
+  std::vector<std::string> versions;  // VersionKey of each object
+  std::vector<std::string> readers;   // EncodeReaders of each placement
+  std::set<std::string_view> collections;
+};
+
+// kInvalidArgument as Store::Import says.
+Result<PreparedBatch> PrepareBatch(std::span<const stix::Object> objects,
+                                   std::span<const Placement> placements) {
+  TESSERA_RETURN_IF_ERROR(CheckPlacementCount(objects, placements));
+  for (const stix::Object& o : objects) {
+    if (o.id.empty() || o.type.empty()) {
+      return InvalidArgument("an object without a type or id cannot be stored");
+    }
+  }
+  PreparedBatch batch{objects, placements, {}, {}, {}};
+  for (const Placement& p : placements) {
+    if (p.collection.empty()) return InvalidArgument("a placement needs a collection");
+    if (p.provider_org < 0) return InvalidArgument("a provider organization id is >= 0");
+    if (p.readers.empty() || p.readers.size() > kMaxReaderKeys) {
+      return InvalidArgument("a placement needs 1.." + std::to_string(kMaxReaderKeys) +
+                             " reader keys, not " + std::to_string(p.readers.size()));
+    }
+    for (const GrantKey& k : p.readers) {
+      if (!IsValidGrantKey(k)) return InvalidArgument("not a reader key: " + FormatGrantKey(k));
+    }
+    batch.collections.insert(p.collection);
+  }
+  batch.versions.reserve(objects.size());
+  batch.readers.reserve(objects.size());
+  for (size_t i = 0; i < objects.size(); ++i) {
+    batch.versions.push_back(VersionKey(objects[i].Version()));
+    batch.readers.push_back(EncodeReaders(placements[i].readers));
+  }
+  return batch;
+}
+
+// Whether `o` equals, as JSON, the stored row (o.id, version, collection, provider) (property
+// order and white space aside). On the writer, inside its transaction.
+Result<bool> SameAsStored(Connection& c, int64_t coll, int64_t provider, const stix::Object& o,
+                          const std::string& version) {
+  TESSERA_ASSIGN_OR_RETURN(Statement * s,
+                           c.Prepared("SELECT json FROM objects WHERE id = ?1 AND version = ?2 AND "
+                                      "coll = ?3 AND provider_org = ?4"));
+  ResetOnExit reset(*s);
+  s->BindText(1, o.id);
+  s->BindText(2, version);
+  s->BindInt(3, coll);
+  s->BindInt(4, provider);
+  TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("reading " + o.id));
+  const std::string stored = row ? s->ColumnText(0) : std::string();
+  if (stored == o.json) return true;  // the usual case: the same file imported again
+  boost::system::error_code ec1, ec2;
+  const boost::json::value a = boost::json::parse(stored, ec1);
+  const boost::json::value b = boost::json::parse(o.json, ec2);
+  return !ec1 && !ec2 && a == b;
+}
+
+// Stores batch.objects[i] with batch.placements[i] inside the caller's write transaction, on
+// the writer.
+Result<ImportSummary> ImportLocked(Connection& c, const PreparedBatch& batch) {
+  // Each collection's integer key; usually one collection per call.
+  std::vector<std::pair<std::string_view, int64_t>> nums;
+  {
+    TESSERA_ASSIGN_OR_RETURN(Statement * s,
+                             c.Prepared("SELECT num FROM collections WHERE id = ?1"));
+    for (std::string_view coll : batch.collections) {
+      ResetOnExit reset(*s);
+      s->BindText(1, coll);
+      TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("checking a collection"));
+      if (!row) return NotFound("no collection " + std::string(coll));
+      nums.emplace_back(coll, s->ColumnInt(0));
+    }
+  }
+  auto num_of = [&nums](std::string_view coll) {
+    for (const auto& [id, num] : nums) {
+      if (id == coll) return num;
+    }
+    return int64_t{0};  // unreachable: every placement's collection was looked up above
+  };
+  ImportSummary summary;
+  TESSERA_ASSIGN_OR_RETURN(
+      int64_t last_added,
+      sqlite::QueryInt(c.db(), "SELECT coalesce(max(date_added), 0) FROM objects",
+                       "reading the last date_added"));
+  int64_t next_added = std::max(Timestamp::Now().ToMicros(), last_added + 1);
+
+  TESSERA_ASSIGN_OR_RETURN(
+      Statement * insert,
+      c.Prepared("INSERT INTO objects (coll, id, version, type, spec_version, date_added, "
+                 "revoked, json, provider_org, readers, later_copy) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, EXISTS (SELECT 1 FROM "
+                 "objects WHERE id = ?2 AND version = ?3 AND coll = ?1)) "
+                 "ON CONFLICT (id, version, coll, provider_org) DO NOTHING"));
+  Statement& s = *insert;
+  for (size_t i = 0; i < batch.objects.size(); ++i) {
+    const stix::Object& o = batch.objects[i];
+    const Placement& p = batch.placements[i];
+    const std::string& version = batch.versions[i];
+    const std::string_view spec =
+        o.spec_version.empty() ? kDefaultSpecVersion : std::string_view(o.spec_version);
+    const int64_t coll = num_of(p.collection);
+    s.BindInt(1, coll);
+    s.BindText(2, o.id);
+    s.BindText(3, version);
+    s.BindText(4, o.type);
+    s.BindText(5, spec);
+    s.BindInt(6, next_added);
+    s.BindInt(7, o.revoked ? 1 : 0);
+    s.BindText(8, o.json);
+    s.BindInt(9, p.provider_org);
+    s.BindText(10, batch.readers[i]);
+    const int rc = sqlite3_step(s.get());
+    if (rc != SQLITE_DONE) {
+      Status st = SqliteError(c.db(), rc, "storing " + o.id);
+      s.Reset();
+      return st;
+    }
+    s.Reset();
+    if (sqlite3_changes(c.db()) == 1) {
+      const int64_t seq = sqlite3_last_insert_rowid(c.db());
+      if (summary.first_seq == 0) summary.first_seq = seq;
+      summary.last_seq = seq;
+      ++summary.added;
+      ++next_added;
+    } else {
+      ++summary.already_present;
+      TESSERA_ASSIGN_OR_RETURN(bool same, SameAsStored(c, coll, p.provider_org, o, version));
+      if (!same) {
+        if (summary.conflicting_ids.size() < kMaxReportedConflicts) {
+          summary.conflicting_ids.push_back(o.id);
+        }
+        ++summary.conflicting;
+      }
+    }
+  }
+  return summary;
+}
+
+// On the writer, inside a transaction.
+// Stores r, whose entries are `details` (StatusDetails(r)), inside the caller's write
+// transaction.
+Status PutStatusLocked(Connection& c, const StatusRecord& r, const std::string& details) {
+  TESSERA_ASSIGN_OR_RETURN(
+      Statement * s,
+      c.Prepared("INSERT OR REPLACE INTO statuses (id, api_root, collection, owner_user, "
+                 "owner_org, request_timestamp, status, total_count, success_count, "
+                 "failure_count, pending_count, details) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+  ResetOnExit reset(*s);
+  s->BindText(1, r.id);
+  s->BindText(2, r.api_root);
+  s->BindText(3, r.collection);
+  s->BindInt(4, r.owner_user);
+  s->BindInt(5, r.owner_org);
+  s->BindInt(6, r.request_timestamp.ToMicros());
+  s->BindText(7, r.status);
+  s->BindInt(8, r.total_count);
+  s->BindInt(9, r.success_count);
+  s->BindInt(10, r.failure_count);
+  s->BindInt(11, r.pending_count);
+  s->BindText(12, details);
+  return s->Run("storing status " + r.id);
+}
+
+// The SQLite WriteSession: the writer lease and one BEGIN IMMEDIATE transaction on it, from Begin
+// until Commit or Rollback. Store::Import and ImportWithStatus are sessions of one batch.
+class SqliteWriteSession final : public WriteSession {
+ public:
+  // Takes the writer (waiting for this process's other writers) and begins the transaction.
+  static Result<std::unique_ptr<SqliteWriteSession>> Begin(sqlite::Database& db) {
+    sqlite::Database::WriterLease lease = db.LeaseWriter();
+    TESSERA_RETURN_IF_ERROR(
+        Exec(lease.connection().db(), "BEGIN IMMEDIATE", "starting a write to the store"));
+    return std::unique_ptr<SqliteWriteSession>(new SqliteWriteSession(std::move(lease)));
+  }
+  ~SqliteWriteSession() override { Rollback(); }
+  SqliteWriteSession(const SqliteWriteSession&) = delete;
+  SqliteWriteSession& operator=(const SqliteWriteSession&) = delete;
+
+  Result<std::vector<Holding>> ReadHoldings(std::span<const stix::Object> objects,
+                                            std::span<const Placement> placements) override {
+    TESSERA_RETURN_IF_ERROR(ended_);
+    TESSERA_RETURN_IF_ERROR(CheckPlacementCount(objects, placements));
+    std::vector<Holding> out;
+    if (Status st = ReadHoldingsOn(lease_->connection(), objects, placements, out); !st.ok()) {
+      return End(st);
+    }
+    return out;
+  }
+
+  Result<ImportSummary> Import(std::span<const stix::Object> objects,
+                               std::span<const Placement> placements) override {
+    TESSERA_RETURN_IF_ERROR(ended_);
+    TESSERA_ASSIGN_OR_RETURN(PreparedBatch batch, PrepareBatch(objects, placements));
+    return ImportPrepared(batch);
+  }
+
+  // Import of a batch PrepareBatch made.
+  Result<ImportSummary> ImportPrepared(const PreparedBatch& batch) {
+    TESSERA_RETURN_IF_ERROR(ended_);
+    auto summary = ImportLocked(lease_->connection(), batch);
+    if (!summary.ok()) return End(summary.status());
+    return summary;
+  }
+
+  // Stores `status`, whose entries are `details` (StatusDetails), in the session's transaction.
+  Status PutStatus(const StatusRecord& status, const std::string& details) {
+    TESSERA_RETURN_IF_ERROR(ended_);
+    if (Status st = PutStatusLocked(lease_->connection(), status, details); !st.ok()) {
+      return End(st);
+    }
+    return Status::Ok();
+  }
+
+  Status Commit() override {
+    TESSERA_RETURN_IF_ERROR(ended_);
+    if (Status st = Exec(lease_->connection().db(), "COMMIT", "committing a write to the store");
+        !st.ok()) {
+      return End(st);
+    }
+    lease_.reset();
+    ended_ = Internal("a write session was used after its commit");
+    return Status::Ok();
+  }
+
+  void Rollback() override {
+    if (ended_.ok()) End(Internal("a write session was used after its rollback")).ok();
+  }
+
+ private:
+  explicit SqliteWriteSession(sqlite::Database::WriterLease lease) : lease_(std::move(lease)) {}
+
+  // Rolls back what the session wrote, hands the writer back and returns `why`, which every
+  // later call returns.
+  Status End(Status why) {
+    // ROLLBACK can only fail when SQLite already rolled back.
+    Exec(lease_->connection().db(), "ROLLBACK", "rolling back").ok();
+    lease_.reset();
+    ended_ = why;
+    return why;
+  }
+
+  std::optional<sqlite::Database::WriterLease> lease_;  // held while the session is open
+  Status ended_;  // why the session is over; ok while it is open
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<sqlite::Database> db)
@@ -323,85 +650,36 @@ class SqliteStore final : public Store {
 
   Result<ImportSummary> Import(std::span<const stix::Object> objects,
                                std::span<const Placement> placements) override {
-    return ImportImpl(objects, placements, nullptr);
+    return ImportOnce(objects, placements, nullptr);
   }
 
   Result<ImportSummary> ImportWithStatus(std::span<const stix::Object> objects,
                                          std::span<const Placement> placements,
                                          const StatusRecord& status) override {
-    return ImportImpl(objects, placements, &status);
+    return ImportOnce(objects, placements, &status);
   }
 
   Result<std::vector<Holding>> ReadHoldings(std::span<const stix::Object> objects,
                                             std::span<const Placement> placements) override {
-    if (objects.size() != placements.size()) {
-      return InvalidArgument("every object needs its placement (" + std::to_string(objects.size()) +
-                             " objects, " + std::to_string(placements.size()) + " placements)");
-    }
+    TESSERA_RETURN_IF_ERROR(CheckPlacementCount(objects, placements));
     std::vector<Holding> out;
     if (objects.empty()) return out;
     const Status read = db_->WithReader([&](Connection& c) -> Status {
-      const std::string select = std::string("SELECT ") + std::string(kRowColumns) +
-                                 std::string(kFrom) + " WHERE o.id = ?1";
-      // Whether the id is held at all: an index probe without a join or a sort, for the usual
-      // case of a new id.
-      TESSERA_ASSIGN_OR_RETURN(Statement * held_id,
-                               c.Prepared("SELECT 1 FROM objects WHERE id = ?1 LIMIT 1"));
-      TESSERA_ASSIGN_OR_RETURN(Statement * first, c.Prepared(select + " ORDER BY o.seq LIMIT 1"));
-      TESSERA_ASSIGN_OR_RETURN(Statement * of_version,
-                               c.Prepared(select + " AND o.version = ?2 ORDER BY o.seq LIMIT 1"));
-      // The key Import deduplicates on: (id, version, collection, provider).
-      TESSERA_ASSIGN_OR_RETURN(
-          Statement * kept,
-          c.Prepared(select + " AND o.version = ?2 AND c.id = ?3 AND o.provider_org = ?4"));
-      // Whether a row was read into `into`.
-      auto read_row = [](Statement& s, StoredObject& into) -> Result<bool> {
-        ResetOnExit reset(s);
-        TESSERA_ASSIGN_OR_RETURN(bool row, s.Step("reading what the store holds of an object"));
-        if (row) {
-          TESSERA_ASSIGN_OR_RETURN(into, ReadRow(s));
-        }
-        return row;
-      };
-      auto read_all = [&]() -> Status {
-        StoredObject row;
-        for (size_t i = 0; i < objects.size(); ++i) {
-          {
-            ResetOnExit reset(*held_id);
-            held_id->BindText(1, objects[i].id);
-            TESSERA_ASSIGN_OR_RETURN(bool any, held_id->Step("looking up an object's id"));
-            if (!any) continue;  // the usual case: a new id, nothing else to read
-          }
-          first->BindText(1, objects[i].id);
-          TESSERA_ASSIGN_OR_RETURN(bool held, read_row(*first, row));
-          if (!held) continue;
-          Holding& h = out.emplace_back();
-          h.index = i;
-          h.first = std::move(row);
-          const std::string version = VersionKey(objects[i].Version());
-          of_version->BindText(1, objects[i].id);
-          of_version->BindText(2, version);
-          TESSERA_ASSIGN_OR_RETURN(held, read_row(*of_version, row));
-          if (!held) continue;
-          h.first_of_version = std::move(row);
-          kept->BindText(1, objects[i].id);
-          kept->BindText(2, version);
-          kept->BindText(3, placements[i].collection);
-          kept->BindInt(4, placements[i].provider_org);
-          TESSERA_ASSIGN_OR_RETURN(held, read_row(*kept, row));
-          if (held) h.kept = std::move(row);
-        }
-        return Status::Ok();
-      };
       // One snapshot, and one read transaction instead of one per probe.
       TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN", "reading what the store holds"));
-      Status st = read_all();
+      Status st = ReadHoldingsOn(c, objects, placements, out);
       if (st.ok()) st = Exec(c.db(), "COMMIT", "reading what the store holds");
       if (!st.ok()) Exec(c.db(), "ROLLBACK", "rolling back").ok();
       return st;
     });
     if (!read.ok()) return read;
     return out;
+  }
+
+  Result<std::unique_ptr<WriteSession>> BeginWrite() override {
+    TESSERA_ASSIGN_OR_RETURN(std::unique_ptr<SqliteWriteSession> session,
+                             SqliteWriteSession::Begin(*db_));
+    return std::unique_ptr<WriteSession>(std::move(session));
   }
 
   Result<ObjectPage> ListCollection(const CollectionQuery& q) override {
@@ -681,202 +959,21 @@ class SqliteStore final : public Store {
   Directory& directory() override { return *directory_; }
 
  private:
-  static Status CheckStatus(const StatusRecord& r) {
-    if (r.id.empty() || r.id.size() > kMaxNameBytes) {
-      return InvalidArgument("a status needs an id");
-    }
-    if (r.status != "complete" && r.status != "pending") {
-      return InvalidArgument("a status is 'complete' or 'pending', not '" + r.status + "'");
-    }
-    return Status::Ok();
-  }
-
-  Result<ImportSummary> ImportImpl(std::span<const stix::Object> objects,
+  // A write session of one batch (and the status, when given): what can be prepared is, before
+  // the writer is taken, so that the serialized section holds only the inserts and the commit.
+  Result<ImportSummary> ImportOnce(std::span<const stix::Object> objects,
                                    std::span<const Placement> placements,
                                    const StatusRecord* status) {
-    if (objects.size() != placements.size()) {
-      return InvalidArgument("every object needs its placement (" + std::to_string(objects.size()) +
-                             " objects, " + std::to_string(placements.size()) + " placements)");
-    }
-    for (const stix::Object& o : objects) {
-      if (o.id.empty() || o.type.empty()) {
-        return InvalidArgument("an object without a type or id cannot be stored");
-      }
-    }
-    std::set<std::string_view> collections;
-    for (const Placement& p : placements) {
-      if (p.collection.empty()) return InvalidArgument("a placement needs a collection");
-      if (p.provider_org < 0) return InvalidArgument("a provider organization id is >= 0");
-      if (p.readers.empty() || p.readers.size() > kMaxReaderKeys) {
-        return InvalidArgument("a placement needs 1.." + std::to_string(kMaxReaderKeys) +
-                               " reader keys, not " + std::to_string(p.readers.size()));
-      }
-      for (const GrantKey& k : p.readers) {
-        if (!IsValidGrantKey(k)) return InvalidArgument("not a reader key: " + FormatGrantKey(k));
-      }
-      collections.insert(p.collection);
-    }
+    TESSERA_ASSIGN_OR_RETURN(PreparedBatch batch, PrepareBatch(objects, placements));
     if (status) TESSERA_RETURN_IF_ERROR(CheckStatus(*status));
-    // What can be computed before the writer's serialized section is: the rows' version keys
-    // and reader lists, and the status's entries.
-    std::vector<std::string> versions, readers;
-    versions.reserve(objects.size());
-    readers.reserve(objects.size());
-    for (size_t i = 0; i < objects.size(); ++i) {
-      versions.push_back(VersionKey(objects[i].Version()));
-      readers.push_back(EncodeReaders(placements[i].readers));
-    }
     const std::string details = status ? StatusDetails(*status) : std::string();
-
-    return db_->WithWriter([&](Connection& c) -> Result<ImportSummary> {
-      TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN IMMEDIATE", "starting an import"));
-      auto summary = ImportLocked(c, objects, placements, versions, readers, collections);
-      Status st = summary.status();
-      if (st.ok() && status) st = PutStatusLocked(c, *status, details);
-      if (st.ok()) st = Exec(c.db(), "COMMIT", "committing an import");
-      if (!st.ok()) {
-        // Undo everything this call wrote. ROLLBACK can only fail when SQLite already rolled
-        // back.
-        Exec(c.db(), "ROLLBACK", "rolling back").ok();
-        return st;
-      }
-      return summary;
-    });
-  }
-
-  // Inside BEGIN IMMEDIATE on the writer.
-  // Stores objects[i] with placements[i], whose version key is versions[i] and reader list
-  // readers[i] (EncodeReaders), inside the caller's write transaction.
-  Result<ImportSummary> ImportLocked(Connection& c, std::span<const stix::Object> objects,
-                                     std::span<const Placement> placements,
-                                     std::span<const std::string> versions,
-                                     std::span<const std::string> readers,
-                                     const std::set<std::string_view>& collections) {
-    // Each collection's integer key; usually one collection per call.
-    std::vector<std::pair<std::string_view, int64_t>> nums;
-    {
-      TESSERA_ASSIGN_OR_RETURN(Statement * s,
-                               c.Prepared("SELECT num FROM collections WHERE id = ?1"));
-      for (std::string_view coll : collections) {
-        ResetOnExit reset(*s);
-        s->BindText(1, coll);
-        TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("checking a collection"));
-        if (!row) return NotFound("no collection " + std::string(coll));
-        nums.emplace_back(coll, s->ColumnInt(0));
-      }
-    }
-    auto num_of = [&nums](std::string_view coll) {
-      for (const auto& [id, num] : nums) {
-        if (id == coll) return num;
-      }
-      return int64_t{0};  // unreachable: every placement's collection was looked up above
-    };
-    ImportSummary summary;
-    TESSERA_ASSIGN_OR_RETURN(
-        int64_t last_added,
-        sqlite::QueryInt(c.db(), "SELECT coalesce(max(date_added), 0) FROM objects",
-                         "reading the last date_added"));
-    int64_t next_added = std::max(Timestamp::Now().ToMicros(), last_added + 1);
-
-    TESSERA_ASSIGN_OR_RETURN(
-        Statement * insert,
-        c.Prepared("INSERT INTO objects (coll, id, version, type, spec_version, date_added, "
-                   "revoked, json, provider_org, readers, later_copy) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, EXISTS (SELECT 1 FROM "
-                   "objects WHERE id = ?2 AND version = ?3 AND coll = ?1)) "
-                   "ON CONFLICT (id, version, coll, provider_org) DO NOTHING"));
-    Statement& s = *insert;
-    for (size_t i = 0; i < objects.size(); ++i) {
-      const stix::Object& o = objects[i];
-      const Placement& p = placements[i];
-      const std::string& version = versions[i];
-      const std::string& spec = o.spec_version.empty() ? kDefaultSpecVersion : o.spec_version;
-      const int64_t coll = num_of(p.collection);
-      s.BindInt(1, coll);
-      s.BindText(2, o.id);
-      s.BindText(3, version);
-      s.BindText(4, o.type);
-      s.BindText(5, spec);
-      s.BindInt(6, next_added);
-      s.BindInt(7, o.revoked ? 1 : 0);
-      s.BindText(8, o.json);
-      s.BindInt(9, p.provider_org);
-      s.BindText(10, readers[i]);
-      const int rc = sqlite3_step(s.get());
-      if (rc != SQLITE_DONE) {
-        Status st = SqliteError(c.db(), rc, "storing " + o.id);
-        s.Reset();
-        return st;
-      }
-      s.Reset();
-      if (sqlite3_changes(c.db()) == 1) {
-        const int64_t seq = sqlite3_last_insert_rowid(c.db());
-        if (summary.first_seq == 0) summary.first_seq = seq;
-        summary.last_seq = seq;
-        ++summary.added;
-        ++next_added;
-      } else {
-        ++summary.already_present;
-        TESSERA_ASSIGN_OR_RETURN(bool same, SameAsStored(c, coll, p.provider_org, o, version));
-        if (!same) {
-          if (summary.conflicting_ids.size() < kMaxReportedConflicts) {
-            summary.conflicting_ids.push_back(o.id);
-          }
-          ++summary.conflicting;
-        }
-      }
-    }
+    TESSERA_ASSIGN_OR_RETURN(std::unique_ptr<SqliteWriteSession> session,
+                             SqliteWriteSession::Begin(*db_));
+    TESSERA_ASSIGN_OR_RETURN(ImportSummary summary, session->ImportPrepared(batch));
+    if (status) TESSERA_RETURN_IF_ERROR(session->PutStatus(*status, details));
+    TESSERA_RETURN_IF_ERROR(session->Commit());
     return summary;
   }
-
-  // Whether `o` equals, as JSON, the stored row (o.id, version, collection, provider) (property
-  // order and white space aside). On the writer, inside its transaction.
-  Result<bool> SameAsStored(Connection& c, int64_t coll, int64_t provider, const stix::Object& o,
-                            const std::string& version) {
-    TESSERA_ASSIGN_OR_RETURN(
-        Statement * s, c.Prepared("SELECT json FROM objects WHERE id = ?1 AND version = ?2 AND "
-                                  "coll = ?3 AND provider_org = ?4"));
-    ResetOnExit reset(*s);
-    s->BindText(1, o.id);
-    s->BindText(2, version);
-    s->BindInt(3, coll);
-    s->BindInt(4, provider);
-    TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("reading " + o.id));
-    const std::string stored = row ? s->ColumnText(0) : std::string();
-    if (stored == o.json) return true;  // the usual case: the same file imported again
-    boost::system::error_code ec1, ec2;
-    const boost::json::value a = boost::json::parse(stored, ec1);
-    const boost::json::value b = boost::json::parse(o.json, ec2);
-    return !ec1 && !ec2 && a == b;
-  }
-
-  // On the writer, inside a transaction.
-  // Stores r, whose entries are `details` (StatusDetails(r)), inside the caller's write
-  // transaction.
-  static Status PutStatusLocked(Connection& c, const StatusRecord& r, const std::string& details) {
-    TESSERA_ASSIGN_OR_RETURN(
-        Statement * s,
-        c.Prepared("INSERT OR REPLACE INTO statuses (id, api_root, collection, owner_user, "
-                   "owner_org, request_timestamp, status, total_count, success_count, "
-                   "failure_count, pending_count, details) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
-    ResetOnExit reset(*s);
-    s->BindText(1, r.id);
-    s->BindText(2, r.api_root);
-    s->BindText(3, r.collection);
-    s->BindInt(4, r.owner_user);
-    s->BindInt(5, r.owner_org);
-    s->BindInt(6, r.request_timestamp.ToMicros());
-    s->BindText(7, r.status);
-    s->BindInt(8, r.total_count);
-    s->BindInt(9, r.success_count);
-    s->BindInt(10, r.failure_count);
-    s->BindInt(11, r.pending_count);
-    s->BindText(12, details);
-    return s->Run("storing status " + r.id);
-  }
-
-  static inline const std::string kDefaultSpecVersion = "2.1";
 
   // Whether the rows q lists may include a later copy (schema 5), so that the listing must ask
   // those rows for an earlier one. Later copies are rare, and asking every row whether it is one

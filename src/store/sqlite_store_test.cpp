@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -38,13 +39,25 @@ const std::string kB = "indicator--26ffb872-1dd9-446e-b6f5-d58527e5b5d2";
 const std::string kMalware = "malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b";
 const std::string kIp = "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd";
 
-// Imports into the default collection (the one the migration creates), readable by its readers.
-Result<ImportSummary> Put(Store& store, const std::vector<stix::Object>& objects) {
+// `count` placements into the default collection (the one the migration creates), readable by
+// its readers.
+std::vector<Placement> InDefault(Store& store, size_t count) {
   auto coll = store.directory().GetSetting(kSettingDefaultCollection);
-  if (!coll.ok()) return coll.status();
-  const std::vector<Placement> placements(objects.size(),
-                                          Placement{*coll, 0, {GrantKey::CollectionReaders()}});
-  return store.Import(objects, placements);
+  EXPECT_TRUE(coll.ok()) << coll.status().ToString();
+  return std::vector<Placement>(
+      count, Placement{coll.ok() ? *coll : std::string(), 0, {GrantKey::CollectionReaders()}});
+}
+
+// A write session of `store`; null (and the test fails) when it cannot begin.
+std::unique_ptr<WriteSession> Begin(Store& store) {
+  auto session = store.BeginWrite();
+  EXPECT_TRUE(session.ok()) << session.status().ToString();
+  return session.ok() ? std::move(session).value() : nullptr;
+}
+
+// Imports into the default collection.
+Result<ImportSummary> Put(Store& store, const std::vector<stix::Object>& objects) {
+  return store.Import(objects, InDefault(store, objects.size()));
 }
 
 class SqliteStoreTest : public ::testing::Test {
@@ -61,6 +74,17 @@ class SqliteStoreTest : public ::testing::Test {
     auto s = OpenStore(dir_, mode);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? std::move(s).value() : nullptr;
+  }
+
+  // Closes `store` and counts the rows of the store opened again (what was durable); -1 when it
+  // cannot be counted.
+  int64_t CountWhenReopened(std::unique_ptr<Store>& store) {
+    store.reset();
+    auto reopened = Open(OpenMode::kOpenExisting);
+    if (reopened == nullptr) return -1;
+    auto count = reopened->CountObjects();
+    EXPECT_TRUE(count.ok()) << count.status().ToString();
+    return count.ok() ? *count : -1;
   }
 
   std::vector<StoredObject> ListAll(Store& store, ObjectQuery q = {}) {
@@ -422,8 +446,127 @@ TEST_F(SqliteStoreTest, CommitsAreCopiedIntoTheDatabaseFileWithoutAnyoneAsking) 
   EXPECT_GE(fs::file_size(db), size_before + kCopied);
   EXPECT_LT(fs::file_size(fs::path(dir_) / "tessera.db-wal"), uintmax_t{64} << 20);
   EXPECT_EQ(*store->CountObjects(), 4000);
-  store.reset();
-  EXPECT_EQ(*Open(OpenMode::kOpenExisting)->CountObjects(), 4000);
+  EXPECT_EQ(CountWhenReopened(store), 4000);
+}
+
+// A write session: batches written one after the other in one transaction, each seeing what the
+// earlier ones wrote, none seen by readers or stored before the commit.
+TEST_F(SqliteStoreTest, AWriteSessionSeesItsEarlierBatchesAndStoresThemAtCommit) {
+  {
+    auto store = Open();
+    auto session = Begin(*store);
+    ASSERT_NE(session, nullptr);
+    const std::vector first = {Sdo(kA, "2021-01-01T00:00:00.000Z"), Sco(kIp, "1.2.3.4")};
+    auto one = session->Import(first, InDefault(*store, 2));
+    ASSERT_TRUE(one.ok()) << one.status().ToString();
+    EXPECT_EQ(one->added, 2u);
+
+    // The next batch: kA's version as the first batch wrote it, a new version of kA, a new id.
+    const std::vector second = {Sdo(kA, "2021-01-01T00:00:00.000Z"),
+                                Sdo(kA, "2022-01-01T00:00:00.000Z"),
+                                Sdo(kB, "2021-01-01T00:00:00.000Z")};
+    auto held = session->ReadHoldings(second, InDefault(*store, 3));
+    ASSERT_TRUE(held.ok()) << held.status().ToString();
+    ASSERT_EQ(held->size(), 2u) << "kA is held (by the first batch), kB is not";
+    EXPECT_EQ((*held)[0].index, 0u);
+    ASSERT_TRUE((*held)[0].kept);
+    EXPECT_EQ((*held)[0].kept->json, first[0].json);
+    EXPECT_EQ((*held)[1].index, 1u);
+    EXPECT_EQ((*held)[1].first.json, first[0].json);
+    EXPECT_FALSE((*held)[1].first_of_version);
+    // Outside the session nothing is stored yet: readers see the last commit.
+    auto outside = store->ReadHoldings(second, InDefault(*store, 3));
+    ASSERT_TRUE(outside.ok()) << outside.status().ToString();
+    EXPECT_TRUE(outside->empty());
+    EXPECT_EQ(*store->CountObjects(), 0);
+
+    auto two = session->Import(second, InDefault(*store, 3));
+    ASSERT_TRUE(two.ok()) << two.status().ToString();
+    EXPECT_EQ(two->added, 2u);
+    EXPECT_EQ(two->already_present, 1u) << "the first batch's row";
+    EXPECT_GT(two->first_seq, one->last_seq);
+    ASSERT_TRUE(session->Commit().ok());
+    EXPECT_EQ(*store->CountObjects(), 4);
+    EXPECT_EQ(session->Import(second, InDefault(*store, 3)).status().code(), ErrorCode::kInternal)
+        << "a session is over once committed";
+  }
+  // Durable: the rows are there when the store is opened again.
+  auto store = Open(OpenMode::kOpenExisting);
+  ASSERT_NE(store, nullptr);
+  EXPECT_THAT(Ids(ListAll(*store)), ElementsAre(kA, kIp, kA, kB));
+}
+
+TEST_F(SqliteStoreTest, AWriteSessionNotCommittedStoresNothing) {
+  auto store = Open();
+  ASSERT_TRUE(Put(*store, std::vector{Sco(kIp, "1.2.3.4")}).ok());
+  const std::vector batch = {Sdo(kA, "2021-01-01T00:00:00.000Z")};
+  {
+    auto session = Begin(*store);
+    ASSERT_NE(session, nullptr);
+    ASSERT_TRUE(session->Import(batch, InDefault(*store, 1)).ok());
+    ASSERT_TRUE(
+        session->Import(std::vector{Sdo(kB, "2021-01-01T00:00:00.000Z")}, InDefault(*store, 1))
+            .ok());
+    session->Rollback();
+    EXPECT_EQ(session->Commit().code(), ErrorCode::kInternal) << "rolled back is over";
+  }
+  EXPECT_THAT(Ids(ListAll(*store)), ElementsAre(kIp));
+  {
+    // Dropped without a commit: the same.
+    auto session = Begin(*store);
+    ASSERT_NE(session, nullptr);
+    ASSERT_TRUE(session->Import(batch, InDefault(*store, 1)).ok());
+  }
+  EXPECT_THAT(Ids(ListAll(*store)), ElementsAre(kIp));
+  // The writer was handed back: the store takes writes again, and the rolled-back rows are new.
+  auto again = Put(*store, batch);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->added, 1u);
+  EXPECT_EQ(CountWhenReopened(store), 2) << "durable";
+}
+
+TEST_F(SqliteStoreTest, AFailedBatchEndsTheWriteSessionAndStoresNothing) {
+  auto store = Open();
+  auto session = Begin(*store);
+  ASSERT_NE(session, nullptr);
+  ASSERT_TRUE(session->Import(std::vector{Sco(kIp, "1.2.3.4")}, InDefault(*store, 1)).ok());
+  // A malformed batch writes nothing and leaves the session open.
+  stix::Object no_id = Sdo(kB, "2021-01-01T00:00:00.000Z");
+  no_id.id.clear();
+  EXPECT_EQ(session->Import(std::vector{no_id}, InDefault(*store, 1)).status().code(),
+            ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(
+      session->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z")}, InDefault(*store, 1)).ok());
+  // A batch the store cannot write ends it: everything is undone, and it says why again.
+  const std::vector<Placement> nowhere = {
+      Placement{Uuid::V4().ToString(), 0, {GrantKey::CollectionReaders()}}};
+  auto lost = session->Import(std::vector{Sdo(kB, "2021-01-01T00:00:00.000Z")}, nowhere);
+  ASSERT_EQ(lost.status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(session->Commit().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(*store->CountObjects(), 0);
+  EXPECT_TRUE(Put(*store, std::vector{Sco(kIp, "1.2.3.4")}).ok()) << "the writer was handed back";
+}
+
+TEST_F(SqliteStoreTest, AWriteSessionHoldsOtherWritersUntilItEnds) {
+  auto store = Open();
+  auto session = Begin(*store);
+  ASSERT_NE(session, nullptr);
+  ASSERT_TRUE(session->Import(std::vector{Sco(kIp, "1.2.3.4")}, InDefault(*store, 1)).ok());
+  std::atomic<bool> written = false;
+  std::thread other([&] {
+    EXPECT_TRUE(Put(*store, std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z")}).ok());
+    written = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(written) << "another writer of the process waits for the session";
+  EXPECT_EQ(*store->CountObjects(), 0) << "readers do not wait, and see the last commit";
+  auto generations = store->ReadGenerations();  // also on the thread that holds the session
+  ASSERT_TRUE(generations.ok()) << generations.status().ToString();
+  EXPECT_EQ(generations->last_seq, 0);
+  ASSERT_TRUE(session->Commit().ok());
+  other.join();
+  EXPECT_TRUE(written);
+  EXPECT_THAT(Ids(ListAll(*store)), ElementsAre(kIp, kA)) << "the session's rows first";
 }
 
 }  // namespace

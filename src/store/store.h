@@ -65,6 +65,8 @@ struct Placement {
 // The most grant keys one placement may carry.
 constexpr size_t kMaxReaderKeys = 10'000;
 
+constexpr size_t kMaxReportedConflicts = 20;
+
 // What an Import did. added + already_present == the number of objects passed. Both are counted
 // per provider: another organization's copy of the same (collection, id, version) is neither
 // "already present" nor "conflicting" for this one.
@@ -78,9 +80,22 @@ struct ImportSummary {
   std::vector<std::string> conflicting_ids;  // the first kMaxReportedConflicts of them
   int64_t first_seq = 0;                     // seq of the first row added; 0 when none was added
   int64_t last_seq = 0;                      // seq of the last row added; 0 when none was added
-};
 
-constexpr size_t kMaxReportedConflicts = 20;
+  // Adds what a later Import did (the next batch of one WriteSession): the counts summed,
+  // conflicting_ids kept to the first kMaxReportedConflicts, first_seq the first one, last_seq
+  // the last one.
+  void Add(const ImportSummary& later) {
+    added += later.added;
+    already_present += later.already_present;
+    conflicting += later.conflicting;
+    for (const std::string& id : later.conflicting_ids) {
+      if (conflicting_ids.size() == kMaxReportedConflicts) break;
+      conflicting_ids.push_back(id);
+    }
+    if (first_seq == 0) first_seq = later.first_seq;
+    if (later.last_seq != 0) last_seq = later.last_seq;
+  }
+};
 
 // Which versions of each object an operator listing returns.
 enum class Versions {
@@ -222,6 +237,56 @@ struct Generations {
   int64_t last_seq = 0;   // LastSeq()
 };
 
+// One write transaction that stays open across several batches (Store::BeginWrite): a file of
+// any size imported as one transaction, each batch judged against what the store holds,
+// earlier batches of the same session included, and nothing stored unless every batch is.
+//
+// While it is open the session holds the store's writer: other writers of this process
+// (Import, DeleteVersions, PutStatus, another session, the directory's writes) wait until it
+// commits or rolls back, so the thread that holds a session must write through it alone (it
+// would wait for itself); other processes writing the same store wait up to the busy timeout,
+// then fail kUnavailable, as they do while any import runs. Readers of this and other
+// processes go on reading the last committed state and see nothing of the session until it
+// commits.
+//
+// In the SQLite store, nothing of the session is checkpointed while it is open (a checkpoint
+// copies only committed transactions into the database file): the write-ahead log (the `-wal`
+// file) grows with everything the session writes, about the size of the objects' JSON and
+// their index entries, and keeps that size on disk after the commit (it is reused from its
+// start). Memory does not grow with it: pages beyond the writer's page cache (64 MiB) go to the
+// log as they are written.
+//
+// Not thread-safe: one thread uses a session at a time. It must not outlive its Store.
+class WriteSession {
+ public:
+  // Rolls back unless Commit succeeded.
+  virtual ~WriteSession() = default;
+
+  // Store::ReadHoldings of `objects`, read inside this session's transaction: rows written by
+  // earlier Import calls of this session count as held. The same results and errors.
+  virtual Result<std::vector<Holding>> ReadHoldings(std::span<const stix::Object> objects,
+                                                    std::span<const Placement> placements) = 0;
+
+  // Store::Import of one batch inside the session's transaction: the same rules, checks and
+  // summary (already_present counts rows of earlier batches too), but nothing is durable or
+  // visible to readers before Commit. A batch Import's checks refuse (kInvalidArgument: sizes,
+  // an object without type or id, a malformed placement) is refused before anything is written
+  // and leaves the session open. A failure while writing (kNotFound collection, kIo, kCorrupt,
+  // ...) ends the session: it has rolled back, and every later call returns that failure again.
+  // A failing ReadHoldings ends it the same way (kInvalidArgument for its sizes aside).
+  virtual Result<ImportSummary> Import(std::span<const stix::Object> objects,
+                                       std::span<const Placement> placements) = 0;
+
+  // Stores every batch at once: when it returns ok they are durable (committed and synced, one
+  // sync for the whole session). On failure nothing is stored. Either way the session is over:
+  // later calls fail.
+  virtual Status Commit() = 0;
+
+  // Undoes every batch: nothing of the session is stored. The session is over. Destruction
+  // without a successful Commit does the same.
+  virtual void Rollback() = 0;
+};
+
 // Thread-safety: every method is safe to call from several threads. Writes (Import,
 // DeleteVersions, PutStatus) are serialized on one writer connection; reads run in parallel on a
 // pool of read connections and never wait for a write to commit (they see the last committed
@@ -247,6 +312,12 @@ class Store {
   virtual Result<ImportSummary> ImportWithStatus(std::span<const stix::Object> objects,
                                                  std::span<const Placement> placements,
                                                  const StatusRecord& status) = 0;
+
+  // Opens a WriteSession: takes the store's writer (waiting for this process's other writers)
+  // and begins its transaction. kUnavailable when another process holds the store's writer
+  // past the busy timeout; kIo / kCorrupt on storage failure. Store::Import is a session of one
+  // batch.
+  virtual Result<std::unique_ptr<WriteSession>> BeginWrite() = 0;
 
   // What the store holds of objects[i] were it imported with placements[i], for the write rules
   // (ingest) to decide before Import: one Holding (index i) for each object whose id the store
