@@ -199,9 +199,10 @@ std::span<const uint32_t> HuntIndicators::origins(uint32_t indicator) const {
 }
 
 // One offered version of an indicator that was the newest of its id when it was offered: what
-// the hunt needs of it beside its index entries (about 64 bytes).
+// the hunt needs of it beside its index entries (about 80 bytes).
 struct KeptVersion {
   Uuid uuid;  // of its id, when the id is "indicator--" and a lower-case UUID (id_text: kNone)
+  std::pair<uint64_t, uint64_t> key;  // the UUID as two numbers, in the same order (sorting)
   std::optional<Timestamp> version;
   uint32_t number = kNone;   // its number in State::index; kNone: skipped (State::reasons)
   uint32_t restriction = 0;  // into State::restrictions
@@ -435,6 +436,10 @@ void HuntIndicatorsBuilder::Offer(stix::Object object, uint32_t origin) {
   *slot = k + 1;
   KeptVersion& v = s.kept.emplace_back();
   v.uuid = uuid;
+  for (size_t i = 0; i < 8; ++i) {
+    v.key.first = v.key.first << 8 | uuid.bytes()[i];
+    v.key.second = v.key.second << 8 | uuid.bytes()[8 + i];
+  }
   v.id_text = id_text;
   v.version = version;
   v.origin = origin == kNoOrigin ? kNone : origin;
@@ -457,7 +462,7 @@ Result<HuntIndicators> HuntIndicatorsBuilder::Build(std::string_view allowlist_t
   std::sort(order.begin(), order.end(), [&s](uint32_t a, uint32_t b) {
     const KeptVersion& x = s.kept[a];
     const KeptVersion& y = s.kept[b];
-    if (x.id_text == kNone && y.id_text == kNone) return x.uuid < y.uuid;
+    if (x.id_text == kNone && y.id_text == kNone) return x.key < y.key;
     return s.IdOf(x) < s.IdOf(y);
   });
   IndicatorLoadStats stats;

@@ -150,7 +150,7 @@ class HuntIndicatorsBuilder {
   // offer of an older version costs no parsing. `origin` is the caller's name for where this copy
   // comes from (e.g. the store row's placement): the origins of every offer of the kept version
   // are kept together (HuntIndicators::origins), those of older versions dropped. Memory per
-  // kept version: its index entries and about 60 bytes until Build (a version replaced by a newer
+  // kept version: its index entries and about 90 bytes until Build (a version replaced by a newer
   // one keeps its entries until Build).
   void Offer(stix::Object object, uint32_t origin = kNoOrigin);
 

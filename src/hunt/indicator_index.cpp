@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <limits>
+#include <span>
 #include <unordered_map>
 
 #include "common/text.h"
@@ -35,29 +36,21 @@ struct ValueTables {
   }
 
   void Renumber(const std::vector<uint32_t>& to, IndexCounts& counts) {
-    counts.addresses = counts.hashes = counts.others = 0;
-    for (auto& t : v4) {
-      t.Renumber(to);
-      counts.addresses += t.staged();
-    }
-    for (auto& t : v6) {
-      t.Renumber(to);
-      counts.addresses += t.staged();
-    }
-    domains.Renumber(to);
-    counts.domains = domains.staged();
-    urls.Renumber(to);
-    counts.urls = urls.staged();
-    emails.Renumber(to);
-    counts.emails = emails.staged();
-    for (auto& t : hashes) {
-      t.Renumber(to);
-      counts.hashes += t.staged();
-    }
-    for (auto& t : others) {
-      t.Renumber(to);
-      counts.others += t.staged();
-    }
+    // Renumbers every table of `tables` and returns how many entries they keep.
+    auto renumber = [&to](auto& tables) {
+      size_t kept = 0;
+      for (auto& t : tables) {
+        t.Renumber(to);
+        kept += t.staged();
+      }
+      return kept;
+    };
+    counts.addresses = renumber(v4) + renumber(v6);
+    counts.domains = renumber(std::span(&domains, 1));
+    counts.urls = renumber(std::span(&urls, 1));
+    counts.emails = renumber(std::span(&emails, 1));
+    counts.hashes = renumber(hashes);
+    counts.others = renumber(others);
   }
 
   size_t MemoryBytes() const {
