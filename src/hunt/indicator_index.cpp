@@ -37,7 +37,7 @@ struct ValueTables {
 
   void Renumber(const std::vector<uint32_t>& to, IndexCounts& counts) {
     // Renumbers every table of `tables` and returns how many entries they keep.
-    auto renumber = [&to](auto& tables) {
+    auto renumber = [&to](auto&& tables) {
       size_t kept = 0;
       for (auto& t : tables) {
         t.Renumber(to);
