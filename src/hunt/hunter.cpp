@@ -4,8 +4,12 @@
 
 #include <algorithm>
 #include <cassert>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -214,7 +218,26 @@ struct KeptVersion {
 };
 
 struct HuntIndicatorsBuilder::State {
+  ~State() { Finish(); }
+
   Options options;
+  // Options::own_thread: the objects Offer hands over, at most kMaxQueued, taken in order by
+  // `worker`, which alone touches the members below them until Finish.
+  struct Offered {
+    stix::Object object;
+    uint32_t origin;
+  };
+  static constexpr size_t kMaxQueued = 1024;
+  std::mutex mu;
+  std::condition_variable wake_worker, wake_offer;
+  std::deque<Offered> queue;  // GUARDED_BY(mu)
+  bool closing = false;       // GUARDED_BY(mu)
+  std::thread worker;
+  void Work();    // the worker's loop: Take each queued object until Finish
+  void Finish();  // waits until every offered object is taken; the worker ends
+  // Offer's work on one indicator object.
+  void Take(stix::Object& object, uint32_t origin);
+
   IndicatorIndexBuilder index;  // numbers given as versions come, renumbered by Build
   uint32_t registered = 0;      // numbers given in `index`
   std::vector<KeptVersion> kept;
@@ -416,9 +439,8 @@ HuntIndicatorsBuilder::HuntIndicatorsBuilder(Options options) : s_(std::make_uni
 HuntIndicatorsBuilder::HuntIndicatorsBuilder(HuntIndicatorsBuilder&&) noexcept = default;
 HuntIndicatorsBuilder::~HuntIndicatorsBuilder() = default;
 
-void HuntIndicatorsBuilder::Offer(stix::Object object, uint32_t origin) {
-  if (object.type != "indicator") return;
-  State& s = *s_;
+void HuntIndicatorsBuilder::State::Take(stix::Object& object, uint32_t origin) {
+  State& s = *this;
   ++s.stats.offered;
   const std::optional<Timestamp> version = object.Version();
   Uuid uuid;
@@ -446,8 +468,46 @@ void HuntIndicatorsBuilder::Offer(stix::Object object, uint32_t origin) {
   s.Load(k, object);
 }
 
+void HuntIndicatorsBuilder::State::Work() {
+  std::deque<Offered> batch;
+  while (true) {
+    {
+      std::unique_lock lock(mu);
+      wake_worker.wait(lock, [this] { return !queue.empty() || closing; });
+      if (queue.empty()) return;
+      batch.swap(queue);
+    }
+    wake_offer.notify_one();
+    for (Offered& o : batch) Take(o.object, o.origin);
+    batch.clear();
+  }
+}
+
+void HuntIndicatorsBuilder::State::Finish() {
+  if (!worker.joinable()) return;
+  {
+    std::lock_guard lock(mu);
+    closing = true;
+  }
+  wake_worker.notify_one();
+  worker.join();
+}
+
+void HuntIndicatorsBuilder::Offer(stix::Object object, uint32_t origin) {
+  if (object.type != "indicator") return;
+  State& s = *s_;
+  if (!s.options.own_thread) return s.Take(object, origin);
+  if (!s.worker.joinable()) s.worker = std::thread([&s] { s.Work(); });
+  {
+    std::unique_lock lock(s.mu);
+    s.wake_offer.wait(lock, [&s] { return s.queue.size() < State::kMaxQueued; });
+    s.queue.push_back({std::move(object), origin});
+  }
+  s.wake_worker.notify_one();
+}
+
 void HuntIndicatorsBuilder::KeepExtension(std::string extension_id) {
-  assert(s_->stats.offered == 0);
+  assert(!s_->worker.joinable() && s_->stats.offered == 0);
   std::vector<std::string>& keep = s_->keep_extensions;
   if (std::find(keep.begin(), keep.end(), extension_id) == keep.end())
     keep.push_back(std::move(extension_id));
@@ -455,6 +515,7 @@ void HuntIndicatorsBuilder::KeepExtension(std::string extension_id) {
 
 Result<HuntIndicators> HuntIndicatorsBuilder::Build(std::string_view allowlist_text) && {
   State& s = *s_;
+  s.Finish();
   std::vector<uint32_t> order;  // the kept versions in id order
   for (uint32_t k = 0; k < s.kept.size(); ++k) {
     if (!s.kept[k].superseded) order.push_back(k);

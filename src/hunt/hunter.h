@@ -129,13 +129,19 @@ class HuntIndicators {
 // each id, and builds the index. Each offered object is turned at once into what the hunt needs
 // (its index entries, validity, restriction and origins; its pattern compiled only when the index
 // cannot decide it alone), so that the objects' JSON is never kept: memory holds the index being
-// built, not the input. Not thread-safe.
+// built, not the input. Not thread-safe: one caller thread (the builder may run its own thread
+// behind Offer: Options::own_thread).
 class HuntIndicatorsBuilder {
  public:
   struct Options {
     // Patterns that pattern::SimpleComparisons reads go to the index without being compiled
     // (the hits are the same). false compiles every pattern: for tests that compare both ways.
     bool simple_patterns = true;
+    // Offer hands each indicator object to a thread of the builder (at most 1,024 waiting; Offer
+    // waits when they are more) and returns: the caller reads the next object while the last is
+    // turned into index entries. The result is the same (objects are taken in offer order);
+    // false does the work in Offer.
+    bool own_thread = true;
   };
   HuntIndicatorsBuilder();
   explicit HuntIndicatorsBuilder(Options options);

@@ -121,9 +121,10 @@ const std::vector<PatternCase>& Patterns() {
   return cases;
 }
 
-HuntIndicators Load(bool simple_patterns) {
+HuntIndicators Load(bool simple_patterns, bool own_thread = true) {
   HuntIndicatorsBuilder::Options options;
   options.simple_patterns = simple_patterns;
+  options.own_thread = own_thread;
   HuntIndicatorsBuilder builder(options);
   const std::vector<PatternCase>& cases = Patterns();
   // Offered backwards: numbers follow ids, not the input.
@@ -167,6 +168,18 @@ TEST(HuntIndicatorsBuilder, SimplePatternsHuntAsCompiledOnes) {
   const std::vector<std::string> hits = Hunt(simple);
   EXPECT_EQ(hits, Hunt(compiled));
   EXPECT_GE(hits.size(), 12u);
+}
+
+// Offer's work on the builder's own thread or in Offer: the same indicators, numbers and hits.
+TEST(HuntIndicatorsBuilder, OwnThreadLoadsWhatOfferLoads) {
+  const HuntIndicators threaded = Load(true, true);
+  const HuntIndicators inline_load = Load(true, false);
+  EXPECT_EQ(threaded.stats().offered, inline_load.stats().offered);
+  EXPECT_EQ(threaded.stats().loaded, inline_load.stats().loaded);
+  EXPECT_EQ(threaded.stats().compiled, inline_load.stats().compiled);
+  for (uint32_t n = 0; n < threaded.stats().loaded; ++n)
+    EXPECT_EQ(threaded.index().Indicator(n).id, inline_load.index().Indicator(n).id);
+  EXPECT_EQ(Hunt(threaded), Hunt(inline_load));
 }
 
 // Numbers in id order; the restriction is the markings (and kept extension) of the hunted version.
