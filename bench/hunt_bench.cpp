@@ -2,6 +2,9 @@
 //
 //   hunt_bench load [--indicators N]          build the index from N atomic indicators
 //   hunt_bench logs [--indicators N] [--mb M] hunt M MB of Zeek JSON (conn + dns + http) with N
+//   hunt_bench intel [--indicators N]         load N single-comparison indicators from a
+//                                             generated NDJSON file as `tessera hunt --intel`
+//                                             does: time to ready, bytes per indicator, peak RSS
 //   hunt_bench files --dir DIR [--threads T]  hunt the logs hunt_gen wrote into DIR on T threads
 //                                             (default: all), checked against its planted hits
 //
@@ -28,6 +31,7 @@
 #include "hunt/indicator_index.h"
 #include "hunt/log_reader.h"
 #include "hunt/parallel.h"
+#include "hunt/session.h"
 
 namespace {
 
@@ -114,6 +118,14 @@ Generated Generate(Rng& r, size_t i) {
   }
   std::string h = Hex(r, 32);
   return {"file", "hashes.MD5", h, ObservableKind::kHash, h};
+}
+
+uint64_t Mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  return x ^ (x >> 33);
 }
 
 std::string Id(size_t i) {
@@ -310,6 +322,108 @@ int Logs(size_t n, size_t mb) {
   return 0;
 }
 
+// The STIX id of generated indicator `i`: random-looking, so that the file is not in id order.
+std::string IntelId(size_t i) {
+  const uint64_t a = Mix(i * 2 + 1), b = Mix(i * 2 + 2);
+  return fmt::format("indicator--{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", a >> 32,
+                     (a >> 16) & 0xffff, a & 0xfff, b >> 52, b & 0xffffffffffffULL);
+}
+
+// Writes `n` indicators, one single comparison each (Generate's mix), as NDJSON to `path`, the
+// way a feed writes them (TLP:GREEN, a name, types, kill chain phase); every 97th one's probe
+// goes to `probes` with its id. Returns the bytes written.
+size_t WriteIntel(const std::string& path, size_t n,
+                  std::vector<std::pair<Generated, std::string>>* probes) {
+  std::FILE* out = std::fopen(path.c_str(), "w");
+  if (out == nullptr) return 0;
+  Rng rng;
+  size_t bytes = 0;
+  for (size_t i = 0; i < n; ++i) {
+    Generated g = Generate(rng, i);
+    const std::string id = IntelId(i);
+    std::string op = "=";
+    if (std::string_view(g.type) == "ipv4-addr" && g.value.find('/') != std::string::npos)
+      op = "ISSUBSET";
+    const std::string line = fmt::format(
+        R"({{"type":"indicator","spec_version":"2.1","id":"{}","created":"2025-03-01T10:00:00.000Z","modified":"2025-03-01T10:00:00.000Z","name":"feed entry {}","indicator_types":["malicious-activity"],"pattern":"[{}:{} {} '{}']","pattern_type":"stix","valid_from":"2025-03-01T10:00:00Z","kill_chain_phases":[{{"kill_chain_name":"lockheed-martin-cyber-kill-chain","phase_name":"command-and-control"}}],"object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]}})"
+        "\n",
+        id, i, g.type, g.path, op, g.value);
+    std::fwrite(line.data(), 1, line.size(), out);
+    bytes += line.size();
+    if (i % 97 == 0) probes->emplace_back(std::move(g), id);
+  }
+  std::fclose(out);
+  return bytes;
+}
+
+// `tessera hunt --intel` until it can hunt: the file read and offered (OfferIntelFile, the
+// session's own code), the index built; checked: every indicator loaded, none compiled, every
+// probe hits its indicator.
+int Intel(size_t n, const std::string& path) {
+  std::vector<std::pair<Generated, std::string>> probes;
+  const size_t bytes = WriteIntel(path, n, &probes);
+  if (bytes == 0) {
+    fmt::print(stderr, "cannot write {}\n", path);
+    return 2;
+  }
+  const long rss_before = PeakRssMb();
+  auto start = std::chrono::steady_clock::now();
+  const double cpu_start = CpuSeconds();
+  HuntIndicatorsBuilder builder;
+  std::vector<SkippedIndicator> invalid;
+  tessera::Status offered = OfferIntelFile(path, builder, invalid);
+  if (!offered.ok()) {
+    fmt::print(stderr, "{}\n", offered.ToString());
+    return 2;
+  }
+  const double offer_s = Since(start);
+  auto built = std::move(builder).Build();
+  const double wall = Since(start);
+  const double cpu = CpuSeconds() - cpu_start;
+  if (!built.ok()) {
+    fmt::print(stderr, "{}\n", built.status().ToString());
+    return 1;
+  }
+  const IndicatorLoadStats& stats = built->stats();
+  // What stays per indicator: the index, and the hunt's own tables (decision, restriction and
+  // origins: 9 bytes).
+  const double per_indicator =
+      static_cast<double>(built->index().MemoryBytes() + 9 * n) / static_cast<double>(n);
+  fmt::print(
+      "intel: {} indicators, {:.1f} MB of NDJSON: ready in {:.2f} s wall (reading and offering "
+      "{:.2f} s, building {:.2f} s), {:.2f} s CPU = {:.2f} us per indicator; {:.1f} bytes per "
+      "indicator after loading; peak RSS {} MB ({} MB before loading)\n",
+      n, static_cast<double>(bytes) / 1e6, wall, offer_s, wall - offer_s, cpu,
+      cpu * 1e6 / static_cast<double>(n), per_indicator, PeakRssMb(), rss_before);
+  std::remove(path.c_str());
+  if (stats.loaded != n || stats.skipped != 0 || stats.never_hit != 0 || stats.compiled != 0 ||
+      !invalid.empty()) {
+    fmt::print(stderr,
+               "wrong result: {} loaded, {} skipped, {} never hit, {} compiled, {} invalid\n",
+               stats.loaded, stats.skipped, stats.never_hit, stats.compiled, invalid.size());
+    return 1;
+  }
+  LookupScratch scratch;
+  std::vector<Hit> hits;
+  for (const auto& [g, id] : probes) {
+    Observable o;
+    o.kind = g.kind;
+    o.value = g.probe;
+    hits.clear();
+    built->index().Lookup(o, Timestamp{1'750'000'000, 0}, scratch, hits);
+    const bool found = std::any_of(hits.begin(), hits.end(), [&](const Hit& h) {
+      return built->index().Indicator(h.indicator).id == id;
+    });
+    if (!found) {
+      fmt::print(stderr, "wrong result: {} does not hit {}\n", g.probe, id);
+      return 1;
+    }
+  }
+  fmt::print("check: {} loaded, none compiled, {} probes each hit their indicator\n", stats.loaded,
+             probes.size());
+  return 0;
+}
+
 // (file relative to the data directory, line, field, indicator number)
 using HitKey = std::tuple<std::string, uint64_t, std::string, uint32_t>;
 
@@ -462,8 +576,16 @@ int main(int argc, char** argv) {
   files->add_option("--threads", threads, "Worker threads (0: all hardware threads)")
       ->capture_default_str();
   files->add_option("--lines-out", lines_out, "Write the lines with hits (file:line) here");
+  size_t n_intel = 1'000'000;
+  std::string intel_path = "hunt_bench_intel.ndjson";
+  auto* intel = app.add_subcommand(
+      "intel", "Load N generated single-comparison indicators as `tessera hunt --intel` does");
+  intel->add_option("--indicators", n_intel, "Indicators")->capture_default_str();
+  intel->add_option("--file", intel_path, "Where the generated NDJSON goes (removed after)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (*load) return Load(n);
+  if (*intel) return Intel(n_intel, intel_path);
   if (*files) return Files(dir, threads, lines_out);
   return Logs(n_logs, mb);
 }

@@ -3,12 +3,21 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cassert>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "common/json.h"
+#include "common/json_text.h"
+#include "common/uuid.h"
+#include "hunt/index_tables.h"
 #include "hunt/pattern_atoms.h"
 
 namespace tessera::hunt {
@@ -91,22 +100,18 @@ namespace {
 struct Evaluated {
   pattern::Pattern pattern;
   IndicatorConstants constants;
+  Decision decision = Decision::kEvent;
 };
 
-// What Offer keeps of an indicator until Build.
-struct Candidate {
-  std::optional<Timestamp> version;
-  std::string json;
-  bool revoked = false;
-  std::vector<uint32_t> origins;  // of the offers of `version`, ascending, each once
-};
+constexpr uint32_t kNone = UINT32_MAX;
 
 void AddOrigin(std::vector<uint32_t>& origins, uint32_t origin) {
   auto at = std::lower_bound(origins.begin(), origins.end(), origin);
   if (at == origins.end() || *at != origin) origins.insert(at, origin);
 }
 
-// HuntIndicators::restriction of the indicator `o`.
+// HuntIndicators::restriction of an indicator whose `object_marking_refs` and `extensions` are
+// those of `o`.
 std::string RestrictionOf(const boost::json::object& o, const std::vector<std::string>& keep) {
   boost::json::object r;
   const boost::json::value* markings = o.if_contains("object_marking_refs");
@@ -123,13 +128,32 @@ std::string RestrictionOf(const boost::json::object& o, const std::vector<std::s
   return r.empty() ? std::string() : boost::json::serialize(r);
 }
 
-std::optional<Timestamp> TimeField(const boost::json::object& o, std::string_view key) {
-  const boost::json::value* v = o.if_contains(key);
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  auto t = ParseTimestamp(std::string_view(v->get_string()));
+// The string the JSON value text `value` holds: a view of `value` itself when it has no escapes,
+// else of `scratch`, which holds it decoded. std::nullopt when `value` is not a string.
+std::optional<std::string_view> JsonString(std::string_view value, std::string& scratch) {
+  if (value.size() < 2 || value.front() != '"' || value.back() != '"') return std::nullopt;
+  value = value.substr(1, value.size() - 2);
+  if (value.find('\\') == std::string_view::npos) return value;
+  auto decoded = json_text::Unescape(value);
+  if (!decoded.ok()) return std::nullopt;
+  scratch = std::move(decoded).value();
+  return std::string_view(scratch);
+}
+
+// The timestamp the JSON value text `value` holds; std::nullopt when it holds none.
+std::optional<Timestamp> JsonTime(std::string_view value) {
+  std::string scratch;
+  const std::optional<std::string_view> text = JsonString(value, scratch);
+  if (!text) return std::nullopt;
+  auto t = ParseTimestamp(*text);
   if (!t.ok()) return std::nullopt;
   return *t;
 }
+
+// The members of an indicator the hunt reads, as texts of JSON values ("" when absent).
+struct IndicatorMembers {
+  std::string_view pattern_type, pattern, valid_from, valid_until, markings, extensions;
+};
 
 const IndicatorConstants kNoConstants;
 
@@ -178,114 +202,372 @@ std::span<const uint32_t> HuntIndicators::origins(uint32_t indicator) const {
       .subspan(begin, impl_->origin_begin[indicator + 1] - begin);
 }
 
-struct HuntIndicatorsBuilder::State {
-  std::map<std::string, Candidate> kept;  // by id
-  IndicatorLoadStats stats;
-  std::vector<std::string> keep_extensions;
+// One offered version of an indicator that was the newest of its id when it was offered: what
+// the hunt needs of it beside its index entries (about 80 bytes).
+struct KeptVersion {
+  Uuid uuid;  // of its id, when the id is "indicator--" and a lower-case UUID (id_text: kNone)
+  std::pair<uint64_t, uint64_t> key;  // the UUID as two numbers, in the same order (sorting)
+  std::optional<Timestamp> version;
+  uint32_t number = kNone;   // its number in State::index; kNone: skipped (State::reasons)
+  uint32_t restriction = 0;  // into State::restrictions
+  uint32_t origin = kNone;   // its first origin; all of them in State::more_origins if more
+  uint32_t id_text = kNone;  // else its id, in State::odd_ids
+  bool superseded = false;   // a newer version of its id came since
+  bool never_hit = false;    // loaded without any comparison the index serves (reasons)
+  bool compiled = false;     // its pattern went through pattern::Compile
 };
 
-HuntIndicatorsBuilder::HuntIndicatorsBuilder() : s_(std::make_unique<State>()) {}
+struct HuntIndicatorsBuilder::State {
+  ~State() { Finish(); }
+
+  Options options;
+  // Options::own_thread: the objects Offer hands over, at most kMaxQueued, taken in order by
+  // `worker`, which alone touches the members below them until Finish.
+  struct Offered {
+    stix::Object object;
+    uint32_t origin;
+  };
+  static constexpr size_t kMaxQueued = 1024;
+  std::mutex mu;
+  std::condition_variable wake_worker, wake_offer;
+  std::deque<Offered> queue;  // GUARDED_BY(mu)
+  bool closing = false;       // GUARDED_BY(mu)
+  std::thread worker;
+  void Work();    // the worker's loop: Take each queued object until Finish
+  void Finish();  // waits until every offered object is taken; the worker ends
+  // Offer's work on one indicator object.
+  void Take(stix::Object& object, uint32_t origin);
+
+  IndicatorIndexBuilder index;  // numbers given as versions come, renumbered by Build
+  uint32_t registered = 0;      // numbers given in `index`
+  std::vector<KeptVersion> kept;
+  // The kept version of each id: kept index + 1 (0: empty slot), open addressing by UUID, at
+  // most half full; ids that are not lower-case "indicator--<uuid>" in odd_slots.
+  std::vector<uint32_t> slots;
+  size_t used_slots = 0;
+  std::unordered_map<std::string, uint32_t> odd_by_id;  // into odd_ids and odd_slots
+  std::vector<std::string> odd_ids;
+  std::vector<uint32_t> odd_slots;
+  std::unordered_map<uint32_t, std::vector<uint32_t>> more_origins;  // by kept index, ascending
+  std::unordered_map<uint32_t, std::string> reasons;  // by kept index: why skipped or never hit
+  std::unordered_map<uint32_t, Evaluated> evaluated;  // by number in `index`
+  // Restrictions, each once; and the number of each raw form met (object_marking_refs and the
+  // kept extensions as written), so that a form is parsed once.
+  std::vector<std::string> restrictions{std::string()};
+  std::unordered_map<std::string, uint32_t> restriction_numbers{{std::string(), 0}};
+  std::unordered_map<std::string, uint32_t> raw_restrictions;
+  std::string raw_key;  // scratch
+  IndicatorLoadStats stats;
+  std::vector<std::string> keep_extensions;
+
+  static size_t Hash(const Uuid& u) {
+    uint64_t hi = 0, lo = 0;
+    std::memcpy(&hi, u.bytes().data(), 8);
+    std::memcpy(&lo, u.bytes().data() + 8, 8);
+    return internal::Mix64(hi ^ internal::Mix64(lo));
+  }
+
+  // Where the kept version of `id` is recorded (kept index + 1, or 0 when none is); sets *uuid
+  // and *id_text for a new one. Valid until the next call.
+  uint32_t* SlotOf(std::string_view id, Uuid* uuid, uint32_t* id_text) {
+    constexpr std::string_view kPrefix = "indicator--";
+    const std::string_view text = id.substr(std::min(id.size(), kPrefix.size()));
+    const bool lower = id.substr(0, kPrefix.size()) == kPrefix &&
+                       text.find_first_of("ABCDEF") == std::string_view::npos;
+    std::optional<Uuid> parsed;
+    if (lower && text.size() == 36) {
+      if (auto u = Uuid::Parse(text); u.ok()) parsed = *u;
+    }
+    if (!parsed) {
+      auto [it, fresh] = odd_by_id.try_emplace(std::string(id), odd_ids.size());
+      if (fresh) {
+        odd_ids.push_back(it->first);
+        odd_slots.push_back(0);
+      }
+      *id_text = it->second;
+      return &odd_slots[it->second];
+    }
+    *uuid = *parsed;
+    *id_text = kNone;
+    if ((used_slots + 1) * 2 > slots.size()) {
+      std::vector<uint32_t> old(std::max<size_t>(16, slots.size() * 2), 0);
+      old.swap(slots);
+      for (uint32_t k : old) {
+        if (k != 0) *Probe(kept[k - 1].uuid) = k;
+      }
+    }
+    uint32_t* slot = Probe(*uuid);
+    if (*slot == 0) ++used_slots;
+    return slot;
+  }
+
+  uint32_t* Probe(const Uuid& uuid) {
+    const size_t mask = slots.size() - 1;
+    for (size_t i = Hash(uuid) & mask;; i = (i + 1) & mask) {
+      if (slots[i] == 0 || kept[slots[i] - 1].uuid == uuid) return &slots[i];
+    }
+  }
+
+  std::string IdOf(const KeptVersion& v) const {
+    return v.id_text != kNone ? odd_ids[v.id_text] : "indicator--" + v.uuid.ToString();
+  }
+
+  void AddOriginTo(uint32_t k, uint32_t origin) {
+    KeptVersion& v = kept[k];
+    if (v.origin == kNone) {
+      v.origin = origin;
+    } else if (auto it = more_origins.find(k); it != more_origins.end()) {
+      AddOrigin(it->second, origin);
+    } else if (origin != v.origin) {
+      std::vector<uint32_t>& all = more_origins[k];
+      all.push_back(v.origin);
+      AddOrigin(all, origin);
+    }
+  }
+
+  void Supersede(uint32_t k) {
+    KeptVersion& v = kept[k];
+    v.superseded = true;
+    more_origins.erase(k);
+    reasons.erase(k);
+    if (v.number != kNone) evaluated.erase(v.number);
+  }
+
+  // The restriction number of an indicator with these members.
+  uint32_t RestrictionNumber(const IndicatorMembers& m) {
+    std::vector<std::string_view> entries(keep_extensions.size());
+    if (!m.extensions.empty() && !keep_extensions.empty()) {
+      (void)json_text::ForEachMember(m.extensions, [&](std::string_view key, std::string_view v) {
+        for (size_t i = 0; i < keep_extensions.size(); ++i) {
+          if (json_text::KeyEquals(key, keep_extensions[i])) entries[i] = v;
+        }
+      });
+    }
+    raw_key.assign(m.markings);
+    for (std::string_view e : entries) {
+      raw_key.push_back('\0');
+      raw_key.append(e);
+    }
+    if (raw_key.find_first_not_of('\0') == std::string::npos) return 0;
+    if (auto it = raw_restrictions.find(raw_key); it != raw_restrictions.end()) return it->second;
+    boost::json::object o;
+    if (auto markings = ParseJson(m.markings); markings.ok()) o["object_marking_refs"] = *markings;
+    boost::json::object extensions;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (auto e = ParseJson(entries[i]); !entries[i].empty() && e.ok())
+        extensions[keep_extensions[i]] = *e;
+    }
+    o["extensions"] = std::move(extensions);
+    auto [r, fresh] = restriction_numbers.try_emplace(RestrictionOf(o, keep_extensions),
+                                                      static_cast<uint32_t>(restrictions.size()));
+    if (fresh) restrictions.push_back(r->first);
+    raw_restrictions.emplace(raw_key, r->second);
+    return r->second;
+  }
+
+  // Turns kept version `k` of `object` into what the hunt needs: its number and index entries,
+  // or why it is skipped.
+  void Load(uint32_t k, stix::Object& object) {
+    auto skip = [&](std::string why) { reasons[k] = std::move(why); };
+    IndicatorMembers m;
+    const Status scanned = json_text::ForEachMember(
+        object.json, [members = &m](std::string_view key, std::string_view value) {
+          if (json_text::KeyEquals(key, "pattern_type")) {
+            members->pattern_type = value;
+          } else if (json_text::KeyEquals(key, "pattern")) {
+            members->pattern = value;
+          } else if (json_text::KeyEquals(key, "valid_from")) {
+            members->valid_from = value;
+          } else if (json_text::KeyEquals(key, "valid_until")) {
+            members->valid_until = value;
+          } else if (json_text::KeyEquals(key, "object_marking_refs")) {
+            members->markings = value;
+          } else if (json_text::KeyEquals(key, "extensions")) {
+            members->extensions = value;
+          }
+        });
+    if (!scanned.ok()) return skip("not a JSON object");
+    std::string type_scratch, text_scratch;
+    if (JsonString(m.pattern_type, type_scratch) != std::optional<std::string_view>("stix"))
+      return skip("pattern_type is not stix");
+    const std::optional<std::string_view> text = JsonString(m.pattern, text_scratch);
+    if (!text) return skip("no pattern");
+    const std::optional<Timestamp> valid_from = JsonTime(m.valid_from);
+    if (!valid_from) return skip("no valid_from");
+    std::optional<std::vector<pattern::AtomicComparison>> simple;
+    if (options.simple_patterns) simple = pattern::SimpleComparisons(*text);
+    std::optional<pattern::Pattern> compiled;
+    if (!simple) {
+      auto c = pattern::Compile(*text);
+      if (!c.ok()) return skip("pattern: " + c.status().message());
+      compiled.emplace(std::move(c).value());
+    }
+    auto number = index.AddIndicator(
+        IndicatorRef{std::move(object.id), *valid_from, JsonTime(m.valid_until), object.revoked});
+    if (!number.ok()) return skip(number.status().message());
+    registered = *number + 1;
+    auto atoms = simple ? AddPatternAtoms(index, *number, *simple)
+                        : AddPatternAtoms(index, *number, *compiled);
+    // AddPatternAtoms fails only for a number not registered, and this one just was.
+    if (!atoms.ok()) return skip(atoms.status().message());
+    if (!atoms->complete && !compiled) {
+      // SimpleComparisons accepts only what Compile accepts.
+      auto c = pattern::Compile(*text);
+      if (!c.ok()) return skip("pattern: " + c.status().message());
+      compiled.emplace(std::move(c).value());
+    }
+    KeptVersion& v = kept[k];
+    v.number = *number;
+    v.compiled = compiled.has_value();
+    if (atoms->indexed == 0) {
+      v.never_hit = true;
+      reasons[k] = "nothing the index serves: " + atoms->first_problem;
+    }
+    if (!atoms->complete) {
+      const Decision d = compiled->IsSingleObservation() ? Decision::kEvent : Decision::kWindow;
+      IndicatorConstants constants = IndexedConstants(*compiled);
+      evaluated.emplace(*number, Evaluated{std::move(*compiled), std::move(constants), d});
+    }
+    v.restriction = RestrictionNumber(m);
+  }
+};
+
+HuntIndicatorsBuilder::HuntIndicatorsBuilder() : HuntIndicatorsBuilder(Options{}) {}
+HuntIndicatorsBuilder::HuntIndicatorsBuilder(Options options) : s_(std::make_unique<State>()) {
+  s_->options = options;
+}
 HuntIndicatorsBuilder::HuntIndicatorsBuilder(HuntIndicatorsBuilder&&) noexcept = default;
 HuntIndicatorsBuilder::~HuntIndicatorsBuilder() = default;
 
+void HuntIndicatorsBuilder::State::Take(stix::Object& object, uint32_t origin) {
+  State& s = *this;
+  ++s.stats.offered;
+  const std::optional<Timestamp> version = object.Version();
+  Uuid uuid;
+  uint32_t id_text = kNone;
+  uint32_t* slot = s.SlotOf(object.id, &uuid, &id_text);
+  if (*slot != 0) {
+    const uint32_t current = *slot - 1;
+    if (!(version > s.kept[current].version)) {
+      if (version == s.kept[current].version && origin != kNoOrigin) s.AddOriginTo(current, origin);
+      return;
+    }
+    s.Supersede(current);
+  }
+  const auto k = static_cast<uint32_t>(s.kept.size());
+  *slot = k + 1;
+  KeptVersion& v = s.kept.emplace_back();
+  v.uuid = uuid;
+  for (size_t i = 0; i < 8; ++i) {
+    v.key.first = v.key.first << 8 | uuid.bytes()[i];
+    v.key.second = v.key.second << 8 | uuid.bytes()[8 + i];
+  }
+  v.id_text = id_text;
+  v.version = version;
+  v.origin = origin == kNoOrigin ? kNone : origin;
+  s.Load(k, object);
+}
+
+void HuntIndicatorsBuilder::State::Work() {
+  std::deque<Offered> batch;
+  while (true) {
+    {
+      std::unique_lock lock(mu);
+      wake_worker.wait(lock, [this] { return !queue.empty() || closing; });
+      if (queue.empty()) return;
+      batch.swap(queue);
+    }
+    wake_offer.notify_one();
+    for (Offered& o : batch) Take(o.object, o.origin);
+    batch.clear();
+  }
+}
+
+void HuntIndicatorsBuilder::State::Finish() {
+  if (!worker.joinable()) return;
+  {
+    std::lock_guard lock(mu);
+    closing = true;
+  }
+  wake_worker.notify_one();
+  worker.join();
+}
+
 void HuntIndicatorsBuilder::Offer(stix::Object object, uint32_t origin) {
   if (object.type != "indicator") return;
-  ++s_->stats.offered;
-  auto [it, inserted] = s_->kept.try_emplace(object.id);
-  Candidate& c = it->second;
-  const std::optional<Timestamp> version = object.Version();
-  if (!inserted && !(version > c.version)) {
-    if (version == c.version && origin != kNoOrigin) AddOrigin(c.origins, origin);
-    return;
+  State& s = *s_;
+  if (!s.options.own_thread) return s.Take(object, origin);
+  if (!s.worker.joinable()) s.worker = std::thread([&s] { s.Work(); });
+  {
+    std::unique_lock lock(s.mu);
+    s.wake_offer.wait(lock, [&s] { return s.queue.size() < State::kMaxQueued; });
+    s.queue.push_back({std::move(object), origin});
   }
-  c.version = version;
-  c.json = std::move(object.json);
-  c.revoked = object.revoked;
-  c.origins.clear();
-  if (origin != kNoOrigin) c.origins.push_back(origin);
+  s.wake_worker.notify_one();
 }
 
 void HuntIndicatorsBuilder::KeepExtension(std::string extension_id) {
+  assert(!s_->worker.joinable() && s_->stats.offered == 0);
   std::vector<std::string>& keep = s_->keep_extensions;
   if (std::find(keep.begin(), keep.end(), extension_id) == keep.end())
     keep.push_back(std::move(extension_id));
 }
 
 Result<HuntIndicators> HuntIndicatorsBuilder::Build(std::string_view allowlist_text) && {
-  IndicatorLoadStats stats = s_->stats;
-  std::vector<Decision> decisions;
+  State& s = *s_;
+  s.Finish();
+  std::vector<uint32_t> order;  // the kept versions in id order
+  for (uint32_t k = 0; k < s.kept.size(); ++k) {
+    if (!s.kept[k].superseded) order.push_back(k);
+  }
+  std::sort(order.begin(), order.end(), [&s](uint32_t a, uint32_t b) {
+    const KeptVersion& x = s.kept[a];
+    const KeptVersion& y = s.kept[b];
+    if (x.id_text == kNone && y.id_text == kNone) return x.key < y.key;
+    return s.IdOf(x) < s.IdOf(y);
+  });
+  IndicatorLoadStats stats;
+  stats.offered = s.stats.offered;
+  std::vector<Decision> decisions;  // by indicator number, as the tables below
   std::unordered_map<uint32_t, Evaluated> evaluated;
   std::vector<uint32_t> restriction_of;
-  std::vector<std::string> restrictions{std::string()};
-  std::unordered_map<std::string, uint32_t> restriction_numbers{{std::string(), 0}};
   std::vector<uint32_t> origin_begin{0};
   std::vector<uint32_t> origins;
-  IndicatorIndexBuilder builder;
-  auto skip = [&](const std::string& id, std::string why) {
-    ++stats.skipped;
-    stats.skips.push_back({id, std::move(why)});
-  };
-  for (auto& [id, c] : s_->kept) {
-    auto doc = ParseJson(c.json);
-    std::string().swap(c.json);
-    if (!doc.ok() || !doc->is_object()) {
-      skip(id, "not a JSON object");
+  std::vector<uint32_t> to(s.registered, IndicatorIndexBuilder::kDropped);
+  for (uint32_t k : order) {
+    const KeptVersion& v = s.kept[k];
+    if (v.number == kNone) {
+      ++stats.skipped;
+      stats.skips.push_back({s.IdOf(v), std::move(s.reasons[k])});
       continue;
     }
-    const boost::json::object& o = doc->as_object();
-    const boost::json::value* type = o.if_contains("pattern_type");
-    const boost::json::value* text = o.if_contains("pattern");
-    if (type == nullptr || *type != "stix") {
-      skip(id, "pattern_type is not stix");
-      continue;
-    }
-    if (text == nullptr || !text->is_string()) {
-      skip(id, "no pattern");
-      continue;
-    }
-    auto valid_from = TimeField(o, "valid_from");
-    if (!valid_from) {
-      skip(id, "no valid_from");
-      continue;
-    }
-    auto compiled = pattern::Compile(std::string_view(text->get_string()));
-    if (!compiled.ok()) {
-      skip(id, "pattern: " + compiled.status().message());
-      continue;
-    }
-    IndicatorRef ref{id, *valid_from, TimeField(o, "valid_until"), c.revoked};
-    auto number = builder.AddIndicator(ref);
-    if (!number.ok()) {
-      skip(id, number.status().message());
-      continue;
-    }
-    TESSERA_ASSIGN_OR_RETURN(PatternAtoms atoms, AddPatternAtoms(builder, *number, *compiled));
+    const auto n = static_cast<uint32_t>(decisions.size());
+    to[v.number] = n;
     ++stats.loaded;
-    if (atoms.indexed == 0) {
+    stats.compiled += v.compiled;
+    if (v.never_hit) {
       ++stats.never_hit;
-      stats.skips.push_back({id, "nothing the index serves: " + atoms.first_problem});
+      stats.skips.push_back({s.IdOf(v), std::move(s.reasons[k])});
     }
     Decision d = Decision::kIndex;
-    if (!atoms.complete) {
-      d = compiled->IsSingleObservation() ? Decision::kEvent : Decision::kWindow;
+    if (auto e = s.evaluated.find(v.number); e != s.evaluated.end()) {
       ++stats.evaluated;
-      IndicatorConstants constants = IndexedConstants(*compiled);
-      evaluated.emplace(*number, Evaluated{std::move(compiled).value(), std::move(constants)});
+      d = e->second.decision;
+      evaluated.emplace(n, std::move(e->second));
     }
-    if (decisions.size() <= *number) decisions.resize(*number + 1, Decision::kIndex);
-    decisions[*number] = d;
-    // Numbers are given in order, one per indicator added: the per-number tables append.
-    std::string restriction = RestrictionOf(o, s_->keep_extensions);
-    auto [r, fresh] = restriction_numbers.try_emplace(std::move(restriction),
-                                                      static_cast<uint32_t>(restrictions.size()));
-    if (fresh) restrictions.push_back(r->first);
-    restriction_of.resize(*number + 1, 0);
-    restriction_of[*number] = r->second;
-    origin_begin.resize(*number + 1, static_cast<uint32_t>(origins.size()));
-    origins.insert(origins.end(), c.origins.begin(), c.origins.end());
+    decisions.push_back(d);
+    restriction_of.push_back(v.restriction);
+    if (auto more = s.more_origins.find(k); more != s.more_origins.end()) {
+      origins.insert(origins.end(), more->second.begin(), more->second.end());
+    } else if (v.origin != kNone) {
+      origins.push_back(v.origin);
+    }
     origin_begin.push_back(static_cast<uint32_t>(origins.size()));
   }
-  s_->kept.clear();
+  std::vector<std::string> restrictions = std::move(s.restrictions);
+  IndicatorIndexBuilder builder = std::move(s.index);
+  s_.reset();  // the kept versions go before the index tables are built
+  TESSERA_RETURN_IF_ERROR(builder.Renumber(to));
   if (!allowlist_text.empty()) TESSERA_RETURN_IF_ERROR(builder.AddAllowlist(allowlist_text));
   TESSERA_ASSIGN_OR_RETURN(IndicatorIndex index, std::move(builder).Build());
   auto impl = std::make_unique<HuntIndicators::Impl>(std::move(index));

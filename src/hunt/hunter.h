@@ -87,6 +87,9 @@ struct IndicatorLoadStats {
   size_t skipped = 0;    // not `pattern_type` stix, no valid_from, pattern does not compile
   size_t evaluated = 0;  // of the loaded, those whose pattern is evaluated (kEvent, kWindow)
   size_t never_hit = 0;  // of the loaded, those without any comparison the index serves
+  // Of the loaded, those whose pattern was compiled (pattern::Compile); the others were read by
+  // pattern::SimpleComparisons and went to the index without being compiled.
+  size_t compiled = 0;
   // Each indicator counted in `skipped` or `never_hit`, once (its newest version), in id order.
   std::vector<SkippedIndicator> skips;
 };
@@ -123,10 +126,25 @@ class HuntIndicators {
 };
 
 // Collects indicators (STIX objects, from the store or a file), keeping the newest version of
-// each id, then compiles their patterns and builds the index. Not thread-safe.
+// each id, and builds the index. Each offered object is turned at once into what the hunt needs
+// (its index entries, validity, restriction and origins; its pattern compiled only when the index
+// cannot decide it alone), so that the objects' JSON is never kept: memory holds the index being
+// built, not the input. Not thread-safe: one caller thread (the builder may run its own thread
+// behind Offer: Options::own_thread).
 class HuntIndicatorsBuilder {
  public:
+  struct Options {
+    // Patterns that pattern::SimpleComparisons reads go to the index without being compiled
+    // (the hits are the same). false compiles every pattern: for tests that compare both ways.
+    bool simple_patterns = true;
+    // Offer hands each indicator object to a thread of the builder (at most 1,024 waiting; Offer
+    // waits when they are more) and returns: the caller reads the next object while the last is
+    // turned into index entries. The result is the same (objects are taken in offer order);
+    // false does the work in Offer.
+    bool own_thread = true;
+  };
   HuntIndicatorsBuilder();
+  explicit HuntIndicatorsBuilder(Options options);
   HuntIndicatorsBuilder(HuntIndicatorsBuilder&&) noexcept;
   ~HuntIndicatorsBuilder();
 
@@ -134,21 +152,24 @@ class HuntIndicatorsBuilder {
   static constexpr uint32_t kNoOrigin = UINT32_MAX;
 
   // Offers one object; objects of other types are ignored. Of several versions of one id the
-  // newest (stix::IsNewerVersion) is kept. `origin` is the caller's name for where this copy
+  // newest (the greatest stix::Object::Version; the first offered of equal ones) is kept, and an
+  // offer of an older version costs no parsing. `origin` is the caller's name for where this copy
   // comes from (e.g. the store row's placement): the origins of every offer of the kept version
-  // are kept together (HuntIndicators::origins), those of older versions dropped.
+  // are kept together (HuntIndicators::origins), those of older versions dropped. Memory per
+  // kept version: its index entries and about 90 bytes until Build (a version replaced by a newer
+  // one keeps its entries until Build).
   void Offer(stix::Object object, uint32_t origin = kNoOrigin);
 
   // Keeps the entry `extension_id` of the indicators' `extensions` in their restriction
   // (HuntIndicators::restriction): an extension that says who may read an object (the hub's
-  // recipients and sharing group). Call before Build.
+  // recipients and sharing group). Call before the first Offer (asserted).
   void KeepExtension(std::string extension_id);
 
-  // Compiles the kept indicators in id order (so that indicator numbers do not depend on the
-  // order of the input), adds their indexed comparisons and `allowlist_text` (AddAllowlist), and
-  // builds. Indicators whose `pattern_type` is not "stix", that lack a valid_from, or whose
-  // pattern does not compile are skipped and counted. kInvalidArgument for a bad allowlist line;
-  // kLimitExceeded from the index.
+  // Numbers the kept indicators in id order (so that indicator numbers do not depend on the
+  // order of the input), adds `allowlist_text` (AddAllowlist), and builds. Indicators whose
+  // `pattern_type` is not "stix", that lack a valid_from, or whose pattern does not compile are
+  // skipped and counted. kInvalidArgument for a bad allowlist line; kLimitExceeded from the
+  // index.
   Result<HuntIndicators> Build(std::string_view allowlist_text = {}) &&;
 
  private:

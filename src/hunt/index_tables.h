@@ -135,6 +135,19 @@ class Postings {
   std::vector<uint32_t> data_;
 };
 
+// An indicator number that Renumber drops.
+inline constexpr uint32_t kDroppedIndicator = 0xffffffffu;
+
+// Renumbers staged entries (each with an `indicator` member): indicator i becomes to[i]; entries
+// whose to[i] is kDroppedIndicator are removed. `to` covers every staged number.
+template <typename Item>
+void RenumberStaged(std::vector<Item>& staged, const std::vector<uint32_t>& to) {
+  std::erase_if(staged, [&](Item& item) {
+    item.indicator = to[item.indicator];
+    return item.indicator == kDroppedIndicator;
+  });
+}
+
 // Sorts (key, indicator) pairs grouped by key and hands each key with its sorted unique
 // indicator numbers to `emit`.
 template <typename Item, typename SameKey, typename Emit>
@@ -173,6 +186,11 @@ class KeySet {
 
   bool empty() const { return size_ == 0 && staged_.empty(); }
   size_t size() const { return size_; }
+  size_t staged() const { return staged_.size(); }
+
+  // Before Build: each staged key of indicator i becomes one of indicator to[i], or is dropped
+  // when to[i] is kDroppedIndicator (its bytes stay in the staging area until Build).
+  void Renumber(const std::vector<uint32_t>& to) { RenumberStaged(staged_, to); }
 
   Status Build(Postings& postings) {
     auto key_of = [this](const Staged& s) {
@@ -333,6 +351,10 @@ class PrefixTable {
   }
 
   bool empty() const { return levels_.empty() && staged_.empty(); }
+  size_t staged() const { return staged_.size(); }
+
+  // Before Build: as KeySet::Renumber.
+  void Renumber(const std::vector<uint32_t>& to) { RenumberStaged(staged_, to); }
 
   Status Build(Postings& postings) {
     std::sort(staged_.begin(), staged_.end(), [](const Staged& a, const Staged& b) {

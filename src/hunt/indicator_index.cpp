@@ -1,8 +1,10 @@
 #include "hunt/indicator_index.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <limits>
+#include <span>
 #include <unordered_map>
 
 #include "common/text.h"
@@ -31,6 +33,24 @@ struct ValueTables {
     for (auto& t : hashes) TESSERA_RETURN_IF_ERROR(t.Build(postings));
     for (auto& t : others) TESSERA_RETURN_IF_ERROR(t.Build(postings));
     return Status::Ok();
+  }
+
+  void Renumber(const std::vector<uint32_t>& to, IndexCounts& counts) {
+    // Renumbers every table of `tables` and returns how many entries they keep.
+    auto renumber = [&to](auto&& tables) {
+      size_t kept = 0;
+      for (auto& t : tables) {
+        t.Renumber(to);
+        kept += t.staged();
+      }
+      return kept;
+    };
+    counts.addresses = renumber(v4) + renumber(v6);
+    counts.domains = renumber(std::span(&domains, 1));
+    counts.urls = renumber(std::span(&urls, 1));
+    counts.emails = renumber(std::span(&emails, 1));
+    counts.hashes = renumber(hashes);
+    counts.others = renumber(others);
   }
 
   size_t MemoryBytes() const {
@@ -485,6 +505,38 @@ Status IndicatorIndexBuilder::AddAtomic(uint32_t indicator, std::string_view obj
     }
   }
   return Internal("unhandled path class");
+}
+
+Status IndicatorIndexBuilder::Renumber(const std::vector<uint32_t>& to) {
+  static_assert(kDropped == internal::kDroppedIndicator);
+  IndexTables& t = *s_->t;
+  if (to.size() != t.meta.size()) {
+    return InvalidArgument("renumbering " + std::to_string(to.size()) + " indicators of " +
+                           std::to_string(t.meta.size()));
+  }
+  const size_t kept = to.size() - static_cast<size_t>(std::count(to.begin(), to.end(), kDropped));
+  std::vector<bool> seen(kept, false);
+  for (uint32_t n : to) {
+    if (n == kDropped) continue;
+    if (n >= kept || seen[n]) return InvalidArgument("not a numbering of the kept indicators");
+    seen[n] = true;
+  }
+  std::vector<internal::IndicatorMeta> meta(kept);
+  std::vector<bool> revoked(kept, false);
+  for (size_t i = 0; i < to.size(); ++i) {
+    if (to[i] == kDropped) continue;
+    meta[to[i]] = t.meta[i];
+    revoked[to[i]] = t.revoked[i];
+  }
+  t.meta = std::move(meta);
+  t.revoked = std::move(revoked);
+  t.counts.indicators = kept;
+  t.indicators.Renumber(to, t.counts);
+  for (auto it = s_->by_id.begin(); it != s_->by_id.end();) {
+    it->second = to[it->second];
+    it = it->second == kDropped ? s_->by_id.erase(it) : std::next(it);
+  }
+  return Status::Ok();
 }
 
 bool IndicatorIndexBuilder::HasIndicator(uint32_t indicator) const {

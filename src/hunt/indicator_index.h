@@ -165,6 +165,16 @@ class IndicatorIndexBuilder {
   // Whether `indicator` is a number AddIndicator returned.
   bool HasIndicator(uint32_t indicator) const;
 
+  // Gives the registered indicators new numbers, before Build: indicator i becomes to[i], or is
+  // dropped with its comparisons when to[i] is kDropped. For a caller that registers indicators
+  // as they come and numbers them in another order once all have come (HuntIndicatorsBuilder: id
+  // order, a newer version of an indicator replacing an older one). `to` has one entry per
+  // registered indicator and its other entries are 0..k-1, each once. kInvalidArgument, and
+  // nothing changed, when it is not such a numbering. The counts (IndexCounts) are those of
+  // what is kept.
+  static constexpr uint32_t kDropped = UINT32_MAX;
+  Status Renumber(const std::vector<uint32_t>& to);
+
   // Adds one atomic comparison of indicator number `indicator`. kInvalidArgument (and nothing
   // added) when the value is not valid for its type (an address that does not parse, a hash of
   // the wrong length...), when ISSUBSET is used on anything but an address, or when `indicator`

@@ -116,5 +116,37 @@ TEST_F(IndexTest, CompactPerIndicator) {
   EXPECT_EQ(Find(ObservableKind::kDomainName, "www.host1234.example.net"), V{"000000001234"});
 }
 
+// Renumber: indicators registered as they come get their final numbers at the end; a dropped
+// one's values hit nothing and are not counted.
+TEST_F(IndexTest, RenumberMovesAndDropsIndicators) {
+  const uint32_t a = Ind(1), b = Ind(2), c = Ind(3);
+  ASSERT_TRUE(builder_.AddAtomic(a, "domain-name", "value", "a.example").ok());
+  ASSERT_TRUE(builder_.AddAtomic(b, "ipv4-addr", "value", "198.51.100.0/24").ok());
+  ASSERT_TRUE(builder_.AddAtomic(b, "url", "value", "http://b.example/x").ok());
+  ASSERT_TRUE(builder_.AddAtomic(c, "file", "hashes.MD5", std::string(32, 'c')).ok());
+  // Not a numbering: too short, a number twice, a number past the kept count.
+  const uint32_t drop = IndicatorIndexBuilder::kDropped;
+  EXPECT_FALSE(builder_.Renumber({1, 0}).ok());
+  EXPECT_FALSE(builder_.Renumber({0, 0, drop}).ok());
+  EXPECT_FALSE(builder_.Renumber({2, 0, drop}).ok());
+  ASSERT_TRUE(builder_.Renumber({1, drop, 0}).ok());
+  Build();
+  EXPECT_EQ(index_->counts().indicators, 2u);
+  EXPECT_EQ(index_->counts().addresses, 0u);
+  EXPECT_EQ(index_->counts().urls, 0u);
+  EXPECT_EQ(index_->counts().domains, 1u);
+  EXPECT_EQ(index_->counts().hashes, 1u);
+  EXPECT_EQ(index_->Indicator(0).id, Id(3));
+  EXPECT_EQ(index_->Indicator(1).id, Id(1));
+  EXPECT_EQ(Find(ObservableKind::kDomainName, "www.a.example"),
+            std::vector<std::string>{"000000000001"});
+  ASSERT_EQ(hits_.size(), 1u);
+  EXPECT_EQ(hits_[0].indicator, 1u);
+  EXPECT_EQ(Find(ObservableKind::kHash, std::string(32, 'c')),
+            std::vector<std::string>{"000000000003"});
+  EXPECT_TRUE(Find(ObservableKind::kIpAddress, "198.51.100.7").empty());
+  EXPECT_TRUE(Find(ObservableKind::kUrl, "http://b.example/x").empty());
+}
+
 }  // namespace
 }  // namespace tessera::hunt

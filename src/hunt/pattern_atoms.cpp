@@ -25,6 +25,11 @@ std::string IndexPath(const pattern::ObjectPath& path) {
 
 Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t indicator,
                                      const pattern::Pattern& pattern) {
+  return AddPatternAtoms(builder, indicator, pattern.Comparisons());
+}
+
+Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t indicator,
+                                     std::span<const pattern::AtomicComparison> comparisons) {
   if (!builder.HasIndicator(indicator)) return InvalidArgument("indicator number not registered");
   PatternAtoms atoms;
   bool all_indexed = true;
@@ -34,7 +39,7 @@ Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t in
     all_indexed = false;
     if (atoms.first_problem.empty()) atoms.first_problem = c.ToString() + ": " + why;
   };
-  for (const pattern::AtomicComparison& c : pattern.Comparisons()) {
+  for (const pattern::AtomicComparison& c : comparisons) {
     ++atoms.comparisons;
     all_sufficient = all_sufficient && c.sufficient;
     if (c.negated) {

@@ -3,6 +3,7 @@
 // STIX pattern the index can serve, added to an IndicatorIndexBuilder.
 
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "common/status.h"
@@ -31,6 +32,11 @@ struct PatternAtoms {
 // pattern's content; kInvalidArgument only when `indicator` is not registered in `builder`.
 Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t indicator,
                                      const pattern::Pattern& pattern);
+// The same from the comparisons alone (pattern::Pattern::Comparisons, or
+// pattern::SimpleComparisons of a pattern not compiled): the result is the same for the same
+// comparisons.
+Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t indicator,
+                                     std::span<const pattern::AtomicComparison> comparisons);
 
 // "hashes.SHA-256", "extensions.http-request-ext.request_header.User-Agent", "to_refs[*].value":
 // the path of `path` after its object type, keys unquoted (the index ignores quotes).

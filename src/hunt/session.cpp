@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <iterator>
 #include <memory>
 #include <span>
 #include <unordered_set>
@@ -171,11 +172,7 @@ Result<SessionResult> RunSession(const SessionOptions& options, SessionSink& sin
   std::optional<StoredIndicators> stored;  // with a store: where each indicator is kept
   std::vector<SkippedIndicator> invalid;
   if (options.store == nullptr) {
-    TESSERA_ASSIGN_OR_RETURN(std::string text, ReadInput(options.intel));
-    IntelSink intel(builder);
-    auto read = stix::ReadStream(text, stix::ReadOptions{}, intel);
-    if (!read.ok()) return Prefixed(options.intel + ": ", read.status());
-    invalid = std::move(intel.invalid());
+    TESSERA_RETURN_IF_ERROR(OfferIntelFile(options.intel, builder, invalid));
   } else {
     TESSERA_ASSIGN_OR_RETURN(StoredIndicators loaded,
                              StoredIndicators::Load(*options.store, builder));
@@ -228,6 +225,16 @@ Result<SessionResult> RunSession(const SessionOptions& options, SessionSink& sin
   TESSERA_RETURN_IF_ERROR(sink.OnLogsDone(evaluator.stats()));
   TESSERA_RETURN_IF_ERROR(WriteSightings(options, sightings, stored, sink));
   return result;
+}
+
+Status OfferIntelFile(const std::string& path, HuntIndicatorsBuilder& builder,
+                      std::vector<SkippedIndicator>& invalid) {
+  TESSERA_ASSIGN_OR_RETURN(std::string text, ReadInput(path));
+  IntelSink intel(builder);
+  auto read = stix::ReadStream(text, stix::ReadOptions{}, intel);
+  if (!read.ok()) return Prefixed(path + ": ", read.status());
+  std::move(intel.invalid().begin(), intel.invalid().end(), std::back_inserter(invalid));
+  return Status::Ok();
 }
 
 std::string HitJson(const ReportedHit& r, std::string_view indicator_id) {

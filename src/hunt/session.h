@@ -116,6 +116,14 @@ struct SessionResult {
 // storing the sightings: "storing the sightings: ..."); and OnLogsDone's.
 Result<SessionResult> RunSession(const SessionOptions& options, SessionSink& sink);
 
+// Offers the indicators of the STIX file `path` (a bundle, a JSON array or object, or NDJSON;
+// "-" reads standard input) to `builder`, as RunSession does with SessionOptions::intel. The
+// indicators with a STIX error are not offered but appended to `invalid`, each id once (its first
+// invalid version), in input order, reason "<JSON path>: <message>" of its first error. kIo when
+// the file cannot be read; kInvalidArgument "<path>: ..." when it is not STIX JSON.
+Status OfferIntelFile(const std::string& path, HuntIndicatorsBuilder& builder,
+                      std::vector<SkippedIndicator>& invalid);
+
 // The JSON line (without its newline) `tessera hunt` writes for a hit (one event, one
 // indicator): log, line, time (when the record has one), event_type (when known), matches (each
 // index hit of the indicator in the event: field, kind, value, matched), indicator, decided_by

@@ -460,6 +460,52 @@ class Parser {
     return Status::Ok();
   }
 
+  // SimpleComparisons: `[` comparison (OR comparison)* `]` and the end, each comparison
+  // `path = 'string'`, `path IN ('string', ...)` or `path ISSUBSET 'string'`, read with the same
+  // Path, Literal and checks as CompPrimary. False on any other form and on any error (Compile
+  // then decides and tells why).
+  bool Simple(std::vector<AtomicComparison>* out) {
+    if (!Advance().ok() || tok_.kind != Tok::kLBrack || limits_.max_depth < 1) return false;
+    do {
+      if (!Advance().ok() || out->size() >= limits_.max_comparisons) return false;
+      AtomicComparison a;
+      a.sufficient = true;
+      if (!Path(&a.path).ok()) return false;
+      const Tok op = tok_.kind;
+      if (op == Tok::kEq) {
+        a.op = Op::kEqual;
+      } else if (op == Tok::kIn) {
+        a.op = Op::kIn;
+      } else if (op == Tok::kIsSubset) {
+        a.op = Op::kIsSubset;
+      } else {
+        return false;
+      }
+      if (!Advance().ok()) return false;
+      if (op == Tok::kIn) {
+        if (tok_.kind != Tok::kLParen || !Advance().ok()) return false;
+        while (true) {
+          if (tok_.kind != Tok::kString) return false;
+          Constant c;
+          if (!Literal(false, &c).ok()) return false;
+          a.constants.push_back(std::move(c));
+          if (tok_.kind != Tok::kComma) break;
+          if (!Advance().ok()) return false;
+        }
+        if (tok_.kind != Tok::kRParen || !Advance().ok()) return false;
+      } else {
+        if (tok_.kind != Tok::kString) return false;
+        Constant c;
+        if (!Literal(op == Tok::kIsSubset, &c).ok()) return false;
+        if (op == Tok::kIsSubset && !ip::ParseNetwork(c.value)) return false;
+        a.constants.push_back(std::move(c));
+      }
+      if (!CheckHash(a, 0).ok()) return false;
+      out->push_back(std::move(a));
+    } while (tok_.kind == Tok::kOr);
+    return tok_.kind == Tok::kRBrack && Advance().ok() && tok_.kind == Tok::kEnd;
+  }
+
  private:
   Status Advance() { return lexer_.Next(&tok_); }
 
@@ -788,13 +834,12 @@ class Parser {
       }
       a.constants.push_back(std::move(c));
     }
-    TESSERA_RETURN_IF_ERROR(CheckHash(cmp));
+    TESSERA_RETURN_IF_ERROR(CheckHash(cmp.atom, cmp.position));
     return AddLeaf(std::move(cmp), out);
   }
 
   // A constant compared with `hashes.<ALGORITHM>` must have that algorithm's form.
-  Status CheckHash(const CompiledComparison& cmp) const {
-    const AtomicComparison& a = cmp.atom;
+  Status CheckHash(const AtomicComparison& a, size_t position) const {
     if (a.op != Op::kEqual && a.op != Op::kNotEqual && a.op != Op::kIn) return Status::Ok();
     const auto& steps = a.path.steps;
     if (steps.size() < 2) return Status::Ok();
@@ -817,8 +862,8 @@ class Parser {
              (v.size() == 72 && (v[0] == 'T' || v[0] == 't') && v[1] == '1' && AllHex(v.substr(2)));
       }
       if (!ok) {
-        return ErrorAt(cmp.position, "'" + c.value + "' is not a valid " + alg.key + " hash" +
-                                         (len ? " (" + std::to_string(*len) + " hex digits)" : ""));
+        return ErrorAt(position, "'" + c.value + "' is not a valid " + alg.key + " hash" +
+                                     (len ? " (" + std::to_string(*len) + " hex digits)" : ""));
       }
     }
     return Status::Ok();
@@ -946,6 +991,17 @@ class Parser {
 };
 
 }  // namespace
+
+std::optional<std::vector<AtomicComparison>> SimpleComparisons(std::string_view text,
+                                                               const Limits& limits) {
+  size_t bad = 0;
+  if (text.size() > limits.max_length || !IsValidUtf8(text, &bad)) return std::nullopt;
+  Program unused;
+  Parser parser(text, limits, &unused);
+  std::vector<AtomicComparison> comparisons;
+  if (!parser.Simple(&comparisons)) return std::nullopt;
+  return comparisons;
+}
 
 Result<std::unique_ptr<Program>> ParseProgram(std::string_view text, const Limits& limits) {
   if (text.size() > limits.max_length) {

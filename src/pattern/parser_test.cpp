@@ -18,14 +18,19 @@ std::string ConformanceDir() {
   return std::string(d != nullptr ? d : ".") + "/tests/data/conformance";
 }
 
+// The OASIS pattern validator's STIX 2.1 validity cases: [{"pattern": ..., "valid": ...}].
+boost::json::array ValidityCases() {
+  auto text = ReadInput(ConformanceDir() + "/pattern-validity-v21.json");
+  EXPECT_TRUE(text.ok()) << text.status().message();
+  auto cases = ParseJson(text.ok() ? *text : "[]");
+  EXPECT_TRUE(cases.ok() && cases->is_array());
+  return cases.ok() && cases->is_array() ? cases->as_array() : boost::json::array();
+}
+
 // Every case of the OASIS pattern validator's STIX 2.1 test suite must get the same verdict.
 TEST(PatternConformance, ValidityCasesAgreeWithTheOasisValidator) {
-  auto text = ReadInput(ConformanceDir() + "/pattern-validity-v21.json");
-  ASSERT_TRUE(text.ok()) << text.status().message();
-  auto cases = ParseJson(*text);
-  ASSERT_TRUE(cases.ok());
   size_t n = 0;
-  for (const auto& c : cases->as_array()) {
+  for (const auto& c : ValidityCases()) {
     const std::string pattern(c.at("pattern").as_string());
     const bool valid = c.at("valid").as_bool();
     auto p = Compile(pattern);
@@ -33,6 +38,129 @@ TEST(PatternConformance, ValidityCasesAgreeWithTheOasisValidator) {
     ++n;
   }
   EXPECT_EQ(n, 87u);
+}
+
+// SimpleComparisons, the hunt's way around Compile: when it reads a pattern, Compile accepts it
+// and lists the same comparisons, every one sufficient.
+void ExpectSameAsCompile(const std::string& text) {
+  auto simple = SimpleComparisons(text);
+  ASSERT_TRUE(simple.has_value()) << text;
+  auto compiled = Compile(text);
+  ASSERT_TRUE(compiled.ok()) << text << ": " << compiled.status().message();
+  const std::vector<AtomicComparison>& want = compiled->Comparisons();
+  ASSERT_EQ(simple->size(), want.size()) << text;
+  for (size_t i = 0; i < want.size(); ++i) {
+    const AtomicComparison& a = (*simple)[i];
+    const AtomicComparison& b = want[i];
+    EXPECT_EQ(a.ToString(), b.ToString()) << text;
+    EXPECT_EQ(a.path.object_type, b.path.object_type) << text;
+    ASSERT_EQ(a.path.steps.size(), b.path.steps.size()) << text;
+    for (size_t k = 0; k < b.path.steps.size(); ++k) {
+      EXPECT_EQ(a.path.steps[k].kind, b.path.steps[k].kind) << text;
+      EXPECT_EQ(a.path.steps[k].key, b.path.steps[k].key) << text;
+      EXPECT_EQ(a.path.steps[k].index, b.path.steps[k].index) << text;
+    }
+    EXPECT_EQ(a.op, b.op) << text;
+    EXPECT_EQ(a.negated, b.negated) << text;
+    EXPECT_EQ(a.mixed_types, b.mixed_types) << text;
+    EXPECT_TRUE(a.sufficient) << text;
+    EXPECT_TRUE(b.sufficient) << text;
+    ASSERT_EQ(a.constants.size(), b.constants.size()) << text;
+    for (size_t k = 0; k < b.constants.size(); ++k) {
+      EXPECT_EQ(a.constants[k].kind, b.constants[k].kind) << text;
+      EXPECT_EQ(a.constants[k].text, b.constants[k].text) << text;
+      EXPECT_EQ(a.constants[k].value, b.constants[k].value) << text;
+    }
+  }
+}
+
+struct SimpleCase {
+  std::string text;
+  bool simple;  // SimpleComparisons reads it (and then it equals Compile's); else it declines
+};
+
+TEST(SimpleComparisons, ReadsWhatCompileReadsOrDeclines) {
+  const std::string sha256(64, 'a');
+  const std::vector<SimpleCase> cases = {
+      // Read: = with a string, IN of strings, ISSUBSET with a network, joined by OR.
+      {"[ipv4-addr:value = '203.0.113.5']", true},
+      {"  [ domain-name:value='evil.example' ]\n", true},
+      {"[ipv4-addr:value == '203.0.113.5']", true},
+      {"/* feed 7 */ [url:value = 'http://evil.example/a?b=c'] // trailing", true},
+      {"[file:hashes.'SHA-256' = '" + sha256 + "']", true},
+      {"[file:hashes.MD5 = 'D41D8CD98F00B204E9800998ECF8427E']", true},
+      {"[file:name = 'it\\'s a \\\\ test.exe']", true},
+      {"[ipv4-addr:value ISSUBSET '198.51.100.0/24']", true},
+      {"[ipv6-addr:value ISSUBSET '2001:db8::/32' OR ipv4-addr:value = '10.1.2.3']", true},
+      {"[domain-name:value IN ('a.example', 'b.example') OR url:value = 'http://c.example/']",
+       true},
+      {"[network-traffic:dst_ref.value = '203.0.113.9' OR email-addr:value = 'x@evil.example']",
+       true},
+      {"[email-message:to_refs[*].value = 'x@evil.example']", true},
+      {"[x-acme:'odd-name'.'b' = 'caf\xc3\xa9']", true},
+      // Valid, but another form: Compile decides.
+      {"[ipv4-addr:value = '203.0.113.5'] WITHIN 5 SECONDS", false},
+      {"[ipv4-addr:value = '203.0.113.5'] OR [domain-name:value = 'evil.example']", false},
+      {"[ipv4-addr:value = '203.0.113.5' AND network-traffic:dst_port = 443]", false},
+      {"[(ipv4-addr:value = '203.0.113.5')]", false},
+      {"[ipv4-addr:value != '203.0.113.5']", false},
+      {"[ipv4-addr:value NOT = '203.0.113.5']", false},
+      {"[network-traffic:dst_port = 443]", false},
+      {"[ipv4-addr:value IN ('203.0.113.5', 7)]", false},
+      {"[ipv4-addr:value IN ()]", false},
+      {"[url:value LIKE 'http://%']", false},
+      {"[url:value MATCHES '^http']", false},
+      {"[file:name ISSUPERSET '10.0.0.0/8']", false},
+      {"[file:size = 1 OR file:name = 'a']", false},
+      // Invalid: Compile refuses, so SimpleComparisons must decline.
+      {"[ipv4-addr:value = '203.0.113.5'", false},
+      {"ipv4-addr:value = '203.0.113.5']", false},
+      {"[ipv4-addr:value = '203.0.113.5']]", false},
+      {"[ipv4-addr:value = '203.0.113.5' OR]", false},
+      {"[ipv4-addr:value = '203.0.113.5' or domain-name:value = 'a']", false},
+      {"[file:hashes.MD5 = 'abc']", false},
+      {"[file:hashes.'SHA-256' = '" + sha256 + "0']", false},
+      {"[ipv4-addr:value ISSUBSET 'not a network']", false},
+      {"[ipv4-addr:value IN ('203.0.113.5', 'x'", false},
+      {"[x-acme:odd-name = 'a']", false},
+      {"[x-acme:OR = 'a']", false},
+      {"[OR:value = 'a']", false},
+      {"[ipv4-addr:value = 'a\\x']", false},
+      {"[ipv4-addr:value = 'a'] /* unterminated", false},
+      {"[domain-name:value = '\xff']", false},
+      {"[ipv4-addr: = 'a']", false},
+      {"[ipv4-addr:value. = 'a']", false},
+      {"[ipv4-addr:value = 'a' ! ]", false},
+  };
+  for (const SimpleCase& c : cases) {
+    if (c.simple) {
+      ExpectSameAsCompile(c.text);
+    } else {
+      EXPECT_FALSE(SimpleComparisons(c.text).has_value()) << c.text;
+    }
+  }
+  // The limits are Compile's.
+  Limits one;
+  one.max_comparisons = 1;
+  EXPECT_FALSE(SimpleComparisons("[a:b = 'c' OR a:b = 'd']", one).has_value());
+  EXPECT_FALSE(Compile("[a:b = 'c' OR a:b = 'd']", one).ok());
+  Limits short_text;
+  short_text.max_length = 8;
+  EXPECT_FALSE(SimpleComparisons("[a:b = 'c']", short_text).has_value());
+}
+
+// Over the shared validity cases: SimpleComparisons reads only valid ones, and reads them as
+// Compile does.
+TEST(SimpleComparisons, NeverReadsAnInvalidConformanceCase) {
+  size_t read = 0;
+  for (const auto& c : ValidityCases()) {
+    const std::string pattern(c.at("pattern").as_string());
+    if (!SimpleComparisons(pattern)) continue;
+    ++read;
+    EXPECT_TRUE(c.at("valid").as_bool()) << pattern;
+    ExpectSameAsCompile(pattern);
+  }
+  EXPECT_GT(read, 0u);
 }
 
 std::string SourceDir() {

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -191,6 +192,18 @@ class Pattern {
 // kInvalidArgument (or kLimitExceeded) and its message is "position N: reason", N the 0-based byte
 // offset in `text` where the problem is. Thread-safe.
 Result<Pattern> Compile(std::string_view text, const Limits& limits = {});
+
+// The comparisons of `text` when it is a single observation expression `[...]` without qualifiers
+// whose comparisons are joined by OR only, each an object path compared, without NOT, by `=`
+// with a string, `IN` with a set of strings, or `ISSUBSET` with a string (an IP address or CIDR
+// network): the form of most indicators of a feed, which the hunt index serves alone. Read with
+// the same lexer, grammar rules and checks as Compile, without building the compiled form, so
+// that it costs a fraction of Compile. When it returns comparisons, Compile(text, limits)
+// succeeds and its Comparisons() are equal to them (every one `sufficient`). std::nullopt for
+// any other form and for a text Compile refuses (Compile tells why): it never accepts what
+// Compile refuses. Thread-safe.
+std::optional<std::vector<AtomicComparison>> SimpleComparisons(std::string_view text,
+                                                               const Limits& limits = {});
 
 // Splits a Compile error message "position N: reason" into N and reason; false if it has no
 // position.
