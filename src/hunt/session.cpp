@@ -229,9 +229,10 @@ Result<SessionResult> RunSession(const SessionOptions& options, SessionSink& sin
 
 Status OfferIntelFile(const std::string& path, HuntIndicatorsBuilder& builder,
                       std::vector<SkippedIndicator>& invalid) {
-  TESSERA_ASSIGN_OR_RETURN(std::string text, ReadInput(path));
   IntelSink intel(builder);
-  auto read = stix::ReadStream(text, stix::ReadOptions{}, intel);
+  // Read a window at a time: memory holds the index being built, not the file.
+  auto read = stix::ReadFile(path, stix::ReadOptions{}, intel);
+  if (!read.ok() && read.status().code() == ErrorCode::kIo) return read.status();
   if (!read.ok()) return Prefixed(path + ": ", read.status());
   std::move(intel.invalid().begin(), intel.invalid().end(), std::back_inserter(invalid));
   return Status::Ok();
