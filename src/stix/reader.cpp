@@ -698,6 +698,17 @@ class WindowReader {
     return Status::Ok();
   }
 
+  // The position of the first byte at or after View()[pos] that is not whitespace, reading more
+  // until there is one.
+  Result<size_t> NextByte(size_t pos) {
+    for (;;) {
+      const std::string_view view = in_.View();
+      pos = SkipSpace(view, pos);
+      if (pos < view.size()) return pos;
+      TESSERA_RETURN_IF_ERROR(Grow(view.size()));
+    }
+  }
+
   // The extent of the value at View()[pos], reading more until it is whole.
   Result<size_t> WholeValue(size_t pos, size_t max_depth) {
     for (;;) {
@@ -753,12 +764,8 @@ class WindowReader {
     size_t objects_keys = 0;
     size_t list_at = 0;  // where `objects`'s list starts, when it does
     for (;;) {
+      TESSERA_ASSIGN_OR_RETURN(pos, NextByte(pos));
       std::string_view view = in_.View();
-      pos = SkipSpace(view, pos);
-      if (pos == view.size()) {
-        TESSERA_RETURN_IF_ERROR(Grow(view.size()));
-        continue;
-      }
       if (view[pos] == '}') break;
       if (view[pos] == ',') {
         ++pos;
@@ -767,19 +774,11 @@ class WindowReader {
       TESSERA_ASSIGN_OR_RETURN(size_t key_end, WholeValue(pos, 1));
       view = in_.View();
       if (view[pos] != '"') return Malformed(pos);
-      size_t colon = SkipSpace(view, key_end);
-      while (colon == view.size()) {
-        TESSERA_RETURN_IF_ERROR(Grow(view.size()));
-        view = in_.View();
-        colon = SkipSpace(view, key_end);
-      }
+      TESSERA_ASSIGN_OR_RETURN(const size_t colon, NextByte(key_end));
+      view = in_.View();
       if (view[colon] != ':') return Malformed(colon);
-      size_t value = SkipSpace(view, colon + 1);
-      while (value == view.size()) {
-        TESSERA_RETURN_IF_ERROR(Grow(view.size()));
-        view = in_.View();
-        value = SkipSpace(view, colon + 1);
-      }
+      TESSERA_ASSIGN_OR_RETURN(const size_t value, NextByte(colon + 1));
+      view = in_.View();
       const bool objects = json_text::KeyEquals(view.substr(pos + 1, key_end - pos - 2), "objects");
       if (objects && view[value] == '[' && (!type_seen || type == "bundle")) {
         list_at = value;
@@ -812,12 +811,8 @@ class WindowReader {
     size_t lists = 1 + objects_keys_before;
     size_t pos = 0;
     for (;;) {
+      TESSERA_ASSIGN_OR_RETURN(pos, NextByte(pos));
       std::string_view view = in_.View();
-      pos = SkipSpace(view, pos);
-      if (pos == view.size()) {
-        TESSERA_RETURN_IF_ERROR(Grow(view.size()));
-        continue;
-      }
       if (view[pos] == '}') {
         ++pos;
         break;
