@@ -1002,6 +1002,7 @@ Result<ReadSummary> ReadStream(std::string_view text, const ReadOptions& options
   thread_local std::string reused_padded;
   std::string own_padded;
   std::string& padded = text.size() <= options.window_bytes ? reused_padded : own_padded;
+  padded.reserve(text.size() + kReadPadding);
   padded.assign(text.data(), text.size());
   padded.append(kReadPadding, '\0');
   Input in(padded.data(), text.size());
