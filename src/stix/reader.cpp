@@ -728,11 +728,7 @@ class WindowReader {
   Status ReadLargeValue() {
     in_.Consume(SkipSpace(in_.View(), 0));
     const char first = in_.View().front();
-    if (first == '[') {
-      TESSERA_ASSIGN_OR_RETURN(size_t n, ReadList(1));
-      (void)n;
-      return Status::Ok();
-    }
+    if (first == '[') return ReadList(1).status();
     if (first == '{') return ReadLargeObject();
     return ReadAlone();
   }
