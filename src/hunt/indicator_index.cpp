@@ -255,13 +255,15 @@ LookupResult IndicatorIndex::Lookup(const Observable& observable, Timestamp at,
         t.indicators.v6[ri].Lookup(ip.v6, [&](uint32_t ref, int length, const U128& network) {
           proto.prefix.address = IpAddress{true, 0, network};
           proto.prefix.length = static_cast<uint8_t>(length);
-          return emit(ref, proto);
+          emit(ref, proto);
+          return false;  // every range that holds the address hits, not only the longest
         });
       } else {
         t.indicators.v4[ri].Lookup(ip.v4, [&](uint32_t ref, int length, uint32_t network) {
           proto.prefix.address = IpAddress{false, network, {}};
           proto.prefix.length = static_cast<uint8_t>(length);
-          return emit(ref, proto);
+          emit(ref, proto);
+          return false;
         });
       }
       if (role == AddressRole::kAny) break;

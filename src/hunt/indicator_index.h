@@ -14,9 +14,8 @@
 // What matches what:
 // - ipv4-addr:value, ipv6-addr:value (and network-traffic:src_ref.value / dst_ref.value, which
 //   only match source / destination addresses): an address or CIDR range (`=` or ISSUBSET).
-//   Longest-prefix semantics: an address hits the indicators of the longest prefix that contains
-//   it and has an indicator active at the lookup time (shorter prefixes are used only when the
-//   longer ones have none active).
+//   Every range that holds an address hits (its indicators active at the lookup time), longest
+//   prefix first: `198.51.100.77/32`, then `198.51.100.0/24`, then `198.51.0.0/16`.
 // - domain-name:value: label-aware; `evil.example` covers `a.evil.example`, never
 //   `notevil.example` or `evil.example.net`. Unicode and punycode forms are the same name. Every
 //   matching suffix hits.

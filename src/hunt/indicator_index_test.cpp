@@ -45,21 +45,30 @@ class IndexTest : public ::testing::Test {
 
 using V = std::vector<std::string>;
 
-TEST_F(IndexTest, LongestPrefixFallsBackWhenTheLongerIsInactive) {
+// Nested ranges: each range that holds the address hits, longest first, for as long as its
+// indicator is active (STIX ISSUBSET holds for each of them).
+TEST_F(IndexTest, EveryRangeThatHoldsTheAddressHits) {
   uint32_t wide = Ind(1);
   uint32_t narrow = Ind(2, "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z");
+  uint32_t widest = Ind(3);
   ASSERT_TRUE(
       builder_.AddAtomic(wide, "ipv4-addr", "value", "198.51.100.0/24", AtomicOp::kIsSubset).ok());
   ASSERT_TRUE(builder_.AddAtomic(narrow, "ipv4-addr", "value", "198.51.100.128/25").ok());
+  ASSERT_TRUE(
+      builder_.AddAtomic(widest, "ipv4-addr", "value", "198.51.0.0/16", AtomicOp::kIsSubset).ok());
   Build();
   EXPECT_EQ(
       Find(ObservableKind::kIpAddress, "198.51.100.200", AddressRole::kAny, "2024-01-15T00:00:00Z"),
-      V{"000000000002"});
-  ASSERT_EQ(hits_.size(), 1u);
+      (V{"000000000002", "000000000001", "000000000003"}));
+  ASSERT_EQ(hits_.size(), 3u);
   EXPECT_EQ(FormatIpPrefix(hits_[0].prefix), "198.51.100.128/25");
-  EXPECT_EQ(Find(ObservableKind::kIpAddress, "198.51.100.200"), V{"000000000001"});
-  EXPECT_EQ(FormatIpPrefix(hits_[0].prefix), "198.51.100.0/24");
-  EXPECT_EQ(Find(ObservableKind::kIpAddress, "198.51.101.1"), V{});
+  EXPECT_EQ(FormatIpPrefix(hits_[1].prefix), "198.51.100.0/24");
+  EXPECT_EQ(FormatIpPrefix(hits_[2].prefix), "198.51.0.0/16");
+  // The narrow range's indicator has expired: the others still hit.
+  EXPECT_EQ(Find(ObservableKind::kIpAddress, "198.51.100.200"),
+            (V{"000000000001", "000000000003"}));
+  EXPECT_EQ(Find(ObservableKind::kIpAddress, "198.51.101.1"), V{"000000000003"});
+  EXPECT_EQ(Find(ObservableKind::kIpAddress, "198.52.0.1"), V{});
 }
 
 TEST_F(IndexTest, RolesAndSharedValues) {
