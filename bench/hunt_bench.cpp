@@ -2,7 +2,8 @@
 //
 //   hunt_bench load [--indicators N]          build the index from N atomic indicators
 //   hunt_bench logs [--indicators N] [--mb M] hunt M MB of Zeek JSON (conn + dns + http) with N
-//   hunt_bench intel [--indicators N]         load N single-comparison indicators from a
+//   hunt_bench intel [--indicators N] [--form required|feed]
+//                                             load N single-comparison indicators from a
 //                                             generated NDJSON file as `tessera hunt --intel`
 //                                             does: time to ready, bytes per indicator, peak RSS
 //   hunt_bench files --dir DIR [--threads T]  hunt the logs hunt_gen wrote into DIR on T threads
@@ -23,6 +24,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -329,10 +331,15 @@ std::string IntelId(size_t i) {
                      (a >> 16) & 0xffff, a & 0xfff, b >> 52, b & 0xffffffffffffULL);
 }
 
-// Writes `n` indicators, one single comparison each (Generate's mix), as NDJSON to `path`, the
-// way a feed writes them (TLP:GREEN, a name, types, kill chain phase); every 97th one's probe
-// goes to `probes` with its id. Returns the bytes written.
-size_t WriteIntel(const std::string& path, size_t n,
+// How generated indicators are written: `required`, the properties STIX 2.1 requires of an
+// indicator and nothing else (about 280 bytes, the size #11's goal names: 1,000,000 in about
+// 300 MB); `feed`, the way a feed writes them, with TLP:GREEN, a name, types and a kill chain
+// phase (about 560 bytes).
+enum class IntelForm { kRequired, kFeed };
+
+// Writes `n` indicators, one single comparison each (Generate's mix), as NDJSON to `path` in
+// `form`; every 97th one's probe goes to `probes` with its id. Returns the bytes written.
+size_t WriteIntel(const std::string& path, size_t n, IntelForm form,
                   std::vector<std::pair<Generated, std::string>>* probes) {
   std::FILE* out = std::fopen(path.c_str(), "w");
   if (out == nullptr) return 0;
@@ -344,10 +351,16 @@ size_t WriteIntel(const std::string& path, size_t n,
     std::string op = "=";
     if (std::string_view(g.type) == "ipv4-addr" && g.value.find('/') != std::string::npos)
       op = "ISSUBSET";
-    const std::string line = fmt::format(
-        R"({{"type":"indicator","spec_version":"2.1","id":"{}","created":"2025-03-01T10:00:00.000Z","modified":"2025-03-01T10:00:00.000Z","name":"feed entry {}","indicator_types":["malicious-activity"],"pattern":"[{}:{} {} '{}']","pattern_type":"stix","valid_from":"2025-03-01T10:00:00Z","kill_chain_phases":[{{"kill_chain_name":"lockheed-martin-cyber-kill-chain","phase_name":"command-and-control"}}],"object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]}})"
-        "\n",
-        id, i, g.type, g.path, op, g.value);
+    const std::string line =
+        form == IntelForm::kFeed
+            ? fmt::format(
+                  R"({{"type":"indicator","spec_version":"2.1","id":"{}","created":"2025-03-01T10:00:00.000Z","modified":"2025-03-01T10:00:00.000Z","name":"feed entry {}","indicator_types":["malicious-activity"],"pattern":"[{}:{} {} '{}']","pattern_type":"stix","valid_from":"2025-03-01T10:00:00Z","kill_chain_phases":[{{"kill_chain_name":"lockheed-martin-cyber-kill-chain","phase_name":"command-and-control"}}],"object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]}})"
+                  "\n",
+                  id, i, g.type, g.path, op, g.value)
+            : fmt::format(
+                  R"({{"type":"indicator","spec_version":"2.1","id":"{}","created":"2025-03-01T10:00:00.000Z","modified":"2025-03-01T10:00:00.000Z","pattern":"[{}:{} {} '{}']","pattern_type":"stix","valid_from":"2025-03-01T10:00:00Z"}})"
+                  "\n",
+                  id, g.type, g.path, op, g.value);
     std::fwrite(line.data(), 1, line.size(), out);
     bytes += line.size();
     if (i % 97 == 0) probes->emplace_back(std::move(g), id);
@@ -359,9 +372,9 @@ size_t WriteIntel(const std::string& path, size_t n,
 // `tessera hunt --intel` until it can hunt: the file read and offered (OfferIntelFile, the
 // session's own code), the index built; checked: every indicator loaded, none compiled, every
 // probe hits its indicator.
-int Intel(size_t n, const std::string& path) {
+int Intel(size_t n, const std::string& path, IntelForm form) {
   std::vector<std::pair<Generated, std::string>> probes;
-  const size_t bytes = WriteIntel(path, n, &probes);
+  const size_t bytes = WriteIntel(path, n, form, &probes);
   if (bytes == 0) {
     fmt::print(stderr, "cannot write {}\n", path);
     return 2;
@@ -583,9 +596,17 @@ int main(int argc, char** argv) {
   intel->add_option("--indicators", n_intel, "Indicators")->capture_default_str();
   intel->add_option("--file", intel_path, "Where the generated NDJSON goes (removed after)")
       ->capture_default_str();
+  IntelForm intel_form = IntelForm::kRequired;
+  intel
+      ->add_option("--form", intel_form,
+                   "required: the properties STIX requires (about 280 bytes each); feed: also "
+                   "TLP:GREEN, a name, types and a kill chain phase (about 560 bytes)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, IntelForm>{
+          {"required", IntelForm::kRequired}, {"feed", IntelForm::kFeed}}))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (*load) return Load(n);
-  if (*intel) return Intel(n_intel, intel_path);
+  if (*intel) return Intel(n_intel, intel_path, intel_form);
   if (*files) return Files(dir, threads, lines_out);
   return Logs(n_logs, mb);
 }

@@ -245,7 +245,12 @@ Result<std::string> Unescape(std::string_view raw) {
 }
 
 bool KeyEquals(std::string_view raw, std::string_view plain) {
-  if (raw.find('\\') == std::string_view::npos) return raw == plain;
+  // An escape makes the text longer than what it decodes to: only a longer `raw` with a
+  // backslash needs decoding, and most keys differ from `plain` in length alone.
+  if (raw.size() < plain.size()) return false;
+  const bool escaped = raw.find('\\') != std::string_view::npos;
+  if (!escaped) return raw == plain;
+  if (raw.size() == plain.size()) return false;
   auto decoded = Unescape(raw);
   return decoded.ok() && *decoded == plain;
 }

@@ -30,6 +30,14 @@ TEST(JsonText, FindsMembersWithRawKeys) {
   ASSERT_EQ(got.size(), 3u);
   EXPECT_EQ(got[1].first, R"(obj\u0065cts)");
   EXPECT_TRUE(KeyEquals(got[1].first, "objects"));
+  // Keys compare as decoded: an escape is never the plain text it is written with.
+  EXPECT_TRUE(KeyEquals("pattern", "pattern"));
+  EXPECT_FALSE(KeyEquals("patter", "pattern"));
+  EXPECT_FALSE(KeyEquals("patterns", "pattern"));
+  EXPECT_TRUE(KeyEquals(R"(a\\b)", R"(a\b)"));
+  EXPECT_FALSE(KeyEquals(R"(a\nb)", R"(a\nb)"));
+  EXPECT_TRUE(KeyEquals(R"(a\nb)", "a\nb"));
+  EXPECT_FALSE(KeyEquals(R"(a\u0062)", "ac"));
   EXPECT_EQ(got[1].second, "[ {} ]");
   EXPECT_EQ(got[2].second, "-1.5E+3");
   EXPECT_EQ(*Unescape(R"(a\u00e9\ud83d\ude00\n)"), "a\xc3\xa9\xf0\x9f\x98\x80\n");

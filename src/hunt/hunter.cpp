@@ -1,5 +1,6 @@
 #include "hunt/hunter.h"
 
+#include <malloc.h>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -203,44 +204,52 @@ std::span<const uint32_t> HuntIndicators::origins(uint32_t indicator) const {
 }
 
 // One offered version of an indicator that was the newest of its id when it was offered: what
-// the hunt needs of it beside its index entries (about 80 bytes).
+// the hunt needs of it beside its index entries (56 bytes).
 struct KeptVersion {
   Uuid uuid;  // of its id, when the id is "indicator--" and a lower-case UUID (id_text: kNone)
-  std::pair<uint64_t, uint64_t> key;  // the UUID as two numbers, in the same order (sorting)
-  std::optional<Timestamp> version;
+  Timestamp version;         // when has_version
   uint32_t number = kNone;   // its number in State::index; kNone: skipped (State::reasons)
   uint32_t restriction = 0;  // into State::restrictions
   uint32_t origin = kNone;   // its first origin; all of them in State::more_origins if more
   uint32_t id_text = kNone;  // else its id, in State::odd_ids
+  bool has_version = false;  // the object has `modified` or `created`
   bool superseded = false;   // a newer version of its id came since
   bool never_hit = false;    // loaded without any comparison the index serves (reasons)
   bool compiled = false;     // its pattern went through pattern::Compile
+
+  std::optional<Timestamp> Version() const {
+    return has_version ? std::optional<Timestamp>(version) : std::nullopt;
+  }
 };
 
 struct HuntIndicatorsBuilder::State {
   ~State() { Finish(); }
 
   Options options;
-  // Options::own_thread: the objects Offer hands over, at most kMaxQueued, taken in order by
-  // `worker`, which alone touches the members below them until Finish.
+  // Options::own_thread: the objects Offer hands over, gathered in batches of kBatch (so that
+  // the two threads meet once per batch, not once per object), at most kMaxQueued queued, taken
+  // in order by `worker`, which alone touches the members below them until Finish.
   struct Offered {
     stix::Object object;
     uint32_t origin;
   };
+  static constexpr size_t kBatch = 256;
   static constexpr size_t kMaxQueued = 1024;
+  std::vector<Offered> gathering;  // Offer's own: the batch being gathered
   std::mutex mu;
   std::condition_variable wake_worker, wake_offer;
   std::deque<Offered> queue;  // GUARDED_BY(mu)
   bool closing = false;       // GUARDED_BY(mu)
   std::thread worker;
-  void Work();    // the worker's loop: Take each queued object until Finish
-  void Finish();  // waits until every offered object is taken; the worker ends
+  void Work();      // the worker's loop: Take each queued object until Finish
+  void HandOver();  // moves the gathered batch to the queue, waiting while it is full
+  void Finish();    // waits until every offered object is taken; the worker ends
   // Offer's work on one indicator object.
   void Take(stix::Object& object, uint32_t origin);
 
-  IndicatorIndexBuilder index;  // numbers given as versions come, renumbered by Build
-  uint32_t registered = 0;      // numbers given in `index`
-  std::vector<KeptVersion> kept;
+  IndicatorIndexBuilder index;   // numbers given as versions come, renumbered by Build
+  uint32_t registered = 0;       // numbers given in `index`
+  std::deque<KeptVersion> kept;  // in chunks: growing never copies or doubles it
   // The kept version of each id: kept index + 1 (0: empty slot), open addressing by UUID, at
   // most half full; ids that are not lower-case "indicator--<uuid>" in odd_slots.
   std::vector<uint32_t> slots;
@@ -448,8 +457,9 @@ void HuntIndicatorsBuilder::State::Take(stix::Object& object, uint32_t origin) {
   uint32_t* slot = s.SlotOf(object.id, &uuid, &id_text);
   if (*slot != 0) {
     const uint32_t current = *slot - 1;
-    if (!(version > s.kept[current].version)) {
-      if (version == s.kept[current].version && origin != kNoOrigin) s.AddOriginTo(current, origin);
+    const std::optional<Timestamp> current_version = s.kept[current].Version();
+    if (!(version > current_version)) {
+      if (version == current_version && origin != kNoOrigin) s.AddOriginTo(current, origin);
       return;
     }
     s.Supersede(current);
@@ -458,12 +468,9 @@ void HuntIndicatorsBuilder::State::Take(stix::Object& object, uint32_t origin) {
   *slot = k + 1;
   KeptVersion& v = s.kept.emplace_back();
   v.uuid = uuid;
-  for (size_t i = 0; i < 8; ++i) {
-    v.key.first = v.key.first << 8 | uuid.bytes()[i];
-    v.key.second = v.key.second << 8 | uuid.bytes()[8 + i];
-  }
   v.id_text = id_text;
-  v.version = version;
+  v.has_version = version.has_value();
+  if (version) v.version = *version;
   v.origin = origin == kNoOrigin ? kNone : origin;
   s.Load(k, object);
 }
@@ -483,8 +490,19 @@ void HuntIndicatorsBuilder::State::Work() {
   }
 }
 
+void HuntIndicatorsBuilder::State::HandOver() {
+  {
+    std::unique_lock lock(mu);
+    wake_offer.wait(lock, [this] { return queue.size() < kMaxQueued; });
+    for (Offered& o : gathering) queue.push_back(std::move(o));
+  }
+  gathering.clear();
+  wake_worker.notify_one();
+}
+
 void HuntIndicatorsBuilder::State::Finish() {
   if (!worker.joinable()) return;
+  if (!gathering.empty()) HandOver();
   {
     std::lock_guard lock(mu);
     closing = true;
@@ -498,12 +516,8 @@ void HuntIndicatorsBuilder::Offer(stix::Object object, uint32_t origin) {
   State& s = *s_;
   if (!s.options.own_thread) return s.Take(object, origin);
   if (!s.worker.joinable()) s.worker = std::thread([&s] { s.Work(); });
-  {
-    std::unique_lock lock(s.mu);
-    s.wake_offer.wait(lock, [&s] { return s.queue.size() < State::kMaxQueued; });
-    s.queue.push_back({std::move(object), origin});
-  }
-  s.wake_worker.notify_one();
+  s.gathering.push_back({std::move(object), origin});
+  if (s.gathering.size() >= State::kBatch) s.HandOver();
 }
 
 void HuntIndicatorsBuilder::KeepExtension(std::string extension_id) {
@@ -516,16 +530,36 @@ void HuntIndicatorsBuilder::KeepExtension(std::string extension_id) {
 Result<HuntIndicators> HuntIndicatorsBuilder::Build(std::string_view allowlist_text) && {
   State& s = *s_;
   s.Finish();
-  std::vector<uint32_t> order;  // the kept versions in id order
+  // The kept versions in id order. The slots that find them by id go first. Lower-case UUID ids
+  // sort as their UUIDs (the same order as their text): by the first 8 bytes, kept beside each
+  // entry so that sorting reads no KeptVersion but to break a tie; the others by their text.
+  std::vector<uint32_t>().swap(s.slots);
+  std::unordered_map<std::string, uint32_t>().swap(s.odd_by_id);
+  std::vector<uint32_t>().swap(s.odd_slots);
+  struct ByUuid {
+    uint64_t high;  // the UUID's first 8 bytes, as a big-endian number
+    uint32_t k;
+  };
+  std::vector<ByUuid> by_uuid;
+  by_uuid.reserve(s.kept.size());
+  std::vector<uint32_t> odd;
   for (uint32_t k = 0; k < s.kept.size(); ++k) {
-    if (!s.kept[k].superseded) order.push_back(k);
+    const KeptVersion& v = s.kept[k];
+    if (v.superseded) continue;
+    if (v.id_text != kNone) {
+      odd.push_back(k);
+      continue;
+    }
+    uint64_t high = 0;
+    for (size_t i = 0; i < 8; ++i) high = high << 8 | v.uuid.bytes()[i];
+    by_uuid.push_back({high, k});
   }
-  std::sort(order.begin(), order.end(), [&s](uint32_t a, uint32_t b) {
-    const KeptVersion& x = s.kept[a];
-    const KeptVersion& y = s.kept[b];
-    if (x.id_text == kNone && y.id_text == kNone) return x.key < y.key;
-    return s.IdOf(x) < s.IdOf(y);
+  std::sort(by_uuid.begin(), by_uuid.end(), [&s](const ByUuid& a, const ByUuid& b) {
+    if (a.high != b.high) return a.high < b.high;
+    return s.kept[a.k].uuid < s.kept[b.k].uuid;
   });
+  std::sort(odd.begin(), odd.end(),
+            [&s](uint32_t a, uint32_t b) { return s.IdOf(s.kept[a]) < s.IdOf(s.kept[b]); });
   IndicatorLoadStats stats;
   stats.offered = s.stats.offered;
   std::vector<Decision> decisions;  // by indicator number, as the tables below
@@ -533,13 +567,19 @@ Result<HuntIndicators> HuntIndicatorsBuilder::Build(std::string_view allowlist_t
   std::vector<uint32_t> restriction_of;
   std::vector<uint32_t> origin_begin{0};
   std::vector<uint32_t> origins;
+  const size_t current = by_uuid.size() + odd.size();
+  decisions.reserve(current);
+  restriction_of.reserve(current);
+  origin_begin.reserve(current + 1);
+  origins.reserve(current);
   std::vector<uint32_t> to(s.registered, IndicatorIndexBuilder::kDropped);
-  for (uint32_t k : order) {
+  // Numbers kept version `k`, the next in id order, or records why it is skipped.
+  auto number_next = [&](uint32_t k) {
     const KeptVersion& v = s.kept[k];
     if (v.number == kNone) {
       ++stats.skipped;
       stats.skips.push_back({s.IdOf(v), std::move(s.reasons[k])});
-      continue;
+      return;
     }
     const auto n = static_cast<uint32_t>(decisions.size());
     to[v.number] = n;
@@ -563,10 +603,19 @@ Result<HuntIndicators> HuntIndicatorsBuilder::Build(std::string_view allowlist_t
       origins.push_back(v.origin);
     }
     origin_begin.push_back(static_cast<uint32_t>(origins.size()));
+  };
+  // Both lists, merged by id text.
+  for (size_t i = 0, j = 0; i < by_uuid.size() || j < odd.size();) {
+    const bool odd_first =
+        j < odd.size() &&
+        (i == by_uuid.size() || s.IdOf(s.kept[odd[j]]) < s.IdOf(s.kept[by_uuid[i].k]));
+    number_next(odd_first ? odd[j++] : by_uuid[i++].k);
   }
+  std::vector<ByUuid>().swap(by_uuid);
   std::vector<std::string> restrictions = std::move(s.restrictions);
   IndicatorIndexBuilder builder = std::move(s.index);
   s_.reset();  // the kept versions go before the index tables are built
+  malloc_trim(0);
   TESSERA_RETURN_IF_ERROR(builder.Renumber(to));
   if (!allowlist_text.empty()) TESSERA_RETURN_IF_ERROR(builder.AddAllowlist(allowlist_text));
   TESSERA_ASSIGN_OR_RETURN(IndicatorIndex index, std::move(builder).Build());
