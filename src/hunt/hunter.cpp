@@ -227,19 +227,19 @@ struct HuntIndicatorsBuilder::State {
 
   Options options;
   // Options::own_thread: the objects Offer hands over, gathered in batches of kBatch (so that
-  // the two threads meet once per batch, not once per object), at most kMaxQueued queued, taken
-  // in order by `worker`, which alone touches the members below them until Finish.
+  // the two threads meet once per batch, not once per object), at most kMaxQueuedBatches
+  // queued, taken in order by `worker`, which alone touches the members below them until Finish.
   struct Offered {
     stix::Object object;
     uint32_t origin;
   };
   static constexpr size_t kBatch = 256;
-  static constexpr size_t kMaxQueued = 1024;
+  static constexpr size_t kMaxQueuedBatches = 4;
   std::vector<Offered> gathering;  // Offer's own: the batch being gathered
   std::mutex mu;
   std::condition_variable wake_worker, wake_offer;
-  std::deque<Offered> queue;  // GUARDED_BY(mu)
-  bool closing = false;       // GUARDED_BY(mu)
+  std::deque<std::vector<Offered>> queue;  // GUARDED_BY(mu)
+  bool closing = false;                    // GUARDED_BY(mu)
   std::thread worker;
   void Work();      // the worker's loop: Take each queued object until Finish
   void HandOver();  // moves the gathered batch to the queue, waiting while it is full
@@ -374,28 +374,67 @@ struct HuntIndicatorsBuilder::State {
     return r->second;
   }
 
+  // The members of the indicator `json` the hunt reads, as views into `padded` (valid until the
+  // next call); false when `json` is not a JSON object. simdjson's On-Demand parser finds them
+  // without building the object: it reads only the values asked for.
+  simdjson::ondemand::parser members_parser;
+  std::string padded;
+  bool ScanMembers(std::string_view json, IndicatorMembers& m) {
+    padded.assign(json);
+    padded.append(simdjson::SIMDJSON_PADDING, ' ');
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::object o;
+    if (members_parser
+                .iterate(simdjson::padded_string_view(padded.data(), json.size(), padded.size()))
+                .get(doc) != simdjson::SUCCESS ||
+        doc.get_object().get(o) != simdjson::SUCCESS) {
+      return false;
+    }
+    // A scalar's text runs to the next structural character: trailing whitespace is cut.
+    auto token = [](simdjson::ondemand::value v) {
+      std::string_view t = v.raw_json_token();
+      while (!t.empty() &&
+             (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t')) {
+        t.remove_suffix(1);
+      }
+      return t;
+    };
+    for (auto field : o) {
+      std::string_view key;
+      simdjson::ondemand::value v;
+      if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
+          field.value().get(v) != simdjson::SUCCESS) {
+        return false;
+      }
+      if (key == "pattern_type") {
+        m.pattern_type = token(v);
+      } else if (key == "pattern") {
+        m.pattern = token(v);
+      } else if (key == "valid_from") {
+        m.valid_from = token(v);
+      } else if (key == "valid_until") {
+        m.valid_until = token(v);
+      } else if (key == "object_marking_refs") {
+        simdjson::ondemand::array a;
+        if (v.get_array().get(a) == simdjson::SUCCESS &&
+            a.raw_json().get(m.markings) != simdjson::SUCCESS)
+          m.markings = {};
+      } else if (key == "extensions") {
+        simdjson::ondemand::object e;
+        if (v.get_object().get(e) == simdjson::SUCCESS &&
+            e.raw_json().get(m.extensions) != simdjson::SUCCESS)
+          m.extensions = {};
+      }
+    }
+    return true;
+  }
+
   // Turns kept version `k` of `object` into what the hunt needs: its number and index entries,
   // or why it is skipped.
   void Load(uint32_t k, stix::Object& object) {
     auto skip = [&](std::string why) { reasons[k] = std::move(why); };
     IndicatorMembers m;
-    const Status scanned = json_text::ForEachMember(
-        object.json, [members = &m](std::string_view key, std::string_view value) {
-          if (json_text::KeyEquals(key, "pattern_type")) {
-            members->pattern_type = value;
-          } else if (json_text::KeyEquals(key, "pattern")) {
-            members->pattern = value;
-          } else if (json_text::KeyEquals(key, "valid_from")) {
-            members->valid_from = value;
-          } else if (json_text::KeyEquals(key, "valid_until")) {
-            members->valid_until = value;
-          } else if (json_text::KeyEquals(key, "object_marking_refs")) {
-            members->markings = value;
-          } else if (json_text::KeyEquals(key, "extensions")) {
-            members->extensions = value;
-          }
-        });
-    if (!scanned.ok()) return skip("not a JSON object");
+    if (!ScanMembers(object.json, m)) return skip("not a JSON object");
     std::string type_scratch, text_scratch;
     if (JsonString(m.pattern_type, type_scratch) != std::optional<std::string_view>("stix"))
       return skip("pattern_type is not stix");
@@ -476,27 +515,30 @@ void HuntIndicatorsBuilder::State::Take(stix::Object& object, uint32_t origin) {
 }
 
 void HuntIndicatorsBuilder::State::Work() {
-  std::deque<Offered> batch;
+  std::deque<std::vector<Offered>> batches;
   while (true) {
     {
       std::unique_lock lock(mu);
       wake_worker.wait(lock, [this] { return !queue.empty() || closing; });
       if (queue.empty()) return;
-      batch.swap(queue);
+      batches.swap(queue);
     }
     wake_offer.notify_one();
-    for (Offered& o : batch) Take(o.object, o.origin);
-    batch.clear();
+    for (std::vector<Offered>& batch : batches) {
+      for (Offered& o : batch) Take(o.object, o.origin);
+    }
+    batches.clear();
   }
 }
 
 void HuntIndicatorsBuilder::State::HandOver() {
   {
     std::unique_lock lock(mu);
-    wake_offer.wait(lock, [this] { return queue.size() < kMaxQueued; });
-    for (Offered& o : gathering) queue.push_back(std::move(o));
+    wake_offer.wait(lock, [this] { return queue.size() < kMaxQueuedBatches; });
+    queue.push_back(std::move(gathering));
   }
-  gathering.clear();
+  gathering = {};
+  gathering.reserve(kBatch);
   wake_worker.notify_one();
 }
 

@@ -61,12 +61,14 @@ Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t in
     }
     const std::string path = IndexPath(c.path);
     size_t added = 0;
+    std::string number;
     for (const pattern::Constant& k : c.constants) {
-      std::string value;
+      std::string_view value;
       if (k.kind == pattern::ConstantKind::kString) {
         value = k.value;
       } else if (k.kind == pattern::ConstantKind::kInt) {
-        value = std::to_string(k.int_value);
+        number = std::to_string(k.int_value);
+        value = number;
       } else {
         continue;
       }

@@ -206,7 +206,8 @@ class Lexer {
       const char c = s_[i_];
       if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') {
         ++i_;
-      } else if (const size_t n = UnicodeSpace(); n > 0) {
+      } else if (const size_t n = static_cast<unsigned char>(c) < 0x80 ? 0 : UnicodeSpace();
+                 n > 0) {
         i_ += n;
       } else if (c == '/' && Peek(1) == '*') {
         const size_t close = s_.find("*/", i_ + 2);
@@ -240,8 +241,11 @@ class Lexer {
         i_ += 2;
         continue;
       }
-      t->value.push_back(c);
-      ++i_;
+      // The run up to the next quote or backslash, at once.
+      size_t j = i_ + 1;
+      while (j < s_.size() && s_[j] != '\'' && s_[j] != '\\') ++j;
+      t->value.append(s_.data() + i_, j - i_);
+      i_ = j;
     }
     t->kind = Tok::kString;
     t->end = i_;
