@@ -648,6 +648,13 @@ Result<HuntIndicators> HuntIndicatorsBuilder::Build(std::string_view allowlist_t
   };
   // Both lists, merged by id text.
   for (size_t i = 0, j = 0; i < by_uuid.size() || j < odd.size();) {
+    // Two steps ahead: the kept version, then (once it is in the cache) its slot in `to`.
+    if (i + 2 * internal::kPrefetchAhead < by_uuid.size())
+      internal::Prefetch(&s.kept[by_uuid[i + 2 * internal::kPrefetchAhead].k]);
+    if (i + internal::kPrefetchAhead < by_uuid.size()) {
+      const uint32_t ahead = s.kept[by_uuid[i + internal::kPrefetchAhead].k].number;
+      if (ahead != kNone) internal::Prefetch(&to[ahead]);
+    }
     const bool odd_first =
         j < odd.size() &&
         (i == by_uuid.size() || s.IdOf(s.kept[odd[j]]) < s.IdOf(s.kept[by_uuid[i].k]));

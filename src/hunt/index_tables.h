@@ -54,6 +54,11 @@ inline uint64_t HashBytes(std::string_view s, uint64_t seed = 0) {
 
 // A random seed per table, so that nobody can prepare indicator values that all collide (the
 // keys come from feeds that others write).
+// Asks for the cache line at `p` ahead of its use: for loops that read or write at random places
+// of tables larger than the cache (index building), a few iterations ahead.
+inline void Prefetch(const void* p) { __builtin_prefetch(p); }
+inline constexpr size_t kPrefetchAhead = 8;
+
 inline uint64_t RandomSeed() {
   static std::atomic<uint64_t> counter{0};
   static const uint64_t base = [] {
@@ -128,6 +133,16 @@ class Postings {
     for (uint32_t i = 0; i < n; ++i) f(data_[ref + 1 + i]);
   }
 
+  // Appends the postings of `other` (built apart, e.g. on another thread) and returns what its
+  // references must add to refer to them here (see KeySet::Rebase, PrefixTable::Rebase).
+  Result<uint32_t> Append(const Postings& other) {
+    if (data_.size() + other.data_.size() >= kSingle)
+      return LimitExceeded("too many indicator references");
+    auto base = static_cast<uint32_t>(data_.size());
+    data_.insert(data_.end(), other.data_.begin(), other.data_.end());
+    return base;
+  }
+
   size_t MemoryBytes() const { return data_.capacity() * sizeof(uint32_t); }
   void ShrinkToFit() { data_.shrink_to_fit(); }
 
@@ -142,10 +157,15 @@ inline constexpr uint32_t kDroppedIndicator = 0xffffffffu;
 // whose to[i] is kDroppedIndicator are removed. `to` covers every staged number.
 template <typename Item>
 void RenumberStaged(std::vector<Item>& staged, const std::vector<uint32_t>& to) {
-  std::erase_if(staged, [&](Item& item) {
-    item.indicator = to[item.indicator];
-    return item.indicator == kDroppedIndicator;
-  });
+  size_t kept = 0;
+  for (size_t i = 0; i < staged.size(); ++i) {
+    if (i + kPrefetchAhead < staged.size()) Prefetch(&to[staged[i + kPrefetchAhead].indicator]);
+    const uint32_t n = to[staged[i].indicator];
+    if (n == kDroppedIndicator) continue;
+    staged[kept] = staged[i];
+    staged[kept++].indicator = n;
+  }
+  staged.resize(kept);
 }
 
 // Sorts (key, indicator) pairs grouped by key and hands each key with its sorted unique
@@ -169,6 +189,16 @@ Status GroupStaged(const Item* staged, size_t count, SameKey same_key, Emit emit
 // A set of byte-string keys, each with a posting reference. The keys live in one arena as
 // [u32 posting][varint length][bytes]; the table holds 32-bit arena offsets (0 = empty slot)
 // tagged with 32 bits of the key's hash.
+// How many bytes the varint form of `n` (7 bits a byte, high bit: more) takes.
+inline size_t VarintBytes(size_t n) {
+  size_t bytes = 1;
+  while (n >= 0x80) {
+    n >>= 7;
+    ++bytes;
+  }
+  return bytes;
+}
+
 class KeySet {
  public:
   static constexpr uint32_t kNone = 0xffffffffu;
@@ -203,16 +233,19 @@ class KeySet {
       return a.indicator < b.indicator;
     });
     size_t distinct = 0;
+    size_t arena_bytes = 1;
     for (size_t i = 0; i < staged_.size(); ++i) {
       if (i == 0 || staged_[i].hash != staged_[i - 1].hash ||
           key_of(staged_[i]) != key_of(staged_[i - 1])) {
         ++distinct;
+        arena_bytes += 4 + VarintBytes(staged_[i].length) + staged_[i].length;
       }
     }
     slots_.assign(TableCapacity(distinct), 0);
     mask_ = slots_.size() - 1;
     filter_.Build(distinct);
     arena_.clear();
+    arena_.reserve(arena_bytes);
     arena_.push_back('\0');  // offset 0 means "empty slot"
     Status st = GroupStaged(
         staged_.data(), staged_.size(),
@@ -236,6 +269,8 @@ class KeySet {
           }
           arena_.push_back(static_cast<char>(len));
           arena_.append(key);
+          if (&s + kPrefetchAhead < staged_.data() + staged_.size())
+            Prefetch(&slots_[(&s + kPrefetchAhead)->hash & mask_]);
           size_t i = s.hash & mask_;
           while (slots_[i] != 0) i = (i + 1) & mask_;
           slots_[i] = (s.hash & kTagMask) | offset;
@@ -245,8 +280,30 @@ class KeySet {
         });
     std::vector<Staged>().swap(staged_);
     std::string().swap(staging_);
-    arena_.shrink_to_fit();
     return st;
+  }
+
+  // After Build: adds `base` to every reference into a Postings (Postings::Append).
+  void Rebase(uint32_t base) {
+    if (base == 0) return;
+    for (size_t p = 1; p < arena_.size();) {
+      uint32_t ref;
+      std::memcpy(&ref, arena_.data() + p, 4);
+      if (!(ref & Postings::kSingle)) {
+        ref += base;
+        std::memcpy(arena_.data() + p, &ref, 4);
+      }
+      p += 4;
+      size_t len = 0;
+      int shift = 0;
+      while (true) {
+        auto b = static_cast<unsigned char>(arena_[p++]);
+        len |= static_cast<size_t>(b & 0x7f) << shift;
+        if (!(b & 0x80)) break;
+        shift += 7;
+      }
+      p += len;
+    }
   }
 
   Found Find(std::string_view key) const { return Find(key, HashBytes(key, seed_)); }
@@ -388,6 +445,10 @@ class PrefixTable {
           staged_.data() + i, j - i,
           [](const Staged& a, const Staged& b) { return a.network == b.network; },
           [&](const Staged& s, const std::vector<uint32_t>& ids) -> Status {
+            if (&s + kPrefetchAhead < staged_.data() + j) {
+              const Staged& ahead = *(&s + kPrefetchAhead);
+              Prefetch(&level.slots[Traits::Hash(ahead.network, ahead.length, seed_) & level.mask]);
+            }
             TESSERA_ASSIGN_OR_RETURN(uint32_t ref, postings.Add(ids.data(), ids.size()));
             const uint64_t hash = Traits::Hash(s.network, s.length, seed_);
             size_t k = hash & level.mask;
@@ -401,6 +462,16 @@ class PrefixTable {
     }
     std::vector<Staged>().swap(staged_);
     return Status::Ok();
+  }
+
+  // After Build: as KeySet::Rebase.
+  void Rebase(uint32_t base) {
+    if (base == 0) return;
+    for (Level& level : levels_) {
+      for (Slot& slot : level.slots) {
+        if (slot.ref != kEmpty && !(slot.ref & Postings::kSingle)) slot.ref += base;
+      }
+    }
   }
 
   // Calls f(ref, length, network) for the containing networks, longest prefix first, until f

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 #include <span>
+#include <thread>
 #include <unordered_map>
 
 #include "common/text.h"
@@ -24,15 +25,51 @@ struct ValueTables {
   KeySet hashes[kHashAlgorithmCount];
   std::vector<KeySet> others;  // by path id
 
+  // Builds the tables in two halves: domains and URLs here, the rest on a second thread into
+  // postings of its own (appended after, its references rebased) when there are enough entries
+  // for a thread to pay off; the answers are the same either way.
   Status Build(Postings& postings) {
-    for (auto& t : v4) TESSERA_RETURN_IF_ERROR(t.Build(postings));
-    for (auto& t : v6) TESSERA_RETURN_IF_ERROR(t.Build(postings));
-    TESSERA_RETURN_IF_ERROR(domains.Build(postings));
-    TESSERA_RETURN_IF_ERROR(urls.Build(postings));
-    TESSERA_RETURN_IF_ERROR(emails.Build(postings));
-    for (auto& t : hashes) TESSERA_RETURN_IF_ERROR(t.Build(postings));
-    for (auto& t : others) TESSERA_RETURN_IF_ERROR(t.Build(postings));
+    auto first = [this](Postings& p) -> Status {
+      TESSERA_RETURN_IF_ERROR(domains.Build(p));
+      return urls.Build(p);
+    };
+    auto second = [this](Postings& p) -> Status {
+      for (auto& t : v4) TESSERA_RETURN_IF_ERROR(t.Build(p));
+      for (auto& t : v6) TESSERA_RETURN_IF_ERROR(t.Build(p));
+      TESSERA_RETURN_IF_ERROR(emails.Build(p));
+      for (auto& t : hashes) TESSERA_RETURN_IF_ERROR(t.Build(p));
+      for (auto& t : others) TESSERA_RETURN_IF_ERROR(t.Build(p));
+      return Status::Ok();
+    };
+    constexpr size_t kThreadMinEntries = 100'000;
+    if (Staged() < kThreadMinEntries) {
+      TESSERA_RETURN_IF_ERROR(first(postings));
+      return second(postings);
+    }
+    Postings apart;
+    Status second_status;
+    std::thread other([&] { second_status = second(apart); });
+    const Status first_status = first(postings);
+    other.join();
+    TESSERA_RETURN_IF_ERROR(first_status);
+    TESSERA_RETURN_IF_ERROR(second_status);
+    TESSERA_ASSIGN_OR_RETURN(const uint32_t base, postings.Append(apart));
+    for (auto& t : v4) t.Rebase(base);
+    for (auto& t : v6) t.Rebase(base);
+    emails.Rebase(base);
+    for (auto& t : hashes) t.Rebase(base);
+    for (auto& t : others) t.Rebase(base);
     return Status::Ok();
+  }
+
+  // Entries staged in every table, not yet built.
+  size_t Staged() const {
+    size_t n = domains.staged() + urls.staged() + emails.staged();
+    for (const auto& t : v4) n += t.staged();
+    for (const auto& t : v6) n += t.staged();
+    for (const auto& t : hashes) n += t.staged();
+    for (const auto& t : others) n += t.staged();
+    return n;
   }
 
   void Renumber(const std::vector<uint32_t>& to, IndexCounts& counts) {
@@ -526,6 +563,8 @@ Status IndicatorIndexBuilder::Renumber(const std::vector<uint32_t>& to) {
   std::vector<internal::IndicatorMeta> meta(kept);
   std::vector<bool> revoked(kept, false);
   for (size_t i = 0; i < to.size(); ++i) {
+    if (i + internal::kPrefetchAhead < to.size() && to[i + internal::kPrefetchAhead] != kDropped)
+      internal::Prefetch(&meta[to[i + internal::kPrefetchAhead]]);
     if (to[i] == kDropped) continue;
     meta[to[i]] = t.meta[i];
     revoked[to[i]] = t.revoked[i];
