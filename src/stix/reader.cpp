@@ -191,7 +191,7 @@ class Reader {
   // with such a number are refused, each with the path of the number. `text` is a top-level
   // value, or one object of a list (`list_object`). Returns kInvalidArgument when `text` is not
   // JSON after all (a malformed number, or structure).
-  Status ReadRecordText(std::string_view text, std::string_view where, bool list_object) {
+  Status ReadRecordText(std::string_view text, bool list_object) {
     if (list_object) return ReadObjectText(text);
     if (text.front() == '[') {
       Status st = Status::Ok();
@@ -246,7 +246,6 @@ class Reader {
         TESSERA_RETURN_IF_ERROR(st);
       }
     }
-    (void)where;
     if (bad) ++summary_.invalid_objects;
     return Status::Ok();
   }
@@ -569,11 +568,11 @@ Result<Segment> ReadSegment(std::string_view text, const Place& at, bool at_end,
       const std::string_view value =
           json_text::ValueAt(text, it.current_index(), options.max_depth + 1);
       if (value.empty()) return SyntaxError(text, options);
-      const std::string where = Where(at, number);
-      Status st = reader.ReadRecordText(value, where, list);
+      Status st = reader.ReadRecordText(value, list);
       if (!st.ok()) {
         if (st.code() == ErrorCode::kLimitExceeded) return st;
-        return InvalidArgument((number == 1 && !list ? std::string() : where) + st.message());
+        return InvalidArgument((number == 1 && !list ? std::string() : Where(at, number)) +
+                               st.message());
       }
       out.summary = reader.summary();
       out.resume = static_cast<size_t>(value.data() - text.data()) + value.size();
