@@ -747,26 +747,32 @@ class WindowReader {
     return Status::Ok();
   }
 
-  // A JSON object larger than a window: a bundle's objects are read as a list (ReadList), once
-  // its members before `objects` show that it is a bundle (or do not say what it is); any other
-  // object is read alone.
-  Status ReadLargeObject() {
-    // The members before `objects`, scanned in place: nothing is consumed until the object is
-    // known to be a bundle.
-    size_t pos = 1;
-    std::string type;  // raw, as written between quotes
-    bool type_seen = false;
-    size_t objects_keys = 0;
-    size_t list_at = 0;  // where `objects`'s list starts, when it does
+  // Where WalkMembers stopped: after the object's closing brace, or (stopped) at the first byte
+  // of the value it stopped before. Positions in View().
+  struct Walked {
+    size_t pos = 0;
+    bool stopped = false;
+  };
+
+  // Walks the members of the JSON object whose text View() holds from `pos` on (after its '{',
+  // or after one of its values), reading more of the input as it goes and consuming nothing:
+  // for each member, `stop_before(key, first)` (the key as written between its quotes; the first
+  // byte of the value) says whether to stop before its value, which is not read then; otherwise
+  // the value is read whole and `on_member(key, value)` gets its text. Commas are skipped
+  // without being checked (the parser that reads the object afterwards checks them).
+  // kInvalidArgument when a key is not a string followed by ':' or a value is not JSON; the
+  // errors of Grow when the object ends before its closing brace or a value is too large.
+  template <typename StopBefore, typename OnMember>
+  Result<Walked> WalkMembers(size_t pos, StopBefore&& stop_before, OnMember&& on_member) {
     for (;;) {
       TESSERA_ASSIGN_OR_RETURN(pos, NextByte(pos));
       std::string_view view = in_.View();
-      if (view[pos] == '}') break;
+      if (view[pos] == '}') return Walked{pos + 1, false};
       if (view[pos] == ',') {
         ++pos;
         continue;
       }
-      TESSERA_ASSIGN_OR_RETURN(size_t key_end, WholeValue(pos, 1));
+      TESSERA_ASSIGN_OR_RETURN(const size_t key_end, WholeValue(pos, 1));
       view = in_.View();
       if (view[pos] != '"') return Malformed(pos);
       TESSERA_ASSIGN_OR_RETURN(const size_t colon, NextByte(key_end));
@@ -774,23 +780,39 @@ class WindowReader {
       if (view[colon] != ':') return Malformed(colon);
       TESSERA_ASSIGN_OR_RETURN(const size_t value, NextByte(colon + 1));
       view = in_.View();
-      const bool objects = json_text::KeyEquals(view.substr(pos + 1, key_end - pos - 2), "objects");
-      if (objects && view[value] == '[' && (!type_seen || type == "bundle")) {
-        list_at = value;
-        break;
-      }
-      objects_keys += objects;
-      TESSERA_ASSIGN_OR_RETURN(size_t value_end, WholeValue(value, options_.max_depth - 1));
+      const size_t key_at = pos + 1, key_size = key_end - pos - 2;
+      if (stop_before(view.substr(key_at, key_size), view[value])) return Walked{value, true};
+      TESSERA_ASSIGN_OR_RETURN(const size_t value_end, WholeValue(value, options_.max_depth - 1));
       view = in_.View();
-      if (json_text::KeyEquals(view.substr(pos + 1, key_end - pos - 2), "type")) {
-        type_seen = true;
-        type = view.substr(value, value_end - value);
-        if (type.size() >= 2 && type.front() == '"') type = type.substr(1, type.size() - 2);
-      }
+      on_member(view.substr(key_at, key_size), view.substr(value, value_end - value));
       pos = value_end;
     }
-    if (list_at == 0) return ReadAlone();  // whole in the window now: not a bundle to stream
-    return ReadLargeBundle(list_at, objects_keys);
+  }
+
+  // A JSON object larger than a window: a bundle's objects are read as a list (ReadList), once
+  // its members before `objects` show that it is a bundle (or do not say what it is); any other
+  // object is read alone.
+  Status ReadLargeObject() {
+    // The members before `objects`, walked in place: nothing is consumed until the object is
+    // known to be a bundle.
+    std::string type;  // raw, as written between quotes
+    bool type_seen = false;
+    size_t objects_keys = 0;
+    // Stops at an `objects` list unless the type already said that this is no bundle.
+    auto at_list = [&](std::string_view key, char first) {
+      return first == '[' && json_text::KeyEquals(key, "objects") &&
+             (!type_seen || type == "bundle");
+    };
+    auto note = [&](std::string_view key, std::string_view value) {
+      objects_keys += json_text::KeyEquals(key, "objects");
+      if (!json_text::KeyEquals(key, "type")) return;
+      type_seen = true;
+      type = value;
+      if (type.size() >= 2 && type.front() == '"') type = type.substr(1, type.size() - 2);
+    };
+    TESSERA_ASSIGN_OR_RETURN(const Walked walked, WalkMembers(1, at_list, note));
+    if (!walked.stopped) return ReadAlone();  // whole in the window now: not a bundle to stream
+    return ReadLargeBundle(walked.pos, objects_keys);
   }
 
   // A bundle whose `objects` list starts at View()[list_at]: the list is read element by element,
@@ -804,29 +826,13 @@ class WindowReader {
     TESSERA_ASSIGN_OR_RETURN(size_t objects, ReadList(2));
     // The members after the list, up to the bundle's closing brace.
     size_t lists = 1 + objects_keys_before;
-    size_t pos = 0;
-    for (;;) {
-      TESSERA_ASSIGN_OR_RETURN(pos, NextByte(pos));
-      std::string_view view = in_.View();
-      if (view[pos] == '}') {
-        ++pos;
-        break;
-      }
-      if (view[pos] == ',' || view[pos] == ':') {
-        ++pos;
-        continue;
-      }
-      TESSERA_ASSIGN_OR_RETURN(size_t end, WholeValue(pos, options_.max_depth - 1));
-      view = in_.View();
-      if (view[pos] == '"' &&
-          json_text::KeyEquals(view.substr(pos + 1, end - pos - 2), "objects")) {
-        size_t after = SkipSpace(view, end);
-        if (after < view.size() && view[after] == ':') ++lists;
-      }
-      pos = end;
-    }
-    shell.append(in_.View().substr(0, pos));
-    in_.Consume(pos);
+    auto never = [](std::string_view, char) { return false; };
+    auto count_lists = [&](std::string_view key, std::string_view) {
+      lists += json_text::KeyEquals(key, "objects");
+    };
+    TESSERA_ASSIGN_OR_RETURN(const Walked walked, WalkMembers(0, never, count_lists));
+    shell.append(in_.View().substr(0, walked.pos));
+    in_.Consume(walked.pos);
     simdjson::dom::parser parser;
     simdjson::dom::element root;
     simdjson::dom::object bundle;
