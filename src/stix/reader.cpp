@@ -461,6 +461,8 @@ class Input {
   // What is read and not yet consumed.
   std::string_view View() const { return {data_ + begin_, end_ - begin_}; }
   char* Mutable() { return data_ + begin_; }
+  // The bytes the buffer holds allocated (0 in memory: the text is the caller's).
+  size_t BufferBytes() const { return file_ == nullptr ? 0 : buffer_.capacity(); }
   // Where View() starts in the input.
   uint64_t Position() const { return consumed_ + begin_; }
   void Consume(size_t n) { begin_ += n; }
@@ -469,15 +471,23 @@ class Input {
 
   // Reads until View() holds at least `want` bytes or the input ends (then AtEnd()). The
   // views handed out before are invalid afterwards.
+  // A buffer larger than `want` needs (grown for a value larger than a window) is given back:
+  // after such a value, the buffer is a window's again.
   Status ReadMore(size_t want) {
     if (AtEnd()) return Status::Ok();
-    if (begin_ > 0) {
-      std::memmove(buffer_.data(), data_ + begin_, end_ - begin_);
-      consumed_ += begin_;
-      end_ -= begin_;
-      begin_ = 0;
+    const size_t held = end_ - begin_;
+    const size_t need = std::max(want, held) + kReadPadding;
+    if (buffer_.size() > need) {
+      std::string smaller(need, '\0');
+      if (held > 0) std::memcpy(smaller.data(), data_ + begin_, held);
+      buffer_.swap(smaller);
+    } else {
+      if (begin_ > 0) std::memmove(buffer_.data(), data_ + begin_, held);
+      buffer_.resize(need);
     }
-    if (buffer_.size() < want + kReadPadding) buffer_.resize(want + kReadPadding);
+    consumed_ += begin_;
+    begin_ = 0;
+    end_ = held;
     data_ = buffer_.data();
     while (end_ < want) {
       TESSERA_ASSIGN_OR_RETURN(size_t got, file_->Read(data_ + end_, want - end_));
@@ -663,6 +673,7 @@ class WindowReader {
       }
     }
     if (!any) return SyntaxError(in_.View(), options_);
+    total_.buffer_bytes = in_.BufferBytes();
     return total_;
   }
 

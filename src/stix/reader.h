@@ -62,6 +62,11 @@ class ReadSink {
 struct ReadSummary {
   size_t objects = 0;          // objects handed to OnObject
   size_t invalid_objects = 0;  // of those, and of the values that were no object, the invalid
+  // ReadFile: the bytes its input buffer held when it finished: a window's (window_bytes plus
+  // kReadPadding) unless the last values read were larger (a larger value takes what it needs
+  // while it is read and gives it back after). ReadStream: 0 (it reads a copy of the text). For
+  // tests and diagnostics.
+  size_t buffer_bytes = 0;
 };
 
 // Reads and validates `text`, handing each object to `sink` as soon as it is read, so that the
@@ -78,10 +83,11 @@ inline constexpr size_t kReadPadding = 64;
 // ReadStream of the file at `path` ("-": standard input), read a window at a time: memory is
 // bounded by options.window_bytes and the largest single object (options.max_value_bytes), not
 // by the file, whether it is NDJSON, one bundle or one list, of any size (options.max_bytes does
-// not apply). The same objects, problems and errors as ReadStream of the file's content (error
-// positions count bytes from the start of the file). `progress`, when set, is called after each
-// read with the bytes read so far and the file's size (0 when unknown: a pipe). kIo (naming the
-// file) when it cannot be opened or read.
+// not apply); once a value larger than a window is read, its memory is given back. The same
+// objects, problems and errors as ReadStream of the file's content (error positions count bytes
+// from the start of the file). `progress`, when set, is called after each read with the bytes read
+// so far and the file's size (0 when unknown: a pipe). kIo (naming the file) when it cannot be
+// opened or read.
 Result<ReadSummary> ReadFile(
     const std::string& path, const ReadOptions& options, ReadSink& sink,
     const std::function<void(uint64_t read, uint64_t size)>& progress = {});
