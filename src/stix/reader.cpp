@@ -439,6 +439,14 @@ class DocumentSink : public ReadSink {
   Document& doc_;
 };
 
+// Takes what it is handed and keeps nothing: the objects of a malformed bundle, read through (to
+// its end and its JSON errors) but not handed over.
+class DiscardSink : public ReadSink {
+ public:
+  void OnObject(Object&&, std::span<const Problem>) override {}
+  void OnProblem(Problem&&) override {}
+};
+
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 size_t SkipSpace(std::string_view text, size_t pos) {
@@ -680,9 +688,10 @@ class WindowReader {
  private:
   uint64_t Position() const { return in_.Position(); }
 
-  void Add(const ReadSummary& s) {
-    total_.objects += s.objects;
-    total_.invalid_objects += s.invalid_objects;
+  void Add(const ReadSummary& s) { AddTo(total_, s); }
+  static void AddTo(ReadSummary& into, const ReadSummary& s) {
+    into.objects += s.objects;
+    into.invalid_objects += s.invalid_objects;
   }
 
   // Makes View() hold `want` bytes unless the input ends first.
@@ -738,7 +747,7 @@ class WindowReader {
   Status ReadLargeValue() {
     in_.Consume(SkipSpace(in_.View(), 0));
     const char first = in_.View().front();
-    if (first == '[') return ReadList(1).status();
+    if (first == '[') return ReadList(1, sink_, total_).status();
     if (first == '{') return ReadLargeObject();
     return ReadAlone();
   }
@@ -828,13 +837,21 @@ class WindowReader {
 
   // A bundle whose `objects` list starts at View()[list_at]: the list is read element by element,
   // the rest of the bundle (its `shell`, the list left out) is checked as ReadBundle checks a
-  // bundle read whole, and its problems come after its objects.
+  // bundle read whole, and its problems come after its objects. A bundle with another `objects`
+  // before this list (`objects_keys_before`) is malformed: as ReadBundle does, none of its
+  // objects is handed over (the list is read into nothing, for its JSON errors). A second
+  // `objects` after the list is found only once the list's objects were handed over.
   Status ReadLargeBundle(size_t list_at, size_t objects_keys_before) {
     const uint64_t bundle_at = Position();
     std::string shell(in_.View().substr(0, list_at));
     shell += "[]";
     in_.Consume(list_at);
-    TESSERA_ASSIGN_OR_RETURN(size_t objects, ReadList(2));
+    const bool duplicate_before = objects_keys_before > 0;
+    DiscardSink discard;
+    ReadSummary discarded;
+    TESSERA_ASSIGN_OR_RETURN(const size_t objects,
+                             ReadList(2, duplicate_before ? static_cast<ReadSink&>(discard) : sink_,
+                                      duplicate_before ? discarded : total_));
     // The members after the list, up to the bundle's closing brace.
     size_t lists = 1 + objects_keys_before;
     auto never = [](std::string_view, char) { return false; };
@@ -873,8 +890,9 @@ class WindowReader {
     }
     if (lists > 1) {
       problem("$.objects", "duplicate-key",
-              "the key 'objects' appears more than once in this bundle (the objects of its "
-              "first list were read)");
+              duplicate_before ? "the key 'objects' appears more than once in this bundle"
+                               : "the key 'objects' appears more than once in this bundle (the "
+                                 "objects of its first list were read before the second came)");
     } else if (objects == 0) {
       problem("$.objects", "empty-list",
               "a bundle's 'objects' must not be an empty list (omit it instead)");
@@ -884,10 +902,11 @@ class WindowReader {
   }
 
   // Reads the list at the start of View() element by element, each object as one of a list
-  // nested `depth` deep: complete objects are parsed together in batches of up to a window
-  // (their commas blanked, so that the parser reads them as a stream), an object larger than a
-  // window alone. Consumes the list; returns how many elements it has.
-  Result<size_t> ReadList(size_t depth) {
+  // nested `depth` deep, handed to `to` and counted `into`: complete objects are parsed together
+  // in batches of up to a window (their commas blanked, so that the parser reads them as a
+  // stream), an object larger than a window alone. Consumes the list; returns how many elements
+  // it has.
+  Result<size_t> ReadList(size_t depth, ReadSink& to, ReadSummary& into) {
     const size_t max_depth = options_.max_depth > depth ? options_.max_depth - depth : 1;
     thread_local simdjson::dom::parser list_parser;
     if (list_parser.max_depth() != max_depth &&
@@ -938,8 +957,8 @@ class WindowReader {
         if (scalar) break;
       }
       if (count > 0) {
-        TESSERA_RETURN_IF_ERROR(
-            ReadElements(view.substr(batch_start, batch_end - batch_start), elements, list_parser));
+        TESSERA_RETURN_IF_ERROR(ReadElements(view.substr(batch_start, batch_end - batch_start),
+                                             elements, list_parser, to, into));
         elements += count;
       }
       // Everything before `pos` is read: the rest (an element cut by the end of the window,
@@ -957,9 +976,10 @@ class WindowReader {
   }
 
   // Parses `text`, complete elements of a list (`before` of them precede it) separated by
-  // blanks: objects and lists with `parser` (or one larger than a window with a parser of its
-  // own), or one value that is neither, alone.
-  Status ReadElements(std::string_view text, size_t before, simdjson::dom::parser& parser) {
+  // blanks, handing them to `to` and counting them `into`: objects and lists with `parser` (or
+  // one larger than a window with a parser of its own), or one value that is neither, alone.
+  Status ReadElements(std::string_view text, size_t before, simdjson::dom::parser& parser,
+                      ReadSink& to, ReadSummary& into) {
     Place at{Position() + static_cast<uint64_t>(text.data() - in_.View().data()), before,
              Records::kListObjects};
     if (text.front() != '{' && text.front() != '[') {
@@ -969,9 +989,9 @@ class WindowReader {
         return InvalidArgument("invalid JSON in " + Where(at, before + 1) + "(byte " +
                                std::to_string(at.byte) + ")");
       }
-      Reader reader(options_, sink_);
+      Reader reader(options_, to);
       reader.NotAnObject();
-      Add(reader.summary());
+      AddTo(into, reader.summary());
       return Status::Ok();
     }
     std::optional<simdjson::dom::parser> own;
@@ -987,8 +1007,8 @@ class WindowReader {
     while (!text.empty()) {
       TESSERA_ASSIGN_OR_RETURN(
           Segment seg,
-          ReadSegment(text, at, true, std::max(text.size(), window_), options_, sink_, *with));
-      Add(seg.summary);
+          ReadSegment(text, at, true, std::max(text.size(), window_), options_, to, *with));
+      AddTo(into, seg.summary);
       const size_t next = SkipSpace(text, seg.resume);
       at.byte += next;
       at.record += seg.records;

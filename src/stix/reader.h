@@ -73,8 +73,14 @@ struct ReadSummary {
 // input never needs to be held as objects all at once. Errors as ReadDocument's; when an error
 // Status is returned, the sink may already have received part of the input. A bundle larger
 // than options.window_bytes is read in parts: its objects are handed over as they are read, and
-// the problems of the bundle itself (its id, a second 'objects' list) come after them. Thread-
-// safe as ReadDocument; a sink must not read STIX itself on the same thread.
+// the problems of the bundle itself (its id, a second 'objects' key, a 'type' other than
+// 'bundle' after its 'objects') come after them. A bundle with a second 'objects' key hands over
+// none of its objects when read whole; read in parts, none either when that key comes before the
+// list it reads, but the objects of that list when it comes after it (and those of a list
+// followed by a 'type' other than 'bundle'), as finding it first would mean holding the list: a
+// sink that must not act on the objects of a malformed bundle waits for the end of the read and
+// its OnProblem calls. Thread-safe as ReadDocument; a sink must not read STIX itself on the same
+// thread.
 Result<ReadSummary> ReadStream(std::string_view text, const ReadOptions& options, ReadSink& sink);
 
 // The bytes the reader reads past the end of its input (the parser's padding).

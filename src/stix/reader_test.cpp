@@ -181,6 +181,12 @@ TEST(Reader, ReadsAFileInSmallWindowsAsItReadsTheWholeText) {
       // A bundle inside a bundle is an object of type bundle there.
       Bundle(Bundle(ind)),
       R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":{"a":1}})",
+      // A second 'objects' before the list: a malformed bundle, none of its objects handed over.
+      R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":null,)"
+      R"("objects":[)" +
+          ind + "," + bad_id + "," + ind + "]}",
+      R"({"objects":7,"objects":[)" + ind + "," + ind +
+          R"(],"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d"})",
       R"({"type":"note","id":"note--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[1,2,3],"x":")" +
           std::string(300, 'y') + R"("})",
       // Not JSON, in several places.
