@@ -4,10 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstdio>
-#include <cstring>
 #include <iostream>
 #include <memory>
 #include <span>
@@ -17,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/store_open.h"
 #include "common/json.h"
+#include "common/spool.h"
 #include "ingest/ingest.h"
 #include "stix/reader.h"
 #include "store/store.h"
@@ -85,9 +83,11 @@ struct Totals {
   size_t files_imported = 0;
   size_t files_rejected = 0;
   size_t files_failed = 0;  // could not be read or stored (I/O)
-  size_t conflicting = 0;   // of already_present: stored content differs, kept
-  size_t warnings = 0;      // in imported files (warnings do not reject a file unless --strict)
-  size_t red_alone = 0;     // TLP:RED objects without named recipients (provider only)
+  // Files whose list of refusals, problems or warnings could not be printed whole (I/O).
+  size_t reports_incomplete = 0;
+  size_t conflicting = 0;  // of already_present: stored content differs, kept
+  size_t warnings = 0;     // in imported files (warnings do not reject a file unless --strict)
+  size_t red_alone = 0;    // TLP:RED objects without named recipients (provider only)
 };
 
 // How much of a file `tessera import` judges and writes at once: a batch ends at this many
@@ -95,9 +95,6 @@ struct Totals {
 // reader holds; the file is still one transaction (ingest::Session), whatever its size.
 constexpr size_t kBatchObjects = 2'000;
 constexpr size_t kBatchJsonBytes = size_t{8} << 20;
-// How many bytes of a file's deferred output (DeferredLines) stay in memory; the rest waits in
-// a temporary file.
-constexpr size_t kDeferredMemoryBytes = size_t{4} << 20;
 
 // "  <id> (<version>): <message>", the per-object outcome as TAXII's status reports it.
 std::string EntryLine(const store::StatusEntry& e) {
@@ -111,58 +108,6 @@ std::string ProblemLine(const std::string& name, const stix::Problem& p) {
   return "  " + name + ": " + (p.object_id.empty() ? "-" : p.object_id) + ": " + p.path + ": " +
          std::string(stix::SeverityName(p.severity)) + ": " + p.message + " [" + p.rule + "]";
 }
-
-// Lines printed only once a file's fate is known (its refused objects when it is rejected, its
-// warnings when it is imported), in the order added: in memory up to kDeferredMemoryBytes, the
-// rest in an unnamed temporary file, so that a file with a refusal for each of millions of
-// objects is still reported whole, in bounded memory.
-class DeferredLines {
- public:
-  DeferredLines() = default;
-  DeferredLines(const DeferredLines&) = delete;
-  DeferredLines& operator=(const DeferredLines&) = delete;
-  ~DeferredLines() {
-    if (spill_ != nullptr) std::fclose(spill_);
-  }
-
-  // Keeps `line`. kIo when the temporary file cannot be made or written (a full disk).
-  Status Add(std::string_view line) {
-    memory_ += line;
-    memory_ += '\n';
-    if (memory_.size() <= kDeferredMemoryBytes) return Status::Ok();
-    if (spill_ == nullptr && (spill_ = std::tmpfile()) == nullptr) {
-      return IoError(std::string("cannot create a temporary file for the report: ") +
-                     std::strerror(errno));
-    }
-    if (std::fwrite(memory_.data(), 1, memory_.size(), spill_) != memory_.size()) {
-      return IoError(std::string("cannot write the report's temporary file: ") +
-                     std::strerror(errno));
-    }
-    memory_.clear();
-    return Status::Ok();
-  }
-
-  // Writes every line kept to `out`, in order. kIo when the temporary file cannot be read back.
-  Status PrintTo(std::ostream& out) {
-    if (spill_ != nullptr) {
-      std::rewind(spill_);
-      std::string chunk(64 * 1024, '\0');
-      while (const size_t n = std::fread(chunk.data(), 1, chunk.size(), spill_)) {
-        out.write(chunk.data(), static_cast<std::streamsize>(n));
-      }
-      if (std::ferror(spill_) != 0) {
-        return IoError(std::string("cannot read the report's temporary file back: ") +
-                       std::strerror(errno));
-      }
-    }
-    out << memory_;
-    return Status::Ok();
-  }
-
- private:
-  std::string memory_;
-  std::FILE* spill_ = nullptr;  // owned; null until memory_ first passes kDeferredMemoryBytes
-};
 
 // One file as the STIX reader hands it over, judged and written batch by batch by an
 // ingest::Session while it is read: each object with the description of its errors
@@ -234,13 +179,16 @@ class FileImport final : public stix::ReadSink {
   size_t file_problems = 0;    // all of the file's own problems
   size_t red_alone = 0;        // successes placed TLP:RED without named recipients
   size_t warning_entries = 0;  // successes with a pattern warning
-  DeferredLines refusal_lines, warning_lines, problem_lines;
+  // Printed once the file's fate is known (its refused objects when it is rejected, its warnings
+  // when it is imported): a file with a refusal for each of millions of objects is still
+  // reported whole, in bounded memory.
+  LineSpool refusal_lines, warning_lines, problem_lines;
   // Why nothing more could be judged (the store, or the report's temporary file, failed): the
   // file cannot be stored.
   Status failed;
 
  private:
-  void Keep(DeferredLines& lines, std::string_view line) {
+  void Keep(LineSpool& lines, std::string_view line) {
     if (!failed.ok()) return;
     if (Status st = lines.Add(line); !st.ok()) failed = st;
   }
@@ -255,11 +203,15 @@ class FileImport final : public stix::ReadSink {
   size_t batch_json_bytes_ = 0;
 };
 
-// Prints `lines`; a failure to read them back is said on standard error.
-void PrintDeferred(DeferredLines& lines) {
-  if (Status st = lines.PrintTo(std::cout); !st.ok()) {
-    std::cerr << "tessera import: " << st.message() << "\n";
-  }
+// Prints `lines`, the list of `what` in the file `name`. False (said on standard error) when they
+// cannot all be read back: the list printed is then incomplete, an I/O error.
+bool PrintDeferred(LineSpool& lines, const std::string& name, std::string_view what) {
+  const Status st = lines.PrintTo(std::cout);
+  if (st.ok()) return true;
+  std::cout << std::flush;
+  std::cerr << "tessera import: " << name << ": the list of " << what
+            << " printed is incomplete: " << st.message() << "\n";
+  return false;
 }
 
 int RunImport(const ImportArgs& args) {
@@ -315,24 +267,27 @@ int RunImport(const ImportArgs& args) {
       continue;
     }
     read.Flush();
+    // First: a failure of the store or of the report's temporary file (whose lists are then
+    // incomplete) is an I/O error, whatever else is wrong with the file.
+    if (!read.failed.ok()) {
+      not_stored(name, read.failed);
+      continue;
+    }
     if (read.file_errors > 0) {
       bar.Clear();
       std::cout << "rejected " << name << ": the file is not valid STIX 2.1 outside its objects; "
                 << "nothing from this file stored\n";
-      PrintDeferred(read.problem_lines);
+      if (!PrintDeferred(read.problem_lines, name, "problems of the file"))
+        ++totals.reports_incomplete;
       ++totals.files_rejected;
       totals.rejected += read.objects;
-      continue;
-    }
-    if (!read.failed.ok()) {
-      not_stored(name, read.failed);
       continue;
     }
     if (session->refused() > 0) {
       bar.Clear();
       std::cout << "rejected " << name << ": " << session->refused() << " of " << read.objects
                 << " object(s) refused; nothing from this file stored\n";
-      PrintDeferred(read.refusal_lines);
+      if (!PrintDeferred(read.refusal_lines, name, "refused objects")) ++totals.reports_incomplete;
       ++totals.files_rejected;
       totals.rejected += read.objects;
       continue;
@@ -344,7 +299,7 @@ int RunImport(const ImportArgs& args) {
     }
     if (read.warning_entries > 0) {
       bar.Clear();
-      PrintDeferred(read.warning_lines);
+      if (!PrintDeferred(read.warning_lines, name, "warnings")) ++totals.reports_incomplete;
     }
     if (stored->conflicting > 0) {
       bar.Clear();
@@ -375,6 +330,10 @@ int RunImport(const ImportArgs& args) {
               << " rejected";
     if (totals.files_failed > 0) std::cout << ", " << totals.files_failed << " failed (I/O)";
     std::cout << "\n";
+    if (totals.reports_incomplete > 0) {
+      std::cout << "incomplete reports: " << totals.reports_incomplete
+                << " file(s) whose list could not be printed whole (I/O, see standard error)\n";
+    }
     if (totals.red_alone > 0) {
       std::cout << "TLP:RED without named recipients: " << totals.red_alone
                 << " object(s), visible to the providing organization only\n";
@@ -385,7 +344,7 @@ int RunImport(const ImportArgs& args) {
     }
   }
   std::cout << std::flush;
-  if (totals.files_failed > 0) return kExitUsage;
+  if (totals.files_failed > 0 || totals.reports_incomplete > 0) return kExitUsage;
   if (totals.files_rejected > 0) return kExitFindings;
   return kExitOk;
 }
@@ -410,7 +369,8 @@ Command AddImportCommand(CLI::App& app) {
       "Prints rejections and a summary (objects added, already present, rejected) on standard "
       "output; a progress bar on standard error when it is a terminal.\n"
       "Exit 0 when every file was stored, 1 when some file was rejected, 2 on a usage, store or "
-      "I/O error.\n"
+      "I/O error (a file that could not be read or stored, or whose list of refusals or warnings "
+      "could not be printed whole).\n"
       "Objects go into one collection (--collection, default: the hub's default collection) as "
       "shared by one organization (--org, default: the hub's own), and each gets its readers "
       "by the hub's rules (docs/hub.md): its TLP marking (else the collection's default TLP), "

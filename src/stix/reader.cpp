@@ -191,7 +191,7 @@ class Reader {
   // with such a number are refused, each with the path of the number. `text` is a top-level
   // value, or one object of a list (`list_object`). Returns kInvalidArgument when `text` is not
   // JSON after all (a malformed number, or structure).
-  Status ReadRecordText(std::string_view text, std::string_view where, bool list_object) {
+  Status ReadRecordText(std::string_view text, bool list_object) {
     if (list_object) return ReadObjectText(text);
     if (text.front() == '[') {
       Status st = Status::Ok();
@@ -246,7 +246,6 @@ class Reader {
         TESSERA_RETURN_IF_ERROR(st);
       }
     }
-    (void)where;
     if (bad) ++summary_.invalid_objects;
     return Status::Ok();
   }
@@ -440,6 +439,14 @@ class DocumentSink : public ReadSink {
   Document& doc_;
 };
 
+// Takes what it is handed and keeps nothing: the objects of a malformed bundle, read through (to
+// its end and its JSON errors) but not handed over.
+class DiscardSink : public ReadSink {
+ public:
+  void OnObject(Object&&, std::span<const Problem>) override {}
+  void OnProblem(Problem&&) override {}
+};
+
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 size_t SkipSpace(std::string_view text, size_t pos) {
@@ -462,6 +469,8 @@ class Input {
   // What is read and not yet consumed.
   std::string_view View() const { return {data_ + begin_, end_ - begin_}; }
   char* Mutable() { return data_ + begin_; }
+  // The bytes the buffer holds allocated (0 in memory: the text is the caller's).
+  size_t BufferBytes() const { return file_ == nullptr ? 0 : buffer_.capacity(); }
   // Where View() starts in the input.
   uint64_t Position() const { return consumed_ + begin_; }
   void Consume(size_t n) { begin_ += n; }
@@ -470,15 +479,23 @@ class Input {
 
   // Reads until View() holds at least `want` bytes or the input ends (then AtEnd()). The
   // views handed out before are invalid afterwards.
+  // A buffer larger than `want` needs (grown for a value larger than a window) is given back:
+  // after such a value, the buffer is a window's again.
   Status ReadMore(size_t want) {
     if (AtEnd()) return Status::Ok();
-    if (begin_ > 0) {
-      std::memmove(buffer_.data(), data_ + begin_, end_ - begin_);
-      consumed_ += begin_;
-      end_ -= begin_;
-      begin_ = 0;
+    const size_t held = end_ - begin_;
+    const size_t need = std::max(want, held) + kReadPadding;
+    if (buffer_.size() > need) {
+      std::string smaller(need, '\0');
+      if (held > 0) std::memcpy(smaller.data(), data_ + begin_, held);
+      buffer_.swap(smaller);
+    } else {
+      if (begin_ > 0) std::memmove(buffer_.data(), data_ + begin_, held);
+      buffer_.resize(need);
     }
-    if (buffer_.size() < want + kReadPadding) buffer_.resize(want + kReadPadding);
+    consumed_ += begin_;
+    begin_ = 0;
+    end_ = held;
     data_ = buffer_.data();
     while (end_ < want) {
       TESSERA_ASSIGN_OR_RETURN(size_t got, file_->Read(data_ + end_, want - end_));
@@ -569,11 +586,11 @@ Result<Segment> ReadSegment(std::string_view text, const Place& at, bool at_end,
       const std::string_view value =
           json_text::ValueAt(text, it.current_index(), options.max_depth + 1);
       if (value.empty()) return SyntaxError(text, options);
-      const std::string where = Where(at, number);
-      Status st = reader.ReadRecordText(value, where, list);
+      Status st = reader.ReadRecordText(value, list);
       if (!st.ok()) {
         if (st.code() == ErrorCode::kLimitExceeded) return st;
-        return InvalidArgument((number == 1 && !list ? std::string() : where) + st.message());
+        return InvalidArgument((number == 1 && !list ? std::string() : Where(at, number)) +
+                               st.message());
       }
       out.summary = reader.summary();
       out.resume = static_cast<size_t>(value.data() - text.data()) + value.size();
@@ -664,15 +681,17 @@ class WindowReader {
       }
     }
     if (!any) return SyntaxError(in_.View(), options_);
+    total_.buffer_bytes = in_.BufferBytes();
     return total_;
   }
 
  private:
   uint64_t Position() const { return in_.Position(); }
 
-  void Add(const ReadSummary& s) {
-    total_.objects += s.objects;
-    total_.invalid_objects += s.invalid_objects;
+  void Add(const ReadSummary& s) { AddTo(total_, s); }
+  static void AddTo(ReadSummary& into, const ReadSummary& s) {
+    into.objects += s.objects;
+    into.invalid_objects += s.invalid_objects;
   }
 
   // Makes View() hold `want` bytes unless the input ends first.
@@ -728,7 +747,7 @@ class WindowReader {
   Status ReadLargeValue() {
     in_.Consume(SkipSpace(in_.View(), 0));
     const char first = in_.View().front();
-    if (first == '[') return ReadList(1).status();
+    if (first == '[') return ReadList(1, sink_, total_).status();
     if (first == '{') return ReadLargeObject();
     return ReadAlone();
   }
@@ -748,26 +767,32 @@ class WindowReader {
     return Status::Ok();
   }
 
-  // A JSON object larger than a window: a bundle's objects are read as a list (ReadList), once
-  // its members before `objects` show that it is a bundle (or do not say what it is); any other
-  // object is read alone.
-  Status ReadLargeObject() {
-    // The members before `objects`, scanned in place: nothing is consumed until the object is
-    // known to be a bundle.
-    size_t pos = 1;
-    std::string type;  // raw, as written between quotes
-    bool type_seen = false;
-    size_t objects_keys = 0;
-    size_t list_at = 0;  // where `objects`'s list starts, when it does
+  // Where WalkMembers stopped: after the object's closing brace, or (stopped) at the first byte
+  // of the value it stopped before. Positions in View().
+  struct Walked {
+    size_t pos = 0;
+    bool stopped = false;
+  };
+
+  // Walks the members of the JSON object whose text View() holds from `pos` on (after its '{',
+  // or after one of its values), reading more of the input as it goes and consuming nothing:
+  // for each member, `stop_before(key, first)` (the key as written between its quotes; the first
+  // byte of the value) says whether to stop before its value, which is not read then; otherwise
+  // the value is read whole and `on_member(key, value)` gets its text. Commas are skipped
+  // without being checked (the parser that reads the object afterwards checks them).
+  // kInvalidArgument when a key is not a string followed by ':' or a value is not JSON; the
+  // errors of Grow when the object ends before its closing brace or a value is too large.
+  template <typename StopBefore, typename OnMember>
+  Result<Walked> WalkMembers(size_t pos, StopBefore&& stop_before, OnMember&& on_member) {
     for (;;) {
       TESSERA_ASSIGN_OR_RETURN(pos, NextByte(pos));
       std::string_view view = in_.View();
-      if (view[pos] == '}') break;
+      if (view[pos] == '}') return Walked{pos + 1, false};
       if (view[pos] == ',') {
         ++pos;
         continue;
       }
-      TESSERA_ASSIGN_OR_RETURN(size_t key_end, WholeValue(pos, 1));
+      TESSERA_ASSIGN_OR_RETURN(const size_t key_end, WholeValue(pos, 1));
       view = in_.View();
       if (view[pos] != '"') return Malformed(pos);
       TESSERA_ASSIGN_OR_RETURN(const size_t colon, NextByte(key_end));
@@ -775,59 +800,67 @@ class WindowReader {
       if (view[colon] != ':') return Malformed(colon);
       TESSERA_ASSIGN_OR_RETURN(const size_t value, NextByte(colon + 1));
       view = in_.View();
-      const bool objects = json_text::KeyEquals(view.substr(pos + 1, key_end - pos - 2), "objects");
-      if (objects && view[value] == '[' && (!type_seen || type == "bundle")) {
-        list_at = value;
-        break;
-      }
-      objects_keys += objects;
-      TESSERA_ASSIGN_OR_RETURN(size_t value_end, WholeValue(value, options_.max_depth - 1));
+      const size_t key_at = pos + 1, key_size = key_end - pos - 2;
+      if (stop_before(view.substr(key_at, key_size), view[value])) return Walked{value, true};
+      TESSERA_ASSIGN_OR_RETURN(const size_t value_end, WholeValue(value, options_.max_depth - 1));
       view = in_.View();
-      if (json_text::KeyEquals(view.substr(pos + 1, key_end - pos - 2), "type")) {
-        type_seen = true;
-        type = view.substr(value, value_end - value);
-        if (type.size() >= 2 && type.front() == '"') type = type.substr(1, type.size() - 2);
-      }
+      on_member(view.substr(key_at, key_size), view.substr(value, value_end - value));
       pos = value_end;
     }
-    if (list_at == 0) return ReadAlone();  // whole in the window now: not a bundle to stream
-    return ReadLargeBundle(list_at, objects_keys);
+  }
+
+  // A JSON object larger than a window: a bundle's objects are read as a list (ReadList), once
+  // its members before `objects` show that it is a bundle (or do not say what it is); any other
+  // object is read alone.
+  Status ReadLargeObject() {
+    // The members before `objects`, walked in place: nothing is consumed until the object is
+    // known to be a bundle.
+    std::string type;  // raw, as written between quotes
+    bool type_seen = false;
+    size_t objects_keys = 0;
+    // Stops at an `objects` list unless the type already said that this is no bundle.
+    auto at_list = [&](std::string_view key, char first) {
+      return first == '[' && json_text::KeyEquals(key, "objects") &&
+             (!type_seen || type == "bundle");
+    };
+    auto note = [&](std::string_view key, std::string_view value) {
+      objects_keys += json_text::KeyEquals(key, "objects");
+      if (!json_text::KeyEquals(key, "type")) return;
+      type_seen = true;
+      type = value;
+      if (type.size() >= 2 && type.front() == '"') type = type.substr(1, type.size() - 2);
+    };
+    TESSERA_ASSIGN_OR_RETURN(const Walked walked, WalkMembers(1, at_list, note));
+    if (!walked.stopped) return ReadAlone();  // whole in the window now: not a bundle to stream
+    return ReadLargeBundle(walked.pos, objects_keys);
   }
 
   // A bundle whose `objects` list starts at View()[list_at]: the list is read element by element,
   // the rest of the bundle (its `shell`, the list left out) is checked as ReadBundle checks a
-  // bundle read whole, and its problems come after its objects.
+  // bundle read whole, and its problems come after its objects. A bundle with another `objects`
+  // before this list (`objects_keys_before`) is malformed: as ReadBundle does, none of its
+  // objects is handed over (the list is read into nothing, for its JSON errors). A second
+  // `objects` after the list is found only once the list's objects were handed over.
   Status ReadLargeBundle(size_t list_at, size_t objects_keys_before) {
     const uint64_t bundle_at = Position();
     std::string shell(in_.View().substr(0, list_at));
     shell += "[]";
     in_.Consume(list_at);
-    TESSERA_ASSIGN_OR_RETURN(size_t objects, ReadList(2));
+    const bool duplicate_before = objects_keys_before > 0;
+    DiscardSink discard;
+    ReadSummary discarded;
+    TESSERA_ASSIGN_OR_RETURN(const size_t objects,
+                             ReadList(2, duplicate_before ? static_cast<ReadSink&>(discard) : sink_,
+                                      duplicate_before ? discarded : total_));
     // The members after the list, up to the bundle's closing brace.
     size_t lists = 1 + objects_keys_before;
-    size_t pos = 0;
-    for (;;) {
-      TESSERA_ASSIGN_OR_RETURN(pos, NextByte(pos));
-      std::string_view view = in_.View();
-      if (view[pos] == '}') {
-        ++pos;
-        break;
-      }
-      if (view[pos] == ',' || view[pos] == ':') {
-        ++pos;
-        continue;
-      }
-      TESSERA_ASSIGN_OR_RETURN(size_t end, WholeValue(pos, options_.max_depth - 1));
-      view = in_.View();
-      if (view[pos] == '"' &&
-          json_text::KeyEquals(view.substr(pos + 1, end - pos - 2), "objects")) {
-        size_t after = SkipSpace(view, end);
-        if (after < view.size() && view[after] == ':') ++lists;
-      }
-      pos = end;
-    }
-    shell.append(in_.View().substr(0, pos));
-    in_.Consume(pos);
+    auto never = [](std::string_view, char) { return false; };
+    auto count_lists = [&](std::string_view key, std::string_view) {
+      lists += json_text::KeyEquals(key, "objects");
+    };
+    TESSERA_ASSIGN_OR_RETURN(const Walked walked, WalkMembers(0, never, count_lists));
+    shell.append(in_.View().substr(0, walked.pos));
+    in_.Consume(walked.pos);
     simdjson::dom::parser parser;
     simdjson::dom::element root;
     simdjson::dom::object bundle;
@@ -857,8 +890,9 @@ class WindowReader {
     }
     if (lists > 1) {
       problem("$.objects", "duplicate-key",
-              "the key 'objects' appears more than once in this bundle (the objects of its "
-              "first list were read)");
+              duplicate_before ? "the key 'objects' appears more than once in this bundle"
+                               : "the key 'objects' appears more than once in this bundle (the "
+                                 "objects of its first list were read before the second came)");
     } else if (objects == 0) {
       problem("$.objects", "empty-list",
               "a bundle's 'objects' must not be an empty list (omit it instead)");
@@ -868,10 +902,11 @@ class WindowReader {
   }
 
   // Reads the list at the start of View() element by element, each object as one of a list
-  // nested `depth` deep: complete objects are parsed together in batches of up to a window
-  // (their commas blanked, so that the parser reads them as a stream), an object larger than a
-  // window alone. Consumes the list; returns how many elements it has.
-  Result<size_t> ReadList(size_t depth) {
+  // nested `depth` deep, handed to `to` and counted `into`: complete objects are parsed together
+  // in batches of up to a window (their commas blanked, so that the parser reads them as a
+  // stream), an object larger than a window alone. Consumes the list; returns how many elements
+  // it has.
+  Result<size_t> ReadList(size_t depth, ReadSink& to, ReadSummary& into) {
     const size_t max_depth = options_.max_depth > depth ? options_.max_depth - depth : 1;
     thread_local simdjson::dom::parser list_parser;
     if (list_parser.max_depth() != max_depth &&
@@ -922,8 +957,8 @@ class WindowReader {
         if (scalar) break;
       }
       if (count > 0) {
-        TESSERA_RETURN_IF_ERROR(
-            ReadElements(view.substr(batch_start, batch_end - batch_start), elements, list_parser));
+        TESSERA_RETURN_IF_ERROR(ReadElements(view.substr(batch_start, batch_end - batch_start),
+                                             elements, list_parser, to, into));
         elements += count;
       }
       // Everything before `pos` is read: the rest (an element cut by the end of the window,
@@ -941,9 +976,10 @@ class WindowReader {
   }
 
   // Parses `text`, complete elements of a list (`before` of them precede it) separated by
-  // blanks: objects and lists with `parser` (or one larger than a window with a parser of its
-  // own), or one value that is neither, alone.
-  Status ReadElements(std::string_view text, size_t before, simdjson::dom::parser& parser) {
+  // blanks, handing them to `to` and counting them `into`: objects and lists with `parser` (or
+  // one larger than a window with a parser of its own), or one value that is neither, alone.
+  Status ReadElements(std::string_view text, size_t before, simdjson::dom::parser& parser,
+                      ReadSink& to, ReadSummary& into) {
     Place at{Position() + static_cast<uint64_t>(text.data() - in_.View().data()), before,
              Records::kListObjects};
     if (text.front() != '{' && text.front() != '[') {
@@ -953,9 +989,9 @@ class WindowReader {
         return InvalidArgument("invalid JSON in " + Where(at, before + 1) + "(byte " +
                                std::to_string(at.byte) + ")");
       }
-      Reader reader(options_, sink_);
+      Reader reader(options_, to);
       reader.NotAnObject();
-      Add(reader.summary());
+      AddTo(into, reader.summary());
       return Status::Ok();
     }
     std::optional<simdjson::dom::parser> own;
@@ -971,8 +1007,8 @@ class WindowReader {
     while (!text.empty()) {
       TESSERA_ASSIGN_OR_RETURN(
           Segment seg,
-          ReadSegment(text, at, true, std::max(text.size(), window_), options_, sink_, *with));
-      Add(seg.summary);
+          ReadSegment(text, at, true, std::max(text.size(), window_), options_, to, *with));
+      AddTo(into, seg.summary);
       const size_t next = SkipSpace(text, seg.resume);
       at.byte += next;
       at.record += seg.records;

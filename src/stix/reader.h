@@ -62,14 +62,25 @@ class ReadSink {
 struct ReadSummary {
   size_t objects = 0;          // objects handed to OnObject
   size_t invalid_objects = 0;  // of those, and of the values that were no object, the invalid
+  // ReadFile: the bytes its input buffer held when it finished: a window's (window_bytes plus
+  // kReadPadding) unless the last values read were larger (a larger value takes what it needs
+  // while it is read and gives it back after). ReadStream: 0 (it reads a copy of the text). For
+  // tests and diagnostics.
+  size_t buffer_bytes = 0;
 };
 
 // Reads and validates `text`, handing each object to `sink` as soon as it is read, so that the
 // input never needs to be held as objects all at once. Errors as ReadDocument's; when an error
 // Status is returned, the sink may already have received part of the input. A bundle larger
 // than options.window_bytes is read in parts: its objects are handed over as they are read, and
-// the problems of the bundle itself (its id, a second 'objects' list) come after them. Thread-
-// safe as ReadDocument; a sink must not read STIX itself on the same thread.
+// the problems of the bundle itself (its id, a second 'objects' key, a 'type' other than
+// 'bundle' after its 'objects') come after them. A bundle with a second 'objects' key hands over
+// none of its objects when read whole; read in parts, none either when that key comes before the
+// list it reads, but the objects of that list when it comes after it (and those of a list
+// followed by a 'type' other than 'bundle'), as finding it first would mean holding the list: a
+// sink that must not act on the objects of a malformed bundle waits for the end of the read and
+// its OnProblem calls. Thread-safe as ReadDocument; a sink must not read STIX itself on the same
+// thread.
 Result<ReadSummary> ReadStream(std::string_view text, const ReadOptions& options, ReadSink& sink);
 
 // The bytes the reader reads past the end of its input (the parser's padding).
@@ -78,10 +89,11 @@ inline constexpr size_t kReadPadding = 64;
 // ReadStream of the file at `path` ("-": standard input), read a window at a time: memory is
 // bounded by options.window_bytes and the largest single object (options.max_value_bytes), not
 // by the file, whether it is NDJSON, one bundle or one list, of any size (options.max_bytes does
-// not apply). The same objects, problems and errors as ReadStream of the file's content (error
-// positions count bytes from the start of the file). `progress`, when set, is called after each
-// read with the bytes read so far and the file's size (0 when unknown: a pipe). kIo (naming the
-// file) when it cannot be opened or read.
+// not apply); once a value larger than a window is read, its memory is given back. The same
+// objects, problems and errors as ReadStream of the file's content (error positions count bytes
+// from the start of the file). `progress`, when set, is called after each read with the bytes read
+// so far and the file's size (0 when unknown: a pipe). kIo (naming the file) when it cannot be
+// opened or read.
 Result<ReadSummary> ReadFile(
     const std::string& path, const ReadOptions& options, ReadSink& sink,
     const std::function<void(uint64_t read, uint64_t size)>& progress = {});

@@ -181,6 +181,12 @@ TEST(Reader, ReadsAFileInSmallWindowsAsItReadsTheWholeText) {
       // A bundle inside a bundle is an object of type bundle there.
       Bundle(Bundle(ind)),
       R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":{"a":1}})",
+      // A second 'objects' before the list: a malformed bundle, none of its objects handed over.
+      R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":null,)"
+      R"("objects":[)" +
+          ind + "," + bad_id + "," + ind + "]}",
+      R"({"objects":7,"objects":[)" + ind + "," + ind +
+          R"(],"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d"})",
       R"({"type":"note","id":"note--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[1,2,3],"x":")" +
           std::string(300, 'y') + R"("})",
       // Not JSON, in several places.
@@ -266,6 +272,38 @@ TEST(Reader, ReadsABundleLargerThanTheLargestValueItHolds) {
   ASSERT_FALSE(read.ok());
   EXPECT_EQ(read.status().code(), ErrorCode::kLimitExceeded) << read.status().ToString();
   EXPECT_EQ(ReadFile("/nonexistent/file.json", options, sink).status().code(), ErrorCode::kIo);
+}
+
+// After a value larger than a window, the reader's buffer is a window's again: one large object
+// early in a file does not hold its memory for the rest of the file.
+TEST(Reader, GivesBackTheMemoryOfALargeValue) {
+  ReadOptions options;
+  options.window_bytes = 64u << 10;
+  options.max_value_bytes = 1u << 20;
+  std::string large(kIndicator);
+  large.insert(1, R"("x_pad":")" + std::string(600u << 10, 'a') + R"(",)");
+  std::vector<std::string> objects = {std::string(kIndicator), large};
+  while (objects.size() < 3000) objects.emplace_back(kIndicator);  // 5 windows after it
+  std::string ndjson, list;
+  for (const std::string& o : objects) {
+    ndjson += o + "\n";
+    list += (list.empty() ? "" : ",") + o;
+  }
+  for (const std::string& input : {ndjson, Bundle(list), "[" + list + "]"}) {
+    SCOPED_TRACE(input.substr(0, 40));
+    const TempFile file(input);
+    CountingSink sink;
+    auto read = ReadFile(file.path(), options, sink);
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    EXPECT_EQ(read->objects, objects.size());
+    EXPECT_EQ(read->invalid_objects, 0u);
+    EXPECT_GT(read->buffer_bytes, 0u);
+    EXPECT_LE(read->buffer_bytes, options.window_bytes + kReadPadding);
+  }
+  CountingSink sink;
+  auto memory = ReadStream(ndjson, options, sink);
+  ASSERT_TRUE(memory.ok());
+  EXPECT_EQ(memory->buffer_bytes, 0u);
 }
 
 TEST(Reader, ReportsATruncatedLastRecord) {
