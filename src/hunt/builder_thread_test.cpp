@@ -1,16 +1,19 @@
 // The hunt's indicators loaded as `tessera hunt --intel` loads them: the STIX reader on the
 // caller's thread hands each indicator to HuntIndicatorsBuilder, whose own thread turns it into
 // index entries (HuntIndicatorsBuilder::Options::own_thread). Labelled `tsan`: ThreadSanitizer
-// runs this binary too (scripts/test), so a race between Offer and the builder's thread fails it.
+// runs this binary too (scripts/test), so a race between Offer and the builder's thread fails it,
+// or between the two threads that build large index tables (ValueTables::Build).
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "hunt/hunter.h"
+#include "hunt/indicator_index.h"
 #include "hunt/session.h"
 
 namespace tessera::hunt {
@@ -128,6 +131,56 @@ TEST(HuntIndicatorsBuilderThread, ABuilderDroppedBeforeBuildStopsItsThread) {
       builder.Offer(std::move(o));
     }
   }
+}
+
+// Enough entries for the index tables to be built on two threads, with values shared by two
+// indicators (postings of more than one) in both halves: domains on the calling thread,
+// addresses and hashes on the second, whose postings are appended after the first's.
+TEST(IndexTablesOnTwoThreads, FindEverySharedValue) {
+  constexpr int kPairs = 30'000;  // 120,000 staged entries
+  auto md5 = [](int k) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%032x", k);
+    return std::string(buf);
+  };
+  auto address = [](int k) {
+    return "10." + std::to_string(k >> 16) + "." + std::to_string((k >> 8) & 255) + "." +
+           std::to_string(k & 255);
+  };
+  const Timestamp from = ParseTimestamp("2020-01-01T00:00:00Z").value();
+  IndicatorIndexBuilder builder;
+  for (int i = 0; i < 2 * kPairs; ++i) {
+    const uint32_t n =
+        builder.AddIndicator({IndicatorId(static_cast<size_t>(i)), from, std::nullopt, false})
+            .value();
+    const int k = i / 2;
+    ASSERT_TRUE(
+        builder.AddAtomic(n, "domain-name", "value", "d" + std::to_string(k) + ".example").ok());
+    ASSERT_TRUE(builder.AddAtomic(n, "ipv4-addr", "value", address(k)).ok());
+    ASSERT_TRUE(builder.AddAtomic(n, "file", "hashes.MD5", md5(k)).ok());
+  }
+  const IndicatorIndex index = std::move(builder).Build().value();
+  LookupScratch scratch;
+  std::vector<Hit> hits;
+  auto find = [&](ObservableKind kind, const std::string& value) {
+    Observable o;
+    o.kind = kind;
+    o.value = value;
+    hits.clear();
+    index.Lookup(o, ParseTimestamp("2024-06-01T00:00:00Z").value(), scratch, hits);
+    std::vector<std::string> ids;
+    for (const Hit& h : hits) ids.push_back(index.Indicator(h.indicator).id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  for (int k : {0, 1, 7777, kPairs / 2, kPairs - 1}) {
+    const std::vector<std::string> pair{IndicatorId(static_cast<size_t>(2 * k)),
+                                        IndicatorId(static_cast<size_t>(2 * k + 1))};
+    EXPECT_EQ(find(ObservableKind::kDomainName, "d" + std::to_string(k) + ".example"), pair);
+    EXPECT_EQ(find(ObservableKind::kIpAddress, address(k)), pair) << address(k);
+    EXPECT_EQ(find(ObservableKind::kHash, md5(k)), pair) << md5(k);
+  }
+  EXPECT_TRUE(find(ObservableKind::kIpAddress, address(kPairs)).empty());
 }
 
 }  // namespace

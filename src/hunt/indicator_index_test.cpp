@@ -71,44 +71,6 @@ TEST_F(IndexTest, EveryRangeThatHoldsTheAddressHits) {
   EXPECT_EQ(Find(ObservableKind::kIpAddress, "198.52.0.1"), V{});
 }
 
-// Enough entries for the tables to be built on two threads, with values shared by two
-// indicators (postings of more than one) in both halves: domains here, addresses and hashes on
-// the second thread, whose postings are appended after the first's.
-TEST_F(IndexTest, LargeTablesBuiltOnTwoThreadsFindEverySharedValue) {
-  constexpr int kPairs = 30'000;  // 120,000 staged entries
-  auto md5 = [](int k) {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%032x", k);
-    return std::string(buf);
-  };
-  auto address = [](int k) {
-    return "10." + std::to_string(k >> 16) + "." + std::to_string((k >> 8) & 255) + "." +
-           std::to_string(k & 255);
-  };
-  for (int i = 0; i < 2 * kPairs; ++i) {
-    const uint32_t n = Ind(i + 1);
-    const int k = i / 2;
-    ASSERT_TRUE(
-        builder_.AddAtomic(n, "domain-name", "value", "d" + std::to_string(k) + ".example").ok());
-    ASSERT_TRUE(builder_.AddAtomic(n, "ipv4-addr", "value", address(k)).ok());
-  }
-  for (int i = 0; i < 2 * kPairs; ++i)
-    ASSERT_TRUE(builder_.AddAtomic(i, "file", "hashes.MD5", md5(i / 2)).ok());
-  Build();
-  auto pair = [](int k) {
-    char a[16], b[16];
-    std::snprintf(a, sizeof a, "%012d", 2 * k + 1);
-    std::snprintf(b, sizeof b, "%012d", 2 * k + 2);
-    return V{a, b};
-  };
-  for (int k : {0, 1, 7777, kPairs / 2, kPairs - 1}) {
-    EXPECT_EQ(Find(ObservableKind::kDomainName, "d" + std::to_string(k) + ".example"), pair(k));
-    EXPECT_EQ(Find(ObservableKind::kIpAddress, address(k)), pair(k)) << address(k);
-    EXPECT_EQ(Find(ObservableKind::kHash, md5(k)), pair(k)) << md5(k);
-  }
-  EXPECT_EQ(Find(ObservableKind::kIpAddress, address(kPairs)), V{});
-}
-
 TEST_F(IndexTest, RolesAndSharedValues) {
   uint32_t a = Ind(1), b = Ind(2), c = Ind(3);
   ASSERT_TRUE(builder_.AddAtomic(a, "network-traffic", "dst_ref.value", "203.0.113.5").ok());
