@@ -553,7 +553,7 @@ void HuntIndicatorsBuilder::State::Finish() {
   worker.join();
 }
 
-void HuntIndicatorsBuilder::Offer(stix::Object object, uint32_t origin) {
+void HuntIndicatorsBuilder::Offer(stix::Object&& object, uint32_t origin) {
   if (object.type != "indicator") return;
   State& s = *s_;
   if (!s.options.own_thread) return s.Take(object, origin);

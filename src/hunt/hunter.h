@@ -158,7 +158,7 @@ class HuntIndicatorsBuilder {
   // are kept together (HuntIndicators::origins), those of older versions dropped. Memory per
   // kept version: its index entries and about 90 bytes until Build (a version replaced by a newer
   // one keeps its entries until Build).
-  void Offer(stix::Object object, uint32_t origin = kNoOrigin);
+  void Offer(stix::Object&& object, uint32_t origin = kNoOrigin);
 
   // Keeps the entry `extension_id` of the indicators' `extensions` in their restriction
   // (HuntIndicators::restriction): an extension that says who may read an object (the hub's

@@ -215,9 +215,9 @@ TEST(HuntIndicatorsBuilder, NewestVersionWinsWhateverTheOrder) {
     HuntIndicatorsBuilder builder;
     if (reversed) {
       for (auto it = offers.rbegin(); it != offers.rend(); ++it)
-        builder.Offer(it->object, it->origin);
+        builder.Offer(stix::Object(it->object), it->origin);
     } else {
-      for (const Offered& o : offers) builder.Offer(o.object, o.origin);
+      for (const Offered& o : offers) builder.Offer(stix::Object(o.object), o.origin);
     }
     auto built = std::move(builder).Build();
     EXPECT_TRUE(built.ok());

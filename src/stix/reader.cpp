@@ -163,7 +163,9 @@ class Reader {
 
   // Reads one top-level JSON value. `source` is its text when known (NDJSON records), so that a
   // single object is minified from its text rather than re-serialized from the DOM.
-  void ReadTopLevel(simdjson::dom::element root, std::string_view where,
+  // `where()` names the value in a problem ("NDJSON record 12 "); called only for one.
+  template <typename WhereFn>
+  void ReadTopLevel(simdjson::dom::element root, const WhereFn& where,
                     std::string_view source = {}) {
     simdjson::dom::array array;
     if (root.get_array().get(array) == simdjson::SUCCESS) {
@@ -175,7 +177,7 @@ class Reader {
     simdjson::dom::object obj;
     if (root.get_object().get(obj) != simdjson::SUCCESS) {
       AddProblem("", "$", "not-an-object",
-                 std::string(where) + "is not a STIX object, bundle or array of objects");
+                 where() + "is not a STIX object, bundle or array of objects");
       ++summary_.invalid_objects;
       return;
     }
@@ -606,7 +608,8 @@ Result<Segment> ReadSegment(std::string_view text, const Place& at, bool at_end,
     if (list) {
       reader.ReadListObject(e, source);
     } else {
-      reader.ReadTopLevel(e, Where(at, number), source);
+      reader.ReadTopLevel(
+          e, [&] { return Where(at, number); }, source);
     }
     read_to = static_cast<size_t>(source.data() - text.data()) + source.size();
   }
