@@ -281,8 +281,9 @@ struct HuntIndicatorsBuilder::State {
   uint32_t* SlotOf(std::string_view id, Uuid* uuid, uint32_t* id_text) {
     constexpr std::string_view kPrefix = "indicator--";
     const std::string_view text = id.substr(std::min(id.size(), kPrefix.size()));
-    const bool lower = id.substr(0, kPrefix.size()) == kPrefix &&
-                       text.find_first_of("ABCDEF") == std::string_view::npos;
+    const bool lower =
+        id.substr(0, kPrefix.size()) == kPrefix &&
+        std::none_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'F'; });
     std::optional<Uuid> parsed;
     if (lower && text.size() == 36) {
       if (auto u = Uuid::Parse(text); u.ok()) parsed = *u;
