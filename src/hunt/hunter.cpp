@@ -250,13 +250,13 @@ struct HuntIndicatorsBuilder::State {
   IndicatorIndexBuilder index;   // numbers given as versions come, renumbered by Build
   uint32_t registered = 0;       // numbers given in `index`
   std::deque<KeptVersion> kept;  // in chunks: growing never copies or doubles it
-  // The kept version of each id: kept index + 1 (0: empty slot), open addressing by UUID, at
-  // most half full; ids that are not lower-case "indicator--<uuid>" in odd_slots.
-  std::vector<uint32_t> slots;
+  // The kept version of each id (SlotRef), open addressing by UUID, at most half full; ids that
+  // are not lower-case "indicator--<uuid>" in odd_slots.
+  std::vector<uint64_t> slots;  // SlotRef
   size_t used_slots = 0;
   std::unordered_map<std::string, uint32_t> odd_by_id;  // into odd_ids and odd_slots
   std::vector<std::string> odd_ids;
-  std::vector<uint32_t> odd_slots;
+  std::vector<uint64_t> odd_slots;
   std::unordered_map<uint32_t, std::vector<uint32_t>> more_origins;  // by kept index, ascending
   std::unordered_map<uint32_t, std::string> reasons;  // by kept index: why skipped or never hit
   std::unordered_map<uint32_t, Evaluated> evaluated;  // by number in `index`
@@ -276,9 +276,19 @@ struct HuntIndicatorsBuilder::State {
     return internal::Mix64(hi ^ internal::Mix64(lo));
   }
 
-  // Where the kept version of `id` is recorded (kept index + 1, or 0 when none is); sets *uuid
-  // and *id_text for a new one. Valid until the next call.
-  uint32_t* SlotOf(std::string_view id, Uuid* uuid, uint32_t* id_text) {
+  // A place in `slots` or `odd_slots`: the kept index + 1 of an id (0: none yet), beside the
+  // upper 32 bits of its hash (`slots` only), so that a probe past other ids reads no
+  // KeptVersion.
+  struct SlotRef {
+    uint64_t* at;
+    uint64_t tag;
+    uint32_t Get() const { return static_cast<uint32_t>(*at); }
+    void Set(uint32_t kept_plus_one) const { *at = tag | kept_plus_one; }
+  };
+
+  // Where the kept version of `id` is recorded; sets *uuid and *id_text for a new one. Valid
+  // until the next call.
+  SlotRef SlotOf(std::string_view id, Uuid* uuid, uint32_t* id_text) {
     constexpr std::string_view kPrefix = "indicator--";
     const std::string_view text = id.substr(std::min(id.size(), kPrefix.size()));
     const bool lower =
@@ -295,26 +305,42 @@ struct HuntIndicatorsBuilder::State {
         odd_slots.push_back(0);
       }
       *id_text = it->second;
-      return &odd_slots[it->second];
+      return {&odd_slots[it->second], 0};
     }
     *uuid = *parsed;
     *id_text = kNone;
     if ((used_slots + 1) * 2 > slots.size()) {
-      std::vector<uint32_t> old(std::max<size_t>(16, slots.size() * 2), 0);
-      old.swap(slots);
-      for (uint32_t k : old) {
-        if (k != 0) *Probe(kept[k - 1].uuid) = k;
+      // Grown from the kept versions in order (each current one is in a slot), not from the old
+      // slots: reading them in order costs no cache miss each.
+      slots.assign(std::max<size_t>(16, slots.size() * 2), 0);
+      for (uint32_t k = 0; k < kept.size(); ++k) {
+        const KeptVersion& v = kept[k];
+        if (!v.superseded && v.id_text == kNone) Probe(v.uuid).Set(k + 1);
       }
     }
-    uint32_t* slot = Probe(*uuid);
-    if (*slot == 0) ++used_slots;
+    const SlotRef slot = Probe(*uuid);
+    if (slot.Get() == 0) ++used_slots;
     return slot;
   }
 
-  uint32_t* Probe(const Uuid& uuid) {
+  // Two 8-byte compares (std::array's == calls memcmp).
+  static bool SameUuid(const Uuid& a, const Uuid& b) {
+    uint64_t x[2], y[2];
+    std::memcpy(x, a.bytes().data(), 16);
+    std::memcpy(y, b.bytes().data(), 16);
+    return x[0] == y[0] && x[1] == y[1];
+  }
+
+  SlotRef Probe(const Uuid& uuid) {
     const size_t mask = slots.size() - 1;
-    for (size_t i = Hash(uuid) & mask;; i = (i + 1) & mask) {
-      if (slots[i] == 0 || kept[slots[i] - 1].uuid == uuid) return &slots[i];
+    const size_t hash = Hash(uuid);
+    const uint64_t tag = static_cast<uint64_t>(hash) & 0xffffffff00000000ULL;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      const uint64_t slot = slots[i];
+      if (slot == 0 || ((slot & 0xffffffff00000000ULL) == tag &&
+                        SameUuid(kept[static_cast<uint32_t>(slot) - 1].uuid, uuid))) {
+        return {&slots[i], tag};
+      }
     }
   }
 
@@ -494,9 +520,9 @@ void HuntIndicatorsBuilder::State::Take(stix::Object& object, uint32_t origin) {
   const std::optional<Timestamp> version = object.Version();
   Uuid uuid;
   uint32_t id_text = kNone;
-  uint32_t* slot = s.SlotOf(object.id, &uuid, &id_text);
-  if (*slot != 0) {
-    const uint32_t current = *slot - 1;
+  const State::SlotRef slot = s.SlotOf(object.id, &uuid, &id_text);
+  if (slot.Get() != 0) {
+    const uint32_t current = slot.Get() - 1;
     const std::optional<Timestamp> current_version = s.kept[current].Version();
     if (!(version > current_version)) {
       if (version == current_version && origin != kNoOrigin) s.AddOriginTo(current, origin);
@@ -505,7 +531,7 @@ void HuntIndicatorsBuilder::State::Take(stix::Object& object, uint32_t origin) {
     s.Supersede(current);
   }
   const auto k = static_cast<uint32_t>(s.kept.size());
-  *slot = k + 1;
+  slot.Set(k + 1);
   KeptVersion& v = s.kept.emplace_back();
   v.uuid = uuid;
   v.id_text = id_text;
@@ -574,13 +600,14 @@ Result<HuntIndicators> HuntIndicatorsBuilder::Build(std::string_view allowlist_t
   State& s = *s_;
   s.Finish();
   // The kept versions in id order. The slots that find them by id go first. Lower-case UUID ids
-  // sort as their UUIDs (the same order as their text): by the first 8 bytes, kept beside each
-  // entry so that sorting reads no KeptVersion but to break a tie; the others by their text.
-  std::vector<uint32_t>().swap(s.slots);
+  // sort as their UUIDs (the same order as their text), kept beside each entry so that sorting
+  // reads no KeptVersion (ids that share a prefix, as generated ones often do, cost no more); the
+  // others by their text.
+  std::vector<uint64_t>().swap(s.slots);
   std::unordered_map<std::string, uint32_t>().swap(s.odd_by_id);
-  std::vector<uint32_t>().swap(s.odd_slots);
+  std::vector<uint64_t>().swap(s.odd_slots);
   struct ByUuid {
-    uint64_t high;  // the UUID's first 8 bytes, as a big-endian number
+    uint64_t high, low;  // the UUID's bytes as two big-endian numbers
     uint32_t k;
   };
   std::vector<ByUuid> by_uuid;
@@ -593,13 +620,15 @@ Result<HuntIndicators> HuntIndicatorsBuilder::Build(std::string_view allowlist_t
       odd.push_back(k);
       continue;
     }
-    uint64_t high = 0;
-    for (size_t i = 0; i < 8; ++i) high = high << 8 | v.uuid.bytes()[i];
-    by_uuid.push_back({high, k});
+    ByUuid e{0, 0, k};
+    for (size_t i = 0; i < 8; ++i) {
+      e.high = e.high << 8 | v.uuid.bytes()[i];
+      e.low = e.low << 8 | v.uuid.bytes()[8 + i];
+    }
+    by_uuid.push_back(e);
   }
-  std::sort(by_uuid.begin(), by_uuid.end(), [&s](const ByUuid& a, const ByUuid& b) {
-    if (a.high != b.high) return a.high < b.high;
-    return s.kept[a.k].uuid < s.kept[b.k].uuid;
+  std::sort(by_uuid.begin(), by_uuid.end(), [](const ByUuid& a, const ByUuid& b) {
+    return a.high != b.high ? a.high < b.high : a.low < b.low;
   });
   std::sort(odd.begin(), odd.end(),
             [&s](uint32_t a, uint32_t b) { return s.IdOf(s.kept[a]) < s.IdOf(s.kept[b]); });
