@@ -388,15 +388,18 @@ class Reader {
     o.type = StringOr(obj, "type", "");
     o.id = StringOr(obj, "id", "");
     o.spec_version = StringOr(obj, "spec_version", "2.1");
-    o.created = TimestampOf(obj, "created");
-    o.modified = TimestampOf(obj, "modified");
     bool revoked = false;
     o.revoked = obj["revoked"].get_bool().get(revoked) == simdjson::SUCCESS && revoked;
     // The object as written (minified): its numbers and escapes are not re-serialized.
     if (source.empty() || !MinifyInto(source, o.json)) o.json = simdjson::minify(e);
 
     problems_.clear();
-    ValidateObject(obj, o.id, options_, problems_);
+    CheckedTimes times;
+    ValidateObject(obj, o.id, options_, problems_, &times);
+    // The validator's parse when it checked them; read here only when it did not (a type whose
+    // rules do not name them, or a malformed value, which TimestampOf leaves out too).
+    o.created = times.created ? times.created : TimestampOf(obj, "created");
+    o.modified = times.modified ? times.modified : TimestampOf(obj, "modified");
     ExtractHandling(obj, o.type, o.handling.emplace());
     for (const Problem& p : problems_) {
       if (p.severity == Severity::kError) {

@@ -143,6 +143,14 @@ class Validator {
             std::vector<Problem>& problems)
       : root_(root), object_id_(object_id), strict_(options.strict), problems_(problems) {}
 
+  // After Run: the top-level created and modified it parsed (CheckedTimes).
+  CheckedTimes Times() const {
+    const Timestamp* created = ParsedTimestamp("created");
+    const Timestamp* modified = ParsedTimestamp("modified");
+    return {created ? std::optional<Timestamp>(*created) : std::nullopt,
+            modified ? std::optional<Timestamp>(*modified) : std::nullopt};
+  }
+
   void Run() {
     CheckDuplicateKeys(root_);
     std::string_view type;
@@ -1339,8 +1347,11 @@ class Validator {
 }  // namespace
 
 void ValidateObject(simdjson::dom::object object, std::string_view object_id,
-                    const ReadOptions& options, std::vector<Problem>& problems) {
-  Validator(object, object_id, options, problems).Run();
+                    const ReadOptions& options, std::vector<Problem>& problems,
+                    CheckedTimes* times) {
+  Validator v(object, object_id, options, problems);
+  v.Run();
+  if (times != nullptr) *times = v.Times();
 }
 
 }  // namespace tessera::stix

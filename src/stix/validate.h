@@ -4,19 +4,28 @@
 
 #include <simdjson.h>
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
+#include "common/time.h"
 #include "stix/handling.h"
 #include "stix/reader.h"
 
 namespace tessera::stix {
 
+// The top-level `created` and `modified` that ValidateObject read as valid timestamps while it
+// checked them (nullopt: absent, malformed, or not checked as a timestamp for this type).
+struct CheckedTimes {
+  std::optional<Timestamp> created, modified;
+};
+
 // Appends to `problems` every rule of STIX 2.1 that `object` breaks, naming `object_id` and the
 // JSON path of each. Warnings are errors when options.strict is set. Allocates only when it
-// records a problem. Thread-safe (no shared state).
+// records a problem. Sets `*times` when given. Thread-safe (no shared state).
 void ValidateObject(simdjson::dom::object object, std::string_view object_id,
-                    const ReadOptions& options, std::vector<Problem>& problems);
+                    const ReadOptions& options, std::vector<Problem>& problems,
+                    CheckedTimes* times = nullptr);
 
 // Fills `out` with the handling of `object` (an object of `type`): the one reader of markings,
 // author and named audience (stix/handling.h). Reads what is there without judging it:
