@@ -156,8 +156,9 @@ class HuntIndicatorsBuilder {
   // offer of an older version costs no parsing. `origin` is the caller's name for where this copy
   // comes from (e.g. the store row's placement): the origins of every offer of the kept version
   // are kept together (HuntIndicators::origins), those of older versions dropped. Memory per
-  // kept version: its index entries and about 90 bytes until Build (a version replaced by a newer
-  // one keeps its entries until Build).
+  // kept version: its index entries and about 70 bytes until Build (56 for its record, 8-16 for
+  // the slot that finds it by id); a version replaced by a newer one keeps its entries until
+  // Build.
   void Offer(stix::Object&& object, uint32_t origin = kNoOrigin);
 
   // Keeps the entry `extension_id` of the indicators' `extensions` in their restriction
