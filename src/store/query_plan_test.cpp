@@ -96,7 +96,7 @@ TEST_P(QueryPlanTest, ALookUpByIdProbesTheKeyAndReadsNoCollection) {
     objects.push_back(Sdo("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd" + std::to_string(10 + i),
                           "2024-01-01T00:00:00.000Z"));
   }
-  std::vector<Placement> placements(objects.size(), Placement{*coll, 0, Keys("coll")});
+  std::vector<Placement> placements(objects.size(), Placement{*coll, 0, Keys("coll"), {}});
   ASSERT_TRUE((*store)->Import(objects, placements).ok());
 
   CollectionQuery q;
