@@ -891,6 +891,9 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
       {Method::kPost, "/api/v1/collections", true, CreateCollection},
       {Method::kGet, "/api/v1/collections/{id}", true, GetCollection},
       {Method::kPatch, "/api/v1/collections/{id}", true, PatchCollection},
+      // Search: every user, through its policy view (a bulk body is larger than an admin one).
+      {Method::kGet, "/api/v1/search", false, SearchGet},
+      {Method::kPost, "/api/v1/search", false, SearchPost},
   };
   // Every admin route: counted as "admin" (/metrics as "metrics"), handled on the blocking pool
   // (directory writes wait for the disk), authenticated on the header before a body is read,
@@ -910,16 +913,11 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
   };
   for (const RouteDef& r : routes) {
     http::Handler h = r.admin_only ? AdminOnly(ctx, r.fn) : Authed(ctx, r.fn);
-    TESSERA_RETURN_IF_ERROR(
-        router.Add(r.method, r.pattern, std::move(h), route_options("admin", true)));
+    const bool is_search = std::string_view(r.pattern) == "/api/v1/search";
+    http::RouteOptions o = route_options(is_search ? "search" : "admin", true);
+    if (is_search) o.max_body_bytes = kMaxSearchBodyBytes;
+    TESSERA_RETURN_IF_ERROR(router.Add(r.method, r.pattern, std::move(h), std::move(o)));
   }
-  // Search: every user, through its policy view; a bulk body is larger than an admin one.
-  TESSERA_RETURN_IF_ERROR(router.Add(Method::kGet, "/api/v1/search", Authed(ctx, SearchGet),
-                                     route_options("search", true)));
-  http::RouteOptions bulk = route_options("search", true);
-  bulk.max_body_bytes = kMaxSearchBodyBytes;
-  TESSERA_RETURN_IF_ERROR(
-      router.Add(Method::kPost, "/api/v1/search", Authed(ctx, SearchPost), std::move(bulk)));
   if (ctx->options.metrics) {
     TESSERA_RETURN_IF_ERROR(router.Add(Method::kGet, "/metrics", AdminOnly(ctx, RenderMetrics),
                                        route_options("metrics", false)));
