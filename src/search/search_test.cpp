@@ -20,6 +20,7 @@
 #include "hunt/search_keys.h"
 #include "ingest/ingest.h"
 #include "stix/reader.h"
+#include "stix/tlp.h"
 
 namespace tessera::search {
 namespace {
@@ -30,8 +31,10 @@ using policy::Role;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-constexpr std::string_view kTlpRed = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
-constexpr std::string_view kTlpGreen = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+// The TLP 2.0 marking-definition of `level`.
+std::string_view Tlp(stix::TlpLevel level) {
+  return stix::FindTlpMarking(stix::TlpVersion::k2, level)->id;
+}
 
 class SearchTest : public ::testing::Test {
  protected:
@@ -170,7 +173,8 @@ TEST_F(SearchTest, AHitSaysWhatItIsAndRelatedObjectsComeOneRelationshipAway) {
       R"("relationship_type":"indicates","source_ref":"indicator--)" +
       Uuid(13) + R"(","target_ref":"malware--)" + Uuid(14) + R"("})";
   Write("a", ip + "," + observed + "," +
-                 Indicator(13, "[ipv4-addr:value = '198.51.100.9']", kTlpGreen) + "," + rel);
+                 Indicator(13, "[ipv4-addr:value = '198.51.100.9']", Tlp(stix::TlpLevel::kGreen)) +
+                 "," + rel);
   EXPECT_THAT(Find("a", "198.51.100.9"),
               ElementsAre("indicator--" + Uuid(13), "ipv4-addr--" + Uuid(10),
                           "observed-data--" + Uuid(11), "related:relationship--" + Uuid(12)));
@@ -206,7 +210,7 @@ TEST_F(SearchTest, AnObjectIsOneHitAtItsNewestVersionNamingTheValue) {
 }
 
 TEST_F(SearchTest, AValueKnownOnlyFromAnotherOrganizationsRedIndicatorIsNotFound) {
-  Write("a", Indicator(30, "[ipv4-addr:value = '192.0.2.77']", kTlpRed));
+  Write("a", Indicator(30, "[ipv4-addr:value = '192.0.2.77']", Tlp(stix::TlpLevel::kRed)));
   EXPECT_THAT(Find("a", "192.0.2.77"), ElementsAre("indicator--" + Uuid(30)));
   EXPECT_THAT(Find("", "192.0.2.77"), ElementsAre("indicator--" + Uuid(30)));
   EXPECT_THAT(Find("b", "192.0.2.77"), IsEmpty());
