@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   }
   const std::vector<tessera::store::Placement> placements(
       doc->objects.size(),
-      tessera::store::Placement{*coll, 0, {tessera::store::GrantKey::CollectionReaders()}});
+      tessera::store::Placement{*coll, 0, {tessera::store::GrantKey::CollectionReaders()}, {}});
   auto summary = (*store)->Import(doc->objects, placements);
   const double import_s = SecondsSince(import_start);
   const double total_s = SecondsSince(start);

@@ -70,9 +70,11 @@ int main(int argc, char** argv) {
   for (int i = 0; i < objects; ++i) {
     batch.push_back(Indicator(i));
     placements.push_back(
-        Placement{coll, 7,
+        Placement{coll,
+                  7,
                   i % 2 ? std::vector<GrantKey>{GrantKey::Org(7)}
-                        : std::vector<GrantKey>{GrantKey::CollectionReaders(), GrantKey::Org(3)}});
+                        : std::vector<GrantKey>{GrantKey::CollectionReaders(), GrantKey::Org(3)},
+                  {}});
   }
   if (auto r = store.Import(batch, placements); !r.ok() || r->added != batch.size()) {
     fmt::print(stderr, "import failed\n");

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -766,6 +767,86 @@ TEST_F(AdminApiTest, NonAdminsDoNotSeeWhenAnOrganizationJoined) {
   HttpResponse full = Admin()->Get("/api/v1/orgs/Globex%20SOC");
   ASSERT_EQ(full.status, 200);
   EXPECT_TRUE(full.Json().at("identity").as_object().contains("created"));
+}
+
+}  // namespace
+
+namespace {
+
+// GET and POST /api/v1/search: each user finds what it may read, and what it may not read is
+// answered as what nobody holds (issue 16).
+TEST_F(AdminApiTest, SearchFindsWhatTheAskerMayReadAndNothingElse) {
+  const std::string bundle =
+      R"({"type":"bundle","id":"bundle--6b4f5c1e-2f0a-4c55-9d0e-0d1b2c3d4e5f","objects":[)"
+      R"({"type":"indicator","spec_version":"2.1","id":"indicator--5a1b6e0c-6f4d-4e2b-9a51-0c7d3e2f1a10",)"
+      R"("created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z","name":"c2 range",)"
+      R"("pattern":"[ipv4-addr:value = '203.0.113.0/24']","pattern_type":"stix",)"
+      R"("valid_from":"2026-01-01T00:00:00Z","object_marking_refs":)"
+      R"(["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},)"
+      R"({"type":"indicator","spec_version":"2.1","id":"indicator--5a1b6e0c-6f4d-4e2b-9a51-0c7d3e2f1a11",)"
+      R"("created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)"
+      R"("pattern":"[ipv4-addr:value = '192.0.2.77']","pattern_type":"stix",)"
+      R"("valid_from":"2026-01-01T00:00:00Z","object_marking_refs":)"
+      R"(["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]}]})";
+  const std::string file = (*dir_ / "search.json").string();
+  {
+    std::FILE* f = std::fopen(file.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs(bundle.c_str(), f);
+    std::fclose(f);
+  }
+  // The operator imports: the RED indicator is the hub organization's alone.
+  ASSERT_EQ(Tessera({"import", file, "--data", *data_}).exit_code, 0);
+
+  auto alice = As("alice", *alice_token_);
+  HttpResponse r = alice->Get("/api/v1/search?value=203.0.113.66");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json::value answer = r.Json();
+  const json::value& found = answer.at("results").at(0);
+  EXPECT_EQ(found.at("value"), "203.0.113.66");
+  EXPECT_EQ(found.at("found"), true);
+  ASSERT_EQ(found.at("hits").as_array().size(), 1u);
+  const json::value& hit = found.at("hits").at(0);
+  EXPECT_EQ(hit.at("id"), "indicator--5a1b6e0c-6f4d-4e2b-9a51-0c7d3e2f1a10");
+  EXPECT_EQ(hit.at("name"), "c2 range");
+  EXPECT_EQ(hit.at("tlp"), "green");
+  EXPECT_EQ(hit.at("matched"), "ip:203.0.113.0/24");
+
+  // Another organization's RED indicator: the same answer as a value nobody holds.
+  HttpResponse hidden = alice->Get("/api/v1/search?value=192.0.2.77");
+  HttpResponse unknown = alice->Get("/api/v1/search?value=192.0.2.78");
+  ASSERT_EQ(hidden.status, 200);
+  ASSERT_EQ(unknown.status, 200);
+  std::string unknown_body = unknown.body;
+  unknown_body.replace(unknown_body.find("192.0.2.78"), 10, "192.0.2.77");
+  EXPECT_EQ(hidden.body, unknown_body);
+  // The operator's own organization reads it (admin is a user of the hub organization).
+  const json::value admin_answer = Admin()->Get("/api/v1/search?value=192.0.2.77").Json();
+  EXPECT_EQ(admin_answer.at("results").at(0).at("found"), true);
+
+  // Bulk: each value answered in the order given.
+  r = Post(*alice, "/api/v1/search", R"({"values": ["192.0.2.78", "203.0.113.1"]})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json::value bulk = r.Json();
+  EXPECT_EQ(bulk.at("results").at(0).at("found"), false);
+  EXPECT_EQ(bulk.at("results").at(1).at("found"), true);
+
+  // Errors.
+  std::string many = R"({"values": [)";
+  for (int i = 0; i < 10001; ++i) many += (i ? ",\"x" : "\"x") + std::to_string(i) + "\"";
+  many += "]}";
+  HttpResponse too_many = Post(*alice, "/api/v1/search", many);
+  ExpectError(too_many, 400);
+  EXPECT_NE(too_many.body.find("10000"), std::string::npos) << too_many.body;
+  ExpectError(alice->Get("/api/v1/search"), 400);
+  ExpectError(alice->Get("/api/v1/search?q=1.2.3.4"), 400);
+  ExpectError(alice->Get("/api/v1/search?value="), 400);
+  ExpectError(Post(*alice, "/api/v1/search", R"({"values": "1.2.3.4"})"), 400);
+  ExpectError(Post(*alice, "/api/v1/search", R"({"values": [1]})"), 400);
+  ExpectError(alice->Post("/api/v1/search", R"({"values": []})", {{"Content-Type", "text/plain"}}),
+              415);
+  HttpClient anonymous("127.0.0.1", server_->port());
+  EXPECT_EQ(anonymous.Get("/api/v1/search?value=203.0.113.66").status, 401);
 }
 
 }  // namespace

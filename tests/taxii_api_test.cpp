@@ -658,6 +658,33 @@ TEST_F(TaxiiApiTest, ObjectsFiltersAndVersions) {
             5u);
 }
 
+// match[id] takes up to taxii::kMaxMatchValues ids (each an index look-up in the store, see
+// src/store/query_plan_test.cpp); one more is refused with 400, on objects and on the manifest.
+TEST_F(TaxiiApiTest, MatchIdTakesAHundredIdsAndRefusesMore) {
+  std::vector<std::string> batch;
+  for (int i = 1; i <= 5; ++i) batch.push_back(Indicator(i, "2020-01-01T00:00:00.000Z"));
+  Post(alice_, default_, batch);
+  auto bob = As(bob_);
+  // Ids 2 and 4 are stored, the other 98 are not.
+  std::string ids;
+  for (int i = 0; i < 100; ++i) {
+    ids += (i ? "," : "") + IndicatorId(i == 10 ? 4 : i == 60 ? 2 : 1000 + i);
+  }
+  for (const char* endpoint : {"objects/", "manifest/"}) {
+    auto res = bob->Get(Coll(default_, endpoint) + "?match[id]=" + ids);
+    ASSERT_EQ(res.status, 200) << endpoint << res.body;
+    auto objects = res.Json().as_object().at("objects").as_array();
+    ASSERT_EQ(objects.size(), 2u) << endpoint;
+    EXPECT_EQ(objects[0].as_object().at("id"), boost::json::value(IndicatorId(2))) << endpoint;
+    EXPECT_EQ(objects[1].as_object().at("id"), boost::json::value(IndicatorId(4))) << endpoint;
+
+    res = bob->Get(Coll(default_, endpoint) + "?match[id]=" + ids + "," + IndicatorId(3));
+    EXPECT_EQ(res.status, 400) << endpoint;
+    EXPECT_NE(res.body.find("match[id]"), std::string::npos) << res.body;
+    EXPECT_NE(res.body.find("100"), std::string::npos) << res.body;
+  }
+}
+
 TEST_F(TaxiiApiTest, PagingWithNextStaysCorrectWhileObjectsAreAdded) {
   std::vector<std::string> batch;
   for (int i = 1; i <= 25; ++i) batch.push_back(Indicator(i, "2020-01-01T00:00:00.000Z"));

@@ -17,6 +17,8 @@
 #include "http/media_type.h"
 #include "policy/access.h"
 #include "policy/directory_rules.h"
+#include "policy/view.h"
+#include "search/search.h"
 
 namespace tessera::admin {
 namespace {
@@ -30,6 +32,8 @@ using policy::Principal;
 using policy::Role;
 
 constexpr size_t kMaxJsonDepth = 16;
+// The largest body of POST /api/v1/search: 10,000 values of a few hundred bytes each.
+constexpr size_t kMaxSearchBodyBytes = 4 * 1024 * 1024;
 constexpr std::string_view kJsonType = "application/json";
 
 struct Context {
@@ -798,6 +802,62 @@ Response RenderMetrics(const Context& ctx, const Principal&, const Request&) {
 
 }  // namespace
 
+// ---- search (every user, through its policy view) ---------------------------------------------
+
+// The JSON answer of a search of `values` as `p` (search::ResultsJson).
+Response SearchAs(const Context& ctx, const Principal& p, const std::vector<std::string>& values) {
+  const policy::ObjectView view(*ctx.options.store, p);
+  auto found = search::SearchValues(view, values);
+  if (!found.ok()) return FromStatus(found.status());
+  return Response::Make(HttpStatus::ok, std::string(kJsonType), search::ResultsJson(*found));
+}
+
+// GET /api/v1/search?value=V[&value=V...]
+Response SearchGet(const Context& ctx, const Principal& p, const Request& req) {
+  auto params = http::ParseQuery(req.query());
+  if (!params.ok()) return FromStatus(params.status());
+  std::vector<std::string> values;
+  for (auto& [k, v] : *params) {
+    if (k != "value") return FromStatus(InvalidArgument("unknown query parameter '" + k + "'"));
+    values.push_back(std::move(v));
+  }
+  if (values.empty()) return FromStatus(InvalidArgument("give the value to search: ?value=..."));
+  return SearchAs(ctx, p, values);
+}
+
+// POST /api/v1/search with {"values": [...]}: up to search::kMaxValues values, a body of at most
+// kMaxSearchBodyBytes.
+Response SearchPost(const Context& ctx, const Principal& p, const Request& req) {
+  auto media = http::ParseMediaType(req.Header("Content-Type"));
+  if (!media.ok() || media->type != "application" || media->subtype != "json") {
+    return Error(HttpStatus::unsupported_media_type, "Unsupported Media Type",
+                 "send the request body as application/json");
+  }
+  JsonLimits limits;
+  limits.max_depth = kMaxJsonDepth;
+  limits.max_bytes = kMaxSearchBodyBytes;
+  auto body = ParseJson(req.body(), limits);
+  if (!body.ok())
+    return FromStatus(InvalidArgument("the request body is not JSON: " + body.status().message()));
+  const json::object* o = body->if_object();
+  const json::value* list = o ? o->if_contains("values") : nullptr;
+  if (o == nullptr || list == nullptr || !list->is_array() || o->size() != 1) {
+    return FromStatus(InvalidArgument("the request body is {\"values\": [\"...\", ...]}"));
+  }
+  if (list->get_array().size() > search::kMaxValues) {
+    return FromStatus(InvalidArgument("a search takes at most " +
+                                      std::to_string(search::kMaxValues) + " values, not " +
+                                      std::to_string(list->get_array().size())));
+  }
+  std::vector<std::string> values;
+  values.reserve(list->get_array().size());
+  for (const json::value& v : list->get_array()) {
+    if (!v.is_string()) return FromStatus(InvalidArgument("'values' holds strings only"));
+    values.emplace_back(v.get_string());
+  }
+  return SearchAs(ctx, p, values);
+}
+
 Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
   if (!options.store) return InvalidArgument("the admin API needs a store");
   if (!options.authenticator) return InvalidArgument("the admin API needs an authenticator");
@@ -831,6 +891,9 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
       {Method::kPost, "/api/v1/collections", true, CreateCollection},
       {Method::kGet, "/api/v1/collections/{id}", true, GetCollection},
       {Method::kPatch, "/api/v1/collections/{id}", true, PatchCollection},
+      // Search: every user, through its policy view (a bulk body is larger than an admin one).
+      {Method::kGet, "/api/v1/search", false, SearchGet},
+      {Method::kPost, "/api/v1/search", false, SearchPost},
   };
   // Every admin route: counted as "admin" (/metrics as "metrics"), handled on the blocking pool
   // (directory writes wait for the disk), authenticated on the header before a body is read,
@@ -850,8 +913,10 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
   };
   for (const RouteDef& r : routes) {
     http::Handler h = r.admin_only ? AdminOnly(ctx, r.fn) : Authed(ctx, r.fn);
-    TESSERA_RETURN_IF_ERROR(
-        router.Add(r.method, r.pattern, std::move(h), route_options("admin", true)));
+    const bool is_search = std::string_view(r.pattern) == "/api/v1/search";
+    http::RouteOptions o = route_options(is_search ? "search" : "admin", true);
+    if (is_search) o.max_body_bytes = kMaxSearchBodyBytes;
+    TESSERA_RETURN_IF_ERROR(router.Add(r.method, r.pattern, std::move(h), std::move(o)));
   }
   if (ctx->options.metrics) {
     TESSERA_RETURN_IF_ERROR(router.Add(Method::kGet, "/metrics", AdminOnly(ctx, RenderMetrics),

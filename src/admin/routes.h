@@ -11,7 +11,10 @@
 //     tokens (list, read, create, revoke);
 //   - every user: GET /api/v1/whoami; list and read organizations, seeing of each what
 //     policy::OrganizationViewFor allows (admins everything; others id, name, identity id and
-//     identity, to name recipients); and list, read and revoke its own tokens;
+//     identity, to name recipients); list, read and revoke its own tokens; and search by
+//     observable value (GET /api/v1/search?value=V, POST /api/v1/search {"values": [...]}, up to
+//     search::kMaxValues values in a body of at most 4 MiB), answered through its policy view
+//     (search/search.h): what it may not read is absent as what nobody holds;
 //   - anything else: 403.
 // /metrics (Prometheus text) is admin-only: the counts it shows span every organization.
 //

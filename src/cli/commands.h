@@ -33,5 +33,6 @@ Command AddUserCommand(CLI::App& app);
 Command AddTokenCommand(CLI::App& app);
 Command AddGroupCommand(CLI::App& app);
 Command AddCollectionCommand(CLI::App& app);
+Command AddSearchCommand(CLI::App& app);
 
 }  // namespace tessera::cli

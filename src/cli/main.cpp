@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
       AddImportCommand(app),   AddExportCommand(app),  AddServeCommand(app),
       AddHuntCommand(app),     AddOrgCommand(app),     AddUserCommand(app),
       AddTokenCommand(app),    AddGroupCommand(app),   AddCollectionCommand(app),
+      AddSearchCommand(app),
   };
 
   // `tessera --help` lists each command in one line, as git does; the command's own paragraph

@@ -442,8 +442,8 @@ struct IndicatorIndexBuilder::State {
     size_t operator()(const U128& u) const { return internal::Mix64(u.hi ^ internal::Mix64(u.lo)); }
   };
   std::unordered_map<U128, uint32_t, UuidHash> by_id;  // for Add()
-  std::string path;
-  std::string value;
+  CanonicalAtom atom;                                  // AddAtomic's scratch
+  std::string value;                                   // the allowlist's scratch
   std::string key;
 };
 
@@ -470,14 +470,11 @@ Result<uint32_t> IndicatorIndexBuilder::AddIndicator(const IndicatorRef& ref) {
   return n;
 }
 
-Status IndicatorIndexBuilder::AddAtomic(uint32_t indicator, std::string_view object_type,
-                                        std::string_view path, std::string_view value,
-                                        AtomicOp op) {
-  IndexTables& t = *s_->t;
-  if (indicator >= t.meta.size()) return InvalidArgument("indicator number not registered");
-  UnquotePath(path, s_->path);
-  HashAlgorithm algorithm = HashAlgorithm::kMd5;
-  PathClass c = ClassifyPath(object_type, s_->path, &algorithm);
+Status CanonicalizeAtom(std::string_view object_type, std::string_view path, std::string_view value,
+                        AtomicOp op, CanonicalAtom& out) {
+  UnquotePath(path, out.object_path);
+  out.role = AddressRole::kAny;
+  PathClass c = ClassifyPath(object_type, out.object_path, &out.hash_algorithm);
   bool ip_class =
       c == PathClass::kIp || c == PathClass::kIpSource || c == PathClass::kIpDestination;
   if (op == AtomicOp::kIsSubset && !ip_class) {
@@ -493,57 +490,90 @@ Status IndicatorIndexBuilder::AddAtomic(uint32_t indicator, std::string_view obj
       auto prefix = ParseIpPrefix(value);
       if (!prefix) {
         // network-traffic:dst_ref may name a domain-name too.
-        if (c != PathClass::kIp && op == AtomicOp::kEqual && NormalizeDomain(value, s_->value)) {
-          t.indicators.domains.Stage(s_->value, indicator);
-          ++t.counts.domains;
+        if (c != PathClass::kIp && op == AtomicOp::kEqual && NormalizeDomain(value, out.value)) {
+          out.kind = IndicatorClass::kDomainName;
           return Status::Ok();
         }
         return InvalidArgument(where() + ": not an IP address or CIDR range");
       }
-      AddressRole role = c == PathClass::kIpSource        ? AddressRole::kSource
-                         : c == PathClass::kIpDestination ? AddressRole::kDestination
-                                                          : AddressRole::kAny;
-      StagePrefix(t.indicators, *prefix, role, indicator);
-      ++t.counts.addresses;
+      out.kind = IndicatorClass::kIpAddress;
+      out.prefix = *prefix;
+      out.role = c == PathClass::kIpSource        ? AddressRole::kSource
+                 : c == PathClass::kIpDestination ? AddressRole::kDestination
+                                                  : AddressRole::kAny;
+      out.value.clear();
       return Status::Ok();
     }
     case PathClass::kDomain:
-      if (!NormalizeDomain(value, s_->value))
+      if (!NormalizeDomain(value, out.value)) {
         return InvalidArgument(where() + ": not a domain name");
-      t.indicators.domains.Stage(s_->value, indicator);
-      ++t.counts.domains;
+      }
+      out.kind = IndicatorClass::kDomainName;
       return Status::Ok();
     case PathClass::kUrl:
-      if (!NormalizeUrl(value, s_->value)) return InvalidArgument(where() + ": not a URL");
-      t.indicators.urls.Stage(s_->value, indicator);
-      ++t.counts.urls;
+      if (!NormalizeUrl(value, out.value)) return InvalidArgument(where() + ": not a URL");
+      out.kind = IndicatorClass::kUrl;
       return Status::Ok();
     case PathClass::kEmail:
-      if (!NormalizeEmail(value, s_->value))
+      if (!NormalizeEmail(value, out.value)) {
         return InvalidArgument(where() + ": not an e-mail address");
-      t.indicators.emails.Stage(s_->value, indicator);
-      ++t.counts.emails;
+      }
+      out.kind = IndicatorClass::kEmailAddress;
       return Status::Ok();
     case PathClass::kHash:
-      if (!DecodeHash(algorithm, value, s_->value)) {
-        return InvalidArgument(where() + ": not a " + std::string(HashAlgorithmName(algorithm)) +
-                               " digest");
+      if (!DecodeHash(out.hash_algorithm, value, out.value)) {
+        return InvalidArgument(where() + ": not a " +
+                               std::string(HashAlgorithmName(out.hash_algorithm)) + " digest");
       }
-      t.indicators.hashes[static_cast<size_t>(algorithm)].Stage(s_->value, indicator);
-      ++t.counts.hashes;
+      out.kind = IndicatorClass::kHash;
       return Status::Ok();
     case PathClass::kOther: {
-      s_->key.assign(object_type);
-      s_->key.push_back(':');
-      s_->key += s_->path;
-      uint32_t id = *PathId(t, s_->key, true);
-      t.indicators.others[id].Stage(
-          NormalizeOtherValue(s_->key, value, s_->value) ? s_->value : value, indicator);
-      ++t.counts.others;
+      out.object_path.insert(0, 1, ':');
+      out.object_path.insert(0, object_type);
+      if (!NormalizeOtherValue(out.object_path, value, out.value)) out.value.assign(value);
+      out.kind = IndicatorClass::kOther;
       return Status::Ok();
     }
   }
   return Internal("unhandled path class");
+}
+
+Status IndicatorIndexBuilder::AddAtomic(uint32_t indicator, std::string_view object_type,
+                                        std::string_view path, std::string_view value,
+                                        AtomicOp op) {
+  IndexTables& t = *s_->t;
+  if (indicator >= t.meta.size()) return InvalidArgument("indicator number not registered");
+  CanonicalAtom& a = s_->atom;
+  TESSERA_RETURN_IF_ERROR(CanonicalizeAtom(object_type, path, value, op, a));
+  switch (a.kind) {
+    case IndicatorClass::kIpAddress:
+      StagePrefix(t.indicators, a.prefix, a.role, indicator);
+      ++t.counts.addresses;
+      return Status::Ok();
+    case IndicatorClass::kDomainName:
+      t.indicators.domains.Stage(a.value, indicator);
+      ++t.counts.domains;
+      return Status::Ok();
+    case IndicatorClass::kUrl:
+      t.indicators.urls.Stage(a.value, indicator);
+      ++t.counts.urls;
+      return Status::Ok();
+    case IndicatorClass::kEmailAddress:
+      t.indicators.emails.Stage(a.value, indicator);
+      ++t.counts.emails;
+      return Status::Ok();
+    case IndicatorClass::kHash:
+      t.indicators.hashes[static_cast<size_t>(a.hash_algorithm)].Stage(a.value, indicator);
+      ++t.counts.hashes;
+      return Status::Ok();
+    case IndicatorClass::kOther: {
+      uint32_t id = *PathId(t, a.object_path, true);
+      t.indicators.others[id].Stage(a.value, indicator);
+      ++t.counts.others;
+      return Status::Ok();
+    }
+  }
+  return Internal("unhandled indicator class");
 }
 
 Status IndicatorIndexBuilder::Renumber(const std::vector<uint32_t>& to) {

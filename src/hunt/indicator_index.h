@@ -120,6 +120,28 @@ struct IndexCounts {
   size_t atomics() const { return addresses + domains + urls + emails + hashes + others; }
 };
 
+// One atomic comparison's value as the index files it (IndicatorIndexBuilder::AddAtomic), and as
+// the hub's search files it (search_keys.h): its class and canonical form.
+struct CanonicalAtom {
+  IndicatorClass kind = IndicatorClass::kOther;
+  // kIpAddress: the network (an address is a /32 or /128) and which address of a connection it
+  // is (network-traffic:src_ref / dst_ref).
+  IpPrefix prefix;
+  AddressRole role = AddressRole::kAny;
+  HashAlgorithm hash_algorithm = HashAlgorithm::kMd5;  // kHash
+  // kDomainName, kUrl, kEmailAddress: the canonical text; kHash: the digest bytes; kOther: the
+  // value, canonical when NormalizeOtherValue has a rule for its path. Empty for kIpAddress.
+  std::string value;
+  std::string object_path;  // kOther: "type:path", the path unquoted
+};
+
+// Classifies and normalizes `object_type`:`path` `op` '`value`' as the index does (see the top
+// of this file for the classes). kInvalidArgument naming the comparison when the value is not
+// valid for its class (an address that does not parse, a hash of the wrong length...) or when
+// ISSUBSET is used on anything but an address. Reuses `out`'s storage. Thread-safe.
+Status CanonicalizeAtom(std::string_view object_type, std::string_view path, std::string_view value,
+                        AtomicOp op, CanonicalAtom& out);
+
 class IndicatorIndexBuilder;
 
 // Immutable once built. Lookup and the accessors are const and thread-safe.

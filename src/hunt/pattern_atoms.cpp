@@ -31,6 +31,14 @@ Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t in
 Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t indicator,
                                      std::span<const pattern::AtomicComparison> comparisons) {
   if (!builder.HasIndicator(indicator)) return InvalidArgument("indicator number not registered");
+  return VisitPatternAtoms(comparisons, [&](std::string_view type, std::string_view path,
+                                            std::string_view value, AtomicOp op) {
+    return builder.AddAtomic(indicator, type, path, value, op);
+  });
+}
+
+PatternAtoms VisitPatternAtoms(std::span<const pattern::AtomicComparison> comparisons,
+                               const AtomSink& add) {
   PatternAtoms atoms;
   bool all_indexed = true;
   bool all_sufficient = true;
@@ -73,7 +81,7 @@ Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t in
         continue;
       }
       if (!EventValueCanEqual(c, k)) continue;  // never equal: left out, the pattern evaluated
-      Status st = builder.AddAtomic(indicator, c.path.object_type, path, value, op);
+      Status st = add(c.path.object_type, path, value, op);
       if (!st.ok()) {
         if (atoms.first_problem.empty()) atoms.first_problem = c.ToString() + ": " + st.message();
         continue;

@@ -3,8 +3,10 @@
 // STIX pattern the index can serve, added to an IndicatorIndexBuilder.
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "hunt/indicator_index.h"
@@ -37,6 +39,17 @@ Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t in
 // comparisons.
 Result<PatternAtoms> AddPatternAtoms(IndicatorIndexBuilder& builder, uint32_t indicator,
                                      std::span<const pattern::AtomicComparison> comparisons);
+
+// What VisitPatternAtoms hands each indexable constant to: the comparison's object type, its
+// path (IndexPath), the constant as text and the operator. An error skips the constant (counted,
+// and its message is first_problem when it is the first).
+using AtomSink = std::function<Status(std::string_view object_type, std::string_view path,
+                                      std::string_view value, AtomicOp op)>;
+
+// The walk AddPatternAtoms makes over `comparisons`, handing each constant it would index to
+// `add` instead of a builder: the same choice of comparisons and constants, the same counts.
+PatternAtoms VisitPatternAtoms(std::span<const pattern::AtomicComparison> comparisons,
+                               const AtomSink& add);
 
 // "hashes.SHA-256", "extensions.http-request-ext.request_header.User-Agent", "to_refs[*].value":
 // the path of `path` after its object type, keys unquoted (the index ignores quotes).

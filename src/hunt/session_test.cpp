@@ -136,7 +136,7 @@ TEST(HuntSession, AStoreThatCannotNameTheHubFailsTheSightings) {
   auto coll = store->directory().GetSetting(store::kSettingDefaultCollection);
   ASSERT_TRUE(coll.ok()) << coll.status().ToString();
   const std::vector<store::Placement> placements(
-      doc->objects.size(), store::Placement{*coll, 0, store::testing::Keys("coll")});
+      doc->objects.size(), store::Placement{*coll, 0, store::testing::Keys("coll"), {}});
   ASSERT_TRUE(store->Import(doc->objects, placements).ok());
 
   SessionOptions o;

@@ -41,8 +41,8 @@ Result<StoredIndicators> StoredIndicators::Load(store::Store& store,
               numbers.try_emplace(std::make_tuple(row.collection, row.provider_org, row.readers),
                                   static_cast<uint32_t>(out.placements_.size()));
           if (fresh) {
-            out.placements_.push_back(store::Placement{std::move(row.collection), row.provider_org,
-                                                       std::move(row.readers)});
+            out.placements_.push_back(store::Placement{
+                std::move(row.collection), row.provider_org, std::move(row.readers), {}});
           }
           stix::Object o;
           o.type = std::move(row.type);
@@ -118,14 +118,14 @@ Result<ingest::Outcome> StoredIndicators::StoreSightings(
       auto [seen, fresh] = sighting_readers.try_emplace(collection, list);
       if (!fresh) seen->second = policy::ReadersOfEither(seen->second, list);
       to_store.push_back(objects[i]);
-      placements.push_back(store::Placement{collection, writer_org, std::move(list)});
+      placements.push_back(store::Placement{collection, writer_org, std::move(list), {}});
     }
   }
   // The sighter identity (made from a name) beside the sightings that name it, for their readers.
   for (size_t i : identities) {
     for (const auto& [collection, list] : sighting_readers) {
       to_store.push_back(objects[i]);
-      placements.push_back(store::Placement{collection, writer_org, list});
+      placements.push_back(store::Placement{collection, writer_org, list, {}});
     }
   }
   ingest::Options options;

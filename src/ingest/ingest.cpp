@@ -7,10 +7,13 @@
 
 #include "common/json.h"
 #include "common/time.h"
+#include "hunt/search_keys.h"
 #include "pattern/indicator.h"
 #include "policy/write_rules.h"
 
 namespace tessera::ingest {
+
+static_assert(hunt::kMaxSearchKeysPerObject <= store::kMaxSearchKeysPerRow);
 namespace {
 
 constexpr size_t kMaxReportedErrors = 3;
@@ -291,6 +294,9 @@ class Judge {
         message += message.empty() ? warnings : "; " + warnings;
       }
       placements.push_back(std::move(placed->placement));
+      // The search index files the row in the same transaction (whatever a given placement
+      // held: the keys are the object's).
+      placements.back().search_keys = hunt::ObjectSearchKeys(o);
       index.push_back(i);
     }
 

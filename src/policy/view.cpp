@@ -66,6 +66,20 @@ Result<bool> ObjectView::Scan(const store::CollectionInfo& c, store::CollectionQ
   return store_->ScanCollection(q, each);
 }
 
+Result<store::KeyPage> ObjectView::Find(std::vector<std::string> keys,
+                                        const std::vector<store::CollectionInfo>& in,
+                                        size_t limit) const {
+  store::KeyQuery q;
+  q.keys = std::move(keys);
+  q.limit = limit;
+  for (const store::CollectionInfo& c : in) {
+    if (!CanList(c)) continue;
+    q.in.push_back({c.id, ScopeIn(c)});
+  }
+  if (q.in.empty()) return store::KeyPage{};
+  return store_->FindByKeys(q);
+}
+
 Result<Principal> ReaderNamed(store::Directory& directory, const std::string& name) {
   std::string user_name, org_name;
   if (name.rfind("user:", 0) == 0) {

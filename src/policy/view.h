@@ -31,6 +31,8 @@ class ObjectView {
   static ObjectView Operator(store::Store& store) { return ObjectView(store); }
 
   bool is_operator() const { return principal_ == nullptr; }
+  // The store the view reads (for its directory: names of organizations, collections).
+  store::Store& store() const { return *store_; }
   // The principal the view is bound to; nullptr for the operator's view.
   const Principal* principal() const { return principal_; }
 
@@ -54,6 +56,14 @@ class ObjectView {
   Result<store::ObjectPage> List(const store::CollectionInfo& c, store::CollectionQuery& q) const;
   Result<bool> Scan(const store::CollectionInfo& c, store::CollectionQuery& q,
                     const std::function<void(const store::RowView&)>& each) const;
+
+  // The rows filed in the search index under any of `keys` (Store::FindByKeys) that the view may
+  // read, in every collection it may list (`in`, ListableCollections with the view's scope in
+  // each; the caller passes it so that a search of many values reads the directory once), newest
+  // first, at most `limit`. A row the view may not read is absent exactly as a row nobody
+  // stored. The store's errors.
+  Result<store::KeyPage> Find(std::vector<std::string> keys,
+                              const std::vector<store::CollectionInfo>& in, size_t limit) const;
 
  private:
   explicit ObjectView(store::Store& store) : store_(&store), principal_(nullptr) {}

@@ -35,7 +35,7 @@ class ViewTest : public ::testing::Test {
     open_ = *d.GetCollection(*d.GetSetting(store::kSettingDefaultCollection));
     auto put = [&](const stix::Object& o, const store::CollectionInfo& in, store::GrantKey r) {
       const std::vector<stix::Object> objects{o};
-      const std::vector<store::Placement> placements{store::Placement{in.id, alpha_.id, {r}}};
+      const std::vector<store::Placement> placements{store::Placement{in.id, alpha_.id, {r}, {}}};
       ASSERT_TRUE(store_->Import(objects, placements).ok());
     };
     put(Sdo(kShared, "2021-01-01T00:00:00.000Z"), open_, store::GrantKey::CollectionReaders());

@@ -119,7 +119,7 @@ TEST(WriteRulesTest, OnlyTheOwnerAddsVersions) {
 TEST(WriteRulesTest, AStoredVersionIsOneContentAndOneAudience) {
   const stix::Object v = Object("indicator", "indicator--x", R"({"a":1})");
   using store::GrantKey;
-  store::Placement placement{"coll-1", 7, {GrantKey::CollectionReaders(), GrantKey::Org(7)}};
+  store::Placement placement{"coll-1", 7, {GrantKey::CollectionReaders(), GrantKey::Org(7)}, {}};
   store::StoredObject same;
   same.json = R"({ "a": 1 })";
   same.provider_org = 7;

@@ -43,7 +43,7 @@ class CollectionTest : public ::testing::Test {
   ImportSummary Put(const std::vector<stix::Object>& objects, std::string_view readers,
                     const std::string& collection = "") {
     const std::vector<Placement> p(
-        objects.size(), Placement{collection.empty() ? coll_ : collection, 7, Keys(readers)});
+        objects.size(), Placement{collection.empty() ? coll_ : collection, 7, Keys(readers), {}});
     auto r = store_->Import(objects, p);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : ImportSummary{};
@@ -360,7 +360,8 @@ TEST_F(CollectionTest, EachOrganizationsCopyOfAVersionCountsOnItsOwn) {
     return o;
   };
   auto put = [&](int64_t provider, const stix::Object& o, std::string_view readers) {
-    auto r = store_->Import(std::vector{o}, std::vector{Placement{coll_, provider, Keys(readers)}});
+    auto r =
+        store_->Import(std::vector{o}, std::vector{Placement{coll_, provider, Keys(readers), {}}});
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : ImportSummary{};
   };
@@ -475,7 +476,7 @@ TEST_F(CollectionTest, EachOrganizationsCopyOfAVersionCountsOnItsOwn) {
 TEST_F(CollectionTest, VersionsFromSeveralOrganizationsAreListedOnceEach) {
   auto put = [&](int64_t provider, const std::string& modified, std::string_view readers) {
     auto r = store_->Import(std::vector{Sdo(kA, modified)},
-                            std::vector{Placement{coll_, provider, Keys(readers)}});
+                            std::vector{Placement{coll_, provider, Keys(readers), {}}});
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? r->added : 0u;
   };
@@ -507,9 +508,9 @@ TEST_F(CollectionTest, VersionsFromSeveralOrganizationsAreListedOnceEach) {
 TEST_F(CollectionTest, ImportRefusesBadPlacementsAndStoresNothing) {
   const std::vector<stix::Object> two = {Sdo(kA, "2021-01-01T00:00:00.000Z"),
                                          Sdo(kB, "2021-01-01T00:00:00.000Z")};
-  std::vector<Placement> p(1, Placement{coll_, 0, Keys("coll")});
+  std::vector<Placement> p(1, Placement{coll_, 0, Keys("coll"), {}});
   EXPECT_EQ(store_->Import(two, p).status().code(), ErrorCode::kInvalidArgument);
-  p.assign(2, Placement{coll_, 0, Keys("coll")});
+  p.assign(2, Placement{coll_, 0, Keys("coll"), {}});
   p[1].collection = Uuid::V4().ToString();
   EXPECT_EQ(store_->Import(two, p).status().code(), ErrorCode::kNotFound);
   const std::vector<std::vector<GrantKey>> bad_lists = {
@@ -519,7 +520,7 @@ TEST_F(CollectionTest, ImportRefusesBadPlacementsAndStoresNothing) {
       {GrantKey::Group(kMaxGrantId + 1)},
       std::vector<GrantKey>(kMaxReaderKeys + 1, GrantKey::Org(1))};
   for (const std::vector<GrantKey>& bad : bad_lists) {
-    p.assign(2, Placement{coll_, 0, Keys("coll")});
+    p.assign(2, Placement{coll_, 0, Keys("coll"), {}});
     p[1].readers = bad;
     EXPECT_EQ(store_->Import(two, p).status().code(), ErrorCode::kInvalidArgument)
         << bad.size() << " keys";
@@ -576,7 +577,7 @@ TEST_F(CollectionTest, StatusRoundTripsAndImportWithStatusIsAtomic) {
 
   const std::vector<stix::Object> objs = {Sdo(kA, "2021-01-01T00:00:00.000Z"),
                                           Sdo(kB, "2021-01-01T00:00:00.000Z")};
-  std::vector<Placement> p(2, Placement{coll_, 4, Keys("coll")});
+  std::vector<Placement> p(2, Placement{coll_, 4, Keys("coll"), {}});
   auto r = store_->ImportWithStatus(objs, p, st);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->added, 2u);
@@ -765,7 +766,7 @@ TEST(StoreMigrationTest, RealVersionOneStoreMovesIntoTheDefaultCollection) {
   q.match = VersionMatch::kLast;
   EXPECT_EQ(store->ListCollection(q)->objects.size(), 2u);
 
-  std::vector<Placement> p(1, Placement{*coll, 0, Keys("coll")});
+  std::vector<Placement> p(1, Placement{*coll, 0, Keys("coll"), {}});
   auto r = store->Import(std::vector{Sdo(indicator, "2025-01-01T00:00:00.000Z")}, p);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->first_seq, 11) << "AUTOINCREMENT's high-water mark survives the rebuild";
@@ -874,7 +875,8 @@ TEST(StoreMigrationTest, SchemaThreeStoreKeepsEveryRowAndTakesEachOrganizationsS
   gammas.id = ip;
   gammas.spec_version = "2.1";
   gammas.json = gamma_clear;
-  auto r = store->Import(std::vector{gammas}, std::vector{Placement{*coll, 2, Keys("coll org:2")}});
+  auto r =
+      store->Import(std::vector{gammas}, std::vector{Placement{*coll, 2, Keys("coll org:2"), {}}});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->added, 1u) << "schema 3 kept alpha's row instead";
   EXPECT_EQ(r->already_present, 0u);
@@ -890,7 +892,7 @@ TEST(StoreMigrationTest, SchemaThreeStoreKeepsEveryRowAndTakesEachOrganizationsS
   // alpha's own copy is still its key: the same again is already present, not a second row.
   stix::Object alphas = gammas;
   alphas.json = alpha_red;
-  r = store->Import(std::vector{alphas}, std::vector{Placement{*coll, 1, Keys("org:1")}});
+  r = store->Import(std::vector{alphas}, std::vector{Placement{*coll, 1, Keys("org:1"), {}}});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->added, 0u);
   EXPECT_EQ(r->already_present, 1u);
@@ -980,7 +982,7 @@ TEST_F(CollectionTest, HoldingsNameTheFirstContributionAndTheRowImportWouldKeep)
 
   const std::vector<stix::Object> asked = {v1, v2, Sdo(kA, "2023-01-01T00:00:00.000Z"),
                                            Sdo(kB, "2021-01-01T00:00:00.000Z")};
-  const std::vector<Placement> here(asked.size(), Placement{coll_, 7, Keys("coll")});
+  const std::vector<Placement> here(asked.size(), Placement{coll_, 7, Keys("coll"), {}});
   auto holdings = store_->ReadHoldings(asked, here);
   ASSERT_TRUE(holdings.ok()) << holdings.status().ToString();
   ASSERT_EQ(holdings->size(), 3u) << "nothing for the new id";
@@ -999,7 +1001,7 @@ TEST_F(CollectionTest, HoldingsNameTheFirstContributionAndTheRowImportWouldKeep)
   EXPECT_EQ((*holdings)[1].kept->provider_org, 7);
   // Another organization's copy of v2 would be a row of its own: nothing is kept for it.
   auto theirs =
-      store_->ReadHoldings(std::vector{v2}, std::vector{Placement{coll_, 9, Keys("coll")}});
+      store_->ReadHoldings(std::vector{v2}, std::vector{Placement{coll_, 9, Keys("coll"), {}}});
   ASSERT_TRUE(theirs.ok()) << theirs.status().ToString();
   ASSERT_EQ(theirs->size(), 1u);
   ASSERT_TRUE((*theirs)[0].first_of_version);

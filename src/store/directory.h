@@ -31,6 +31,9 @@ constexpr size_t kMaxGrantsPerList = 10'000;   // orgs + groups in one readers/w
 // Setting keys the hub uses.
 inline constexpr std::string_view kSettingHubOrg = "hub_org";  // the hub's own org id (decimal)
 inline constexpr std::string_view kSettingDefaultCollection = "default_collection";
+// Present (value "stale") while the search index does not file every stored row: a store
+// upgraded from before the index, until Store::RebuildSearchIndex.
+inline constexpr std::string_view kSettingSearchIndex = "search_index";
 
 struct Organization {
   int64_t id = 0;  // > 0

@@ -339,7 +339,7 @@ TEST_F(DirectoryTest, GenerationsSeeEveryCommitOfAnyConnectionAtOnce) {
 
     const std::string id = "indicator--8e2e2d2b-17d4-4cbf-938f-" + std::to_string(100000000000 + i);
     const std::vector<stix::Object> one = {testing::Sdo(id, "2020-01-01T00:00:00.000Z")};
-    const std::vector<Placement> where = {Placement{coll, 0, {GrantKey::CollectionReaders()}}};
+    const std::vector<Placement> where = {Placement{coll, 0, {GrantKey::CollectionReaders()}, {}}};
     ASSERT_TRUE(other->Import(one, where).ok());
     g = read();
     ASSERT_GT(g.last_seq, before.last_seq) << "a new object went unseen";

@@ -319,7 +319,31 @@ UPDATE objects SET later_copy = 1
 CREATE INDEX objects_later_copies ON objects (coll) WHERE later_copy = 1;
 )sql";
 
-constexpr const char* kMigrations[] = {kV1, kV2, kV3, kV4, kV5};
+// Version 6: the search index (issue 16). search_keys files each row under the keys ingest
+// computed for it (Placement::search_keys, hunt/search_keys.h: "ip:10.0.0.0/8",
+// "domain:evil.example", "ref:indicator--...", ...), written in the same transaction as the row.
+//  - (key, seq) is the key: a search reads the rows of a key in one range; search_keys_by_seq
+//    lets a deleted row's keys go with it (the trigger), in the same transaction.
+//  - A store of schema 5 with objects is marked 'search_index' = 'stale' in settings: the keys
+//    come from parsing patterns and observables, which SQL cannot do; `tessera search reindex`
+//    (Store::RebuildSearchIndex) files every row and clears the mark. Until then a search is
+//    refused (kUnavailable) rather than answered from a partial index.
+//  - Full-text search is a separate table when it comes (FTS5 over names and descriptions); this
+//    one holds exact keys only.
+constexpr const char* kV6 = R"sql(
+CREATE TABLE search_keys (
+  key TEXT    NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (key, seq)
+) WITHOUT ROWID;
+CREATE INDEX search_keys_by_seq ON search_keys (seq);
+CREATE TRIGGER objects_delete_search_keys AFTER DELETE ON objects
+  BEGIN DELETE FROM search_keys WHERE seq = old.seq; END;
+INSERT INTO settings (key, value)
+  SELECT 'search_index', 'stale' WHERE EXISTS (SELECT 1 FROM objects);
+)sql";
+
+constexpr const char* kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6};
 
 }  // namespace
 

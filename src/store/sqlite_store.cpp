@@ -26,6 +26,7 @@
 
 #include "store/sqlite_db.h"
 #include "store/sqlite_directory.h"
+#include "store/sqlite_store_internal.h"
 #include "store/store.h"
 
 namespace tessera::store {
@@ -87,15 +88,26 @@ constexpr std::string_view kRowColumnsWithoutJson =
 // Rows with their collection's uuid.
 constexpr std::string_view kFrom = " FROM objects o JOIN collections c ON c.num = o.coll";
 
-Result<StoredObject> ReadRow(const Statement& s) {
+// The same for a query by id (CollectionQuery::ids). The unary '+' on o.coll here and on o.seq in
+// CollectionWhere keeps SQLite from walking objects_by_coll (coll, seq) in seq order, which it
+// prefers because it yields the ORDER BY without a sort, but which reads every row of the
+// collection to find a few ids (hundreds of milliseconds on a million rows); the ids are probed
+// on the (id, version, ...) key instead and the few rows found are sorted.
+constexpr std::string_view kFromById = " FROM objects o JOIN collections c ON c.num = +o.coll";
+
+// What the query of `q` reads from: kFromById when it names ids.
+std::string_view FromFor(const CollectionQuery& q) { return q.ids.empty() ? kFrom : kFromById; }
+
+// Reads the kRowColumns of the current row of `s`, which start at column `first`.
+Result<StoredObject> ReadRow(const Statement& s, int first = 0) {
   StoredObject o;
-  o.seq = s.ColumnInt(0);
-  o.date_added = Timestamp::FromMicros(s.ColumnInt(1));
-  o.collection = s.ColumnText(2);
-  o.type = s.ColumnText(3);
-  o.id = s.ColumnText(4);
-  o.spec_version = s.ColumnText(5);
-  const std::string version = s.ColumnText(6);
+  o.seq = s.ColumnInt(first + 0);
+  o.date_added = Timestamp::FromMicros(s.ColumnInt(first + 1));
+  o.collection = s.ColumnText(first + 2);
+  o.type = s.ColumnText(first + 3);
+  o.id = s.ColumnText(first + 4);
+  o.spec_version = s.ColumnText(first + 5);
+  const std::string version = s.ColumnText(first + 6);
   if (!version.empty()) {
     auto ts = ParseTimestamp(version);
     if (!ts.ok()) {
@@ -103,10 +115,10 @@ Result<StoredObject> ReadRow(const Statement& s) {
     }
     o.version = *ts;
   }
-  o.revoked = s.ColumnInt(7) != 0;
-  o.json = s.ColumnText(8);
-  o.provider_org = s.ColumnInt(9);
-  TESSERA_ASSIGN_OR_RETURN(o.readers, DecodeReaders(s.ColumnView(10)));
+  o.revoked = s.ColumnInt(first + 7) != 0;
+  o.json = s.ColumnText(first + 8);
+  o.provider_org = s.ColumnInt(first + 9);
+  TESSERA_ASSIGN_OR_RETURN(o.readers, DecodeReaders(s.ColumnView(first + 10)));
   return o;
 }
 
@@ -182,8 +194,10 @@ Status CheckQuery(const CollectionQuery& q) {
 // rows may include a later copy (LaterCopiesMayBeListed); when not, no row is asked for an
 // earlier copy.
 void CollectionWhere(const CollectionQuery& q, bool later_copies, Sql& sql) {
-  sql.Add("c.id = ").Param(q.collection).Add(" AND o.seq > ").Param(q.after_seq);
-  if (q.up_to_seq > 0) sql.Add(" AND o.seq <= ").Param(q.up_to_seq);
+  // By id, the seq bounds filter the rows found; they must not choose the index (kFromById).
+  const std::string_view seq = q.ids.empty() ? " AND o.seq" : " AND +o.seq";
+  sql.Add("c.id = ").Param(q.collection).Add(seq).Add(" > ").Param(q.after_seq);
+  if (q.up_to_seq > 0) sql.Add(seq).Add(" <= ").Param(q.up_to_seq);
   if (!q.types.empty()) InList(sql, "o.type", q.types);
   if (!q.ids.empty()) InList(sql, "o.id", q.ids);
   if (!q.spec_versions.empty()) InList(sql, "o.spec_version", q.spec_versions);
@@ -252,7 +266,7 @@ void CollectionWhere(const CollectionQuery& q, bool later_copies, Sql& sql) {
 // (which tells whether there are more).
 Sql CollectionSelect(const CollectionQuery& q, bool later_copies, std::string_view columns) {
   Sql sql;
-  sql.Add("SELECT ").Add(columns).Add(kFrom).Add(" WHERE ");
+  sql.Add("SELECT ").Add(columns).Add(FromFor(q)).Add(" WHERE ");
   CollectionWhere(q, later_copies, sql);
   sql.Add(" ORDER BY o.seq LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
   return sql;
@@ -402,6 +416,35 @@ struct PreparedBatch {
   std::set<std::string_view> collections;
 };
 
+// kInvalidArgument unless `keys` obey Placement::search_keys's limits.
+Status CheckSearchKeys(std::span<const std::string> keys) {
+  if (keys.size() > kMaxSearchKeysPerRow) {
+    return InvalidArgument("a row is filed under at most " + std::to_string(kMaxSearchKeysPerRow) +
+                           " search keys, not " + std::to_string(keys.size()));
+  }
+  for (const std::string& k : keys) {
+    if (k.empty() || k.size() > kMaxSearchKeyBytes) {
+      return InvalidArgument("a search key is 1.." + std::to_string(kMaxSearchKeyBytes) +
+                             " bytes, not " + std::to_string(k.size()));
+    }
+  }
+  return Status::Ok();
+}
+
+// Files row `seq` under `keys` in the search index, inside the caller's write transaction.
+Status InsertSearchKeys(Connection& c, int64_t seq, std::span<const std::string> keys) {
+  if (keys.empty()) return Status::Ok();
+  TESSERA_ASSIGN_OR_RETURN(
+      Statement * s, c.Prepared("INSERT OR IGNORE INTO search_keys (key, seq) VALUES (?1, ?2)"));
+  for (const std::string& k : keys) {
+    ResetOnExit reset(*s);
+    s->BindText(1, k);
+    s->BindInt(2, seq);
+    TESSERA_RETURN_IF_ERROR(s->Run("filing a row in the search index"));
+  }
+  return Status::Ok();
+}
+
 // kInvalidArgument as Store::Import says.
 Result<PreparedBatch> PrepareBatch(std::span<const stix::Object> objects,
                                    std::span<const Placement> placements) {
@@ -422,6 +465,7 @@ Result<PreparedBatch> PrepareBatch(std::span<const stix::Object> objects,
     for (const GrantKey& k : p.readers) {
       if (!IsValidGrantKey(k)) return InvalidArgument("not a reader key: " + FormatGrantKey(k));
     }
+    TESSERA_RETURN_IF_ERROR(CheckSearchKeys(p.search_keys));
     batch.collections.insert(p.collection);
   }
   batch.versions.reserve(objects.size());
@@ -517,6 +561,7 @@ Result<ImportSummary> ImportLocked(Connection& c, const PreparedBatch& batch) {
     s.Reset();
     if (sqlite3_changes(c.db()) == 1) {
       const int64_t seq = sqlite3_last_insert_rowid(c.db());
+      TESSERA_RETURN_IF_ERROR(InsertSearchKeys(c, seq, p.search_keys));
       if (summary.first_seq == 0) summary.first_seq = seq;
       summary.last_seq = seq;
       ++summary.added;
@@ -643,6 +688,84 @@ class SqliteWriteSession final : public WriteSession {
   Status ended_;  // why the session is over; ok while it is open
 };
 
+// Whether the search index files every row (no kSettingSearchIndex mark).
+Result<bool> SearchIndexComplete(Connection& c) {
+  TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared("SELECT 1 FROM settings WHERE key = ?1"));
+  ResetOnExit reset(*s);
+  s->BindText(1, kSettingSearchIndex);
+  TESSERA_ASSIGN_OR_RETURN(bool marked, s->Step("reading the search index's state"));
+  return !marked;
+}
+
+// Store::FindByKeys on a reader inside its read transaction; `sql` is the query of `q`.
+Result<KeyPage> FindByKeysOn(Connection& c, const KeyQuery& q, const Sql& sql) {
+  TESSERA_ASSIGN_OR_RETURN(bool complete, SearchIndexComplete(c));
+  if (!complete) {
+    return Unavailable(
+        "the search index does not hold the objects stored before it was made yet: run "
+        "`tessera search reindex`");
+  }
+  TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
+  ResetOnExit reset(*s);
+  sql.Bind(*s);
+  KeyPage page;
+  while (true) {
+    TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("searching"));
+    if (!row) break;
+    if (page.rows.size() == q.limit) {
+      page.more = true;
+      break;
+    }
+    KeyRow r;
+    r.key = s->ColumnText(0);
+    // ReadRow reads the columns after the key: a statement's columns from 1.
+    TESSERA_ASSIGN_OR_RETURN(r.object, ReadRow(*s, 1));
+    page.rows.push_back(std::move(r));
+  }
+  return page;
+}
+
+// Store::RebuildSearchIndex inside the writer's transaction.
+Status RebuildSearchIndexLocked(
+    Connection& c, const std::function<std::vector<std::string>(const stix::Object&)>& keys_of) {
+  TESSERA_RETURN_IF_ERROR(Exec(c.db(), "DELETE FROM search_keys", "emptying the search index"));
+  Statement rows;
+  TESSERA_RETURN_IF_ERROR(
+      rows.Prepare(c.db(), "SELECT seq, type, id, json FROM objects ORDER BY seq"));
+  while (true) {
+    TESSERA_ASSIGN_OR_RETURN(bool row, rows.Step("reading the rows to index"));
+    if (!row) break;
+    stix::Object o;
+    o.type = rows.ColumnText(1);
+    o.id = rows.ColumnText(2);
+    o.json = rows.ColumnText(3);
+    const std::vector<std::string> keys = keys_of(o);
+    TESSERA_RETURN_IF_ERROR(CheckSearchKeys(keys));
+    TESSERA_RETURN_IF_ERROR(InsertSearchKeys(c, rows.ColumnInt(0), keys));
+  }
+  TESSERA_ASSIGN_OR_RETURN(Statement * clear, c.Prepared("DELETE FROM settings WHERE key = ?1"));
+  ResetOnExit reset(*clear);
+  clear->BindText(1, kSettingSearchIndex);
+  return clear->Run("marking the search index complete");
+}
+
+Result<SearchIndexStats> SearchIndexStatsOn(Connection& c) {
+  SearchIndexStats stats;
+  TESSERA_ASSIGN_OR_RETURN(stats.complete, SearchIndexComplete(c));
+  TESSERA_ASSIGN_OR_RETURN(stats.keys, sqlite::QueryInt(c.db(), "SELECT count(*) FROM search_keys",
+                                                        "counting the search index"));
+  TESSERA_ASSIGN_OR_RETURN(stats.rows,
+                           sqlite::QueryInt(c.db(), "SELECT count(DISTINCT seq) FROM search_keys",
+                                            "counting the search index"));
+  // The pages of the table and its index, where SQLite was built with the dbstat table.
+  auto bytes = sqlite::QueryInt(c.db(),
+                                "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN "
+                                "('search_keys', 'search_keys_by_seq')",
+                                "measuring the search index");
+  stats.bytes = bytes.ok() ? *bytes : 0;
+  return stats;
+}
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<sqlite::Database> db)
@@ -743,7 +866,7 @@ class SqliteStore final : public Store {
     if (q.ids.empty()) return InvalidArgument("deleting objects needs their ids");
     if (!q.scope.unrestricted && q.scope.keys.empty()) return int64_t{0};
     Sql sql;
-    sql.Add("DELETE FROM objects WHERE seq IN (SELECT o.seq").Add(kFrom).Add(" WHERE ");
+    sql.Add("DELETE FROM objects WHERE seq IN (SELECT o.seq").Add(FromFor(q)).Add(" WHERE ");
     CollectionWhere(q, /*later_copies=*/true, sql);
     sql.Add(")");
     return db_->WithWriter([&](Connection& c) -> Result<int64_t> {
@@ -916,6 +1039,65 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<KeyPage> FindByKeys(const KeyQuery& q) override {
+    if (q.keys.empty() || q.keys.size() > kMaxQueryFilters || q.in.size() > kMaxQueryFilters) {
+      return InvalidArgument("a search asks for 1.." + std::to_string(kMaxQueryFilters) +
+                             " keys in at most as many collections");
+    }
+    if (q.limit == 0 || q.limit > kMaxListLimit) {
+      return InvalidArgument("a search limit must be 1.." + std::to_string(kMaxListLimit));
+    }
+    for (const ScopedCollection& sc : q.in) {
+      if (sc.scope.keys.size() > kMaxQueryFilters) {
+        return InvalidArgument("at most " + std::to_string(kMaxQueryFilters) +
+                               " reader keys may be asked for at once");
+      }
+    }
+    Sql sql;
+    sql.Add("SELECT k.key, ")
+        .Add(kRowColumns)
+        .Add(
+            " FROM search_keys k JOIN objects o ON o.seq = k.seq JOIN collections c ON c.num = "
+            "o.coll WHERE k.key IN (");
+    for (size_t i = 0; i < q.keys.size(); ++i) {
+      if (i) sql.Add(",");
+      sql.Param(q.keys[i]);
+    }
+    sql.Add(") AND (0");
+    for (const ScopedCollection& sc : q.in) {
+      if (!sc.scope.unrestricted && sc.scope.keys.empty()) continue;  // sees nothing there
+      sql.Add(" OR (c.id = ").Param(sc.collection);
+      AddVisibility(sql, "o", sc.scope);
+      sql.Add(")");
+    }
+    sql.Add(") ORDER BY o.seq DESC LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
+    return db_->WithReader([&](Connection& c) -> Result<KeyPage> {
+      TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN", "searching"));
+      auto page = FindByKeysOn(c, q, sql);
+      Exec(c.db(), page.ok() ? "COMMIT" : "ROLLBACK", "searching").ok();
+      return page;
+    });
+  }
+
+  Result<SearchIndexStats> RebuildSearchIndex(
+      const std::function<std::vector<std::string>(const stix::Object&)>& keys_of) override {
+    return db_->WithWriter([&](Connection& c) -> Result<SearchIndexStats> {
+      TESSERA_RETURN_IF_ERROR(
+          Exec(c.db(), "BEGIN IMMEDIATE", "starting to rebuild the search index"));
+      Status st = RebuildSearchIndexLocked(c, keys_of);
+      if (st.ok()) st = Exec(c.db(), "COMMIT", "committing the search index");
+      if (!st.ok()) {
+        Exec(c.db(), "ROLLBACK", "rolling back").ok();
+        return st;
+      }
+      return SearchIndexStatsOn(c);
+    });
+  }
+
+  Result<SearchIndexStats> ReadSearchIndexStats() override {
+    return db_->WithReader([](Connection& c) { return SearchIndexStatsOn(c); });
+  }
+
   Result<int64_t> LastSeq() override {
     TESSERA_ASSIGN_OR_RETURN(Generations g, ReadGenerations());
     return g.last_seq;
@@ -1029,6 +1211,14 @@ class SqliteStore final : public Store {
 };
 
 }  // namespace
+
+namespace sqlite_internal {
+
+sqlite::Sql CollectionSelectSql(const CollectionQuery& q) {
+  return CollectionSelect(q, /*later_copies=*/true, kRowColumns);
+}
+
+}  // namespace sqlite_internal
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, OpenMode mode,
                                          size_t read_connections) {

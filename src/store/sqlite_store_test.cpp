@@ -45,7 +45,7 @@ std::vector<Placement> InDefault(Store& store, size_t count) {
   auto coll = store.directory().GetSetting(kSettingDefaultCollection);
   EXPECT_TRUE(coll.ok()) << coll.status().ToString();
   return std::vector<Placement>(
-      count, Placement{coll.ok() ? *coll : std::string(), 0, {GrantKey::CollectionReaders()}});
+      count, Placement{coll.ok() ? *coll : std::string(), 0, {GrantKey::CollectionReaders()}, {}});
 }
 
 // A write session of `store`; null (and the test fails) when it cannot begin.
@@ -539,7 +539,7 @@ TEST_F(SqliteStoreTest, AFailedBatchEndsTheWriteSessionAndStoresNothing) {
       session->Import(std::vector{Sdo(kA, "2021-01-01T00:00:00.000Z")}, InDefault(*store, 1)).ok());
   // A batch the store cannot write ends it: everything is undone, and it says why again.
   const std::vector<Placement> nowhere = {
-      Placement{Uuid::V4().ToString(), 0, {GrantKey::CollectionReaders()}}};
+      Placement{Uuid::V4().ToString(), 0, {GrantKey::CollectionReaders()}, {}}};
   auto lost = session->Import(std::vector{Sdo(kB, "2021-01-01T00:00:00.000Z")}, nowhere);
   ASSERT_EQ(lost.status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(session->Commit().code(), ErrorCode::kNotFound);

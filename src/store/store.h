@@ -60,7 +60,14 @@ struct Placement {
   int64_t provider_org = 0;  // 0: the operator (CLI import)
   // Who may read it there: 1..kMaxReaderKeys keys, each valid (IsValidGrantKey).
   std::vector<GrantKey> readers;
+  // What the search index files the row under (hunt::ObjectSearchKeys, computed by ingest), at
+  // most kMaxSearchKeysPerRow, each 1..kMaxSearchKeyBytes bytes; stored with the row, in the same
+  // transaction. None: the row is not found by search.
+  std::vector<std::string> search_keys;
 };
+
+constexpr size_t kMaxSearchKeysPerRow = 4096;
+constexpr size_t kMaxSearchKeyBytes = 70 * 1024;
 
 // The most grant keys one placement may carry.
 constexpr size_t kMaxReaderKeys = 10'000;
@@ -220,6 +227,39 @@ struct Holding {
   std::optional<StoredObject> kept;
 };
 
+// A collection a search looks in, and the reader's scope there (what it sees of its rows).
+struct ScopedCollection {
+  std::string collection;
+  ReaderScope scope;
+};
+
+// A search of the index (Store::FindByKeys): the rows filed under any of `keys` that the scope
+// of their collection sees, newest first (descending seq).
+struct KeyQuery {
+  std::vector<std::string> keys;     // 1..kMaxQueryFilters
+  std::vector<ScopedCollection> in;  // 0..kMaxQueryFilters; none: no row
+  size_t limit = 100;                // 1..kMaxListLimit rows
+};
+
+struct KeyRow {
+  std::string key;      // the key it was found by (one of KeyQuery::keys)
+  StoredObject object;  // with its JSON
+};
+
+struct KeyPage {
+  std::vector<KeyRow> rows;  // descending seq; a row filed under several of the keys comes once
+                             // per key
+  bool more = false;         // more rows than the limit match
+};
+
+// The size of the search index (Store::ReadSearchIndexStats).
+struct SearchIndexStats {
+  int64_t keys = 0;      // (key, row) entries
+  int64_t rows = 0;      // rows filed under at least one key
+  int64_t bytes = 0;     // the index's pages on disk (table and its index), 0 when unknown
+  bool complete = true;  // false: rows stored before the index was made are not filed yet
+};
+
 // One listed row as the store holds it while reading (Store::ScanCollection).
 struct RowView {
   int64_t seq = 0;
@@ -368,6 +408,22 @@ class Store {
   // kNotFound when absent. Operator use: no access check.
   virtual Result<StoredObject> GetObject(const std::string& id,
                                          const std::optional<Timestamp>& version) = 0;
+
+  // The rows q asks for (KeyQuery), each with the key that found it; a row is visible when one
+  // of its readers keys is in the scope given for its collection (as ListCollection's). Every
+  // version and every copy filed under a key is a row of its own. kInvalidArgument when q
+  // breaks a limit; kUnavailable when the index is not complete (SearchIndexStats::complete:
+  // `tessera search reindex`). Thread-safe.
+  virtual Result<KeyPage> FindByKeys(const KeyQuery& q) = 0;
+
+  // Files every stored row again under keys_of(row as a stix::Object: its type, id and json), in
+  // one write transaction that replaces the whole index, and marks it complete. keys_of must obey
+  // Placement::search_keys's limits (kInvalidArgument otherwise, nothing changed). Returns the
+  // index's size afterwards. Durable when it returns.
+  virtual Result<SearchIndexStats> RebuildSearchIndex(
+      const std::function<std::vector<std::string>(const stix::Object&)>& keys_of) = 0;
+
+  virtual Result<SearchIndexStats> ReadSearchIndexStats() = 0;
 
   // The seq of the newest row; 0 when the store is empty.
   virtual Result<int64_t> LastSeq() = 0;

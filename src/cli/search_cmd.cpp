@@ -1,0 +1,140 @@
+// tessera search [--data DIR] [--as NAME] [--json] VALUE...
+// tessera search reindex [--data DIR]
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/store_open.h"
+#include "hunt/search_keys.h"
+#include "policy/view.h"
+#include "search/search.h"
+#include "store/store.h"
+
+namespace tessera::cli {
+namespace {
+
+struct SearchArgs {
+  std::string data_dir = kDefaultDataDir;
+  std::vector<std::string> values;
+  std::string as;  // "": the operator's view
+  bool json = false;
+};
+
+// One line of the table: the value, then what the hit is.
+void PrintRow(const std::string& value, const search::Hit& h, bool related) {
+  std::string when = FormatTimestamp(h.date_added, TimePrecision::kSeconds);
+  std::printf(
+      "%-24s %-8s %-52s %-16s %-12s %-16s %-20s %s\n", value.c_str(), related ? "related" : "hit",
+      h.id.c_str(), h.name.substr(0, 16).c_str(), h.tlp.empty() ? "-" : h.tlp.c_str(),
+      h.producer.empty() ? "-" : h.producer.substr(0, 16).c_str(), when.c_str(), h.matched.c_str());
+}
+
+int RunSearch(const SearchArgs& args) {
+  auto store = OpenCommandStore("search", args.data_dir);
+  if (!store) return kExitUsage;
+  std::optional<policy::Principal> principal;
+  if (!args.as.empty()) {
+    auto p = policy::ReaderNamed(store->directory(), args.as);
+    if (!p.ok()) {
+      std::cerr << "tessera search: --as: " << p.status().message() << "\n";
+      return kExitUsage;
+    }
+    principal = std::move(*p);
+  }
+  const policy::ObjectView view =
+      principal ? policy::ObjectView(*store, *principal) : policy::ObjectView::Operator(*store);
+  auto found = search::SearchValues(view, args.values);
+  if (!found.ok()) {
+    std::cerr << "tessera search: " << found.status().message() << "\n";
+    return kExitUsage;
+  }
+  bool any = false;
+  for (const search::ValueHits& v : *found) any = any || !v.hits.empty() || !v.related.empty();
+  if (args.json || ::isatty(STDOUT_FILENO) != 1) {
+    std::printf("%s\n", search::ResultsJson(*found).c_str());
+  } else {
+    std::printf("%-24s %-8s %-52s %-16s %-12s %-16s %-20s %s\n", "VALUE", "FOUND", "ID", "NAME",
+                "TLP", "PRODUCER", "ADDED", "MATCHED");
+    for (const search::ValueHits& v : *found) {
+      if (v.hits.empty() && v.related.empty()) {
+        std::printf("%-24s %s\n", v.value.c_str(), "nothing");
+        continue;
+      }
+      for (const search::Hit& h : v.hits) PrintRow(v.value, h, false);
+      for (const search::Hit& h : v.related) PrintRow(v.value, h, true);
+      if (v.truncated) {
+        std::printf("%-24s (more than %zu: the first are shown)\n", v.value.c_str(),
+                    search::kMaxHitsPerValue);
+      }
+    }
+  }
+  return any ? kExitOk : kExitFindings;
+}
+
+int RunReindex(const std::string& data_dir) {
+  auto store = OpenCommandStore("search reindex", data_dir);
+  if (!store) return kExitUsage;
+  auto stats = store->RebuildSearchIndex(hunt::ObjectSearchKeys);
+  if (!stats.ok()) {
+    std::cerr << "tessera search reindex: " << stats.status().message() << "\n";
+    return kExitUsage;
+  }
+  std::printf("search index: %lld keys for %lld objects", static_cast<long long>(stats->keys),
+              static_cast<long long>(stats->rows));
+  if (stats->bytes > 0) {
+    std::printf(", %.1f MiB", static_cast<double>(stats->bytes) / (1024.0 * 1024.0));
+  }
+  std::printf("\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+Command AddSearchCommand(CLI::App& app) {
+  auto args = std::make_shared<SearchArgs>();
+  auto reindex_dir = std::make_shared<std::string>(kDefaultDataDir);
+  CLI::App* sub = app.add_subcommand(
+      "search",
+      "Does the hub know these values? Each VALUE (an IP address or CIDR range, a domain, a "
+      "URL, a file hash of any algorithm, an e-mail address, any other observable value) is "
+      "looked up in the store's search index: the indicators whose patterns name it (an "
+      "address also finds the CIDR indicators holding it, a subdomain its parent domains' "
+      "indicators), the observables holding it, the observed-data containing them, and the "
+      "relationships and sightings pointing at those. Without --as, the operator's view "
+      "(everything); with --as NAME, what that member may read.\n"
+      "A table on a terminal, JSON otherwise or with --json (the shape of GET /api/v1/search).\n"
+      "`tessera search reindex` files every stored object again and reports the index's size "
+      "(needed once for a store made before the index).\n"
+      "Exit 0 when a value was found, 1 when none was, 2 on a usage or store error.");
+  sub->add_option("--data", args->data_dir, "Data directory (also read from $TESSERA_DATA)")
+      ->envname("TESSERA_DATA")
+      ->capture_default_str();
+  sub->add_option("--as", args->as,
+                  "Search what this member may read: a user name, an organization name, or "
+                  "user:NAME / org:NAME when both exist; default: the operator's view");
+  sub->add_flag("--json", args->json, "JSON even on a terminal");
+  sub->add_option("values", args->values,
+                  "Values to look up (at most " + std::to_string(search::kMaxValues) + ")");
+  sub->require_subcommand(0, 1);
+  CLI::App* reindex = sub->add_subcommand(
+      "reindex", "File every stored object in the search index again; print the index's size");
+  reindex->add_option("--data", *reindex_dir, "Data directory (also read from $TESSERA_DATA)")
+      ->envname("TESSERA_DATA")
+      ->capture_default_str();
+  return Command{sub, [args, reindex, reindex_dir, sub]() -> int {
+                   if (reindex->parsed()) return RunReindex(*reindex_dir);
+                   if (args->values.empty()) {
+                     std::cerr << "tessera search: give at least one VALUE (see --help)\n";
+                     return kExitUsage;
+                   }
+                   (void)sub;
+                   return RunSearch(*args);
+                 }};
+}
+
+}  // namespace tessera::cli

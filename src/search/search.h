@@ -1,0 +1,74 @@
+#pragma once
+// Search by observable value (issue 16): "do we know this?" for an IP address, a CIDR range, a
+// domain, a URL, a file hash, an e-mail address or any other observable value, answered from the
+// store's search index (hunt/search_keys.h) through the asker's policy view: what the asker may
+// not read is absent exactly as what nobody stored.
+//
+// For each value:
+//   - hits: the objects filed under one of its keys (hunt::ValueSearchKeys: an address also finds
+//     the CIDR indicators that hold it, a subdomain its parent domains' indicators): indicators
+//     whose patterns name it, observables that hold it, observed-data that embed it; then the
+//     observed-data that refer to an observable hit (object_refs);
+//   - related: the relationships and sightings that point at a hit (one relationship away).
+// An object is one hit per collection it is in (the newest version the asker reads there that
+// names the value).
+//
+// Thread-safe as the view's store is.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "common/time.h"
+#include "policy/view.h"
+
+namespace tessera::search {
+
+// The most values one search takes (a SIEM enriching a batch).
+inline constexpr size_t kMaxValues = 10'000;
+// The most hits, and related objects, one value answers; `truncated` says there were more.
+inline constexpr size_t kMaxHitsPerValue = 100;
+
+struct Hit {
+  std::string id;
+  std::string type;
+  std::string name;          // the object's `name`, else its `value`; "" when it has neither
+  std::string tlp;           // "clear", "green", "amber", "amber+strict", "red"; "" when unmarked
+  int64_t producer_org = 0;  // the organization that shared it into the hub; 0: the operator
+  std::string producer;      // that organization's name; "" for the operator
+  std::string collection;    // the collection id
+  Timestamp date_added;
+  std::optional<Timestamp> modified;  // the version found; nullopt when unversioned
+  bool revoked = false;
+  // Why it was found: a hit, the key it is filed under ("ip:203.0.113.0/24",
+  // "domain:evil.example", "ref:ipv4-addr--..." for observed-data that refers to an observable
+  // hit); a related object, "ref:<the id of the hit it points at>".
+  std::string matched;
+};
+
+struct ValueHits {
+  std::string value;         // as asked
+  std::vector<Hit> hits;     // newest first
+  std::vector<Hit> related;  // newest first
+  bool truncated = false;    // more hits or related objects than kMaxHitsPerValue
+};
+
+// Searches each of `values` through `view`, one ValueHits each, in the order given.
+// kInvalidArgument naming the value when one is empty or longer than hunt::kMaxSearchValueBytes,
+// and when there are none or more than kMaxValues; kUnavailable while the store's index is
+// incomplete (`tessera search reindex`); the store's and directory's errors.
+Result<std::vector<ValueHits>> SearchValues(const policy::ObjectView& view,
+                                            std::span<const std::string> values);
+
+// The answer as JSON, the one shape of `GET/POST /api/v1/search` and `tessera search --json`:
+//   {"results": [{"value": "...", "found": true, "truncated": false,
+//                 "hits": [HIT...], "related": [HIT...]}, ...]}
+// HIT: {"id", "type", "name", "tlp", "producer", "producer_org", "collection", "date_added",
+//       "modified" (absent when unversioned), "revoked", "matched"}, timestamps RFC 3339 UTC.
+std::string ResultsJson(std::span<const ValueHits> results);
+
+}  // namespace tessera::search

@@ -1,0 +1,309 @@
+// Search by observable value through the single write path and a policy view (issue 16): the
+// index is kept in the write's transaction (and its rollback), a reindex files exactly what the
+// writes filed, deleted rows leave it, an upgraded store is refused until reindexed, and each
+// reader finds only what it may read.
+
+#include "search/search.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hunt/search_keys.h"
+#include "ingest/ingest.h"
+#include "stix/reader.h"
+#include "stix/tlp.h"
+
+namespace tessera::search {
+namespace {
+
+namespace fs = std::filesystem;
+using policy::Principal;
+using policy::Role;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+// The TLP 2.0 marking-definition of `level`.
+std::string_view Tlp(stix::TlpLevel level) {
+  return stix::FindTlpMarking(stix::TlpVersion::k2, level)->id;
+}
+
+class SearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "tessera-search-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    root_ = tmpl;
+    Open();
+    for (const char* name : {"hub", "a", "b"}) {
+      auto org = dir().CreateOrganization(name);
+      ASSERT_TRUE(org.ok());
+      orgs_[name] = *org;
+    }
+    ASSERT_TRUE(dir().PutSetting(store::kSettingHubOrg, std::to_string(orgs_["hub"].id)).ok());
+    store::CollectionInfo open;
+    open.api_root = "api";
+    open.title = "open";
+    open.default_tlp = stix::TlpLevel::kGreen;
+    open.readers.all = open.writers.all = true;
+    auto created = dir().CreateCollection(open);
+    ASSERT_TRUE(created.ok());
+    open_ = *created;
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(root_);
+  }
+  void Open() {
+    store_.reset();
+    auto s = store::OpenStore(root_ + "/data", store::OpenMode::kCreateIfMissing);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+  }
+  store::Directory& dir() { return store_->directory(); }
+  Principal As(const std::string& org) {
+    Principal p;
+    p.user_id = 1;
+    p.user = org + "-user";
+    p.org_id = orgs_[org].id;
+    p.org_identity = orgs_[org].identity_id;
+    p.role = Role::kAnalyst;
+    p.groups = *dir().GroupsOf(p.org_id);
+    return p;
+  }
+  // Writes `json` objects (a JSON list's members) as `org` through ingest; all must be stored.
+  void Write(const std::string& org, const std::string& objects) {
+    auto doc = stix::ReadDocument("[" + objects + "]");
+    ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+    ASSERT_TRUE(doc->ok()) << objects;
+    auto out = ingest::Ingest(*store_, As(org), open_, doc->objects, {}, {});
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    ASSERT_EQ(out->report.failure_count, 0)
+        << (out->report.failures.empty() ? "" : out->report.failures[0].message);
+  }
+  static std::string Indicator(int n, const std::string& pattern, std::string_view marking = "",
+                               const std::string& modified = "2026-01-01T00:00:00.000Z") {
+    std::string o = R"({"type":"indicator","spec_version":"2.1","id":"indicator--)" + Uuid(n) +
+                    R"(","created":"2026-01-01T00:00:00.000Z","modified":")" + modified +
+                    R"(","name":"indicator )" + std::to_string(n) + R"(","pattern":)" +
+                    boost::json::serialize(boost::json::string(pattern)) +
+                    R"(,"pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z")";
+    if (!marking.empty()) o += R"(,"object_marking_refs":[")" + std::string(marking) + "\"]";
+    return o + "}";
+  }
+  static std::string Uuid(int n) {
+    char tail[13];
+    std::snprintf(tail, sizeof tail, "%012d", n);
+    return std::string("8e2e2d2b-17d4-4cbf-938f-") + tail;
+  }
+  // The ids each value finds as `reader` ("" the operator): hits, then "related:" + id.
+  std::vector<std::string> Find(const std::string& reader, const std::string& value) {
+    Principal p;
+    if (!reader.empty()) p = As(reader);
+    const policy::ObjectView view =
+        reader.empty() ? policy::ObjectView::Operator(*store_) : policy::ObjectView(*store_, p);
+    auto found = SearchValues(view, std::vector<std::string>{value});
+    EXPECT_TRUE(found.ok()) << found.status().ToString();
+    std::vector<std::string> ids;
+    if (!found.ok()) return ids;
+    for (const Hit& h : (*found)[0].hits) ids.push_back(h.id);
+    for (const Hit& h : (*found)[0].related) ids.push_back("related:" + h.id);
+    return ids;
+  }
+  // Every (key, seq) of the index, in order.
+  std::vector<std::string> IndexRows() {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open((root_ + "/data/tessera.db").c_str(), &db), SQLITE_OK);
+    std::vector<std::string> rows;
+    sqlite3_stmt* s = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT key || ' ' || seq FROM search_keys ORDER BY key, seq",
+                                 -1, &s, nullptr),
+              SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      rows.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return rows;
+  }
+
+  std::string root_;
+  std::unique_ptr<store::Store> store_;
+  std::map<std::string, store::Organization> orgs_;
+  store::CollectionInfo open_;
+};
+
+TEST_F(SearchTest, EachKindOfValueFindsTheObjectsThatNameIt) {
+  Write("a", Indicator(1, "[ipv4-addr:value = '203.0.113.0/24']") + "," +
+                 Indicator(2, "[domain-name:value = 'evil.example']") + "," +
+                 Indicator(3, "[url:value = 'http://evil.example/x']") + "," +
+                 Indicator(4, "[file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427e']") + "," +
+                 Indicator(5, "[email-addr:value = 'bad@evil.example']") + "," +
+                 R"({"type":"mutex","spec_version":"2.1","id":"mutex--)" + Uuid(6) +
+                 R"(","name":"Global\\xyz"})");
+  EXPECT_THAT(Find("a", "203.0.113.66"), ElementsAre("indicator--" + Uuid(1)));
+  EXPECT_THAT(Find("a", "www.evil.example"), ElementsAre("indicator--" + Uuid(2)));
+  EXPECT_THAT(Find("a", "HTTP://EVIL.example:80/x"), ElementsAre("indicator--" + Uuid(3)));
+  EXPECT_THAT(Find("a", "D41D8CD98F00B204E9800998ECF8427E"), ElementsAre("indicator--" + Uuid(4)));
+  EXPECT_THAT(Find("a", "Bad@Evil.Example"), ElementsAre("indicator--" + Uuid(5)));
+  EXPECT_THAT(Find("a", "Global\\xyz"), ElementsAre("mutex--" + Uuid(6)));
+  EXPECT_THAT(Find("a", "198.51.100.1"), IsEmpty());
+}
+
+TEST_F(SearchTest, AHitSaysWhatItIsAndRelatedObjectsComeOneRelationshipAway) {
+  const std::string ip = R"({"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--)" +
+                         Uuid(10) + R"(","value":"198.51.100.9"})";
+  const std::string observed =
+      R"({"type":"observed-data","spec_version":"2.1","id":"observed-data--)" + Uuid(11) +
+      R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)"
+      R"("first_observed":"2026-01-01T00:00:00Z","last_observed":"2026-01-01T00:00:00Z",)"
+      R"("number_observed":1,"object_refs":["ipv4-addr--)" +
+      Uuid(10) + R"("]})";
+  const std::string rel =
+      R"({"type":"relationship","spec_version":"2.1","id":"relationship--)" + Uuid(12) +
+      R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)"
+      R"("relationship_type":"indicates","source_ref":"indicator--)" +
+      Uuid(13) + R"(","target_ref":"malware--)" + Uuid(14) + R"("})";
+  Write("a", ip + "," + observed + "," +
+                 Indicator(13, "[ipv4-addr:value = '198.51.100.9']", Tlp(stix::TlpLevel::kGreen)) +
+                 "," + rel);
+  EXPECT_THAT(Find("a", "198.51.100.9"),
+              ElementsAre("indicator--" + Uuid(13), "ipv4-addr--" + Uuid(10),
+                          "observed-data--" + Uuid(11), "related:relationship--" + Uuid(12)));
+
+  const policy::ObjectView view = policy::ObjectView::Operator(*store_);
+  auto found = SearchValues(view, std::vector<std::string>{"198.51.100.9"});
+  ASSERT_TRUE(found.ok());
+  const Hit& h = (*found)[0].hits[0];
+  EXPECT_EQ(h.type, "indicator");
+  EXPECT_EQ(h.name, "indicator 13");
+  EXPECT_EQ(h.tlp, "green");
+  EXPECT_EQ(h.producer, "a");
+  EXPECT_EQ(h.collection, open_.id);
+  EXPECT_EQ(h.matched, "ip:198.51.100.9/32");
+  ASSERT_TRUE(h.modified);
+  EXPECT_EQ((*found)[0].hits[2].matched, "ref:ipv4-addr--" + Uuid(10));
+  EXPECT_EQ((*found)[0].related[0].matched, "ref:indicator--" + Uuid(13));
+}
+
+TEST_F(SearchTest, AnObjectIsOneHitAtItsNewestVersionNamingTheValue) {
+  Write("a", Indicator(20, "[domain-name:value = 'old.example']", "", "2026-01-01T00:00:00.000Z"));
+  Write("a", Indicator(20, "[domain-name:value = 'old.example']", "", "2026-02-01T00:00:00.000Z"));
+  Write("a", Indicator(20, "[domain-name:value = 'new.example']", "", "2026-03-01T00:00:00.000Z"));
+  const policy::ObjectView view = policy::ObjectView::Operator(*store_);
+  auto found = SearchValues(view, std::vector<std::string>{"old.example", "new.example"});
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ((*found)[0].hits.size(), 1u);
+  EXPECT_EQ(FormatTimestamp(*(*found)[0].hits[0].modified, TimePrecision::kMillis),
+            "2026-02-01T00:00:00.000Z");
+  ASSERT_EQ((*found)[1].hits.size(), 1u);
+  EXPECT_EQ(FormatTimestamp(*(*found)[1].hits[0].modified, TimePrecision::kMillis),
+            "2026-03-01T00:00:00.000Z");
+}
+
+TEST_F(SearchTest, AValueKnownOnlyFromAnotherOrganizationsRedIndicatorIsNotFound) {
+  Write("a", Indicator(30, "[ipv4-addr:value = '192.0.2.77']", Tlp(stix::TlpLevel::kRed)));
+  EXPECT_THAT(Find("a", "192.0.2.77"), ElementsAre("indicator--" + Uuid(30)));
+  EXPECT_THAT(Find("", "192.0.2.77"), ElementsAre("indicator--" + Uuid(30)));
+  EXPECT_THAT(Find("b", "192.0.2.77"), IsEmpty());
+  // The same answer as a value nobody holds.
+  Principal b = As("b");
+  const policy::ObjectView view(*store_, b);
+  auto hidden = SearchValues(view, std::vector<std::string>{"192.0.2.77"});
+  auto unknown = SearchValues(view, std::vector<std::string>{"192.0.2.78"});
+  ASSERT_TRUE(hidden.ok() && unknown.ok());
+  EXPECT_TRUE((*hidden)[0].hits.empty() && (*hidden)[0].related.empty());
+  EXPECT_EQ((*hidden)[0].truncated, (*unknown)[0].truncated);
+}
+
+TEST_F(SearchTest, TheIndexIsWrittenAndRolledBackWithTheRows) {
+  auto session = store_->BeginWrite();
+  ASSERT_TRUE(session.ok());
+  store::Placement p{open_.id, 0, {store::GrantKey::CollectionReaders()}, {"ip:10.0.0.1/32"}};
+  stix::Object o;
+  o.type = "ipv4-addr";
+  o.id = "ipv4-addr--" + Uuid(40);
+  o.json = R"({"type":"ipv4-addr","id":"ipv4-addr--)" + Uuid(40) + R"(","value":"10.0.0.1"})";
+  ASSERT_TRUE((*session)->Import(std::vector{o}, std::vector{p}).ok());
+  (*session)->Rollback();
+  EXPECT_THAT(IndexRows(), IsEmpty());
+  ASSERT_TRUE(store_->Import(std::vector{o}, std::vector{p}).ok());
+  EXPECT_THAT(IndexRows(), ElementsAre("ip:10.0.0.1/32 1"));
+}
+
+TEST_F(SearchTest, AReindexFilesExactlyWhatTheWritesFiledAndDeletedRowsLeaveTheIndex) {
+  Write(
+      "a",
+      Indicator(50, "[ipv4-addr:value = '203.0.113.5'] OR [domain-name:value = 'x.example']") +
+          "," + Indicator(51, "[url:value = 'http://x.example/a']") + "," +
+          R"({"type":"file","spec_version":"2.1","id":"file--)" + Uuid(52) +
+          R"(","name":"a.exe","hashes":{"SHA-256":"E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"}})");
+  const std::vector<std::string> incremental = IndexRows();
+  ASSERT_EQ(incremental.size(), 5u);
+  auto stats = store_->RebuildSearchIndex(hunt::ObjectSearchKeys);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(IndexRows(), incremental);
+  EXPECT_EQ(stats->keys, 5);
+  EXPECT_EQ(stats->rows, 3);
+  EXPECT_TRUE(stats->complete);
+
+  store::CollectionQuery q;
+  q.ids = {"indicator--" + Uuid(51)};
+  q.match = store::VersionMatch::kAll;
+  q.collection = open_.id;
+  q.scope.unrestricted = true;
+  ASSERT_TRUE(store_->DeleteVersions(q).ok());
+  EXPECT_EQ(IndexRows().size(), 4u);
+  EXPECT_THAT(Find("", "http://x.example/a"), IsEmpty());
+}
+
+TEST_F(SearchTest, AStoreFromBeforeTheIndexIsRefusedUntilReindexed) {
+  Write("a", Indicator(60, "[ipv4-addr:value = '203.0.113.60']"));
+  // What migration 6 leaves in a store that held objects: an empty index, marked stale.
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((root_ + "/data/tessera.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "DELETE FROM search_keys; INSERT INTO settings (key, value) VALUES "
+                           "('search_index', 'stale')",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  const policy::ObjectView view = policy::ObjectView::Operator(*store_);
+  auto refused = SearchValues(view, std::vector<std::string>{"203.0.113.60"});
+  EXPECT_EQ(refused.status().code(), ErrorCode::kUnavailable);
+  EXPECT_NE(refused.status().message().find("tessera search reindex"), std::string::npos);
+  auto stats = store_->ReadSearchIndexStats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_FALSE(stats->complete);
+  ASSERT_TRUE(store_->RebuildSearchIndex(hunt::ObjectSearchKeys).ok());
+  EXPECT_THAT(Find("", "203.0.113.60"), ElementsAre("indicator--" + Uuid(60)));
+}
+
+TEST_F(SearchTest, BadValuesAndTooManyValuesAreRefused) {
+  const policy::ObjectView view = policy::ObjectView::Operator(*store_);
+  EXPECT_EQ(SearchValues(view, std::vector<std::string>{}).status().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(SearchValues(view, std::vector<std::string>{"ok.example", " "}).status().code(),
+            ErrorCode::kInvalidArgument);
+  std::vector<std::string> many(kMaxValues + 1, "x.example");
+  auto refused = SearchValues(view, many);
+  EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("10000"), std::string::npos);
+  many.pop_back();
+  auto bulk = SearchValues(view, many);
+  ASSERT_TRUE(bulk.ok()) << bulk.status().ToString();
+  EXPECT_EQ(bulk->size(), kMaxValues);
+}
+
+}  // namespace
+}  // namespace tessera::search

@@ -1,0 +1,136 @@
+// The query plans of look-ups by id (issue 16): GET .../objects/{id}/, its versions, match[id]
+// (up to taxii::kMaxMatchValues ids) and the manifest by id must probe the (id, version, ...) key,
+// whatever the store's size, never walk a collection. SQLite picks a plan without looking at the
+// data (the store keeps no statistics), so the plan asked of a small store is the one a large
+// store runs.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "store/sqlite_store_internal.h"
+#include "store/store.h"
+#include "store/test_util.h"
+
+namespace tessera::store {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Keys;
+using testing::Sdo;
+using testing::Ts;
+
+// One way a reader asks for objects by id, as the TAXII endpoints build it (taxii/service.cpp).
+struct PlanCase {
+  const char* name;
+  size_t ids;  // how many ids are asked for
+  VersionMatch match;
+  bool unrestricted;    // the operator's scope, else a member's grant keys
+  bool bounded = true;  // up_to_seq set (every listing but the "is it there at all?" probe)
+  int64_t after_seq = 0;
+  bool typed = false;  // with match[type] as well
+};
+
+void PrintTo(const PlanCase& c, std::ostream* out) { *out << c.name; }
+
+const PlanCase kCases[] = {
+    {"object by id, latest version", 1, VersionMatch::kLast, false},
+    {"object by id, operator", 1, VersionMatch::kLast, true},
+    {"object by id, first version", 1, VersionMatch::kFirst, false},
+    {"versions of an object", 1, VersionMatch::kAll, false},
+    {"versions of an object, next page", 1, VersionMatch::kAll, false, true, 2},
+    {"match[id] with 100 ids", 100, VersionMatch::kLast, false},
+    {"match[id] with 100 ids, all versions", 100, VersionMatch::kAll, true},
+    {"match[id] and match[type]", 3, VersionMatch::kLast, false, true, 0, true},
+    {"is the object there at all (404 or not)", 1, VersionMatch::kAll, false, false},
+};
+
+class QueryPlanTest : public ::testing::TestWithParam<PlanCase> {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "tessera-plan-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    root_ = tmpl;
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  // "SEARCH o USING INDEX ..." lines of the plan of `sql` on the store in root_.
+  std::vector<std::string> Plan(const sqlite::Sql& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open((fs::path(root_) / kStoreFileName).c_str(), &db), SQLITE_OK);
+    std::vector<std::string> lines;
+    {
+      sqlite::Statement s;
+      Status st = s.Prepare(db, "EXPLAIN QUERY PLAN " + sql.text);
+      EXPECT_TRUE(st.ok()) << st.ToString();
+      if (st.ok()) {
+        sql.Bind(s);
+        while (true) {
+          auto row = s.Step("explaining");
+          EXPECT_TRUE(row.ok()) << row.status().ToString();
+          if (!row.ok() || !*row) break;
+          lines.push_back(s.ColumnText(3));
+        }
+      }
+    }
+    sqlite3_close(db);
+    return lines;
+  }
+
+  std::string root_;
+};
+
+TEST_P(QueryPlanTest, ALookUpByIdProbesTheKeyAndReadsNoCollection) {
+  const PlanCase& c = GetParam();
+  auto store = OpenStore(root_, OpenMode::kCreateIfMissing);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto coll = (*store)->directory().GetSetting(kSettingDefaultCollection);
+  ASSERT_TRUE(coll.ok());
+  // A few rows, so that the plan is asked of a real schema with rows in it.
+  std::vector<stix::Object> objects;
+  for (int i = 0; i < 20; ++i) {
+    objects.push_back(Sdo("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd" + std::to_string(10 + i),
+                          "2024-01-01T00:00:00.000Z"));
+  }
+  std::vector<Placement> placements(objects.size(), Placement{*coll, 0, Keys("coll"), {}});
+  ASSERT_TRUE((*store)->Import(objects, placements).ok());
+
+  CollectionQuery q;
+  q.collection = *coll;
+  if (c.unrestricted) {
+    q.scope.unrestricted = true;
+  } else {
+    q.scope.keys = Keys("coll org:3 group:2");
+  }
+  for (size_t i = 0; i < c.ids; ++i) {
+    q.ids.push_back("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3" + std::to_string(1000 + i));
+  }
+  q.match = c.match;
+  q.after_seq = c.after_seq;
+  if (c.bounded) q.up_to_seq = 20;
+  q.added_after = Ts("2020-01-01T00:00:00Z");
+  if (c.typed) q.types = {"indicator", "malware"};
+
+  const std::vector<std::string> plan = Plan(sqlite_internal::CollectionSelectSql(q));
+  std::string text;
+  for (const std::string& line : plan) text += line + "\n";
+  ASSERT_FALSE(plan.empty());
+  bool probes_key = false;
+  for (const std::string& line : plan) {
+    EXPECT_EQ(line.find("SCAN o"), std::string::npos) << c.name << ":\n" << text;
+    EXPECT_EQ(line.find("objects_by_coll"), std::string::npos) << c.name << ":\n" << text;
+    EXPECT_EQ(line.find("USING INTEGER PRIMARY KEY"), std::string::npos) << c.name << ":\n" << text;
+    probes_key =
+        probes_key || line.find("SEARCH o USING INDEX sqlite_autoindex_objects_1 (id=?)") == 0;
+  }
+  EXPECT_TRUE(probes_key) << c.name << ":\n" << text;
+}
+
+INSTANTIATE_TEST_SUITE_P(ById, QueryPlanTest, ::testing::ValuesIn(kCases));
+
+}  // namespace
+}  // namespace tessera::store

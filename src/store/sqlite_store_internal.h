@@ -1,0 +1,13 @@
+#pragma once
+// Internals of the SQLite backend that its tests look at; not part of the Store interface.
+
+#include "store/sqlite_db.h"
+#include "store/store.h"
+
+namespace tessera::store::sqlite_internal {
+
+// The statement Store::ListCollection(q) runs when the collection may hold later copies (the
+// general form): its text and parameters, for a test to ask SQLite for its query plan.
+sqlite::Sql CollectionSelectSql(const CollectionQuery& q);
+
+}  // namespace tessera::store::sqlite_internal
