@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
       {"token", "Manage API tokens"},
       {"group", "Manage sharing groups (trust communities)"},
       {"collection", "Manage TAXII collections and who reads and writes them"},
+      {"search", "Look values up in the store: does the hub know them?"},
   };
   for (const Command& c : commands) {
     auto summary = kSummaries.find(c.app->get_name());
