@@ -868,6 +868,8 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
     const char* pattern;
     bool admin_only;
     Response (*fn)(const Context&, const Principal&, const Request&);
+    const char* metrics_label = "admin";
+    size_t max_body_bytes = 0;  // 0: the admin API's own limit
   };
   const RouteDef routes[] = {
       {Method::kGet, "/api/v1/whoami", false, WhoAmI},
@@ -892,8 +894,8 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
       {Method::kGet, "/api/v1/collections/{id}", true, GetCollection},
       {Method::kPatch, "/api/v1/collections/{id}", true, PatchCollection},
       // Search: every user, through its policy view (a bulk body is larger than an admin one).
-      {Method::kGet, "/api/v1/search", false, SearchGet},
-      {Method::kPost, "/api/v1/search", false, SearchPost},
+      {Method::kGet, "/api/v1/search", false, SearchGet, "search"},
+      {Method::kPost, "/api/v1/search", false, SearchPost, "search", kMaxSearchBodyBytes},
   };
   // Every admin route: counted as "admin" (/metrics as "metrics"), handled on the blocking pool
   // (directory writes wait for the disk), authenticated on the header before a body is read,
@@ -913,9 +915,8 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
   };
   for (const RouteDef& r : routes) {
     http::Handler h = r.admin_only ? AdminOnly(ctx, r.fn) : Authed(ctx, r.fn);
-    const bool is_search = std::string_view(r.pattern) == "/api/v1/search";
-    http::RouteOptions o = route_options(is_search ? "search" : "admin", true);
-    if (is_search) o.max_body_bytes = kMaxSearchBodyBytes;
+    http::RouteOptions o = route_options(r.metrics_label, true);
+    if (r.max_body_bytes != 0) o.max_body_bytes = r.max_body_bytes;
     TESSERA_RETURN_IF_ERROR(router.Add(r.method, r.pattern, std::move(h), std::move(o)));
   }
   if (ctx->options.metrics) {

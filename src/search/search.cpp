@@ -70,11 +70,10 @@ Result<Hit> HitOf(const store::KeyRow& row, std::string matched, Producers& prod
 }
 
 // Rows to hits: one per (id, collection), the newest version, in the rows' order (newest
-// first), skipping objects already in `seen`. Adds what it keeps to `seen`.
-Status Collect(const store::KeyPage& page,
-               const std::function<std::string(const store::KeyRow&)>& why,
-               std::set<std::pair<std::string, std::string>>& seen, Producers& producers,
-               std::vector<Hit>& out, bool& truncated) {
+// first), skipping objects already in `seen`, each matched by the key of its row. Adds what it
+// keeps to `seen`.
+Status Collect(const store::KeyPage& page, std::set<std::pair<std::string, std::string>>& seen,
+               Producers& producers, std::vector<Hit>& out, bool& truncated) {
   if (page.more) truncated = true;
   std::map<std::pair<std::string, std::string>, const store::KeyRow*> newest;
   for (const store::KeyRow& r : page.rows) {
@@ -94,7 +93,7 @@ Status Collect(const store::KeyPage& page,
       truncated = true;
       break;
     }
-    TESSERA_ASSIGN_OR_RETURN(Hit h, HitOf(r, why(r), producers));
+    TESSERA_ASSIGN_OR_RETURN(Hit h, HitOf(r, r.key, producers));
     out.push_back(std::move(h));
     seen.insert(key);
   }
@@ -110,9 +109,6 @@ std::vector<std::string> RefKeys(const std::vector<Hit>& hits, bool observables_
   }
   return std::vector<std::string>(keys.begin(), keys.end());
 }
-
-// The id a ref: row points at, among `hits`: the first of its refs that names one.
-std::string PointsAt(const store::KeyRow& r) { return r.key; }
 
 }  // namespace
 
@@ -143,9 +139,7 @@ Result<std::vector<ValueHits>> SearchValues(const policy::ObjectView& view,
     std::set<std::pair<std::string, std::string>> seen;
     TESSERA_ASSIGN_OR_RETURN(store::KeyPage direct,
                              view.Find(std::move(probes[i]), collections, kRowsPerRound));
-    TESSERA_RETURN_IF_ERROR(Collect(
-        direct, [](const store::KeyRow& r) { return r.key; }, seen, producers, v.hits,
-        v.truncated));
+    TESSERA_RETURN_IF_ERROR(Collect(direct, seen, producers, v.hits, v.truncated));
     // Observed-data that refer to an observable hit hold the value too.
     if (std::vector<std::string> refs = RefKeys(v.hits, true); !refs.empty()) {
       TESSERA_ASSIGN_OR_RETURN(store::KeyPage containing,
@@ -155,13 +149,13 @@ Result<std::vector<ValueHits>> SearchValues(const policy::ObjectView& view,
       for (store::KeyRow& r : containing.rows) {
         if (r.object.type == "observed-data") observed.rows.push_back(std::move(r));
       }
-      TESSERA_RETURN_IF_ERROR(Collect(observed, PointsAt, seen, producers, v.hits, v.truncated));
+      TESSERA_RETURN_IF_ERROR(Collect(observed, seen, producers, v.hits, v.truncated));
     }
     // What points at a hit, one relationship away.
     if (std::vector<std::string> refs = RefKeys(v.hits, false); !refs.empty()) {
       TESSERA_ASSIGN_OR_RETURN(store::KeyPage pointing,
                                view.Find(std::move(refs), collections, kRowsPerRound));
-      TESSERA_RETURN_IF_ERROR(Collect(pointing, PointsAt, seen, producers, v.related, v.truncated));
+      TESSERA_RETURN_IF_ERROR(Collect(pointing, seen, producers, v.related, v.truncated));
     }
     out.push_back(std::move(v));
   }
