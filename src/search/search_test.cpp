@@ -10,6 +10,9 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <fmt/core.h>
+
+#include <array>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -17,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "common/digest.h"
 #include "hunt/search_keys.h"
 #include "ingest/ingest.h"
 #include "stix/reader.h"
@@ -119,14 +123,25 @@ class SearchTest : public ::testing::Test {
     return ids;
   }
   // Every (key, seq) of the index, in order.
+  // A row of IndexRows: the index files a key's digest, the first 16 bytes of its SHA-256
+  // (schema 7), as SQLite's hex() writes it.
+  static std::string Filed(std::string_view key, int64_t seq) {
+    std::string out;
+    const std::array<uint8_t, 32> d = Sha256(key);
+    for (size_t i = 0; i < 16; ++i) out += fmt::format("{:02X}", d[i]);
+    return out + " " + std::to_string(seq);
+  }
+
+  // The index's rows, "<digest in hex> <seq>", in the index's order.
   std::vector<std::string> IndexRows() {
     sqlite3* db = nullptr;
     EXPECT_EQ(sqlite3_open((root_ + "/data/tessera.db").c_str(), &db), SQLITE_OK);
     std::vector<std::string> rows;
     sqlite3_stmt* s = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT key || ' ' || seq FROM search_keys ORDER BY key, seq",
-                                 -1, &s, nullptr),
-              SQLITE_OK);
+    EXPECT_EQ(
+        sqlite3_prepare_v2(db, "SELECT hex(key) || ' ' || seq FROM search_keys ORDER BY key, seq",
+                           -1, &s, nullptr),
+        SQLITE_OK);
     while (sqlite3_step(s) == SQLITE_ROW) {
       rows.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
     }
@@ -236,7 +251,7 @@ TEST_F(SearchTest, TheIndexIsWrittenAndRolledBackWithTheRows) {
   (*session)->Rollback();
   EXPECT_THAT(IndexRows(), IsEmpty());
   ASSERT_TRUE(store_->Import(std::vector{o}, std::vector{p}).ok());
-  EXPECT_THAT(IndexRows(), ElementsAre("ip:10.0.0.1/32 1"));
+  EXPECT_THAT(IndexRows(), ElementsAre(Filed("ip:10.0.0.1/32", 1)));
 }
 
 TEST_F(SearchTest, AReindexFilesExactlyWhatTheWritesFiledAndDeletedRowsLeaveTheIndex) {
@@ -287,6 +302,65 @@ TEST_F(SearchTest, AStoreFromBeforeTheIndexIsRefusedUntilReindexed) {
   EXPECT_FALSE(stats->complete);
   ASSERT_TRUE(store_->RebuildSearchIndex(hunt::ObjectSearchKeys).ok());
   EXPECT_THAT(Find("", "203.0.113.60"), ElementsAre("indicator--" + Uuid(60)));
+}
+
+// A store of schema 6 filed the keys' text; migration 7 files their digests. The text cannot be
+// turned into digests in SQL: the store is marked stale until reindexed, and then finds as before.
+TEST_F(SearchTest, AStoreOfTextKeysIsReindexedIntoDigests) {
+  Write("a", Indicator(61, "[domain-name:value = 'old.example']"));
+  store_.reset();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((root_ + "/data/tessera.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "DROP TRIGGER objects_delete_search_keys; DROP TABLE search_keys; "
+                           "CREATE TABLE search_keys (key TEXT NOT NULL, seq INTEGER NOT NULL, "
+                           "PRIMARY KEY (key, seq)) WITHOUT ROWID; "
+                           "CREATE INDEX search_keys_by_seq ON search_keys (seq); "
+                           "CREATE TRIGGER objects_delete_search_keys AFTER DELETE ON objects "
+                           "BEGIN DELETE FROM search_keys WHERE seq = old.seq; END; "
+                           "INSERT INTO search_keys SELECT 'domain:old.example', seq FROM objects; "
+                           "PRAGMA user_version = 6;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  Open();
+  EXPECT_THAT(IndexRows(), IsEmpty());
+  const policy::ObjectView view = policy::ObjectView::Operator(*store_);
+  auto refused = SearchValues(view, std::vector<std::string>{"old.example"});
+  EXPECT_EQ(refused.status().code(), ErrorCode::kUnavailable);
+  ASSERT_TRUE(store_->RebuildSearchIndex(hunt::ObjectSearchKeys).ok());
+  EXPECT_THAT(IndexRows(), ElementsAre(Filed("domain:old.example", 1)));
+  EXPECT_THAT(Find("", "www.old.example"), ElementsAre("indicator--" + Uuid(61)));
+}
+
+// A write session of several batches files every row's keys by its commit, whichever batch the
+// row came in, and a search then tells each key's rows apart.
+TEST_F(SearchTest, ASessionOfManyBatchesFilesEveryRow) {
+  auto session = store_->BeginWrite();
+  ASSERT_TRUE(session.ok());
+  for (int n = 0; n < 3; ++n) {
+    std::vector<stix::Object> objects;
+    std::vector<store::Placement> placements;
+    for (int k = 0; k < 100; ++k) {
+      const int i = n * 100 + k;
+      const std::string value = "10.1." + std::to_string(i / 256) + "." + std::to_string(i % 256);
+      stix::Object o;
+      o.type = "ipv4-addr";
+      o.id = "ipv4-addr--" + Uuid(1000 + i);
+      o.json = R"({"type":"ipv4-addr","id":")" + o.id + R"(","value":")" + value + R"("})";
+      objects.push_back(o);
+      placements.push_back(store::Placement{
+          open_.id, 0, {store::GrantKey::CollectionReaders()}, {"ip:" + value + "/32"}});
+    }
+    ASSERT_TRUE((*session)->Import(objects, placements).ok());
+  }
+  ASSERT_TRUE((*session)->Commit().ok());
+  EXPECT_EQ(IndexRows().size(), 300u);
+  EXPECT_THAT(Find("", "10.1.0.7"), ElementsAre("ipv4-addr--" + Uuid(1007)));
+  EXPECT_THAT(Find("", "10.1.1.43"), ElementsAre("ipv4-addr--" + Uuid(1299)));
+  EXPECT_THAT(Find("", "10.1.2.0"), IsEmpty());
 }
 
 TEST_F(SearchTest, BadValuesAndTooManyValuesAreRefused) {

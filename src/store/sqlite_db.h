@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -46,6 +47,9 @@ class Statement {
   }
   void BindInt(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
   void BindNull(int i) { sqlite3_bind_null(stmt_, i); }
+  void BindBlob(int i, std::span<const uint8_t> v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
 
   // SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> error.
   Result<bool> Step(std::string_view what);
@@ -59,6 +63,12 @@ class Statement {
   int64_t ColumnInt(int i) const { return sqlite3_column_int64(stmt_, i); }
   bool ColumnIsNull(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
   std::string ColumnText(int i) const { return std::string(ColumnView(i)); }
+  // The bytes of blob column i: valid until the next Step, Reset or column call that converts it.
+  std::span<const uint8_t> ColumnBlob(int i) const {
+    const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, i));
+    return p ? std::span<const uint8_t>(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i)))
+             : std::span<const uint8_t>();
+  }
   // The text of column i as SQLite holds it: valid until the next Step, Reset or column call
   // that converts the column.
   std::string_view ColumnView(int i) const {
@@ -87,7 +97,7 @@ class ResetOnExit {
 // SQL text with its parameters, built piece by piece; Bind() binds them in order.
 struct Sql {
   std::string text;
-  std::vector<std::variant<int64_t, std::string>> params;
+  std::vector<std::variant<int64_t, std::string, std::vector<uint8_t>>> params;
 
   Sql& Add(std::string_view s) {
     text += s;
@@ -101,6 +111,11 @@ struct Sql {
   Sql& Param(std::string v) {
     text += '?';
     params.emplace_back(std::move(v));
+    return *this;
+  }
+  Sql& Param(std::vector<uint8_t> blob) {
+    text += '?';
+    params.emplace_back(std::move(blob));
     return *this;
   }
   // Binds every parameter; `this` must outlive the statement's next Reset().

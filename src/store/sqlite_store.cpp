@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
@@ -20,10 +21,12 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
 
+#include "common/digest.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_directory.h"
 #include "store/sqlite_store_internal.h"
@@ -431,19 +434,54 @@ Status CheckSearchKeys(std::span<const std::string> keys) {
   return Status::Ok();
 }
 
-// Files row `seq` under `keys` in the search index, inside the caller's write transaction.
-Status InsertSearchKeys(Connection& c, int64_t seq, std::span<const std::string> keys) {
-  if (keys.empty()) return Status::Ok();
-  TESSERA_ASSIGN_OR_RETURN(
-      Statement * s, c.Prepared("INSERT OR IGNORE INTO search_keys (key, seq) VALUES (?1, ?2)"));
-  for (const std::string& k : keys) {
-    ResetOnExit reset(*s);
-    s->BindText(1, k);
-    s->BindInt(2, seq);
-    TESSERA_RETURN_IF_ERROR(s->Run("filing a row in the search index"));
-  }
-  return Status::Ok();
+// A search key as the index stores it (schema 7): the first 16 bytes of its SHA-256. Shorter than
+// most keys and compared in a byte or two, where keys share long prefixes ("ref:indicator--").
+// Two keys share a digest with probability 2^-128 a pair, and finding two that do costs about
+// 2^64 digests: out of reach of a member who would file an object under another value's key.
+using KeyDigest = std::array<uint8_t, 16>;
+
+KeyDigest DigestOfKey(std::string_view key) {
+  const std::array<uint8_t, 32> full = Sha256(key);
+  KeyDigest d;
+  std::copy_n(full.begin(), d.size(), d.begin());
+  return d;
 }
+
+// The search keys of the rows a write session stores, filed in the index in digest order when
+// there are kFlushEntries of them and before the session commits. The index is a B-tree on
+// (digest, seq): keys in digest order touch each of its pages once per flush, where keys in row
+// order touch a page each, and an import of millions of rows would read and write back a page
+// per key once the index outgrows SQLite's cache. Nothing reads the index inside a session, so
+// filing a key later in the same transaction is invisible. Memory: at most kFlushEntries
+// entries (24 bytes each).
+class PendingSearchKeys {
+ public:
+  static constexpr size_t kFlushEntries = size_t{1} << 20;
+
+  void Add(int64_t seq, std::span<const std::string> keys) {
+    for (const std::string& k : keys) entries_.emplace_back(DigestOfKey(k), seq);
+  }
+  bool Full() const { return entries_.size() >= kFlushEntries; }
+
+  // Files every pending key inside the caller's write transaction and forgets them.
+  Status Flush(Connection& c) {
+    std::sort(entries_.begin(), entries_.end());
+    entries_.erase(std::unique(entries_.begin(), entries_.end()), entries_.end());
+    TESSERA_ASSIGN_OR_RETURN(
+        Statement * s, c.Prepared("INSERT OR IGNORE INTO search_keys (key, seq) VALUES (?1, ?2)"));
+    for (const auto& [digest, seq] : entries_) {
+      ResetOnExit reset(*s);
+      s->BindBlob(1, digest);
+      s->BindInt(2, seq);
+      TESSERA_RETURN_IF_ERROR(s->Run("filing a row in the search index"));
+    }
+    entries_.clear();
+    return Status::Ok();
+  }
+
+ private:
+  std::vector<std::pair<KeyDigest, int64_t>> entries_;
+};
 
 // kInvalidArgument as Store::Import says.
 Result<PreparedBatch> PrepareBatch(std::span<const stix::Object> objects,
@@ -499,8 +537,9 @@ Result<bool> SameAsStored(Connection& c, int64_t coll, int64_t provider, const s
 }
 
 // Stores batch.objects[i] with batch.placements[i] inside the caller's write transaction, on
-// the writer.
-Result<ImportSummary> ImportLocked(Connection& c, const PreparedBatch& batch) {
+// the writer; the search keys of the rows it adds go to `keys`.
+Result<ImportSummary> ImportLocked(Connection& c, const PreparedBatch& batch,
+                                   PendingSearchKeys& keys) {
   // Each collection's integer key; usually one collection per call.
   std::vector<std::pair<std::string_view, int64_t>> nums;
   {
@@ -561,7 +600,7 @@ Result<ImportSummary> ImportLocked(Connection& c, const PreparedBatch& batch) {
     s.Reset();
     if (sqlite3_changes(c.db()) == 1) {
       const int64_t seq = sqlite3_last_insert_rowid(c.db());
-      TESSERA_RETURN_IF_ERROR(InsertSearchKeys(c, seq, p.search_keys));
+      keys.Add(seq, p.search_keys);
       if (summary.first_seq == 0) summary.first_seq = seq;
       summary.last_seq = seq;
       ++summary.added;
@@ -642,8 +681,11 @@ class SqliteWriteSession final : public WriteSession {
   // Import of a batch PrepareBatch made.
   Result<ImportSummary> ImportPrepared(const PreparedBatch& batch) {
     TESSERA_RETURN_IF_ERROR(ended_);
-    auto summary = ImportLocked(lease_->connection(), batch);
+    auto summary = ImportLocked(lease_->connection(), batch, pending_keys_);
     if (!summary.ok()) return End(summary.status());
+    if (pending_keys_.Full()) {
+      if (Status st = pending_keys_.Flush(lease_->connection()); !st.ok()) return End(st);
+    }
     return summary;
   }
 
@@ -658,6 +700,7 @@ class SqliteWriteSession final : public WriteSession {
 
   Status Commit() override {
     TESSERA_RETURN_IF_ERROR(ended_);
+    if (Status st = pending_keys_.Flush(lease_->connection()); !st.ok()) return End(st);
     if (Status st = Exec(lease_->connection().db(), "COMMIT", "committing a write to the store");
         !st.ok()) {
       return End(st);
@@ -685,7 +728,8 @@ class SqliteWriteSession final : public WriteSession {
   }
 
   std::optional<sqlite::Database::WriterLease> lease_;  // held while the session is open
-  Status ended_;  // why the session is over; ok while it is open
+  Status ended_;                    // why the session is over; ok while it is open
+  PendingSearchKeys pending_keys_;  // of the rows stored, filed by Commit at the latest
 };
 
 // Whether the search index files every row (no kSettingSearchIndex mark).
@@ -705,6 +749,8 @@ Result<KeyPage> FindByKeysOn(Connection& c, const KeyQuery& q, const Sql& sql) {
         "the search index does not hold the objects stored before it was made yet: run "
         "`tessera search reindex`");
   }
+  std::vector<KeyDigest> digests;
+  for (const std::string& k : q.keys) digests.push_back(DigestOfKey(k));
   TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
   ResetOnExit reset(*s);
   sql.Bind(*s);
@@ -717,7 +763,14 @@ Result<KeyPage> FindByKeysOn(Connection& c, const KeyQuery& q, const Sql& sql) {
       break;
     }
     KeyRow r;
-    r.key = s->ColumnText(0);
+    // The index holds digests: the key is the asked one with the row's digest.
+    const std::span<const uint8_t> digest = s->ColumnBlob(0);
+    for (size_t i = 0; i < digests.size(); ++i) {
+      if (std::equal(digests[i].begin(), digests[i].end(), digest.begin(), digest.end())) {
+        r.key = q.keys[i];
+        break;
+      }
+    }
     // ReadRow reads the columns after the key: a statement's columns from 1.
     TESSERA_ASSIGN_OR_RETURN(r.object, ReadRow(*s, 1));
     page.rows.push_back(std::move(r));
@@ -729,6 +782,7 @@ Result<KeyPage> FindByKeysOn(Connection& c, const KeyQuery& q, const Sql& sql) {
 Status RebuildSearchIndexLocked(
     Connection& c, const std::function<std::vector<std::string>(const stix::Object&)>& keys_of) {
   TESSERA_RETURN_IF_ERROR(Exec(c.db(), "DELETE FROM search_keys", "emptying the search index"));
+  PendingSearchKeys pending;
   Statement rows;
   TESSERA_RETURN_IF_ERROR(
       rows.Prepare(c.db(), "SELECT seq, type, id, json FROM objects ORDER BY seq"));
@@ -741,8 +795,10 @@ Status RebuildSearchIndexLocked(
     o.json = rows.ColumnText(3);
     const std::vector<std::string> keys = keys_of(o);
     TESSERA_RETURN_IF_ERROR(CheckSearchKeys(keys));
-    TESSERA_RETURN_IF_ERROR(InsertSearchKeys(c, rows.ColumnInt(0), keys));
+    pending.Add(rows.ColumnInt(0), keys);
+    if (pending.Full()) TESSERA_RETURN_IF_ERROR(pending.Flush(c));
   }
+  TESSERA_RETURN_IF_ERROR(pending.Flush(c));
   TESSERA_ASSIGN_OR_RETURN(Statement * clear, c.Prepared("DELETE FROM settings WHERE key = ?1"));
   ResetOnExit reset(*clear);
   clear->BindText(1, kSettingSearchIndex);
@@ -1061,7 +1117,8 @@ class SqliteStore final : public Store {
             "o.coll WHERE k.key IN (");
     for (size_t i = 0; i < q.keys.size(); ++i) {
       if (i) sql.Add(",");
-      sql.Param(q.keys[i]);
+      const KeyDigest d = DigestOfKey(q.keys[i]);
+      sql.Param(std::vector<uint8_t>(d.begin(), d.end()));
     }
     sql.Add(") AND (0");
     for (const ScopedCollection& sc : q.in) {
