@@ -4,15 +4,19 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli/store_open.h"
+#include "common/handoff.h"
 #include "common/json.h"
 #include "common/spool.h"
 #include "ingest/ingest.h"
@@ -109,12 +113,26 @@ std::string ProblemLine(const std::string& name, const stix::Problem& p) {
          std::string(stix::SeverityName(p.severity)) + ": " + p.message + " [" + p.rule + "]";
 }
 
+// A batch of one file's objects, from the thread that reads the file to the one that writes.
+struct Batch {
+  std::vector<stix::Object> objects;
+  std::vector<std::string> errors;         // empty, or errors[i] describes objects[i] ("": valid)
+  std::vector<ingest::ObjectFacts> facts;  // ingest::Examine of each valid object
+};
+
+// How many batches may wait between the two threads (memory: that many beside the one being
+// read and the one being written).
+constexpr size_t kMaxWaitingBatches = 2;
+
 // One file as the STIX reader hands it over, judged and written batch by batch by an
-// ingest::Session while it is read: each object with the description of its errors
-// (ingest::DescribeErrors, what ingest reports for an invalid object on every path) goes into
-// the batch, and what the session says of each batch is kept for the end of the file (refusals,
-// warnings, counts), as are the problems of the file itself (a bundle's own properties, a value
-// that is not an object). Needs no more of the file than the object it is handed.
+// ingest::Session while it is read, on two threads: Read runs the STIX reader on a thread of its
+// own, which gathers each object with the description of its errors (ingest::DescribeErrors, what
+// ingest reports for an invalid object on every path) and what ingest::Examine learns of it alone
+// (its pattern parsed twice over: the costliest part of judging) into batches; the calling thread
+// hands each batch to the session (the store's writer stays on the thread that took it) and keeps
+// what the session says of it for the end of the file (refusals, warnings, counts). The problems of
+// the file itself (a bundle's own properties, a value that is not an object) are the reading
+// thread's. Needs no more of the file than kMaxWaitingBatches + 2 batches.
 class FileImport final : public stix::ReadSink {
  public:
   FileImport(ingest::Session& session, const std::string& name, ProgressBar& bar, size_t files_done,
@@ -125,42 +143,93 @@ class FileImport final : public stix::ReadSink {
         files_done_(files_done),
         objects_read_(objects_read) {}
 
+  // Reads `file` and writes its batches into the session; returns the reader's result. Every
+  // member below is the caller's to read once it returns.
+  Result<stix::ReadSummary> Read(const std::string& file, const stix::ReadOptions& options) {
+    std::optional<Result<stix::ReadSummary>> doc;
+    std::thread reader([&] {
+      doc.emplace(stix::ReadFile(file, options, *this));
+      HandOver();
+      batches_.Close();
+    });
+    std::deque<Batch> taken;
+    while (batches_.TakeAll(taken)) {
+      for (Batch& b : taken) Write(b);
+      taken.clear();
+    }
+    reader.join();
+    objects_read_ += objects;
+    if (failed.ok()) failed = read_failed_;
+    return std::move(*doc);
+  }
+
+  // On the reading thread.
   void OnObject(stix::Object&& object, std::span<const stix::Problem> problems) override {
     ++objects;
-    ++objects_read_;
     for (const stix::Problem& p : problems) {
       if (p.severity == stix::Severity::kWarning) ++warnings;
     }
-    if (!failed.ok()) return;  // nothing more can be judged: the rest is only counted
+    if (stop_.load(std::memory_order_relaxed)) return;  // nothing more is judged: only counted
     // One verdict per object of the batch once any is invalid ("" for the valid ones before
     // it); none (all valid) until then.
     std::string why = ingest::DescribeErrors(problems);
-    if (!why.empty() && errors_.empty()) errors_.assign(batch_.size(), std::string());
-    if (!why.empty() || !errors_.empty()) errors_.push_back(std::move(why));
-    batch_json_bytes_ += object.json.size();
-    batch_.push_back(std::move(object));
-    if (batch_.size() >= kBatchObjects || batch_json_bytes_ >= kBatchJsonBytes) Flush();
+    if (!why.empty() && gathering_.errors.empty()) {
+      gathering_.errors.assign(gathering_.objects.size(), std::string());
+    }
+    gathering_.facts.push_back(why.empty() ? ingest::Examine(object) : ingest::ObjectFacts{});
+    if (!why.empty() || !gathering_.errors.empty()) gathering_.errors.push_back(std::move(why));
+    gathering_json_bytes_ += object.json.size();
+    gathering_.objects.push_back(std::move(object));
+    if (gathering_.objects.size() >= kBatchObjects || gathering_json_bytes_ >= kBatchJsonBytes) {
+      HandOver();
+    }
   }
 
+  // On the reading thread.
   void OnProblem(stix::Problem&& problem) override {
     if (problem.severity == stix::Severity::kError) ++file_errors;
     ++file_problems;
-    Keep(problem_lines, ProblemLine(name_, problem));
+    if (!read_failed_.ok()) return;
+    if (Status st = problem_lines.Add(ProblemLine(name_, problem)); !st.ok()) {
+      read_failed_ = st;
+      stop_.store(true, std::memory_order_relaxed);
+    }
   }
 
-  // Hands the objects read since the last batch to the session; called by OnObject when a batch
-  // is full, and once after the reader is done.
-  void Flush() {
-    if (batch_.empty() || !failed.ok()) return;
-    auto report = session_.Add(batch_, errors_);
-    batch_.clear();
-    errors_.clear();
-    batch_json_bytes_ = 0;
-    bar_.Show(files_done_, objects_read_, name_);
-    if (!report.ok()) {
-      failed = report.status();
-      return;
-    }
+  // The reading thread's: objects handed over, the reader's warnings in them, the file's own
+  // problems that are errors and all of them, and their lines.
+  size_t objects = 0;
+  size_t warnings = 0;
+  size_t file_errors = 0;
+  size_t file_problems = 0;
+  LineSpool problem_lines;
+  // The writing thread's.
+  size_t red_alone = 0;        // successes placed TLP:RED without named recipients
+  size_t warning_entries = 0;  // successes with a pattern warning
+  // Printed once the file's fate is known (its refused objects when it is rejected, its warnings
+  // when it is imported): a file with a refusal for each of millions of objects is still
+  // reported whole, in bounded memory.
+  LineSpool refusal_lines, warning_lines;
+  // Why nothing more could be judged (the store, or the report's temporary file, failed): the
+  // file cannot be stored.
+  Status failed;
+
+ private:
+  // On the reading thread: queues the objects gathered since the last batch.
+  void HandOver() {
+    if (gathering_.objects.empty()) return;
+    batches_.Put(std::move(gathering_));
+    gathering_ = Batch{};
+    gathering_json_bytes_ = 0;
+  }
+
+  // On the writing thread: hands `b` to the session (unless the file already failed).
+  void Write(Batch& b) {
+    if (!failed.ok()) return;
+    auto report = session_.Add(b.objects, b.errors, b.facts);
+    bar_.Show(files_done_, objects_read_ + objects_seen_, name_);
+    objects_seen_ += b.objects.size();
+    if (!report.ok()) return Fail(report.status());
     for (const store::StatusEntry& f : report->failures) Keep(refusal_lines, EntryLine(f));
     // A success's message is the placement's note (TLP:RED alone), then the pattern's warnings.
     for (const store::StatusEntry& s : report->successes) {
@@ -173,34 +242,27 @@ class FileImport final : public stix::ReadSink {
     }
   }
 
-  size_t objects = 0;          // handed over by the reader
-  size_t warnings = 0;         // the reader's warnings in the objects
-  size_t file_errors = 0;      // the file's own problems that are errors
-  size_t file_problems = 0;    // all of the file's own problems
-  size_t red_alone = 0;        // successes placed TLP:RED without named recipients
-  size_t warning_entries = 0;  // successes with a pattern warning
-  // Printed once the file's fate is known (its refused objects when it is rejected, its warnings
-  // when it is imported): a file with a refusal for each of millions of objects is still
-  // reported whole, in bounded memory.
-  LineSpool refusal_lines, warning_lines, problem_lines;
-  // Why nothing more could be judged (the store, or the report's temporary file, failed): the
-  // file cannot be stored.
-  Status failed;
-
- private:
   void Keep(LineSpool& lines, std::string_view line) {
     if (!failed.ok()) return;
-    if (Status st = lines.Add(line); !st.ok()) failed = st;
+    if (Status st = lines.Add(line); !st.ok()) Fail(st);
+  }
+
+  void Fail(Status why) {
+    failed = std::move(why);
+    stop_.store(true, std::memory_order_relaxed);
   }
 
   ingest::Session& session_;
   const std::string& name_;
   ProgressBar& bar_;
   const size_t files_done_;
-  size_t& objects_read_;  // across files, for the progress bar
-  std::vector<stix::Object> batch_;
-  std::vector<std::string> errors_;  // empty, or errors_[i] describes batch_[i] ("" when valid)
-  size_t batch_json_bytes_ = 0;
+  size_t& objects_read_;     // across files, for the progress bar: grown once the file is read
+  size_t objects_seen_ = 0;  // the writing thread's count of this file's objects
+  Handoff<Batch> batches_{kMaxWaitingBatches};
+  std::atomic<bool> stop_{false};  // set once nothing more is judged (either thread)
+  Batch gathering_;                // the reading thread's
+  size_t gathering_json_bytes_ = 0;
+  Status read_failed_;  // the reading thread's: problem_lines could not be kept
 };
 
 // Prints `lines`, the list of `what` in the file `name`. False (said on standard error) when they
@@ -253,7 +315,7 @@ int RunImport(const ImportArgs& args) {
       continue;
     }
     FileImport read(*session, name, bar, i, objects_read);
-    auto doc = stix::ReadFile(file, options, read);
+    auto doc = read.Read(file, options);
     if (!doc.ok() && doc.status().code() == ErrorCode::kIo) {
       bar.Clear();
       std::cerr << "tessera import: " << doc.status().message() << "\n";
@@ -266,7 +328,6 @@ int RunImport(const ImportArgs& args) {
       ++totals.files_rejected;
       continue;
     }
-    read.Flush();
     // First: a failure of the store or of the report's temporary file (whose lists are then
     // incomplete) is an I/O error, whatever else is wrong with the file.
     if (!read.failed.ok()) {

@@ -5,16 +5,15 @@
 
 #include <algorithm>
 #include <cassert>
-#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <map>
-#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "common/handoff.h"
 #include "common/json.h"
 #include "common/json_text.h"
 #include "common/uuid.h"
@@ -236,10 +235,7 @@ struct HuntIndicatorsBuilder::State {
   static constexpr size_t kBatch = 256;
   static constexpr size_t kMaxQueuedBatches = 4;
   std::vector<Offered> gathering;  // Offer's own: the batch being gathered
-  std::mutex mu;
-  std::condition_variable wake_worker, wake_offer;
-  std::deque<std::vector<Offered>> queue;  // GUARDED_BY(mu)
-  bool closing = false;                    // GUARDED_BY(mu)
+  Handoff<std::vector<Offered>> queue{kMaxQueuedBatches};
   std::thread worker;
   void Work();      // the worker's loop: Take each queued object until Finish
   void HandOver();  // moves the gathered batch to the queue, waiting while it is full
@@ -543,14 +539,7 @@ void HuntIndicatorsBuilder::State::Take(stix::Object& object, uint32_t origin) {
 
 void HuntIndicatorsBuilder::State::Work() {
   std::deque<std::vector<Offered>> batches;
-  while (true) {
-    {
-      std::unique_lock lock(mu);
-      wake_worker.wait(lock, [this] { return !queue.empty() || closing; });
-      if (queue.empty()) return;
-      batches.swap(queue);
-    }
-    wake_offer.notify_one();
+  while (queue.TakeAll(batches)) {
     for (std::vector<Offered>& batch : batches) {
       for (Offered& o : batch) Take(o.object, o.origin);
     }
@@ -559,24 +548,15 @@ void HuntIndicatorsBuilder::State::Work() {
 }
 
 void HuntIndicatorsBuilder::State::HandOver() {
-  {
-    std::unique_lock lock(mu);
-    wake_offer.wait(lock, [this] { return queue.size() < kMaxQueuedBatches; });
-    queue.push_back(std::move(gathering));
-  }
+  queue.Put(std::move(gathering));
   gathering = {};
   gathering.reserve(kBatch);
-  wake_worker.notify_one();
 }
 
 void HuntIndicatorsBuilder::State::Finish() {
   if (!worker.joinable()) return;
   if (!gathering.empty()) HandOver();
-  {
-    std::lock_guard lock(mu);
-    closing = true;
-  }
-  wake_worker.notify_one();
+  queue.Close();
   worker.join();
 }
 

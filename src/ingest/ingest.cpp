@@ -221,7 +221,8 @@ class Judge {
   // accepted objects to the front of `objects`. `holdings` is asked once, for the objects that
   // pass checks 1-5. Errors: the directory's and the store's (nothing decided).
   Result<Judged> Batch(std::span<stix::Object> objects, std::span<const std::string> errors,
-                       std::span<const store::Placement> given, const HoldingsReader& holdings) {
+                       std::span<ObjectFacts> facts, std::span<const store::Placement> given,
+                       const HoldingsReader& holdings) {
     const size_t n = objects.size();
     Judged out;
     std::vector<Verdict>& verdicts = out.verdicts;
@@ -250,8 +251,9 @@ class Judge {
         continue;
       }
       // The reader does not judge patterns (src/stix may not depend on src/pattern): their one
-      // judge is asked here, for every path that writes.
-      const std::vector<stix::Problem> pattern_problems = pattern::CheckIndicatorPattern(o);
+      // judge is asked here (or by the caller's Examine), for every path that writes.
+      ObjectFacts examined = facts.empty() ? Examine(o) : std::move(facts[i]);
+      const std::vector<stix::Problem>& pattern_problems = examined.pattern_problems;
       if (std::string why = DescribeErrors(pattern_problems); !why.empty()) {
         refuse(i, InvalidArgument("invalid STIX 2.1: " + why));
         continue;
@@ -296,7 +298,7 @@ class Judge {
       placements.push_back(std::move(placed->placement));
       // The search index files the row in the same transaction (whatever a given placement
       // held: the keys are the object's).
-      placements.back().search_keys = hunt::ObjectSearchKeys(o);
+      placements.back().search_keys = std::move(examined.search_keys);
       index.push_back(i);
     }
 
@@ -396,7 +398,7 @@ Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
   Judge judge(store, writer, collection, std::move(options.audience));
   TESSERA_ASSIGN_OR_RETURN(
       Judged judged,
-      judge.Batch(objects, errors, options.placements,
+      judge.Batch(objects, errors, {}, options.placements,
                   [&store](std::span<const stix::Object> o, std::span<const store::Placement> p) {
                     return store.ReadHoldings(o, p);
                   }));
@@ -423,11 +425,16 @@ class Session::State {
       : write_(std::move(write)), judge_(store, writer, collection, std::move(audience)) {}
 
   Result<store::StatusRecord> Add(std::span<stix::Object> objects,
-                                  std::span<const std::string> errors) {
+                                  std::span<const std::string> errors,
+                                  std::span<ObjectFacts> facts) {
     TESSERA_RETURN_IF_ERROR(ended_);
     TESSERA_RETURN_IF_ERROR(CheckVerdictCount(objects.size(), errors.size()));
+    if (!facts.empty() && facts.size() != objects.size()) {
+      return InvalidArgument("facts for " + std::to_string(facts.size()) + " of " +
+                             std::to_string(objects.size()) + " objects");
+    }
     auto judged =
-        judge_.Batch(objects, errors, {},
+        judge_.Batch(objects, errors, facts, {},
                      [this](std::span<const stix::Object> o, std::span<const store::Placement> p) {
                        return write_->ReadHoldings(o, p);
                      });
@@ -487,8 +494,13 @@ Session& Session::operator=(Session&&) noexcept = default;
 Session::~Session() = default;
 
 Result<store::StatusRecord> Session::Add(std::span<stix::Object> objects,
-                                         std::span<const std::string> errors) {
-  return state_->Add(objects, errors);
+                                         std::span<const std::string> errors,
+                                         std::span<ObjectFacts> facts) {
+  return state_->Add(objects, errors, facts);
+}
+
+ObjectFacts Examine(const stix::Object& object) {
+  return {pattern::CheckIndicatorPattern(object), hunt::ObjectSearchKeys(object)};
 }
 
 size_t Session::refused() const { return state_->refused(); }

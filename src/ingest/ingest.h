@@ -117,6 +117,17 @@ Result<Outcome> Ingest(store::Store& store, const policy::Principal& writer,
                        const store::CollectionInfo& collection, std::span<stix::Object> objects,
                        std::span<const std::string> errors, Options options);
 
+// What the checks learn of one object alone, without the store or the directory: the problems of
+// its pattern (pattern::CheckIndicatorPattern: none unless it is an indicator) and the keys the
+// search index files it under (hunt::ObjectSearchKeys). Thread-safe: a caller that reads objects
+// on one thread may examine them there while a Session writes on another (`tessera import`), and
+// hand the facts to Session::Add.
+struct ObjectFacts {
+  std::vector<stix::Problem> pattern_problems;
+  std::vector<std::string> search_keys;
+};
+ObjectFacts Examine(const stix::Object& object);
+
 // All or nothing, in batches: a file of any size written as one transaction (`tessera import`).
 // Each batch is judged as Ingest judges its objects (the same checks, order and messages), and
 // nothing is stored unless no object of any batch is refused.
@@ -159,9 +170,11 @@ class Session {
   // the placement's note, then the pattern's warnings), each in input order; a success is stored
   // only if Finish commits. Errors as Ingest's (kInvalidArgument when `errors` has another size:
   // nothing judged); any other error ends the session, rolled back, and every later call returns
-  // it.
+  // it. `facts` is empty (Add examines the objects itself) or facts[i] is Examine(objects[i]) for
+  // each valid object (ignored for the others); Add moves from it.
   Result<store::StatusRecord> Add(std::span<stix::Object> objects,
-                                  std::span<const std::string> errors);
+                                  std::span<const std::string> errors,
+                                  std::span<ObjectFacts> facts = {});
 
   // How many objects of the batches so far were refused (when > 0, Finish stores nothing).
   size_t refused() const;
