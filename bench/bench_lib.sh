@@ -85,6 +85,9 @@ stop_server() {
   SERVER_PID=""
 }
 
+# stored_count: the object versions stored in $WORK/data (every copy counted), read with sqlite3.
+stored_count() { sqlite3 "$WORK/data/tessera.db" "SELECT count(*) FROM objects"; }
+
 # wrk_summary FILE: "requests/s p50 p99 non2xx" of a `wrk --latency` report.
 wrk_summary() {
   local rps p50 p99 bad

@@ -52,7 +52,6 @@ export TESSERA_BENCH_AUTH="$AUTH"
 "$TESSERA" user add analyst --org "Bench ISAC" --role analyst --data "$WORK/data" >/dev/null
 ANALYST_AUTH=$(bench_basic_auth analyst "$("$TESSERA" token create analyst --data "$WORK/data" | tail -1)")
 
-stored_count() { sqlite3 "$WORK/data/tessera.db" "SELECT count(*) FROM objects"; }
 
 start_server
 COLL=$(curl -sf -H "Authorization: $AUTH" -H 'Accept: application/taxii+json;version=2.1' \
@@ -148,7 +147,7 @@ taxii_get "admin, page cache off" "$AUTH"
 taxii_get "analyst, page cache off" "$ANALYST_AUTH"
 
 # 3: POST envelopes of 1,000 indicators; stored objects counted after a clean stop.
-BEFORE=$(sqlite3 "$WORK/data/tessera.db" "SELECT count(*) FROM objects")
+BEFORE=$(stored_count)
 SECONDS_RUN=$(echo "$DURATION" | sed 's/s$//')
 # Enough distinct envelopes per wrk thread for the run (about 85 are acknowledged per second in
 # all here), so that no acknowledged object is a repeat.
