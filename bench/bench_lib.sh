@@ -1,7 +1,31 @@
 # Shared by the benchmark scripts that build or serve a store over HTTP (by_id_bench.sh,
-# search_bench.sh, taxii_bench.sh): sourced, not run. The caller sets TESSERA (the tessera binary)
-# and, for a generated store, GEN (gen_stix); the functions set WORK, SERVER_PID and BASE.
-# A setup failure exits 2, as the scripts document.
+# search_bench.sh, taxii_bench.sh, taxii_get_cost.sh): sourced, not run. The caller sets TESSERA
+# (the tessera binary) and, for a generated store, GEN (gen_stix), or takes the defaults of
+# bench_store_defaults; the functions set WORK, SERVER_PID and BASE. A setup failure exits 2, as
+# the scripts document.
+
+# bench_store_defaults: the release build's tessera and gen_stix, COUNT=1000000 objects,
+# REQUESTS=2000 per kind of request: the options of a benchmark of a generated store.
+bench_store_defaults() {
+  local dir
+  dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  TESSERA="$dir/../build/release/src/cli/tessera"
+  GEN="$dir/../build/release/bench/gen_stix"
+  COUNT=1000000
+  REQUESTS=2000
+}
+
+# bench_store_option OPTION VALUE: sets what --tessera BIN, --gen BIN, --count N or --requests N
+# gives; returns 1 for any other option.
+bench_store_option() {
+  case "$1" in
+    --tessera) TESSERA=$2 ;;
+    --gen) GEN=$2 ;;
+    --count) COUNT=$2 ;;
+    --requests) REQUESTS=$2 ;;
+    *) return 1 ;;
+  esac
+}
 
 # bench_require TOOL...: exits 2 naming the first tool that is not installed.
 bench_require() {

@@ -14,20 +14,13 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-TESSERA="$HERE/../build/release/src/cli/tessera"
-GEN="$HERE/../build/release/bench/gen_stix"
-COUNT=1000000
-REQUESTS=2000
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --tessera) TESSERA=$2; shift 2 ;;
-    --gen) GEN=$2; shift 2 ;;
-    --count) COUNT=$2; shift 2 ;;
-    --requests) REQUESTS=$2; shift 2 ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-done
 . "$HERE/bench_lib.sh"
+bench_store_defaults
+while [ $# -gt 0 ]; do
+  [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }
+  bench_store_option "$@" || { echo "unknown option $1" >&2; exit 2; }
+  shift 2
+done
 bench_require curl /usr/bin/python3
 bench_require_binaries
 

@@ -31,30 +31,25 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-TESSERA="$HERE/../build/release/src/cli/tessera"
-GEN="$HERE/../build/release/bench/gen_stix"
-COUNT=1000000
-REQUESTS=2000
+. "$HERE/bench_lib.sh"
+bench_store_defaults
 BULK=10000
 DURATION=10s
 THREADS=2
 CONNECTIONS=32
 TEXT_QUERIES=""
 while [ $# -gt 0 ]; do
+  [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }
   case "$1" in
-    --tessera) TESSERA=$2; shift 2 ;;
-    --gen) GEN=$2; shift 2 ;;
-    --count) COUNT=$2; shift 2 ;;
-    --requests) REQUESTS=$2; shift 2 ;;
-    --bulk) BULK=$2; shift 2 ;;
-    --duration) DURATION=$2; shift 2 ;;
-    --threads) THREADS=$2; shift 2 ;;
-    --connections) CONNECTIONS=$2; shift 2 ;;
-    --text-queries) TEXT_QUERIES=$(realpath "$2"); shift 2 ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
+    --bulk) BULK=$2 ;;
+    --duration) DURATION=$2 ;;
+    --threads) THREADS=$2 ;;
+    --connections) CONNECTIONS=$2 ;;
+    --text-queries) TEXT_QUERIES=$(realpath "$2") ;;
+    *) bench_store_option "$@" || { echo "unknown option $1" >&2; exit 2; } ;;
   esac
+  shift 2
 done
-. "$HERE/bench_lib.sh"
 bench_require wrk curl sqlite3 /usr/bin/python3
 bench_require_binaries
 [ -z "$TEXT_QUERIES" ] || [ -r "$TEXT_QUERIES" ] || { echo "cannot read $TEXT_QUERIES" >&2; exit 2; }
