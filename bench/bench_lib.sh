@@ -86,12 +86,13 @@ bench_basic_auth() {
   echo "Basic $(printf '%s:%s' "$1" "$2" | base64 -w0)"
 }
 
-# start_server [ARGS...]: tessera serve on $WORK/data, 127.0.0.1 on a free port, ${THREADS:-2}
-# threads, no access log, and ARGS; waits until it listens (at most 60 s) and sets SERVER_PID and
-# BASE (http://127.0.0.1:PORT).
+# start_server [ARGS...]: tessera serve on ${SERVE_DATA:-$WORK/data}, 127.0.0.1 on a free port,
+# ${THREADS:-2} threads, no access log, and ARGS, run by the command in the array SERVE_WRAPPER
+# when it is set (valgrind, taskset); waits until it listens (at most 60 s) and sets SERVER_PID
+# and BASE (http://127.0.0.1:PORT).
 start_server() {
-  "$TESSERA" serve --data "$WORK/data" --listen 127.0.0.1:0 --threads "${THREADS:-2}" \
-    --no-access-log "$@" >"$WORK/serve.log" 2>&1 &
+  "${SERVE_WRAPPER[@]}" "$TESSERA" serve --data "${SERVE_DATA:-$WORK/data}" \
+    --listen 127.0.0.1:0 --threads "${THREADS:-2}" --no-access-log "$@" >"$WORK/serve.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 600); do
     grep -q "listening on " "$WORK/serve.log" && break
