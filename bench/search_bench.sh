@@ -22,12 +22,13 @@
 # very bytes of the answer to any unknown value but for the value; the RED producer finds its own
 # indicators; wrk must count no non-2xx answer and no socket error. Then the sizes: objects, the
 # store file, and the search index as `tessera search reindex` reports it (run after the
-# searches, so that they read the index the writes made), per object.
+# searches, so that they read the index the writes made; it must file as many keys as the writes
+# did), per object.
 #
 #   bench/search_bench.sh [--tessera BIN] [--gen BIN] [--count 1000000] [--requests 2000]
 #                         [--bulk 10000] [--duration 10s] [--threads 2] [--connections 32]
 #                         [--text-queries FILE]
-# Needs: wrk, curl, sqlite3, python3. Exit 1 on a wrong answer, 2 on a setup failure.
+# Needs: wrk, sqlite3, python3. Exit 1 on a wrong answer, 2 on a setup failure.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -50,7 +51,7 @@ while [ $# -gt 0 ]; do
   esac
   shift 2
 done
-bench_require wrk curl sqlite3 /usr/bin/python3
+bench_require wrk sqlite3 /usr/bin/python3
 bench_require_binaries
 [ -z "$TEXT_QUERIES" ] || [ -r "$TEXT_QUERIES" ] || { echo "cannot read $TEXT_QUERIES" >&2; exit 2; }
 
@@ -82,10 +83,15 @@ stop_server
 
 OBJECTS=$(stored_count)
 STORE_BYTES=$(stat -c %s "$WORK/data/tessera.db")
+KEYS_WRITTEN=$(sqlite3 "$WORK/data/tessera.db" "SELECT count(*) FROM search_keys")
 INDEX=$("$TESSERA" search reindex --data "$WORK/data")
 # "search index: K keys for R objects, M MiB"
+INDEX_KEYS=$(sed -n 's/^search index: \([0-9]*\) keys .*/\1/p' <<<"$INDEX")
 INDEX_MIB=$(sed -n 's/.*, \([0-9.]*\) MiB$/\1/p' <<<"$INDEX")
-[ -n "$INDEX_MIB" ] || { echo "tessera search reindex gave no size: $INDEX" >&2; exit 2; }
+[ -n "$INDEX_KEYS" ] && [ -n "$INDEX_MIB" ] || { echo "tessera search reindex gave no size: $INDEX" >&2; exit 2; }
+# The size reported is that of the index the searches read: reindexing files the same keys.
+[ "$INDEX_KEYS" = "$KEYS_WRITTEN" ] ||
+  { echo "tessera search reindex filed $INDEX_KEYS keys where the writes filed $KEYS_WRITTEN" >&2; exit 1; }
 /usr/bin/python3 - "$OBJECTS" "$STORE_BYTES" "$INDEX" "$INDEX_MIB" <<'PY'
 import sys
 objects, store, index, mib = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
