@@ -34,59 +34,24 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-for tool in wrk curl sqlite3 /usr/bin/python3; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (run scripts/deps)" >&2; exit 2; }
-done
+. "$HERE/bench_lib.sh"
+bench_require wrk curl sqlite3 /usr/bin/python3
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || { echo "missing nginx (run scripts/deps)" >&2; exit 2; }
-[ -x "$TESSERA" ] || { echo "no tessera binary at $TESSERA (cmake --preset release && cmake --build --preset release --target tessera)" >&2; exit 2; }
+bench_require_binaries
 
-WORK=$(mktemp -d /tmp/tessera-taxii-bench-XXXXXX)
-SERVER_PID=""
+bench_begin taxii-bench
 NGINX_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null || true
-  [ -n "$NGINX_PID" ] && kill -QUIT "$NGINX_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs: $(lscpu | sed -n 's/^Model name: *//p'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+trap '[ -n "$NGINX_PID" ] && kill -QUIT "$NGINX_PID" 2>/dev/null; bench_cleanup' EXIT
 echo "# tessera: $TESSERA; wrk -t$THREADS, $DURATION per run"
 
 "$TESSERA" init --data "$WORK/data" --admin-token-file "$WORK/admin-token" >/dev/null
-AUTH="Basic $(printf 'admin:%s' "$(cat "$WORK/admin-token")" | base64 -w0)"
+AUTH=$(bench_basic_auth admin "$(cat "$WORK/admin-token")")
 export TESSERA_BENCH_AUTH="$AUTH"
 "$TESSERA" org add "Bench ISAC" --data "$WORK/data" >/dev/null
 "$TESSERA" user add analyst --org "Bench ISAC" --role analyst --data "$WORK/data" >/dev/null
-ANALYST_AUTH="Basic $(printf 'analyst:%s' "$("$TESSERA" token create analyst --data "$WORK/data" | tail -1)" | base64 -w0)"
+ANALYST_AUTH=$(bench_basic_auth analyst "$("$TESSERA" token create analyst --data "$WORK/data" | tail -1)")
 
-start_server() {  # extra arguments go to tessera serve
-  "$TESSERA" serve --data "$WORK/data" --listen 127.0.0.1:0 --threads "$THREADS" --no-access-log \
-    "$@" >"$WORK/serve.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 300); do
-    grep -q "listening on " "$WORK/serve.log" && break
-    sleep 0.05
-  done
-  BASE=$(grep -o "listening on http://[0-9.:]*" "$WORK/serve.log" | head -1 | sed 's/listening on //')
-  [ -n "$BASE" ] || { cat "$WORK/serve.log"; exit 2; }
-}
-stop_server() {
-  kill -TERM "$SERVER_PID"
-  wait "$SERVER_PID" || { echo "serve exited non-zero" >&2; exit 1; }
-  SERVER_PID=""
-}
-stored_count() { sqlite3 "$WORK/data/tessera.db" "SELECT count(*) FROM objects"; }
-# wrk_summary FILE: "requests/s p50 p99 non2xx"
-wrk_summary() {
-  local rps p50 p99 bad
-  rps=$(sed -n 's/^Requests\/sec: *//p' "$1")
-  p50=$(awk '$1 == "50%" {print $2}' "$1")
-  p99=$(awk '$1 == "99%" {print $2}' "$1")
-  bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *//p' "$1")
-  echo "$rps $p50 $p99 ${bad:-0}"
-}
 
 start_server
 COLL=$(curl -sf -H "Authorization: $AUTH" -H 'Accept: application/taxii+json;version=2.1' \
@@ -182,7 +147,7 @@ taxii_get "admin, page cache off" "$AUTH"
 taxii_get "analyst, page cache off" "$ANALYST_AUTH"
 
 # 3: POST envelopes of 1,000 indicators; stored objects counted after a clean stop.
-BEFORE=$(sqlite3 "$WORK/data/tessera.db" "SELECT count(*) FROM objects")
+BEFORE=$(stored_count)
 SECONDS_RUN=$(echo "$DURATION" | sed 's/s$//')
 # Enough distinct envelopes per wrk thread for the run (about 85 are acknowledged per second in
 # all here), so that no acknowledged object is a repeat.

@@ -28,42 +28,21 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -x "$BEFORE" ] && [ -x "$AFTER" ] || { echo "--before and --after name two tessera binaries" >&2; exit 2; }
-for tool in valgrind callgrind_annotate wrk curl taskset /usr/bin/python3; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (run scripts/deps)" >&2; exit 2; }
-done
+. "$HERE/bench_lib.sh"
+bench_require valgrind callgrind_annotate wrk curl taskset /usr/bin/python3
 
-WORK=$(mktemp -d /tmp/tessera-get-cost-XXXXXX)
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_begin get-cost
 
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs: $(lscpu | sed -n 's/^Model name: *//p'); load $(cut -d' ' -f1-3 /proc/loadavg)"
-
-# start_server NAME [prefix command...]: serves NAME's store, uncached; sets SERVER_PID and BASE.
-start_server() {
+# serve NAME [prefix command...]: serves NAME's store, uncached, with that build (bench_lib.sh's
+# start_server); sets SERVER_PID and BASE.
+serve() {
   local name=$1; shift
-  local bin=$BEFORE; [ "$name" = A ] && bin=$AFTER
-  "$@" "$bin" serve --data "$WORK/$name/data" --listen 127.0.0.1:0 --threads 2 --no-access-log \
-    --page-cache-mb 0 >"$WORK/$name/serve.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 600); do
-    grep -q "listening on " "$WORK/$name/serve.log" && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/$name/serve.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  BASE=$(grep -o "listening on http://[0-9.:]*" "$WORK/$name/serve.log" | head -1 | sed 's/listening on //')
+  TESSERA=$BEFORE; [ "$name" = A ] && TESSERA=$AFTER
+  SERVE_DATA="$WORK/$name/data" SERVE_WRAPPER=("$@")
+  start_server --page-cache-mb 0
 }
 
-stop_server() {
-  kill -TERM "$SERVER_PID"
-  wait "$SERVER_PID" || true
-  SERVER_PID=""
-}
-
-auth() { printf 'Basic %s' "$(printf 'admin:%s' "$(cat "$WORK/$1/token")" | base64 -w0)"; }
+auth() { bench_basic_auth admin "$(cat "$WORK/$1/token")"; }
 
 # get NAME N: N GETs of the first page on one connection, each checked.
 get() {
@@ -88,7 +67,7 @@ for name in B A; do
   bin=$BEFORE; [ "$name" = A ] && bin=$AFTER
   mkdir -p "$WORK/$name"
   "$bin" init --data "$WORK/$name/data" --admin-token-file "$WORK/$name/token" >/dev/null
-  start_server "$name"
+  serve "$name"
   coll=$(curl -sf -H "Authorization: $(auth "$name")" -H 'Accept: application/taxii+json;version=2.1' \
     "$BASE/api/collections/" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["collections"][0]["id"])')
   TESSERA_BENCH_AUTH="$(auth "$name")" TESSERA_BENCH_BODIES=1 TESSERA_BENCH_RUN=0 \
@@ -102,7 +81,7 @@ for name in B A; do
   counts=()
   for n in 100 $((REQUESTS + 100)); do
     out="$WORK/$name/callgrind.$n"
-    start_server "$name" valgrind --tool=callgrind --callgrind-out-file="$out"
+    serve "$name" valgrind --tool=callgrind --callgrind-out-file="$out"
     get "$name" "$n"
     stop_server
     counts+=("$(callgrind_annotate "$out" 2>/dev/null | sed -n 's/^ *\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d ,)")
@@ -113,7 +92,7 @@ done
 echo "== server CPU per request (server on CPU 1, wrk -t1 -c16 on CPU 0, 5 s each)"
 for round in $(seq 1 "$ROUNDS"); do
   for name in B A; do
-    start_server "$name" taskset -c 1
+    serve "$name" taskset -c 1
     coll=$(curl -sf -H "Authorization: $(auth "$name")" -H 'Accept: application/taxii+json;version=2.1' \
       "$BASE/api/collections/" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["collections"][0]["id"])')
     get "$name" 10
