@@ -95,8 +95,9 @@ struct Totals {
 };
 
 // How much of a file `tessera import` judges and writes at once: a batch ends at this many
-// objects, or once their JSON reaches this many bytes. Memory holds one batch beside what the
-// reader holds; the file is still one transaction (ingest::Session), whatever its size.
+// objects, or once their JSON reaches this many bytes. Memory holds a few batches (FileImport)
+// beside what the reader holds; the file is still one transaction (ingest::Session), whatever
+// its size.
 constexpr size_t kBatchObjects = 2'000;
 constexpr size_t kBatchJsonBytes = size_t{8} << 20;
 
@@ -120,8 +121,8 @@ struct Batch {
   std::vector<ingest::ObjectFacts> facts;  // ingest::Examine of each valid object
 };
 
-// How many batches may wait between the two threads (memory: that many beside the one being
-// read and the one being written).
+// How many batches may wait between the two threads. Memory: the batch being gathered, those
+// waiting, and those the writing thread took at once (at most as many): 2 x 2 + 1 batches.
 constexpr size_t kMaxWaitingBatches = 2;
 
 // One file as the STIX reader hands it over, judged and written batch by batch by an
@@ -132,7 +133,7 @@ constexpr size_t kMaxWaitingBatches = 2;
 // hands each batch to the session (the store's writer stays on the thread that took it) and keeps
 // what the session says of it for the end of the file (refusals, warnings, counts). The problems of
 // the file itself (a bundle's own properties, a value that is not an object) are the reading
-// thread's. Needs no more of the file than kMaxWaitingBatches + 2 batches.
+// thread's. Needs no more of the file than 2 x kMaxWaitingBatches + 1 batches.
 class FileImport final : public stix::ReadSink {
  public:
   FileImport(ingest::Session& session, const std::string& name, ProgressBar& bar, size_t files_done,
@@ -149,7 +150,7 @@ class FileImport final : public stix::ReadSink {
     std::optional<Result<stix::ReadSummary>> doc;
     std::thread reader([&] {
       doc.emplace(stix::ReadFile(file, options, *this));
-      HandOver();
+      if (doc->ok()) HandOver();  // a file that breaks off is rejected: its last part unjudged
       batches_.Close();
     });
     std::deque<Batch> taken;
@@ -227,8 +228,8 @@ class FileImport final : public stix::ReadSink {
   void Write(Batch& b) {
     if (!failed.ok()) return;
     auto report = session_.Add(b.objects, b.errors, b.facts);
-    bar_.Show(files_done_, objects_read_ + objects_seen_, name_);
     objects_seen_ += b.objects.size();
+    bar_.Show(files_done_, objects_read_ + objects_seen_, name_);
     if (!report.ok()) return Fail(report.status());
     for (const store::StatusEntry& f : report->failures) Keep(refusal_lines, EntryLine(f));
     // A success's message is the placement's note (TLP:RED alone), then the pattern's warnings.

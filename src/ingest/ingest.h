@@ -171,7 +171,8 @@ class Session {
   // only if Finish commits. Errors as Ingest's (kInvalidArgument when `errors` has another size:
   // nothing judged); any other error ends the session, rolled back, and every later call returns
   // it. `facts` is empty (Add examines the objects itself) or facts[i] is Examine(objects[i]) for
-  // each valid object (ignored for the others); Add moves from it.
+  // each valid object (ignored for the others); Add moves from it. kInvalidArgument, nothing
+  // judged, when it has another size than `objects`.
   Result<store::StatusRecord> Add(std::span<stix::Object> objects,
                                   std::span<const std::string> errors,
                                   std::span<ObjectFacts> facts = {});

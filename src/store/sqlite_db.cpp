@@ -1,8 +1,10 @@
 #include "store/sqlite_db.h"
 
+#include <algorithm>
 #include <mutex>
 #include <system_error>
 
+#include "common/digest.h"
 #include "store/sqlite_schema.h"
 
 namespace tessera::store::sqlite {
@@ -23,9 +25,29 @@ constexpr int kCheckpointPages = 1000;
 // than letting the WAL grow without bound.
 constexpr int kWriterCheckpointPages = 4 * kCheckpointPages;
 
+// tessera_search_key_digest(key): DigestOfSearchKey of a text, as a 16-byte blob; NULL for NULL.
+void SearchKeyDigestFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  if (text == nullptr) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  const SearchKeyDigest d =
+      DigestOfSearchKey(std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(argv[0]))));
+  sqlite3_result_blob(ctx, d.data(), static_cast<int>(d.size()), SQLITE_TRANSIENT);
+}
+
 // Brings the schema to SchemaMigrations().size(), all inside one write transaction so that two
-// processes opening a new store at once cannot both migrate.
+// processes opening a new store at once cannot both migrate. The migrations may call
+// tessera_search_key_digest.
 Status Migrate(sqlite3* db, const std::string& path) {
+  if (const int rc =
+          sqlite3_create_function_v2(db, "tessera_search_key_digest", 1,
+                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+                                     nullptr, SearchKeyDigestFunction, nullptr, nullptr, nullptr);
+      rc != SQLITE_OK) {
+    return SqliteError(db, rc, "opening " + path);
+  }
   TESSERA_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "opening " + path));
   auto fail = [db](Status st) {
     Exec(db, "ROLLBACK", "rolling back").ok();
@@ -152,6 +174,13 @@ void Sql::Bind(Statement& s) const {
       s.BindBlob(i++, std::get<std::vector<uint8_t>>(p));
     }
   }
+}
+
+SearchKeyDigest DigestOfSearchKey(std::string_view key) {
+  const std::array<uint8_t, 32> full = Sha256(key);
+  SearchKeyDigest d;
+  std::copy_n(full.begin(), d.size(), d.begin());
+  return d;
 }
 
 Status Exec(sqlite3* db, const char* sql, std::string_view what) {

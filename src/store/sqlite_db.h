@@ -122,6 +122,15 @@ struct Sql {
   void Bind(Statement& s) const;
 };
 
+// A search key as the index stores it (schema 7): the first 16 bytes of its SHA-256. Shorter than
+// most keys and compared in a byte or two, where keys share long prefixes ("ref:indicator--").
+// Filing an object under a key another value has means finding a second preimage of 128 bits
+// (about 2^128 digests); even two keys of the writer's own choosing that share one cost about
+// 2^64. Migration 7 computes it in SQL as tessera_search_key_digest(key), on the connection that
+// migrates.
+using SearchKeyDigest = std::array<uint8_t, 16>;
+SearchKeyDigest DigestOfSearchKey(std::string_view key);
+
 Status Exec(sqlite3* db, const char* sql, std::string_view what);
 Result<int64_t> QueryInt(sqlite3* db, const char* sql, std::string_view what);
 

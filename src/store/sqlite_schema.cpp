@@ -343,25 +343,29 @@ INSERT INTO settings (key, value)
   SELECT 'search_index', 'stale' WHERE EXISTS (SELECT 1 FROM objects);
 )sql";
 
-// Version 7: the search index files a key's digest (the first 16 bytes of its SHA-256,
-// sqlite_store.cpp) instead of its text. The index of a 2,000,000-object store shrinks from 360 MB
-// to about half, and a key is compared in a byte or two where keys share long prefixes
+// Version 7: the search index files a key's digest (sqlite::DigestOfSearchKey: the first 16 bytes
+// of its SHA-256) instead of its text. The index of a 2,200,000-object store shrinks from 361 MB
+// to 161 MB, and a key is compared in a byte or two where keys share long prefixes
 // ("ref:indicator--..."): an import that keeps the index was bound by reading and writing back its
-// pages (issue 11). SQL cannot compute the digests, so a store with objects is marked stale as in
-// version 6 until `tessera search reindex`; the keys of version 6 go with their table.
+// pages (issue 11). The keys of version 6 are converted in place with tessera_search_key_digest
+// (registered by the migrating connection, sqlite_db.cpp), so an upgraded store searches at once;
+// a store marked stale stays so. The CHECK refuses anything but a digest: a Tessera of schema 6
+// still running against the store would write text keys (its INSERT OR IGNORE then files nothing
+// for its rows; stop `serve` before upgrading, docs/search.md).
 constexpr const char* kV7 = R"sql(
-DROP TRIGGER objects_delete_search_keys;
-DROP TABLE search_keys;
-CREATE TABLE search_keys (
-  key BLOB    NOT NULL,
+CREATE TABLE search_keys_v7 (
+  key BLOB    NOT NULL CHECK (length(key) = 16),
   seq INTEGER NOT NULL,
   PRIMARY KEY (key, seq)
 ) WITHOUT ROWID;
+INSERT OR IGNORE INTO search_keys_v7 (key, seq)
+  SELECT tessera_search_key_digest(key), seq FROM search_keys;
+DROP TRIGGER objects_delete_search_keys;
+DROP TABLE search_keys;
+ALTER TABLE search_keys_v7 RENAME TO search_keys;
 CREATE INDEX search_keys_by_seq ON search_keys (seq);
 CREATE TRIGGER objects_delete_search_keys AFTER DELETE ON objects
   BEGIN DELETE FROM search_keys WHERE seq = old.seq; END;
-INSERT OR REPLACE INTO settings (key, value)
-  SELECT 'search_index', 'stale' WHERE EXISTS (SELECT 1 FROM objects);
 )sql";
 
 constexpr const char* kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};

@@ -26,7 +26,6 @@
 #include <system_error>
 #include <unordered_map>
 
-#include "common/digest.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_directory.h"
 #include "store/sqlite_store_internal.h"
@@ -434,32 +433,24 @@ Status CheckSearchKeys(std::span<const std::string> keys) {
   return Status::Ok();
 }
 
-// A search key as the index stores it (schema 7): the first 16 bytes of its SHA-256. Shorter than
-// most keys and compared in a byte or two, where keys share long prefixes ("ref:indicator--").
-// Two keys share a digest with probability 2^-128 a pair, and finding two that do costs about
-// 2^64 digests: out of reach of a member who would file an object under another value's key.
-using KeyDigest = std::array<uint8_t, 16>;
-
-KeyDigest DigestOfKey(std::string_view key) {
-  const std::array<uint8_t, 32> full = Sha256(key);
-  KeyDigest d;
-  std::copy_n(full.begin(), d.size(), d.begin());
-  return d;
-}
+using sqlite::DigestOfSearchKey;
+using sqlite::SearchKeyDigest;
 
 // The search keys of the rows a write session stores, filed in the index in digest order when
 // there are kFlushEntries of them and before the session commits. The index is a B-tree on
 // (digest, seq): keys in digest order touch each of its pages once per flush, where keys in row
 // order touch a page each, and an import of millions of rows would read and write back a page
 // per key once the index outgrows SQLite's cache. Nothing reads the index inside a session, so
-// filing a key later in the same transaction is invisible. Memory: at most kFlushEntries
-// entries (24 bytes each).
+// filing a key later in the same transaction is invisible. Memory: kFlushEntries entries (24
+// bytes each) plus the keys of one row (kMaxSearchKeysPerRow): the caller flushes when Full
+// after each row.
 class PendingSearchKeys {
  public:
   static constexpr size_t kFlushEntries = size_t{1} << 20;
 
   void Add(int64_t seq, std::span<const std::string> keys) {
-    for (const std::string& k : keys) entries_.emplace_back(DigestOfKey(k), seq);
+    if (entries_.capacity() == 0 && !keys.empty()) entries_.reserve(kFlushEntries);
+    for (const std::string& k : keys) entries_.emplace_back(DigestOfSearchKey(k), seq);
   }
   bool Full() const { return entries_.size() >= kFlushEntries; }
 
@@ -480,7 +471,7 @@ class PendingSearchKeys {
   }
 
  private:
-  std::vector<std::pair<KeyDigest, int64_t>> entries_;
+  std::vector<std::pair<SearchKeyDigest, int64_t>> entries_;
 };
 
 // kInvalidArgument as Store::Import says.
@@ -601,6 +592,7 @@ Result<ImportSummary> ImportLocked(Connection& c, const PreparedBatch& batch,
     if (sqlite3_changes(c.db()) == 1) {
       const int64_t seq = sqlite3_last_insert_rowid(c.db());
       keys.Add(seq, p.search_keys);
+      if (keys.Full()) TESSERA_RETURN_IF_ERROR(keys.Flush(c));
       if (summary.first_seq == 0) summary.first_seq = seq;
       summary.last_seq = seq;
       ++summary.added;
@@ -683,9 +675,6 @@ class SqliteWriteSession final : public WriteSession {
     TESSERA_RETURN_IF_ERROR(ended_);
     auto summary = ImportLocked(lease_->connection(), batch, pending_keys_);
     if (!summary.ok()) return End(summary.status());
-    if (pending_keys_.Full()) {
-      if (Status st = pending_keys_.Flush(lease_->connection()); !st.ok()) return End(st);
-    }
     return summary;
   }
 
@@ -749,8 +738,8 @@ Result<KeyPage> FindByKeysOn(Connection& c, const KeyQuery& q, const Sql& sql) {
         "the search index does not hold the objects stored before it was made yet: run "
         "`tessera search reindex`");
   }
-  std::vector<KeyDigest> digests;
-  for (const std::string& k : q.keys) digests.push_back(DigestOfKey(k));
+  std::vector<SearchKeyDigest> digests;
+  for (const std::string& k : q.keys) digests.push_back(DigestOfSearchKey(k));
   TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
   ResetOnExit reset(*s);
   sql.Bind(*s);
@@ -1117,7 +1106,7 @@ class SqliteStore final : public Store {
             "o.coll WHERE k.key IN (");
     for (size_t i = 0; i < q.keys.size(); ++i) {
       if (i) sql.Add(",");
-      const KeyDigest d = DigestOfKey(q.keys[i]);
+      const SearchKeyDigest d = DigestOfSearchKey(q.keys[i]);
       sql.Param(std::vector<uint8_t>(d.begin(), d.end()));
     }
     sql.Add(") AND (0");
