@@ -272,6 +272,8 @@ TEST_F(ImportExportTest, AFileLargerThanABatchIsStoredWholeOrNotAtAll) {
   std::string good;
   for (size_t n = 0; n < kObjects; ++n)
     good += NumberedIdentity(n, "Org " + std::to_string(n)) + "\n";
+  // Over 256 KiB: import reads such a file on a thread of its own and writes on another.
+  ASSERT_GT(good.size(), size_t{256 * 1024});
 
   // NDJSON whose last object is invalid (an identity needs a name).
   const std::string invalid_last = (root_ / "invalid_last.ndjson").string();

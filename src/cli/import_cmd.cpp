@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -121,6 +122,9 @@ struct Batch {
   std::vector<ingest::ObjectFacts> facts;  // ingest::Examine of each valid object
 };
 
+// Files smaller than this are read and written on one thread (FileImport::Read).
+constexpr uintmax_t kOneThreadBytes = 256 * 1024;
+
 // How many batches may wait between the two threads. Memory: the batch being gathered, those
 // waiting, and those the writing thread took at once (at most as many): 2 x 2 + 1 batches.
 constexpr size_t kMaxWaitingBatches = 2;
@@ -146,11 +150,25 @@ class FileImport final : public stix::ReadSink {
 
   // Reads `file` and writes its batches into the session; returns the reader's result. Every
   // member below is the caller's to read once it returns.
+  // A file under kOneThreadBytes is read on this thread: starting a second one (with its own
+  // parsers) costs a tenth of a millisecond or more, which an import of many small files felt.
   Result<stix::ReadSummary> Read(const std::string& file, const stix::ReadOptions& options) {
     std::optional<Result<stix::ReadSummary>> doc;
-    std::thread reader([&] {
+    auto read = [&] {
       doc.emplace(stix::ReadFile(file, options, *this));
       if (doc->ok()) HandOver();  // a file that breaks off is rejected: its last part unjudged
+    };
+    std::error_code ec;
+    const uintmax_t size = file == "-" ? 0 : std::filesystem::file_size(file, ec);
+    if (file != "-" && !ec && size < kOneThreadBytes) {
+      one_thread_ = true;
+      read();
+      objects_read_ += objects;
+      if (failed.ok()) failed = read_failed_;
+      return std::move(*doc);
+    }
+    std::thread reader([&] {
+      read();
       batches_.Close();
     });
     std::deque<Batch> taken;
@@ -219,7 +237,11 @@ class FileImport final : public stix::ReadSink {
   // On the reading thread: queues the objects gathered since the last batch.
   void HandOver() {
     if (gathering_.objects.empty()) return;
-    batches_.Put(std::move(gathering_));
+    if (one_thread_) {
+      Write(gathering_);
+    } else {
+      batches_.Put(std::move(gathering_));
+    }
     gathering_ = Batch{};
     gathering_json_bytes_ = 0;
   }
@@ -261,6 +283,7 @@ class FileImport final : public stix::ReadSink {
   size_t objects_seen_ = 0;  // the writing thread's count of this file's objects
   Handoff<Batch> batches_{kMaxWaitingBatches};
   std::atomic<bool> stop_{false};  // set once nothing more is judged (either thread)
+  bool one_thread_ = false;        // Read reads on the calling thread: HandOver writes
   Batch gathering_;                // the reading thread's
   size_t gathering_json_bytes_ = 0;
   Status read_failed_;  // the reading thread's: problem_lines could not be kept

@@ -449,12 +449,17 @@ class PendingSearchKeys {
   static constexpr size_t kFlushEntries = size_t{1} << 20;
 
   void Add(int64_t seq, std::span<const std::string> keys) {
-    if (entries_.capacity() == 0 && !keys.empty()) entries_.reserve(kFlushEntries);
+    // Room for a whole flush once a quarter of it waits, not for every small write session.
+    if (entries_.size() + keys.size() > entries_.capacity() &&
+        entries_.size() >= kFlushEntries / 4) {
+      entries_.reserve(kFlushEntries + kMaxSearchKeysPerRow);
+    }
     for (const std::string& k : keys) entries_.emplace_back(DigestOfSearchKey(k), seq);
   }
   bool Full() const { return entries_.size() >= kFlushEntries; }
 
-  // Files every pending key inside the caller's write transaction and forgets them.
+  // Files every pending key inside the caller's write transaction and forgets them (keeping
+  // their room for the next ones).
   Status Flush(Connection& c) {
     std::sort(entries_.begin(), entries_.end());
     entries_.erase(std::unique(entries_.begin(), entries_.end()), entries_.end());
