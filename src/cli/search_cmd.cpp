@@ -89,6 +89,10 @@ int RunReindex(const std::string& data_dir) {
   if (stats->bytes > 0) {
     std::printf(", %.1f MiB", static_cast<double>(stats->bytes) / (1024.0 * 1024.0));
   }
+  std::printf("; full text: %lld objects", static_cast<long long>(stats->text_rows));
+  if (stats->text_bytes > 0) {
+    std::printf(", %.1f MiB", static_cast<double>(stats->text_bytes) / (1024.0 * 1024.0));
+  }
   std::printf("\n");
   return kExitOk;
 }

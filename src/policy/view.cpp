@@ -80,6 +80,17 @@ Result<store::KeyPage> ObjectView::Find(std::vector<std::string> keys,
   return store_->FindByKeys(q);
 }
 
+Result<store::TextPage> ObjectView::FindText(store::TextSearch q,
+                                             const std::vector<store::CollectionInfo>& in) const {
+  q.in.clear();
+  for (const store::CollectionInfo& c : in) {
+    if (!CanList(c)) continue;
+    q.in.push_back({c.id, ScopeIn(c)});
+  }
+  if (q.in.empty()) return store::TextPage{};
+  return store_->FindByText(q);
+}
+
 Result<Principal> ReaderNamed(store::Directory& directory, const std::string& name) {
   std::string user_name, org_name;
   if (name.rfind("user:", 0) == 0) {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "hunt/search_keys.h"
+#include "search/text_query.h"
 #include "stix/handling.h"
 #include "store/access_words.h"
 
@@ -41,8 +42,7 @@ class Producers {
   std::map<int64_t, std::string> names_;
 };
 
-Result<Hit> HitOf(const store::KeyRow& row, std::string matched, Producers& producers) {
-  const store::StoredObject& o = row.object;
+Result<Hit> HitOf(const store::StoredObject& o, std::string matched, Producers& producers) {
   Hit h;
   h.id = o.id;
   h.type = o.type;
@@ -93,7 +93,7 @@ Status Collect(const store::KeyPage& page, std::set<std::pair<std::string, std::
       truncated = true;
       break;
     }
-    TESSERA_ASSIGN_OR_RETURN(Hit h, HitOf(r, r.key, producers));
+    TESSERA_ASSIGN_OR_RETURN(Hit h, HitOf(r.object, r.key, producers));
     out.push_back(std::move(h));
     seen.insert(key);
   }
@@ -182,6 +182,30 @@ json::object HitJson(const Hit& h) {
 
 }  // namespace
 
+Result<TextHits> SearchText(const policy::ObjectView& view, const TextRequest& request) {
+  if (request.limit == 0 || request.limit > kMaxTextLimit) {
+    return InvalidArgument("a full-text search's limit is 1.." + std::to_string(kMaxTextLimit) +
+                           ", not " + std::to_string(request.limit));
+  }
+  store::TextSearch q;
+  TESSERA_ASSIGN_OR_RETURN(q.query, ParseTextQuery(request.text));
+  q.order = request.order;
+  q.limit = request.limit;
+  TESSERA_ASSIGN_OR_RETURN(std::vector<store::CollectionInfo> collections,
+                           view.ListableCollections());
+  TESSERA_ASSIGN_OR_RETURN(store::TextPage page, view.FindText(std::move(q), collections));
+  Producers producers(view.store().directory());
+  TextHits out;
+  out.text = request.text;
+  out.more = page.more;
+  out.hits.reserve(page.rows.size());
+  for (const store::StoredObject& o : page.rows) {
+    TESSERA_ASSIGN_OR_RETURN(Hit h, HitOf(o, std::string(kTextMatch), producers));
+    out.hits.push_back(std::move(h));
+  }
+  return out;
+}
+
 std::string ResultsJson(std::span<const ValueHits> results) {
   json::array list;
   for (const ValueHits& v : results) {
@@ -199,6 +223,17 @@ std::string ResultsJson(std::span<const ValueHits> results) {
   json::object out;
   out["results"] = std::move(list);
   return json::serialize(out);
+}
+
+std::string TextResultsJson(const TextHits& result) {
+  json::object o;
+  o["text"] = result.text;
+  o["found"] = !result.hits.empty();
+  json::array hits;
+  for (const Hit& h : result.hits) hits.push_back(HitJson(h));
+  o["hits"] = std::move(hits);
+  o["more"] = result.more;
+  return json::serialize(o);
 }
 
 }  // namespace tessera::search

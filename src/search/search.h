@@ -20,6 +20,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -64,11 +65,43 @@ struct ValueHits {
 Result<std::vector<ValueHits>> SearchValues(const policy::ObjectView& view,
                                             std::span<const std::string> values);
 
+// The most hits one page of a full-text search answers, and how many when not told.
+inline constexpr size_t kMaxTextLimit = 1000;
+inline constexpr size_t kDefaultTextLimit = 100;
+// A full-text hit's `matched`.
+inline constexpr std::string_view kTextMatch = "text";
+
+// A full-text search (docs/search.md, "Full text").
+struct TextRequest {
+  std::string text;  // what the user typed (search/text_query.h)
+  store::TextOrder order = store::TextOrder::kNewest;
+  size_t limit = kDefaultTextLimit;  // 1..kMaxTextLimit
+};
+
+struct TextHits {
+  std::string text;       // as asked
+  std::vector<Hit> hits;  // in the order asked; `matched` is "text"
+  bool more = false;      // more hits than `limit`
+};
+
+// The objects whose name, description, labels or aliases match `request.text`, among those
+// `view` may read: each object's newest version the view reads in a collection, one hit per
+// collection. kInvalidArgument, saying why, for a query ParseTextQuery refuses or a limit out
+// of range; kUnavailable while the store's index is incomplete; the store's and directory's
+// errors.
+Result<TextHits> SearchText(const policy::ObjectView& view, const TextRequest& request);
+
 // The answer as JSON, the one shape of `GET/POST /api/v1/search` and `tessera search --json`:
 //   {"results": [{"value": "...", "found": true, "truncated": false,
 //                 "hits": [HIT...], "related": [HIT...]}, ...]}
 // HIT: {"id", "type", "name", "tlp", "producer", "producer_org", "collection", "date_added",
 //       "modified" (absent when unversioned), "revoked", "matched"}, timestamps RFC 3339 UTC.
 std::string ResultsJson(std::span<const ValueHits> results);
+
+// A full-text answer as JSON, the one shape of `GET/POST /api/v1/search` with `text` and
+// `tessera search --text --json`:
+//   {"text": "...", "found": true, "hits": [HIT...], "more": false}
+// HIT as in ResultsJson.
+std::string TextResultsJson(const TextHits& result);
 
 }  // namespace tessera::search

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "common/file.h"
+#include "common/json.h"
 #include "hunt/search_keys.h"
 #include "ingest/ingest.h"
 #include "stix/reader.h"
@@ -140,6 +142,9 @@ class SearchTest : public ::testing::Test {
   std::map<std::string, store::Organization> orgs_;
   store::CollectionInfo open_;
 };
+
+std::vector<std::string> FindText(store::Store& store, const Principal* reader,
+                                  const std::string& text);
 
 TEST_F(SearchTest, EachKindOfValueFindsTheObjectsThatNameIt) {
   Write("a", Indicator(1, "[ipv4-addr:value = '203.0.113.0/24']") + "," +
@@ -272,7 +277,8 @@ TEST_F(SearchTest, AStoreFromBeforeTheIndexIsRefusedUntilReindexed) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((root_ + "/data/tessera.db").c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
-                           "DELETE FROM search_keys; INSERT INTO settings (key, value) VALUES "
+                           "DELETE FROM search_keys; INSERT INTO object_text (object_text) "
+                           "VALUES ('delete-all'); INSERT INTO settings (key, value) VALUES "
                            "('search_index', 'stale')",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
@@ -285,8 +291,10 @@ TEST_F(SearchTest, AStoreFromBeforeTheIndexIsRefusedUntilReindexed) {
   auto stats = store_->ReadSearchIndexStats();
   ASSERT_TRUE(stats.ok());
   EXPECT_FALSE(stats->complete);
+  EXPECT_EQ(SearchText(view, TextRequest{"indicator"}).status().code(), ErrorCode::kUnavailable);
   ASSERT_TRUE(store_->RebuildSearchIndex(hunt::ObjectSearchKeys).ok());
   EXPECT_THAT(Find("", "203.0.113.60"), ElementsAre("indicator--" + Uuid(60)));
+  EXPECT_THAT(FindText(*store_, nullptr, "indicator"), ElementsAre("indicator--" + Uuid(60)));
 }
 
 TEST_F(SearchTest, BadValuesAndTooManyValuesAreRefused) {
@@ -303,6 +311,156 @@ TEST_F(SearchTest, BadValuesAndTooManyValuesAreRefused) {
   auto bulk = SearchValues(view, many);
   ASSERT_TRUE(bulk.ok()) << bulk.status().ToString();
   EXPECT_EQ(bulk->size(), kMaxValues);
+}
+
+// The ids a full-text search finds as `reader` ("" the operator), newest first.
+std::vector<std::string> FindText(store::Store& store, const Principal* reader,
+                                  const std::string& text) {
+  const policy::ObjectView view =
+      reader ? policy::ObjectView(store, *reader) : policy::ObjectView::Operator(store);
+  auto found = SearchText(view, TextRequest{text});
+  EXPECT_TRUE(found.ok()) << found.status().ToString();
+  std::vector<std::string> ids;
+  if (!found.ok()) return ids;
+  for (const Hit& h : found->hits) {
+    EXPECT_EQ(h.matched, "text");
+    ids.push_back(h.id);
+  }
+  return ids;
+}
+
+boost::json::value TextCases() {
+  const char* src = std::getenv("TESSERA_SOURCE_DIR");
+  auto text = ReadInput(std::string(src ? src : ".") + "/tests/data/search/text.json");
+  EXPECT_TRUE(text.ok()) << text.status().message();
+  auto doc = ParseJson(text.ok() ? *text : "{}");
+  return doc.ok() ? *doc : boost::json::value();
+}
+
+// Every (rowid, word) the full-text index holds, in order (FTS5's vocabulary of instances).
+std::vector<std::string> TextIndexRows(const std::string& db_path) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  sqlite3_exec(db, "CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, object_text, instance)",
+               nullptr, nullptr, nullptr);
+  std::vector<std::string> rows;
+  sqlite3_stmt* s = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT doc || ' ' || col || ' ' || term FROM temp.words "
+                               "ORDER BY doc, col, offset",
+                               -1, &s, nullptr),
+            SQLITE_OK);
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    rows.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return rows;
+}
+
+TEST_F(SearchTest, FullTextTheCases) {
+  const boost::json::value doc = TextCases();
+  ASSERT_TRUE(doc.is_object());
+  std::string objects;
+  for (const auto& o : doc.as_object().at("objects").as_array()) {
+    if (!objects.empty()) objects += ",";
+    objects += boost::json::serialize(o);
+  }
+  Write("a", objects);
+  const auto& searches = doc.as_object().at("searches").as_array();
+  ASSERT_GT(searches.size(), 20u);
+  for (const auto& c : searches) {
+    const std::string text(c.at("text").as_string());
+    SCOPED_TRACE(text);
+    std::vector<std::string> tails;
+    for (const std::string& id : FindText(*store_, nullptr, text))
+      tails.push_back(id.substr(id.size() - 12));
+    std::vector<std::string> expected;
+    for (const auto& id : c.at("ids").as_array()) expected.emplace_back(id.as_string());
+    EXPECT_EQ(tails, expected);
+  }
+}
+
+TEST_F(SearchTest, FullTextFindsTheNewestVersionItsReaderSeesAndOnlyWhatItMayRead) {
+  const std::string id = "malware--" + Uuid(70);
+  const auto malware = [&](const std::string& modified, const std::string& name,
+                           std::string_view marking) {
+    return R"({"type":"malware","spec_version":"2.1","id":")" + id +
+           R"(","created":"2026-01-01T00:00:00.000Z","modified":")" + modified + R"(","name":")" +
+           name + R"(","is_family":false,"object_marking_refs":[")" + std::string(marking) +
+           R"("]})";
+  };
+  Write("a", malware("2026-01-01T00:00:00.000Z", "Oldname", Tlp(stix::TlpLevel::kGreen)));
+  Write("a", malware("2026-02-01T00:00:00.000Z", "Newname", Tlp(stix::TlpLevel::kRed)));
+  Principal a = As("a"), b = As("b");
+  // a reads the RED version: the old words no longer find the object.
+  EXPECT_THAT(FindText(*store_, &a, "newname"), ElementsAre(id));
+  EXPECT_THAT(FindText(*store_, &a, "oldname"), IsEmpty());
+  // b reads only the GREEN version: its newest, found by its words, never by the RED ones.
+  EXPECT_THAT(FindText(*store_, &b, "oldname"), ElementsAre(id));
+  EXPECT_THAT(FindText(*store_, &b, "newname"), IsEmpty());
+  auto hits = SearchText(policy::ObjectView(*store_, b), TextRequest{"oldname"});
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->hits.size(), 1u);
+  EXPECT_EQ(hits->hits[0].tlp, "green");
+  EXPECT_EQ(hits->hits[0].producer, "a");
+  EXPECT_EQ(hits->hits[0].name, "Oldname");
+}
+
+TEST_F(SearchTest, TheFullTextIndexIsKeptWithTheRowsAndRebuiltTheSame) {
+  const std::string db = root_ + "/data/tessera.db";
+  // Rolled back with the write.
+  auto session = store_->BeginWrite();
+  ASSERT_TRUE(session.ok());
+  store::Placement p{open_.id, 0, {store::GrantKey::CollectionReaders()}, {}};
+  stix::Object built;  // built in code: its words are read from its JSON
+  built.type = "malware";
+  built.id = "malware--" + Uuid(80);
+  built.json = R"({"type":"malware","id":"malware--)" + Uuid(80) +
+               R"(","name":"Built","description":"in code","labels":["x","y"]})";
+  ASSERT_TRUE((*session)->Import(std::vector{built}, std::vector{p}).ok());
+  (*session)->Rollback();
+  EXPECT_THAT(TextIndexRows(db), IsEmpty());
+  ASSERT_TRUE(store_->Import(std::vector{built}, std::vector{p}).ok());
+  EXPECT_THAT(TextIndexRows(db), ElementsAre("1 description in", "1 description code", "1 labels x",
+                                             "1 labels y", "1 name built"));
+  // Written through ingest (the reader's words), rebuilt from the JSON: the same index.
+  Write("a", R"({"type":"threat-actor","spec_version":"2.1","id":"threat-actor--)" + Uuid(81) +
+                 R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)"
+                 R"("name":"Sp\u00e9cial \"Bear\"","aliases":["APT-99","Zeta"]})" +
+                 "," + R"({"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--)" + Uuid(82) +
+                 R"(","value":"192.0.2.1"})");
+  const std::vector<std::string> written = TextIndexRows(db);
+  EXPECT_EQ(written.size(), 5u + 5u);  // spécial bear, apt 99, zeta
+  auto stats = store_->RebuildSearchIndex(hunt::ObjectSearchKeys);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(TextIndexRows(db), written);
+  EXPECT_EQ(stats->text_rows, 2);
+  EXPECT_GT(stats->text_bytes, 0);
+  // A deleted row leaves the index; nothing else does.
+  store::CollectionQuery q;
+  q.ids = {"threat-actor--" + Uuid(81)};
+  q.match = store::VersionMatch::kAll;
+  q.collection = open_.id;
+  q.scope.unrestricted = true;
+  ASSERT_TRUE(store_->DeleteVersions(q).ok());
+  EXPECT_EQ(TextIndexRows(db), std::vector<std::string>(written.begin(), written.begin() + 5));
+  EXPECT_THAT(FindText(*store_, nullptr, "bear"), IsEmpty());
+  EXPECT_THAT(FindText(*store_, nullptr, "built"), ElementsAre("malware--" + Uuid(80)));
+}
+
+TEST_F(SearchTest, FullTextRefusesABadQueryTheSameForEveryReader) {
+  Principal b = As("b");
+  for (const std::string text : {"", "-only", "\"spear", "x*"}) {
+    auto op = SearchText(policy::ObjectView::Operator(*store_), TextRequest{text});
+    auto member = SearchText(policy::ObjectView(*store_, b), TextRequest{text});
+    EXPECT_EQ(op.status().code(), ErrorCode::kInvalidArgument) << text;
+    EXPECT_EQ(member.status().ToString(), op.status().ToString()) << text;
+  }
+  TextRequest too_many{"malware"};
+  too_many.limit = kMaxTextLimit + 1;
+  EXPECT_EQ(SearchText(policy::ObjectView::Operator(*store_), too_many).status().code(),
+            ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

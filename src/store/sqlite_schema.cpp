@@ -328,8 +328,7 @@ CREATE INDEX objects_later_copies ON objects (coll) WHERE later_copy = 1;
 //    come from parsing patterns and observables, which SQL cannot do; `tessera search reindex`
 //    (Store::RebuildSearchIndex) files every row and clears the mark. Until then a search is
 //    refused (kUnavailable) rather than answered from a partial index.
-//  - Full-text search is a separate table when it comes (FTS5 over names and descriptions); this
-//    one holds exact keys only.
+//  - Full-text search is a separate table (kV7); this one holds exact keys only.
 constexpr const char* kV6 = R"sql(
 CREATE TABLE search_keys (
   key TEXT    NOT NULL,
@@ -343,7 +342,48 @@ INSERT INTO settings (key, value)
   SELECT 'search_index', 'stale' WHERE EXISTS (SELECT 1 FROM objects);
 )sql";
 
-constexpr const char* kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6};
+// Version 7: full-text search (issue 16). object_text is an FTS5 table over the words of a row
+// (stix/full_text.h: name, description, labels, aliases), its rowid the row's seq, written by
+// the single write path in the same transaction as the row, for the rows that have any of them.
+//  - Contentless (content=''): it keeps only the index, not a copy of the text, which the row's
+//    JSON already holds. A table with its own content would store every description twice and
+//    add a b-tree insert per row; an external-content table would have to read the text back
+//    from the objects table through a view of json_extract calls, the same extraction in SQL as
+//    at write time, for no gain: search needs rowids (seqs) and ranks, never the text.
+//  - What it costs: a contentless table of SQLite 3.40 (Debian 12; contentless_delete comes in
+//    3.43) forgets a row only when told its words again ('delete' with the row's values). The
+//    trigger recomputes them from the deleted row's JSON as stix::ReadFullText does (a string
+//    property; a list's strings joined by newlines), for the rows it holds (those with a
+//    object_text_docsize entry: not the rows of a stale index). Were the words it gives ever
+//    to differ, the stray entries would name a seq that no row has any more (seqs are never
+//    reused) and a search, which joins objects, would never return them.
+//  - Tokens: unicode61 with remove_diacritics 2, so that `malware` finds `Malwäre` and
+//    `Malwäre` finds `malware` (case and diacritics never tell words apart here).
+//  - A store of schema 6 with objects is marked 'search_index' = 'stale' (as kV6 does): the text
+//    comes from the objects' JSON, which `tessera search reindex` reads.
+constexpr const char* kV7 = R"sql(
+CREATE VIRTUAL TABLE object_text USING fts5 (
+  name, description, labels, aliases,
+  content = '', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER objects_delete_text AFTER DELETE ON objects
+  WHEN EXISTS (SELECT 1 FROM object_text_docsize WHERE id = old.seq)
+  BEGIN
+    INSERT INTO object_text (object_text, rowid, name, description, labels, aliases) VALUES (
+      'delete', old.seq,
+      CASE WHEN json_type(old.json, '$.name') = 'text' THEN json_extract(old.json, '$.name') END,
+      CASE WHEN json_type(old.json, '$.description') = 'text'
+           THEN json_extract(old.json, '$.description') END,
+      (SELECT group_concat(value, char(10)) FROM json_each(old.json, '$.labels')
+       WHERE type = 'text'),
+      (SELECT group_concat(value, char(10)) FROM json_each(old.json, '$.aliases')
+       WHERE type = 'text'));
+  END;
+INSERT OR IGNORE INTO settings (key, value)
+  SELECT 'search_index', 'stale' WHERE EXISTS (SELECT 1 FROM objects);
+)sql";
+
+constexpr const char* kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
 
 }  // namespace
 

@@ -445,6 +445,34 @@ Status InsertSearchKeys(Connection& c, int64_t seq, std::span<const std::string>
   return Status::Ok();
 }
 
+// Files row `seq` in the full-text index under `text`, inside the caller's write transaction;
+// nothing when it has no words. One prepared statement; the text is bound, not copied.
+Status InsertObjectText(Connection& c, int64_t seq, const stix::FullText& text) {
+  if (text.empty()) return Status::Ok();
+  TESSERA_ASSIGN_OR_RETURN(Statement * s,
+                           c.Prepared("INSERT INTO object_text (rowid, name, description, labels, "
+                                      "aliases) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  ResetOnExit reset(*s);
+  s->BindInt(1, seq);
+  const std::string_view fields[] = {text.name(), text.description(), text.labels(),
+                                     text.aliases()};
+  for (int i = 0; i < 4; ++i) {
+    if (fields[i].empty()) {
+      s->BindNull(i + 2);
+    } else {
+      s->BindText(i + 2, fields[i]);
+    }
+  }
+  return s->Run("filing a row in the full-text index");
+}
+
+// InsertObjectText of `o`'s words: those the reader read, else (an object built in code) those
+// of its JSON.
+Status InsertObjectText(Connection& c, int64_t seq, const stix::Object& o) {
+  if (o.text) return InsertObjectText(c, seq, *o.text);
+  return InsertObjectText(c, seq, stix::ReadFullText(o.json));
+}
+
 // kInvalidArgument as Store::Import says.
 Result<PreparedBatch> PrepareBatch(std::span<const stix::Object> objects,
                                    std::span<const Placement> placements) {
@@ -562,6 +590,7 @@ Result<ImportSummary> ImportLocked(Connection& c, const PreparedBatch& batch) {
     if (sqlite3_changes(c.db()) == 1) {
       const int64_t seq = sqlite3_last_insert_rowid(c.db());
       TESSERA_RETURN_IF_ERROR(InsertSearchKeys(c, seq, p.search_keys));
+      TESSERA_RETURN_IF_ERROR(InsertObjectText(c, seq, o));
       if (summary.first_seq == 0) summary.first_seq = seq;
       summary.last_seq = seq;
       ++summary.added;
@@ -697,14 +726,20 @@ Result<bool> SearchIndexComplete(Connection& c) {
   return !marked;
 }
 
-// Store::FindByKeys on a reader inside its read transaction; `sql` is the query of `q`.
-Result<KeyPage> FindByKeysOn(Connection& c, const KeyQuery& q, const Sql& sql) {
+// kUnavailable unless the search index files every row.
+Status CheckSearchIndexComplete(Connection& c) {
   TESSERA_ASSIGN_OR_RETURN(bool complete, SearchIndexComplete(c));
   if (!complete) {
     return Unavailable(
         "the search index does not hold the objects stored before it was made yet: run "
         "`tessera search reindex`");
   }
+  return Status::Ok();
+}
+
+// Store::FindByKeys on a reader inside its read transaction; `sql` is the query of `q`.
+Result<KeyPage> FindByKeysOn(Connection& c, const KeyQuery& q, const Sql& sql) {
+  TESSERA_RETURN_IF_ERROR(CheckSearchIndexComplete(c));
   TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
   ResetOnExit reset(*s);
   sql.Bind(*s);
@@ -725,10 +760,142 @@ Result<KeyPage> FindByKeysOn(Connection& c, const KeyQuery& q, const Sql& sql) {
   return page;
 }
 
+// Store::FindByText on a reader inside its read transaction; `sql` is the query of `q`.
+Result<TextPage> FindByTextOn(Connection& c, const TextSearch& q, const Sql& sql) {
+  TESSERA_RETURN_IF_ERROR(CheckSearchIndexComplete(c));
+  TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
+  ResetOnExit reset(*s);
+  sql.Bind(*s);
+  TextPage page;
+  while (true) {
+    TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("searching the full text"));
+    if (!row) break;
+    if (page.rows.size() == q.limit) {
+      page.more = true;
+      break;
+    }
+    TESSERA_ASSIGN_OR_RETURN(StoredObject o, ReadRow(*s));
+    page.rows.push_back(std::move(o));
+  }
+  return page;
+}
+
+// A term as an FTS5 string: its words between double quotes (a quote inside doubled), so that
+// nothing a user typed is FTS5 syntax (a column filter, NEAR, ^, AND), then '*' for a prefix.
+void AddFts5Term(const TextTerm& t, std::string& out) {
+  out.push_back('"');
+  for (char ch : t.words) {
+    if (ch == '"') out.push_back('"');
+    out.push_back(ch);
+  }
+  out.push_back('"');
+  if (t.prefix) out.push_back('*');
+}
+
+// "(a OR b)", the terms of one group.
+void AddFts5Group(std::span<const TextTerm> group, std::string& out) {
+  out.push_back('(');
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (i) out += " OR ";
+    AddFts5Term(group[i], out);
+  }
+  out.push_back(')');
+}
+
+// The FTS5 expression of `q`: "(a OR b) AND (c) NOT (d OR e)".
+std::string Fts5Expression(const TextQuery& q) {
+  std::string out;
+  for (size_t i = 0; i < q.all.size(); ++i) {
+    if (i) out += " AND ";
+    AddFts5Group(q.all[i], out);
+  }
+  if (!q.none.empty()) {
+    out += " NOT ";
+    AddFts5Group(q.none, out);
+  }
+  return out;
+}
+
+// kInvalidArgument when `q` breaks TextSearch's limits.
+Status CheckTextSearch(const TextSearch& q) {
+  const auto has_words = [](const TextTerm& t) { return !t.words.empty(); };
+  if (q.query.all.empty()) return InvalidArgument("a full-text query needs a term");
+  for (const std::vector<TextTerm>& group : q.query.all) {
+    if (group.empty() || !std::all_of(group.begin(), group.end(), has_words)) {
+      return InvalidArgument("a full-text query has an empty term");
+    }
+  }
+  if (!std::all_of(q.query.none.begin(), q.query.none.end(), has_words)) {
+    return InvalidArgument("a full-text query has an empty term");
+  }
+  if (q.in.size() > kMaxQueryFilters) {
+    return InvalidArgument("a search looks in at most " + std::to_string(kMaxQueryFilters) +
+                           " collections");
+  }
+  for (const ScopedCollection& sc : q.in) {
+    if (sc.scope.keys.size() > kMaxQueryFilters) {
+      return InvalidArgument("at most " + std::to_string(kMaxQueryFilters) +
+                             " reader keys may be asked for at once");
+    }
+  }
+  if (q.limit == 0 || q.limit > kMaxListLimit) {
+    return InvalidArgument("a search limit must be 1.." + std::to_string(kMaxListLimit));
+  }
+  if (q.up_to_seq < 0 || q.before_seq < 0) return InvalidArgument("a seq bound is >= 0");
+  return Status::Ok();
+}
+
+// The query of `q`. Each collection's branch reads the rows its scope sees there, each the
+// newest version of its object the scope sees there (objects' (id, version, ...) key) and, of
+// that version's copies, the earliest visible one (later_copy rows only, as listings do).
+Sql TextSearchSql(const TextSearch& q) {
+  const bool relevance = q.order == TextOrder::kRelevance;
+  Sql sql;
+  sql.Add("SELECT ")
+      .Add(kRowColumns)
+      .Add(
+          " FROM object_text t JOIN objects o ON o.seq = t.rowid JOIN collections c ON c.num = "
+          "o.coll WHERE object_text MATCH ")
+      .Param(Fts5Expression(q.query));
+  if (q.up_to_seq > 0) sql.Add(" AND t.rowid <= ").Param(q.up_to_seq);
+  if (!relevance && q.before_seq > 0) sql.Add(" AND t.rowid < ").Param(q.before_seq);
+  sql.Add(" AND (0");
+  for (const ScopedCollection& sc : q.in) {
+    if (!sc.scope.unrestricted && sc.scope.keys.empty()) continue;  // sees nothing there
+    sql.Add(" OR (c.id = ").Param(sc.collection);
+    AddVisibility(sql, "o", sc.scope);
+    sql.Add(
+        " AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.version > o.version "
+        "AND n.coll = o.coll");
+    if (q.up_to_seq > 0) sql.Add(" AND n.seq <= ").Param(q.up_to_seq);
+    AddVisibility(sql, "n", sc.scope);
+    sql.Add(
+        ") AND (o.later_copy = 0 OR NOT EXISTS (SELECT 1 FROM objects e WHERE e.id = o.id AND "
+        "e.version = o.version AND e.coll = o.coll AND e.seq < o.seq");
+    AddVisibility(sql, "e", sc.scope);
+    sql.Add(")))");
+  }
+  sql.Add(")");
+  // bm25's weights: a word in a name or an alias counts ten times one in a description, a label
+  // three times.
+  if (relevance) {
+    sql.Add(" ORDER BY bm25(object_text, 10.0, 1.0, 3.0, 10.0), t.rowid DESC LIMIT ")
+        .Param(static_cast<int64_t>(q.limit) + 1)
+        .Add(" OFFSET ")
+        .Param(static_cast<int64_t>(q.offset));
+  } else {
+    sql.Add(" ORDER BY t.rowid DESC LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
+  }
+  return sql;
+}
+
 // Store::RebuildSearchIndex inside the writer's transaction.
 Status RebuildSearchIndexLocked(
     Connection& c, const std::function<std::vector<std::string>(const stix::Object&)>& keys_of) {
   TESSERA_RETURN_IF_ERROR(Exec(c.db(), "DELETE FROM search_keys", "emptying the search index"));
+  TESSERA_RETURN_IF_ERROR(Exec(c.db(),
+                               "INSERT INTO object_text (object_text) VALUES ('delete-all')",
+                               "emptying the full-text index"));
   Statement rows;
   TESSERA_RETURN_IF_ERROR(
       rows.Prepare(c.db(), "SELECT seq, type, id, json FROM objects ORDER BY seq"));
@@ -742,6 +909,7 @@ Status RebuildSearchIndexLocked(
     const std::vector<std::string> keys = keys_of(o);
     TESSERA_RETURN_IF_ERROR(CheckSearchKeys(keys));
     TESSERA_RETURN_IF_ERROR(InsertSearchKeys(c, rows.ColumnInt(0), keys));
+    TESSERA_RETURN_IF_ERROR(InsertObjectText(c, rows.ColumnInt(0), stix::ReadFullText(o.json)));
   }
   TESSERA_ASSIGN_OR_RETURN(Statement * clear, c.Prepared("DELETE FROM settings WHERE key = ?1"));
   ResetOnExit reset(*clear);
@@ -763,6 +931,14 @@ Result<SearchIndexStats> SearchIndexStatsOn(Connection& c) {
                                 "('search_keys', 'search_keys_by_seq')",
                                 "measuring the search index");
   stats.bytes = bytes.ok() ? *bytes : 0;
+  TESSERA_ASSIGN_OR_RETURN(stats.text_rows,
+                           sqlite::QueryInt(c.db(), "SELECT count(*) FROM object_text_docsize",
+                                            "counting the full-text index"));
+  auto text_bytes = sqlite::QueryInt(c.db(),
+                                     "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE "
+                                     "'object\\_text\\_%' ESCAPE '\\'",
+                                     "measuring the full-text index");
+  stats.text_bytes = text_bytes.ok() ? *text_bytes : 0;
   return stats;
 }
 
@@ -1074,6 +1250,17 @@ class SqliteStore final : public Store {
     return db_->WithReader([&](Connection& c) -> Result<KeyPage> {
       TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN", "searching"));
       auto page = FindByKeysOn(c, q, sql);
+      Exec(c.db(), page.ok() ? "COMMIT" : "ROLLBACK", "searching").ok();
+      return page;
+    });
+  }
+
+  Result<TextPage> FindByText(const TextSearch& q) override {
+    TESSERA_RETURN_IF_ERROR(CheckTextSearch(q));
+    const Sql sql = TextSearchSql(q);
+    return db_->WithReader([&](Connection& c) -> Result<TextPage> {
+      TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN", "searching"));
+      auto page = FindByTextOn(c, q, sql);
       Exec(c.db(), page.ok() ? "COMMIT" : "ROLLBACK", "searching").ok();
       return page;
     });
