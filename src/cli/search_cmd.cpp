@@ -1,4 +1,5 @@
 // tessera search [--data DIR] [--as NAME] [--json] VALUE...
+// tessera search [--data DIR] [--as NAME] [--json] --text TEXT [--sort time|relevance] [--limit N]
 // tessera search reindex [--data DIR]
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "hunt/search_keys.h"
 #include "policy/view.h"
 #include "search/search.h"
+#include "search/text_query.h"
 #include "store/store.h"
 
 namespace tessera::cli {
@@ -23,7 +25,23 @@ struct SearchArgs {
   std::vector<std::string> values;
   std::string as;  // "": the operator's view
   bool json = false;
+  // The search's parameters (search::AddParameter) by name, as given; "" when not given.
+  std::string text, sort, limit;
 };
+
+// The parameters the options give, read by the one reader of search parameters.
+Result<search::Parameters> ParametersOf(const SearchArgs& args) {
+  search::Parameters p;
+  for (const std::string& v : args.values)
+    TESSERA_RETURN_IF_ERROR(search::AddParameter("value", v, p));
+  const std::pair<const char*, const std::string*> named[] = {
+      {"text", &args.text}, {"sort", &args.sort}, {"limit", &args.limit}};
+  for (const auto& [name, value] : named) {
+    if (!value->empty()) TESSERA_RETURN_IF_ERROR(search::AddParameter(name, *value, p));
+  }
+  TESSERA_RETURN_IF_ERROR(search::CheckParameters(p));
+  return p;
+}
 
 // One line of the table: the value, then what the hit is.
 void PrintRow(const std::string& value, const search::Hit& h, bool related) {
@@ -34,7 +52,29 @@ void PrintRow(const std::string& value, const search::Hit& h, bool related) {
       h.producer.empty() ? "-" : h.producer.substr(0, 16).c_str(), when.c_str(), h.matched.c_str());
 }
 
+constexpr const char* kHeader = "%-24s %-8s %-52s %-16s %-12s %-16s %-20s %s\n";
+
+// A full-text search's answer: JSON, or a table on a terminal.
+int PrintText(const search::TextHits& found, bool json) {
+  if (json) {
+    std::printf("%s\n", search::TextResultsJson(found).c_str());
+  } else {
+    std::printf(kHeader, "TEXT", "FOUND", "ID", "NAME", "TLP", "PRODUCER", "ADDED", "MATCHED");
+    const std::string text = found.text.substr(0, 24);
+    if (found.hits.empty()) std::printf("%-24s %s\n", text.c_str(), "nothing");
+    for (const search::Hit& h : found.hits) PrintRow(text, h, false);
+    if (found.more)
+      std::printf("%-24s (more: the first %zu are shown)\n", text.c_str(), found.hits.size());
+  }
+  return found.hits.empty() ? kExitFindings : kExitOk;
+}
+
 int RunSearch(const SearchArgs& args) {
+  auto params = ParametersOf(args);
+  if (!params.ok()) {
+    std::cerr << "tessera search: " << params.status().message() << "\n";
+    return kExitUsage;
+  }
   auto store = OpenCommandStore("search", args.data_dir);
   if (!store) return kExitUsage;
   std::optional<policy::Principal> principal;
@@ -48,18 +88,26 @@ int RunSearch(const SearchArgs& args) {
   }
   const policy::ObjectView view =
       principal ? policy::ObjectView(*store, *principal) : policy::ObjectView::Operator(*store);
-  auto found = search::SearchValues(view, args.values);
+  const bool json = args.json || ::isatty(STDOUT_FILENO) != 1;
+  if (params->text) {
+    auto found = search::SearchText(view, search::TextRequestOf(*params));
+    if (!found.ok()) {
+      std::cerr << "tessera search: " << found.status().message() << "\n";
+      return kExitUsage;
+    }
+    return PrintText(*found, json);
+  }
+  auto found = search::SearchValues(view, params->values);
   if (!found.ok()) {
     std::cerr << "tessera search: " << found.status().message() << "\n";
     return kExitUsage;
   }
   bool any = false;
   for (const search::ValueHits& v : *found) any = any || !v.hits.empty() || !v.related.empty();
-  if (args.json || ::isatty(STDOUT_FILENO) != 1) {
+  if (json) {
     std::printf("%s\n", search::ResultsJson(*found).c_str());
   } else {
-    std::printf("%-24s %-8s %-52s %-16s %-12s %-16s %-20s %s\n", "VALUE", "FOUND", "ID", "NAME",
-                "TLP", "PRODUCER", "ADDED", "MATCHED");
+    std::printf(kHeader, "VALUE", "FOUND", "ID", "NAME", "TLP", "PRODUCER", "ADDED", "MATCHED");
     for (const search::ValueHits& v : *found) {
       if (v.hits.empty() && v.related.empty()) {
         std::printf("%-24s %s\n", v.value.c_str(), "nothing");
@@ -109,8 +157,12 @@ Command AddSearchCommand(CLI::App& app) {
       "looked up in the store's search index: the indicators whose patterns name it (an "
       "address also finds the CIDR indicators holding it, a subdomain its parent domains' "
       "indicators), the observables holding it, the observed-data containing them, and the "
-      "relationships and sightings pointing at those. Without --as, the operator's view "
-      "(everything); with --as NAME, what that member may read.\n"
+      "relationships and sightings pointing at those.\n"
+      "With --text, a full-text search of names, descriptions, labels and aliases instead: "
+      "words (all of them), \"a phrase\", prefix*, a OR b, -excluded; newest first, or best "
+      "first with --sort relevance, --limit hits (default 100, at most 1000).\n"
+      "Without --as, the operator's view (everything); with --as NAME, what that member may "
+      "read.\n"
       "A table on a terminal, JSON otherwise or with --json (the shape of GET /api/v1/search).\n"
       "`tessera search reindex` files every stored object again and reports the index's size "
       "(needed once for a store made before the index).\n"
@@ -122,6 +174,16 @@ Command AddSearchCommand(CLI::App& app) {
                   "Search what this member may read: a user name, an organization name, or "
                   "user:NAME / org:NAME when both exist; default: the operator's view");
   sub->add_flag("--json", args->json, "JSON even on a terminal");
+  sub->add_option("--text", args->text,
+                  "Full-text search of names, descriptions, labels and aliases (at most " +
+                      std::to_string(search::kMaxTextQueryBytes) + " bytes, " +
+                      std::to_string(search::kMaxTextTerms) + " terms; docs/search.md)");
+  sub->add_option("--sort", args->sort,
+                  "With --text: time (newest first, the default) or relevance");
+  sub->add_option("--limit", args->limit,
+                  "With --text: at most this many hits (default " +
+                      std::to_string(search::kDefaultTextLimit) + ", at most " +
+                      std::to_string(search::kMaxTextLimit) + ")");
   sub->add_option("values", args->values,
                   "Values to look up (at most " + std::to_string(search::kMaxValues) + ")");
   sub->require_subcommand(0, 1);
@@ -132,8 +194,9 @@ Command AddSearchCommand(CLI::App& app) {
       ->capture_default_str();
   return Command{sub, [args, reindex, reindex_dir, sub]() -> int {
                    if (reindex->parsed()) return RunReindex(*reindex_dir);
-                   if (args->values.empty()) {
-                     std::cerr << "tessera search: give at least one VALUE (see --help)\n";
+                   if (args->values.empty() && args->text.empty()) {
+                     std::cerr << "tessera search: give at least one VALUE, or --text (see "
+                                  "--help)\n";
                      return kExitUsage;
                    }
                    (void)sub;

@@ -1,6 +1,7 @@
 #include "search/search.h"
 
 #include <boost/json.hpp>
+#include <charconv>
 #include <map>
 #include <set>
 #include <utility>
@@ -204,6 +205,62 @@ Result<TextHits> SearchText(const policy::ObjectView& view, const TextRequest& r
     out.hits.push_back(std::move(h));
   }
   return out;
+}
+
+Status AddParameter(std::string_view name, std::string_view value, Parameters& p) {
+  const auto once = [&name](bool set) {
+    return set ? InvalidArgument("'" + std::string(name) + "' is given twice") : Status::Ok();
+  };
+  if (name == "value" || name == "values") {
+    p.values.emplace_back(value);
+  } else if (name == "text") {
+    TESSERA_RETURN_IF_ERROR(once(p.text.has_value()));
+    p.text = std::string(value);
+  } else if (name == "sort") {
+    TESSERA_RETURN_IF_ERROR(once(p.sort.has_value()));
+    if (value == "time") {
+      p.sort = store::TextOrder::kNewest;
+    } else if (value == "relevance") {
+      p.sort = store::TextOrder::kRelevance;
+    } else {
+      return InvalidArgument("'sort' is 'time' or 'relevance', not '" +
+                             std::string(value.substr(0, 64)) + "'");
+    }
+  } else if (name == "limit") {
+    TESSERA_RETURN_IF_ERROR(once(p.limit.has_value()));
+    size_t n = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc() || end != value.data() + value.size() || n == 0 || n > kMaxTextLimit) {
+      return InvalidArgument("'limit' is a number of hits from 1 to " +
+                             std::to_string(kMaxTextLimit) + ", not '" +
+                             std::string(value.substr(0, 64)) + "'");
+    }
+    p.limit = n;
+  } else {
+    return InvalidArgument("unknown search parameter '" + std::string(name.substr(0, 64)) + "'");
+  }
+  return Status::Ok();
+}
+
+Status CheckParameters(const Parameters& p) {
+  if (p.text && !p.values.empty()) {
+    return InvalidArgument("a search is by values or by text, not both");
+  }
+  if (!p.text && p.values.empty()) {
+    return InvalidArgument("give the values to search (value) or a text (text)");
+  }
+  if (!p.text && (p.sort || p.limit)) {
+    return InvalidArgument("'sort' and 'limit' apply to a full-text search (text)");
+  }
+  return Status::Ok();
+}
+
+TextRequest TextRequestOf(const Parameters& p) {
+  TextRequest r;
+  r.text = p.text.value_or("");
+  r.order = p.sort.value_or(store::TextOrder::kNewest);
+  r.limit = p.limit.value_or(kDefaultTextLimit);
+  return r;
 }
 
 std::string ResultsJson(std::span<const ValueHits> results) {

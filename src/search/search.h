@@ -91,6 +91,27 @@ struct TextHits {
 // errors.
 Result<TextHits> SearchText(const policy::ObjectView& view, const TextRequest& request);
 
+// What one search asks, read parameter by parameter (AddParameter) from GET /api/v1/search's
+// query, POST /api/v1/search's members and `tessera search`'s options (docs/search.md): the one
+// reader of their names and values.
+struct Parameters {
+  std::vector<std::string> values;  // `value` (GET, repeatable), `values` (POST), VALUE... (CLI)
+  std::optional<std::string> text;  // `text`: a full-text search instead of values
+  std::optional<store::TextOrder> sort;  // `sort`: "time" or "relevance" (text only)
+  std::optional<size_t> limit;           // `limit`: 1..kMaxTextLimit (text only)
+};
+
+// Reads parameter `name` with `value` into `p`. kInvalidArgument naming the parameter for an
+// unknown name, a bad value, or a second `text`, `sort` or `limit`.
+Status AddParameter(std::string_view name, std::string_view value, Parameters& p);
+
+// Whether `p` asks one search: values or a text, not both, not neither; sort and limit only
+// with a text. kInvalidArgument saying what is wrong.
+Status CheckParameters(const Parameters& p);
+
+// The TextRequest of `p` (a text search: CheckParameters passed and p.text is set).
+TextRequest TextRequestOf(const Parameters& p);
+
 // The answer as JSON, the one shape of `GET/POST /api/v1/search` and `tessera search --json`:
 //   {"results": [{"value": "...", "found": true, "truncated": false,
 //                 "hits": [HIT...], "related": [HIT...]}, ...]}
