@@ -38,6 +38,8 @@ constexpr std::string_view kJsonType = "application/json";
 
 struct Context {
   AdminApiOptions options;
+  // Seals the `next` cursors of full-text search (the hub's page-token key, as TAXII's).
+  std::unique_ptr<policy::PageTokenSealer> sealer;
   store::Directory& dir() const { return options.store->directory(); }
 };
 using Ctx = std::shared_ptr<const Context>;
@@ -809,11 +811,11 @@ Response SearchAs(const Context& ctx, const Principal& p, const search::Paramete
   if (Status st = search::CheckParameters(params); !st.ok()) return FromStatus(st);
   const policy::ObjectView view(*ctx.options.store, p);
   if (params.text) {
-    auto found = search::SearchText(view, search::TextRequestOf(params));
+    auto found = search::SearchText(view, search::TextRequestOf(params, ctx.sealer.get()));
     if (!found.ok()) return FromStatus(found.status());
     return Response::Make(HttpStatus::ok, std::string(kJsonType), search::TextResultsJson(*found));
   }
-  auto found = search::SearchValues(view, params.values);
+  auto found = search::SearchValues(view, params.values, params.filters);
   if (!found.ok()) return FromStatus(found.status());
   return Response::Make(HttpStatus::ok, std::string(kJsonType), search::ResultsJson(*found));
 }
@@ -887,7 +889,10 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
   if (!options.store) return InvalidArgument("the admin API needs a store");
   if (!options.authenticator) return InvalidArgument("the admin API needs an authenticator");
   if (options.max_body_bytes == 0) return InvalidArgument("max_body_bytes must be positive");
-  auto ctx = std::make_shared<const Context>(Context{std::move(options)});
+  TESSERA_ASSIGN_OR_RETURN(policy::PageTokenKey key,
+                           policy::LoadPageTokenKey(options.store->directory()));
+  auto ctx = std::make_shared<const Context>(
+      Context{std::move(options), std::make_unique<policy::PageTokenSealer>(key)});
   struct RouteDef {
     Method method;
     const char* pattern;

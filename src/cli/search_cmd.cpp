@@ -12,6 +12,8 @@
 #include "cli/commands.h"
 #include "cli/store_open.h"
 #include "hunt/search_keys.h"
+#include "policy/page_token.h"
+#include "policy/tokens.h"
 #include "policy/view.h"
 #include "search/search.h"
 #include "search/text_query.h"
@@ -26,7 +28,9 @@ struct SearchArgs {
   std::string as;  // "": the operator's view
   bool json = false;
   // The search's parameters (search::AddParameter) by name, as given; "" when not given.
-  std::string text, sort, limit;
+  std::string text, sort, limit, next;
+  std::string added_after, added_before, modified_after, modified_before, valid, revoked;
+  std::vector<std::string> types, tlp, producers, collections;
 };
 
 // The parameters the options give, read by the one reader of search parameters.
@@ -35,9 +39,26 @@ Result<search::Parameters> ParametersOf(const SearchArgs& args) {
   for (const std::string& v : args.values)
     TESSERA_RETURN_IF_ERROR(search::AddParameter("value", v, p));
   const std::pair<const char*, const std::string*> named[] = {
-      {"text", &args.text}, {"sort", &args.sort}, {"limit", &args.limit}};
+      {"text", &args.text},
+      {"sort", &args.sort},
+      {"limit", &args.limit},
+      {"next", &args.next},
+      {"added_after", &args.added_after},
+      {"added_before", &args.added_before},
+      {"modified_after", &args.modified_after},
+      {"modified_before", &args.modified_before},
+      {"valid", &args.valid},
+      {"revoked", &args.revoked}};
   for (const auto& [name, value] : named) {
     if (!value->empty()) TESSERA_RETURN_IF_ERROR(search::AddParameter(name, *value, p));
+  }
+  const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+      {"type", &args.types},
+      {"tlp", &args.tlp},
+      {"producer", &args.producers},
+      {"collection", &args.collections}};
+  for (const auto& [name, values] : lists) {
+    for (const std::string& v : *values) TESSERA_RETURN_IF_ERROR(search::AddParameter(name, v, p));
   }
   TESSERA_RETURN_IF_ERROR(search::CheckParameters(p));
   return p;
@@ -63,8 +84,11 @@ int PrintText(const search::TextHits& found, bool json) {
     const std::string text = found.text.substr(0, 24);
     if (found.hits.empty()) std::printf("%-24s %s\n", text.c_str(), "nothing");
     for (const search::Hit& h : found.hits) PrintRow(text, h, false);
-    if (found.more)
+    if (!found.next.empty()) {
+      std::printf("%-24s (more: the next page with --next %s)\n", text.c_str(), found.next.c_str());
+    } else if (found.more) {
       std::printf("%-24s (more: the first %zu are shown)\n", text.c_str(), found.hits.size());
+    }
   }
   return found.hits.empty() ? kExitFindings : kExitOk;
 }
@@ -90,14 +114,29 @@ int RunSearch(const SearchArgs& args) {
       principal ? policy::ObjectView(*store, *principal) : policy::ObjectView::Operator(*store);
   const bool json = args.json || ::isatty(STDOUT_FILENO) != 1;
   if (params->text) {
-    auto found = search::SearchText(view, search::TextRequestOf(*params));
+    // The hub's cursor key, as the server's: a `next` printed here pages on the API too.
+    std::unique_ptr<policy::PageTokenSealer> sealer;
+    Status ready = policy::InitCrypto();
+    if (ready.ok()) {
+      auto key = policy::LoadPageTokenKey(store->directory());
+      if (key.ok()) {
+        sealer = std::make_unique<policy::PageTokenSealer>(*key);
+      } else {
+        ready = key.status();
+      }
+    }
+    if (!ready.ok()) {
+      std::cerr << "tessera search: " << ready.message() << "\n";
+      return kExitUsage;
+    }
+    auto found = search::SearchText(view, search::TextRequestOf(*params, sealer.get()));
     if (!found.ok()) {
       std::cerr << "tessera search: " << found.status().message() << "\n";
       return kExitUsage;
     }
     return PrintText(*found, json);
   }
-  auto found = search::SearchValues(view, params->values);
+  auto found = search::SearchValues(view, params->values, params->filters);
   if (!found.ok()) {
     std::cerr << "tessera search: " << found.status().message() << "\n";
     return kExitUsage;
@@ -178,6 +217,24 @@ Command AddSearchCommand(CLI::App& app) {
                   "Full-text search of names, descriptions, labels and aliases (at most " +
                       std::to_string(search::kMaxTextQueryBytes) + " bytes, " +
                       std::to_string(search::kMaxTextTerms) + " terms; docs/search.md)");
+  sub->add_option("--next", args->next, "With --text: the page after the one that printed this");
+  sub->add_option("--type", args->types, "Only objects of this STIX type (repeatable)");
+  sub->add_option("--tlp", args->tlp,
+                  "Only objects of this TLP: clear, green, amber, amber+strict, red (repeatable)");
+  sub->add_option("--producer", args->producers,
+                  "Only objects this organization shared into the hub (repeatable)");
+  sub->add_option("--collection", args->collections,
+                  "Only objects of this collection id (repeatable)");
+  sub->add_option("--added-after", args->added_after, "Only objects added after (RFC 3339)");
+  sub->add_option("--added-before", args->added_before, "Only objects added before (RFC 3339)");
+  sub->add_option("--modified-after", args->modified_after,
+                  "Only versions modified after (RFC 3339)");
+  sub->add_option("--modified-before", args->modified_before,
+                  "Only versions modified before (RFC 3339)");
+  sub->add_option("--valid", args->valid,
+                  "true: only indicators still valid (valid_until absent or to come); false: only "
+                  "expired ones");
+  sub->add_option("--revoked", args->revoked, "true or false: only revoked objects, or none");
   sub->add_option("--sort", args->sort,
                   "With --text: time (newest first, the default) or relevance");
   sub->add_option("--limit", args->limit,

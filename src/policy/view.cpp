@@ -67,11 +67,12 @@ Result<bool> ObjectView::Scan(const store::CollectionInfo& c, store::CollectionQ
 }
 
 Result<store::KeyPage> ObjectView::Find(std::vector<std::string> keys,
-                                        const std::vector<store::CollectionInfo>& in,
-                                        size_t limit) const {
+                                        const std::vector<store::CollectionInfo>& in, size_t limit,
+                                        const store::RowFilter& filter) const {
   store::KeyQuery q;
   q.keys = std::move(keys);
   q.limit = limit;
+  q.filter = filter;
   for (const store::CollectionInfo& c : in) {
     if (!CanList(c)) continue;
     q.in.push_back({c.id, ScopeIn(c)});

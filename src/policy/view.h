@@ -62,8 +62,10 @@ class ObjectView {
   // each; the caller passes it so that a search of many values reads the directory once), newest
   // first, at most `limit`. A row the view may not read is absent exactly as a row nobody
   // stored. The store's errors.
+  // `filter` is applied with the view's scope (KeyQuery::filter).
   Result<store::KeyPage> Find(std::vector<std::string> keys,
-                              const std::vector<store::CollectionInfo>& in, size_t limit) const;
+                              const std::vector<store::CollectionInfo>& in, size_t limit,
+                              const store::RowFilter& filter = {}) const;
 
   // The rows of the full-text search `q` (Store::FindByText) that the view may read, in every
   // collection of `in` it may list: the view sets q.in (whatever it held), the rest is the

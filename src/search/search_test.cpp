@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "common/json.h"
 #include "hunt/search_keys.h"
 #include "ingest/ingest.h"
+#include "policy/tokens.h"
 #include "stix/reader.h"
 #include "stix/tlp.h"
 
@@ -145,6 +147,12 @@ class SearchTest : public ::testing::Test {
 
 std::vector<std::string> FindText(store::Store& store, const Principal* reader,
                                   const std::string& text);
+
+TextRequest Text(std::string text) {
+  TextRequest r;
+  r.text = std::move(text);
+  return r;
+}
 
 TEST_F(SearchTest, EachKindOfValueFindsTheObjectsThatNameIt) {
   Write("a", Indicator(1, "[ipv4-addr:value = '203.0.113.0/24']") + "," +
@@ -291,7 +299,7 @@ TEST_F(SearchTest, AStoreFromBeforeTheIndexIsRefusedUntilReindexed) {
   auto stats = store_->ReadSearchIndexStats();
   ASSERT_TRUE(stats.ok());
   EXPECT_FALSE(stats->complete);
-  EXPECT_EQ(SearchText(view, TextRequest{"indicator"}).status().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(SearchText(view, Text("indicator")).status().code(), ErrorCode::kUnavailable);
   ASSERT_TRUE(store_->RebuildSearchIndex(hunt::ObjectSearchKeys).ok());
   EXPECT_THAT(Find("", "203.0.113.60"), ElementsAre("indicator--" + Uuid(60)));
   EXPECT_THAT(FindText(*store_, nullptr, "indicator"), ElementsAre("indicator--" + Uuid(60)));
@@ -318,7 +326,7 @@ std::vector<std::string> FindText(store::Store& store, const Principal* reader,
                                   const std::string& text) {
   const policy::ObjectView view =
       reader ? policy::ObjectView(store, *reader) : policy::ObjectView::Operator(store);
-  auto found = SearchText(view, TextRequest{text});
+  auto found = SearchText(view, Text(text));
   EXPECT_TRUE(found.ok()) << found.status().ToString();
   std::vector<std::string> ids;
   if (!found.ok()) return ids;
@@ -399,7 +407,7 @@ TEST_F(SearchTest, FullTextFindsTheNewestVersionItsReaderSeesAndOnlyWhatItMayRea
   // b reads only the GREEN version: its newest, found by its words, never by the RED ones.
   EXPECT_THAT(FindText(*store_, &b, "oldname"), ElementsAre(id));
   EXPECT_THAT(FindText(*store_, &b, "newname"), IsEmpty());
-  auto hits = SearchText(policy::ObjectView(*store_, b), TextRequest{"oldname"});
+  auto hits = SearchText(policy::ObjectView(*store_, b), Text("oldname"));
   ASSERT_TRUE(hits.ok());
   ASSERT_EQ(hits->hits.size(), 1u);
   EXPECT_EQ(hits->hits[0].tlp, "green");
@@ -452,15 +460,189 @@ TEST_F(SearchTest, TheFullTextIndexIsKeptWithTheRowsAndRebuiltTheSame) {
 TEST_F(SearchTest, FullTextRefusesABadQueryTheSameForEveryReader) {
   Principal b = As("b");
   for (const std::string text : {"", "-only", "\"spear", "x*"}) {
-    auto op = SearchText(policy::ObjectView::Operator(*store_), TextRequest{text});
-    auto member = SearchText(policy::ObjectView(*store_, b), TextRequest{text});
+    auto op = SearchText(policy::ObjectView::Operator(*store_), Text(text));
+    auto member = SearchText(policy::ObjectView(*store_, b), Text(text));
     EXPECT_EQ(op.status().code(), ErrorCode::kInvalidArgument) << text;
     EXPECT_EQ(member.status().ToString(), op.status().ToString()) << text;
   }
-  TextRequest too_many{"malware"};
+  TextRequest too_many = Text("malware");
   too_many.limit = kMaxTextLimit + 1;
   EXPECT_EQ(SearchText(policy::ObjectView::Operator(*store_), too_many).status().code(),
             ErrorCode::kInvalidArgument);
+}
+
+// Each filter, for value and text search alike: the objects each keeps (by Uuid number, newest
+// first) of four objects that all hold the value 198.51.100.50 (the malware only by name) and,
+// but the address, the word "filterword".
+TEST_F(SearchTest, EachFilterKeepsWhatItSaysForValuesAndTextAlike) {
+  const auto indicator = [](int n, std::string_view tlp, const std::string& modified,
+                            const std::string& valid_until) {
+    return R"({"type":"indicator","spec_version":"2.1","id":"indicator--)" + Uuid(n) +
+           R"(","created":"2026-01-01T00:00:00.000Z","modified":")" + modified +
+           R"(","name":"filterword )" + std::to_string(n) +
+           R"(","pattern":"[ipv4-addr:value = '198.51.100.50']","pattern_type":"stix",)"
+           R"("valid_from":"2020-01-01T00:00:00Z","valid_until":")" +
+           valid_until + R"(","object_marking_refs":[")" + std::string(tlp) + R"("]})";
+  };
+  Write("a", indicator(1, Tlp(stix::TlpLevel::kGreen), "2026-01-01T00:00:00.000Z",
+                       "2099-01-01T00:00:00Z"));
+  Write("b", indicator(2, Tlp(stix::TlpLevel::kAmber), "2026-03-01T00:00:00.000Z",
+                       "2020-06-01T00:00:00Z"));
+  Write("a",
+        R"({"type":"malware","spec_version":"2.1","id":"malware--)" + Uuid(3) +
+            R"(","created":"2026-02-01T00:00:00.000Z","modified":"2026-02-01T00:00:00.000Z",)"
+            R"("name":"filterword 3","is_family":false,"revoked":true,"object_marking_refs":[")" +
+            std::string(Tlp(stix::TlpLevel::kClear)) + R"("]})");
+  Write("a", R"({"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--)" + Uuid(4) +
+                 R"(","value":"198.51.100.50"})");
+  struct Case {
+    std::vector<std::pair<std::string, std::string>> filters;
+    std::vector<int> by_text, by_value;
+  };
+  const std::vector<Case> cases = {
+      {{}, {3, 2, 1}, {4, 2, 1}},
+      {{{"type", "indicator"}}, {2, 1}, {2, 1}},
+      {{{"type", "malware"}, {"type", "ipv4-addr"}}, {3}, {4}},
+      {{{"tlp", "green"}}, {1}, {1}},
+      {{{"tlp", "amber"}, {"tlp", "clear"}}, {3, 2}, {2}},
+      {{{"tlp", "red"}}, {}, {}},
+      {{{"producer", "a"}}, {3, 1}, {4, 1}},
+      {{{"producer", "b"}, {"producer", "a"}}, {3, 2, 1}, {4, 2, 1}},
+      {{{"producer", "no such organization"}}, {}, {}},
+      {{{"collection", open_.id}}, {3, 2, 1}, {4, 2, 1}},
+      {{{"collection", "d6e1c4a2-0000-4000-8000-000000000000"}}, {}, {}},
+      {{{"valid", "true"}}, {1}, {1}},
+      {{{"valid", "false"}}, {2}, {2}},
+      {{{"revoked", "true"}}, {3}, {}},
+      {{{"revoked", "false"}}, {2, 1}, {4, 2, 1}},
+      {{{"modified_after", "2026-01-15T00:00:00Z"}}, {3, 2}, {2}},
+      {{{"modified_before", "2026-01-15T00:00:00Z"}}, {1}, {1}},
+      {{{"modified_after", "2026-01-01T00:00:00Z"}}, {3, 2}, {2}},  // exclusive
+      {{{"type", "indicator"}, {"tlp", "green"}, {"valid", "true"}}, {1}, {1}},
+      {{{"added_before", "2000-01-01T00:00:00Z"}}, {}, {}},
+      {{{"added_after", "2000-01-01T00:00:00Z"}}, {3, 2, 1}, {4, 2, 1}},
+  };
+  const policy::ObjectView view = policy::ObjectView::Operator(*store_);
+  const auto numbers = [](const std::vector<Hit>& hits) {
+    std::vector<int> out;
+    for (const Hit& h : hits) out.push_back(std::stoi(h.id.substr(h.id.size() - 12)));
+    return out;
+  };
+  for (const Case& c : cases) {
+    Parameters text, value;
+    std::string trace;
+    ASSERT_TRUE(AddParameter("text", "filterword", text).ok());
+    ASSERT_TRUE(AddParameter("value", "198.51.100.50", value).ok());
+    for (const auto& [name, v] : c.filters) {
+      trace += name + "=" + v + " ";
+      ASSERT_TRUE(AddParameter(name, v, text).ok()) << name;
+      ASSERT_TRUE(AddParameter(name, v, value).ok()) << name;
+    }
+    SCOPED_TRACE(trace);
+    auto by_text = SearchText(view, TextRequestOf(text, nullptr));
+    ASSERT_TRUE(by_text.ok()) << by_text.status().ToString();
+    EXPECT_EQ(numbers(by_text->hits), c.by_text);
+    auto by_value = SearchValues(view, value.values, value.filters);
+    ASSERT_TRUE(by_value.ok()) << by_value.status().ToString();
+    EXPECT_EQ(numbers((*by_value)[0].hits), c.by_value);
+  }
+}
+
+TEST_F(SearchTest, BadFilterValuesAreRefusedNamingTheParameter) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"tlp", "white"},
+      {"tlp", "AMBER+STRICT "},
+      {"valid", "yes"},
+      {"revoked", "1"},
+      {"added_after", "yesterday"},
+      {"modified_before", "2026-13-01T00:00:00Z"},
+      {"limit", "0"},
+      {"limit", "1001"},
+      {"limit", "ten"},
+      {"sort", "newest"},
+      {"colour", "red"},
+      {"next", ""}};
+  for (const auto& [name, value] : bad) {
+    Parameters p;
+    Status st = AddParameter(name, value, p);
+    EXPECT_EQ(st.code(), ErrorCode::kInvalidArgument) << name << "=" << value;
+    EXPECT_NE(st.message().find(name), std::string::npos) << st.message();
+  }
+  Parameters twice;
+  ASSERT_TRUE(AddParameter("revoked", "true", twice).ok());
+  EXPECT_FALSE(AddParameter("revoked", "false", twice).ok());
+  Parameters both;
+  ASSERT_TRUE(AddParameter("text", "x", both).ok());
+  ASSERT_TRUE(AddParameter("value", "x", both).ok());
+  EXPECT_FALSE(CheckParameters(both).ok());
+  Parameters relevance_of_values;
+  ASSERT_TRUE(AddParameter("value", "x", relevance_of_values).ok());
+  ASSERT_TRUE(AddParameter("sort", "relevance", relevance_of_values).ok());
+  EXPECT_FALSE(CheckParameters(relevance_of_values).ok());
+}
+
+// 250 hits in pages of 100: 100, 100, 50, each once, in either order; a cursor works only for
+// the asker and the request it was made for, and a tampered one tells nothing.
+TEST_F(SearchTest, FullTextPagesWithSealedCursors) {
+  ASSERT_TRUE(policy::InitCrypto().ok());
+  policy::PageTokenKey key;
+  key.fill(0x5a);
+  const policy::PageTokenSealer sealer(key);
+  for (int batch = 0; batch < 5; ++batch) {
+    std::string objects;
+    for (int i = 0; i < 50; ++i) {
+      const int n = 1000 + batch * 50 + i;
+      if (!objects.empty()) objects += ",";
+      objects += R"({"type":"malware","spec_version":"2.1","id":"malware--)" + Uuid(n) +
+                 R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)"
+                 R"("name":"pagedword )" +
+                 std::string(static_cast<size_t>(1 + i % 3), 'x') + R"(","is_family":false})";
+    }
+    Write("a", objects);
+  }
+  Principal a = As("a"), b = As("b");
+  const policy::ObjectView view(*store_, a);
+  for (const char* sort : {"time", "relevance"}) {
+    SCOPED_TRACE(sort);
+    Parameters p;
+    ASSERT_TRUE(AddParameter("text", "pagedword", p).ok());
+    ASSERT_TRUE(AddParameter("sort", sort, p).ok());
+    std::set<std::string> seen;
+    std::vector<size_t> sizes;
+    TextRequest request = TextRequestOf(p, &sealer);
+    std::string first_next;
+    while (true) {
+      auto page = SearchText(view, request);
+      ASSERT_TRUE(page.ok()) << page.status().ToString();
+      sizes.push_back(page->hits.size());
+      for (const Hit& h : page->hits) EXPECT_TRUE(seen.insert(h.id).second) << h.id;
+      EXPECT_EQ(page->more, !page->next.empty());
+      if (page->next.empty()) break;
+      if (first_next.empty()) first_next = page->next;
+      request.next = page->next;
+      ASSERT_LT(sizes.size(), 5u);
+    }
+    EXPECT_EQ(sizes, (std::vector<size_t>{100, 100, 50}));
+    EXPECT_EQ(seen.size(), 250u);
+
+    // Tampered, from another query, another asker, no sealer: refused alike.
+    TextRequest tampered = TextRequestOf(p, &sealer);
+    tampered.next = first_next;
+    tampered.next[10] = tampered.next[10] == 'A' ? 'B' : 'A';
+    TextRequest other = TextRequestOf(p, &sealer);
+    other.text = "pagedword -nothing";
+    other.next = first_next;
+    TextRequest elsewhere = TextRequestOf(p, &sealer);
+    elsewhere.next = first_next;
+    TextRequest unsealed = TextRequestOf(p, nullptr);
+    unsealed.next = first_next;
+    for (auto result :
+         {SearchText(view, tampered), SearchText(view, other),
+          SearchText(policy::ObjectView(*store_, b), elsewhere), SearchText(view, unsealed)}) {
+      EXPECT_EQ(result.status().code(), ErrorCode::kInvalidArgument);
+      EXPECT_NE(result.status().message().find("next"), std::string::npos);
+    }
+  }
 }
 
 }  // namespace

@@ -760,6 +760,42 @@ Result<KeyPage> FindByKeysOn(Connection& c, const KeyQuery& q, const Sql& sql) {
   return page;
 }
 
+// kInvalidArgument when `f` asks for more than kMaxQueryFilters types or providers.
+Status CheckRowFilter(const RowFilter& f) {
+  if (f.types.size() > kMaxQueryFilters || f.providers.size() > kMaxQueryFilters) {
+    return InvalidArgument("a search filters by at most " + std::to_string(kMaxQueryFilters) +
+                           " types and as many producers");
+  }
+  return Status::Ok();
+}
+
+// " AND ..." for each filter of `f` on the row `o`: in SQL, on its columns, so that an index on
+// them can serve it.
+void AddRowFilter(Sql& sql, const RowFilter& f) {
+  if (!f.types.empty()) {
+    sql.Add(" AND o.type IN (");
+    for (size_t i = 0; i < f.types.size(); ++i) {
+      if (i) sql.Add(",");
+      sql.Param(f.types[i]);
+    }
+    sql.Add(")");
+  }
+  if (!f.providers.empty()) {
+    sql.Add(" AND o.provider_org IN (");
+    for (size_t i = 0; i < f.providers.size(); ++i) {
+      if (i) sql.Add(",");
+      sql.Param(f.providers[i]);
+    }
+    sql.Add(")");
+  }
+  if (f.added_after) sql.Add(" AND o.date_added > ").Param(f.added_after->ToMicros());
+  if (f.added_before) sql.Add(" AND o.date_added < ").Param(f.added_before->ToMicros());
+  if (f.modified_after || f.modified_before) sql.Add(" AND o.version <> ''");
+  if (f.modified_after) sql.Add(" AND o.version > ").Param(VersionKey(f.modified_after));
+  if (f.modified_before) sql.Add(" AND o.version < ").Param(VersionKey(f.modified_before));
+  if (f.revoked) sql.Add(" AND o.revoked = ").Param(int64_t{*f.revoked ? 1 : 0});
+}
+
 // Store::FindByText on a reader inside its read transaction; `sql` is the query of `q`.
 Result<TextPage> FindByTextOn(Connection& c, const TextSearch& q, const Sql& sql) {
   TESSERA_RETURN_IF_ERROR(CheckSearchIndexComplete(c));
@@ -842,7 +878,7 @@ Status CheckTextSearch(const TextSearch& q) {
     return InvalidArgument("a search limit must be 1.." + std::to_string(kMaxListLimit));
   }
   if (q.up_to_seq < 0 || q.before_seq < 0) return InvalidArgument("a seq bound is >= 0");
-  return Status::Ok();
+  return CheckRowFilter(q.filter);
 }
 
 // The query of `q`. Each collection's branch reads the rows its scope sees there, each the
@@ -859,6 +895,7 @@ Sql TextSearchSql(const TextSearch& q) {
       .Param(Fts5Expression(q.query));
   if (q.up_to_seq > 0) sql.Add(" AND t.rowid <= ").Param(q.up_to_seq);
   if (!relevance && q.before_seq > 0) sql.Add(" AND t.rowid < ").Param(q.before_seq);
+  AddRowFilter(sql, q.filter);
   sql.Add(" AND (0");
   for (const ScopedCollection& sc : q.in) {
     if (!sc.scope.unrestricted && sc.scope.keys.empty()) continue;  // sees nothing there
@@ -1229,6 +1266,7 @@ class SqliteStore final : public Store {
                                " reader keys may be asked for at once");
       }
     }
+    TESSERA_RETURN_IF_ERROR(CheckRowFilter(q.filter));
     Sql sql;
     sql.Add("SELECT k.key, ")
         .Add(kRowColumns)
@@ -1239,7 +1277,9 @@ class SqliteStore final : public Store {
       if (i) sql.Add(",");
       sql.Param(q.keys[i]);
     }
-    sql.Add(") AND (0");
+    sql.Add(")");
+    AddRowFilter(sql, q.filter);
+    sql.Add(" AND (0");
     for (const ScopedCollection& sc : q.in) {
       if (!sc.scope.unrestricted && sc.scope.keys.empty()) continue;  // sees nothing there
       sql.Add(" OR (c.id = ").Param(sc.collection);

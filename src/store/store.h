@@ -233,12 +233,24 @@ struct ScopedCollection {
   ReaderScope scope;
 };
 
+// What a search keeps of the rows its scope sees, by their own columns (search's filters,
+// docs/search.md): a row is kept when it passes every filter given.
+struct RowFilter {
+  std::vector<std::string> types;  // any of these types; empty: any (at most kMaxQueryFilters)
+  std::vector<int64_t> providers;  // provided by any of these organizations; empty: any (as many)
+  std::optional<Timestamp> added_after, added_before;  // date_added > after, < before
+  // Its version (modified, else created) > after, < before; an unversioned row passes neither.
+  std::optional<Timestamp> modified_after, modified_before;
+  std::optional<bool> revoked;  // revoked or not; nullopt: either
+};
+
 // A search of the index (Store::FindByKeys): the rows filed under any of `keys` that the scope
-// of their collection sees, newest first (descending seq).
+// of their collection sees and `filter` keeps, newest first (descending seq).
 struct KeyQuery {
   std::vector<std::string> keys;     // 1..kMaxQueryFilters
   std::vector<ScopedCollection> in;  // 0..kMaxQueryFilters; none: no row
-  size_t limit = 100;                // 1..kMaxListLimit rows
+  RowFilter filter;
+  size_t limit = 100;  // 1..kMaxListLimit rows
 };
 
 struct KeyRow {
@@ -277,6 +289,7 @@ enum class TextOrder {
 struct TextSearch {
   TextQuery query;
   std::vector<ScopedCollection> in;  // 0..kMaxQueryFilters; none: no row
+  RowFilter filter;                  // applied with the scope
   TextOrder order = TextOrder::kNewest;
   int64_t up_to_seq = 0;  // only rows with seq <= this (0: no bound): fixes a result being paged
   // Where a page starts: kNewest, the rows with seq < before_seq (0: from the newest);
