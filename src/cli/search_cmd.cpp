@@ -33,32 +33,71 @@ struct SearchArgs {
   std::vector<std::string> types, tlp, producers, collections;
 };
 
+// The search parameters `tessera search` takes as options (--NAME, with '-' for '_'): one value
+// each, or repeatable.
+struct NamedOption {
+  const char* parameter;
+  std::string SearchArgs::*value;
+  std::string help;
+};
+struct ListOption {
+  const char* parameter;
+  std::vector<std::string> SearchArgs::*values;
+  std::string help;
+};
+
+std::vector<NamedOption> NamedOptions() {
+  return {
+      {"text", &SearchArgs::text,
+       "Full-text search of names, descriptions, labels and aliases (at most " +
+           std::to_string(search::kMaxTextQueryBytes) + " bytes, " +
+           std::to_string(search::kMaxTextTerms) + " terms; docs/search.md)"},
+      {"sort", &SearchArgs::sort, "With --text: time (newest first, the default) or relevance"},
+      {"limit", &SearchArgs::limit,
+       "With --text: at most this many hits (default " + std::to_string(search::kDefaultTextLimit) +
+           ", at most " + std::to_string(search::kMaxTextLimit) + ")"},
+      {"next", &SearchArgs::next, "With --text: the page after the one that printed this"},
+      {"added_after", &SearchArgs::added_after, "Only objects added after (RFC 3339)"},
+      {"added_before", &SearchArgs::added_before, "Only objects added before (RFC 3339)"},
+      {"modified_after", &SearchArgs::modified_after, "Only versions modified after (RFC 3339)"},
+      {"modified_before", &SearchArgs::modified_before, "Only versions modified before (RFC 3339)"},
+      {"valid", &SearchArgs::valid,
+       "true: only indicators still valid (valid_until absent or to come); false: only expired "
+       "ones"},
+      {"revoked", &SearchArgs::revoked, "true or false: only revoked objects, or none"},
+  };
+}
+
+std::vector<ListOption> ListOptions() {
+  return {
+      {"type", &SearchArgs::types, "Only objects of this STIX type (repeatable)"},
+      {"tlp", &SearchArgs::tlp,
+       "Only objects of this TLP: clear, green, amber, amber+strict, red (repeatable)"},
+      {"producer", &SearchArgs::producers,
+       "Only objects this organization shared into the hub (repeatable)"},
+      {"collection", &SearchArgs::collections, "Only objects of this collection id (repeatable)"},
+  };
+}
+
+std::string FlagOf(std::string_view parameter) {
+  std::string flag = "--";
+  for (char c : parameter) flag.push_back(c == '_' ? '-' : c);
+  return flag;
+}
+
 // The parameters the options give, read by the one reader of search parameters.
 Result<search::Parameters> ParametersOf(const SearchArgs& args) {
   search::Parameters p;
   for (const std::string& v : args.values)
     TESSERA_RETURN_IF_ERROR(search::AddParameter("value", v, p));
-  const std::pair<const char*, const std::string*> named[] = {
-      {"text", &args.text},
-      {"sort", &args.sort},
-      {"limit", &args.limit},
-      {"next", &args.next},
-      {"added_after", &args.added_after},
-      {"added_before", &args.added_before},
-      {"modified_after", &args.modified_after},
-      {"modified_before", &args.modified_before},
-      {"valid", &args.valid},
-      {"revoked", &args.revoked}};
-  for (const auto& [name, value] : named) {
-    if (!value->empty()) TESSERA_RETURN_IF_ERROR(search::AddParameter(name, *value, p));
+  for (const NamedOption& o : NamedOptions()) {
+    const std::string& value = args.*o.value;
+    if (!value.empty()) TESSERA_RETURN_IF_ERROR(search::AddParameter(o.parameter, value, p));
   }
-  const std::pair<const char*, const std::vector<std::string>*> lists[] = {
-      {"type", &args.types},
-      {"tlp", &args.tlp},
-      {"producer", &args.producers},
-      {"collection", &args.collections}};
-  for (const auto& [name, values] : lists) {
-    for (const std::string& v : *values) TESSERA_RETURN_IF_ERROR(search::AddParameter(name, v, p));
+  for (const ListOption& o : ListOptions()) {
+    for (const std::string& v : args.*o.values) {
+      TESSERA_RETURN_IF_ERROR(search::AddParameter(o.parameter, v, p));
+    }
   }
   TESSERA_RETURN_IF_ERROR(search::CheckParameters(p));
   return p;
@@ -213,34 +252,12 @@ Command AddSearchCommand(CLI::App& app) {
                   "Search what this member may read: a user name, an organization name, or "
                   "user:NAME / org:NAME when both exist; default: the operator's view");
   sub->add_flag("--json", args->json, "JSON even on a terminal");
-  sub->add_option("--text", args->text,
-                  "Full-text search of names, descriptions, labels and aliases (at most " +
-                      std::to_string(search::kMaxTextQueryBytes) + " bytes, " +
-                      std::to_string(search::kMaxTextTerms) + " terms; docs/search.md)");
-  sub->add_option("--next", args->next, "With --text: the page after the one that printed this");
-  sub->add_option("--type", args->types, "Only objects of this STIX type (repeatable)");
-  sub->add_option("--tlp", args->tlp,
-                  "Only objects of this TLP: clear, green, amber, amber+strict, red (repeatable)");
-  sub->add_option("--producer", args->producers,
-                  "Only objects this organization shared into the hub (repeatable)");
-  sub->add_option("--collection", args->collections,
-                  "Only objects of this collection id (repeatable)");
-  sub->add_option("--added-after", args->added_after, "Only objects added after (RFC 3339)");
-  sub->add_option("--added-before", args->added_before, "Only objects added before (RFC 3339)");
-  sub->add_option("--modified-after", args->modified_after,
-                  "Only versions modified after (RFC 3339)");
-  sub->add_option("--modified-before", args->modified_before,
-                  "Only versions modified before (RFC 3339)");
-  sub->add_option("--valid", args->valid,
-                  "true: only indicators still valid (valid_until absent or to come); false: only "
-                  "expired ones");
-  sub->add_option("--revoked", args->revoked, "true or false: only revoked objects, or none");
-  sub->add_option("--sort", args->sort,
-                  "With --text: time (newest first, the default) or relevance");
-  sub->add_option("--limit", args->limit,
-                  "With --text: at most this many hits (default " +
-                      std::to_string(search::kDefaultTextLimit) + ", at most " +
-                      std::to_string(search::kMaxTextLimit) + ")");
+  for (const NamedOption& o : NamedOptions()) {
+    sub->add_option(FlagOf(o.parameter), (*args).*o.value, o.help);
+  }
+  for (const ListOption& o : ListOptions()) {
+    sub->add_option(FlagOf(o.parameter), (*args).*o.values, o.help);
+  }
   sub->add_option("values", args->values,
                   "Values to look up (at most " + std::to_string(search::kMaxValues) + ")");
   sub->require_subcommand(0, 1);

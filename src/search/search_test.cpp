@@ -40,6 +40,25 @@ std::string_view Tlp(stix::TlpLevel level) {
   return stix::FindTlpMarking(stix::TlpVersion::k2, level)->id;
 }
 
+// The one text column of each row `sql` gives on the store file `db_path`, after `setup` (may
+// be empty) ran there.
+std::vector<std::string> QueryRows(const std::string& db_path, const char* setup, const char* sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  if (*setup) {
+    EXPECT_EQ(sqlite3_exec(db, setup, nullptr, nullptr, nullptr), SQLITE_OK);
+  }
+  std::vector<std::string> rows;
+  sqlite3_stmt* s = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &s, nullptr), SQLITE_OK);
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    rows.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return rows;
+}
+
 class SearchTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -124,19 +143,8 @@ class SearchTest : public ::testing::Test {
   }
   // Every (key, seq) of the index, in order.
   std::vector<std::string> IndexRows() {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open((root_ + "/data/tessera.db").c_str(), &db), SQLITE_OK);
-    std::vector<std::string> rows;
-    sqlite3_stmt* s = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT key || ' ' || seq FROM search_keys ORDER BY key, seq",
-                                 -1, &s, nullptr),
-              SQLITE_OK);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-      rows.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
-    }
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return rows;
+    return QueryRows(root_ + "/data/tessera.db", "",
+                     "SELECT key || ' ' || seq FROM search_keys ORDER BY key, seq");
   }
 
   std::string root_;
@@ -347,23 +355,10 @@ boost::json::value TextCases() {
 
 // Every (rowid, word) the full-text index holds, in order (FTS5's vocabulary of instances).
 std::vector<std::string> TextIndexRows(const std::string& db_path) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
-  sqlite3_exec(db, "CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, object_text, instance)",
-               nullptr, nullptr, nullptr);
-  std::vector<std::string> rows;
-  sqlite3_stmt* s = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db,
-                               "SELECT doc || ' ' || col || ' ' || term FROM temp.words "
-                               "ORDER BY doc, col, offset",
-                               -1, &s, nullptr),
-            SQLITE_OK);
-  while (sqlite3_step(s) == SQLITE_ROW) {
-    rows.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
-  }
-  sqlite3_finalize(s);
-  sqlite3_close(db);
-  return rows;
+  return QueryRows(db_path,
+                   "CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, object_text, instance)",
+                   "SELECT doc || ' ' || col || ' ' || term FROM temp.words "
+                   "ORDER BY doc, col, offset");
 }
 
 TEST_F(SearchTest, FullTextTheCases) {

@@ -147,7 +147,8 @@ Status ReadPage(Statement& s, size_t limit, ObjectPage& page, std::string_view w
   }
 }
 
-void InList(Sql& sql, std::string_view column, const std::vector<std::string>& values) {
+template <typename T>
+void InList(Sql& sql, std::string_view column, const std::vector<T>& values) {
   sql.Add(" AND ").Add(column).Add(" IN (");
   for (size_t i = 0; i < values.size(); ++i) {
     if (i) sql.Add(",");
@@ -204,14 +205,7 @@ void CollectionWhere(const CollectionQuery& q, bool later_copies, Sql& sql) {
   if (q.added_after) sql.Add(" AND o.date_added > ").Param(q.added_after->ToMicros());
   AddVisibility(sql, "o", q.scope);
 
-  if (!q.providers.empty()) {
-    sql.Add(" AND o.provider_org IN (");
-    for (size_t i = 0; i < q.providers.size(); ++i) {
-      if (i) sql.Add(",");
-      sql.Param(q.providers[i]);
-    }
-    sql.Add(")");
-  }
+  if (!q.providers.empty()) InList(sql, "o.provider_org", q.providers);
 
   std::vector<VersionMatch> selectors = {q.match};
   selectors.insert(selectors.end(), q.also.begin(), q.also.end());
@@ -737,26 +731,31 @@ Status CheckSearchIndexComplete(Connection& c) {
   return Status::Ok();
 }
 
-// Store::FindByKeys on a reader inside its read transaction; `sql` is the query of `q`.
-Result<KeyPage> FindByKeysOn(Connection& c, const KeyQuery& q, const Sql& sql) {
-  TESSERA_RETURN_IF_ERROR(CheckSearchIndexComplete(c));
-  TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
-  ResetOnExit reset(*s);
-  sql.Bind(*s);
-  KeyPage page;
-  while (true) {
-    TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("searching"));
-    if (!row) break;
-    if (page.rows.size() == q.limit) {
-      page.more = true;
-      break;
+// A search's `sql` on a reader, in one read transaction, once the index is complete: at most
+// `limit` rows, each read by `read` (a statement's row to a Page::rows element), and whether
+// more matched.
+template <typename Page, typename Read>
+Result<Page> SearchOn(Connection& c, size_t limit, const Sql& sql, Read read) {
+  TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN", "searching"));
+  auto page = [&]() -> Result<Page> {
+    TESSERA_RETURN_IF_ERROR(CheckSearchIndexComplete(c));
+    TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
+    ResetOnExit reset(*s);
+    sql.Bind(*s);
+    Page out;
+    while (true) {
+      TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("searching"));
+      if (!row) break;
+      if (out.rows.size() == limit) {
+        out.more = true;
+        break;
+      }
+      TESSERA_ASSIGN_OR_RETURN(auto r, read(*s));
+      out.rows.push_back(std::move(r));
     }
-    KeyRow r;
-    r.key = s->ColumnText(0);
-    // ReadRow reads the columns after the key: a statement's columns from 1.
-    TESSERA_ASSIGN_OR_RETURN(r.object, ReadRow(*s, 1));
-    page.rows.push_back(std::move(r));
-  }
+    return out;
+  }();
+  Exec(c.db(), page.ok() ? "COMMIT" : "ROLLBACK", "searching").ok();
   return page;
 }
 
@@ -772,22 +771,8 @@ Status CheckRowFilter(const RowFilter& f) {
 // " AND ..." for each filter of `f` on the row `o`: in SQL, on its columns, so that an index on
 // them can serve it.
 void AddRowFilter(Sql& sql, const RowFilter& f) {
-  if (!f.types.empty()) {
-    sql.Add(" AND o.type IN (");
-    for (size_t i = 0; i < f.types.size(); ++i) {
-      if (i) sql.Add(",");
-      sql.Param(f.types[i]);
-    }
-    sql.Add(")");
-  }
-  if (!f.providers.empty()) {
-    sql.Add(" AND o.provider_org IN (");
-    for (size_t i = 0; i < f.providers.size(); ++i) {
-      if (i) sql.Add(",");
-      sql.Param(f.providers[i]);
-    }
-    sql.Add(")");
-  }
+  if (!f.types.empty()) InList(sql, "o.type", f.types);
+  if (!f.providers.empty()) InList(sql, "o.provider_org", f.providers);
   if (f.added_after) sql.Add(" AND o.date_added > ").Param(f.added_after->ToMicros());
   if (f.added_before) sql.Add(" AND o.date_added < ").Param(f.added_before->ToMicros());
   if (f.modified_after || f.modified_before) sql.Add(" AND o.version <> ''");
@@ -796,24 +781,22 @@ void AddRowFilter(Sql& sql, const RowFilter& f) {
   if (f.revoked) sql.Add(" AND o.revoked = ").Param(int64_t{*f.revoked ? 1 : 0});
 }
 
-// Store::FindByText on a reader inside its read transaction; `sql` is the query of `q`.
-Result<TextPage> FindByTextOn(Connection& c, const TextSearch& q, const Sql& sql) {
-  TESSERA_RETURN_IF_ERROR(CheckSearchIndexComplete(c));
-  TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
-  ResetOnExit reset(*s);
-  sql.Bind(*s);
-  TextPage page;
-  while (true) {
-    TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("searching the full text"));
-    if (!row) break;
-    if (page.rows.size() == q.limit) {
-      page.more = true;
-      break;
-    }
-    TESSERA_ASSIGN_OR_RETURN(StoredObject o, ReadRow(*s));
-    page.rows.push_back(std::move(o));
+// " AND <filter's conditions> AND (0 OR (c.id = <collection> AND <the rows its scope sees>
+// <extra>) OR ...)": the rows `filter` keeps among those the scope of their collection sees
+// (none where a scope sees nothing); extra(sql, collection) adds to each collection's branch.
+template <typename Extra>
+void AddScopedRows(Sql& sql, const RowFilter& filter, std::span<const ScopedCollection> in,
+                   Extra extra) {
+  AddRowFilter(sql, filter);
+  sql.Add(" AND (0");
+  for (const ScopedCollection& sc : in) {
+    if (!sc.scope.unrestricted && sc.scope.keys.empty()) continue;  // sees nothing there
+    sql.Add(" OR (c.id = ").Param(sc.collection);
+    AddVisibility(sql, "o", sc.scope);
+    extra(sql, sc);
+    sql.Add(")");
   }
-  return page;
+  sql.Add(")");
 }
 
 // A term as an FTS5 string: its words between double quotes (a quote inside doubled), so that
@@ -895,24 +878,18 @@ Sql TextSearchSql(const TextSearch& q) {
       .Param(Fts5Expression(q.query));
   if (q.up_to_seq > 0) sql.Add(" AND t.rowid <= ").Param(q.up_to_seq);
   if (!relevance && q.before_seq > 0) sql.Add(" AND t.rowid < ").Param(q.before_seq);
-  AddRowFilter(sql, q.filter);
-  sql.Add(" AND (0");
-  for (const ScopedCollection& sc : q.in) {
-    if (!sc.scope.unrestricted && sc.scope.keys.empty()) continue;  // sees nothing there
-    sql.Add(" OR (c.id = ").Param(sc.collection);
-    AddVisibility(sql, "o", sc.scope);
-    sql.Add(
+  AddScopedRows(sql, q.filter, q.in, [&q](Sql& branch, const ScopedCollection& sc) {
+    branch.Add(
         " AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.version > o.version "
         "AND n.coll = o.coll");
-    if (q.up_to_seq > 0) sql.Add(" AND n.seq <= ").Param(q.up_to_seq);
-    AddVisibility(sql, "n", sc.scope);
-    sql.Add(
+    if (q.up_to_seq > 0) branch.Add(" AND n.seq <= ").Param(q.up_to_seq);
+    AddVisibility(branch, "n", sc.scope);
+    branch.Add(
         ") AND (o.later_copy = 0 OR NOT EXISTS (SELECT 1 FROM objects e WHERE e.id = o.id AND "
         "e.version = o.version AND e.coll = o.coll AND e.seq < o.seq");
-    AddVisibility(sql, "e", sc.scope);
-    sql.Add(")))");
-  }
-  sql.Add(")");
+    AddVisibility(branch, "e", sc.scope);
+    branch.Add("))");
+  });
   // bm25's weights: a word in a name or an alias counts ten times one in a description, a label
   // three times.
   if (relevance) {
@@ -954,6 +931,14 @@ Status RebuildSearchIndexLocked(
   return clear->Run("marking the search index complete");
 }
 
+// The bytes of the pages of the tables and indexes whose name passes `where` (a condition on
+// dbstat's `name`), where SQLite was built with the dbstat table; 0 where it was not.
+int64_t PageBytes(Connection& c, std::string_view where) {
+  const std::string sql = "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE " + std::string(where);
+  auto bytes = sqlite::QueryInt(c.db(), sql.c_str(), "measuring the search index");
+  return bytes.ok() ? *bytes : 0;
+}
+
 Result<SearchIndexStats> SearchIndexStatsOn(Connection& c) {
   SearchIndexStats stats;
   TESSERA_ASSIGN_OR_RETURN(stats.complete, SearchIndexComplete(c));
@@ -962,20 +947,12 @@ Result<SearchIndexStats> SearchIndexStatsOn(Connection& c) {
   TESSERA_ASSIGN_OR_RETURN(stats.rows,
                            sqlite::QueryInt(c.db(), "SELECT count(DISTINCT seq) FROM search_keys",
                                             "counting the search index"));
-  // The pages of the table and its index, where SQLite was built with the dbstat table.
-  auto bytes = sqlite::QueryInt(c.db(),
-                                "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN "
-                                "('search_keys', 'search_keys_by_seq')",
-                                "measuring the search index");
-  stats.bytes = bytes.ok() ? *bytes : 0;
   TESSERA_ASSIGN_OR_RETURN(stats.text_rows,
                            sqlite::QueryInt(c.db(), "SELECT count(*) FROM object_text_docsize",
                                             "counting the full-text index"));
-  auto text_bytes = sqlite::QueryInt(c.db(),
-                                     "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE "
-                                     "'object\\_text\\_%' ESCAPE '\\'",
-                                     "measuring the full-text index");
-  stats.text_bytes = text_bytes.ok() ? *text_bytes : 0;
+  stats.bytes = PageBytes(c, "name IN ('search_keys', 'search_keys_by_seq')");
+  // The FTS5 table's shadow tables (object_text_data, _idx, _docsize, _config).
+  stats.text_bytes = PageBytes(c, "name LIKE 'object\\_text\\_%' ESCAPE '\\'");
   return stats;
 }
 
@@ -1272,37 +1249,26 @@ class SqliteStore final : public Store {
         .Add(kRowColumns)
         .Add(
             " FROM search_keys k JOIN objects o ON o.seq = k.seq JOIN collections c ON c.num = "
-            "o.coll WHERE k.key IN (");
-    for (size_t i = 0; i < q.keys.size(); ++i) {
-      if (i) sql.Add(",");
-      sql.Param(q.keys[i]);
-    }
-    sql.Add(")");
-    AddRowFilter(sql, q.filter);
-    sql.Add(" AND (0");
-    for (const ScopedCollection& sc : q.in) {
-      if (!sc.scope.unrestricted && sc.scope.keys.empty()) continue;  // sees nothing there
-      sql.Add(" OR (c.id = ").Param(sc.collection);
-      AddVisibility(sql, "o", sc.scope);
-      sql.Add(")");
-    }
-    sql.Add(") ORDER BY o.seq DESC LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
-    return db_->WithReader([&](Connection& c) -> Result<KeyPage> {
-      TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN", "searching"));
-      auto page = FindByKeysOn(c, q, sql);
-      Exec(c.db(), page.ok() ? "COMMIT" : "ROLLBACK", "searching").ok();
-      return page;
+            "o.coll WHERE 1");
+    InList(sql, "k.key", q.keys);
+    AddScopedRows(sql, q.filter, q.in, [](Sql&, const ScopedCollection&) {});
+    sql.Add(" ORDER BY o.seq DESC LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
+    return db_->WithReader([&](Connection& c) {
+      return SearchOn<KeyPage>(c, q.limit, sql, [](const Statement& s) -> Result<KeyRow> {
+        KeyRow r;
+        r.key = s.ColumnText(0);
+        // ReadRow reads the columns after the key: a statement's columns from 1.
+        TESSERA_ASSIGN_OR_RETURN(r.object, ReadRow(s, 1));
+        return r;
+      });
     });
   }
 
   Result<TextPage> FindByText(const TextSearch& q) override {
     TESSERA_RETURN_IF_ERROR(CheckTextSearch(q));
     const Sql sql = TextSearchSql(q);
-    return db_->WithReader([&](Connection& c) -> Result<TextPage> {
-      TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN", "searching"));
-      auto page = FindByTextOn(c, q, sql);
-      Exec(c.db(), page.ok() ? "COMMIT" : "ROLLBACK", "searching").ok();
-      return page;
+    return db_->WithReader([&](Connection& c) {
+      return SearchOn<TextPage>(c, q.limit, sql, [](const Statement& s) { return ReadRow(s); });
     });
   }
 
