@@ -110,7 +110,8 @@ TEST_F(SearchCliTest, FullTextFindsByNameAndExitsByWhatItFound) {
   nobody.as_object().erase("text");
   EXPECT_EQ(hidden, nobody);
   // Errors: exit 2 with the reason.
-  for (const std::vector<std::string>& bad : {std::vector<std::string>{"--text", "-only"},
+  for (const std::vector<std::string>& bad : {std::vector<std::string>{"--text=-only", "--json"},
+                                              {"--text", ""},
                                               {"--text", "x*"},
                                               {"--text", "bad", "x"},
                                               {"--text", "bad", "--limit", "1001"},
@@ -121,6 +122,12 @@ TEST_F(SearchCliTest, FullTextFindsByNameAndExitsByWhatItFound) {
     r = Tessera(args);
     EXPECT_EQ(r.exit_code, 2) << bad[0] << " " << bad[1];
     EXPECT_FALSE(r.err.empty());
+    if (bad[0] == "--text=-only") {
+      EXPECT_NE(r.err.find("not excluded"), std::string::npos) << r.err;
+    }
+    if (bad[1].empty()) {
+      EXPECT_NE(r.err.find("at least one word"), std::string::npos) << r.err;
+    }
   }
   r = Tessera({"search", "--help"});
   EXPECT_NE(r.out.find("--text"), std::string::npos);

@@ -31,6 +31,7 @@ struct SearchArgs {
   std::string text, sort, limit, next;
   std::string added_after, added_before, modified_after, modified_before, valid, revoked;
   std::vector<std::string> types, tlp, producers, collections;
+  bool text_given = false;  // --text was given (maybe empty: refused as a query without words)
 };
 
 // The search parameters `tessera search` takes as options (--NAME, with '-' for '_'): one value
@@ -92,7 +93,8 @@ Result<search::Parameters> ParametersOf(const SearchArgs& args) {
     TESSERA_RETURN_IF_ERROR(search::AddParameter("value", v, p));
   for (const NamedOption& o : NamedOptions()) {
     const std::string& value = args.*o.value;
-    if (!value.empty()) TESSERA_RETURN_IF_ERROR(search::AddParameter(o.parameter, value, p));
+    const bool given = !value.empty() || (&value == &args.text && args.text_given);
+    if (given) TESSERA_RETURN_IF_ERROR(search::AddParameter(o.parameter, value, p));
   }
   for (const ListOption& o : ListOptions()) {
     for (const std::string& v : args.*o.values) {
@@ -268,12 +270,12 @@ Command AddSearchCommand(CLI::App& app) {
       ->capture_default_str();
   return Command{sub, [args, reindex, reindex_dir, sub]() -> int {
                    if (reindex->parsed()) return RunReindex(*reindex_dir);
-                   if (args->values.empty() && args->text.empty()) {
+                   args->text_given = sub->get_option("--text")->count() > 0;
+                   if (args->values.empty() && !args->text_given) {
                      std::cerr << "tessera search: give at least one VALUE, or --text (see "
                                   "--help)\n";
                      return kExitUsage;
                    }
-                   (void)sub;
                    return RunSearch(*args);
                  }};
 }

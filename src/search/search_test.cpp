@@ -313,6 +313,32 @@ TEST_F(SearchTest, AStoreFromBeforeTheIndexIsRefusedUntilReindexed) {
   EXPECT_THAT(FindText(*store_, nullptr, "indicator"), ElementsAre("indicator--" + Uuid(60)));
 }
 
+// Migration 7 on a store of schema 6 that holds objects: the full-text index is made empty and
+// marked incomplete, searches are refused until a reindex fills it.
+TEST_F(SearchTest, AStoreOfSchema6IsMarkedStaleByMigration7) {
+  Write("a", Indicator(61, "[ipv4-addr:value = '203.0.113.61']"));
+  store_.reset();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((root_ + "/data/tessera.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "DROP TRIGGER objects_delete_text; DROP TABLE object_text; "
+                           "PRAGMA user_version = 6",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  Open();
+  auto stats = store_->ReadSearchIndexStats();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_FALSE(stats->complete);
+  EXPECT_EQ(stats->text_rows, 0);
+  const policy::ObjectView view = policy::ObjectView::Operator(*store_);
+  EXPECT_EQ(SearchText(view, Text("indicator")).status().code(), ErrorCode::kUnavailable);
+  ASSERT_TRUE(store_->RebuildSearchIndex(hunt::ObjectSearchKeys).ok());
+  EXPECT_THAT(FindText(*store_, nullptr, "indicator 61"), ElementsAre("indicator--" + Uuid(61)));
+}
+
 TEST_F(SearchTest, BadValuesAndTooManyValuesAreRefused) {
   const policy::ObjectView view = policy::ObjectView::Operator(*store_);
   EXPECT_EQ(SearchValues(view, std::vector<std::string>{}).status().code(),
