@@ -205,19 +205,20 @@ def post_red_indicators(other, indicators):
 
 
 def read_text_queries(member, path):
-    """[(query, [ids its answer must name])] from `path`: a query a line, optionally followed by a
-    tab and the ids, comma-separated. Exits 2 when there is none, or when the hub does not answer
-    the first one."""
+    """[(query, [ids its answer must name], extra)] from `path`: a query a line, optionally
+    followed by a tab and the ids, comma-separated, and by another tab and more query parameters
+    ("sort=relevance&limit=10"; the queries of each are timed apart). Exits 2 when there is none,
+    or when the hub does not answer the first one."""
     queries = []
     with open(path) as f:
         for line in f:
             line = line.rstrip("\n")
             if line.strip():
-                q, _, ids = line.partition("\t")
-                queries.append((q, [i for i in ids.split(",") if i]))
+                q, ids, extra = (line.split("\t") + ["", ""])[:3]
+                queries.append((q, [i for i in ids.split(",") if i], extra))
     if not queries:
         setup_failure(f"no queries in {path}")
-    _, status, body = member.get(search_target(queries[0][0], "text"))
+    _, status, body = member.get(text_target(*queries[0][::2]))
     if status != 200:
         setup_failure(f"the hub does not answer full-text searches (?text=): {status} {body[:300]!r}")
     return queries
@@ -225,6 +226,10 @@ def read_text_queries(member, path):
 
 def search_target(value, param="value"):
     return f"/api/v1/search?{param}={urllib.parse.quote(value, safe='')}"
+
+
+def text_target(query, extra):
+    return search_target(query, "text") + (f"&{extra}" if extra else "")
 
 
 def main():
@@ -330,18 +335,22 @@ def main():
     results["GET ?value=, held only in another org's RED"] = p50_p99_ms(hidden_times)
 
     if queries:
-        # No answer may name the other organization's RED indicators.
-        text_times = []
+        # No answer may name the other organization's RED indicators. Each kind of query (its
+        # extra parameters) is timed apart.
+        text_times = {}
         for n in range(a.requests):
-            q, ids = queries[n % len(queries)]
-            t, status, body = member.get(search_target(q, "text"))
-            text_times.append(t)
+            q, ids, extra = queries[n % len(queries)]
+            t, status, body = member.get(text_target(q, extra))
+            text_times.setdefault(extra, []).append(t)
             text = body.decode(errors="replace")
             check("text", status == 200, f"{q!r}: {status} {body[:300]!r}")
             check("text", all(i in text for i in ids), f"{q!r}: does not name {ids}")
             check("text", not any(i in text for i in red_ids),
                   f"{q!r}: names another organization's RED indicator")
-        results[f"GET ?text= ({len(queries)} queries)"] = p50_p99_ms(text_times)
+        for extra, times in text_times.items():
+            kinds = sum(1 for q in queries if q[2] == extra)
+            results[f"GET ?text= ({kinds} queries{', ' + extra if extra else ''})"] = \
+                p50_p99_ms(times)
 
     # Bulk: --bulk of the values picked (all of them at the default sizes), in one POST.
     bulk = held + unknown + hidden

@@ -10,9 +10,10 @@
 #     and observables), then values nobody holds alternated with values held only in the other
 #     organization's RED indicators ("hidden vs unknown": the same time and the same answer);
 #   - with --text-queries FILE, GET /api/v1/search?text=Q for each line of FILE ("query", or
-#     "query<TAB>id,id" for ids the answer must name; no answer may name the other organization's
-#     RED indicators, named "Lead known to one organization only: VALUE"), p50/p99; the script
-#     stops (exit 2) when the hub does not answer the first query;
+#     "query<TAB>id,id" for ids the answer must name, or "query<TAB>ids<TAB>sort=relevance&limit=10"
+#     for more parameters; no answer may name the other organization's RED indicators, named
+#     "Lead known to one organization only: VALUE"), p50/p99 for each set of parameters; the
+#     script stops (exit 2) when the hub does not answer the first query;
 #   - POST /api/v1/search of --bulk values (held, unknown and RED-only together), the client's
 #     wall time, best and worst of 5;
 #   - searches/s with wrk (--threads, --connections, --duration), each wrk thread sending the

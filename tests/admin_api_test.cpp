@@ -838,6 +838,24 @@ TEST_F(AdminApiTest, SearchFindsWhatTheAskerMayReadAndNothingElse) {
   HttpResponse too_many = Post(*alice, "/api/v1/search", many);
   ExpectError(too_many, 400);
   EXPECT_NE(too_many.body.find("10000"), std::string::npos) << too_many.body;
+  // Full text: the names alice may read; the RED indicator has none, and a word of another
+  // organization's RED object answers as a word nobody used.
+  r = alice->Get("/api/v1/search?text=c2+ran*&sort=relevance&limit=5");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json().at("hits").as_array().size(), 1u);
+  EXPECT_EQ(r.Json().at("hits").at(0).at("id"), "indicator--5a1b6e0c-6f4d-4e2b-9a51-0c7d3e2f1a10");
+  EXPECT_EQ(r.Json().at("hits").at(0).at("matched"), "text");
+  r = Post(*alice, "/api/v1/search", R"({"text": "\"c2 range\"", "limit": 10})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json().at("found"), true);
+  ExpectError(alice->Get("/api/v1/search?text="), 400);
+  ExpectError(alice->Get("/api/v1/search?text=-c2"), 400);
+  ExpectError(alice->Get("/api/v1/search?text=c2&value=1.2.3.4"), 400);
+  ExpectError(alice->Get("/api/v1/search?text=c2&limit=0"), 400);
+  ExpectError(alice->Get("/api/v1/search?text=c2&sort=size"), 400);
+  ExpectError(alice->Get("/api/v1/search?value=1.2.3.4&limit=5"), 400);
+  ExpectError(Post(*alice, "/api/v1/search", R"({"text": ["a", "b"]})"), 400);
+  ExpectError(Post(*alice, "/api/v1/search", R"({"text": {"a": 1}})"), 400);
   ExpectError(alice->Get("/api/v1/search"), 400);
   ExpectError(alice->Get("/api/v1/search?q=1.2.3.4"), 400);
   ExpectError(alice->Get("/api/v1/search?value="), 400);

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -315,6 +316,15 @@ class AuthzTest : public ::testing::Test {
     return "/api/collections/" + collection_ids_[key] + "/";
   }
 
+  // The word only the description of the scenario objects of `key` holds (full-text search).
+  static std::string DescriptionWord(const std::string& key) {
+    std::string word = "authzdesc";
+    for (char c : key) {
+      if (std::isalnum(static_cast<unsigned char>(c))) word.push_back(c);
+    }
+    return word;
+  }
+
   // The STIX indicator of one scenario entry.
   static json::object MakeObject(const Entry& e) {
     json::object o;
@@ -324,6 +334,7 @@ class AuthzTest : public ::testing::Test {
     o["created"] = "2024-01-01T00:00:00.000Z";
     o["modified"] = e.modified;
     o["name"] = "authz " + e.key;
+    o["description"] = "described by " + DescriptionWord(e.key);
     o["pattern"] = "[domain-name:value = '" + e.key + ".example']";
     o["pattern_type"] = "stix";
     o["valid_from"] = "2024-01-01T00:00:00Z";
@@ -1762,6 +1773,78 @@ TEST_F(AuthzTest, SearchAsAMemberFindsOnlyWhatTaxiiShowsIt) {
   for (const auto& [value, users] : finders) partly_hidden += users.size() < user_org_.size();
   EXPECT_GT(partly_hidden, 10u);
   RecordProperty("search_hits_checked", static_cast<int>(checked));
+}
+
+// Full-text search is one more way to read: each member searching the word of each scenario
+// object's description finds only objects TAXII shows it, and the object itself when the newest
+// version TAXII shows it holds the word; the word of an object it may not read (another
+// organization's RED one among them) is answered exactly as a word nobody used. A producer
+// filter naming an organization none of whose objects it reads answers as an unknown name.
+TEST_F(AuthzTest, FullTextAsAMemberFindsOnlyWhatTaxiiShowsIt) {
+  EnsureMatrixPosted();
+  std::map<std::string, std::set<Version>>
+      holders;                      // word -> the versions whose description has it
+  std::map<std::string, bool> red;  // word -> one of its objects is TLP:RED
+  for (const Entry& e : entries_) {
+    const std::string word = DescriptionWord(e.key);
+    holders[word].insert(Version(e.id, e.modified));
+    for (const auto& t : e.tlp) red[word] = red[word] || t.rfind("red", 0) == 0;
+  }
+  size_t hidden = 0, hidden_red = 0, found = 0, producers_hidden = 0;
+  for (const auto& [user, org] : user_org_) {
+    SCOPED_TRACE("full text as " + user + " (" + org + ")");
+    const std::set<Version> shown = TaxiiView(user);
+    std::map<std::string, std::string> newest;  // id -> the newest version TAXII shows
+    for (const auto& [id, version] : shown) {
+      std::string& n = newest[id];
+      if (n < version) n = version;
+    }
+    auto client = hub_->Client(user);
+    auto ask = [&](const std::string& query) {
+      auto r = client->Get("/api/v1/search?" + query + "&limit=1000");
+      EXPECT_EQ(r.status, 200) << query << ": " << r.body;
+      json::value v = r.status == 200 ? r.Json() : json::value(json::object());
+      for (const auto& h : v.as_object().contains("hits") ? v.at("hits").as_array() : json::array())
+        EXPECT_TRUE(newest.count(Str(h.at("id"))))
+            << query << ": " << Str(h.at("id")) << " is not readable by " << user;
+      return v;
+    };
+    json::value nobody = ask("text=authzdescnobody");
+    nobody.as_object().erase("text");
+    for (const auto& [word, versions] : holders) {
+      json::value answer = ask("text=" + word);
+      std::set<std::string> hit_ids;
+      for (const auto& h : answer.at("hits").as_array()) hit_ids.insert(Str(h.at("id")));
+      bool readable = false;
+      for (const Version& v : versions) {
+        readable = readable || newest.count(v.first);
+        if (newest.count(v.first) && newest[v.first] == v.second) {
+          EXPECT_TRUE(hit_ids.count(v.first))
+              << word << ": " << v.first << " is readable but not found";
+        }
+      }
+      found += !hit_ids.empty();
+      if (!readable) {
+        answer.as_object().erase("text");
+        EXPECT_EQ(answer, nobody) << word;
+        ++hidden;
+        hidden_red += red[word];
+      }
+    }
+    json::value unknown = ask("text=authz&producer=no-such-organization");
+    for (const auto& [key, name] : org_names_) {
+      json::value answer = ask("text=authz&producer=" + Q(name));
+      for (const auto& h : answer.at("hits").as_array()) EXPECT_EQ(Str(h.at("producer")), name);
+      if (answer.at("hits").as_array().empty()) {
+        EXPECT_EQ(answer, unknown) << name;
+        ++producers_hidden;
+      }
+    }
+  }
+  EXPECT_GT(found, 10u);
+  EXPECT_GT(hidden, 10u);
+  EXPECT_GT(hidden_red, 0u);
+  EXPECT_GT(producers_hidden, 0u);
 }
 
 TEST_F(AuthzTest, WritesNeedTheRoleAndTheCollectionsWriteGrant) {

@@ -86,6 +86,54 @@ TEST_F(SearchCliTest, FindsPrintsJsonAndExitsByWhatItFound) {
   EXPECT_EQ(Tessera({"search", "--help"}).exit_code, 0);
 }
 
+TEST_F(SearchCliTest, FullTextFindsByNameAndExitsByWhatItFound) {
+  CliRun r = Tessera({"search", "--text", "bad dom*", "--data", data_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json::value v = json::parse(r.out);
+  EXPECT_EQ(v.at("text"), "bad dom*");
+  EXPECT_EQ(v.at("found"), true);
+  EXPECT_EQ(v.at("more"), false);
+  ASSERT_EQ(v.at("hits").as_array().size(), 1u);
+  EXPECT_EQ(v.at("hits").at(0).at("id"), "indicator--5a1b6e0c-6f4d-4e2b-9a51-0c7d3e2f1a20");
+  EXPECT_EQ(v.at("hits").at(0).at("matched"), "text");
+  EXPECT_EQ(v.at("hits").at(0).at("tlp"), "red");
+  r = Tessera({"search", "--text", "\"domain bad\"", "--sort", "relevance", "--data", data_});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(json::parse(r.out).at("found"), false);
+  // The RED indicator is not Globex's to read: nothing, as for a word nobody used.
+  r = Tessera({"search", "--text", "bad", "--as", "Globex SOC", "--data", data_});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  json::value hidden = json::parse(r.out);
+  json::value nobody = json::parse(
+      Tessera({"search", "--text", "nobody", "--as", "Globex SOC", "--data", data_}).out);
+  hidden.as_object().erase("text");
+  nobody.as_object().erase("text");
+  EXPECT_EQ(hidden, nobody);
+  // Errors: exit 2 with the reason.
+  for (const std::vector<std::string>& bad : {std::vector<std::string>{"--text=-only", "--json"},
+                                              {"--text", ""},
+                                              {"--text", "x*"},
+                                              {"--text", "bad", "x"},
+                                              {"--text", "bad", "--limit", "1001"},
+                                              {"--text", "bad", "--sort", "size"},
+                                              {"x", "--limit", "5"}}) {
+    std::vector<std::string> args = {"search", "--data", data_};
+    args.insert(args.end(), bad.begin(), bad.end());
+    r = Tessera(args);
+    EXPECT_EQ(r.exit_code, 2) << bad[0] << " " << bad[1];
+    EXPECT_FALSE(r.err.empty());
+    if (bad[0] == "--text=-only") {
+      EXPECT_NE(r.err.find("not excluded"), std::string::npos) << r.err;
+    }
+    if (bad[1].empty()) {
+      EXPECT_NE(r.err.find("at least one word"), std::string::npos) << r.err;
+    }
+  }
+  r = Tessera({"search", "--help"});
+  EXPECT_NE(r.out.find("--text"), std::string::npos);
+  EXPECT_NE(r.out.find("relevance"), std::string::npos);
+}
+
 TEST_F(SearchCliTest, AStoreFromBeforeTheIndexIsSearchableOnceReindexed) {
   // What schema 6 leaves in a store that held objects: an empty index marked incomplete.
   sqlite3* db = nullptr;

@@ -17,10 +17,10 @@
 
 #include "http/server.h"
 #include "http_client.h"
+#include "policy/page_token.h"
 #include "policy/tokens.h"
 #include "stix/tlp.h"
 #include "store/store.h"
-#include "taxii/page_token.h"
 #include "taxii/protocol.h"
 #include "taxii/service.h"
 

@@ -38,6 +38,8 @@ constexpr std::string_view kJsonType = "application/json";
 
 struct Context {
   AdminApiOptions options;
+  // Seals the `next` cursors of full-text search (the hub's page-token key, as TAXII's).
+  std::unique_ptr<policy::PageTokenSealer> sealer;
   store::Directory& dir() const { return options.store->directory(); }
 };
 using Ctx = std::shared_ptr<const Context>;
@@ -804,29 +806,34 @@ Response RenderMetrics(const Context& ctx, const Principal&, const Request&) {
 
 // ---- search (every user, through its policy view) ---------------------------------------------
 
-// The JSON answer of a search of `values` as `p` (search::ResultsJson).
-Response SearchAs(const Context& ctx, const Principal& p, const std::vector<std::string>& values) {
+// The JSON answer of the search `params` asks, as `p` (search::ResultsJson, TextResultsJson).
+Response SearchAs(const Context& ctx, const Principal& p, const search::Parameters& params) {
+  if (Status st = search::CheckParameters(params); !st.ok()) return FromStatus(st);
   const policy::ObjectView view(*ctx.options.store, p);
-  auto found = search::SearchValues(view, values);
+  if (params.text) {
+    auto found = search::SearchText(view, search::TextRequestOf(params, ctx.sealer.get()));
+    if (!found.ok()) return FromStatus(found.status());
+    return Response::Make(HttpStatus::ok, std::string(kJsonType), search::TextResultsJson(*found));
+  }
+  auto found = search::SearchValues(view, params.values, params.filters);
   if (!found.ok()) return FromStatus(found.status());
   return Response::Make(HttpStatus::ok, std::string(kJsonType), search::ResultsJson(*found));
 }
 
-// GET /api/v1/search?value=V[&value=V...]
+// GET /api/v1/search?value=V[&value=V...] or ?text=T, with the parameters of docs/search.md.
 Response SearchGet(const Context& ctx, const Principal& p, const Request& req) {
-  auto params = http::ParseQuery(req.query());
-  if (!params.ok()) return FromStatus(params.status());
-  std::vector<std::string> values;
-  for (auto& [k, v] : *params) {
-    if (k != "value") return FromStatus(InvalidArgument("unknown query parameter '" + k + "'"));
-    values.push_back(std::move(v));
+  auto query = http::ParseQuery(req.query());
+  if (!query.ok()) return FromStatus(query.status());
+  search::Parameters params;
+  for (const auto& [k, v] : *query) {
+    if (Status st = search::AddParameter(k, v, params); !st.ok()) return FromStatus(st);
   }
-  if (values.empty()) return FromStatus(InvalidArgument("give the value to search: ?value=..."));
-  return SearchAs(ctx, p, values);
+  return SearchAs(ctx, p, params);
 }
 
-// POST /api/v1/search with {"values": [...]}: up to search::kMaxValues values, a body of at most
-// kMaxSearchBodyBytes.
+// POST /api/v1/search with {"values": [...]} (up to search::kMaxValues) or {"text": "..."}, and
+// the other parameters as members (a string, a list of strings, a number or a boolean each), a
+// body of at most kMaxSearchBodyBytes.
 Response SearchPost(const Context& ctx, const Principal& p, const Request& req) {
   auto media = http::ParseMediaType(req.Header("Content-Type"));
   if (!media.ok() || media->type != "application" || media->subtype != "json") {
@@ -840,29 +847,52 @@ Response SearchPost(const Context& ctx, const Principal& p, const Request& req) 
   if (!body.ok())
     return FromStatus(InvalidArgument("the request body is not JSON: " + body.status().message()));
   const json::object* o = body->if_object();
-  const json::value* list = o ? o->if_contains("values") : nullptr;
-  if (o == nullptr || list == nullptr || !list->is_array() || o->size() != 1) {
-    return FromStatus(InvalidArgument("the request body is {\"values\": [\"...\", ...]}"));
+  if (o == nullptr) {
+    return FromStatus(
+        InvalidArgument("the request body is {\"values\": [\"...\", ...]} or {\"text\": \"...\"}"));
   }
-  if (list->get_array().size() > search::kMaxValues) {
-    return FromStatus(InvalidArgument("a search takes at most " +
-                                      std::to_string(search::kMaxValues) + " values, not " +
-                                      std::to_string(list->get_array().size())));
+  search::Parameters params;
+  for (const auto& [key, member] : *o) {
+    const std::string name(key);
+    if (name == "values" && !member.is_array()) {
+      return FromStatus(InvalidArgument("'values' is a list of strings"));
+    }
+    const auto add = [&](const json::value& v) -> Status {
+      if (v.is_string()) return search::AddParameter(name, v.get_string(), params);
+      if (v.is_bool()) return search::AddParameter(name, v.get_bool() ? "true" : "false", params);
+      if (v.is_int64() || v.is_uint64()) {
+        return search::AddParameter(name, json::serialize(v), params);
+      }
+      return InvalidArgument("'" + name.substr(0, 64) +
+                             "' is a string, a list of strings, a number or a boolean");
+    };
+    if (const json::array* list = member.if_array()) {
+      if (list->size() > search::kMaxValues) {
+        return FromStatus(InvalidArgument("a search takes at most " +
+                                          std::to_string(search::kMaxValues) + " " + name +
+                                          ", not " + std::to_string(list->size())));
+      }
+      for (const json::value& v : *list) {
+        if (!v.is_string()) {
+          return FromStatus(InvalidArgument("'" + name.substr(0, 64) + "' holds strings only"));
+        }
+        if (Status st = add(v); !st.ok()) return FromStatus(st);
+      }
+    } else if (Status st = add(member); !st.ok()) {
+      return FromStatus(st);
+    }
   }
-  std::vector<std::string> values;
-  values.reserve(list->get_array().size());
-  for (const json::value& v : list->get_array()) {
-    if (!v.is_string()) return FromStatus(InvalidArgument("'values' holds strings only"));
-    values.emplace_back(v.get_string());
-  }
-  return SearchAs(ctx, p, values);
+  return SearchAs(ctx, p, params);
 }
 
 Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
   if (!options.store) return InvalidArgument("the admin API needs a store");
   if (!options.authenticator) return InvalidArgument("the admin API needs an authenticator");
   if (options.max_body_bytes == 0) return InvalidArgument("max_body_bytes must be positive");
-  auto ctx = std::make_shared<const Context>(Context{std::move(options)});
+  TESSERA_ASSIGN_OR_RETURN(policy::PageTokenKey key,
+                           policy::LoadPageTokenKey(options.store->directory()));
+  auto ctx = std::make_shared<const Context>(
+      Context{std::move(options), std::make_unique<policy::PageTokenSealer>(key)});
   struct RouteDef {
     Method method;
     const char* pattern;

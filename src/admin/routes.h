@@ -40,7 +40,9 @@ struct AdminApiOptions {
 };
 
 // Registers the /api/v1/ routes (and /metrics) on `router`. kInvalidArgument when the store or
-// the authenticator is missing; what Router::Add returns otherwise. The handlers share the
+// the authenticator is missing; the directory's errors reading the hub's page-token key (made
+// on first use: search's cursors; needs policy::InitCrypto); what Router::Add returns otherwise.
+// The handlers share the
 // options' objects (kept alive by the router) and are thread-safe.
 Status AddAdminRoutes(http::Router& router, AdminApiOptions options);
 

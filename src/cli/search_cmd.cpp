@@ -1,4 +1,5 @@
 // tessera search [--data DIR] [--as NAME] [--json] VALUE...
+// tessera search [--data DIR] [--as NAME] [--json] --text TEXT [--sort time|relevance] [--limit N]
 // tessera search reindex [--data DIR]
 #include <unistd.h>
 
@@ -11,8 +12,11 @@
 #include "cli/commands.h"
 #include "cli/store_open.h"
 #include "hunt/search_keys.h"
+#include "policy/page_token.h"
+#include "policy/tokens.h"
 #include "policy/view.h"
 #include "search/search.h"
+#include "search/text_query.h"
 #include "store/store.h"
 
 namespace tessera::cli {
@@ -23,7 +27,83 @@ struct SearchArgs {
   std::vector<std::string> values;
   std::string as;  // "": the operator's view
   bool json = false;
+  // The search's parameters (search::AddParameter) by name, as given; "" when not given.
+  std::string text, sort, limit, next;
+  std::string added_after, added_before, modified_after, modified_before, valid, revoked;
+  std::vector<std::string> types, tlp, producers, collections;
+  bool text_given = false;  // --text was given (maybe empty: refused as a query without words)
 };
+
+// The search parameters `tessera search` takes as options (--NAME, with '-' for '_'): one value
+// each, or repeatable.
+struct NamedOption {
+  const char* parameter;
+  std::string SearchArgs::*value;
+  std::string help;
+};
+struct ListOption {
+  const char* parameter;
+  std::vector<std::string> SearchArgs::*values;
+  std::string help;
+};
+
+std::vector<NamedOption> NamedOptions() {
+  return {
+      {"text", &SearchArgs::text,
+       "Full-text search of names, descriptions, labels and aliases (at most " +
+           std::to_string(search::kMaxTextQueryBytes) + " bytes, " +
+           std::to_string(search::kMaxTextTerms) + " terms; docs/search.md)"},
+      {"sort", &SearchArgs::sort, "With --text: time (newest first, the default) or relevance"},
+      {"limit", &SearchArgs::limit,
+       "With --text: at most this many hits (default " + std::to_string(search::kDefaultTextLimit) +
+           ", at most " + std::to_string(search::kMaxTextLimit) + ")"},
+      {"next", &SearchArgs::next, "With --text: the page after the one that printed this"},
+      {"added_after", &SearchArgs::added_after, "Only objects added after (RFC 3339)"},
+      {"added_before", &SearchArgs::added_before, "Only objects added before (RFC 3339)"},
+      {"modified_after", &SearchArgs::modified_after, "Only versions modified after (RFC 3339)"},
+      {"modified_before", &SearchArgs::modified_before, "Only versions modified before (RFC 3339)"},
+      {"valid", &SearchArgs::valid,
+       "true: only indicators still valid (valid_until absent or to come); false: only expired "
+       "ones"},
+      {"revoked", &SearchArgs::revoked, "true or false: only revoked objects, or none"},
+  };
+}
+
+std::vector<ListOption> ListOptions() {
+  return {
+      {"type", &SearchArgs::types, "Only objects of this STIX type (repeatable)"},
+      {"tlp", &SearchArgs::tlp,
+       "Only objects of this TLP: clear, green, amber, amber+strict, red (repeatable)"},
+      {"producer", &SearchArgs::producers,
+       "Only objects this organization shared into the hub (repeatable)"},
+      {"collection", &SearchArgs::collections, "Only objects of this collection id (repeatable)"},
+  };
+}
+
+std::string FlagOf(std::string_view parameter) {
+  std::string flag = "--";
+  for (char c : parameter) flag.push_back(c == '_' ? '-' : c);
+  return flag;
+}
+
+// The parameters the options give, read by the one reader of search parameters.
+Result<search::Parameters> ParametersOf(const SearchArgs& args) {
+  search::Parameters p;
+  for (const std::string& v : args.values)
+    TESSERA_RETURN_IF_ERROR(search::AddParameter("value", v, p));
+  for (const NamedOption& o : NamedOptions()) {
+    const std::string& value = args.*o.value;
+    const bool given = !value.empty() || (&value == &args.text && args.text_given);
+    if (given) TESSERA_RETURN_IF_ERROR(search::AddParameter(o.parameter, value, p));
+  }
+  for (const ListOption& o : ListOptions()) {
+    for (const std::string& v : args.*o.values) {
+      TESSERA_RETURN_IF_ERROR(search::AddParameter(o.parameter, v, p));
+    }
+  }
+  TESSERA_RETURN_IF_ERROR(search::CheckParameters(p));
+  return p;
+}
 
 // One line of the table: the value, then what the hit is.
 void PrintRow(const std::string& value, const search::Hit& h, bool related) {
@@ -34,7 +114,32 @@ void PrintRow(const std::string& value, const search::Hit& h, bool related) {
       h.producer.empty() ? "-" : h.producer.substr(0, 16).c_str(), when.c_str(), h.matched.c_str());
 }
 
+constexpr const char* kHeader = "%-24s %-8s %-52s %-16s %-12s %-16s %-20s %s\n";
+
+// A full-text search's answer: JSON, or a table on a terminal.
+int PrintText(const search::TextHits& found, bool json) {
+  if (json) {
+    std::printf("%s\n", search::TextResultsJson(found).c_str());
+  } else {
+    std::printf(kHeader, "TEXT", "FOUND", "ID", "NAME", "TLP", "PRODUCER", "ADDED", "MATCHED");
+    const std::string text = found.text.substr(0, 24);
+    if (found.hits.empty()) std::printf("%-24s %s\n", text.c_str(), "nothing");
+    for (const search::Hit& h : found.hits) PrintRow(text, h, false);
+    if (!found.next.empty()) {
+      std::printf("%-24s (more: the next page with --next %s)\n", text.c_str(), found.next.c_str());
+    } else if (found.more) {
+      std::printf("%-24s (more: the first %zu are shown)\n", text.c_str(), found.hits.size());
+    }
+  }
+  return found.hits.empty() ? kExitFindings : kExitOk;
+}
+
 int RunSearch(const SearchArgs& args) {
+  auto params = ParametersOf(args);
+  if (!params.ok()) {
+    std::cerr << "tessera search: " << params.status().message() << "\n";
+    return kExitUsage;
+  }
   auto store = OpenCommandStore("search", args.data_dir);
   if (!store) return kExitUsage;
   std::optional<policy::Principal> principal;
@@ -48,18 +153,41 @@ int RunSearch(const SearchArgs& args) {
   }
   const policy::ObjectView view =
       principal ? policy::ObjectView(*store, *principal) : policy::ObjectView::Operator(*store);
-  auto found = search::SearchValues(view, args.values);
+  const bool json = args.json || ::isatty(STDOUT_FILENO) != 1;
+  if (params->text) {
+    // The hub's cursor key, as the server's: a `next` printed here pages on the API too.
+    std::unique_ptr<policy::PageTokenSealer> sealer;
+    Status ready = policy::InitCrypto();
+    if (ready.ok()) {
+      auto key = policy::LoadPageTokenKey(store->directory());
+      if (key.ok()) {
+        sealer = std::make_unique<policy::PageTokenSealer>(*key);
+      } else {
+        ready = key.status();
+      }
+    }
+    if (!ready.ok()) {
+      std::cerr << "tessera search: " << ready.message() << "\n";
+      return kExitUsage;
+    }
+    auto found = search::SearchText(view, search::TextRequestOf(*params, sealer.get()));
+    if (!found.ok()) {
+      std::cerr << "tessera search: " << found.status().message() << "\n";
+      return kExitUsage;
+    }
+    return PrintText(*found, json);
+  }
+  auto found = search::SearchValues(view, params->values, params->filters);
   if (!found.ok()) {
     std::cerr << "tessera search: " << found.status().message() << "\n";
     return kExitUsage;
   }
   bool any = false;
   for (const search::ValueHits& v : *found) any = any || !v.hits.empty() || !v.related.empty();
-  if (args.json || ::isatty(STDOUT_FILENO) != 1) {
+  if (json) {
     std::printf("%s\n", search::ResultsJson(*found).c_str());
   } else {
-    std::printf("%-24s %-8s %-52s %-16s %-12s %-16s %-20s %s\n", "VALUE", "FOUND", "ID", "NAME",
-                "TLP", "PRODUCER", "ADDED", "MATCHED");
+    std::printf(kHeader, "VALUE", "FOUND", "ID", "NAME", "TLP", "PRODUCER", "ADDED", "MATCHED");
     for (const search::ValueHits& v : *found) {
       if (v.hits.empty() && v.related.empty()) {
         std::printf("%-24s %s\n", v.value.c_str(), "nothing");
@@ -89,6 +217,10 @@ int RunReindex(const std::string& data_dir) {
   if (stats->bytes > 0) {
     std::printf(", %.1f MiB", static_cast<double>(stats->bytes) / (1024.0 * 1024.0));
   }
+  std::printf("; full text: %lld objects", static_cast<long long>(stats->text_rows));
+  if (stats->text_bytes > 0) {
+    std::printf(", %.1f MiB", static_cast<double>(stats->text_bytes) / (1024.0 * 1024.0));
+  }
   std::printf("\n");
   return kExitOk;
 }
@@ -105,8 +237,12 @@ Command AddSearchCommand(CLI::App& app) {
       "looked up in the store's search index: the indicators whose patterns name it (an "
       "address also finds the CIDR indicators holding it, a subdomain its parent domains' "
       "indicators), the observables holding it, the observed-data containing them, and the "
-      "relationships and sightings pointing at those. Without --as, the operator's view "
-      "(everything); with --as NAME, what that member may read.\n"
+      "relationships and sightings pointing at those.\n"
+      "With --text, a full-text search of names, descriptions, labels and aliases instead: "
+      "words (all of them), \"a phrase\", prefix*, a OR b, -excluded; newest first, or best "
+      "first with --sort relevance, --limit hits (default 100, at most 1000).\n"
+      "Without --as, the operator's view (everything); with --as NAME, what that member may "
+      "read.\n"
       "A table on a terminal, JSON otherwise or with --json (the shape of GET /api/v1/search).\n"
       "`tessera search reindex` files every stored object again and reports the index's size "
       "(needed once for a store made before the index).\n"
@@ -118,6 +254,12 @@ Command AddSearchCommand(CLI::App& app) {
                   "Search what this member may read: a user name, an organization name, or "
                   "user:NAME / org:NAME when both exist; default: the operator's view");
   sub->add_flag("--json", args->json, "JSON even on a terminal");
+  for (const NamedOption& o : NamedOptions()) {
+    sub->add_option(FlagOf(o.parameter), (*args).*o.value, o.help);
+  }
+  for (const ListOption& o : ListOptions()) {
+    sub->add_option(FlagOf(o.parameter), (*args).*o.values, o.help);
+  }
   sub->add_option("values", args->values,
                   "Values to look up (at most " + std::to_string(search::kMaxValues) + ")");
   sub->require_subcommand(0, 1);
@@ -128,11 +270,12 @@ Command AddSearchCommand(CLI::App& app) {
       ->capture_default_str();
   return Command{sub, [args, reindex, reindex_dir, sub]() -> int {
                    if (reindex->parsed()) return RunReindex(*reindex_dir);
-                   if (args->values.empty()) {
-                     std::cerr << "tessera search: give at least one VALUE (see --help)\n";
+                   args->text_given = sub->get_option("--text")->count() > 0;
+                   if (args->values.empty() && !args->text_given) {
+                     std::cerr << "tessera search: give at least one VALUE, or --text (see "
+                                  "--help)\n";
                      return kExitUsage;
                    }
-                   (void)sub;
                    return RunSearch(*args);
                  }};
 }

@@ -3,7 +3,7 @@
 // the project's one decoder of that form (STIX binary properties and pattern constants, HTTP
 // Basic credentials). Table-driven and not constant-time: it decodes what a client sent, whose
 // bytes the client knows already. (TAXII page tokens are the URL-safe form without padding,
-// which taxii/page_token.cpp encodes and decodes with libsodium.)
+// which policy/page_token.cpp encodes and decodes with libsodium.)
 
 #include <string>
 #include <string_view>

@@ -67,17 +67,29 @@ Result<bool> ObjectView::Scan(const store::CollectionInfo& c, store::CollectionQ
 }
 
 Result<store::KeyPage> ObjectView::Find(std::vector<std::string> keys,
-                                        const std::vector<store::CollectionInfo>& in,
-                                        size_t limit) const {
+                                        const std::vector<store::CollectionInfo>& in, size_t limit,
+                                        const store::RowFilter& filter) const {
   store::KeyQuery q;
   q.keys = std::move(keys);
   q.limit = limit;
+  q.filter = filter;
   for (const store::CollectionInfo& c : in) {
     if (!CanList(c)) continue;
     q.in.push_back({c.id, ScopeIn(c)});
   }
   if (q.in.empty()) return store::KeyPage{};
   return store_->FindByKeys(q);
+}
+
+Result<store::TextPage> ObjectView::FindText(store::TextSearch q,
+                                             const std::vector<store::CollectionInfo>& in) const {
+  q.in.clear();
+  for (const store::CollectionInfo& c : in) {
+    if (!CanList(c)) continue;
+    q.in.push_back({c.id, ScopeIn(c)});
+  }
+  if (q.in.empty()) return store::TextPage{};
+  return store_->FindByText(q);
 }
 
 Result<Principal> ReaderNamed(store::Directory& directory, const std::string& name) {

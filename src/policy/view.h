@@ -62,8 +62,17 @@ class ObjectView {
   // each; the caller passes it so that a search of many values reads the directory once), newest
   // first, at most `limit`. A row the view may not read is absent exactly as a row nobody
   // stored. The store's errors.
+  // `filter` is applied with the view's scope (KeyQuery::filter).
   Result<store::KeyPage> Find(std::vector<std::string> keys,
-                              const std::vector<store::CollectionInfo>& in, size_t limit) const;
+                              const std::vector<store::CollectionInfo>& in, size_t limit,
+                              const store::RowFilter& filter = {}) const;
+
+  // The rows of the full-text search `q` (Store::FindByText) that the view may read, in every
+  // collection of `in` it may list: the view sets q.in (whatever it held), the rest is the
+  // caller's. A row the view may not read is absent exactly as a row nobody stored, and counts
+  // nowhere (not in `more`, not in a page's position). The store's errors.
+  Result<store::TextPage> FindText(store::TextSearch q,
+                                   const std::vector<store::CollectionInfo>& in) const;
 
  private:
   explicit ObjectView(store::Store& store) : store_(&store), principal_(nullptr) {}

@@ -1,11 +1,14 @@
 #include "search/search.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <charconv>
 #include <map>
 #include <set>
 #include <utility>
 
 #include "hunt/search_keys.h"
+#include "search/text_query.h"
 #include "stix/handling.h"
 #include "store/access_words.h"
 
@@ -41,8 +44,35 @@ class Producers {
   std::map<int64_t, std::string> names_;
 };
 
-Result<Hit> HitOf(const store::KeyRow& row, std::string matched, Producers& producers) {
-  const store::StoredObject& o = row.object;
+// Whether `o`, an object the view reads described as `h` (its JSON `v`), passes the filters
+// that SQL cannot apply: its TLP level, an indicator's validity.
+bool PassesHitFilters(const Filters& f, const store::StoredObject& o, const json::value& v,
+                      const std::optional<stix::TlpLevel>& tlp) {
+  if (!f.tlp.empty() && (!tlp || std::find(f.tlp.begin(), f.tlp.end(), *tlp) == f.tlp.end())) {
+    return false;
+  }
+  if (f.valid) {
+    if (o.type != "indicator") return false;
+    bool expired = false;
+    const json::value* until = v.is_object() ? v.get_object().if_contains("valid_until") : nullptr;
+    if (until && until->is_string()) {
+      auto t = ParseTimestamp(until->get_string());
+      expired = t.ok() && !(Timestamp::Now() < *t);
+    }
+    if (*f.valid == expired) return false;
+  }
+  return true;
+}
+
+// The hit `o` makes, or nullopt when it does not pass `filters`' hit filters.
+Result<std::optional<Hit>> HitOf(const store::StoredObject& o, std::string matched,
+                                 Producers& producers, const Filters& filters) {
+  boost::system::error_code ec;
+  const json::value v = json::parse(o.json, ec);
+  auto handling = stix::ReadHandling(o.json);
+  std::optional<stix::TlpLevel> tlp;
+  if (handling.ok()) tlp = handling->tlp;
+  if (!PassesHitFilters(filters, o, v, tlp)) return std::optional<Hit>();
   Hit h;
   h.id = o.id;
   h.type = o.type;
@@ -53,8 +83,6 @@ Result<Hit> HitOf(const store::KeyRow& row, std::string matched, Producers& prod
   h.producer_org = o.provider_org;
   TESSERA_ASSIGN_OR_RETURN(h.producer, producers.Name(o.provider_org));
   h.matched = std::move(matched);
-  boost::system::error_code ec;
-  const json::value v = json::parse(o.json, ec);
   if (!ec && v.is_object()) {
     for (const char* property : {"name", "value"}) {
       const json::value* p = v.get_object().if_contains(property);
@@ -64,16 +92,16 @@ Result<Hit> HitOf(const store::KeyRow& row, std::string matched, Producers& prod
       }
     }
   }
-  auto handling = stix::ReadHandling(o.json);
-  if (handling.ok() && handling->tlp) h.tlp = std::string(store::TlpName(*handling->tlp));
-  return h;
+  if (tlp) h.tlp = std::string(store::TlpName(*tlp));
+  return std::optional<Hit>(std::move(h));
 }
 
 // Rows to hits: one per (id, collection), the newest version, in the rows' order (newest
 // first), skipping objects already in `seen`, each matched by the key of its row. Adds what it
 // keeps to `seen`.
 Status Collect(const store::KeyPage& page, std::set<std::pair<std::string, std::string>>& seen,
-               Producers& producers, std::vector<Hit>& out, bool& truncated) {
+               Producers& producers, const Filters& filters, std::vector<Hit>& out,
+               bool& truncated) {
   if (page.more) truncated = true;
   std::map<std::pair<std::string, std::string>, const store::KeyRow*> newest;
   for (const store::KeyRow& r : page.rows) {
@@ -93,11 +121,49 @@ Status Collect(const store::KeyPage& page, std::set<std::pair<std::string, std::
       truncated = true;
       break;
     }
-    TESSERA_ASSIGN_OR_RETURN(Hit h, HitOf(r, r.key, producers));
-    out.push_back(std::move(h));
     seen.insert(key);
+    TESSERA_ASSIGN_OR_RETURN(std::optional<Hit> h, HitOf(r.object, r.key, producers, filters));
+    if (h) out.push_back(std::move(*h));
   }
   return Status::Ok();
+}
+
+// What `filters` ask of the store, for a view: the collections to look in (those the view
+// lists, narrowed to those named) and the filters on a row's columns.
+struct Resolved {
+  std::vector<store::CollectionInfo> collections;
+  store::RowFilter row;
+  bool nothing = false;  // a filter no row can pass (only unknown producers)
+};
+
+Result<Resolved> Resolve(const policy::ObjectView& view, const Filters& filters) {
+  Resolved r;
+  TESSERA_ASSIGN_OR_RETURN(r.collections, view.ListableCollections());
+  if (!filters.collections.empty()) {
+    std::erase_if(r.collections, [&](const store::CollectionInfo& c) {
+      return std::find(filters.collections.begin(), filters.collections.end(), c.id) ==
+             filters.collections.end();
+    });
+  }
+  r.row.types = filters.types;
+  for (const std::string& name : filters.producers) {
+    auto org = view.store().directory().FindOrganization(name);
+    if (org.ok()) {
+      r.row.providers.push_back(org->id);
+    } else if (org.status().code() != ErrorCode::kNotFound) {
+      return org.status();
+    }
+  }
+  // Only unknown names: nothing passes (the answer of a known organization whose objects the
+  // view does not read).
+  r.nothing = !filters.producers.empty() && r.row.providers.empty();
+  r.row.added_after = filters.added_after;
+  r.row.added_before = filters.added_before;
+  r.row.modified_after = filters.modified_after;
+  r.row.modified_before = filters.modified_before;
+  r.row.revoked = filters.revoked;
+  if (r.nothing) r.collections.clear();
+  return r;
 }
 
 // The ref: keys of `hits` (at most store::kMaxQueryFilters); empty when there is none.
@@ -113,7 +179,8 @@ std::vector<std::string> RefKeys(const std::vector<Hit>& hits, bool observables_
 }  // namespace
 
 Result<std::vector<ValueHits>> SearchValues(const policy::ObjectView& view,
-                                            std::span<const std::string> values) {
+                                            std::span<const std::string> values,
+                                            const Filters& filters) {
   if (values.empty() || values.size() > kMaxValues) {
     return InvalidArgument("a search takes 1.." + std::to_string(kMaxValues) + " values, not " +
                            std::to_string(values.size()));
@@ -128,8 +195,8 @@ Result<std::vector<ValueHits>> SearchValues(const policy::ObjectView& view,
     }
     probes.push_back(std::move(*keys));
   }
-  TESSERA_ASSIGN_OR_RETURN(std::vector<store::CollectionInfo> collections,
-                           view.ListableCollections());
+  TESSERA_ASSIGN_OR_RETURN(Resolved resolved, Resolve(view, filters));
+  const std::vector<store::CollectionInfo>& collections = resolved.collections;
   Producers producers(view.store().directory());
   std::vector<ValueHits> out;
   out.reserve(values.size());
@@ -137,25 +204,26 @@ Result<std::vector<ValueHits>> SearchValues(const policy::ObjectView& view,
     ValueHits v;
     v.value = values[i];
     std::set<std::pair<std::string, std::string>> seen;
-    TESSERA_ASSIGN_OR_RETURN(store::KeyPage direct,
-                             view.Find(std::move(probes[i]), collections, kRowsPerRound));
-    TESSERA_RETURN_IF_ERROR(Collect(direct, seen, producers, v.hits, v.truncated));
+    TESSERA_ASSIGN_OR_RETURN(store::KeyPage direct, view.Find(std::move(probes[i]), collections,
+                                                              kRowsPerRound, resolved.row));
+    TESSERA_RETURN_IF_ERROR(Collect(direct, seen, producers, filters, v.hits, v.truncated));
     // Observed-data that refer to an observable hit hold the value too.
     if (std::vector<std::string> refs = RefKeys(v.hits, true); !refs.empty()) {
-      TESSERA_ASSIGN_OR_RETURN(store::KeyPage containing,
-                               view.Find(std::move(refs), collections, kRowsPerRound));
+      TESSERA_ASSIGN_OR_RETURN(store::KeyPage containing, view.Find(std::move(refs), collections,
+                                                                    kRowsPerRound, resolved.row));
       store::KeyPage observed;
       observed.more = containing.more;
       for (store::KeyRow& r : containing.rows) {
         if (r.object.type == "observed-data") observed.rows.push_back(std::move(r));
       }
-      TESSERA_RETURN_IF_ERROR(Collect(observed, seen, producers, v.hits, v.truncated));
+      TESSERA_RETURN_IF_ERROR(Collect(observed, seen, producers, filters, v.hits, v.truncated));
     }
     // What points at a hit, one relationship away.
     if (std::vector<std::string> refs = RefKeys(v.hits, false); !refs.empty()) {
       TESSERA_ASSIGN_OR_RETURN(store::KeyPage pointing,
                                view.Find(std::move(refs), collections, kRowsPerRound));
-      TESSERA_RETURN_IF_ERROR(Collect(pointing, seen, producers, v.related, v.truncated));
+      TESSERA_RETURN_IF_ERROR(
+          Collect(pointing, seen, producers, Filters{}, v.related, v.truncated));
     }
     out.push_back(std::move(v));
   }
@@ -182,6 +250,220 @@ json::object HitJson(const Hit& h) {
 
 }  // namespace
 
+namespace {
+
+// What a `next` cursor is bound to: the asker and everything the request asks but the page.
+std::string CursorBinding(const policy::ObjectView& view, const TextRequest& r) {
+  const policy::Principal* p = view.principal();
+  json::array b;
+  b.emplace_back("search-text");
+  b.emplace_back(p ? p->user_id : -1);
+  b.emplace_back(p ? p->org_id : -1);
+  b.emplace_back(r.text);
+  b.emplace_back(r.order == store::TextOrder::kRelevance ? "relevance" : "time");
+  b.emplace_back(r.limit);
+  const Filters& f = r.filters;
+  for (const std::vector<std::string>* list : {&f.types, &f.producers, &f.collections}) {
+    json::array a;
+    for (const std::string& v : *list) a.emplace_back(v);
+    b.emplace_back(std::move(a));
+  }
+  json::array tlp;
+  for (stix::TlpLevel t : f.tlp) tlp.emplace_back(store::TlpName(t));
+  b.emplace_back(std::move(tlp));
+  for (const std::optional<Timestamp>* t :
+       {&f.added_after, &f.added_before, &f.modified_after, &f.modified_before}) {
+    b.emplace_back(*t ? json::value(FormatTimestamp(**t, TimePrecision::kNanos)) : json::value());
+  }
+  for (const std::optional<bool>* v : {&f.valid, &f.revoked}) {
+    b.emplace_back(*v ? json::value(**v) : json::value());
+  }
+  return json::serialize(b);
+}
+
+// The most rows one page of a full-text search examines when the TLP or validity filters (not
+// applied in SQL) refuse many: past it the page ends, with a cursor after what it examined.
+constexpr size_t kMaxExaminedRows = 10 * kMaxTextLimit;
+
+}  // namespace
+
+Result<TextHits> SearchText(const policy::ObjectView& view, const TextRequest& request) {
+  if (request.limit == 0 || request.limit > kMaxTextLimit) {
+    return InvalidArgument("a full-text search's limit is 1.." + std::to_string(kMaxTextLimit) +
+                           ", not " + std::to_string(request.limit));
+  }
+  store::TextSearch q;
+  TESSERA_ASSIGN_OR_RETURN(q.query, ParseTextQuery(request.text));
+  q.order = request.order;
+  q.limit = request.limit;
+  const bool relevance = q.order == store::TextOrder::kRelevance;
+  const std::string binding = request.sealer ? CursorBinding(view, request) : std::string();
+  if (!request.next.empty()) {
+    if (request.sealer == nullptr) {
+      return InvalidArgument("'next' is not a cursor this hub issued (paging is not available)");
+    }
+    TESSERA_ASSIGN_OR_RETURN(policy::PageCursor cursor,
+                             request.sealer->Open(request.next, binding));
+    q.up_to_seq = cursor.up_to_seq;
+    if (relevance) {
+      q.offset = static_cast<size_t>(cursor.after_seq);
+    } else {
+      q.before_seq = cursor.after_seq + 1;
+    }
+  } else {
+    TESSERA_ASSIGN_OR_RETURN(q.up_to_seq, view.store().LastSeq());
+  }
+  TESSERA_ASSIGN_OR_RETURN(Resolved resolved, Resolve(view, request.filters));
+  q.filter = resolved.row;
+  Producers producers(view.store().directory());
+  TextHits out;
+  out.text = request.text;
+  // Whether every row the store returns is a hit (no filter left to apply on the hit).
+  const bool exact = request.filters.tlp.empty() && !request.filters.valid;
+  // Where the next page starts: after the last row this one consumed (its seq when newest
+  // first; how many rows of the order come before it when by relevance).
+  int64_t position = relevance ? static_cast<int64_t>(q.offset) : q.before_seq;
+  size_t examined = 0;
+  bool done = false;
+  while (!done) {
+    TESSERA_ASSIGN_OR_RETURN(store::TextPage page, view.FindText(q, resolved.collections));
+    for (size_t i = 0; i < page.rows.size() && !done; ++i) {
+      const store::StoredObject& row = page.rows[i];
+      const bool full = out.hits.size() == request.limit;
+      TESSERA_ASSIGN_OR_RETURN(std::optional<Hit> h,
+                               HitOf(row, std::string(kTextMatch), producers, request.filters));
+      if (h && full) {  // one more hit than the page holds
+        out.more = true;
+        break;
+      }
+      if (h) out.hits.push_back(std::move(*h));
+      if (!full) {  // consumed: a hit, or a row no hit filter keeps
+        position = relevance ? static_cast<int64_t>(q.offset + i + 1) : row.seq;
+      }
+      const bool rows_left = i + 1 < page.rows.size() || page.more;
+      if (exact && out.hits.size() == request.limit) {
+        out.more = rows_left;
+        done = true;
+      } else if (++examined == kMaxExaminedRows && rows_left) {
+        out.more = true;
+        done = true;
+      }
+    }
+    if (out.more || done || !page.more) break;
+    if (relevance) {
+      q.offset += page.rows.size();
+    } else {
+      q.before_seq = page.rows.back().seq;
+    }
+  }
+  if (out.more && request.sealer != nullptr) {
+    policy::PageCursor next;
+    next.up_to_seq = q.up_to_seq;
+    next.after_seq = relevance ? position : position - 1;
+    out.next = request.sealer->Seal(next, binding);
+  }
+  return out;
+}
+
+Status AddParameter(std::string_view name, std::string_view value, Parameters& p) {
+  const auto once = [&name](bool set) {
+    return set ? InvalidArgument("'" + std::string(name) + "' is given twice") : Status::Ok();
+  };
+  if (name == "value" || name == "values") {
+    p.values.emplace_back(value);
+  } else if (name == "text") {
+    TESSERA_RETURN_IF_ERROR(once(p.text.has_value()));
+    p.text = std::string(value);
+  } else if (name == "sort") {
+    TESSERA_RETURN_IF_ERROR(once(p.sort.has_value()));
+    if (value == "time") {
+      p.sort = store::TextOrder::kNewest;
+    } else if (value == "relevance") {
+      p.sort = store::TextOrder::kRelevance;
+    } else {
+      return InvalidArgument("'sort' is 'time' or 'relevance', not '" +
+                             std::string(value.substr(0, 64)) + "'");
+    }
+  } else if (name == "limit") {
+    TESSERA_RETURN_IF_ERROR(once(p.limit.has_value()));
+    size_t n = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc() || end != value.data() + value.size() || n == 0 || n > kMaxTextLimit) {
+      return InvalidArgument("'limit' is a number of hits from 1 to " +
+                             std::to_string(kMaxTextLimit) + ", not '" +
+                             std::string(value.substr(0, 64)) + "'");
+    }
+    p.limit = n;
+  } else if (name == "next") {
+    TESSERA_RETURN_IF_ERROR(once(!p.next.empty()));
+    if (value.empty()) return InvalidArgument("'next' is empty");
+    p.next = std::string(value);
+  } else if (name == "type") {
+    p.filters.types.emplace_back(value);
+  } else if (name == "tlp") {
+    auto level = store::ParseTlpName(value);
+    if (!level) {
+      return InvalidArgument("'tlp' is clear, green, amber, amber+strict or red, not '" +
+                             std::string(value.substr(0, 64)) + "'");
+    }
+    p.filters.tlp.push_back(*level);
+  } else if (name == "producer") {
+    p.filters.producers.emplace_back(value);
+  } else if (name == "collection") {
+    p.filters.collections.emplace_back(value);
+  } else if (name == "added_after" || name == "added_before" || name == "modified_after" ||
+             name == "modified_before") {
+    Filters& f = p.filters;
+    std::optional<Timestamp>& bound = name == "added_after"      ? f.added_after
+                                      : name == "added_before"   ? f.added_before
+                                      : name == "modified_after" ? f.modified_after
+                                                                 : f.modified_before;
+    TESSERA_RETURN_IF_ERROR(once(bound.has_value()));
+    auto t = ParseTimestamp(value);
+    if (!t.ok()) {
+      return InvalidArgument("'" + std::string(name) +
+                             "' is an RFC 3339 timestamp: " + t.status().message());
+    }
+    bound = *t;
+  } else if (name == "valid" || name == "revoked") {
+    std::optional<bool>& flag = name == "valid" ? p.filters.valid : p.filters.revoked;
+    TESSERA_RETURN_IF_ERROR(once(flag.has_value()));
+    if (value != "true" && value != "false") {
+      return InvalidArgument("'" + std::string(name) + "' is true or false");
+    }
+    flag = value == "true";
+  } else {
+    return InvalidArgument("unknown search parameter '" + std::string(name.substr(0, 64)) + "'");
+  }
+  return Status::Ok();
+}
+
+Status CheckParameters(const Parameters& p) {
+  if (p.text && !p.values.empty()) {
+    return InvalidArgument("a search is by values or by text, not both");
+  }
+  if (!p.text && p.values.empty()) {
+    return InvalidArgument("give the values to search (value) or a text (text)");
+  }
+  if (!p.text && (p.limit || !p.next.empty() || p.sort == store::TextOrder::kRelevance)) {
+    return InvalidArgument(
+        "'limit', 'next' and sort=relevance apply to a full-text search (text); a search of "
+        "values answers each value's newest hits");
+  }
+  return Status::Ok();
+}
+
+TextRequest TextRequestOf(const Parameters& p, const policy::PageTokenSealer* sealer) {
+  TextRequest r;
+  r.text = p.text.value_or("");
+  r.order = p.sort.value_or(store::TextOrder::kNewest);
+  r.limit = p.limit.value_or(kDefaultTextLimit);
+  r.filters = p.filters;
+  r.next = p.next;
+  r.sealer = sealer;
+  return r;
+}
+
 std::string ResultsJson(std::span<const ValueHits> results) {
   json::array list;
   for (const ValueHits& v : results) {
@@ -199,6 +481,18 @@ std::string ResultsJson(std::span<const ValueHits> results) {
   json::object out;
   out["results"] = std::move(list);
   return json::serialize(out);
+}
+
+std::string TextResultsJson(const TextHits& result) {
+  json::object o;
+  o["text"] = result.text;
+  o["found"] = !result.hits.empty();
+  json::array hits;
+  for (const Hit& h : result.hits) hits.push_back(HitJson(h));
+  o["hits"] = std::move(hits);
+  o["more"] = result.more;
+  if (!result.next.empty()) o["next"] = result.next;
+  return json::serialize(o);
 }
 
 }  // namespace tessera::search

@@ -20,11 +20,14 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
 #include "common/time.h"
+#include "policy/page_token.h"
 #include "policy/view.h"
+#include "stix/tlp_level.h"
 
 namespace tessera::search {
 
@@ -50,6 +53,26 @@ struct Hit {
   std::string matched;
 };
 
+// What a search keeps of what the view reads (docs/search.md, "Filters"), for values and text
+// alike. Visibility comes first: a filter only ever removes rows the view reads, so no filter
+// can make a hidden row count anywhere. A hit passes every filter given; within one filter,
+// any of its values.
+struct Filters {
+  std::vector<std::string> types;        // `type`: its STIX type
+  std::vector<stix::TlpLevel> tlp;       // `tlp`: its TLP level (an unmarked object has none)
+  std::vector<std::string> producers;    // `producer`: the name of the organization that shared
+                                         // it (an unknown name keeps nothing, as one whose
+                                         // objects the view does not read)
+  std::vector<std::string> collections;  // `collection`: the id of the collection it is in
+  std::optional<Timestamp> added_after, added_before;        // date_added (exclusive bounds)
+  std::optional<Timestamp> modified_after, modified_before;  // its version (exclusive bounds;
+                                                             // not an unversioned object)
+  // `valid`: true, the indicators whose valid_until is absent or in the future; false, those
+  // whose valid_until has passed. Other types pass neither.
+  std::optional<bool> valid;
+  std::optional<bool> revoked;  // `revoked`
+};
+
 struct ValueHits {
   std::string value;         // as asked
   std::vector<Hit> hits;     // newest first
@@ -62,7 +85,70 @@ struct ValueHits {
 // and when there are none or more than kMaxValues; kUnavailable while the store's index is
 // incomplete (`tessera search reindex`); the store's and directory's errors.
 Result<std::vector<ValueHits>> SearchValues(const policy::ObjectView& view,
-                                            std::span<const std::string> values);
+                                            std::span<const std::string> values,
+                                            const Filters& filters = {});
+
+// The most hits one page of a full-text search answers, and how many when not told.
+inline constexpr size_t kMaxTextLimit = 1000;
+inline constexpr size_t kDefaultTextLimit = 100;
+// A full-text hit's `matched`.
+inline constexpr std::string_view kTextMatch = "text";
+
+// A full-text search (docs/search.md, "Full text").
+struct TextRequest {
+  std::string text;  // what the user typed (search/text_query.h)
+  store::TextOrder order = store::TextOrder::kNewest;
+  size_t limit = kDefaultTextLimit;  // 1..kMaxTextLimit
+  Filters filters;
+  // The `next` of the previous page ("": the first page). Needs `sealer`.
+  std::string next;
+  // Seals and opens `next` cursors (the hub's page-token key); nullptr: no cursor is made, and
+  // a `next` given is refused.
+  const policy::PageTokenSealer* sealer = nullptr;
+};
+
+struct TextHits {
+  std::string text;       // as asked
+  std::vector<Hit> hits;  // in the order asked; `matched` is "text"
+  bool more = false;      // more hits than `limit`
+  // When `more` and the request had a sealer: the cursor of the next page, bound to the asker
+  // and to the request (its text, order, limit and filters), so that it is refused elsewhere.
+  std::string next;
+};
+
+// The objects whose name, description, labels or aliases match `request.text`, among those
+// `view` may read: each object's newest version the view reads in a collection, one hit per
+// collection. kInvalidArgument, saying why, for a query ParseTextQuery refuses, a limit out
+// of range, or a `next` that is not one this hub made for this asker and this request (the
+// same answer for a forged one: it tells nothing); kUnavailable while the store's index is
+// incomplete; the store's and directory's errors.
+Result<TextHits> SearchText(const policy::ObjectView& view, const TextRequest& request);
+
+// What one search asks, read parameter by parameter (AddParameter) from GET /api/v1/search's
+// query, POST /api/v1/search's members and `tessera search`'s options (docs/search.md): the one
+// reader of their names and values.
+struct Parameters {
+  std::vector<std::string> values;  // `value` (GET, repeatable), `values` (POST), VALUE... (CLI)
+  std::optional<std::string> text;  // `text`: a full-text search instead of values
+  std::optional<store::TextOrder> sort;  // `sort`: "time" or "relevance" (text only)
+  std::optional<size_t> limit;           // `limit`: 1..kMaxTextLimit (text only)
+  std::string next;                      // `next`: the cursor of a text search's next page
+  Filters filters;  // `type`, `tlp`, `producer`, `collection` (each repeatable), `added_after`,
+                    // `added_before`, `modified_after`, `modified_before` (RFC 3339),
+                    // `valid`, `revoked` (true or false)
+};
+
+// Reads parameter `name` with `value` into `p`. kInvalidArgument naming the parameter for an
+// unknown name, a bad value, or a second `text`, `sort` or `limit`.
+Status AddParameter(std::string_view name, std::string_view value, Parameters& p);
+
+// Whether `p` asks one search: values or a text, not both, not neither; sort, limit and next
+// only with a text; sort=relevance never with values. kInvalidArgument saying what is wrong.
+Status CheckParameters(const Parameters& p);
+
+// The TextRequest of `p` (a text search: CheckParameters passed and p.text is set), its cursors
+// sealed by `sealer` (may be nullptr: no paging).
+TextRequest TextRequestOf(const Parameters& p, const policy::PageTokenSealer* sealer);
 
 // The answer as JSON, the one shape of `GET/POST /api/v1/search` and `tessera search --json`:
 //   {"results": [{"value": "...", "found": true, "truncated": false,
@@ -70,5 +156,11 @@ Result<std::vector<ValueHits>> SearchValues(const policy::ObjectView& view,
 // HIT: {"id", "type", "name", "tlp", "producer", "producer_org", "collection", "date_added",
 //       "modified" (absent when unversioned), "revoked", "matched"}, timestamps RFC 3339 UTC.
 std::string ResultsJson(std::span<const ValueHits> results);
+
+// A full-text answer as JSON, the one shape of `GET/POST /api/v1/search` with `text` and
+// `tessera search --text --json`:
+//   {"text": "...", "found": true, "hits": [HIT...], "more": false}
+// HIT as in ResultsJson.
+std::string TextResultsJson(const TextHits& result);
 
 }  // namespace tessera::search

@@ -17,12 +17,16 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "common/digest.h"
+#include "common/file.h"
+#include "common/json.h"
 #include "hunt/search_keys.h"
 #include "ingest/ingest.h"
+#include "policy/tokens.h"
 #include "stix/reader.h"
 #include "stix/tlp.h"
 
@@ -38,6 +42,33 @@ using ::testing::IsEmpty;
 // The TLP 2.0 marking-definition of `level`.
 std::string_view Tlp(stix::TlpLevel level) {
   return stix::FindTlpMarking(stix::TlpVersion::k2, level)->id;
+}
+
+// The one text column of each row `sql` gives on the store file `db_path`, after `setup` (may
+// be empty) ran there.
+std::vector<std::string> QueryRows(const std::string& db_path, const char* setup, const char* sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  if (*setup) {
+    EXPECT_EQ(sqlite3_exec(db, setup, nullptr, nullptr, nullptr), SQLITE_OK);
+  }
+  std::vector<std::string> rows;
+  sqlite3_stmt* s = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &s, nullptr), SQLITE_OK);
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    rows.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return rows;
+}
+
+// Every (rowid, word) the full-text index holds, in order (FTS5's vocabulary of instances).
+std::vector<std::string> TextIndexRows(const std::string& db_path) {
+  return QueryRows(db_path,
+                   "CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, object_text, instance)",
+                   "SELECT doc || ' ' || col || ' ' || term FROM temp.words "
+                   "ORDER BY doc, col, offset");
 }
 
 class SearchTest : public ::testing::Test {
@@ -134,20 +165,8 @@ class SearchTest : public ::testing::Test {
 
   // The index's rows, "<digest in hex> <seq>", in the index's order.
   std::vector<std::string> IndexRows() {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open((root_ + "/data/tessera.db").c_str(), &db), SQLITE_OK);
-    std::vector<std::string> rows;
-    sqlite3_stmt* s = nullptr;
-    EXPECT_EQ(
-        sqlite3_prepare_v2(db, "SELECT hex(key) || ' ' || seq FROM search_keys ORDER BY key, seq",
-                           -1, &s, nullptr),
-        SQLITE_OK);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-      rows.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
-    }
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return rows;
+    return QueryRows(root_ + "/data/tessera.db", "",
+                     "SELECT hex(key) || ' ' || seq FROM search_keys ORDER BY key, seq");
   }
 
   std::string root_;
@@ -155,6 +174,15 @@ class SearchTest : public ::testing::Test {
   std::map<std::string, store::Organization> orgs_;
   store::CollectionInfo open_;
 };
+
+std::vector<std::string> FindText(store::Store& store, const Principal* reader,
+                                  const std::string& text);
+
+TextRequest Text(std::string text) {
+  TextRequest r;
+  r.text = std::move(text);
+  return r;
+}
 
 TEST_F(SearchTest, EachKindOfValueFindsTheObjectsThatNameIt) {
   Write("a", Indicator(1, "[ipv4-addr:value = '203.0.113.0/24']") + "," +
@@ -287,7 +315,8 @@ TEST_F(SearchTest, AStoreFromBeforeTheIndexIsRefusedUntilReindexed) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((root_ + "/data/tessera.db").c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
-                           "DELETE FROM search_keys; INSERT INTO settings (key, value) VALUES "
+                           "DELETE FROM search_keys; INSERT INTO object_text (object_text) "
+                           "VALUES ('delete-all'); INSERT INTO settings (key, value) VALUES "
                            "('search_index', 'stale')",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
@@ -300,8 +329,46 @@ TEST_F(SearchTest, AStoreFromBeforeTheIndexIsRefusedUntilReindexed) {
   auto stats = store_->ReadSearchIndexStats();
   ASSERT_TRUE(stats.ok());
   EXPECT_FALSE(stats->complete);
+  EXPECT_EQ(SearchText(view, Text("indicator")).status().code(), ErrorCode::kUnavailable);
   ASSERT_TRUE(store_->RebuildSearchIndex(hunt::ObjectSearchKeys).ok());
   EXPECT_THAT(Find("", "203.0.113.60"), ElementsAre("indicator--" + Uuid(60)));
+  EXPECT_THAT(FindText(*store_, nullptr, "indicator"), ElementsAre("indicator--" + Uuid(60)));
+}
+
+// A store of schema 7 had no full-text index; migration 8 files its rows' words from their JSON
+// (the view object_words), the same words the write path files, so the store searches at once;
+// and the trigger, which tells a deleted row's words from the same view, leaves no word behind.
+TEST_F(SearchTest, AStoreOfSchema7IsGivenItsWordsByMigration8) {
+  const std::string db = root_ + "/data/tessera.db";
+  Write("a", R"({"type":"threat-actor","spec_version":"2.1","id":"threat-actor--)" + Uuid(61) +
+                 R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)"
+                 R"("name":"Sp\u00e9cial \"Bear\"","aliases":["APT-99","","Zeta"],)"
+                 R"("labels":["a\nb"],"description":""})" +
+                 "," + Indicator(62, "[ipv4-addr:value = '203.0.113.62']") + "," +
+                 R"({"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--)" + Uuid(63) +
+                 R"(","value":"192.0.2.1"})");
+  const std::vector<std::string> written = TextIndexRows(db);
+  ASSERT_FALSE(written.empty());
+  store_.reset();
+  ASSERT_THAT(QueryRows(db,
+                        "DROP TRIGGER objects_delete_text; DROP VIEW object_words; "
+                        "DROP TABLE object_text; PRAGMA user_version = 7",
+                        "SELECT name FROM sqlite_master WHERE name LIKE 'object_text%'"),
+              IsEmpty());
+  Open();
+  EXPECT_EQ(TextIndexRows(db), written);
+  auto stats = store_->ReadSearchIndexStats();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_TRUE(stats->complete);
+  EXPECT_EQ(stats->text_rows, 2);
+  EXPECT_THAT(FindText(*store_, nullptr, "bear zeta"), ElementsAre("threat-actor--" + Uuid(61)));
+  store::CollectionQuery q;
+  q.ids = {"threat-actor--" + Uuid(61), "indicator--" + Uuid(62), "ipv4-addr--" + Uuid(63)};
+  q.match = store::VersionMatch::kAll;
+  q.collection = open_.id;
+  q.scope.unrestricted = true;
+  ASSERT_TRUE(store_->DeleteVersions(q).ok());
+  EXPECT_THAT(TextIndexRows(db), IsEmpty());
 }
 
 // A store of schema 6 filed the keys' text; migration 7 converts them into digests in place, so
@@ -315,6 +382,8 @@ TEST_F(SearchTest, AStoreOfTextKeysIsConvertedIntoDigests) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((root_ + "/data/tessera.db").c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
+                           "DROP TRIGGER objects_delete_text; DROP VIEW object_words; "
+                           "DROP TABLE object_text; "
                            "DROP TRIGGER objects_delete_search_keys; DROP TABLE search_keys; "
                            "CREATE TABLE search_keys (key TEXT NOT NULL, seq INTEGER NOT NULL, "
                            "PRIMARY KEY (key, seq)) WITHOUT ROWID; "
@@ -391,6 +460,309 @@ TEST_F(SearchTest, BadValuesAndTooManyValuesAreRefused) {
   auto bulk = SearchValues(view, many);
   ASSERT_TRUE(bulk.ok()) << bulk.status().ToString();
   EXPECT_EQ(bulk->size(), kMaxValues);
+}
+
+// The ids a full-text search finds as `reader` ("" the operator), newest first.
+std::vector<std::string> FindText(store::Store& store, const Principal* reader,
+                                  const std::string& text) {
+  const policy::ObjectView view =
+      reader ? policy::ObjectView(store, *reader) : policy::ObjectView::Operator(store);
+  auto found = SearchText(view, Text(text));
+  EXPECT_TRUE(found.ok()) << found.status().ToString();
+  std::vector<std::string> ids;
+  if (!found.ok()) return ids;
+  for (const Hit& h : found->hits) {
+    EXPECT_EQ(h.matched, "text");
+    ids.push_back(h.id);
+  }
+  return ids;
+}
+
+boost::json::value TextCases() {
+  const char* src = std::getenv("TESSERA_SOURCE_DIR");
+  auto text = ReadInput(std::string(src ? src : ".") + "/tests/data/search/text.json");
+  EXPECT_TRUE(text.ok()) << text.status().message();
+  auto doc = ParseJson(text.ok() ? *text : "{}");
+  return doc.ok() ? *doc : boost::json::value();
+}
+
+TEST_F(SearchTest, FullTextTheCases) {
+  const boost::json::value doc = TextCases();
+  ASSERT_TRUE(doc.is_object());
+  std::string objects;
+  for (const auto& o : doc.as_object().at("objects").as_array()) {
+    if (!objects.empty()) objects += ",";
+    objects += boost::json::serialize(o);
+  }
+  Write("a", objects);
+  const auto& searches = doc.as_object().at("searches").as_array();
+  ASSERT_GT(searches.size(), 20u);
+  for (const auto& c : searches) {
+    const std::string text(c.at("text").as_string());
+    SCOPED_TRACE(text);
+    std::vector<std::string> tails;
+    for (const std::string& id : FindText(*store_, nullptr, text))
+      tails.push_back(id.substr(id.size() - 12));
+    std::vector<std::string> expected;
+    for (const auto& id : c.at("ids").as_array()) expected.emplace_back(id.as_string());
+    EXPECT_EQ(tails, expected);
+  }
+}
+
+TEST_F(SearchTest, FullTextFindsTheNewestVersionItsReaderSeesAndOnlyWhatItMayRead) {
+  const std::string id = "malware--" + Uuid(70);
+  const auto malware = [&](const std::string& modified, const std::string& name,
+                           std::string_view marking) {
+    return R"({"type":"malware","spec_version":"2.1","id":")" + id +
+           R"(","created":"2026-01-01T00:00:00.000Z","modified":")" + modified + R"(","name":")" +
+           name + R"(","is_family":false,"object_marking_refs":[")" + std::string(marking) +
+           R"("]})";
+  };
+  Write("a", malware("2026-01-01T00:00:00.000Z", "Oldname", Tlp(stix::TlpLevel::kGreen)));
+  Write("a", malware("2026-02-01T00:00:00.000Z", "Newname", Tlp(stix::TlpLevel::kRed)));
+  Principal a = As("a"), b = As("b");
+  // a reads the RED version: the old words no longer find the object.
+  EXPECT_THAT(FindText(*store_, &a, "newname"), ElementsAre(id));
+  EXPECT_THAT(FindText(*store_, &a, "oldname"), IsEmpty());
+  // b reads only the GREEN version: its newest, found by its words, never by the RED ones.
+  EXPECT_THAT(FindText(*store_, &b, "oldname"), ElementsAre(id));
+  EXPECT_THAT(FindText(*store_, &b, "newname"), IsEmpty());
+  auto hits = SearchText(policy::ObjectView(*store_, b), Text("oldname"));
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->hits.size(), 1u);
+  EXPECT_EQ(hits->hits[0].tlp, "green");
+  EXPECT_EQ(hits->hits[0].producer, "a");
+  EXPECT_EQ(hits->hits[0].name, "Oldname");
+}
+
+TEST_F(SearchTest, TheFullTextIndexIsKeptWithTheRowsAndRebuiltTheSame) {
+  const std::string db = root_ + "/data/tessera.db";
+  // Rolled back with the write.
+  auto session = store_->BeginWrite();
+  ASSERT_TRUE(session.ok());
+  store::Placement p{open_.id, 0, {store::GrantKey::CollectionReaders()}, {}};
+  stix::Object built;  // built in code: its words are read from its JSON
+  built.type = "malware";
+  built.id = "malware--" + Uuid(80);
+  built.json = R"({"type":"malware","id":"malware--)" + Uuid(80) +
+               R"(","name":"Built","description":"in code","labels":["x","y"]})";
+  ASSERT_TRUE((*session)->Import(std::vector{built}, std::vector{p}).ok());
+  (*session)->Rollback();
+  EXPECT_THAT(TextIndexRows(db), IsEmpty());
+  ASSERT_TRUE(store_->Import(std::vector{built}, std::vector{p}).ok());
+  EXPECT_THAT(TextIndexRows(db), ElementsAre("1 description in", "1 description code", "1 labels x",
+                                             "1 labels y", "1 name built"));
+  // Written through ingest (the reader's words), rebuilt from the JSON: the same index.
+  Write("a", R"({"type":"threat-actor","spec_version":"2.1","id":"threat-actor--)" + Uuid(81) +
+                 R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)"
+                 R"("name":"Sp\u00e9cial \"Bear\"","aliases":["APT-99","Zeta"]})" +
+                 "," + R"({"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--)" + Uuid(82) +
+                 R"(","value":"192.0.2.1"})");
+  const std::vector<std::string> written = TextIndexRows(db);
+  EXPECT_EQ(written.size(), 5u + 5u);  // spécial bear, apt 99, zeta
+  auto stats = store_->RebuildSearchIndex(hunt::ObjectSearchKeys);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(TextIndexRows(db), written);
+  EXPECT_EQ(stats->text_rows, 2);
+  EXPECT_GT(stats->text_bytes, 0);
+  // A deleted row leaves the index; nothing else does.
+  store::CollectionQuery q;
+  q.ids = {"threat-actor--" + Uuid(81)};
+  q.match = store::VersionMatch::kAll;
+  q.collection = open_.id;
+  q.scope.unrestricted = true;
+  ASSERT_TRUE(store_->DeleteVersions(q).ok());
+  EXPECT_EQ(TextIndexRows(db), std::vector<std::string>(written.begin(), written.begin() + 5));
+  EXPECT_THAT(FindText(*store_, nullptr, "bear"), IsEmpty());
+  EXPECT_THAT(FindText(*store_, nullptr, "built"), ElementsAre("malware--" + Uuid(80)));
+}
+
+TEST_F(SearchTest, FullTextRefusesABadQueryTheSameForEveryReader) {
+  Principal b = As("b");
+  for (const std::string text : {"", "-only", "\"spear", "x*"}) {
+    auto op = SearchText(policy::ObjectView::Operator(*store_), Text(text));
+    auto member = SearchText(policy::ObjectView(*store_, b), Text(text));
+    EXPECT_EQ(op.status().code(), ErrorCode::kInvalidArgument) << text;
+    EXPECT_EQ(member.status().ToString(), op.status().ToString()) << text;
+  }
+  TextRequest too_many = Text("malware");
+  too_many.limit = kMaxTextLimit + 1;
+  EXPECT_EQ(SearchText(policy::ObjectView::Operator(*store_), too_many).status().code(),
+            ErrorCode::kInvalidArgument);
+}
+
+// Each filter, for value and text search alike: the objects each keeps (by Uuid number, newest
+// first) of four objects that all hold the value 198.51.100.50 (the malware only by name) and,
+// but the address, the word "filterword".
+TEST_F(SearchTest, EachFilterKeepsWhatItSaysForValuesAndTextAlike) {
+  const auto indicator = [](int n, std::string_view tlp, const std::string& modified,
+                            const std::string& valid_until) {
+    return R"({"type":"indicator","spec_version":"2.1","id":"indicator--)" + Uuid(n) +
+           R"(","created":"2026-01-01T00:00:00.000Z","modified":")" + modified +
+           R"(","name":"filterword )" + std::to_string(n) +
+           R"(","pattern":"[ipv4-addr:value = '198.51.100.50']","pattern_type":"stix",)"
+           R"("valid_from":"2020-01-01T00:00:00Z","valid_until":")" +
+           valid_until + R"(","object_marking_refs":[")" + std::string(tlp) + R"("]})";
+  };
+  Write("a", indicator(1, Tlp(stix::TlpLevel::kGreen), "2026-01-01T00:00:00.000Z",
+                       "2099-01-01T00:00:00Z"));
+  Write("b", indicator(2, Tlp(stix::TlpLevel::kAmber), "2026-03-01T00:00:00.000Z",
+                       "2020-06-01T00:00:00Z"));
+  Write("a",
+        R"({"type":"malware","spec_version":"2.1","id":"malware--)" + Uuid(3) +
+            R"(","created":"2026-02-01T00:00:00.000Z","modified":"2026-02-01T00:00:00.000Z",)"
+            R"("name":"filterword 3","is_family":false,"revoked":true,"object_marking_refs":[")" +
+            std::string(Tlp(stix::TlpLevel::kClear)) + R"("]})");
+  Write("a", R"({"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--)" + Uuid(4) +
+                 R"(","value":"198.51.100.50"})");
+  struct Case {
+    std::vector<std::pair<std::string, std::string>> filters;
+    std::vector<int> by_text, by_value;
+  };
+  const std::vector<Case> cases = {
+      {{}, {3, 2, 1}, {4, 2, 1}},
+      {{{"type", "indicator"}}, {2, 1}, {2, 1}},
+      {{{"type", "malware"}, {"type", "ipv4-addr"}}, {3}, {4}},
+      {{{"tlp", "green"}}, {1}, {1}},
+      {{{"tlp", "amber"}, {"tlp", "clear"}}, {3, 2}, {2}},
+      {{{"tlp", "red"}}, {}, {}},
+      {{{"producer", "a"}}, {3, 1}, {4, 1}},
+      {{{"producer", "b"}, {"producer", "a"}}, {3, 2, 1}, {4, 2, 1}},
+      {{{"producer", "no such organization"}}, {}, {}},
+      {{{"collection", open_.id}}, {3, 2, 1}, {4, 2, 1}},
+      {{{"collection", "d6e1c4a2-0000-4000-8000-000000000000"}}, {}, {}},
+      {{{"valid", "true"}}, {1}, {1}},
+      {{{"valid", "false"}}, {2}, {2}},
+      {{{"revoked", "true"}}, {3}, {}},
+      {{{"revoked", "false"}}, {2, 1}, {4, 2, 1}},
+      {{{"modified_after", "2026-01-15T00:00:00Z"}}, {3, 2}, {2}},
+      {{{"modified_before", "2026-01-15T00:00:00Z"}}, {1}, {1}},
+      {{{"modified_after", "2026-01-01T00:00:00Z"}}, {3, 2}, {2}},  // exclusive
+      {{{"type", "indicator"}, {"tlp", "green"}, {"valid", "true"}}, {1}, {1}},
+      {{{"added_before", "2000-01-01T00:00:00Z"}}, {}, {}},
+      {{{"added_after", "2000-01-01T00:00:00Z"}}, {3, 2, 1}, {4, 2, 1}},
+  };
+  const policy::ObjectView view = policy::ObjectView::Operator(*store_);
+  const auto numbers = [](const std::vector<Hit>& hits) {
+    std::vector<int> out;
+    for (const Hit& h : hits) out.push_back(std::stoi(h.id.substr(h.id.size() - 12)));
+    return out;
+  };
+  for (const Case& c : cases) {
+    Parameters text, value;
+    std::string trace;
+    ASSERT_TRUE(AddParameter("text", "filterword", text).ok());
+    ASSERT_TRUE(AddParameter("value", "198.51.100.50", value).ok());
+    for (const auto& [name, v] : c.filters) {
+      trace += name + "=" + v + " ";
+      ASSERT_TRUE(AddParameter(name, v, text).ok()) << name;
+      ASSERT_TRUE(AddParameter(name, v, value).ok()) << name;
+    }
+    SCOPED_TRACE(trace);
+    auto by_text = SearchText(view, TextRequestOf(text, nullptr));
+    ASSERT_TRUE(by_text.ok()) << by_text.status().ToString();
+    EXPECT_EQ(numbers(by_text->hits), c.by_text);
+    auto by_value = SearchValues(view, value.values, value.filters);
+    ASSERT_TRUE(by_value.ok()) << by_value.status().ToString();
+    EXPECT_EQ(numbers((*by_value)[0].hits), c.by_value);
+  }
+}
+
+TEST_F(SearchTest, BadFilterValuesAreRefusedNamingTheParameter) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"tlp", "white"},
+      {"tlp", "AMBER+STRICT "},
+      {"valid", "yes"},
+      {"revoked", "1"},
+      {"added_after", "yesterday"},
+      {"modified_before", "2026-13-01T00:00:00Z"},
+      {"limit", "0"},
+      {"limit", "1001"},
+      {"limit", "ten"},
+      {"sort", "newest"},
+      {"colour", "red"},
+      {"next", ""}};
+  for (const auto& [name, value] : bad) {
+    Parameters p;
+    Status st = AddParameter(name, value, p);
+    EXPECT_EQ(st.code(), ErrorCode::kInvalidArgument) << name << "=" << value;
+    EXPECT_NE(st.message().find(name), std::string::npos) << st.message();
+  }
+  Parameters twice;
+  ASSERT_TRUE(AddParameter("revoked", "true", twice).ok());
+  EXPECT_FALSE(AddParameter("revoked", "false", twice).ok());
+  Parameters both;
+  ASSERT_TRUE(AddParameter("text", "x", both).ok());
+  ASSERT_TRUE(AddParameter("value", "x", both).ok());
+  EXPECT_FALSE(CheckParameters(both).ok());
+  Parameters relevance_of_values;
+  ASSERT_TRUE(AddParameter("value", "x", relevance_of_values).ok());
+  ASSERT_TRUE(AddParameter("sort", "relevance", relevance_of_values).ok());
+  EXPECT_FALSE(CheckParameters(relevance_of_values).ok());
+}
+
+// 250 hits in pages of 100: 100, 100, 50, each once, in either order; a cursor works only for
+// the asker and the request it was made for, and a tampered one tells nothing.
+TEST_F(SearchTest, FullTextPagesWithSealedCursors) {
+  ASSERT_TRUE(policy::InitCrypto().ok());
+  policy::PageTokenKey key;
+  key.fill(0x5a);
+  const policy::PageTokenSealer sealer(key);
+  for (int batch = 0; batch < 5; ++batch) {
+    std::string objects;
+    for (int i = 0; i < 50; ++i) {
+      const int n = 1000 + batch * 50 + i;
+      if (!objects.empty()) objects += ",";
+      objects += R"({"type":"malware","spec_version":"2.1","id":"malware--)" + Uuid(n) +
+                 R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)"
+                 R"("name":"pagedword )" +
+                 std::string(static_cast<size_t>(1 + i % 3), 'x') + R"(","is_family":false})";
+    }
+    Write("a", objects);
+  }
+  Principal a = As("a"), b = As("b");
+  const policy::ObjectView view(*store_, a);
+  for (const char* sort : {"time", "relevance"}) {
+    SCOPED_TRACE(sort);
+    Parameters p;
+    ASSERT_TRUE(AddParameter("text", "pagedword", p).ok());
+    ASSERT_TRUE(AddParameter("sort", sort, p).ok());
+    std::set<std::string> seen;
+    std::vector<size_t> sizes;
+    TextRequest request = TextRequestOf(p, &sealer);
+    std::string first_next;
+    while (true) {
+      auto page = SearchText(view, request);
+      ASSERT_TRUE(page.ok()) << page.status().ToString();
+      sizes.push_back(page->hits.size());
+      for (const Hit& h : page->hits) EXPECT_TRUE(seen.insert(h.id).second) << h.id;
+      EXPECT_EQ(page->more, !page->next.empty());
+      if (page->next.empty()) break;
+      if (first_next.empty()) first_next = page->next;
+      request.next = page->next;
+      ASSERT_LT(sizes.size(), 5u);
+    }
+    EXPECT_EQ(sizes, (std::vector<size_t>{100, 100, 50}));
+    EXPECT_EQ(seen.size(), 250u);
+
+    // Tampered, from another query, another asker, no sealer: refused alike.
+    TextRequest tampered = TextRequestOf(p, &sealer);
+    tampered.next = first_next;
+    tampered.next[10] = tampered.next[10] == 'A' ? 'B' : 'A';
+    TextRequest other = TextRequestOf(p, &sealer);
+    other.text = "pagedword -nothing";
+    other.next = first_next;
+    TextRequest elsewhere = TextRequestOf(p, &sealer);
+    elsewhere.next = first_next;
+    TextRequest unsealed = TextRequestOf(p, nullptr);
+    unsealed.next = first_next;
+    for (auto result :
+         {SearchText(view, tampered), SearchText(view, other),
+          SearchText(policy::ObjectView(*store_, b), elsewhere), SearchText(view, unsealed)}) {
+      EXPECT_EQ(result.status().code(), ErrorCode::kInvalidArgument);
+      EXPECT_NE(result.status().message().find("next"), std::string::npos);
+    }
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/time.h"
+#include "stix/full_text.h"
 #include "stix/handling.h"
 
 namespace tessera::stix {
@@ -21,6 +22,9 @@ struct Object {
   // Its markings, author and named audience, as the reader read them from the parsed object;
   // nullopt for an object built in code (stix::ReadHandling reads them from `json`).
   std::optional<Handling> handling;
+  // Its full text (name, description, labels, aliases), as the reader read it from the parsed
+  // object; nullopt for an object built in code (stix::ReadFullText reads it from `json`).
+  std::optional<FullText> text;
 
   // The version TAXII and the store key on (TAXII 2.1 §3.6 manifest `version`): `modified`,
   // else `created`; objects with neither (most SCOs) have a single, unversioned form.

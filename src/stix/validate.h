@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/time.h"
+#include "stix/full_text.h"
 #include "stix/handling.h"
 #include "stix/reader.h"
 
@@ -31,5 +32,9 @@ void ValidateObject(simdjson::dom::object object, std::string_view object_id,
 // author and named audience (stix/handling.h). Reads what is there without judging it:
 // ValidateObject reports what is malformed. Thread-safe.
 void ExtractHandling(simdjson::dom::object object, std::string_view type, Handling& out);
+
+// Appends to `out` (empty) the full text of `object` (stix/full_text.h): the one reader of it.
+// Reads what is there without judging it. Thread-safe.
+void ExtractFullText(simdjson::dom::object object, FullText& out);
 
 }  // namespace tessera::stix

@@ -328,8 +328,7 @@ CREATE INDEX objects_later_copies ON objects (coll) WHERE later_copy = 1;
 //    come from parsing patterns and observables, which SQL cannot do; `tessera search reindex`
 //    (Store::RebuildSearchIndex) files every row and clears the mark. Until then a search is
 //    refused (kUnavailable) rather than answered from a partial index.
-//  - Full-text search is a separate table when it comes (FTS5 over names and descriptions); this
-//    one holds exact keys only.
+//  - Full-text search is a separate table (kV8); this one holds exact keys only.
 constexpr const char* kV6 = R"sql(
 CREATE TABLE search_keys (
   key TEXT    NOT NULL,
@@ -368,7 +367,54 @@ CREATE TRIGGER objects_delete_search_keys AFTER DELETE ON objects
   BEGIN DELETE FROM search_keys WHERE seq = old.seq; END;
 )sql";
 
-constexpr const char* kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
+// Version 8: full-text search (issue 16). object_text is an FTS5 table over the words of a row
+// (stix/full_text.h: name, description, labels, aliases), its rowid the row's seq, written by
+// the single write path in the same transaction as the row, for the rows that have any of them.
+//  - Contentless (content=''): it keeps only the index, not a copy of the text, which the row's
+//    JSON already holds. A table with its own content would store every description twice and
+//    add a b-tree insert per row; an external-content table would have to read the text back
+//    through json functions on every search that ranks, for no gain: search needs rowids (seqs)
+//    and ranks, never the text.
+//  - What it costs: a contentless table of SQLite 3.40 (Debian 12; contentless_delete comes in
+//    3.43) forgets a row only when told its words again ('delete' with the row's values). The
+//    view object_words computes them from a row's JSON as stix::ReadFullText does (a property's
+//    string, or its list's strings, joined by newlines, empty ones left out); the trigger tells
+//    them before the row goes, for the rows the index holds (those with an object_text_docsize
+//    entry: not the rows of a stale index). Were the words it gives ever to differ, the stray
+//    entries would name a seq that no row has any more (seqs are never reused) and a search,
+//    which joins objects, would never return them.
+//  - Tokens: unicode61 with remove_diacritics 2, so that `malware` finds `Malwäre` and
+//    `Malwäre` finds `malware` (case and diacritics never tell words apart here).
+//  - The rows of a store of schema 7 are filed here, from the same view, so that an upgraded
+//    store searches at once (a store marked stale stays so).
+constexpr const char* kV8 = R"sql(
+CREATE VIRTUAL TABLE object_text USING fts5 (
+  name, description, labels, aliases,
+  content = '', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIEW object_words AS SELECT o.seq AS seq,
+  (SELECT group_concat(value, char(10)) FROM json_each(o.json, '$.name')
+   WHERE type = 'text' AND value <> '') AS name,
+  (SELECT group_concat(value, char(10)) FROM json_each(o.json, '$.description')
+   WHERE type = 'text' AND value <> '') AS description,
+  (SELECT group_concat(value, char(10)) FROM json_each(o.json, '$.labels')
+   WHERE type = 'text' AND value <> '') AS labels,
+  (SELECT group_concat(value, char(10)) FROM json_each(o.json, '$.aliases')
+   WHERE type = 'text' AND value <> '') AS aliases
+  FROM objects o;
+CREATE TRIGGER objects_delete_text BEFORE DELETE ON objects
+  WHEN EXISTS (SELECT 1 FROM object_text_docsize WHERE id = old.seq)
+  BEGIN
+    INSERT INTO object_text (object_text, rowid, name, description, labels, aliases)
+      SELECT 'delete', seq, name, description, labels, aliases FROM object_words
+      WHERE seq = old.seq;
+  END;
+INSERT INTO object_text (rowid, name, description, labels, aliases)
+  SELECT seq, name, description, labels, aliases FROM object_words
+  WHERE coalesce(name, description, labels, aliases) IS NOT NULL;
+)sql";
+
+constexpr const char* kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8};
 
 }  // namespace
 

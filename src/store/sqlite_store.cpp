@@ -149,7 +149,8 @@ Status ReadPage(Statement& s, size_t limit, ObjectPage& page, std::string_view w
   }
 }
 
-void InList(Sql& sql, std::string_view column, const std::vector<std::string>& values) {
+template <typename T>
+void InList(Sql& sql, std::string_view column, const std::vector<T>& values) {
   sql.Add(" AND ").Add(column).Add(" IN (");
   for (size_t i = 0; i < values.size(); ++i) {
     if (i) sql.Add(",");
@@ -206,14 +207,7 @@ void CollectionWhere(const CollectionQuery& q, bool later_copies, Sql& sql) {
   if (q.added_after) sql.Add(" AND o.date_added > ").Param(q.added_after->ToMicros());
   AddVisibility(sql, "o", q.scope);
 
-  if (!q.providers.empty()) {
-    sql.Add(" AND o.provider_org IN (");
-    for (size_t i = 0; i < q.providers.size(); ++i) {
-      if (i) sql.Add(",");
-      sql.Param(q.providers[i]);
-    }
-    sql.Add(")");
-  }
+  if (!q.providers.empty()) InList(sql, "o.provider_org", q.providers);
 
   std::vector<VersionMatch> selectors = {q.match};
   selectors.insert(selectors.end(), q.also.begin(), q.also.end());
@@ -479,6 +473,34 @@ class PendingSearchKeys {
   std::vector<std::pair<SearchKeyDigest, int64_t>> entries_;
 };
 
+// Files row `seq` in the full-text index under `text`, inside the caller's write transaction;
+// nothing when it has no words. One prepared statement; the text is bound, not copied.
+Status InsertObjectText(Connection& c, int64_t seq, const stix::FullText& text) {
+  if (text.empty()) return Status::Ok();
+  TESSERA_ASSIGN_OR_RETURN(Statement * s,
+                           c.Prepared("INSERT INTO object_text (rowid, name, description, labels, "
+                                      "aliases) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  ResetOnExit reset(*s);
+  s->BindInt(1, seq);
+  const std::string_view fields[] = {text.name(), text.description(), text.labels(),
+                                     text.aliases()};
+  for (int i = 0; i < 4; ++i) {
+    if (fields[i].empty()) {
+      s->BindNull(i + 2);
+    } else {
+      s->BindText(i + 2, fields[i]);
+    }
+  }
+  return s->Run("filing a row in the full-text index");
+}
+
+// InsertObjectText of `o`'s words: those the reader read, else (an object built in code) those
+// of its JSON.
+Status InsertObjectText(Connection& c, int64_t seq, const stix::Object& o) {
+  if (o.text) return InsertObjectText(c, seq, *o.text);
+  return InsertObjectText(c, seq, stix::ReadFullText(o.json));
+}
+
 // kInvalidArgument as Store::Import says.
 Result<PreparedBatch> PrepareBatch(std::span<const stix::Object> objects,
                                    std::span<const Placement> placements) {
@@ -598,6 +620,7 @@ Result<ImportSummary> ImportLocked(Connection& c, const PreparedBatch& batch,
       const int64_t seq = sqlite3_last_insert_rowid(c.db());
       keys.Add(seq, p.search_keys);
       if (keys.Full()) TESSERA_RETURN_IF_ERROR(keys.Flush(c));
+      TESSERA_RETURN_IF_ERROR(InsertObjectText(c, seq, o));
       if (summary.first_seq == 0) summary.first_seq = seq;
       summary.last_seq = seq;
       ++summary.added;
@@ -735,41 +758,187 @@ Result<bool> SearchIndexComplete(Connection& c) {
   return !marked;
 }
 
-// Store::FindByKeys on a reader inside its read transaction; `sql` is the query of `q`.
-Result<KeyPage> FindByKeysOn(Connection& c, const KeyQuery& q, const Sql& sql) {
+// kUnavailable unless the search index files every row.
+Status CheckSearchIndexComplete(Connection& c) {
   TESSERA_ASSIGN_OR_RETURN(bool complete, SearchIndexComplete(c));
   if (!complete) {
     return Unavailable(
         "the search index does not hold the objects stored before it was made yet: run "
         "`tessera search reindex`");
   }
-  std::vector<SearchKeyDigest> digests;
-  for (const std::string& k : q.keys) digests.push_back(DigestOfSearchKey(k));
-  TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
-  ResetOnExit reset(*s);
-  sql.Bind(*s);
-  KeyPage page;
-  while (true) {
-    TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("searching"));
-    if (!row) break;
-    if (page.rows.size() == q.limit) {
-      page.more = true;
-      break;
-    }
-    KeyRow r;
-    // The index holds digests: the key is the asked one with the row's digest.
-    const std::span<const uint8_t> digest = s->ColumnBlob(0);
-    for (size_t i = 0; i < digests.size(); ++i) {
-      if (std::equal(digests[i].begin(), digests[i].end(), digest.begin(), digest.end())) {
-        r.key = q.keys[i];
+  return Status::Ok();
+}
+
+// A search's `sql` on a reader, in one read transaction, once the index is complete: at most
+// `limit` rows, each read by `read` (a statement's row to a Page::rows element), and whether
+// more matched.
+template <typename Page, typename Read>
+Result<Page> SearchOn(Connection& c, size_t limit, const Sql& sql, Read read) {
+  TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN", "searching"));
+  auto page = [&]() -> Result<Page> {
+    TESSERA_RETURN_IF_ERROR(CheckSearchIndexComplete(c));
+    TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
+    ResetOnExit reset(*s);
+    sql.Bind(*s);
+    Page out;
+    while (true) {
+      TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("searching"));
+      if (!row) break;
+      if (out.rows.size() == limit) {
+        out.more = true;
         break;
       }
+      TESSERA_ASSIGN_OR_RETURN(auto r, read(*s));
+      out.rows.push_back(std::move(r));
     }
-    // ReadRow reads the columns after the key: a statement's columns from 1.
-    TESSERA_ASSIGN_OR_RETURN(r.object, ReadRow(*s, 1));
-    page.rows.push_back(std::move(r));
-  }
+    return out;
+  }();
+  Exec(c.db(), page.ok() ? "COMMIT" : "ROLLBACK", "searching").ok();
   return page;
+}
+
+// kInvalidArgument when `f` asks for more than kMaxQueryFilters types or providers.
+Status CheckRowFilter(const RowFilter& f) {
+  if (f.types.size() > kMaxQueryFilters || f.providers.size() > kMaxQueryFilters) {
+    return InvalidArgument("a search filters by at most " + std::to_string(kMaxQueryFilters) +
+                           " types and as many producers");
+  }
+  return Status::Ok();
+}
+
+// " AND ..." for each filter of `f` on the row `o`: in SQL, on its columns, so that an index on
+// them can serve it.
+void AddRowFilter(Sql& sql, const RowFilter& f) {
+  if (!f.types.empty()) InList(sql, "o.type", f.types);
+  if (!f.providers.empty()) InList(sql, "o.provider_org", f.providers);
+  if (f.added_after) sql.Add(" AND o.date_added > ").Param(f.added_after->ToMicros());
+  if (f.added_before) sql.Add(" AND o.date_added < ").Param(f.added_before->ToMicros());
+  if (f.modified_after || f.modified_before) sql.Add(" AND o.version <> ''");
+  if (f.modified_after) sql.Add(" AND o.version > ").Param(VersionKey(f.modified_after));
+  if (f.modified_before) sql.Add(" AND o.version < ").Param(VersionKey(f.modified_before));
+  if (f.revoked) sql.Add(" AND o.revoked = ").Param(int64_t{*f.revoked ? 1 : 0});
+}
+
+// " AND <filter's conditions> AND (0 OR (c.id = <collection> AND <the rows its scope sees>
+// <extra>) OR ...)": the rows `filter` keeps among those the scope of their collection sees
+// (none where a scope sees nothing); extra(sql, collection) adds to each collection's branch.
+template <typename Extra>
+void AddScopedRows(Sql& sql, const RowFilter& filter, std::span<const ScopedCollection> in,
+                   Extra extra) {
+  AddRowFilter(sql, filter);
+  sql.Add(" AND (0");
+  for (const ScopedCollection& sc : in) {
+    if (!sc.scope.unrestricted && sc.scope.keys.empty()) continue;  // sees nothing there
+    sql.Add(" OR (c.id = ").Param(sc.collection);
+    AddVisibility(sql, "o", sc.scope);
+    extra(sql, sc);
+    sql.Add(")");
+  }
+  sql.Add(")");
+}
+
+// A term as an FTS5 string: its words between double quotes (a quote inside doubled), so that
+// nothing a user typed is FTS5 syntax (a column filter, NEAR, ^, AND), then '*' for a prefix.
+void AddFts5Term(const TextTerm& t, std::string& out) {
+  out.push_back('"');
+  for (char ch : t.words) {
+    if (ch == '"') out.push_back('"');
+    out.push_back(ch);
+  }
+  out.push_back('"');
+  if (t.prefix) out.push_back('*');
+}
+
+// "(a OR b)", the terms of one group.
+void AddFts5Group(std::span<const TextTerm> group, std::string& out) {
+  out.push_back('(');
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (i) out += " OR ";
+    AddFts5Term(group[i], out);
+  }
+  out.push_back(')');
+}
+
+// The FTS5 expression of `q`: "(a OR b) AND (c) NOT (d OR e)".
+std::string Fts5Expression(const TextQuery& q) {
+  std::string out;
+  for (size_t i = 0; i < q.all.size(); ++i) {
+    if (i) out += " AND ";
+    AddFts5Group(q.all[i], out);
+  }
+  if (!q.none.empty()) {
+    out += " NOT ";
+    AddFts5Group(q.none, out);
+  }
+  return out;
+}
+
+// kInvalidArgument when `q` breaks TextSearch's limits.
+Status CheckTextSearch(const TextSearch& q) {
+  const auto has_words = [](const TextTerm& t) { return !t.words.empty(); };
+  if (q.query.all.empty()) return InvalidArgument("a full-text query needs a term");
+  for (const std::vector<TextTerm>& group : q.query.all) {
+    if (group.empty() || !std::all_of(group.begin(), group.end(), has_words)) {
+      return InvalidArgument("a full-text query has an empty term");
+    }
+  }
+  if (!std::all_of(q.query.none.begin(), q.query.none.end(), has_words)) {
+    return InvalidArgument("a full-text query has an empty term");
+  }
+  if (q.in.size() > kMaxQueryFilters) {
+    return InvalidArgument("a search looks in at most " + std::to_string(kMaxQueryFilters) +
+                           " collections");
+  }
+  for (const ScopedCollection& sc : q.in) {
+    if (sc.scope.keys.size() > kMaxQueryFilters) {
+      return InvalidArgument("at most " + std::to_string(kMaxQueryFilters) +
+                             " reader keys may be asked for at once");
+    }
+  }
+  if (q.limit == 0 || q.limit > kMaxListLimit) {
+    return InvalidArgument("a search limit must be 1.." + std::to_string(kMaxListLimit));
+  }
+  if (q.up_to_seq < 0 || q.before_seq < 0) return InvalidArgument("a seq bound is >= 0");
+  return CheckRowFilter(q.filter);
+}
+
+// The query of `q`. Each collection's branch reads the rows its scope sees there, each the
+// newest version of its object the scope sees there (objects' (id, version, ...) key) and, of
+// that version's copies, the earliest visible one (later_copy rows only, as listings do).
+Sql TextSearchSql(const TextSearch& q) {
+  const bool relevance = q.order == TextOrder::kRelevance;
+  Sql sql;
+  sql.Add("SELECT ")
+      .Add(kRowColumns)
+      .Add(
+          " FROM object_text t JOIN objects o ON o.seq = t.rowid JOIN collections c ON c.num = "
+          "o.coll WHERE object_text MATCH ")
+      .Param(Fts5Expression(q.query));
+  if (q.up_to_seq > 0) sql.Add(" AND t.rowid <= ").Param(q.up_to_seq);
+  if (!relevance && q.before_seq > 0) sql.Add(" AND t.rowid < ").Param(q.before_seq);
+  AddScopedRows(sql, q.filter, q.in, [&q](Sql& branch, const ScopedCollection& sc) {
+    branch.Add(
+        " AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.version > o.version "
+        "AND n.coll = o.coll");
+    if (q.up_to_seq > 0) branch.Add(" AND n.seq <= ").Param(q.up_to_seq);
+    AddVisibility(branch, "n", sc.scope);
+    branch.Add(
+        ") AND (o.later_copy = 0 OR NOT EXISTS (SELECT 1 FROM objects e WHERE e.id = o.id AND "
+        "e.version = o.version AND e.coll = o.coll AND e.seq < o.seq");
+    AddVisibility(branch, "e", sc.scope);
+    branch.Add("))");
+  });
+  // bm25's weights: a word in a name or an alias counts ten times one in a description, a label
+  // three times.
+  if (relevance) {
+    sql.Add(" ORDER BY bm25(object_text, 10.0, 1.0, 3.0, 10.0), t.rowid DESC LIMIT ")
+        .Param(static_cast<int64_t>(q.limit) + 1)
+        .Add(" OFFSET ")
+        .Param(static_cast<int64_t>(q.offset));
+  } else {
+    sql.Add(" ORDER BY t.rowid DESC LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
+  }
+  return sql;
 }
 
 // Store::RebuildSearchIndex inside the writer's transaction.
@@ -777,6 +946,9 @@ Status RebuildSearchIndexLocked(
     Connection& c, const std::function<std::vector<std::string>(const stix::Object&)>& keys_of) {
   TESSERA_RETURN_IF_ERROR(Exec(c.db(), "DELETE FROM search_keys", "emptying the search index"));
   PendingSearchKeys pending;
+  TESSERA_RETURN_IF_ERROR(Exec(c.db(),
+                               "INSERT INTO object_text (object_text) VALUES ('delete-all')",
+                               "emptying the full-text index"));
   Statement rows;
   TESSERA_RETURN_IF_ERROR(
       rows.Prepare(c.db(), "SELECT seq, type, id, json FROM objects ORDER BY seq"));
@@ -791,12 +963,21 @@ Status RebuildSearchIndexLocked(
     TESSERA_RETURN_IF_ERROR(CheckSearchKeys(keys));
     pending.Add(rows.ColumnInt(0), keys);
     if (pending.Full()) TESSERA_RETURN_IF_ERROR(pending.Flush(c));
+    TESSERA_RETURN_IF_ERROR(InsertObjectText(c, rows.ColumnInt(0), stix::ReadFullText(o.json)));
   }
   TESSERA_RETURN_IF_ERROR(pending.Flush(c));
   TESSERA_ASSIGN_OR_RETURN(Statement * clear, c.Prepared("DELETE FROM settings WHERE key = ?1"));
   ResetOnExit reset(*clear);
   clear->BindText(1, kSettingSearchIndex);
   return clear->Run("marking the search index complete");
+}
+
+// The bytes of the pages of the tables and indexes whose name passes `where` (a condition on
+// dbstat's `name`), where SQLite was built with the dbstat table; 0 where it was not.
+int64_t PageBytes(Connection& c, std::string_view where) {
+  const std::string sql = "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE " + std::string(where);
+  auto bytes = sqlite::QueryInt(c.db(), sql.c_str(), "measuring the search index");
+  return bytes.ok() ? *bytes : 0;
 }
 
 Result<SearchIndexStats> SearchIndexStatsOn(Connection& c) {
@@ -807,12 +988,12 @@ Result<SearchIndexStats> SearchIndexStatsOn(Connection& c) {
   TESSERA_ASSIGN_OR_RETURN(stats.rows,
                            sqlite::QueryInt(c.db(), "SELECT count(DISTINCT seq) FROM search_keys",
                                             "counting the search index"));
-  // The pages of the table and its index, where SQLite was built with the dbstat table.
-  auto bytes = sqlite::QueryInt(c.db(),
-                                "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN "
-                                "('search_keys', 'search_keys_by_seq')",
-                                "measuring the search index");
-  stats.bytes = bytes.ok() ? *bytes : 0;
+  TESSERA_ASSIGN_OR_RETURN(stats.text_rows,
+                           sqlite::QueryInt(c.db(), "SELECT count(*) FROM object_text_docsize",
+                                            "counting the full-text index"));
+  stats.bytes = PageBytes(c, "name IN ('search_keys', 'search_keys_by_seq')");
+  // The FTS5 table's shadow tables (object_text_data, _idx, _docsize, _config).
+  stats.text_bytes = PageBytes(c, "name LIKE 'object\\_text\\_%' ESCAPE '\\'");
   return stats;
 }
 
@@ -1103,30 +1284,44 @@ class SqliteStore final : public Store {
                                " reader keys may be asked for at once");
       }
     }
+    TESSERA_RETURN_IF_ERROR(CheckRowFilter(q.filter));
     Sql sql;
     sql.Add("SELECT k.key, ")
         .Add(kRowColumns)
         .Add(
             " FROM search_keys k JOIN objects o ON o.seq = k.seq JOIN collections c ON c.num = "
-            "o.coll WHERE k.key IN (");
-    for (size_t i = 0; i < q.keys.size(); ++i) {
-      if (i) sql.Add(",");
-      const SearchKeyDigest d = DigestOfSearchKey(q.keys[i]);
-      sql.Param(std::vector<uint8_t>(d.begin(), d.end()));
+            "o.coll WHERE 1");
+    // The index holds digests: a row's key is the asked one with the row's digest.
+    std::vector<std::vector<uint8_t>> digests;
+    for (const std::string& k : q.keys) {
+      const SearchKeyDigest d = DigestOfSearchKey(k);
+      digests.emplace_back(d.begin(), d.end());
     }
-    sql.Add(") AND (0");
-    for (const ScopedCollection& sc : q.in) {
-      if (!sc.scope.unrestricted && sc.scope.keys.empty()) continue;  // sees nothing there
-      sql.Add(" OR (c.id = ").Param(sc.collection);
-      AddVisibility(sql, "o", sc.scope);
-      sql.Add(")");
-    }
-    sql.Add(") ORDER BY o.seq DESC LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
-    return db_->WithReader([&](Connection& c) -> Result<KeyPage> {
-      TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN", "searching"));
-      auto page = FindByKeysOn(c, q, sql);
-      Exec(c.db(), page.ok() ? "COMMIT" : "ROLLBACK", "searching").ok();
-      return page;
+    InList(sql, "k.key", digests);
+    AddScopedRows(sql, q.filter, q.in, [](Sql&, const ScopedCollection&) {});
+    sql.Add(" ORDER BY o.seq DESC LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
+    return db_->WithReader([&](Connection& c) {
+      return SearchOn<KeyPage>(c, q.limit, sql, [&](const Statement& s) -> Result<KeyRow> {
+        KeyRow r;
+        const std::span<const uint8_t> digest = s.ColumnBlob(0);
+        for (size_t i = 0; i < digests.size(); ++i) {
+          if (std::ranges::equal(digests[i], digest)) {
+            r.key = q.keys[i];
+            break;
+          }
+        }
+        // ReadRow reads the columns after the key: a statement's columns from 1.
+        TESSERA_ASSIGN_OR_RETURN(r.object, ReadRow(s, 1));
+        return r;
+      });
+    });
+  }
+
+  Result<TextPage> FindByText(const TextSearch& q) override {
+    TESSERA_RETURN_IF_ERROR(CheckTextSearch(q));
+    const Sql sql = TextSearchSql(q);
+    return db_->WithReader([&](Connection& c) {
+      return SearchOn<TextPage>(c, q.limit, sql, [](const Statement& s) { return ReadRow(s); });
     });
   }
 

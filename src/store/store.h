@@ -233,12 +233,24 @@ struct ScopedCollection {
   ReaderScope scope;
 };
 
+// What a search keeps of the rows its scope sees, by their own columns (search's filters,
+// docs/search.md): a row is kept when it passes every filter given.
+struct RowFilter {
+  std::vector<std::string> types;  // any of these types; empty: any (at most kMaxQueryFilters)
+  std::vector<int64_t> providers;  // provided by any of these organizations; empty: any (as many)
+  std::optional<Timestamp> added_after, added_before;  // date_added > after, < before
+  // Its version (modified, else created) > after, < before; an unversioned row passes neither.
+  std::optional<Timestamp> modified_after, modified_before;
+  std::optional<bool> revoked;  // revoked or not; nullopt: either
+};
+
 // A search of the index (Store::FindByKeys): the rows filed under any of `keys` that the scope
-// of their collection sees, newest first (descending seq).
+// of their collection sees and `filter` keeps, newest first (descending seq).
 struct KeyQuery {
   std::vector<std::string> keys;     // 1..kMaxQueryFilters
   std::vector<ScopedCollection> in;  // 0..kMaxQueryFilters; none: no row
-  size_t limit = 100;                // 1..kMaxListLimit rows
+  RowFilter filter;
+  size_t limit = 100;  // 1..kMaxListLimit rows
 };
 
 struct KeyRow {
@@ -252,12 +264,54 @@ struct KeyPage {
   bool more = false;         // more rows than the limit match
 };
 
+// A full-text query (Store::FindByText), parsed from what a user typed (search/text_query.h).
+// A term is words, matched as the index tokenizes them (docs/search.md, "Full text"): case and
+// diacritics aside, word characters only.
+struct TextTerm {
+  std::string words;    // one word, or a phrase: several words, in this order, side by side
+  bool prefix = false;  // its last word is a prefix ("phish*")
+};
+// The rows whose words match a term of every group of `all` and no term of `none`.
+struct TextQuery {
+  std::vector<std::vector<TextTerm>> all;  // 1.. groups, each 1.. terms
+  std::vector<TextTerm> none;
+};
+
+// The order of a full-text search's rows.
+enum class TextOrder {
+  kNewest,     // descending seq (the newest added first)
+  kRelevance,  // the best match first (the backend's ranking: bm25 in SQLite), then newest
+};
+
+// A full-text search (Store::FindByText): the rows matching `query` that the scope of their
+// collection sees, each the newest version of its object in its collection that the scope sees
+// (older versions are not searched), one copy of it (the earliest visible), in `order`.
+struct TextSearch {
+  TextQuery query;
+  std::vector<ScopedCollection> in;  // 0..kMaxQueryFilters; none: no row
+  RowFilter filter;                  // applied with the scope
+  TextOrder order = TextOrder::kNewest;
+  int64_t up_to_seq = 0;  // only rows with seq <= this (0: no bound): fixes a result being paged
+  // Where a page starts: kNewest, the rows with seq < before_seq (0: from the newest);
+  // kRelevance, after the first `offset` rows of the order.
+  int64_t before_seq = 0;
+  size_t offset = 0;
+  size_t limit = 100;  // 1..kMaxListLimit rows
+};
+
+struct TextPage {
+  std::vector<StoredObject> rows;  // in the search's order, with their JSON
+  bool more = false;               // more rows than the limit match
+};
+
 // The size of the search index (Store::ReadSearchIndexStats).
 struct SearchIndexStats {
-  int64_t keys = 0;      // (key, row) entries
-  int64_t rows = 0;      // rows filed under at least one key
-  int64_t bytes = 0;     // the index's pages on disk (table and its index), 0 when unknown
-  bool complete = true;  // false: rows stored before the index was made are not filed yet
+  int64_t keys = 0;        // (key, row) entries
+  int64_t rows = 0;        // rows filed under at least one key
+  int64_t text_rows = 0;   // rows in the full-text index (those with any words)
+  int64_t bytes = 0;       // the keys' pages on disk (table and its index), 0 when unknown
+  int64_t text_bytes = 0;  // the full-text index's pages on disk, 0 when unknown
+  bool complete = true;    // false: rows stored before the index was made are not filed yet
 };
 
 // One listed row as the store holds it while reading (Store::ScanCollection).
@@ -340,10 +394,12 @@ class Store {
   // it returns ok the rows are durable (committed and synced). A (collection, id, version)
   // already stored is left untouched and counted in already_present, so importing the same
   // version twice is a no-op. The objects are not validated again: callers pass what
-  // stix::ReadDocument accepted. Rows are added in the order given. Fails with kInvalidArgument
-  // when the sizes differ, an object lacks a type or id, or a placement is malformed; kNotFound
-  // when a placement names no existing collection; kUnavailable when another writer holds the
-  // store too long; kIo / kCorrupt on storage failure.
+  // stix::ReadDocument accepted. Rows are added in the order given, each filed in the search
+  // index under its placement's search_keys and in the full-text index under its words
+  // (objects[i].text; for an object built in code, stix::ReadFullText of its json). Fails with
+  // kInvalidArgument when the sizes differ, an object lacks a type or id, or a placement is
+  // malformed; kNotFound when a placement names no existing collection; kUnavailable when another
+  // writer holds the store too long; kIo / kCorrupt on storage failure.
   virtual Result<ImportSummary> Import(std::span<const stix::Object> objects,
                                        std::span<const Placement> placements) = 0;
 
@@ -416,8 +472,14 @@ class Store {
   // `tessera search reindex`). Thread-safe.
   virtual Result<KeyPage> FindByKeys(const KeyQuery& q) = 0;
 
-  // Files every stored row again under keys_of(row as a stix::Object: its type, id and json), in
-  // one write transaction that replaces the whole index, and marks it complete. keys_of must obey
+  // The rows `q` asks for (TextSearch), at most q.limit. kInvalidArgument when q breaks a limit
+  // (no group, an empty group or term, more than kMaxQueryFilters collections or reader keys);
+  // kUnavailable when the index is not complete, as FindByKeys. Thread-safe.
+  virtual Result<TextPage> FindByText(const TextSearch& q) = 0;
+
+  // Files every stored row again under keys_of(row as a stix::Object: its type, id and json), and
+  // in the full-text index under its words (stix::ReadFullText of its JSON), in one write
+  // transaction that replaces the whole index, and marks it complete. keys_of must obey
   // Placement::search_keys's limits (kInvalidArgument otherwise, nothing changed). Returns the
   // index's size afterwards. Durable when it returns.
   virtual Result<SearchIndexStats> RebuildSearchIndex(

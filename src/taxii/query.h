@@ -13,7 +13,7 @@
 //  - limit is a positive integer; above kMaxPageSize the page holds kMaxPageSize objects (TAXII
 //    lets the server return fewer than asked). Without it a page holds kDefaultPageSize.
 //  - next is the token a previous page returned, kept as given: only the service can open it
-//    (page_token.h: it is sealed with the hub's key and bound to the reader and the query).
+//    (policy/page_token.h: it is sealed with the hub's key and bound to the reader and the query).
 //  - Parameters the endpoint does not define, and parameters TAXII does not define, are ignored
 //    (TAXII 2.1 §3.4 lets a server ignore filters it does not support) and play no part in the
 //    answer: the service keys its page cache on the parsed filter, not on the URL. A defined

@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "http/message.h"
-#include "taxii/page_token.h"
+#include "policy/page_token.h"
 #include "taxii/query.h"
 
 namespace {
@@ -26,12 +26,12 @@ void Check(bool ok, const char* what) {
   }
 }
 
-const tessera::taxii::PageTokenSealer& Sealer() {
-  static const tessera::taxii::PageTokenSealer* sealer = [] {
+const tessera::policy::PageTokenSealer& Sealer() {
+  static const tessera::policy::PageTokenSealer* sealer = [] {
     Check(sodium_init() >= 0, "libsodium does not initialize");
-    tessera::taxii::PageTokenKey key;
+    tessera::policy::PageTokenKey key;
     randombytes_buf(key.data(), key.size());
-    return new tessera::taxii::PageTokenSealer(key);
+    return new tessera::policy::PageTokenSealer(key);
   }();
   return *sealer;
 }
@@ -61,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(!params.status().message().empty(), "a refused query string without a reason");
   }
 
-  const taxii::PageTokenSealer& sealer = Sealer();
+  const tessera::policy::PageTokenSealer& sealer = Sealer();
   for (std::string_view binding : {std::string_view(), std::string_view("reader 1 collection a")}) {
     auto opened = sealer.Open(text, binding);
     Check(!opened.ok(), "bytes the sealer did not make opened as a page token");
@@ -71,7 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // The first 16 bytes as a cursor, the rest as the binding.
   if (size >= 16) {
-    taxii::PageCursor cursor;
+    tessera::policy::PageCursor cursor;
     uint64_t after = 0, up_to = 0;
     std::memcpy(&after, data, 8);
     std::memcpy(&up_to, data + 8, 8);

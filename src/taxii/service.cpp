@@ -133,7 +133,8 @@ Status Service::Register(const std::shared_ptr<Service>& self, http::Router& rou
        "taxii_manifest"},
   };
   if (!self->sealer_) {
-    TESSERA_ASSIGN_OR_RETURN(PageTokenKey key, LoadPageTokenKey(self->store_->directory()));
+    TESSERA_ASSIGN_OR_RETURN(policy::PageTokenKey key,
+                             policy::LoadPageTokenKey(self->store_->directory()));
     self->sealer_.emplace(key);
   }
   for (const auto& r : routes) {
@@ -545,7 +546,7 @@ Response Service::ListPage(const Request& request, int kind) const {
   const std::string object_id(request.PathParam("object"));
 
   // A `next` token is bound to the reader's organization and to the query: what one reader was
-  // given is refused to another, and to other filters (page_token.h).
+  // given is refused to another, and to other filters (policy/page_token.h).
   std::string binding = "org:" + std::to_string(target.caller.principal.org_id) + ' ';
   binding += QueryIdentity(kind, target.caller.root.name, target.collection.id, object_id, *filter);
 

@@ -13,8 +13,9 @@
 // are durable ("complete").
 //
 // Listings are paged by count and by bytes (ServiceOptions::max_page_bytes); `next` tokens are
-// sealed with the hub's key and bound to the reader's organization and the query (page_token.h).
-// Statuses live ServiceOptions::status_lifetime; an empty envelope's status is not stored.
+// sealed with the hub's key and bound to the reader's organization and the query
+// (policy/page_token.h). Statuses live ServiceOptions::status_lifetime; an empty envelope's status
+// is not stored.
 //
 // Answers (TAXII 2.1 §3.6): 400 malformed parameters or a body that is not an envelope, 401, 403,
 // 404, 406 when the Accept header rules out application/taxii+json;version=2.1, 413 over the API
@@ -41,11 +42,11 @@
 #include "http/message.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "policy/page_token.h"
 #include "policy/tokens.h"
 #include "store/store.h"
 #include "taxii/envelope.h"
 #include "taxii/page_cache.h"
-#include "taxii/page_token.h"
 
 namespace tessera::taxii {
 
@@ -168,7 +169,7 @@ class Service {
   mutable std::unordered_map<std::string, store::ApiRoot> roots_;               // directory_mu_
   mutable std::unordered_map<std::string, store::CollectionInfo> collections_;  // directory_mu_
   mutable PageCache pages_;
-  std::optional<PageTokenSealer> sealer_;               // set by Register, then read-only
+  std::optional<policy::PageTokenSealer> sealer_;       // set by Register, then read-only
   mutable std::atomic<int64_t> next_expiry_micros_{0};  // when ExpireStatuses runs next
 };
 

@@ -1,10 +1,10 @@
-#include "taxii/page_token.h"
+#include "policy/page_token.h"
 
 #include <sodium.h>
 
 #include <array>
 
-namespace tessera::taxii {
+namespace tessera::policy {
 namespace {
 
 constexpr uint8_t kTokenVersion = 2;
@@ -118,4 +118,4 @@ Result<PageCursor> PageTokenSealer::Open(std::string_view token, std::string_vie
   return cursor;
 }
 
-}  // namespace tessera::taxii
+}  // namespace tessera::policy

@@ -1,11 +1,11 @@
-#include "taxii/page_token.h"
+#include "policy/page_token.h"
 
 #include <gtest/gtest.h>
 #include <sodium.h>
 
 #include <set>
 
-namespace tessera::taxii {
+namespace tessera::policy {
 namespace {
 
 PageTokenKey TestKey(uint8_t fill) {
@@ -101,4 +101,4 @@ TEST(PageToken, ContentTellsNothing) {
 }
 
 }  // namespace
-}  // namespace tessera::taxii
+}  // namespace tessera::policy

@@ -1,7 +1,8 @@
 #pragma once
-// The `next` token of TAXII paging: a sealed cursor. It holds the seq of the last row the previous
-// page returned and the seq bound fixed when the first page was served (so that versions added
-// while a client pages neither shift nor change "last"/"first" answers). Both are store-wide
+// The `next` token of paging (TAXII's object listings, search's full-text pages): a sealed
+// cursor, here because it is bound to a reader. For TAXII it holds the seq of the last row the
+// previous page returned and the seq bound fixed when the first page was served (so that versions
+// added while a client pages neither shift nor change "last"/"first" answers). Both are store-wide
 // sequence numbers, which would tell a reader how many versions the hub holds in collections it
 // cannot see, so the token is encrypted and authenticated with a key of the hub's
 // (XChaCha20-Poly1305, libsodium): a reader can neither read the numbers nor make a token the
@@ -10,9 +11,9 @@
 // a page costs no getrandom system call and a reader cannot count the server's traffic.
 //
 // A token is also bound to what it was minted for (the `binding` text: the reader and the query,
-// taxii::Service builds it): opened with any other binding it is refused, so a token handed to
-// another reader, another collection or other filters is useless. It carries no access rights:
-// every page is filtered again for the reader presenting it.
+// taxii::Service and search::SearchText build it): opened with any other binding it is refused, so
+// a token handed to another reader, another collection or other filters is useless. It carries no
+// access rights: every page is filtered again for the reader presenting it.
 
 #include <array>
 #include <atomic>
@@ -23,7 +24,7 @@
 #include "common/status.h"
 #include "store/directory.h"
 
-namespace tessera::taxii {
+namespace tessera::policy {
 
 struct PageCursor {
   int64_t after_seq = 0;  // rows with seq > after_seq
@@ -64,4 +65,4 @@ class PageTokenSealer {
   mutable std::atomic<uint64_t> sealed_{0};  // tokens sealed so far
 };
 
-}  // namespace tessera::taxii
+}  // namespace tessera::policy
