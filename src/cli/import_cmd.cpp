@@ -317,6 +317,7 @@ int RunImport(const ImportArgs& args) {
 
   stix::ReadOptions options;
   options.strict = args.strict;
+  options.full_text = true;
   Totals totals;
   size_t objects_read = 0;
   ProgressBar bar(!args.quiet && ::isatty(STDERR_FILENO) == 1, args.files.size());

@@ -114,9 +114,12 @@ class SearchTest : public ::testing::Test {
     p.groups = *dir().GroupsOf(p.org_id);
     return p;
   }
-  // Writes `json` objects (a JSON list's members) as `org` through ingest; all must be stored.
+  // Writes `json` objects (a JSON list's members) as `org` through ingest, read as the import
+  // and TAXII read them (their full text with them); all must be stored.
   void Write(const std::string& org, const std::string& objects) {
-    auto doc = stix::ReadDocument("[" + objects + "]");
+    stix::ReadOptions read;
+    read.full_text = true;
+    auto doc = stix::ReadDocument("[" + objects + "]", read);
     ASSERT_TRUE(doc.ok()) << doc.status().ToString();
     ASSERT_TRUE(doc->ok()) << objects;
     auto out = ingest::Ingest(*store_, As(org), open_, doc->objects, {}, {});

@@ -401,7 +401,7 @@ class Reader {
     o.created = times.created ? times.created : TimestampOf(obj, "created");
     o.modified = times.modified ? times.modified : TimestampOf(obj, "modified");
     ExtractHandling(obj, o.type, o.handling.emplace());
-    ExtractFullText(obj, o.text.emplace());
+    if (options_.full_text) ExtractFullText(obj, o.text.emplace());
     for (const Problem& p : problems_) {
       if (p.severity == Severity::kError) {
         ++summary_.invalid_objects;

@@ -37,6 +37,10 @@ struct ReadOptions {
   // The largest single value read at once (an object, or an NDJSON record that is neither a
   // bundle nor a list; kLimitExceeded beyond): what bounds the memory of ReadFile.
   size_t max_value_bytes = 64u << 20;
+  // Also read each object's full text (Object::text) while it is parsed: for a reader whose
+  // objects go to the store, which indexes it. Off, Object::text is nullopt (the store reads it
+  // from the JSON) and a reader that only validates (tessera validate, hunt) does not pay for it.
+  bool full_text = false;
 };
 
 struct Document {

@@ -32,6 +32,40 @@ TEST(Reader, ReadsABundleAndKeepsCustomProperties) {
   EXPECT_EQ(o.json, kIndicator);
 }
 
+// With full_text, each object carries the words ReadFullText reads from its JSON (the store's
+// index gets the same words whichever way they came); without, none.
+TEST(Reader, ReadsTheFullTextOnlyWhenAsked) {
+  const std::string objects =
+      R"([{"type":"threat-actor","spec_version":"2.1","id":"threat-actor--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",)"
+      R"("created":"2016-04-06T20:03:48.000Z","modified":"2016-04-06T20:03:48.000Z",)"
+      R"("name":"Sp\u00e9cial \"Bear\"","description":"","labels":["a","","b"],"aliases":["X"]},)" +
+      std::string(kIndicator) + "]";
+  ReadOptions with;
+  with.full_text = true;
+  auto doc = ReadDocument(objects, with);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  ASSERT_EQ(doc->objects.size(), 2u);
+  for (const Object& o : doc->objects) {
+    ASSERT_TRUE(o.text.has_value()) << o.id;
+    const FullText again = ReadFullText(o.json);
+    EXPECT_EQ(o.text->name(), again.name());
+    EXPECT_EQ(o.text->description(), again.description());
+    EXPECT_EQ(o.text->labels(), again.labels());
+    EXPECT_EQ(o.text->aliases(), again.aliases());
+  }
+  const FullText& actor = *doc->objects[0].text;
+  EXPECT_EQ(actor.name(),
+            "Sp\xc3\xa9"
+            "cial \"Bear\"");
+  EXPECT_EQ(actor.description(), "");
+  EXPECT_EQ(actor.labels(), "a\nb");
+  EXPECT_EQ(actor.aliases(), "X");
+  EXPECT_TRUE(doc->objects[1].text->empty());
+  auto without = ReadDocument(objects);
+  ASSERT_TRUE(without.ok());
+  for (const Object& o : without->objects) EXPECT_FALSE(o.text.has_value()) << o.id;
+}
+
 TEST(Reader, ReadsNdjsonAndArrays) {
   const std::string nd = std::string(kIndicator) + "\n" + std::string(kIndicator) + "\n";
   auto doc = ReadDocument(nd);

@@ -106,6 +106,7 @@ Result<std::vector<EnvelopeObject>> ParseEnvelope(std::string_view body,
   stix::ReadOptions options;
   options.max_bytes = text.size() + 1;
   options.max_depth = limits.max_depth;
+  options.full_text = true;
   Collector collector(out);
   auto read = stix::ReadStream(text, options, collector);
   if (!read.ok()) return InvalidArgument("the envelope's objects: " + read.status().message());
