@@ -10,4 +10,7 @@ namespace tessera::store::sqlite_internal {
 // general form): its text and parameters, for a test to ask SQLite for its query plan.
 sqlite::Sql CollectionSelectSql(const CollectionQuery& q);
 
+// The statement Store::FindByText(q) runs.
+sqlite::Sql TextSearchSql(const TextSearch& q);
+
 }  // namespace tessera::store::sqlite_internal
