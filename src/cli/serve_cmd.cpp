@@ -152,7 +152,9 @@ int RunServe(const ServeArgs& args) {
       return n.ok() ? Result<double>(static_cast<double>(*n)) : Result<double>(n.status());
     });
   }
-  if (st.ok()) st = admin::AddAdminRoutes(*router, {store, authenticator, metrics});
+  admin::AdminApiOptions admin_options{store, authenticator, metrics};
+  admin_options.secure_cookies = taxii_options.tls;
+  if (st.ok()) st = admin::AddAdminRoutes(*router, std::move(admin_options));
   if (!st.ok()) {
     std::cerr << "tessera serve: " << st.message() << "\n";
     return kExitUsage;
