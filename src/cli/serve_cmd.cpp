@@ -108,7 +108,7 @@ std::shared_ptr<const webui::Site> FindSite(const std::string& web_dir, int* exi
       return nullptr;
     }
   }
-  spdlog::warn("no web interface found (build it with scripts/run or scripts/build-web, or give "
+  spdlog::warn("no web interface found (the build makes it: target `web`, docs/web.md; or give "
                "--web-dir); serving the APIs only");
   return nullptr;
 }
