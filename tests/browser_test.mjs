@@ -203,7 +203,8 @@ for (const [user, own, other] of [
     // The object's page: fields readable, the JSON one click away.
     await page.goto(`${base}/#/object/${collection}/${ids[user === "alice" ? "alphaRed" : "bravoRed"]}`);
     await page.getByRole("heading", { name: own }).waitFor();
-    await main.getByText("TLP:RED").waitFor();
+    await main.getByText("TLP:RED").first().waitFor();
+    assert.equal(await main.locator(".tlp-red").count(), 2, "the object's TLP, and its marking named");
     await main.getByText("[domain-name:value").first().waitFor();
     await page.getByText("JSON", { exact: true }).click();
     await main.locator("pre.json").getByText('"object_marking_refs"').waitFor();

@@ -5,7 +5,7 @@
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as api from "./api";
-import { tlpLabel, tlpOfObject, type Tlp } from "./tlp";
+import { tlpLabel, tlpOfMarking, tlpOfObject, type Tlp } from "./tlp";
 import "./style.css";
 
 type Route = { page: "home" } | { page: "search"; q: string } | { page: "object"; collection: string; id: string };
@@ -335,6 +335,14 @@ function FieldValue({ value, producers }: { value: unknown; producers: Map<strin
     return <pre class="inline-json">{JSON.stringify(value, null, 2)}</pre>;
   }
   const text = String(value);
+  const tlp = tlpOfMarking(text);
+  if (tlp) {
+    return (
+      <span>
+        <TlpBadge tlp={tlp} /> {text}
+      </span>
+    );
+  }
   const org = producers.get(text);
   return <span class={text.length > 80 ? "long" : ""}>{org ? `${org} (${text})` : text}</span>;
 }

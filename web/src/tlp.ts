@@ -15,6 +15,11 @@ const MARKINGS: Record<string, Tlp> = {
   "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed": "red",
 };
 
+// The TLP a marking-definition id stands for; undefined for any other marking.
+export function tlpOfMarking(id: string): Tlp | undefined {
+  return MARKINGS[id];
+}
+
 const ORDER: Tlp[] = ["", "clear", "green", "amber", "amber+strict", "red"];
 
 // The most restrictive TLP among an object's object_marking_refs; "" when it has none.
