@@ -81,6 +81,12 @@ export async function signOut(): Promise<void> {
   }
 }
 
+// Whether this browser holds the CSRF token of a session (without it, it cannot sign out or
+// change anything: it signs in anew).
+export function holdsSession(): boolean {
+  return csrfToken() !== "";
+}
+
 export function forgetSession(): void {
   localStorage.removeItem(CSRF_KEY);
 }

@@ -407,7 +407,9 @@ function App() {
       api.forgetSession();
       setWho(null);
     });
-    api.whoAmI().then(setWho, () => setWho(null));
+    // A cookie without its CSRF token (storage cleared) could read but not sign out: sign in anew.
+    if (!api.holdsSession()) setWho(null);
+    else api.whoAmI().then(setWho, () => setWho(null));
   }, []);
   useEffect(() => {
     if (!who) return;
