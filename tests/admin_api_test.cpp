@@ -903,7 +903,8 @@ class SessionApiTest : public AdminApiTest {
   // A client that sends only the cookie (and `csrf` in X-CSRF-Token when not empty).
   HttpResponse WithCookie(const BrowserSession& s, const std::string& method,
                           const std::string& target, const std::string& csrf = "",
-                          const std::string& body = "", const std::string& accept = "application/json") {
+                          const std::string& body = "",
+                          const std::string& accept = "application/json") {
     HttpClient c("127.0.0.1", server_->port());
     c.SetAccept(accept);
     std::vector<std::pair<std::string, std::string>> headers = {{"Cookie", s.cookie}};
@@ -998,7 +999,10 @@ TEST_F(SessionApiTest, BadCredentialsGetOneAnswerWhicheverPartIsWrong) {
   wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
   std::string first;
   for (const auto& [user, tok] : std::vector<std::pair<std::string, std::string>>{
-           {"alice", wrong}, {"gus", token}, {"nobody", token}, {"alice", "not-a-token"},
+           {"alice", wrong},
+           {"gus", token},
+           {"nobody", token},
+           {"alice", "not-a-token"},
            {"alice", "tsr_0123456789abcdef_" + std::string(43, 'x')}}) {
     json::object o;
     o["user"] = user;
@@ -1011,19 +1015,19 @@ TEST_F(SessionApiTest, BadCredentialsGetOneAnswerWhicheverPartIsWrong) {
     EXPECT_EQ(description, first) << user;
   }
   // What is not a sign-in at all is told as such, and makes no session either.
-  for (const std::string& body : {std::string("{}"), std::string(R"({"user":"alice"})"),
-                                  std::string(R"({"user":"alice","token":7})"),
-                                  R"({"user":"alice","token":")" + token + R"(","extra":1})",
-                                  std::string("[")}) {
+  for (const std::string& body :
+       {std::string("{}"), std::string(R"({"user":"alice"})"),
+        std::string(R"({"user":"alice","token":7})"),
+        R"({"user":"alice","token":")" + token + R"(","extra":1})", std::string("[")}) {
     HttpResponse r = SignIn(body);
     ExpectError(r, 400);
     EXPECT_FALSE(r.Header("set-cookie").has_value()) << body;
   }
   HttpClient c("127.0.0.1", server_->port());
   const std::string form = "user=alice&token=" + token;
-  ExpectError(c.Post("/api/v1/session", form,
-                     {{"Content-Type", "application/x-www-form-urlencoded"}}),
-              415);
+  ExpectError(
+      c.Post("/api/v1/session", form, {{"Content-Type", "application/x-www-form-urlencoded"}}),
+      415);
 }
 
 // The web interface's own requests (fetch: Sec-Fetch-Mode cors) get no HTTP Basic challenge on a

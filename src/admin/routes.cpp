@@ -1028,8 +1028,8 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
   sign_in.admit = nullptr;
   sign_in.max_body_bytes = kMaxSessionBodyBytes;
   TESSERA_RETURN_IF_ERROR(router.Add(
-      Method::kPost, "/api/v1/session", [ctx](const Request& req) { return StartSession(ctx, req); },
-      std::move(sign_in)));
+      Method::kPost, "/api/v1/session",
+      [ctx](const Request& req) { return StartSession(ctx, req); }, std::move(sign_in)));
   if (ctx->options.metrics) {
     TESSERA_RETURN_IF_ERROR(router.Add(Method::kGet, "/metrics", AdminOnly(ctx, RenderMetrics),
                                        route_options("metrics", false)));

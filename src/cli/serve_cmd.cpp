@@ -108,8 +108,9 @@ std::shared_ptr<const webui::Site> FindSite(const std::string& web_dir, int* exi
       return nullptr;
     }
   }
-  spdlog::warn("no web interface found (the build makes it: target `web`, docs/web.md; or give "
-               "--web-dir); serving the APIs only");
+  spdlog::warn(
+      "no web interface found (the build makes it: target `web`, docs/web.md; or give "
+      "--web-dir); serving the APIs only");
   return nullptr;
 }
 
@@ -241,8 +242,10 @@ Command AddServeCommand(CLI::App& app) {
       "serve",
       "Serve the hub over HTTP: the TAXII 2.1 API (discovery at /taxii2/, the API roots, "
       "collections, objects, manifests, versions and statuses; docs/taxii.md), the admin API under "
-      "/api/v1/, the web interface at / (docs/web.md) and a health check at /healthz. Every TAXII request authenticates with HTTP Basic (user name and API token) "
-      "or 'Authorization: Bearer TOKEN' (tokens: `tessera init`, `tessera token create`). Prints "
+      "/api/v1/, the web interface at / (docs/web.md) and a health check at /healthz. Every TAXII "
+      "request authenticates with HTTP Basic (user name and API token), 'Authorization: Bearer "
+      "TOKEN' (tokens: `tessera init`, `tessera token create`) or the session cookie of the web "
+      "interface (signed in with a user name and token: POST /api/v1/session). Prints "
       "'listening on URL' on standard error once it accepts connections and one access-log line "
       "per request. SIGTERM or SIGINT stops it gracefully: it stops accepting, answers the "
       "requests already received, and exits 0 (a second signal ends it at once). Exit 2 when the "

@@ -40,9 +40,9 @@ TEST(RequestTest, CookieFindsTheNamedPairInEveryCookieField) {
   const Case cases[] = {
       {{{"Cookie", "a=1; tessera_session=tss_x; b=2"}}, "tessera_session", "tss_x"},
       {{{"Cookie", "a=1"}, {"Cookie", "s=\"quoted\""}}, "s", "quoted"},
-      {{{"Cookie", "xs=1; s=2"}}, "s", "2"},        // a name is whole, not a suffix
+      {{{"Cookie", "xs=1; s=2"}}, "s", "2"},  // a name is whole, not a suffix
       {{{"Cookie", "s=first; s=second"}}, "s", "first"},
-      {{{"Cookie", "s"}}, "s", ""},                 // no '=': no value
+      {{{"Cookie", "s"}}, "s", ""},  // no '=': no value
       {{{"Accept", "s=1"}}, "s", ""},
       {{}, "s", ""},
   };

@@ -462,8 +462,7 @@ Result<Principal> Authenticator::Authenticate(const Presented& presented, std::s
 }
 
 Result<Principal> Authenticator::AuthenticateSession(const Presented& presented,
-                                                     std::string_view client,
-                                                     int64_t generation) {
+                                                     std::string_view client, int64_t generation) {
   TESSERA_RETURN_IF_ERROR(InitCrypto());
   const std::string address = ClientAddress(client);
   // Guessing session secrets counts against the client as guessing tokens does; there is no
@@ -487,8 +486,8 @@ Result<Principal> Authenticator::AuthenticateSession(const Presented& presented,
   {
     std::lock_guard<std::mutex> lock(sessions_mu_);
     auto it = sessions_.find(key);
-    if (it == sessions_.end() || sodium_memcmp(it->second.digest.data(), digest.data(),
-                                               digest.size()) != 0) {
+    if (it == sessions_.end() ||
+        sodium_memcmp(it->second.digest.data(), digest.data(), digest.size()) != 0) {
       return refuse("no such session (ended, expired or never made)");
     }
     Session& s = it->second;
@@ -554,8 +553,7 @@ Result<IssuedSession> Authenticator::StartSession(std::string_view user, std::st
     c.digest = Digest(token);
     creds = std::move(c);
   }
-  TESSERA_ASSIGN_OR_RETURN(Principal principal,
-                           AuthenticateCredentials(creds, client, generation));
+  TESSERA_ASSIGN_OR_RETURN(Principal principal, AuthenticateCredentials(creds, client, generation));
   // The token's expiry bounds the session's: read where Check left it.
   std::optional<Timestamp> token_expires;
   {

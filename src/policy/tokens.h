@@ -233,9 +233,6 @@ class Authenticator {
                                             std::string_view client, int64_t generation);
   Result<Principal> AuthenticateSession(const Presented& presented, std::string_view client,
                                         int64_t generation);
-  // Reads the session's token row as of `generation` into `session` (under sessions_mu_); false
-  // with `why` set when the token or its user no longer lets it in.
-  Result<bool> Refresh(Session& session, int64_t generation, std::string& why);
   Result<Principal> Check(const Credentials& creds, int64_t generation, std::string& why);
   // The hub's token key (read or made once).
   Result<std::string> Key();

@@ -421,9 +421,9 @@ TEST_F(TokenTest, SigningInRefusesEveryWrongPartWithTheSameAnswer) {
   wrong_secret.back() = wrong_secret.back() == 'A' ? 'B' : 'A';
   Authenticator auth(store_->directory());
   const std::pair<std::string, std::string> cases[] = {
-      {"bob", t.token},          {"alice", wrong_secret}, {"alice", revoked.token},
-      {"alice", "tsr_short"},    {"", t.token},           {"nobody", t.token},
-      {"alice", ""},             {"Alice", t.token},
+      {"bob", t.token},       {"alice", wrong_secret}, {"alice", revoked.token},
+      {"alice", "tsr_short"}, {"", t.token},           {"nobody", t.token},
+      {"alice", ""},          {"Alice", t.token},
   };
   for (const auto& [user, token] : cases) {
     auto s = auth.StartSession(user, token, "");
@@ -450,10 +450,9 @@ TEST_F(TokenTest, EndedForgedAndCsrfLessSessionsAreRefused) {
   EXPECT_TRUE(auth.Authenticate(Cookie(s->cookie, false), "").ok());
   // An Authorization header is what counts when there is one, the cookie unread.
   EXPECT_TRUE(auth.Authenticate(Presented{"Bearer " + t.token, "junk", "", true}, "").ok());
-  EXPECT_EQ(auth.Authenticate(Presented{"Bearer x", s->cookie, s->csrf_token, false}, "")
-                .status()
-                .code(),
-            ErrorCode::kUnauthenticated);
+  EXPECT_EQ(
+      auth.Authenticate(Presented{"Bearer x", s->cookie, s->csrf_token, false}, "").status().code(),
+      ErrorCode::kUnauthenticated);
 
   // Another session's secret under this session's id, and junk, are refused.
   std::string forged = s->cookie;
@@ -511,8 +510,7 @@ TEST_F(TokenTest, ASessionEndsNoLaterThanItsTokenAndTheTableIsBounded) {
   ASSERT_TRUE(s.ok());
   EXPECT_LE(s->expires, *soon.record.expires);
   std::this_thread::sleep_for(std::chrono::milliseconds(1600));
-  EXPECT_EQ(auth.Authenticate(Cookie(s->cookie), "").status().code(),
-            ErrorCode::kUnauthenticated);
+  EXPECT_EQ(auth.Authenticate(Cookie(s->cookie), "").status().code(), ErrorCode::kUnauthenticated);
 
   // A user's third session ends its first.
   const IssuedToken t = Issue();

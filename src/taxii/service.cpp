@@ -210,10 +210,9 @@ std::optional<Response> Service::AdmitPost(const Request& request) const {
 
 std::optional<Response> Service::Authenticate(const Request& request, int64_t generation,
                                               policy::Principal& principal) const {
-  const policy::Presented presented{request.Header("Authorization"),
-                                    request.Cookie(policy::kSessionCookie),
-                                    request.Header(policy::kCsrfHeader),
-                                    http::ChangesState(request.method())};
+  const policy::Presented presented{
+      request.Header("Authorization"), request.Cookie(policy::kSessionCookie),
+      request.Header(policy::kCsrfHeader), http::ChangesState(request.method())};
   if (presented.authorization.empty() && presented.session_cookie.empty()) {
     return Unauthorized(
         request,

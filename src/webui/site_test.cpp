@@ -54,9 +54,7 @@ TEST_F(SiteTest, RefusesWhatCouldNotBeCachedSafelyOrServedRightly) {
     bool accepted;
   };
   const Case cases[] = {
-      {"chunk-Z9Y8X7W6.js", true},
-      {"app-ABCD2345.js.map", true},
-      {"logo-0123abcd.svg", true},
+      {"chunk-Z9Y8X7W6.js", true}, {"app-ABCD2345.js.map", true}, {"logo-0123abcd.svg", true},
       {"app.js", false},            // no hash: a year of caching would keep an old build
       {"app-ABC.js", false},        // a hash too short to be one
       {"-ABCD2345.js", false},      // no name
@@ -70,8 +68,7 @@ TEST_F(SiteTest, RefusesWhatCouldNotBeCachedSafelyOrServedRightly) {
     EXPECT_EQ(site.ok(), c.accepted) << site.status().ToString();
     if (!c.accepted) {
       EXPECT_EQ(site.status().code(), ErrorCode::kInvalidArgument);
-      EXPECT_NE(site.status().message().find(c.file), std::string::npos)
-          << site.status().message();
+      EXPECT_NE(site.status().message().find(c.file), std::string::npos) << site.status().message();
     }
     fs::remove(dir_ / "assets" / c.file);
   }
