@@ -1,8 +1,10 @@
 // End-to-end: the admin REST API (/api/v1/) and /metrics of a real `tessera serve` on a free
 // loopback port, on a store set up by `tessera init` and the account commands. Checks what each
 // role may do (admin, org-admin, analyst), the JSON errors and limits, and that revoking a token
-// or disabling a user takes effect on the running server's next request.
+// or disabling a user takes effect on the running server's next request; browser sessions (sign
+// in, the cookie on every path, CSRF, sign out, their end with their token or user).
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -865,6 +867,190 @@ TEST_F(AdminApiTest, SearchFindsWhatTheAskerMayReadAndNothingElse) {
               415);
   HttpClient anonymous("127.0.0.1", server_->port());
   EXPECT_EQ(anonymous.Get("/api/v1/search?value=203.0.113.66").status, 401);
+}
+
+// ---- browser sessions (POST/DELETE /api/v1/session) -------------------------------------------
+
+// A signed-in browser: the session cookie and the CSRF token POST /api/v1/session answered.
+struct BrowserSession {
+  std::string cookie;  // "tessera_session=..."
+  std::string csrf;
+  std::string set_cookie;
+};
+
+class SessionApiTest : public AdminApiTest {
+ protected:
+  HttpResponse SignIn(const std::string& body) {
+    HttpClient c("127.0.0.1", server_->port());
+    c.SetAccept("application/json");
+    return c.Post("/api/v1/session", body, kJson);
+  }
+  BrowserSession SignInAs(const std::string& user, const std::string& token) {
+    json::object o;
+    o["user"] = user;
+    o["token"] = token;
+    HttpResponse r = SignIn(json::serialize(o));
+    EXPECT_EQ(r.status, 201) << r.body;
+    BrowserSession s;
+    s.set_cookie = r.Header("set-cookie").value_or("");
+    s.cookie = s.set_cookie.substr(0, s.set_cookie.find(';'));
+    json::value v = r.Json();
+    if (v.is_object() && v.as_object().contains("csrf_token")) {
+      s.csrf = std::string(v.at("csrf_token").as_string());
+    }
+    return s;
+  }
+  // A client that sends only the cookie (and `csrf` in X-CSRF-Token when not empty).
+  HttpResponse WithCookie(const BrowserSession& s, const std::string& method,
+                          const std::string& target, const std::string& csrf = "",
+                          const std::string& body = "",
+                          const std::string& accept = "application/json") {
+    HttpClient c("127.0.0.1", server_->port());
+    c.SetAccept(accept);
+    std::vector<std::pair<std::string, std::string>> headers = {{"Cookie", s.cookie}};
+    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+    if (!csrf.empty()) headers.emplace_back("X-CSRF-Token", csrf);
+    return c.Request(method, target, body, headers);
+  }
+};
+
+TEST_F(SessionApiTest, SignInReadWithTheCookieAndSignOut) {
+  const std::string token = NewToken("alice");
+  BrowserSession s = SignInAs("alice", token);
+  EXPECT_THAT(s.cookie, ::testing::StartsWith("tessera_session=tss_"));
+  for (const char* attribute : {"; Path=/", "; HttpOnly", "; SameSite=Strict", "; Max-Age="}) {
+    EXPECT_NE(s.set_cookie.find(attribute), std::string::npos) << attribute << ": " << s.set_cookie;
+  }
+  EXPECT_EQ(s.set_cookie.find("Secure"), std::string::npos) << "plain HTTP: " << s.set_cookie;
+  EXPECT_EQ(s.csrf.size(), 43u);
+
+  // The cookie authenticates every path, the admin API's and TAXII's alike.
+  HttpResponse who = WithCookie(s, "GET", "/api/v1/whoami");
+  ASSERT_EQ(who.status, 200) << who.body;
+  EXPECT_EQ(who.Json().at("user").at("name").as_string(), "alice");
+  EXPECT_EQ(WithCookie(s, "GET", "/taxii2/", "", "", "application/taxii+json;version=2.1").status,
+            200);
+
+  // Signing out needs the CSRF token like any change; then the old cookie is refused everywhere.
+  ExpectError(WithCookie(s, "DELETE", "/api/v1/session"), 403);
+  HttpResponse out = WithCookie(s, "DELETE", "/api/v1/session", s.csrf);
+  EXPECT_EQ(out.status, 204) << out.body;
+  EXPECT_NE(out.Header("set-cookie").value_or("").find("Max-Age=0"), std::string::npos);
+  ExpectError(WithCookie(s, "GET", "/api/v1/whoami"), 401);
+  EXPECT_EQ(WithCookie(s, "GET", "/taxii2/", "", "", "application/taxii+json;version=2.1").status,
+            401);
+  ExpectError(WithCookie(s, "DELETE", "/api/v1/session", s.csrf), 401);
+  // The token itself is untouched by signing out.
+  EXPECT_EQ(As("alice", token)->Get("/api/v1/whoami").status, 200);
+}
+
+// A page of another site can make the browser send the cookie with a form or a fetch, but cannot
+// read the CSRF token: every change made on the cookie alone without it is refused, and changes
+// nothing.
+TEST_F(SessionApiTest, ChangesOnTheCookieAloneNeedTheCsrfToken) {
+  const std::string token = NewToken("alice");
+  const std::string spare = NewToken("alice");
+  BrowserSession s = SignInAs("alice", token);
+  const std::string spare_path = "/api/v1/tokens/" + spare.substr(4, 16);
+  BrowserSession other = SignInAs("alice", token);
+  for (const std::string& csrf : {std::string(), std::string("x"), other.csrf}) {
+    ExpectError(WithCookie(s, "DELETE", spare_path, csrf), 403);
+    ExpectError(WithCookie(s, "POST", "/api/v1/search", csrf, R"({"values":["198.51.100.1"]})"),
+                403);
+    HttpClient taxii("127.0.0.1", server_->port());
+    taxii.SetAccept("application/taxii+json;version=2.1");
+    EXPECT_EQ(taxii
+                  .Request("POST", "/api/collections/x/objects/", "{}",
+                           {{"Cookie", s.cookie},
+                            {"Content-Type", "application/taxii+json;version=2.1"},
+                            {"X-CSRF-Token", csrf}})
+                  .status,
+              403);
+  }
+  EXPECT_EQ(As("alice", spare)->Get("/api/v1/whoami").status, 200) << "nothing changed";
+  EXPECT_EQ(WithCookie(s, "DELETE", spare_path, s.csrf).status, 200);
+  EXPECT_EQ(As("alice", spare)->Get("/api/v1/whoami").status, 401);
+  // Basic and Bearer requests need no CSRF token: no browser sends them on its own.
+  EXPECT_EQ(As("alice", token)->Delete("/api/v1/tokens/" + NewToken("alice").substr(4, 16)).status,
+            200);
+}
+
+TEST_F(SessionApiTest, RevokingTheTokenOrDisablingTheUserEndsTheSessions) {
+  auto admin = Admin();
+  const std::string token = NewToken("gus");
+  BrowserSession s = SignInAs("gus", token);
+  ASSERT_EQ(WithCookie(s, "GET", "/api/v1/whoami").status, 200);
+  ASSERT_EQ(admin->Delete("/api/v1/tokens/" + token.substr(4, 16)).status, 200);
+  ExpectError(WithCookie(s, "GET", "/api/v1/whoami"), 401);
+
+  const std::string second = NewToken("gus");
+  BrowserSession t = SignInAs("gus", second);
+  ASSERT_EQ(WithCookie(t, "GET", "/api/v1/whoami").status, 200);
+  // Disabled from the command line, another process: the server sees it on the next request.
+  ASSERT_EQ(Tessera({"user", "disable", "gus", "--data", *data_}).exit_code, 0);
+  ExpectError(WithCookie(t, "GET", "/api/v1/whoami"), 401);
+  ASSERT_EQ(Tessera({"user", "enable", "gus", "--data", *data_}).exit_code, 0);
+  ExpectError(WithCookie(t, "GET", "/api/v1/whoami"), 401);
+}
+
+TEST_F(SessionApiTest, BadCredentialsGetOneAnswerWhicheverPartIsWrong) {
+  const std::string token = NewToken("alice");
+  std::string wrong = token;
+  wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
+  std::string first;
+  for (const auto& [user, tok] : std::vector<std::pair<std::string, std::string>>{
+           {"alice", wrong},
+           {"gus", token},
+           {"nobody", token},
+           {"alice", "not-a-token"},
+           {"alice", "tsr_0123456789abcdef_" + std::string(43, 'x')}}) {
+    json::object o;
+    o["user"] = user;
+    o["token"] = tok;
+    HttpResponse r = SignIn(json::serialize(o));
+    ExpectError(r, 401);
+    EXPECT_FALSE(r.Header("set-cookie").has_value());
+    const std::string description(r.Json().at("description").as_string());
+    if (first.empty()) first = description;
+    EXPECT_EQ(description, first) << user;
+  }
+  // What is not a sign-in at all is told as such, and makes no session either.
+  for (const std::string& body :
+       {std::string("{}"), std::string(R"({"user":"alice"})"),
+        std::string(R"({"user":"alice","token":7})"),
+        R"({"user":"alice","token":")" + token + R"(","extra":1})", std::string("[")}) {
+    HttpResponse r = SignIn(body);
+    ExpectError(r, 400);
+    EXPECT_FALSE(r.Header("set-cookie").has_value()) << body;
+  }
+  HttpClient c("127.0.0.1", server_->port());
+  const std::string form = "user=alice&token=" + token;
+  ExpectError(
+      c.Post("/api/v1/session", form, {{"Content-Type", "application/x-www-form-urlencoded"}}),
+      415);
+}
+
+// The web interface's own requests (fetch: Sec-Fetch-Mode cors) get no HTTP Basic challenge on a
+// 401, on the admin API and on TAXII: the browser would answer it with its own password dialog and
+// hold the page's request meanwhile. Every other client gets both challenges, as before.
+TEST_F(SessionApiTest, APageScriptGetsNoBasicChallenge) {
+  HttpClient c("127.0.0.1", server_->port());
+  c.SetAccept("application/json");
+  for (const std::string& target : {std::string("/api/v1/whoami"), std::string("/taxii2/")}) {
+    SCOPED_TRACE(target);
+    if (target == "/taxii2/") c.SetAccept("application/taxii+json;version=2.1");
+    HttpResponse script = c.Get(target, {{"Sec-Fetch-Mode", "cors"}});
+    EXPECT_EQ(script.status, 401);
+    EXPECT_EQ(script.Header("www-authenticate").value_or("").find("Basic"), std::string::npos)
+        << script.Header("www-authenticate").value_or("");
+    EXPECT_NE(script.Header("www-authenticate").value_or("").find("Bearer"), std::string::npos);
+    for (const auto& headers : std::vector<std::vector<std::pair<std::string, std::string>>>{
+             {}, {{"Sec-Fetch-Mode", "navigate"}}}) {
+      HttpResponse other = c.Get(target, headers);
+      EXPECT_EQ(other.status, 401);
+      EXPECT_NE(other.Header("www-authenticate").value_or("").find("Basic"), std::string::npos);
+    }
+  }
 }
 
 }  // namespace

@@ -144,9 +144,36 @@ class TestHub {
     return c;
   }
 
+  // A keep-alive client of `user` as the web interface is: signed in once through POST
+  // /api/v1/session (the session kept for later calls), it sends the session cookie and its CSRF
+  // token with every request, and no Authorization header.
+  std::unique_ptr<HttpClient> SessionClient(const std::string& user) {
+    auto c = std::make_unique<HttpClient>("127.0.0.1", server_->port());
+    auto& [cookie, csrf] = sessions_[user];
+    if (cookie.empty()) {
+      boost::json::object body;
+      body["user"] = user;
+      body["token"] = tokens_[user];
+      c->SetAccept("application/json");
+      HttpResponse r = c->Post("/api/v1/session", boost::json::serialize(body),
+                               {{"Content-Type", "application/json"}});
+      EXPECT_EQ(r.status, 201) << user << ": " << r.body;
+      const std::string set_cookie = r.Header("set-cookie").value_or("");
+      cookie = set_cookie.substr(0, set_cookie.find(';'));
+      const boost::json::value v = r.Json();
+      if (v.is_object() && v.as_object().contains("csrf_token")) {
+        csrf = std::string(v.at("csrf_token").as_string());
+      }
+      c->SetAccept(std::string(kTaxiiMediaType));
+    }
+    c->SetSession(cookie, csrf);
+    return c;
+  }
+
  private:
   std::filesystem::path root_;
   std::map<std::string, std::string> tokens_;
+  std::map<std::string, std::pair<std::string, std::string>> sessions_;  // user -> cookie, CSRF
   std::unique_ptr<ServerProcess> server_;
 };
 

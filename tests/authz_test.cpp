@@ -5,7 +5,9 @@
 // gets: objects (every match[version] mode), a single object, its versions, the manifest, the
 // X-TAXII-Date-Added headers and paging. The expectations are the hand-written table in
 // tests/data/authz/scenario.json, not the policy code. Then write permissions, impersonation,
-// the status resource, and the 401/403/404 paths with revoked and expired tokens.
+// the status resource, and the 401/403/404 paths with revoked and expired tokens. The users that
+// scenario.json marks "credential": "session" read, search and delete through a browser session
+// (cookie and CSRF token) instead of a token: the same rules must hold on that path.
 //
 // Beside that sample, the generated matrix (tests/data/authz/matrix.json, tests/authz_matrix.h):
 // every object class (SDO, SCOs, SRO, sighting, granular markings, versions from two
@@ -220,6 +222,7 @@ class AuthzTest : public ::testing::Test {
       const std::string name = Str(u.at("name"));
       user_org_[name] = Str(u.at("org"));
       user_role_[name] = Str(u.at("role"));
+      if (u.as_object().contains("credential")) user_credential_[name] = Str(u.at("credential"));
       if (name == "admin") continue;  // made by init
       h.AddUser(name, org_names_[user_org_[name]], user_role_[name]);
     }
@@ -817,6 +820,15 @@ class AuthzTest : public ::testing::Test {
   static inline TestHub* hub_ = nullptr;
   static inline json::object scenario_;
   static inline bool ready_ = false;
+  // The client `user` reads and deletes with: a browser session (POST /api/v1/session, its cookie
+  // and CSRF token) when scenario.json gives the user "credential": "session", else HTTP Basic or
+  // Bearer as `bearer` says.
+  static std::unique_ptr<HttpClient> Reader(const std::string& user, bool bearer = false) {
+    if (user_credential_[user] == "session") return hub_->SessionClient(user);
+    return hub_->Client(user, bearer);
+  }
+
+  static inline std::map<std::string, std::string> user_credential_;
   static inline std::map<std::string, std::string> org_names_, identities_, user_org_, user_role_,
       collection_ids_;
   static inline std::vector<Entry> entries_;
@@ -925,7 +937,7 @@ TEST_F(AuthzTest, EveryReaderSeesExactlyWhatTheTableGrantsOnEveryEndpoint) {
   std::map<std::tuple<std::string, std::string, std::string>, std::string> date_added;  // seen
   int requests = 0;
   for (const auto& [user, org] : user_org_) {
-    auto client = hub_->Client(user, /*bearer=*/user.size() % 2 == 0);
+    auto client = Reader(user, /*bearer=*/user.size() % 2 == 0);
     const auto& access = scenario_.at("collection_access").at(org).as_object();
     // The collections list: what the organization may read or write, with the right flags.
     auto list = client->Get("/api/collections/");
@@ -1242,7 +1254,7 @@ TEST_F(AuthzTest, GeneratedMatrixEveryReaderSeesWhatTheRulesGrantAndDeletesOnlyW
 
   for (const auto& [user, org] : user_org_) {
     SCOPED_TRACE("reader " + user + " (" + org + ")");
-    auto client = hub_->Client(user, /*bearer=*/user.size() % 2 == 1);
+    auto client = Reader(user, /*bearer=*/user.size() % 2 == 1);
     const bool admin = user_role_[user] == "admin";
     const auto& mine = users_of[org];
     const size_t my_index = std::find(mine.begin(), mine.end(), user) - mine.begin();
@@ -1565,7 +1577,7 @@ void AuthzTest::CheckMatrixDeletes() {
     return std::set<Version>(versions.begin(), versions.end());
   };
   std::map<std::string, std::unique_ptr<HttpClient>> clients;
-  for (const auto& [user, org] : user_org_) clients[user] = hub_->Client(user);
+  for (const auto& [user, org] : user_org_) clients[user] = Reader(user);
 
   // Every refusal, with and without a version filter; none may change anything.
   int refused = 0, deleted = 0;
@@ -1731,7 +1743,7 @@ TEST_F(AuthzTest, SearchAsAMemberFindsOnlyWhatTaxiiShowsIt) {
     const std::set<Version> shown = TaxiiView(user);
     std::set<std::string> shown_ids;
     for (const auto& [id, version] : shown) shown_ids.insert(id);
-    auto client = hub_->Client(user);
+    auto client = Reader(user);
     auto r = client->Post("/api/v1/search", body, {{"Content-Type", "application/json"}});
     ASSERT_EQ(r.status, 200) << r.body;
     const json::value answer = r.Json();
@@ -1799,7 +1811,7 @@ TEST_F(AuthzTest, FullTextAsAMemberFindsOnlyWhatTaxiiShowsIt) {
       std::string& n = newest[id];
       if (n < version) n = version;
     }
-    auto client = hub_->Client(user);
+    auto client = Reader(user);
     auto ask = [&](const std::string& query) {
       auto r = client->Get("/api/v1/search?" + query + "&limit=1000");
       EXPECT_EQ(r.status, 200) << query << ": " << r.body;

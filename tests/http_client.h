@@ -94,6 +94,12 @@ class HttpClient {
 
   // The Authorization header sent with every request ("" sends none).
   void SetAuthorization(std::string value) { authorization_ = std::move(value); }
+  // A browser session's cookie ("tessera_session=...") and CSRF token, sent with every request
+  // in Cookie and X-CSRF-Token, as the web interface sends them ("" sends none).
+  void SetSession(std::string cookie, std::string csrf_token) {
+    cookie_ = std::move(cookie);
+    csrf_token_ = std::move(csrf_token);
+  }
   // The Accept header sent with every request ("" sends none); TAXII 2.1 by default.
   void SetAccept(std::string value) { accept_ = std::move(value); }
   // How many TCP connections this client has opened (keep-alive checks).
@@ -123,6 +129,8 @@ class HttpClient {
     req.set(bhttp::field::host, host_ + ":" + std::to_string(port_));
     if (!accept_.empty()) req.set(bhttp::field::accept, accept_);
     if (!authorization_.empty()) req.set(bhttp::field::authorization, authorization_);
+    if (!cookie_.empty()) req.set(bhttp::field::cookie, cookie_);
+    if (!csrf_token_.empty()) req.set("X-CSRF-Token", csrf_token_);
     if (method == "POST" || method == "PUT") req.set(bhttp::field::content_type, kTaxiiMediaType);
     for (const auto& [name, value] : headers) req.set(name, value);
     req.keep_alive(true);
@@ -191,6 +199,8 @@ class HttpClient {
   std::string host_;
   uint16_t port_;
   std::string authorization_;
+  std::string cookie_;
+  std::string csrf_token_;
   std::string accept_ = kTaxiiMediaType;
   int connections_opened_ = 0;
   boost::asio::io_context ioc_;

@@ -14,6 +14,7 @@
 #include "common/display.h"
 #include "common/duration.h"
 #include "common/json.h"
+#include "http/fetch_metadata.h"
 #include "http/media_type.h"
 #include "policy/access.h"
 #include "policy/directory_rules.h"
@@ -35,6 +36,8 @@ constexpr size_t kMaxJsonDepth = 16;
 // The largest body of POST /api/v1/search: 10,000 values of a few hundred bytes each.
 constexpr size_t kMaxSearchBodyBytes = 4 * 1024 * 1024;
 constexpr std::string_view kJsonType = "application/json";
+// The largest body of POST /api/v1/session: a user name and a token.
+constexpr size_t kMaxSessionBodyBytes = 4 * 1024;
 
 struct Context {
   AdminApiOptions options;
@@ -95,9 +98,13 @@ Response Items(json::array items) {
   return JsonResponse(HttpStatus::ok, o);
 }
 
-Response Unauthorized(std::string_view detail) {
+// 401 with both challenges; Bearer alone to a page's script (http/fetch_metadata.h), which the
+// web interface is: a Basic challenge would make the browser ask for a password itself.
+Response Unauthorized(const Request& req, std::string_view detail) {
   Response r = Error(HttpStatus::unauthorized, "Unauthorized", detail);
-  r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"tessera\"");
+  if (!http::SentByPageScript(req)) {
+    r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"tessera\"");
+  }
   r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"tessera\"");
   return r;
 }
@@ -217,8 +224,8 @@ using AuthedHandler = std::function<Response(const Context&, const Principal&, c
 
 // The answer to a request whose credentials did not pass: 401 (with both challenges), 429 with
 // Retry-After when the client or token failed too often, else the directory's error.
-Response AuthenticationRefused(const Context& c, const Status& why) {
-  if (why.code() == ErrorCode::kUnauthenticated) return Unauthorized(why.message());
+Response AuthenticationRefused(const Context& c, const Request& req, const Status& why) {
+  if (why.code() == ErrorCode::kUnauthenticated) return Unauthorized(req, why.message());
   if (why.code() == ErrorCode::kLimitExceeded) {
     Response r = Error(HttpStatus::too_many_requests, "Too Many Requests", why.message());
     r.headers.emplace_back("Retry-After",
@@ -228,11 +235,17 @@ Response AuthenticationRefused(const Context& c, const Status& why) {
   return FromStatus(why);
 }
 
+// What `req` presents to the authenticator: its Authorization header, else its session cookie
+// (with its CSRF header when it changes something).
+policy::Presented PresentedBy(const Request& req) {
+  return {req.Header("Authorization"), req.Cookie(policy::kSessionCookie),
+          req.Header(policy::kCsrfHeader), http::ChangesState(req.method())};
+}
+
 http::Handler Authed(Ctx ctx, AuthedHandler fn) {
   return [c = std::move(ctx), f = std::move(fn)](const Request& req) -> Response {
-    auto principal =
-        c->options.authenticator->Authenticate(req.Header("Authorization"), req.remote());
-    if (!principal.ok()) return AuthenticationRefused(*c, principal.status());
+    auto principal = c->options.authenticator->Authenticate(PresentedBy(req), req.remote());
+    if (!principal.ok()) return AuthenticationRefused(*c, req, principal.status());
     return f(*c, *principal, req);
   };
 }
@@ -885,6 +898,67 @@ Response SearchPost(const Context& ctx, const Principal& p, const Request& req) 
   return SearchAs(ctx, p, params);
 }
 
+// ---- browser sessions (policy::Authenticator::StartSession) ---------------------------------
+
+// The session cookie's Set-Cookie value: `value` for `max_age` seconds (0: delete it). HttpOnly
+// (no script reads it), SameSite=Strict (no other site's page sends it), Secure when the hub
+// serves TLS, for every path of the hub.
+std::string SessionCookie(const Context& ctx, std::string_view value, int64_t max_age) {
+  std::string c = std::string(policy::kSessionCookie) + "=" + std::string(value) +
+                  "; Path=/; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=Strict";
+  if (ctx.options.secure_cookies) c += "; Secure";
+  return c;
+}
+
+// POST /api/v1/session {"user", "token"}: the only route that takes credentials in its body.
+// Refused credentials get the one answer of every refused credential (401), whatever is wrong.
+Response StartSession(const Ctx& ctx, const Request& req) {
+  Response error;
+  auto body = Body(*ctx, req, {"user", "token"}, &error);
+  if (!body) return error;
+  auto user = ReqString(*body, "user");
+  if (!user.ok()) return FromStatus(user.status());
+  auto token = ReqString(*body, "token");
+  if (!token.ok()) return FromStatus(token.status());
+  auto session = ctx->options.authenticator->StartSession(*user, *token, req.remote());
+  if (!session.ok()) {
+    if (session.status().code() == ErrorCode::kLimitExceeded) {
+      return AuthenticationRefused(*ctx, req, session.status());
+    }
+    if (session.status().code() == ErrorCode::kUnauthenticated) {
+      return Error(HttpStatus::unauthorized, "Unauthorized", session.status().message());
+    }
+    return FromStatus(session.status());
+  }
+  const Principal& p = session->principal;
+  json::object o;
+  o["csrf_token"] = session->csrf_token;
+  o["expires"] = FormatTimestamp(session->expires, TimePrecision::kSeconds);
+  o["user"] = p.user;
+  o["role"] = std::string(policy::RoleName(p.role));
+  o["org_identity"] = p.org_identity;
+  Response r = JsonResponse(HttpStatus::created, o);
+  const int64_t max_age = std::max<int64_t>(1, session->expires.seconds - Timestamp::Now().seconds);
+  r.headers.emplace_back("Set-Cookie", SessionCookie(*ctx, session->cookie, max_age));
+  r.headers.emplace_back("Cache-Control", "no-store");
+  spdlog::info("admin API: user '{}' signed in (a browser session)", Shown(p.user));
+  return r;
+}
+
+// DELETE /api/v1/session: signs out the session whose cookie the request carries (authenticated
+// as every route, so with its CSRF token) and tells the browser to forget the cookie.
+Response EndSession(const Context& ctx, const Principal& p, const Request& req) {
+  if (!ctx.options.authenticator->EndSession(req.Cookie(policy::kSessionCookie))) {
+    return NotFoundResponse("this request carries no session cookie to end");
+  }
+  Response r;
+  r.status = HttpStatus::no_content;
+  r.headers.emplace_back("Set-Cookie", SessionCookie(ctx, "", 0));
+  r.headers.emplace_back("Cache-Control", "no-store");
+  spdlog::info("admin API: user '{}' signed out", Shown(p.user));
+  return r;
+}
+
 Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
   if (!options.store) return InvalidArgument("the admin API needs a store");
   if (!options.authenticator) return InvalidArgument("the admin API needs an authenticator");
@@ -903,6 +977,7 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
   };
   const RouteDef routes[] = {
       {Method::kGet, "/api/v1/whoami", false, WhoAmI},
+      {Method::kDelete, "/api/v1/session", false, EndSession},
       {Method::kGet, "/api/v1/orgs", false, ListOrgs},
       {Method::kPost, "/api/v1/orgs", true, CreateOrg},
       {Method::kGet, "/api/v1/orgs/{id}", false, GetOrg},
@@ -936,10 +1011,9 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
     o.blocking = blocking;
     o.max_body_bytes = ctx->options.max_body_bytes;
     o.admit = [ctx](const Request& req) -> std::optional<Response> {
-      auto principal =
-          ctx->options.authenticator->Authenticate(req.Header("Authorization"), req.remote());
+      auto principal = ctx->options.authenticator->Authenticate(PresentedBy(req), req.remote());
       if (principal.ok()) return std::nullopt;
-      return AuthenticationRefused(*ctx, principal.status());
+      return AuthenticationRefused(*ctx, req, principal.status());
     };
     return o;
   };
@@ -949,6 +1023,13 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
     if (r.max_body_bytes != 0) o.max_body_bytes = r.max_body_bytes;
     TESSERA_RETURN_IF_ERROR(router.Add(r.method, r.pattern, std::move(h), std::move(o)));
   }
+  // Signing in: no credentials in the header to check before the body, which is small.
+  http::RouteOptions sign_in = route_options("admin", true);
+  sign_in.admit = nullptr;
+  sign_in.max_body_bytes = kMaxSessionBodyBytes;
+  TESSERA_RETURN_IF_ERROR(router.Add(
+      Method::kPost, "/api/v1/session",
+      [ctx](const Request& req) { return StartSession(ctx, req); }, std::move(sign_in)));
   if (ctx->options.metrics) {
     TESSERA_RETURN_IF_ERROR(router.Add(Method::kGet, "/metrics", AdminOnly(ctx, RenderMetrics),
                                        route_options("metrics", false)));

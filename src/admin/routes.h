@@ -3,7 +3,12 @@
 // docs/openapi.yaml describes every route, body and error; docs/admin.md explains them.
 //
 // Authentication is the TAXII one (policy::Authenticator: HTTP Basic user:token or Bearer
-// token); a request without valid credentials gets 401 with WWW-Authenticate. Authorization by
+// token, or a browser session's cookie); a request without valid credentials gets 401 with
+// WWW-Authenticate. Browser sessions: POST /api/v1/session {"user", "token"} (no other
+// credentials) signs in, answering 201 with the session cookie (HttpOnly, SameSite=Strict,
+// Secure when `secure_cookies`) and its CSRF token, which every cookie-authenticated request
+// that changes something must carry in X-CSRF-Token (else 403); DELETE /api/v1/session signs
+// out. Authorization by
 // role, decided here for the directory (src/policy decides object visibility):
 //   - admin: every route;
 //   - org-admin: the users of its own organization whose role is neither admin nor sync (list,
@@ -37,6 +42,7 @@ struct AdminApiOptions {
   std::shared_ptr<policy::Authenticator> authenticator;  // required
   std::shared_ptr<http::Metrics> metrics;                // GET /metrics is registered when set
   size_t max_body_bytes = 64 * 1024;                     // admin requests are small
+  bool secure_cookies = false;  // the session cookie is Secure (set when the hub serves TLS)
 };
 
 // Registers the /api/v1/ routes (and /metrics) on `router`. kInvalidArgument when the store or

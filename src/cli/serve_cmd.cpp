@@ -1,5 +1,5 @@
 // tessera serve [--data DIR] [--listen HOST:PORT] [--threads N] [--tls-cert F --tls-key F]
-//               [--public-url URL]
+//               [--public-url URL] [--web-dir DIR]
 
 #include <spdlog/spdlog.h>
 
@@ -13,6 +13,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "admin/routes.h"
 #include "cli/commands.h"
@@ -26,6 +27,7 @@
 #include "taxii/envelope.h"
 #include "taxii/protocol.h"
 #include "taxii/service.h"
+#include "webui/site.h"
 
 namespace tessera::cli {
 namespace {
@@ -51,6 +53,7 @@ struct ServeArgs {
   size_t max_page_bytes = taxii::kDefaultMaxPageBytes;
   std::string status_lifetime = "24h";
   bool no_access_log = false;
+  std::string web_dir;  // empty: webui::DefaultSiteDirs
 };
 
 // Whether the server can write the store: its file, and its directory (where SQLite keeps the
@@ -79,6 +82,36 @@ Status StoreWritable(const std::string& data_dir) {
 void TuneAllocatorForServing() {
   mallopt(M_MMAP_THRESHOLD, 8 << 20);
   mallopt(M_TRIM_THRESHOLD, 16 << 20);
+}
+
+// The web interface to serve: from --web-dir (which must hold one), else from the first default
+// place that holds one (webui::DefaultSiteDirs); nullptr, with a warning, when none does: the
+// APIs are served all the same. kExitUsage in `*exit_code` when --web-dir is given and unusable.
+std::shared_ptr<const webui::Site> FindSite(const std::string& web_dir, int* exit_code) {
+  std::vector<std::filesystem::path> dirs;
+  if (!web_dir.empty()) {
+    dirs.push_back(web_dir);
+  } else {
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) dirs = webui::DefaultSiteDirs(exe);
+  }
+  for (const auto& dir : dirs) {
+    auto site = webui::LoadSite(dir);
+    if (site.ok()) {
+      spdlog::info("serving the web interface from {}", dir.lexically_normal().string());
+      return std::make_shared<const webui::Site>(std::move(*site));
+    }
+    if (!web_dir.empty() || site.status().code() != ErrorCode::kNotFound) {
+      std::cerr << "tessera serve: --web-dir: " << site.status().message() << "\n";
+      *exit_code = kExitUsage;
+      return nullptr;
+    }
+  }
+  spdlog::warn(
+      "no web interface found (the build makes it: target `web`, docs/web.md; or give "
+      "--web-dir); serving the APIs only");
+  return nullptr;
 }
 
 int RunServe(const ServeArgs& args) {
@@ -152,7 +185,13 @@ int RunServe(const ServeArgs& args) {
       return n.ok() ? Result<double>(static_cast<double>(*n)) : Result<double>(n.status());
     });
   }
-  if (st.ok()) st = admin::AddAdminRoutes(*router, {store, authenticator, metrics});
+  admin::AdminApiOptions admin_options{store, authenticator, metrics};
+  admin_options.secure_cookies = taxii_options.tls;
+  if (st.ok()) st = admin::AddAdminRoutes(*router, std::move(admin_options));
+  int site_exit = kExitOk;
+  std::shared_ptr<const webui::Site> site = FindSite(args.web_dir, &site_exit);
+  if (site_exit != kExitOk) return site_exit;
+  if (st.ok() && site) st = webui::AddSiteRoutes(*router, site);
   if (!st.ok()) {
     std::cerr << "tessera serve: " << st.message() << "\n";
     return kExitUsage;
@@ -202,9 +241,11 @@ Command AddServeCommand(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "serve",
       "Serve the hub over HTTP: the TAXII 2.1 API (discovery at /taxii2/, the API roots, "
-      "collections, objects, manifests, versions and statuses; docs/taxii.md) and a health check "
-      "at /healthz. Every TAXII request authenticates with HTTP Basic (user name and API token) "
-      "or 'Authorization: Bearer TOKEN' (tokens: `tessera init`, `tessera token create`). Prints "
+      "collections, objects, manifests, versions and statuses; docs/taxii.md), the admin API under "
+      "/api/v1/, the web interface at / (docs/web.md) and a health check at /healthz. Every TAXII "
+      "request authenticates with HTTP Basic (user name and API token), 'Authorization: Bearer "
+      "TOKEN' (tokens: `tessera init`, `tessera token create`) or the session cookie of the web "
+      "interface (signed in with a user name and token: POST /api/v1/session). Prints "
       "'listening on URL' on standard error once it accepts connections and one access-log line "
       "per request. SIGTERM or SIGINT stops it gracefully: it stops accepting, answers the "
       "requests already received, and exits 0 (a second signal ends it at once). Exit 2 when the "
@@ -295,6 +336,10 @@ Command AddServeCommand(CLI::App& app) {
                   "ones are deleted")
       ->capture_default_str();
   sub->add_flag("--no-access-log", args->no_access_log, "Do not log a line per request");
+  sub->add_option("--web-dir", args->web_dir,
+                  "The built web interface to serve at / (index.html and assets/, read once at "
+                  "start). Default: share/tessera/web beside the executable's bin/, else the "
+                  "build tree's web/ (build/<preset>/web); without one only the APIs are served");
   return Command{sub, [args] { return RunServe(*args); }};
 }
 

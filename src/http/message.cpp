@@ -4,6 +4,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include "common/hex.h"
+#include "common/text.h"
 
 namespace tessera::http {
 namespace bhttp = boost::beast::http;
@@ -124,6 +125,27 @@ std::string_view Request::Header(std::string_view name) const {
 
 bool Request::HasHeader(std::string_view name) const {
   return native_.find(boost::beast::string_view(name.data(), name.size())) != native_.end();
+}
+
+std::string_view Request::Cookie(std::string_view name) const {
+  const auto [first, last] = native_.equal_range(boost::beast::http::field::cookie);
+  for (auto field = first; field != last; ++field) {
+    std::string_view rest(field->value().data(), field->value().size());
+    while (!rest.empty()) {
+      const size_t semi = rest.find(';');
+      const std::string_view pair = Trim(rest.substr(0, semi), kBlanks);
+      rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+      const size_t eq = pair.find('=');
+      if (eq != std::string_view::npos && Trim(pair.substr(0, eq), kBlanks) == name) {
+        std::string_view value = Trim(pair.substr(eq + 1), kBlanks);
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+          value = value.substr(1, value.size() - 2);
+        }
+        return value;
+      }
+    }
+  }
+  return {};
 }
 
 std::string_view Request::PathParam(std::string_view name) const {

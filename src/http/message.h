@@ -57,6 +57,9 @@ class Request {
   // The value of the first header field called `name` (case-insensitive); empty when absent.
   std::string_view Header(std::string_view name) const;
   bool HasHeader(std::string_view name) const;
+  // The value of the first cookie called `name` in the Cookie header fields ("a=1; b=2", RFC
+  // 6265 section 5.4), as sent (no decoding); empty when there is none.
+  std::string_view Cookie(std::string_view name) const;
   const std::string& body() const { return native_.body(); }
   // Who sent it, as "address:port"; empty for requests built with Make.
   const std::string& remote() const { return remote_; }
@@ -102,6 +105,12 @@ struct Response {
   // The value of the first extra header called `name` (case-insensitive); empty when absent.
   std::string_view Header(std::string_view name) const;
 };
+
+// Whether a request with this method may change something on the server: every method but GET,
+// HEAD and OPTIONS (kOther included).
+constexpr bool ChangesState(Method method) {
+  return method != Method::kGet && method != Method::kHead && method != Method::kOptions;
+}
 
 // Bounds on a query string.
 constexpr size_t kMaxQueryParams = 256;

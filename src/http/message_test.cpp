@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace tessera::http {
 namespace {
 
@@ -25,6 +29,36 @@ TEST(RequestTest, HeadersAreCaseInsensitive) {
   EXPECT_FALSE(r.HasHeader("Authorization"));
   EXPECT_EQ(r.Header("Authorization"), "");
   EXPECT_EQ(r.body(), "body");
+}
+
+TEST(RequestTest, CookieFindsTheNamedPairInEveryCookieField) {
+  struct Case {
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string name;
+    std::string expected;
+  };
+  const Case cases[] = {
+      {{{"Cookie", "a=1; tessera_session=tss_x; b=2"}}, "tessera_session", "tss_x"},
+      {{{"Cookie", "a=1"}, {"Cookie", "s=\"quoted\""}}, "s", "quoted"},
+      {{{"Cookie", "xs=1; s=2"}}, "s", "2"},  // a name is whole, not a suffix
+      {{{"Cookie", "s=first; s=second"}}, "s", "first"},
+      {{{"Cookie", "s"}}, "s", ""},  // no '=': no value
+      {{{"Accept", "s=1"}}, "s", ""},
+      {{}, "s", ""},
+  };
+  for (const Case& c : cases) {
+    Request r = Request::Make(Method::kGet, "/", c.headers);
+    EXPECT_EQ(r.Cookie(c.name), c.expected) << c.name;
+  }
+}
+
+TEST(RequestTest, OnlyGetHeadAndOptionsLeaveStateAlone) {
+  EXPECT_FALSE(ChangesState(Method::kGet));
+  EXPECT_FALSE(ChangesState(Method::kHead));
+  EXPECT_FALSE(ChangesState(Method::kOptions));
+  for (Method m : {Method::kPost, Method::kPut, Method::kPatch, Method::kDelete, Method::kOther}) {
+    EXPECT_TRUE(ChangesState(m)) << MethodName(m);
+  }
 }
 
 TEST(PercentDecodeTest, DecodesEscapesAndRejectsMalformedOnes) {

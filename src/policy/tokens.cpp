@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 
 #include "common/base64.h"
 #include "common/display.h"
@@ -19,7 +20,7 @@ constexpr std::string_view kPrefix = "tsr_";
 constexpr size_t kIdChars = 16;
 constexpr size_t kSecretBytes = 32;
 constexpr size_t kSecretChars = 43;  // base64url of 32 bytes, no padding
-constexpr size_t kTokenChars = kPrefix.size() + kIdChars + 1 + kSecretChars;
+constexpr std::string_view kSessionPrefix = "tss_";
 constexpr std::string_view kKeyedPrefix = "$tsr-b2k$";
 constexpr std::string_view kArgon2idPrefix = "$argon2id$";
 constexpr size_t kKeyBytes = crypto_generichash_KEYBYTES;  // 32
@@ -100,6 +101,56 @@ std::string ClientAddress(std::string_view client) {
   return std::string(client);
 }
 
+// The <id> of `text` when it is `<prefix><16 hex>_<43 base64url>` (a token, a session), else
+// nullopt.
+std::optional<std::string_view> SecretId(std::string_view prefix, std::string_view text) {
+  if (text.size() != prefix.size() + kIdChars + 1 + kSecretChars || !text.starts_with(prefix) ||
+      text[prefix.size() + kIdChars] != '_') {
+    return std::nullopt;
+  }
+  const std::string_view id = text.substr(prefix.size(), kIdChars);
+  const std::string_view secret = text.substr(prefix.size() + kIdChars + 1);
+  if (!IsLowerHex(id) || !IsBase64Url(secret)) return std::nullopt;
+  return id;
+}
+
+// 32 random bytes as 43 base64url characters.
+std::string RandomSecret() {
+  std::array<unsigned char, kSecretBytes> secret{};
+  randombytes_buf(secret.data(), secret.size());
+  std::array<char,
+             sodium_base64_ENCODED_LEN(kSecretBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING)>
+      b64{};
+  sodium_bin2base64(b64.data(), b64.size(), secret.data(), secret.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero(secret.data(), secret.size());
+  std::string out(b64.data());
+  sodium_memzero(b64.data(), b64.size());
+  return out;
+}
+
+// A new `<prefix><16 hex id>_<secret>`; its id in `*id`.
+std::string NewSecret(std::string_view prefix, std::string* id) {
+  std::array<unsigned char, kIdChars / 2> id_bytes{};
+  randombytes_buf(id_bytes.data(), id_bytes.size());
+  std::array<char, kIdChars + 1> id_hex{};
+  sodium_bin2hex(id_hex.data(), id_hex.size(), id_bytes.data(), id_bytes.size());
+  *id = id_hex.data();
+  return std::string(prefix) + *id + "_" + RandomSecret();
+}
+
+// The principal a token's owner acts as.
+Principal PrincipalOf(store::TokenOwner owner) {
+  Principal p;
+  p.user_id = owner.user.id;
+  p.user = std::move(owner.user.name);
+  p.org_id = owner.org.id;
+  p.org_identity = std::move(owner.org.identity_id);
+  p.role = owner.user.role;
+  p.groups = std::move(owner.groups);
+  return p;
+}
+
 }  // namespace
 
 Status InitCrypto() {
@@ -109,16 +160,9 @@ Status InitCrypto() {
 }
 
 Result<std::string> TokenId(std::string_view token) {
-  if (token.size() != kTokenChars || !token.starts_with(kPrefix) ||
-      token[kPrefix.size() + kIdChars] != '_') {
-    return InvalidArgument("not a Tessera token (tsr_<16 hex>_<43 base64url>)");
-  }
-  const std::string_view id = token.substr(kPrefix.size(), kIdChars);
-  const std::string_view secret = token.substr(kPrefix.size() + kIdChars + 1);
-  if (!IsLowerHex(id) || !IsBase64Url(secret)) {
-    return InvalidArgument("not a Tessera token (tsr_<16 hex>_<43 base64url>)");
-  }
-  return std::string(id);
+  std::optional<std::string_view> id = SecretId(kPrefix, token);
+  if (!id) return InvalidArgument("not a Tessera token (tsr_<16 hex>_<43 base64url>)");
+  return std::string(*id);
 }
 
 Status CheckTokenExpiry(const std::optional<Timestamp>& expires, Timestamp now) {
@@ -137,24 +181,8 @@ Result<IssuedToken> CreateToken(store::Directory& directory, int64_t user_id,
   const Timestamp now = Timestamp::Now();
   TESSERA_RETURN_IF_ERROR(CheckTokenExpiry(expires, now));
   TESSERA_ASSIGN_OR_RETURN(std::string key, LoadKey(directory));
-  std::array<unsigned char, kIdChars / 2> id_bytes{};
-  std::array<unsigned char, kSecretBytes> secret{};
-  randombytes_buf(id_bytes.data(), id_bytes.size());
-  randombytes_buf(secret.data(), secret.size());
-  std::array<char, kIdChars + 1> id_hex{};
-  sodium_bin2hex(id_hex.data(), id_hex.size(), id_bytes.data(), id_bytes.size());
-  std::array<char,
-             sodium_base64_ENCODED_LEN(kSecretBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING)>
-      secret_b64{};
-  sodium_bin2base64(secret_b64.data(), secret_b64.size(), secret.data(), secret.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  sodium_memzero(secret.data(), secret.size());
-
   IssuedToken out;
-  out.token = std::string(kPrefix) + id_hex.data() + "_" + secret_b64.data();
-  sodium_memzero(secret_b64.data(), secret_b64.size());
-
-  out.record.id = id_hex.data();
+  out.token = NewSecret(kPrefix, &out.record.id);
   out.record.user_id = user_id;
   out.record.hash = KeyedHash(out.token, key);
   sodium_memzero(key.data(), key.size());
@@ -230,8 +258,13 @@ Result<Principal> Authenticator::Authenticate(std::string_view header, std::stri
 Result<Principal> Authenticator::Authenticate(std::string_view header, std::string_view client,
                                               int64_t directory_generation) {
   if (Trim(header, kBlanks).empty()) return Unauthenticated("authentication required");
+  return AuthenticateCredentials(Parse(header), client, directory_generation);
+}
+
+Result<Principal> Authenticator::AuthenticateCredentials(const Result<Credentials>& creds,
+                                                         std::string_view client,
+                                                         int64_t directory_generation) {
   const std::string address = ClientAddress(client);
-  auto creds = Parse(header);
   const std::string token_id = creds.ok() ? creds->id : std::string();
   // A token under attack keeps working for whoever presents the secret this process has seen
   // before: only the id is public.
@@ -319,18 +352,13 @@ Result<Principal> Authenticator::Check(const Credentials& creds, int64_t generat
     return Unauthenticated(why);
   }
 
-  Principal p;
-  p.user_id = owner->user.id;
-  p.user = owner->user.name;
-  p.org_id = owner->org.id;
-  p.org_identity = owner->org.identity_id;
-  p.role = owner->user.role;
-  p.groups = std::move(owner->groups);
-  TESSERA_RETURN_IF_ERROR(check(p, owner->token.expires));
+  const std::optional<Timestamp> expires = owner->token.expires;
+  Principal p = PrincipalOf(std::move(*owner));
+  TESSERA_RETURN_IF_ERROR(check(p, expires));
   {
     std::unique_lock<std::shared_mutex> lock(cache_mu_);
     if (known_.size() >= kMaxCachedTokens && known_.count(creds.id) == 0) known_.clear();
-    known_[creds.id] = Known{creds.digest, generation, p, owner->token.expires};
+    known_[creds.id] = Known{creds.digest, generation, p, expires};
   }
   return p;
 }
@@ -416,6 +444,182 @@ void Authenticator::ClearCache() {
   std::lock_guard<std::mutex> lock(failures_mu_);
   client_failures_.clear();
   token_failures_.clear();
+}
+
+// ---- browser sessions -----------------------------------------------------------------------
+
+Result<Principal> Authenticator::Authenticate(const Presented& presented, std::string_view client) {
+  TESSERA_ASSIGN_OR_RETURN(int64_t generation, directory_.Generation());
+  return Authenticate(presented, client, generation);
+}
+
+Result<Principal> Authenticator::Authenticate(const Presented& presented, std::string_view client,
+                                              int64_t directory_generation) {
+  if (!Trim(presented.authorization, kBlanks).empty() || presented.session_cookie.empty()) {
+    return Authenticate(presented.authorization, client, directory_generation);
+  }
+  return AuthenticateSession(presented, client, directory_generation);
+}
+
+Result<Principal> Authenticator::AuthenticateSession(const Presented& presented,
+                                                     std::string_view client, int64_t generation) {
+  TESSERA_RETURN_IF_ERROR(InitCrypto());
+  const std::string address = ClientAddress(client);
+  // Guessing session secrets counts against the client as guessing tokens does; there is no
+  // token id to count against.
+  if (Throttled(address, std::string())) {
+    return LimitExceeded("too many failed authentications; retry in " +
+                         std::to_string(limits_.window.count()) + " seconds");
+  }
+  auto refuse = [&](std::string_view why) -> Status {
+    CountFailure(address, std::string());
+    spdlog::info("session refused from {}: {}", EscapeForDisplay(address), why);
+    return Unauthenticated(std::string(kInvalidCredentials));
+  };
+  const std::optional<std::string_view> id = SecretId(kSessionPrefix, presented.session_cookie);
+  if (!id) return refuse("not a session cookie");
+  const std::string key(*id);
+  const std::string digest = Digest(presented.session_cookie);
+
+  std::string token_id;
+  int64_t user_id = 0;
+  {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    auto it = sessions_.find(key);
+    if (it == sessions_.end() ||
+        sodium_memcmp(it->second.digest.data(), digest.data(), digest.size()) != 0) {
+      return refuse("no such session (ended, expired or never made)");
+    }
+    Session& s = it->second;
+    if (s.expires <= Timestamp::Now()) {
+      sessions_.erase(it);
+      return refuse("the session has expired");
+    }
+    if (presented.changes_state) {
+      const std::string csrf = Digest(presented.csrf_token);
+      if (presented.csrf_token.empty() ||
+          sodium_memcmp(s.csrf_digest.data(), csrf.data(), csrf.size()) != 0) {
+        return PermissionDenied(
+            "a request that changes something, authenticated by the session cookie, needs the "
+            "session's CSRF token in the " +
+            std::string(kCsrfHeader) + " header");
+      }
+    }
+    if (s.generation == generation) return s.principal;
+    token_id = s.token_id;
+    user_id = s.user_id;
+  }
+
+  // The directory changed since the session was last used: read its token again, outside the
+  // lock (a store read), so that revocation, a disabled user or a new role count at once.
+  std::string why;
+  auto owner = directory_.LookupToken(token_id);
+  if (!owner.ok() && owner.status().code() != ErrorCode::kNotFound) return owner.status();
+  if (!owner.ok()) {
+    why = "its token no longer exists";
+  } else if (owner->token.revoked) {
+    why = "its token has been revoked";
+  } else if (owner->user.disabled) {
+    why = "user '" + owner->user.name + "' is disabled";
+  } else if (owner->user.id != user_id) {
+    why = "its token now belongs to another user";
+  } else if (owner->token.expires && *owner->token.expires <= Timestamp::Now()) {
+    why = "its token has expired";
+  }
+  std::lock_guard<std::mutex> lock(sessions_mu_);
+  auto it = sessions_.find(key);
+  if (!why.empty()) {
+    if (it != sessions_.end() && it->second.token_id == token_id) sessions_.erase(it);
+    return refuse(why);
+  }
+  if (it == sessions_.end()) return refuse("the session ended meanwhile");
+  Principal p = PrincipalOf(std::move(*owner));
+  it->second.principal = p;
+  it->second.generation = generation;
+  return p;
+}
+
+Result<IssuedSession> Authenticator::StartSession(std::string_view user, std::string_view token,
+                                                  std::string_view client) {
+  TESSERA_RETURN_IF_ERROR(InitCrypto());
+  TESSERA_ASSIGN_OR_RETURN(int64_t generation, directory_.Generation());
+  // Exactly the Basic rules: the token must be valid and belong to `user`.
+  Result<Credentials> creds = Unauthenticated("invalid token");
+  if (auto id = TokenId(token); id.ok()) {
+    Credentials c;
+    c.token = std::string(token);
+    c.basic_user = std::string(user);
+    c.id = std::move(*id);
+    c.digest = Digest(token);
+    creds = std::move(c);
+  }
+  TESSERA_ASSIGN_OR_RETURN(Principal principal, AuthenticateCredentials(creds, client, generation));
+  // The token's expiry bounds the session's: read where Check left it.
+  std::optional<Timestamp> token_expires;
+  {
+    std::shared_lock<std::shared_mutex> lock(cache_mu_);
+    auto it = known_.find(creds->id);
+    if (it != known_.end()) token_expires = it->second.expires;
+  }
+
+  IssuedSession out;
+  std::string id;
+  out.cookie = NewSecret(kSessionPrefix, &id);
+  out.csrf_token = RandomSecret();
+  const Timestamp now = Timestamp::Now();
+  out.expires = Timestamp{now.seconds + limits_.session_lifetime.count(), now.nanos};
+  if (token_expires && *token_expires < out.expires) out.expires = *token_expires;
+  out.principal = principal;
+
+  Session s;
+  s.digest = Digest(out.cookie);
+  s.csrf_digest = Digest(out.csrf_token);
+  s.token_id = creds->id;
+  s.user_id = principal.user_id;
+  s.started = now;
+  s.expires = out.expires;
+  s.generation = generation;
+  s.principal = std::move(principal);
+
+  std::lock_guard<std::mutex> lock(sessions_mu_);
+  // The user's oldest sessions give way to the new one.
+  std::vector<std::unordered_map<std::string, Session>::iterator> mine;
+  for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+    if (it->second.user_id == s.user_id) mine.push_back(it);
+  }
+  if (mine.size() >= limits_.max_sessions_per_user) {
+    std::sort(mine.begin(), mine.end(),
+              [](const auto& a, const auto& b) { return a->second.started < b->second.started; });
+    const size_t drop = mine.size() + 1 - limits_.max_sessions_per_user;
+    for (size_t i = 0; i < drop && i < mine.size(); ++i) sessions_.erase(mine[i]);
+  }
+  if (sessions_.size() >= limits_.max_sessions) {
+    std::erase_if(sessions_, [&](const auto& e) { return e.second.expires <= now; });
+    if (sessions_.size() >= limits_.max_sessions) {
+      return LimitExceeded("too many sessions are open on this hub; retry later");
+    }
+  }
+  sessions_.emplace(std::move(id), std::move(s));
+  return out;
+}
+
+bool Authenticator::EndSession(std::string_view session_cookie) {
+  const std::optional<std::string_view> id = SecretId(kSessionPrefix, session_cookie);
+  if (!id || !InitCrypto().ok()) return false;
+  const std::string digest = Digest(session_cookie);
+  std::lock_guard<std::mutex> lock(sessions_mu_);
+  auto it = sessions_.find(std::string(*id));
+  if (it == sessions_.end() ||
+      sodium_memcmp(it->second.digest.data(), digest.data(), digest.size()) != 0) {
+    return false;
+  }
+  sessions_.erase(it);
+  return true;
+}
+
+size_t Authenticator::SessionCount() const {
+  std::lock_guard<std::mutex> lock(sessions_mu_);
+  return sessions_.size();
 }
 
 }  // namespace tessera::policy

@@ -24,6 +24,19 @@
 // gets one answer, kUnauthenticated kInvalidCredentials, whatever the cause (unknown, revoked or
 // expired token, disabled user, wrong secret or user name): the cause goes to the server log
 // (spdlog info, with the token id and the client address), never to the caller.
+//
+// Browser sessions. A person signs in once with user name and token (StartSession) and gets a
+// session: `tss_<16 hex id>_<43 base64url secret>`, sent back as a cookie (kSessionCookie), and a
+// CSRF token of 256 random bits. The hub keeps sessions in memory (docs/security.md says why),
+// each with BLAKE2b digests of its secret and of its CSRF token (never either in plain), the id of
+// the token it was made from, and an expiry: AuthLimits::session_lifetime after sign-in, never
+// later than the token's own. A request that presents the cookie is authenticated by the same
+// Authenticate as a token, which checks the session's token row as of the directory's current
+// generation: a revoked or expired token, a disabled user, a new role or group take effect on the
+// session's next request too, and a session whose token is no longer valid is forgotten. A request
+// that changes something (any method but GET, HEAD and OPTIONS) authenticated by the cookie alone
+// must carry the session's CSRF token in the X-CSRF-Token header, else kPermissionDenied. An
+// Authorization header, when present, is what counts: the cookie is then ignored.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -96,6 +109,37 @@ struct AuthLimits {
   int max_failures_per_client = 50;  // per client address (the port is ignored)
   int max_failures_per_token = 10;   // per token id, from any client
   std::chrono::seconds window{60};   // failures older than this are forgotten
+  // Browser sessions (see the top of this file): how long one lasts at most, how many the hub
+  // holds at once (then StartSession first forgets expired ones, and refuses with kLimitExceeded
+  // when none has expired), and how many one user holds (a new one ends the user's oldest).
+  std::chrono::seconds session_lifetime{8 * 3600};
+  size_t max_sessions = 10'000;
+  size_t max_sessions_per_user = 16;
+};
+
+// The name of the session cookie.
+inline constexpr std::string_view kSessionCookie = "tessera_session";
+// The request header that carries a session's CSRF token.
+inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
+
+// What one request presents to be authenticated: the values of its Authorization header, of its
+// session cookie (kSessionCookie) and of its kCsrfHeader header ("" when absent), and whether its
+// method changes something (every method but GET, HEAD and OPTIONS). The views are borrowed from
+// the request for the call.
+struct Presented {
+  std::string_view authorization;
+  std::string_view session_cookie;
+  std::string_view csrf_token;
+  bool changes_state = false;
+};
+
+// A session StartSession made: the cookie value and the CSRF token (shown to the browser once,
+// kept only as digests), when it ends, and who it is for.
+struct IssuedSession {
+  std::string cookie;
+  std::string csrf_token;
+  Timestamp expires;
+  Principal principal;
 };
 
 // Authenticates requests. Thread-safe; owns the verification cache and the failure counts (both
@@ -120,6 +164,32 @@ class Authenticator {
                                  int64_t directory_generation);
   // The same, reading the directory's generation itself.
   Result<Principal> Authenticate(std::string_view authorization_header, std::string_view client);
+
+  // The principal behind what a request presents (see Presented): its Authorization header when
+  // it has one (exactly as above, the cookie ignored), else its session cookie. For the cookie:
+  //   kUnauthenticated "authentication required" when there is neither (not counted), and
+  //     kInvalidCredentials for an unknown, ended or expired session, or one whose token or user
+  //     is no longer valid (counted as a failure of the client);
+  //   kPermissionDenied when the request changes something and its CSRF token is missing or is
+  //     not the session's (the session stays valid);
+  //   kLimitExceeded, and the directory's errors, as above.
+  Result<Principal> Authenticate(const Presented& presented, std::string_view client,
+                                 int64_t directory_generation);
+  Result<Principal> Authenticate(const Presented& presented, std::string_view client);
+
+  // Signs `user` in with `token` (the Basic rules: the token must be valid and be that user's)
+  // and starts a session for it. The same answers as Authenticate for refused credentials
+  // (kInvalidCredentials whatever is wrong, counted; kLimitExceeded); kLimitExceeded "too many
+  // sessions" when the table is full of unexpired sessions; the directory's errors.
+  Result<IssuedSession> StartSession(std::string_view user, std::string_view token,
+                                     std::string_view client);
+
+  // Ends the session whose cookie value is `session_cookie`: true when there was one (the secret
+  // must match), false otherwise. Its cookie is refused from then on.
+  bool EndSession(std::string_view session_cookie);
+
+  // Sessions held now (expired ones included until they are next swept).
+  size_t SessionCount() const;
 
   // How long a client refused with kLimitExceeded should wait (the Retry-After of a 429): at most
   // the failure window.
@@ -146,7 +216,23 @@ class Authenticator {
     int count = 0;
   };
 
+  struct Session {
+    std::string digest;       // BLAKE2b of the whole cookie value
+    std::string csrf_digest;  // BLAKE2b of the CSRF token
+    std::string token_id;     // the token it was made from
+    int64_t user_id = 0;
+    Timestamp started;
+    Timestamp expires;
+    int64_t generation = -1;  // of the directory `principal` was read at
+    Principal principal;
+  };
+
   static Result<Credentials> Parse(std::string_view header);
+  // Authenticate for parsed (or refused) credentials.
+  Result<Principal> AuthenticateCredentials(const Result<Credentials>& creds,
+                                            std::string_view client, int64_t generation);
+  Result<Principal> AuthenticateSession(const Presented& presented, std::string_view client,
+                                        int64_t generation);
   Result<Principal> Check(const Credentials& creds, int64_t generation, std::string& why);
   // The hub's token key (read or made once).
   Result<std::string> Key();
@@ -169,6 +255,8 @@ class Authenticator {
   std::mutex hash_mu_;
   std::condition_variable hash_cv_;
   int hashing_ = 0;  // guarded by hash_mu_
+  mutable std::mutex sessions_mu_;
+  std::unordered_map<std::string, Session> sessions_;  // session id -> it; guarded by sessions_mu_
 };
 
 }  // namespace tessera::policy

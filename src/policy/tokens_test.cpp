@@ -1,7 +1,8 @@
 // API tokens: format, keyed hashing (and the Argon2id hashes of older hubs), expiry bounds,
 // authentication by HTTP Basic and Bearer with revocation, expiry and disabled users taking
 // effect at once, one answer for every refusal, failure bounds, the verification cache, and the
-// revocation a promotion implies.
+// revocation a promotion implies; browser sessions (sign-in, cookie, CSRF token, sign-out, their
+// end with their token or user, their bounds).
 
 #include "policy/tokens.h"
 
@@ -14,6 +15,8 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "store/store.h"
@@ -368,6 +371,185 @@ TEST_F(TokenTest, PromotionBeyondWhatAnOrgAdminManagesRevokesTheTokens) {
   auto p = auth.Authenticate("Bearer " + c.token, "");
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->role, Role::kAnalyst);
+}
+
+// ---- browser sessions -----------------------------------------------------------------------
+
+Presented Cookie(const std::string& cookie, bool changes_state = false,
+                 const std::string& csrf = "") {
+  // The views point into the caller's strings, which outlive the call.
+  return Presented{"", cookie, csrf, changes_state};
+}
+
+TEST_F(TokenTest, ASessionIsItsTokensPrincipalAndItsCookieAndCsrfAreNeverStoredPlain) {
+  const IssuedToken t = Issue();
+  Authenticator auth(store_->directory());
+  auto s = auth.StartSession("alice", t.token, "127.0.0.1:4000");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_THAT(s->cookie, ::testing::StartsWith("tss_"));
+  EXPECT_EQ(s->cookie.size(), 4u + 16 + 1 + 43);
+  EXPECT_EQ(s->csrf_token.size(), 43u);
+  EXPECT_EQ(s->principal.user, "alice");
+  const int64_t lifetime = s->expires.seconds - Timestamp::Now().seconds;
+  EXPECT_GT(lifetime, AuthLimits{}.session_lifetime.count() - 60);
+  EXPECT_LE(lifetime, AuthLimits{}.session_lifetime.count());
+
+  auto p = auth.Authenticate(Cookie(s->cookie), "127.0.0.1:4001");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->user_id, user_.id);
+  EXPECT_EQ(p->org_id, org_.id);
+  EXPECT_EQ(p->groups, std::vector<int64_t>{group_});
+  // Nothing of the session reaches the store.
+  const std::string db = (fs::path(root_) / "data" / store::kStoreFileName).string();
+  for (const std::string& secret : {s->cookie, s->csrf_token}) {
+    for (const std::string& file : {db, db + "-wal"}) {
+      if (!fs::exists(file)) continue;
+      std::ifstream in(file, std::ios::binary);
+      const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+      EXPECT_EQ(bytes.find(secret.substr(20)), std::string::npos) << file;
+    }
+  }
+}
+
+TEST_F(TokenTest, SigningInRefusesEveryWrongPartWithTheSameAnswer) {
+  const IssuedToken t = Issue();
+  const IssuedToken revoked = Issue();
+  ASSERT_TRUE(store_->directory().RevokeToken(revoked.record.id).ok());
+  auto bob = store_->directory().CreateUser("bob", org_.id, store::Role::kAnalyst);
+  ASSERT_TRUE(bob.ok());
+  std::string wrong_secret = t.token;
+  wrong_secret.back() = wrong_secret.back() == 'A' ? 'B' : 'A';
+  Authenticator auth(store_->directory());
+  const std::pair<std::string, std::string> cases[] = {
+      {"bob", t.token},       {"alice", wrong_secret}, {"alice", revoked.token},
+      {"alice", "tsr_short"}, {"", t.token},           {"nobody", t.token},
+      {"alice", ""},          {"Alice", t.token},
+  };
+  for (const auto& [user, token] : cases) {
+    auto s = auth.StartSession(user, token, "");
+    EXPECT_EQ(s.status().code(), ErrorCode::kUnauthenticated) << user << " " << token;
+    EXPECT_EQ(s.status().message(), kInvalidCredentials) << user << " " << token;
+  }
+  EXPECT_EQ(auth.SessionCount(), 0u);
+}
+
+TEST_F(TokenTest, EndedForgedAndCsrfLessSessionsAreRefused) {
+  const IssuedToken t = Issue();
+  Authenticator auth(store_->directory());
+  auto s = auth.StartSession("alice", t.token, "");
+  ASSERT_TRUE(s.ok());
+  // A request that changes something needs the session's CSRF token, exactly.
+  std::string wrong_csrf = s->csrf_token;
+  wrong_csrf.back() = wrong_csrf.back() == 'A' ? 'B' : 'A';
+  for (const std::string& csrf : {std::string(), wrong_csrf, s->csrf_token + "x"}) {
+    EXPECT_EQ(auth.Authenticate(Cookie(s->cookie, true, csrf), "").status().code(),
+              ErrorCode::kPermissionDenied)
+        << csrf;
+  }
+  EXPECT_TRUE(auth.Authenticate(Cookie(s->cookie, true, s->csrf_token), "").ok());
+  EXPECT_TRUE(auth.Authenticate(Cookie(s->cookie, false), "").ok());
+  // An Authorization header is what counts when there is one, the cookie unread.
+  EXPECT_TRUE(auth.Authenticate(Presented{"Bearer " + t.token, "junk", "", true}, "").ok());
+  EXPECT_EQ(
+      auth.Authenticate(Presented{"Bearer x", s->cookie, s->csrf_token, false}, "").status().code(),
+      ErrorCode::kUnauthenticated);
+
+  // Another session's secret under this session's id, and junk, are refused.
+  std::string forged = s->cookie;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  for (const std::string& cookie : {forged, std::string("tss_x"), t.token}) {
+    auto p = auth.Authenticate(Cookie(cookie), "");
+    EXPECT_EQ(p.status().code(), ErrorCode::kUnauthenticated) << cookie;
+    EXPECT_EQ(p.status().message(), kInvalidCredentials) << cookie;
+  }
+  EXPECT_FALSE(auth.EndSession(forged));
+  EXPECT_TRUE(auth.EndSession(s->cookie));
+  EXPECT_FALSE(auth.EndSession(s->cookie));
+  EXPECT_EQ(auth.Authenticate(Cookie(s->cookie), "").status().message(), kInvalidCredentials);
+  EXPECT_EQ(auth.Authenticate(Cookie(""), "").status().message(), "authentication required");
+}
+
+TEST_F(TokenTest, RevokingTheTokenOrDisablingTheUserEndsItsSessions) {
+  const IssuedToken t = Issue();
+  const IssuedToken other = Issue();
+  Authenticator auth(store_->directory());
+  auto by_t = auth.StartSession("alice", t.token, "");
+  auto by_other = auth.StartSession("alice", other.token, "");
+  ASSERT_TRUE(by_t.ok() && by_other.ok());
+  ASSERT_TRUE(auth.Authenticate(Cookie(by_t->cookie), "").ok());
+  ASSERT_TRUE(store_->directory().RevokeToken(t.record.id).ok());
+  EXPECT_EQ(auth.Authenticate(Cookie(by_t->cookie), "").status().code(),
+            ErrorCode::kUnauthenticated);
+  EXPECT_TRUE(auth.Authenticate(Cookie(by_other->cookie), "").ok());
+  EXPECT_EQ(auth.SessionCount(), 1u);  // the dead one is forgotten
+
+  ASSERT_TRUE(store_->directory().SetUserDisabled(user_.id, true).ok());
+  EXPECT_EQ(auth.Authenticate(Cookie(by_other->cookie), "").status().code(),
+            ErrorCode::kUnauthenticated);
+  // Enabling the user again does not bring an ended session back.
+  ASSERT_TRUE(store_->directory().SetUserDisabled(user_.id, false).ok());
+  EXPECT_EQ(auth.Authenticate(Cookie(by_other->cookie), "").status().code(),
+            ErrorCode::kUnauthenticated);
+
+  // A new role counts on the session's next request.
+  auto fresh = auth.StartSession("alice", other.token, "");
+  ASSERT_TRUE(fresh.ok());
+  ASSERT_TRUE(store_->directory().SetUserRole(user_.id, store::Role::kReadOnly).ok());
+  auto p = auth.Authenticate(Cookie(fresh->cookie), "");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->role, Role::kReadOnly);
+}
+
+TEST_F(TokenTest, ASessionEndsNoLaterThanItsTokenAndTheTableIsBounded) {
+  const IssuedToken soon = Issue(Timestamp::FromMicros(Timestamp::Now().ToMicros() + 1'500'000));
+  AuthLimits limits;
+  limits.max_sessions = 3;
+  limits.max_sessions_per_user = 2;
+  Authenticator auth(store_->directory(), limits);
+  auto s = auth.StartSession("alice", soon.token, "");
+  ASSERT_TRUE(s.ok());
+  EXPECT_LE(s->expires, *soon.record.expires);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+  EXPECT_EQ(auth.Authenticate(Cookie(s->cookie), "").status().code(), ErrorCode::kUnauthenticated);
+
+  // A user's third session ends its first.
+  const IssuedToken t = Issue();
+  auto first = auth.StartSession("alice", t.token, "");
+  auto second = auth.StartSession("alice", t.token, "");
+  auto third = auth.StartSession("alice", t.token, "");
+  ASSERT_TRUE(first.ok() && second.ok() && third.ok());
+  EXPECT_FALSE(auth.Authenticate(Cookie(first->cookie), "").ok());
+  EXPECT_TRUE(auth.Authenticate(Cookie(second->cookie), "").ok());
+  EXPECT_TRUE(auth.Authenticate(Cookie(third->cookie), "").ok());
+  // The table holds at most max_sessions unexpired sessions.
+  auto bob = store_->directory().CreateUser("bob", org_.id, store::Role::kAnalyst);
+  auto carol = store_->directory().CreateUser("carol", org_.id, store::Role::kAnalyst);
+  ASSERT_TRUE(bob.ok() && carol.ok());
+  auto bobs = CreateToken(store_->directory(), bob->id, std::nullopt, "");
+  auto carols = CreateToken(store_->directory(), carol->id, std::nullopt, "");
+  ASSERT_TRUE(bobs.ok() && carols.ok());
+  EXPECT_TRUE(auth.StartSession("bob", bobs->token, "").ok());
+  auto full = auth.StartSession("carol", carols->token, "");
+  EXPECT_EQ(full.status().code(), ErrorCode::kLimitExceeded);
+  EXPECT_EQ(auth.SessionCount(), 3u);
+}
+
+TEST_F(TokenTest, GuessingSessionCookiesIsBoundedPerClient) {
+  const IssuedToken t = Issue();
+  AuthLimits limits;
+  limits.max_failures_per_client = 3;
+  Authenticator auth(store_->directory(), limits);
+  auto s = auth.StartSession("alice", t.token, "");
+  ASSERT_TRUE(s.ok());
+  std::string forged = s->cookie;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(auth.Authenticate(Cookie(forged), "192.0.2.7:1").status().code(),
+              ErrorCode::kUnauthenticated);
+  }
+  EXPECT_EQ(auth.Authenticate(Cookie(s->cookie), "192.0.2.7:2").status().code(),
+            ErrorCode::kLimitExceeded);
+  EXPECT_TRUE(auth.Authenticate(Cookie(s->cookie), "192.0.2.8:1").ok());
 }
 
 TEST(RoleTest, NamesRoundTrip) {

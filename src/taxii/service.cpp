@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/uuid.h"
+#include "http/fetch_metadata.h"
 #include "ingest/ingest.h"
 #include "policy/access.h"
 #include "policy/directory_rules.h"
@@ -40,9 +41,13 @@ Response Error(HttpStatus status, std::string_view title, std::string_view descr
   return TaxiiError(status, title, description);
 }
 
-Response Unauthorized(std::string_view why) {
+// 401 with both challenges; Bearer alone to a page's script (http/fetch_metadata.h), which the
+// web interface is: a Basic challenge would make the browser ask for a password itself.
+Response Unauthorized(const Request& request, std::string_view why) {
   Response r = Error(HttpStatus::unauthorized, "Unauthorized", why);
-  r.headers.emplace_back("WWW-Authenticate", R"(Basic realm="tessera", charset="UTF-8")");
+  if (!http::SentByPageScript(request)) {
+    r.headers.emplace_back("WWW-Authenticate", R"(Basic realm="tessera", charset="UTF-8")");
+  }
   r.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="tessera")");
   return r;
 }
@@ -205,16 +210,22 @@ std::optional<Response> Service::AdmitPost(const Request& request) const {
 
 std::optional<Response> Service::Authenticate(const Request& request, int64_t generation,
                                               policy::Principal& principal) const {
-  const std::string_view auth = request.Header("Authorization");
-  if (auth.empty()) {
+  const policy::Presented presented{
+      request.Header("Authorization"), request.Cookie(policy::kSessionCookie),
+      request.Header(policy::kCsrfHeader), http::ChangesState(request.method())};
+  if (presented.authorization.empty() && presented.session_cookie.empty()) {
     return Unauthorized(
+        request,
         "authenticate with HTTP Basic (user name and API token) or 'Authorization: Bearer "
         "<token>'");
   }
-  auto who = authenticator_->Authenticate(auth, request.remote(), generation);
+  auto who = authenticator_->Authenticate(presented, request.remote(), generation);
   if (!who.ok()) {
     if (who.status().code() == ErrorCode::kUnauthenticated) {
-      return Unauthorized(who.status().message());
+      return Unauthorized(request, who.status().message());
+    }
+    if (who.status().code() == ErrorCode::kPermissionDenied) {
+      return Error(HttpStatus::forbidden, "Forbidden", who.status().message());
     }
     if (who.status().code() == ErrorCode::kLimitExceeded) {
       Response r =

@@ -1,0 +1,248 @@
+// The web interface in a real browser (ctest label `browser`): Debian's Chromium, headless,
+// driven by playwright-core from web/node_modules, against a real `tessera serve` on a free
+// loopback port with a fresh store. Users of two organizations sign in; each sees its own
+// TLP:RED object and not the other's (not on the home page, not in search, not by URL), both see
+// the TLP:CLEAR one; a change without the CSRF token is refused; after signing out the old cookie
+// no longer works. Screenshots of the main pages go to $TESSERA_SCREENSHOTS. The browser may
+// reach 127.0.0.1 only.
+//
+// Environment (tests/browser.cmake sets it): TESSERA_CLI, TESSERA_WEB_BUILD, TESSERA_WEB_SOURCE,
+// TESSERA_CHROMIUM, TESSERA_SCREENSHOTS.
+
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set (tests/browser.cmake sets it)`);
+  return v;
+};
+const CLI = env("TESSERA_CLI");
+const WEB_BUILD = env("TESSERA_WEB_BUILD");
+const SHOTS = env("TESSERA_SCREENSHOTS");
+const { chromium } = createRequire(join(env("TESSERA_WEB_SOURCE"), "package.json"))("playwright-core");
+const STEP_MS = 20_000; // one browser step (ASan builds answer slowly)
+
+const dir = mkdtempSync(join(tmpdir(), "tessera-browser-"));
+const data = join(dir, "data");
+let server;
+let base = "";
+let browser;
+const tokens = {};
+const ids = {};
+let collection = "";
+
+function tessera(...args) {
+  const r = spawnSync(CLI, [...args, "--data", data], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 0, `tessera ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+function indicator(name, pattern, tlpMarking, createdBy) {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, ".000Z");
+  const id = `indicator--${crypto.randomUUID()}`;
+  return {
+    type: "indicator",
+    spec_version: "2.1",
+    id,
+    created: now,
+    modified: now,
+    name,
+    pattern,
+    pattern_type: "stix",
+    valid_from: now,
+    created_by_ref: createdBy,
+    object_marking_refs: [tlpMarking],
+  };
+}
+
+const RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+const CLEAR = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  tessera("init", "--admin-token-file", join(dir, "admin-token"));
+  const alpha = tessera("org", "add", "Alpha CERT");
+  const bravo = tessera("org", "add", "Bravo SOC");
+  tessera("user", "add", "alice", "--org", "Alpha CERT", "--role", "analyst");
+  tessera("user", "add", "bob", "--org", "Bravo SOC", "--role", "analyst");
+  tokens.alice = tessera("token", "create", "alice").split("\n")[0];
+  tokens.bob = tessera("token", "create", "bob").split("\n")[0];
+  const objects = {
+    alphaRed: indicator("alpha red secret", "[domain-name:value = 'alpha-red.example']", RED, alpha),
+    bravoRed: indicator("bravo red secret", "[domain-name:value = 'bravo-red.example']", RED, bravo),
+    clear: indicator("shared clear indicator", "[ipv4-addr:value = '198.51.100.7']", CLEAR, alpha),
+  };
+  for (const [key, o] of Object.entries(objects)) ids[key] = o.id;
+  const file = (name, list) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify({ type: "bundle", id: `bundle--${crypto.randomUUID()}`, objects: list }));
+    return path;
+  };
+  tessera("import", "--org", "Alpha CERT", file("alpha.json", [objects.alphaRed, objects.clear]));
+  tessera("import", "--org", "Bravo SOC", file("bravo.json", [objects.bravoRed]));
+
+  server = spawn(CLI, ["serve", "--data", data, "--listen", "127.0.0.1:0", "--threads", "2", "--web-dir", WEB_BUILD, "--no-access-log"], { stdio: ["ignore", "ignore", "pipe"] });
+  base = await new Promise((resolve, reject) => {
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`tessera serve did not start: ${err}`)), 30_000);
+    server.stderr.on("data", (chunk) => {
+      err += chunk;
+      const m = /listening on (http:\/\/[^\s]+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1].replace(/\/$/, ""));
+      }
+    });
+    server.on("exit", (code) => reject(new Error(`tessera serve exited ${code}: ${err}`)));
+  });
+  // The default collection (made by init), where the import put the objects.
+  const auth = "Basic " + Buffer.from(`alice:${tokens.alice}`).toString("base64");
+  const cols = await (await fetch(`${base}/api/collections/`, { headers: { Authorization: auth, Accept: "application/taxii+json;version=2.1" } })).json();
+  collection = cols.collections.find((c) => c.title === "Default").id;
+
+  browser = await chromium.launch({
+    executablePath: env("TESSERA_CHROMIUM"),
+    headless: true,
+    args: [...(process.getuid?.() === 0 ? ["--no-sandbox"] : []), "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--disable-background-networking", "--no-first-run"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// A fresh browser profile whose every request outside the hub is refused.
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  context.setDefaultTimeout(STEP_MS);
+  await context.route("**/*", (route) => (route.request().url().startsWith(base + "/") ? route.continue() : route.abort()));
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && !/status of 40[134]/.test(m.text()) && errors.push(m.text()));
+  return { context, page, errors };
+}
+
+async function signIn(page, user) {
+  await page.goto(base + "/");
+  await page.getByLabel("User name").fill(user);
+  await page.getByLabel("API token").fill(tokens[user]);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Arrived lately" }).waitFor();
+}
+
+test("the interface's page and files come with their caching and security headers", async () => {
+  const index = await fetch(base + "/");
+  assert.equal(index.status, 200);
+  assert.equal(index.headers.get("cache-control"), "no-cache");
+  const csp = index.headers.get("content-security-policy") ?? "";
+  for (const part of ["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'"]) assert.ok(csp.includes(part), csp);
+  assert.ok(!csp.includes("unsafe-inline"), csp);
+  assert.equal(index.headers.get("x-content-type-options"), "nosniff");
+  assert.equal(index.headers.get("x-frame-options"), "DENY");
+  assert.equal(index.headers.get("referrer-policy"), "no-referrer");
+  const html = await index.text();
+  assert.ok(!/<script>|<script(?![^>]*\bsrc=)/.test(html), "no inline script");
+  const js = /src="(\/assets\/app-[A-Za-z0-9]+\.js)"/.exec(html)?.[1];
+  assert.ok(js, html);
+  const asset = await fetch(base + js);
+  assert.equal(asset.status, 200);
+  assert.equal(asset.headers.get("cache-control"), "public, max-age=31536000, immutable");
+  assert.match(asset.headers.get("content-type") ?? "", /^text\/javascript/);
+  assert.equal(asset.headers.get("x-content-type-options"), "nosniff");
+  // The APIs answer as before, without the interface's headers.
+  const taxii = await fetch(base + "/taxii2/", { headers: { Accept: "application/taxii+json;version=2.1" } });
+  assert.equal(taxii.status, 401);
+  assert.equal(taxii.headers.get("content-security-policy"), null);
+});
+
+for (const [user, own, other] of [
+  ["alice", "alpha red secret", "bravo red secret"],
+  ["bob", "bravo red secret", "alpha red secret"],
+]) {
+  test(`${user} sees its own TLP:RED object and the CLEAR one, never the other organization's`, async () => {
+    const { context, page, errors } = await newPage();
+    await page.goto(base + "/");
+    await page.getByRole("heading", { name: "Sign in to Tessera" }).waitFor();
+    if (user === "alice") await page.screenshot({ path: join(SHOTS, "sign-in.png"), fullPage: true });
+
+    // A wrong token: one clear error, still signed out.
+    await page.getByLabel("User name").fill(user);
+    await page.getByLabel("API token").fill(tokens[user === "alice" ? "bob" : "alice"]);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").getByText("the credentials are not valid").waitFor();
+
+    await signIn(page, user);
+    const main = page.locator("main");
+    await main.getByRole("link", { name: own }).waitFor();
+    await main.getByRole("link", { name: "shared clear indicator" }).waitFor();
+    assert.equal(await main.getByText(other).count(), 0, `${user} must not see ${other}`);
+    assert.equal(await main.locator(".tlp-red").count(), 1);
+    if (user === "alice") await page.screenshot({ path: join(SHOTS, "home.png"), fullPage: true });
+
+    // Words: only what this person may read.
+    await page.getByLabel(/^Search/).fill("red secret");
+    await page.getByLabel(/^Search/).press("Enter");
+    await main.getByRole("link", { name: own }).waitFor();
+    assert.equal(await main.getByText(other).count(), 0);
+    if (user === "alice") await page.screenshot({ path: join(SHOTS, "search.png"), fullPage: true });
+    // A value: the CLEAR indicator, for both.
+    await page.getByLabel(/^Search/).fill("198.51.100.7");
+    await page.getByRole("button", { name: "Search" }).click();
+    await main.getByRole("link", { name: "shared clear indicator" }).waitFor();
+    await main.locator(".tlp-clear").first().waitFor();
+
+    // The object's page: fields readable, the JSON one click away.
+    await page.goto(`${base}/#/object/${collection}/${ids[user === "alice" ? "alphaRed" : "bravoRed"]}`);
+    await page.getByRole("heading", { name: own }).waitFor();
+    await main.getByText("TLP:RED").first().waitFor();
+    assert.equal(await main.locator(".tlp-red").count(), 2, "the object's TLP, and its marking named");
+    await main.getByText("[domain-name:value").first().waitFor();
+    await page.getByText("JSON", { exact: true }).click();
+    await main.locator("pre.json").getByText('"object_marking_refs"').waitFor();
+    if (user === "alice") await page.screenshot({ path: join(SHOTS, "object.png"), fullPage: true });
+    // The other organization's object by its URL: as if it did not exist.
+    await page.goto(`${base}/#/object/${collection}/${ids[user === "alice" ? "bravoRed" : "alphaRed"]}`);
+    await main.getByText("There is no such object in this collection, or none you may read.").waitFor();
+    assert.equal(await main.getByText(other).count(), 0);
+
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test("the session cookie is out of scripts' reach, changes need the CSRF token, and signing out ends it", async () => {
+  const { context, page } = await newPage();
+  await signIn(page, "alice");
+  const [cookie] = (await context.cookies()).filter((c) => c.name === "tessera_session");
+  assert.ok(cookie, "the session cookie is set");
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, "Strict");
+  assert.equal(cookie.path, "/");
+  assert.ok(cookie.expires > Date.now() / 1000, "it expires");
+  assert.equal(await page.evaluate(() => document.cookie.includes("tessera_session")), false);
+
+  // A change made with the cookie alone, as another site's page would try: refused.
+  const refused = await page.evaluate(async () => (await fetch("/api/v1/session", { method: "DELETE" })).status);
+  assert.equal(refused, 403);
+  const still = await page.evaluate(async () => (await fetch("/api/v1/whoami")).status);
+  assert.equal(still, 200, "the refused request changed nothing");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { name: "Sign in to Tessera" }).waitFor();
+  const header = { Cookie: `tessera_session=${cookie.value}`, Accept: "application/json" };
+  assert.equal((await fetch(base + "/api/v1/whoami", { headers: header })).status, 401);
+  assert.equal((await fetch(base + "/taxii2/", { headers: { ...header, Accept: "application/taxii+json;version=2.1" } })).status, 401);
+  // Reloading does not bring the session back.
+  await page.reload();
+  await page.getByRole("heading", { name: "Sign in to Tessera" }).waitFor();
+  await context.close();
+});
