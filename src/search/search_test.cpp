@@ -172,6 +172,16 @@ class SearchTest : public ::testing::Test {
                      "SELECT hex(key) || ' ' || seq FROM search_keys ORDER BY key, seq");
   }
 
+  // Deletes every version of `ids` from the open collection, as the operator.
+  void DeleteAllVersions(std::vector<std::string> ids) {
+    store::CollectionQuery q;
+    q.ids = std::move(ids);
+    q.match = store::VersionMatch::kAll;
+    q.collection = open_.id;
+    q.scope.unrestricted = true;
+    ASSERT_TRUE(store_->DeleteVersions(q).ok());
+  }
+
   std::string root_;
   std::unique_ptr<store::Store> store_;
   std::map<std::string, store::Organization> orgs_;
@@ -301,12 +311,7 @@ TEST_F(SearchTest, AReindexFilesExactlyWhatTheWritesFiledAndDeletedRowsLeaveTheI
   EXPECT_EQ(stats->rows, 3);
   EXPECT_TRUE(stats->complete);
 
-  store::CollectionQuery q;
-  q.ids = {"indicator--" + Uuid(51)};
-  q.match = store::VersionMatch::kAll;
-  q.collection = open_.id;
-  q.scope.unrestricted = true;
-  ASSERT_TRUE(store_->DeleteVersions(q).ok());
+  DeleteAllVersions({"indicator--" + Uuid(51)});
   EXPECT_EQ(IndexRows().size(), 4u);
   EXPECT_THAT(Find("", "http://x.example/a"), IsEmpty());
 }
@@ -365,12 +370,8 @@ TEST_F(SearchTest, AStoreOfSchema7IsGivenItsWordsByMigration8) {
   EXPECT_TRUE(stats->complete);
   EXPECT_EQ(stats->text_rows, 2);
   EXPECT_THAT(FindText(*store_, nullptr, "bear zeta"), ElementsAre("threat-actor--" + Uuid(61)));
-  store::CollectionQuery q;
-  q.ids = {"threat-actor--" + Uuid(61), "indicator--" + Uuid(62), "ipv4-addr--" + Uuid(63)};
-  q.match = store::VersionMatch::kAll;
-  q.collection = open_.id;
-  q.scope.unrestricted = true;
-  ASSERT_TRUE(store_->DeleteVersions(q).ok());
+  DeleteAllVersions(
+      {"threat-actor--" + Uuid(61), "indicator--" + Uuid(62), "ipv4-addr--" + Uuid(63)});
   EXPECT_THAT(TextIndexRows(db), IsEmpty());
 }
 
@@ -569,12 +570,7 @@ TEST_F(SearchTest, TheFullTextIndexIsKeptWithTheRowsAndRebuiltTheSame) {
   EXPECT_EQ(stats->text_rows, 2);
   EXPECT_GT(stats->text_bytes, 0);
   // A deleted row leaves the index; nothing else does.
-  store::CollectionQuery q;
-  q.ids = {"threat-actor--" + Uuid(81)};
-  q.match = store::VersionMatch::kAll;
-  q.collection = open_.id;
-  q.scope.unrestricted = true;
-  ASSERT_TRUE(store_->DeleteVersions(q).ok());
+  DeleteAllVersions({"threat-actor--" + Uuid(81)});
   EXPECT_EQ(TextIndexRows(db), std::vector<std::string>(written.begin(), written.begin() + 5));
   EXPECT_THAT(FindText(*store_, nullptr, "bear"), IsEmpty());
   EXPECT_THAT(FindText(*store_, nullptr, "built"), ElementsAre("malware--" + Uuid(80)));
