@@ -3,9 +3,10 @@
 // serves one page and every other path stays the APIs'.
 
 import { render } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import * as api from "./api";
-import { tlpLabel, tlpOfMarking, tlpOfObject, type Tlp } from "./tlp";
+import { tlpOfMarking, tlpOfObject } from "./tlp";
+import { ErrorNote, nameOf, ObjectTable, TlpBadge, useFocusHeading, type Row } from "./ui";
 import "./style.css";
 
 type Route = { page: "home" } | { page: "search"; q: string } | { page: "object"; collection: string; id: string };
@@ -18,10 +19,6 @@ function parseRoute(hash: string): Route {
   return { page: "home" };
 }
 
-export function objectHref(collection: string, id: string): string {
-  return `#/object/${encodeURIComponent(collection)}/${encodeURIComponent(id)}`;
-}
-
 function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
   useEffect(() => {
@@ -30,34 +27,6 @@ function useRoute(): Route {
     return () => removeEventListener("hashchange", on);
   }, []);
   return route;
-}
-
-// Moves keyboard focus to a page's heading when the page changes, so a screen reader announces it.
-function useFocusHeading(key: string) {
-  const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => ref.current?.focus(), [key]);
-  return ref;
-}
-
-function TlpBadge({ tlp }: { tlp: Tlp | string }) {
-  const cls = tlp ? `tlp tlp-${tlp.replace("+", "-")}` : "tlp tlp-none";
-  return <span class={cls}>{tlpLabel(tlp)}</span>;
-}
-
-function ErrorNote({ error }: { error: unknown }) {
-  if (!error) return null;
-  const text = error instanceof Error ? error.message : String(error);
-  return (
-    <p class="error" role="alert">
-      {text}
-    </p>
-  );
-}
-
-function when(iso: string | undefined): string {
-  if (!iso) return "";
-  const d = new Date(iso);
-  return isNaN(d.getTime()) ? iso : d.toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
 }
 
 // ---- sign in ----
@@ -182,57 +151,6 @@ function Home({ producers }: { producers: Map<string, string> }) {
       {recent && recent.length === 0 && <p>Nothing you may read arrived in the last {RECENT_DAYS} days.</p>}
       {recent && recent.length > 0 && <ObjectTable rows={recent.map((r) => ({ id: r.object.id, type: r.object.type, name: nameOf(r.object), tlp: tlpOfObject(r.object), producer: producers.get(String(r.object.created_by_ref ?? "")) ?? "", collection: r.collection.id, when: String(r.object.modified ?? r.object.created ?? "") }))} />}
     </main>
-  );
-}
-
-function nameOf(o: Record<string, unknown>): string {
-  for (const key of ["name", "value", "pattern", "path", "subject", "body"]) {
-    const v = o[key];
-    if (typeof v === "string" && v) return v.length > 200 ? v.slice(0, 200) + "…" : v;
-  }
-  return "";
-}
-
-interface Row {
-  id: string;
-  type: string;
-  name: string;
-  tlp: Tlp | string;
-  producer: string;
-  collection: string;
-  when: string;
-}
-
-function ObjectTable({ rows }: { rows: Row[] }) {
-  return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Type</th>
-            <th scope="col">Name</th>
-            <th scope="col">TLP</th>
-            <th scope="col">Producer</th>
-            <th scope="col">When</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.collection + r.id}>
-              <td>{r.type}</td>
-              <td>
-                <a href={objectHref(r.collection, r.id)}>{r.name || r.id}</a>
-              </td>
-              <td>
-                <TlpBadge tlp={r.tlp} />
-              </td>
-              <td>{r.producer || "—"}</td>
-              <td>{when(r.when)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }
 
