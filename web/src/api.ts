@@ -215,3 +215,154 @@ export async function object(collection: string, id: string): Promise<StixObject
     throw e;
   }
 }
+
+// ---- administration (/api/v1/: organizations, users, tokens, sharing groups, collections) ----
+// The hub decides who may do what (docs/admin.md); these calls only ask, and a refusal comes back
+// as an ApiError carrying the hub's own description.
+
+export type Role = "admin" | "org-admin" | "analyst" | "read-only" | "sync";
+export const ROLES: Role[] = ["admin", "org-admin", "analyst", "read-only", "sync"];
+
+export interface OrgRecord extends Organization {
+  created?: string;
+}
+
+export interface User {
+  id: number;
+  name: string;
+  org_id: number;
+  role: Role;
+  disabled: boolean;
+  created: string;
+}
+
+export interface Token {
+  id: string;
+  user_id: number;
+  user: string;
+  label: string;
+  created: string;
+  expires: string | null;
+  revoked: boolean;
+  status: "active" | "revoked" | "expired";
+}
+
+export interface IssuedToken extends Token {
+  token: string;
+}
+
+export interface SharingGroup {
+  id: number;
+  name: string;
+  description: string;
+  members: number[];
+  created: string;
+}
+
+export interface Grants {
+  all?: boolean;
+  orgs?: (number | string)[];
+  groups?: (number | string)[];
+}
+
+export type TlpLevel = "clear" | "green" | "amber" | "amber+strict" | "red";
+export const TLP_LEVELS: TlpLevel[] = ["clear", "green", "amber", "amber+strict", "red"];
+
+export interface CollectionRecord {
+  id: string;
+  api_root: string;
+  title: string;
+  description: string;
+  alias: string | null;
+  default_tlp: TlpLevel;
+  readers: Grants;
+  writers: Grants;
+  audience_group: number | null;
+  created: string;
+}
+
+export interface CollectionChange {
+  title?: string;
+  description?: string;
+  alias?: string | null;
+  default_tlp?: TlpLevel;
+  readers?: Grants | "all";
+  writers?: Grants | "all";
+  audience_group?: number | string | null;
+}
+
+const items = async <T>(path: string): Promise<T[]> => (await json<{ items: T[] }>("GET", path)).items;
+const seg = encodeURIComponent;
+
+export const listOrgs = () => items<OrgRecord>("/api/v1/orgs");
+export const createOrg = (name: string) => json<OrgRecord>("POST", "/api/v1/orgs", { body: { name } });
+
+export const listUsers = (org?: string) => items<User>(`/api/v1/users${org ? `?${new URLSearchParams({ org })}` : ""}`);
+// `org` left out: the caller's own organization (what an org-admin creates in).
+export const createUser = (name: string, role: Role, org?: number) => json<User>("POST", "/api/v1/users", { body: org === undefined ? { name, role } : { name, org, role } });
+export const patchUser = (id: number, change: { disabled?: boolean; role?: Role }) => json<User & { revoked_tokens: string[] }>("PATCH", `/api/v1/users/${id}`, { body: change });
+
+export const listTokens = (user?: string) => items<Token>(`/api/v1/tokens${user ? `?${new URLSearchParams({ user })}` : ""}`);
+// `expiresIn` is a duration such as 90d or 1d12h; empty: the token never expires.
+export const createToken = (user: string, label: string, expiresIn: string) => {
+  const body: Record<string, string> = { user };
+  if (label) body.label = label;
+  if (expiresIn) body.expires_in = expiresIn;
+  return json<IssuedToken>("POST", "/api/v1/tokens", { body });
+};
+export const revokeToken = (id: string) => json<Token>("DELETE", `/api/v1/tokens/${seg(id)}`);
+
+export const listGroups = () => items<SharingGroup>("/api/v1/groups");
+export const createGroup = (name: string, description: string) => json<SharingGroup>("POST", "/api/v1/groups", { body: { name, description } });
+export const addGroupMember = (group: number, org: number) => json<SharingGroup>("POST", `/api/v1/groups/${group}/members`, { body: { org } });
+export const removeGroupMember = (group: number, org: number) => json<SharingGroup>("DELETE", `/api/v1/groups/${group}/members/${org}`);
+
+export const listCollectionRecords = () => items<CollectionRecord>("/api/v1/collections");
+export const createCollection = (change: CollectionChange & { title: string }) => json<CollectionRecord>("POST", "/api/v1/collections", { body: change });
+export const patchCollection = (id: string, change: CollectionChange) => json<CollectionRecord>("PATCH", `/api/v1/collections/${seg(id)}`, { body: change });
+
+// ---- browsing a collection (TAXII objects/ and manifest/) ----
+
+export interface CollectionInfo extends Collection {
+  description?: string;
+}
+
+export interface ObjectsQuery {
+  types: string[];
+  addedAfter?: string; // a STIX timestamp
+  next?: string;
+}
+
+export interface ObjectsPage {
+  objects: StixObject[];
+  more: boolean;
+  next?: string;
+  dateAdded: Map<string, string>; // object id → date_added of the version shown
+}
+
+interface ManifestRecord {
+  id: string;
+  date_added: string;
+  version: string;
+}
+
+// One page (at most 100) of the objects of `collection` that match `query`, oldest first, with
+// when each was added (from the manifest of the same ids: objects/ does not carry it).
+export async function objectsPage(collection: string, query: ObjectsQuery): Promise<ObjectsPage> {
+  const root = await taxiiRoot();
+  const base = `${root}collections/${seg(collection)}`;
+  const q = new URLSearchParams({ limit: "100" });
+  if (query.types.length) q.set("match[type]", query.types.join(","));
+  if (query.addedAfter) q.set("added_after", query.addedAfter);
+  if (query.next) q.set("next", query.next);
+  const page = await json<Envelope>("GET", `${base}/objects/?${q}`, { accept: TAXII });
+  const objects = page.objects ?? [];
+  const dateAdded = new Map<string, string>();
+  if (objects.length) {
+    const ids = [...new Set(objects.map((o) => o.id))];
+    const m = new URLSearchParams({ "match[id]": ids.join(","), limit: "100" });
+    const manifest = await json<{ objects?: ManifestRecord[] }>("GET", `${base}/manifest/?${m}`, { accept: TAXII });
+    for (const r of manifest.objects ?? []) dateAdded.set(r.id, r.date_added);
+  }
+  return { objects, more: !!page.more, next: page.more ? page.next : undefined, dateAdded };
+}
