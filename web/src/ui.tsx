@@ -54,7 +54,8 @@ export interface Row {
   when: string;
 }
 
-export function ObjectTable({ rows }: { rows: Row[] }) {
+// `whenLabel` heads the column of times (what `Row.when` is on that page).
+export function ObjectTable({ rows, whenLabel = "When" }: { rows: Row[]; whenLabel?: string }) {
   return (
     <div class="table-wrap">
       <table>
@@ -64,7 +65,7 @@ export function ObjectTable({ rows }: { rows: Row[] }) {
             <th scope="col">Name</th>
             <th scope="col">TLP</th>
             <th scope="col">Producer</th>
-            <th scope="col">When</th>
+            <th scope="col">{whenLabel}</th>
           </tr>
         </thead>
         <tbody>
