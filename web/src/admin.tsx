@@ -1,0 +1,889 @@
+// Administration (#/admin/<section>): organizations, users, API tokens, sharing groups and
+// collections, through the admin API (/api/v1/, docs/admin.md). The hub decides who may do what:
+// these pages only leave out the forms a role cannot use (docs/admin.md's table), and show the
+// hub's own answer, a 403 included, when it refuses.
+
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import * as api from "./api";
+import { TlpBadge, useFocusHeading, when } from "./ui";
+
+export type AdminSection = "orgs" | "users" | "tokens" | "groups" | "collections";
+
+const SECTIONS: { key: AdminSection; title: string; roles: string[] }[] = [
+  { key: "users", title: "Users", roles: ["admin", "org-admin"] },
+  { key: "tokens", title: "API tokens", roles: ["admin", "org-admin"] },
+  { key: "orgs", title: "Organizations", roles: ["admin", "org-admin"] },
+  { key: "groups", title: "Sharing groups", roles: ["admin"] },
+  { key: "collections", title: "Collections", roles: ["admin"] },
+];
+
+// Whether the header shows the "Administration" link to this role.
+export function administers(role: string): boolean {
+  return role === "admin" || role === "org-admin";
+}
+
+// The roles `role` may give (docs/admin.md): an org-admin neither admin nor sync.
+function grantableRoles(role: string): api.Role[] {
+  return role === "admin" ? api.ROLES : ["org-admin", "analyst", "read-only"];
+}
+
+// ---- shared pieces ----
+
+// An error of the API, beside what caused it; a refusal (403) says so in words before the hub's.
+function Problem({ error }: { error: unknown }) {
+  if (!error) return null;
+  const text = error instanceof Error ? error.message : String(error);
+  const refused = error instanceof api.ApiError && error.status === 403;
+  return (
+    <p class="error" role="alert">
+      {refused && <strong>Not allowed: </strong>}
+      {text}
+    </p>
+  );
+}
+
+function Done({ text }: { text: string }) {
+  return (
+    <p class="done" role="status">
+      {text}
+    </p>
+  );
+}
+
+// Loads what `fetch` answers, again when `deps` change or `reload` is called.
+function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    load().then(
+      (d) => live && setData(d),
+      (e) => {
+        if (!live) return;
+        setData(undefined);
+        setError(e);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, round]);
+  return { data, error, reload: () => setRound((r) => r + 1) };
+}
+
+// Runs a change, keeping its error and success message for the form that asked for it.
+function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState("");
+  async function run(fn: () => Promise<string>): Promise<boolean> {
+    setBusy(true);
+    setError(null);
+    setDone("");
+    try {
+      setDone(await fn());
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, done, run };
+}
+
+// Text that names a row to a screen reader ("Disable alice"), shown as "Disable".
+function Hidden({ children }: { children: ComponentChildren }) {
+  return <span class="visually-hidden">{children}</span>;
+}
+
+function Loading({ what }: { what: string }) {
+  return <p aria-live="polite">Loading {what}…</p>;
+}
+
+// ---- the page ----
+
+export function Admin({ who, section, params }: { who: api.WhoAmI; section: string; params: URLSearchParams }) {
+  const role = who.user.role;
+  const shown = SECTIONS.filter((s) => s.roles.includes(role));
+  const current = (SECTIONS.find((s) => s.key === section)?.key ?? "users") as AdminSection;
+  return (
+    <main id="main">
+      {shown.length > 0 && (
+        <nav aria-label="Administration" class="subnav">
+          {shown.map((s) => (
+            <a key={s.key} href={`#/admin/${s.key}`} aria-current={s.key === current ? "page" : undefined}>
+              {s.title}
+            </a>
+          ))}
+        </nav>
+      )}
+      {current === "orgs" && <Orgs role={role} />}
+      {current === "users" && <Users who={who} />}
+      {current === "tokens" && <Tokens who={who} user={params.get("user") ?? ""} />}
+      {current === "groups" && <Groups />}
+      {current === "collections" && <Collections />}
+    </main>
+  );
+}
+
+// ---- organizations ----
+
+function Orgs({ role }: { role: string }) {
+  const heading = useFocusHeading("admin-orgs");
+  const orgs = useLoad(api.listOrgs, []);
+  const [name, setName] = useState("");
+  const add = useAction();
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (await add.run(async () => `Added the organization ${(await api.createOrg(name.trim())).name}.`)) {
+      setName("");
+      orgs.reload();
+    }
+  }
+  return (
+    <>
+      <h1 tabIndex={-1} ref={heading}>
+        Organizations
+      </h1>
+      <Problem error={orgs.error} />
+      {!orgs.data && !orgs.error && <Loading what="organizations" />}
+      {orgs.data && (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Identity (STIX id)</th>
+                {role === "admin" && <th scope="col">Added</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {orgs.data.map((o) => (
+                <tr key={o.id}>
+                  <td>{o.name}</td>
+                  <td>
+                    <code>{o.identity_id}</code>
+                  </td>
+                  {role === "admin" && <td>{when(o.created)}</td>}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {role === "admin" && (
+        <form class="panel stack" onSubmit={submit} aria-labelledby="org-add">
+          <h2 id="org-add">Add an organization</h2>
+          <label>
+            Name
+            <input name="name" required maxLength={256} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          </label>
+          <button type="submit" disabled={add.busy}>
+            Add organization
+          </button>
+          <Problem error={add.error} />
+          {add.done && <Done text={add.done} />}
+        </form>
+      )}
+    </>
+  );
+}
+
+// ---- users ----
+
+function UserRow({ user, orgName, who, onChanged }: { user: api.User; orgName: string; who: api.WhoAmI; onChanged: () => void }) {
+  const [role, setRole] = useState<api.Role>(user.role);
+  const act = useAction();
+  const roles = grantableRoles(who.user.role);
+  const self = user.name === who.user.name;
+  async function changeRole(e: Event) {
+    e.preventDefault();
+    if (
+      await act.run(async () => {
+        const r = await api.patchUser(user.id, { role });
+        const revoked = r.revoked_tokens.length ? ` ${r.revoked_tokens.length} of its tokens were revoked; make it a new one.` : "";
+        return `${user.name} is now ${r.role}.${revoked}`;
+      })
+    )
+      onChanged();
+  }
+  async function toggle() {
+    if (await act.run(async () => `${user.name} is ${(await api.patchUser(user.id, { disabled: !user.disabled })).disabled ? "disabled" : "enabled"}.`)) onChanged();
+  }
+  return (
+    <tr>
+      <td>{user.name}</td>
+      <td>{orgName}</td>
+      <td>{user.role}</td>
+      <td>{user.disabled ? <strong>disabled</strong> : "active"}</td>
+      <td>{when(user.created)}</td>
+      <td>
+        <div class="actions">
+          <a href={`#/admin/tokens?user=${encodeURIComponent(user.name)}`}>
+            Tokens<Hidden> of {user.name}</Hidden>
+          </a>
+          {!self && (
+            <>
+              <form class="inline" onSubmit={changeRole}>
+                <label class="visually-hidden" for={`role-${user.id}`}>
+                  Role of {user.name}
+                </label>
+                <select id={`role-${user.id}`} value={role} onChange={(e) => setRole(e.currentTarget.value as api.Role)}>
+                  {(roles.includes(user.role) ? roles : [user.role, ...roles]).map((r) => (
+                    <option key={r} value={r}>
+                      {r}
+                    </option>
+                  ))}
+                </select>
+                <button type="submit" disabled={act.busy || role === user.role}>
+                  Change role<Hidden> of {user.name}</Hidden>
+                </button>
+              </form>
+              <button type="button" class="secondary" disabled={act.busy} onClick={toggle}>
+                {user.disabled ? "Enable" : "Disable"}
+                <Hidden> {user.name}</Hidden>
+              </button>
+            </>
+          )}
+        </div>
+        <Problem error={act.error} />
+        {act.done && <Done text={act.done} />}
+      </td>
+    </tr>
+  );
+}
+
+function Users({ who }: { who: api.WhoAmI }) {
+  const heading = useFocusHeading("admin-users");
+  const users = useLoad(api.listUsers, []);
+  const orgs = useLoad(api.listOrgs, []);
+  const isAdmin = who.user.role === "admin";
+  const roles = grantableRoles(who.user.role);
+  const [name, setName] = useState("");
+  const [org, setOrg] = useState("");
+  const [role, setRole] = useState<api.Role>("analyst");
+  const add = useAction();
+  const orgName = new Map((orgs.data ?? []).map((o) => [o.id, o.name]));
+  async function submit(e: Event) {
+    e.preventDefault();
+    const ok = await add.run(async () => {
+      const u = await api.createUser(name.trim(), role, isAdmin && org ? Number(org) : undefined);
+      return `Added ${u.name} (${u.role}). Make it a token under "Tokens" in its row.`;
+    });
+    if (ok) {
+      setName("");
+      users.reload();
+    }
+  }
+  return (
+    <>
+      <h1 tabIndex={-1} ref={heading}>
+        Users
+      </h1>
+      {!isAdmin && users.data && <p class="muted">The users of {who.org.name} you manage.</p>}
+      <Problem error={users.error} />
+      {!users.data && !users.error && <Loading what="users" />}
+      {users.data && (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Organization</th>
+                <th scope="col">Role</th>
+                <th scope="col">State</th>
+                <th scope="col">Created</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.map((u) => (
+                <UserRow key={`${u.id}-${u.role}-${u.disabled}`} user={u} orgName={orgName.get(u.org_id) ?? String(u.org_id)} who={who} onChanged={users.reload} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {users.data && (
+        <form class="panel stack" onSubmit={submit} aria-labelledby="user-add">
+          <h2 id="user-add">Add a user</h2>
+          <label>
+            Name
+            <input name="name" required maxLength={256} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          </label>
+          {isAdmin ? (
+            <label>
+              Organization
+              <select name="org" required value={org} onChange={(e) => setOrg(e.currentTarget.value)}>
+                <option value="">Choose…</option>
+                {(orgs.data ?? []).map((o) => (
+                  <option key={o.id} value={String(o.id)}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : (
+            <p>Organization: {who.org.name}</p>
+          )}
+          <label>
+            Role
+            <select name="role" value={role} onChange={(e) => setRole(e.currentTarget.value as api.Role)}>
+              {roles.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" disabled={add.busy}>
+            Add user
+          </button>
+          <Problem error={add.error} />
+          {add.done && <Done text={add.done} />}
+        </form>
+      )}
+    </>
+  );
+}
+
+// ---- tokens ----
+
+// A new token's secret, shown this once: copy it (clipboard, or select the field and copy).
+function Secret({ issued, onDone }: { issued: api.IssuedToken; onDone: () => void }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const field = useRef<HTMLInputElement>(null);
+  const [copied, setCopied] = useState("");
+  useEffect(() => heading.current?.focus(), [issued.id]);
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(issued.token);
+      setCopied("Copied to the clipboard.");
+    } catch {
+      field.current?.focus();
+      field.current?.select();
+      setCopied("The browser would not copy it: the token is selected, press Ctrl+C (⌘C) to copy it.");
+    }
+  }
+  return (
+    <section class="secret" aria-labelledby="secret-heading">
+      <h2 id="secret-heading" tabIndex={-1} ref={heading}>
+        New token for {issued.user}
+        {issued.label ? ` (${issued.label})` : ""}
+      </h2>
+      <p>
+        <strong>Copy it now: it will not be shown again.</strong> The hub keeps only a hash of it; if it is lost, revoke it and create another.
+      </p>
+      <label>
+        Token
+        <input ref={field} class="token-secret" readOnly value={issued.token} onFocus={(e) => e.currentTarget.select()} />
+      </label>
+      <div class="actions">
+        <button type="button" onClick={copy}>
+          Copy token
+        </button>
+        <button type="button" class="secondary" onClick={onDone}>
+          I have copied it
+        </button>
+      </div>
+      {copied && <p role="status">{copied}</p>}
+    </section>
+  );
+}
+
+function TokenRow({ token, onChanged }: { token: api.Token; onChanged: () => void }) {
+  const act = useAction();
+  async function revoke() {
+    if (await act.run(async () => `Revoked ${(await api.revokeToken(token.id)).id}.`)) onChanged();
+  }
+  const label = token.label || token.id;
+  return (
+    <tr>
+      <td>{token.label || <span class="muted">no label</span>}</td>
+      <td>
+        <code>{token.id}</code>
+      </td>
+      <td>{token.user}</td>
+      <td>{when(token.created)}</td>
+      <td>{token.expires ? when(token.expires) : "never"}</td>
+      <td>{token.status}</td>
+      <td>
+        {!token.revoked && (
+          <button type="button" class="secondary" disabled={act.busy} onClick={revoke}>
+            Revoke<Hidden> {label}</Hidden>
+          </button>
+        )}
+        <Problem error={act.error} />
+        {act.done && <Done text={act.done} />}
+      </td>
+    </tr>
+  );
+}
+
+function Tokens({ who, user }: { who: api.WhoAmI; user: string }) {
+  const heading = useFocusHeading("admin-tokens" + user);
+  const manages = administers(who.user.role);
+  const tokens = useLoad(() => api.listTokens(user || undefined), [user]);
+  const users = useLoad(() => (manages ? api.listUsers() : Promise.resolve([] as api.User[])), [manages]);
+  const [label, setLabel] = useState("");
+  const [expires, setExpires] = useState("90d");
+  const [issued, setIssued] = useState<api.IssuedToken | null>(null);
+  const add = useAction();
+  useEffect(() => setIssued(null), [user]);
+  async function submit(e: Event) {
+    e.preventDefault();
+    const ok = await add.run(async () => {
+      const t = await api.createToken(user || who.user.name, label.trim(), expires.trim());
+      setIssued(t);
+      return "";
+    });
+    if (ok) {
+      setLabel("");
+      tokens.reload();
+    }
+  }
+  function choose(e: Event) {
+    const name = (e.currentTarget as HTMLSelectElement).value;
+    location.hash = name ? `#/admin/tokens?user=${encodeURIComponent(name)}` : "#/admin/tokens";
+  }
+  return (
+    <>
+      <h1 tabIndex={-1} ref={heading}>
+        {user ? `API tokens of ${user}` : "API tokens"}
+      </h1>
+      {manages && users.data && (
+        <p>
+          <label class="row">
+            Show the tokens of
+            <select value={user} onChange={choose}>
+              <option value="">{who.user.role === "admin" ? "every user" : "every user you manage"}</option>
+              {users.data.map((u) => (
+                <option key={u.id} value={u.name}>
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </p>
+      )}
+      {issued && <Secret issued={issued} onDone={() => setIssued(null)} />}
+      <Problem error={tokens.error} />
+      {!tokens.data && !tokens.error && <Loading what="tokens" />}
+      {tokens.data && tokens.data.length === 0 && <p>No tokens.</p>}
+      {tokens.data && tokens.data.length > 0 && (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Label</th>
+                <th scope="col">Id</th>
+                <th scope="col">User</th>
+                <th scope="col">Created</th>
+                <th scope="col">Expires</th>
+                <th scope="col">State</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.data.map((t) => (
+                <TokenRow key={`${t.id}-${t.status}`} token={t} onChanged={tokens.reload} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {manages && (
+        <form class="panel stack" onSubmit={submit} aria-labelledby="token-add">
+          <h2 id="token-add">Create a token for {user || who.user.name}</h2>
+          <label>
+            Label
+            <input name="label" maxLength={256} value={label} onInput={(e) => setLabel(e.currentTarget.value)} />
+          </label>
+          <label>
+            Expires in (such as 90d, 12h, 2w or 1d12h; empty: never)
+            <input name="expires" value={expires} onInput={(e) => setExpires(e.currentTarget.value)} />
+          </label>
+          <button type="submit" disabled={add.busy}>
+            Create token
+          </button>
+          <Problem error={add.error} />
+        </form>
+      )}
+    </>
+  );
+}
+
+// ---- sharing groups ----
+
+function GroupRow({ group, orgs, onChanged }: { group: api.SharingGroup; orgs: api.OrgRecord[]; onChanged: () => void }) {
+  const act = useAction();
+  const [add, setAdd] = useState("");
+  const name = new Map(orgs.map((o) => [o.id, o.name]));
+  const outside = orgs.filter((o) => !group.members.includes(o.id));
+  async function addMember(e: Event) {
+    e.preventDefault();
+    if (!add) return;
+    const org = Number(add);
+    if (await act.run(async () => (await api.addGroupMember(group.id, org), `${name.get(org)} is a member of ${group.name}.`))) {
+      setAdd("");
+      onChanged();
+    }
+  }
+  async function remove(org: number) {
+    if (await act.run(async () => (await api.removeGroupMember(group.id, org), `${name.get(org) ?? org} left ${group.name}.`))) onChanged();
+  }
+  return (
+    <tr>
+      <td>{group.name}</td>
+      <td>{group.description}</td>
+      <td>
+        {group.members.length === 0 && <span class="muted">none</span>}
+        <ul class="plain">
+          {group.members.map((m) => (
+            <li key={m}>
+              {name.get(m) ?? m}{" "}
+              <button type="button" class="link" disabled={act.busy} onClick={() => remove(m)}>
+                Remove<Hidden> {name.get(m) ?? m} from {group.name}</Hidden>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </td>
+      <td>
+        {outside.length > 0 && (
+          <form class="inline" onSubmit={addMember}>
+            <label class="visually-hidden" for={`add-${group.id}`}>
+              Organization to add to {group.name}
+            </label>
+            <select id={`add-${group.id}`} value={add} onChange={(e) => setAdd(e.currentTarget.value)}>
+              <option value="">Organization…</option>
+              {outside.map((o) => (
+                <option key={o.id} value={String(o.id)}>
+                  {o.name}
+                </option>
+              ))}
+            </select>
+            <button type="submit" disabled={act.busy || !add}>
+              Add<Hidden> to {group.name}</Hidden>
+            </button>
+          </form>
+        )}
+        <Problem error={act.error} />
+        {act.done && <Done text={act.done} />}
+      </td>
+    </tr>
+  );
+}
+
+function Groups() {
+  const heading = useFocusHeading("admin-groups");
+  const groups = useLoad(api.listGroups, []);
+  const orgs = useLoad(api.listOrgs, []);
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const add = useAction();
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (await add.run(async () => `Added the sharing group ${(await api.createGroup(name.trim(), description.trim())).name}.`)) {
+      setName("");
+      setDescription("");
+      groups.reload();
+    }
+  }
+  return (
+    <>
+      <h1 tabIndex={-1} ref={heading}>
+        Sharing groups
+      </h1>
+      <p class="muted">Trust communities: a collection's readers, writers or audience may name them.</p>
+      <Problem error={groups.error ?? orgs.error} />
+      {!groups.data && !groups.error && <Loading what="sharing groups" />}
+      {groups.data && groups.data.length === 0 && <p>No sharing groups yet.</p>}
+      {groups.data && groups.data.length > 0 && (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Description</th>
+                <th scope="col">Members</th>
+                <th scope="col">Add a member</th>
+              </tr>
+            </thead>
+            <tbody>
+              {groups.data.map((g) => (
+                <GroupRow key={`${g.id}-${g.members.join(",")}`} group={g} orgs={orgs.data ?? []} onChanged={groups.reload} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {groups.data && (
+        <form class="panel stack" onSubmit={submit} aria-labelledby="group-add">
+          <h2 id="group-add">Add a sharing group</h2>
+          <label>
+            Name
+            <input name="name" required maxLength={256} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          </label>
+          <label>
+            Description
+            <input name="description" maxLength={4096} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+          </label>
+          <button type="submit" disabled={add.busy}>
+            Add sharing group
+          </button>
+          <Problem error={add.error} />
+          {add.done && <Done text={add.done} />}
+        </form>
+      )}
+    </>
+  );
+}
+
+// ---- collections ----
+
+interface GrantChoice {
+  all: boolean;
+  orgs: number[];
+  groups: number[];
+}
+
+// A Grants record as ids, whether the hub answered ids or names.
+function choiceOf(g: api.Grants, orgs: api.OrgRecord[], groups: api.SharingGroup[]): GrantChoice {
+  const id = <T extends { id: number; name: string }>(list: T[], v: number | string) => (typeof v === "number" ? v : (list.find((x) => x.name === v)?.id ?? -1));
+  return { all: !!g.all, orgs: (g.orgs ?? []).map((v) => id(orgs, v)), groups: (g.groups ?? []).map((v) => id(groups, v)) };
+}
+
+function grantsOf(c: GrantChoice): api.Grants | "all" {
+  return c.all ? "all" : { orgs: c.orgs, groups: c.groups };
+}
+
+function describeGrants(g: api.Grants, orgs: api.OrgRecord[], groups: api.SharingGroup[]): string {
+  if (g.all) return "every organization";
+  const name = (list: { id: number; name: string }[], v: number | string) => (typeof v === "number" ? (list.find((x) => x.id === v)?.name ?? `#${v}`) : v);
+  const parts = [...(g.orgs ?? []).map((v) => name(orgs, v)), ...(g.groups ?? []).map((v) => `group ${name(groups, v)}`)];
+  return parts.length ? parts.join(", ") : "nobody (admins only)";
+}
+
+function toggled(list: number[], id: number, on: boolean): number[] {
+  return on ? [...list.filter((x) => x !== id), id] : list.filter((x) => x !== id);
+}
+
+// Who may read or write: every organization, or the chosen organizations and sharing groups.
+function GrantsField({ legend, name, value, onChange, orgs, groups }: { legend: string; name: string; value: GrantChoice; onChange: (c: GrantChoice) => void; orgs: api.OrgRecord[]; groups: api.SharingGroup[] }) {
+  return (
+    <fieldset class="grants">
+      <legend>{legend}</legend>
+      <label class="row">
+        <input type="radio" name={`${name}-mode`} checked={value.all} onChange={() => onChange({ ...value, all: true })} />
+        Every organization
+      </label>
+      <label class="row">
+        <input type="radio" name={`${name}-mode`} checked={!value.all} onChange={() => onChange({ ...value, all: false })} />
+        Only these organizations and groups:
+      </label>
+      <div class="choices" aria-disabled={value.all}>
+        {orgs.map((o) => (
+          <label class="row" key={`o${o.id}`}>
+            <input type="checkbox" disabled={value.all} checked={value.orgs.includes(o.id)} onChange={(e) => onChange({ ...value, orgs: toggled(value.orgs, o.id, e.currentTarget.checked) })} />
+            {o.name}
+          </label>
+        ))}
+        {groups.map((g) => (
+          <label class="row" key={`g${g.id}`}>
+            <input type="checkbox" disabled={value.all} checked={value.groups.includes(g.id)} onChange={(e) => onChange({ ...value, groups: toggled(value.groups, g.id, e.currentTarget.checked) })} />
+            group {g.name}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+function AudienceField({ value, onChange, groups }: { value: string; onChange: (v: string) => void; groups: api.SharingGroup[] }) {
+  return (
+    <label>
+      Audience of GREEN and AMBER objects
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        <option value="">the collection's readers</option>
+        {groups.map((g) => (
+          <option key={g.id} value={String(g.id)}>
+            group {g.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function EditAccess({ c, orgs, groups, onClose, onSaved }: { c: api.CollectionRecord; orgs: api.OrgRecord[]; groups: api.SharingGroup[]; onClose: () => void; onSaved: () => void }) {
+  const [readers, setReaders] = useState(() => choiceOf(c.readers, orgs, groups));
+  const [writers, setWriters] = useState(() => choiceOf(c.writers, orgs, groups));
+  const [audience, setAudience] = useState(c.audience_group === null ? "" : String(c.audience_group));
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [c.id]);
+  const save = useAction();
+  async function submit(e: Event) {
+    e.preventDefault();
+    const ok = await save.run(async () => {
+      await api.patchCollection(c.id, { readers: grantsOf(readers), writers: grantsOf(writers), audience_group: audience ? Number(audience) : null });
+      return `Saved who may read and write ${c.title}.`;
+    });
+    if (ok) onSaved();
+  }
+  return (
+    <form class="panel stack" onSubmit={submit} aria-labelledby="access-heading">
+      <h2 id="access-heading" tabIndex={-1} ref={heading}>
+        Who may read and write {c.title}
+      </h2>
+      <p class="muted">Applies to objects posted from now on; stored versions keep the grants they were written with.</p>
+      <GrantsField legend="Readers" name="edit-readers" value={readers} onChange={setReaders} orgs={orgs} groups={groups} />
+      <GrantsField legend="Writers" name="edit-writers" value={writers} onChange={setWriters} orgs={orgs} groups={groups} />
+      <AudienceField value={audience} onChange={setAudience} groups={groups} />
+      <div class="actions">
+        <button type="submit" disabled={save.busy}>
+          Save access
+        </button>
+        <button type="button" class="secondary" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <Problem error={save.error} />
+      {save.done && <Done text={save.done} />}
+    </form>
+  );
+}
+
+function Collections() {
+  const heading = useFocusHeading("admin-collections");
+  const cols = useLoad(api.listCollectionRecords, []);
+  const orgs = useLoad(api.listOrgs, []);
+  const groups = useLoad(api.listGroups, []);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [title, setTitle] = useState("");
+  const [description, setDescription] = useState("");
+  const [alias, setAlias] = useState("");
+  const [tlp, setTlp] = useState<api.TlpLevel>("amber");
+  const [readers, setReaders] = useState<GrantChoice>({ all: true, orgs: [], groups: [] });
+  const [writers, setWriters] = useState<GrantChoice>({ all: true, orgs: [], groups: [] });
+  const [audience, setAudience] = useState("");
+  const add = useAction();
+  const o = orgs.data ?? [];
+  const g = groups.data ?? [];
+  async function submit(e: Event) {
+    e.preventDefault();
+    const ok = await add.run(async () => {
+      const change: api.CollectionChange & { title: string } = { title: title.trim(), description: description.trim(), default_tlp: tlp, readers: grantsOf(readers), writers: grantsOf(writers) };
+      if (alias.trim()) change.alias = alias.trim();
+      if (audience) change.audience_group = Number(audience);
+      return `Added the collection ${(await api.createCollection(change)).title}.`;
+    });
+    if (ok) {
+      setTitle("");
+      setDescription("");
+      setAlias("");
+      cols.reload();
+    }
+  }
+  const editedCollection = cols.data?.find((c) => c.id === editing);
+  return (
+    <>
+      <h1 tabIndex={-1} ref={heading}>
+        Collections
+      </h1>
+      <Problem error={cols.error ?? orgs.error ?? groups.error} />
+      {!cols.data && !cols.error && <Loading what="collections" />}
+      {cols.data && (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Title</th>
+                <th scope="col">Alias</th>
+                <th scope="col">Default TLP</th>
+                <th scope="col">Readers</th>
+                <th scope="col">Writers</th>
+                <th scope="col">Audience</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {cols.data.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <a href={`#/collections/${encodeURIComponent(c.id)}`}>{c.title}</a>
+                    {c.description && <div class="muted">{c.description}</div>}
+                  </td>
+                  <td>{c.alias ?? "—"}</td>
+                  <td>
+                    <TlpBadge tlp={c.default_tlp} />
+                  </td>
+                  <td>{describeGrants(c.readers, o, g)}</td>
+                  <td>{describeGrants(c.writers, o, g)}</td>
+                  <td>{c.audience_group === null ? "readers" : `group ${g.find((x) => x.id === c.audience_group)?.name ?? c.audience_group}`}</td>
+                  <td>
+                    <button type="button" class="secondary" onClick={() => setEditing(c.id)}>
+                      Edit access<Hidden> of {c.title}</Hidden>
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {editedCollection && orgs.data && groups.data && (
+        <EditAccess
+          key={editedCollection.id}
+          c={editedCollection}
+          orgs={o}
+          groups={g}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            cols.reload();
+          }}
+        />
+      )}
+      {cols.data && (
+        <form class="panel stack" onSubmit={submit} aria-labelledby="collection-add">
+          <h2 id="collection-add">Add a collection</h2>
+          <label>
+            Title
+            <input name="title" required maxLength={256} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
+          </label>
+          <label>
+            Description
+            <input name="description" maxLength={4096} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+          </label>
+          <label>
+            Alias (optional, a short name in TAXII URLs)
+            <input name="alias" maxLength={256} value={alias} onInput={(e) => setAlias(e.currentTarget.value)} />
+          </label>
+          <label>
+            Default TLP (for objects without a marking)
+            <select value={tlp} onChange={(e) => setTlp(e.currentTarget.value as api.TlpLevel)}>
+              {api.TLP_LEVELS.map((t) => (
+                <option key={t} value={t}>
+                  TLP:{t.toUpperCase()}
+                </option>
+              ))}
+            </select>
+          </label>
+          <GrantsField legend="Readers" name="new-readers" value={readers} onChange={setReaders} orgs={o} groups={g} />
+          <GrantsField legend="Writers" name="new-writers" value={writers} onChange={setWriters} orgs={o} groups={g} />
+          <AudienceField value={audience} onChange={setAudience} groups={g} />
+          <button type="submit" disabled={add.busy}>
+            Add collection
+          </button>
+          <Problem error={add.error} />
+          {add.done && <Done text={add.done} />}
+        </form>
+      )}
+    </>
+  );
+}
