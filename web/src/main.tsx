@@ -7,15 +7,26 @@ import { useEffect, useState } from "preact/hooks";
 import * as api from "./api";
 import { tlpOfMarking, tlpOfObject } from "./tlp";
 import { ErrorNote, nameOf, ObjectTable, TlpBadge, useFocusHeading, type Row } from "./ui";
+import { Admin, administers } from "./admin";
+import { CollectionList, CollectionPage } from "./browse";
 import "./style.css";
 
-type Route = { page: "home" } | { page: "search"; q: string } | { page: "object"; collection: string; id: string };
+type Route =
+  | { page: "home" }
+  | { page: "search"; q: string }
+  | { page: "object"; collection: string; id: string }
+  | { page: "admin"; section: string; params: URLSearchParams }
+  | { page: "collections" }
+  | { page: "collection"; id: string; params: URLSearchParams };
 
 function parseRoute(hash: string): Route {
   const [path, query = ""] = hash.replace(/^#/, "").split("?", 2);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "search") return { page: "search", q: new URLSearchParams(query).get("q") ?? "" };
   if (parts[0] === "object" && parts.length === 3) return { page: "object", collection: parts[1], id: parts[2] };
+  if (parts[0] === "admin") return { page: "admin", section: parts[1] ?? "", params: new URLSearchParams(query) };
+  if (parts[0] === "collections" && parts.length === 1) return { page: "collections" };
+  if (parts[0] === "collections" && parts.length === 2) return { page: "collection", id: parts[1], params: new URLSearchParams(query) };
   return { page: "home" };
 }
 
@@ -102,6 +113,10 @@ function Header({ who, onSignOut }: { who: api.WhoAmI; onSignOut: () => void }) 
         <input id="q" name="q" type="search" placeholder="IP, domain, hash or words" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
         <button type="submit">Search</button>
       </form>
+      <nav aria-label="Pages" class="pages">
+        <a href="#/collections">Collections</a>
+        {administers(who.user.role) && <a href="#/admin">Administration</a>}
+      </nav>
       <span class="who">
         {who.user.name} · {who.org.name} · {who.user.role}
       </span>
@@ -353,6 +368,9 @@ function App() {
       {route.page === "home" && <Home producers={producers} />}
       {route.page === "search" && <Search q={route.q} />}
       {route.page === "object" && <ObjectPage collection={route.collection} id={route.id} producers={producers} />}
+      {route.page === "admin" && <Admin who={who} section={route.section} params={route.params} />}
+      {route.page === "collections" && <CollectionList />}
+      {route.page === "collection" && <CollectionPage id={route.id} params={route.params} producers={producers} />}
     </>
   );
 }
