@@ -101,6 +101,19 @@ function Hidden({ children }: { children: ComponentChildren }) {
   return <span class="visually-hidden">{children}</span>;
 }
 
+// A labelled list to choose from. The label is a sibling, not a wrapper: a wrapping label would
+// make the chosen option part of the field's name.
+function SelectField({ id, label, value, onChange, children }: { id: string; label: string; value: string; onChange: (v: string) => void; children: ComponentChildren }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        {children}
+      </select>
+    </div>
+  );
+}
+
 function Loading({ what }: { what: string }) {
   return <p aria-live="polite">Loading {what}…</p>;
 }
@@ -273,7 +286,7 @@ function Users({ who }: { who: api.WhoAmI }) {
     e.preventDefault();
     const ok = await add.run(async () => {
       const u = await api.createUser(name.trim(), role, isAdmin && org ? Number(org) : undefined);
-      return `Added ${u.name} (${u.role}). Make it a token under "Tokens" in its row.`;
+      return `Added ${u.name} (${u.role}). Make them a token with "Tokens" in their row.`;
     });
     if (ok) {
       setName("");
@@ -317,30 +330,24 @@ function Users({ who }: { who: api.WhoAmI }) {
             <input name="name" required maxLength={256} value={name} onInput={(e) => setName(e.currentTarget.value)} />
           </label>
           {isAdmin ? (
-            <label>
-              Organization
-              <select name="org" required value={org} onChange={(e) => setOrg(e.currentTarget.value)}>
-                <option value="">Choose…</option>
-                {(orgs.data ?? []).map((o) => (
-                  <option key={o.id} value={String(o.id)}>
-                    {o.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SelectField id="user-org" label="Organization" value={org} onChange={setOrg}>
+              <option value="">Choose…</option>
+              {(orgs.data ?? []).map((o) => (
+                <option key={o.id} value={String(o.id)}>
+                  {o.name}
+                </option>
+              ))}
+            </SelectField>
           ) : (
             <p>Organization: {who.org.name}</p>
           )}
-          <label>
-            Role
-            <select name="role" value={role} onChange={(e) => setRole(e.currentTarget.value as api.Role)}>
-              {roles.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField id="user-role" label="Role" value={role} onChange={(v) => setRole(v as api.Role)}>
+            {roles.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </SelectField>
           <button type="submit" disabled={add.busy}>
             Add user
           </button>
@@ -447,8 +454,7 @@ function Tokens({ who, user }: { who: api.WhoAmI; user: string }) {
       tokens.reload();
     }
   }
-  function choose(e: Event) {
-    const name = (e.currentTarget as HTMLSelectElement).value;
+  function choose(name: string) {
     location.hash = name ? `#/admin/tokens?user=${encodeURIComponent(name)}` : "#/admin/tokens";
   }
   return (
@@ -457,19 +463,14 @@ function Tokens({ who, user }: { who: api.WhoAmI; user: string }) {
         {user ? `API tokens of ${user}` : "API tokens"}
       </h1>
       {manages && users.data && (
-        <p>
-          <label class="row">
-            Show the tokens of
-            <select value={user} onChange={choose}>
-              <option value="">{who.user.role === "admin" ? "every user" : "every user you manage"}</option>
-              {users.data.map((u) => (
-                <option key={u.id} value={u.name}>
-                  {u.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        </p>
+        <SelectField id="tokens-of" label="Show the tokens of" value={user} onChange={choose}>
+          <option value="">{who.user.role === "admin" ? "every user" : "every user you manage"}</option>
+          {users.data.map((u) => (
+            <option key={u.id} value={u.name}>
+              {u.name}
+            </option>
+          ))}
+        </SelectField>
       )}
       {issued && <Secret issued={issued} onDone={() => setIssued(null)} />}
       <Problem error={tokens.error} />
@@ -687,7 +688,7 @@ function GrantsField({ legend, name, value, onChange, orgs, groups }: { legend: 
         <input type="radio" name={`${name}-mode`} checked={!value.all} onChange={() => onChange({ ...value, all: false })} />
         Only these organizations and groups:
       </label>
-      <div class="choices" aria-disabled={value.all}>
+      <div class="choices">
         {orgs.map((o) => (
           <label class="row" key={`o${o.id}`}>
             <input type="checkbox" disabled={value.all} checked={value.orgs.includes(o.id)} onChange={(e) => onChange({ ...value, orgs: toggled(value.orgs, o.id, e.currentTarget.checked) })} />
@@ -705,19 +706,16 @@ function GrantsField({ legend, name, value, onChange, orgs, groups }: { legend: 
   );
 }
 
-function AudienceField({ value, onChange, groups }: { value: string; onChange: (v: string) => void; groups: api.SharingGroup[] }) {
+function AudienceField({ id, value, onChange, groups }: { id: string; value: string; onChange: (v: string) => void; groups: api.SharingGroup[] }) {
   return (
-    <label>
-      Audience of GREEN and AMBER objects
-      <select value={value} onChange={(e) => onChange(e.currentTarget.value)}>
-        <option value="">the collection's readers</option>
-        {groups.map((g) => (
-          <option key={g.id} value={String(g.id)}>
-            group {g.name}
-          </option>
-        ))}
-      </select>
-    </label>
+    <SelectField id={id} label="Audience of GREEN and AMBER objects" value={value} onChange={onChange}>
+      <option value="">the collection's readers</option>
+      {groups.map((g) => (
+        <option key={g.id} value={String(g.id)}>
+          group {g.name}
+        </option>
+      ))}
+    </SelectField>
   );
 }
 
@@ -744,7 +742,7 @@ function EditAccess({ c, orgs, groups, onClose, onSaved }: { c: api.CollectionRe
       <p class="muted">Applies to objects posted from now on; stored versions keep the grants they were written with.</p>
       <GrantsField legend="Readers" name="edit-readers" value={readers} onChange={setReaders} orgs={orgs} groups={groups} />
       <GrantsField legend="Writers" name="edit-writers" value={writers} onChange={setWriters} orgs={orgs} groups={groups} />
-      <AudienceField value={audience} onChange={setAudience} groups={groups} />
+      <AudienceField id="edit-audience" value={audience} onChange={setAudience} groups={groups} />
       <div class="actions">
         <button type="submit" disabled={save.busy}>
           Save access
@@ -864,19 +862,16 @@ function Collections() {
             Alias (optional, a short name in TAXII URLs)
             <input name="alias" maxLength={256} value={alias} onInput={(e) => setAlias(e.currentTarget.value)} />
           </label>
-          <label>
-            Default TLP (for objects without a marking)
-            <select value={tlp} onChange={(e) => setTlp(e.currentTarget.value as api.TlpLevel)}>
-              {api.TLP_LEVELS.map((t) => (
-                <option key={t} value={t}>
-                  TLP:{t.toUpperCase()}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField id="new-tlp" label="Default TLP (for objects without a marking)" value={tlp} onChange={(v) => setTlp(v as api.TlpLevel)}>
+            {api.TLP_LEVELS.map((t) => (
+              <option key={t} value={t}>
+                TLP:{t.toUpperCase()}
+              </option>
+            ))}
+          </SelectField>
           <GrantsField legend="Readers" name="new-readers" value={readers} onChange={setReaders} orgs={o} groups={g} />
           <GrantsField legend="Writers" name="new-writers" value={writers} onChange={setWriters} orgs={o} groups={g} />
-          <AudienceField value={audience} onChange={setAudience} groups={g} />
+          <AudienceField id="new-audience" value={audience} onChange={setAudience} groups={g} />
           <button type="submit" disabled={add.busy}>
             Add collection
           </button>
