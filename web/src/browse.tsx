@@ -172,6 +172,21 @@ function Listing({ id, types, addedAfter, producers }: { id: string; types: stri
     when: page?.dateAdded.get(o.id) ?? "",
   }));
   const filtered = types.length > 0 || addedAfter !== "";
+  // Above the table and below it: a keyboard need not pass 100 rows to turn the page.
+  const pager = (
+    <div class="actions pager">
+      {n > 1 && (
+        <button type="button" class="secondary" onClick={previous}>
+          Previous page
+        </button>
+      )}
+      {page?.more && page.next && (
+        <button type="button" onClick={next}>
+          Next page
+        </button>
+      )}
+    </div>
+  );
   return (
     <main id="main">
       <p>
@@ -209,19 +224,13 @@ function Listing({ id, types, addedAfter, producers }: { id: string; types: stri
       </h2>
       {page === null && !error && <p aria-live="polite">Loading…</p>}
       {page && page.objects.length === 0 && <p>{filtered ? "No object you may read matches these filters." : "No object you may read is in this collection."}</p>}
-      {page && page.objects.length > 0 && <ObjectTable rows={rows} whenLabel="Date added" />}
-      <div class="actions pager">
-        {n > 1 && (
-          <button type="button" class="secondary" onClick={previous}>
-            Previous page
-          </button>
-        )}
-        {page?.more && page.next && (
-          <button type="button" onClick={next}>
-            Next page
-          </button>
-        )}
-      </div>
+      {page && page.objects.length > 0 && (
+        <>
+          {pager}
+          <ObjectTable rows={rows} whenLabel="Date added" />
+        </>
+      )}
+      {pager}
     </main>
   );
 }
