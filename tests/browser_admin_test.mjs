@@ -1,0 +1,368 @@
+// The administration and browsing pages in a real browser (ctest label `browser`), as
+// tests/browser_test.mjs runs them: Debian's Chromium, headless, playwright-core, a real
+// `tessera serve` on a free loopback port with a fresh store, the browser reaching 127.0.0.1 only.
+// The admin makes an organization, a user of it and that user's token (shown once), and the new
+// user signs in with it; an org-admin is offered only what it may do; an analyst gets the hub's
+// refusal when it opens an administration page by URL; a collection of more than 100 objects
+// pages forward and back and its type filter narrows the rows. Screenshots go to
+// $TESSERA_SCREENSHOTS.
+//
+// Environment (tests/browser.cmake sets it): TESSERA_CLI, TESSERA_WEB_BUILD, TESSERA_WEB_SOURCE,
+// TESSERA_CHROMIUM, TESSERA_SCREENSHOTS.
+
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set (tests/browser.cmake sets it)`);
+  return v;
+};
+const CLI = env("TESSERA_CLI");
+const WEB_BUILD = env("TESSERA_WEB_BUILD");
+const SHOTS = env("TESSERA_SCREENSHOTS");
+const { chromium } = createRequire(join(env("TESSERA_WEB_SOURCE"), "package.json"))("playwright-core");
+const STEP_MS = 20_000; // one browser step (ASan builds answer slowly)
+
+const dir = mkdtempSync(join(tmpdir(), "tessera-browser-admin-"));
+const data = join(dir, "data");
+let server;
+let base = "";
+let browser;
+const tokens = {};
+
+const BULK_INDICATORS = 130; // more than a page of 100
+const BULK_MALWARE = 3;
+
+function tessera(...args) {
+  const r = spawnSync(CLI, [...args, "--data", data], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 0, `tessera ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+const CLEAR = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
+
+function stix(type, name, createdBy, extra) {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, ".000Z");
+  return { type, spec_version: "2.1", id: `${type}--${crypto.randomUUID()}`, created: now, modified: now, name, created_by_ref: createdBy, object_marking_refs: [CLEAR], ...extra };
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  tessera("init", "--admin-token-file", join(dir, "admin-token"));
+  tokens.admin = readFileSync(join(dir, "admin-token"), "utf8").trim();
+  const alpha = tessera("org", "add", "Alpha CERT");
+  tessera("user", "add", "olga", "--org", "Alpha CERT", "--role", "org-admin");
+  tessera("user", "add", "mel", "--org", "Alpha CERT", "--role", "analyst");
+  tokens.olga = tessera("token", "create", "olga").split("\n")[0];
+  tokens.mel = tessera("token", "create", "mel").split("\n")[0];
+
+  const objects = [];
+  for (let i = 1; i <= BULK_INDICATORS; i++) {
+    const n = String(i).padStart(3, "0");
+    objects.push(stix("indicator", `bulk indicator ${n}`, alpha, { pattern: `[domain-name:value = 'bulk-${n}.example']`, pattern_type: "stix", valid_from: "2024-01-01T00:00:00Z" }));
+  }
+  for (let i = 1; i <= BULK_MALWARE; i++) objects.push(stix("malware", `bulk malware ${i}`, alpha, { is_family: true }));
+  const file = join(dir, "bulk.json");
+  writeFileSync(file, JSON.stringify({ type: "bundle", id: `bundle--${crypto.randomUUID()}`, objects }));
+  tessera("import", "--org", "Alpha CERT", file);
+
+  server = spawn(CLI, ["serve", "--data", data, "--listen", "127.0.0.1:0", "--threads", "2", "--web-dir", WEB_BUILD, "--no-access-log"], { stdio: ["ignore", "ignore", "pipe"] });
+  base = await new Promise((resolve, reject) => {
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`tessera serve did not start: ${err}`)), 30_000);
+    server.stderr.on("data", (chunk) => {
+      err += chunk;
+      const m = /listening on (http:\/\/[^\s]+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1].replace(/\/$/, ""));
+      }
+    });
+    server.on("exit", (code) => reject(new Error(`tessera serve exited ${code}: ${err}`)));
+  });
+
+  browser = await chromium.launch({
+    executablePath: env("TESSERA_CHROMIUM"),
+    headless: true,
+    args: [...(process.getuid?.() === 0 ? ["--no-sandbox"] : []), "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--disable-background-networking", "--no-first-run"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// A fresh browser profile whose every request outside the hub is refused; `refusals` collects
+// every 403 the hub answers the page.
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  context.setDefaultTimeout(STEP_MS);
+  await context.route("**/*", (route) => (route.request().url().startsWith(base + "/") ? route.continue() : route.abort()));
+  const page = await context.newPage();
+  const errors = [];
+  const refusals = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && !/status of 40[1349]/.test(m.text()) && errors.push(m.text()));
+  page.on("response", (r) => r.status() === 403 && refusals.push(`${r.request().method()} ${r.url()}`));
+  return { context, page, errors, refusals };
+}
+
+async function signIn(page, user, token = tokens[user]) {
+  await page.goto(base + "/");
+  await page.getByLabel("User name").fill(user);
+  await page.getByLabel("API token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Arrived lately" }).waitFor();
+}
+
+async function signOut(page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { name: "Sign in to Tessera" }).waitFor();
+}
+
+// At 200% zoom a 1200-pixel window is 600 CSS pixels wide: the page must reflow, not scroll sideways
+// (a wide table scrolls in its own box).
+async function reflowsAt200(page) {
+  await page.setViewportSize({ width: 600, height: 800 });
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  assert.ok(scroll <= width, `the page is ${scroll} px wide in a ${width} px window`);
+  await page.setViewportSize({ width: 1200, height: 800 });
+}
+
+// The focused element's text: each page moves focus to its heading.
+const focused = (page) => page.evaluate(() => document.activeElement?.textContent ?? "");
+
+test("the admin makes an organization, a user and its token; the user signs in with it", async () => {
+  const { context, page, errors, refusals } = await newPage();
+  await signIn(page, "admin");
+  const main = page.locator("main");
+  await page.getByRole("link", { name: "Administration" }).click();
+  await page.getByRole("heading", { name: "Users", level: 1 }).waitFor();
+
+  // An organization.
+  await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Organizations" }).click();
+  await page.getByRole("heading", { name: "Organizations", level: 1 }).waitFor();
+  assert.equal(await focused(page), "Organizations");
+  await page.getByLabel("Name", { exact: true }).fill("Delta ISAC");
+  await page.getByRole("button", { name: "Add organization" }).click();
+  await main.getByRole("status").getByText("Added the organization Delta ISAC.").waitFor();
+  await main.getByRole("cell", { name: "Delta ISAC", exact: true }).waitFor();
+  // The hub's answer to a name taken, beside the form.
+  await page.getByLabel("Name", { exact: true }).fill("Alpha CERT");
+  await page.getByRole("button", { name: "Add organization" }).click();
+  const taken = main.getByRole("form", { name: "Add an organization" }).getByRole("alert");
+  await taken.waitFor();
+  assert.match(await taken.textContent(), /Alpha CERT.*exists/);
+
+  // A user of it, with the role that may share.
+  await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Users" }).click();
+  await page.getByRole("heading", { name: "Users", level: 1 }).waitFor();
+  await page.getByLabel("Name", { exact: true }).fill("dana");
+  await page.getByLabel("Organization", { exact: true }).selectOption({ label: "Delta ISAC" });
+  await page.getByLabel("Role", { exact: true }).selectOption("analyst");
+  await page.getByRole("button", { name: "Add user" }).click();
+  await main.getByRole("status").getByText("Added dana (analyst).").waitFor();
+  const dana = main.getByRole("row").filter({ has: page.getByRole("cell", { name: "dana", exact: true }) });
+  await dana.getByRole("cell", { name: "Delta ISAC" }).waitFor();
+  await page.screenshot({ path: join(SHOTS, "admin-users.png"), fullPage: true });
+
+  // Its token, shown once.
+  await dana.getByRole("link", { name: "Tokens of dana" }).click();
+  await page.getByRole("heading", { name: "API tokens of dana" }).waitFor();
+  await page.getByLabel("Label").fill("laptop");
+  await page.getByLabel(/^Expires in/).fill("30d");
+  await page.getByRole("button", { name: "Create token" }).click();
+  await page.getByRole("heading", { name: "New token for dana (laptop)" }).waitFor();
+  assert.equal(await focused(page), "New token for dana (laptop)");
+  await main.getByText("Copy it now: it will not be shown again.").waitFor();
+  const secret = await page.getByLabel("Token", { exact: true }).inputValue();
+  assert.match(secret, /^tsr_[0-9a-f]{16}_/);
+  await page.getByRole("button", { name: "Copy token" }).click();
+  await main.getByRole("status").filter({ hasText: /Copied to the clipboard|press Ctrl\+C/ }).waitFor();
+  await page.screenshot({ path: join(SHOTS, "token-created.png"), fullPage: true });
+  await page.getByRole("button", { name: "I have copied it" }).click();
+  const row = main.getByRole("row").filter({ hasText: "laptop" });
+  await row.getByRole("cell", { name: "active" }).waitFor();
+  assert.ok(!(await page.content()).includes(secret), "the secret is not on the token list");
+  await page.reload();
+  await page.getByRole("heading", { name: "API tokens of dana" }).waitFor();
+  await row.waitFor();
+  assert.ok(!(await page.content()).includes(secret), "nor after reloading");
+  await signOut(page);
+
+  // The new user signs in with it.
+  await signIn(page, "dana", secret);
+  await page.getByText("dana · Delta ISAC · analyst").waitFor();
+  assert.equal(await page.getByRole("link", { name: "Administration" }).count(), 0);
+  await signOut(page);
+
+  assert.deepEqual(refusals, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("an org-admin is offered only what it may do, and its clicks meet no refusal", async () => {
+  const { context, page, errors, refusals } = await newPage();
+  await signIn(page, "olga");
+  const main = page.locator("main");
+  await page.getByRole("link", { name: "Administration" }).click();
+  await page.getByRole("heading", { name: "Users", level: 1 }).waitFor();
+  const nav = page.getByRole("navigation", { name: "Administration" });
+  assert.deepEqual(await nav.getByRole("link").allTextContents(), ["Users", "API tokens", "Organizations"]);
+  await main.getByRole("cell", { name: "mel", exact: true }).waitFor();
+  await reflowsAt200(page);
+  assert.equal(await main.getByRole("cell", { name: "admin", exact: true }).count(), 0, "the hub's admin is not its to manage");
+  const roles = await page.getByLabel("Role", { exact: true }).locator("option").allTextContents();
+  assert.deepEqual(roles, ["org-admin", "analyst", "read-only"]);
+
+  await nav.getByRole("link", { name: "Organizations" }).click();
+  await page.getByRole("heading", { name: "Organizations", level: 1 }).waitFor();
+  await main.getByRole("cell", { name: "Alpha CERT", exact: true }).waitFor();
+  assert.equal(await page.getByRole("heading", { name: "Add an organization" }).count(), 0);
+  assert.equal(await page.getByRole("button", { name: "Add organization" }).count(), 0);
+  await reflowsAt200(page);
+
+  await nav.getByRole("link", { name: "API tokens" }).click();
+  await page.getByRole("heading", { name: "API tokens", level: 1 }).waitFor();
+  await page.getByRole("heading", { name: "Create a token for olga" }).waitFor();
+
+  assert.deepEqual(refusals, [], "no normal click reaches a 403");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("an analyst has no Administration link, and the page by its URL says the hub refused", async () => {
+  const { context, page, errors } = await newPage();
+  await signIn(page, "mel");
+  assert.equal(await page.getByRole("link", { name: "Administration" }).count(), 0);
+  await page.goto(`${base}/#/admin/users`);
+  await page.getByRole("heading", { name: "Users", level: 1 }).waitFor();
+  const alert = page.locator("main").getByRole("alert");
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /^Not allowed: \S/);
+  assert.equal(await page.getByRole("button", { name: "Add user" }).count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a collection of more than 100 objects pages forward and back, and the type filter narrows it", async () => {
+  const { context, page, errors } = await newPage();
+  await signIn(page, "mel");
+  const main = page.locator("main");
+  await page.getByRole("link", { name: "Collections", exact: true }).click();
+  await page.getByRole("heading", { name: "Collections", level: 1 }).waitFor();
+  await main.getByRole("row").filter({ hasText: "Default" }).getByRole("cell", { name: "yes" }).first().waitFor();
+  await main.getByRole("link", { name: "Default" }).click();
+  await page.getByRole("heading", { name: "Default", level: 1 }).waitFor();
+  assert.equal(await focused(page), "Default");
+
+  const total = BULK_INDICATORS + BULK_MALWARE;
+  const body = main.locator("tbody tr");
+  await page.getByRole("heading", { name: "Page 1: objects 1–100" }).waitFor();
+  assert.equal(await body.count(), 100);
+  const firstRow = await body.first().textContent();
+  const cells = await body.first().locator("td").allTextContents();
+  assert.equal(cells[2], "TLP:CLEAR");
+  assert.equal(cells[3], "Alpha CERT");
+  assert.match(cells[4], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/, "the date added");
+  await page.screenshot({ path: join(SHOTS, "browse.png") });
+  assert.equal(await page.getByRole("button", { name: "Previous page" }).count(), 0);
+  await reflowsAt200(page);
+
+  await page.getByRole("button", { name: "Next page" }).first().click();
+  await page.getByRole("heading", { name: `Page 2: objects 101–${total}` }).waitFor();
+  assert.equal(await focused(page), `Page 2: objects 101–${total}`);
+  assert.equal(await body.count(), total - 100);
+  assert.equal(await page.getByRole("button", { name: "Next page" }).count(), 0);
+  const names = await main.locator("tbody tr td:nth-child(2)").allTextContents();
+  assert.equal(new Set(names).size, names.length);
+
+  await page.getByRole("button", { name: "Previous page" }).last().click();
+  await page.getByRole("heading", { name: "Page 1: objects 1–100" }).waitFor();
+  assert.equal(await body.first().textContent(), firstRow);
+
+  await page.getByLabel("malware", { exact: true }).check();
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await page.getByRole("heading", { name: `Page 1: objects 1–${BULK_MALWARE}` }).waitFor();
+  assert.match(page.url(), /type=malware/);
+  assert.deepEqual(await main.locator("tbody tr td:first-child").allTextContents(), Array(BULK_MALWARE).fill("malware"));
+  assert.equal(await page.getByRole("button", { name: "Next page" }).count(), 0);
+  // Added after now: nothing.
+  await page.getByLabel(/^Added after/).fill("2099-01-01T00:00");
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await main.getByText("No object you may read matches these filters.").waitFor();
+  await main.getByRole("link", { name: "Clear filters" }).click();
+  await page.getByRole("heading", { name: "Page 1: objects 1–100" }).waitFor();
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the admin makes a sharing group with a member, and a collection it reads, then opens it to all", async () => {
+  const { context, page, errors, refusals } = await newPage();
+  await signIn(page, "admin");
+  const main = page.locator("main");
+  await page.goto(`${base}/#/admin/groups`);
+  await page.getByRole("heading", { name: "Sharing groups", level: 1 }).waitFor();
+  const addGroup = page.getByRole("form", { name: "Add a sharing group" });
+  await addGroup.getByLabel("Name", { exact: true }).fill("finance-isac");
+  await addGroup.getByLabel("Description").fill("Banks");
+  await addGroup.getByRole("button", { name: "Add sharing group" }).click();
+  await addGroup.getByRole("status").getByText("Added the sharing group finance-isac.").waitFor();
+  const group = main.getByRole("row").filter({ hasText: "finance-isac" });
+  await group.getByLabel("Organization to add to finance-isac").selectOption({ label: "Alpha CERT" });
+  await group.getByRole("button", { name: "Add to finance-isac" }).click();
+  await group.getByRole("button", { name: "Remove Alpha CERT from finance-isac" }).waitFor();
+
+  await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Collections" }).click();
+  await page.getByRole("heading", { name: "Collections", level: 1 }).waitFor();
+  const add = page.getByRole("form", { name: "Add a collection" });
+  await add.getByLabel("Title").fill("Finance feed");
+  await add.getByLabel(/^Alias/).fill("finance");
+  await add.getByLabel(/^Default TLP/).selectOption("green");
+  const readers = add.getByRole("group", { name: "Readers" });
+  await readers.getByLabel(/^Only these/).check();
+  await readers.getByLabel("group finance-isac").check();
+  const writers = add.getByRole("group", { name: "Writers" });
+  await writers.getByLabel(/^Only these/).check();
+  await writers.getByLabel("Alpha CERT").check();
+  await add.getByLabel(/^Audience/).selectOption({ label: "group finance-isac" });
+  await add.getByRole("button", { name: "Add collection" }).click();
+  await add.getByRole("status").getByText("Added the collection Finance feed.").waitFor();
+  const row = main.getByRole("row").filter({ hasText: "Finance feed" });
+  await row.getByRole("cell", { name: "group finance-isac" }).first().waitFor();
+  await row.getByRole("cell", { name: "Alpha CERT", exact: true }).waitFor();
+  await row.getByText("TLP:GREEN").waitFor();
+
+  await row.getByRole("button", { name: "Edit access of Finance feed" }).click();
+  const edit = page.getByRole("form", { name: "Who may read and write Finance feed" });
+  assert.equal(await focused(page), "Who may read and write Finance feed");
+  await edit.getByRole("group", { name: "Readers" }).getByLabel("Every organization").check();
+  await edit.getByRole("button", { name: "Save access" }).click();
+  await edit.getByRole("status").getByText("Saved who may read and write Finance feed.").waitFor();
+  await row.getByRole("cell", { name: "every organization" }).waitFor();
+  // What the hub now holds, asked apart from the page.
+  const auth = { Authorization: `Bearer ${tokens.admin}`, Accept: "application/json" };
+  const cols = await (await fetch(`${base}/api/v1/collections`, { headers: auth })).json();
+  const feed = cols.items.find((c) => c.title === "Finance feed");
+  assert.equal(feed.readers.all, true);
+  assert.equal(feed.default_tlp, "green");
+  assert.equal(feed.alias, "finance");
+  assert.notEqual(feed.audience_group, null);
+
+  await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Sharing groups" }).click();
+  await group.getByRole("button", { name: "Remove Alpha CERT from finance-isac" }).click();
+  await group.getByText("none").waitFor();
+
+  assert.deepEqual(refusals, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
