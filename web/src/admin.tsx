@@ -211,6 +211,9 @@ function Orgs({ role }: { role: string }) {
 
 function UserRow({ user, orgName, who, onChanged }: { user: api.User; orgName: string; who: api.WhoAmI; onChanged: () => void }) {
   const [role, setRole] = useState<api.Role>(user.role);
+  // Keyed by id, the row keeps its message across the reload a change causes; the choice follows
+  // what the hub now says.
+  useEffect(() => setRole(user.role), [user.role]);
   const act = useAction();
   const roles = grantableRoles(who.user.role);
   const self = user.name === who.user.name;
@@ -316,7 +319,7 @@ function Users({ who }: { who: api.WhoAmI }) {
             </thead>
             <tbody>
               {users.data.map((u) => (
-                <UserRow key={`${u.id}-${u.role}-${u.disabled}`} user={u} orgName={orgName.get(u.org_id) ?? String(u.org_id)} who={who} onChanged={users.reload} />
+                <UserRow key={u.id} user={u} orgName={orgName.get(u.org_id) ?? String(u.org_id)} who={who} onChanged={users.reload} />
               ))}
             </tbody>
           </table>
@@ -492,7 +495,7 @@ function Tokens({ who, user }: { who: api.WhoAmI; user: string }) {
             </thead>
             <tbody>
               {tokens.data.map((t) => (
-                <TokenRow key={`${t.id}-${t.status}`} token={t} onChanged={tokens.reload} />
+                <TokenRow key={t.id} token={t} onChanged={tokens.reload} />
               ))}
             </tbody>
           </table>
@@ -618,7 +621,7 @@ function Groups() {
             </thead>
             <tbody>
               {groups.data.map((g) => (
-                <GroupRow key={`${g.id}-${g.members.join(",")}`} group={g} orgs={orgs.data ?? []} onChanged={groups.reload} />
+                <GroupRow key={g.id} group={g} orgs={orgs.data ?? []} onChanged={groups.reload} />
               ))}
             </tbody>
           </table>
@@ -785,6 +788,10 @@ function Collections() {
       setTitle("");
       setDescription("");
       setAlias("");
+      setTlp("amber");
+      setReaders({ all: true, orgs: [], groups: [] });
+      setWriters({ all: true, orgs: [], groups: [] });
+      setAudience("");
       cols.reload();
     }
   }
