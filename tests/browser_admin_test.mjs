@@ -61,6 +61,8 @@ before(async () => {
   tessera("user", "add", "mel", "--org", "Alpha CERT", "--role", "analyst");
   tokens.olga = tessera("token", "create", "olga").split("\n")[0];
   tokens.mel = tessera("token", "create", "mel").split("\n")[0];
+  tessera("user", "add", "erin", "--org", "Alpha CERT", "--role", "analyst");
+  tokens.erin = tessera("token", "create", "erin", "--label", "erin's feed").split("\n")[0];
 
   const objects = [];
   for (let i = 1; i <= BULK_INDICATORS; i++) {
@@ -248,6 +250,7 @@ test("an analyst has no Administration link, and the page by its URL says the hu
   const alert = page.locator("main").getByRole("alert");
   await alert.waitFor();
   assert.match(await alert.textContent(), /^Not allowed: \S/);
+  await page.screenshot({ path: join(SHOTS, "admin-refused.png") });
   assert.equal(await page.getByRole("button", { name: "Add user" }).count(), 0);
   assert.deepEqual(errors, []);
   await context.close();
@@ -348,6 +351,7 @@ test("the admin makes a sharing group with a member, and a collection it reads, 
   await edit.getByRole("group", { name: "Readers" }).getByLabel("Every organization").check();
   await edit.getByRole("button", { name: "Save access" }).click();
   await edit.getByRole("status").getByText("Saved who may read and write Finance feed.").waitFor();
+  await page.screenshot({ path: join(SHOTS, "admin-collections.png"), fullPage: true });
   await row.getByRole("cell", { name: "every organization" }).waitFor();
   // What the hub now holds, asked apart from the page.
   const auth = { Authorization: `Bearer ${tokens.admin}`, Accept: "application/json" };
@@ -361,6 +365,43 @@ test("the admin makes a sharing group with a member, and a collection it reads, 
   await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Sharing groups" }).click();
   await group.getByRole("button", { name: "Remove Alpha CERT from finance-isac" }).click();
   await group.getByText("none").waitFor();
+
+  assert.deepEqual(refusals, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the admin disables and enables a user, changes its role and revokes its token; the hub honours each", async () => {
+  const { context, page, errors, refusals } = await newPage();
+  await signIn(page, "admin");
+  const main = page.locator("main");
+  // Whether erin's token opens the API now (asked apart from the page).
+  const works = async () => (await fetch(`${base}/api/v1/whoami`, { headers: { Authorization: `Bearer ${tokens.erin}`, Accept: "application/json" } })).status;
+  assert.equal(await works(), 200);
+
+  await page.goto(`${base}/#/admin/users`);
+  const erin = main.getByRole("row").filter({ has: page.getByRole("cell", { name: "erin", exact: true }) });
+  await erin.getByRole("button", { name: "Disable erin" }).click();
+  await erin.getByRole("cell", { name: "disabled" }).waitFor();
+  await main.getByRole("status").getByText("erin is disabled.").waitFor();
+  assert.equal(await works(), 401);
+  await erin.getByRole("button", { name: "Enable erin" }).click();
+  await erin.getByRole("cell", { name: "active" }).waitFor();
+  assert.equal(await works(), 200);
+
+  await erin.getByLabel("Role of erin").selectOption("read-only");
+  await erin.getByRole("button", { name: "Change role of erin" }).click();
+  await main.getByRole("status").getByText("erin is now read-only.").waitFor();
+  await erin.getByRole("cell", { name: "read-only", exact: true }).waitFor();
+  assert.equal(await works(), 200, "a change between these roles keeps the tokens");
+
+  await erin.getByRole("link", { name: "Tokens of erin" }).click();
+  await page.getByRole("heading", { name: "API tokens of erin" }).waitFor();
+  const row = main.getByRole("row").filter({ hasText: "erin's feed" });
+  await row.getByRole("button", { name: "Revoke erin's feed" }).click();
+  await row.getByRole("cell", { name: "revoked" }).waitFor();
+  assert.equal(await row.getByRole("button").count(), 0, "a revoked token offers no revoke");
+  assert.equal(await works(), 401);
 
   assert.deepEqual(refusals, []);
   assert.deepEqual(errors, []);
