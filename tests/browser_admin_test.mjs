@@ -139,8 +139,15 @@ async function reflowsAt200(page) {
   await page.setViewportSize({ width: 1200, height: 800 });
 }
 
-// The focused element's text: each page moves focus to its heading.
-const focused = (page) => page.evaluate(() => document.activeElement?.textContent ?? "");
+// Waits until the focused element is the one whose text is `text`: each page moves focus to its
+// heading (after it renders, hence the wait).
+async function focusIsOn(page, text) {
+  try {
+    await page.waitForFunction((t) => document.activeElement?.textContent === t, text, { timeout: STEP_MS });
+  } catch {
+    assert.fail(`focus is on ${JSON.stringify(await page.evaluate(() => document.activeElement?.textContent ?? ""))}, not ${JSON.stringify(text)}`);
+  }
+}
 
 test("the admin makes an organization, a user and its token; the user signs in with it", async () => {
   const { context, page, errors, refusals } = await newPage();
@@ -152,7 +159,7 @@ test("the admin makes an organization, a user and its token; the user signs in w
   // An organization.
   await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Organizations" }).click();
   await page.getByRole("heading", { name: "Organizations", level: 1 }).waitFor();
-  assert.equal(await focused(page), "Organizations");
+  await focusIsOn(page, "Organizations");
   await page.getByLabel("Name", { exact: true }).fill("Delta ISAC");
   await page.getByRole("button", { name: "Add organization" }).click();
   await main.getByRole("status").getByText("Added the organization Delta ISAC.").waitFor();
@@ -183,7 +190,7 @@ test("the admin makes an organization, a user and its token; the user signs in w
   await page.getByLabel(/^Expires in/).fill("30d");
   await page.getByRole("button", { name: "Create token" }).click();
   await page.getByRole("heading", { name: "New token for dana (laptop)" }).waitFor();
-  assert.equal(await focused(page), "New token for dana (laptop)");
+  await focusIsOn(page, "New token for dana (laptop)");
   await main.getByText("Copy it now: it will not be shown again.").waitFor();
   const secret = await page.getByLabel("Token", { exact: true }).inputValue();
   assert.match(secret, /^tsr_[0-9a-f]{16}_/);
@@ -265,7 +272,7 @@ test("a collection of more than 100 objects pages forward and back, and the type
   await main.getByRole("row").filter({ hasText: "Default" }).getByRole("cell", { name: "yes" }).first().waitFor();
   await main.getByRole("link", { name: "Default" }).click();
   await page.getByRole("heading", { name: "Default", level: 1 }).waitFor();
-  assert.equal(await focused(page), "Default");
+  await focusIsOn(page, "Default");
 
   const total = BULK_INDICATORS + BULK_MALWARE;
   const body = main.locator("tbody tr");
@@ -282,7 +289,7 @@ test("a collection of more than 100 objects pages forward and back, and the type
 
   await page.getByRole("button", { name: "Next page" }).first().click();
   await page.getByRole("heading", { name: `Page 2: objects 101–${total}` }).waitFor();
-  assert.equal(await focused(page), `Page 2: objects 101–${total}`);
+  await focusIsOn(page, `Page 2: objects 101–${total}`);
   assert.equal(await body.count(), total - 100);
   assert.equal(await page.getByRole("button", { name: "Next page" }).count(), 0);
   const names = await main.locator("tbody tr td:nth-child(2)").allTextContents();
@@ -347,7 +354,7 @@ test("the admin makes a sharing group with a member, and a collection it reads, 
 
   await row.getByRole("button", { name: "Edit access of Finance feed" }).click();
   const edit = page.getByRole("form", { name: "Who may read and write Finance feed" });
-  assert.equal(await focused(page), "Who may read and write Finance feed");
+  await focusIsOn(page, "Who may read and write Finance feed");
   await edit.getByRole("group", { name: "Readers" }).getByLabel("Every organization").check();
   await edit.getByRole("button", { name: "Save access" }).click();
   await edit.getByRole("status").getByText("Saved who may read and write Finance feed.").waitFor();
