@@ -235,7 +235,7 @@ export function RelatedGraph({ center, initial }: { center: GraphNode; initial: 
               {expanded.has(n.id) ? (
                 <span class="muted">(neighbours shown)</span>
               ) : (
-                <button type="button" class="small" disabled={busy !== null} onClick={() => expand(n.id)} aria-label={`Show the neighbours of ${n.name || n.id}`}>
+                <button type="button" class="small" disabled={busy !== null} onClick={() => expand(n.id)} aria-label={`Show its neighbours: ${n.name || n.id}`}>
                   {busy === n.id ? "Loading…" : "Show its neighbours"}
                 </button>
               )}

@@ -144,7 +144,7 @@ function StatusReport({ status, collection, subject }: { status: api.TaxiiStatus
       ) : (
         <>
           <p class="error">
-            {failures.length} of {status.total_count} object{status.total_count === 1 ? " was" : "s were"} refused; {status.success_count} added.
+            {failures.length} of {status.total_count} object{status.total_count === 1 ? "" : "s"} {failures.length === 1 ? "was" : "were"} refused; {status.success_count} added.
           </p>
           <ul class="failures">
             {failures.map((f, i) => (
