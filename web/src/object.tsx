@@ -6,7 +6,7 @@
 
 import { useEffect, useMemo, useState } from "preact/hooks";
 import * as api from "./api";
-import { RelatedGraph, type GraphNode } from "./graph";
+import type { GraphNode } from "./graph";
 import { PatternExplanation, usePatternCheck } from "./pattern";
 import { tlpOfMarking, tlpOfObject } from "./tlp";
 import { ErrorNote, nameOf, objectHref, TlpBadge, useFocusHeading, when } from "./ui";
@@ -37,6 +37,32 @@ function FieldValue({ value, producers }: { value: unknown; producers: Map<strin
   }
   const org = producers.get(text);
   return <span class={text.length > 80 ? "long" : ""}>{org ? `${org} (${text})` : text}</span>;
+}
+
+// The graph's module (Cytoscape, most of the interface's code) is loaded with the first graph.
+type GraphModule = typeof import("./graph");
+let graphModule: Promise<GraphModule> | null = null;
+
+function Graph(props: { center: GraphNode; initial: api.Related }) {
+  const [mod, setMod] = useState<GraphModule | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    let live = true;
+    graphModule ??= import("./graph");
+    graphModule.then(
+      (m) => live && setMod(m),
+      (e) => {
+        graphModule = null;
+        if (live) setError(e);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (error) return <ErrorNote error={error} />;
+  if (!mod) return <p class="muted">Loading the graph…</p>;
+  return <mod.RelatedGraph {...props} />;
 }
 
 function versionHref(collection: string, id: string, version: string): string {
@@ -209,7 +235,7 @@ export function ObjectPage({ collection, id, version, producers }: { collection:
             <h2 id="graph-heading">Relationships and sightings</h2>
             <ErrorNote error={relatedError} />
             {!related && !relatedError && <p class="muted">Loading…</p>}
-            {related && center && <RelatedGraph center={center} initial={related} />}
+            {related && center && <Graph center={center} initial={related} />}
           </section>
           {related && <Sightings edges={related.edges} producers={producers} names={names} />}
         </>
