@@ -99,7 +99,10 @@ before(async () => {
   const malware = { type: "malware", spec_version: "2.1", id: `malware--${crypto.randomUUID()}`, created: t0, modified: t0, name: "Graph Loader", is_family: true, created_by_ref: alpha, object_marking_refs: [CLEAR] };
   const rel = { type: "relationship", spec_version: "2.1", id: `relationship--${crypto.randomUUID()}`, created: t0, modified: t0, relationship_type: "indicates", source_ref: hub.id, target_ref: malware.id, created_by_ref: alpha, object_marking_refs: [CLEAR] };
   const sighting = { type: "sighting", spec_version: "2.1", id: `sighting--${crypto.randomUUID()}`, created: t0, modified: t0, sighting_of_ref: hub.id, where_sighted_refs: [alpha], count: 3, first_seen: "2026-01-02T03:04:05.000Z", last_seen: "2026-01-09T03:04:05.000Z", created_by_ref: alpha, object_marking_refs: [CLEAR] };
-  tessera("import", "--org", "Alpha CERT", file("graph1.json", [v1, malware, rel, sighting]));
+  // One step further: an actor that uses the malware, shown when the malware's node is expanded.
+  const actor = { type: "threat-actor", spec_version: "2.1", id: `threat-actor--${crypto.randomUUID()}`, created: t0, modified: t0, name: "Graph Actor", created_by_ref: alpha, object_marking_refs: [CLEAR] };
+  const uses = { ...rel, id: `relationship--${crypto.randomUUID()}`, relationship_type: "uses", source_ref: actor.id, target_ref: malware.id };
+  tessera("import", "--org", "Alpha CERT", file("graph1.json", [v1, malware, rel, sighting, actor, uses]));
   tessera("import", "--org", "Alpha CERT", file("graph2.json", [hub]));
   ids.graphHub = hub.id;
   ids.malware = malware.id;
@@ -378,8 +381,11 @@ test("an object's page: its versions, its pattern explained, its relationship gr
   await list.getByRole("link", { name: "Graph Loader" }).waitFor();
   await main.locator(".graph canvas").first().waitFor();
   assert.match(await list.locator("li", { hasText: "Graph Loader" }).textContent(), /indicates/);
+  assert.equal(await list.getByRole("link", { name: "Graph Actor" }).count(), 0, "two steps away: not yet shown");
   await list.getByRole("button", { name: "Show its neighbours: Graph Loader" }).click();
   await list.locator("li", { hasText: "Graph Loader" }).getByText("(neighbours shown)").waitFor();
+  await list.getByRole("link", { name: "Graph Actor" }).waitFor();
+  assert.match(await list.locator("li", { has: page.getByRole("link", { name: "Graph Actor" }) }).textContent(), /it uses Graph Loader/);
   // The sighting: count, first and last seen, where.
   const row = main.locator("table.sightings tbody tr");
   assert.equal(await row.count(), 1);

@@ -141,7 +141,7 @@ export function RelatedGraph({ center, initial }: { center: GraphNode; initial: 
     const c = cytoscape({
       container: box.current,
       minZoom: 0.2,
-      maxZoom: 3,
+      maxZoom: 1.5,
       style: [
         {
           selector: "node",
