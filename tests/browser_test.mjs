@@ -273,8 +273,9 @@ const shareSection = (page, heading) => page.locator("section", { has: page.getB
 test("alice shares a TLP:AMBER indicator with a named recipient: checked as typed, previewed, read by its audience only", async () => {
   const { context, page, errors } = await newPage();
   await signIn(page, "alice");
-  await page.getByRole("link", { name: "Share" }).click();
+  await page.getByRole("banner").getByRole("link", { name: "Share", exact: true }).click();
   await page.getByRole("heading", { name: "Share", exact: true }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.tagName === "H1" && document.activeElement.textContent === "Share"); // focus on the heading
   const form = shareSection(page, "A new indicator");
 
   // A bad pattern: the hub's message, at the hub's position, marked in the pattern.
@@ -382,7 +383,9 @@ test("an object's page: its versions, its pattern explained, its relationship gr
   await main.locator(".graph canvas").first().waitFor();
   assert.match(await list.locator("li", { hasText: "Graph Loader" }).textContent(), /indicates/);
   assert.equal(await list.getByRole("link", { name: "Graph Actor" }).count(), 0, "two steps away: not yet shown");
-  await list.getByRole("button", { name: "Show its neighbours: Graph Loader" }).click();
+  // By keyboard: the list's button, as a mouse would click the node.
+  await list.getByRole("button", { name: "Show its neighbours: Graph Loader" }).focus();
+  await page.keyboard.press("Enter");
   await list.locator("li", { hasText: "Graph Loader" }).getByText("(neighbours shown)").waitFor();
   await list.getByRole("link", { name: "Graph Actor" }).waitFor();
   assert.match(await list.locator("li", { has: page.getByRole("link", { name: "Graph Actor" }) }).textContent(), /it uses Graph Loader/);
