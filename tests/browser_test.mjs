@@ -3,8 +3,11 @@
 // loopback port with a fresh store. Users of two organizations sign in; each sees its own
 // TLP:RED object and not the other's (not on the home page, not in search, not by URL), both see
 // the TLP:CLEAR one; a change without the CSRF token is refused; after signing out the old cookie
-// no longer works. Screenshots of the main pages go to $TESSERA_SCREENSHOTS. The browser may
-// reach 127.0.0.1 only.
+// no longer works. Sharing: an indicator shared as TLP:AMBER with a named recipient, its pattern
+// checked as typed and its audience previewed, is read by its audience only; a bundle with a bad
+// object reports that object. An object's page shows its versions, its relationship graph and its
+// sightings. Screenshots of the main pages go to $TESSERA_SCREENSHOTS. The browser may reach
+// 127.0.0.1 only.
 //
 // Environment (tests/browser.cmake sets it): TESSERA_CLI, TESSERA_WEB_BUILD, TESSERA_WEB_SOURCE,
 // TESSERA_CHROMIUM, TESSERA_SCREENSHOTS.
@@ -62,6 +65,7 @@ function indicator(name, pattern, tlpMarking, createdBy) {
 }
 
 const RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+const AMBER = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
 const CLEAR = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
 
 before(async () => {
@@ -69,6 +73,7 @@ before(async () => {
   tessera("init", "--admin-token-file", join(dir, "admin-token"));
   const alpha = tessera("org", "add", "Alpha CERT");
   const bravo = tessera("org", "add", "Bravo SOC");
+  tessera("org", "add", "Charlie ISAC");
   tessera("user", "add", "alice", "--org", "Alpha CERT", "--role", "analyst");
   tessera("user", "add", "bob", "--org", "Bravo SOC", "--role", "analyst");
   tokens.alice = tessera("token", "create", "alice").split("\n")[0];
@@ -86,6 +91,21 @@ before(async () => {
   };
   tessera("import", "--org", "Alpha CERT", file("alpha.json", [objects.alphaRed, objects.clear]));
   tessera("import", "--org", "Bravo SOC", file("bravo.json", [objects.bravoRed]));
+
+  // An indicator with two versions, a relationship to a malware and a sighting (all CLEAR).
+  const t0 = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d+Z$/, ".000Z");
+  const hub = { ...indicator("graph hub indicator", "[domain-name:value = 'graph-hub.example']", CLEAR, alpha), created: t0 };
+  const v1 = { ...hub, created: t0, modified: t0, description: "first version" };
+  const malware = { type: "malware", spec_version: "2.1", id: `malware--${crypto.randomUUID()}`, created: t0, modified: t0, name: "Graph Loader", is_family: true, created_by_ref: alpha, object_marking_refs: [CLEAR] };
+  const rel = { type: "relationship", spec_version: "2.1", id: `relationship--${crypto.randomUUID()}`, created: t0, modified: t0, relationship_type: "indicates", source_ref: hub.id, target_ref: malware.id, created_by_ref: alpha, object_marking_refs: [CLEAR] };
+  const sighting = { type: "sighting", spec_version: "2.1", id: `sighting--${crypto.randomUUID()}`, created: t0, modified: t0, sighting_of_ref: hub.id, where_sighted_refs: [alpha], count: 3, first_seen: "2026-01-02T03:04:05.000Z", last_seen: "2026-01-09T03:04:05.000Z", created_by_ref: alpha, object_marking_refs: [CLEAR] };
+  // One step further: an actor that uses the malware, shown when the malware's node is expanded.
+  const actor = { type: "threat-actor", spec_version: "2.1", id: `threat-actor--${crypto.randomUUID()}`, created: t0, modified: t0, name: "Graph Actor", created_by_ref: alpha, object_marking_refs: [CLEAR] };
+  const uses = { ...rel, id: `relationship--${crypto.randomUUID()}`, relationship_type: "uses", source_ref: actor.id, target_ref: malware.id };
+  tessera("import", "--org", "Alpha CERT", file("graph1.json", [v1, malware, rel, sighting, actor, uses]));
+  tessera("import", "--org", "Alpha CERT", file("graph2.json", [hub]));
+  ids.graphHub = hub.id;
+  ids.malware = malware.id;
 
   server = spawn(CLI, ["serve", "--data", data, "--listen", "127.0.0.1:0", "--threads", "2", "--web-dir", WEB_BUILD, "--no-access-log"], { stdio: ["ignore", "ignore", "pipe"] });
   base = await new Promise((resolve, reject) => {
@@ -244,5 +264,171 @@ test("the session cookie is out of scripts' reach, changes need the CSRF token, 
   // Reloading does not bring the session back.
   await page.reload();
   await page.getByRole("heading", { name: "Sign in to Tessera" }).waitFor();
+  await context.close();
+});
+
+// The share page's two forms.
+const shareSection = (page, heading) => page.locator("section", { has: page.getByRole("heading", { name: heading }) });
+
+test("alice shares a TLP:AMBER indicator with a named recipient: checked as typed, previewed, read by its audience only", async () => {
+  const { context, page, errors } = await newPage();
+  await signIn(page, "alice");
+  await page.getByRole("banner").getByRole("link", { name: "Share", exact: true }).click();
+  await page.getByRole("heading", { name: "Share", exact: true }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.tagName === "H1" && document.activeElement.textContent === "Share"); // focus on the heading
+  const form = shareSection(page, "A new indicator");
+
+  // A bad pattern: the hub's message, at the hub's position, marked in the pattern.
+  const bad = "[ipv4-addr:value = '1.2.3.4'";
+  const auth = "Basic " + Buffer.from(`alice:${tokens.alice}`).toString("base64");
+  const check = await (await fetch(`${base}/api/v1/patterns/check`, { method: "POST", headers: { Authorization: auth, "Content-Type": "application/json" }, body: JSON.stringify({ pattern: bad }) })).json();
+  assert.equal(check.valid, false, JSON.stringify(check));
+  assert.equal(check.error.position, bad.length, `the missing bracket is at the end: ${JSON.stringify(check)}`);
+  await form.getByLabel(/^Pattern/).pressSequentially(bad, { delay: 5 });
+  await form.locator(".pattern-error").getByText(`position ${check.error.position}: ${check.error.message}`, { exact: true }).waitFor();
+  assert.equal(await form.locator(".pattern-marked mark").count(), 1);
+
+  // A good one: valid, its comparison explained.
+  await form.getByLabel(/^Pattern/).fill("[ipv4-addr:value = '203.0.113.77']");
+  await form.locator(".pattern-valid").getByText("ipv4-addr:value").waitFor();
+  assert.equal(await form.locator(".pattern-error").count(), 0);
+  await form.getByLabel("Name", { exact: true }).fill("alpha amber share");
+
+  // The preview: AMBER to the collection's readers; with a named recipient, that one only (and
+  // the provider); RED without recipients, the provider only.
+  const audience = form.locator(".preview ul.audience");
+  await form.getByLabel("TLP").selectOption("amber");
+  await audience.getByText("Bravo SOC").waitFor();
+  await audience.getByText("Charlie ISAC").waitFor();
+  await form.getByLabel("Charlie ISAC").check();
+  await audience.getByText("Bravo SOC").waitFor({ state: "detached" });
+  await audience.getByText("Charlie ISAC").waitFor();
+  await audience.getByText("Alpha CERT").waitFor();
+  await form.getByLabel("Charlie ISAC").uncheck();
+  await form.getByLabel("TLP").selectOption("red");
+  await form.locator(".preview .tlp-red").waitFor();
+  await audience.getByText("Alpha CERT").waitFor();
+  assert.deepEqual(await audience.locator("li").allTextContents(), ["Alpha CERT"]);
+  await form.getByLabel("TLP").selectOption("amber");
+  await form.getByLabel("Charlie ISAC").check();
+  await audience.getByText("Charlie ISAC").waitFor();
+  assert.equal(await audience.getByText("Bravo SOC").count(), 0);
+
+  await form.getByRole("button", { name: "Share the indicator" }).click();
+  await form.getByText("Shared: 1 of 1 object added.").waitFor();
+  await page.screenshot({ path: join(SHOTS, "share.png"), fullPage: true });
+  await form.getByRole("link", { name: "Open the new indicator" }).click();
+  await page.getByRole("heading", { name: "alpha amber share" }).waitFor();
+  await page.locator("main .tlp-amber").first().waitFor();
+  const url = page.url();
+
+  // Its producer finds it by its value.
+  await page.getByLabel(/^Search/).fill("203.0.113.77");
+  await page.getByLabel(/^Search/).press("Enter");
+  await page.locator("main").getByRole("link", { name: "alpha amber share" }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // Bravo is not in its audience: not by URL, not by search.
+  const b = await newPage();
+  await signIn(b.page, "bob");
+  await b.page.goto(url);
+  await b.page.locator("main").getByText("There is no such object in this collection, or none you may read.").waitFor();
+  await b.page.getByLabel(/^Search/).fill("203.0.113.77");
+  await b.page.getByLabel(/^Search/).press("Enter");
+  await b.page.locator("main").getByText("Nothing you may read holds this value.").waitFor();
+  assert.equal(await b.page.getByText("alpha amber share").count(), 0);
+  assert.deepEqual(b.errors, []);
+  await b.context.close();
+});
+
+test("a bundle upload reports the object the hub refused, by id; a file that is no bundle is refused in the browser", async () => {
+  const { context, page, errors } = await newPage();
+  await signIn(page, "alice");
+  await page.goto(`${base}/#/share`);
+  const upload = shareSection(page, "Upload a STIX bundle");
+  const notJson = join(dir, "not-json.json");
+  writeFileSync(notJson, "this is not JSON");
+  await upload.getByLabel("Bundle file (JSON)").setInputFiles(notJson);
+  await upload.getByRole("button", { name: "Upload the bundle" }).click();
+  await upload.getByRole("alert").getByText(/^the file is not JSON/).waitFor();
+
+  const good = indicator("uploaded good indicator", "[domain-name:value = 'uploaded.example']", CLEAR, undefined);
+  delete good.created_by_ref;
+  const broken = { ...indicator("uploaded broken indicator", "[domain-name:value = 'broken.example']", CLEAR, undefined), valid_from: "not a time" };
+  delete broken.created_by_ref;
+  const path = join(dir, "upload.json");
+  writeFileSync(path, JSON.stringify({ type: "bundle", id: `bundle--${crypto.randomUUID()}`, objects: [good, broken] }));
+  await upload.getByLabel("Bundle file (JSON)").setInputFiles(path);
+  await upload.getByRole("button", { name: "Upload the bundle" }).click();
+  await upload.getByText("1 of 2 objects was refused; 1 added.").waitFor();
+  const failure = upload.locator("ul.failures li");
+  assert.equal(await failure.count(), 1);
+  assert.match(await failure.textContent(), new RegExp(`^${broken.id}: .*valid_from`));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("an object's page: its versions, its pattern explained, its relationship graph and its sightings", async () => {
+  const { context, page, errors } = await newPage();
+  await signIn(page, "alice");
+  await page.goto(`${base}/#/object/${collection}/${ids.graphHub}`);
+  await page.getByRole("heading", { name: "graph hub indicator" }).waitFor();
+  const main = page.locator("main");
+  await main.getByRole("heading", { name: "Versions (2)" }).waitFor();
+  await main.locator(".pattern-valid").getByText("domain-name:value").waitFor();
+  // The graph: a canvas, and its nodes in the list beside it.
+  const list = main.locator(".neighbour-list");
+  await list.getByRole("link", { name: "Graph Loader" }).waitFor();
+  await main.locator(".graph canvas").first().waitFor();
+  assert.match(await list.locator("li", { hasText: "Graph Loader" }).textContent(), /indicates/);
+  assert.equal(await list.getByRole("link", { name: "Graph Actor" }).count(), 0, "two steps away: not yet shown");
+  // By keyboard: the list's button, as a mouse would click the node.
+  await list.getByRole("button", { name: "Show its neighbours: Graph Loader" }).focus();
+  await page.keyboard.press("Enter");
+  await list.locator("li", { hasText: "Graph Loader" }).getByText("(neighbours shown)").waitFor();
+  await list.getByRole("link", { name: "Graph Actor" }).waitFor();
+  assert.match(await list.locator("li", { has: page.getByRole("link", { name: "Graph Actor" }) }).textContent(), /it uses Graph Loader/);
+  // The sighting: count, first and last seen, where.
+  const row = main.locator("table.sightings tbody tr");
+  assert.equal(await row.count(), 1);
+  const cells = await row.locator("td").allTextContents();
+  assert.equal(cells[0], "3");
+  assert.equal(cells[1], "2026-01-02 03:04:05Z");
+  assert.equal(cells[2], "2026-01-09 03:04:05Z");
+  assert.equal(cells[3], "Alpha CERT");
+  await page.screenshot({ path: join(SHOTS, "object-graph.png"), fullPage: true });
+
+  // The older version opens by its link.
+  await main.locator("ol.versions a").first().click();
+  await main.getByText("An older version.").waitFor();
+  await main.locator(".fields").getByText("first version", { exact: true }).waitFor();
+  // From the neighbour list to the neighbour's page.
+  await page.goto(`${base}/#/object/${collection}/${ids.graphHub}`);
+  await list.getByRole("link", { name: "Graph Loader" }).click();
+  await page.getByRole("heading", { name: "Graph Loader" }).waitFor();
+  await main.locator(".neighbour-list").getByRole("link", { name: "graph hub indicator" }).waitFor();
+  assert.deepEqual(errors, [], "no error, and no Content-Security-Policy violation (Cytoscape injects no style)");
+  await context.close();
+});
+
+test("search filters pass to the API: TLP and type keep what they name", async () => {
+  const { context, page, errors } = await newPage();
+  await signIn(page, "alice");
+  await page.goto(`${base}/#/search?q=${encodeURIComponent("secret")}`);
+  const main = page.locator("main");
+  await main.getByRole("link", { name: "alpha red secret" }).waitFor();
+  await main.getByLabel("TLP").selectOption("clear");
+  await main.getByRole("button", { name: "Apply filters" }).click();
+  await main.getByText("Nothing you may read matches with these filters.").waitFor();
+  assert.match(page.url(), /tlp=clear/);
+  await main.getByLabel("TLP").selectOption("red");
+  await main.getByLabel("Type").selectOption("indicator");
+  await main.getByRole("button", { name: "Apply filters" }).click();
+  await main.getByRole("link", { name: "alpha red secret" }).waitFor();
+  await main.getByLabel("Producer").selectOption("Bravo SOC");
+  await main.getByRole("button", { name: "Apply filters" }).click();
+  await main.getByText("Nothing you may read matches with these filters.").waitFor();
+  assert.deepEqual(errors, []);
   await context.close();
 });

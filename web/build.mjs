@@ -1,6 +1,6 @@
-// Builds the web interface into OUT (default ../build/web): OUT/assets/app-<hash>.js and .css
-// (names that change with the content, so the hub may let browsers keep them for a year) and
-// OUT/index.html naming them. No inline script or style: the hub's Content-Security-Policy
+// Builds the web interface into OUT (default ../build/web): OUT/assets/app-<hash>.js and .css, and
+// the chunks the app loads when a page needs them (<name>-<hash>.js) (names that change with the
+// content, so the hub may let browsers keep them for a year) and OUT/index.html naming the app's. No inline script or style: the hub's Content-Security-Policy
 // allows none. Usage: node build.mjs [--out DIR]
 import * as esbuild from "esbuild";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -24,13 +24,17 @@ const result = await esbuild.build({
   jsxImportSource: "preact",
   outdir: assets,
   entryNames: "[name]-[hash]",
+  // Code only some pages need (the graph's Cytoscape) is its own file, loaded when first used.
+  splitting: true,
+  chunkNames: "[name]-[hash]",
   metafile: true,
   legalComments: "none",
   logLevel: "warning",
 });
 
 const outputs = Object.keys(result.metafile.outputs).map((p) => basename(p));
-const js = outputs.find((n) => n.endsWith(".js"));
+const entry = Object.entries(result.metafile.outputs).find(([p, o]) => o.entryPoint && p.endsWith(".js"));
+const js = entry && basename(entry[0]);
 const css = outputs.find((n) => n.endsWith(".css"));
 if (!js || !css) throw new Error(`esbuild wrote ${outputs.join(", ")}: expected a .js and a .css`);
 

@@ -25,9 +25,16 @@ function csrfToken(): string {
   return localStorage.getItem(CSRF_KEY) ?? "";
 }
 
-async function request(method: string, path: string, opts: { body?: unknown; accept?: string } = {}): Promise<Response> {
-  const headers: Record<string, string> = { Accept: opts.accept ?? "application/json" };
-  if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+interface RequestOptions {
+  body?: unknown;
+  accept?: string;
+  contentType?: string; // of the body; application/json unless given
+  headers?: Record<string, string>;
+}
+
+async function request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...opts.headers, Accept: opts.accept ?? "application/json" };
+  if (opts.body !== undefined) headers["Content-Type"] = opts.contentType ?? "application/json";
   if (method !== "GET" && method !== "HEAD") headers["X-CSRF-Token"] = csrfToken();
   const res = await fetch(path, {
     method,
@@ -50,7 +57,7 @@ async function request(method: string, path: string, opts: { body?: unknown; acc
   return res;
 }
 
-async function json<T>(method: string, path: string, opts: { body?: unknown; accept?: string } = {}): Promise<T> {
+async function json<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   return (await request(method, path, opts)).json() as Promise<T>;
 }
 
@@ -65,6 +72,7 @@ export interface Session {
 export interface WhoAmI {
   user: { name: string; role: string };
   org: { name: string; identity_id: string };
+  sharing_groups?: { id: number; name: string; description?: string }[];
 }
 
 export async function signIn(user: string, token: string): Promise<Session> {
@@ -115,6 +123,7 @@ export interface SearchHit {
   name: string;
   tlp: string;
   producer: string;
+  producer_org?: string;
   collection: string;
   date_added: string;
   modified?: string;
@@ -137,14 +146,27 @@ export interface ValueResult {
   truncated: boolean;
 }
 
-export async function searchText(text: string, next?: string): Promise<TextResults> {
+// Search filters (docs/search.md, "Filters"): each name may repeat (any of the values).
+export interface SearchFilters {
+  type?: string[];
+  tlp?: string[];
+  producer?: string[];
+}
+
+function addFilters(q: URLSearchParams, filters: SearchFilters): void {
+  for (const key of ["type", "tlp", "producer"] as const) for (const v of filters[key] ?? []) if (v) q.append(key, v);
+}
+
+export async function searchText(text: string, next?: string, filters: SearchFilters = {}): Promise<TextResults> {
   const q = new URLSearchParams({ text, limit: "50" });
+  addFilters(q, filters);
   if (next) q.set("next", next);
   return json<TextResults>("GET", `/api/v1/search?${q}`);
 }
 
-export async function searchValue(value: string): Promise<ValueResult> {
+export async function searchValue(value: string, filters: SearchFilters = {}): Promise<ValueResult> {
   const q = new URLSearchParams({ value });
+  addFilters(q, filters);
   const answer = await json<{ results: ValueResult[] }>("GET", `/api/v1/search?${q}`);
   return answer.results[0];
 }
@@ -365,4 +387,129 @@ export async function objectsPage(collection: string, query: ObjectsQuery): Prom
     for (const r of manifest.objects ?? []) dateAdded.set(r.id, r.date_added);
   }
   return { objects, more: !!page.more, next: page.more ? page.next : undefined, dateAdded };
+}
+
+// The versions of object `id` in `collection` that this person may read, oldest first (TAXII
+// `versions/`); [] when the hub answers 404.
+export async function versions(collection: string, id: string): Promise<string[]> {
+  const root = await taxiiRoot();
+  const out: string[] = [];
+  let next: string | undefined;
+  try {
+    for (let i = 0; i < 10; i++) {
+      const q = new URLSearchParams({ limit: "100" });
+      if (next) q.set("next", next);
+      const page = await json<{ more?: boolean; next?: string; versions?: string[] }>("GET", `${root}collections/${encodeURIComponent(collection)}/objects/${encodeURIComponent(id)}/versions/?${q}`, { accept: TAXII });
+      out.push(...(page.versions ?? []));
+      if (!page.more || !page.next) break;
+      next = page.next;
+    }
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return [];
+    throw e;
+  }
+  return out;
+}
+
+// One version of object `id` (`match[version]`); null when the hub answers 404.
+export async function objectVersion(collection: string, id: string, version: string): Promise<StixObject | null> {
+  const root = await taxiiRoot();
+  const q = new URLSearchParams({ "match[version]": version });
+  try {
+    const page = await json<Envelope>("GET", `${root}collections/${encodeURIComponent(collection)}/objects/${encodeURIComponent(id)}/?${q}`, { accept: TAXII });
+    const objects = page.objects ?? [];
+    return objects.length ? objects[objects.length - 1] : null;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}
+
+// Who a post names as the audience of its objects (docs/hub.md, "Who sees an object"):
+// recipients win over the sharing group; neither leaves the collection's default.
+export interface Audience {
+  recipients: string[]; // identity ids of member organizations
+  sharing_group: string; // "" when none
+}
+
+export interface StatusEntry {
+  id: string;
+  version?: string;
+  message?: string;
+}
+
+export interface TaxiiStatus {
+  id: string;
+  status: "pending" | "complete";
+  total_count: number;
+  success_count: number;
+  failure_count: number;
+  pending_count: number;
+  successes?: StatusEntry[];
+  failures?: StatusEntry[];
+  pendings?: StatusEntry[];
+}
+
+// Posts `objects` to `collection` as one TAXII 2.1 envelope, naming the audience in the
+// X-Tessera-* headers, and follows the status resource until it is complete (the hub writes
+// synchronously, so it nearly always is at once).
+export async function addObjects(collection: string, objects: StixObject[], audience: Audience): Promise<TaxiiStatus> {
+  const root = await taxiiRoot();
+  const headers: Record<string, string> = {};
+  if (audience.recipients.length) headers["X-Tessera-Recipients"] = audience.recipients.join(", ");
+  if (audience.sharing_group) headers["X-Tessera-Sharing-Group"] = audience.sharing_group;
+  let status = await json<TaxiiStatus>("POST", `${root}collections/${encodeURIComponent(collection)}/objects/`, { body: { objects }, accept: TAXII, contentType: TAXII, headers });
+  for (let i = 0; status.status !== "complete" && i < 60; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    status = await json<TaxiiStatus>("GET", `${root}status/${encodeURIComponent(status.id)}/`, { accept: TAXII });
+  }
+  return status;
+}
+
+// ---- patterns, relationships, audiences (/api/v1/) ----
+
+export interface PatternComparison {
+  position: number;
+  path: string;
+  operator: string;
+  value: string;
+  negated: boolean;
+}
+
+export type PatternCheck =
+  | { valid: true; warnings: { position: number; message: string }[]; comparisons: PatternComparison[]; single_observation: boolean }
+  | { valid: false; error: { position: number; message: string } };
+
+export async function checkPattern(pattern: string): Promise<PatternCheck> {
+  return json<PatternCheck>("POST", "/api/v1/patterns/check", { body: { pattern } });
+}
+
+export type RelatedEdge = SearchHit & { object: StixObject };
+
+export interface Related {
+  id: string;
+  edges: RelatedEdge[];
+  nodes: SearchHit[];
+  truncated: boolean;
+}
+
+// The relationships and sightings of `id` and the readable objects at their other ends.
+export async function related(id: string, collection?: string): Promise<Related> {
+  const q = collection ? `?${new URLSearchParams({ collection })}` : "";
+  return json<Related>("GET", `/api/v1/objects/${encodeURIComponent(id)}/related${q}`);
+}
+
+export interface AudiencePreview {
+  tlp: string;
+  organizations: { id: number; name: string; identity: string }[];
+  others: number;
+  note?: string;
+}
+
+// Who would read an object of TLP `tlp` posted into `collection` with `audience`.
+export async function previewAudience(collection: string, tlp: string, audience: Audience): Promise<AudiencePreview> {
+  const body: Record<string, unknown> = { tlp };
+  if (audience.recipients.length) body.recipients = audience.recipients;
+  if (audience.sharing_group) body.sharing_group = audience.sharing_group;
+  return json<AudiencePreview>("POST", `/api/v1/collections/${encodeURIComponent(collection)}/audience`, { body });
 }

@@ -1,20 +1,24 @@
-// Tessera's web interface: sign in, what arrived lately, search, an object's page, sign out.
+// Tessera's web interface: sign in, what arrived lately, search, an object's page, sharing, sign out.
 // Routes live in the URL's fragment (#/search?q=..., #/object/<collection>/<id>), so the hub
 // serves one page and every other path stays the APIs'.
 
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import * as api from "./api";
-import { tlpOfMarking, tlpOfObject } from "./tlp";
-import { ErrorNote, nameOf, ObjectTable, TlpBadge, useFocusHeading, type Row } from "./ui";
 import { Admin, administers } from "./admin";
 import { CollectionList, CollectionPage } from "./browse";
+import { ObjectPage } from "./object";
+import { Search } from "./search";
+import { SharePage } from "./share";
+import { tlpOfObject } from "./tlp";
+import { ErrorNote, nameOf, ObjectTable, useFocusHeading } from "./ui";
 import "./style.css";
 
 type Route =
   | { page: "home" }
-  | { page: "search"; q: string }
-  | { page: "object"; collection: string; id: string }
+  | { page: "search"; q: string; params: string }
+  | { page: "object"; collection: string; id: string; version?: string }
+  | { page: "share" }
   | { page: "admin"; section: string; params: URLSearchParams }
   | { page: "collections" }
   | { page: "collection"; id: string; params: URLSearchParams };
@@ -22,8 +26,9 @@ type Route =
 function parseRoute(hash: string): Route {
   const [path, query = ""] = hash.replace(/^#/, "").split("?", 2);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-  if (parts[0] === "search") return { page: "search", q: new URLSearchParams(query).get("q") ?? "" };
-  if (parts[0] === "object" && parts.length === 3) return { page: "object", collection: parts[1], id: parts[2] };
+  if (parts[0] === "search") return { page: "search", q: new URLSearchParams(query).get("q") ?? "", params: query };
+  if (parts[0] === "object" && parts.length === 3) return { page: "object", collection: parts[1], id: parts[2], version: new URLSearchParams(query).get("version") ?? undefined };
+  if (parts[0] === "share") return { page: "share" };
   if (parts[0] === "admin") return { page: "admin", section: parts[1] ?? "", params: new URLSearchParams(query) };
   if (parts[0] === "collections" && parts.length === 1) return { page: "collections" };
   if (parts[0] === "collections" && parts.length === 2) return { page: "collection", id: parts[1], params: new URLSearchParams(query) };
@@ -115,6 +120,7 @@ function Header({ who, onSignOut }: { who: api.WhoAmI; onSignOut: () => void }) 
       </form>
       <nav aria-label="Pages" class="pages">
         <a href="#/collections">Collections</a>
+        <a href="#/share">Share</a>
         {administers(who.user.role) && <a href="#/admin">Administration</a>}
       </nav>
       <span class="who">
@@ -169,166 +175,6 @@ function Home({ producers }: { producers: Map<string, string> }) {
   );
 }
 
-// ---- search ----
-
-// Whether `q` reads as one observable value (searched in the index) rather than words.
-function looksLikeValue(q: string): boolean {
-  if (/\s/.test(q)) return false;
-  return /^[0-9a-fA-F:.]+(\/\d+)?$/.test(q) || /^[^@\s]+@[^@\s]+$/.test(q) || /^[a-z][a-z0-9+.-]*:\/\//i.test(q) || /^[0-9a-fA-F]{32,128}$/.test(q) || /^([a-z0-9-]+\.)+[a-z]{2,}$/i.test(q);
-}
-
-function Search({ q }: { q: string }) {
-  const [hits, setHits] = useState<api.SearchHit[] | null>(null);
-  const [related, setRelated] = useState<api.SearchHit[]>([]);
-  const [next, setNext] = useState<string | undefined>();
-  const [error, setError] = useState<unknown>(null);
-  const byValue = looksLikeValue(q);
-  const heading = useFocusHeading("search" + q);
-  useEffect(() => {
-    let live = true;
-    setHits(null);
-    setRelated([]);
-    setError(null);
-    setNext(undefined);
-    (async () => {
-      if (byValue) {
-        const r = await api.searchValue(q);
-        if (live) {
-          setHits(r.hits);
-          setRelated(r.related);
-        }
-      } else {
-        const r = await api.searchText(q);
-        if (live) {
-          setHits(r.hits);
-          setNext(r.more ? r.next : undefined);
-        }
-      }
-    })().catch((e) => live && setError(e));
-    return () => {
-      live = false;
-    };
-  }, [q]);
-  async function more() {
-    if (!next) return;
-    try {
-      const r = await api.searchText(q, next);
-      setHits([...(hits ?? []), ...r.hits]);
-      setNext(r.more ? r.next : undefined);
-    } catch (e) {
-      setError(e);
-    }
-  }
-  const rows = (list: api.SearchHit[]): Row[] => list.map((h) => ({ id: h.id, type: h.type, name: h.name, tlp: h.tlp, producer: h.producer, collection: h.collection, when: h.date_added }));
-  return (
-    <main id="main">
-      <h1 tabIndex={-1} ref={heading}>
-        {byValue ? "Do we know " : "Search: "}
-        <q>{q}</q>
-        {byValue ? "?" : ""}
-      </h1>
-      <ErrorNote error={error} />
-      {hits === null && !error && <p aria-live="polite">Searching…</p>}
-      {hits && (
-        <p aria-live="polite">
-          {hits.length === 0 ? (byValue ? "Nothing you may read holds this value." : "Nothing you may read matches.") : `${hits.length}${next ? "+" : ""} found.`}
-        </p>
-      )}
-      {hits && hits.length > 0 && <ObjectTable rows={rows(hits)} />}
-      {next && (
-        <button type="button" onClick={more}>
-          More results
-        </button>
-      )}
-      {related.length > 0 && (
-        <section>
-          <h2>Related (relationships and sightings)</h2>
-          <ObjectTable rows={rows(related)} />
-        </section>
-      )}
-    </main>
-  );
-}
-
-// ---- an object ----
-
-function FieldValue({ value, producers }: { value: unknown; producers: Map<string, string> }) {
-  if (Array.isArray(value)) {
-    return (
-      <ul class="plain">
-        {value.map((v, i) => (
-          <li key={i}>
-            <FieldValue value={v} producers={producers} />
-          </li>
-        ))}
-      </ul>
-    );
-  }
-  if (value !== null && typeof value === "object") {
-    return <pre class="inline-json">{JSON.stringify(value, null, 2)}</pre>;
-  }
-  const text = String(value);
-  const tlp = tlpOfMarking(text);
-  if (tlp) {
-    return (
-      <span>
-        <TlpBadge tlp={tlp} /> {text}
-      </span>
-    );
-  }
-  const org = producers.get(text);
-  return <span class={text.length > 80 ? "long" : ""}>{org ? `${org} (${text})` : text}</span>;
-}
-
-function ObjectPage({ collection, id, producers }: { collection: string; id: string; producers: Map<string, string> }) {
-  const [obj, setObj] = useState<api.StixObject | null | undefined>(undefined);
-  const [error, setError] = useState<unknown>(null);
-  const heading = useFocusHeading("object" + id);
-  useEffect(() => {
-    let live = true;
-    setObj(undefined);
-    api
-      .object(collection, id)
-      .then((o) => live && setObj(o))
-      .catch((e) => live && setError(e));
-    return () => {
-      live = false;
-    };
-  }, [collection, id]);
-  const shown = obj ? Object.entries(obj).filter(([k]) => k !== "type" && k !== "id") : [];
-  return (
-    <main id="main">
-      <h1 tabIndex={-1} ref={heading}>
-        {obj ? nameOf(obj) || obj.id : "Object"}
-      </h1>
-      <ErrorNote error={error} />
-      {obj === undefined && !error && <p aria-live="polite">Loading…</p>}
-      {obj === null && <p>There is no such object in this collection, or none you may read.</p>}
-      {obj && (
-        <>
-          <p>
-            <span class="type">{obj.type}</span> <TlpBadge tlp={tlpOfObject(obj)} /> <code>{obj.id}</code>
-          </p>
-          <dl class="fields">
-            {shown.map(([k, v]) => (
-              <div key={k}>
-                <dt>{k.replace(/_/g, " ")}</dt>
-                <dd>
-                  <FieldValue value={v} producers={producers} />
-                </dd>
-              </div>
-            ))}
-          </dl>
-          <details>
-            <summary>JSON</summary>
-            <pre class="json">{JSON.stringify(obj, null, 2)}</pre>
-          </details>
-        </>
-      )}
-    </main>
-  );
-}
-
 // ---- the app ----
 
 function App() {
@@ -366,8 +212,9 @@ function App() {
     <>
       <Header who={who} onSignOut={signOut} />
       {route.page === "home" && <Home producers={producers} />}
-      {route.page === "search" && <Search q={route.q} />}
-      {route.page === "object" && <ObjectPage collection={route.collection} id={route.id} producers={producers} />}
+      {route.page === "search" && <Search q={route.q} params={route.params} />}
+      {route.page === "object" && <ObjectPage collection={route.collection} id={route.id} version={route.version} producers={producers} />}
+      {route.page === "share" && <SharePage who={who} />}
       {route.page === "admin" && <Admin who={who} section={route.section} params={route.params} />}
       {route.page === "collections" && <CollectionList />}
       {route.page === "collection" && <CollectionPage id={route.id} params={route.params} producers={producers} />}
