@@ -114,28 +114,20 @@ function Header({ who, onSignOut }: { who: api.WhoAmI; onSignOut: () => void }) 
 
 // ---- home ----
 
-interface Recent {
-  collection: api.Collection;
-  object: api.StixObject;
-}
-
 const RECENT_DAYS = 30;
 const RECENT_SHOWN = 50;
 
-function Home({ producers }: { producers: Map<string, string> }) {
-  const [recent, setRecent] = useState<Recent[] | null>(null);
+function Home() {
+  const [recent, setRecent] = useState<api.TextResults | null>(null);
   const [error, setError] = useState<unknown>(null);
   const heading = useFocusHeading("home");
   useEffect(() => {
     let live = true;
-    (async () => {
-      const since = new Date(Date.now() - RECENT_DAYS * 24 * 3600 * 1000);
-      const readable = (await api.collections()).filter((c) => c.can_read);
-      const lists = await Promise.all(readable.map(async (c) => (await api.objectsAddedSince(c.id, since)).map((object) => ({ collection: c, object }))));
-      // Newest first by the version's time (TAXII pages oldest first).
-      const all = lists.flat().sort((a, b) => String(b.object.modified ?? b.object.created ?? "").localeCompare(String(a.object.modified ?? a.object.created ?? "")));
-      if (live) setRecent(all.slice(0, RECENT_SHOWN));
-    })().catch((e) => live && setError(e));
+    const since = new Date(Date.now() - RECENT_DAYS * 24 * 3600 * 1000);
+    api.arrivedSince(since, RECENT_SHOWN).then(
+      (r) => live && setRecent(r),
+      (e) => live && setError(e),
+    );
     return () => {
       live = false;
     };
@@ -145,13 +137,19 @@ function Home({ producers }: { producers: Map<string, string> }) {
       <h1 tabIndex={-1} ref={heading}>
         Arrived lately
       </h1>
-      <p class="muted">What you may read that was shared in the last {RECENT_DAYS} days, newest first.</p>
+      <p class="muted">
+        What you may read that was shared in the last {RECENT_DAYS} days, newest first{recent?.more ? ` (the latest ${RECENT_SHOWN})` : ""}.
+      </p>
       <ErrorNote error={error} />
       {recent === null && !error && <p aria-live="polite">Loading…</p>}
-      {recent && recent.length === 0 && <p>Nothing you may read arrived in the last {RECENT_DAYS} days.</p>}
-      {recent && recent.length > 0 && <ObjectTable rows={recent.map((r) => ({ id: r.object.id, type: r.object.type, name: nameOf(r.object), tlp: tlpOfObject(r.object), producer: producers.get(String(r.object.created_by_ref ?? "")) ?? "", collection: r.collection.id, when: String(r.object.modified ?? r.object.created ?? "") }))} />}
+      {recent && recent.hits.length === 0 && <p>Nothing you may read arrived in the last {RECENT_DAYS} days.</p>}
+      {recent && recent.hits.length > 0 && <ObjectTable rows={hitRows(recent.hits)} />}
     </main>
   );
+}
+
+function hitRows(list: api.SearchHit[]): Row[] {
+  return list.map((h) => ({ id: h.id, type: h.type, name: h.name, tlp: h.tlp, producer: h.producer, collection: h.collection, when: h.date_added }));
 }
 
 // ---- search ----
@@ -204,7 +202,6 @@ function Search({ q }: { q: string }) {
       setError(e);
     }
   }
-  const rows = (list: api.SearchHit[]): Row[] => list.map((h) => ({ id: h.id, type: h.type, name: h.name, tlp: h.tlp, producer: h.producer, collection: h.collection, when: h.date_added }));
   return (
     <main id="main">
       <h1 tabIndex={-1} ref={heading}>
@@ -219,7 +216,7 @@ function Search({ q }: { q: string }) {
           {hits.length === 0 ? (byValue ? "Nothing you may read holds this value." : "Nothing you may read matches.") : `${hits.length}${next ? "+" : ""} found.`}
         </p>
       )}
-      {hits && hits.length > 0 && <ObjectTable rows={rows(hits)} />}
+      {hits && hits.length > 0 && <ObjectTable rows={hitRows(hits)} />}
       {next && (
         <button type="button" onClick={more}>
           More results
@@ -228,7 +225,7 @@ function Search({ q }: { q: string }) {
       {related.length > 0 && (
         <section>
           <h2>Related (relationships and sightings)</h2>
-          <ObjectTable rows={rows(related)} />
+          <ObjectTable rows={hitRows(related)} />
         </section>
       )}
     </main>
@@ -350,7 +347,7 @@ function App() {
   return (
     <>
       <Header who={who} onSignOut={signOut} />
-      {route.page === "home" && <Home producers={producers} />}
+      {route.page === "home" && <Home />}
       {route.page === "search" && <Search q={route.q} />}
       {route.page === "object" && <ObjectPage collection={route.collection} id={route.id} producers={producers} />}
     </>
