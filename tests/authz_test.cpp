@@ -25,6 +25,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -33,10 +34,13 @@
 
 #include "authz_hub.h"
 #include "authz_matrix.h"
+#include "common/time.h"
 
 namespace {
 
 namespace json = boost::json;
+using tessera::ParseTimestamp;
+using tessera::Timestamp;
 using tessera::testing::BasicAuth;
 using tessera::testing::BearerAuth;
 using tessera::testing::HttpClient;
@@ -1857,6 +1861,44 @@ TEST_F(AuthzTest, FullTextAsAMemberFindsOnlyWhatTaxiiShowsIt) {
   EXPECT_GT(hidden, 10u);
   EXPECT_GT(hidden_red, 0u);
   EXPECT_GT(producers_hidden, 0u);
+}
+
+// A listing (GET /api/v1/search with no value and no text: what arrived lately, newest first) is
+// one more way to read: each member lists exactly the objects TAXII shows it, each at the
+// newest version TAXII shows it, and nothing else, newest first.
+TEST_F(AuthzTest, ListingAsAMemberListsExactlyWhatTaxiiShowsIt) {
+  EnsureMatrixPosted();
+  size_t listed = 0;
+  for (const auto& [user, org] : user_org_) {
+    SCOPED_TRACE("listing as " + user + " (" + org + ")");
+    const std::set<Version> shown = TaxiiView(user);
+    std::map<std::string, std::string> newest;  // id -> the newest version TAXII shows
+    for (const auto& [id, version] : shown) {
+      std::string& n = newest[id];
+      if (n < version) n = version;
+    }
+    auto r = Reader(user)->Get("/api/v1/search?limit=1000");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json::value v = r.Json();
+    EXPECT_FALSE(v.at("more").as_bool());
+    std::set<std::string> ids;
+    std::optional<Timestamp> previous_added;
+    for (const auto& h : v.at("hits").as_array()) {
+      const std::string id = Str(h.at("id"));
+      EXPECT_TRUE(newest.count(id)) << id << " is not readable by " << user;
+      EXPECT_EQ(Str(h.at("matched")), "filters");
+      auto added = ParseTimestamp(Str(h.at("date_added")));
+      ASSERT_TRUE(added.ok()) << added.status().message();
+      if (previous_added) EXPECT_LT(*added, *previous_added) << id << ": not newest first";
+      previous_added = *added;
+      ids.insert(id);
+    }
+    std::set<std::string> expected;
+    for (const auto& [id, version] : newest) expected.insert(id);
+    EXPECT_EQ(ids, expected);
+    listed += ids.size();
+  }
+  EXPECT_GT(listed, 10u);
 }
 
 TEST_F(AuthzTest, WritesNeedTheRoleAndTheCollectionsWriteGrant) {

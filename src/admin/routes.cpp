@@ -823,7 +823,7 @@ Response RenderMetrics(const Context& ctx, const Principal&, const Request&) {
 Response SearchAs(const Context& ctx, const Principal& p, const search::Parameters& params) {
   if (Status st = search::CheckParameters(params); !st.ok()) return FromStatus(st);
   const policy::ObjectView view(*ctx.options.store, p);
-  if (params.text) {
+  if (params.values.empty()) {  // a text, or a listing
     auto found = search::SearchText(view, search::TextRequestOf(params, ctx.sealer.get()));
     if (!found.ok()) return FromStatus(found.status());
     return Response::Make(HttpStatus::ok, std::string(kJsonType), search::TextResultsJson(*found));

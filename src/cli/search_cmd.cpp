@@ -1,5 +1,6 @@
 // tessera search [--data DIR] [--as NAME] [--json] VALUE...
 // tessera search [--data DIR] [--as NAME] [--json] --text TEXT [--sort time|relevance] [--limit N]
+// tessera search [--data DIR] [--as NAME] [--json] [filters] [--limit N]   (a listing)
 // tessera search reindex [--data DIR]
 #include <unistd.h>
 
@@ -55,9 +56,11 @@ std::vector<NamedOption> NamedOptions() {
            std::to_string(search::kMaxTextTerms) + " terms; docs/search.md)"},
       {"sort", &SearchArgs::sort, "With --text: time (newest first, the default) or relevance"},
       {"limit", &SearchArgs::limit,
-       "With --text: at most this many hits (default " + std::to_string(search::kDefaultTextLimit) +
-           ", at most " + std::to_string(search::kMaxTextLimit) + ")"},
-      {"next", &SearchArgs::next, "With --text: the page after the one that printed this"},
+       "With --text or a listing: at most this many hits (default " +
+           std::to_string(search::kDefaultTextLimit) + ", at most " +
+           std::to_string(search::kMaxTextLimit) + ")"},
+      {"next", &SearchArgs::next,
+       "With --text or a listing: the page after the one that printed this"},
       {"added_after", &SearchArgs::added_after, "Only objects added after (RFC 3339)"},
       {"added_before", &SearchArgs::added_before, "Only objects added before (RFC 3339)"},
       {"modified_after", &SearchArgs::modified_after, "Only versions modified after (RFC 3339)"},
@@ -154,7 +157,7 @@ int RunSearch(const SearchArgs& args) {
   const policy::ObjectView view =
       principal ? policy::ObjectView(*store, *principal) : policy::ObjectView::Operator(*store);
   const bool json = args.json || ::isatty(STDOUT_FILENO) != 1;
-  if (params->text) {
+  if (params->values.empty()) {  // a text, or a listing
     // The hub's cursor key, as the server's: a `next` printed here pages on the API too.
     std::unique_ptr<policy::PageTokenSealer> sealer;
     Status ready = policy::InitCrypto();
@@ -241,12 +244,14 @@ Command AddSearchCommand(CLI::App& app) {
       "With --text, a full-text search of names, descriptions, labels and aliases instead: "
       "words (all of them), \"a phrase\", prefix*, a OR b, -excluded; newest first, or best "
       "first with --sort relevance, --limit hits (default 100, at most 1000).\n"
+      "With neither VALUE nor --text, the objects the filters keep, newest first (what arrived "
+      "lately: --added-after), paged as --text is.\n"
       "Without --as, the operator's view (everything); with --as NAME, what that member may "
       "read.\n"
       "A table on a terminal, JSON otherwise or with --json (the shape of GET /api/v1/search).\n"
       "`tessera search reindex` files every stored object again and reports the index's size "
       "(needed once for a store made before the index).\n"
-      "Exit 0 when a value was found, 1 when none was, 2 on a usage or store error.");
+      "Exit 0 when something was found, 1 when nothing was, 2 on a usage or store error.");
   sub->add_option("--data", args->data_dir, "Data directory (also read from $TESSERA_DATA)")
       ->envname("TESSERA_DATA")
       ->capture_default_str();
@@ -271,11 +276,6 @@ Command AddSearchCommand(CLI::App& app) {
   return Command{sub, [args, reindex, reindex_dir, sub]() -> int {
                    if (reindex->parsed()) return RunReindex(*reindex_dir);
                    args->text_given = sub->get_option("--text")->count() > 0;
-                   if (args->values.empty() && !args->text_given) {
-                     std::cerr << "tessera search: give at least one VALUE, or --text (see "
-                                  "--help)\n";
-                     return kExitUsage;
-                   }
                    return RunSearch(*args);
                  }};
 }

@@ -293,7 +293,11 @@ Result<TextHits> SearchText(const policy::ObjectView& view, const TextRequest& r
                            ", not " + std::to_string(request.limit));
   }
   store::TextSearch q;
-  TESSERA_ASSIGN_OR_RETURN(q.query, ParseTextQuery(request.text));
+  const bool listing = request.text.empty();
+  if (listing && request.order == store::TextOrder::kRelevance) {
+    return InvalidArgument("sort=relevance needs a text: a listing is newest first");
+  }
+  if (!listing) TESSERA_ASSIGN_OR_RETURN(q.query, ParseTextQuery(request.text));
   q.order = request.order;
   q.limit = request.limit;
   const bool relevance = q.order == store::TextOrder::kRelevance;
@@ -330,8 +334,9 @@ Result<TextHits> SearchText(const policy::ObjectView& view, const TextRequest& r
     for (size_t i = 0; i < page.rows.size() && !done; ++i) {
       const store::StoredObject& row = page.rows[i];
       const bool full = out.hits.size() == request.limit;
-      TESSERA_ASSIGN_OR_RETURN(std::optional<Hit> h,
-                               HitOf(row, std::string(kTextMatch), producers, request.filters));
+      TESSERA_ASSIGN_OR_RETURN(
+          std::optional<Hit> h,
+          HitOf(row, std::string(listing ? kListMatch : kTextMatch), producers, request.filters));
       if (h && full) {  // one more hit than the page holds
         out.more = true;
         break;
@@ -442,13 +447,18 @@ Status CheckParameters(const Parameters& p) {
   if (p.text && !p.values.empty()) {
     return InvalidArgument("a search is by values or by text, not both");
   }
-  if (!p.text && p.values.empty()) {
-    return InvalidArgument("give the values to search (value) or a text (text)");
-  }
-  if (!p.text && (p.limit || !p.next.empty() || p.sort == store::TextOrder::kRelevance)) {
+  if (p.text && p.text->empty()) {
     return InvalidArgument(
-        "'limit', 'next' and sort=relevance apply to a full-text search (text); a search of "
+        "'text' is empty: give words, or leave it out to list what the "
+        "filters keep");
+  }
+  if (!p.values.empty() && (p.limit || !p.next.empty() || p.sort)) {
+    return InvalidArgument(
+        "'limit', 'next' and 'sort' apply to a full-text search (text) or a listing; a search of "
         "values answers each value's newest hits");
+  }
+  if (!p.text && p.values.empty() && p.sort == store::TextOrder::kRelevance) {
+    return InvalidArgument("sort=relevance needs a text: a listing is newest first");
   }
   return Status::Ok();
 }

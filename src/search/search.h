@@ -91,12 +91,15 @@ Result<std::vector<ValueHits>> SearchValues(const policy::ObjectView& view,
 // The most hits one page of a full-text search answers, and how many when not told.
 inline constexpr size_t kMaxTextLimit = 1000;
 inline constexpr size_t kDefaultTextLimit = 100;
-// A full-text hit's `matched`.
+// A full-text hit's `matched`, and a listed one's.
 inline constexpr std::string_view kTextMatch = "text";
+inline constexpr std::string_view kListMatch = "filters";
 
 // A full-text search (docs/search.md, "Full text").
 struct TextRequest {
-  std::string text;  // what the user typed (search/text_query.h)
+  // What the user typed (search/text_query.h); "": no text, a listing of every object the
+  // filters keep, newest first (what arrived lately).
+  std::string text;
   store::TextOrder order = store::TextOrder::kNewest;
   size_t limit = kDefaultTextLimit;  // 1..kMaxTextLimit
   Filters filters;
@@ -118,10 +121,11 @@ struct TextHits {
 
 // The objects whose name, description, labels or aliases match `request.text`, among those
 // `view` may read: each object's newest version the view reads in a collection, one hit per
-// collection. kInvalidArgument, saying why, for a query ParseTextQuery refuses, a limit out
-// of range, or a `next` that is not one this hub made for this asker and this request (the
-// same answer for a forged one: it tells nothing); kUnavailable while the store's index is
-// incomplete; the store's and directory's errors.
+// collection; with no text, every such object the filters keep, newest first (`matched` is
+// kListMatch). kInvalidArgument, saying why, for a query ParseTextQuery refuses, sort by
+// relevance without a text, a limit out of range, or a `next` that is not one this hub made for
+// this asker and this request (the same answer for a forged one: it tells nothing);
+// kUnavailable while the store's index is incomplete; the store's and directory's errors.
 Result<TextHits> SearchText(const policy::ObjectView& view, const TextRequest& request);
 
 // What one search asks, read parameter by parameter (AddParameter) from GET /api/v1/search's
@@ -142,12 +146,13 @@ struct Parameters {
 // unknown name, a bad value, or a second `text`, `sort` or `limit`.
 Status AddParameter(std::string_view name, std::string_view value, Parameters& p);
 
-// Whether `p` asks one search: values or a text, not both, not neither; sort, limit and next
-// only with a text; sort=relevance never with values. kInvalidArgument saying what is wrong.
+// Whether `p` asks one search: values, a text, or neither (a listing of what the filters keep,
+// newest first), never values and a text; sort, limit and next never with values; relevance
+// only with a text; a text given is not empty. kInvalidArgument saying what is wrong.
 Status CheckParameters(const Parameters& p);
 
-// The TextRequest of `p` (a text search: CheckParameters passed and p.text is set), its cursors
-// sealed by `sealer` (may be nullptr: no paging).
+// The TextRequest of `p` (a text search or a listing: CheckParameters passed and p.values is
+// empty), its cursors sealed by `sealer` (may be nullptr: no paging).
 TextRequest TextRequestOf(const Parameters& p, const policy::PageTokenSealer* sealer);
 
 // The answer as JSON, the one shape of `GET/POST /api/v1/search` and `tessera search --json`:

@@ -578,7 +578,7 @@ TEST_F(SearchTest, TheFullTextIndexIsKeptWithTheRowsAndRebuiltTheSame) {
 
 TEST_F(SearchTest, FullTextRefusesABadQueryTheSameForEveryReader) {
   Principal b = As("b");
-  for (const std::string text : {"", "-only", "\"spear", "x*"}) {
+  for (const std::string text : {" ", "-only", "\"spear", "x*"}) {
     auto op = SearchText(policy::ObjectView::Operator(*store_), Text(text));
     auto member = SearchText(policy::ObjectView(*store_, b), Text(text));
     EXPECT_EQ(op.status().code(), ErrorCode::kInvalidArgument) << text;
@@ -694,10 +694,85 @@ TEST_F(SearchTest, BadFilterValuesAreRefusedNamingTheParameter) {
   ASSERT_TRUE(AddParameter("text", "x", both).ok());
   ASSERT_TRUE(AddParameter("value", "x", both).ok());
   EXPECT_FALSE(CheckParameters(both).ok());
+  Parameters empty_text;
+  ASSERT_TRUE(AddParameter("text", "", empty_text).ok());
+  EXPECT_FALSE(CheckParameters(empty_text).ok());  // a listing leaves `text` out
+  Parameters relevance_of_a_listing;
+  ASSERT_TRUE(AddParameter("sort", "relevance", relevance_of_a_listing).ok());
+  EXPECT_FALSE(CheckParameters(relevance_of_a_listing).ok());
   Parameters relevance_of_values;
   ASSERT_TRUE(AddParameter("value", "x", relevance_of_values).ok());
   ASSERT_TRUE(AddParameter("sort", "relevance", relevance_of_values).ok());
   EXPECT_FALSE(CheckParameters(relevance_of_values).ok());
+}
+
+// With no text, a search lists what its reader may read and its filters keep, newest first
+// (what arrived lately), one hit per object at the newest version the reader sees, paged as full
+// text is; relevance needs words.
+TEST_F(SearchTest, WithNoTextASearchListsWhatTheReaderMayReadNewestFirst) {
+  ASSERT_TRUE(policy::InitCrypto().ok());
+  policy::PageTokenKey key;
+  key.fill(0x3c);
+  const policy::PageTokenSealer sealer(key);
+  const auto malware = [](int n, std::string_view marking, const std::string& modified) {
+    return R"({"type":"malware","spec_version":"2.1","id":"malware--)" + Uuid(n) +
+           R"(","created":"2026-01-01T00:00:00.000Z","modified":")" + modified +
+           R"(","name":"listed","is_family":false,"object_marking_refs":[")" +
+           std::string(marking) + R"("]})";
+  };
+  const std::string v1 = "2026-01-01T00:00:00.000Z", v2 = "2026-02-01T00:00:00.000Z";
+  Write("a", malware(90, Tlp(stix::TlpLevel::kGreen), v1));
+  Write("a", malware(91, Tlp(stix::TlpLevel::kRed), v1));
+  Write("b", malware(92, Tlp(stix::TlpLevel::kGreen), v1));
+  Write("a", malware(90, Tlp(stix::TlpLevel::kGreen), v2));  // a new version of the first
+  Principal a = As("a"), b = As("b");
+  const auto list = [&](const Principal& who, TextRequest r) {
+    auto found = SearchText(policy::ObjectView(*store_, who), r);
+    EXPECT_TRUE(found.ok()) << found.status().ToString();
+    std::vector<std::string> out;
+    if (!found.ok()) return out;
+    for (const Hit& h : found->hits) {
+      EXPECT_EQ(h.matched, kListMatch);
+      out.push_back(
+          h.id.substr(h.id.size() - 2) +
+          (h.modified ? "@" + FormatTimestamp(*h.modified, TimePrecision::kSeconds) : ""));
+    }
+    return out;
+  };
+  EXPECT_THAT(list(a, Text("")), ElementsAre("90@2026-02-01T00:00:00Z", "92@2026-01-01T00:00:00Z",
+                                             "91@2026-01-01T00:00:00Z"));
+  EXPECT_THAT(list(b, Text("")), ElementsAre("90@2026-02-01T00:00:00Z", "92@2026-01-01T00:00:00Z"));
+  // Filters, as for text: type, producer, and added_after (newer than the second row).
+  auto all = SearchText(policy::ObjectView(*store_, a), Text(""));
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->hits.size(), 3u);
+  TextRequest recent = Text("");
+  recent.filters.added_after = all->hits[2].date_added;
+  EXPECT_THAT(list(a, recent), ElementsAre("90@2026-02-01T00:00:00Z", "92@2026-01-01T00:00:00Z"));
+  TextRequest of_b = Text("");
+  of_b.filters.producers = {"b"};
+  EXPECT_THAT(list(a, of_b), ElementsAre("92@2026-01-01T00:00:00Z"));
+  TextRequest indicators = Text("");
+  indicators.filters.types = {"indicator"};
+  EXPECT_THAT(list(a, indicators), IsEmpty());
+  // Pages of one with sealed cursors.
+  TextRequest paged = Text("");
+  paged.limit = 1;
+  paged.sealer = &sealer;
+  std::vector<std::string> pages;
+  while (true) {
+    auto page = SearchText(policy::ObjectView(*store_, a), paged);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const Hit& h : page->hits) pages.push_back(h.id.substr(h.id.size() - 2));
+    if (page->next.empty()) break;
+    paged.next = page->next;
+    ASSERT_LT(pages.size(), 5u);
+  }
+  EXPECT_THAT(pages, ElementsAre("90", "92", "91"));
+  TextRequest by_relevance = Text("");
+  by_relevance.order = store::TextOrder::kRelevance;
+  EXPECT_EQ(SearchText(policy::ObjectView(*store_, a), by_relevance).status().code(),
+            ErrorCode::kInvalidArgument);
 }
 
 // 250 hits in pages of 100: 100, 100, 50, each once, in either order; a cursor works only for

@@ -207,5 +207,54 @@ TEST_F(TextPlanTest, AFullTextSearchReadsTheIndexOnceAsTheOuterLoop) {
   }
 }
 
+// A listing (a TextSearch without terms: what arrived lately) walks the rows newest first by
+// their seq, without sorting them, from the bound `added_after` gives (found by the date index:
+// date_added grows with seq) or from the newest; each row's later versions and earlier copies
+// are probed by the (id, version) key as for full text.
+TEST_F(TextPlanTest, AListingWalksTheRowsNewestFirstWithoutSorting) {
+  auto store = OpenStore(root_, OpenMode::kCreateIfMissing);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto coll = (*store)->directory().GetSetting(kSettingDefaultCollection);
+  ASSERT_TRUE(coll.ok());
+  for (const bool unrestricted : {false, true}) {
+    for (const bool recent : {false, true}) {
+      for (const int collections : {1, 3}) {
+        TextSearch q;
+        for (int i = 0; i < collections; ++i) {
+          ScopedCollection sc;
+          sc.collection = i == 0 ? *coll : "collection-" + std::to_string(i);
+          if (unrestricted) {
+            sc.scope.unrestricted = true;
+          } else {
+            sc.scope.keys = Keys("coll org:3 group:2");
+          }
+          q.in.push_back(sc);
+        }
+        if (recent) q.filter.added_after = Ts("2026-01-01T00:00:00Z");
+        q.up_to_seq = 1000;
+        q.before_seq = 500;
+        const std::string name = std::string(unrestricted ? "operator" : "member") +
+                                 (recent ? ", added_after" : "") + ", " +
+                                 std::to_string(collections) + " collection(s)";
+        const std::vector<std::string> plan = Plan(sqlite_internal::TextSearchSql(q));
+        std::string text;
+        for (const std::string& line : plan) text += line + "\n";
+        ASSERT_FALSE(plan.empty()) << name;
+        EXPECT_EQ(text.find("TEMP B-TREE"), std::string::npos) << name << ":\n" << text;
+        EXPECT_EQ(text.find("object_text"), std::string::npos) << name << ":\n" << text;
+        EXPECT_NE(text.find("INDEX sqlite_autoindex_objects_1 (id=? AND version>?)"),
+                  std::string::npos)
+            << name << ":\n"
+            << text;
+        if (recent) {
+          EXPECT_NE(text.find("objects_by_date_added (date_added<?)"), std::string::npos)
+              << name << ":\n"
+              << text;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tessera::store

@@ -876,7 +876,12 @@ std::string Fts5Expression(const TextQuery& q) {
 // kInvalidArgument when `q` breaks TextSearch's limits.
 Status CheckTextSearch(const TextSearch& q) {
   const auto has_words = [](const TextTerm& t) { return !t.words.empty(); };
-  if (q.query.all.empty()) return InvalidArgument("a full-text query needs a term");
+  if (q.query.all.empty() && !q.query.none.empty()) {
+    return InvalidArgument("a full-text query needs a term that is not excluded");
+  }
+  if (q.query.all.empty() && q.order == TextOrder::kRelevance) {
+    return InvalidArgument("ordering by relevance needs words to search");
+  }
   for (const std::vector<TextTerm>& group : q.query.all) {
     if (group.empty() || !std::all_of(group.begin(), group.end(), has_words)) {
       return InvalidArgument("a full-text query has an empty term");
@@ -907,15 +912,30 @@ Status CheckTextSearch(const TextSearch& q) {
 // that version's copies, the earliest visible one (later_copy rows only, as listings do).
 Sql TextSearchSql(const TextSearch& q) {
   const bool relevance = q.order == TextOrder::kRelevance;
+  // Without terms, the listing walks objects' rowid (seq) downwards from the newest; with them,
+  // the full-text index's rows, whose rowid is the seq.
+  const bool listing = q.query.all.empty();
+  const char* seq = listing ? "o.seq" : "t.rowid";
   Sql sql;
-  sql.Add("SELECT ")
-      .Add(kRowColumns)
-      .Add(
-          " FROM object_text t JOIN objects o ON o.seq = t.rowid JOIN collections c ON c.num = "
-          "o.coll WHERE object_text MATCH ")
-      .Param(Fts5Expression(q.query));
-  if (q.up_to_seq > 0) sql.Add(" AND t.rowid <= ").Param(q.up_to_seq);
-  if (!relevance && q.before_seq > 0) sql.Add(" AND t.rowid < ").Param(q.before_seq);
+  sql.Add("SELECT ").Add(kRowColumns);
+  if (listing) {
+    sql.Add(" FROM objects o JOIN collections c ON c.num = o.coll WHERE 1");
+    // date_added grows strictly with seq (store.h), so `added_after` is a lower bound on seq
+    // too: found by the date index, it stops the walk where the dates end instead of at the
+    // first row of the store.
+    if (q.filter.added_after) {
+      sql.Add(" AND o.seq > coalesce((SELECT b.seq FROM objects b WHERE b.date_added <= ")
+          .Param(q.filter.added_after->ToMicros())
+          .Add(" ORDER BY b.date_added DESC LIMIT 1), 0)");
+    }
+  } else {
+    sql.Add(
+           " FROM object_text t JOIN objects o ON o.seq = t.rowid JOIN collections c ON c.num = "
+           "o.coll WHERE object_text MATCH ")
+        .Param(Fts5Expression(q.query));
+  }
+  if (q.up_to_seq > 0) sql.Add(" AND ").Add(seq).Add(" <= ").Param(q.up_to_seq);
+  if (!relevance && q.before_seq > 0) sql.Add(" AND ").Add(seq).Add(" < ").Param(q.before_seq);
   AddScopedRows(sql, q.filter, q.in, [&q](Sql& branch, const ScopedCollection& sc) {
     // Each probes the (id, version, ...) key: '+' keeps SQLite from walking the collection by
     // objects_by_coll (coll, seq) instead, a million rows for each hit (query_plan_test.cpp).
@@ -938,7 +958,7 @@ Sql TextSearchSql(const TextSearch& q) {
         .Add(" OFFSET ")
         .Param(static_cast<int64_t>(q.offset));
   } else {
-    sql.Add(" ORDER BY t.rowid DESC LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
+    sql.Add(" ORDER BY ").Add(seq).Add(" DESC LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
   }
   return sql;
 }

@@ -271,9 +271,10 @@ struct TextTerm {
   std::string words;    // one word, or a phrase: several words, in this order, side by side
   bool prefix = false;  // its last word is a prefix ("phish*")
 };
-// The rows whose words match a term of every group of `all` and no term of `none`.
+// The rows whose words match a term of every group of `all` and no term of `none`. With no group
+// at all (and no `none`), every row: a listing of what the search's filters keep, newest first.
 struct TextQuery {
-  std::vector<std::vector<TextTerm>> all;  // 1.. groups, each 1.. terms
+  std::vector<std::vector<TextTerm>> all;  // groups, each 1.. terms; none: every row
   std::vector<TextTerm> none;
 };
 
@@ -285,7 +286,8 @@ enum class TextOrder {
 
 // A full-text search (Store::FindByText): the rows matching `query` that the scope of their
 // collection sees, each the newest version of its object in its collection that the scope sees
-// (older versions are not searched), one copy of it (the earliest visible), in `order`.
+// (older versions are not searched), one copy of it (the earliest visible), in `order`. A query
+// without terms lists every such row, kNewest only (relevance needs words).
 struct TextSearch {
   TextQuery query;
   std::vector<ScopedCollection> in;  // 0..kMaxQueryFilters; none: no row

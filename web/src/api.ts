@@ -171,6 +171,13 @@ export async function searchValue(value: string, filters: SearchFilters = {}): P
   return answer.results[0];
 }
 
+// What this person may read that was added after `since`, newest first: a search with no value
+// and no text (docs/search.md, "Listing").
+export async function arrivedSince(since: Date, limit: number): Promise<TextResults> {
+  const q = new URLSearchParams({ added_after: since.toISOString(), limit: String(limit) });
+  return json<TextResults>("GET", `/api/v1/search?${q}`);
+}
+
 // ---- TAXII ----
 
 export interface Collection {
@@ -206,22 +213,6 @@ export async function collections(): Promise<Collection[]> {
   const root = await taxiiRoot();
   const d = await json<{ collections?: Collection[] }>("GET", `${root}collections/`, { accept: TAXII });
   return d.collections ?? [];
-}
-
-// The objects added to `collection` since `since`, oldest first, at most `pages` pages of 100.
-export async function objectsAddedSince(collection: string, since: Date, pages = 5): Promise<StixObject[]> {
-  const root = await taxiiRoot();
-  const out: StixObject[] = [];
-  let next: string | undefined;
-  for (let i = 0; i < pages; i++) {
-    const q = new URLSearchParams({ added_after: since.toISOString(), limit: "100" });
-    if (next) q.set("next", next);
-    const page = await json<Envelope>("GET", `${root}collections/${encodeURIComponent(collection)}/objects/?${q}`, { accept: TAXII });
-    out.push(...(page.objects ?? []));
-    if (!page.more || !page.next) break;
-    next = page.next;
-  }
-  return out;
 }
 
 // The latest version of object `id` in `collection`; null when the hub answers 404 (no such

@@ -10,8 +10,7 @@ import { CollectionList, CollectionPage } from "./browse";
 import { ObjectPage } from "./object";
 import { Search } from "./search";
 import { SharePage } from "./share";
-import { tlpOfObject } from "./tlp";
-import { ErrorNote, nameOf, ObjectTable, useFocusHeading } from "./ui";
+import { ErrorNote, hitRows, ObjectTable, useFocusHeading } from "./ui";
 import "./style.css";
 
 type Route =
@@ -135,28 +134,20 @@ function Header({ who, onSignOut }: { who: api.WhoAmI; onSignOut: () => void }) 
 
 // ---- home ----
 
-interface Recent {
-  collection: api.Collection;
-  object: api.StixObject;
-}
-
 const RECENT_DAYS = 30;
 const RECENT_SHOWN = 50;
 
-function Home({ producers }: { producers: Map<string, string> }) {
-  const [recent, setRecent] = useState<Recent[] | null>(null);
+function Home() {
+  const [recent, setRecent] = useState<api.TextResults | null>(null);
   const [error, setError] = useState<unknown>(null);
   const heading = useFocusHeading("home");
   useEffect(() => {
     let live = true;
-    (async () => {
-      const since = new Date(Date.now() - RECENT_DAYS * 24 * 3600 * 1000);
-      const readable = (await api.collections()).filter((c) => c.can_read);
-      const lists = await Promise.all(readable.map(async (c) => (await api.objectsAddedSince(c.id, since)).map((object) => ({ collection: c, object }))));
-      // Newest first by the version's time (TAXII pages oldest first).
-      const all = lists.flat().sort((a, b) => String(b.object.modified ?? b.object.created ?? "").localeCompare(String(a.object.modified ?? a.object.created ?? "")));
-      if (live) setRecent(all.slice(0, RECENT_SHOWN));
-    })().catch((e) => live && setError(e));
+    const since = new Date(Date.now() - RECENT_DAYS * 24 * 3600 * 1000);
+    api.arrivedSince(since, RECENT_SHOWN).then(
+      (r) => live && setRecent(r),
+      (e) => live && setError(e),
+    );
     return () => {
       live = false;
     };
@@ -166,11 +157,13 @@ function Home({ producers }: { producers: Map<string, string> }) {
       <h1 tabIndex={-1} ref={heading}>
         Arrived lately
       </h1>
-      <p class="muted">What you may read that was shared in the last {RECENT_DAYS} days, newest first.</p>
+      <p class="muted">
+        What you may read that was shared in the last {RECENT_DAYS} days, newest first{recent?.more ? ` (the latest ${RECENT_SHOWN})` : ""}.
+      </p>
       <ErrorNote error={error} />
       {recent === null && !error && <p aria-live="polite">Loading…</p>}
-      {recent && recent.length === 0 && <p>Nothing you may read arrived in the last {RECENT_DAYS} days.</p>}
-      {recent && recent.length > 0 && <ObjectTable rows={recent.map((r) => ({ id: r.object.id, type: r.object.type, name: nameOf(r.object), tlp: tlpOfObject(r.object), producer: producers.get(String(r.object.created_by_ref ?? "")) ?? "", collection: r.collection.id, when: String(r.object.modified ?? r.object.created ?? "") }))} />}
+      {recent && recent.hits.length === 0 && <p>Nothing you may read arrived in the last {RECENT_DAYS} days.</p>}
+      {recent && recent.hits.length > 0 && <ObjectTable rows={hitRows(recent.hits)} />}
     </main>
   );
 }
@@ -211,7 +204,7 @@ function App() {
   return (
     <>
       <Header who={who} onSignOut={signOut} />
-      {route.page === "home" && <Home producers={producers} />}
+      {route.page === "home" && <Home />}
       {route.page === "search" && <Search q={route.q} params={route.params} />}
       {route.page === "object" && <ObjectPage collection={route.collection} id={route.id} version={route.version} producers={producers} />}
       {route.page === "share" && <SharePage who={who} />}

@@ -5,7 +5,7 @@
 
 import { useEffect, useState } from "preact/hooks";
 import * as api from "./api";
-import { ErrorNote, ObjectTable, useFocusHeading, type Row } from "./ui";
+import { ErrorNote, hitRows, ObjectTable, useFocusHeading } from "./ui";
 
 // Whether `q` reads as one observable value (searched in the index) rather than words.
 function looksLikeValue(q: string): boolean {
@@ -126,7 +126,6 @@ export function Search({ q, params }: { q: string; params: string }) {
     }
   }
   const filtered = (filters.type?.length ?? 0) + (filters.tlp?.length ?? 0) + (filters.producer?.length ?? 0) > 0;
-  const rows = (list: api.SearchHit[]): Row[] => list.map((h) => ({ id: h.id, type: h.type, name: h.name, tlp: h.tlp, producer: h.producer, collection: h.collection, when: h.date_added }));
   return (
     <main id="main">
       <h1 tabIndex={-1} ref={heading}>
@@ -142,7 +141,7 @@ export function Search({ q, params }: { q: string; params: string }) {
           {hits.length === 0 ? (byValue ? "Nothing you may read holds this value" : "Nothing you may read matches") + (filtered ? " with these filters." : ".") : `${hits.length}${next ? "+" : ""} found.`}
         </p>
       )}
-      {hits && hits.length > 0 && <ObjectTable rows={rows(hits)} />}
+      {hits && hits.length > 0 && <ObjectTable rows={hitRows(hits)} />}
       {next && (
         <button type="button" onClick={more}>
           More results
@@ -151,7 +150,7 @@ export function Search({ q, params }: { q: string; params: string }) {
       {related.length > 0 && (
         <section>
           <h2>Related (relationships and sightings)</h2>
-          <ObjectTable rows={rows(related)} />
+          <ObjectTable rows={hitRows(related)} />
         </section>
       )}
     </main>

@@ -2,6 +2,7 @@
 // notes, times, focus on a page's heading, and the table of objects.
 
 import { useEffect, useRef } from "preact/hooks";
+import type { SearchHit } from "./api";
 import { tlpLabel, type Tlp } from "./tlp";
 
 export function objectHref(collection: string, id: string): string {
@@ -42,6 +43,11 @@ export function nameOf(o: Record<string, unknown>): string {
     if (typeof v === "string" && v) return v.length > 200 ? v.slice(0, 200) + "…" : v;
   }
   return "";
+}
+
+// A search's hits (api.SearchHit) as rows of ObjectTable.
+export function hitRows(list: SearchHit[]): Row[] {
+  return list.map((h) => ({ id: h.id, type: h.type, name: h.name, tlp: h.tlp, producer: h.producer, collection: h.collection, when: h.date_added }));
 }
 
 export interface Row {
