@@ -8,9 +8,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -867,6 +869,342 @@ TEST_F(AdminApiTest, SearchFindsWhatTheAskerMayReadAndNothingElse) {
               415);
   HttpClient anonymous("127.0.0.1", server_->port());
   EXPECT_EQ(anonymous.Get("/api/v1/search?value=203.0.113.66").status, 401);
+}
+
+// ---- the web interface's routes: patterns, the graph, the sharing preview -------------------
+
+// Writes `text` to a file of the test directory named `name` and returns its path.
+std::string WriteTestFile(const fs::path& dir, const std::string& name, const std::string& text) {
+  const std::string file = (dir / name).string();
+  std::FILE* f = std::fopen(file.c_str(), "w");
+  EXPECT_NE(f, nullptr);
+  if (f != nullptr) {
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  }
+  return file;
+}
+
+// POST /api/v1/patterns/check answers what `tessera pattern check` says, as JSON.
+TEST_F(AdminApiTest, PatternCheckTellsErrorsWarningsAndComparisons) {
+  auto alice = As("alice", *alice_token_);
+  const auto check = [&](const std::string& pattern) {
+    json::object body{{"pattern", pattern}};
+    HttpResponse r = Post(*alice, "/api/v1/patterns/check", json::serialize(body));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.Json();
+  };
+  json::value v = check("[ipv4-addr:value = '203.0.113.66']");
+  EXPECT_EQ(v.at("valid"), true);
+  EXPECT_TRUE(v.at("warnings").as_array().empty());
+  EXPECT_EQ(v.at("single_observation"), true);
+  ASSERT_EQ(v.at("comparisons").as_array().size(), 1u);
+  EXPECT_EQ(v.at("comparisons").at(0),
+            json::parse(R"({"position": 1, "path": "ipv4-addr:value", "operator": "=",
+                            "value": "203.0.113.66", "negated": false})"));
+
+  v = check(
+      "[ipv4-addr:value = '1.2.3.4'] AND [domain-name:value NOT IN ('a.example', 'b.example')]");
+  EXPECT_EQ(v.at("valid"), true);
+  EXPECT_EQ(v.at("single_observation"), false);
+  ASSERT_EQ(v.at("comparisons").as_array().size(), 2u);
+  EXPECT_EQ(v.at("comparisons").at(1),
+            json::parse(R"j({"position": 35, "path": "domain-name:value", "operator": "IN",
+                            "value": "('a.example', 'b.example')", "negated": true})j"));
+
+  v = check("[ipv4-addr:value = '999.0.113.5']");
+  EXPECT_EQ(v.at("valid"), true);
+  ASSERT_EQ(v.at("warnings").as_array().size(), 1u);
+  EXPECT_EQ(v.at("warnings").at(0).at("position"), 1);
+  EXPECT_EQ(v.at("warnings").at(0).at("message"),
+            "'999.0.113.5' can never match ipv4-addr:value, which is an IPv4 address or CIDR "
+            "block");
+
+  v = check("[ipv4-addr:value = ]");
+  EXPECT_EQ(v, json::parse(R"({"valid": false, "error": {"position": 19, "message":
+      "expected a constant (string, number, boolean, b'...', h'...' or t'...'), found ']'"}})"));
+  v = check("[file:hashes.'SHA-256' = 'abc']");
+  EXPECT_EQ(v.at("valid"), false);
+  EXPECT_EQ(v.at("error").at("position"), 1);
+  EXPECT_EQ(v.at("error").at("message"), "'abc' is not a valid SHA-256 hash (64 hex digits)");
+
+  // The body: the pattern alone, a string, at most 64 KiB.
+  ExpectError(Post(*alice, "/api/v1/patterns/check", R"({})"), 400);
+  ExpectError(Post(*alice, "/api/v1/patterns/check", R"({"pattern": 7})"), 400);
+  ExpectError(Post(*alice, "/api/v1/patterns/check", R"({"pattern": "[a:b = 'c']", "x": 1})"), 400);
+  const std::string long_pattern = "[x-a:b = '" + std::string(64 * 1024, 'a') + "']";
+  HttpResponse too_long = Post(*alice, "/api/v1/patterns/check",
+                               json::serialize(json::object{{"pattern", long_pattern}}));
+  ExpectError(too_long, 400);
+  EXPECT_NE(too_long.body.find("65536"), std::string::npos) << too_long.body;
+  ExpectError(alice->Post("/api/v1/patterns/check", R"({"pattern": "[a:b = 'c']"})",
+                          {{"Content-Type", "text/plain"}}),
+              415);
+  HttpClient anonymous("127.0.0.1", server_->port());
+  EXPECT_EQ(anonymous.Post("/api/v1/patterns/check", R"({"pattern": "[a:b = 'c']"})", kJson).status,
+            401);
+}
+
+// The ids of the hits in `list`, in order.
+std::vector<std::string> IdsOf(const json::value& list) {
+  std::vector<std::string> ids;
+  for (const json::value& h : list.as_array()) ids.emplace_back(h.at("id").as_string());
+  return ids;
+}
+
+// GET /api/v1/objects/{id}/related: the relationships and sightings around an object and the
+// objects at their other ends, as far as the asker reads them.
+TEST_F(AdminApiTest, RelatedAnswersTheGraphTheAskerReads) {
+  const std::string green =
+      R"("object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"])";
+  const std::string red =
+      R"("object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"])";
+  const std::string t =
+      R"("created":"2026-02-01T00:00:00.000Z","modified":"2026-02-01T00:00:00.000Z",)";
+  const std::string ind = "indicator--7a000000-0000-4000-8000-000000000001";
+  const std::string mal = "malware--7a000000-0000-4000-8000-000000000002";
+  const std::string red_mal = "malware--7a000000-0000-4000-8000-000000000003";
+  const std::string rel = "relationship--7a000000-0000-4000-8000-000000000004";
+  const std::string red_rel = "relationship--7a000000-0000-4000-8000-000000000005";
+  const std::string sig = "sighting--7a000000-0000-4000-8000-000000000006";
+  const std::string hub_target = "malware--7a000000-0000-4000-8000-000000000007";
+  std::string objects =
+      R"({"type":"indicator","spec_version":"2.1","id":")" + ind + R"(",)" + t +
+      R"("name":"graph c2","pattern":"[ipv4-addr:value = '198.51.100.9']","pattern_type":"stix",)"
+      R"("valid_from":"2026-01-01T00:00:00Z",)" +
+      green + "}," + R"({"type":"malware","spec_version":"2.1","id":")" + mal + R"(",)" + t +
+      R"("name":"graph malware","is_family":true,)" + green + "}," +
+      R"({"type":"malware","spec_version":"2.1","id":")" + red_mal + R"(",)" + t +
+      R"("name":"secret malware","is_family":true,)" + red + "}," +
+      R"({"type":"relationship","spec_version":"2.1","id":")" + rel + R"(",)" + t +
+      R"("relationship_type":"indicates","source_ref":")" + ind + R"(","target_ref":")" + mal +
+      R"(",)" + green + "}," + R"({"type":"relationship","spec_version":"2.1","id":")" + red_rel +
+      R"(",)" + t + R"("relationship_type":"indicates","source_ref":")" + ind +
+      R"(","target_ref":")" + red_mal + R"(",)" + green + "}," +
+      R"({"type":"sighting","spec_version":"2.1","id":")" + sig + R"(",)" + t +
+      R"("count":3,"sighting_of_ref":")" + ind +
+      R"(","where_sighted_refs":["identity--7a000000-0000-4000-8000-0000000000ff"],)" + green +
+      "}," + R"({"type":"malware","spec_version":"2.1","id":")" + hub_target + R"(",)" + t +
+      R"("name":"popular","is_family":true,)" + green + "}";
+  // More relationships to one object than one answer holds.
+  for (int i = 0; i < 101; ++i) {
+    char id[64];
+    std::snprintf(id, sizeof id, "relationship--7b000000-0000-4000-8000-%012d", i);
+    objects += R"(,{"type":"relationship","spec_version":"2.1","id":")" + std::string(id) +
+               R"(",)" + t + R"("relationship_type":"related-to","source_ref":")" + mal +
+               R"(","target_ref":")" + hub_target + R"(",)" + green + "}";
+  }
+  const std::string file = WriteTestFile(
+      *dir_, "graph.json",
+      R"({"type":"bundle","id":"bundle--7a000000-0000-4000-8000-0000000000aa","objects":[)" +
+          objects + "]}");
+  ASSERT_EQ(Tessera({"import", file, "--data", *data_}).exit_code, 0);
+
+  auto alice = As("alice", *alice_token_);
+  const auto related = [&](HttpClient& c, const std::string& id, const std::string& query = "") {
+    HttpResponse r = c.Get("/api/v1/objects/" + id + "/related" + query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r;
+  };
+  // The indicator: two relationships point from it and a sighting of it; the RED malware at the
+  // end of one is no node for alice.
+  json::value v = related(*alice, ind).Json();
+  EXPECT_EQ(v.at("id"), json::value(ind));
+  EXPECT_EQ(v.at("truncated"), false);
+  std::vector<std::string> edges = IdsOf(v.at("edges"));
+  EXPECT_THAT(edges, ::testing::UnorderedElementsAre(rel, red_rel, sig));
+  EXPECT_THAT(IdsOf(v.at("nodes")), ::testing::ElementsAre(mal));
+  for (const json::value& e : v.at("edges").as_array()) {
+    EXPECT_EQ(e.at("matched"), json::value("ref:" + ind));
+    EXPECT_EQ(e.at("tlp"), "green");
+    EXPECT_EQ(e.at("object").at("id"), e.at("id"));
+    const std::string id(e.at("id").as_string());
+    if (id == sig) {
+      EXPECT_EQ(e.at("object").at("count"), 3);
+    }
+    if (id == rel) {
+      EXPECT_EQ(e.at("object").at("relationship_type"), "indicates");
+    }
+  }
+  EXPECT_EQ(v.at("nodes").at(0).at("name"), "graph malware");
+  EXPECT_EQ(v.at("nodes").at(0).at("matched"), "target_ref");
+  // The admin's organization provided them all: it reads the RED malware too.
+  json::value admin_view = related(*Admin(), ind).Json();
+  EXPECT_THAT(IdsOf(admin_view.at("nodes")), ::testing::UnorderedElementsAre(mal, red_mal));
+
+  // A relationship: itself, and its two ends.
+  v = related(*alice, rel).Json();
+  EXPECT_THAT(IdsOf(v.at("edges")), ::testing::ElementsAre(rel));
+  EXPECT_EQ(v.at("edges").at(0).at("matched"), "self");
+  EXPECT_THAT(IdsOf(v.at("nodes")), ::testing::ElementsAre(ind, mal));
+  // The sighting: itself and what it sighted (where it was sighted is stored nowhere).
+  v = related(*alice, sig).Json();
+  EXPECT_THAT(IdsOf(v.at("edges")), ::testing::ElementsAre(sig));
+  EXPECT_THAT(IdsOf(v.at("nodes")), ::testing::ElementsAre(ind));
+  EXPECT_EQ(v.at("nodes").at(0).at("matched"), "sighting_of_ref");
+  // A relationship whose other end alice may not read.
+  v = related(*alice, red_rel).Json();
+  EXPECT_THAT(IdsOf(v.at("nodes")), ::testing::ElementsAre(ind));
+
+  // The RED malware answers alice exactly as an id nobody stored; the admin sees its edge.
+  const std::string unknown = "malware--7a000000-0000-4000-8000-0000000000ee";
+  std::string hidden_body = related(*alice, red_mal).body;
+  std::string unknown_body = related(*alice, unknown).body;
+  unknown_body.replace(unknown_body.find(unknown), unknown.size(), red_mal);
+  EXPECT_EQ(hidden_body, unknown_body);
+  EXPECT_EQ(json::parse(hidden_body),
+            json::parse(R"({"id": ")" + red_mal + R"(", "edges": [], "nodes": [],
+                            "truncated": false})"));
+  EXPECT_THAT(IdsOf(related(*Admin(), red_mal).Json().at("edges")),
+              ::testing::ElementsAre(red_rel));
+
+  // More edges than one answer holds.
+  v = related(*alice, hub_target).Json();
+  EXPECT_EQ(v.at("truncated"), true);
+  EXPECT_EQ(v.at("edges").as_array().size(), 100u);
+  EXPECT_THAT(IdsOf(v.at("nodes")), ::testing::ElementsAre(mal));
+
+  // The collection filter: a collection alice does not read (or that does not exist) holds
+  // nothing.
+  v = related(*alice, rel, "?collection=00000000-0000-4000-8000-000000000000").Json();
+  EXPECT_TRUE(v.at("edges").as_array().empty());
+  const std::string default_collection(
+      related(*alice, rel).Json().at("edges").at(0).at("collection").as_string());
+  v = related(*alice, rel, "?collection=" + default_collection).Json();
+  EXPECT_THAT(IdsOf(v.at("edges")), ::testing::ElementsAre(rel));
+
+  ExpectError(alice->Get("/api/v1/objects/not-an-id/related"), 400);
+  ExpectError(alice->Get("/api/v1/objects/" + rel + "/related?type=malware"), 400);
+  HttpClient anonymous("127.0.0.1", server_->port());
+  EXPECT_EQ(anonymous.Get("/api/v1/objects/" + rel + "/related").status, 401);
+}
+
+// POST /api/v1/collections/{id}/audience: who would read what the asker shares, placed by the
+// code that places a real write, naming only what the directory shows the asker.
+TEST_F(AdminApiTest, AudiencePreviewNamesWhoWouldRead) {
+  auto admin = Admin();
+  ASSERT_EQ(Post(*admin, "/api/v1/orgs", R"({"name": "Hooli Labs"})").status, 201);
+  ASSERT_EQ(Post(*admin, "/api/v1/groups",
+                 R"({"name": "wapi-trusted", "members": ["ACME CERT", "Globex SOC"]})")
+                .status,
+            201);
+  ASSERT_EQ(Post(*admin, "/api/v1/groups",
+                 R"({"name": "wapi-secret", "members": ["Globex SOC", "Hooli Labs"]})")
+                .status,
+            201);
+  const auto collection = [&](const std::string& body) {
+    HttpResponse r = Post(*admin, "/api/v1/collections", body);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return std::string(r.Json().at("id").as_string());
+  };
+  const std::string open = collection(R"({"title": "wapi open", "default_tlp": "amber"})");
+  const std::string secret_audience = collection(
+      R"({"title": "wapi secret audience", "readers": {"orgs": ["ACME CERT"], "groups":
+          ["wapi-secret"]}, "audience_group": "wapi-secret"})");
+  const std::string read_only =
+      collection(R"({"title": "wapi read only", "readers": {"orgs": ["ACME CERT"]},
+                     "writers": {"orgs": ["Globex SOC"]}})");
+  const std::string invisible = collection(
+      R"({"title": "wapi invisible", "readers": {"orgs": ["Globex SOC"]}, "writers": {"orgs":
+          ["Globex SOC"]}})");
+
+  std::map<std::string, std::string> identity;  // name -> identity id
+  std::vector<std::string> everyone;            // every organization's name, sorted
+  const json::value orgs = admin->Get("/api/v1/orgs").Json();
+  for (const json::value& o : orgs.at("items").as_array()) {
+    identity[std::string(o.at("name").as_string())] = o.at("identity_id").as_string();
+    everyone.emplace_back(o.at("name").as_string());
+  }
+  std::sort(everyone.begin(), everyone.end());
+
+  auto alice = As("alice", *alice_token_);
+  const auto preview = [&](HttpClient& c, const std::string& coll, const std::string& body) {
+    return Post(c, "/api/v1/collections/" + coll + "/audience", body);
+  };
+  const auto names = [](const json::value& v) {
+    std::vector<std::string> out;
+    for (const json::value& o : v.at("organizations").as_array()) {
+      out.emplace_back(o.at("name").as_string());
+      EXPECT_TRUE(o.as_object().contains("id"));
+    }
+    return out;
+  };
+  const auto ok = [&](HttpClient& c, const std::string& coll, const std::string& body) {
+    HttpResponse r = preview(c, coll, body);
+    EXPECT_EQ(r.status, 200) << body << ": " << r.body;
+    return r.Json();
+  };
+
+  // CLEAR and GREEN without an audience: the collection's readers, every organization.
+  json::value v = ok(*alice, open, R"({"tlp": "clear"})");
+  EXPECT_EQ(v.at("tlp"), "clear");
+  EXPECT_EQ(names(v), everyone);
+  EXPECT_EQ(v.at("others"), 0);
+  EXPECT_EQ(v.at("note"), "");
+  EXPECT_EQ(names(ok(*alice, open, R"({"tlp": "green"})")), everyone);
+  // No TLP: the collection's default (AMBER, here to its readers).
+  v = ok(*alice, open, R"({})");
+  EXPECT_EQ(v.at("tlp"), "amber");
+  EXPECT_EQ(names(v), everyone);
+  // AMBER to named recipients, AMBER+STRICT to a group alice's organization is in.
+  v = ok(*alice, open,
+         R"({"tlp": "amber", "recipients": [")" + identity.at("Globex SOC") + R"("]})");
+  EXPECT_EQ(names(v), (std::vector<std::string>{"ACME CERT", "Globex SOC"}));
+  EXPECT_EQ(v.at("organizations").at(1).at("identity"), json::value(identity.at("Globex SOC")));
+  v = ok(*alice, open, R"({"tlp": "amber+strict", "sharing_group": "wapi-trusted"})");
+  EXPECT_EQ(names(v), (std::vector<std::string>{"ACME CERT", "Globex SOC"}));
+  // RED: the named recipients only; none, the provider alone, with the note a write gets.
+  v = ok(*alice, open, R"({"tlp": "red"})");
+  EXPECT_EQ(names(v), (std::vector<std::string>{"ACME CERT"}));
+  EXPECT_EQ(v.at("note"),
+            "TLP:RED without named recipients: visible to the providing organization only");
+  v = ok(*alice, open, R"({"tlp": "red", "recipients": [")" + identity.at("Hooli Labs") + R"("]})");
+  EXPECT_EQ(names(v), (std::vector<std::string>{"ACME CERT", "Hooli Labs"}));
+  EXPECT_EQ(v.at("note"), "");
+
+  // The collection's audience group, which alice's organization is not in: its members are
+  // counted, not named; the admin sees them.
+  v = ok(*alice, secret_audience, R"({"tlp": "amber"})");
+  EXPECT_EQ(names(v), (std::vector<std::string>{"ACME CERT"}));
+  EXPECT_EQ(v.at("others"), 2);
+  v = ok(*admin, secret_audience, R"({"tlp": "amber"})");
+  EXPECT_EQ(names(v), (std::vector<std::string>{"Globex SOC", "Hooli Labs", "Tessera hub"}));
+  EXPECT_EQ(v.at("others"), 0);
+
+  // Errors, as a TAXII POST would give them.
+  HttpResponse r = preview(*alice, open, R"({"tlp": "amber", "sharing_group": "wapi-secret"})");
+  ExpectError(r, 400);
+  EXPECT_THAT(r.body, ::testing::HasSubstr(
+                          "sharing group 'wapi-secret' does not exist or your organization is "
+                          "not a member"));
+  HttpResponse unknown_group =
+      preview(*alice, open, R"({"tlp": "amber", "sharing_group": "wapi-nope"})");
+  ExpectError(unknown_group, 400);
+  std::string same = unknown_group.body;
+  same.replace(same.find("wapi-nope"), 9, "wapi-secret");
+  EXPECT_EQ(same, r.body);
+  const std::string stranger = "identity--7a000000-0000-4000-8000-0000000000dd";
+  r = preview(*alice, open, R"({"tlp": "amber", "recipients": [")" + stranger + R"("]})");
+  ExpectError(r, 400);
+  EXPECT_THAT(r.body, ::testing::HasSubstr("recipient " + stranger +
+                                           " is not a member organization of this hub"));
+  r = preview(*alice, open, R"({"recipients": ["ACME CERT"]})");
+  ExpectError(r, 400);
+  EXPECT_THAT(r.body,
+              ::testing::HasSubstr("X-Tessera-Recipients: 'ACME CERT' is not an identity id"));
+  ExpectError(preview(*alice, open, R"({"recipients": "identity--x"})"), 400);
+  ExpectError(preview(*alice, open, R"({"tlp": "purple"})"), 400);
+  ExpectError(preview(*alice, open, R"({"tlp": "amber", "readers": "all"})"), 400);
+  // Collections alice may see but not write (403), may not see, or that do not exist (404).
+  ExpectError(preview(*alice, read_only, R"({"tlp": "amber"})"), 403);
+  HttpResponse hidden = preview(*alice, invisible, R"({"tlp": "amber"})");
+  HttpResponse missing =
+      preview(*alice, "00000000-0000-4000-8000-000000000000", R"({"tlp": "amber"})");
+  ExpectError(hidden, 404);
+  ExpectError(missing, 404);
+  EXPECT_EQ(hidden.body, missing.body);
+  HttpClient anonymous("127.0.0.1", server_->port());
+  EXPECT_EQ(anonymous.Post("/api/v1/collections/" + open + "/audience", "{}", kJson).status, 401);
 }
 
 // ---- browser sessions (POST/DELETE /api/v1/session) -------------------------------------------

@@ -1791,6 +1791,182 @@ TEST_F(AuthzTest, SearchAsAMemberFindsOnlyWhatTaxiiShowsIt) {
   RecordProperty("search_hits_checked", static_cast<int>(checked));
 }
 
+// The graph of an object (GET /api/v1/objects/{id}/related) is one more way to read: for each
+// member and each object of the scenario and the matrix, every edge and node it answers is an
+// object TAXII shows the member; an object it may not read answers as one nobody stored (empty);
+// every relationship and sighting TAXII shows it that refers to a readable object is among that
+// object's edges, and the nodes are exactly the readable other ends of the edges answered.
+TEST_F(AuthzTest, RelatedAsAMemberAnswersOnlyWhatTaxiiShowsIt) {
+  EnsureMatrixPosted();
+  std::set<std::string> ids;
+  std::vector<std::pair<Version, json::object>> objects;  // every version posted
+  for (const Entry& e : entries_) {
+    ids.insert(e.id);
+    objects.emplace_back(Version(e.id, e.modified), MakeObject(e));
+  }
+  for (const MatrixCase& x : cases_) {
+    if (!x.expect_success) continue;
+    ids.insert(x.id);
+    objects.emplace_back(Version(x.id, x.modified), x.object);
+  }
+  // The ids an edge's object refers to.
+  const auto ends_of = [](const json::object& o) {
+    std::set<std::string> ends;
+    for (const char* p : {"source_ref", "target_ref", "sighting_of_ref"}) {
+      if (o.contains(p)) ends.insert(Str(o.at(p)));
+    }
+    for (const char* p : {"observed_data_refs", "where_sighted_refs"}) {
+      if (!o.contains(p)) continue;
+      for (const auto& r : o.at(p).as_array()) ends.insert(Str(r));
+    }
+    return ends;
+  };
+  size_t edges_checked = 0, hidden_checked = 0;
+  for (const auto& [user, org] : user_org_) {
+    SCOPED_TRACE("related as " + user + " (" + org + ")");
+    const std::set<Version> shown = TaxiiView(user);
+    std::set<std::string> shown_ids;
+    for (const auto& [id, version] : shown) shown_ids.insert(id);
+    // id -> the relationships and sightings TAXII shows the user that refer to it.
+    std::map<std::string, std::set<std::string>> pointing;
+    for (const auto& [version, o] : objects) {
+      const std::string type = Str(o.at("type"));
+      if ((type != "relationship" && type != "sighting") || !shown.count(version)) continue;
+      for (const std::string& end : ends_of(o)) {
+        if (end != version.first) pointing[end].insert(version.first);
+      }
+    }
+    auto client = Reader(user);
+    for (const std::string& id : ids) {
+      auto r = client->Get("/api/v1/objects/" + id + "/related");
+      ASSERT_EQ(r.status, 200) << id << ": " << r.body;
+      const json::value answer = r.Json();
+      std::set<std::string> edge_ids, node_ids, expected_nodes;
+      for (const auto& e : answer.at("edges").as_array()) {
+        const std::string eid = Str(e.at("id"));
+        edge_ids.insert(eid);
+        EXPECT_TRUE(shown_ids.count(eid)) << id << ": edge " << eid << " is not readable";
+        for (const std::string& end : ends_of(e.at("object").as_object())) {
+          if (end != id && shown_ids.count(end)) expected_nodes.insert(end);
+        }
+        ++edges_checked;
+      }
+      for (const auto& n : answer.at("nodes").as_array()) {
+        const std::string nid = Str(n.at("id"));
+        node_ids.insert(nid);
+        EXPECT_TRUE(shown_ids.count(nid)) << id << ": node " << nid << " is not readable";
+      }
+      if (!shown_ids.count(id)) {
+        EXPECT_EQ(answer, json::parse(R"({"id": ")" + id +
+                                      R"(", "edges": [], "nodes": [], "truncated": false})"))
+            << id << " is not readable, yet answered";
+        ++hidden_checked;
+        continue;
+      }
+      if (answer.at("truncated").as_bool()) continue;
+      EXPECT_EQ(node_ids, expected_nodes) << id;
+      for (const std::string& edge : pointing[id]) {
+        EXPECT_TRUE(edge_ids.count(edge)) << id << ": " << edge << " is readable but no edge";
+      }
+    }
+  }
+  EXPECT_GT(edges_checked, 0u);
+  EXPECT_GT(hidden_checked, 0u);
+  RecordProperty("related_edges_checked", static_cast<int>(edges_checked));
+}
+
+// The sharing preview (POST /api/v1/collections/{id}/audience) tells a member no more than the
+// directory does: for each member, each scenario collection and each TLP, it answers 404 for a
+// collection the member cannot see and 403 for one it may not write; otherwise it names the
+// organizations the TLP rules of docs/hub.md give (its own; the collection's readers; the
+// audience group), except those reached only through a sharing group the member's organization
+// is not in, which are only counted in `others`. Expectations from scenario.json, not policy code.
+TEST_F(AuthzTest, AudiencePreviewTellsAMemberNoMoreThanTheDirectory) {
+  const json::object& groups = scenario_.at("groups").as_object();
+  const auto in_group = [&](const std::string& org, const std::string& group) {
+    for (const auto& m : groups.at(group).as_array())
+      if (Str(m) == org) return true;
+    return false;
+  };
+  size_t checked = 0, counted_not_named = 0;
+  for (const auto& [user, org] : user_org_) {
+    SCOPED_TRACE("audience preview as " + user + " (" + org + ")");
+    const bool admin = user_role_[user] == "admin";
+    auto client = Reader(user);
+    for (const auto& [ckey, cid] : collection_ids_) {
+      const std::string acc = Str(scenario_.at("collection_access").at(org).at(ckey));
+      const json::object* c = scenario_.at("collections").at(ckey).if_object();
+      for (const char* tlp : {"clear", "green", "amber", "amber+strict", "red"}) {
+        auto r = client->Post("/api/v1/collections/" + cid + "/audience",
+                              std::string(R"({"tlp": ")") + tlp + "\"}",
+                              {{"Content-Type", "application/json"}});
+        if (acc.empty() && !admin) {
+          EXPECT_EQ(r.status, 404) << ckey << ": " << r.body;
+          continue;
+        }
+        if (acc.find('w') == std::string::npos || user_role_[user] == "read-only") {
+          EXPECT_EQ(r.status, 403) << ckey << ": " << r.body;
+          continue;
+        }
+        ASSERT_EQ(r.status, 200) << ckey << " " << tlp << ": " << r.body;
+        // org key -> whether the member may be told (reached through a path it sees).
+        std::map<std::string, bool> reached{{org, true}};
+        const auto reach = [&](const std::string& o, bool told) {
+          bool& t = reached[o];
+          t = t || told;
+        };
+        const auto reach_group = [&](const std::string& g) {
+          for (const auto& m : groups.at(g).as_array()) reach(Str(m), admin || in_group(org, g));
+        };
+        const auto reach_readers = [&] {
+          const json::value* readers = c ? c->if_contains("readers") : nullptr;
+          if (readers == nullptr || readers->is_string()) {  // "all", and the default collection
+            for (const auto& [k, name] : org_names_) reach(k, true);
+            return;
+          }
+          for (const auto& x : readers->as_array()) {
+            const std::string s = Str(x);
+            if (s.rfind("group:", 0) == 0) {
+              reach_group(s.substr(6));
+            } else {
+              reach(s, true);
+            }
+          }
+        };
+        const std::string level(tlp);
+        const json::value* audience = c ? c->if_contains("audience") : nullptr;
+        if (level == "clear") {
+          reach_readers();
+        } else if (level != "red") {
+          if (audience != nullptr) {
+            reach_group(Str(*audience));
+          } else {
+            reach_readers();
+          }
+        }
+        std::set<std::string> named, expected;
+        size_t others = 0;
+        for (const auto& [k, told] : reached) {
+          if (told) {
+            expected.insert(org_names_[k]);
+          } else {
+            ++others;
+          }
+        }
+        const json::value answer = r.Json();
+        for (const auto& o : answer.at("organizations").as_array()) named.insert(Str(o.at("name")));
+        EXPECT_EQ(named, expected) << ckey << " " << tlp;
+        EXPECT_EQ(answer.at("others").as_int64(), static_cast<int64_t>(others))
+            << ckey << " " << tlp;
+        counted_not_named += others;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 20u);
+  EXPECT_GT(counted_not_named, 0u) << "the scenario has no group a writer is not in";
+}
+
 // Full-text search is one more way to read: each member searching the word of each scenario
 // object's description finds only objects TAXII shows it, and the object itself when the newest
 // version TAXII shows it holds the word; the word of an object it may not read (another

@@ -16,6 +16,7 @@
 #include "common/json.h"
 #include "http/fetch_metadata.h"
 #include "http/media_type.h"
+#include "pattern/pattern.h"
 #include "policy/access.h"
 #include "policy/directory_rules.h"
 #include "policy/view.h"
@@ -135,23 +136,25 @@ Result<std::optional<std::string>> QueryParam(const Request& req, std::string_vi
 
 // The request body as a JSON object with only `allowed` members; nullopt with `*error` set to
 // the answer (415, 413 or 400) when it is not one.
+// `max_bytes` 0: the admin API's own limit.
 std::optional<json::object> Body(const Context& ctx, const Request& req,
-                                 std::initializer_list<std::string_view> allowed, Response* error) {
+                                 std::initializer_list<std::string_view> allowed, Response* error,
+                                 size_t max_bytes = 0) {
+  if (max_bytes == 0) max_bytes = ctx.options.max_body_bytes;
   auto media = http::ParseMediaType(req.Header("Content-Type"));
   if (!media.ok() || media->type != "application" || media->subtype != "json") {
     *error = Error(HttpStatus::unsupported_media_type, "Unsupported Media Type",
                    "send the request body as application/json");
     return std::nullopt;
   }
-  if (req.body().size() > ctx.options.max_body_bytes) {
+  if (req.body().size() > max_bytes) {
     *error = Error(HttpStatus::payload_too_large, "Content Too Large",
-                   "an admin request body is at most " +
-                       std::to_string(ctx.options.max_body_bytes) + " bytes");
+                   "this request's body is at most " + std::to_string(max_bytes) + " bytes");
     return std::nullopt;
   }
   JsonLimits limits;
   limits.max_depth = kMaxJsonDepth;
-  limits.max_bytes = ctx.options.max_body_bytes;
+  limits.max_bytes = max_bytes;
   auto v = ParseJson(req.body(), limits);
   if (!v.ok()) {
     *error = Error(HttpStatus::bad_request, "Bad Request",
@@ -898,6 +901,173 @@ Response SearchPost(const Context& ctx, const Principal& p, const Request& req) 
   return SearchAs(ctx, p, params);
 }
 
+// ---- patterns, the graph, the sharing preview (every user; for the web interface) -----------
+
+// The JSON of one comparison of a valid pattern: its path as Compile read it, the operator, the
+// constant (a string's value; any other constant, or an IN set, as written) and NOT.
+json::object ComparisonJson(const pattern::AtomicComparison& c, size_t position) {
+  json::object o;
+  o["position"] = position;
+  o["path"] = c.path.ToString();
+  o["operator"] = std::string(pattern::OpName(c.op));
+  std::string value;
+  if (c.op == pattern::Op::kIn) {
+    value = "(";
+    for (size_t i = 0; i < c.constants.size(); ++i) {
+      value += (i ? ", " : "") + c.constants[i].text;
+    }
+    value += ")";
+  } else if (!c.constants.empty()) {
+    const pattern::Constant& k = c.constants.front();
+    value = k.kind == pattern::ConstantKind::kString ? k.value : k.text;
+  }
+  o["value"] = value;
+  o["negated"] = c.negated;
+  return o;
+}
+
+// POST /api/v1/patterns/check {"pattern": "..."}: what `tessera pattern check` says of it, as
+// JSON (pattern::Compile, NeverMatchingConstants, Comparisons).
+Response CheckPattern(const Context& ctx, const Principal&, const Request& req) {
+  Response error;
+  auto body = Body(ctx, req, {"pattern"}, &error, kMaxPatternCheckBodyBytes);
+  if (!body) return error;
+  const json::value* text = body->if_contains("pattern");
+  if (text == nullptr || !text->is_string()) {
+    return FromStatus(InvalidArgument("'pattern' is required: the text of a STIX pattern"));
+  }
+  const std::string pattern_text(text->get_string());
+  if (pattern_text.size() > kMaxCheckedPatternBytes) {
+    return FromStatus(InvalidArgument("'pattern' is at most " +
+                                      std::to_string(kMaxCheckedPatternBytes) + " bytes, not " +
+                                      std::to_string(pattern_text.size())));
+  }
+  json::object o;
+  auto compiled = pattern::Compile(pattern_text);
+  if (!compiled.ok()) {
+    size_t position = 0;
+    std::string reason;
+    json::object e;
+    if (pattern::SplitErrorPosition(compiled.status().message(), &position, &reason)) {
+      e["position"] = position;
+      e["message"] = reason;
+    } else {
+      e["position"] = 0;
+      e["message"] = compiled.status().message();
+    }
+    o["valid"] = false;
+    o["error"] = std::move(e);
+    return JsonResponse(HttpStatus::ok, o);
+  }
+  json::array warnings;
+  for (const pattern::PatternWarning& w : compiled->NeverMatchingConstants()) {
+    warnings.push_back(json::object{{"position", w.position}, {"message", w.message}});
+  }
+  json::array comparisons;
+  const std::vector<size_t> positions = compiled->ComparisonPositions();
+  const std::vector<pattern::AtomicComparison>& atoms = compiled->Comparisons();
+  for (size_t i = 0; i < atoms.size(); ++i)
+    comparisons.push_back(ComparisonJson(atoms[i], positions[i]));
+  o["valid"] = true;
+  o["warnings"] = std::move(warnings);
+  o["comparisons"] = std::move(comparisons);
+  o["single_observation"] = compiled->IsSingleObservation();
+  return JsonResponse(HttpStatus::ok, o);
+}
+
+// GET /api/v1/objects/{id}/related[?collection=C...]: search::SearchRelated through the asker's
+// view.
+Response RelatedObjects(const Context& ctx, const Principal& p, const Request& req) {
+  auto query = http::ParseQuery(req.query());
+  if (!query.ok()) return FromStatus(query.status());
+  search::Filters filters;
+  for (const auto& [k, v] : *query) {
+    if (k != "collection") {
+      return FromStatus(InvalidArgument("unknown query parameter '" + k.substr(0, 64) +
+                                        "' (this request takes collection)"));
+    }
+    filters.collections.push_back(v);
+  }
+  const policy::ObjectView view(*ctx.options.store, p);
+  auto related = search::SearchRelated(view, std::string(req.PathParam("id")), filters);
+  if (!related.ok()) return FromStatus(related.status());
+  return Response::Make(HttpStatus::ok, std::string(kJsonType), search::RelatedJson(*related));
+}
+
+// The identifier of the object a sharing preview places (never stored): the Placer's messages
+// name it, and the preview answers them without it.
+constexpr std::string_view kPreviewObjectId = "indicator--00000000-0000-4000-8000-000000000000";
+
+// POST /api/v1/collections/{id}/audience {"tlp", "recipients", "sharing_group"}: who would read
+// an object `p` shares into the collection so (policy::Placer, as a TAXII POST with
+// X-Tessera-Recipients and X-Tessera-Sharing-Group), without writing anything.
+Response PreviewAudience(const Context& ctx, const Principal& p, const Request& req) {
+  const policy::ObjectView view(*ctx.options.store, p);
+  auto c = view.Collection(std::string(req.PathParam("id")));
+  if (!c.ok()) {
+    if (c.status().code() == ErrorCode::kNotFound) return NotFoundResponse("no such collection");
+    return FromStatus(c.status());
+  }
+  if (!policy::CanWrite(p, *c)) return Forbidden("you may not write to this collection");
+  Response error;
+  auto body = Body(ctx, req, {"tlp", "recipients", "sharing_group"}, &error);
+  if (!body) return error;
+  stix::Handling handling;
+  auto tlp = OptString(*body, "tlp");
+  if (!tlp.ok()) return FromStatus(tlp.status());
+  if (*tlp) {
+    handling.tlp = store::ParseTlpName(**tlp);
+    if (!handling.tlp) {
+      return FromStatus(InvalidArgument("'tlp' must be clear, green, amber, amber+strict or red"));
+    }
+  }
+  // The recipients as the header carries them, so that they are read by the same code.
+  std::string recipients;
+  if (const json::value* list = body->if_contains("recipients"); list && !list->is_null()) {
+    if (!list->is_array())
+      return FromStatus(InvalidArgument("'recipients' is a list of identity ids"));
+    for (const json::value& r : list->get_array()) {
+      if (!r.is_string() || r.get_string().empty() ||
+          r.get_string().find(',') != json::string::npos) {
+        return FromStatus(InvalidArgument("'recipients' is a list of identity ids"));
+      }
+      recipients += (recipients.empty() ? "" : ",") + std::string(r.get_string());
+    }
+  }
+  auto group = OptString(*body, "sharing_group");
+  if (!group.ok()) return FromStatus(group.status());
+  auto audience = policy::ParseAudienceHeaders(recipients, group->value_or(""));
+  if (!audience.ok()) return FromStatus(audience.status());
+  stix::Object object;
+  object.type = "indicator";
+  object.id = std::string(kPreviewObjectId);
+  object.handling = std::move(handling);
+  auto placed = policy::PlaceObject(*ctx.options.store, p, *c, object, *audience);
+  if (!placed.ok()) {
+    // The TAXII status resource's message for the object, without the object's id.
+    std::string message = placed.status().message();
+    const std::string prefix = object.id + ": ";
+    if (message.starts_with(prefix)) message.erase(0, prefix.size());
+    if (placed.status().code() == ErrorCode::kInvalidArgument ||
+        placed.status().code() == ErrorCode::kPermissionDenied) {
+      return FromStatus(InvalidArgument(message));
+    }
+    return FromStatus(placed.status());
+  }
+  auto orgs = policy::OrganizationsReading(ctx.dir(), p, *c, placed->placement.readers);
+  if (!orgs.ok()) return FromStatus(orgs.status());
+  json::array list;
+  for (const store::Organization& o : orgs->shown) {
+    list.push_back(json::object{{"id", o.id}, {"name", o.name}, {"identity", o.identity_id}});
+  }
+  json::object o;
+  o["tlp"] = std::string(store::TlpName(object.handling->tlp.value_or(c->default_tlp)));
+  o["organizations"] = std::move(list);
+  o["others"] = orgs->others;
+  o["note"] = placed->note;
+  return JsonResponse(HttpStatus::ok, o);
+}
+
 // ---- browser sessions (policy::Authenticator::StartSession) ---------------------------------
 
 // The session cookie's Set-Cookie value: `value` for `max_age` seconds (0: delete it). HttpOnly
@@ -1001,6 +1171,11 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
       // Search: every user, through its policy view (a bulk body is larger than an admin one).
       {Method::kGet, "/api/v1/search", false, SearchGet, "search"},
       {Method::kPost, "/api/v1/search", false, SearchPost, "search", kMaxSearchBodyBytes},
+      // For the web interface: every user, through its policy view.
+      {Method::kPost, "/api/v1/patterns/check", false, CheckPattern, "admin",
+       kMaxPatternCheckBodyBytes},
+      {Method::kGet, "/api/v1/objects/{id}/related", false, RelatedObjects, "search"},
+      {Method::kPost, "/api/v1/collections/{id}/audience", false, PreviewAudience},
   };
   // Every admin route: counted as "admin" (/metrics as "metrics"), handled on the blocking pool
   // (directory writes wait for the disk), authenticated on the header before a body is read,

@@ -19,7 +19,12 @@
 //     identity, to name recipients); list, read and revoke its own tokens; and search by
 //     observable value (GET /api/v1/search?value=V, POST /api/v1/search {"values": [...]}, up to
 //     search::kMaxValues values in a body of at most 4 MiB), answered through its policy view
-//     (search/search.h): what it may not read is absent as what nobody holds;
+//     (search/search.h): what it may not read is absent as what nobody holds; for the web
+//     interface, check a STIX pattern (POST /api/v1/patterns/check), read what is one
+//     relationship away from an object (GET /api/v1/objects/{id}/related, search::SearchRelated
+//     through its view) and preview who would read what it shares into a collection it may
+//     write (POST /api/v1/collections/{id}/audience, policy::Placer and
+//     policy::OrganizationsReading; nothing is written);
 //   - anything else: 403.
 // /metrics (Prometheus text) is admin-only: the counts it shows span every organization.
 //
@@ -27,6 +32,7 @@
 // AdminApiOptions::max_body_bytes (413) and JSON depth 16; unknown members are refused (400) so
 // that a typo cannot pass silently. Errors are JSON {"title", "description", "http_status"}.
 
+#include <cstddef>
 #include <memory>
 
 #include "common/status.h"
@@ -36,6 +42,12 @@
 #include "store/store.h"
 
 namespace tessera::admin {
+
+// POST /api/v1/patterns/check: the longest pattern it checks (pattern::Limits' default
+// max_length, what the hub accepts in an indicator), and its largest body (the pattern with
+// every byte JSON-escaped as \u00XX, and room for the member's name).
+inline constexpr size_t kMaxCheckedPatternBytes = 64 * 1024;
+inline constexpr size_t kMaxPatternCheckBodyBytes = 6 * kMaxCheckedPatternBytes + 1024;
 
 struct AdminApiOptions {
   std::shared_ptr<store::Store> store;                   // required

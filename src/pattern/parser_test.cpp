@@ -373,6 +373,11 @@ TEST(PatternCompiled, ListsAtomicComparisons) {
   EXPECT_TRUE(c[1].negated);
   EXPECT_EQ(c[2].ToString(), "file:sections[*].name LIKE 'x%'");
   EXPECT_EQ(c[3].ToString(), "EXISTS file:parent_directory_ref.path");
+  // Where each starts in the text (what the web interface underlines).
+  const std::vector<size_t> positions = p->ComparisonPositions();
+  ASSERT_EQ(positions.size(), 4u);
+  EXPECT_EQ(positions[0], 1u);
+  EXPECT_EQ(positions[1], 37u);
   EXPECT_EQ(c[1].path.PropertyPath(), "hashes.'SHA-256'");
   EXPECT_EQ(c[2].path.PropertyPath(), "sections[*].name");
 

@@ -132,6 +132,12 @@ Pattern::~Pattern() = default;
 
 const std::string& Pattern::text() const { return impl_->program->text; }
 const std::vector<AtomicComparison>& Pattern::Comparisons() const { return impl_->program->atoms; }
+std::vector<size_t> Pattern::ComparisonPositions() const {
+  std::vector<size_t> out;
+  out.reserve(impl_->program->comparisons.size());
+  for (const CompiledComparison& c : impl_->program->comparisons) out.push_back(c.position);
+  return out;
+}
 bool Pattern::IsSingleObservation() const {
   return impl_->program->root->kind == ProgramNode::Kind::kObservation;
 }

@@ -150,6 +150,9 @@ class Pattern {
 
   // Every comparison expression, in pattern order.
   const std::vector<AtomicComparison>& Comparisons() const;
+  // The byte offset in the pattern text of each comparison, parallel to Comparisons() (what an
+  // editor underlines).
+  std::vector<size_t> ComparisonPositions() const;
 
   // True when the pattern is one observation expression `[...]` without qualifiers, so that it can
   // be decided on one observed-data alone (MatchesOne).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <map>
 
 #include "common/json.h"
 #include "common/text.h"
@@ -302,6 +303,57 @@ Result<PlacedObject> PlaceObject(store::Store& store, const Principal& principal
 
 OrganizationView OrganizationViewFor(const Principal& p) {
   return p.role == Role::kAdmin ? OrganizationView::kFull : OrganizationView::kAddress;
+}
+
+Result<AudienceOrganizations> OrganizationsReading(store::Directory& directory, const Principal& p,
+                                                   const store::CollectionInfo& collection,
+                                                   const std::vector<store::GrantKey>& readers) {
+  const bool full = OrganizationViewFor(p) == OrganizationView::kFull;
+  std::map<int64_t, bool> reached;  // organization id -> shown
+  const auto reach = [&reached](int64_t org, bool shown) {
+    bool& s = reached[org];
+    s = s || shown;
+  };
+  const auto members_of = [&](int64_t group) -> Status {
+    auto g = directory.GetGroup(group);
+    if (!g.ok()) return g.status().code() == ErrorCode::kNotFound ? Status::Ok() : g.status();
+    const bool shown = full || Contains(p.groups, group);
+    for (int64_t m : g->members) reach(m, shown);
+    return Status::Ok();
+  };
+  TESSERA_ASSIGN_OR_RETURN(std::vector<store::Organization> orgs, directory.ListOrganizations());
+  for (const store::GrantKey& key : readers) {
+    switch (key.kind) {
+      case store::GrantKind::kOrg:
+        reach(key.id, true);
+        break;
+      case store::GrantKind::kGroup:
+        TESSERA_RETURN_IF_ERROR(members_of(key.id));
+        break;
+      case store::GrantKind::kCollectionReaders:
+        if (collection.readers.all) {
+          for (const store::Organization& o : orgs) reach(o.id, true);
+        }
+        for (int64_t org : collection.readers.orgs) reach(org, true);
+        for (int64_t group : collection.readers.groups) TESSERA_RETURN_IF_ERROR(members_of(group));
+        break;
+    }
+  }
+  AudienceOrganizations out;
+  for (store::Organization& o : orgs) {
+    auto it = reached.find(o.id);
+    if (it == reached.end()) continue;
+    if (it->second) {
+      out.shown.push_back(std::move(o));
+    } else {
+      ++out.others;
+    }
+  }
+  std::sort(out.shown.begin(), out.shown.end(),
+            [](const store::Organization& a, const store::Organization& b) {
+              return a.name != b.name ? a.name < b.name : a.id < b.id;
+            });
+  return out;
 }
 
 std::vector<store::GrantKey> ReadersOfEither(const std::vector<store::GrantKey>& a,

@@ -183,6 +183,27 @@ Result<PlacedObject> PlaceObject(store::Store& store, const Principal& principal
                                  const stix::Object& object,
                                  const RequestAudience& from_headers = {});
 
+// The member organizations that a grant list `readers` of `collection` reaches (a preview of who
+// would read an object placed there, for the sharing form), split by what `p` may be told:
+//   org:N  organization N;
+//   group:N  the members of group N now;
+//   coll  the collection's readers: every organization when they are all, the organizations
+//     listed, and the members of the groups listed.
+// An organization is `shown` to a principal whose OrganizationViewFor is kFull (admins); to any
+// other when it reaches it by an org:N key (itself, a recipient it named), by the collection's
+// reader list naming it or all, or through a group its own organization is a member of. One it
+// reaches only through a group its organization is not in is counted in `others`, not named: a
+// group's members are told only to its members (and admins), so the preview tells no more of a
+// group than the directory does. `shown` is sorted by name. The directory's errors (a group or an
+// organization deleted meanwhile is skipped).
+struct AudienceOrganizations {
+  std::vector<store::Organization> shown;
+  size_t others = 0;
+};
+Result<AudienceOrganizations> OrganizationsReading(store::Directory& directory, const Principal& p,
+                                                   const store::CollectionInfo& collection,
+                                                   const std::vector<store::GrantKey>& readers);
+
 // ---- the directory ----
 
 // How much of a member organization of the hub a principal may see (the admin API's

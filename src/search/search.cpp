@@ -10,6 +10,7 @@
 #include "hunt/search_keys.h"
 #include "search/text_query.h"
 #include "stix/handling.h"
+#include "stix/types.h"
 #include "store/access_words.h"
 
 namespace tessera::search {
@@ -99,9 +100,10 @@ Result<std::optional<Hit>> HitOf(const store::StoredObject& o, std::string match
 // Rows to hits: one per (id, collection), the newest version, in the rows' order (newest
 // first), skipping objects already in `seen`, each matched by the key of its row. Adds what it
 // keeps to `seen`.
+// When `objects` is given, the JSON of each hit kept goes there, in the order of `out`.
 Status Collect(const store::KeyPage& page, std::set<std::pair<std::string, std::string>>& seen,
-               Producers& producers, const Filters& filters, std::vector<Hit>& out,
-               bool& truncated) {
+               Producers& producers, const Filters& filters, std::vector<Hit>& out, bool& truncated,
+               std::vector<std::string>* objects = nullptr) {
   if (page.more) truncated = true;
   std::map<std::pair<std::string, std::string>, const store::KeyRow*> newest;
   for (const store::KeyRow& r : page.rows) {
@@ -123,7 +125,9 @@ Status Collect(const store::KeyPage& page, std::set<std::pair<std::string, std::
     }
     seen.insert(key);
     TESSERA_ASSIGN_OR_RETURN(std::optional<Hit> h, HitOf(r.object, r.key, producers, filters));
-    if (h) out.push_back(std::move(*h));
+    if (!h) continue;
+    out.push_back(std::move(*h));
+    if (objects != nullptr) objects->push_back(r.object.json);
   }
   return Status::Ok();
 }
@@ -226,6 +230,124 @@ Result<std::vector<ValueHits>> SearchValues(const policy::ObjectView& view,
           Collect(pointing, seen, producers, Filters{}, v.related, v.truncated));
     }
     out.push_back(std::move(v));
+  }
+  return out;
+}
+
+namespace {
+
+// The types whose objects are the edges of GET /api/v1/objects/{id}/related.
+bool IsEdgeType(std::string_view type) { return type == "relationship" || type == "sighting"; }
+
+// The newest version of each of `ids` that `view` reads in `collections`: per id, the greatest
+// version, the first collection (in the order given) on a tie. The store's errors.
+Result<std::map<std::string, store::StoredObject>> NewestReadable(
+    const policy::ObjectView& view, const std::vector<store::CollectionInfo>& collections,
+    const std::vector<std::string>& ids) {
+  std::map<std::string, store::StoredObject> out;
+  for (size_t from = 0; from < ids.size(); from += store::kMaxQueryFilters) {
+    const size_t n = std::min(store::kMaxQueryFilters, ids.size() - from);
+    for (const store::CollectionInfo& c : collections) {
+      store::CollectionQuery q;
+      q.ids.assign(ids.begin() + static_cast<std::ptrdiff_t>(from),
+                   ids.begin() + static_cast<std::ptrdiff_t>(from + n));
+      q.match = store::VersionMatch::kLast;
+      q.limit = n;
+      TESSERA_ASSIGN_OR_RETURN(store::ObjectPage page, view.List(c, q));
+      for (store::StoredObject& o : page.objects) {
+        auto it = out.find(o.id);
+        if (it == out.end()) {
+          out.emplace(o.id, std::move(o));
+        } else if (o.version && (!it->second.version || *it->second.version < *o.version)) {
+          it->second = std::move(o);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// The ids an edge (a relationship or a sighting, its JSON `v`) refers to, with the property
+// that names each, in the order of its properties.
+std::vector<std::pair<std::string, std::string>> EdgeEnds(const json::value& v) {
+  std::vector<std::pair<std::string, std::string>> ends;
+  const json::object* o = v.if_object();
+  if (o == nullptr) return ends;
+  for (const char* property : {"source_ref", "target_ref", "sighting_of_ref"}) {
+    const json::value* ref = o->if_contains(property);
+    if (ref && ref->is_string()) ends.emplace_back(std::string(ref->get_string()), property);
+  }
+  for (const char* property : {"observed_data_refs", "where_sighted_refs"}) {
+    const json::value* refs = o->if_contains(property);
+    if (!refs || !refs->is_array()) continue;
+    for (const json::value& ref : refs->get_array()) {
+      if (ref.is_string()) ends.emplace_back(std::string(ref.get_string()), property);
+    }
+  }
+  return ends;
+}
+
+}  // namespace
+
+Result<Related> SearchRelated(const policy::ObjectView& view, const std::string& id,
+                              const Filters& filters) {
+  std::string_view type;
+  if (!stix::IsValidIdentifier(id, &type)) {
+    return InvalidArgument("'" + id.substr(0, 100) + "' is not a STIX id (type--uuid)");
+  }
+  Related out;
+  out.id = id;
+  Filters in;
+  in.collections = filters.collections;
+  TESSERA_ASSIGN_OR_RETURN(Resolved resolved, Resolve(view, in));
+  const std::vector<store::CollectionInfo>& collections = resolved.collections;
+  TESSERA_ASSIGN_OR_RETURN(auto self, NewestReadable(view, collections, {id}));
+  if (self.empty()) return out;  // as an id nobody stored
+  const store::StoredObject& object = self.begin()->second;
+  Producers producers(view.store().directory());
+  std::vector<Hit> edges;
+  std::vector<std::string> objects;
+  if (IsEdgeType(object.type)) {
+    TESSERA_ASSIGN_OR_RETURN(std::optional<Hit> h, HitOf(object, "self", producers, Filters{}));
+    edges.push_back(std::move(*h));
+    objects.push_back(object.json);
+  }
+  // What refers to it, found as SearchValues finds `related`.
+  store::RowFilter edge_types;
+  edge_types.types = {"relationship", "sighting"};
+  TESSERA_ASSIGN_OR_RETURN(store::KeyPage pointing, view.Find({hunt::RefSearchKey(id)}, collections,
+                                                              kRowsPerRound, edge_types));
+  std::set<std::pair<std::string, std::string>> seen{{object.id, object.collection}};
+  TESSERA_RETURN_IF_ERROR(
+      Collect(pointing, seen, producers, Filters{}, edges, out.truncated, &objects));
+  // One edge per id (the first: the newest row), and the ids at their ends.
+  std::set<std::string> edge_ids;
+  std::vector<std::pair<std::string, std::string>> ends;  // id, the property naming it
+  std::set<std::string> end_ids{id};
+  for (size_t i = 0; i < edges.size(); ++i) {
+    if (!edge_ids.insert(edges[i].id).second) continue;
+    boost::system::error_code ec;
+    json::value v = json::parse(objects[i], ec);
+    for (auto& [end, property] : EdgeEnds(v)) {
+      if (!end_ids.insert(end).second) continue;
+      if (ends.size() == kMaxRelatedNodes) {
+        out.truncated = true;
+        continue;
+      }
+      ends.emplace_back(end, property);
+    }
+    out.edges.push_back(Edge{std::move(edges[i]), std::move(objects[i])});
+  }
+  std::vector<std::string> end_list;
+  end_list.reserve(ends.size());
+  for (const auto& [end, property] : ends) end_list.push_back(end);
+  TESSERA_ASSIGN_OR_RETURN(auto found, NewestReadable(view, collections, end_list));
+  for (const auto& [end, property] : ends) {
+    auto it = found.find(end);
+    if (it == found.end()) continue;
+    TESSERA_ASSIGN_OR_RETURN(std::optional<Hit> h,
+                             HitOf(it->second, property, producers, Filters{}));
+    out.nodes.push_back(std::move(*h));
   }
   return out;
 }
@@ -491,6 +613,24 @@ std::string ResultsJson(std::span<const ValueHits> results) {
   json::object out;
   out["results"] = std::move(list);
   return json::serialize(out);
+}
+
+std::string RelatedJson(const Related& related) {
+  json::object o;
+  o["id"] = related.id;
+  json::array edges, nodes;
+  for (const Edge& e : related.edges) {
+    json::object edge = HitJson(e.hit);
+    boost::system::error_code ec;
+    json::value object = json::parse(e.object, ec);
+    edge["object"] = ec ? json::value() : std::move(object);
+    edges.push_back(std::move(edge));
+  }
+  for (const Hit& h : related.nodes) nodes.push_back(HitJson(h));
+  o["edges"] = std::move(edges);
+  o["nodes"] = std::move(nodes);
+  o["truncated"] = related.truncated;
+  return json::serialize(o);
 }
 
 std::string TextResultsJson(const TextHits& result) {

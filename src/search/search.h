@@ -88,6 +88,45 @@ Result<std::vector<ValueHits>> SearchValues(const policy::ObjectView& view,
                                             std::span<const std::string> values,
                                             const Filters& filters = {});
 
+// What is one relationship away from one object (GET /api/v1/objects/{id}/related): the graph
+// around it that the web interface draws.
+struct Edge {
+  Hit hit;
+  std::string object;  // the STIX JSON of the version `hit` describes
+};
+struct Related {
+  std::string id;  // as asked
+  // `id` itself when it is a relationship or a sighting (`matched` "self"), then the
+  // relationships and sightings that refer to it (filed under hunt::RefSearchKey(id), as
+  // SearchValues finds `related`; `matched` "ref:<id>"), newest first: one per id, the newest
+  // version the view reads in the collection where it was added last. At most
+  // kMaxHitsPerValue.
+  std::vector<Edge> edges;
+  // The objects at the other ends of the edges (relationship source_ref and target_ref;
+  // sighting sighting_of_ref, observed_data_refs, where_sighted_refs) that the view reads,
+  // each once, never `id`; `matched` is the property of the first edge that names it
+  // ("source_ref", ...). At most kMaxRelatedNodes ids are looked up.
+  std::vector<Hit> nodes;
+  // More edges than kMaxHitsPerValue, or more ids at their ends than kMaxRelatedNodes.
+  bool truncated = false;
+};
+// The most ids at the ends of the edges that one Related looks up (each once).
+inline constexpr size_t kMaxRelatedNodes = 1000;
+
+// What is one relationship away from `id` through `view`, in the collections it lists (only
+// those `filters.collections` names, when it names some; the other filters are not applied).
+// Nothing when the view reads no version of `id` there: an id the view may not read answers
+// exactly as an id nobody stored (empty edges and nodes). What the view may not read is never
+// an edge or a node. kInvalidArgument when `id` is not a STIX identifier (type--uuid);
+// kUnavailable while the store's index is incomplete; the store's and directory's errors.
+Result<Related> SearchRelated(const policy::ObjectView& view, const std::string& id,
+                              const Filters& filters = {});
+
+// The JSON of GET /api/v1/objects/{id}/related:
+//   {"id": "...", "edges": [EDGE...], "nodes": [HIT...], "truncated": false}
+// HIT as in ResultsJson; EDGE a HIT with "object": the STIX object of that version.
+std::string RelatedJson(const Related& related);
+
 // The most hits one page of a full-text search answers, and how many when not told.
 inline constexpr size_t kMaxTextLimit = 1000;
 inline constexpr size_t kDefaultTextLimit = 100;
