@@ -149,7 +149,7 @@ async function focusIsOn(page, text) {
   }
 }
 
-test("the admin makes an organization, a user and its token; the user signs in with it", async () => {
+test("the admin makes an organization, a user and its token; the user signs in, shares an indicator, finds it, sees its page and graph", async () => {
   const { context, page, errors, refusals } = await newPage();
   await signIn(page, "admin");
   const main = page.locator("main");
@@ -209,10 +209,44 @@ test("the admin makes an organization, a user and its token; the user signs in w
   assert.ok(!(await page.content()).includes(secret), "nor after reloading");
   await signOut(page);
 
-  // The new user signs in with it.
+  // The new user signs in with it, shares an indicator, relates it to a malware by a bundle,
+  // finds the indicator by its value, sees its page and its graph, and signs out: issue 13's
+  // "new user" journey, in the browser only.
   await signIn(page, "dana", secret);
   await page.getByText("dana · Delta ISAC · analyst").waitFor();
   assert.equal(await page.getByRole("link", { name: "Administration" }).count(), 0);
+  await page.getByRole("banner").getByRole("link", { name: "Share", exact: true }).click();
+  await page.getByRole("heading", { name: "Share", exact: true }).waitFor();
+  const share = (heading) => page.locator("section", { has: page.getByRole("heading", { name: heading }) });
+  const form = share("A new indicator");
+  await form.getByLabel("Name", { exact: true }).fill("dana journey indicator");
+  await form.getByLabel(/^Pattern/).fill("[domain-name:value = 'dana-journey.example']");
+  await form.locator(".pattern-valid").getByText("domain-name:value").waitFor();
+  await form.getByLabel("TLP").selectOption("green");
+  await form.locator(".preview ul.audience").getByText("Delta ISAC").waitFor();
+  await form.getByRole("button", { name: "Share the indicator" }).click();
+  await form.getByText("Shared: 1 of 1 object added.").waitFor();
+  const href = await form.getByRole("link", { name: "Open the new indicator" }).getAttribute("href");
+  const indicatorId = decodeURIComponent(href.split("/").pop());
+  assert.match(indicatorId, /^indicator--/);
+  const malware = stix("malware", "Journey Malware", undefined, { is_family: false });
+  delete malware.created_by_ref;
+  const now = new Date().toISOString().replace(/\.\d+Z$/, ".000Z");
+  const relationship = { type: "relationship", spec_version: "2.1", id: `relationship--${crypto.randomUUID()}`, created: now, modified: now, relationship_type: "indicates", source_ref: indicatorId, target_ref: malware.id, object_marking_refs: [CLEAR] };
+  const bundle = join(dir, "journey.json");
+  writeFileSync(bundle, JSON.stringify({ type: "bundle", id: `bundle--${crypto.randomUUID()}`, objects: [malware, relationship] }));
+  const upload = share("Upload a STIX bundle");
+  await upload.getByLabel("Bundle file (JSON)").setInputFiles(bundle);
+  await upload.getByRole("button", { name: "Upload the bundle" }).click();
+  await upload.getByText("Shared: 2 of 2 objects added.").waitFor();
+  await page.getByLabel(/^Search/).fill("dana-journey.example");
+  await page.getByLabel(/^Search/).press("Enter");
+  await main.getByRole("link", { name: "dana journey indicator" }).click();
+  await page.getByRole("heading", { name: "dana journey indicator" }).waitFor();
+  await main.locator(".graph canvas").first().waitFor();
+  const neighbours = main.locator(".neighbour-list");
+  await neighbours.getByRole("link", { name: "Journey Malware" }).waitFor();
+  assert.match(await neighbours.locator("li", { hasText: "Journey Malware" }).textContent(), /indicates/);
   await signOut(page);
 
   assert.deepEqual(refusals, []);
