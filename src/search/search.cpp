@@ -419,7 +419,9 @@ Result<TextHits> SearchText(const policy::ObjectView& view, const TextRequest& r
   if (listing && request.order == store::TextOrder::kRelevance) {
     return InvalidArgument("sort=relevance needs a text: a listing is newest first");
   }
-  if (!listing) TESSERA_ASSIGN_OR_RETURN(q.query, ParseTextQuery(request.text));
+  if (!listing) {
+    TESSERA_ASSIGN_OR_RETURN(q.query, ParseTextQuery(request.text));
+  }
   q.order = request.order;
   q.limit = request.limit;
   const bool relevance = q.order == store::TextOrder::kRelevance;
