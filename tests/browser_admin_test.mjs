@@ -11,12 +11,12 @@
 // TESSERA_CHROMIUM, TESSERA_SCREENSHOTS.
 
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { launchChromium, startHub } from "./browser_hub.mjs";
 
 const env = (name) => {
   const v = process.env[name];
@@ -26,7 +26,6 @@ const env = (name) => {
 const CLI = env("TESSERA_CLI");
 const WEB_BUILD = env("TESSERA_WEB_BUILD");
 const SHOTS = env("TESSERA_SCREENSHOTS");
-const { chromium } = createRequire(join(env("TESSERA_WEB_SOURCE"), "package.json"))("playwright-core");
 const STEP_MS = 20_000; // one browser step (ASan builds answer slowly)
 
 const dir = mkdtempSync(join(tmpdir(), "tessera-browser-admin-"));
@@ -74,26 +73,9 @@ before(async () => {
   writeFileSync(file, JSON.stringify({ type: "bundle", id: `bundle--${crypto.randomUUID()}`, objects }));
   tessera("import", "--org", "Alpha CERT", file);
 
-  server = spawn(CLI, ["serve", "--data", data, "--listen", "127.0.0.1:0", "--threads", "2", "--web-dir", WEB_BUILD, "--no-access-log"], { stdio: ["ignore", "ignore", "pipe"] });
-  base = await new Promise((resolve, reject) => {
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`tessera serve did not start: ${err}`)), 30_000);
-    server.stderr.on("data", (chunk) => {
-      err += chunk;
-      const m = /listening on (http:\/\/[^\s]+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1].replace(/\/$/, ""));
-      }
-    });
-    server.on("exit", (code) => reject(new Error(`tessera serve exited ${code}: ${err}`)));
-  });
+  ({ server, base } = await startHub(CLI, data, WEB_BUILD));
 
-  browser = await chromium.launch({
-    executablePath: env("TESSERA_CHROMIUM"),
-    headless: true,
-    args: [...(process.getuid?.() === 0 ? ["--no-sandbox"] : []), "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--disable-background-networking", "--no-first-run"],
-  });
+  browser = await launchChromium(env("TESSERA_WEB_SOURCE"), env("TESSERA_CHROMIUM"));
 });
 
 after(async () => {

@@ -1,0 +1,43 @@
+// What the browser tests (tests/browser_*test.mjs) and the web benchmark (bench/web_bench.mjs)
+// share: a real `tessera serve` on a free loopback port, and Debian's Chromium, headless, driven
+// by playwright-core from web/node_modules (no browser download), that may reach 127.0.0.1 only.
+
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+// Starts `cli serve` on the store in `data` with the web interface built in `webBuild`, on
+// 127.0.0.1 and a port the system picks. Resolves to { server, base } (base: "http://127.0.0.1:P")
+// once the hub says it listens; rejects with what it printed when it exits first or says nothing
+// within `timeoutMs`. The caller stops `server` (SIGTERM).
+export function startHub(cli, data, webBuild, { threads = 2, timeoutMs = 30_000 } = {}) {
+  const server = spawn(cli, ["serve", "--data", data, "--listen", "127.0.0.1:0", "--threads", String(threads), "--web-dir", webBuild, "--no-access-log"], { stdio: ["ignore", "ignore", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`tessera serve did not start: ${err}`)), timeoutMs);
+    server.stderr.on("data", (chunk) => {
+      err += chunk;
+      const m = /listening on (http:\/\/[^\s]+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ server, base: m[1].replace(/\/$/, "") });
+      }
+    });
+    server.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`tessera serve exited ${code}: ${err}`));
+    });
+  });
+}
+
+// Launches the Chromium at `executablePath` headless (without its sandbox when run as root), every
+// host name but 127.0.0.1 unresolvable and no background traffic. `webSource` is web/, whose
+// node_modules hold playwright-core.
+export async function launchChromium(webSource, executablePath) {
+  const { chromium } = createRequire(join(webSource, "package.json"))("playwright-core");
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [...(process.getuid?.() === 0 ? ["--no-sandbox"] : []), "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--disable-background-networking", "--no-first-run"],
+  });
+}
