@@ -128,10 +128,9 @@ async function main() {
 
     t0 = Date.now();
     await page.getByRole("button", { name: "Next page" }).first().click();
-    await page.waitForFunction((firstHref) => {
-      const rows = document.querySelectorAll("main table tbody tr a");
-      return rows.length === 100 && rows[0].getAttribute("href") !== firstHref;
-    }, first[0]);
+    // (Locators, not waitForFunction: the hub's Content-Security-Policy forbids eval.)
+    await page.locator(`main table tbody tr:first-child a[href="${first[0]}"]`).waitFor({ state: "detached" });
+    await page.locator("main table tbody tr").nth(99).waitFor();
     times.next.push(Date.now() - t0);
     const second = await rowIds(page);
     if (second.some((h) => first.includes(h))) fail(1, "the next page repeats rows of the first");
