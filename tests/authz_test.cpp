@@ -2061,7 +2061,9 @@ TEST_F(AuthzTest, ListingAsAMemberListsExactlyWhatTaxiiShowsIt) {
       EXPECT_EQ(Str(h.at("matched")), "filters");
       const std::string added = Str(h.at("date_added"));
       ASSERT_EQ(added.size(), std::string("2026-01-01T00:00:00.000000Z").size()) << added;
-      if (!previous_added.empty()) EXPECT_LT(added, previous_added) << id << ": not newest first";
+      if (!previous_added.empty()) {
+        EXPECT_LT(added, previous_added) << id << ": not newest first";
+      }
       previous_added = added;
       ids.insert(id);
     }
