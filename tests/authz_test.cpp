@@ -2049,24 +2049,32 @@ TEST_F(AuthzTest, ListingAsAMemberListsExactlyWhatTaxiiShowsIt) {
       std::string& n = newest[id];
       if (n < version) n = version;
     }
-    auto r = Reader(user)->Get("/api/v1/search?limit=1000");
-    ASSERT_EQ(r.status, 200) << r.body;
-    const json::value v = r.Json();
-    EXPECT_FALSE(v.at("more").as_bool());
+    // Every page, by its cursor (the generated matrix holds more than one page of 1,000).
     std::set<std::string> ids;
     std::string previous_added;  // RFC 3339 with microseconds: ordered as text
-    for (const auto& h : v.at("hits").as_array()) {
-      const std::string id = Str(h.at("id"));
-      EXPECT_TRUE(newest.count(id)) << id << " is not readable by " << user;
-      EXPECT_EQ(Str(h.at("matched")), "filters");
-      const std::string added = Str(h.at("date_added"));
-      ASSERT_EQ(added.size(), std::string("2026-01-01T00:00:00.000000Z").size()) << added;
-      if (!previous_added.empty()) {
-        EXPECT_LT(added, previous_added) << id << ": not newest first";
+    std::string next;
+    for (int pages = 0; pages < 20; ++pages) {
+      auto r = Reader(user)->Get("/api/v1/search?limit=1000" +
+                                 (next.empty() ? std::string() : "&next=" + Q(next)));
+      ASSERT_EQ(r.status, 200) << r.body;
+      const json::value v = r.Json();
+      for (const auto& h : v.at("hits").as_array()) {
+        const std::string id = Str(h.at("id"));
+        EXPECT_TRUE(newest.count(id)) << id << " is not readable by " << user;
+        EXPECT_EQ(Str(h.at("matched")), "filters");
+        const std::string added = Str(h.at("date_added"));
+        ASSERT_EQ(added.size(), std::string("2026-01-01T00:00:00.000000Z").size()) << added;
+        if (!previous_added.empty()) {
+          EXPECT_LT(added, previous_added) << id << ": not newest first";
+        }
+        previous_added = added;
+        EXPECT_TRUE(ids.insert(id).second) << id << " listed twice";
       }
-      previous_added = added;
-      ids.insert(id);
+      next = v.as_object().contains("next") ? Str(v.at("next")) : "";
+      EXPECT_EQ(v.at("more").as_bool(), !next.empty());
+      if (next.empty()) break;
     }
+    EXPECT_TRUE(next.empty()) << "more than 20 pages";
     std::set<std::string> expected;
     for (const auto& [id, version] : newest) expected.insert(id);
     EXPECT_EQ(ids, expected);

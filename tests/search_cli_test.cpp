@@ -75,9 +75,19 @@ TEST_F(SearchCliTest, FindsPrintsJsonAndExitsByWhatItFound) {
   // The RED indicator is the hub organization's: another organization does not find it.
   r = Tessera({"search", "evil.example", "--as", "Globex SOC", "--data", data_});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  // Neither a value nor --text: a listing of what the filters keep, newest first (exit 0: found).
+  r = Tessera({"search", "--type", "indicator", "--data", data_});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out).at("text"), "");
+  EXPECT_FALSE(json::parse(r.out).at("hits").as_array().empty());
+  for (const auto& h : json::parse(r.out).at("hits").as_array()) {
+    EXPECT_EQ(h.at("type"), "indicator");
+    EXPECT_EQ(h.at("matched"), "filters");
+  }
   // Errors: exit 2 with a reason.
-  r = Tessera({"search", "--data", data_});
+  r = Tessera({"search", "--sort", "relevance", "--data", data_});
   EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("relevance"), std::string::npos) << r.err;
   r = Tessera({"search", std::string(9000, 'a'), "--data", data_});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("8192"), std::string::npos) << r.err;

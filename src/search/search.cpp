@@ -573,8 +573,7 @@ Status CheckParameters(const Parameters& p) {
   }
   if (p.text && p.text->empty()) {
     return InvalidArgument(
-        "'text' is empty: give words, or leave it out to list what the "
-        "filters keep");
+        "'text' needs at least one word (leave it out to list what the filters keep)");
   }
   if (!p.values.empty() && (p.limit || !p.next.empty() || p.sort)) {
     return InvalidArgument(
