@@ -78,9 +78,10 @@ TEST_F(SearchCliTest, FindsPrintsJsonAndExitsByWhatItFound) {
   // Neither a value nor --text: a listing of what the filters keep, newest first (exit 0: found).
   r = Tessera({"search", "--type", "indicator", "--data", data_});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(json::parse(r.out).at("text"), "");
-  EXPECT_FALSE(json::parse(r.out).at("hits").as_array().empty());
-  for (const auto& h : json::parse(r.out).at("hits").as_array()) {
+  const json::value listing = json::parse(r.out);
+  EXPECT_EQ(listing.at("text"), "");
+  EXPECT_FALSE(listing.at("hits").as_array().empty());
+  for (const auto& h : listing.at("hits").as_array()) {
     EXPECT_EQ(h.at("type"), "indicator");
     EXPECT_EQ(h.at("matched"), "filters");
   }
