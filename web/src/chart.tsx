@@ -19,7 +19,7 @@ export function lastDays(n: number, now = new Date()): string[] {
 
 const W = 600;
 const H = 160;
-const LEFT = 28;
+const LEFT = 32;
 const BOTTOM = 20;
 const TOP = 8;
 
@@ -42,10 +42,10 @@ export function DayChart({ data, title, noun, extraLabel, compact = false }: { d
     <figure class={compact ? "chart compact" : "chart"}>
       <svg class="chart-svg" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary} preserveAspectRatio="xMidYMid meet">
         <line class="axis" x1={LEFT} y1={H - BOTTOM} x2={W} y2={H - BOTTOM} />
-        <text class="tick" x={LEFT - 4} y={TOP + 8} text-anchor="end" font-size="10">
+        <text class="tick" x={LEFT - 4} y={TOP + 8} text-anchor="end" font-size="12">
           {max}
         </text>
-        <text class="tick" x={LEFT - 4} y={H - BOTTOM} text-anchor="end" font-size="10">
+        <text class="tick" x={LEFT - 4} y={H - BOTTOM} text-anchor="end" font-size="12">
           0
         </text>
         {data.map((d, i) =>
@@ -55,10 +55,10 @@ export function DayChart({ data, title, noun, extraLabel, compact = false }: { d
             </rect>
           ) : null,
         )}
-        <text class="tick" x={LEFT} y={H - 4} font-size="10">
+        <text class="tick" x={LEFT} y={H - 4} font-size="12">
           {first}
         </text>
-        <text class="tick" x={W} y={H - 4} text-anchor="end" font-size="10">
+        <text class="tick" x={W} y={H - 4} text-anchor="end" font-size="12">
           {last}
         </text>
       </svg>

@@ -122,7 +122,7 @@ export function SightingsOverTime() {
       <ErrorNote error={error} />
       {!data && !error && <p class="muted">Loading…</p>}
       {data && <DayChart data={days} title={`Sightings per day, the last ${CHART_DAYS} days`} noun={["sighting", "sightings"]} extraLabel="Sum of counts" compact />}
-      {data && <p class="muted">{bound(data.more)}</p>}
+      {data?.more && <p class="muted">{bound(true)}</p>}
       <p>
         <a href="#/sightings">All the sightings you may read</a>
       </p>
