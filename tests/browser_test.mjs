@@ -6,7 +6,8 @@
 // no longer works. Sharing: an indicator shared as TLP:AMBER with a named recipient, its pattern
 // checked as typed and its audience previewed, is read by its audience only; a bundle with a bad
 // object reports that object. An object's page shows its versions, its relationship graph and its
-// sightings. Screenshots of the main pages go to $TESSERA_SCREENSHOTS. The browser may reach
+// sightings. The Sightings page lists, groups and charts per day the sightings each person may
+// read, and Home shows the chart. Screenshots of the main pages go to $TESSERA_SCREENSHOTS. The browser may reach
 // 127.0.0.1 only.
 //
 // Environment (tests/browser.cmake sets it): TESSERA_CLI, TESSERA_WEB_BUILD, TESSERA_WEB_SOURCE,
@@ -478,6 +479,11 @@ test("the Sightings page: what each person may read, grouped by what was sighted
   for (const row of await chart.locator("table.chart-table tbody tr").all()) perDay.push((await row.locator("th, td").allTextContents()).join(" "));
   assert.deepEqual(perDay, [`${sightingDays.six} 1 2`, `${sightingDays.two} 2 5`]);
   await page.screenshot({ path: join(SHOTS, "sightings.png"), fullPage: true });
+  // At 200% zoom (600 CSS pixels) the page reflows: nothing wider than the window.
+  await page.setViewportSize({ width: 600, height: 800 });
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  assert.ok(scroll <= width, `the page is ${scroll} px wide in a ${width} px window`);
+  await page.setViewportSize({ width: 1200, height: 800 });
   // From the table to the sighted object's page.
   await main.locator("table.sighted-groups").getByRole("link", { name: "graph hub indicator" }).click();
   await page.getByRole("heading", { name: "graph hub indicator" }).waitFor();
