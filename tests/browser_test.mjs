@@ -6,7 +6,8 @@
 // no longer works. Sharing: an indicator shared as TLP:AMBER with a named recipient, its pattern
 // checked as typed and its audience previewed, is read by its audience only; a bundle with a bad
 // object reports that object. An object's page shows its versions, its relationship graph and its
-// sightings. Screenshots of the main pages go to $TESSERA_SCREENSHOTS. The browser may reach
+// sightings. The Sightings page lists, groups and charts per day the sightings each person may
+// read, and Home shows the chart. Screenshots of the main pages go to $TESSERA_SCREENSHOTS. The browser may reach
 // 127.0.0.1 only.
 //
 // Environment (tests/browser.cmake sets it): TESSERA_CLI, TESSERA_WEB_BUILD, TESSERA_WEB_SOURCE,
@@ -37,6 +38,7 @@ let base = "";
 let browser;
 const tokens = {};
 const ids = {};
+const sightingDays = {};
 let collection = "";
 
 function tessera(...args) {
@@ -105,6 +107,21 @@ before(async () => {
   tessera("import", "--org", "Alpha CERT", file("graph2.json", [hub]));
   ids.graphHub = hub.id;
   ids.malware = malware.id;
+
+  // More sightings, for the Sightings page: three of Alpha's of the CLEAR indicator, two on the
+  // same day two days ago (one CLEAR, one AMBER) and one six days ago; one of Bravo's of the graph
+  // hub indicator, yesterday, TLP:RED (Bravo only).
+  const daysAgo = (n) => new Date(Date.now() - n * 86_400_000);
+  const stamp = (d) => d.toISOString().replace(/\.\d+Z$/, ".000Z");
+  const seen = (n, count, of, where, marking, by) => {
+    const last = daysAgo(n);
+    return { type: "sighting", spec_version: "2.1", id: `sighting--${crypto.randomUUID()}`, created: t0, modified: t0, sighting_of_ref: of, where_sighted_refs: [where], count, first_seen: stamp(new Date(last.getTime() - 3_600_000)), last_seen: stamp(last), created_by_ref: by, object_marking_refs: [marking] };
+  };
+  sightingDays.two = daysAgo(2).toISOString().slice(0, 10);
+  sightingDays.six = daysAgo(6).toISOString().slice(0, 10);
+  sightingDays.one = daysAgo(1).toISOString().slice(0, 10);
+  tessera("import", "--org", "Alpha CERT", file("sightings-alpha.json", [seen(2, 4, objects.clear.id, alpha, CLEAR, alpha), seen(2, 1, objects.clear.id, alpha, AMBER, alpha), seen(6, 2, objects.clear.id, alpha, CLEAR, alpha)]));
+  tessera("import", "--org", "Bravo SOC", file("sightings-bravo.json", [seen(1, 5, hub.id, bravo, RED, bravo)]));
 
   ({ server, base } = await startHub(CLI, data, WEB_BUILD));
   // The default collection (made by init), where the import put the objects.
@@ -187,7 +204,8 @@ for (const [user, own, other] of [
     await main.getByRole("link", { name: own }).waitFor();
     await main.getByRole("link", { name: "shared clear indicator" }).waitFor();
     assert.equal(await main.getByText(other).count(), 0, `${user} must not see ${other}`);
-    assert.equal(await main.locator(".tlp-red").count(), 1);
+    // Alice's RED indicator; Bob's, and his RED sighting.
+    assert.equal(await main.locator(".tlp-red").count(), user === "alice" ? 1 : 2);
     if (user === "alice") await page.screenshot({ path: join(SHOTS, "home.png"), fullPage: true });
 
     // Words: only what this person may read.
@@ -413,4 +431,79 @@ test("search filters pass to the API: TLP and type keep what they name", async (
   await main.getByText("Nothing you may read matches with these filters.").waitFor();
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test("the Sightings page: what each person may read, grouped by what was sighted, and per day over 30 days; Home's chart", async () => {
+  const { context, page, errors } = await newPage();
+  await signIn(page, "alice");
+  const main = page.locator("main");
+  // Home: the small chart, its link.
+  const home = main.locator("section", { has: page.getByRole("heading", { name: "Sightings over time" }) });
+  await home.locator("svg[role=img] rect.bar").first().waitFor();
+  assert.equal(await home.locator("svg rect.bar").count(), 2);
+  assert.match(await home.locator("svg[role=img]").getAttribute("aria-label"), /: 3 sightings on 2 days; the most, 2, on /);
+
+  await page.getByRole("banner").getByRole("link", { name: "Sightings", exact: true }).click();
+  await page.getByRole("heading", { name: "Sightings", exact: true, level: 1 }).waitFor();
+  await main.getByRole("heading", { name: "Every sighting (4)" }).waitFor();
+  const rows = main.locator("table.sightings-list tbody tr");
+  const table = [];
+  for (const row of await rows.all()) table.push((await row.locator("td").allTextContents()).slice(1));
+  // Count, sighted, where, TLP, producer; not Bravo's RED one.
+  const sorted = table.map((r) => r.join(" | ")).sort();
+  assert.deepEqual(sorted, [
+    "1 | shared clear indicator | Alpha CERT | TLP:AMBER | Alpha CERT",
+    "2 | shared clear indicator | Alpha CERT | TLP:CLEAR | Alpha CERT",
+    "3 | graph hub indicator | Alpha CERT | TLP:CLEAR | Alpha CERT",
+    "4 | shared clear indicator | Alpha CERT | TLP:CLEAR | Alpha CERT",
+  ]);
+  assert.equal(await main.locator("table.sightings-list .tlp-red").count(), 0);
+  // Latest seen first.
+  assert.ok((await rows.nth(0).locator("td").first().textContent()).startsWith(sightingDays.two));
+  assert.equal(await rows.nth(3).locator("td").first().textContent(), "2026-01-09 03:04:05Z");
+  assert.equal(await main.locator("table.sightings-list").getByRole("link", { name: "shared clear indicator" }).count(), 3);
+  // Grouped by what was sighted: the counts summed.
+  const groups = main.locator("table.sighted-groups tbody tr");
+  assert.equal(await groups.count(), 2);
+  assert.deepEqual((await groups.nth(0).locator("td").allTextContents()).slice(0, 3), ["shared clear indicator", "3", "7"]);
+  assert.deepEqual((await groups.nth(1).locator("td").allTextContents()).slice(0, 3), ["graph hub indicator", "1", "3"]);
+  // Over time: one bar per day with sightings, and the same numbers as text.
+  const chart = main.locator("section", { has: page.getByRole("heading", { name: "Over time" }) });
+  const bars = chart.locator("svg[role=img] rect.bar");
+  assert.equal(await bars.count(), 2);
+  assert.deepEqual(await bars.evaluateAll((l) => l.map((b) => `${b.dataset.day}=${b.dataset.value}`)), [`${sightingDays.six}=1`, `${sightingDays.two}=2`]);
+  const label = await chart.locator("svg[role=img]").getAttribute("aria-label");
+  assert.match(label, new RegExp(`: 3 sightings on 2 days; the most, 2, on ${sightingDays.two}\\.$`));
+  await chart.getByText("The numbers, per day").click();
+  const perDay = [];
+  for (const row of await chart.locator("table.chart-table tbody tr").all()) perDay.push((await row.locator("th, td").allTextContents()).join(" "));
+  assert.deepEqual(perDay, [`${sightingDays.six} 1 2`, `${sightingDays.two} 2 5`]);
+  await page.screenshot({ path: join(SHOTS, "sightings.png"), fullPage: true });
+  // At 200% zoom (600 CSS pixels) the page reflows: nothing wider than the window.
+  await page.setViewportSize({ width: 600, height: 800 });
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  assert.ok(scroll <= width, `the page is ${scroll} px wide in a ${width} px window`);
+  await page.setViewportSize({ width: 1200, height: 800 });
+  // From the table to the sighted object's page.
+  await main.locator("table.sighted-groups").getByRole("link", { name: "graph hub indicator" }).click();
+  await page.getByRole("heading", { name: "graph hub indicator" }).waitFor();
+  assert.deepEqual(errors, [], "no error, and no Content-Security-Policy violation");
+  await context.close();
+
+  // Bob: his RED sighting too (of Alpha's CLEAR indicator), yesterday.
+  const b = await newPage();
+  await signIn(b.page, "bob");
+  await b.page.goto(`${base}/#/sightings`);
+  const bm = b.page.locator("main");
+  await bm.getByRole("heading", { name: "Every sighting (5)" }).waitFor();
+  const red = bm.locator("table.sightings-list tbody tr", { has: b.page.locator(".tlp-red") });
+  assert.equal(await red.count(), 1);
+  assert.deepEqual((await red.locator("td").allTextContents()).slice(1), ["5", "graph hub indicator", "Bravo SOC", "TLP:RED", "Bravo SOC"]);
+  const hubGroup = bm.locator("table.sighted-groups tbody tr", { has: b.page.getByRole("link", { name: "graph hub indicator" }) });
+  assert.deepEqual((await hubGroup.locator("td").allTextContents()).slice(0, 3), ["graph hub indicator", "2", "8"]);
+  const bobChart = bm.locator("section", { has: b.page.getByRole("heading", { name: "Over time" }) });
+  assert.equal(await bobChart.locator("svg rect.bar").count(), 3);
+  assert.match(await bobChart.locator("svg[role=img]").getAttribute("aria-label"), /: 4 sightings on 3 days; the most, 2, on /);
+  assert.deepEqual(b.errors, []);
+  await b.context.close();
 });

@@ -504,3 +504,36 @@ export async function previewAudience(collection: string, tlp: string, audience:
   if (audience.sharing_group) body.sharing_group = audience.sharing_group;
   return json<AudiencePreview>("POST", `/api/v1/collections/${encodeURIComponent(collection)}/audience`, { body });
 }
+
+// ---- sightings (the Sightings page and Home's chart) ----
+
+// The sightings this person may read, newest added first, at most `max` of them: the listing
+// (a search with no value and no text, docs/search.md "Listing") kept to `type=sighting`, paged.
+// `more` says there were more than `max`.
+export async function recentSightings(max: number): Promise<{ hits: SearchHit[]; more: boolean }> {
+  const hits: SearchHit[] = [];
+  let next: string | undefined;
+  for (;;) {
+    const q = new URLSearchParams({ type: "sighting", limit: String(Math.min(1000, max - hits.length)) });
+    if (next) q.set("next", next);
+    const page = await json<TextResults>("GET", `/api/v1/search?${q}`);
+    hits.push(...page.hits);
+    if (!page.more || !page.next) return { hits, more: false };
+    if (hits.length >= max) return { hits: hits.slice(0, max), more: true };
+    next = page.next;
+  }
+}
+
+// The latest versions of the objects `ids` in `collection` that this person may read (TAXII
+// objects/ with match[id], 50 ids a request); those it may not read are simply absent.
+export async function objectsByIds(collection: string, ids: string[]): Promise<Map<string, StixObject>> {
+  const root = await taxiiRoot();
+  const out = new Map<string, StixObject>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 50) {
+    const q = new URLSearchParams({ "match[id]": unique.slice(i, i + 50).join(","), limit: "100" });
+    const page = await json<Envelope>("GET", `${root}collections/${seg(collection)}/objects/?${q}`, { accept: TAXII });
+    for (const o of page.objects ?? []) out.set(o.id, o);
+  }
+  return out;
+}

@@ -1,4 +1,5 @@
-// Tessera's web interface: sign in, what arrived lately, search, an object's page, sharing, sign out.
+// Tessera's web interface: sign in, what arrived lately, search, an object's page, sharing,
+// sightings, sign out.
 // Routes live in the URL's fragment (#/search?q=..., #/object/<collection>/<id>), so the hub
 // serves one page and every other path stays the APIs'.
 
@@ -10,6 +11,7 @@ import { CollectionList, CollectionPage } from "./browse";
 import { ObjectPage } from "./object";
 import { Search } from "./search";
 import { SharePage } from "./share";
+import { SightingsOverTime, SightingsPage } from "./sightings";
 import { ErrorNote, hitRows, ObjectTable, useFocusHeading } from "./ui";
 import "./style.css";
 
@@ -18,6 +20,7 @@ type Route =
   | { page: "search"; q: string; params: string }
   | { page: "object"; collection: string; id: string; version?: string }
   | { page: "share" }
+  | { page: "sightings" }
   | { page: "admin"; section: string; params: URLSearchParams }
   | { page: "collections" }
   | { page: "collection"; id: string; params: URLSearchParams };
@@ -28,6 +31,7 @@ function parseRoute(hash: string): Route {
   if (parts[0] === "search") return { page: "search", q: new URLSearchParams(query).get("q") ?? "", params: query };
   if (parts[0] === "object" && parts.length === 3) return { page: "object", collection: parts[1], id: parts[2], version: new URLSearchParams(query).get("version") ?? undefined };
   if (parts[0] === "share") return { page: "share" };
+  if (parts[0] === "sightings") return { page: "sightings" };
   if (parts[0] === "admin") return { page: "admin", section: parts[1] ?? "", params: new URLSearchParams(query) };
   if (parts[0] === "collections" && parts.length === 1) return { page: "collections" };
   if (parts[0] === "collections" && parts.length === 2) return { page: "collection", id: parts[1], params: new URLSearchParams(query) };
@@ -119,6 +123,7 @@ function Header({ who, onSignOut }: { who: api.WhoAmI; onSignOut: () => void }) 
       </form>
       <nav aria-label="Pages" class="pages">
         <a href="#/collections">Collections</a>
+        <a href="#/sightings">Sightings</a>
         <a href="#/share">Share</a>
         {administers(who.user.role) && <a href="#/admin">Administration</a>}
       </nav>
@@ -164,6 +169,7 @@ function Home() {
       {recent === null && !error && <p aria-live="polite">Loading…</p>}
       {recent && recent.hits.length === 0 && <p>Nothing you may read arrived in the last {RECENT_DAYS} days.</p>}
       {recent && recent.hits.length > 0 && <ObjectTable rows={hitRows(recent.hits)} />}
+      <SightingsOverTime />
     </main>
   );
 }
@@ -208,6 +214,7 @@ function App() {
       {route.page === "search" && <Search q={route.q} params={route.params} />}
       {route.page === "object" && <ObjectPage collection={route.collection} id={route.id} version={route.version} producers={producers} />}
       {route.page === "share" && <SharePage who={who} />}
+      {route.page === "sightings" && <SightingsPage producers={producers} />}
       {route.page === "admin" && <Admin who={who} section={route.section} params={route.params} />}
       {route.page === "collections" && <CollectionList />}
       {route.page === "collection" && <CollectionPage id={route.id} params={route.params} producers={producers} />}
