@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { launchChromium, startHub } from "./browser_hub.mjs";
+import { launchChromium, openPage, signInAs, startHub } from "./browser_hub.mjs";
 
 const env = (name) => {
   const v = process.env[name];
@@ -84,28 +84,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-// A fresh browser profile whose every request outside the hub is refused; `refusals` collects
-// every 403 the hub answers the page.
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-  context.setDefaultTimeout(STEP_MS);
-  await context.route("**/*", (route) => (route.request().url().startsWith(base + "/") ? route.continue() : route.abort()));
-  const page = await context.newPage();
-  const errors = [];
-  const refusals = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => m.type() === "error" && !/status of 40[1349]/.test(m.text()) && errors.push(m.text()));
-  page.on("response", (r) => r.status() === 403 && refusals.push(`${r.request().method()} ${r.url()}`));
-  return { context, page, errors, refusals };
-}
+const newPage = () => openPage(browser, base, STEP_MS);
 
-async function signIn(page, user, token = tokens[user]) {
-  await page.goto(base + "/");
-  await page.getByLabel("User name").fill(user);
-  await page.getByLabel("API token").fill(token);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Arrived lately" }).waitFor();
-}
+const signIn = (page, user, token = tokens[user]) => signInAs(page, base, user, token);
 
 async function signOut(page) {
   await page.getByRole("button", { name: "Sign out" }).click();

@@ -41,3 +41,29 @@ export async function launchChromium(webSource, executablePath) {
     args: [...(process.getuid?.() === 0 ? ["--no-sandbox"] : []), "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--disable-background-networking", "--no-first-run"],
   });
 }
+
+// A page in a fresh browser profile whose every request outside the hub at `base` is refused,
+// each step waiting at most `stepMs`. `errors` collects the page's errors and console errors (a
+// Content-Security-Policy violation is one; the browser's own notes of 401, 403, 404 and 409
+// answers are not); `refusals` every 403 the hub answers it.
+export async function openPage(browser, base, stepMs) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  context.setDefaultTimeout(stepMs);
+  await context.route("**/*", (route) => (route.request().url().startsWith(base + "/") ? route.continue() : route.abort()));
+  const page = await context.newPage();
+  const errors = [];
+  const refusals = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && !/status of 40[1349]/.test(m.text()) && errors.push(m.text()));
+  page.on("response", (r) => r.status() === 403 && refusals.push(`${r.request().method()} ${r.url()}`));
+  return { context, page, errors, refusals };
+}
+
+// Signs `user` in with `token` on the hub's sign-in page and waits for the home page.
+export async function signInAs(page, base, user, token) {
+  await page.goto(base + "/");
+  await page.getByLabel("User name").fill(user);
+  await page.getByLabel("API token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Arrived lately" }).waitFor();
+}

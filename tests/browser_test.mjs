@@ -19,7 +19,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { launchChromium, startHub } from "./browser_hub.mjs";
+import { launchChromium, openPage, signInAs, startHub } from "./browser_hub.mjs";
 
 const env = (name) => {
   const v = process.env[name];
@@ -138,25 +138,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-// A fresh browser profile whose every request outside the hub is refused.
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-  context.setDefaultTimeout(STEP_MS);
-  await context.route("**/*", (route) => (route.request().url().startsWith(base + "/") ? route.continue() : route.abort()));
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => m.type() === "error" && !/status of 40[134]/.test(m.text()) && errors.push(m.text()));
-  return { context, page, errors };
-}
+const newPage = () => openPage(browser, base, STEP_MS);
 
-async function signIn(page, user) {
-  await page.goto(base + "/");
-  await page.getByLabel("User name").fill(user);
-  await page.getByLabel("API token").fill(tokens[user]);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Arrived lately" }).waitFor();
-}
+const signIn = (page, user, token = tokens[user]) => signInAs(page, base, user, token);
 
 test("the interface's page and files come with their caching and security headers", async () => {
   const index = await fetch(base + "/");
