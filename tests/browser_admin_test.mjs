@@ -11,18 +11,12 @@
 // TESSERA_CHROMIUM, TESSERA_SCREENSHOTS.
 
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { launchChromium, openPage, signInAs, startHub } from "./browser_hub.mjs";
+import { cliOn, env, launchChromium, openPage, signInAs, startHub } from "./browser_hub.mjs";
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set (tests/browser.cmake sets it)`);
-  return v;
-};
 const CLI = env("TESSERA_CLI");
 const WEB_BUILD = env("TESSERA_WEB_BUILD");
 const SHOTS = env("TESSERA_SCREENSHOTS");
@@ -38,11 +32,7 @@ const tokens = {};
 const BULK_INDICATORS = 130; // more than a page of 100
 const BULK_MALWARE = 3;
 
-function tessera(...args) {
-  const r = spawnSync(CLI, [...args, "--data", data], { encoding: "utf8", timeout: 60_000 });
-  assert.equal(r.status, 0, `tessera ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout.trim();
-}
+const tessera = cliOn(CLI, data);
 
 const CLEAR = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
 

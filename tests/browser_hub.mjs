@@ -2,9 +2,27 @@
 // share: a real `tessera serve` on a free loopback port, and Debian's Chromium, headless, driven
 // by playwright-core from web/node_modules (no browser download), that may reach 127.0.0.1 only.
 
-import { spawn } from "node:child_process";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+
+// The value of environment variable `name`, which tests/browser.cmake sets; throws when unset.
+export function env(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set (tests/browser.cmake sets it)`);
+  return v;
+}
+
+// A function that runs `cli ARGS... --data data`, asserts it exits 0 and returns what it printed
+// (trimmed).
+export function cliOn(cli, data) {
+  return (...args) => {
+    const r = spawnSync(cli, [...args, "--data", data], { encoding: "utf8", timeout: 60_000 });
+    assert.equal(r.status, 0, `tessera ${args.join(" ")}: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+}
 
 // Starts `cli serve` on the store in `data` with the web interface built in `webBuild`, on
 // 127.0.0.1 and a port the system picks. Resolves to { server, base } (base: "http://127.0.0.1:P")

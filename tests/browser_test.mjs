@@ -14,18 +14,12 @@
 // TESSERA_CHROMIUM, TESSERA_SCREENSHOTS.
 
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { launchChromium, openPage, signInAs, startHub } from "./browser_hub.mjs";
+import { cliOn, env, launchChromium, openPage, signInAs, startHub } from "./browser_hub.mjs";
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set (tests/browser.cmake sets it)`);
-  return v;
-};
 const CLI = env("TESSERA_CLI");
 const WEB_BUILD = env("TESSERA_WEB_BUILD");
 const SHOTS = env("TESSERA_SCREENSHOTS");
@@ -41,11 +35,7 @@ const ids = {};
 const sightingDays = {};
 let collection = "";
 
-function tessera(...args) {
-  const r = spawnSync(CLI, [...args, "--data", data], { encoding: "utf8", timeout: 60_000 });
-  assert.equal(r.status, 0, `tessera ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout.trim();
-}
+const tessera = cliOn(CLI, data);
 
 function indicator(name, pattern, tlpMarking, createdBy) {
   const now = new Date().toISOString().replace(/\.\d+Z$/, ".000Z");
