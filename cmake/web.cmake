@@ -15,6 +15,7 @@ if(TESSERA_NODE AND EXISTS ${TESSERA_WEB_DIR}/node_modules/esbuild/package.json)
     COMMENT "Building the web interface (esbuild) into ${PROJECT_BINARY_DIR}/web"
     VERBATIM)
   add_custom_target(web ALL DEPENDS ${PROJECT_BINARY_DIR}/web/index.html)
+  install(DIRECTORY ${PROJECT_BINARY_DIR}/web/ DESTINATION share/tessera/web)
   # The TypeScript compiler's checks (esbuild strips types without checking them).
   add_test(NAME web_typecheck
            COMMAND ${TESSERA_NODE} ${TESSERA_WEB_DIR}/node_modules/typescript/bin/tsc -p ${TESSERA_WEB_DIR})

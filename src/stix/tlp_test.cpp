@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <set>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "stix/reader.h"
 
@@ -62,6 +67,36 @@ TEST(Tlp, ATamperedPredefinedMarkingIsRejected) {
   ASSERT_TRUE(doc.ok());
   ASSERT_FALSE(doc->ok());
   EXPECT_EQ(doc->problems[0].rule, "tlp-definition");
+}
+
+// docs/hub.md tells members which ids to use: its table must name each of the nine, in its TLP
+// version's column, on the row of its level.
+TEST(Tlp, DocsHubListsEveryStandardIdentifier) {
+  const char* src = std::getenv("TESSERA_SOURCE_DIR");
+  ASSERT_NE(src, nullptr) << "ctest sets TESSERA_SOURCE_DIR";
+  std::ifstream in(std::string(src) + "/docs/hub.md");
+  ASSERT_TRUE(in) << "docs/hub.md";
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  for (const TlpMarking& m : TlpMarkings()) {
+    SCOPED_TRACE(std::string(m.name) + " " + std::string(m.id));
+    int rows = 0;
+    for (const std::string& line : lines) {
+      if (line.find(m.id) == std::string::npos || !line.starts_with("| ")) continue;
+      ++rows;
+      std::vector<std::string> cells;
+      std::stringstream cut(line.substr(1));
+      for (std::string cell; std::getline(cut, cell, '|');) cells.push_back(cell);
+      ASSERT_GE(cells.size(), 3u) << line;
+      const std::string_view level = FindTlpMarking(TlpVersion::k2, m.level)->name.substr(4);
+      EXPECT_TRUE(cells[0].starts_with(" " + std::string(level) + " ") ||
+                  cells[0] == " " + std::string(level))
+          << line;
+      const std::size_t column = m.version == TlpVersion::k2 ? 1 : 2;
+      EXPECT_NE(cells[column].find(m.id), std::string::npos) << line;
+    }
+    EXPECT_EQ(rows, 1) << "one table row names it";
+  }
 }
 
 }  // namespace
