@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cerrno>
 #include <chrono>
@@ -35,9 +36,11 @@ using sqlite::SqliteError;
 
 // PRAGMA application_id of a Tessera store ("TSRA"), as sqlite_db.cpp sets it.
 constexpr int64_t kTesseraApplicationId = 0x54535241;
-// Pages copied per sqlite3_backup_step: 4 MiB at the default page size. A step holds only a read
-// snapshot (WAL), so its size sets how often progress is reported, not how long writers wait.
-constexpr int kPagesPerStep = 1024;
+// Pages copied per sqlite3_backup_step: a hundredth of the store, at least 16 and at most 1024
+// (4 MiB at the default page size). A step holds only a read snapshot (WAL), so its size sets how
+// often progress is reported, not how long writers wait.
+constexpr int64_t kMinPagesPerStep = 16;
+constexpr int64_t kMaxPagesPerStep = 1024;
 // How long the copy waits, in all, for a source that stays busy (another process recovering the
 // log) before it gives up.
 constexpr auto kBusyPatience = std::chrono::seconds(30);
@@ -269,10 +272,14 @@ Status CopySnapshot(const std::string& source, const std::string& dest,
   }
   TESSERA_ASSIGN_OR_RETURN(int64_t page_size,
                            QueryInt(src.get(), "PRAGMA page_size", "reading " + source));
+  TESSERA_ASSIGN_OR_RETURN(int64_t page_count,
+                           QueryInt(src.get(), "PRAGMA page_count", "reading " + source));
+  const int pages_per_step =
+      static_cast<int>(std::clamp(page_count / 100, kMinPagesPerStep, kMaxPagesPerStep));
   auto busy_since = std::chrono::steady_clock::time_point();
   int rc = SQLITE_OK;
   while (true) {
-    rc = sqlite3_backup_step(backup, kPagesPerStep);
+    rc = sqlite3_backup_step(backup, pages_per_step);
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
       const auto now = std::chrono::steady_clock::now();
       if (busy_since == std::chrono::steady_clock::time_point()) busy_since = now;
@@ -389,10 +396,12 @@ Status CheckStoreFile(const std::string& store_file, StoreCheck* check) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db.get(), "PRAGMA integrity_check(20)", -1, &stmt, nullptr);
   std::string problems;
-  while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    const std::string line = text != nullptr ? text : "";
-    if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
+  if (rc == SQLITE_OK) {
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+      const std::string line = text != nullptr ? text : "";
+      if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
+    }
   }
   sqlite3_finalize(stmt);
   if (rc != SQLITE_DONE) {
