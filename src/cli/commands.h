@@ -34,5 +34,7 @@ Command AddTokenCommand(CLI::App& app);
 Command AddGroupCommand(CLI::App& app);
 Command AddCollectionCommand(CLI::App& app);
 Command AddSearchCommand(CLI::App& app);
+Command AddBackupCommand(CLI::App& app);
+Command AddRestoreCommand(CLI::App& app);
 
 }  // namespace tessera::cli

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
       AddImportCommand(app),   AddExportCommand(app),  AddServeCommand(app),
       AddHuntCommand(app),     AddOrgCommand(app),     AddUserCommand(app),
       AddTokenCommand(app),    AddGroupCommand(app),   AddCollectionCommand(app),
-      AddSearchCommand(app),
+      AddSearchCommand(app),   AddBackupCommand(app),  AddRestoreCommand(app),
   };
 
   // `tessera --help` lists each command in one line, as git does; the command's own paragraph
@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
       {"group", "Manage sharing groups (trust communities)"},
       {"collection", "Manage TAXII collections and who reads and writes them"},
       {"search", "Look values up in the store: does the hub know them?"},
+      {"backup", "Copy the store, consistent and verified, while the hub runs"},
+      {"restore", "Verify a backup and make it the data directory"},
   };
   for (const Command& c : commands) {
     auto summary = kSummaries.find(c.app->get_name());
