@@ -91,6 +91,14 @@ Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options
   } else {
     return admin.status();
   }
+  // A store upgraded from before the search index (schema 5 and earlier) holds objects the index
+  // does not file yet: searches are refused until a reindex.
+  TESSERA_ASSIGN_OR_RETURN(store::SearchIndexStats index, store.ReadSearchIndexStats());
+  if (!index.complete) {
+    result.notes.push_back(
+        "the search index does not file the objects stored before it existed: searches are "
+        "refused until `tessera search reindex` files them");
+  }
   TESSERA_ASSIGN_OR_RETURN(std::vector<store::TokenRecord> tokens, dir.ListTokens(result.admin.id));
   if (result.admin_created || tokens.empty() || options.new_admin_token) {
     TESSERA_ASSIGN_OR_RETURN(
@@ -99,6 +107,25 @@ Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options
     result.admin_token = std::move(issued);
   }
   return result;
+}
+
+std::vector<int64_t> AppliedMigrations(const store::SchemaUpgrade& schema) {
+  std::vector<int64_t> applied;
+  for (int64_t v = schema.from + 1; v <= schema.to; ++v) applied.push_back(v);
+  return applied;
+}
+
+std::string DescribeSchemaUpgrade(const store::SchemaUpgrade& schema) {
+  const std::string to = std::to_string(schema.to);
+  if (!schema.migrated()) return "schema " + to + ": up to date";
+  if (schema.from == 0) return "schema " + to + ": created";
+  std::string line = "schema " + std::to_string(schema.from) + " -> " + to + ": applied migration";
+  const std::vector<int64_t> applied = AppliedMigrations(schema);
+  if (applied.size() > 1) line += 's';
+  for (size_t i = 0; i < applied.size(); ++i) {
+    line += (i == 0 ? " " : ", ") + std::to_string(applied[i]);
+  }
+  return line;
 }
 
 }  // namespace tessera::admin

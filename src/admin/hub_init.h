@@ -11,6 +11,7 @@
 
 #include "common/status.h"
 #include "policy/tokens.h"
+#include "store/schema_upgrade.h"
 #include "store/store.h"
 
 namespace tessera::admin {
@@ -34,7 +35,8 @@ struct HubInitResult {
   // The admin token issued now (shown once), when one was: the admin user was created now, has no
   // token at all, or new_admin_token was set.
   std::optional<policy::IssuedToken> admin_token;
-  // Things the operator should know (e.g. "--org ignored: the hub organization is 'X'").
+  // Things the operator should know (e.g. "--org ignored: the hub organization is 'X'", or that
+  // the search index of an upgraded store needs `tessera search reindex`).
   std::vector<std::string> notes;
 };
 
@@ -42,5 +44,13 @@ struct HubInitResult {
 // step returns its Status and leaves the earlier steps done (running it again completes it).
 // kAlreadyExists when a user named "admin" exists without the admin role.
 Result<HubInitResult> InitHub(store::Store& store, const HubInitOptions& options);
+
+// One line for the operator, on what opening the store did to its schema: "schema 5 -> 9: applied
+// migrations 6, 7, 8, 9" after an upgrade, "schema 9: created" for a new store, "schema 9: up to
+// date" when nothing was migrated.
+std::string DescribeSchemaUpgrade(const store::SchemaUpgrade& schema);
+
+// The numbers of the migrations applied (schema.from + 1 .. schema.to); empty when none.
+std::vector<int64_t> AppliedMigrations(const store::SchemaUpgrade& schema);
 
 }  // namespace tessera::admin

@@ -5,6 +5,10 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
+
+#include "store/sqlite_schema.h"
 
 namespace tessera::admin {
 namespace {
@@ -34,6 +38,36 @@ class HubInitTest : public ::testing::Test {
   std::string dir_;
   std::unique_ptr<store::Store> store_;
 };
+
+TEST_F(HubInitTest, ReportsTheSchemaItFoundAndMade) {
+  const int64_t latest = static_cast<int64_t>(store::SchemaMigrations().size());
+  store_.reset();
+  const std::string fresh_dir = dir_ + "/fresh";
+  store::SchemaUpgrade schema;
+  auto fresh = store::OpenStore(fresh_dir, store::OpenMode::kCreateIfMissing, 1, schema);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ(schema.from, 0);
+  EXPECT_EQ(schema.to, latest);
+  EXPECT_EQ(DescribeSchemaUpgrade(schema), "schema " + std::to_string(latest) + ": created");
+  auto hub = InitHub(**fresh, HubInitOptions{});
+  ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+  EXPECT_TRUE(hub->notes.empty()) << "a new store's search index is complete";
+  fresh->reset();
+
+  store::SchemaUpgrade again;
+  auto reopened = store::OpenStore(fresh_dir, store::OpenMode::kOpenExisting, 1, again);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ(again.from, latest);
+  EXPECT_FALSE(again.migrated());
+  EXPECT_EQ(DescribeSchemaUpgrade(again), "schema " + std::to_string(latest) + ": up to date");
+  EXPECT_TRUE(AppliedMigrations(again).empty());
+}
+
+TEST(DescribeSchemaUpgradeTest, NamesEachMigrationApplied) {
+  EXPECT_EQ(DescribeSchemaUpgrade({5, 9}), "schema 5 -> 9: applied migrations 6, 7, 8, 9");
+  EXPECT_EQ(DescribeSchemaUpgrade({8, 9}), "schema 8 -> 9: applied migration 9");
+  EXPECT_EQ(AppliedMigrations({2, 4}), (std::vector<int64_t>{3, 4}));
+}
 
 TEST_F(HubInitTest, SetsUpAFreshHub) {
   HubInitOptions options;

@@ -9,6 +9,7 @@
 #include "admin/hub_init.h"
 #include "cli/admin_common.h"
 #include "common/file.h"
+#include "store/schema_upgrade.h"
 #include "store/store.h"
 
 namespace tessera::cli {
@@ -26,8 +27,13 @@ int RunInit(const InitArgs& args) {
   const std::string path = (std::filesystem::path(args.data_dir) / store::kStoreFileName).string();
   std::error_code ec;
   const bool existed = std::filesystem::exists(path, ec);
-  auto opened = OpenCommandStore("init", args.data_dir, store::OpenMode::kCreateIfMissing, 1);
-  if (!opened) return kExitUsage;
+  store::SchemaUpgrade schema;
+  auto opened_or = store::OpenStore(args.data_dir, store::OpenMode::kCreateIfMissing, 1, schema);
+  if (!opened_or.ok()) {
+    std::cerr << "tessera init: " << opened_or.status().message() << "\n";
+    return kExitUsage;
+  }
+  std::unique_ptr<store::Store> opened = std::move(opened_or).value();
   admin::HubInitOptions options;
   options.org_name = args.org;
   options.new_admin_token = args.new_admin_token;
@@ -54,6 +60,16 @@ int RunInit(const InitArgs& args) {
     boost::json::object o;
     o["store"] = path;
     o["store_created"] = !existed;
+    {
+      boost::json::object upgrade;
+      upgrade["from"] = schema.from;
+      upgrade["to"] = schema.to;
+      boost::json::array applied;
+      for (const int64_t v : admin::AppliedMigrations(schema)) applied.emplace_back(v);
+      upgrade["migrations_applied"] = std::move(applied);
+      upgrade["summary"] = admin::DescribeSchemaUpgrade(schema);
+      o["schema"] = std::move(upgrade);
+    }
     o["api_root"] = std::string(admin::kDefaultApiRoot);
     o["hub_org"] = admin::OrgJson(hub->hub_org);
     o["default_collection"] = admin::CollectionJson(hub->default_collection);
@@ -83,6 +99,7 @@ int RunInit(const InitArgs& args) {
   } else {
     std::cout << "created Tessera store " << path << "\n";
   }
+  std::cout << admin::DescribeSchemaUpgrade(schema) << "\n";
   std::cout << "hub organization: " << hub->hub_org.name << " (" << hub->hub_org.identity_id << ")"
             << (hub->org_created ? "" : ", existing") << "\n";
   std::cout << "default collection: " << hub->default_collection.id << " in API root "
@@ -113,9 +130,10 @@ Command AddInitCommand(CLI::App& app) {
       "up the hub: the TAXII API root 'api', the hub's own organization, the default collection "
       "(every organization reads and writes it; objects without TLP count as AMBER), and the user "
       "'admin' with an API token, printed once or written to --admin-token-file. On an existing "
-      "store it brings the schema up to date, completes what is missing and says so; it makes no "
-      "second admin token unless --new-admin-token. Exit 0 when the hub is ready, 1 when a user "
-      "'admin' exists without the admin role, 2 when the store cannot be created or opened.");
+      "store it brings the schema up to date (saying which migrations it applied), completes what "
+      "is missing and says so; it makes no second admin token unless --new-admin-token. Exit 0 "
+      "when the hub is ready, 1 when a user 'admin' exists without the admin role, 2 when the "
+      "store cannot be created or opened.");
   AddDataDirOption(sub, args->data_dir);
   sub->add_option("--org", args->org,
                   "Name of the hub's own organization (used when the hub has none yet)")

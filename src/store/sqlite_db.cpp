@@ -39,8 +39,8 @@ void SearchKeyDigestFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value**
 
 // Brings the schema to SchemaMigrations().size(), all inside one write transaction so that two
 // processes opening a new store at once cannot both migrate. The migrations may call
-// tessera_search_key_digest.
-Status Migrate(sqlite3* db, const std::string& path) {
+// tessera_search_key_digest. Returns the schema version the file had before (0 for a new store).
+Result<int64_t> Migrate(sqlite3* db, const std::string& path) {
   if (const int rc =
           sqlite3_create_function_v2(db, "tessera_search_key_digest", 1,
                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
@@ -88,7 +88,7 @@ Status Migrate(sqlite3* db, const std::string& path) {
   if (Status st = Exec(db, "COMMIT", "committing the schema of " + path); !st.ok()) {
     return fail(st);
   }
-  return Status::Ok();
+  return *version;
 }
 
 Result<sqlite3*> OpenConnection(const std::string& path, int flags) {
@@ -254,7 +254,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool c
   // the import 1.5x slower than this one (docs/benchmarks.md); the import stays under 300 MB.
   TESSERA_RETURN_IF_ERROR(Exec(raw, "PRAGMA cache_size = -163840", "opening " + path));  // KiB
   TESSERA_RETURN_IF_ERROR(Exec(raw, "PRAGMA foreign_keys = ON", "opening " + path));
-  TESSERA_RETURN_IF_ERROR(Migrate(raw, path));
+  TESSERA_ASSIGN_OR_RETURN(db->schema_found_, Migrate(raw, path));
+  db->schema_now_ = static_cast<int64_t>(SchemaMigrations().size());
   // Replaces SQLite's automatic checkpoint (which runs inside a commit) with OnCommit.
   sqlite3_wal_hook(raw, &Database::OnCommit, db.get());
   db->MapWalIndex();

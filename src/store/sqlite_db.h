@@ -211,6 +211,12 @@ class Database {
 
   const std::string& path() const { return path_; }
 
+  // The schema version (PRAGMA user_version) the file had when Open found it (0 for a new file),
+  // and the one it has now, the latest this build knows (SchemaMigrations().size()). Open applied
+  // migrations schema_found() + 1 .. schema_now(), numbered as the versions they lead to.
+  int64_t schema_found() const { return schema_found_; }
+  int64_t schema_now() const { return schema_now_; }
+
   // A cheap mark of the committed state of the file, for a reader that keeps what it read: when
   // two marks are equal, no transaction committed in between, by this process or any other.
   // It is the WAL-index header (the first 96 bytes of the "-shm" file that every SQLite process
@@ -262,6 +268,8 @@ class Database {
 
   const std::string path_;
   const size_t max_readers_;
+  int64_t schema_found_ = 0;  // set by Open
+  int64_t schema_now_ = 0;    // set by Open
   // SQLite's mapping of the WAL-index header (valid while writer_ lives), or null; read only.
   const void* wal_index_ = nullptr;
   mutable std::mutex writer_mu_;        // also taken (try_lock) by ReadCommitMark

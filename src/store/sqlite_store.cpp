@@ -26,6 +26,7 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "store/schema_upgrade.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_directory.h"
 #include "store/sqlite_store_internal.h"
@@ -1492,6 +1493,12 @@ sqlite::Sql TextSearchSql(const TextSearch& q) { return store::TextSearchSql(q);
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, OpenMode mode,
                                          size_t read_connections) {
+  SchemaUpgrade ignored;
+  return OpenStore(data_dir, mode, read_connections, ignored);
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, OpenMode mode,
+                                         size_t read_connections, SchemaUpgrade& upgrade) {
   namespace fs = std::filesystem;
   const fs::path dir(data_dir);
   const std::string path = (dir / kStoreFileName).string();
@@ -1519,6 +1526,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, OpenMode m
     if (db.status().message().find(path) != std::string::npos) return db.status();
     return Status(db.status().code(), path + ": " + db.status().message());
   }
+  upgrade = SchemaUpgrade{(*db)->schema_found(), (*db)->schema_now()};
   return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(*db)));
 }
 
