@@ -1,7 +1,13 @@
-// tessera serve [--data DIR] [--listen HOST:PORT] [--threads N] [--tls-cert F --tls-key F]
-//               [--public-url URL] [--web-dir DIR]
+// tessera serve [--config FILE] [--data DIR] [--listen HOST:PORT] [--threads N]
+//               [--tls-cert F --tls-key F] [--public-url URL] [--web-dir DIR] [--insecure-listen]
+//
+// Every option is also a key of the configuration file (TOML, --config): the option's name
+// without the dashes. The command line (and $TESSERA_DATA) wins over the file, the file over the
+// defaults. SIGHUP reloads the TLS certificate and the settings marked live below, and logs what
+// it did and which changed settings wait for a restart.
 
 #include <spdlog/spdlog.h>
+#include <toml++/toml.h>
 
 #include <malloc.h>
 #include <unistd.h>
@@ -10,15 +16,21 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
+#include <limits>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "admin/routes.h"
 #include "cli/commands.h"
 #include "cli/store_open.h"
 #include "common/duration.h"
+#include "common/file.h"
 #include "http/health.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -52,8 +64,275 @@ struct ServeArgs {
   size_t page_cache_mb = 64;
   size_t max_page_bytes = taxii::kDefaultMaxPageBytes;
   std::string status_lifetime = "24h";
-  bool no_access_log = false;
+  bool access_log = true;
   std::string web_dir;  // empty: webui::DefaultSiteDirs
+  bool insecure_listen = false;
+  std::string config;  // the configuration file; empty: none
+};
+
+// One setting of `serve`: its command-line option, and its key in the configuration file (the
+// option's long name without "--").
+struct Setting {
+  std::string key;
+  CLI::Option* option = nullptr;
+  // Applied on SIGHUP while the server runs; otherwise a change waits for a restart.
+  bool live = false;
+  // Reads a value from the file into `into` (a path relative to `base`, the file's directory,
+  // when the setting is a path): "" when done, else why the value is not acceptable.
+  std::function<std::string(const toml::node& value, const std::filesystem::path& base,
+                            ServeArgs& into)>
+      read;
+  // Whether two sets of arguments agree on this setting.
+  std::function<bool(const ServeArgs&, const ServeArgs&)> same;
+};
+
+enum class IsPath { kNo, kYes };
+
+// The settings, in the order of `tessera serve --help`. Not thread-safe; built once.
+class SettingTable {
+ public:
+  // Adds an option bound to `bound.*member`, checked by `check` on the command line and in the
+  // file alike.
+  template <class T>
+  CLI::Option* Add(CLI::App* sub, ServeArgs& bound, const std::string& key, T ServeArgs::*member,
+                   const std::string& help, bool live = false,
+                   std::optional<CLI::Validator> check = std::nullopt, IsPath path = IsPath::kNo,
+                   const std::string& flag_names = "") {
+    CLI::Option* opt = nullptr;
+    if constexpr (std::is_same_v<T, bool>) {
+      opt = sub->add_flag(flag_names.empty() ? "--" + key : flag_names, bound.*member, help);
+    } else {
+      opt = sub->add_option("--" + key, bound.*member, help);
+      if (check) opt->check(*check);
+    }
+    Setting s;
+    s.key = key;
+    s.option = opt;
+    s.live = live;
+    s.same = [member](const ServeArgs& a, const ServeArgs& b) { return a.*member == b.*member; };
+    s.read = [member, check, path](const toml::node& value, const std::filesystem::path& base,
+                                   ServeArgs& into) -> std::string {
+      if constexpr (std::is_same_v<T, bool>) {
+        const auto* b = value.as_boolean();
+        if (b == nullptr) return "must be true or false";
+        into.*member = b->get();
+        return "";
+      } else if constexpr (std::is_same_v<T, std::string>) {
+        const auto* str = value.as_string();
+        if (str == nullptr) return "must be a string (in quotes)";
+        std::string text = str->get();
+        if (path == IsPath::kYes && !text.empty() && std::filesystem::path(text).is_relative()) {
+          text = (base / text).lexically_normal().string();
+        }
+        if (check) {
+          if (std::string why = (*check)(text); !why.empty()) return why;
+        }
+        into.*member = std::move(text);
+        return "";
+      } else {
+        static_assert(std::is_unsigned_v<T>);
+        const auto* n = value.as_integer();
+        if (n == nullptr) return "must be a whole number (without quotes)";
+        const int64_t v = n->get();
+        if (v < 0 || static_cast<uint64_t>(v) > std::numeric_limits<T>::max()) {
+          return "Value " + std::to_string(v) + " is out of range";
+        }
+        if (check) {
+          if (std::string why = (*check)(std::to_string(v)); !why.empty()) return why;
+        }
+        into.*member = static_cast<T>(v);
+        return "";
+      }
+    };
+    settings_.push_back(std::move(s));
+    return opt;
+  }
+
+  const std::vector<Setting>& settings() const { return settings_; }
+  const Setting* Find(const std::string& key) const {
+    for (const Setting& s : settings_) {
+      if (s.key == key) return &s;
+    }
+    return nullptr;
+  }
+
+ private:
+  std::vector<Setting> settings_;
+};
+
+// What the command line decided: its values (defaults where it said nothing) and which keys it
+// gave (those the file cannot change).
+struct CommandLine {
+  ServeArgs args;
+  std::set<std::string> given;
+};
+
+// Reads `file` over `command_line`: each key of the file sets its setting unless the command line
+// gave it (a value the command line overrides is still checked). kInvalidArgument naming the file,
+// the line and the key for a syntax error, an unknown key, a value of the wrong type or out of
+// bounds; kIo when the file cannot be read.
+Result<ServeArgs> ReadConfig(const SettingTable& table, const CommandLine& command_line,
+                             const std::string& file) {
+  auto text = ReadInput(file);
+  if (!text.ok()) return text.status();
+  toml::table doc;
+  try {
+    doc = toml::parse(*text, file);
+  } catch (const toml::parse_error& e) {
+    return InvalidArgument(file + ", line " + std::to_string(e.source().begin.line) + ": " +
+                           std::string(e.description()));
+  }
+  const std::filesystem::path base =
+      std::filesystem::absolute(std::filesystem::path(file)).parent_path();
+  ServeArgs args = command_line.args;
+  ServeArgs overridden = command_line.args;  // where values the command line overrides go
+  for (const auto& [key, value] : doc) {
+    const std::string name(key.str());
+    const std::string where =
+        file + ", line " + std::to_string(value.source().begin.line) + ": '" + name + "'";
+    const Setting* setting = table.Find(name);
+    if (setting == nullptr) {
+      return InvalidArgument(where +
+                             " is not a setting of tessera serve (the settings are the "
+                             "options of `tessera serve --help` without their dashes; "
+                             "docs/operations.md, \"Configure\")");
+    }
+    ServeArgs& into = command_line.given.count(name) > 0 ? overridden : args;
+    if (std::string why = setting->read(value, base, into); !why.empty()) {
+      return InvalidArgument(where + ": " + why);
+    }
+  }
+  return args;
+}
+
+// The checks on a whole set of arguments, whether from the command line or the file.
+Status CheckArgs(const ServeArgs& args) {
+  if (args.tls_cert.empty() != args.tls_key.empty()) {
+    return InvalidArgument(
+        "tls-cert and tls-key go together: give both (HTTPS) or neither (plain HTTP)");
+  }
+  if (auto address = http::ParseListenAddress(args.listen); !address.ok()) {
+    return address.status();
+  }
+  if (auto lifetime = ParseDuration(args.status_lifetime); !lifetime.ok()) {
+    return InvalidArgument("status-lifetime: " + lifetime.status().message());
+  }
+  if ((args.body_memory_mb << 20) < args.max_body_bytes) {
+    return InvalidArgument("body-memory-mb (" + std::to_string(args.body_memory_mb) +
+                           " MiB) must hold at least one body of max-body-bytes (" +
+                           std::to_string(args.max_body_bytes) + ")");
+  }
+  return Status::Ok();
+}
+
+http::LiveOptions LiveOf(const ServeArgs& args) {
+  http::LiveOptions live;
+  live.access_log = args.access_log;
+  live.max_connections = args.max_connections;
+  live.max_connections_per_client = args.max_connections_per_client;
+  live.first_request_timeout = std::chrono::seconds(args.first_request_timeout_s);
+  live.max_body_bytes_in_flight = args.body_memory_mb << 20;
+  return live;
+}
+
+std::string JoinKeys(const std::vector<std::string>& keys) {
+  std::string out;
+  for (const std::string& k : keys) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+// What SIGHUP does: reads the configuration file again (when there is one) and the TLS files,
+// applies what can change live, and logs one line. Runs on the server's signal strand only (one
+// call at a time), so its state needs no lock.
+class Reloader {
+ public:
+  Reloader(std::shared_ptr<const SettingTable> table, CommandLine command_line, ServeArgs current,
+           http::Server* server)
+      : table_(std::move(table)),
+        command_line_(std::move(command_line)),
+        current_(std::move(current)),
+        server_(server) {}
+
+  void operator()() {
+    ServeArgs next = current_;
+    std::vector<std::string> parts;
+    bool trouble = false;
+    if (!current_.config.empty()) {
+      auto read = ReadConfig(*table_, command_line_, current_.config);
+      Status checked = read.ok() ? CheckArgs(*read) : read.status();
+      if (!checked.ok()) {
+        spdlog::error("SIGHUP: nothing reloaded, the configuration is not valid: {}",
+                      checked.message());
+        return;
+      }
+      next = *read;
+    }
+    std::vector<std::string> restart;
+    const bool tls_now = !current_.tls_cert.empty();
+    if (tls_now && !next.tls_cert.empty()) {
+      Status tls = server_->ReloadTls(http::TlsFiles{next.tls_cert, next.tls_key});
+      if (tls.ok()) {
+        parts.push_back("reloaded the TLS certificate " + next.tls_cert + " (SHA-256 " +
+                        server_->tls_fingerprint() + ")");
+        current_.tls_cert = next.tls_cert;
+        current_.tls_key = next.tls_key;
+      } else {
+        trouble = true;
+        parts.push_back("kept the TLS certificate in use (SHA-256 " + server_->tls_fingerprint() +
+                        "): " + tls.message());
+        next.tls_cert = current_.tls_cert;
+        next.tls_key = current_.tls_key;
+      }
+    } else if (tls_now != !next.tls_cert.empty()) {
+      restart.push_back(tls_now ? "tls-cert (removed)" : "tls-cert (added)");
+      next.tls_cert = current_.tls_cert;
+      next.tls_key = current_.tls_key;
+    }
+    std::vector<std::string> applied;
+    for (const Setting& s : table_->settings()) {
+      if (s.key == "tls-cert" || s.key == "tls-key" || s.same(current_, next)) continue;
+      (s.live ? applied : restart).push_back(s.key);
+    }
+    if (!applied.empty()) {
+      ServeArgs live = current_;
+      live.access_log = next.access_log;
+      live.max_connections = next.max_connections;
+      live.max_connections_per_client = next.max_connections_per_client;
+      live.first_request_timeout_s = next.first_request_timeout_s;
+      live.body_memory_mb = next.body_memory_mb;
+      if (Status set = server_->SetLive(LiveOf(live)); !set.ok()) {
+        trouble = true;
+        parts.push_back("kept the live settings: " + set.message());
+      } else {
+        current_ = live;
+      }
+    }
+    if (!current_.config.empty()) {
+      parts.push_back("read " + current_.config + " (" +
+                      (applied.empty() ? std::string("no live setting changed")
+                                       : "applied " + JoinKeys(applied)) +
+                      ")");
+    } else {
+      parts.push_back("no configuration file (--config) to read");
+    }
+    if (!restart.empty()) {
+      trouble = true;
+      parts.push_back("changed but needing a restart: " + JoinKeys(restart));
+    }
+    std::string line = "SIGHUP: ";
+    for (size_t i = 0; i < parts.size(); ++i) line += (i == 0 ? "" : "; ") + parts[i];
+    if (trouble) {
+      spdlog::warn("{}", line);
+    } else {
+      spdlog::info("{}", line);
+    }
+  }
+
+ private:
+  std::shared_ptr<const SettingTable> table_;
+  const CommandLine command_line_;
+  ServeArgs current_;  // what the server runs with
+  http::Server* server_;
 };
 
 // Whether the server can write the store: its file, and its directory (where SQLite keeps the
@@ -114,12 +393,42 @@ std::shared_ptr<const webui::Site> FindSite(const std::string& web_dir, int* exi
   return nullptr;
 }
 
-int RunServe(const ServeArgs& args) {
+int RunServe(const ServeArgs& args, std::shared_ptr<const SettingTable> table,
+             const CommandLine& command_line) {
   TuneAllocatorForServing();
+  if (Status checked = CheckArgs(args); !checked.ok()) {
+    std::cerr << "tessera serve: " << checked.message() << "\n";
+    return kExitUsage;
+  }
   auto address = http::ParseListenAddress(args.listen);
   if (!address.ok()) {
     std::cerr << "tessera serve: " << address.status().message() << "\n";
     return kExitUsage;
+  }
+  // Tokens, cookies and TLP:RED in clear text are for this host only, unless the operator says
+  // the network is protected otherwise.
+  if (args.tls_cert.empty()) {
+    auto loopback = http::ResolvesToLoopback(address->host);
+    if (!loopback.ok()) {
+      std::cerr << "tessera serve: " << loopback.status().message() << "\n";
+      return kExitUsage;
+    }
+    if (!*loopback && !args.insecure_listen) {
+      std::cerr << "tessera serve: refusing to listen on " << args.listen
+                << " without TLS: other hosts could reach it, and API tokens, session cookies "
+                   "and every object would cross the network in clear text. Serve HTTPS with "
+                   "--tls-cert and --tls-key; or listen on 127.0.0.1 behind a TLS proxy on this "
+                   "host; or, when the network is protected otherwise (a TLS proxy on another "
+                   "host, a private link), say so with --insecure-listen (insecure-listen = true "
+                   "in the configuration file)\n";
+      return kExitUsage;
+    }
+    if (!*loopback) {
+      spdlog::warn(
+          "no TLS on {} (--insecure-listen): requests, tokens and objects cross "
+          "the network in clear text",
+          args.listen);
+    }
   }
 
   std::shared_ptr<store::Store> store = OpenCommandStore("serve", args.data_dir);
@@ -167,12 +476,7 @@ int RunServe(const ServeArgs& args) {
   taxii_options.max_object_bytes = args.max_object_bytes;
   taxii_options.page_cache_bytes = args.page_cache_mb << 20;
   taxii_options.max_page_bytes = args.max_page_bytes;
-  auto status_lifetime = ParseDuration(args.status_lifetime);
-  if (!status_lifetime.ok()) {
-    std::cerr << "tessera serve: --status-lifetime: " << status_lifetime.status().message() << "\n";
-    return kExitUsage;
-  }
-  taxii_options.status_lifetime = *status_lifetime;
+  taxii_options.status_lifetime = *ParseDuration(args.status_lifetime);  // CheckArgs read it
   // The admin API (/api/v1/) and /metrics (admin-only), on the same authenticator; the server
   // counts every request into `metrics`, the TAXII service the objects it stores.
   auto metrics = std::make_shared<http::Metrics>();
@@ -202,18 +506,12 @@ int RunServe(const ServeArgs& args) {
   options.port = address->port;
   options.threads = args.threads;
   options.max_body_bytes = args.max_body_bytes;
-  options.max_body_bytes_in_flight = args.body_memory_mb << 20;
-  if (options.max_body_bytes_in_flight < options.max_body_bytes) {
-    std::cerr << "tessera serve: --body-memory-mb (" << args.body_memory_mb
-              << " MiB) must hold at least one body of --max-body-bytes (" << args.max_body_bytes
-              << ")\n";
-    return kExitUsage;
-  }
+  options.max_body_bytes_in_flight = args.body_memory_mb << 20;  // CheckArgs: holds one body
   options.max_connections = args.max_connections;
   options.max_connections_per_client = args.max_connections_per_client;
   options.first_request_timeout = std::chrono::seconds(args.first_request_timeout_s);
   options.handle_signals = true;
-  options.access_log = !args.no_access_log;
+  options.access_log = args.access_log;
   options.metrics = metrics;
   options.blocking_threads = args.blocking_threads;
   if (!args.tls_cert.empty()) options.tls = http::TlsFiles{args.tls_cert, args.tls_key};
@@ -223,9 +521,13 @@ int RunServe(const ServeArgs& args) {
     std::cerr << "tessera serve: " << server.status().message() << "\n";
     return kExitUsage;
   }
+  (*server)->SetHangupHandler(Reloader(std::move(table), command_line, args, server->get()));
   // Tests and scripts read this line to find the port (with --listen HOST:0).
   std::cerr << "tessera serve: listening on " << (*server)->url() << std::endl;
-  spdlog::info("serving store {} on {}", args.data_dir, (*server)->url());
+  spdlog::info("serving store {} on {}{}", args.data_dir, (*server)->url(),
+               args.tls_cert.empty()
+                   ? std::string()
+                   : " (TLS certificate SHA-256 " + (*server)->tls_fingerprint() + ")");
   if (Status run = (*server)->Run(); !run.ok()) {
     std::cerr << "tessera serve: " << run.message() << "\n";
     return kExitUsage;
@@ -238,6 +540,7 @@ int RunServe(const ServeArgs& args) {
 
 Command AddServeCommand(CLI::App& app) {
   auto args = std::make_shared<ServeArgs>();
+  auto table = std::make_shared<SettingTable>();
   CLI::App* sub = app.add_subcommand(
       "serve",
       "Serve the hub over HTTP: the TAXII 2.1 API (discovery at /taxii2/, the API roots, "
@@ -245,102 +548,153 @@ Command AddServeCommand(CLI::App& app) {
       "/api/v1/, the web interface at / (docs/web.md) and a health check at /healthz. Every TAXII "
       "request authenticates with HTTP Basic (user name and API token), 'Authorization: Bearer "
       "TOKEN' (tokens: `tessera init`, `tessera token create`) or the session cookie of the web "
-      "interface (signed in with a user name and token: POST /api/v1/session). Prints "
+      "interface (signed in with a user name and token: POST /api/v1/session). Every option can "
+      "also be set in a TOML file given with --config, as KEY = VALUE where KEY is the option's "
+      "name without the dashes (docs/operations.md, \"Configure\"); the command line wins. Prints "
       "'listening on URL' on standard error once it accepts connections and one access-log line "
-      "per request. SIGTERM or SIGINT stops it gracefully: it stops accepting, answers the "
+      "per request. SIGHUP reloads the TLS certificate and key and the configuration file, applies "
+      "the settings marked 'live', and logs what it reloaded and which changes need a restart. "
+      "SIGTERM or SIGINT stops it gracefully: it stops accepting, answers the "
       "requests already received, and exits 0 (a second signal ends it at once). Exit 2 when the "
-      "store is missing (run `tessera init`), the address cannot be bound, or the TLS files are "
-      "unusable.");
-  sub->add_option("--data", args->data_dir, "Data directory (also read from $TESSERA_DATA)")
+      "store is missing (run `tessera init`), the configuration file or an option is not valid, "
+      "the address cannot be bound, a non-loopback address is given without TLS or "
+      "--insecure-listen, or the TLS files are unusable.");
+  sub->add_option("--config", args->config,
+                  "TOML file of settings: KEY = VALUE, each KEY an option below without its "
+                  "dashes (e.g. listen = \"0.0.0.0:8443\"); relative paths in it are read from its "
+                  "directory. Read again on SIGHUP")
+      ->check(CLI::ExistingFile);
+  SettingTable& t = *table;
+  ServeArgs& a = *args;
+  t.Add(sub, a, "data", &ServeArgs::data_dir, "Data directory (also read from $TESSERA_DATA)",
+        false, std::nullopt, IsPath::kYes)
       ->envname("TESSERA_DATA")
       ->capture_default_str();
-  sub->add_option("--listen", args->listen,
-                  "HOST:PORT to listen on; [::1]:PORT for IPv6; port 0 picks a free port")
+  t.Add(sub, a, "listen", &ServeArgs::listen,
+        "HOST:PORT to listen on; [::1]:PORT for IPv6; port 0 picks a free port. An address "
+        "other hosts can reach needs TLS (--tls-cert) or --insecure-listen",
+        false,
+        CLI::Validator(
+            [](std::string& text) -> std::string {
+              auto address = http::ParseListenAddress(text);
+              return address.ok() ? "" : address.status().message();
+            },
+            "HOST:PORT"))
       ->capture_default_str();
-  sub->add_option("--threads", args->threads, "I/O threads; 0 uses one per hardware thread")
-      ->check(CLI::Range(0, 256))
+  t.Add(sub, a, "insecure-listen", &ServeArgs::insecure_listen,
+        "Listen on a non-loopback address without TLS (plain HTTP across the network: only "
+        "behind a TLS proxy or on a network protected otherwise)");
+  t.Add(sub, a, "threads", &ServeArgs::threads, "I/O threads; 0 uses one per hardware thread",
+        false, CLI::Range(0, 256))
       ->capture_default_str();
-  auto* cert = sub->add_option("--tls-cert", args->tls_cert,
-                               "Serve HTTPS with this PEM certificate (chain); needs --tls-key")
-                   ->check(CLI::ExistingFile);
-  auto* key = sub->add_option("--tls-key", args->tls_key, "PEM private key of --tls-cert")
-                  ->check(CLI::ExistingFile);
-  cert->needs(key);
-  key->needs(cert);
-  sub->add_option("--title", args->title, "Title in the TAXII discovery document")
+  t.Add(sub, a, "tls-cert", &ServeArgs::tls_cert,
+        "Serve HTTPS with this PEM certificate (chain); needs --tls-key. Live: SIGHUP reloads it",
+        true, CLI::ExistingFile, IsPath::kYes);
+  t.Add(sub, a, "tls-key", &ServeArgs::tls_key,
+        "PEM private key of --tls-cert. Live: SIGHUP reloads it", true, CLI::ExistingFile,
+        IsPath::kYes);
+  t.Add(sub, a, "title", &ServeArgs::title, "Title in the TAXII discovery document")
       ->capture_default_str();
-  sub->add_option("--description", args->description, "Description in the TAXII discovery document")
+  t.Add(sub, a, "description", &ServeArgs::description,
+        "Description in the TAXII discovery document")
       ->capture_default_str();
-  sub->add_option(
-      "--contact", args->contact,
-      "Contact in the TAXII discovery document (e-mail, phone, ...); left out when empty");
-  sub->add_option("--public-url", args->public_url,
-                  "The URL clients reach the hub at (e.g. https://cti.example.org behind a proxy); "
-                  "the API root URLs in /taxii2/ start with it. Default: the request's Host header")
-      ->check([](const std::string& url) -> std::string {
-        if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-          return "must start with http:// or https://";
-        }
-        if (url.find_first_of("?# \t\r\n") != std::string::npos) {
-          return "must be a plain URL without query, fragment or spaces";
-        }
-        return "";
-      });
-  sub->add_option("--blocking-threads", args->blocking_threads,
-                  "Threads for requests that may take long (POST, DELETE, first use of a token), "
-                  "besides the I/O threads")
-      ->check(CLI::Range(1, 64))
+  t.Add(sub, a, "contact", &ServeArgs::contact,
+        "Contact in the TAXII discovery document (e-mail, phone, ...); left out when empty");
+  t.Add(sub, a, "public-url", &ServeArgs::public_url,
+        "The URL clients reach the hub at (e.g. https://cti.example.org behind a proxy); "
+        "the API root URLs in /taxii2/ start with it. Default: the request's Host header",
+        false,
+        CLI::Validator(
+            [](std::string& url) -> std::string {
+              if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+                return "must start with http:// or https://";
+              }
+              if (url.find_first_of("?# \t\r\n") != std::string::npos) {
+                return "must be a plain URL without query, fragment or spaces";
+              }
+              return "";
+            },
+            "URL"));
+  t.Add(sub, a, "blocking-threads", &ServeArgs::blocking_threads,
+        "Threads for requests that may take long (POST, DELETE, first use of a token), "
+        "besides the I/O threads",
+        false, CLI::Range(1, 64))
       ->capture_default_str();
-  sub->add_option("--max-body-bytes", args->max_body_bytes,
-                  "Largest request body accepted (larger ones get 413); the API roots advertise "
-                  "it as max_content_length when their own is larger")
-      ->check(CLI::Range(size_t{1024}, size_t{1} << 32))
+  t.Add(sub, a, "max-body-bytes", &ServeArgs::max_body_bytes,
+        "Largest request body accepted (larger ones get 413); the API roots advertise "
+        "it as max_content_length when their own is larger",
+        false, CLI::Range(size_t{1024}, size_t{1} << 32))
       ->capture_default_str();
-  sub->add_option("--max-object-bytes", args->max_object_bytes,
-                  "Largest STIX object accepted in a POST, as JSON without whitespace (a larger "
-                  "one is a failure in the status; the others are added)")
-      ->check(CLI::Range(size_t{1024}, size_t{1} << 32))
+  t.Add(sub, a, "max-object-bytes", &ServeArgs::max_object_bytes,
+        "Largest STIX object accepted in a POST, as JSON without whitespace (a larger "
+        "one is a failure in the status; the others are added)",
+        false, CLI::Range(size_t{1024}, size_t{1} << 32))
       ->capture_default_str();
-  sub->add_option("--body-memory-mb", args->body_memory_mb,
-                  "Request bodies held in memory at once, over every connection; over it a "
-                  "request with a body gets 503 with Retry-After")
-      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+  t.Add(sub, a, "body-memory-mb", &ServeArgs::body_memory_mb,
+        "Request bodies held in memory at once, over every connection; over it a "
+        "request with a body gets 503 with Retry-After. Live",
+        true, CLI::Range(size_t{1}, size_t{1} << 20))
       ->capture_default_str();
-  sub->add_option("--max-connections", args->max_connections,
-                  "Connections open at once; when all are taken, a new connection takes the slot "
-                  "of the connection idle the longest")
-      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+  t.Add(sub, a, "max-connections", &ServeArgs::max_connections,
+        "Connections open at once; when all are taken, a new connection takes the slot "
+        "of the connection idle the longest. Live",
+        true, CLI::Range(size_t{1}, size_t{1} << 20))
       ->capture_default_str();
-  sub->add_option("--max-connections-per-client", args->max_connections_per_client,
-                  "Connections open at once from one source address; more are closed at once")
-      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+  t.Add(sub, a, "max-connections-per-client", &ServeArgs::max_connections_per_client,
+        "Connections open at once from one source address; more are closed at once. Live", true,
+        CLI::Range(size_t{1}, size_t{1} << 20))
       ->capture_default_str();
-  sub->add_option("--first-request-timeout", args->first_request_timeout_s,
-                  "Seconds a new connection has to send its first request (TLS handshake "
-                  "included) before it is closed")
-      ->check(CLI::Range(1, 3600))
+  t.Add(sub, a, "first-request-timeout", &ServeArgs::first_request_timeout_s,
+        "Seconds a new connection has to send its first request (TLS handshake "
+        "included) before it is closed. Live",
+        true, CLI::Range(1, 3600))
       ->capture_default_str();
-  sub->add_option("--page-cache-mb", args->page_cache_mb,
-                  "Memory for TAXII listing answers kept for readers who ask again (pages of "
-                  "objects, versions, manifests; each reader sees only its own); 0 keeps none")
-      ->check(CLI::Range(size_t{0}, size_t{1} << 20))
+  t.Add(sub, a, "page-cache-mb", &ServeArgs::page_cache_mb,
+        "Memory for TAXII listing answers kept for readers who ask again (pages of "
+        "objects, versions, manifests; each reader sees only its own); 0 keeps none",
+        false, CLI::Range(size_t{0}, size_t{1} << 20))
       ->capture_default_str();
-  sub->add_option("--max-page-bytes", args->max_page_bytes,
-                  "Bound on the objects' JSON in one TAXII objects page: a page ends early "
-                  "(more: true, with a next token) before the object that would pass it, and "
-                  "always holds at least one object")
-      ->check(CLI::Range(size_t{1} << 16, size_t{1} << 30))
+  t.Add(sub, a, "max-page-bytes", &ServeArgs::max_page_bytes,
+        "Bound on the objects' JSON in one TAXII objects page: a page ends early "
+        "(more: true, with a next token) before the object that would pass it, and "
+        "always holds at least one object",
+        false, CLI::Range(size_t{1} << 16, size_t{1} << 30))
       ->capture_default_str();
-  sub->add_option("--status-lifetime", args->status_lifetime,
-                  "How long the status of a TAXII POST can be read back (e.g. 24h, 7d); older "
-                  "ones are deleted")
+  t.Add(sub, a, "status-lifetime", &ServeArgs::status_lifetime,
+        "How long the status of a TAXII POST can be read back (e.g. 24h, 7d); older "
+        "ones are deleted",
+        false,
+        CLI::Validator(
+            [](std::string& text) -> std::string {
+              auto lifetime = ParseDuration(text);
+              return lifetime.ok() ? "" : lifetime.status().message();
+            },
+            "DURATION"))
       ->capture_default_str();
-  sub->add_flag("--no-access-log", args->no_access_log, "Do not log a line per request");
-  sub->add_option("--web-dir", args->web_dir,
-                  "The built web interface to serve at / (index.html and assets/, read once at "
-                  "start). Default: share/tessera/web beside the executable's bin/, else the "
-                  "build tree's web/ (build/<preset>/web); without one only the APIs are served");
-  return Command{sub, [args] { return RunServe(*args); }};
+  t.Add(sub, a, "access-log", &ServeArgs::access_log,
+        "Log a line per request (the default; --no-access-log: none). Live", true, std::nullopt,
+        IsPath::kNo, "--access-log,!--no-access-log");
+  t.Add(sub, a, "web-dir", &ServeArgs::web_dir,
+        "The built web interface to serve at / (index.html and assets/, read once at "
+        "start). Default: share/tessera/web beside the executable's bin/, else the "
+        "build tree's web/ (build/<preset>/web); without one only the APIs are served",
+        false, std::nullopt, IsPath::kYes);
+  return Command{sub, [args, table] {
+                   CommandLine command_line{*args, {}};
+                   for (const Setting& s : table->settings()) {
+                     if (s.option->count() > 0) command_line.given.insert(s.key);
+                   }
+                   ServeArgs effective = *args;
+                   if (!args->config.empty()) {
+                     auto read = ReadConfig(*table, command_line, args->config);
+                     if (!read.ok()) {
+                       std::cerr << "tessera serve: " << read.status().message() << "\n";
+                       return kExitUsage;
+                     }
+                     effective = std::move(*read);
+                   }
+                   return RunServe(effective, table, command_line);
+                 }};
 }
 
 }  // namespace tessera::cli

@@ -24,5 +24,19 @@ TEST(ParseListenAddressTest, RejectsMalformedAddresses) {
   }
 }
 
+// `tessera serve` refuses a listen address other hosts can reach without TLS (issue #17).
+TEST(ResolvesToLoopbackTest, TellsThisHostsLoopbackFromNetworkAddresses) {
+  for (const char* local : {"127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1", "localhost"}) {
+    auto r = ResolvesToLoopback(local);
+    ASSERT_TRUE(r.ok()) << local << ": " << r.status().ToString();
+    EXPECT_TRUE(*r) << local;
+  }
+  for (const char* network : {"0.0.0.0", "::", "192.0.2.10", "2001:db8::1", "::ffff:192.0.2.1"}) {
+    auto r = ResolvesToLoopback(network);
+    ASSERT_TRUE(r.ok()) << network << ": " << r.status().ToString();
+    EXPECT_FALSE(*r) << network;
+  }
+}
+
 }  // namespace
 }  // namespace tessera::http

@@ -1,6 +1,8 @@
 #include "http/server.h"
 
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -144,6 +146,96 @@ std::optional<ReadFailure> ClassifyReadError(const error_code& ec, const ServerO
 
 std::string_view View(boost::beast::string_view s) { return {s.data(), s.size()}; }
 
+// A server TLS context (TLS 1.2 or later) holding `files`, and the SHA-256 fingerprint of its
+// certificate; kInvalidArgument naming the file and OpenSSL's reason when one is unusable.
+struct LoadedTls {
+  std::shared_ptr<ssl::context> context;
+  std::string fingerprint;
+};
+
+Result<LoadedTls> LoadTlsContext(const TlsFiles& files) {
+  for (const std::string* f : {&files.cert_file, &files.key_file}) {
+    if (!std::ifstream(*f).good()) {
+      return InvalidArgument("cannot read TLS file '" + *f + "'");
+    }
+  }
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                   ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  error_code ec;
+  ctx->use_certificate_chain_file(files.cert_file, ec);
+  if (ec) {
+    return InvalidArgument("TLS certificate '" + files.cert_file +
+                           "' is not a usable PEM certificate chain: " + ec.message());
+  }
+  ctx->use_private_key_file(files.key_file, ssl::context::pem, ec);
+  if (ec) {
+    return InvalidArgument("TLS key '" + files.key_file +
+                           "' is not a usable PEM private key that matches the certificate '" +
+                           files.cert_file + "': " + ec.message());
+  }
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    return InvalidArgument("TLS key '" + files.key_file + "' does not match the certificate '" +
+                           files.cert_file + "'");  // OpenSSL usually catches this above
+  }
+  LoadedTls loaded;
+  if (X509* cert = SSL_CTX_get0_certificate(ctx->native_handle()); cert != nullptr) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (X509_digest(cert, EVP_sha256(), md, &len) == 1) {
+      for (unsigned int i = 0; i < len; ++i) {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, i == 0 ? "%02X" : ":%02X", md[i]);
+        loaded.fingerprint += hex;
+      }
+    }
+  }
+  loaded.context = std::move(ctx);
+  return loaded;
+}
+
+// The live settings' bounds (as Server::Create enforces them for ServerOptions).
+Status CheckLive(const LiveOptions& live, size_t max_body_bytes) {
+  if (live.max_connections == 0) return InvalidArgument("max_connections must be at least 1");
+  if (live.max_connections_per_client == 0) {
+    return InvalidArgument("max_connections_per_client must be at least 1");
+  }
+  if (live.first_request_timeout.count() <= 0) return InvalidArgument("timeouts must be positive");
+  if (live.max_body_bytes_in_flight < max_body_bytes) {
+    return InvalidArgument("max_body_bytes_in_flight must be at least max_body_bytes (" +
+                           std::to_string(max_body_bytes) + ")");
+  }
+  return Status::Ok();
+}
+
+// The host[:port] of a plain HTTP request's Host header, when it has one that is plainly a host
+// name or address (letters, digits, '.', '-', ':', '[', ']'); empty otherwise.
+std::string PlainRequestHost(std::string_view head) {
+  size_t at = 0;
+  for (;;) {
+    at = head.find('\n', at);
+    if (at == std::string_view::npos) return "";
+    ++at;
+    if (head.size() - at >= 5 && beast::iequals(beast::string_view(head.data() + at, 5), "host:"))
+      break;
+  }
+  size_t begin = at + 5;
+  while (begin < head.size() && (head[begin] == ' ' || head[begin] == '\t')) ++begin;
+  size_t end = begin;
+  while (end < head.size() && end - begin <= 255) {
+    const char c = head[end];
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+    if (!ok) break;
+    ++end;
+  }
+  if (end == begin || end - begin > 255) return "";
+  if (end < head.size() && head[end] != '\r' && head[end] != ' ' && head[end] != '\t') return "";
+  return std::string(head.substr(begin, end - begin));
+}
+
 // What Server::Impl needs to tell a connection.
 class SessionBase {
  public:
@@ -192,7 +284,49 @@ class Server::Impl {
   const Router& router() const { return *router_; }
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
   uint16_t port() const { return bound_.port(); }
-  std::string url() const { return (ssl_ctx_ ? "https://" : "http://") + FormatEndpoint(bound_); }
+  std::string url() const {
+    return (options_.tls ? "https://" : "http://") + FormatEndpoint(bound_);
+  }
+
+  // The live settings (LiveOptions), read where they are used.
+  bool access_log() const { return access_log_.load(std::memory_order_relaxed); }
+  std::chrono::milliseconds first_request_timeout() const {
+    return std::chrono::milliseconds(first_request_timeout_ms_.load(std::memory_order_relaxed));
+  }
+  size_t body_budget() const { return body_budget_.load(std::memory_order_relaxed); }
+  LiveOptions live() const {
+    LiveOptions l;
+    l.access_log = access_log();
+    l.max_connections = max_connections_.load(std::memory_order_relaxed);
+    l.max_connections_per_client = max_connections_per_client_.load(std::memory_order_relaxed);
+    l.first_request_timeout = first_request_timeout();
+    l.max_body_bytes_in_flight = body_budget();
+    return l;
+  }
+  Status SetLive(const LiveOptions& live) {
+    TESSERA_RETURN_IF_ERROR(CheckLive(live, options_.max_body_bytes));
+    access_log_.store(live.access_log, std::memory_order_relaxed);
+    max_connections_.store(live.max_connections, std::memory_order_relaxed);
+    max_connections_per_client_.store(live.max_connections_per_client, std::memory_order_relaxed);
+    first_request_timeout_ms_.store(live.first_request_timeout.count(), std::memory_order_relaxed);
+    body_budget_.store(live.max_body_bytes_in_flight, std::memory_order_relaxed);
+    return Status::Ok();
+  }
+
+  std::string tls_fingerprint() const {
+    std::lock_guard lock(tls_mu_);
+    return tls_fingerprint_;
+  }
+  Status ReloadTls(const TlsFiles& files) {
+    if (!options_.tls) return InvalidArgument("the server was started without TLS");
+    auto loaded = LoadTlsContext(files);
+    if (!loaded.ok()) return loaded.status();
+    std::lock_guard lock(tls_mu_);
+    ssl_ctx_ = std::move(loaded->context);
+    tls_fingerprint_ = std::move(loaded->fingerprint);
+    return Status::Ok();
+  }
+  void SetHangupHandler(std::function<void()> handler) { hangup_ = std::move(handler); }
 
   void Unregister(uint64_t id);
 
@@ -213,7 +347,7 @@ class Server::Impl {
 
   // Takes `bytes` from the body budget; false (taking nothing) when that would exceed it.
   bool ReserveBody(size_t bytes) {
-    const size_t limit = options_.max_body_bytes_in_flight;
+    const size_t limit = body_budget();
     size_t held = body_bytes_.load(std::memory_order_relaxed);
     do {
       if (bytes > limit || held > limit - bytes) return false;
@@ -228,13 +362,24 @@ class Server::Impl {
   template <class S>
   void Launch(std::shared_ptr<S> session, std::string client);
   void LogRefusal(std::string_view why, const tcp::endpoint& peer);
+  void WaitForSignal();
   std::vector<std::shared_ptr<SessionBase>> Snapshot();
   size_t SessionCount();
   void ForceCloseAll();
 
   ServerOptions options_;
   std::shared_ptr<const Router> router_;
-  std::optional<ssl::context> ssl_ctx_;  // outlives every session (declared before ioc_)
+  // The TLS context new connections take (each holds a reference to its own for its life).
+  mutable std::mutex tls_mu_;
+  std::shared_ptr<ssl::context> ssl_ctx_;  // GUARDED_BY(tls_mu_)
+  std::string tls_fingerprint_;            // GUARDED_BY(tls_mu_)
+  // LiveOptions, set from options_ by Init() and by SetLive().
+  std::atomic<bool> access_log_{true};
+  std::atomic<size_t> max_connections_{0};
+  std::atomic<size_t> max_connections_per_client_{0};
+  std::atomic<int64_t> first_request_timeout_ms_{0};
+  std::atomic<size_t> body_budget_{0};
+  std::function<void()> hangup_;  // set before Run(); called on strand_
 
   struct SessionEntry {
     std::weak_ptr<SessionBase> session;
@@ -277,8 +422,12 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
  public:
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
-  Session(Server::Impl& server, Stream stream, std::string remote)
+  // `tls_context` is the context `stream` was made with (null for a plain stream): the session
+  // keeps it alive as long as the stream.
+  Session(Server::Impl& server, std::shared_ptr<ssl::context> tls_context, Stream stream,
+          std::string remote)
       : server_(server),
+        tls_context_(std::move(tls_context)),
         stream_(std::move(stream)),
         buffer_(server.options().max_header_bytes + server.options().max_body_bytes + kReadChunk),
         remote_(std::move(remote)),
@@ -338,10 +487,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   }
 
   Response Busy() {
-    Response r = ServerError(HttpStatus::service_unavailable, "Service Unavailable",
-                             "the server holds as many request bodies as it may (" +
-                                 std::to_string(server_.options().max_body_bytes_in_flight) +
-                                 " bytes); try again shortly");
+    Response r =
+        ServerError(HttpStatus::service_unavailable, "Service Unavailable",
+                    "the server holds as many request bodies as it may (" +
+                        std::to_string(server_.body_budget()) + " bytes); try again shortly");
     r.headers.emplace_back("Retry-After", std::string(kBusyRetryAfterSeconds));
     return r;
   }
@@ -409,13 +558,32 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     if constexpr (kTls) {
       if (server_.stopping()) co_return;
       SetIdle(true);
-      Lowest().expires_after(opt.first_request_timeout);
-      auto [ec] = co_await stream_.async_handshake(ssl::stream_base::server, kTuple);
+      Lowest().expires_after(server_.first_request_timeout());  // the handshake's too
+      // The client's first bytes: a TLS handshake record (0x16), or plain HTTP sent to this port.
+      auto [read_ec, n] = co_await Lowest().async_read_some(buffer_.prepare(kReadChunk), kTuple);
+      if (read_ec) {
+        SetIdle(false);
+        co_return;
+      }
+      buffer_.commit(n);
+      const auto first = static_cast<const unsigned char*>(buffer_.data().data())[0];
+      if (first >= 'A' && first <= 'Z') {
+        SetIdle(false);
+        co_await AnswerPlainHttp();
+        co_return;
+      }
+      auto [ec, used] =
+          co_await stream_.async_handshake(ssl::stream_base::server, buffer_.data(), kTuple);
       SetIdle(false);
       if (ec) {
         spdlog::debug("TLS handshake with {} failed: {}", remote_, ec.message());
         co_return;
       }
+      if (used != buffer_.size()) {  // TLS records the engine did not take: cannot be read on
+        spdlog::debug("TLS handshake with {} left {} bytes unread", remote_, buffer_.size() - used);
+        co_return;
+      }
+      buffer_.consume(used);
       handshake_done_ = true;
     }
     for (;;) {
@@ -424,7 +592,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         if (server_.stopping()) co_return;
         if (buffer_.capacity() > kShrinkBufferAbove) buffer_.shrink_to_fit();
         SetIdle(true);
-        Lowest().expires_after(served_ == 0 ? opt.first_request_timeout : opt.idle_timeout);
+        Lowest().expires_after(served_ == 0 ? server_.first_request_timeout() : opt.idle_timeout);
         auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), kTuple);
         SetIdle(false);
         if (ec) co_return;  // the peer closed, idle timeout, eviction or shutdown
@@ -510,6 +678,52 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
   }
 
+  // Plain HTTP sent to the TLS port (its first bytes in buffer_): a plain-text 400 that names the
+  // https:// URL to use; the connection then closes.
+  asio::awaitable<void> AnswerPlainHttp() {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string_view head(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    std::string host = PlainRequestHost(head);
+    if (host.empty()) {
+      error_code ec;
+      host = FormatEndpoint(Lowest().socket().local_endpoint(ec));
+    }
+    bhttp::response<bhttp::string_body> res{bhttp::status::bad_request, 11};
+    res.set(bhttp::field::server, kServerName);
+    res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.body() =
+        "400 Bad Request: this port speaks HTTPS (HTTP over TLS), not plain HTTP.\n"
+        "Use https://" +
+        host + "/\n";
+    res.prepare_payload();
+    res.keep_alive(false);
+    const size_t body_bytes = res.body().size();
+    Lowest().expires_after(server_.options().request_timeout);
+    auto [ec, n] = co_await bhttp::async_write(Lowest(), res, kTuple);
+    const std::string_view line = head.substr(0, head.find_first_of("\r\n"));
+    const std::string_view method = line.substr(0, line.find(' '));
+    std::string_view target = "-";
+    if (const size_t sp = line.find(' '); sp != std::string_view::npos) {
+      target = line.substr(sp + 1, line.find(' ', sp + 1) - sp - 1);
+    }
+    if (const auto& metrics = server_.options().metrics) {
+      metrics->ObserveRequest(method, kOtherRouteName, 400,
+                              std::chrono::steady_clock::now() - started);
+    }
+    if (server_.access_log() && spdlog::should_log(spdlog::level::info)) {
+      const double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+              .count();
+      spdlog::info(
+          "access remote={} method={} target=\"{}\" status=400 bytes={} ms={:.3f} "
+          "error=\"plain HTTP on the TLS port\"{}",
+          remote_, ForLog(method), ForLog(target), body_bytes, ms,
+          ec ? " write_error=\"" + ec.message() + "\"" : "");
+    }
+    linger_ = true;
+  }
+
   // Answers a request that could not be read (when an answer is due) and ends the connection.
   asio::awaitable<void> AnswerReadError(const error_code& ec,
                                         std::chrono::steady_clock::time_point started,
@@ -561,7 +775,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       metrics->ObserveRequest(method, route_name, static_cast<unsigned>(res.result()),
                               std::chrono::steady_clock::now() - started);
     }
-    if (server_.options().access_log && spdlog::should_log(spdlog::level::info)) {
+    if (server_.access_log() && spdlog::should_log(spdlog::level::info)) {
       const double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
               .count();
@@ -596,6 +810,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   }
 
   Server::Impl& server_;
+  std::shared_ptr<ssl::context> tls_context_;  // declared before stream_, which uses it
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -626,10 +841,13 @@ Status Server::Impl::Init() {
   if (o.max_body_bytes_in_flight < o.max_body_bytes) {
     return InvalidArgument("max_body_bytes_in_flight must be at least max_body_bytes");
   }
-  if (o.max_connections == 0) return InvalidArgument("max_connections must be at least 1");
-  if (o.max_connections_per_client == 0) {
-    return InvalidArgument("max_connections_per_client must be at least 1");
-  }
+  LiveOptions live;
+  live.access_log = o.access_log;
+  live.max_connections = o.max_connections;
+  live.max_connections_per_client = o.max_connections_per_client;
+  live.first_request_timeout = o.first_request_timeout;
+  live.max_body_bytes_in_flight = o.max_body_bytes_in_flight;
+  TESSERA_RETURN_IF_ERROR(SetLive(live));
   if (o.idle_timeout.count() <= 0 || o.request_timeout.count() <= 0 ||
       o.first_request_timeout.count() <= 0 || o.shutdown_grace.count() < 0) {
     return InvalidArgument("timeouts must be positive");
@@ -644,32 +862,11 @@ Status Server::Impl::Init() {
   blocking_pool_ = std::make_unique<asio::thread_pool>(o.blocking_threads);
 
   if (o.tls) {
-    for (const std::string* f : {&o.tls->cert_file, &o.tls->key_file}) {
-      if (!std::ifstream(*f).good()) {
-        return InvalidArgument("cannot read TLS file '" + *f + "'");
-      }
-    }
-    ssl_ctx_.emplace(ssl::context::tls_server);
-    ssl_ctx_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                          ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                          ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
-    SSL_CTX_set_min_proto_version(ssl_ctx_->native_handle(), TLS1_2_VERSION);
-    error_code ec;
-    ssl_ctx_->use_certificate_chain_file(o.tls->cert_file, ec);
-    if (ec) {
-      return InvalidArgument("TLS certificate '" + o.tls->cert_file +
-                             "' is not a usable PEM certificate chain: " + ec.message());
-    }
-    ssl_ctx_->use_private_key_file(o.tls->key_file, ssl::context::pem, ec);
-    if (ec) {
-      return InvalidArgument("TLS key '" + o.tls->key_file +
-                             "' is not a usable PEM private key that matches the certificate '" +
-                             o.tls->cert_file + "': " + ec.message());
-    }
-    if (SSL_CTX_check_private_key(ssl_ctx_->native_handle()) != 1) {
-      return InvalidArgument("TLS key '" + o.tls->key_file + "' does not match the certificate '" +
-                             o.tls->cert_file + "'");  // OpenSSL usually catches this above
-    }
+    auto loaded = LoadTlsContext(*o.tls);
+    if (!loaded.ok()) return loaded.status();
+    std::lock_guard lock(tls_mu_);
+    ssl_ctx_ = std::move(loaded->context);
+    tls_fingerprint_ = std::move(loaded->fingerprint);
   }
 
   error_code ec;
@@ -707,11 +904,8 @@ Status Server::Impl::Run() {
   if (options_.handle_signals) {
     signals_.add(SIGINT);
     signals_.add(SIGTERM);
-    signals_.async_wait([this](const error_code& ec, int signal) {
-      if (ec) return;
-      spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
-      Stop();
-    });
+    signals_.add(SIGHUP);
+    WaitForSignal();
   }
   asio::co_spawn(strand_, AcceptLoop(), [](std::exception_ptr e) {
     if (!e) return;
@@ -764,6 +958,27 @@ void Server::Impl::Stop() {
     });
   });
   for (const auto& session : Snapshot()) session->Shutdown();
+}
+
+void Server::Impl::WaitForSignal() {
+  signals_.async_wait([this](const error_code& ec, int signal) {
+    if (ec) return;
+    if (signal == SIGHUP) {
+      if (!hangup_) {
+        spdlog::info("received SIGHUP; nothing to reload");
+      } else {
+        try {
+          hangup_();
+        } catch (const std::exception& e) {
+          spdlog::error("reloading on SIGHUP failed: {}", e.what());
+        }
+      }
+      if (!stopping()) WaitForSignal();
+      return;
+    }
+    spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    Stop();
+  });
 }
 
 void Server::Impl::Unregister(uint64_t id) {
@@ -866,26 +1081,31 @@ void Server::Impl::StartSession(tcp::socket socket) {
       from_client = it->second;
     }
   }
-  if (from_client >= options_.max_connections_per_client) {
+  if (from_client >= max_connections_per_client_.load(std::memory_order_relaxed)) {
     LogRefusal(std::to_string(from_client) + " connections open from " + client + " (the limit)",
                peer);
     socket.close(ec);
     return;
   }
-  if (open >= options_.max_connections && !EvictIdlest()) {
+  if (open >= max_connections_.load(std::memory_order_relaxed) && !EvictIdlest()) {
     LogRefusal(std::to_string(open) + " connections open, none idle (the limit)", peer);
     socket.close(ec);
     return;
   }
   socket.set_option(tcp::no_delay(true), ec);
   std::string remote = FormatEndpoint(peer);
-  if (ssl_ctx_) {
-    Launch(
-        std::make_shared<Session<TlsStream>>(
-            *this, TlsStream(beast::tcp_stream(std::move(socket)), *ssl_ctx_), std::move(remote)),
-        std::move(client));
+  std::shared_ptr<ssl::context> tls;
+  if (options_.tls) {
+    std::lock_guard lock(tls_mu_);
+    tls = ssl_ctx_;
+  }
+  if (tls) {
+    TlsStream stream(beast::tcp_stream(std::move(socket)), *tls);
+    Launch(std::make_shared<Session<TlsStream>>(*this, std::move(tls), std::move(stream),
+                                                std::move(remote)),
+           std::move(client));
   } else {
-    Launch(std::make_shared<Session<PlainStream>>(*this, PlainStream(std::move(socket)),
+    Launch(std::make_shared<Session<PlainStream>>(*this, nullptr, PlainStream(std::move(socket)),
                                                   std::move(remote)),
            std::move(client));
   }
@@ -909,6 +1129,23 @@ void Server::Impl::Launch(std::shared_ptr<S> session, std::string client) {
       spdlog::error("a connection failed unexpectedly: {}", ex.what());
     }
   });
+}
+
+Result<bool> ResolvesToLoopback(const std::string& host) {
+  asio::io_context ioc;
+  tcp::resolver resolver(ioc);
+  error_code ec;
+  const auto results =
+      resolver.resolve(host, "0", tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) {
+    return IoError("cannot resolve listen address '" + host +
+                   "': " + (ec ? ec.message() : "no address"));
+  }
+  const asio::ip::address address = results.begin()->endpoint().address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).is_loopback();
+  }
+  return address.is_loopback();
 }
 
 Result<ListenAddress> ParseListenAddress(std::string_view text) {
@@ -956,6 +1193,13 @@ Server::~Server() = default;
 
 uint16_t Server::port() const { return impl_->port(); }
 std::string Server::url() const { return impl_->url(); }
+std::string Server::tls_fingerprint() const { return impl_->tls_fingerprint(); }
+Status Server::ReloadTls(const TlsFiles& files) { return impl_->ReloadTls(files); }
+Status Server::SetLive(const LiveOptions& live) { return impl_->SetLive(live); }
+LiveOptions Server::live() const { return impl_->live(); }
+void Server::SetHangupHandler(std::function<void()> handler) {
+  impl_->SetHangupHandler(std::move(handler));
+}
 Status Server::Run() { return impl_->Run(); }
 void Server::Stop() { impl_->Stop(); }
 

@@ -25,6 +25,18 @@
 // the slot of the connection that has waited longest for a request, so idle connections cannot
 // lock others out.
 //
+// TLS: a connection whose first byte is not a TLS handshake record but an ASCII capital letter
+// (the start of an HTTP method: plain HTTP sent to the HTTPS port) is answered with a plain-text
+// "HTTP/1.1 400" saying that the port speaks HTTPS, with the https:// URL to use, and closed. Any
+// other first byte goes to the TLS handshake (which fails on it). ReloadTls() swaps the
+// certificate for the connections accepted afterwards; open connections keep theirs.
+//
+// Live settings (LiveOptions: the access log, connection slots, the first-request timeout, the
+// body budget) can be changed while the server runs (SetLive); each is read when it is used, so a
+// change applies to the next connection or request.
+//
+// Signals (when handle_signals): SIGHUP calls the hangup handler (SetHangupHandler) on one of
+// the I/O threads, one call at a time; without a handler SIGHUP is ignored (and logged).
 // Shutdown (Stop(), or SIGINT/SIGTERM when handle_signals): the listener closes at once;
 // connections waiting for a request close; requests already read are handled and answered (with
 // "Connection: close"), for at most shutdown_grace, after which the remaining connections are
@@ -32,6 +44,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,13 +77,24 @@ struct ServerOptions {
   std::chrono::milliseconds request_timeout{30'000};        // read one request; write one response
   std::chrono::milliseconds shutdown_grace{10'000};         // in-flight requests after Stop()
   std::optional<TlsFiles> tls;                              // HTTPS when set (TLS 1.2 or later)
-  bool handle_signals = false;  // Run() stops gracefully on SIGINT and SIGTERM
-  bool access_log = true;       // one spdlog info line per request
+  // Run() stops gracefully on SIGINT and SIGTERM, and calls the hangup handler on SIGHUP.
+  bool handle_signals = false;
+  bool access_log = true;  // one spdlog info line per request
   // When set, every answered request is counted in it (metrics.h); shared with whoever renders it.
   std::shared_ptr<Metrics> metrics;
   // Threads of the pool that runs the blocking routes (RouteOptions::blocking), besides the I/O
   // threads; 1..256.
   unsigned blocking_threads = 2;
+};
+
+// The settings that can change while the server runs (Server::SetLive); the fields of the same
+// names in ServerOptions are their values at the start.
+struct LiveOptions {
+  bool access_log = true;
+  size_t max_connections = 4096;
+  size_t max_connections_per_client = 64;
+  std::chrono::milliseconds first_request_timeout{10'000};
+  size_t max_body_bytes_in_flight = 256 * 1024 * 1024;
 };
 
 // A listen address from the command line: "127.0.0.1:8080", "[::1]:8443", "localhost:0".
@@ -82,6 +106,11 @@ struct ListenAddress {
 // Parses HOST:PORT (an IPv6 address in brackets). kInvalidArgument when the host is empty or the
 // port is not a number in 0..65535.
 Result<ListenAddress> ParseListenAddress(std::string_view text);
+
+// Whether `host` (an address or a name, as ServerOptions::host) resolves, as the server resolves
+// it to listen, to a loopback address (127.0.0.0/8, ::1, or ::ffff:127.x.y.z), which other hosts
+// cannot reach. kIo when it cannot be resolved.
+Result<bool> ResolvesToLoopback(const std::string& host);
 
 class Server {
  public:
@@ -101,6 +130,25 @@ class Server {
   uint16_t port() const;
   // "http://127.0.0.1:8080" or "https://[::1]:8443": the bound address.
   std::string url() const;
+
+  // The SHA-256 fingerprint ("AB:CD:...", as `openssl x509 -fingerprint -sha256` prints it) of
+  // the certificate new connections get; empty without TLS. Thread-safe.
+  std::string tls_fingerprint() const;
+
+  // Loads `files` into a new TLS context that the connections accepted from then on use; open
+  // connections keep the context they began with. On failure (kInvalidArgument with OpenSSL's
+  // reason, naming the file) the current certificate stays; also kInvalidArgument when the
+  // server was created without TLS. Thread-safe.
+  Status ReloadTls(const TlsFiles& files);
+
+  // Replaces the live settings (LiveOptions); kInvalidArgument (changing nothing) when one is out
+  // of the bounds Create() enforces. Thread-safe.
+  Status SetLive(const LiveOptions& live);
+  // The live settings now in force. Thread-safe.
+  LiveOptions live() const;
+
+  // What Run() calls on SIGHUP when options.handle_signals is set. Call before Run().
+  void SetHangupHandler(std::function<void()> handler);
 
   // Serves on `threads` threads (the calling one included) until Stop() or a handled signal,
   // then shuts down as described above. Returns ok after a graceful stop; call it once.

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -22,6 +23,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <optional>
 #include <thread>
@@ -702,6 +704,20 @@ TEST(ServerTest, CountsRequestsUnderTheMatchedRoutesName) {
       *metrics, "tessera_http_requests_total{route=\"other\",method=\"GET\",code=\"404\"} 1\n"));
 }
 
+// The SHA-256 fingerprint of `cert` as `openssl x509 -fingerprint -sha256` writes it.
+std::string Fingerprint(X509* cert) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (cert == nullptr || X509_digest(cert, EVP_sha256(), md, &len) != 1) return "";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    char hex[4];
+    std::snprintf(hex, sizeof hex, "%s%02X", i == 0 ? "" : ":", md[i]);
+    out += hex;
+  }
+  return out;
+}
+
 // A throwaway self-signed certificate for 127.0.0.1 in a temporary directory.
 class TempCert {
  public:
@@ -722,6 +738,7 @@ class TempCert {
                                reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
     X509_set_issuer_name(x509, name);
     X509_sign(x509, pkey, EVP_sha256());
+    fingerprint_ = Fingerprint(x509);
     FILE* f = std::fopen(cert_.c_str(), "w");
     PEM_write_X509(f, x509);
     std::fclose(f);
@@ -735,11 +752,100 @@ class TempCert {
   const std::string& cert() const { return cert_; }
   const std::string& key() const { return key_; }
   std::filesystem::path dir() const { return dir_; }
+  const std::string& fingerprint() const { return fingerprint_; }
+  // Puts this certificate and key in place of `other`'s files (as an operator renews one).
+  void CopyOver(const TempCert& other) const {
+    std::filesystem::copy_file(cert_, other.cert(),
+                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(key_, other.key(),
+                               std::filesystem::copy_options::overwrite_existing);
+  }
 
  private:
   std::filesystem::path dir_;
-  std::string cert_, key_;
+  std::string cert_, key_, fingerprint_;
 };
+
+// A blocking TLS client connection that does not verify the server (self-signed test
+// certificates): it tells which certificate it was given.
+class TlsClient {
+ public:
+  explicit TlsClient(uint16_t port) : ctx_(asio::ssl::context::tls_client), stream_(ioc_, ctx_) {
+    stream_.set_verify_mode(asio::ssl::verify_none);
+    beast::get_lowest_layer(stream_).connect(
+        tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    stream_.handshake(asio::ssl::stream_base::client);
+  }
+  // The fingerprint of the certificate the server presented.
+  std::string PeerFingerprint() {
+    X509* cert = SSL_get1_peer_certificate(stream_.native_handle());
+    std::string fp = Fingerprint(cert);
+    X509_free(cert);
+    return fp;
+  }
+  bhttp::status Get(const std::string& target) {
+    bhttp::request<bhttp::string_body> req{bhttp::verb::get, target, 11};
+    req.set(bhttp::field::host, "127.0.0.1");
+    bhttp::write(stream_, req);
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(stream_, buffer_, res);
+    return res.result();
+  }
+
+ private:
+  asio::io_context ioc_;
+  asio::ssl::context ctx_;
+  beast::ssl_stream<beast::tcp_stream> stream_;
+  beast::flat_buffer buffer_;
+};
+
+// Live settings apply to the next connection; bad ones change nothing.
+TEST(ServerTest, LiveSettingsApplyToNewConnections) {
+  auto running = RunningServer::Start(FastOptions(), TestRouter());
+  ASSERT_NE(running, nullptr);
+  Client first(running->port());
+  EXPECT_EQ(first.Get("/healthz").result(), bhttp::status::ok);
+  LiveOptions live = running->server().live();
+  EXPECT_EQ(live.max_connections_per_client, 64u);
+  live.max_connections_per_client = 1;
+  ASSERT_TRUE(running->server().SetLive(live).ok());
+  Client second(running->port());
+  EXPECT_TRUE(second.ClosedWithin(kPrompt));  // one connection from 127.0.0.1 is open
+  EXPECT_EQ(first.Get("/healthz").result(), bhttp::status::ok);
+
+  LiveOptions bad = live;
+  bad.max_connections_per_client = 64;
+  bad.max_body_bytes_in_flight = 1;  // cannot hold one body
+  EXPECT_EQ(running->server().SetLive(bad).code(), ErrorCode::kInvalidArgument);
+  bad = live;
+  bad.max_connections = 0;
+  EXPECT_EQ(running->server().SetLive(bad).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(running->server().live().max_connections_per_client, 1u);
+}
+
+// SIGHUP calls the hangup handler, each time, and the server serves on.
+TEST(ServerTest, SighupCallsTheHangupHandler) {
+  ServerOptions options = FastOptions();
+  options.handle_signals = true;
+  auto server = Server::Create(options, TestRouter());
+  ASSERT_TRUE(server.ok());
+  std::atomic<int> hangups{0};
+  (*server)->SetHangupHandler([&hangups] { ++hangups; });
+  std::thread runner([&] { EXPECT_TRUE((*server)->Run().ok()); });
+  Client client((*server)->port());
+  EXPECT_EQ(client.Get("/healthz").result(), bhttp::status::ok);  // Run() has begun
+  for (int expected = 1; expected <= 2; ++expected) {
+    ASSERT_EQ(::kill(::getpid(), SIGHUP), 0);
+    const auto until = Clock::now() + kPrompt;
+    while (hangups.load() < expected && Clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_EQ(hangups.load(), expected);
+  }
+  EXPECT_EQ(client.Get("/healthz").result(), bhttp::status::ok);
+  (*server)->Stop();
+  runner.join();
+}
 
 TEST(ServerTlsTest, ServesOverTls) {
   TempCert cert;
@@ -770,15 +876,101 @@ TEST(ServerTlsTest, ServesOverTls) {
   stream.shutdown(ec);
 }
 
-TEST(ServerTlsTest, PlainHttpToATlsPortGetsNoAnswer) {
+// Issue #17: plain HTTP sent to the TLS port got an empty reply.
+TEST(ServerTlsTest, PlainHttpToATlsPortGetsA400NamingTheHttpsUrl) {
   TempCert cert;
   ServerOptions options = FastOptions();
   options.tls = TlsFiles{cert.cert(), cert.key()};
   auto running = RunningServer::Start(options, TestRouter());
   ASSERT_NE(running, nullptr);
-  Client client(running->port());
-  client.WriteRaw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
-  EXPECT_TRUE(client.ClosedWithin(kPrompt));
+  {
+    Client client(running->port());
+    client.WriteRaw("GET /healthz HTTP/1.1\r\nHost: hub.example:8443\r\n\r\n");
+    auto res = client.Read();
+    EXPECT_EQ(res.result(), bhttp::status::bad_request);
+    EXPECT_EQ(res[bhttp::field::content_type], "text/plain; charset=utf-8");
+    EXPECT_NE(res.body().find("this port speaks HTTPS"), std::string::npos) << res.body();
+    EXPECT_NE(res.body().find("https://hub.example:8443/"), std::string::npos) << res.body();
+    EXPECT_FALSE(res.keep_alive());
+    EXPECT_TRUE(client.ClosedWithin(kPrompt));
+  }
+  {
+    // No usable Host header: the address the client connected to.
+    Client client(running->port());
+    client.WriteRaw("POST /echo HTTP/1.1\r\nHost: <script>\r\nContent-Length: 2\r\n\r\nhi");
+    auto res = client.Read();
+    EXPECT_EQ(res.result(), bhttp::status::bad_request);
+    EXPECT_NE(res.body().find("https://127.0.0.1:" + std::to_string(running->port()) + "/"),
+              std::string::npos)
+        << res.body();
+    EXPECT_EQ(res.body().find("<script>"), std::string::npos) << res.body();
+  }
+  {
+    // Bytes that are neither TLS nor HTTP: no answer, the connection closes.
+    Client client(running->port());
+    client.WriteRaw(std::string(16, '\x01'));  // no TLS record type
+    EXPECT_TRUE(client.ClosedWithin(kPrompt));
+  }
+  TlsClient tls(running->port());  // and TLS is served as before
+  EXPECT_EQ(tls.PeerFingerprint(), cert.fingerprint());
+  EXPECT_EQ(tls.Get("/healthz"), bhttp::status::ok);
+}
+
+// Issue #17: a new certificate needed a restart. New connections get it; open ones keep theirs.
+TEST(ServerTlsTest, ReloadGivesNewConnectionsTheNewCertificate) {
+  TempCert served;
+  TempCert renewed;
+  ServerOptions options = FastOptions();
+  options.tls = TlsFiles{served.cert(), served.key()};
+  auto running = RunningServer::Start(options, TestRouter());
+  ASSERT_NE(running, nullptr);
+  ASSERT_FALSE(served.fingerprint().empty());
+  EXPECT_EQ(running->server().tls_fingerprint(), served.fingerprint());
+  TlsClient before(running->port());
+  EXPECT_EQ(before.PeerFingerprint(), served.fingerprint());
+  EXPECT_EQ(before.Get("/healthz"), bhttp::status::ok);
+
+  const std::string old_fingerprint = served.fingerprint();
+  renewed.CopyOver(served);
+  ASSERT_TRUE(running->server().ReloadTls(*options.tls).ok());
+  EXPECT_EQ(running->server().tls_fingerprint(), renewed.fingerprint());
+  TlsClient after(running->port());
+  EXPECT_EQ(after.PeerFingerprint(), renewed.fingerprint());
+  EXPECT_NE(after.PeerFingerprint(), old_fingerprint);
+  EXPECT_EQ(after.Get("/healthz"), bhttp::status::ok);
+  EXPECT_EQ(before.Get("/healthz"), bhttp::status::ok);  // the open connection goes on
+}
+
+TEST(ServerTlsTest, AReloadThatFailsKeepsTheCertificate) {
+  TempCert served;
+  TempCert other;
+  ServerOptions options = FastOptions();
+  options.tls = TlsFiles{served.cert(), served.key()};
+  auto running = RunningServer::Start(options, TestRouter());
+  ASSERT_NE(running, nullptr);
+
+  // A certificate file cut short while it was being copied.
+  { std::ofstream(served.cert(), std::ios::trunc) << "-----BEGIN CERTIFICATE-----\nMIIB\n"; }
+  Status bad = running->server().ReloadTls(*options.tls);
+  EXPECT_EQ(bad.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(bad.message().find(served.cert()), std::string::npos) << bad.message();
+  // A certificate with the key of another.
+  Status mismatch = running->server().ReloadTls(TlsFiles{other.cert(), served.key()});
+  EXPECT_EQ(mismatch.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(mismatch.message().find("match"), std::string::npos) << mismatch.message();
+  EXPECT_EQ(running->server().tls_fingerprint(), served.fingerprint());
+  TlsClient client(running->port());
+  EXPECT_EQ(client.PeerFingerprint(), served.fingerprint());
+  EXPECT_EQ(client.Get("/healthz"), bhttp::status::ok);
+}
+
+TEST(ServerTlsTest, ReloadWithoutTlsIsRefused) {
+  TempCert cert;
+  auto running = RunningServer::Start(FastOptions(), TestRouter());
+  ASSERT_NE(running, nullptr);
+  EXPECT_EQ(running->server().ReloadTls(TlsFiles{cert.cert(), cert.key()}).code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(running->server().tls_fingerprint(), "");
 }
 
 TEST(ServerTlsTest, RejectsUnusableTlsFiles) {
