@@ -107,15 +107,20 @@ class TestHub {
     }
     Cli(args);
   }
-  // `tessera collection add TITLE ...`: returns the collection id.
+  // `tessera collection add TITLE ...` (with --alias when `alias` is given): returns the
+  // collection id.
   std::string AddCollection(const std::string& title, const std::string& readers,
                             const std::string& writers, const std::string& default_tlp,
-                            const std::string& audience = "") {
+                            const std::string& audience = "", const std::string& alias = "") {
     std::vector<std::string> args = {"collection", "add",   title,           "--readers", readers,
                                      "--writers",  writers, "--default-tlp", default_tlp};
     if (!audience.empty()) {
       args.push_back("--audience");
       args.push_back(audience);
+    }
+    if (!alias.empty()) {
+      args.push_back("--alias");
+      args.push_back(alias);
     }
     CliRun r = Cli(args);
     return Trim(r.out);

@@ -230,9 +230,11 @@ class AuthzTest : public ::testing::Test {
     for (const auto& [key, c] : scenario_.at("collections").as_object()) {
       if (key == "default") continue;
       const auto& o = c.as_object();
+      const std::string alias = o.contains("alias") ? Str(o.at("alias")) : "";
       collection_ids_[std::string(key)] = h.AddCollection(
           Str(o.at("title")), Grants(o.at("readers")), Grants(o.at("writers")),
-          Str(o.at("default_tlp")), o.contains("audience") ? Str(o.at("audience")) : "");
+          Str(o.at("default_tlp")), o.contains("audience") ? Str(o.at("audience")) : "", alias);
+      if (!alias.empty()) collection_aliases_[std::string(key)] = alias;
     }
     h.StartServer();
     if (::testing::Test::HasFailure()) return;
@@ -831,6 +833,7 @@ class AuthzTest : public ::testing::Test {
   static inline std::map<std::string, std::string> user_credential_;
   static inline std::map<std::string, std::string> org_names_, identities_, user_org_, user_role_,
       collection_ids_;
+  static inline std::map<std::string, std::string> collection_aliases_;  // key -> its alias
   static inline std::vector<Entry> entries_;
   static inline json::object matrix_;
   static inline std::map<std::string, MatrixCollection> matrix_collections_;
@@ -1963,6 +1966,83 @@ TEST_F(AuthzTest, AudiencePreviewTellsAMemberNoMoreThanTheDirectory) {
   EXPECT_GT(counted_not_named, 0u) << "the scenario has no group a writer is not in";
 }
 
+// Collection aliases (scenario.json "alias_paths"): every TAXII path and admin path that takes a
+// collection answers by alias exactly as by id, and where the user cannot see the collection,
+// exactly as for an alias nobody uses (same status, same body but for the name asked): an alias
+// leaks no collection's existence.
+TEST_F(AuthzTest, AliasesAnswerAsTheIdDoesAndUnseenOnesAsNamesNobodyUses) {
+  const json::object& spec = scenario_.at("alias_paths").as_object();
+  const std::string unused = Str(spec.at("unused_alias"));
+  ASSERT_FALSE(collection_aliases_.empty()) << "scenario.json gives no collection an alias";
+  // `body` with every `name` in it replaced by "NAME" (the 404 says which name was asked).
+  const auto without = [](std::string body, const std::string& name) {
+    for (size_t at = body.find(name); at != std::string::npos; at = body.find(name, at + 4))
+      body.replace(at, name.size(), "NAME");
+    return body;
+  };
+  size_t same_as_id = 0, same_as_unused = 0, admin_checked = 0;
+  for (const auto& [user, org] : user_org_) {
+    auto client = Reader(user);
+    for (const auto& [ckey, alias] : collection_aliases_) {
+      SCOPED_TRACE(user + " (" + org + ") on " + ckey + " as '" + alias + "'");
+      const std::string cid = collection_ids_[ckey];
+      const std::set<std::string> ids = IdsIn(ckey);
+      const std::string object =
+          ids.empty() ? MatrixId("indicator", "alias-no-object") : *ids.begin();
+      const bool unseen = client->Get("/api/collections/" + cid + "/").status == 404;
+      for (const auto& t : spec.at("taxii").as_array()) {
+        std::string path = Str(t);
+        if (const size_t at = path.find("{object}"); at != std::string::npos)
+          path.replace(at, 8, object);
+        SCOPED_TRACE("GET .../collections/{c}/" + path);
+        auto by_id = client->Get("/api/collections/" + cid + "/" + path);
+        auto by_alias = client->Get("/api/collections/" + alias + "/" + path);
+        EXPECT_EQ(by_alias.status, by_id.status) << by_alias.body;
+        if (unseen) {
+          auto by_unused = client->Get("/api/collections/" + unused + "/" + path);
+          EXPECT_EQ(by_alias.status, by_unused.status);
+          EXPECT_EQ(without(by_alias.body, alias), without(by_unused.body, unused));
+          ++same_as_unused;
+          continue;
+        }
+        if (by_id.status != 200 || by_alias.status != 200) continue;
+        if (path.empty()) {
+          EXPECT_EQ(by_alias.Json(), by_id.Json()) << "the collection's document, its real id";
+          EXPECT_EQ(Str(by_alias.Json().at("id")), cid);
+        } else {
+          const auto a = ObjectsOf(by_alias), b = ObjectsOf(by_id);
+          EXPECT_EQ(std::set<Version>(a.begin(), a.end()), std::set<Version>(b.begin(), b.end()));
+        }
+        ++same_as_id;
+      }
+      for (const auto& r : spec.at("admin").as_array()) {
+        const std::string method = Str(r.at("method"));
+        const std::string body = r.as_object().contains("body") ? Str(r.at("body")) : "";
+        const auto ask = [&](const std::string& name) {
+          std::string path = Str(r.at("path"));
+          path.replace(path.find("{c}"), 3, name);
+          return client->Request(method, path, body, {{"Content-Type", "application/json"}});
+        };
+        SCOPED_TRACE(method + " " + Str(r.at("path")));
+        auto by_id = ask(cid), by_alias = ask(alias), by_unused = ask(unused);
+        EXPECT_EQ(by_alias.status, by_id.status) << by_alias.body;
+        if (by_id.status == 404) {
+          EXPECT_EQ(by_alias.status, by_unused.status);
+          EXPECT_EQ(without(by_alias.body, alias), without(by_unused.body, unused));
+        }
+        if (method == "GET" && by_alias.status == 200) {
+          EXPECT_EQ(Str(by_alias.Json().at("id")), cid);
+          EXPECT_EQ(Str(by_alias.Json().at("alias")), alias);
+        }
+        ++admin_checked;
+      }
+    }
+  }
+  EXPECT_GT(same_as_id, 20u) << "too few readable collections by alias";
+  EXPECT_GT(same_as_unused, 5u) << "the scenario hides no aliased collection from anyone";
+  EXPECT_GT(admin_checked, 20u);
+}
+
 // Full-text search is one more way to read: each member searching the word of each scenario
 // object's description finds only objects TAXII shows it, and the object itself when the newest
 // version TAXII shows it holds the word; the word of an object it may not read (another
@@ -2106,6 +2186,12 @@ TEST_F(AuthzTest, WritesNeedTheRoleAndTheCollectionsWriteGrant) {
         hub_->Client(user)->Post(CollectionUrl(coll) + "objects/", json::serialize(envelope));
     EXPECT_EQ(res.status, status) << user << " -> " << coll << ": " << res.body;
     if (status < 400) continue;
+    if (collection_aliases_.count(coll)) {  // refused by alias as by id
+      auto by_alias = hub_->Client(user)->Post(
+          "/api/collections/" + collection_aliases_[coll] + "/objects/", json::serialize(envelope));
+      EXPECT_EQ(by_alias.status, status)
+          << user << " -> alias of " << coll << ": " << by_alias.body;
+    }
     // A refused write landed nowhere: not in that collection nor in any other. The operator's
     // export reads the whole store, whatever the collection or marking (exit 1: nothing).
     auto found = hub_->Cli({"export", "--id", e.id, "--format", "ndjson"}, /*expect_exit=*/1);

@@ -104,15 +104,16 @@ TEST_F(HubImportTest, AnUnknownRecipientRejectsTheFile) {
   EXPECT_EQ(*Open()->CountObjects(), 0);
 }
 
-TEST_F(HubImportTest, UnknownCollectionOrOrganizationIsAUsageError) {
+// An unknown name is refused (exit 1, README's rule), not a usage error.
+TEST_F(HubImportTest, UnknownCollectionOrOrganizationIsRefused) {
   const std::string file =
       File("in.ndjson", Indicator("4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a", kAmber));
   CliRun r = Tessera(
       {"import", "--data", data_, "--collection", "9b1f2e3d-4c5b-4a69-8788-99aabbccddee", file});
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("--collection"));
   r = Tessera({"import", "--data", data_, "--org", "Nobody", file});
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("--org"));
 }
 

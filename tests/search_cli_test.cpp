@@ -93,7 +93,8 @@ TEST_F(SearchCliTest, FindsPrintsJsonAndExitsByWhatItFound) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("8192"), std::string::npos) << r.err;
   r = Tessera({"search", "x", "--as", "nobody", "--data", data_});
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 1) << "an unknown name is refused (README: exit 1)";
+  EXPECT_NE(r.err.find("nobody"), std::string::npos) << r.err;
   EXPECT_EQ(Tessera({"search", "--help"}).exit_code, 0);
 }
 

@@ -87,36 +87,17 @@ Result<store::CollectionInfo> FindCollectionRef(store::Directory& dir, std::stri
                                                 std::string_view api_root) {
   if (ref.empty()) return InvalidArgument("no collection given");
   const std::string text(ref);
-  return OrElse(dir.GetCollection(text), [&]() -> Result<store::CollectionInfo> {
-    std::vector<std::string> roots;
-    if (!api_root.empty()) {
-      roots.emplace_back(api_root);
-    } else {
-      TESSERA_ASSIGN_OR_RETURN(std::vector<store::ApiRoot> all, dir.ListApiRoots());
-      for (const store::ApiRoot& r : all) roots.push_back(r.name);
-    }
-    std::optional<store::CollectionInfo> found;
-    for (const std::string& root : roots) {
-      auto list = dir.ListCollections(root);
-      if (!list.ok()) {
-        if (list.status().code() == ErrorCode::kNotFound) continue;
-        return list.status();
-      }
-      for (store::CollectionInfo& c : *list) {
-        if (c.alias.empty() || c.alias != text) continue;
-        if (found) {
-          return InvalidArgument("alias '" + text +
-                                 "' is used in several API roots; give the collection id");
-        }
-        found = std::move(c);
-      }
-    }
-    if (!found) {
-      return NotFound("no collection with id or alias '" + text +
-                      "' (see `tessera collection list`)");
-    }
-    return *std::move(found);
-  });
+  TESSERA_ASSIGN_OR_RETURN(std::vector<store::CollectionInfo> found,
+                           store::CollectionsNamed(dir, text, std::string(api_root)));
+  if (found.empty()) {
+    return NotFound("no collection with id or alias '" + text +
+                    "' (see `tessera collection list`)");
+  }
+  if (found.size() > 1) {
+    return InvalidArgument("alias '" + text +
+                           "' is used in several API roots; give the collection id");
+  }
+  return std::move(found.front());
 }
 
 Result<store::Grants> ParseGrants(store::Directory& dir, std::string_view text) {

@@ -764,7 +764,7 @@ Response ListCollections(const Context& ctx, const Principal&, const Request& re
 }
 
 Response GetCollection(const Context& ctx, const Principal&, const Request& req) {
-  auto c = ctx.dir().GetCollection(std::string(req.PathParam("id")));
+  auto c = FindCollectionRef(ctx.dir(), req.PathParam("id"));
   if (!c.ok()) return FromStatus(c.status());
   return JsonResponse(HttpStatus::ok, CollectionJson(*c));
 }
@@ -794,7 +794,7 @@ Response CreateCollection(const Context& ctx, const Principal& p, const Request&
 
 Response PatchCollection(const Context& ctx, const Principal& p, const Request& req) {
   store::Directory& dir = ctx.dir();
-  auto c = dir.GetCollection(std::string(req.PathParam("id")));
+  auto c = FindCollectionRef(dir, req.PathParam("id"));
   if (!c.ok()) return FromStatus(c.status());
   Response error;
   auto body =

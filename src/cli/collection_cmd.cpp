@@ -1,6 +1,7 @@
 // tessera collection add TITLE [--api-root api] [--readers SPEC] [--writers SPEC]
 //                    [--audience GROUP] [--default-tlp TLP] [--alias A] [--description D]
 // tessera collection list [--api-root NAME]      [--data DIR] [--json]
+// tessera collection show ID|ALIAS
 
 #include <iostream>
 #include <map>
@@ -67,6 +68,11 @@ int RunCollectionAdd(const AdminAction& a, const CollectionArgs& args) {
 int RunCollectionList(const AdminAction& a, const CollectionArgs& args) {
   std::vector<std::string> roots;
   if (!args.list_api_root.empty()) {
+    if (auto root = a.dir.GetApiRoot(args.list_api_root); !root.ok()) {
+      return a.Fail(root.status().code() == ErrorCode::kNotFound
+                        ? NotFound("--api-root: no API root '" + args.list_api_root + "'")
+                        : root.status());
+    }
     roots.push_back(args.list_api_root);
   } else {
     auto all = a.dir.ListApiRoots();
@@ -99,6 +105,32 @@ int RunCollectionList(const AdminAction& a, const CollectionArgs& args) {
   return kExitOk;
 }
 
+// One collection, named by its id or alias: the admin API's document with --json, else a
+// line per field.
+int RunCollectionShow(const AdminAction& a, const std::string& ref) {
+  auto c = admin::FindCollectionRef(a.dir, ref);
+  if (!c.ok()) return a.Fail(c.status());
+  std::string audience = "-";
+  if (c->audience_group) {
+    auto g = a.dir.GetGroup(*c->audience_group);
+    audience = "group:" + (g.ok() ? g->name : std::to_string(*c->audience_group));
+  }
+  std::vector<std::vector<std::string>> rows = {
+      {"id", c->id},
+      {"api root", c->api_root},
+      {"title", c->title},
+      {"alias", c->alias.empty() ? "-" : c->alias},
+      {"description", c->description.empty() ? "-" : c->description},
+      {"default tlp", std::string(store::TlpName(c->default_tlp))},
+      {"readers", admin::FormatGrants(a.dir, c->readers)},
+      {"writers", admin::FormatGrants(a.dir, c->writers)},
+      {"audience", audience},
+  };
+  if (a.json) return a.Print(admin::CollectionJson(*c), "");
+  PrintTable(std::cout, {"FIELD", "VALUE"}, std::move(rows));
+  return kExitOk;
+}
+
 }  // namespace
 
 Command AddCollectionCommand(CLI::App& app) {
@@ -106,7 +138,8 @@ Command AddCollectionCommand(CLI::App& app) {
   AdminCommand collection(
       app, "collection",
       "Manage TAXII collections: who may read and write each one, and the default marking and "
-      "audience of the objects posted to it. Exit 0 ok, 1 refused (unknown API root, "
+      "audience of the objects posted to it. A collection is named by its id or its alias "
+      "wherever one is taken. Exit 0 ok, 1 refused (unknown API root, collection, "
       "organization or group; alias taken), 2 usage or I/O.");
 
   CLI::App* add =
@@ -135,6 +168,14 @@ Command AddCollectionCommand(CLI::App& app) {
       "list", "List collections: id, API root, title, alias, default TLP, readers, writers.",
       [args](const AdminAction& a) { return RunCollectionList(a, *args); });
   list->add_option("--api-root", args->list_api_root, "Only this API root");
+
+  auto show_ref = std::make_shared<std::string>();
+  CLI::App* show =
+      collection.Add("show", "Show one collection, named by its id or its alias.",
+                     [show_ref](const AdminAction& a) { return RunCollectionShow(a, *show_ref); });
+  show->add_option("COLLECTION", *show_ref,
+                   "Collection id or alias (an alias used in several API roots needs the id)")
+      ->required();
 
   return collection.Finish();
 }

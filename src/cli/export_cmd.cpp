@@ -1,4 +1,4 @@
-// tessera export [--data DIR] [--as NAME] [--collection ID] [--type T]... [--id ID]...
+// tessera export [--data DIR] [--as NAME] [--collection ID|ALIAS] [--type T]... [--id ID]...
 //                [--added-after TS] [--latest] [--format bundle|ndjson]
 
 #include <cerrno>
@@ -11,8 +11,11 @@
 #include <unordered_set>
 #include <vector>
 
+#include "admin/accounts.h"
+#include "cli/admin_common.h"
 #include "cli/commands.h"
 #include "cli/store_open.h"
+#include "cli/type_names.h"
 #include "common/time.h"
 #include "common/uuid.h"
 #include "policy/view.h"
@@ -79,7 +82,7 @@ int ExportAsMember(store::Store& store, const ExportArgs& args, store::Collectio
     if (!c.ok()) {
       std::cerr << "tessera export: --collection " << args.collection << ": "
                 << c.status().message() << "\n";
-      return c.status().code() == ErrorCode::kNotFound ? kExitFindings : kExitUsage;
+      return ExitCodeFor(c.status());  // 1: unknown, not readable, or an ambiguous alias
     }
     collections.push_back(std::move(*c));
   } else {
@@ -140,6 +143,15 @@ int RunExport(const ExportArgs& args) {
   auto opened = OpenCommandStore("export", args.data_dir);
   if (!opened) return kExitUsage;
   store::Store& store = *opened;
+  if (const int rc = CheckTypeNames("export", store, args.types); rc != kExitOk) return rc;
+  if (!args.collection.empty() && args.as.empty()) {  // the operator's view: every collection
+    auto c = admin::FindCollectionRef(store.directory(), args.collection);
+    if (!c.ok()) {
+      std::cerr << "tessera export: --collection: " << c.status().message() << "\n";
+      return ExitCodeFor(c.status());
+    }
+    query.collection = c->id;  // an alias names it as its id does
+  }
 
   // What is stored now: rows imported while the export runs are left out, so that --latest
   // cannot write an old version on one page and its newer version on a later one.
@@ -201,7 +213,12 @@ int RunExport(const ExportArgs& args) {
     std::cerr << "tessera export: writing to standard output: " << out.error() << "\n";
     return kExitUsage;
   }
-  return written > 0 ? kExitOk : kExitFindings;
+  if (written == 0) {
+    std::cerr << "tessera export: nothing matched (" << (bundle ? "an empty bundle" : "nothing")
+              << " was written)\n";
+    return kExitFindings;
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -222,8 +239,11 @@ Command AddExportCommand(CLI::App& app) {
       "can read (or --collection), only the versions its organization is granted, and --latest "
       "is the newest version it can see in each collection; a version readable in several "
       "collections is written once.\n"
-      "Exit 0 when something was written, 1 when nothing matched (an empty bundle is still "
-      "written), 2 on a usage, store or I/O error.");
+      "Exit 0 when something was written; 1 when nothing matched (an empty bundle is still "
+      "written and standard error says so) or a name is unknown (--collection, --as, a --type "
+      "that is neither a STIX 2.1 type nor the type of a stored object), saying which on "
+      "standard error; 2 on a usage, store or I/O error. In a `set -e` script: `tessera export "
+      "... > out.json || [ $? -eq 1 ]` accepts an empty result and stops on an error.");
   sub->add_option("--data", args->data_dir, "Data directory (also read from $TESSERA_DATA)")
       ->envname("TESSERA_DATA")
       ->capture_default_str();
@@ -232,7 +252,7 @@ Command AddExportCommand(CLI::App& app) {
                   "organization name, or user:NAME / org:NAME when both exist; default: the "
                   "operator's view (everything)");
   sub->add_option("--collection", args->collection,
-                  "Only objects of this collection (id); default: every collection");
+                  "Only objects of this collection (id or alias); default: every collection");
   sub->add_option("--type", args->types, "Only objects of this STIX type; may repeat");
   sub->add_option("--id", args->ids, "Only the object with this STIX id; may repeat");
   sub->add_option("--added-after", args->added_after,

@@ -232,7 +232,8 @@ Command AddHuntCommand(CLI::App& app) {
       "--data, into the store. Counts and malformed lines go to standard error; malformed "
       "lines never stop the hunt. Logs may be gzip-compressed. Matching rules, formats, the "
       "allowlist and field-map files: docs/hunt.md.\n"
-      "Exit 0 when something hit, 1 when nothing did, 2 on a usage, store or I/O error.");
+      "Exit 0 when something hit, 1 when nothing did, 2 on a usage, store or I/O error (in a "
+      "`set -e` script: `tessera hunt ... || [ $? -eq 1 ]` accepts a hunt without hits).");
   sub->add_option("--data", args->data_dir,
                   "Data directory whose indicators are hunted and where the sightings are stored "
                   "(default when --intel is not given: $TESSERA_DATA, else " +

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/admin_common.h"
 #include "cli/commands.h"
 #include "cli/store_open.h"
 #include "common/handoff.h"
@@ -307,12 +308,12 @@ int RunImport(const ImportArgs& args) {
   auto principal = ingest::OperatorPrincipal(store.directory(), args.org);
   if (!principal.ok()) {
     std::cerr << "tessera import: --org: " << principal.status().message() << "\n";
-    return kExitUsage;
+    return ExitCodeFor(principal.status());  // 1 for an unknown organization
   }
   auto collection = ingest::ResolveCollection(store.directory(), args.collection);
   if (!collection.ok()) {
     std::cerr << "tessera import: --collection: " << collection.status().message() << "\n";
-    return kExitUsage;
+    return ExitCodeFor(collection.status());  // 1 for an unknown collection
   }
 
   stix::ReadOptions options;
@@ -454,8 +455,9 @@ Command AddImportCommand(CLI::App& app) {
       "so that a mistyped --data cannot start an empty store).\n"
       "Prints rejections and a summary (objects added, already present, rejected) on standard "
       "output; a progress bar on standard error when it is a terminal.\n"
-      "Exit 0 when every file was stored, 1 when some file was rejected, 2 on a usage, store or "
-      "I/O error (a file that could not be read or stored, or whose list of refusals or warnings "
+      "Exit 0 when every file was stored, 1 when some file was rejected or --collection / --org "
+      "names nothing, 2 on a usage, store or I/O error (a file that could not be read or stored, "
+      "or whose list of refusals or warnings "
       "could not be printed whole).\n"
       "Objects go into one collection (--collection, default: the hub's default collection) as "
       "shared by one organization (--org, default: the hub's own), and each gets its readers "
@@ -466,7 +468,7 @@ Command AddImportCommand(CLI::App& app) {
       ->envname("TESSERA_DATA")
       ->capture_default_str();
   sub->add_option("--collection", args->collection,
-                  "Collection id to import into (default: the default collection)");
+                  "Collection id or alias to import into (default: the default collection)");
   sub->add_option("--org", args->org,
                   "Name of the organization that provides the objects (default: the hub's own "
                   "organization)");

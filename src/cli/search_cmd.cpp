@@ -10,8 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/admin_common.h"
 #include "cli/commands.h"
 #include "cli/store_open.h"
+#include "cli/type_names.h"
 #include "hunt/search_keys.h"
 #include "policy/page_token.h"
 #include "policy/tokens.h"
@@ -79,7 +81,8 @@ std::vector<ListOption> ListOptions() {
        "Only objects of this TLP: clear, green, amber, amber+strict, red (repeatable)"},
       {"producer", &SearchArgs::producers,
        "Only objects this organization shared into the hub (repeatable)"},
-      {"collection", &SearchArgs::collections, "Only objects of this collection id (repeatable)"},
+      {"collection", &SearchArgs::collections,
+       "Only objects of this collection: its id or alias (repeatable)"},
   };
 }
 
@@ -150,12 +153,26 @@ int RunSearch(const SearchArgs& args) {
     auto p = policy::ReaderNamed(store->directory(), args.as);
     if (!p.ok()) {
       std::cerr << "tessera search: --as: " << p.status().message() << "\n";
-      return kExitUsage;
+      return ExitCodeFor(p.status());  // 1 for an unknown member
     }
     principal = std::move(*p);
   }
   const policy::ObjectView view =
       principal ? policy::ObjectView(*store, *principal) : policy::ObjectView::Operator(*store);
+  // Names nobody uses are refused (exit 1), not answered with an empty result.
+  if (const int rc = CheckTypeNames("search", *store, args.types); rc != kExitOk) return rc;
+  for (const std::string& name : args.producers) {
+    if (auto org = store->directory().FindOrganization(name); !org.ok()) {
+      std::cerr << "tessera search: --producer: " << org.status().message() << "\n";
+      return ExitCodeFor(org.status());
+    }
+  }
+  for (const std::string& ref : args.collections) {  // an id or an alias the view sees
+    if (auto c = view.Collection(ref); !c.ok()) {
+      std::cerr << "tessera search: --collection: " << c.status().message() << "\n";
+      return ExitCodeFor(c.status());
+    }
+  }
   const bool json = args.json || ::isatty(STDOUT_FILENO) != 1;
   if (params->values.empty()) {  // a text, or a listing
     // The hub's cursor key, as the server's: a `next` printed here pages on the API too.
@@ -251,7 +268,9 @@ Command AddSearchCommand(CLI::App& app) {
       "A table on a terminal, JSON otherwise or with --json (the shape of GET /api/v1/search).\n"
       "`tessera search reindex` files every stored object again and reports the index's size "
       "(needed once for a store made before the index).\n"
-      "Exit 0 when something was found, 1 when nothing was, 2 on a usage or store error.");
+      "Exit 0 when something was found; 1 when nothing was, or a name is unknown (--as, "
+      "--collection, --producer, a --type that is neither a STIX 2.1 type nor a stored one), "
+      "saying which on standard error; 2 on a usage or store error.");
   sub->add_option("--data", args->data_dir, "Data directory (also read from $TESSERA_DATA)")
       ->envname("TESSERA_DATA")
       ->capture_default_str();

@@ -95,7 +95,7 @@ int RunTokenRevoke(const AdminAction& a, const TokenArgs& args) {
   auto token = a.dir.GetToken(id);
   if (!token.ok()) {
     return a.Fail(token.status().code() == ErrorCode::kInvalidArgument
-                      ? NotFound("no token with id '" + args.id + "'")
+                      ? NotFound("no token with id '" + id + "'")  // never the pasted secret
                       : token.status());
   }
   if (Status st = a.dir.RevokeToken(id); !st.ok()) return a.Fail(st);

@@ -151,9 +151,21 @@ Result<policy::Principal> OperatorPrincipal(store::Directory& directory,
 
 Result<store::CollectionInfo> ResolveCollection(store::Directory& directory,
                                                 const std::string& id) {
-  if (!id.empty()) return directory.GetCollection(id);
-  TESSERA_ASSIGN_OR_RETURN(std::string def, directory.GetSetting(store::kSettingDefaultCollection));
-  return directory.GetCollection(def);
+  if (id.empty()) {
+    TESSERA_ASSIGN_OR_RETURN(std::string def,
+                             directory.GetSetting(store::kSettingDefaultCollection));
+    return directory.GetCollection(def);
+  }
+  TESSERA_ASSIGN_OR_RETURN(std::vector<store::CollectionInfo> named,
+                           store::CollectionsNamed(directory, id));
+  if (named.empty()) {
+    return NotFound("no collection with id or alias '" + id + "' (see `tessera collection list`)");
+  }
+  if (named.size() > 1) {
+    return InvalidArgument("alias '" + id +
+                           "' is used in several API roots; give the collection id");
+  }
+  return std::move(named.front());
 }
 
 store::StatusEntry EntryFor(const stix::Object& object, std::string message) {

@@ -59,7 +59,9 @@ Result<std::optional<store::Organization>> HubOrganization(store::Directory& dir
 Result<policy::Principal> OperatorPrincipal(store::Directory& directory,
                                             const std::string& org_name);
 
-// The collection with `id` ("" = the default collection). kNotFound when there is none.
+// The collection whose id or alias is `id` ("" = the default collection; an alias is looked up
+// in every API root, store::CollectionsNamed). kNotFound when there is none (or no default is
+// set); kInvalidArgument when an alias names collections in several API roots.
 Result<store::CollectionInfo> ResolveCollection(store::Directory& directory, const std::string& id);
 
 // The StatusEntry of an object: its id, its version (FormatVersion in common/time.h; "" when

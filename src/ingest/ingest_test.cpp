@@ -377,6 +377,26 @@ TEST_F(IngestTest, OperatorImportsForTheHubOrganization) {
   EXPECT_EQ(def->title, "Default");
   EXPECT_EQ(ResolveCollection(dir(), open_.id)->title, "open");
   EXPECT_EQ(ResolveCollection(dir(), Uuid::V4().ToString()).status().code(), ErrorCode::kNotFound);
+
+  // An alias names the collection as its id does, in whichever API root holds it.
+  store::CollectionInfo aliased = open_;
+  aliased.alias = "shared";
+  ASSERT_TRUE(dir().UpdateCollection(aliased).ok());
+  auto by_alias = ResolveCollection(dir(), "shared");
+  ASSERT_TRUE(by_alias.ok()) << by_alias.status().ToString();
+  EXPECT_EQ(by_alias->id, open_.id);
+  auto unknown = ResolveCollection(dir(), "sharde");
+  EXPECT_EQ(unknown.status().code(), ErrorCode::kNotFound);
+  EXPECT_THAT(unknown.status().message(), HasSubstr("'sharde'"));
+  // The same alias in two API roots: ambiguous, the id is needed.
+  ASSERT_TRUE(dir().CreateApiRoot(store::ApiRoot{"other", "Other", "", 1 << 20}).ok());
+  store::CollectionInfo twin;
+  twin.api_root = "other";
+  twin.title = "twin";
+  twin.alias = "shared";
+  ASSERT_TRUE(dir().CreateCollection(twin).ok());
+  EXPECT_EQ(ResolveCollection(dir(), "shared").status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ResolveCollection(dir(), open_.id)->title, "open");
 }
 
 // The status entries name each object's version as TAXII's status, manifest and versions

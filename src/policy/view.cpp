@@ -17,18 +17,22 @@ store::ReaderScope ObjectView::ScopeIn(const store::CollectionInfo& c) const {
   return ScopeFor(*principal_, c);
 }
 
-Result<store::CollectionInfo> ObjectView::Collection(const std::string& id) const {
-  auto c = store_->directory().GetCollection(id);
-  if (!c.ok()) {
-    if (c.status().code() == ErrorCode::kInvalidArgument) {
-      return NotFound("there is no collection '" + id + "'");
-    }
-    return c.status();
+Result<store::CollectionInfo> ObjectView::Collection(const std::string& ref,
+                                                     const std::string& api_root) const {
+  TESSERA_ASSIGN_OR_RETURN(std::vector<store::CollectionInfo> named,
+                           store::CollectionsNamed(store_->directory(), ref, api_root));
+  if (principal_ != nullptr) {
+    std::erase_if(named, [&](const store::CollectionInfo& c) { return !CanSee(*principal_, c); });
   }
-  if (principal_ != nullptr && !CanSee(*principal_, *c)) {
-    return NotFound("there is no collection '" + id + "' that " + principal_->user + " can see");
+  if (named.empty()) {
+    return NotFound("there is no collection '" + ref + "'" +
+                    (principal_ ? " that " + principal_->user + " can see" : std::string()));
   }
-  return c;
+  if (named.size() > 1) {
+    return InvalidArgument("alias '" + ref +
+                           "' names collections in several API roots; give the collection id");
+  }
+  return std::move(named.front());
 }
 
 Result<std::vector<store::CollectionInfo>> ObjectView::ListableCollections() const {

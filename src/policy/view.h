@@ -42,9 +42,13 @@ class ObjectView {
   // through this view is filtered by; callers keep it only to key what they cache.
   store::ReaderScope ScopeIn(const store::CollectionInfo& c) const;
 
-  // The collection `id` as the view sees it: kNotFound when there is none or the principal may
-  // not see it (CanSee); the directory's errors otherwise.
-  Result<store::CollectionInfo> Collection(const std::string& id) const;
+  // The collection `ref` names as the view sees it: its id, or its alias (store::CollectionsNamed:
+  // in `api_root`, or in any API root when empty), among the collections the principal may see
+  // (CanSee). kNotFound when there is none it may see, with the same message whether the name is
+  // unused or names a collection it may not see; kInvalidArgument when an alias names several it
+  // may see (in different API roots); the directory's errors otherwise.
+  Result<store::CollectionInfo> Collection(const std::string& ref,
+                                           const std::string& api_root = {}) const;
   // The collections of every API root whose rows the view may list (CanList), by API root name,
   // then as the directory orders them.
   Result<std::vector<store::CollectionInfo>> ListableCollections() const;

@@ -144,9 +144,11 @@ Result<Resolved> Resolve(const policy::ObjectView& view, const Filters& filters)
   Resolved r;
   TESSERA_ASSIGN_OR_RETURN(r.collections, view.ListableCollections());
   if (!filters.collections.empty()) {
+    // A collection is named by its id or its alias (several when API roots share the alias).
     std::erase_if(r.collections, [&](const store::CollectionInfo& c) {
-      return std::find(filters.collections.begin(), filters.collections.end(), c.id) ==
-             filters.collections.end();
+      return std::none_of(
+          filters.collections.begin(), filters.collections.end(),
+          [&](const std::string& f) { return f == c.id || (!c.alias.empty() && f == c.alias); });
     });
   }
   r.row.types = filters.types;

@@ -63,7 +63,7 @@ struct Filters {
   std::vector<std::string> producers;    // `producer`: the name of the organization that shared
                                          // it (an unknown name keeps nothing, as one whose
                                          // objects the view does not read)
-  std::vector<std::string> collections;  // `collection`: the id of the collection it is in
+  std::vector<std::string> collections;  // `collection`: the id or alias of the collection it is in
   std::optional<Timestamp> added_after, added_before;        // date_added (exclusive bounds)
   std::optional<Timestamp> modified_after, modified_before;  // its version (exclusive bounds;
                                                              // not an unversioned object)

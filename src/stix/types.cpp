@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "common/ip.h"
 
@@ -49,7 +50,48 @@ constexpr std::array<uint8_t, 256> kHex = [] {
   return t;
 }();
 
+// The edit distance (insertions, deletions, substitutions) between `a` and `b`, ASCII case
+// ignored; both are short (type names).
+size_t EditDistance(std::string_view a, std::string_view b) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min(
+          {row[j] + 1, row[j - 1] + 1, diagonal + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+constexpr std::string_view kOthers[] = {"relationship", "sighting", "marking-definition",
+                                        "language-content", "extension-definition"};
+
 }  // namespace
+
+std::string_view ClosestStixType(std::string_view text) {
+  constexpr size_t kMaxEdits = 2;
+  if (text.size() > 64) return {};  // no type name is that long; bounds the work
+  std::string_view best;
+  size_t best_distance = kMaxEdits + 1;
+  for (std::span<const std::string_view> list :
+       {std::span<const std::string_view>(kSdos), std::span<const std::string_view>(kScos),
+        std::span<const std::string_view>(kOthers)}) {
+    for (std::string_view name : list) {
+      const size_t d = EditDistance(text, name);
+      if (d < best_distance) {
+        best = name;
+        best_distance = d;
+      }
+    }
+  }
+  return best;
+}
 
 TypeFamily FamilyOf(std::string_view type) {
   if (type == "relationship" || type == "sighting") return TypeFamily::kSro;

@@ -21,6 +21,12 @@ TypeFamily FamilyOf(std::string_view type);
 // '-', starting with a letter, without "--" (which separates the type from the UUID in an id).
 bool IsValidTypeName(std::string_view type);
 
+// The STIX 2.1 type name (SDO, SRO, SCO or meta object; not "bundle") closest to `text` by
+// edit distance, case ignored, when it is at most 2 edits away (or `text` lower-cased is one);
+// "" otherwise. For messages that suggest a name ("did you mean 'indicator'?"). Pure;
+// thread-safe.
+std::string_view ClosestStixType(std::string_view text);
+
 // True when `id` is "<type>--<RFC 4122 UUID>" with a valid type name, in its canonical form: the
 // UUID in lower case (RFC 4122 §3 writes it so; STIX compares identifiers as text, so
 // "indicator--0C4B..." and "indicator--0c4b..." would be two objects to every other tool). An

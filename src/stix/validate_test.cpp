@@ -11,6 +11,7 @@
 #include "common/file.h"
 #include "common/json.h"
 #include "stix/reader.h"
+#include "stix/types.h"
 
 namespace tessera::stix {
 namespace {
@@ -131,6 +132,23 @@ TEST(Validate, ProblemsPerObjectAreBounded) {
   EXPECT_FALSE(doc->ok());
   ASSERT_EQ(doc->problems.size(), 1001u);
   EXPECT_EQ(doc->problems.back().rule, "too-many-problems");
+}
+
+}  // namespace
+}  // namespace tessera::stix
+
+namespace tessera::stix {
+namespace {
+
+// What `tessera export --type indicatr` suggests: the STIX 2.1 type a typo is close to.
+TEST(StixTypes, ClosestTypeSuggestsTheOneATypoMeant) {
+  EXPECT_EQ(ClosestStixType("indicatr"), "indicator");
+  EXPECT_EQ(ClosestStixType("Indicator"), "indicator") << "case is ignored";
+  EXPECT_EQ(ClosestStixType("ipv4addr"), "ipv4-addr");
+  EXPECT_EQ(ClosestStixType("relationshp"), "relationship");
+  EXPECT_EQ(ClosestStixType("x-acme-widget"), "") << "a custom type far from every STIX one";
+  EXPECT_EQ(ClosestStixType(""), "");
+  EXPECT_EQ(ClosestStixType(std::string(1000, 'a')), "");
 }
 
 }  // namespace

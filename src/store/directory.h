@@ -168,6 +168,10 @@ class Directory {
   // exist (kNotFound).
   virtual Result<CollectionInfo> CreateCollection(const CollectionInfo& info) = 0;
   virtual Result<CollectionInfo> GetCollection(const std::string& id) = 0;
+  // The collection whose alias is `alias` in `api_root`: one read of the (api_root, alias)
+  // index. kNotFound when there is none (an empty alias never names one).
+  virtual Result<CollectionInfo> FindCollectionByAlias(const std::string& api_root,
+                                                       const std::string& alias) = 0;
   // The collections of one API root, by creation (then id).
   virtual Result<std::vector<CollectionInfo>> ListCollections(const std::string& api_root) = 0;
   // Replaces everything but id, api_root and created.
@@ -186,5 +190,14 @@ class Directory {
   // small indexed read.
   virtual Result<int64_t> Generation() = 0;
 };
+
+// The collections `ref` names, as a person or a URL names one: the collection whose id is `ref`
+// (when `api_root` is given, only if it is in that API root), else those whose alias is `ref` in
+// `api_root`, or in every API root when `api_root` is empty (then by API root name; several when
+// API roots share the alias). Empty when none. Only indexed reads: one by id, one by (API root,
+// alias) per API root searched. Errors: the directory's (kUnavailable, kIo, kCorrupt). Callers
+// decide who may see what they found (policy) and what several matches mean.
+Result<std::vector<CollectionInfo>> CollectionsNamed(Directory& dir, const std::string& ref,
+                                                     const std::string& api_root = {});
 
 }  // namespace tessera::store

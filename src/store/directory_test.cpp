@@ -295,6 +295,38 @@ TEST_F(DirectoryTest, CollectionsWithReadersWritersAndAudience) {
   EXPECT_TRUE(d().ListCollections("other")->empty());
 }
 
+TEST_F(DirectoryTest, CollectionsAreFoundByTheirAliasWithinTheirApiRoot) {
+  ASSERT_TRUE(d().CreateApiRoot(ApiRoot{"other", "Other", "", 1 << 20}).ok());
+  CollectionInfo info;
+  info.api_root = "api";
+  info.title = "Finance";
+  info.alias = "finance";
+  info.readers.all = true;
+  auto made = d().CreateCollection(info);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  info.api_root = "other";
+  info.title = "Finance elsewhere";
+  auto elsewhere = d().CreateCollection(info);
+  ASSERT_TRUE(elsewhere.ok()) << elsewhere.status().ToString();
+
+  auto found = d().FindCollectionByAlias("api", "finance");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->id, made->id);
+  EXPECT_TRUE(found->readers.all) << "the grants come with it";
+  auto other = d().FindCollectionByAlias("other", "finance");
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  EXPECT_EQ(other->id, elsewhere->id);
+
+  auto absent = d().FindCollectionByAlias("api", "Finance");
+  EXPECT_EQ(absent.status().code(), ErrorCode::kNotFound) << "aliases are compared exactly";
+  EXPECT_THAT(absent.status().message(), HasSubstr("Finance"));
+  EXPECT_EQ(d().FindCollectionByAlias("nope", "finance").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(d().FindCollectionByAlias("api", "").status().code(), ErrorCode::kNotFound)
+      << "collections without an alias are not found by an empty one";
+  EXPECT_EQ(d().FindCollectionByAlias("api", made->id).status().code(), ErrorCode::kNotFound)
+      << "an id is not an alias";
+}
+
 TEST_F(DirectoryTest, Settings) {
   EXPECT_EQ(d().GetSetting(kSettingHubOrg).status().code(), ErrorCode::kNotFound);
   ASSERT_TRUE(d().PutSetting(kSettingHubOrg, "1").ok());

@@ -716,6 +716,29 @@ class SqliteDirectory final : public Directory {
     });
   }
 
+  Result<CollectionInfo> FindCollectionByAlias(const std::string& api_root,
+                                               const std::string& alias) override {
+    if (alias.empty()) return NotFound("no collection has an empty alias");
+    return db_.WithReader([&](Connection& c) -> Result<CollectionInfo> {
+      CollectionInfo info;
+      {
+        TESSERA_ASSIGN_OR_RETURN(
+            Statement * s, c.Prepared(std::string("SELECT ") + kCollectionColumns +
+                                      " FROM collections WHERE api_root = ?1 AND alias = ?2"));
+        ResetOnExit reset(*s);
+        s->BindText(1, api_root);
+        s->BindText(2, alias);
+        TESSERA_ASSIGN_OR_RETURN(
+            info, ReadOne<CollectionInfo>(
+                      *s, "reading a collection",
+                      "no collection with alias '" + alias + "' in API root '" + api_root + "'",
+                      ReadCollection));
+      }
+      TESSERA_RETURN_IF_ERROR(ReadGrants(c, info));
+      return info;
+    });
+  }
+
   Result<std::vector<CollectionInfo>> ListCollections(const std::string& api_root) override {
     return db_.WithReader([&](Connection& c) -> Result<std::vector<CollectionInfo>> {
       std::vector<CollectionInfo> out;

@@ -268,10 +268,18 @@ Result<store::ApiRoot> Service::ApiRootAt(const std::string& name, int64_t gener
   return Remembered(roots_, name, generation, [&] { return store_->directory().GetApiRoot(name); });
 }
 
-Result<store::CollectionInfo> Service::CollectionAt(const std::string& id,
+Result<store::CollectionInfo> Service::CollectionAt(const std::string& api_root,
+                                                    const std::string& ref,
                                                     int64_t generation) const {
-  return Remembered(collections_, id, generation,
-                    [&] { return store_->directory().GetCollection(id); });
+  // An API root name has no '/', so the key names one (API root, id or alias) pair.
+  return Remembered(
+      collections_, api_root + "/" + ref, generation, [&]() -> Result<store::CollectionInfo> {
+        TESSERA_ASSIGN_OR_RETURN(std::vector<store::CollectionInfo> named,
+                                 store::CollectionsNamed(store_->directory(), ref, api_root));
+        // One at most: ids are unique, aliases unique within an API root.
+        if (named.empty()) return ::tessera::NotFound("no collection " + ref);
+        return std::move(named.front());
+      });
 }
 
 std::optional<Response> Service::Enter(const Request& request, Caller& caller) const {
@@ -303,7 +311,7 @@ std::optional<Response> Service::EnterCollection(const Request& request, Target&
   const std::string id(request.PathParam("collection"));
   const std::string absent = "there is no collection '" + id + "' in API root '" +
                              target.caller.root.name + "' that you can see";
-  auto collection = CollectionAt(id, target.caller.generations.directory);
+  auto collection = CollectionAt(target.caller.root.name, id, target.caller.generations.directory);
   if (!collection.ok()) {
     if (collection.status().code() == ErrorCode::kNotFound ||
         collection.status().code() == ErrorCode::kInvalidArgument) {
@@ -318,8 +326,9 @@ std::optional<Response> Service::EnterCollection(const Request& request, Target&
   if (write ? !policy::CanWrite(p, *collection) : !policy::CanRead(p, *collection)) {
     return Error(HttpStatus::forbidden, "Forbidden",
                  std::string("your organization may not ") +
-                     (write ? "add objects to" : "read the objects of") + " collection '" + id +
-                     "'" + (write && p.role == policy::Role::kReadOnly ? " (read-only role)" : ""));
+                     (write ? "add objects to" : "read the objects of") + " collection '" +
+                     collection->id + "'" +
+                     (write && p.role == policy::Role::kReadOnly ? " (read-only role)" : ""));
   }
   target.collection = std::move(*collection);
   return std::nullopt;
@@ -461,7 +470,7 @@ Response Service::GetCollection(const Request& request) const {
   Caller caller;
   if (auto denied = Enter(request, caller)) return *denied;
   const std::string id(request.PathParam("collection"));
-  auto c = CollectionAt(id, caller.generations.directory);
+  auto c = CollectionAt(caller.root.name, id, caller.generations.directory);
   if (!c.ok() && c.status().code() != ErrorCode::kNotFound &&
       c.status().code() != ErrorCode::kInvalidArgument) {
     return StorageError(c.status(), "reading the collection");

@@ -150,7 +150,11 @@ class Service {
   Result<store::ApiRoot> ApiRootAt(const std::string& name, int64_t generation) const;
   // policy::SeesApiRoot for the API root `api_root` (reads its collections unless an admin asks).
   Result<bool> SeesApiRoot(const policy::Principal& principal, const std::string& api_root) const;
-  Result<store::CollectionInfo> CollectionAt(const std::string& id, int64_t generation) const;
+  // The collection of API root `api_root` whose id or alias is `ref` (store::CollectionsNamed),
+  // as the directory had it at `generation`; kNotFound when there is none. The caller checks
+  // that the principal may see it.
+  Result<store::CollectionInfo> CollectionAt(const std::string& api_root, const std::string& ref,
+                                             int64_t generation) const;
   // With directory_mu_ held: empties the remembered entries when `generation` is newer than
   // theirs (or they are too many); whether an entry read at `generation` may be kept.
   bool AdmitLocked(int64_t generation) const;
