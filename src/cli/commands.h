@@ -34,5 +34,6 @@ Command AddTokenCommand(CLI::App& app);
 Command AddGroupCommand(CLI::App& app);
 Command AddCollectionCommand(CLI::App& app);
 Command AddSearchCommand(CLI::App& app);
+Command AddAuditCommand(CLI::App& app);
 
 }  // namespace tessera::cli

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/audit_actions.h"
 #include "cli/commands.h"
 #include "common/log.h"
 
@@ -24,7 +25,7 @@ int main(int argc, char** argv) {
       AddImportCommand(app),   AddExportCommand(app),  AddServeCommand(app),
       AddHuntCommand(app),     AddOrgCommand(app),     AddUserCommand(app),
       AddTokenCommand(app),    AddGroupCommand(app),   AddCollectionCommand(app),
-      AddSearchCommand(app),
+      AddSearchCommand(app),   AddAuditCommand(app),
   };
 
   // `tessera --help` lists each command in one line, as git does; the command's own paragraph
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
       {"group", "Manage sharing groups (trust communities)"},
       {"collection", "Manage TAXII collections and who reads and writes them"},
       {"search", "Look values up in the store: does the hub know them?"},
+      {"audit", "Read and verify the audit log of who changed what"},
   };
   for (const Command& c : commands) {
     auto summary = kSummaries.find(c.app->get_name());
@@ -61,8 +63,28 @@ int main(int argc, char** argv) {
     std::cerr << "tessera: " << st.message() << "\n";
     return kExitUsage;
   }
+  // A command that changes the store records its run in the audit log (cli/audit_actions.h).
+  const std::string path = ParsedCommandPath(app);
+  if (const std::string* action = AuditActionOf(path); action != nullptr && !action->empty()) {
+    const CLI::App* leaf = &app;
+    std::string target;
+    for (const auto& [p, sub] : CommandPaths(app)) {
+      if (p == path) leaf = sub;
+    }
+    for (const CLI::Option* o : leaf->get_options()) {
+      if (!o->get_positional()) continue;
+      for (const std::string& v : o->results()) target += (target.empty() ? "" : " ") + v;
+    }
+    std::string line;
+    for (int i = 1; i < argc; ++i) line += (i > 1 ? " " : "") + std::string(argv[i]);
+    BeginCliAudit(*action, target, line);
+  }
   for (const Command& c : commands) {
-    if (c.app->parsed()) return c.run();
+    if (c.app->parsed()) {
+      const int rc = c.run();
+      FinishCliAudit(rc);
+      return rc;
+    }
   }
   return kExitUsage;  // require_subcommand(1) makes this unreachable
 }
