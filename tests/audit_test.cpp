@@ -122,24 +122,6 @@ class AuditTest : public ::testing::Test {
 const std::set<std::string> kReadOnlyPosts = {"POST /api/v1/search", "POST /api/v1/patterns/check",
                                               "POST /api/v1/collections/{id}/audience"};
 
-std::string MethodName(tessera::http::Method m) {
-  using tessera::http::Method;
-  switch (m) {
-    case Method::kGet:
-      return "GET";
-    case Method::kPost:
-      return "POST";
-    case Method::kPut:
-      return "PUT";
-    case Method::kPatch:
-      return "PATCH";
-    case Method::kDelete:
-      return "DELETE";
-    default:
-      return "OTHER";
-  }
-}
-
 TEST_F(AuditTest, EveryMutatingAdminRouteRecordsItsAction) {
   StartServer();
   auto admin = Admin();
@@ -226,7 +208,7 @@ TEST_F(AuditTest, EveryMutatingAdminRouteRecordsItsAction) {
 
   size_t audited = 0;
   for (const tessera::admin::AdminRoute& r : tessera::admin::AdminRouteTable()) {
-    const std::string key = MethodName(r.method) + " " + r.pattern;
+    const std::string key = std::string(tessera::http::MethodName(r.method)) + " " + r.pattern;
     if (r.audit_action.empty()) {
       EXPECT_TRUE(r.method == tessera::http::Method::kGet || kReadOnlyPosts.count(key))
           << key << " changes something but records no audit action";
