@@ -431,7 +431,8 @@ TEST_F(AuditTest, OrgAdminsReadTheirOrganizationsEntriesOnly) {
 
   HttpResponse own = olga->Get("/api/v1/audit");
   ASSERT_EQ(own.status, 200) << own.body;
-  const json::array& items = own.Json().at("items").as_array();
+  const json::value own_page = own.Json();
+  const json::array& items = own_page.at("items").as_array();
   ASSERT_FALSE(items.empty());
   for (const auto& e : items) EXPECT_EQ(e.at("org").as_string(), "ACME CERT") << e;
   EXPECT_EQ(olga->Get("/api/v1/audit?org=Globex%20SOC").status, 403);

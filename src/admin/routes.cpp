@@ -1172,9 +1172,10 @@ Response StartSession(const Ctx& ctx, const Request& req) {
   r.headers.emplace_back("Set-Cookie", SessionCookie(*ctx, session->cookie, max_age));
   r.headers.emplace_back("Cache-Control", "no-store");
   spdlog::info("admin API: user '{}' signed in (a browser session)", Shown(p.user));
-  if (Status st = store::AuditLogOf(*ctx->options.store)
-                      .Append(AuditEntryFor(*ctx, p, req, "session.start"))
-                      .status();
+  audit::Entry signed_in = AuditEntryFor(*ctx, p, req, "session.start");
+  signed_in.time = Timestamp::Now();
+  signed_in.result = std::string(audit::kDone);
+  if (Status st = store::AuditLogOf(*ctx->options.store).Append(std::move(signed_in)).status();
       !st.ok()) {
     spdlog::error("admin API: the audit log failed: {}", st.ToString());
     return FromStatus(st);
