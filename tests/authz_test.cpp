@@ -2167,6 +2167,39 @@ TEST_F(AuthzTest, ListingAsAMemberListsExactlyWhatTaxiiShowsIt) {
   EXPECT_GT(listed, 10u);
 }
 
+// The audit log (GET /api/v1/audit) is one more way to read: each role reads what scenario.json's
+// "audit_log" says (admins every entry, org-admins their organization's, others 403). After the
+// matrix is posted, every contributing organization has entries (objects.add).
+TEST_F(AuthzTest, AuditLogAsEachRoleReadsWhatTheScenarioSays) {
+  EnsureMatrixPosted();
+  const auto& rules = scenario_.at("audit_log").as_object();
+  size_t checked = 0;
+  for (const auto& [user, org] : user_org_) {
+    SCOPED_TRACE("audit log as " + user + " (" + user_role_[user] + ")");
+    const std::string rule = Str(rules.at(user_role_[user]));
+    auto client = Reader(user);
+    auto r = client->Get("/api/v1/audit?limit=1000");
+    if (rule == "forbidden") {
+      EXPECT_EQ(r.status, 403) << r.body;
+      continue;
+    }
+    ASSERT_EQ(r.status, 200) << r.body;
+    const int64_t own = client->Get("/api/v1/whoami").Json().at("org").at("id").as_int64();
+    std::set<int64_t> orgs;
+    for (const auto& e : r.Json().at("items").as_array()) orgs.insert(e.at("org_id").as_int64());
+    ASSERT_FALSE(orgs.empty());
+    if (rule == "own") {
+      EXPECT_EQ(orgs, std::set<int64_t>{own});
+      EXPECT_EQ(client->Get("/api/v1/audit?org=" + std::to_string(own + 1000)).status, 404);
+    } else {
+      ASSERT_EQ(rule, "all");
+      EXPECT_GE(orgs.size(), 3u) << "entries of every contributing organization";
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 2u);
+}
+
 TEST_F(AuthzTest, WritesNeedTheRoleAndTheCollectionsWriteGrant) {
   const auto& checks = scenario_.at("write_checks").as_array();
   for (size_t i = 0; i < checks.size(); ++i) {

@@ -6,14 +6,17 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "admin/accounts.h"
+#include "audit/chain.h"
 #include "common/display.h"
 #include "common/duration.h"
 #include "common/json.h"
+#include "http/access_note.h"
 #include "http/fetch_metadata.h"
 #include "http/media_type.h"
 #include "pattern/pattern.h"
@@ -21,6 +24,7 @@
 #include "policy/directory_rules.h"
 #include "policy/view.h"
 #include "search/search.h"
+#include "store/audit_log.h"
 
 namespace tessera::admin {
 namespace {
@@ -249,18 +253,68 @@ http::Handler Authed(Ctx ctx, AuthedHandler fn) {
   return [c = std::move(ctx), f = std::move(fn)](const Request& req) -> Response {
     auto principal = c->options.authenticator->Authenticate(PresentedBy(req), req.remote());
     if (!principal.ok()) return AuthenticationRefused(*c, req, principal.status());
+    http::NoteAccess(principal->user, principal->org_id);
     return f(*c, *principal, req);
   };
 }
 
-// As Authed, for routes only admins may use (403 for everyone else).
-http::Handler AdminOnly(Ctx ctx, AuthedHandler fn) {
-  return Authed(
-      std::move(ctx),
-      [f = std::move(fn)](const Context& c, const Principal& p, const Request& req) -> Response {
-        if (!IsAdmin(p)) return Forbidden("only admins may use this resource");
-        return f(c, p, req);
-      });
+// The organization's name for an audit entry ("" when there is none or it cannot be read).
+std::string OrgNameOf(const Context& ctx, int64_t org_id) {
+  if (org_id <= 0) return "";
+  auto org = ctx.dir().GetOrganization(org_id);
+  return org.ok() ? org->name : "";
+}
+
+// The audit entry of `p` doing `action` (audit/chain.h), target the request's path.
+audit::Entry AuditEntryFor(const Context& ctx, const Principal& p, const Request& req,
+                           std::string_view action) {
+  audit::Entry e;
+  e.chain = std::string(audit::kHubChain);
+  e.actor = p.user;
+  e.org_id = p.org_id;
+  e.org = OrgNameOf(ctx, p.org_id);
+  e.action = std::string(action);
+  e.target = std::string(req.path());
+  e.client = req.remote();
+  return e;
+}
+
+// Sets the target of the audit entry being recorded on this thread (AuditScope), if any.
+void AuditTarget(const Context& ctx, std::string target) {
+  if (auto* scope = store::AuditScope::Active(store::AuditLogOf(*ctx.options.store).tag())) {
+    scope->entry().target = std::move(target);
+  }
+}
+
+// Runs `fn` inside an audit scope for `action`: the change it makes is recorded in the same
+// transaction (store::AuditScope); a request that changed nothing is recorded when it is done,
+// and a refused one with the reason it got (http::ErrorDescription). The request's body, cut to
+// audit::kMaxFieldBytes, is the entry's details (admin bodies carry no secret; sign-in is not
+// routed here).
+AuthedHandler Audited(const char* action, AuthedHandler fn) {
+  return [action, f = std::move(fn)](const Context& c, const Principal& p,
+                                     const Request& req) -> Response {
+    audit::Entry entry = AuditEntryFor(c, p, req, action);
+    entry.details = std::string(req.body().substr(0, audit::kMaxFieldBytes));
+    store::AuditScope scope(store::AuditLogOf(*c.options.store), std::move(entry));
+    Response r = f(c, p, req);
+    const bool refused = static_cast<unsigned>(r.status) >= 400;
+    if (Status st = scope.Finish(refused ? audit::kRefused : audit::kDone,
+                                 refused ? http::ErrorDescription(r) : "");
+        !st.ok()) {
+      spdlog::error("admin API: the audit log failed: {}", st.ToString());
+      if (!refused) return FromStatus(st);
+    }
+    return r;
+  };
+}
+
+// `fn` for admins only (403 for everyone else).
+AuthedHandler AdminOnly(AuthedHandler fn) {
+  return [f = std::move(fn)](const Context& c, const Principal& p, const Request& req) -> Response {
+    if (!IsAdmin(p)) return Forbidden("only admins may use this resource");
+    return f(c, p, req);
+  };
 }
 
 // ---- whoami ---------------------------------------------------------------------------------
@@ -321,6 +375,7 @@ Response CreateOrg(const Context& ctx, const Principal&, const Request& req) {
   if (!body) return error;
   auto name = ReqString(*body, "name");
   if (!name.ok()) return FromStatus(name.status());
+  AuditTarget(ctx, "org:" + *name);
   auto org = ctx.dir().CreateOrganization(*name);
   if (!org.ok()) return FromStatus(org.status());
   spdlog::info("admin API: organization {} '{}' created", org->id, org->name);
@@ -400,6 +455,7 @@ Response CreateUser(const Context& ctx, const Principal& p, const Request& req) 
                          ? "an org-admin creates users in its own organization only"
                          : "only admins may create users with the role " + *role_name);
   }
+  AuditTarget(ctx, "user:" + *name);
   auto user = ctx.dir().CreateUser(*name, org_id, *role);
   if (!user.ok()) return FromStatus(user.status());
   spdlog::info("admin API: user {} '{}' ({}) created in org {} by {}", user->id, Shown(user->name),
@@ -410,6 +466,7 @@ Response CreateUser(const Context& ctx, const Principal& p, const Request& req) 
 Response PatchUser(const Context& ctx, const Principal& p, const Request& req) {
   auto user = VisibleUser(ctx, p, req);
   if (!user.ok()) return FromStatus(user.status());
+  AuditTarget(ctx, "user:" + user->name);
   if (!policy::ManagesUser(p, *user)) return Forbidden("you may not change this user");
   Response error;
   auto body = Body(ctx, req, {"disabled", "role"}, &error);
@@ -529,6 +586,7 @@ Response GetToken(const Context& ctx, const Principal& p, const Request& req) {
 Response RevokeToken(const Context& ctx, const Principal& p, const Request& req) {
   auto found = VisibleToken(ctx, p, req);
   if (!found.ok()) return FromStatus(found.status());
+  AuditTarget(ctx, "token:" + found->first.id + " of user:" + found->second.name);
   if (Status st = ctx.dir().RevokeToken(found->first.id); !st.ok()) return FromStatus(st);
   auto token = ctx.dir().GetToken(found->first.id);
   if (!token.ok()) return FromStatus(token.status());
@@ -562,6 +620,7 @@ Response CreateToken(const Context& ctx, const Principal& p, const Request& req)
     return NotFoundResponse("no user '" + user_ref->value_or(p.user) +
                             "' you may create tokens for");
   }
+  AuditTarget(ctx, "user:" + user->name);
   if (!policy::ManagesUser(p, *user)) return Forbidden("you may not create tokens for this user");
   const Timestamp now = Timestamp::Now();
   std::optional<Timestamp> expires;
@@ -644,6 +703,7 @@ Response CreateGroup(const Context& ctx, const Principal& p, const Request& req)
   store::Directory& dir = ctx.dir();
   auto members = MemberIds(dir, *body);  // every member resolved before anything is created
   if (!members.ok()) return FromStatus(members.status());
+  AuditTarget(ctx, "group:" + *name);
   auto group = dir.CreateGroup(*name, description->value_or(""));
   if (!group.ok()) return FromStatus(group.status());
   for (int64_t m : *members) {
@@ -1112,6 +1172,14 @@ Response StartSession(const Ctx& ctx, const Request& req) {
   r.headers.emplace_back("Set-Cookie", SessionCookie(*ctx, session->cookie, max_age));
   r.headers.emplace_back("Cache-Control", "no-store");
   spdlog::info("admin API: user '{}' signed in (a browser session)", Shown(p.user));
+  audit::Entry signed_in = AuditEntryFor(*ctx, p, req, "session.start");
+  signed_in.time = Timestamp::Now();
+  signed_in.result = std::string(audit::kDone);
+  if (Status st = store::AuditLogOf(*ctx->options.store).Append(std::move(signed_in)).status();
+      !st.ok()) {
+    spdlog::error("admin API: the audit log failed: {}", st.ToString());
+    return FromStatus(st);
+  }
   return r;
 }
 
@@ -1129,6 +1197,132 @@ Response EndSession(const Context& ctx, const Principal& p, const Request& req) 
   return r;
 }
 
+namespace {
+
+// ---- the audit log (admins: every entry; org-admins: their organization's) ---------------------
+
+// GET /api/v1/audit[?since=T&actor=U&org=O&action=A&limit=N&cursor=C]: the hub's chain, newest
+// first; `next` is the cursor of the following page (absent on the last one).
+Response ListAudit(const Context& ctx, const Principal& p, const Request& req) {
+  if (!policy::ManagesAccounts(p)) {
+    return Forbidden("only admins and org-admins may read the audit log");
+  }
+  auto params = http::ParseQuery(req.query());
+  if (!params.ok()) return FromStatus(params.status());
+  store::AuditQuery q;
+  for (const auto& [k, v] : *params) {
+    if (k == "since") {
+      auto t = ParseTimestamp(v);
+      if (!t.ok()) return FromStatus(InvalidArgument("'since': " + t.status().message()));
+      q.since = *t;
+    } else if (k == "actor") {
+      q.actor = v;
+    } else if (k == "org") {
+      auto org = FindOrg(ctx.dir(), v);
+      if (!org.ok()) return FromStatus(org.status());
+      q.org_id = org->id;
+    } else if (k == "action") {
+      q.action = v;
+    } else if (k == "limit") {
+      auto n = PositiveId(v);
+      if (!n || *n > static_cast<int64_t>(store::kMaxAuditPage)) {
+        return FromStatus(
+            InvalidArgument("'limit' is 1 to " + std::to_string(store::kMaxAuditPage)));
+      }
+      q.limit = static_cast<size_t>(*n);
+    } else if (k == "cursor") {
+      auto n = PositiveId(v);
+      if (!n) return FromStatus(InvalidArgument("'cursor' is not one this API gave"));
+      q.before = *n;
+    } else {
+      return FromStatus(InvalidArgument("unknown query parameter '" + k.substr(0, 64) +
+                                        "' (this request takes since, actor, org, action, "
+                                        "limit, cursor)"));
+    }
+  }
+  if (!IsAdmin(p)) {
+    if (q.org_id && *q.org_id != p.org_id) {
+      return Forbidden("an org-admin reads its own organization's entries only");
+    }
+    q.org_id = p.org_id;
+  }
+  auto entries = store::AuditLogOf(*ctx.options.store).List(q);
+  if (!entries.ok()) return FromStatus(entries.status());
+  json::array items;
+  for (const audit::Entry& e : *entries) items.push_back(audit::EntryJson(e));
+  json::object o;
+  o["items"] = std::move(items);
+  if (entries->size() == q.limit && entries->back().number > 1) {
+    o["next"] = std::to_string(entries->back().number);
+  }
+  return JsonResponse(HttpStatus::ok, o);
+}
+
+struct RouteDef {
+  Method method;
+  const char* pattern;
+  bool admin_only;
+  Response (*fn)(const Context&, const Principal&, const Request&);
+  // The audit action this route records (store::AuditScope), or nullptr: it changes nothing.
+  const char* audit_action = nullptr;
+  const char* metrics_label = "admin";
+  size_t max_body_bytes = 0;  // 0: the admin API's own limit
+};
+
+// Every route but sign-in (which takes no credentials) and /metrics.
+std::span<const RouteDef> RouteDefs() {
+  static const RouteDef routes[] = {
+      {Method::kGet, "/api/v1/whoami", false, WhoAmI},
+      {Method::kDelete, "/api/v1/session", false, EndSession, "session.end"},
+      {Method::kGet, "/api/v1/orgs", false, ListOrgs},
+      {Method::kPost, "/api/v1/orgs", true, CreateOrg, "org.create"},
+      {Method::kGet, "/api/v1/orgs/{id}", false, GetOrg},
+      {Method::kGet, "/api/v1/users", false, ListUsers},
+      {Method::kPost, "/api/v1/users", false, CreateUser, "user.create"},
+      {Method::kGet, "/api/v1/users/{id}", false, GetUser},
+      {Method::kPatch, "/api/v1/users/{id}", false, PatchUser, "user.update"},
+      {Method::kGet, "/api/v1/tokens", false, ListTokens},
+      {Method::kPost, "/api/v1/tokens", false, CreateToken, "token.create"},
+      {Method::kGet, "/api/v1/tokens/{id}", false, GetToken},
+      {Method::kDelete, "/api/v1/tokens/{id}", false, RevokeToken, "token.revoke"},
+      {Method::kGet, "/api/v1/groups", true, ListGroups},
+      {Method::kPost, "/api/v1/groups", true, CreateGroup, "group.create"},
+      {Method::kGet, "/api/v1/groups/{id}", true, GetGroup},
+      {Method::kPost, "/api/v1/groups/{id}/members", true, AddGroupMember, "group.member.add"},
+      {Method::kDelete, "/api/v1/groups/{id}/members/{org}", true, RemoveGroupMember,
+       "group.member.remove"},
+      {Method::kGet, "/api/v1/collections", true, ListCollections},
+      {Method::kPost, "/api/v1/collections", true, CreateCollection, "collection.create"},
+      {Method::kGet, "/api/v1/collections/{id}", true, GetCollection},
+      {Method::kPatch, "/api/v1/collections/{id}", true, PatchCollection, "collection.update"},
+      {Method::kGet, "/api/v1/audit", false, ListAudit},
+      // Search: every user, through its policy view (a bulk body is larger than an admin one).
+      {Method::kGet, "/api/v1/search", false, SearchGet, nullptr, "search"},
+      {Method::kPost, "/api/v1/search", false, SearchPost, nullptr, "search", kMaxSearchBodyBytes},
+      // For the web interface: every user, through its policy view; nothing is written.
+      {Method::kPost, "/api/v1/patterns/check", false, CheckPattern, nullptr, "admin",
+       kMaxPatternCheckBodyBytes},
+      {Method::kGet, "/api/v1/objects/{id}/related", false, RelatedObjects, nullptr, "search"},
+      {Method::kPost, "/api/v1/collections/{id}/audience", false, PreviewAudience},
+  };
+  return routes;
+}
+
+constexpr const char* kSignInPattern = "/api/v1/session";
+constexpr const char* kSignInAction = "session.start";
+
+}  // namespace
+
+std::vector<AdminRoute> AdminRouteTable() {
+  std::vector<AdminRoute> out;
+  for (const RouteDef& r : RouteDefs()) {
+    out.push_back({r.method, r.pattern, r.audit_action ? r.audit_action : ""});
+  }
+  out.push_back({Method::kPost, "/api/v1/session", kSignInAction});
+  out.push_back({Method::kGet, "/metrics", ""});
+  return out;
+}
+
 Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
   if (!options.store) return InvalidArgument("the admin API needs a store");
   if (!options.authenticator) return InvalidArgument("the admin API needs an authenticator");
@@ -1137,46 +1331,6 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
                            policy::LoadPageTokenKey(options.store->directory()));
   auto ctx = std::make_shared<const Context>(
       Context{std::move(options), std::make_unique<policy::PageTokenSealer>(key)});
-  struct RouteDef {
-    Method method;
-    const char* pattern;
-    bool admin_only;
-    Response (*fn)(const Context&, const Principal&, const Request&);
-    const char* metrics_label = "admin";
-    size_t max_body_bytes = 0;  // 0: the admin API's own limit
-  };
-  const RouteDef routes[] = {
-      {Method::kGet, "/api/v1/whoami", false, WhoAmI},
-      {Method::kDelete, "/api/v1/session", false, EndSession},
-      {Method::kGet, "/api/v1/orgs", false, ListOrgs},
-      {Method::kPost, "/api/v1/orgs", true, CreateOrg},
-      {Method::kGet, "/api/v1/orgs/{id}", false, GetOrg},
-      {Method::kGet, "/api/v1/users", false, ListUsers},
-      {Method::kPost, "/api/v1/users", false, CreateUser},
-      {Method::kGet, "/api/v1/users/{id}", false, GetUser},
-      {Method::kPatch, "/api/v1/users/{id}", false, PatchUser},
-      {Method::kGet, "/api/v1/tokens", false, ListTokens},
-      {Method::kPost, "/api/v1/tokens", false, CreateToken},
-      {Method::kGet, "/api/v1/tokens/{id}", false, GetToken},
-      {Method::kDelete, "/api/v1/tokens/{id}", false, RevokeToken},
-      {Method::kGet, "/api/v1/groups", true, ListGroups},
-      {Method::kPost, "/api/v1/groups", true, CreateGroup},
-      {Method::kGet, "/api/v1/groups/{id}", true, GetGroup},
-      {Method::kPost, "/api/v1/groups/{id}/members", true, AddGroupMember},
-      {Method::kDelete, "/api/v1/groups/{id}/members/{org}", true, RemoveGroupMember},
-      {Method::kGet, "/api/v1/collections", true, ListCollections},
-      {Method::kPost, "/api/v1/collections", true, CreateCollection},
-      {Method::kGet, "/api/v1/collections/{id}", true, GetCollection},
-      {Method::kPatch, "/api/v1/collections/{id}", true, PatchCollection},
-      // Search: every user, through its policy view (a bulk body is larger than an admin one).
-      {Method::kGet, "/api/v1/search", false, SearchGet, "search"},
-      {Method::kPost, "/api/v1/search", false, SearchPost, "search", kMaxSearchBodyBytes},
-      // For the web interface: every user, through its policy view.
-      {Method::kPost, "/api/v1/patterns/check", false, CheckPattern, "admin",
-       kMaxPatternCheckBodyBytes},
-      {Method::kGet, "/api/v1/objects/{id}/related", false, RelatedObjects, "search"},
-      {Method::kPost, "/api/v1/collections/{id}/audience", false, PreviewAudience},
-  };
   // Every admin route: counted as "admin" (/metrics as "metrics"), handled on the blocking pool
   // (directory writes wait for the disk), authenticated on the header before a body is read,
   // bodies over max_body_bytes refused unread.
@@ -1192,8 +1346,12 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
     };
     return o;
   };
-  for (const RouteDef& r : routes) {
-    http::Handler h = r.admin_only ? AdminOnly(ctx, r.fn) : Authed(ctx, r.fn);
+  for (const RouteDef& r : RouteDefs()) {
+    AuthedHandler fn = r.fn;
+    if (r.admin_only) fn = AdminOnly(std::move(fn));
+    // Audited outside AdminOnly: a non-admin's refused attempt is recorded too.
+    if (r.audit_action != nullptr) fn = Audited(r.audit_action, std::move(fn));
+    http::Handler h = Authed(ctx, std::move(fn));
     http::RouteOptions o = route_options(r.metrics_label, true);
     if (r.max_body_bytes != 0) o.max_body_bytes = r.max_body_bytes;
     TESSERA_RETURN_IF_ERROR(router.Add(r.method, r.pattern, std::move(h), std::move(o)));
@@ -1203,10 +1361,11 @@ Status AddAdminRoutes(http::Router& router, AdminApiOptions options) {
   sign_in.admit = nullptr;
   sign_in.max_body_bytes = kMaxSessionBodyBytes;
   TESSERA_RETURN_IF_ERROR(router.Add(
-      Method::kPost, "/api/v1/session",
-      [ctx](const Request& req) { return StartSession(ctx, req); }, std::move(sign_in)));
+      Method::kPost, kSignInPattern, [ctx](const Request& req) { return StartSession(ctx, req); },
+      std::move(sign_in)));
   if (ctx->options.metrics) {
-    TESSERA_RETURN_IF_ERROR(router.Add(Method::kGet, "/metrics", AdminOnly(ctx, RenderMetrics),
+    TESSERA_RETURN_IF_ERROR(router.Add(Method::kGet, "/metrics",
+                                       Authed(ctx, AdminOnly(RenderMetrics)),
                                        route_options("metrics", false)));
   }
   return Status::Ok();

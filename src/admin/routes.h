@@ -25,6 +25,8 @@
 //     through its view) and preview who would read what it shares into a collection it may
 //     write (POST /api/v1/collections/{id}/audience, policy::Placer and
 //     policy::OrganizationsReading; nothing is written);
+//   - admins and org-admins: GET /api/v1/audit, the audit log (admins every entry, org-admins
+//     their own organization's; store/audit_log.h), newest first, paged with `next`;
 //   - anything else: 403.
 // /metrics (Prometheus text) is admin-only: the counts it shows span every organization.
 //
@@ -34,6 +36,8 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "http/metrics.h"
@@ -56,6 +60,17 @@ struct AdminApiOptions {
   size_t max_body_bytes = 64 * 1024;                     // admin requests are small
   bool secure_cookies = false;  // the session cookie is Secure (set when the hub serves TLS)
 };
+
+// A route of the admin API and the audit action it records ("" when it changes nothing): every
+// request to a route with an action, by an authenticated user, appends an entry to the hub's audit
+// chain (store/audit_log.h), done or refused. For tests and docs: a new route that changes
+// something must name its action.
+struct AdminRoute {
+  http::Method method;
+  std::string pattern;
+  std::string audit_action;
+};
+std::vector<AdminRoute> AdminRouteTable();
 
 // Registers the /api/v1/ routes (and /metrics) on `router`. kInvalidArgument when the store or
 // the authenticator is missing; the directory's errors reading the hub's page-token key (made

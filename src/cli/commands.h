@@ -36,5 +36,6 @@ Command AddCollectionCommand(CLI::App& app);
 Command AddSearchCommand(CLI::App& app);
 Command AddBackupCommand(CLI::App& app);
 Command AddRestoreCommand(CLI::App& app);
+Command AddAuditCommand(CLI::App& app);
 
 }  // namespace tessera::cli

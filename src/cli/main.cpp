@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/audit_actions.h"
 #include "cli/commands.h"
 #include "common/log.h"
 
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
       AddHuntCommand(app),     AddOrgCommand(app),     AddUserCommand(app),
       AddTokenCommand(app),    AddGroupCommand(app),   AddCollectionCommand(app),
       AddSearchCommand(app),   AddBackupCommand(app),  AddRestoreCommand(app),
+      AddAuditCommand(app),
   };
 
   // `tessera --help` lists each command in one line, as git does; the command's own paragraph
@@ -45,6 +47,7 @@ int main(int argc, char** argv) {
       {"search", "Look values up in the store: does the hub know them?"},
       {"backup", "Copy the store, consistent and verified, while the hub runs"},
       {"restore", "Verify a backup and make it the data directory"},
+      {"audit", "Read and verify the audit log of who changed what"},
   };
   for (const Command& c : commands) {
     auto summary = kSummaries.find(c.app->get_name());
@@ -63,8 +66,28 @@ int main(int argc, char** argv) {
     std::cerr << "tessera: " << st.message() << "\n";
     return kExitUsage;
   }
+  // A command that changes the store records its run in the audit log (cli/audit_actions.h).
+  const std::string path = ParsedCommandPath(app);
+  if (const std::string* action = AuditActionOf(path); action != nullptr && !action->empty()) {
+    const CLI::App* leaf = &app;
+    std::string target;
+    for (const auto& [p, sub] : CommandPaths(app)) {
+      if (p == path) leaf = sub;
+    }
+    for (const CLI::Option* o : leaf->get_options()) {
+      if (!o->get_positional()) continue;
+      for (const std::string& v : o->results()) target += (target.empty() ? "" : " ") + v;
+    }
+    std::string line;
+    for (int i = 1; i < argc; ++i) line += (i > 1 ? " " : "") + std::string(argv[i]);
+    BeginCliAudit(*action, target, line);
+  }
   for (const Command& c : commands) {
-    if (c.app->parsed()) return c.run();
+    if (c.app->parsed()) {
+      const int rc = c.run();
+      FinishCliAudit(rc);
+      return rc;
+    }
   }
   return kExitUsage;  // require_subcommand(1) makes this unreachable
 }

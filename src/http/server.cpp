@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include "http/access_note.h"
+
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -662,14 +664,24 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       const bool client_keep_alive = request.native().keep_alive();
       // (Not a conditional expression: GCC 12 mishandles co_await inside one.)
       Response response;
+      // Who the handler says the request was authenticated as (http/access_note.h), taken on
+      // the thread that ran it.
+      std::optional<AccessNote> who;
       if (Server::Impl::Blocking(routed.options(), request)) {
-        auto handle = [this, &routed, &request] {
-          return server_.router().Dispatch(std::move(routed), request);
+        auto handle = [this, &routed, &request, &who] {
+          TakeAccessNote();
+          Response r = server_.router().Dispatch(std::move(routed), request);
+          who = TakeAccessNote();
+          return r;
         };
         response = co_await server_.OnBlockingPool(handle);
       } else {
+        TakeAccessNote();
         response = server_.router().Dispatch(std::move(routed), request);
+        who = TakeAccessNote();
       }
+      access_who_.clear();
+      if (who) access_who_ = fmt::format(" user=\"{}\" org={}", ForLog(who->user), who->org);
       const bool keep_alive = client_keep_alive && !response.close && !server_.stopping();
       const bool written =
           co_await Write(response, request.method() == Method::kHead, request.native().version(),
@@ -779,9 +791,12 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       const double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
               .count();
-      spdlog::info("access remote={} method={} target=\"{}\" status={} bytes={} ms={:.3f}{}",
+      // The user and organization of an authenticated request (http/access_note.h).
+      spdlog::info("access remote={} method={} target=\"{}\" status={} bytes={} ms={:.3f}{}{}",
                    remote_, ForLog(method), ForLog(target), static_cast<unsigned>(res.result()),
-                   head ? 0 : body_bytes, ms, ec ? " write_error=\"" + ec.message() + "\"" : "");
+                   head ? 0 : body_bytes, ms, access_who_,
+                   ec ? " write_error=\"" + ec.message() + "\"" : "");
+      access_who_.clear();
     }
     co_return !ec;
   }
@@ -811,6 +826,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   Server::Impl& server_;
   std::shared_ptr<ssl::context> tls_context_;  // declared before stream_, which uses it
+  // " user=\"NAME\" org=N" for the access-log line of the response being written, or "".
+  std::string access_who_;
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;

@@ -178,6 +178,7 @@ class Database {
       if (lock_.owns_lock()) db_->writer_thread_.store(std::thread::id());
     }
     Connection& connection() const { return *db_->writer_; }
+    Database& database() const { return *db_; }
 
    private:
     friend class Database;

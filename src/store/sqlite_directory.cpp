@@ -10,6 +10,7 @@
 
 #include "common/display.h"
 #include "common/uuid.h"
+#include "store/sqlite_audit.h"
 
 namespace tessera::store {
 
@@ -89,7 +90,8 @@ void SortUnique(std::vector<int64_t>& v) {
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
-// Runs fn(Connection&) in a write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on failure).
+// Runs fn(Connection&) in a write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on failure),
+// with the thread's audit entry (AuditScope) appended before the commit.
 template <typename F>
 auto WriteTx(sqlite::Database& db, std::string_view what, F&& fn) {
   return db.WithWriter([&](Connection& c) {
@@ -102,6 +104,8 @@ auto WriteTx(sqlite::Database& db, std::string_view what, F&& fn) {
     } else {
       st = out.status();
     }
+    // The audit entry of the change, when one is being recorded (store/audit_log.h).
+    if (st.ok()) st = sqlite::AppendScopedAudit(db, c);
     if (st.ok()) st = Exec(c.db(), "COMMIT", what);
     if (!st.ok()) {
       Exec(c.db(), "ROLLBACK", "rolling back").ok();

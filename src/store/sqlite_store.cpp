@@ -16,6 +16,7 @@
 #include <array>
 #include <boost/json.hpp>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -27,6 +28,7 @@
 #include <unordered_map>
 
 #include "store/schema_upgrade.h"
+#include "store/sqlite_audit.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_directory.h"
 #include "store/sqlite_store_internal.h"
@@ -704,6 +706,7 @@ class SqliteWriteSession final : public WriteSession {
     TESSERA_RETURN_IF_ERROR(ended_);
     auto summary = ImportLocked(lease_->connection(), batch, pending_keys_);
     if (!summary.ok()) return End(summary.status());
+    audited_.Add(*summary);
     return summary;
   }
 
@@ -713,12 +716,27 @@ class SqliteWriteSession final : public WriteSession {
     if (Status st = PutStatusLocked(lease_->connection(), status, details); !st.ok()) {
       return End(st);
     }
+    status_id_ = status.id;
+    status_failures_ = status.failure_count;
     return Status::Ok();
   }
 
   Status Commit() override {
     TESSERA_RETURN_IF_ERROR(ended_);
     if (Status st = pending_keys_.Flush(lease_->connection()); !st.ok()) return End(st);
+    // One audit entry for the whole write (store/audit_log.h), with its counts.
+    std::string counts = "added " + std::to_string(audited_.added) + ", already present " +
+                         std::to_string(audited_.already_present);
+    if (audited_.conflicting > 0) {
+      counts += " (" + std::to_string(audited_.conflicting) + " conflicting)";
+    }
+    if (!status_id_.empty()) {
+      counts += ", refused " + std::to_string(status_failures_) + ", status " + status_id_;
+    }
+    if (Status st = sqlite::AppendScopedAudit(lease_->database(), lease_->connection(), counts);
+        !st.ok()) {
+      return End(st);
+    }
     if (Status st = Exec(lease_->connection().db(), "COMMIT", "committing a write to the store");
         !st.ok()) {
       return End(st);
@@ -734,6 +752,11 @@ class SqliteWriteSession final : public WriteSession {
 
  private:
   explicit SqliteWriteSession(sqlite::Database::WriterLease lease) : lease_(std::move(lease)) {}
+
+  // What the session wrote, for its audit entry.
+  ImportSummary audited_;
+  std::string status_id_;
+  int64_t status_failures_ = 0;
 
   // Rolls back what the session wrote, hands the writer back and returns `why`, which every
   // later call returns.
@@ -1023,7 +1046,9 @@ Result<SearchIndexStats> SearchIndexStatsOn(Connection& c) {
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<sqlite::Database> db)
-      : db_(std::move(db)), directory_(NewSqliteDirectory(*db_)) {}
+      : db_(std::move(db)),
+        directory_(NewSqliteDirectory(*db_)),
+        audit_log_(sqlite::MakeAuditLog(*db_)) {}
 
   Result<ImportSummary> Import(std::span<const stix::Object> objects,
                                std::span<const Placement> placements) override {
@@ -1132,6 +1157,7 @@ class SqliteStore final : public Store {
         st = s.Run("deleting objects");
       }
       const int64_t n = st.ok() ? sqlite3_changes64(c.db()) : 0;
+      if (st.ok()) st = sqlite::AppendScopedAudit(*db_, c, "deleted " + std::to_string(n));
       if (st.ok()) st = Exec(c.db(), "COMMIT", "committing a delete");
       if (!st.ok()) {
         Exec(c.db(), "ROLLBACK", "rolling back").ok();
@@ -1408,6 +1434,7 @@ class SqliteStore final : public Store {
   }
 
   Directory& directory() override { return *directory_; }
+  AuditLog& audit_log() { return *audit_log_; }
 
  private:
   // A write session of one batch (and the status, when given): what can be prepared is, before
@@ -1465,6 +1492,7 @@ class SqliteStore final : public Store {
 
   std::unique_ptr<sqlite::Database> db_;
   std::unique_ptr<Directory> directory_;
+  std::unique_ptr<AuditLog> audit_log_;
   // LaterCopiesMayBeListed's memory, by collection id.
   struct LaterCopies {
     int64_t last_seq = 0;  // the store's last seq when the index was read
@@ -1528,6 +1556,12 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, OpenMode m
   }
   upgrade = SchemaUpgrade{(*db)->schema_found(), (*db)->schema_now()};
   return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(*db)));
+}
+
+AuditLog& AuditLogOf(Store& store) {
+  auto* sqlite_store = dynamic_cast<SqliteStore*>(&store);
+  if (sqlite_store == nullptr) std::abort();  // the one backend there is (audit_log.h)
+  return sqlite_store->audit_log();
 }
 
 }  // namespace tessera::store

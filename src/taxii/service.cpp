@@ -12,11 +12,13 @@
 #include <vector>
 
 #include "common/uuid.h"
+#include "http/access_note.h"
 #include "http/fetch_metadata.h"
 #include "ingest/ingest.h"
 #include "policy/access.h"
 #include "policy/directory_rules.h"
 #include "policy/view.h"
+#include "store/audit_log.h"
 #include "taxii/protocol.h"
 #include "taxii/query.h"
 #include "taxii/resources.h"
@@ -29,6 +31,14 @@ using http::Request;
 using http::Response;
 
 namespace {
+
+// The request being handled on this thread (a route's handler runs on one thread): who it was
+// authenticated as, for the access log, and for a write its audit action and entry
+// (store::AuditScope, opened once the caller is authenticated, so that what authenticating
+// writes is not taken for the change).
+thread_local std::optional<policy::Principal> t_caller;
+thread_local const char* t_audit_action = nullptr;
+thread_local std::optional<store::AuditScope> t_audit;
 
 constexpr size_t kMaxHostBytes = 255;
 // Directory entries remembered per generation (API roots and collections together).
@@ -157,9 +167,34 @@ Status Service::Register(const std::shared_ptr<Service>& self, http::Router& rou
     } else {
       options.admit = [self](const Request& request) { return self->AdmitAny(request); };
     }
+    // Writes are audited: one entry per request (objects.add with its counts and status id,
+    // objects.delete), done or refused, when the caller was authenticated.
+    const char* action = r.method == Method::kPost     ? "objects.add"
+                         : r.method == Method::kDelete ? "objects.delete"
+                                                       : nullptr;
     TESSERA_RETURN_IF_ERROR(router.Add(
         r.method, r.pattern,
-        [self, h = r.handler](const Request& request) { return ((*self).*h)(request); },
+        [self, h = r.handler, action](const Request& request) {
+          t_caller.reset();
+          t_audit.reset();
+          t_audit_action = action;
+          Response response = ((*self).*h)(request);
+          t_audit_action = nullptr;
+          if (t_audit) {
+            const bool refused = static_cast<unsigned>(response.status) >= 400;
+            if (Status st = t_audit->Finish(refused ? audit::kRefused : audit::kDone,
+                                            refused ? http::ErrorDescription(response) : "");
+                !st.ok()) {
+              spdlog::error("TAXII: the audit log failed: {}", st.ToString());
+            }
+            t_audit.reset();
+          }
+          if (t_caller) {
+            http::NoteAccess(t_caller->user, t_caller->org_id);
+            t_caller.reset();
+          }
+          return response;
+        },
         std::move(options)));
   }
   return Status::Ok();
@@ -236,6 +271,23 @@ std::optional<Response> Service::Authenticate(const Request& request, int64_t ge
     return StorageError(who.status(), "authentication");
   }
   principal = std::move(*who);
+  t_caller = principal;
+  if (t_audit_action != nullptr && !t_audit) {
+    audit::Entry e;
+    e.chain = std::string(audit::kHubChain);
+    e.actor = principal.user;
+    e.org_id = principal.org_id;
+    if (auto org = store_->directory().GetOrganization(principal.org_id); org.ok()) {
+      e.org = org->name;
+    }
+    e.action = t_audit_action;
+    e.target = "collection:" + std::string(request.PathParam("collection"));
+    if (!request.PathParam("object").empty()) {
+      e.target = "object:" + std::string(request.PathParam("object")) + " in " + e.target;
+    }
+    e.client = request.remote();
+    t_audit.emplace(store::AuditLogOf(*store_), std::move(e));
+  }
   return std::nullopt;
 }
 
