@@ -39,8 +39,11 @@ const std::map<std::string, std::string, std::less<>>& Table() {
       {"group list", ""},
       {"collection add", "collection.create"},
       {"collection list", ""},
+      {"collection show", ""},
       {"search", ""},
       {"search reindex", "search.reindex"},
+      {"backup", ""},   // reads the store only
+      {"restore", ""},  // replaces the store, audit log included, by the backup's (stopped hub)
       {"audit list", ""},
       {"audit verify", ""},
       {"audit actions", ""},
