@@ -421,7 +421,8 @@ INSERT INTO object_text (rowid, name, description, labels, aliases)
 // prev_hash and every other column (audit::CanonicalContent), so a row changed, deleted or
 // reordered with SQL breaks the chain. Indexes: the key serves the chain in order and its head;
 // (chain, org_id, number) serves an org-admin's listing. IF NOT EXISTS: a store whose version
-// was set back by hand (the search tests emulate older stores so) keeps its log when migrated again.
+// was set back by hand (the search tests emulate older stores so) keeps its log when migrated
+// again.
 constexpr const char* kV9 = R"sql(
 CREATE TABLE IF NOT EXISTS audit_log (
   chain     TEXT    NOT NULL,
