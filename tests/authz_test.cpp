@@ -2186,7 +2186,8 @@ TEST_F(AuthzTest, AuditLogAsEachRoleReadsWhatTheScenarioSays) {
     ASSERT_EQ(r.status, 200) << r.body;
     const int64_t own = client->Get("/api/v1/whoami").Json().at("org").at("id").as_int64();
     std::set<int64_t> orgs;
-    for (const auto& e : r.Json().at("items").as_array()) orgs.insert(e.at("org_id").as_int64());
+    const json::value body = r.Json();  // kept: the loop reads into it
+    for (const auto& e : body.at("items").as_array()) orgs.insert(e.at("org_id").as_int64());
     ASSERT_FALSE(orgs.empty());
     if (rule == "own") {
       EXPECT_EQ(orgs, std::set<int64_t>{own});

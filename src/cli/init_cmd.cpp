@@ -8,6 +8,7 @@
 #include "admin/accounts.h"
 #include "admin/hub_init.h"
 #include "cli/admin_common.h"
+#include "cli/audit_actions.h"
 #include "common/file.h"
 #include "store/schema_upgrade.h"
 #include "store/store.h"
@@ -34,6 +35,7 @@ int RunInit(const InitArgs& args) {
     return kExitUsage;
   }
   std::unique_ptr<store::Store> opened = std::move(opened_or).value();
+  AttachCliAudit(*opened, args.data_dir);  // OpenCommandStore's, for a store opened with `schema`
   admin::HubInitOptions options;
   options.org_name = args.org;
   options.new_admin_token = args.new_admin_token;
