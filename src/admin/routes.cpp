@@ -115,11 +115,6 @@ bool IsAdmin(const Principal& p) { return policy::AdministersHub(p); }
 // Text from the directory as it goes into the server log (common/display.h).
 std::string Shown(std::string_view text) { return EscapeForDisplay(text); }
 
-// The positive integer in a path parameter, or nullopt.
-std::optional<int64_t> PathId(const Request& req, std::string_view name) {
-  return PositiveId(req.PathParam(name));
-}
-
 // The value of query parameter `name`, or nullopt; an error response for a malformed query.
 Result<std::optional<std::string>> QueryParam(const Request& req, std::string_view name,
                                               std::initializer_list<std::string_view> allowed) {
@@ -816,14 +811,21 @@ Response AddGroupMember(const Context& ctx, const Principal& p, const Request& r
 Response RemoveGroupMember(const Context& ctx, const Principal& p, const Request& req) {
   auto group = PathGroup(ctx, req);
   if (!group.ok()) return FromStatus(group.status());
-  auto org_id = PathId(req, "org");
-  if (!org_id) return NotFoundResponse("no such organization");
-  if (Status st = ctx.dir().RemoveGroupMember(group->id, *org_id); !st.ok()) {
+  // {org}: a numeric id, a name or an identity id (as FindOrg).
+  auto org = FindOrg(ctx.dir(), req.PathParam("org"));
+  if (!org.ok()) {
+    if (org.status().code() == ErrorCode::kNotFound ||
+        org.status().code() == ErrorCode::kInvalidArgument) {
+      return NotFoundResponse("no such organization");
+    }
+    return FromStatus(org.status());
+  }
+  if (Status st = ctx.dir().RemoveGroupMember(group->id, org->id); !st.ok()) {
     return FromStatus(st);
   }
   auto stored = ctx.dir().GetGroup(group->id);
   if (!stored.ok()) return FromStatus(stored.status());
-  spdlog::info("admin API: org {} removed from sharing group '{}' by {}", *org_id, stored->name,
+  spdlog::info("admin API: org {} removed from sharing group '{}' by {}", org->id, stored->name,
                p.user);
   return JsonResponse(HttpStatus::ok, GroupJson(*stored));
 }
