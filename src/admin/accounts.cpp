@@ -134,17 +134,20 @@ Result<UserRemoval> RemoveUser(store::Directory& dir, const store::User& user) {
   return out;
 }
 
+Status CheckMayDisableOrg(store::Directory& dir, const store::Organization& org) {
+  auto hub = dir.GetSetting(store::kSettingHubOrg);
+  if (!hub.ok() && hub.status().code() != ErrorCode::kNotFound) return hub.status();
+  if (hub.ok() && *hub == std::to_string(org.id)) {
+    return store::InUse("'" + org.name +
+                        "' is the hub's own organization; disabling it would lock out the hub's "
+                        "admins");
+  }
+  return Status::Ok();
+}
+
 Result<store::Organization> SetOrgDisabled(store::Directory& dir, const store::Organization& org,
                                            bool disabled) {
-  if (disabled) {
-    auto hub = dir.GetSetting(store::kSettingHubOrg);
-    if (!hub.ok() && hub.status().code() != ErrorCode::kNotFound) return hub.status();
-    if (hub.ok() && *hub == std::to_string(org.id)) {
-      return store::InUse("'" + org.name +
-                          "' is the hub's own organization; disabling it would lock out "
-                          "the hub's admins");
-    }
-  }
+  if (disabled) TESSERA_RETURN_IF_ERROR(CheckMayDisableOrg(dir, org));
   return dir.SetOrganizationDisabled(org.id, disabled);
 }
 

@@ -53,6 +53,8 @@ Result<UserRemoval> RemoveUser(store::Directory& dir, const store::User& user);
 // Disables (or enables) organization `org`: its users' tokens stop (or start again) working at
 // once. store::InUse (409, exit 1) for disabling the hub's own organization (kSettingHubOrg), whose
 // admins would be locked out with it.
+// Whether `org` may be disabled: store::InUse for the hub's own organization.
+Status CheckMayDisableOrg(store::Directory& dir, const store::Organization& org);
 Result<store::Organization> SetOrgDisabled(store::Directory& dir, const store::Organization& org,
                                            bool disabled);
 

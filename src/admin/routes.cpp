@@ -325,8 +325,12 @@ Response PatchOrg(const Context& ctx, const Principal& p, const Request& req) {
   if (!name.ok()) return FromStatus(name.status());
   auto disabled = OptBool(*body, "disabled");
   if (!disabled.ok()) return FromStatus(disabled.status());
+  // Every refusal before any change: a PATCH applies whole or not at all.
   if (*disabled && **disabled && org->id == p.org_id) {
     return FromStatus(store::InUse("you may not disable your own organization"));
+  }
+  if (*disabled && **disabled) {
+    if (Status st = CheckMayDisableOrg(ctx.dir(), *org); !st.ok()) return FromStatus(st);
   }
   store::Organization updated = *org;
   if (*name && **name != updated.name) {
