@@ -5,7 +5,8 @@ tessera_test(admin_cli_test e2e
   SOURCES admin_cli_test.cpp
   LIBS Boost::json SQLite::SQLite3)
 add_dependencies(admin_cli_test tessera)
-target_compile_definitions(admin_cli_test PRIVATE TESSERA_CLI_PATH="$<TARGET_FILE:tessera>")
+target_compile_definitions(admin_cli_test PRIVATE TESSERA_CLI_PATH="$<TARGET_FILE:tessera>"
+  TESSERA_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
 tessera_test(admin_api_test e2e SLOW
   SOURCES admin_api_test.cpp

@@ -280,7 +280,8 @@ TEST_F(AdminApiTest, EveryUserListsAndRevokesItsOwnTokensOnly) {
   ExpectError(gus->Get("/api/v1/tokens?user=alice"), 404);
   ExpectError(gus->Get("/api/v1/tokens/" + alice_token_->substr(4, 16)), 404);
   ExpectError(gus->Delete("/api/v1/tokens/" + alice_token_->substr(4, 16)), 404);
-  ExpectError(Post(*gus, "/api/v1/tokens", R"({})"), 403);
+  // Tokens for itself, whatever its role (issue 17: rotating its own); never for another.
+  ExpectError(Post(*gus, "/api/v1/tokens", R"({"user": "alice"})"), 404);
   ExpectError(gus->Get("/api/v1/users"), 403);
   ExpectError(gus->Get("/api/v1/groups"), 403);
   ExpectError(gus->Get("/api/v1/collections"), 403);
@@ -1215,6 +1216,227 @@ struct BrowserSession {
   std::string csrf;
   std::string set_cookie;
 };
+
+// Issue 17: a hub's accounts are renamed and removed by name or id, under the rules of creating
+// them; removing never orphans what was written nor changes who reads an object. The entries are
+// made here (organization Initech), so that the other tests' directory stays as they expect.
+class AccountAdminTest : public AdminApiTest {
+ protected:
+  void SetUp() override {
+    if (made_) return;
+    made_ = true;
+    ASSERT_EQ(Tessera({"org", "add", "Initech", "--data", *data_}).exit_code, 0);
+    for (const auto& [name, role] :
+         std::vector<std::pair<std::string, std::string>>{{"ivan", "org-admin"},
+                                                          {"ines", "analyst"},
+                                                          {"iris", "read-only"},
+                                                          {"irene", "analyst"}}) {
+      ASSERT_EQ(Tessera({"user", "add", name, "--org", "Initech", "--role", role, "--data", *data_})
+                    .exit_code,
+                0);
+    }
+  }
+  static inline bool made_ = false;  // once for the suite (its own hub: SetUpTestSuite)
+};
+
+// Posts one indicator as `client` into `collection`, addressed to `group` (when not empty);
+// returns the TAXII status's success count.
+int64_t PostIndicator(HttpClient& client, const std::string& collection, const std::string& uuid,
+                      const std::string& group = "") {
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Accept", "application/taxii+json;version=2.1"},
+      {"Content-Type", "application/taxii+json;version=2.1"}};
+  if (!group.empty()) headers.emplace_back("X-Tessera-Sharing-Group", group);
+  HttpResponse r = client.Post(
+      "/api/collections/" + collection + "/objects/",
+      R"({"objects":[{"type":"indicator","spec_version":"2.1","id":"indicator--)" + uuid +
+          R"(","created":"2026-02-01T00:00:00.000Z","modified":"2026-02-01T00:00:00.000Z",)"
+          R"("pattern":"[ipv4-addr:value = '198.51.100.17']","pattern_type":"stix",)"
+          R"("valid_from":"2026-02-01T00:00:00Z"}]})",
+      headers);
+  EXPECT_EQ(r.status, 202) << r.body;
+  return r.status == 202 ? r.Json().at("success_count").to_number<int64_t>() : 0;
+}
+
+std::string Description(const HttpResponse& r) {
+  json::value v = r.Json();
+  return v.is_object() && v.as_object().contains("description")
+             ? std::string(v.at("description").as_string())
+             : std::string();
+}
+
+TEST_F(AccountAdminTest, AccountsAreRenamedByNameOrIdUnderTheRulesOfCreatingThem) {
+  auto admin = Admin();
+  auto ivan = As("ivan", NewToken("ivan"));
+  const std::string irene_token = NewToken("irene");
+  // By name where the CLI takes names: a user the caller manages; another organization's user is
+  // 404 by name and by id alike.
+  HttpResponse irene = ivan->Get("/api/v1/users/irene");
+  ASSERT_EQ(irene.status, 200) << irene.body;
+  const int64_t irene_id = irene.Json().at("id").as_int64();
+  EXPECT_EQ(ivan->Get("/api/v1/users/" + std::to_string(irene_id)).status, 200);
+  ExpectError(ivan->Get("/api/v1/users/gus"), 404);
+  ExpectError(ivan->Get("/api/v1/users/" + std::to_string(UserId(*admin, "gus"))), 404);
+  EXPECT_EQ(Description(ivan->Get("/api/v1/users/gus")),
+            Description(ivan->Get("/api/v1/users/nobody")));
+
+  HttpResponse renamed = Patch(*ivan, "/api/v1/users/irene", R"({"name": "irene.b"})");
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_EQ(renamed.Json().at("name").as_string(), "irene.b");
+  EXPECT_EQ(renamed.Json().at("id").as_int64(), irene_id);
+  EXPECT_EQ(As("irene.b", irene_token)->Get("/api/v1/whoami").status, 200)
+      << "its tokens follow it";
+  ExpectError(Patch(*ivan, "/api/v1/users/irene.b", R"({"name": "gus"})"), 409);
+  ExpectError(Patch(*ivan, "/api/v1/users/irene.b", R"({"name": "a:b"})"), 400);
+  ExpectError(Patch(*As("olga", *olga_token_), "/api/v1/users/irene.b", R"({"name": "x"})"), 404);
+  ExpectError(Patch(*As("alice", *alice_token_), "/api/v1/users/alice", R"({"name": "al"})"), 403);
+  ExpectError(Patch(*ivan, "/api/v1/users/syncer", R"({"name": "x"})"), 404);
+
+  // Organizations (admins): the identity keeps its id and takes the name.
+  HttpResponse before = admin->Get("/api/v1/orgs/Initech");
+  ASSERT_EQ(before.status, 200) << before.body;
+  const std::string identity(before.Json().at("identity_id").as_string());
+  ExpectError(Patch(*ivan, "/api/v1/orgs/Initech", R"({"name": "Initech Ltd"})"), 403);
+  HttpResponse org = Patch(*admin, "/api/v1/orgs/Initech", R"({"name": "Initech Ltd"})");
+  ASSERT_EQ(org.status, 200) << org.body;
+  EXPECT_EQ(org.Json().at("identity_id").as_string(), identity);
+  EXPECT_EQ(org.Json().at("identity").at("name").as_string(), "Initech Ltd");
+  EXPECT_EQ(org.Json().at("identity").at("id").as_string(), identity);
+  EXPECT_EQ(admin->Get("/api/v1/orgs/" + identity).Json().at("name").as_string(), "Initech Ltd");
+  ExpectError(Patch(*admin, "/api/v1/orgs/Initech%20Ltd", R"({"name": "ACME CERT"})"), 409);
+
+  // Sharing groups and collections (admins), by name and by alias.
+  ASSERT_EQ(Post(*admin, "/api/v1/groups", R"({"name": "g17", "members": ["Initech Ltd"]})").status,
+            201);
+  ExpectError(Patch(*ivan, "/api/v1/groups/g17", R"({"name": "g17b"})"), 403);
+  HttpResponse group = Patch(*admin, "/api/v1/groups/g17", R"({"name": "g17b"})");
+  ASSERT_EQ(group.status, 200) << group.body;
+  EXPECT_EQ(admin->Get("/api/v1/groups/g17b").Json().at("id"), group.Json().at("id"));
+  ExpectError(admin->Get("/api/v1/groups/g17"), 404);
+  HttpResponse coll =
+      Post(*admin, "/api/v1/collections", R"({"title": "Seventeen", "alias": "c17"})");
+  ASSERT_EQ(coll.status, 201) << coll.body;
+  HttpResponse retitled =
+      Patch(*admin, "/api/v1/collections/c17", R"({"title": "XVII", "alias": "c17b"})");
+  ASSERT_EQ(retitled.status, 200) << retitled.body;
+  EXPECT_EQ(retitled.Json().at("id"), coll.Json().at("id"));
+  EXPECT_EQ(admin->Get("/api/v1/collections/c17b").Json().at("title").as_string(), "XVII");
+  ExpectError(admin->Get("/api/v1/collections/c17"), 404);
+  ExpectError(Patch(*ivan, "/api/v1/collections/c17b", R"({"title": "mine"})"), 403);
+  ASSERT_EQ(Patch(*admin, "/api/v1/orgs/Initech%20Ltd", R"({"name": "Initech"})").status, 200);
+}
+
+TEST_F(AccountAdminTest, RemovingRefusesWhatWouldOrphanDataOrChangeWhoReads) {
+  auto admin = Admin();
+  auto ivan = As("ivan", NewToken("ivan"));
+  const std::string iris_token = NewToken("iris");
+  // A group, a collection, and an object Initech's analyst posts there addressed to the group.
+  ASSERT_EQ(Post(*admin, "/api/v1/groups", R"({"name": "g-del", "members": ["Initech"]})").status,
+            201);
+  HttpResponse coll = Post(*admin, "/api/v1/collections", R"({"title": "Del", "alias": "del"})");
+  ASSERT_EQ(coll.status, 201) << coll.body;
+  const std::string cid(coll.Json().at("id").as_string());
+  auto analyst = As("ines", NewToken("ines"));
+  ASSERT_EQ(PostIndicator(*analyst, cid, "0d3f6a8e-2b1c-4e5d-9f7a-6b5c4d3e2f10", "g-del"), 1);
+
+  HttpResponse group = admin->Delete("/api/v1/groups/g-del");
+  ExpectError(group, 409);
+  EXPECT_THAT(Description(group), ::testing::HasSubstr("addressed to it"));
+  HttpResponse collection = admin->Delete("/api/v1/collections/del");
+  ExpectError(collection, 409);
+  EXPECT_THAT(Description(collection), ::testing::HasSubstr("holds 1 object version"));
+  HttpResponse org = admin->Delete("/api/v1/orgs/Initech");
+  ExpectError(org, 409);
+  EXPECT_THAT(Description(org), ::testing::HasSubstr("user(s)"));
+  ExpectError(admin->Delete("/api/v1/orgs/Tessera%20hub"), 409);
+  ExpectError(Patch(*admin, "/api/v1/orgs/Tessera%20hub", R"({"disabled": true})"), 409);
+  ExpectError(ivan->Delete("/api/v1/orgs/Initech"), 403);
+  ExpectError(ivan->Delete("/api/v1/groups/g-del"), 403);
+  ExpectError(ivan->Delete("/api/v1/collections/del"), 403);
+
+  // A user that wrote is disabled, its tokens revoked; one that never wrote is deleted.
+  ExpectError(ivan->Delete("/api/v1/users/ivan"), 403);
+  ExpectError(As("olga", *olga_token_)->Delete("/api/v1/users/ines"), 404);
+  ExpectError(As("alice", *alice_token_)->Delete("/api/v1/users/olga"), 404);
+  HttpResponse kept = ivan->Delete("/api/v1/users/ines");
+  ASSERT_EQ(kept.status, 200) << kept.body;
+  EXPECT_FALSE(kept.Json().at("deleted").as_bool());
+  EXPECT_TRUE(kept.Json().at("user").at("disabled").as_bool());
+  EXPECT_FALSE(kept.Json().at("revoked_tokens").as_array().empty());
+  EXPECT_THAT(std::string(kept.Json().at("reason").as_string()), ::testing::HasSubstr("wrote"));
+  ExpectError(analyst->Get("/api/v1/whoami"), 401);
+  HttpResponse made = Post(*ivan, "/api/v1/users", R"({"name": "temp17", "role": "read-only"})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  HttpResponse gone = ivan->Delete("/api/v1/users/temp17");
+  ASSERT_EQ(gone.status, 200) << gone.body;
+  EXPECT_TRUE(gone.Json().at("deleted").as_bool());
+  ExpectError(ivan->Get("/api/v1/users/temp17"), 404);
+
+  // Disabling the organization stops its users' tokens; enabling restores them.
+  ASSERT_EQ(As("iris", iris_token)->Get("/api/v1/whoami").status, 200);
+  HttpResponse off = Patch(*admin, "/api/v1/orgs/Initech", R"({"disabled": true})");
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_TRUE(off.Json().at("disabled").as_bool());
+  ExpectError(As("iris", iris_token)->Get("/api/v1/whoami"), 401);
+  ExpectError(ivan->Get("/api/v1/whoami"), 401);
+  ASSERT_EQ(Patch(*admin, "/api/v1/orgs/Initech", R"({"disabled": false})").status, 200);
+  EXPECT_EQ(As("iris", iris_token)->Get("/api/v1/whoami").status, 200);
+
+  // What nothing depends on goes.
+  ASSERT_EQ(Post(*admin, "/api/v1/orgs", R"({"name": "Empty Org"})").status, 201);
+  EXPECT_EQ(admin->Delete("/api/v1/orgs/Empty%20Org").status, 204);
+  ExpectError(admin->Get("/api/v1/orgs/Empty%20Org"), 404);
+  ASSERT_EQ(Post(*admin, "/api/v1/groups", R"({"name": "g-free"})").status, 201);
+  EXPECT_EQ(admin->Delete("/api/v1/groups/g-free").status, 204);
+  ASSERT_EQ(Post(*admin, "/api/v1/collections", R"({"title": "Empty", "alias": "empty"})").status,
+            201);
+  EXPECT_EQ(admin->Delete("/api/v1/collections/empty").status, 204);
+  ExpectError(admin->Get("/api/v1/collections/empty"), 404);
+}
+
+TEST_F(AccountAdminTest, MembersRotateTheirOwnTokensAndSeeWhenTheyWereLastUsed) {
+  const std::string old_token = NewToken("iris");
+  auto iris = As("iris", old_token);
+  const std::string old_id = old_token.substr(4, 16);
+  HttpResponse made = Post(*iris, "/api/v1/tokens", R"({"label": "rotated"})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  EXPECT_EQ(made.Json().at("user").as_string(), "iris");
+  const std::string new_token(made.Json().at("token").as_string());
+  ExpectError(Post(*iris, "/api/v1/tokens", R"({"user": "ivan"})"), 404);
+  ExpectError(Post(*iris, "/api/v1/tokens", R"({"user": "gus"})"), 404);
+  auto rotated = As("iris", new_token);
+  ASSERT_EQ(rotated->Delete("/api/v1/tokens/" + old_id).status, 200);
+  ExpectError(iris->Get("/api/v1/whoami"), 401);
+  ASSERT_EQ(rotated->Get("/api/v1/whoami").status, 200);
+  ExpectError(rotated->Delete("/api/v1/tokens/" + alice_token_->substr(4, 16)), 404);
+
+  // The use is written off the request path: poll for it (at most a few seconds).
+  const std::string new_id = new_token.substr(4, 16);
+  json::value last = nullptr;
+  for (int i = 0; i < 50 && last.is_null(); ++i) {
+    HttpResponse t = rotated->Get("/api/v1/tokens/" + new_id);
+    ASSERT_EQ(t.status, 200) << t.body;
+    last = t.Json().at("last_used");
+    if (last.is_null()) usleep(100'000);
+  }
+  ASSERT_TRUE(last.is_string()) << "no last_used recorded";
+  EXPECT_TRUE(rotated->Get("/api/v1/tokens/" + old_id).Json().at("last_used").is_string())
+      << "the old token was used before it was revoked";
+  // The CLI shows it too (the LAST USED column; last_used with --json).
+  CliRun table = Tessera({"token", "list", "--user", "iris", "--data", *data_});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, ::testing::HasSubstr("LAST USED"));
+  EXPECT_THAT(table.out, ::testing::HasSubstr(std::string(last.as_string()).substr(0, 10)));
+  CliRun list = Tessera({"token", "list", "--user", "iris", "--json", "--data", *data_});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  bool found = false;
+  for (const json::value& t : json::parse(list.out).as_array()) {
+    if (t.at("id").as_string() != new_id) continue;
+    found = true;
+    EXPECT_TRUE(t.at("last_used").is_string()) << list.out;
+  }
+  EXPECT_TRUE(found) << list.out;
+}
 
 class SessionApiTest : public AdminApiTest {
  protected:

@@ -10,6 +10,9 @@
 #include <boost/json.hpp>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -444,6 +447,58 @@ TEST_F(AdminCliTest, CollectionWithReadersWritersAudienceAndAlias) {
   EXPECT_EQ(Json({"collection", "list"}).as_array().size(), 2u);
 }
 
+// ---- renaming, disabling, deleting (issue 17) ------------------------------------------------
+
+// The steps of tests/data/accounts/cli_cases.json, in order, on one fresh store.
+TEST_F(AdminCliTest, RenameDisableDeleteCasesFromData) {
+  std::ifstream in(std::string(TESSERA_SOURCE_DIR) + "/tests/data/accounts/cli_cases.json");
+  ASSERT_TRUE(in) << "tests/data/accounts/cli_cases.json";
+  std::stringstream text;
+  text << in.rdbuf();
+  const json::value cases = json::parse(text.str());
+  for (const auto& [name, content] : cases.at("files").as_object()) {
+    std::ofstream(dir_ / std::string(name)) << json::serialize(content);
+  }
+  const json::array& steps = cases.at("steps").as_array();
+  // The data is what is checked: an emptied file must not pass with nothing to check.
+  ASSERT_GE(steps.size(), 40u);
+  Init();
+  std::map<std::string, std::string> captured;
+  auto expand = [&](std::string arg) {
+    for (const auto& [key, value] : captured) {
+      const std::string var = "${" + key + "}";
+      for (size_t at = arg.find(var); at != std::string::npos; at = arg.find(var)) {
+        arg.replace(at, var.size(), value);
+      }
+    }
+    return arg;
+  };
+  for (const json::value& step : steps) {
+    std::vector<std::string> args;
+    std::string shown = "tessera";
+    for (const json::value& a : step.at("args").as_array()) {
+      args.push_back(expand(std::string(a.as_string())));
+      shown += " " + args.back();
+    }
+    CliRun r = Cmd(args);
+    EXPECT_EQ(r.exit_code, step.at("exit").as_int64()) << shown << "\n" << r.out << r.err;
+    const json::object& o = step.as_object();
+    if (const json::value* out = o.if_contains("out")) {
+      EXPECT_NE(r.out.find(std::string(out->as_string())), std::string::npos)
+          << shown << ": standard output lacks '" << out->as_string() << "':\n"
+          << r.out;
+    }
+    if (const json::value* err = o.if_contains("err")) {
+      EXPECT_NE(r.err.find(std::string(err->as_string())), std::string::npos)
+          << shown << ": standard error lacks '" << err->as_string() << "':\n"
+          << r.err;
+    }
+    if (const json::value* key = o.if_contains("capture")) {
+      captured[std::string(key->as_string())] = r.out.substr(0, r.out.find('\n'));
+    }
+  }
+}
+
 TEST_F(AdminCliTest, EveryAccountCommandHasHelp) {
   for (const std::vector<std::string>& args :
        std::vector<std::vector<std::string>>{{"init", "--help"},
@@ -455,7 +510,17 @@ TEST_F(AdminCliTest, EveryAccountCommandHasHelp) {
                                              {"token", "create", "--help"},
                                              {"token", "revoke", "--help"},
                                              {"group", "add-member", "--help"},
-                                             {"collection", "add", "--help"}}) {
+                                             {"collection", "add", "--help"},
+                                             {"org", "rename", "--help"},
+                                             {"org", "disable", "--help"},
+                                             {"org", "delete", "--help"},
+                                             {"user", "rename", "--help"},
+                                             {"user", "delete", "--help"},
+                                             {"group", "rename", "--help"},
+                                             {"group", "delete", "--help"},
+                                             {"collection", "rename", "--help"},
+                                             {"collection", "delete", "--help"},
+                                             {"token", "rotate", "--help"}}) {
     CliRun r = Tessera(args);
     EXPECT_EQ(r.exit_code, 0) << args[0];
     EXPECT_FALSE(r.out.empty()) << args[0];

@@ -100,6 +100,38 @@ Result<store::CollectionInfo> FindCollectionRef(store::Directory& dir, std::stri
   return std::move(found.front());
 }
 
+Result<UserRemoval> RemoveUser(store::Directory& dir, const store::User& user) {
+  UserRemoval out;
+  Status deleted = dir.DeleteUser(user.id);
+  if (deleted.ok()) {
+    out.deleted = true;
+    out.user = user;
+    return out;
+  }
+  if (!store::IsInUse(deleted)) return deleted;
+  out.reason = deleted.message();
+  TESSERA_ASSIGN_OR_RETURN(out.user, dir.SetUserDisabled(user.id, true));
+  TESSERA_ASSIGN_OR_RETURN(out.revoked, dir.RevokeUserTokens(user.id));
+  return out;
+}
+
+Status CheckMayDisableOrg(store::Directory& dir, const store::Organization& org) {
+  auto hub = dir.GetSetting(store::kSettingHubOrg);
+  if (!hub.ok() && hub.status().code() != ErrorCode::kNotFound) return hub.status();
+  if (hub.ok() && *hub == std::to_string(org.id)) {
+    return store::InUse("'" + org.name +
+                        "' is the hub's own organization; disabling it would lock out the hub's "
+                        "admins");
+  }
+  return Status::Ok();
+}
+
+Result<store::Organization> SetOrgDisabled(store::Directory& dir, const store::Organization& org,
+                                           bool disabled) {
+  if (disabled) TESSERA_RETURN_IF_ERROR(CheckMayDisableOrg(dir, org));
+  return dir.SetOrganizationDisabled(org.id, disabled);
+}
+
 Result<store::Grants> ParseGrants(store::Directory& dir, std::string_view text) {
   store::Grants grants;
   const std::string_view whole = Trim(text, kBlanks);
@@ -239,6 +271,7 @@ json::object OrgViewJson(const store::Organization& org, policy::OrganizationVie
   o["identity"] = ec ? json::value(nullptr) : std::move(parsed);
   if (view != policy::OrganizationView::kFull) return o;  // what follows is admin-only
   o["created"] = TimeJson(org.created);
+  o["disabled"] = org.disabled;
   return o;
 }
 
@@ -268,6 +301,7 @@ json::object TokenJson(const store::TokenRecord& token, Timestamp now) {
   o["expires"] = token.expires ? TimeJson(*token.expires) : json::value(nullptr);
   o["revoked"] = token.revoked;
   o["status"] = TokenState(token, now);
+  o["last_used"] = token.last_used ? TimeJson(*token.last_used) : json::value(nullptr);
   return o;
 }
 

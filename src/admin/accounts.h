@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "common/time.h"
@@ -35,6 +36,28 @@ Result<store::SharingGroup> FindGroupRef(store::Directory& dir, std::string_view
 Result<store::CollectionInfo> FindCollectionRef(store::Directory& dir, std::string_view ref,
                                                 std::string_view api_root = {});
 
+// ---- removing accounts (the rules of docs/admin.md "Renaming, disabling and deleting") ----
+
+// What RemoveUser did: deleted the user (it never wrote), or kept it disabled with its tokens
+// revoked because deleting would orphan what it wrote (`reason` says why).
+struct UserRemoval {
+  bool deleted = false;
+  store::User user;                  // as stored afterwards (as it was, when deleted)
+  std::vector<std::string> revoked;  // the tokens revoked (kept users only)
+  std::string reason;                // why it was kept; "" when deleted
+};
+// Deletes `user` with its tokens when it never wrote through the hub; otherwise disables it and
+// revokes every token of it (nothing it wrote loses its author). The directory's errors.
+Result<UserRemoval> RemoveUser(store::Directory& dir, const store::User& user);
+
+// Disables (or enables) organization `org`: its users' tokens stop (or start again) working at
+// once. store::InUse (409, exit 1) for disabling the hub's own organization (kSettingHubOrg), whose
+// admins would be locked out with it.
+// Whether `org` may be disabled: store::InUse for the hub's own organization.
+Status CheckMayDisableOrg(store::Directory& dir, const store::Organization& org);
+Result<store::Organization> SetOrgDisabled(store::Directory& dir, const store::Organization& org,
+                                           bool disabled);
+
 // The most entries a readers/writers text may name.
 constexpr size_t kMaxGrantEntries = 1000;
 
@@ -55,7 +78,8 @@ std::string FormatGrants(store::Directory& dir, const store::Grants& grants);
 // FindOrg / FindGroupRef). kInvalidArgument for another shape, kNotFound for unknown entries.
 Result<store::Grants> GrantsFromJson(store::Directory& dir, const boost::json::value& v);
 
-// JSON forms (docs/openapi.yaml). Timestamps are RFC 3339 strings.
+// JSON forms (docs/openapi.yaml). Timestamps are RFC 3339 strings. An organization's JSON has
+// "disabled" in the kFull view only.
 // An organization as `view` (policy::OrganizationViewFor) lets its reader see it: kAddress is
 // id, name, identity_id and identity (the STIX object without its created and modified, which
 // tell when the organization joined; null if the stored one cannot be read); kFull adds created
@@ -63,8 +87,9 @@ Result<store::Grants> GrantsFromJson(store::Directory& dir, const boost::json::v
 boost::json::object OrgViewJson(const store::Organization& org, policy::OrganizationView view);
 boost::json::object OrgJson(const store::Organization& org);
 boost::json::object UserJson(const store::User& user);
-// A token's public record: id, user id, label, created, expires (null: never), revoked and a
-// status ("active", "revoked" or "expired" at `now`). Never the token or its hash.
+// A token's public record: id, user id, label, created, expires (null: never), revoked, a
+// status ("active", "revoked" or "expired" at `now`) and last_used (null: never recorded; to the
+// minute, see policy::Authenticator::kTokenUseInterval). Never the token or its hash.
 boost::json::object TokenJson(const store::TokenRecord& token, Timestamp now);
 boost::json::object GroupJson(const store::SharingGroup& group);
 // A sharing group as its members see it (whoami): id, name and description; not its members or

@@ -72,7 +72,7 @@ Response FromStatus(const Status& st) {
       return Error(HttpStatus::bad_request, "Bad Request", st.message());
     case ErrorCode::kNotFound:
       return NotFoundResponse(st.message());
-    case ErrorCode::kAlreadyExists:
+    case ErrorCode::kAlreadyExists:  // a name taken, or an entry still in use (store::InUse)
       return Error(HttpStatus::conflict, "Conflict", st.message());
     case ErrorCode::kPermissionDenied:
       return Forbidden(st.message());
@@ -118,11 +118,6 @@ bool IsAdmin(const Principal& p) { return policy::AdministersHub(p); }
 
 // Text from the directory as it goes into the server log (common/display.h).
 std::string Shown(std::string_view text) { return EscapeForDisplay(text); }
-
-// The positive integer in a path parameter, or nullopt.
-std::optional<int64_t> PathId(const Request& req, std::string_view name) {
-  return PositiveId(req.PathParam(name));
-}
 
 // The value of query parameter `name`, or nullopt; an error response for a malformed query.
 Result<std::optional<std::string>> QueryParam(const Request& req, std::string_view name,
@@ -356,17 +351,76 @@ Response ListOrgs(const Context& ctx, const Principal& p, const Request& req) {
   return Items(std::move(items));
 }
 
-// {id} is a numeric id, a name or an identity id (as FindOrg).
-Response GetOrg(const Context& ctx, const Principal& p, const Request& req) {
+// The organization the path's {id} names: a numeric id, a name or an identity id (as FindOrg).
+Result<store::Organization> PathOrg(const Context& ctx, const Request& req) {
   auto org = FindOrg(ctx.dir(), req.PathParam("id"));
-  if (!org.ok()) {
-    if (org.status().code() == ErrorCode::kNotFound ||
-        org.status().code() == ErrorCode::kInvalidArgument) {
-      return NotFoundResponse("no organization with that id, name or identity id");
-    }
-    return FromStatus(org.status());
+  if (!org.ok() && (org.status().code() == ErrorCode::kNotFound ||
+                    org.status().code() == ErrorCode::kInvalidArgument)) {
+    return NotFound("no organization with that id, name or identity id");
   }
+  return org;
+}
+
+Response GetOrg(const Context& ctx, const Principal& p, const Request& req) {
+  auto org = PathOrg(ctx, req);
+  if (!org.ok()) return FromStatus(org.status());
   return JsonResponse(HttpStatus::ok, OrgViewJson(*org, policy::OrganizationViewFor(p)));
+}
+
+// PATCH /api/v1/orgs/{id} {"name", "disabled"} (admins): renames the organization (its identity
+// keeps its id; its name follows) and disables or enables it (SetOrgDisabled).
+Response PatchOrg(const Context& ctx, const Principal& p, const Request& req) {
+  auto org = PathOrg(ctx, req);
+  if (!org.ok()) return FromStatus(org.status());
+  Response error;
+  auto body = Body(ctx, req, {"name", "disabled"}, &error);
+  if (!body) return error;
+  auto name = OptString(*body, "name");
+  if (!name.ok()) return FromStatus(name.status());
+  auto disabled = OptBool(*body, "disabled");
+  if (!disabled.ok()) return FromStatus(disabled.status());
+  // Every refusal before any change: a PATCH applies whole or not at all.
+  if (*disabled && **disabled && org->id == p.org_id) {
+    return FromStatus(store::InUse("you may not disable your own organization"));
+  }
+  if (*disabled && **disabled) {
+    if (Status st = CheckMayDisableOrg(ctx.dir(), *org); !st.ok()) return FromStatus(st);
+  }
+  store::Organization updated = *org;
+  if (*name && **name != updated.name) {
+    auto renamed = ctx.dir().RenameOrganization(updated.id, **name);
+    if (!renamed.ok()) return FromStatus(renamed.status());
+    spdlog::info("admin API: organization {} '{}' renamed '{}' by {}", updated.id,
+                 Shown(updated.name), Shown(renamed->name), Shown(p.user));
+    updated = *renamed;
+  }
+  if (*disabled && **disabled != updated.disabled) {
+    auto changed = SetOrgDisabled(ctx.dir(), updated, **disabled);
+    if (!changed.ok()) return FromStatus(changed.status());
+    updated = *changed;
+    spdlog::info("admin API: organization {} '{}' {} by {}", updated.id, Shown(updated.name),
+                 updated.disabled ? "disabled" : "enabled", Shown(p.user));
+  }
+  return JsonResponse(HttpStatus::ok, OrgJson(updated));
+}
+
+// DELETE /api/v1/orgs/{id} (admins): 204, or 409 saying what holds it
+// (Directory::DeleteOrganization).
+Response DeleteOrg(const Context& ctx, const Principal& p, const Request& req) {
+  auto org = PathOrg(ctx, req);
+  if (!org.ok()) return FromStatus(org.status());
+  if (Status st = ctx.dir().DeleteOrganization(org->id); !st.ok()) {
+    if (store::IsInUse(st)) {
+      return FromStatus(
+          store::InUse("organization '" + org->name + "' cannot be deleted: " + st.message()));
+    }
+    return FromStatus(st);
+  }
+  spdlog::info("admin API: organization {} '{}' deleted by {}", org->id, Shown(org->name),
+               Shown(p.user));
+  Response r;
+  r.status = HttpStatus::no_content;
+  return r;
 }
 
 Response CreateOrg(const Context& ctx, const Principal&, const Request& req) {
@@ -409,14 +463,15 @@ Response ListUsers(const Context& ctx, const Principal& p, const Request& req) {
   return Items(std::move(items));
 }
 
-// The user named by the path's {id} when `p` sees it (policy::SeesUser). Others are 404, as a
-// missing one (their existence is not told).
+// The user named by the path's {id} (a name, else a numeric id, as the CLI takes them) when `p`
+// sees it (policy::SeesUser). Others are 404, as a missing one (their existence is not told).
 Result<store::User> VisibleUser(const Context& ctx, const Principal& p, const Request& req) {
-  auto id = PathId(req, "id");
-  if (!id) return NotFound("no such user");
-  auto user = ctx.dir().GetUser(*id);
+  auto user = FindUserRef(ctx.dir(), req.PathParam("id"));
   if (!user.ok()) {
-    if (user.status().code() == ErrorCode::kNotFound) return NotFound("no such user");
+    if (user.status().code() == ErrorCode::kNotFound ||
+        user.status().code() == ErrorCode::kInvalidArgument) {
+      return NotFound("no such user");
+    }
     return user.status();
   }
   if (!policy::SeesUser(p, *user)) return NotFound("no such user");
@@ -469,10 +524,15 @@ Response PatchUser(const Context& ctx, const Principal& p, const Request& req) {
   AuditTarget(ctx, "user:" + user->name);
   if (!policy::ManagesUser(p, *user)) return Forbidden("you may not change this user");
   Response error;
-  auto body = Body(ctx, req, {"disabled", "role"}, &error);
+  auto body = Body(ctx, req, {"disabled", "role", "name"}, &error);
   if (!body) return error;
   auto disabled = OptBool(*body, "disabled");
   if (!disabled.ok()) return FromStatus(disabled.status());
+  auto new_name = OptString(*body, "name");
+  if (!new_name.ok()) return FromStatus(new_name.status());
+  if (*new_name && !policy::MayRenameUser(p, *user)) {
+    return Forbidden("you may not rename this user");
+  }
   auto role_name = OptString(*body, "role");
   if (!role_name.ok()) return FromStatus(role_name.status());
   std::optional<Role> role;
@@ -486,6 +546,13 @@ Response PatchUser(const Context& ctx, const Principal& p, const Request& req) {
   }
   store::User updated = *user;
   json::array revoked;
+  if (*new_name && **new_name != updated.name) {
+    auto renamed = ctx.dir().RenameUser(updated.id, **new_name);
+    if (!renamed.ok()) return FromStatus(renamed.status());
+    spdlog::info("admin API: user {} '{}' renamed '{}' by {}", updated.id, Shown(updated.name),
+                 Shown(renamed->name), Shown(p.user));
+    updated = *renamed;
+  }
   if (role && *role != updated.role) {
     auto r = policy::ChangeUserRole(ctx.dir(), updated, *role);
     if (!r.ok()) return FromStatus(r.status());
@@ -508,6 +575,34 @@ Response PatchUser(const Context& ctx, const Principal& p, const Request& req) {
   // The tokens this change revoked (policy::RoleChangeRevokesTokens), so the caller knows the
   // user needs a new one.
   o["revoked_tokens"] = std::move(revoked);
+  return JsonResponse(HttpStatus::ok, o);
+}
+
+// DELETE /api/v1/users/{id}: deletes a user that never wrote, else disables it and revokes its
+// tokens (RemoveUser); 200 with {"deleted", "user", "revoked_tokens", "reason"}.
+Response DeleteUser(const Context& ctx, const Principal& p, const Request& req) {
+  auto user = VisibleUser(ctx, p, req);
+  if (!user.ok()) return FromStatus(user.status());
+  if (user->id == p.user_id) return Forbidden("you may not delete yourself");
+  if (!policy::MayDeleteUser(p, *user)) return Forbidden("you may not delete this user");
+  auto removed = RemoveUser(ctx.dir(), *user);
+  if (!removed.ok()) return FromStatus(removed.status());
+  json::object o;
+  o["deleted"] = removed->deleted;
+  o["user"] = UserJson(removed->user);
+  json::array revoked;
+  for (const std::string& id : removed->revoked) revoked.push_back(json::string(id));
+  o["revoked_tokens"] = std::move(revoked);
+  o["reason"] = removed->reason;
+  if (removed->deleted) {
+    spdlog::info("admin API: user {} '{}' deleted by {}", user->id, Shown(user->name),
+                 Shown(p.user));
+  } else {
+    spdlog::info(
+        "admin API: user {} '{}' disabled, {} token(s) revoked, instead of deleted ({}) "
+        "by {}",
+        user->id, Shown(user->name), removed->revoked.size(), removed->reason, Shown(p.user));
+  }
   return JsonResponse(HttpStatus::ok, o);
 }
 
@@ -595,8 +690,9 @@ Response RevokeToken(const Context& ctx, const Principal& p, const Request& req)
   return JsonResponse(HttpStatus::ok, TokenView(*token, found->second.name, Timestamp::Now()));
 }
 
+// POST /api/v1/tokens: every user for itself (rotating: create the new token, then DELETE the old
+// one); admins and org-admins for the users they manage too (policy::MayCreateTokenFor).
 Response CreateToken(const Context& ctx, const Principal& p, const Request& req) {
-  if (!policy::ManagesAccounts(p)) return Forbidden("only admins and org-admins may create tokens");
   Response error;
   auto body = Body(ctx, req, {"user", "expires_in", "expires", "label"}, &error);
   if (!body) return error;
@@ -621,7 +717,9 @@ Response CreateToken(const Context& ctx, const Principal& p, const Request& req)
                             "' you may create tokens for");
   }
   AuditTarget(ctx, "user:" + user->name);
-  if (!policy::ManagesUser(p, *user)) return Forbidden("you may not create tokens for this user");
+  if (!policy::MayCreateTokenFor(p, *user)) {
+    return Forbidden("you may not create tokens for this user");
+  }
   const Timestamp now = Timestamp::Now();
   std::optional<Timestamp> expires;
   if (*expires_in && *expires_at) {
@@ -661,10 +759,14 @@ Response ListGroups(const Context& ctx, const Principal&, const Request& req) {
   return Items(std::move(items));
 }
 
+// The group the path's {id} names: a name, else a numeric id (as the CLI takes them).
 Result<store::SharingGroup> PathGroup(const Context& ctx, const Request& req) {
-  auto id = PathId(req, "id");
-  if (!id) return NotFound("no such sharing group");
-  return ctx.dir().GetGroup(*id);
+  auto group = FindGroupRef(ctx.dir(), req.PathParam("id"));
+  if (!group.ok() && (group.status().code() == ErrorCode::kNotFound ||
+                      group.status().code() == ErrorCode::kInvalidArgument)) {
+    return NotFound("no such sharing group");
+  }
+  return group;
 }
 
 Response GetGroup(const Context& ctx, const Principal&, const Request& req) {
@@ -715,6 +817,42 @@ Response CreateGroup(const Context& ctx, const Principal& p, const Request& req)
   return Created(GroupJson(*stored), "/api/v1/groups/" + std::to_string(stored->id));
 }
 
+// PATCH /api/v1/groups/{id} {"name"} (admins): renames the group; its id, which objects'
+// audiences and collections' grants name, stays.
+Response PatchGroup(const Context& ctx, const Principal& p, const Request& req) {
+  auto group = PathGroup(ctx, req);
+  if (!group.ok()) return FromStatus(group.status());
+  Response error;
+  auto body = Body(ctx, req, {"name"}, &error);
+  if (!body) return error;
+  auto name = ReqString(*body, "name");
+  if (!name.ok()) return FromStatus(name.status());
+  auto renamed = ctx.dir().RenameGroup(group->id, *name);
+  if (!renamed.ok()) return FromStatus(renamed.status());
+  spdlog::info("admin API: sharing group {} '{}' renamed '{}' by {}", group->id, Shown(group->name),
+               Shown(renamed->name), Shown(p.user));
+  return JsonResponse(HttpStatus::ok, GroupJson(*renamed));
+}
+
+// DELETE /api/v1/groups/{id} (admins): 204, or 409 while anything's access depends on the group
+// (Directory::DeleteGroup).
+Response DeleteGroup(const Context& ctx, const Principal& p, const Request& req) {
+  auto group = PathGroup(ctx, req);
+  if (!group.ok()) return FromStatus(group.status());
+  if (Status st = ctx.dir().DeleteGroup(group->id); !st.ok()) {
+    if (store::IsInUse(st)) {
+      return FromStatus(
+          store::InUse("sharing group '" + group->name + "' cannot be deleted: " + st.message()));
+    }
+    return FromStatus(st);
+  }
+  spdlog::info("admin API: sharing group {} '{}' deleted by {}", group->id, Shown(group->name),
+               Shown(p.user));
+  Response r;
+  r.status = HttpStatus::no_content;
+  return r;
+}
+
 Response AddGroupMember(const Context& ctx, const Principal& p, const Request& req) {
   auto group = PathGroup(ctx, req);
   if (!group.ok()) return FromStatus(group.status());
@@ -737,14 +875,21 @@ Response AddGroupMember(const Context& ctx, const Principal& p, const Request& r
 Response RemoveGroupMember(const Context& ctx, const Principal& p, const Request& req) {
   auto group = PathGroup(ctx, req);
   if (!group.ok()) return FromStatus(group.status());
-  auto org_id = PathId(req, "org");
-  if (!org_id) return NotFoundResponse("no such organization");
-  if (Status st = ctx.dir().RemoveGroupMember(group->id, *org_id); !st.ok()) {
+  // {org}: a numeric id, a name or an identity id (as FindOrg).
+  auto org = FindOrg(ctx.dir(), req.PathParam("org"));
+  if (!org.ok()) {
+    if (org.status().code() == ErrorCode::kNotFound ||
+        org.status().code() == ErrorCode::kInvalidArgument) {
+      return NotFoundResponse("no such organization");
+    }
+    return FromStatus(org.status());
+  }
+  if (Status st = ctx.dir().RemoveGroupMember(group->id, org->id); !st.ok()) {
     return FromStatus(st);
   }
   auto stored = ctx.dir().GetGroup(group->id);
   if (!stored.ok()) return FromStatus(stored.status());
-  spdlog::info("admin API: org {} removed from sharing group '{}' by {}", *org_id, stored->name,
+  spdlog::info("admin API: org {} removed from sharing group '{}' by {}", org->id, stored->name,
                p.user);
   return JsonResponse(HttpStatus::ok, GroupJson(*stored));
 }
@@ -823,6 +968,13 @@ Response ListCollections(const Context& ctx, const Principal&, const Request& re
   return Items(std::move(items));
 }
 
+// The collection the path's {id} names: its id, else its alias (unique across API roots).
+Result<store::CollectionInfo> PathCollection(const Context& ctx, const Request& req) {
+  auto c = FindCollectionRef(ctx.dir(), req.PathParam("id"));
+  if (!c.ok() && c.status().code() == ErrorCode::kNotFound) return NotFound("no such collection");
+  return c;
+}
+
 Response GetCollection(const Context& ctx, const Principal&, const Request& req) {
   auto c = FindCollectionRef(ctx.dir(), req.PathParam("id"));
   if (!c.ok()) return FromStatus(c.status());
@@ -869,6 +1021,25 @@ Response PatchCollection(const Context& ctx, const Principal& p, const Request& 
   if (!updated.ok()) return FromStatus(updated.status());
   spdlog::info("admin API: collection {} updated by {}", updated->id, p.user);
   return JsonResponse(HttpStatus::ok, CollectionJson(*updated));
+}
+
+// DELETE /api/v1/collections/{id} (admins): 204, or 409 while it holds objects or is the default
+// collection (Directory::DeleteCollection).
+Response DeleteCollection(const Context& ctx, const Principal& p, const Request& req) {
+  auto c = PathCollection(ctx, req);
+  if (!c.ok()) return FromStatus(c.status());
+  if (Status st = ctx.dir().DeleteCollection(c->id); !st.ok()) {
+    if (store::IsInUse(st)) {
+      return FromStatus(
+          store::InUse("collection '" + c->title + "' cannot be deleted: " + st.message()));
+    }
+    return FromStatus(st);
+  }
+  spdlog::info("admin API: collection {} '{}' deleted by {}", c->id, Shown(c->title),
+               Shown(p.user));
+  Response r;
+  r.status = HttpStatus::no_content;
+  return r;
 }
 
 // ---- metrics (admin) ------------------------------------------------------------------------
@@ -1277,10 +1448,13 @@ std::span<const RouteDef> RouteDefs() {
       {Method::kGet, "/api/v1/orgs", false, ListOrgs},
       {Method::kPost, "/api/v1/orgs", true, CreateOrg, "org.create"},
       {Method::kGet, "/api/v1/orgs/{id}", false, GetOrg},
+      {Method::kPatch, "/api/v1/orgs/{id}", true, PatchOrg, "org.update"},
+      {Method::kDelete, "/api/v1/orgs/{id}", true, DeleteOrg, "org.delete"},
       {Method::kGet, "/api/v1/users", false, ListUsers},
       {Method::kPost, "/api/v1/users", false, CreateUser, "user.create"},
       {Method::kGet, "/api/v1/users/{id}", false, GetUser},
       {Method::kPatch, "/api/v1/users/{id}", false, PatchUser, "user.update"},
+      {Method::kDelete, "/api/v1/users/{id}", false, DeleteUser, "user.delete"},
       {Method::kGet, "/api/v1/tokens", false, ListTokens},
       {Method::kPost, "/api/v1/tokens", false, CreateToken, "token.create"},
       {Method::kGet, "/api/v1/tokens/{id}", false, GetToken},
@@ -1288,6 +1462,8 @@ std::span<const RouteDef> RouteDefs() {
       {Method::kGet, "/api/v1/groups", true, ListGroups},
       {Method::kPost, "/api/v1/groups", true, CreateGroup, "group.create"},
       {Method::kGet, "/api/v1/groups/{id}", true, GetGroup},
+      {Method::kPatch, "/api/v1/groups/{id}", true, PatchGroup, "group.update"},
+      {Method::kDelete, "/api/v1/groups/{id}", true, DeleteGroup, "group.delete"},
       {Method::kPost, "/api/v1/groups/{id}/members", true, AddGroupMember, "group.member.add"},
       {Method::kDelete, "/api/v1/groups/{id}/members/{org}", true, RemoveGroupMember,
        "group.member.remove"},
@@ -1295,6 +1471,7 @@ std::span<const RouteDef> RouteDefs() {
       {Method::kPost, "/api/v1/collections", true, CreateCollection, "collection.create"},
       {Method::kGet, "/api/v1/collections/{id}", true, GetCollection},
       {Method::kPatch, "/api/v1/collections/{id}", true, PatchCollection, "collection.update"},
+      {Method::kDelete, "/api/v1/collections/{id}", true, DeleteCollection, "collection.delete"},
       {Method::kGet, "/api/v1/audit", false, ListAudit},
       // Search: every user, through its policy view (a bulk body is larger than an admin one).
       {Method::kGet, "/api/v1/search", false, SearchGet, nullptr, "search"},

@@ -1,11 +1,13 @@
 // tessera collection add TITLE [--api-root api] [--readers SPEC] [--writers SPEC]
 //                    [--audience GROUP] [--default-tlp TLP] [--alias A] [--description D]
-// tessera collection list [--api-root NAME]      [--data DIR] [--json]
-// tessera collection show ID|ALIAS
+// tessera collection list [--api-root NAME] | collection show ID|ALIAS
+//                    | collection rename COLL [--title T] [--alias A] [--no-alias]
+//                    | collection delete COLL      [--data DIR] [--json]
 
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,10 @@ struct CollectionArgs {
   std::string alias;
   std::string description;
   std::string list_api_root;  // list: empty = every API root
+  std::string ref;            // rename, delete: id or alias
+  std::optional<std::string> new_title;
+  std::optional<std::string> new_alias;
+  bool no_alias = false;
 };
 
 int RunCollectionAdd(const AdminAction& a, const CollectionArgs& args) {
@@ -131,6 +137,45 @@ int RunCollectionShow(const AdminAction& a, const std::string& ref) {
   return kExitOk;
 }
 
+int RunCollectionRename(const AdminAction& a, const CollectionArgs& args) {
+  if (!args.new_title && !args.new_alias && !args.no_alias) {
+    return a.Fail(InvalidArgument("give --title, --alias or --no-alias"));
+  }
+  if (args.new_alias && args.no_alias) {
+    return a.Fail(InvalidArgument("give --alias or --no-alias, not both"));
+  }
+  auto c = admin::FindCollectionRef(a.dir, args.ref);
+  if (!c.ok()) return a.Fail(c.status());
+  store::CollectionInfo info = *c;
+  if (args.new_title) {
+    if (args.new_title->empty()) return a.Fail(InvalidArgument("--title may not be empty"));
+    info.title = *args.new_title;
+  }
+  if (args.new_alias) info.alias = *args.new_alias;
+  if (args.no_alias) info.alias.clear();
+  auto updated = a.dir.UpdateCollection(info);
+  if (!updated.ok()) return a.Fail(updated.status());
+  return a.Print(admin::CollectionJson(*updated),
+                 "collection " + updated->id + ": title " + EscapeForDisplay(updated->title) +
+                     ", alias " +
+                     (updated->alias.empty() ? "-" : EscapeForDisplay(updated->alias)));
+}
+
+int RunCollectionDelete(const AdminAction& a, const CollectionArgs& args) {
+  auto c = admin::FindCollectionRef(a.dir, args.ref);
+  if (!c.ok()) return a.Fail(c.status());
+  if (Status st = a.dir.DeleteCollection(c->id); !st.ok()) {
+    if (store::IsInUse(st)) {
+      return a.Fail(store::InUse("collection " + EscapeForDisplay(c->title) +
+                                 " cannot be deleted: " + st.message()));
+    }
+    return a.Fail(st);
+  }
+  boost::json::object o = admin::CollectionJson(*c);
+  o["deleted"] = true;
+  return a.Print(o, "collection " + c->id + " deleted");
+}
+
 }  // namespace
 
 Command AddCollectionCommand(CLI::App& app) {
@@ -176,6 +221,21 @@ Command AddCollectionCommand(CLI::App& app) {
   show->add_option("COLLECTION", *show_ref,
                    "Collection id or alias (an alias used in several API roots needs the id)")
       ->required();
+
+  CLI::App* rename = collection.Add(
+      "rename", "Change a collection's title or alias (its id, which URLs and objects use, stays).",
+      [args](const AdminAction& a) { return RunCollectionRename(a, *args); });
+  rename->add_option("COLLECTION", args->ref, "Collection id or alias")->required();
+  rename->add_option("--title", args->new_title, "The new title");
+  rename->add_option("--alias", args->new_alias, "The new alias (unique within its API root)");
+  rename->add_flag("--no-alias", args->no_alias, "Remove the alias");
+
+  CLI::App* del = collection.Add(
+      "delete",
+      "Delete an empty collection. Refused (exit 1, saying why) while it holds objects, or for "
+      "the hub's default collection.",
+      [args](const AdminAction& a) { return RunCollectionDelete(a, *args); });
+  del->add_option("COLLECTION", args->ref, "Collection id or alias")->required();
 
   return collection.Finish();
 }

@@ -1,5 +1,6 @@
 // tessera group add NAME [--member ORG]... [--description D] | group add-member NAME ORG... |
-// group remove-member NAME ORG... | group list   [--data DIR] [--json]
+// group remove-member NAME ORG... | group list | group rename NAME NEW | group delete NAME
+// [--data DIR] [--json]
 
 #include <iostream>
 #include <map>
@@ -14,6 +15,7 @@ namespace {
 
 struct GroupArgs {
   std::string name;
+  std::string new_name;
   std::string description;
   std::vector<std::string> members;
 };
@@ -93,6 +95,29 @@ int RunGroupList(const AdminAction& a) {
   return kExitOk;
 }
 
+int RunGroupRename(const AdminAction& a, const GroupArgs& args) {
+  auto group = admin::FindGroupRef(a.dir, args.name);
+  if (!group.ok()) return a.Fail(group.status());
+  auto renamed = a.dir.RenameGroup(group->id, args.new_name);
+  if (!renamed.ok()) return a.Fail(renamed.status());
+  return PrintGroup(a, renamed->id);
+}
+
+int RunGroupDelete(const AdminAction& a, const GroupArgs& args) {
+  auto group = admin::FindGroupRef(a.dir, args.name);
+  if (!group.ok()) return a.Fail(group.status());
+  if (Status st = a.dir.DeleteGroup(group->id); !st.ok()) {
+    if (store::IsInUse(st)) {
+      return a.Fail(store::InUse("sharing group " + EscapeForDisplay(group->name) +
+                                 " cannot be deleted: " + st.message()));
+    }
+    return a.Fail(st);
+  }
+  boost::json::object o = admin::GroupJson(*group);
+  o["deleted"] = true;
+  return a.Print(o, "sharing group " + EscapeForDisplay(group->name) + " deleted");
+}
+
 }  // namespace
 
 Command AddGroupCommand(CLI::App& app) {
@@ -126,6 +151,19 @@ Command AddGroupCommand(CLI::App& app) {
   remove_member->add_option("ORG", args->members, "Organizations to remove")->required();
 
   group.Add("list", "List the sharing groups and their members.", RunGroupList);
+
+  CLI::App* rename =
+      group.Add("rename", "Rename a group (its id, which objects and collections name, stays).",
+                [args](const AdminAction& a) { return RunGroupRename(a, *args); });
+  rename->add_option("NAME", args->name, "Group name or numeric id")->required();
+  rename->add_option("NEW", args->new_name, "The new name (unique)")->required();
+
+  CLI::App* del = group.Add(
+      "delete",
+      "Delete a group nothing's access depends on. Refused (exit 1, saying why) while a "
+      "collection names it (audience, readers, writers) or any object is addressed to it.",
+      [args](const AdminAction& a) { return RunGroupDelete(a, *args); });
+  del->add_option("NAME", args->name, "Group name or numeric id")->required();
 
   return group.Finish();
 }

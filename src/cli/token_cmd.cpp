@@ -1,5 +1,5 @@
 // tessera token create USER [--expires DURATION] [--label L] | token list [--user USER] |
-// token revoke ID   [--data DIR] [--json]
+// token revoke ID | token rotate ID [--expires DURATION]   [--data DIR] [--json]
 
 #include <iostream>
 #include <map>
@@ -73,17 +73,20 @@ int RunTokenList(const AdminAction& a, const TokenArgs& args) {
         o["user"] = u.name;
         list.push_back(std::move(o));
       } else {
-        rows.push_back({t.id, u.name, t.label.empty() ? "-" : t.label,
-                        FormatTimestamp(t.created, TimePrecision::kSeconds),
-                        t.expires ? FormatTimestamp(*t.expires, TimePrecision::kSeconds) : "never",
-                        std::string(admin::TokenState(t, now))});
+        rows.push_back(
+            {t.id, u.name, t.label.empty() ? "-" : t.label,
+             FormatTimestamp(t.created, TimePrecision::kSeconds),
+             t.expires ? FormatTimestamp(*t.expires, TimePrecision::kSeconds) : "never",
+             std::string(admin::TokenState(t, now)),
+             t.last_used ? FormatTimestamp(*t.last_used, TimePrecision::kSeconds) : "never"});
       }
     }
   }
   if (a.json) {
     std::cout << PrettyJson(list);
   } else {
-    PrintTable(std::cout, {"ID", "USER", "LABEL", "CREATED", "EXPIRES", "STATE"}, rows);
+    PrintTable(std::cout, {"ID", "USER", "LABEL", "CREATED", "EXPIRES", "STATE", "LAST USED"},
+               rows);
   }
   return kExitOk;
 }
@@ -103,6 +106,40 @@ int RunTokenRevoke(const AdminAction& a, const TokenArgs& args) {
   if (!revoked.ok()) return a.Fail(revoked.status());
   return a.Print(admin::TokenJson(*revoked, Timestamp::Now()),
                  "token " + id + " revoked" + (token->revoked ? " (it already was)" : ""));
+}
+
+// Creates a new token for the same user with the same label (and --expires, else the old one's
+// lifetime from now), then revokes the old one; prints the new token.
+int RunTokenRotate(const AdminAction& a, const TokenArgs& args) {
+  std::string id = args.id;
+  if (id.starts_with("tsr_") && id.size() > 4 + 16) id = id.substr(4, 16);
+  auto old = a.dir.GetToken(id);
+  if (!old.ok()) {
+    return a.Fail(old.status().code() == ErrorCode::kInvalidArgument
+                      ? NotFound("no token with id '" + args.id + "'")
+                      : old.status());
+  }
+  if (old->revoked) {
+    return a.Fail(store::InUse("token " + id + " is revoked; create a new one instead"));
+  }
+  auto user = a.dir.GetUser(old->user_id);
+  if (!user.ok()) return a.Fail(user.status());
+  std::optional<Timestamp> expires = args.expires_at;
+  if (!expires && old->expires) {
+    const Timestamp now = Timestamp::Now();
+    expires = Timestamp{now.seconds + (old->expires->seconds - old->created.seconds), now.nanos};
+  }
+  auto issued = policy::CreateToken(a.dir, user->id, expires, old->label);
+  if (!issued.ok()) return a.Fail(issued.status());
+  if (Status st = a.dir.RevokeToken(id); !st.ok()) return a.Fail(st);
+  boost::json::object o = admin::TokenJson(issued->record, Timestamp::Now());
+  o["user"] = user->name;
+  o["token"] = issued->token;
+  o["replaces"] = id;
+  a.Print(o, issued->token);
+  std::cerr << "tessera token rotate: token " << id << " of user " << EscapeForDisplay(user->name)
+            << " revoked; the new one is " << issued->record.id << "\n";
+  return kExitOk;
 }
 
 }  // namespace
@@ -126,7 +163,9 @@ Command AddTokenCommand(CLI::App& app) {
   create->add_option("--label", args->label, "What the token is for (shown by token list)");
 
   CLI::App* list = token.Add(
-      "list", "List tokens (id, user, label, created, expires, state); never the secrets.",
+      "list",
+      "List tokens (id, user, label, created, expires, state, last used: to the minute); never "
+      "the secrets.",
       [args](const AdminAction& a) { return RunTokenList(a, *args); });
   list->add_option("--user", args->user, "Only the tokens of this user");
 
@@ -134,6 +173,15 @@ Command AddTokenCommand(CLI::App& app) {
       "revoke", "Revoke a token by its id (the 16 hex characters after tsr_), or the token itself.",
       [args](const AdminAction& a) { return RunTokenRevoke(a, *args); });
   revoke->add_option("ID", args->id, "Token id")->required();
+
+  CLI::App* rotate = token.Add(
+      "rotate",
+      "Replace a token: create a new one for its user (same label; the same lifetime from now "
+      "unless --expires says otherwise), print it, and revoke the old one.",
+      [args](const AdminAction& a) { return RunTokenRotate(a, *args); },
+      [args] { return CheckTokenCreate(*args); });
+  rotate->add_option("ID", args->id, "Token id, or the token itself")->required();
+  rotate->add_option("--expires", args->expires, "Lifetime of the new token, e.g. 90d");
 
   return token.Finish();
 }

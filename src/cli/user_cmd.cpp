@@ -1,5 +1,6 @@
 // tessera user add NAME --org ORG --role ROLE | user list [--org ORG] | user role NAME ROLE |
-// user disable NAME | user enable NAME   [--data DIR] [--json]
+// user disable NAME | user enable NAME | user rename NAME NEW | user delete NAME
+// [--data DIR] [--json]
 
 #include <iostream>
 #include <map>
@@ -30,6 +31,7 @@ Result<store::Role> RoleArg(const std::string& name) {
 
 struct UserArgs {
   std::string name;
+  std::string new_name;
   std::string org;
   std::string role;
 };
@@ -106,6 +108,35 @@ int RunUserSetDisabled(const AdminAction& a, const UserArgs& args, bool disabled
                  "user " + updated->name + (disabled ? " disabled" : " enabled"));
 }
 
+int RunUserRename(const AdminAction& a, const UserArgs& args) {
+  auto user = admin::FindUserRef(a.dir, args.name);
+  if (!user.ok()) return a.Fail(user.status());
+  auto renamed = a.dir.RenameUser(user->id, args.new_name);
+  if (!renamed.ok()) return a.Fail(renamed.status());
+  return a.Print(admin::UserJson(*renamed), "user " + EscapeForDisplay(user->name) + " renamed " +
+                                                EscapeForDisplay(renamed->name));
+}
+
+// Deletes a user that never wrote; one that did is disabled and its tokens revoked (exit 0 both
+// ways: the account can no longer act), and the output says which and why.
+int RunUserDelete(const AdminAction& a, const UserArgs& args) {
+  auto user = admin::FindUserRef(a.dir, args.name);
+  if (!user.ok()) return a.Fail(user.status());
+  auto removed = admin::RemoveUser(a.dir, *user);
+  if (!removed.ok()) return a.Fail(removed.status());
+  boost::json::object o;
+  o["deleted"] = removed->deleted;
+  o["user"] = admin::UserJson(removed->user);
+  boost::json::array revoked;
+  for (const std::string& id : removed->revoked) revoked.push_back(boost::json::string(id));
+  o["revoked_tokens"] = std::move(revoked);
+  o["reason"] = removed->reason;
+  const std::string name = EscapeForDisplay(user->name);
+  if (removed->deleted) return a.Print(o, "user " + name + " deleted");
+  return a.Print(o, "user " + name + " disabled, not deleted (" + removed->reason + "); " +
+                        std::to_string(removed->revoked.size()) + " token(s) revoked");
+}
+
 }  // namespace
 
 Command AddUserCommand(CLI::App& app) {
@@ -152,6 +183,19 @@ Command AddUserCommand(CLI::App& app) {
       user.Add("enable", "Enable a disabled user again.",
                [args](const AdminAction& a) { return RunUserSetDisabled(a, *args, false); });
   enable->add_option("NAME", args->name, "User name or numeric id")->required();
+
+  CLI::App* rename = user.Add("rename", "Rename a user (its id, tokens and what it wrote stay).",
+                              [args](const AdminAction& a) { return RunUserRename(a, *args); });
+  rename->add_option("NAME", args->name, "User name or numeric id")->required();
+  rename->add_option("NEW", args->new_name, "The new name (unique across the hub)")->required();
+
+  CLI::App* del = user.Add(
+      "delete",
+      "Delete a user that never wrote through the hub, with its tokens. A user that wrote is "
+      "disabled and its tokens revoked instead, so that what it wrote keeps its author; the "
+      "output says which.",
+      [args](const AdminAction& a) { return RunUserDelete(a, *args); });
+  del->add_option("NAME", args->name, "User name or numeric id")->required();
 
   return user.Finish();
 }

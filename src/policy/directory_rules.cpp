@@ -21,6 +21,16 @@ bool ManagesUser(const Principal& p, const store::User& u) {
   return MayAssignRole(p, u.role, u.org_id);
 }
 
+bool MayCreateTokenFor(const Principal& p, const store::User& u) {
+  return u.id == p.user_id || ManagesUser(p, u);
+}
+
+bool MayRenameUser(const Principal& p, const store::User& u) { return ManagesUser(p, u); }
+
+bool MayDeleteUser(const Principal& p, const store::User& u) {
+  return u.id != p.user_id && ManagesUser(p, u);
+}
+
 bool SeesUser(const Principal& p, const store::User& u) {
   return u.id == p.user_id || ManagesUser(p, u);
 }

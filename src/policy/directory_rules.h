@@ -40,6 +40,16 @@ bool MayAssignRole(const Principal& p, Role role, int64_t org_id);
 // stored role is unknown is managed by admins only.
 bool ManagesUser(const Principal& p, const store::User& u);
 
+// Whether the principal may create tokens for user `u`: for itself, whatever its role (rotating
+// its own token: create the new one, then revoke the old), and for the users it manages. A token
+// carries its user's role, so a member making its own gains nothing it did not have.
+bool MayCreateTokenFor(const Principal& p, const store::User& u);
+
+// Whether the principal may rename user `u` or delete it (policy::ManagesUser), never itself
+// deleted: nobody deletes the account it is acting as.
+bool MayRenameUser(const Principal& p, const store::User& u);
+bool MayDeleteUser(const Principal& p, const store::User& u);
+
 // Whether user `u` exists for the principal (the user list, GET /api/v1/users/{id}, ?user= and
 // "user" of the token routes): the users it manages, and itself. An org-admin thus does not see
 // the admin and sync users of its own organization.

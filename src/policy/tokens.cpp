@@ -282,13 +282,74 @@ Result<Principal> Authenticator::AuthenticateCredentials(const Result<Credential
   std::string why;
   Result<Principal> out =
       creds.ok() ? Check(*creds, directory_generation, why) : Result<Principal>(creds.status());
-  if (out.ok()) return out;
+  if (out.ok()) {
+    NoteTokenUse(creds->id);
+    return out;
+  }
   if (out.status().code() != ErrorCode::kUnauthenticated) return out;  // the store failed
   if (why.empty()) why = out.status().message();
   CountFailure(address, token_id);
   spdlog::info("authentication refused from {}{}{}: {}", EscapeForDisplay(address),
                token_id.empty() ? "" : " for token ", token_id, EscapeForDisplay(why));
   return Unauthenticated(std::string(kInvalidCredentials));
+}
+
+Authenticator::~Authenticator() {
+  {
+    std::lock_guard<std::mutex> lock(use_mu_);
+    use_stopping_ = true;
+  }
+  use_cv_.notify_all();
+  if (use_writer_.joinable()) use_writer_.join();
+  FlushTokenUses();
+}
+
+void Authenticator::NoteTokenUse(const std::string& token_id) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> lock(use_mu_);
+  auto it = use_noted_.find(token_id);
+  if (it != use_noted_.end() && now - it->second < kTokenUseInterval) return;
+  if (use_noted_.size() >= kMaxCachedTokens && it == use_noted_.end()) use_noted_.clear();
+  use_noted_[token_id] = now;
+  use_pending_[token_id] = Timestamp::Now();
+  if (use_stopping_) return;  // the destructor's flush writes it
+  if (!use_writer_.joinable()) use_writer_ = std::thread([this] { WriteTokenUses(); });
+  use_cv_.notify_one();
+}
+
+void Authenticator::WriteTokenUses() {
+  std::unique_lock<std::mutex> lock(use_mu_);
+  while (true) {
+    use_cv_.wait(lock, [this] { return use_stopping_ || !use_pending_.empty(); });
+    if (use_stopping_) return;
+    std::unordered_map<std::string, Timestamp> batch;
+    batch.swap(use_pending_);
+    use_writing_ = true;
+    lock.unlock();
+    for (const auto& [id, when] : batch) {
+      if (Status st = directory_.RecordTokenUse(id, when); !st.ok()) {
+        spdlog::warn("recording the use of token {}: {}", id, st.ToString());
+      }
+    }
+    lock.lock();
+    use_writing_ = false;
+    use_cv_.notify_all();
+  }
+}
+
+void Authenticator::FlushTokenUses() {
+  std::unordered_map<std::string, Timestamp> batch;
+  {
+    // A batch the writer thread took is written before this returns.
+    std::unique_lock<std::mutex> lock(use_mu_);
+    use_cv_.wait(lock, [this] { return !use_writing_; });
+    batch.swap(use_pending_);
+  }
+  for (const auto& [id, when] : batch) {
+    if (Status st = directory_.RecordTokenUse(id, when); !st.ok()) {
+      spdlog::warn("recording the use of token {}: {}", id, st.ToString());
+    }
+  }
 }
 
 bool Authenticator::Remembers(std::string_view header) const {
@@ -349,6 +410,10 @@ Result<Principal> Authenticator::Check(const Credentials& creds, int64_t generat
   }
   if (owner->user.disabled) {
     why = "user '" + owner->user.name + "' is disabled";
+    return Unauthenticated(why);
+  }
+  if (owner->org.disabled) {
+    why = "organization '" + owner->org.name + "' of user '" + owner->user.name + "' is disabled";
     return Unauthenticated(why);
   }
 
@@ -505,7 +570,10 @@ Result<Principal> Authenticator::AuthenticateSession(const Presented& presented,
             std::string(kCsrfHeader) + " header");
       }
     }
-    if (s.generation == generation) return s.principal;
+    if (s.generation == generation) {
+      NoteTokenUse(s.token_id);
+      return s.principal;
+    }
     token_id = s.token_id;
     user_id = s.user_id;
   }
@@ -521,6 +589,8 @@ Result<Principal> Authenticator::AuthenticateSession(const Presented& presented,
     why = "its token has been revoked";
   } else if (owner->user.disabled) {
     why = "user '" + owner->user.name + "' is disabled";
+  } else if (owner->org.disabled) {
+    why = "organization '" + owner->org.name + "' is disabled";
   } else if (owner->user.id != user_id) {
     why = "its token now belongs to another user";
   } else if (owner->token.expires && *owner->token.expires <= Timestamp::Now()) {
@@ -536,6 +606,7 @@ Result<Principal> Authenticator::AuthenticateSession(const Presented& presented,
   Principal p = PrincipalOf(std::move(*owner));
   it->second.principal = p;
   it->second.generation = generation;
+  NoteTokenUse(token_id);
   return p;
 }
 

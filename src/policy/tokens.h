@@ -45,6 +45,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -148,6 +149,18 @@ class Authenticator {
  public:
   explicit Authenticator(store::Directory& directory, AuthLimits limits = {})
       : directory_(directory), limits_(limits) {}
+  // Writes the token uses not written yet (FlushTokenUses) and stops the thread that writes them.
+  ~Authenticator();
+  Authenticator(const Authenticator&) = delete;
+  Authenticator& operator=(const Authenticator&) = delete;
+
+  // A token's last use (Directory::RecordTokenUse) is written when it authenticates a request
+  // (by header or through a session) and its last written use is older than this: at most one
+  // write a minute per token, made by a thread of the Authenticator's own, never on the request.
+  static constexpr std::chrono::seconds kTokenUseInterval{60};
+  // Writes the uses noted and not written yet, now, on the calling thread (the writer thread
+  // does it soon after each is noted). Failures are logged: a use is a hint, not a record.
+  void FlushTokenUses();
 
   // The principal behind an Authorization header value sent from `client` (the peer address,
   // "127.0.0.1:53124", "[::1]:53124" or without a port; "" when unknown, counted as one client):
@@ -240,6 +253,11 @@ class Authenticator {
   // rewritten).
   Result<bool> Verify(const Credentials& creds, const std::string& hash);
   bool Throttled(const std::string& client, const std::string& token_id);
+  // Notes that `token_id` authenticated a request now; hands it to the writer thread when its
+  // last use was written kTokenUseInterval ago or more (or never, in this process).
+  void NoteTokenUse(const std::string& token_id);
+  // The writer thread: writes the noted uses until the Authenticator is destroyed.
+  void WriteTokenUses();
   void CountFailure(const std::string& client, const std::string& token_id);
 
   store::Directory& directory_;
@@ -255,6 +273,14 @@ class Authenticator {
   std::mutex hash_mu_;
   std::condition_variable hash_cv_;
   int hashing_ = 0;  // guarded by hash_mu_
+  std::mutex use_mu_;
+  std::condition_variable use_cv_;
+  // token id -> when its use was last handed to the writer; guarded by use_mu_
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> use_noted_;
+  std::unordered_map<std::string, Timestamp> use_pending_;  // guarded by use_mu_
+  bool use_stopping_ = false;                               // guarded by use_mu_
+  bool use_writing_ = false;  // the writer thread is writing a batch; guarded by use_mu_
+  std::thread use_writer_;    // started with the first use noted; guarded by use_mu_
   mutable std::mutex sessions_mu_;
   std::unordered_map<std::string, Session> sessions_;  // session id -> it; guarded by sessions_mu_
 };

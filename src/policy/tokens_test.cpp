@@ -552,6 +552,65 @@ TEST_F(TokenTest, GuessingSessionCookiesIsBoundedPerClient) {
   EXPECT_TRUE(auth.Authenticate(Cookie(s->cookie), "192.0.2.8:1").ok());
 }
 
+// Issue 17: disabling an organization stops its users' tokens and sessions at once; enabling it
+// brings the tokens back (an ended session stays ended).
+TEST_F(TokenTest, DisablingTheOrganizationStopsItsUsersTokensAndSessions) {
+  const IssuedToken t = Issue();
+  Authenticator auth(store_->directory());
+  ASSERT_TRUE(auth.Authenticate("Bearer " + t.token, "").ok());  // now cached
+  auto session = auth.StartSession("alice", t.token, "");
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE(store_->directory().SetOrganizationDisabled(org_.id, true).ok());
+  EXPECT_EQ(auth.Authenticate("Bearer " + t.token, "").status().code(),
+            ErrorCode::kUnauthenticated);
+  EXPECT_EQ(auth.Authenticate(Cookie(session->cookie), "").status().code(),
+            ErrorCode::kUnauthenticated);
+  EXPECT_EQ(auth.StartSession("alice", t.token, "").status().code(), ErrorCode::kUnauthenticated);
+  ASSERT_TRUE(store_->directory().SetOrganizationDisabled(org_.id, false).ok());
+  EXPECT_TRUE(auth.Authenticate("Bearer " + t.token, "").ok());
+}
+
+// Issue 17: a token's use is recorded (by header and through a session), at most once per
+// kTokenUseInterval, and never moves the directory's generation (servers keep their caches).
+TEST_F(TokenTest, UsesAreRecordedAtMostOnceAMinuteWithoutChangingTheDirectory) {
+  const IssuedToken t = Issue();
+  const IssuedToken by_session = Issue();
+  const IssuedToken unused = Issue();
+  Authenticator auth(store_->directory());
+  ASSERT_TRUE(auth.Authenticate("Bearer " + t.token, "").ok());
+  const int64_t generation = *store_->directory().Generation();
+  auth.FlushTokenUses();
+  auto first = store_->directory().GetToken(t.record.id);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(first->last_used.has_value()) << "the use was not recorded";
+  EXPECT_LE(first->last_used->ToMicros(), Timestamp::Now().ToMicros());
+  EXPECT_GE(first->last_used->ToMicros(), t.record.created.ToMicros());
+
+  // Used again within the minute: nothing more is written.
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(auth.Authenticate(Basic("alice", t.token), "").ok());
+  auth.FlushTokenUses();
+  EXPECT_EQ(store_->directory().GetToken(t.record.id)->last_used, first->last_used);
+  EXPECT_EQ(*store_->directory().Generation(), generation);
+
+  auto session = auth.StartSession("alice", by_session.token, "");
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE(auth.Authenticate(Cookie(session->cookie), "").ok());
+  auth.FlushTokenUses();
+  EXPECT_TRUE(store_->directory().GetToken(by_session.record.id)->last_used.has_value());
+  EXPECT_FALSE(store_->directory().GetToken(unused.record.id)->last_used.has_value());
+
+  // The writer thread writes without being asked (the destructor's flush is not needed).
+  const IssuedToken later = Issue();
+  ASSERT_TRUE(auth.Authenticate("Bearer " + later.token, "").ok());
+  bool written = false;
+  for (int i = 0; i < 200 && !written; ++i) {
+    written = store_->directory().GetToken(later.record.id)->last_used.has_value();
+    if (!written) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(written) << "the writer thread did not record the use";
+}
+
 TEST(RoleTest, NamesRoundTrip) {
   for (Role r : {Role::kAdmin, Role::kOrgAdmin, Role::kAnalyst, Role::kReadOnly, Role::kSync}) {
     EXPECT_EQ(ParseRole(RoleName(r)), r);

@@ -5,7 +5,8 @@
 // and references; the rules of who may do what live in src/policy.
 //
 // Every method returns a Result/Status: kInvalidArgument for a malformed value (empty or
-// over-long name, ...), kAlreadyExists for a taken unique name/id, kNotFound for a missing row or
+// over-long name, ...), kAlreadyExists for a taken unique name/id or for an entry a deletion
+// finds still in use (InUse, below: the message says by what), kNotFound for a missing row or
 // a reference to one, kUnavailable / kIo / kCorrupt for storage failures. Roles and TLP levels are
 // typed (store/access_words.h); a stored one the hub does not know reads as kCorrupt.
 // Writes are durable when they return. Thread-safe (reads run on the store's read pool).
@@ -35,12 +36,19 @@ inline constexpr std::string_view kSettingDefaultCollection = "default_collectio
 // upgraded from before the index, until Store::RebuildSearchIndex.
 inline constexpr std::string_view kSettingSearchIndex = "search_index";
 
+// A deletion refused because something still depends on the entry (the message says what, and
+// what to do first). kAlreadyExists, so that callers answer it as every conflict with the
+// directory's state: HTTP 409, CLI exit 1. Only the Delete* methods return it for that reason.
+inline Status InUse(std::string message) { return AlreadyExists(std::move(message)); }
+inline bool IsInUse(const Status& st) { return st.code() == ErrorCode::kAlreadyExists; }
+
 struct Organization {
   int64_t id = 0;  // > 0
   std::string name;
   std::string identity_id;    // "identity--<uuid4>"
   std::string identity_json;  // the STIX identity (identity_class "organization"), minified
   Timestamp created;
+  bool disabled = false;  // its users' tokens do not authenticate
 };
 
 struct User {
@@ -60,6 +68,9 @@ struct TokenRecord {
   std::optional<Timestamp> expires;  // nullopt: never
   bool revoked = false;
   std::string label;
+  // When it last authenticated a request, to the minute at best (RecordTokenUse is called at most
+  // once a minute per token); nullopt: never, or not since the store recorded uses.
+  std::optional<Timestamp> last_used;
 };
 
 // What authenticating a token needs, read in one go: the token row, its user, the user's
@@ -119,8 +130,18 @@ class Directory {
   virtual Result<Organization> FindOrganization(const std::string& name) = 0;
   virtual Result<Organization> FindOrganizationByIdentity(const std::string& identity_id) = 0;
   virtual Result<std::vector<Organization>> ListOrganizations() = 0;  // by id
-  // Renames the organization and its identity (whose `modified` moves to now).
+  // Renames the organization and its identity (whose `modified` moves to now). The identity id,
+  // which objects cite, stays.
   virtual Result<Organization> RenameOrganization(int64_t id, const std::string& name) = 0;
+  // Disables (or enables again) an organization: while disabled, no token of its users
+  // authenticates (policy::Authenticator reads it on every directory change). kNotFound.
+  virtual Result<Organization> SetOrganizationDisabled(int64_t id, bool disabled) = 0;
+  // Deletes an organization that nothing depends on, with its group memberships and the
+  // collection grants naming it. InUse (kAlreadyExists), saying what holds it, when it is the hub's
+  // own organization (kSettingHubOrg), has users, provided any object version, or owns a TAXII
+  // status (disable it instead); kNotFound. Its id is never handed out again (AUTOINCREMENT), so
+  // the object grants that name it (" org:N ") can never reach another organization.
+  virtual Status DeleteOrganization(int64_t id) = 0;
 
   // Users. `org_id` must exist (kNotFound).
   virtual Result<User> CreateUser(const std::string& name, int64_t org_id, Role role) = 0;
@@ -130,6 +151,14 @@ class Directory {
   virtual Result<std::vector<User>> ListUsers(std::optional<int64_t> org_id) = 0;
   virtual Result<User> SetUserRole(int64_t id, Role role) = 0;
   virtual Result<User> SetUserDisabled(int64_t id, bool disabled) = 0;
+  // Renames a user (CreateUser's rules for names). kAlreadyExists, kNotFound, kInvalidArgument.
+  virtual Result<User> RenameUser(int64_t id, const std::string& name) = 0;
+  // The number of TAXII statuses the user owns: what it wrote through the hub. A user that wrote
+  // is kept (disabled) rather than deleted, so that what it did stays attributable.
+  virtual Result<int64_t> CountUserWrites(int64_t id) = 0;
+  // Deletes a user that never wrote (CountUserWrites 0), with its tokens, in one transaction.
+  // InUse (kAlreadyExists) when it wrote; kNotFound.
+  virtual Status DeleteUser(int64_t id) = 0;
 
   // Tokens. `record.id` must be 16 lowercase hex characters and unique, the user must exist.
   virtual Status AddToken(const TokenRecord& record) = 0;
@@ -145,6 +174,9 @@ class Directory {
   // The token with `id`, its user, organization and groups (kNotFound: no such token). Cheap
   // enough for every request: indexed reads on one read connection.
   virtual Result<TokenOwner> LookupToken(const std::string& id) = 0;
+  // Records that token `id` authenticated a request at `when` (a later `when` only moves it
+  // forward). Not a directory change: Generation() stays. kNotFound: no such token.
+  virtual Status RecordTokenUse(const std::string& id, Timestamp when) = 0;
 
   // Sharing groups.
   virtual Result<SharingGroup> CreateGroup(const std::string& name,
@@ -157,6 +189,14 @@ class Directory {
   virtual Status RemoveGroupMember(int64_t group_id, int64_t org_id) = 0;
   // The groups `org_id` belongs to, ascending.
   virtual Result<std::vector<int64_t>> GroupsOf(int64_t org_id) = 0;
+  // Renames a group. kAlreadyExists, kNotFound, kInvalidArgument.
+  virtual Result<SharingGroup> RenameGroup(int64_t id, const std::string& name) = 0;
+  // Deletes a group nothing's access depends on, with its memberships. InUse (kAlreadyExists),
+  // saying what holds it, while a collection names it as its audience group or in its readers or
+  // writers, or any stored object version is addressed to it (its readers name " group:N "):
+  // deleting it would change who reads those (AUTOINCREMENT ids are never reused, so such an
+  // object would become readable by fewer, but its audience would silently be gone). kNotFound.
+  virtual Status DeleteGroup(int64_t id) = 0;
 
   // API roots.
   virtual Status CreateApiRoot(const ApiRoot& root) = 0;
@@ -176,6 +216,9 @@ class Directory {
   virtual Result<std::vector<CollectionInfo>> ListCollections(const std::string& api_root) = 0;
   // Replaces everything but id, api_root and created.
   virtual Result<CollectionInfo> UpdateCollection(const CollectionInfo& info) = 0;
+  // Deletes an empty collection with its grants. InUse (kAlreadyExists) when it holds any object
+  // version (delete them first) or is the hub's default collection; kNotFound.
+  virtual Status DeleteCollection(const std::string& id) = 0;
 
   // Settings: small key/value pairs (kSettingHubOrg, ...). GetSetting: kNotFound when unset.
   virtual Result<std::string> GetSetting(std::string_view key) = 0;

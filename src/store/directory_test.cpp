@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 
+#include "common/uuid.h"
 #include "store/store.h"
 #include "store/test_util.h"
 
@@ -418,6 +419,232 @@ TEST_F(DirectoryTest, OpeningTheStoreKeepsSqlitesLockOnTheWalIndex) {
   ASSERT_EQ(::waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0) << "1: no process holds a lock on " << shm;
+}
+
+}  // namespace
+}  // namespace tessera::store
+
+namespace tessera::store {
+namespace {
+
+// Issue 17: renaming keeps ids; deleting refuses, saying why, whatever would change who reads an
+// object or orphan what someone wrote; a disabled organization is read with its users' tokens.
+class AccountRemovalTest : public DirectoryTest {
+ protected:
+  void SetUp() override {
+    DirectoryTest::SetUp();
+    auto def = d().GetSetting(kSettingDefaultCollection);
+    ASSERT_TRUE(def.ok());
+    default_ = *def;
+    CollectionInfo info;
+    info.api_root = "api";
+    info.title = "Scratch";
+    info.readers.all = true;
+    info.writers.all = true;
+    auto c = d().CreateCollection(info);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    scratch_ = c->id;
+  }
+  // Stores one object version provided by `provider` in `collection`, readable by `readers`.
+  void Put(const std::string& collection, int64_t provider, std::string_view readers,
+           const std::string& id = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f") {
+    auto r =
+        store_->Import(std::vector{testing::Sdo(id, "2021-01-01T00:00:00.000Z")},
+                       std::vector{Placement{collection, provider, testing::Keys(readers), {}}});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  std::string default_, scratch_;
+};
+
+TEST_F(AccountRemovalTest, RenamingUsersAndGroupsKeepsTheirIds) {
+  auto org = d().CreateOrganization("Org");
+  auto alice = d().CreateUser("alice", org->id, Role::kAnalyst);
+  ASSERT_TRUE(d().CreateUser("bob", org->id, Role::kAnalyst).ok());
+  auto renamed = d().RenameUser(alice->id, "alice.smith");
+  ASSERT_TRUE(renamed.ok()) << renamed.status().ToString();
+  EXPECT_EQ(renamed->id, alice->id);
+  EXPECT_EQ(d().FindUser("alice.smith")->id, alice->id);
+  EXPECT_EQ(d().FindUser("alice").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(d().RenameUser(alice->id, "bob").status().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(d().RenameUser(alice->id, "a:b").status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(d().RenameUser(alice->id, "").status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(d().RenameUser(alice->id + 50, "x").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(d().GetUser(alice->id)->name, "alice.smith") << "a refused rename changes nothing";
+
+  auto g = d().CreateGroup("finance", "");
+  ASSERT_TRUE(d().AddGroupMember(g->id, org->id).ok());
+  ASSERT_TRUE(d().CreateGroup("energy", "").ok());
+  auto group = d().RenameGroup(g->id, "finance-isac");
+  ASSERT_TRUE(group.ok()) << group.status().ToString();
+  EXPECT_EQ(group->id, g->id);
+  EXPECT_THAT(group->members, ElementsAre(org->id));
+  EXPECT_EQ(d().RenameGroup(g->id, "energy").status().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(d().RenameGroup(g->id + 50, "x").status().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(AccountRemovalTest, AUserThatWroteIsKeptOneThatNeverWroteIsDeletedWithItsTokens) {
+  auto org = d().CreateOrganization("Org");
+  auto reader = d().CreateUser("reader", org->id, Role::kReadOnly);
+  auto writer = d().CreateUser("writer", org->id, Role::kAnalyst);
+  TokenRecord t;
+  t.id = "00000000000000aa";
+  t.user_id = reader->id;
+  t.hash = "$keyed$fake";
+  t.created = Timestamp::Now();
+  ASSERT_TRUE(d().AddToken(t).ok());
+  ASSERT_TRUE(d().RecordTokenUse(t.id, Timestamp::Now()).ok());
+
+  StatusRecord st;
+  st.id = Uuid::V4().ToString();
+  st.api_root = "api";
+  st.collection = default_;
+  st.owner_user = writer->id;
+  st.owner_org = org->id;
+  st.request_timestamp = Timestamp::Now();
+  ASSERT_TRUE(store_->PutStatus(st).ok());
+
+  EXPECT_EQ(*d().CountUserWrites(writer->id), 1);
+  EXPECT_EQ(*d().CountUserWrites(reader->id), 0);
+  const Status kept = d().DeleteUser(writer->id);
+  EXPECT_EQ(kept.code(), ErrorCode::kAlreadyExists);
+  EXPECT_THAT(kept.message(), HasSubstr("disable it instead"));
+  EXPECT_TRUE(d().GetUser(writer->id).ok());
+
+  ASSERT_TRUE(d().DeleteUser(reader->id).ok());
+  EXPECT_EQ(d().GetUser(reader->id).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(d().GetToken(t.id).status().code(), ErrorCode::kNotFound) << "its tokens go with it";
+  EXPECT_EQ(d().DeleteUser(reader->id).code(), ErrorCode::kNotFound);
+}
+
+TEST_F(AccountRemovalTest, AnOrganizationIsDeletedOnlyWhenNothingDependsOnIt) {
+  auto hub = d().CreateOrganization("Hub");
+  ASSERT_TRUE(d().PutSetting(kSettingHubOrg, std::to_string(hub->id)).ok());
+  EXPECT_EQ(d().DeleteOrganization(hub->id).code(), ErrorCode::kAlreadyExists);
+
+  auto provider = d().CreateOrganization("Provider");
+  Put(scratch_, provider->id, "coll");
+  const Status provided = d().DeleteOrganization(provider->id);
+  EXPECT_EQ(provided.code(), ErrorCode::kAlreadyExists);
+  EXPECT_THAT(provided.message(), HasSubstr("provided 1 object version"));
+
+  auto staffed = d().CreateOrganization("Staffed");
+  auto user = d().CreateUser("u", staffed->id, Role::kAnalyst);
+  EXPECT_THAT(d().DeleteOrganization(staffed->id).message(), HasSubstr("1 user(s)"));
+  ASSERT_TRUE(d().DeleteUser(user->id).ok());
+
+  // Nothing left but a group membership and a collection grant: both go with it.
+  auto g = d().CreateGroup("g", "");
+  ASSERT_TRUE(d().AddGroupMember(g->id, staffed->id).ok());
+  CollectionInfo info;
+  info.api_root = "api";
+  info.title = "Theirs";
+  info.readers.orgs = {staffed->id, provider->id};
+  auto c = d().CreateCollection(info);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(d().DeleteOrganization(staffed->id).ok());
+  EXPECT_EQ(d().GetOrganization(staffed->id).status().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(d().GetGroup(g->id)->members.empty());
+  EXPECT_THAT(d().GetCollection(c->id)->readers.orgs, ElementsAre(provider->id));
+  EXPECT_EQ(d().DeleteOrganization(staffed->id).code(), ErrorCode::kNotFound);
+  auto next = d().CreateOrganization("Newcomer");
+  EXPECT_GT(next->id, staffed->id) << "an id is never handed out again";
+}
+
+TEST_F(AccountRemovalTest, ADisabledOrganizationIsReadWithItsUsersTokens) {
+  auto org = d().CreateOrganization("Org");
+  auto user = d().CreateUser("u", org->id, Role::kAnalyst);
+  TokenRecord t;
+  t.id = "00000000000000bb";
+  t.user_id = user->id;
+  t.hash = "$keyed$fake";
+  t.created = Timestamp::Now();
+  ASSERT_TRUE(d().AddToken(t).ok());
+  EXPECT_FALSE(d().LookupToken(t.id)->org.disabled);
+  const int64_t before = *d().Generation();
+  auto disabled = d().SetOrganizationDisabled(org->id, true);
+  ASSERT_TRUE(disabled.ok());
+  EXPECT_TRUE(disabled->disabled);
+  EXPECT_GT(*d().Generation(), before) << "servers must see it at once";
+  EXPECT_TRUE(d().LookupToken(t.id)->org.disabled);
+  EXPECT_TRUE(d().ListOrganizations()->at(0).disabled);
+  EXPECT_FALSE(d().SetOrganizationDisabled(org->id, false)->disabled);
+  EXPECT_EQ(d().SetOrganizationDisabled(org->id + 9, true).status().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(AccountRemovalTest, AGroupStaysWhileAnyAccessDependsOnIt) {
+  auto org = d().CreateOrganization("Org");
+  auto g = d().CreateGroup("g", "");
+  ASSERT_TRUE(d().AddGroupMember(g->id, org->id).ok());
+  const std::string key = "group:" + std::to_string(g->id);
+
+  // The audience group of a collection.
+  auto c = d().GetCollection(scratch_);
+  c->audience_group = g->id;
+  ASSERT_TRUE(d().UpdateCollection(*c).ok());
+  Status st = d().DeleteGroup(g->id);
+  EXPECT_EQ(st.code(), ErrorCode::kAlreadyExists);
+  EXPECT_THAT(st.message(), HasSubstr("audience group"));
+  c->audience_group.reset();
+  // A collection's readers.
+  c->readers = Grants{false, {}, {g->id}};
+  ASSERT_TRUE(d().UpdateCollection(*c).ok());
+  EXPECT_THAT(d().DeleteGroup(g->id).message(), HasSubstr("readers or writers"));
+  c->readers = Grants{true, {}, {}};
+  ASSERT_TRUE(d().UpdateCollection(*c).ok());
+  // An object addressed to it (an AMBER object whose audience is the group).
+  Put(scratch_, org->id, "org:" + std::to_string(org->id) + " " + key);
+  st = d().DeleteGroup(g->id);
+  EXPECT_EQ(st.code(), ErrorCode::kAlreadyExists);
+  EXPECT_THAT(st.message(), HasSubstr("addressed to it"));
+  EXPECT_THAT(d().GetGroup(g->id)->members, ElementsAre(org->id)) << "a refusal changes nothing";
+
+  // Another group, on which nothing depends, goes with its memberships.
+  auto free = d().CreateGroup("free", "");
+  ASSERT_TRUE(d().AddGroupMember(free->id, org->id).ok());
+  ASSERT_TRUE(d().DeleteGroup(free->id).ok());
+  EXPECT_EQ(d().GetGroup(free->id).status().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(d().GroupsOf(org->id)->size() == 1u);
+  EXPECT_EQ(d().DeleteGroup(free->id).code(), ErrorCode::kNotFound);
+}
+
+TEST_F(AccountRemovalTest, ACollectionIsDeletedOnlyWhenEmptyAndNotTheDefault) {
+  Status st_ = d().DeleteCollection(default_);
+  EXPECT_EQ(st_.code(), ErrorCode::kAlreadyExists);
+  EXPECT_THAT(st_.message(), HasSubstr("default collection"));
+  Put(scratch_, 0, "coll");
+  st_ = d().DeleteCollection(scratch_);
+  EXPECT_EQ(st_.code(), ErrorCode::kAlreadyExists);
+  EXPECT_THAT(st_.message(), HasSubstr("holds 1 object version"));
+  CollectionQuery q;
+  q.collection = scratch_;
+  q.scope.unrestricted = true;
+  q.ids = {"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"};
+  q.match = VersionMatch::kAll;
+  q.copies = Copies::kEvery;
+  ASSERT_EQ(*store_->DeleteVersions(q), 1);
+  ASSERT_TRUE(d().DeleteCollection(scratch_).ok());
+  EXPECT_EQ(d().GetCollection(scratch_).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(d().DeleteCollection(scratch_).code(), ErrorCode::kNotFound);
+}
+
+TEST_F(AccountRemovalTest, TokenUseIsRecordedWithoutChangingTheDirectory) {
+  auto org = d().CreateOrganization("Org");
+  auto user = d().CreateUser("u", org->id, Role::kAnalyst);
+  TokenRecord t;
+  t.id = "00000000000000cc";
+  t.user_id = user->id;
+  t.hash = "$keyed$fake";
+  t.created = Timestamp::Now();
+  ASSERT_TRUE(d().AddToken(t).ok());
+  EXPECT_FALSE(d().GetToken(t.id)->last_used.has_value());
+  const int64_t generation = *d().Generation();
+  ASSERT_TRUE(d().RecordTokenUse(t.id, testing::Ts("2026-05-01T10:00:00Z")).ok());
+  ASSERT_TRUE(d().RecordTokenUse(t.id, testing::Ts("2026-04-01T10:00:00Z")).ok());
+  EXPECT_EQ(d().GetToken(t.id)->last_used, testing::Ts("2026-05-01T10:00:00Z"))
+      << "an older use never moves it back";
+  EXPECT_EQ(d().ListTokens(user->id)->at(0).last_used, testing::Ts("2026-05-01T10:00:00Z"));
+  EXPECT_EQ(*d().Generation(), generation) << "a use is not a directory change";
+  EXPECT_EQ(d().RecordTokenUse("ffffffffffffffff", Timestamp::Now()).code(), ErrorCode::kNotFound);
 }
 
 }  // namespace

@@ -49,6 +49,15 @@ Status CheckName(std::string_view what, std::string_view s) {
   return Status::Ok();
 }
 
+Status CheckUserName(std::string_view name) {
+  TESSERA_RETURN_IF_ERROR(CheckName("a user name", name));
+  if (name.find(':') != std::string_view::npos) {
+    // HTTP Basic splits user:password at the first colon.
+    return InvalidArgument("a user name must not contain ':'");
+  }
+  return Status::Ok();
+}
+
 Status CheckApiRootName(std::string_view name) {
   if (name.empty() || name.size() > 64)
     return InvalidArgument("an API root name is 1-64 characters");
@@ -115,7 +124,7 @@ auto WriteTx(sqlite::Database& db, std::string_view what, F&& fn) {
   });
 }
 
-constexpr const char* kOrgColumns = "id, name, identity_id, identity_json, created";
+constexpr const char* kOrgColumns = "id, name, identity_id, identity_json, created, disabled";
 Organization ReadOrg(const Statement& s, int base = 0) {
   Organization o;
   o.id = s.ColumnInt(base + 0);
@@ -123,6 +132,7 @@ Organization ReadOrg(const Statement& s, int base = 0) {
   o.identity_id = s.ColumnText(base + 2);
   o.identity_json = s.ColumnText(base + 3);
   o.created = Timestamp::FromMicros(s.ColumnInt(base + 4));
+  o.disabled = s.ColumnInt(base + 5) != 0;
   return o;
 }
 
@@ -146,7 +156,10 @@ Result<User> ReadUser(const Statement& s, int base = 0) {
   return u;
 }
 
-constexpr const char* kTokenColumns = "id, user_id, hash, created, expires, revoked, label";
+// Read from `kTokenFrom`: the token row and, when recorded, its last use.
+constexpr const char* kTokenColumns =
+    "t.id, t.user_id, t.hash, t.created, t.expires, t.revoked, t.label, u.last_used";
+constexpr const char* kTokenFrom = " FROM tokens t LEFT JOIN token_use u ON u.token_id = t.id";
 TokenRecord ReadToken(const Statement& s, int base = 0) {
   TokenRecord t;
   t.id = s.ColumnText(base + 0);
@@ -157,6 +170,7 @@ TokenRecord ReadToken(const Statement& s, int base = 0) {
   if (expires != 0) t.expires = Timestamp::FromMicros(expires);
   t.revoked = s.ColumnInt(base + 5) != 0;
   t.label = s.ColumnText(base + 6);
+  if (!s.ColumnIsNull(base + 7)) t.last_used = Timestamp::FromMicros(s.ColumnInt(base + 7));
   return t;
 }
 
@@ -295,14 +309,62 @@ class SqliteDirectory final : public Directory {
     });
   }
 
+  Result<Organization> SetOrganizationDisabled(int64_t id, bool disabled) override {
+    TESSERA_RETURN_IF_ERROR(UpdateOne(
+        "UPDATE organizations SET disabled = ?1 WHERE id = ?2",
+        [&](Statement& s) {
+          s.BindInt(1, disabled ? 1 : 0);
+          s.BindInt(2, id);
+        },
+        "no organization with id " + std::to_string(id)));
+    return GetOrganization(id);
+  }
+
+  Status DeleteOrganization(int64_t id) override {
+    return WriteTx(db_, "deleting an organization", [&](Connection& c) -> Status {
+      TESSERA_ASSIGN_OR_RETURN(int64_t exists,
+                               CountOn(c, "SELECT count(*) FROM organizations WHERE id = ?1", id));
+      if (exists == 0) return NotFound("no organization with id " + std::to_string(id));
+      TESSERA_ASSIGN_OR_RETURN(int64_t hub,
+                               CountOn(c,
+                                       "SELECT count(*) FROM settings WHERE key = 'hub_org' AND "
+                                       "value = CAST(?1 AS TEXT)",
+                                       id));
+      if (hub != 0) {
+        return InUse("it is the hub's own organization (the identity the hub publishes as)");
+      }
+      TESSERA_ASSIGN_OR_RETURN(int64_t users,
+                               CountOn(c, "SELECT count(*) FROM users WHERE org_id = ?1", id));
+      if (users != 0) {
+        return InUse("it has " + std::to_string(users) +
+                     " user(s); delete them first, or disable the organization");
+      }
+      TESSERA_ASSIGN_OR_RETURN(
+          int64_t objects, CountOn(c, "SELECT count(*) FROM objects WHERE provider_org = ?1", id));
+      if (objects != 0) {
+        return InUse(
+            "it provided " + std::to_string(objects) +
+            " object version(s), whose access rules and provenance name it; disable it instead");
+      }
+      TESSERA_ASSIGN_OR_RETURN(
+          int64_t statuses, CountOn(c, "SELECT count(*) FROM statuses WHERE owner_org = ?1", id));
+      if (statuses != 0) {
+        return InUse("it owns " + std::to_string(statuses) +
+                     " TAXII status(es) of what it wrote; disable it instead");
+      }
+      for (const char* sql : {"DELETE FROM group_members WHERE org_id = ?1",
+                              "DELETE FROM collection_grants WHERE org_id = ?1",
+                              "DELETE FROM organizations WHERE id = ?1"}) {
+        TESSERA_RETURN_IF_ERROR(RunOn(c, sql, id, "deleting an organization"));
+      }
+      return Status::Ok();
+    });
+  }
+
   // ---- users ----
 
   Result<User> CreateUser(const std::string& name, int64_t org_id, Role role) override {
-    TESSERA_RETURN_IF_ERROR(CheckName("a user name", name));
-    if (name.find(':') != std::string::npos) {
-      // HTTP Basic splits user:password at the first colon.
-      return InvalidArgument("a user name must not contain ':'");
-    }
+    TESSERA_RETURN_IF_ERROR(CheckUserName(name));
     User u;
     u.name = name;
     u.org_id = org_id;
@@ -375,6 +437,52 @@ class SqliteDirectory final : public Directory {
     return GetUser(id);
   }
 
+  Result<User> RenameUser(int64_t id, const std::string& name) override {
+    TESSERA_RETURN_IF_ERROR(CheckUserName(name));
+    Status st = UpdateOne(
+        "UPDATE users SET name = ?1 WHERE id = ?2",
+        [&](Statement& s) {
+          s.BindText(1, name);
+          s.BindInt(2, id);
+        },
+        "no user with id " + std::to_string(id));
+    if (st.code() == ErrorCode::kAlreadyExists) {
+      return AlreadyExists("a user named '" + name + "' exists");
+    }
+    TESSERA_RETURN_IF_ERROR(st);
+    return GetUser(id);
+  }
+
+  Result<int64_t> CountUserWrites(int64_t id) override {
+    return db_.WithReader([&](Connection& c) -> Result<int64_t> {
+      TESSERA_ASSIGN_OR_RETURN(int64_t exists,
+                               CountOn(c, "SELECT count(*) FROM users WHERE id = ?1", id));
+      if (exists == 0) return NotFound("no user with id " + std::to_string(id));
+      return CountOn(c, "SELECT count(*) FROM statuses WHERE owner_user = ?1", id);
+    });
+  }
+
+  Status DeleteUser(int64_t id) override {
+    return WriteTx(db_, "deleting a user", [&](Connection& c) -> Status {
+      TESSERA_ASSIGN_OR_RETURN(int64_t exists,
+                               CountOn(c, "SELECT count(*) FROM users WHERE id = ?1", id));
+      if (exists == 0) return NotFound("no user with id " + std::to_string(id));
+      TESSERA_ASSIGN_OR_RETURN(
+          int64_t writes, CountOn(c, "SELECT count(*) FROM statuses WHERE owner_user = ?1", id));
+      if (writes != 0) {
+        return InUse("it wrote through the hub (" + std::to_string(writes) +
+                     " TAXII status(es) name it); disable it instead");
+      }
+      for (const char* sql :
+           {"DELETE FROM token_use WHERE token_id IN "
+            "(SELECT id FROM tokens WHERE user_id = ?1)",
+            "DELETE FROM tokens WHERE user_id = ?1", "DELETE FROM users WHERE id = ?1"}) {
+        TESSERA_RETURN_IF_ERROR(RunOn(c, sql, id, "deleting a user"));
+      }
+      return Status::Ok();
+    });
+  }
+
   // ---- tokens ----
 
   Status AddToken(const TokenRecord& t) override {
@@ -407,7 +515,7 @@ class SqliteDirectory final : public Directory {
   Result<TokenRecord> GetToken(const std::string& id) override {
     return db_.WithReader([&](Connection& c) -> Result<TokenRecord> {
       TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(std::string("SELECT ") + kTokenColumns +
-                                                         " FROM tokens WHERE id = ?1"));
+                                                         kTokenFrom + " WHERE t.id = ?1"));
       ResetOnExit reset(*s);
       s->BindText(1, id);
       return ReadOne<TokenRecord>(*s, "reading a token", "no token " + id,
@@ -418,8 +526,8 @@ class SqliteDirectory final : public Directory {
   Result<std::vector<TokenRecord>> ListTokens(int64_t user_id) override {
     return db_.WithReader([&](Connection& c) -> Result<std::vector<TokenRecord>> {
       TESSERA_ASSIGN_OR_RETURN(Statement * s,
-                               c.Prepared(std::string("SELECT ") + kTokenColumns +
-                                          " FROM tokens WHERE user_id = ?1 ORDER BY created, id"));
+                               c.Prepared(std::string("SELECT ") + kTokenColumns + kTokenFrom +
+                                          " WHERE t.user_id = ?1 ORDER BY t.created, t.id"));
       ResetOnExit reset(*s);
       s->BindInt(1, user_id);
       return ReadAll<TokenRecord>(*s, "listing tokens",
@@ -483,8 +591,8 @@ class SqliteDirectory final : public Directory {
         TESSERA_ASSIGN_OR_RETURN(
             Statement * s,
             c.Prepared("SELECT t.id, t.user_id, t.hash, t.created, t.expires, t.revoked, t.label, "
-                       "u.id, u.name, u.org_id, u.role, u.disabled, u.created, "
-                       "o.id, o.name, o.identity_id, o.identity_json, o.created "
+                       "NULL, u.id, u.name, u.org_id, u.role, u.disabled, u.created, "
+                       "o.id, o.name, o.identity_id, o.identity_json, o.created, o.disabled "
                        "FROM tokens t JOIN users u ON u.id = t.user_id "
                        "JOIN organizations o ON o.id = u.org_id WHERE t.id = ?1"));
         ResetOnExit reset(*s);
@@ -492,11 +600,26 @@ class SqliteDirectory final : public Directory {
         TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("reading a token"));
         if (!row) return NotFound("no token " + id);
         out.token = ReadToken(*s, 0);
-        TESSERA_ASSIGN_OR_RETURN(out.user, ReadUser(*s, 7));
-        out.org = ReadOrg(*s, 13);
+        TESSERA_ASSIGN_OR_RETURN(out.user, ReadUser(*s, 8));
+        out.org = ReadOrg(*s, 14);
       }
       TESSERA_ASSIGN_OR_RETURN(out.groups, GroupsOfOn(c, out.org.id));
       return out;
+    });
+  }
+
+  Status RecordTokenUse(const std::string& id, Timestamp when) override {
+    return WriteTx(db_, "recording a token's use", [&](Connection& c) -> Status {
+      TESSERA_ASSIGN_OR_RETURN(
+          Statement * s, c.Prepared("INSERT INTO token_use (token_id, last_used) VALUES (?1, ?2) "
+                                    "ON CONFLICT (token_id) DO UPDATE SET last_used = "
+                                    "max(last_used, excluded.last_used)"));
+      ResetOnExit reset(*s);
+      s->BindText(1, id);
+      s->BindInt(2, when.ToMicros());
+      Status st = s->Run("recording a token's use");
+      if (st.code() == ErrorCode::kNotFound) return NotFound("no token " + id);
+      return st;
     });
   }
 
@@ -588,6 +711,59 @@ class SqliteDirectory final : public Directory {
 
   Result<std::vector<int64_t>> GroupsOf(int64_t org_id) override {
     return db_.WithReader([&](Connection& c) { return GroupsOfOn(c, org_id); });
+  }
+
+  Result<SharingGroup> RenameGroup(int64_t id, const std::string& name) override {
+    TESSERA_RETURN_IF_ERROR(CheckName("a sharing group name", name));
+    Status st = UpdateOne(
+        "UPDATE sharing_groups SET name = ?1 WHERE id = ?2",
+        [&](Statement& s) {
+          s.BindText(1, name);
+          s.BindInt(2, id);
+        },
+        "no sharing group with id " + std::to_string(id));
+    if (st.code() == ErrorCode::kAlreadyExists) {
+      return AlreadyExists("a sharing group named '" + name + "' exists");
+    }
+    TESSERA_RETURN_IF_ERROR(st);
+    return GetGroup(id);
+  }
+
+  Status DeleteGroup(int64_t id) override {
+    return WriteTx(db_, "deleting a sharing group", [&](Connection& c) -> Status {
+      TESSERA_ASSIGN_OR_RETURN(int64_t exists,
+                               CountOn(c, "SELECT count(*) FROM sharing_groups WHERE id = ?1", id));
+      if (exists == 0) return NotFound("no sharing group with id " + std::to_string(id));
+      TESSERA_ASSIGN_OR_RETURN(
+          int64_t audience,
+          CountOn(c, "SELECT count(*) FROM collections WHERE audience_group = ?1", id));
+      if (audience != 0) {
+        return InUse("it is the audience group of " + std::to_string(audience) +
+                     " collection(s); give them another audience first");
+      }
+      TESSERA_ASSIGN_OR_RETURN(
+          int64_t grants,
+          CountOn(c, "SELECT count(DISTINCT collection) FROM collection_grants WHERE group_id = ?1",
+                  id));
+      if (grants != 0) {
+        return InUse("the readers or writers of " + std::to_string(grants) +
+                     " collection(s) name it; remove it from them first");
+      }
+      TESSERA_ASSIGN_OR_RETURN(
+          int64_t objects,
+          CountOn(c, "SELECT count(*) FROM objects WHERE instr(readers, ' group:' || ?1 || ' ')",
+                  id));
+      if (objects != 0) {
+        return InUse(
+            std::to_string(objects) +
+            " object version(s) are addressed to it (their audience); it stays while they do");
+      }
+      for (const char* sql : {"DELETE FROM group_members WHERE group_id = ?1",
+                              "DELETE FROM sharing_groups WHERE id = ?1"}) {
+        TESSERA_RETURN_IF_ERROR(RunOn(c, sql, id, "deleting a sharing group"));
+      }
+      return Status::Ok();
+    });
   }
 
   // ---- API roots ----
@@ -809,6 +985,46 @@ class SqliteDirectory final : public Directory {
     return GetCollection(info.id);
   }
 
+  Status DeleteCollection(const std::string& id) override {
+    return WriteTx(db_, "deleting a collection", [&](Connection& c) -> Status {
+      int64_t num = 0;
+      {
+        TESSERA_ASSIGN_OR_RETURN(Statement * s,
+                                 c.Prepared("SELECT num FROM collections WHERE id = ?1"));
+        ResetOnExit reset(*s);
+        s->BindText(1, id);
+        TESSERA_ASSIGN_OR_RETURN(
+            num, ReadOne<int64_t>(*s, "reading a collection", "no collection " + id,
+                                  [](const Statement& st) { return st.ColumnInt(0); }));
+      }
+      {
+        TESSERA_ASSIGN_OR_RETURN(
+            Statement * s,
+            c.Prepared("SELECT count(*) FROM settings WHERE key = 'default_collection' AND "
+                       "value = ?1"));
+        ResetOnExit reset(*s);
+        s->BindText(1, id);
+        TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("reading a setting"));
+        if (row && s->ColumnInt(0) != 0) {
+          return InUse(
+              "it is the hub's default collection (where objects without a collection go)");
+        }
+      }
+      TESSERA_ASSIGN_OR_RETURN(int64_t objects,
+                               CountOn(c, "SELECT count(*) FROM objects WHERE coll = ?1", num));
+      if (objects != 0) {
+        return InUse("it holds " + std::to_string(objects) +
+                     " object version(s); delete them first");
+      }
+      for (const char* sql : {"DELETE FROM collection_grants WHERE collection = "
+                              "(SELECT id FROM collections WHERE num = ?1)",
+                              "DELETE FROM collections WHERE num = ?1"}) {
+        TESSERA_RETURN_IF_ERROR(RunOn(c, sql, num, "deleting a collection"));
+      }
+      return Status::Ok();
+    });
+  }
+
   // ---- settings ----
 
   Result<std::string> GetSetting(std::string_view key) override {
@@ -991,6 +1207,23 @@ class SqliteDirectory final : public Directory {
       SortUnique(g->groups);
     }
     return Status::Ok();
+  }
+
+  // The integer the one-row `sql` with ?1 = `arg` answers (a count).
+  static Result<int64_t> CountOn(Connection& c, const char* sql, int64_t arg) {
+    TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql));
+    ResetOnExit reset(*s);
+    s->BindInt(1, arg);
+    return ReadOne<int64_t>(*s, "counting", "no row",
+                            [](const Statement& st) { return st.ColumnInt(0); });
+  }
+
+  // Runs `sql` with ?1 = `arg`.
+  static Status RunOn(Connection& c, const char* sql, int64_t arg, std::string_view what) {
+    TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql));
+    ResetOnExit reset(*s);
+    s->BindInt(1, arg);
+    return s->Run(what);
   }
 
   static Result<std::vector<int64_t>> MembersOn(Connection& c, int64_t group_id) {

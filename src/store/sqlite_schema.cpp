@@ -444,7 +444,23 @@ CREATE TABLE IF NOT EXISTS audit_log (
 CREATE INDEX IF NOT EXISTS audit_log_by_org ON audit_log (chain, org_id, number);
 )sql";
 
-constexpr const char* kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9};
+// Version 10: account administration (issue 17).
+//  - organizations.disabled: a disabled organization's users authenticate no more (their tokens
+//    stop working); nothing of it is deleted. An organization that provided objects cannot be
+//    deleted, only disabled.
+//  - token_use: when each token was last used (microseconds), written at most once a minute per
+//    token and off the request path (policy::Authenticator). A table of its own, without the
+//    directory generation triggers: a use is not a directory change, and bumping the generation
+//    would make every server drop its cached principals once a minute per token.
+constexpr const char* kV10 = R"sql(
+ALTER TABLE organizations ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE token_use (
+  token_id  TEXT    PRIMARY KEY REFERENCES tokens (id) ON DELETE CASCADE,
+  last_used INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr const char* kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9, kV10};
 
 }  // namespace
 
