@@ -1430,7 +1430,8 @@ TEST_F(AccountAdminTest, MembersRotateTheirOwnTokensAndSeeWhenTheyWereLastUsed) 
   CliRun list = Tessera({"token", "list", "--user", "iris", "--json", "--data", *data_});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   bool found = false;
-  for (const json::value& t : json::parse(list.out).as_array()) {
+  const json::value tokens = json::parse(list.out);  // kept: the loop reads into it
+  for (const json::value& t : tokens.as_array()) {
     if (t.at("id").as_string() != new_id) continue;
     found = true;
     EXPECT_TRUE(t.at("last_used").is_string()) << list.out;
