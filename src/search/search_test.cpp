@@ -343,6 +343,13 @@ TEST_F(SearchTest, AStoreFromBeforeTheIndexIsRefusedUntilReindexed) {
   EXPECT_THAT(FindText(*store_, nullptr, "indicator"), ElementsAre("indicator--" + Uuid(60)));
 }
 
+// What the migrations after 8 added, taken away again, so that a store wound back to an earlier
+// schema is that schema's store (migrating it again would otherwise add a column twice). Every
+// new migration adds its undoing here.
+constexpr const char* kUndoAfter8 =
+    "DROP TABLE token_use; ALTER TABLE organizations DROP COLUMN disabled; "
+    "DROP TABLE audit_log; ";
+
 // A store of schema 7 had no full-text index; migration 8 files its rows' words from their JSON
 // (the view object_words), the same words the write path files, so the store searches at once;
 // and the trigger, which tells a deleted row's words from the same view, leaves no word behind.
@@ -358,9 +365,10 @@ TEST_F(SearchTest, AStoreOfSchema7IsGivenItsWordsByMigration8) {
   const std::vector<std::string> written = TextIndexRows(db);
   ASSERT_FALSE(written.empty());
   store_.reset();
-  ASSERT_THAT(QueryRows(db,
-                        "DROP TRIGGER objects_delete_text; DROP VIEW object_words; "
-                        "DROP TABLE object_text; PRAGMA user_version = 7",
+  const std::string wind_back = std::string(kUndoAfter8) +
+                                "DROP TRIGGER objects_delete_text; DROP VIEW object_words; "
+                                "DROP TABLE object_text; PRAGMA user_version = 7";
+  ASSERT_THAT(QueryRows(db, wind_back.c_str(),
                         "SELECT name FROM sqlite_master WHERE name LIKE 'object_text%'"),
               IsEmpty());
   Open();
@@ -385,19 +393,19 @@ TEST_F(SearchTest, AStoreOfTextKeysIsConvertedIntoDigests) {
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((root_ + "/data/tessera.db").c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db,
-                           "DROP TRIGGER objects_delete_text; DROP VIEW object_words; "
-                           "DROP TABLE object_text; "
-                           "DROP TRIGGER objects_delete_search_keys; DROP TABLE search_keys; "
-                           "CREATE TABLE search_keys (key TEXT NOT NULL, seq INTEGER NOT NULL, "
-                           "PRIMARY KEY (key, seq)) WITHOUT ROWID; "
-                           "CREATE INDEX search_keys_by_seq ON search_keys (seq); "
-                           "CREATE TRIGGER objects_delete_search_keys AFTER DELETE ON objects "
-                           "BEGIN DELETE FROM search_keys WHERE seq = old.seq; END; "
-                           "INSERT INTO search_keys SELECT 'domain:old.example', seq FROM objects; "
-                           "PRAGMA user_version = 6;",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
+    const std::string wind_back =
+        std::string(kUndoAfter8) +
+        "DROP TRIGGER objects_delete_text; DROP VIEW object_words; "
+        "DROP TABLE object_text; "
+        "DROP TRIGGER objects_delete_search_keys; DROP TABLE search_keys; "
+        "CREATE TABLE search_keys (key TEXT NOT NULL, seq INTEGER NOT NULL, "
+        "PRIMARY KEY (key, seq)) WITHOUT ROWID; "
+        "CREATE INDEX search_keys_by_seq ON search_keys (seq); "
+        "CREATE TRIGGER objects_delete_search_keys AFTER DELETE ON objects "
+        "BEGIN DELETE FROM search_keys WHERE seq = old.seq; END; "
+        "INSERT INTO search_keys SELECT 'domain:old.example', seq FROM objects; "
+        "PRAGMA user_version = 6;";
+    ASSERT_EQ(sqlite3_exec(db, wind_back.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
   }
   Open();

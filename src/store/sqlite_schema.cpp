@@ -420,9 +420,9 @@ INSERT INTO object_text (rowid, name, description, labels, aliases)
 // Unix epoch, org_id 0 when the actor has no organization (the command line). hash covers
 // prev_hash and every other column (audit::CanonicalContent), so a row changed, deleted or
 // reordered with SQL breaks the chain. Indexes: the key serves the chain in order and its head;
-// (chain, org_id, number) serves an org-admin's listing. IF NOT EXISTS: a store whose version
-// was set back by hand (the search tests emulate older stores so) keeps its log when migrated
-// again.
+// (chain, org_id, number) serves an org-admin's listing. IF NOT EXISTS is harmless and
+// stays (the migration's text is what every schema-9 store ran); tests that wind a store back to
+// an earlier schema drop the log themselves (search_test.cpp, kUndoAfter8).
 constexpr const char* kV9 = R"sql(
 CREATE TABLE IF NOT EXISTS audit_log (
   chain     TEXT    NOT NULL,
