@@ -463,7 +463,8 @@ TEST_F(AdminCliTest, RenameDisableDeleteCasesFromData) {
   // The data is what is checked: an emptied file must not pass with nothing to check.
   ASSERT_GE(steps.size(), 40u);
   Init();
-  std::map<std::string, std::string> captured;
+  // ${dir}: the directory the files above are written to (the commands run elsewhere).
+  std::map<std::string, std::string> captured{{"dir", dir_.string()}};
   auto expand = [&](std::string arg) {
     for (const auto& [key, value] : captured) {
       const std::string var = "${" + key + "}";
