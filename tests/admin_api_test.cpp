@@ -432,8 +432,8 @@ TEST_F(AdminApiTest, EveryUserLooksUpOrganizationsToNameRecipients) {
   const json::array all = full.Json().at("items").as_array();
   ASSERT_GE(all.size(), 3u) << full.body;  // the hub, ACME CERT, Globex SOC (and Initech)
   for (const json::value& o : all) {
-    EXPECT_EQ(keys(o),
-              (std::vector<std::string>{"id", "name", "identity_id", "identity", "created"}));
+    EXPECT_EQ(keys(o), (std::vector<std::string>{"id", "name", "identity_id", "identity", "created",
+                                                 "disabled"}));
   }
 
   // Every other role sees every organization, with its address only.
@@ -480,11 +480,15 @@ TEST_F(AdminApiTest, EveryUserLooksUpOrganizationsToNameRecipients) {
   ExpectError(alice->Get("/api/v1/orgs/identity--00000000-0000-4000-8000-000000000000"), 404);
   ExpectError(alice->Get("/api/v1/orgs/999999"), 404);
 
-  // Writes stay admin-only. There is no rename or delete operation at all (405 for everyone).
+  // Writes stay admin-only: adding, renaming, disabling and deleting (whether the organization
+  // is another's or the member's own).
   ExpectError(Post(*alice, "/api/v1/orgs", R"({"name": "Evil"})"), 403);
   ExpectError(Post(*As("rita", rita_token), "/api/v1/orgs", R"({"name": "Evil"})"), 403);
-  EXPECT_EQ(Patch(*alice, "/api/v1/orgs/" + globex_id, R"({"name": "Evil"})").status, 405);
-  EXPECT_EQ(alice->Delete("/api/v1/orgs/" + globex_id).status, 405);
+  ExpectError(Patch(*alice, "/api/v1/orgs/" + globex_id, R"({"name": "Evil"})"), 403);
+  ExpectError(Patch(*alice, "/api/v1/orgs/ACME%20CERT", R"({"disabled": true})"), 403);
+  ExpectError(Patch(*As("olga", *olga_token_), "/api/v1/orgs/ACME%20CERT", R"({"name": "Evil"})"),
+              403);
+  ExpectError(alice->Delete("/api/v1/orgs/" + globex_id), 403);
   EXPECT_EQ(admin->Get("/api/v1/orgs").Json().at("items").as_array().size(), all.size());
   EXPECT_EQ(admin->Get("/api/v1/orgs/" + globex_id).Json().at("name").as_string(), "Globex SOC");
   // Sharing groups stay visible to their members only (and admins): not listed for members.
