@@ -141,6 +141,7 @@ TEST_F(AuditTest, EveryMutatingAdminRouteRecordsItsAction) {
   ASSERT_EQ(tok.status, 201) << tok.body;
   const std::string token_id(tok.Json().at("id").as_string());
   std::string session_cookie, csrf;
+  std::string second_coll;  // made by the recipe of POST /api/v1/collections
   // Signs alice in (a browser session), keeping its cookie and CSRF token.
   auto sign_in = [&] {
     HttpClient c("127.0.0.1", server_->port());
@@ -197,8 +198,28 @@ TEST_F(AuditTest, EveryMutatingAdminRouteRecordsItsAction) {
          return admin->Delete("/api/v1/groups/" + std::to_string(group_id) + "/members/" +
                               std::to_string(acme));
        }},
+      {"PATCH /api/v1/orgs/{id}",
+       [&] {
+         return admin->Request("PATCH", "/api/v1/orgs/Initech", R"({"name": "Initech Ltd"})",
+                               kJson);
+       }},
+      {"DELETE /api/v1/orgs/{id}", [&] { return admin->Delete("/api/v1/orgs/Initech%20Ltd"); }},
+      {"DELETE /api/v1/users/{id}", [&] { return admin->Delete("/api/v1/users/bob"); }},
+      {"PATCH /api/v1/groups/{id}",
+       [&] {
+         return admin->Request("PATCH", "/api/v1/groups/energy-isac",
+                               R"({"name": "energy-isac-eu"})", kJson);
+       }},
+      {"DELETE /api/v1/groups/{id}",
+       [&] { return admin->Delete("/api/v1/groups/energy-isac-eu"); }},
       {"POST /api/v1/collections",
-       [&] { return admin->Post("/api/v1/collections", R"({"title": "Second"})", kJson); }},
+       [&] {
+         HttpResponse r = admin->Post("/api/v1/collections", R"({"title": "Second"})", kJson);
+         if (r.status == 201) second_coll = std::string(r.Json().at("id").as_string());
+         return r;
+       }},
+      {"DELETE /api/v1/collections/{id}",
+       [&] { return admin->Delete("/api/v1/collections/" + second_coll); }},
       {"PATCH /api/v1/collections/{id}",
        [&] {
          return admin->Request("PATCH", "/api/v1/collections/" + coll_id,
@@ -231,6 +252,14 @@ TEST_F(AuditTest, EveryMutatingAdminRouteRecordsItsAction) {
     }
     EXPECT_TRUE(found) << key << ": no done entry for " << r.audit_action << " in "
                        << json::serialize(page);
+    // Each names what it changed, not only the path it was asked on.
+    if (found) {
+      const std::string target(page.at("items").at(0).at("target").as_string());
+      EXPECT_FALSE(target.empty() || target.starts_with("/api/v1/orgs/") ||
+                   target.starts_with("/api/v1/users/") || target.starts_with("/api/v1/groups/") ||
+                   target.starts_with("/api/v1/collections/"))
+          << key << ": target '" << target << "'";
+    }
     ++audited;
   }
   EXPECT_EQ(audited, recipes.size());
@@ -291,18 +320,42 @@ TEST_F(AuditTest, EveryMutatingCliCommandRecordsItsAction) {
       {"import", {"import", stix}},
       {"hunt", {"hunt", log}},
       {"org add", {"org", "add", "Initech"}},
-      {"user add", {"user", "add", "bob", "--org", "Initech", "--role", "analyst"}},
+      {"org rename", {"org", "rename", "Initech", "Initech Ltd"}},
+      {"org disable", {"org", "disable", "Globex SOC"}},
+      {"org enable", {"org", "enable", "Globex SOC"}},
+      {"org delete", {"org", "delete", "Doomed"}},
+      {"user add", {"user", "add", "bob", "--org", "Initech Ltd", "--role", "analyst"}},
+      {"user rename", {"user", "rename", "dave", "david"}},
+      {"user delete", {"user", "delete", "zed"}},
+      {"token rotate", {"token", "rotate", "@alice"}},  // @alice: alice's token of SetUp
       {"user role", {"user", "role", "bob", "read-only"}},
       {"user disable", {"user", "disable", "bob"}},
       {"user enable", {"user", "enable", "bob"}},
       {"token create", {"token", "create", "bob"}},
       {"token revoke", {"token", "revoke", "@bob"}},  // @bob: the token created just before
       {"group add", {"group", "add", "fin-isac"}},
-      {"group add-member", {"group", "add-member", "fin-isac", "Initech"}},
-      {"group remove-member", {"group", "remove-member", "fin-isac", "Initech"}},
+      {"group add-member", {"group", "add-member", "fin-isac", "Initech Ltd"}},
+      {"group remove-member", {"group", "remove-member", "fin-isac", "Initech Ltd"}},
+      {"group rename", {"group", "rename", "fin-isac", "fin-isac-eu"}},
+      {"group delete", {"group", "delete", "fin-isac-eu"}},
       {"collection add", {"collection", "add", "Second feed"}},
+      {"collection rename", {"collection", "rename", "old", "--title", "Renamed"}},
+      {"collection delete", {"collection", "delete", "old"}},
       {"search reindex", {"search", "reindex"}},
   };
+  // What the renames and deletions act on.
+  ASSERT_EQ(Tessera({"org", "add", "Doomed", "--data", data_}).exit_code, 0);
+  for (const char* user : {"dave", "zed"}) {
+    ASSERT_EQ(
+        Tessera({"user", "add", user, "--org", "ACME CERT", "--role", "analyst", "--data", data_})
+            .exit_code,
+        0);
+  }
+  ASSERT_EQ(Tessera({"collection", "add", "Old", "--alias", "old", "--data", data_}).exit_code, 0);
+  CliRun alice_tokens = Tessera({"token", "list", "--user", "alice", "--json", "--data", data_});
+  ASSERT_EQ(alice_tokens.exit_code, 0) << alice_tokens.err;
+  const json::value alice_list = json::parse(alice_tokens.out);
+  const std::string alice_token_id(alice_list.at(0).at("id").as_string());
   CliRun listed = Tessera({"audit", "actions", "--json"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   json::value commands = json::parse(listed.out);
@@ -324,6 +377,7 @@ TEST_F(AuditTest, EveryMutatingCliCommandRecordsItsAction) {
     std::vector<std::string> args = recipe->second;
     for (std::string& a : args) {
       if (a == "@bob") a = bob_token_id;
+      if (a == "@alice") a = alice_token_id;
     }
     args.push_back("--data");
     args.push_back(data_);

@@ -372,6 +372,7 @@ Response GetOrg(const Context& ctx, const Principal& p, const Request& req) {
 Response PatchOrg(const Context& ctx, const Principal& p, const Request& req) {
   auto org = PathOrg(ctx, req);
   if (!org.ok()) return FromStatus(org.status());
+  AuditTarget(ctx, "org:" + org->name);
   Response error;
   auto body = Body(ctx, req, {"name", "disabled"}, &error);
   if (!body) return error;
@@ -409,6 +410,7 @@ Response PatchOrg(const Context& ctx, const Principal& p, const Request& req) {
 Response DeleteOrg(const Context& ctx, const Principal& p, const Request& req) {
   auto org = PathOrg(ctx, req);
   if (!org.ok()) return FromStatus(org.status());
+  AuditTarget(ctx, "org:" + org->name);
   if (Status st = ctx.dir().DeleteOrganization(org->id); !st.ok()) {
     if (store::IsInUse(st)) {
       return FromStatus(
@@ -583,6 +585,7 @@ Response PatchUser(const Context& ctx, const Principal& p, const Request& req) {
 Response DeleteUser(const Context& ctx, const Principal& p, const Request& req) {
   auto user = VisibleUser(ctx, p, req);
   if (!user.ok()) return FromStatus(user.status());
+  AuditTarget(ctx, "user:" + user->name);
   if (user->id == p.user_id) return Forbidden("you may not delete yourself");
   if (!policy::MayDeleteUser(p, *user)) return Forbidden("you may not delete this user");
   auto removed = RemoveUser(ctx.dir(), *user);
@@ -822,6 +825,7 @@ Response CreateGroup(const Context& ctx, const Principal& p, const Request& req)
 Response PatchGroup(const Context& ctx, const Principal& p, const Request& req) {
   auto group = PathGroup(ctx, req);
   if (!group.ok()) return FromStatus(group.status());
+  AuditTarget(ctx, "group:" + group->name);
   Response error;
   auto body = Body(ctx, req, {"name"}, &error);
   if (!body) return error;
@@ -839,6 +843,7 @@ Response PatchGroup(const Context& ctx, const Principal& p, const Request& req) 
 Response DeleteGroup(const Context& ctx, const Principal& p, const Request& req) {
   auto group = PathGroup(ctx, req);
   if (!group.ok()) return FromStatus(group.status());
+  AuditTarget(ctx, "group:" + group->name);
   if (Status st = ctx.dir().DeleteGroup(group->id); !st.ok()) {
     if (store::IsInUse(st)) {
       return FromStatus(
@@ -856,6 +861,7 @@ Response DeleteGroup(const Context& ctx, const Principal& p, const Request& req)
 Response AddGroupMember(const Context& ctx, const Principal& p, const Request& req) {
   auto group = PathGroup(ctx, req);
   if (!group.ok()) return FromStatus(group.status());
+  AuditTarget(ctx, "group:" + group->name);
   Response error;
   auto body = Body(ctx, req, {"org"}, &error);
   if (!body) return error;
@@ -875,6 +881,7 @@ Response AddGroupMember(const Context& ctx, const Principal& p, const Request& r
 Response RemoveGroupMember(const Context& ctx, const Principal& p, const Request& req) {
   auto group = PathGroup(ctx, req);
   if (!group.ok()) return FromStatus(group.status());
+  AuditTarget(ctx, "group:" + group->name);
   // {org}: a numeric id, a name or an identity id (as FindOrg).
   auto org = FindOrg(ctx.dir(), req.PathParam("org"));
   if (!org.ok()) {
@@ -1008,6 +1015,7 @@ Response PatchCollection(const Context& ctx, const Principal& p, const Request& 
   store::Directory& dir = ctx.dir();
   auto c = FindCollectionRef(dir, req.PathParam("id"));
   if (!c.ok()) return FromStatus(c.status());
+  AuditTarget(ctx, "collection:" + c->id);
   Response error;
   auto body =
       Body(ctx, req,
@@ -1028,6 +1036,7 @@ Response PatchCollection(const Context& ctx, const Principal& p, const Request& 
 Response DeleteCollection(const Context& ctx, const Principal& p, const Request& req) {
   auto c = PathCollection(ctx, req);
   if (!c.ok()) return FromStatus(c.status());
+  AuditTarget(ctx, "collection:" + c->id);
   if (Status st = ctx.dir().DeleteCollection(c->id); !st.ok()) {
     if (store::IsInUse(st)) {
       return FromStatus(
