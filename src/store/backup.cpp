@@ -34,8 +34,6 @@ using sqlite::Exec;
 using sqlite::QueryInt;
 using sqlite::SqliteError;
 
-// PRAGMA application_id of a Tessera store ("TSRA"), as sqlite_db.cpp sets it.
-constexpr int64_t kTesseraApplicationId = 0x54535241;
 // Pages copied per sqlite3_backup_step: a hundredth of the store, at least 16 and at most 1024
 // (4 MiB at the default page size). A step holds only a read snapshot (WAL), so its size sets how
 // often progress is reported, not how long writers wait.
@@ -203,7 +201,7 @@ Result<int64_t> CheckedSchemaVersion(sqlite3* db, const std::string& path) {
   TESSERA_ASSIGN_OR_RETURN(int64_t app_id,
                            QueryInt(db, "PRAGMA application_id", "reading " + path));
   TESSERA_ASSIGN_OR_RETURN(int64_t version, QueryInt(db, "PRAGMA user_version", "reading " + path));
-  if (app_id != kTesseraApplicationId) {
+  if (app_id != sqlite::kApplicationId) {
     return Corrupt(path + " is not a Tessera store (its SQLite application id is " +
                    std::to_string(app_id) + ")");
   }

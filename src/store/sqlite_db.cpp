@@ -10,9 +10,6 @@
 namespace tessera::store::sqlite {
 namespace {
 
-// "PRAGMA application_id" of a Tessera store: "TSRA". Tells a Tessera store from another SQLite
-// file that happens to sit at the same path.
-constexpr int32_t kApplicationId = 0x54535241;
 constexpr int kBusyTimeoutMs = 10'000;
 // Statements a read connection keeps prepared before it starts over (listings vary with the
 // number of filters; this bounds their memory).

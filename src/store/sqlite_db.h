@@ -25,6 +25,10 @@
 
 namespace tessera::store::sqlite {
 
+// "PRAGMA application_id" of a Tessera store: "TSRA". Tells a Tessera store from another SQLite
+// file that happens to sit at the same path (OpenDatabase checks it; so does a backup's check).
+inline constexpr int32_t kApplicationId = 0x54535241;
+
 // Maps an SQLite result code to a Status: busy/locked -> kUnavailable, corrupt -> kCorrupt,
 // constraint violations -> kAlreadyExists (unique / primary key), kNotFound (foreign key),
 // kInvalidArgument (check, not null); else kIo.
