@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -168,16 +169,33 @@ class FileImport final : public stix::ReadSink {
       if (failed.ok()) failed = read_failed_;
       return std::move(*doc);
     }
+    // An exception on either thread (memory exhausted) ends both, and is thrown here, on the
+    // calling thread, once the reader is joined: never std::terminate, never a thread left
+    // waiting for the other.
+    std::exception_ptr reader_error;
     std::thread reader([&] {
-      read();
-      batches_.Close();
+      try {
+        read();
+        batches_.Close();
+      } catch (...) {
+        reader_error = std::current_exception();
+        batches_.Cancel();
+      }
     });
-    std::deque<Batch> taken;
-    while (batches_.TakeAll(taken)) {
-      for (Batch& b : taken) Write(b);
-      taken.clear();
+    try {
+      std::deque<Batch> taken;
+      while (batches_.TakeAll(taken)) {
+        for (Batch& b : taken) Write(b);
+        taken.clear();
+      }
+    } catch (...) {
+      stop_.store(true, std::memory_order_relaxed);
+      batches_.Cancel();
+      reader.join();
+      throw;
     }
     reader.join();
+    if (reader_error) std::rethrow_exception(reader_error);
     objects_read_ += objects;
     if (failed.ok()) failed = read_failed_;
     return std::move(*doc);
@@ -241,7 +259,7 @@ class FileImport final : public stix::ReadSink {
     if (one_thread_) {
       Write(gathering_);
     } else {
-      batches_.Put(std::move(gathering_));
+      batches_.Put(std::move(gathering_));  // false: the writing thread gave up (stop_ is set)
     }
     gathering_ = Batch{};
     gathering_json_bytes_ = 0;

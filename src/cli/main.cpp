@@ -2,8 +2,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <exception>
 #include <iostream>
 #include <map>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -84,7 +86,17 @@ int main(int argc, char** argv) {
   }
   for (const Command& c : commands) {
     if (c.app->parsed()) {
-      const int rc = c.run();
+      // An exception (memory exhausted; a command's threads hand theirs to this one) ends the
+      // command with one line and exit 2, never an abort: what the store acknowledged is
+      // committed, what it had not is rolled back as the command's objects unwind.
+      int rc = kExitUsage;
+      try {
+        rc = c.run();
+      } catch (const std::bad_alloc&) {
+        std::cerr << "tessera " << path << ": out of memory\n";
+      } catch (const std::exception& e) {
+        std::cerr << "tessera " << path << ": internal error: " << e.what() << "\n";
+      }
       FinishCliAudit(rc);
       return rc;
     }

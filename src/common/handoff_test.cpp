@@ -56,5 +56,35 @@ TEST(HandoffTest, PutWaitsForRoom) {
   EXPECT_EQ(taken, (std::deque<int>{1, 2}));
 }
 
+// A consumer that gives up releases a producer waiting for room, and every later Put; a producer
+// that gives up releases a consumer waiting for items.
+TEST(HandoffTest, CancelReleasesTheOtherThreadWhereverItWaits) {
+  Handoff<int> full(1);
+  ASSERT_TRUE(full.Put(1));
+  std::atomic<int> put_result{-1};
+  std::thread producer([&] { put_result.store(full.Put(2) ? 1 : 0); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(put_result.load(), -1);  // waiting for room
+  full.Cancel();
+  producer.join();
+  EXPECT_EQ(put_result.load(), 0);
+  EXPECT_FALSE(full.Put(3));
+  std::deque<int> taken;
+  EXPECT_FALSE(full.TakeAll(taken));  // what waited is dropped
+  EXPECT_TRUE(taken.empty());
+
+  Handoff<int> empty(4);
+  std::atomic<int> take_result{-1};
+  std::thread consumer([&] {
+    std::deque<int> got;
+    take_result.store(empty.TakeAll(got) ? 1 : 0);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(take_result.load(), -1);  // waiting for an item
+  empty.Cancel();
+  consumer.join();
+  EXPECT_EQ(take_result.load(), 0);
+}
+
 }  // namespace
 }  // namespace tessera

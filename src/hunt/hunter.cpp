@@ -7,6 +7,7 @@
 #include <cassert>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <map>
 #include <thread>
 #include <unordered_map>
@@ -222,7 +223,12 @@ struct KeptVersion {
 };
 
 struct HuntIndicatorsBuilder::State {
-  ~State() { Finish(); }
+  // A builder dropped without Build: the worker ends; what ended it early, if anything, is
+  // nobody's to hear any more.
+  ~State() {
+    Finish();
+    worker_error = nullptr;
+  }
 
   Options options;
   // Options::own_thread: the objects Offer hands over, gathered in batches of kBatch (so that
@@ -237,9 +243,14 @@ struct HuntIndicatorsBuilder::State {
   std::vector<Offered> gathering;  // Offer's own: the batch being gathered
   Handoff<std::vector<Offered>> queue{kMaxQueuedBatches};
   std::thread worker;
-  void Work();      // the worker's loop: Take each queued object until Finish
+  std::exception_ptr worker_error;  // what ended Work early; written by it before it returns
+  void Work();                      // the worker's loop: Take each queued object until Finish
   void HandOver();  // moves the gathered batch to the queue, waiting while it is full
   void Finish();    // waits until every offered object is taken; the worker ends
+  // Throws what ended the worker early (an exception of Take: memory exhausted), once.
+  void RethrowWorkerError() {
+    if (worker_error) std::rethrow_exception(std::exchange(worker_error, nullptr));
+  }
   // Offer's work on one indicator object.
   void Take(stix::Object& object, uint32_t origin);
 
@@ -538,17 +549,22 @@ void HuntIndicatorsBuilder::State::Take(stix::Object& object, uint32_t origin) {
 }
 
 void HuntIndicatorsBuilder::State::Work() {
-  std::deque<std::vector<Offered>> batches;
-  while (queue.TakeAll(batches)) {
-    for (std::vector<Offered>& batch : batches) {
-      for (Offered& o : batch) Take(o.object, o.origin);
+  try {
+    std::deque<std::vector<Offered>> batches;
+    while (queue.TakeAll(batches)) {
+      for (std::vector<Offered>& batch : batches) {
+        for (Offered& o : batch) Take(o.object, o.origin);
+      }
+      batches.clear();
     }
-    batches.clear();
+  } catch (...) {
+    worker_error = std::current_exception();
+    queue.Cancel();  // Offer stops waiting; Build throws it
   }
 }
 
 void HuntIndicatorsBuilder::State::HandOver() {
-  queue.Put(std::move(gathering));
+  queue.Put(std::move(gathering));  // false once the worker gave up: Finish says why
   gathering = {};
   gathering.reserve(kBatch);
 }
@@ -579,6 +595,7 @@ void HuntIndicatorsBuilder::KeepExtension(std::string extension_id) {
 Result<HuntIndicators> HuntIndicatorsBuilder::Build(std::string_view allowlist_text) && {
   State& s = *s_;
   s.Finish();
+  s.RethrowWorkerError();
   // The kept versions in id order. The slots that find them by id go first. Lower-case UUID ids
   // sort as their UUIDs (the same order as their text), kept beside each entry so that sorting
   // reads no KeptVersion (ids that share a prefix, as generated ones often do, cost no more); the
