@@ -18,3 +18,15 @@ add_test(NAME incident_oasis_schema_refuses
                  ${CMAKE_CURRENT_LIST_DIR}/data/incident/schema_bad.json)
 set_tests_properties(incident_oasis_schema_refuses PROPERTIES LABELS unit
                      PASS_REGULAR_EXPRESSION "'done' is not one of.*'determination' is a required property")
+# Tessera's own incident extension against its published schema (docs/), both ways.
+add_test(NAME incident_tessera_schema
+         COMMAND /usr/bin/python3 -W ignore ${CMAKE_CURRENT_LIST_DIR}/incident_schema.py --tessera
+                 ${PROJECT_SOURCE_DIR}/docs/tessera-incident-extension.schema.json
+                 ${CMAKE_CURRENT_LIST_DIR}/data/incident/tessera_bundle.json)
+set_tests_properties(incident_tessera_schema PROPERTIES LABELS unit)
+add_test(NAME incident_tessera_schema_refuses
+         COMMAND /usr/bin/python3 -W ignore ${CMAKE_CURRENT_LIST_DIR}/incident_schema.py --tessera
+                 ${PROJECT_SOURCE_DIR}/docs/tessera-incident-extension.schema.json
+                 ${CMAKE_CURRENT_LIST_DIR}/data/incident/tessera_schema_bad.json)
+set_tests_properties(incident_tessera_schema_refuses PROPERTIES LABELS unit
+                     PASS_REGULAR_EXPRESSION "'doing' is not one of.*-1 is less than the minimum")

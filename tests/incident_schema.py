@@ -2,6 +2,7 @@
 """Checks STIX objects against the pinned OASIS incident extension schemas, offline.
 
 usage: incident_schema.py STIX_SCHEMA_DIR INCIDENT_SCHEMA_DIR FILE...
+       incident_schema.py --tessera TESSERA_SCHEMA FILE...
 
 STIX_SCHEMA_DIR holds the OASIS STIX 2.1 JSON schemas (tests/data/conformance/stix2-json-schemas/
 schemas), INCIDENT_SCHEMA_DIR the pinned incident extension suite (tests/data/incident/oasis). Each
@@ -10,7 +11,9 @@ extension is checked against that extension's schema; a task, event or impact na
 extension-definition against that one's. Other objects are not checked here (conformance_schema.py
 does that). The schemas refer to each other by URL; all of them are loaded into a local store (the
 STIX schemas under both their http:// $id and the https:// spelling the incident schemas use), so
-nothing is fetched. Prints one line per violation and a count of the objects checked; exits 0 when
+nothing is fetched. With --tessera, the Tessera incident extension objects of incidents and tasks
+are checked against TESSERA_SCHEMA (docs/tessera-incident-extension.schema.json) instead. Prints
+one line per violation and a count of the objects checked; exits 0 when
 every checked object is valid, 1 otherwise, 2 on bad usage or when no object was checked.
 """
 import json
@@ -69,7 +72,42 @@ def schema_for(by_ext, obj):
     return None
 
 
+TESSERA = "extension-definition--efe84228-24d9-55f4-90a4-905b48e9423b"
+
+
+def read_objects(name):
+    with open(name, encoding="utf-8") as f:
+        data = json.load(f)
+    if isinstance(data, dict) and data.get("type") == "bundle":
+        return list(data.get("objects", []))
+    return data if isinstance(data, list) else [data]
+
+
+def main_tessera(argv):
+    with open(argv[2], encoding="utf-8") as f:
+        schema = json.load(f)
+    failures = checked = 0
+    for name in argv[3:]:
+        for obj in read_objects(name):
+            ext = (obj.get("extensions") or {}).get(TESSERA)
+            if ext is None or obj.get("type") not in ("incident", "task"):
+                continue
+            checked += 1
+            sub = dict(schema["$defs"][obj["type"]], **{"$defs": schema["$defs"]})
+            for error in Draft202012Validator(sub).iter_errors(ext):
+                path = "$" + "".join(f"[{p!r}]" for p in error.absolute_path)
+                print(f"{name}: {obj.get('id')}: {path}: {error.message[:300]}")
+                failures += 1
+    print(f"{checked} objects checked against the Tessera incident extension schema, "
+          f"{failures} problems")
+    if checked == 0:
+        return 2
+    return 1 if failures else 0
+
+
 def main(argv):
+    if len(argv) >= 4 and argv[1] == "--tessera":
+        return main_tessera(argv)
     if len(argv) < 4:
         print(__doc__, file=sys.stderr)
         return 2
