@@ -30,3 +30,8 @@ add_test(NAME incident_tessera_schema_refuses
                  ${CMAKE_CURRENT_LIST_DIR}/data/incident/tessera_schema_bad.json)
 set_tests_properties(incident_tessera_schema_refuses PROPERTIES LABELS unit
                      PASS_REGULAR_EXPRESSION "'doing' is not one of.*-1 is less than the minimum")
+# Through the command line: validate, import (the single write path), export.
+add_test(NAME incident_cli
+         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/incident_cli.sh $<TARGET_FILE:tessera>
+                 ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/incident_cli)
+set_tests_properties(incident_cli PROPERTIES LABELS e2e)
