@@ -303,7 +303,9 @@ function Loading({ what }: { what: string }) {
 export function Admin({ who, section, params }: { who: api.WhoAmI; section: string; params: URLSearchParams }) {
   const role = who.user.role;
   const shown = SECTIONS.filter((s) => s.roles.includes(role));
-  const current = (SECTIONS.find((s) => s.key === section)?.key ?? "users") as AdminSection;
+  // No section named: the first this role has (a member's own tokens); one named by its URL that
+  // the role does not have still opens, to show the hub's refusal.
+  const current = (SECTIONS.find((s) => s.key === section)?.key ?? shown[0]?.key ?? "users") as AdminSection;
   return (
     <main id="main">
       {shown.length > 0 && (
