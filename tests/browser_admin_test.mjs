@@ -103,8 +103,13 @@ async function signOut(page) {
 // (a wide table scrolls in its own box).
 async function reflowsAt200(page) {
   await page.setViewportSize({ width: 600, height: 800 });
-  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
-  assert.ok(scroll <= width, `the page is ${scroll} px wide in a ${width} px window`);
+  const [scroll, width, widest] = await page.evaluate(() => {
+    const w = document.documentElement.clientWidth;
+    // The outermost element that sticks out, to name in the failure.
+    const out = [...document.querySelectorAll("body *")].find((e) => !e.closest(".table-wrap") && e.getBoundingClientRect().right > w + 0.5);
+    return [document.documentElement.scrollWidth, w, out ? `<${out.tagName.toLowerCase()} class="${out.className}">${(out.textContent ?? "").slice(0, 60)}` : ""];
+  });
+  assert.ok(scroll <= width, `the page is ${scroll} px wide in a ${width} px window (${widest})`);
   await page.setViewportSize({ width: 1200, height: 800 });
 }
 

@@ -402,7 +402,7 @@ function Orgs({ role }: { role: string }) {
       {!orgs.data && !orgs.error && <Loading what="organizations" />}
       {orgs.data && (
         <div class="table-wrap">
-          <table>
+          <table class="admin-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -571,7 +571,7 @@ function Users({ who }: { who: api.WhoAmI }) {
       {!users.data && !users.error && <Loading what="users" />}
       {users.data && (
         <div class="table-wrap">
-          <table>
+          <table class="admin-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -784,7 +784,7 @@ function Tokens({ who, user }: { who: api.WhoAmI; user: string }) {
       {tokens.data && tokens.data.length === 0 && <p>No tokens.</p>}
       {tokens.data && tokens.data.length > 0 && (
         <div class="table-wrap">
-          <table>
+          <table class="admin-table">
             <thead>
               <tr>
                 <th scope="col">Label</th>
@@ -936,7 +936,7 @@ function Groups() {
       {groups.data && groups.data.length === 0 && <p>No sharing groups yet.</p>}
       {groups.data && groups.data.length > 0 && (
         <div class="table-wrap">
-          <table>
+          <table class="admin-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -1222,7 +1222,7 @@ function Collections() {
       {!cols.data && !cols.error && <Loading what="collections" />}
       {cols.data && (
         <div class="table-wrap">
-          <table>
+          <table class="admin-table">
             <thead>
               <tr>
                 <th scope="col">Title</th>
