@@ -715,6 +715,26 @@ test("a member opens its own tokens, sees when each was last used, rotates one (
   await page.getByRole("button", { name: "Create token" }).click();
   await page.getByRole("heading", { name: "New token for mel (laptop)" }).waitFor();
   assert.equal(await whoamiWith(await page.getByLabel("Token", { exact: true }).inputValue()), 200);
+  await page.getByRole("button", { name: "I have copied it" }).click();
+
+  // The token this browser signed in with: marked, and rotating it signs in again with the new
+  // one (the hub ends a session whose token is revoked), so the page and its secret stay.
+  const signInId = (await melTokens()).find((t) => t.label === "").id;
+  const own = main.getByRole("row").filter({ hasText: signInId });
+  await own.getByText("this browser's sign-in").waitFor();
+  await own.getByRole("button", { name: `Rotate ${signInId}` }).click();
+  await own.getByText(/This browser signed in with it: it signs in again with the new one\.$/).waitFor();
+  await own.getByRole("button", { name: `Yes, rotate ${signInId}` }).click();
+  await main.getByText("This browser had signed in with the old one and is now signed in with this one.", { exact: false }).waitFor();
+  const renewed = await page.getByLabel("Token", { exact: true }).inputValue();
+  assert.equal(await whoamiWith(tokens.mel), 401);
+  assert.equal(await whoamiWith(renewed), 200);
+  tokens.mel = renewed;
+  await own.getByRole("cell", { name: "revoked" }).waitFor();
+  await page.reload();
+  await page.getByRole("heading", { name: "Your API tokens", level: 1 }).waitFor();
+  const renewedId = (await melTokens()).find((t) => t.label === "" && t.status === "active").id;
+  await main.getByRole("row").filter({ hasText: renewedId }).getByText("this browser's sign-in").waitFor();
   await page.screenshot({ path: join(SHOTS, "own-tokens.png"), fullPage: true });
   await reflowsAt200(page);
 

@@ -667,6 +667,7 @@ function Secret({ issued, rotation, onDone }: { issued: api.IssuedToken; rotatio
       {old && !rotation.revokeError && (
         <p>
           It replaces the token <code>{old.id}</code>, which is now revoked: whatever used the old one needs this one.
+          {rotation.signedInAgain && " This browser had signed in with the old one and is now signed in with this one."}
         </p>
       )}
       {old && rotation.revokeError !== undefined && (
@@ -699,6 +700,8 @@ function Secret({ issued, rotation, onDone }: { issued: api.IssuedToken; rotatio
 function TokenRow({ token, self, onChanged, onRotated }: { token: api.Token; self: boolean; onChanged: () => void; onRotated: (r: api.Rotation) => void }) {
   const act = useAction();
   const label = token.label || token.id;
+  // The token this browser's session signed in with (only its own user's).
+  const current = self && token.id === api.sessionTokenId();
   async function revoke() {
     if (await act.run(async () => `Revoked ${(await api.revokeToken(token.id)).id}.`, true)) onChanged();
   }
@@ -715,6 +718,7 @@ function TokenRow({ token, self, onChanged, onRotated }: { token: api.Token; sel
       <td>{token.label || <span class="muted">no label</span>}</td>
       <td>
         <code>{token.id}</code>
+        {current && <div class="muted">this browser's sign-in</div>}
       </td>
       <td>{token.user}</td>
       <td>{when(token.created)}</td>
@@ -724,8 +728,8 @@ function TokenRow({ token, self, onChanged, onRotated }: { token: api.Token; sel
       <td>
         {!token.revoked && (
           <div class="actions">
-            <Confirm action="Rotate" subject={label} question={`Rotate ${label}? A new token replaces it and it is revoked at once.`} busy={act.busy} onConfirm={rotate} />
-            <Confirm action="Revoke" subject={label} question={`Revoke ${label}? Whatever uses it stops working.`} busy={act.busy} onConfirm={revoke} />
+            <Confirm action="Rotate" subject={label} question={`Rotate ${label}? A new token replaces it and it is revoked at once.${current ? " This browser signed in with it: it signs in again with the new one." : ""}`} busy={act.busy} onConfirm={rotate} />
+            <Confirm action="Revoke" subject={label} question={current ? `Revoke ${label}? This browser signed in with it: revoking it signs you out.` : `Revoke ${label}? Whatever uses it stops working.`} busy={act.busy} onConfirm={revoke} />
           </div>
         )}
         <Outcome act={act} />

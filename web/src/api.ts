@@ -4,6 +4,9 @@
 // token. Nothing here decides what a person may see: the hub answers only what it may.
 
 const CSRF_KEY = "tessera.csrf";
+// The id of the token the session signed in with (not secret: the part of a token before its
+// secret, as the token list shows it), so that rotating that token can sign in again.
+const TOKEN_ID_KEY = "tessera.session-token";
 const TAXII = "application/taxii+json;version=2.1";
 
 export class ApiError extends Error {
@@ -78,6 +81,7 @@ export interface WhoAmI {
 export async function signIn(user: string, token: string): Promise<Session> {
   const s = await json<Session>("POST", "/api/v1/session", { body: { user, token } });
   localStorage.setItem(CSRF_KEY, s.csrf_token);
+  localStorage.setItem(TOKEN_ID_KEY, /^tsr_([0-9a-f]+)_/.exec(token)?.[1] ?? "");
   return s;
 }
 
@@ -86,7 +90,13 @@ export async function signOut(): Promise<void> {
     await request("DELETE", "/api/v1/session");
   } finally {
     localStorage.removeItem(CSRF_KEY);
+    localStorage.removeItem(TOKEN_ID_KEY);
   }
+}
+
+// The id of the token this browser's session signed in with; "" when not known.
+export function sessionTokenId(): string {
+  return localStorage.getItem(TOKEN_ID_KEY) ?? "";
 }
 
 // Whether this browser holds the CSRF token of a session (without it, it cannot sign out or
@@ -97,6 +107,7 @@ export function holdsSession(): boolean {
 
 export function forgetSession(): void {
   localStorage.removeItem(CSRF_KEY);
+  localStorage.removeItem(TOKEN_ID_KEY);
 }
 
 // Who the session belongs to; null when there is no valid session (401).
@@ -344,11 +355,14 @@ export const createToken = (user: string | undefined, label: string, expiresIn: 
 export const revokeToken = (id: string) => json<Token>("DELETE", `/api/v1/tokens/${seg(id)}`);
 
 // What rotating a token did: the new token (its secret shown once) and the old one, revoked.
-// `revokeError` is set when the new token was made but the old one could not be revoked.
+// `revokeError` is set when the new token was made but the old one could not be revoked;
+// `signedInAgain` when the old one was this session's, which revoking it ended (the hub ends a
+// session whose token is revoked), and the browser signed in anew with the new one.
 export interface Rotation {
   issued: IssuedToken;
   old: Token;
   revokeError?: unknown;
+  signedInAgain?: boolean;
 }
 
 // Rotates `old` as `tessera token rotate` does: a new token for the same user with the same label
@@ -361,11 +375,17 @@ export async function rotateToken(old: Token, self: boolean): Promise<Rotation> 
     if (seconds > 0) lifetime = `${seconds}s`;
   }
   const issued = await createToken(self ? undefined : old.user, old.label, lifetime);
+  let revoked: Token;
   try {
-    return { issued, old: await revokeToken(old.id) };
+    revoked = await revokeToken(old.id);
   } catch (e) {
     return { issued, old, revokeError: e };
   }
+  if (!self || old.id !== sessionTokenId()) return { issued, old: revoked };
+  // This session's own token: sign in again with the new one before anything else asks the hub
+  // (the next request would otherwise be a 401, which signs the page out, secret and all).
+  await signIn(issued.user, issued.token);
+  return { issued, old: revoked, signedInAgain: true };
 }
 
 export const listGroups = () => items<SharingGroup>("/api/v1/groups");
