@@ -187,13 +187,11 @@ Result<int64_t> CheckedSchemaVersion(sqlite3* db, const std::string& path) {
   return version;
 }
 
-// Counts what the store in `dir` holds through the Store interface (opening it upgrades an older
-// schema).
+// Counts what `store` holds through the Store interface.
 Result<StoreCounts> CountOpened(Store& store) {
-  Store* opened = &store;
   StoreCounts c;
-  TESSERA_ASSIGN_OR_RETURN(c.object_versions, opened->CountObjects());
-  Directory& d = opened->directory();
+  TESSERA_ASSIGN_OR_RETURN(c.object_versions, store.CountObjects());
+  Directory& d = store.directory();
   TESSERA_ASSIGN_OR_RETURN(auto orgs, d.ListOrganizations());
   c.organizations = static_cast<int64_t>(orgs.size());
   TESSERA_ASSIGN_OR_RETURN(auto users, d.ListUsers(std::nullopt));
@@ -210,6 +208,7 @@ Result<StoreCounts> CountOpened(Store& store) {
   return c;
 }
 
+// Counts what the store in `dir` holds (opening it upgrades an older schema).
 Result<StoreCounts> CountStore(const std::string& dir) {
   TESSERA_ASSIGN_OR_RETURN(std::unique_ptr<Store> opened,
                            OpenStore(dir, OpenMode::kOpenExisting, 1));
