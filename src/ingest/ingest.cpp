@@ -500,6 +500,15 @@ Result<Session> Session::Begin(store::Store& store, const policy::Principal& wri
       std::make_unique<State>(store, writer, collection, std::move(audience), std::move(write)));
 }
 
+Result<Session> Session::BeginInNewCollection(store::Store& store, const policy::Principal& writer,
+                                              store::CollectionInfo& collection,
+                                              policy::RequestAudience audience) {
+  TESSERA_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteSession> write, store.BeginWrite());
+  TESSERA_ASSIGN_OR_RETURN(collection, write->CreateCollection(collection));
+  return Session(
+      std::make_unique<State>(store, writer, collection, std::move(audience), std::move(write)));
+}
+
 Session::Session(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Session::Session(Session&&) noexcept = default;
 Session& Session::operator=(Session&&) noexcept = default;

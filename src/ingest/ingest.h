@@ -161,6 +161,16 @@ class Session {
   static Result<Session> Begin(store::Store& store, const policy::Principal& writer,
                                const store::CollectionInfo& collection,
                                policy::RequestAudience audience = {});
+  // Begin, with `collection` created first inside the session's transaction
+  // (store::WriteSession::CreateCollection): on return `collection` is the collection as stored
+  // (its id made when it had none), and the session judges and writes into it. It exists only
+  // when Finish commits: a collection and its first objects are stored together or not at all
+  // (an incident's own collection, docs/incidents.md). The store's errors, and CreateCollection's
+  // (kAlreadyExists: its alias is taken), with nothing stored. `collection` must outlive the
+  // session.
+  static Result<Session> BeginInNewCollection(store::Store& store, const policy::Principal& writer,
+                                              store::CollectionInfo& collection,
+                                              policy::RequestAudience audience = {});
   Session(Session&&) noexcept;
   Session& operator=(Session&&) noexcept;
   ~Session();

@@ -828,6 +828,16 @@ class SqliteDirectory final : public Directory {
   // ---- collections ----
 
   Result<CollectionInfo> CreateCollection(const CollectionInfo& in) override {
+    TESSERA_ASSIGN_OR_RETURN(CollectionInfo info, PrepareNewCollection(in));
+    return WriteTx(db_, "adding a collection", [&](Connection& c) -> Result<CollectionInfo> {
+      TESSERA_RETURN_IF_ERROR(InsertCollection(c, info));
+      return info;
+    });
+  }
+
+  // The collection `in` as CreateCollection stores it: its id made (or normalized), `created`
+  // set, its fields checked and its grants sorted.
+  static Result<CollectionInfo> PrepareNewCollection(const CollectionInfo& in) {
     CollectionInfo info = in;
     if (info.id.empty()) {
       info.id = Uuid::V4().ToString();
@@ -838,44 +848,46 @@ class SqliteDirectory final : public Directory {
     }
     info.created = Timestamp::Now();
     TESSERA_RETURN_IF_ERROR(CheckCollection(info));
-    return WriteTx(db_, "adding a collection", [&](Connection& c) -> Result<CollectionInfo> {
-      TESSERA_ASSIGN_OR_RETURN(
-          Statement * s,
-          c.Prepared("INSERT INTO collections (id, api_root, title, description, alias, "
-                     "default_tlp, readers_all, writers_all, audience_group, created) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
-      ResetOnExit reset(*s);
-      s->BindText(1, info.id);
-      s->BindText(2, info.api_root);
-      s->BindText(3, info.title);
-      s->BindText(4, info.description);
-      if (info.alias.empty()) {
-        s->BindNull(5);
-      } else {
-        s->BindText(5, info.alias);
+    return info;
+  }
+
+  // Inserts the prepared collection `info` and its grants on `c`, in the caller's transaction.
+  static Status InsertCollection(Connection& c, const CollectionInfo& info) {
+    TESSERA_ASSIGN_OR_RETURN(
+        Statement * s,
+        c.Prepared("INSERT INTO collections (id, api_root, title, description, alias, "
+                   "default_tlp, readers_all, writers_all, audience_group, created) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+    ResetOnExit reset(*s);
+    s->BindText(1, info.id);
+    s->BindText(2, info.api_root);
+    s->BindText(3, info.title);
+    s->BindText(4, info.description);
+    if (info.alias.empty()) {
+      s->BindNull(5);
+    } else {
+      s->BindText(5, info.alias);
+    }
+    s->BindText(6, TlpName(info.default_tlp));
+    s->BindInt(7, info.readers.all ? 1 : 0);
+    s->BindInt(8, info.writers.all ? 1 : 0);
+    if (info.audience_group) {
+      s->BindInt(9, *info.audience_group);
+    } else {
+      s->BindNull(9);
+    }
+    s->BindInt(10, info.created.ToMicros());
+    if (Status st = s->Run("adding a collection"); !st.ok()) {
+      if (st.code() == ErrorCode::kAlreadyExists) {
+        return AlreadyExists("collection id " + info.id + " or alias '" + info.alias +
+                             "' in API root '" + info.api_root + "' is taken");
       }
-      s->BindText(6, TlpName(info.default_tlp));
-      s->BindInt(7, info.readers.all ? 1 : 0);
-      s->BindInt(8, info.writers.all ? 1 : 0);
-      if (info.audience_group) {
-        s->BindInt(9, *info.audience_group);
-      } else {
-        s->BindNull(9);
+      if (st.code() == ErrorCode::kNotFound) {
+        return NotFound("no API root '" + info.api_root + "' or no audience group");
       }
-      s->BindInt(10, info.created.ToMicros());
-      if (Status st = s->Run("adding a collection"); !st.ok()) {
-        if (st.code() == ErrorCode::kAlreadyExists) {
-          return AlreadyExists("collection id " + info.id + " or alias '" + info.alias +
-                               "' in API root '" + info.api_root + "' is taken");
-        }
-        if (st.code() == ErrorCode::kNotFound) {
-          return NotFound("no API root '" + info.api_root + "' or no audience group");
-        }
-        return st;
-      }
-      TESSERA_RETURN_IF_ERROR(InsertGrants(c, info));
-      return info;
-    });
+      return st;
+    }
+    return InsertGrants(c, info);
   }
 
   Result<CollectionInfo> GetCollection(const std::string& id) override {
@@ -1307,6 +1319,12 @@ class SqliteDirectory final : public Directory {
 };
 
 }  // namespace
+
+Result<CollectionInfo> InsertNewCollectionOn(Connection& c, const CollectionInfo& in) {
+  TESSERA_ASSIGN_OR_RETURN(CollectionInfo info, SqliteDirectory::PrepareNewCollection(in));
+  TESSERA_RETURN_IF_ERROR(SqliteDirectory::InsertCollection(c, info));
+  return info;
+}
 
 std::unique_ptr<Directory> NewSqliteDirectory(sqlite::Database& db) {
   return std::make_unique<SqliteDirectory>(db);

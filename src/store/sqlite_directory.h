@@ -11,4 +11,9 @@ namespace tessera::store {
 // A Directory using `db`, which must outlive it.
 std::unique_ptr<Directory> NewSqliteDirectory(sqlite::Database& db);
 
+// Directory::CreateCollection's checks and insert, on `c` inside the caller's write transaction
+// (WriteSession::CreateCollection): the stored collection (id made when empty, `created` now),
+// or CreateCollection's errors. Commits nothing and appends no audit entry.
+Result<CollectionInfo> InsertNewCollectionOn(sqlite::Connection& c, const CollectionInfo& in);
+
 }  // namespace tessera::store

@@ -710,6 +710,20 @@ class SqliteWriteSession final : public WriteSession {
     return summary;
   }
 
+  Result<CollectionInfo> CreateCollection(const CollectionInfo& info) override {
+    TESSERA_RETURN_IF_ERROR(ended_);
+    auto made = InsertNewCollectionOn(lease_->connection(), info);
+    if (!made.ok()) {
+      const ErrorCode code = made.status().code();
+      if (code == ErrorCode::kInvalidArgument || code == ErrorCode::kAlreadyExists ||
+          code == ErrorCode::kNotFound) {
+        return made.status();
+      }
+      return End(made.status());
+    }
+    return made;
+  }
+
   // Stores `status`, whose entries are `details` (StatusDetails), in the session's transaction.
   Status PutStatus(const StatusRecord& status, const std::string& details) {
     TESSERA_RETURN_IF_ERROR(ended_);

@@ -373,6 +373,15 @@ class WriteSession {
   virtual Result<ImportSummary> Import(std::span<const stix::Object> objects,
                                        std::span<const Placement> placements) = 0;
 
+  // Directory::CreateCollection inside the session's transaction: the collection (its id made
+  // when empty) exists for the later Import calls of this session and for everyone else only
+  // when Commit succeeds, so that a collection and its first objects (an incident and its own
+  // collection, docs/incidents.md) are stored together or not at all. CreateCollection's errors
+  // (kInvalidArgument, kAlreadyExists for an id or alias taken, kNotFound for an unknown API
+  // root, organization or group) refuse the collection and leave the session open; a storage
+  // failure ends it as Import's do.
+  virtual Result<CollectionInfo> CreateCollection(const CollectionInfo& info) = 0;
+
   // Stores every batch at once: when it returns ok they are durable (committed and synced, one
   // sync for the whole session). On failure nothing is stored. Either way the session is over:
   // later calls fail.
