@@ -19,6 +19,7 @@
 #include "http/access_note.h"
 #include "http/fetch_metadata.h"
 #include "http/media_type.h"
+#include "incident/service.h"
 #include "pattern/pattern.h"
 #include "policy/access.h"
 #include "policy/directory_rules.h"
@@ -1381,8 +1382,9 @@ namespace {
 
 // ---- the audit log (admins: every entry; org-admins: their organization's) ---------------------
 
-// GET /api/v1/audit[?since=T&actor=U&org=O&action=A&limit=N&cursor=C]: the hub's chain, newest
-// first; `next` is the cursor of the following page (absent on the last one).
+// GET /api/v1/audit[?since=T&actor=U&org=O&action=A&chain=C&limit=N&cursor=C]: the hub's chain
+// (or `chain`: hub, incidents), newest first; `next` is the cursor of the following page (absent on
+// the last one).
 Response ListAudit(const Context& ctx, const Principal& p, const Request& req) {
   if (!policy::ManagesAccounts(p)) {
     return Forbidden("only admins and org-admins may read the audit log");
@@ -1403,6 +1405,11 @@ Response ListAudit(const Context& ctx, const Principal& p, const Request& req) {
       q.org_id = org->id;
     } else if (k == "action") {
       q.action = v;
+    } else if (k == "chain") {
+      if (v != audit::kHubChain && v != incident::kIncidentsChain) {
+        return FromStatus(InvalidArgument("'chain' is hub or incidents"));
+      }
+      q.chain = v;
     } else if (k == "limit") {
       auto n = PositiveId(v);
       if (!n || *n > static_cast<int64_t>(store::kMaxAuditPage)) {
@@ -1417,7 +1424,7 @@ Response ListAudit(const Context& ctx, const Principal& p, const Request& req) {
     } else {
       return FromStatus(InvalidArgument("unknown query parameter '" + k.substr(0, 64) +
                                         "' (this request takes since, actor, org, action, "
-                                        "limit, cursor)"));
+                                        "chain, limit, cursor)"));
     }
   }
   if (!IsAdmin(p)) {
@@ -1436,6 +1443,111 @@ Response ListAudit(const Context& ctx, const Principal& p, const Request& req) {
     o["next"] = std::to_string(entries->back().number);
   }
   return JsonResponse(HttpStatus::ok, o);
+}
+
+// ---- incidents (docs/incidents.md; incident/service.h decides who may do what) -----------------
+
+// Moves the audit entry of this request to the incidents chain (before anything can be written),
+// so that a refused attempt is recorded there too.
+void OnIncidentsChain(const Context& ctx) {
+  if (auto* scope = store::AuditScope::Active(store::AuditLogOf(*ctx.options.store).tag())) {
+    scope->entry().chain = std::string(incident::kIncidentsChain);
+  }
+}
+
+incident::Actor IncidentActor(const Context& ctx, const Principal& p, const Request& req) {
+  return incident::Actor{p.user, OrgNameOf(ctx, p.org_id), std::string(req.remote())};
+}
+
+// POST /api/v1/incidents {"name", "description", "severity", "marking", "exercise"}: a new
+// incident led by the caller's organization (analysts, org-admins, admins).
+Response CreateIncident(const Context& ctx, const Principal& p, const Request& req) {
+  OnIncidentsChain(ctx);
+  Response error;
+  auto body = Body(ctx, req, {"name", "description", "severity", "marking", "exercise"}, &error);
+  if (!body) return error;
+  incident::NewIncident in;
+  auto name = ReqString(*body, "name");
+  if (!name.ok()) return FromStatus(name.status());
+  in.name = *name;
+  auto description = OptString(*body, "description");
+  if (!description.ok()) return FromStatus(description.status());
+  in.description = description->value_or("");
+  auto severity = OptString(*body, "severity");
+  if (!severity.ok()) return FromStatus(severity.status());
+  if (*severity) in.severity = **severity;
+  auto marking = OptString(*body, "marking");
+  if (!marking.ok()) return FromStatus(marking.status());
+  if (*marking) {
+    std::string m = **marking;
+    for (char& c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (m.rfind("tlp:", 0) == 0) m.erase(0, 4);
+    auto level = store::ParseTlpName(m);
+    if (!level) {
+      return FromStatus(
+          InvalidArgument("'marking' is one of TLP:CLEAR, TLP:GREEN, TLP:AMBER, "
+                          "TLP:AMBER+STRICT, TLP:RED"));
+    }
+    in.marking = *level;
+  }
+  auto exercise = OptBool(*body, "exercise");
+  if (!exercise.ok()) return FromStatus(exercise.status());
+  in.exercise = exercise->value_or(false);
+  auto made = incident::CreateIncident(*ctx.options.store, p, IncidentActor(ctx, p, req), in);
+  if (!made.ok()) return FromStatus(made.status());
+  spdlog::info("admin API: incident {} ({}) created by {}", made->case_number, made->id,
+               Shown(p.user));
+  return Created(incident::IncidentJson(*made), "/api/v1/incidents/" + made->id);
+}
+
+// GET /api/v1/incidents: the incidents the caller's organization takes part in.
+Response ListIncidents(const Context& ctx, const Principal& p, const Request& req) {
+  if (auto q = QueryParam(req, "", {}); !q.ok()) return FromStatus(q.status());
+  auto list = incident::ListIncidents(*ctx.options.store, p);
+  if (!list.ok()) return FromStatus(list.status());
+  json::array items;
+  for (const incident::Incident& in : *list) items.push_back(incident::IncidentJson(in));
+  return Items(std::move(items));
+}
+
+// GET /api/v1/incidents/{id}: 404 alike for an unknown id and one the caller does not take part in.
+Response GetIncident(const Context& ctx, const Principal& p, const Request& req) {
+  auto got = incident::GetIncident(*ctx.options.store, p, req.PathParam("id"));
+  if (!got.ok()) return FromStatus(got.status());
+  return JsonResponse(HttpStatus::ok, incident::IncidentJson(*got));
+}
+
+// POST /api/v1/incidents/{id}/stage {"stage", "closing_summary"}: the lead moves the incident; a
+// move the stage machine refuses is 409 with its rule and reason.
+Response ChangeIncidentStage(const Context& ctx, const Principal& p, const Request& req) {
+  OnIncidentsChain(ctx);
+  AuditTarget(ctx, "incident:" + std::string(req.PathParam("id")));
+  Response error;
+  auto body = Body(ctx, req, {"stage", "closing_summary"}, &error);
+  if (!body) return error;
+  auto stage_name = ReqString(*body, "stage");
+  if (!stage_name.ok()) return FromStatus(stage_name.status());
+  const std::optional<incident::Stage> stage = incident::ParseStage(*stage_name);
+  if (!stage) {
+    return FromStatus(
+        InvalidArgument("'stage' is one of new, triage, containment, eradication, "
+                        "recovery, closed"));
+  }
+  auto summary = OptString(*body, "closing_summary");
+  if (!summary.ok()) return FromStatus(summary.status());
+  auto changed = incident::ChangeStage(*ctx.options.store, p, IncidentActor(ctx, p, req),
+                                       req.PathParam("id"), *stage, *summary);
+  if (!changed.ok()) return FromStatus(changed.status());
+  if (!changed->transition.allowed) {
+    json::object o;
+    o["title"] = "Conflict";
+    o["description"] = changed->transition.reason;
+    o["http_status"] = 409;
+    o["rule"] = changed->transition.rule;
+    o["reason"] = changed->transition.reason;
+    return JsonResponse(HttpStatus::conflict, o);
+  }
+  return JsonResponse(HttpStatus::ok, incident::IncidentJson(changed->incident));
 }
 
 struct RouteDef {
@@ -1490,6 +1602,11 @@ std::span<const RouteDef> RouteDefs() {
        kMaxPatternCheckBodyBytes},
       {Method::kGet, "/api/v1/objects/{id}/related", false, RelatedObjects, nullptr, "search"},
       {Method::kPost, "/api/v1/collections/{id}/audience", false, PreviewAudience},
+      // Incidents: every user, as its organization's participation allows (incident/service.h).
+      {Method::kGet, "/api/v1/incidents", false, ListIncidents},
+      {Method::kPost, "/api/v1/incidents", false, CreateIncident, "incident.create"},
+      {Method::kGet, "/api/v1/incidents/{id}", false, GetIncident},
+      {Method::kPost, "/api/v1/incidents/{id}/stage", false, ChangeIncidentStage, "incident.stage"},
   };
   return routes;
 }

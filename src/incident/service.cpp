@@ -246,6 +246,12 @@ Result<Found> Find(store::Store& store, const policy::Principal& reader, std::st
   return Found{std::move(*coll), std::move(in)};
 }
 
+// Users who handle incidents: analysts, org-admins and admins (not read-only users, nor sync
+// accounts, which are machines).
+bool MayHandle(policy::Role role) {
+  return role != policy::Role::kReadOnly && role != policy::Role::kSync;
+}
+
 std::string NowMillis(Timestamp now) { return FormatTimestamp(now, TimePrecision::kMillis); }
 
 }  // namespace
@@ -260,7 +266,7 @@ Result<Incident> CreateIncident(store::Store& store, const policy::Principal& le
     if (lead.org_id == 0 || lead.org_identity.empty()) {
       return PermissionDenied("creating an incident needs an organization to lead it");
     }
-    if (!policy::RoleCanWrite(lead.role)) {
+    if (!MayHandle(lead.role)) {
       return PermissionDenied("role " + std::string(policy::RoleName(lead.role)) +
                               " may not create incidents");
     }
@@ -366,7 +372,7 @@ Result<StageChange> ChangeStage(store::Store& store, const policy::Principal& le
       return PermissionDenied("only the lead organization of " + found.incident.case_number +
                               " moves it to another stage");
     }
-    if (!policy::RoleCanWrite(lead.role)) {
+    if (!MayHandle(lead.role)) {
       return PermissionDenied("role " + std::string(policy::RoleName(lead.role)) +
                               " may not change incidents");
     }
@@ -412,6 +418,36 @@ Result<StageChange> ChangeStage(store::Store& store, const policy::Principal& le
     return changed;
   }
   return audit.End(std::move(changed));
+}
+
+boost::json::object IncidentJson(const Incident& in) {
+  json::object o;
+  o["id"] = in.id;
+  o["case_number"] = in.case_number;
+  o["collection"] = in.collection;
+  o["name"] = in.name;
+  o["stage"] = StageName(in.stage);
+  o["investigation_status"] = InvestigationStatusOf(in.stage);
+  o["severity"] = in.severity;
+  o["exercise"] = in.exercise;
+  o["determination"] = in.determination;
+  if (!in.closing_summary.empty()) o["closing_summary"] = in.closing_summary;
+  o["lead_organization_ref"] = in.lead_organization_ref;
+  json::array ps;
+  for (const Participant& p : in.participants) {
+    json::object j{{"organization_ref", p.organization_ref},
+                   {"org_id", p.org_id},
+                   {"role", p.role},
+                   {"invited", p.invited}};
+    if (!p.seen.empty()) j["seen"] = p.seen;
+    if (!p.acknowledged.empty()) j["acknowledged"] = p.acknowledged;
+    ps.push_back(std::move(j));
+  }
+  o["participants"] = std::move(ps);
+  o["modified"] = in.modified;
+  auto object = ParseJson(in.json);
+  o["object"] = object.ok() ? std::move(*object) : json::value();
+  return o;
 }
 
 }  // namespace tessera::incident

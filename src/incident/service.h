@@ -30,6 +30,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json.hpp>
+
 #include "audit/chain.h"
 #include "common/status.h"
 #include "common/time.h"
@@ -92,6 +94,12 @@ struct Actor {
   std::string client;  // "" for the command line
 };
 
+// `in` as the API and `tessera incident ... --json` print it: id, case_number, collection, name,
+// stage, investigation_status, severity, exercise, determination, closing_summary (when set),
+// lead_organization_ref, participants (organization_ref, org_id, role, invited, seen and
+// acknowledged when set; times in UTC with their "Z"), modified, and `object`, the STIX object.
+boost::json::object IncidentJson(const Incident& in);
+
 // "no incident '<id>'": what an unknown id and an incident the caller may not see both answer.
 std::string NotFoundMessage(std::string_view id);
 
@@ -100,10 +108,10 @@ std::string NotFoundMessage(std::string_view id);
 // number of that year), stage new, determination "suspected", the lead its one participant, its
 // collection (readers and writers: the lead organization) and the incident object, in one
 // transaction with its audit entry. kPermissionDenied when `lead` has no organization or a role
-// that does not write (read-only, sync); kInvalidArgument for a bad name, description or
-// severity; kNotFound when the hub has no API root; the ingest's refusal (its message)
-// as kInvalidArgument; the store's errors. Nothing is stored on failure (a refused attempt is
-// audited).
+// that does not handle incidents (read-only, sync: analysts, org-admins and admins do);
+// kInvalidArgument for a bad name, description or severity; kNotFound when the hub has no API root;
+// the ingest's refusal (its message) as kInvalidArgument; the store's errors. Nothing is stored on
+// failure (a refused attempt is audited).
 Result<Incident> CreateIncident(store::Store& store, const policy::Principal& lead,
                                 const Actor& actor, const NewIncident& request);
 
