@@ -142,6 +142,7 @@ TEST_F(AuditTest, EveryMutatingAdminRouteRecordsItsAction) {
   const std::string token_id(tok.Json().at("id").as_string());
   std::string session_cookie, csrf;
   std::string second_coll;  // made by the recipe of POST /api/v1/collections
+  std::string incident_id;  // made by the recipe of POST /api/v1/incidents
   // Signs alice in (a browser session), keeping its cookie and CSRF token.
   auto sign_in = [&] {
     HttpClient c("127.0.0.1", server_->port());
@@ -225,6 +226,18 @@ TEST_F(AuditTest, EveryMutatingAdminRouteRecordsItsAction) {
          return admin->Request("PATCH", "/api/v1/collections/" + coll_id,
                                R"({"description": "changed"})", kJson);
        }},
+      // Incidents: their entries are in the incidents chain (docs/incidents.md "Audit").
+      {"POST /api/v1/incidents",
+       [&] {
+         HttpResponse r = admin->Post("/api/v1/incidents", R"({"name": "Phish"})", kJson);
+         if (r.status == 201) incident_id = std::string(r.Json().at("id").as_string());
+         return r;
+       }},
+      {"POST /api/v1/incidents/{id}/stage",
+       [&] {
+         return admin->Post("/api/v1/incidents/" + incident_id + "/stage", R"({"stage": "triage"})",
+                            kJson);
+       }},
   };
 
   size_t audited = 0;
@@ -242,7 +255,9 @@ TEST_F(AuditTest, EveryMutatingAdminRouteRecordsItsAction) {
     }
     HttpResponse done = recipe->second();
     EXPECT_LT(done.status, 400) << key << ": " << done.body;
-    json::value page = admin->Get("/api/v1/audit?action=" + r.audit_action + "&limit=1000").Json();
+    const std::string chain = r.audit_action.starts_with("incident.") ? "&chain=incidents" : "";
+    json::value page =
+        admin->Get("/api/v1/audit?action=" + r.audit_action + chain + "&limit=1000").Json();
     ASSERT_TRUE(page.is_object()) << key;
     bool found = false;
     for (const auto& e : page.at("items").as_array()) {
