@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <cctype>
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 #include "common/digest.h"
@@ -200,14 +201,17 @@ bool IsSeverity(std::string_view s) {
 // Writes `object_json` (one STIX object) into `collection` as `writer`'s through ingest, in one
 // transaction (with the collection itself when `create` is set). The refusal of ingest as
 // kInvalidArgument with its message.
+using CollectionChange = ingest::Session::CollectionChange;
 Status WriteObject(store::Store& store, const policy::Principal& writer,
-                   store::CollectionInfo& collection, bool create, const std::string& object_json) {
+                   store::CollectionInfo& collection, std::optional<CollectionChange> change,
+                   const std::string& object_json) {
   TESSERA_ASSIGN_OR_RETURN(stix::Document doc, stix::ReadDocument(object_json));
   if (doc.objects.size() != 1) return Internal("an incident write is one object");
   std::vector<std::string> errors{ingest::DescribeErrors(doc.problems)};
-  TESSERA_ASSIGN_OR_RETURN(ingest::Session session,
-                           create ? ingest::Session::BeginInNewCollection(store, writer, collection)
-                                  : ingest::Session::Begin(store, writer, collection));
+  TESSERA_ASSIGN_OR_RETURN(
+      ingest::Session session,
+      change ? ingest::Session::BeginWithCollection(store, writer, collection, *change)
+             : ingest::Session::Begin(store, writer, collection));
   TESSERA_ASSIGN_OR_RETURN(store::StatusRecord report, session.Add(doc.objects, errors));
   if (!report.failures.empty()) return InvalidArgument(report.failures.front().message);
   TESSERA_ASSIGN_OR_RETURN(store::ImportSummary summary, session.Finish());
@@ -250,6 +254,17 @@ Result<Found> Find(store::Store& store, const policy::Principal& reader, std::st
 // accounts, which are machines).
 bool MayHandle(policy::Role role) {
   return role != policy::Role::kReadOnly && role != policy::Role::kSync;
+}
+
+// The `modified` of the version after one modified at `current`: now, or the next millisecond
+// when now is not later (STIX versions must grow).
+Timestamp NextModified(std::string_view current) {
+  Timestamp now = Timestamp::Now();
+  auto was = ParseTimestamp(current);
+  if (was.ok() && now.ToMicros() / 1000 <= was->ToMicros() / 1000) {
+    now = Timestamp::FromMicros((was->ToMicros() / 1000 + 1) * 1000);
+  }
+  return now;
 }
 
 std::string NowMillis(Timestamp now) { return FormatTimestamp(now, TimePrecision::kMillis); }
@@ -326,7 +341,7 @@ Result<Incident> CreateIncident(store::Store& store, const policy::Principal& le
     coll.readers.orgs = {lead.org_id};
     coll.writers.orgs = {lead.org_id};
     audit.SetChange(id, "", object_json, "case " + case_number);
-    TESSERA_RETURN_IF_ERROR(WriteObject(store, lead, coll, /*create=*/true, object_json));
+    TESSERA_RETURN_IF_ERROR(WriteObject(store, lead, coll, CollectionChange::kCreate, object_json));
     TESSERA_ASSIGN_OR_RETURN(Incident in, FromJson(object_json, coll.id));
     ResolveParticipants(dir, in);
     return in;
@@ -390,12 +405,7 @@ Result<StageChange> ChangeStage(store::Store& store, const policy::Principal& le
       out.incident = std::move(found.incident);
       return out;
     }
-    // STIX versions must grow: a second change within the same millisecond waits for the next.
-    Timestamp now = Timestamp::Now();
-    auto current = ParseTimestamp(found.incident.modified);
-    if (current.ok() && now.ToMicros() / 1000 <= current->ToMicros() / 1000) {
-      now = Timestamp::FromMicros((current->ToMicros() / 1000 + 1) * 1000);
-    }
+    const Timestamp now = NextModified(found.incident.modified);
     std::optional<std::string_view> summary;
     if (closing_summary) summary = *closing_summary;
     TESSERA_ASSIGN_OR_RETURN(std::string next, NextVersion(found.incident.json, to, now, summary));
@@ -403,7 +413,7 @@ Result<StageChange> ChangeStage(store::Store& store, const policy::Principal& le
         "from " + std::string(StageName(out.transition.from)) + " to " + std::string(StageName(to));
     if (out.transition.reopens) more += ", reopened";
     audit.SetChange(id, found.incident.json, next, more);
-    TESSERA_RETURN_IF_ERROR(WriteObject(store, lead, found.collection, /*create=*/false, next));
+    TESSERA_RETURN_IF_ERROR(WriteObject(store, lead, found.collection, std::nullopt, next));
     TESSERA_ASSIGN_OR_RETURN(out.incident, FromJson(next, found.collection.id));
     ResolveParticipants(store.directory(), out.incident);
     return out;
@@ -418,6 +428,168 @@ Result<StageChange> ChangeStage(store::Store& store, const policy::Principal& le
     return changed;
   }
   return audit.End(std::move(changed));
+}
+
+namespace {
+
+// The incident's next version with its participants edited by `edit` (over the Tessera
+// extension's list) and `modified` set; and the collection's grants as the new list gives them.
+struct Edited {
+  std::string json;
+  store::CollectionInfo collection;
+};
+Result<Edited> EditParticipants(
+    store::Directory& dir, const Found& found,
+    const std::function<Status(json::array&, const std::string& now)>& edit) {
+  auto parsed = ParseJson(found.incident.json);
+  if (!parsed.ok() || !parsed->is_object()) return Corrupt("a stored incident is not JSON");
+  json::object& o = parsed->as_object();
+  json::value* exts = o.if_contains("extensions");
+  json::value* ours = exts != nullptr && exts->is_object()
+                          ? exts->as_object().if_contains(stix::kTesseraIncidentExtensionId)
+                          : nullptr;
+  if (ours == nullptr || !ours->is_object())
+    return Corrupt("a stored incident lacks its extension");
+  json::value& list = ours->as_object()["participants"];
+  if (!list.is_array()) list = json::array();
+  const std::string now = NowMillis(NextModified(found.incident.modified));
+  TESSERA_RETURN_IF_ERROR(edit(list.as_array(), now));
+  o["modified"] = now;
+  Edited out{json::serialize(o), found.collection};
+  out.collection.readers = store::Grants{};
+  out.collection.writers = store::Grants{};
+  for (const json::value& v : list.as_array()) {
+    const std::string ref = StringAt(v.as_object(), "organization_ref");
+    auto org = dir.FindOrganizationByIdentity(ref);
+    if (!org.ok()) continue;  // no member any more: nothing to grant
+    out.collection.readers.orgs.push_back(org->id);
+    if (StringAt(v.as_object(), "role") != "observer")
+      out.collection.writers.orgs.push_back(org->id);
+  }
+  return out;
+}
+
+// Finds incident `id` for `p` and checks that `p` may change its participants: a user of its
+// lead organization who handles incidents.
+Result<Found> FindAsLead(store::Store& store, const policy::Principal& p, std::string_view id) {
+  TESSERA_ASSIGN_OR_RETURN(Found found, Find(store, p, id));
+  if (found.incident.lead_organization_ref != p.org_identity || !MayHandle(p.role)) {
+    return PermissionDenied("only the users of the lead organization of " +
+                            found.incident.case_number +
+                            " who handle incidents (analysts, org-admins, admins) change its "
+                            "participants");
+  }
+  return found;
+}
+
+// Writes `edited` (the incident's next version and its collection's grants) as `writer`'s, in
+// one transaction with the audit entry, and returns the incident as written.
+Result<Incident> WriteEdited(store::Store& store, const policy::Principal& writer,
+                             IncidentAudit& audit, const Found& found, Edited edited,
+                             std::string_view more) {
+  audit.SetChange(found.incident.id, found.incident.json, edited.json, more);
+  TESSERA_RETURN_IF_ERROR(
+      WriteObject(store, writer, edited.collection, CollectionChange::kUpdate, edited.json));
+  TESSERA_ASSIGN_OR_RETURN(Incident in, FromJson(edited.json, edited.collection.id));
+  ResolveParticipants(store.directory(), in);
+  return in;
+}
+
+}  // namespace
+
+Result<Incident> AddParticipant(store::Store& store, const policy::Principal& p, const Actor& actor,
+                                std::string_view id, int64_t org_id, std::string_view role) {
+  IncidentAudit audit(store, p, actor, kActionParticipantAdd, "incident:" + std::string(id));
+  auto added = [&]() -> Result<Incident> {
+    TESSERA_ASSIGN_OR_RETURN(Found found, FindAsLead(store, p, id));
+    if (role != "responder" && role != "observer" && role != "reporter") {
+      return InvalidArgument("a participant's role is responder, observer or reporter, not '" +
+                             std::string(role) + "'");
+    }
+    auto org = store.directory().GetOrganization(org_id);
+    if (!org.ok()) {
+      if (org.status().code() == ErrorCode::kNotFound) {
+        return InvalidArgument("no organization " + std::to_string(org_id));
+      }
+      return org.status();
+    }
+    if (org->identity_id.empty())
+      return InvalidArgument("organization " + org->name + " has no identity");
+    TESSERA_ASSIGN_OR_RETURN(
+        Edited edited,
+        EditParticipants(store.directory(), found, [&](json::array& list, const std::string& now) {
+          for (const json::value& v : list) {
+            if (StringAt(v.as_object(), "organization_ref") == org->identity_id) {
+              return AlreadyExists("organization " + org->name + " takes part in " +
+                                   found.incident.case_number + " already");
+            }
+          }
+          list.push_back(json::object{
+              {"organization_ref", org->identity_id}, {"role", role}, {"invited", now}});
+          return Status::Ok();
+        }));
+    return WriteEdited(store, p, audit, found, std::move(edited),
+                       "invited " + org->name + " as " + std::string(role));
+  }();
+  return audit.End(std::move(added));
+}
+
+Result<Incident> RemoveParticipant(store::Store& store, const policy::Principal& p,
+                                   const Actor& actor, std::string_view id, int64_t org_id) {
+  IncidentAudit audit(store, p, actor, kActionParticipantRemove, "incident:" + std::string(id));
+  auto removed = [&]() -> Result<Incident> {
+    TESSERA_ASSIGN_OR_RETURN(Found found, FindAsLead(store, p, id));
+    const Status absent = NotFound("organization " + std::to_string(org_id) + " takes no part in " +
+                                   found.incident.case_number);
+    auto org = store.directory().GetOrganization(org_id);
+    if (!org.ok()) return org.status().code() == ErrorCode::kNotFound ? absent : org.status();
+    TESSERA_ASSIGN_OR_RETURN(
+        Edited edited,
+        EditParticipants(store.directory(), found, [&](json::array& list, const std::string&) {
+          for (auto it = list.begin(); it != list.end(); ++it) {
+            if (StringAt(it->as_object(), "organization_ref") != org->identity_id) continue;
+            if (StringAt(it->as_object(), "role") == "lead") {
+              return InvalidArgument("the lead organization cannot be removed from its incident");
+            }
+            list.erase(it);
+            return Status::Ok();
+          }
+          return absent;
+        }));
+    return WriteEdited(store, p, audit, found, std::move(edited), "removed " + org->name);
+  }();
+  return audit.End(std::move(removed));
+}
+
+Result<Incident> Acknowledge(store::Store& store, const policy::Principal& p, const Actor& actor,
+                             std::string_view id, int64_t org_id) {
+  IncidentAudit audit(store, p, actor, kActionAcknowledge, "incident:" + std::string(id));
+  auto acknowledged = [&]() -> Result<Incident> {
+    TESSERA_ASSIGN_OR_RETURN(Found found, Find(store, p, id));
+    if (org_id != p.org_id) {
+      return PermissionDenied("an organization acknowledges an incident for itself only");
+    }
+    for (const Participant& q : found.incident.participants) {
+      if (q.org_id == org_id && !q.acknowledged.empty()) return found.incident;
+    }
+    store::Directory& dir = store.directory();
+    auto lead = dir.FindOrganizationByIdentity(found.incident.lead_organization_ref);
+    if (!lead.ok()) return lead.status();
+    TESSERA_ASSIGN_OR_RETURN(policy::Principal writer, ingest::OperatorPrincipal(dir, lead->name));
+    TESSERA_ASSIGN_OR_RETURN(
+        Edited edited, EditParticipants(dir, found, [&](json::array& list, const std::string& now) {
+          for (json::value& v : list) {
+            json::object& q = v.as_object();
+            if (StringAt(q, "organization_ref") != p.org_identity) continue;
+            if (StringAt(q, "seen").empty()) q["seen"] = now;
+            q["acknowledged"] = now;
+            return Status::Ok();
+          }
+          return NotFound(NotFoundMessage(id));
+        }));
+    return WriteEdited(store, writer, audit, found, std::move(edited), "acknowledged");
+  }();
+  return audit.End(std::move(acknowledged));
 }
 
 boost::json::object IncidentJson(const Incident& in) {

@@ -44,6 +44,9 @@ namespace tessera::incident {
 inline constexpr std::string_view kIncidentsChain = "incidents";
 inline constexpr std::string_view kActionCreate = "incident.create";
 inline constexpr std::string_view kActionStage = "incident.stage";
+inline constexpr std::string_view kActionParticipantAdd = "incident.participant.add";
+inline constexpr std::string_view kActionParticipantRemove = "incident.participant.remove";
+inline constexpr std::string_view kActionAcknowledge = "incident.participant.acknowledge";
 
 // What an incident's collection alias starts with.
 inline constexpr std::string_view kCollectionAliasPrefix = "incident-";
@@ -139,5 +142,28 @@ struct StageChange {
 Result<StageChange> ChangeStage(store::Store& store, const policy::Principal& lead,
                                 const Actor& actor, std::string_view id, Stage to,
                                 std::optional<std::string> closing_summary = std::nullopt);
+
+// Participants (docs/incidents.md, "Who sees what"). Each change writes the next version of the
+// incident (its participants list) and stores the collection's grants (readers: every
+// participant; writers: every participant but observers) in ONE transaction with its audit
+// entry. Every call answers kNotFound, as GetIncident, when `p` takes no part in incident `id`.
+//
+// AddParticipant: the lead organization's users (analysts, org-admins, admins) invite
+// organization `org_id` as `role` (responder, observer or reporter; the lead is handed over,
+// not invited: later). kPermissionDenied for anyone else; kInvalidArgument for another role or
+// an organization that does not exist or has no identity; kAlreadyExists when it takes part.
+Result<Incident> AddParticipant(store::Store& store, const policy::Principal& p, const Actor& actor,
+                                std::string_view id, int64_t org_id, std::string_view role);
+// RemoveParticipant: the lead's users remove organization `org_id`; it reads nothing of the
+// incident from then on. kInvalidArgument for the lead itself; kNotFound when `org_id` takes no
+// part ("organization N takes no part in <case>").
+Result<Incident> RemoveParticipant(store::Store& store, const policy::Principal& p,
+                                   const Actor& actor, std::string_view id, int64_t org_id);
+// Acknowledge: a user of organization `org_id` (any role; it must be `p`'s own organization,
+// kPermissionDenied otherwise) records that it acknowledged the incident: the participant's
+// `acknowledged` (and `seen` when unset) set to now, written as the lead organization's (the
+// incident is its object). Acknowledging again changes nothing.
+Result<Incident> Acknowledge(store::Store& store, const policy::Principal& p, const Actor& actor,
+                             std::string_view id, int64_t org_id);
 
 }  // namespace tessera::incident

@@ -35,7 +35,7 @@ class IncidentServiceTest : public ::testing::Test {
     auto s = store::OpenStore(root_ + "/data", store::OpenMode::kCreateIfMissing);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
-    for (const char* name : {"Acme Hub", "lead", "other"}) {
+    for (const char* name : {"Acme Hub", "lead", "other", "third"}) {
       auto org = dir().CreateOrganization(name);
       ASSERT_TRUE(org.ok());
       orgs_[name] = *org;
@@ -216,14 +216,24 @@ TEST_F(IncidentServiceTest, ACollectionMadeInAWriteSessionIsStoredOnlyWithItsCom
   }
   EXPECT_EQ(dir().GetCollection(info.id).status().code(), ErrorCode::kNotFound);
 
+  // A taken alias is refused and ends the session: nothing of it is stored.
+  {
+    store::CollectionInfo first = info;
+    first.id.clear();
+    first.alias = "taken";
+    ASSERT_TRUE(dir().CreateCollection(first).ok());
+    auto session = store_->BeginWrite();
+    ASSERT_TRUE(session.ok());
+    store::CollectionInfo twin = info;
+    twin.alias = "taken";
+    EXPECT_EQ((*session)->CreateCollection(twin).status().code(), ErrorCode::kAlreadyExists);
+    EXPECT_FALSE((*session)->Commit().ok());
+  }
+
   auto session = store_->BeginWrite();
   ASSERT_TRUE(session.ok());
   auto made = (*session)->CreateCollection(info);
   ASSERT_TRUE(made.ok()) << made.status().ToString();
-  // A taken alias is refused and leaves the session open.
-  store::CollectionInfo twin = info;
-  twin.id.clear();
-  EXPECT_EQ((*session)->CreateCollection(twin).status().code(), ErrorCode::kAlreadyExists);
   stix::Object o;
   o.type = "indicator";
   o.id = "indicator--" + Uuid::V4().ToString();
@@ -286,6 +296,87 @@ TEST_F(IncidentServiceTest, StagesMoveOnlyAsTheMachineAllowsAndOnlyByTheLead) {
   EXPECT_EQ(chain[1].reason, NotFoundMessage(in.id));
   EXPECT_THAT(chain[3].reason, HasSubstr(kRuleNotAllowed));
   EXPECT_EQ(chain[4].result, audit::kDone);
+}
+
+TEST_F(IncidentServiceTest, ParticipantsAreTheCollectionsReadersAndChangeWithTheIncident) {
+  const Incident in = Create();
+  const Actor lead = ActorOf("lead");
+  auto added = AddParticipant(*store_, As("lead"), lead, in.id, orgs_["other"].id, "responder");
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  ASSERT_EQ(added->participants.size(), 2u);
+  EXPECT_EQ(added->participants[1].org_id, orgs_["other"].id);
+  EXPECT_EQ(added->participants[1].role, "responder");
+  EXPECT_FALSE(added->participants[1].invited.empty());
+  EXPECT_TRUE(added->participants[1].acknowledged.empty());
+  ASSERT_TRUE(AddParticipant(*store_, As("lead"), lead, in.id, orgs_["third"].id, "observer").ok());
+
+  // Readers: every participant; writers: all but the observer.
+  auto coll = dir().GetCollection(in.collection);
+  ASSERT_TRUE(coll.ok());
+  EXPECT_EQ(coll->readers.orgs,
+            (std::vector<int64_t>{orgs_["lead"].id, orgs_["other"].id, orgs_["third"].id}));
+  EXPECT_EQ(coll->writers.orgs, (std::vector<int64_t>{orgs_["lead"].id, orgs_["other"].id}));
+  // The responder and the observer read it now, and list it.
+  ASSERT_TRUE(GetIncident(*store_, As("other"), in.id).ok());
+  ASSERT_TRUE(GetIncident(*store_, As("third", Role::kReadOnly), in.id).ok());
+  EXPECT_EQ(ListIncidents(*store_, As("third"))->size(), 1u);
+
+  // Only the lead changes participants and stages; twice is refused; the lead stays.
+  EXPECT_EQ(AddParticipant(*store_, As("other"), ActorOf("other"), in.id, orgs_["Acme Hub"].id,
+                           "observer")
+                .status()
+                .code(),
+            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(
+      ChangeStage(*store_, As("other"), ActorOf("other"), in.id, Stage::kTriage).status().code(),
+      ErrorCode::kPermissionDenied);
+  EXPECT_EQ(AddParticipant(*store_, As("lead"), lead, in.id, orgs_["other"].id, "observer")
+                .status()
+                .code(),
+            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(AddParticipant(*store_, As("lead"), lead, in.id, orgs_["Acme Hub"].id, "lead")
+                .status()
+                .code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(RemoveParticipant(*store_, As("lead"), lead, in.id, orgs_["lead"].id).status().code(),
+            ErrorCode::kInvalidArgument);
+
+  // An organization acknowledges for itself; the version stays the lead's object.
+  EXPECT_EQ(
+      Acknowledge(*store_, As("other"), ActorOf("other"), in.id, orgs_["third"].id).status().code(),
+      ErrorCode::kPermissionDenied);
+  auto acked = Acknowledge(*store_, As("third", Role::kReadOnly), ActorOf("third"), in.id,
+                           orgs_["third"].id);
+  ASSERT_TRUE(acked.ok()) << acked.status().ToString();
+  EXPECT_FALSE(acked->participants[2].acknowledged.empty());
+  EXPECT_FALSE(acked->participants[2].seen.empty());
+  auto versions = store_->GetVersions(in.id);
+  ASSERT_TRUE(versions.ok());
+  EXPECT_EQ(versions->size(), 4u);  // created, two invitations, the acknowledgement
+  for (const store::StoredObject& v : *versions) EXPECT_EQ(v.provider_org, orgs_["lead"].id);
+  // Again: nothing new.
+  ASSERT_TRUE(Acknowledge(*store_, As("third"), ActorOf("third"), in.id, orgs_["third"].id).ok());
+  EXPECT_EQ(store_->GetVersions(in.id)->size(), 4u);
+
+  // Removed, the responder learns nothing again.
+  auto removed = RemoveParticipant(*store_, As("lead"), lead, in.id, orgs_["other"].id);
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  EXPECT_EQ(removed->participants.size(), 2u);
+  auto gone = GetIncident(*store_, As("other"), in.id);
+  EXPECT_EQ(gone.status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(gone.status().message(), NotFoundMessage(in.id));
+  EXPECT_TRUE(ListIncidents(*store_, As("other"))->empty());
+  EXPECT_EQ(RemoveParticipant(*store_, As("lead"), lead, in.id, orgs_["other"].id).status().code(),
+            ErrorCode::kNotFound);
+
+  std::vector<std::string> actions;
+  for (const audit::Entry& e : Chain(kIncidentsChain)) {
+    if (e.result == audit::kDone) actions.push_back(e.action);
+  }
+  EXPECT_EQ(actions, (std::vector<std::string>{
+                         std::string(kActionCreate), std::string(kActionParticipantAdd),
+                         std::string(kActionParticipantAdd), std::string(kActionAcknowledge),
+                         std::string(kActionAcknowledge), std::string(kActionParticipantRemove)}));
 }
 
 }  // namespace

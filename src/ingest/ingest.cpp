@@ -500,11 +500,14 @@ Result<Session> Session::Begin(store::Store& store, const policy::Principal& wri
       std::make_unique<State>(store, writer, collection, std::move(audience), std::move(write)));
 }
 
-Result<Session> Session::BeginInNewCollection(store::Store& store, const policy::Principal& writer,
-                                              store::CollectionInfo& collection,
-                                              policy::RequestAudience audience) {
+Result<Session> Session::BeginWithCollection(store::Store& store, const policy::Principal& writer,
+                                             store::CollectionInfo& collection,
+                                             CollectionChange change,
+                                             policy::RequestAudience audience) {
   TESSERA_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteSession> write, store.BeginWrite());
-  TESSERA_ASSIGN_OR_RETURN(collection, write->CreateCollection(collection));
+  TESSERA_ASSIGN_OR_RETURN(collection, change == CollectionChange::kCreate
+                                           ? write->CreateCollection(collection)
+                                           : write->UpdateCollection(collection));
   return Session(
       std::make_unique<State>(store, writer, collection, std::move(audience), std::move(write)));
 }

@@ -161,16 +161,19 @@ class Session {
   static Result<Session> Begin(store::Store& store, const policy::Principal& writer,
                                const store::CollectionInfo& collection,
                                policy::RequestAudience audience = {});
-  // Begin, with `collection` created first inside the session's transaction
-  // (store::WriteSession::CreateCollection): on return `collection` is the collection as stored
-  // (its id made when it had none), and the session judges and writes into it. It exists only
-  // when Finish commits: a collection and its first objects are stored together or not at all
-  // (an incident's own collection, docs/incidents.md). The store's errors, and CreateCollection's
-  // (kAlreadyExists: its alias is taken), with nothing stored. `collection` must outlive the
-  // session.
-  static Result<Session> BeginInNewCollection(store::Store& store, const policy::Principal& writer,
-                                              store::CollectionInfo& collection,
-                                              policy::RequestAudience audience = {});
+  // Begin, with `collection` created (kCreate) or stored over the one with its id (kUpdate: its
+  // grants changed) first, inside the session's transaction (store::WriteSession's
+  // CreateCollection, UpdateCollection): on return `collection` is the collection as stored (its
+  // id made when it had none), and the session judges and writes into it. The change is stored
+  // only when Finish commits: a collection and the objects that go with it are stored together
+  // or not at all (an incident's own collection, its participants: docs/incidents.md). The
+  // store's errors, and those of the collection change (kAlreadyExists: its alias is taken),
+  // with nothing stored. `collection` must outlive the session.
+  enum class CollectionChange { kCreate, kUpdate };
+  static Result<Session> BeginWithCollection(store::Store& store, const policy::Principal& writer,
+                                             store::CollectionInfo& collection,
+                                             CollectionChange change,
+                                             policy::RequestAudience audience = {});
   Session(Session&&) noexcept;
   Session& operator=(Session&&) noexcept;
   ~Session();

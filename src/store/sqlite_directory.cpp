@@ -953,48 +953,61 @@ class SqliteDirectory final : public Directory {
     CollectionInfo info = in;
     TESSERA_RETURN_IF_ERROR(CheckCollection(info, /*check_root=*/false));
     const Status updated = WriteTx(db_, "updating a collection", [&](Connection& c) -> Status {
-      {
-        TESSERA_ASSIGN_OR_RETURN(
-            Statement * s,
-            c.Prepared("UPDATE collections SET title = ?1, description = ?2, alias = ?3, "
-                       "default_tlp = ?4, readers_all = ?5, writers_all = ?6, "
-                       "audience_group = ?7 WHERE id = ?8"));
-        ResetOnExit reset(*s);
-        s->BindText(1, info.title);
-        s->BindText(2, info.description);
-        if (info.alias.empty()) {
-          s->BindNull(3);
-        } else {
-          s->BindText(3, info.alias);
-        }
-        s->BindText(4, TlpName(info.default_tlp));
-        s->BindInt(5, info.readers.all ? 1 : 0);
-        s->BindInt(6, info.writers.all ? 1 : 0);
-        if (info.audience_group) {
-          s->BindInt(7, *info.audience_group);
-        } else {
-          s->BindNull(7);
-        }
-        s->BindText(8, info.id);
-        Status st = s->Run("updating a collection");
-        if (st.code() == ErrorCode::kAlreadyExists) {
-          return AlreadyExists("alias '" + info.alias + "' is taken in its API root");
-        }
-        if (st.code() == ErrorCode::kNotFound) return NotFound("no such audience group");
-        TESSERA_RETURN_IF_ERROR(st);
-        if (sqlite3_changes(c.db()) == 0) return NotFound("no collection " + info.id);
-      }
-      {
-        TESSERA_ASSIGN_OR_RETURN(Statement * s,
-                                 c.Prepared("DELETE FROM collection_grants WHERE collection = ?1"));
-        ResetOnExit reset(*s);
-        s->BindText(1, info.id);
-        TESSERA_RETURN_IF_ERROR(s->Run("updating a collection"));
-      }
-      return InsertGrants(c, info);
+      return UpdateCollectionRow(c, info);
     });
     TESSERA_RETURN_IF_ERROR(updated);
     return GetCollection(info.id);
+  }
+
+  // The checked collection `info` (CheckCollection) stored over the one with its id, grants
+  // included, on `c` in the caller's transaction.
+  static Status UpdateCollectionRow(Connection& c, const CollectionInfo& info) {
+    {
+      TESSERA_ASSIGN_OR_RETURN(
+          Statement * s,
+          c.Prepared("UPDATE collections SET title = ?1, description = ?2, alias = ?3, "
+                     "default_tlp = ?4, readers_all = ?5, writers_all = ?6, "
+                     "audience_group = ?7 WHERE id = ?8"));
+      ResetOnExit reset(*s);
+      s->BindText(1, info.title);
+      s->BindText(2, info.description);
+      if (info.alias.empty()) {
+        s->BindNull(3);
+      } else {
+        s->BindText(3, info.alias);
+      }
+      s->BindText(4, TlpName(info.default_tlp));
+      s->BindInt(5, info.readers.all ? 1 : 0);
+      s->BindInt(6, info.writers.all ? 1 : 0);
+      if (info.audience_group) {
+        s->BindInt(7, *info.audience_group);
+      } else {
+        s->BindNull(7);
+      }
+      s->BindText(8, info.id);
+      Status st = s->Run("updating a collection");
+      if (st.code() == ErrorCode::kAlreadyExists) {
+        return AlreadyExists("alias '" + info.alias + "' is taken in its API root");
+      }
+      if (st.code() == ErrorCode::kNotFound) return NotFound("no such audience group");
+      TESSERA_RETURN_IF_ERROR(st);
+      if (sqlite3_changes(c.db()) == 0) return NotFound("no collection " + info.id);
+    }
+    {
+      TESSERA_ASSIGN_OR_RETURN(Statement * s,
+                               c.Prepared("DELETE FROM collection_grants WHERE collection = ?1"));
+      ResetOnExit reset(*s);
+      s->BindText(1, info.id);
+      TESSERA_RETURN_IF_ERROR(s->Run("updating a collection"));
+    }
+    return InsertGrants(c, info);
+  }
+
+  // UpdateCollection's checks of `in`: the collection as it will be stored.
+  static Result<CollectionInfo> PrepareUpdatedCollection(const CollectionInfo& in) {
+    CollectionInfo info = in;
+    TESSERA_RETURN_IF_ERROR(CheckCollection(info, /*check_root=*/false));
+    return info;
   }
 
   Status DeleteCollection(const std::string& id) override {
@@ -1323,6 +1336,12 @@ class SqliteDirectory final : public Directory {
 Result<CollectionInfo> InsertNewCollectionOn(Connection& c, const CollectionInfo& in) {
   TESSERA_ASSIGN_OR_RETURN(CollectionInfo info, SqliteDirectory::PrepareNewCollection(in));
   TESSERA_RETURN_IF_ERROR(SqliteDirectory::InsertCollection(c, info));
+  return info;
+}
+
+Result<CollectionInfo> UpdateCollectionOn(Connection& c, const CollectionInfo& in) {
+  TESSERA_ASSIGN_OR_RETURN(CollectionInfo info, SqliteDirectory::PrepareUpdatedCollection(in));
+  TESSERA_RETURN_IF_ERROR(SqliteDirectory::UpdateCollectionRow(c, info));
   return info;
 }
 

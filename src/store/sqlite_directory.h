@@ -16,4 +16,8 @@ std::unique_ptr<Directory> NewSqliteDirectory(sqlite::Database& db);
 // or CreateCollection's errors. Commits nothing and appends no audit entry.
 Result<CollectionInfo> InsertNewCollectionOn(sqlite::Connection& c, const CollectionInfo& in);
 
+// Directory::UpdateCollection's checks and update, on `c` inside the caller's write transaction
+// (WriteSession::UpdateCollection): the collection as stored, or UpdateCollection's errors.
+Result<CollectionInfo> UpdateCollectionOn(sqlite::Connection& c, const CollectionInfo& in);
+
 }  // namespace tessera::store

@@ -712,15 +712,18 @@ class SqliteWriteSession final : public WriteSession {
 
   Result<CollectionInfo> CreateCollection(const CollectionInfo& info) override {
     TESSERA_RETURN_IF_ERROR(ended_);
-    auto made = InsertNewCollectionOn(lease_->connection(), info);
-    if (!made.ok()) {
-      const ErrorCode code = made.status().code();
-      if (code == ErrorCode::kInvalidArgument || code == ErrorCode::kAlreadyExists ||
-          code == ErrorCode::kNotFound) {
-        return made.status();
-      }
-      return End(made.status());
-    }
+    return DirectoryChange(InsertNewCollectionOn(lease_->connection(), info));
+  }
+
+  Result<CollectionInfo> UpdateCollection(const CollectionInfo& info) override {
+    TESSERA_RETURN_IF_ERROR(ended_);
+    return DirectoryChange(UpdateCollectionOn(lease_->connection(), info));
+  }
+
+  // What a directory change in the session gave: any failure ends the session (a refused change
+  // may have written part of itself: the collection row before one of its grants).
+  Result<CollectionInfo> DirectoryChange(Result<CollectionInfo> made) {
+    if (!made.ok()) return End(made.status());
     return made;
   }
 

@@ -378,9 +378,14 @@ class WriteSession {
   // when Commit succeeds, so that a collection and its first objects (an incident and its own
   // collection, docs/incidents.md) are stored together or not at all. CreateCollection's errors
   // (kInvalidArgument, kAlreadyExists for an id or alias taken, kNotFound for an unknown API
-  // root, organization or group) refuse the collection and leave the session open; a storage
-  // failure ends it as Import's do.
+  // root, organization or group) and storage failures alike end the session: it has rolled back
+  // (a refused collection may have written part of itself), and every later call fails.
   virtual Result<CollectionInfo> CreateCollection(const CollectionInfo& info) = 0;
+  // Directory::UpdateCollection inside the session's transaction (an incident's participants
+  // changed with the incident's new version). Its errors (kNotFound: no such collection,
+  // organization or group; kInvalidArgument; kAlreadyExists: the alias is taken) end the session
+  // as CreateCollection's do.
+  virtual Result<CollectionInfo> UpdateCollection(const CollectionInfo& info) = 0;
 
   // Stores every batch at once: when it returns ok they are durable (committed and synced, one
   // sync for the whole session). On failure nothing is stored. Either way the session is over:
