@@ -238,6 +238,22 @@ TEST_F(AuditTest, EveryMutatingAdminRouteRecordsItsAction) {
          return admin->Post("/api/v1/incidents/" + incident_id + "/stage", R"({"stage": "triage"})",
                             kJson);
        }},
+      // In the table's order: invite alice's organization, which acknowledges, then remove it.
+      {"POST /api/v1/incidents/{id}/participants",
+       [&] {
+         return admin->Post("/api/v1/incidents/" + incident_id + "/participants",
+                            R"({"org": "ACME CERT", "role": "responder"})", kJson);
+       }},
+      {"POST /api/v1/incidents/{id}/participants/{org}/acknowledge",
+       [&] {
+         return As("alice", alice_token_)
+             ->Post("/api/v1/incidents/" + incident_id + "/participants/ACME%20CERT/acknowledge",
+                    "", {});
+       }},
+      {"DELETE /api/v1/incidents/{id}/participants/{org}",
+       [&] {
+         return admin->Delete("/api/v1/incidents/" + incident_id + "/participants/ACME%20CERT");
+       }},
   };
 
   size_t audited = 0;

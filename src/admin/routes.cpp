@@ -1550,6 +1550,72 @@ Response ChangeIncidentStage(const Context& ctx, const Principal& p, const Reque
   return JsonResponse(HttpStatus::ok, incident::IncidentJson(changed->incident));
 }
 
+// The id of the organization `ref` names (id, name or identity id), or -1 when none does: the
+// incident is looked up first, so that a non-participant learns nothing from the organization.
+Result<int64_t> IncidentOrgRef(const Context& ctx, std::string_view ref) {
+  auto org = FindOrg(ctx.dir(), ref);
+  if (org.ok()) return org->id;
+  if (org.status().code() == ErrorCode::kNotFound) return -1;
+  return org.status();
+}
+
+Response IncidentParticipants(const incident::Incident& in, HttpStatus status) {
+  json::object o = incident::IncidentJson(in);
+  json::object out;
+  out["items"] = o.at("participants");
+  return JsonResponse(status, out);
+}
+
+// GET /api/v1/incidents/{id}/participants: the participants, as the incident lists them.
+Response ListIncidentParticipants(const Context& ctx, const Principal& p, const Request& req) {
+  auto got = incident::GetIncident(*ctx.options.store, p, req.PathParam("id"));
+  if (!got.ok()) return FromStatus(got.status());
+  return IncidentParticipants(*got, HttpStatus::ok);
+}
+
+// POST /api/v1/incidents/{id}/participants {"org", "role"}: the lead invites an organization.
+Response AddIncidentParticipant(const Context& ctx, const Principal& p, const Request& req) {
+  OnIncidentsChain(ctx);
+  AuditTarget(ctx, "incident:" + std::string(req.PathParam("id")));
+  Response error;
+  auto body = Body(ctx, req, {"org", "role"}, &error);
+  if (!body) return error;
+  auto org_ref = ReqString(*body, "org");
+  if (!org_ref.ok()) return FromStatus(org_ref.status());
+  auto role = ReqString(*body, "role");
+  if (!role.ok()) return FromStatus(role.status());
+  auto org = IncidentOrgRef(ctx, *org_ref);
+  if (!org.ok()) return FromStatus(org.status());
+  auto added = incident::AddParticipant(*ctx.options.store, p, IncidentActor(ctx, p, req),
+                                        req.PathParam("id"), *org, *role);
+  if (!added.ok()) return FromStatus(added.status());
+  return IncidentParticipants(*added, HttpStatus::created);
+}
+
+// DELETE /api/v1/incidents/{id}/participants/{org}: the lead removes an organization.
+Response RemoveIncidentParticipant(const Context& ctx, const Principal& p, const Request& req) {
+  OnIncidentsChain(ctx);
+  AuditTarget(ctx, "incident:" + std::string(req.PathParam("id")));
+  auto org = IncidentOrgRef(ctx, req.PathParam("org"));
+  if (!org.ok()) return FromStatus(org.status());
+  auto removed = incident::RemoveParticipant(*ctx.options.store, p, IncidentActor(ctx, p, req),
+                                             req.PathParam("id"), *org);
+  if (!removed.ok()) return FromStatus(removed.status());
+  return IncidentParticipants(*removed, HttpStatus::ok);
+}
+
+// POST /api/v1/incidents/{id}/participants/{org}/acknowledge: a user of that organization.
+Response AcknowledgeIncident(const Context& ctx, const Principal& p, const Request& req) {
+  OnIncidentsChain(ctx);
+  AuditTarget(ctx, "incident:" + std::string(req.PathParam("id")));
+  auto org = IncidentOrgRef(ctx, req.PathParam("org"));
+  if (!org.ok()) return FromStatus(org.status());
+  auto acked = incident::Acknowledge(*ctx.options.store, p, IncidentActor(ctx, p, req),
+                                     req.PathParam("id"), *org);
+  if (!acked.ok()) return FromStatus(acked.status());
+  return IncidentParticipants(*acked, HttpStatus::ok);
+}
+
 struct RouteDef {
   Method method;
   const char* pattern;
@@ -1607,6 +1673,13 @@ std::span<const RouteDef> RouteDefs() {
       {Method::kPost, "/api/v1/incidents", false, CreateIncident, "incident.create"},
       {Method::kGet, "/api/v1/incidents/{id}", false, GetIncident},
       {Method::kPost, "/api/v1/incidents/{id}/stage", false, ChangeIncidentStage, "incident.stage"},
+      {Method::kGet, "/api/v1/incidents/{id}/participants", false, ListIncidentParticipants},
+      {Method::kPost, "/api/v1/incidents/{id}/participants", false, AddIncidentParticipant,
+       "incident.participant.add"},
+      {Method::kPost, "/api/v1/incidents/{id}/participants/{org}/acknowledge", false,
+       AcknowledgeIncident, "incident.participant.acknowledge"},
+      {Method::kDelete, "/api/v1/incidents/{id}/participants/{org}", false,
+       RemoveIncidentParticipant, "incident.participant.remove"},
   };
   return routes;
 }
