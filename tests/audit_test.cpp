@@ -92,8 +92,9 @@ class AuditTest : public ::testing::Test {
 
   // The entries `tessera audit list` gives for `action` (newest first).
   json::array CliEntries(const std::string& action) {
-    CliRun r = Tessera(
-        {"audit", "list", "--action", action, "--limit", "1000", "--json", "--data", data_});
+    const std::string chain = action.starts_with("incident.") ? "incidents" : "hub";
+    CliRun r = Tessera({"audit", "list", "--action", action, "--chain", chain, "--limit", "1000",
+                        "--json", "--data", data_});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     json::value v = json::parse(r.out);
     return v.as_array();
@@ -373,6 +374,13 @@ TEST_F(AuditTest, EveryMutatingCliCommandRecordsItsAction) {
       {"collection rename", {"collection", "rename", "old", "--title", "Renamed"}},
       {"collection delete", {"collection", "delete", "old"}},
       {"search reindex", {"search", "reindex"}},
+      // Incidents (their entries in the incidents chain): the hub's organization leads.
+      {"incident create", {"incident", "create", "Phish"}},
+      {"incident stage", {"incident", "stage", "@incident", "triage"}},
+      {"incident participant add",
+       {"incident", "participant", "add", "@incident", "Globex SOC", "--role", "observer"}},
+      {"incident participant remove",
+       {"incident", "participant", "remove", "@incident", "Globex SOC"}},
       // Over the hub's own directory: a backup made just before (below), the hub stopped.
       {"restore", {"restore", "--force", (dir_ / "backup").string()}},
   };
@@ -394,6 +402,7 @@ TEST_F(AuditTest, EveryMutatingCliCommandRecordsItsAction) {
   json::value commands = json::parse(listed.out);
   size_t audited = 0;
   std::string bob_token_id;
+  std::string incident_id;
   for (const json::value& c : commands.as_array()) {
     const std::string path(c.at("command").as_string());
     if (c.at("action").is_null()) {
@@ -411,6 +420,7 @@ TEST_F(AuditTest, EveryMutatingCliCommandRecordsItsAction) {
     for (std::string& a : args) {
       if (a == "@bob") a = bob_token_id;
       if (a == "@alice") a = alice_token_id;
+      if (a == "@incident") a = incident_id;
     }
     args.push_back("--data");
     args.push_back(data_);
@@ -418,6 +428,13 @@ TEST_F(AuditTest, EveryMutatingCliCommandRecordsItsAction) {
       ASSERT_EQ(Tessera({"backup", "--data", data_, (dir_ / "backup").string()}).exit_code, 0);
     }
     CliRun r = Tessera(args);
+    if (path == "incident create") {
+      incident_id =
+          std::string(json::parse(Tessera({"incident", "list", "--json", "--data", data_}).out)
+                          .at(0)
+                          .at("id")
+                          .as_string());
+    }
     if (path == "token create") {
       CliRun list = Tessera({"token", "list", "--user", "bob", "--json", "--data", data_});
       bob_token_id = std::string(json::parse(list.out).at(0).at("id").as_string());

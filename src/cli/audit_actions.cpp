@@ -8,6 +8,7 @@
 #include <streambuf>
 
 #include "audit/chain.h"
+#include "incident/service.h"
 #include "store/audit_log.h"
 
 namespace tessera::cli {
@@ -59,6 +60,13 @@ const std::map<std::string, std::string, std::less<>>& Table() {
       {"audit list", ""},
       {"audit verify", ""},
       {"audit actions", ""},
+      // The incidents chain (incident/service.h), not the hub's.
+      {"incident create", "incident.create"},
+      {"incident list", ""},
+      {"incident show", ""},
+      {"incident stage", "incident.stage"},
+      {"incident participant add", "incident.participant.add"},
+      {"incident participant remove", "incident.participant.remove"},
   };
   return table;
 }
@@ -147,7 +155,9 @@ std::string ParsedCommandPath(const CLI::App& app) {
 
 void BeginCliAudit(std::string action, std::string target, std::string command_line) {
   Run run;
-  run.entry.chain = std::string(audit::kHubChain);
+  // Incident commands are recorded in the incidents chain (docs/incidents.md "Audit").
+  run.entry.chain =
+      std::string(action.starts_with("incident.") ? incident::kIncidentsChain : audit::kHubChain);
   run.entry.actor = store::CliActor();
   run.entry.action = std::move(action);
   run.entry.target = std::move(target);
@@ -191,12 +201,15 @@ void FinishCliAudit(int exit_code) {
   if (written) {
     closing = run->scope->ClosingEntry(exit_code == 0 ? audit::kDone : audit::kFailed, failure);
   }
+  // The entry as the command left it (its target named, its details filled in).
+  audit::Entry entry = closing      ? std::move(*closing)
+                       : run->scope ? run->scope->entry()
+                                    : run->entry;
   run->scope.reset();
   if (!opened || (written && !closing)) {
     run.reset();
     return;
   }
-  audit::Entry entry = closing ? std::move(*closing) : run->entry;
   entry.time = Timestamp::Now();
   if (!closing) {
     entry.result = std::string(exit_code == 0 ? audit::kDone : audit::kRefused);

@@ -37,5 +37,6 @@ Command AddSearchCommand(CLI::App& app);
 Command AddBackupCommand(CLI::App& app);
 Command AddRestoreCommand(CLI::App& app);
 Command AddAuditCommand(CLI::App& app);
+Command AddIncidentCommand(CLI::App& app);
 
 }  // namespace tessera::cli

@@ -23,12 +23,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   const std::vector<Command> commands = {
-      AddValidateCommand(app), AddPatternCommand(app), AddInitCommand(app),
-      AddImportCommand(app),   AddExportCommand(app),  AddServeCommand(app),
-      AddHuntCommand(app),     AddOrgCommand(app),     AddUserCommand(app),
-      AddTokenCommand(app),    AddGroupCommand(app),   AddCollectionCommand(app),
-      AddSearchCommand(app),   AddBackupCommand(app),  AddRestoreCommand(app),
-      AddAuditCommand(app),
+      AddValidateCommand(app), AddPatternCommand(app),  AddInitCommand(app),
+      AddImportCommand(app),   AddExportCommand(app),   AddServeCommand(app),
+      AddHuntCommand(app),     AddOrgCommand(app),      AddUserCommand(app),
+      AddTokenCommand(app),    AddGroupCommand(app),    AddCollectionCommand(app),
+      AddSearchCommand(app),   AddBackupCommand(app),   AddRestoreCommand(app),
+      AddAuditCommand(app),    AddIncidentCommand(app),
   };
 
   // `tessera --help` lists each command in one line, as git does; the command's own paragraph
@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
       {"backup", "Copy the store, consistent and verified, while the hub runs"},
       {"restore", "Verify a backup and make it the data directory"},
       {"audit", "Read and verify the audit log of who changed what"},
+      {"incident", "Handle incidents with other organizations"},
   };
   for (const Command& c : commands) {
     auto summary = kSummaries.find(c.app->get_name());
