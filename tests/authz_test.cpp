@@ -830,6 +830,21 @@ class AuthzTest : public ::testing::Test {
     return hub_->Client(user, bearer);
   }
 
+  // `method` on `path` through `user`'s credential (Reader), asking for JSON, with `body` (when
+  // not null) sent as JSON: a row of the hand-written tables (accounts.json, incidents.json).
+  static HttpResponse SendAs(const std::string& user, const std::string& method,
+                             const std::string& path, const json::value* body) {
+    auto client = Reader(user);
+    client->SetAccept("application/json");
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string text;
+    if (body != nullptr) {
+      text = json::serialize(*body);
+      headers.emplace_back("Content-Type", "application/json");
+    }
+    return client->Request(method, path, text, headers);
+  }
+
   static inline std::map<std::string, std::string> user_credential_;
   static inline std::map<std::string, std::string> org_names_, identities_, user_org_, user_role_,
       collection_ids_;
@@ -1182,18 +1197,7 @@ TEST_F(AuthzTest, AccountAdministrationFollowsTheTable) {
     for (const json::value& a : command.as_array()) args.push_back(Str(a));
     hub_->Cli(args);
   }
-  auto send = [](const std::string& user, const std::string& method, const std::string& path,
-                 const json::value* body) {
-    auto client = Reader(user);
-    client->SetAccept("application/json");
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string text;
-    if (body != nullptr) {
-      text = json::serialize(*body);
-      headers.emplace_back("Content-Type", "application/json");
-    }
-    return client->Request(method, path, text, headers);
-  };
+  const auto send = &AuthzTest::SendAs;
   for (const json::value& v : rows) {
     const json::object& row = v.as_object();
     const std::string user = Str(row.at("user")), method = Str(row.at("method"));
@@ -1234,18 +1238,7 @@ TEST_F(AuthzTest, IncidentsFollowTheTable) {
   const json::object table = json::parse(Slurp(dir / "incidents.json")).as_object();
   const json::array& rows = table.at("rows").as_array();
   ASSERT_GE(rows.size(), 25u) << "the table is what is checked: it must not shrink";
-  auto send = [](const std::string& user, const std::string& method, const std::string& path,
-                 const json::value* body) {
-    auto client = Reader(user);
-    client->SetAccept("application/json");
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string text;
-    if (body != nullptr) {
-      text = json::serialize(*body);
-      headers.emplace_back("Content-Type", "application/json");
-    }
-    return client->Request(method, path, text, headers);
-  };
+  const auto send = &AuthzTest::SendAs;
   const json::object& create = table.at("create").as_object();
   HttpResponse made = send(Str(create.at("user")), "POST", "/api/v1/incidents", &create.at("body"));
   ASSERT_EQ(made.status, 201) << made.body;
