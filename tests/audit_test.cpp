@@ -342,6 +342,8 @@ TEST_F(AuditTest, EveryMutatingCliCommandRecordsItsAction) {
       {"collection rename", {"collection", "rename", "old", "--title", "Renamed"}},
       {"collection delete", {"collection", "delete", "old"}},
       {"search reindex", {"search", "reindex"}},
+      // Over the hub's own directory: a backup made just before (below), the hub stopped.
+      {"restore", {"restore", "--force", (dir_ / "backup").string()}},
   };
   // What the renames and deletions act on.
   ASSERT_EQ(Tessera({"org", "add", "Doomed", "--data", data_}).exit_code, 0);
@@ -381,6 +383,9 @@ TEST_F(AuditTest, EveryMutatingCliCommandRecordsItsAction) {
     }
     args.push_back("--data");
     args.push_back(data_);
+    if (path == "restore") {
+      ASSERT_EQ(Tessera({"backup", "--data", data_, (dir_ / "backup").string()}).exit_code, 0);
+    }
     CliRun r = Tessera(args);
     if (path == "token create") {
       CliRun list = Tessera({"token", "list", "--user", "bob", "--json", "--data", data_});
@@ -407,6 +412,67 @@ TEST_F(AuditTest, EveryMutatingCliCommandRecordsItsAction) {
   ASSERT_GE(disables.size(), 2u);
   EXPECT_EQ(disables.at(0).at("result").as_string(), "refused");
   EXPECT_THAT(std::string(disables.at(0).at("reason").as_string()), ::testing::HasSubstr("nobody"));
+
+  // A command without arguments names the data directory it acted on (issue #17: init had none).
+  const std::string data_target = "data:" + fs::absolute(data_).lexically_normal().string();
+  for (const char* action : {"hub.init", "search.reindex"}) {
+    json::array entries = CliEntries(action);
+    ASSERT_FALSE(entries.empty()) << action;
+    for (const json::value& e : entries) EXPECT_EQ(e.at("target").as_string(), data_target);
+  }
+  // The restore is in the restored store's chain, which still verifies.
+  json::array restores = CliEntries("store.restore");
+  ASSERT_EQ(restores.size(), 1u);
+  EXPECT_EQ(restores.at(0).at("target").as_string(), "backup:" + (dir_ / "backup").string());
+
+  CliRun verify = Tessera({"audit", "verify", "--data", data_});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+}
+
+// Issue #17: an entry is written with a command's first write, as "done"; a command that fails
+// after it (an import whose second file is rejected) gets a closing entry "failed" naming it, and
+// one whose later writes had counts (a second file imported) a closing entry with them.
+TEST_F(AuditTest, ACommandThatFailsAfterItsFirstWriteIsRecordedAsFailed) {
+  auto indicator = [](char c) {
+    return std::string(R"({"type": "indicator", "spec_version": "2.1", "id": "indicator--)") + c +
+           R"(e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z", "pattern": "[ipv4-addr:value = '203.0.113.9']", "pattern_type": "stix", "valid_from": "2024-01-01T00:00:00Z"})";
+  };
+  const std::string good = (dir_ / "good.json").string();
+  const std::string good2 = (dir_ / "good2.json").string();
+  const std::string bad = (dir_ / "bad.json").string();
+  std::ofstream(good)
+      << R"({"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": [)"
+      << indicator('1') << "]}";
+  std::ofstream(good2)
+      << R"({"type": "bundle", "id": "bundle--6d0092c5-5f74-4287-9642-33f4c354e56d", "objects": [)"
+      << indicator('2') << "]}";
+  std::ofstream(bad)
+      << R"({"type": "bundle", "id": "bundle--7d0092c5-5f74-4287-9642-33f4c354e56d", "objects": [{"type": "indicator"}]})";
+
+  CliRun failed = Tessera({"import", good, bad, "--data", data_});
+  EXPECT_EQ(failed.exit_code, 1) << failed.out << failed.err;
+  json::array entries = CliEntries("objects.import");
+  ASSERT_EQ(entries.size(), 2u) << json::serialize(entries);
+  const json::value& first = entries.at(1);
+  const json::value& closing = entries.at(0);
+  EXPECT_EQ(first.at("result").as_string(), "done");
+  EXPECT_THAT(std::string(first.at("details").as_string()), ::testing::HasSubstr("added 1"));
+  EXPECT_EQ(closing.at("result").as_string(), "failed");
+  EXPECT_EQ(closing.at("number").as_int64(), first.at("number").as_int64() + 1);
+  EXPECT_EQ(closing.at("actor").as_string(), first.at("actor").as_string());
+  EXPECT_THAT(
+      std::string(closing.at("details").as_string()),
+      ::testing::HasSubstr("closes entry " + std::to_string(first.at("number").as_int64())));
+  EXPECT_FALSE(closing.at("reason").as_string().empty());
+
+  CliRun two = Tessera({"import", good, good2, "--data", data_});
+  EXPECT_EQ(two.exit_code, 0) << two.out << two.err;
+  entries = CliEntries("objects.import");
+  ASSERT_EQ(entries.size(), 4u) << json::serialize(entries);
+  EXPECT_EQ(entries.at(0).at("result").as_string(), "done");
+  EXPECT_THAT(
+      std::string(entries.at(0).at("details").as_string()),
+      ::testing::AllOf(::testing::HasSubstr("closes entry"), ::testing::HasSubstr("added 1")));
 
   CliRun verify = Tessera({"audit", "verify", "--data", data_});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;

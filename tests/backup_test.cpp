@@ -5,7 +5,12 @@
 // same tokens. Then the refusals: an existing DEST, a SRC that is not a backup or was changed, a
 // restore over an existing store without --force or over one a server has open.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pty.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <boost/json.hpp>
@@ -309,6 +314,114 @@ TEST(BackupTest, RefusalsChangeNothing) {
   EXPECT_TRUE(fs::exists(kept / "tessera.db"));
   EXPECT_EQ(fr.at("counts").at("tokens").to_number<int64_t>(), 1);  // the backup's, not 2
   EXPECT_TRUE(HiddenEntries(root).empty());
+
+  // The restore is the newest entry of the restored store's audit chain, which verifies; the
+  // refused restores above recorded nothing, neither there nor in the replaced store.
+  CliRun restores = Tessera(
+      {"audit", "list", "--action", "store.restore", "--json", "--data", hub.data_dir()}, root);
+  ASSERT_EQ(restores.exit_code, 0) << restores.err;
+  json::array entries = json::parse(restores.out).as_array();
+  ASSERT_EQ(entries.size(), 1u) << restores.out;
+  const json::object& e = entries.at(0).as_object();
+  EXPECT_EQ(e.at("result").as_string(), "done");
+  EXPECT_EQ(e.at("target").as_string(), "backup:" + good.string());
+  EXPECT_TRUE(e.at("actor").as_string().starts_with("cli:")) << e;
+  const std::string details(e.at("details").as_string());
+  EXPECT_NE(details.find(std::string(fr.at("verified").at("sha256").as_string())),
+            std::string::npos)
+      << details;
+  EXPECT_NE(details.find(std::string(fr.at("manifest_sha256").as_string())), std::string::npos)
+      << details;
+  EXPECT_NE(details.find("replacing"), std::string::npos) << details;
+  CliRun newest =
+      Tessera({"audit", "list", "--limit", "1", "--json", "--data", hub.data_dir()}, root);
+  EXPECT_EQ(json::parse(newest.out).at(0).at("action").as_string(), "store.restore") << newest.out;
+  CliRun verify = Tessera({"audit", "verify", "--data", hub.data_dir()}, root);
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  CliRun old = Tessera(
+      {"audit", "list", "--action", "store.restore", "--json", "--data", kept.string()}, root);
+  EXPECT_EQ(json::parse(old.out).as_array().size(), 0u) << old.out;
+}
+
+// `tessera ARGS...` with standard error on a pseudo-terminal, as in an operator's shell (standard
+// output discarded): its exit code and what it drew on the terminal.
+CliRun TesseraOnTerminal(const std::vector<std::string>& args) {
+  CliRun run;
+  int controller = -1, terminal = -1;
+  if (::openpty(&controller, &terminal, nullptr, nullptr, nullptr) != 0) return run;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, terminal, 2);
+  posix_spawn_file_actions_addclose(&actions, controller);
+  posix_spawn_file_actions_addclose(&actions, terminal);
+  const std::string program = TesseraCli();
+  std::vector<char*> argv{const_cast<char*>(program.c_str())};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(terminal);
+  if (rc == 0) {
+    char buf[4096];
+    while (true) {  // until the program has closed the terminal (EIO)
+      const ssize_t n = ::read(controller, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      run.err.append(buf, static_cast<size_t>(n));
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  ::close(controller);
+  return run;
+}
+
+// Issue #17: restore showed nothing during its long steps. On a terminal it draws the same kind
+// of progress line as backup, step by step; --quiet, --json and a standard error that is not a
+// terminal draw none.
+TEST(BackupTest, BackupAndRestoreShowProgressOnATerminalOnly) {
+  TestHub hub;
+  hub.Init();
+  const fs::path root = hub.root();
+  const fs::path backup = root / "b";
+  CliRun made = TesseraOnTerminal({"backup", "--data", hub.data_dir(), backup.string()});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_NE(made.err.find("copying the store: "), std::string::npos) << made.err;
+  EXPECT_NE(made.err.find(" MB of "), std::string::npos) << made.err;
+
+  CliRun restored =
+      TesseraOnTerminal({"restore", "--data", (root / "r1").string(), backup.string()});
+  ASSERT_EQ(restored.exit_code, 0) << restored.err;
+  for (const char* step :
+       {"verifying the backup: ", "copying the store: ", "opening the restored store"}) {
+    EXPECT_NE(restored.err.find(step), std::string::npos) << step << " in " << restored.err;
+  }
+  EXPECT_NE(restored.err.find("(100%)"), std::string::npos) << restored.err;
+  EXPECT_LT(restored.err.find("verifying the backup: "), restored.err.find("copying the store: "));
+  EXPECT_NE(restored.err.find("\r\033[K"), std::string::npos) << "the line is not cleared";
+
+  CliRun verified = TesseraOnTerminal({"restore", "--verify-only", backup.string()});
+  EXPECT_EQ(verified.exit_code, 0) << verified.err;
+  EXPECT_NE(verified.err.find("verifying the backup: "), std::string::npos) << verified.err;
+
+  for (const char* flag : {"--quiet", "--json"}) {
+    CliRun quiet = TesseraOnTerminal(
+        {"restore", flag, "--data", (root / (std::string("r") + flag)).string(), backup.string()});
+    EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
+    EXPECT_EQ(quiet.err.find(" MB of "), std::string::npos) << flag << ": " << quiet.err;
+    EXPECT_EQ(quiet.err.find("opening the restored store"), std::string::npos) << flag;
+  }
+  CliRun quiet_backup =
+      TesseraOnTerminal({"backup", "--quiet", "--data", hub.data_dir(), (root / "b2").string()});
+  EXPECT_EQ(quiet_backup.exit_code, 0) << quiet_backup.err;
+  EXPECT_EQ(quiet_backup.err.find("copying the store"), std::string::npos) << quiet_backup.err;
+
+  CliRun piped = Tessera({"restore", "--data", (root / "r2").string(), backup.string()}, root);
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(piped.err.find(" MB of "), std::string::npos) << piped.err;
 }
 
 }  // namespace

@@ -7,18 +7,8 @@
 set -euo pipefail
 
 BUILD=${1:?usage: install_layout.sh BUILD_DIR}
-WORK=$(mktemp -d /tmp/tessera-install-XXXXXX)
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -9 "$SERVER_PID" || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  cat "$WORK/serve.log" >&2 2>/dev/null || true
-  exit 1
-}
+. "$(dirname "$0")/serve_lib.sh"
+make_work tessera-install
 
 cmake --install "$BUILD" --prefix "$WORK/prefix" >"$WORK/install.log" 2>&1 ||
   { cat "$WORK/install.log"; fail "cmake --install"; }
@@ -27,18 +17,8 @@ cmake --install "$BUILD" --prefix "$WORK/prefix" >"$WORK/install.log" 2>&1 ||
 
 # Run from elsewhere, so nothing is found through the build tree.
 cd "$WORK"
-"$WORK/prefix/bin/tessera" init --data "$WORK/data" --admin-token-file "$WORK/admin-token" \
-  >"$WORK/init.log" 2>&1 || { cat "$WORK/init.log"; fail "tessera init"; }
-"$WORK/prefix/bin/tessera" serve --data "$WORK/data" --listen 127.0.0.1:0 --threads 1 \
-  >"$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 300); do
-  grep -q "listening on " "$WORK/serve.log" && break
-  kill -0 "$SERVER_PID" 2>/dev/null || fail "serve exited"
-  sleep 0.1
-done
-BASE=$(grep -o "listening on http://[0-9.:]*" "$WORK/serve.log" | head -1 | sed 's/listening on //')
-[ -n "$BASE" ] || fail "no 'listening on' line"
+init_hub "$WORK/prefix/bin/tessera"
+start_serve "$WORK/prefix/bin/tessera" --data "$WORK/data" --listen 127.0.0.1:0 --threads 1
 
 code=$(curl -sS -o "$WORK/index.html" -w '%{http_code}' "$BASE/")
 [ "$code" = 200 ] || fail "GET / answered $code"

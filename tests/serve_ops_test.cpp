@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "http/test_certificate.h"
 #include "http_client.h"
 
 namespace {
@@ -65,44 +66,13 @@ void WriteText(const std::filesystem::path& path, const std::string& text) {
   out << text;
 }
 
-// The SHA-256 fingerprint of `cert`, as `openssl x509 -fingerprint -sha256` writes it.
-std::string Fingerprint(X509* cert) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (cert == nullptr || X509_digest(cert, EVP_sha256(), md, &len) != 1) return "";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    char hex[4];
-    std::snprintf(hex, sizeof hex, "%s%02X", i == 0 ? "" : ":", md[i]);
-    out += hex;
-  }
-  return out;
-}
+using tessera::http::testing::CertificateFingerprint;
 
 // Writes a new self-signed certificate for 127.0.0.1 and its key (PEM) to `cert` and `key`, as
 // an operator renewing one would; returns its fingerprint.
 std::string MakeCertificate(const std::filesystem::path& cert, const std::filesystem::path& key) {
-  EVP_PKEY* pkey = EVP_EC_gen("P-256");
-  X509* x509 = X509_new();
-  X509_set_version(x509, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(x509), 1);
-  X509_gmtime_adj(X509_getm_notBefore(x509), 0);
-  X509_gmtime_adj(X509_getm_notAfter(x509), 3600);
-  X509_set_pubkey(x509, pkey);
-  X509_NAME* name = X509_get_subject_name(x509);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
-  X509_set_issuer_name(x509, name);
-  X509_sign(x509, pkey, EVP_sha256());
-  const std::string fingerprint = Fingerprint(x509);
-  FILE* f = std::fopen(cert.c_str(), "w");
-  PEM_write_X509(f, x509);
-  std::fclose(f);
-  f = std::fopen(key.c_str(), "w");
-  PEM_write_PrivateKey(f, pkey, nullptr, nullptr, 0, nullptr, nullptr);
-  std::fclose(f);
-  X509_free(x509);
-  EVP_PKEY_free(pkey);
+  std::string fingerprint = tessera::http::testing::WriteSelfSignedCertificate(cert, key);
+  EXPECT_FALSE(fingerprint.empty()) << "writing " << cert << " and " << key;
   return fingerprint;
 }
 
@@ -126,7 +96,7 @@ TlsVisit VisitOverTls(uint16_t port) {
         asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     stream.handshake(asio::ssl::stream_base::client);
     X509* cert = SSL_get1_peer_certificate(stream.native_handle());
-    visit.fingerprint = Fingerprint(cert);
+    visit.fingerprint = CertificateFingerprint(cert);
     X509_free(cert);
     bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/healthz", 11};
     req.set(bhttp::field::host, "127.0.0.1");

@@ -11,36 +11,16 @@ set -euo pipefail
 
 TESSERA=${1:?usage: taxii_client_curl.sh TESSERA_BINARY}
 PY=/usr/bin/python3
-WORK=$(mktemp -d /tmp/tessera-curl-XXXXXX)
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -9 "$SERVER_PID" || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  echo "--- server output:" >&2
-  cat "$WORK/serve.log" >&2 || true
-  exit 1
-}
+. "$(dirname "$0")/serve_lib.sh"
+make_work tessera-curl
 # json FILE EXPR: evaluates a Python expression over the JSON document `d` in FILE.
 json() { "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
-"$TESSERA" init --data "$WORK/data" --admin-token-file "$WORK/admin-token" >"$WORK/init.log" 2>&1 ||
-  { cat "$WORK/init.log"; fail "tessera init"; }
+init_hub "$TESSERA"
 TOKEN=$(cat "$WORK/admin-token")
 [ "$(stat -c %a "$WORK/admin-token")" = 600 ] || fail "the admin token file is not 0600"
 
-"$TESSERA" serve --data "$WORK/data" --listen 127.0.0.1:0 --threads 2 >"$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 300); do
-  grep -q "listening on " "$WORK/serve.log" && break
-  kill -0 "$SERVER_PID" 2>/dev/null || fail "serve exited"
-  sleep 0.1
-done
-BASE=$(grep -o "listening on http://[0-9.:]*" "$WORK/serve.log" | head -1 | sed 's/listening on //')
-[ -n "$BASE" ] || fail "no 'listening on' line"
+start_serve "$TESSERA" --data "$WORK/data" --listen 127.0.0.1:0 --threads 2
 
 ACCEPT="Accept: application/taxii+json;version=2.1"
 CTYPE="Content-Type: application/taxii+json;version=2.1"

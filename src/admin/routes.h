@@ -63,7 +63,8 @@ struct AdminApiOptions {
 
 // A route of the admin API and the audit action it records ("" when it changes nothing): every
 // request to a route with an action, by an authenticated user, appends an entry to the hub's audit
-// chain (store/audit_log.h), done or refused. For tests and docs: a new route that changes
+// chain (store/audit_log.h), done or refused (and a closing entry when it fails after its first
+// change). For tests and docs: a new route that changes
 // something must name its action.
 struct AdminRoute {
   http::Method method;

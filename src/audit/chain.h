@@ -23,6 +23,9 @@ inline constexpr std::string_view kHubChain = "hub";
 // The result words of an entry.
 inline constexpr std::string_view kDone = "done";
 inline constexpr std::string_view kRefused = "refused";
+// A closing entry's: the request ended in failure after some of its changes were committed (what
+// they did stays; the entry it closes says what the first was). See store/audit_log.h.
+inline constexpr std::string_view kFailed = "failed";
 
 // The previous hash of a chain's first entry: 64 zeros.
 inline constexpr std::string_view kGenesisHash =
@@ -41,8 +44,8 @@ struct Entry {
   std::string org;        // its name at the time ("" when none)
   std::string action;     // a stable name: "user.create", "token.revoke", "objects.add", ...
   std::string target;     // what it acted on: "user:alice", "collection:<id>", ...
-  std::string result;     // kDone or kRefused
-  std::string reason;     // why it was refused ("" when done)
+  std::string result;     // kDone, kRefused or kFailed
+  std::string reason;     // why it was refused or failed ("" when done)
   std::string client;     // the client's address ("" for the command line)
   std::string details;    // what else the action says: counts, a status id, the new role, ...
   std::string prev_hash;  // the previous entry's hash (kGenesisHash for the first), lowercase hex

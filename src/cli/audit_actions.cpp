@@ -1,5 +1,6 @@
 #include "cli/audit_actions.h"
 
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -53,8 +54,8 @@ const std::map<std::string, std::string, std::less<>>& Table() {
       {"collection delete", "collection.delete"},
       {"search", ""},
       {"search reindex", "search.reindex"},
-      {"backup", ""},   // reads the store only
-      {"restore", ""},  // replaces the store, audit log included, by the backup's (stopped hub)
+      {"backup", ""},                // reads the store only
+      {"restore", "store.restore"},  // written into the restored store (store/backup.h)
       {"audit list", ""},
       {"audit verify", ""},
       {"audit actions", ""},
@@ -161,6 +162,12 @@ void AttachCliAudit(store::Store& store, const std::string& data_dir) {
   auto& run = Current();
   if (!run || run->scope) return;
   run->data_dir = data_dir;
+  // A command without arguments (init, search reindex) acts on the hub in its data directory.
+  if (run->entry.target.empty()) {
+    std::error_code ec;
+    const auto dir = std::filesystem::absolute(data_dir, ec);
+    run->entry.target = "data:" + (ec ? data_dir : dir.lexically_normal().string());
+  }
   run->scope = std::make_unique<store::AuditScope>(store::AuditLogOf(store), run->entry);
 }
 
@@ -177,18 +184,23 @@ void FinishCliAudit(int exit_code) {
   // The store the command opened is closed by now: the scope only says whether it was written.
   const bool written = run->scope && run->scope->written();
   const bool opened = run->scope != nullptr;
+  if (failure.empty()) failure = "exit code " + std::to_string(exit_code);
+  // A run that failed after its first write, or whose later writes had counts, gets its closing
+  // entry (store::AuditScope).
+  std::optional<audit::Entry> closing;
+  if (written) {
+    closing = run->scope->ClosingEntry(exit_code == 0 ? audit::kDone : audit::kFailed, failure);
+  }
   run->scope.reset();
-  if (written || !opened) {
+  if (!opened || (written && !closing)) {
     run.reset();
     return;
   }
-  audit::Entry entry = run->entry;
+  audit::Entry entry = closing ? std::move(*closing) : run->entry;
   entry.time = Timestamp::Now();
-  if (exit_code == 0) {
-    entry.result = std::string(audit::kDone);
-  } else {
-    entry.result = std::string(audit::kRefused);
-    entry.reason = failure.empty() ? "exit code " + std::to_string(exit_code) : failure;
+  if (!closing) {
+    entry.result = std::string(exit_code == 0 ? audit::kDone : audit::kRefused);
+    if (exit_code != 0) entry.reason = failure;
   }
   auto store = store::OpenStore(run->data_dir, store::OpenMode::kOpenExisting, 1);
   Status st =

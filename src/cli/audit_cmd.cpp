@@ -143,7 +143,8 @@ Command AddAuditCommand(CLI::App& app) {
       "audit",
       "Read and verify the audit log: every change to the hub (accounts, tokens, groups, "
       "collections, objects, sessions, settings) with who made it, from where, and whether it was "
-      "done or refused, in a hash chain. Exit 0 ok (verify: intact), 1 refused (verify: broken), "
+      "done, refused, or failed after a committed change (a closing entry), in a hash chain. Exit "
+      "0 ok (verify: intact), 1 refused (verify: broken), "
       "2 usage or I/O.");
   sub->require_subcommand(1);
   CLI::App* list = sub->add_subcommand("list", "List entries, newest first.");

@@ -1,5 +1,5 @@
 // tessera backup [--data DIR] [--json] [--quiet] DEST
-// tessera restore [--data DIR] [--force] [--verify-only] [--json] SRC
+// tessera restore [--data DIR] [--force] [--verify-only] [--json] [--quiet] SRC
 
 #include <unistd.h>
 
@@ -12,6 +12,7 @@
 #include "cli/admin_common.h"
 #include "cli/commands.h"
 #include "common/json.h"
+#include "store/audit_log.h"
 #include "store/backup.h"
 
 namespace tessera::cli {
@@ -33,21 +34,32 @@ int BackupExitCode(const Status& st) {
   }
 }
 
-// "copying the store: 120.4 MB of 512.0 MB (23%)" on standard error, redrawn in place; only
-// when standard error is a terminal.
-class CopyProgressLine {
+// "copying the store: 120.4 MB of 512.0 MB (23%)" (or "opening the restored store ..." for a
+// step of unknown length) on standard error, redrawn in place; only when standard error is a
+// terminal. Backup and restore draw the same line.
+class ProgressLine {
  public:
-  explicit CopyProgressLine(bool enabled) : enabled_(enabled && ::isatty(STDERR_FILENO) == 1) {}
-  ~CopyProgressLine() { Clear(); }
-  CopyProgressLine(const CopyProgressLine&) = delete;
-  CopyProgressLine& operator=(const CopyProgressLine&) = delete;
+  explicit ProgressLine(bool enabled) : enabled_(enabled && ::isatty(STDERR_FILENO) == 1) {}
+  ~ProgressLine() { Clear(); }
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
 
   void Show(const store::BackupProgress& p) {
-    if (!enabled_ || p.pages_total <= 0) return;
-    const double done = static_cast<double>(p.pages_done * p.page_size) / 1e6;
-    const double total = static_cast<double>(p.pages_total * p.page_size) / 1e6;
-    std::fprintf(stderr, "\rcopying the store: %.1f MB of %.1f MB (%.0f%%)   ", done, total,
-                 100.0 * static_cast<double>(p.pages_done) / static_cast<double>(p.pages_total));
+    if (p.pages_total <= 0) return;
+    Show(store::StepProgress{"copying the store", p.pages_done * p.page_size,
+                             p.pages_total * p.page_size});
+  }
+  void Show(const store::StepProgress& p) {
+    if (!enabled_) return;
+    const std::string step(p.step);
+    if (p.total_bytes <= 0) {
+      std::fprintf(stderr, "\r\033[K%s ...", step.c_str());
+    } else {
+      const double done = static_cast<double>(p.done_bytes) / 1e6;
+      const double total = static_cast<double>(p.total_bytes) / 1e6;
+      std::fprintf(stderr, "\r%s: %.1f MB of %.1f MB (%.0f%%)   ", step.c_str(), done, total,
+                   100.0 * static_cast<double>(p.done_bytes) / static_cast<double>(p.total_bytes));
+    }
     std::fflush(stderr);
     shown_ = true;
   }
@@ -99,7 +111,7 @@ struct BackupArgs {
 };
 
 int RunBackup(const BackupArgs& args) {
-  CopyProgressLine line(!args.json && !args.quiet);
+  ProgressLine line(!args.json && !args.quiet);
   auto done = store::BackupDataDir(args.data_dir, args.dest,
                                    [&line](const store::BackupProgress& p) { line.Show(p); });
   line.Clear();
@@ -144,11 +156,15 @@ struct RestoreArgs {
   bool force = false;
   bool verify_only = false;
   bool json = false;
+  bool quiet = false;
 };
 
 int RunRestore(const RestoreArgs& args) {
+  ProgressLine line(!args.json && !args.quiet);
+  auto show = [&line](const store::StepProgress& p) { line.Show(p); };
   if (args.verify_only) {
-    auto info = store::VerifyBackup(args.src);
+    auto info = store::VerifyBackup(args.src, show);
+    line.Clear();
     if (!info.ok()) {
       std::cerr << "tessera restore: " << info.status().message() << "\n";
       return BackupExitCode(info.status());
@@ -158,6 +174,7 @@ int RunRestore(const RestoreArgs& args) {
       o["backup"] = info->backup_dir;
       o["source"] = info->source_dir;
       o["created"] = info->created;
+      o["manifest_sha256"] = info->manifest_sha256;
       o["verified"] = CheckJson(info->check);
       o["counts"] = CountsJson(info->counts);
       std::cout << PrettyJson(o);
@@ -173,7 +190,10 @@ int RunRestore(const RestoreArgs& args) {
 
   store::RestoreOptions options;
   options.force = args.force;
+  options.actor = store::CliActor();
+  options.progress = show;
   auto done = store::RestoreDataDir(args.src, args.data_dir, options);
+  line.Clear();
   if (!done.ok()) {
     std::cerr << "tessera restore: " << done.status().message() << "\n";
     return BackupExitCode(done.status());
@@ -183,6 +203,7 @@ int RunRestore(const RestoreArgs& args) {
     o["data"] = done->data_dir;
     o["backup"] = done->backup.backup_dir;
     o["created"] = done->backup.created;
+    o["manifest_sha256"] = done->backup.manifest_sha256;
     o["verified"] = CheckJson(done->backup.check);
     o["schema_version_before"] = done->schema_version_before;
     o["schema_version"] = done->schema_version_after;
@@ -198,7 +219,9 @@ int RunRestore(const RestoreArgs& args) {
   if (done->schema_version_after != done->schema_version_before) {
     std::cout << " (upgraded from " << done->schema_version_before << ")";
   }
-  std::cout << "\nholds: " << CountsText(done->counts) << "\n";
+  std::cout << "\nholds: " << CountsText(done->counts) << "\n"
+            << "recorded in the restored store's audit log (" << store::kRestoreAuditAction
+            << ", by " << options.actor << ")\n";
   if (done->replaced_dir) {
     std::cout << "the earlier data directory was kept as " << *done->replaced_dir
               << " (delete it when the restored hub is running as it should)\n";
@@ -245,7 +268,10 @@ Command AddRestoreCommand(CLI::App& app) {
       "place: DIR is at every moment either as it was or the complete restored store. A DIR "
       "that holds a store (or anything) is replaced only with --force, and then kept, renamed "
       "DIR.replaced-<UTC time>; a store that a process (a running `tessera serve`) has open is "
-      "never replaced: stop it first. --verify-only checks SRC and writes nothing. Exit 0 when "
+      "never replaced: stop it first. The restored store's audit log gets an entry store.restore "
+      "(who, when, from which backup, its SHA-256s), so `tessera audit verify` goes on passing. "
+      "On a terminal a progress line (verifying, copying) is drawn on standard error; --quiet "
+      "omits it. --verify-only checks SRC and writes nothing. Exit 0 when "
       "restored (or verified), 1 when SRC is not a backup or fails a check, or DIR exists or is "
       "in use, 2 on I/O errors.");
   AddDataDirOption(sub, args->data_dir);
@@ -255,6 +281,7 @@ Command AddRestoreCommand(CLI::App& app) {
                 "Replace an existing data directory (kept as DIR.replaced-<time>)");
   sub->add_flag("--verify-only", args->verify_only, "Only verify SRC; write nothing");
   sub->add_flag("--json", args->json, "Write the result as JSON");
+  sub->add_flag("--quiet", args->quiet, "No progress line on standard error");
   return Command{sub, [args] { return RunRestore(*args); }};
 }
 

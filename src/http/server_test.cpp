@@ -31,6 +31,7 @@
 
 #include "http/health.h"
 #include "http/media_type.h"
+#include "http/test_certificate.h"
 
 namespace tessera::http {
 namespace {
@@ -704,19 +705,7 @@ TEST(ServerTest, CountsRequestsUnderTheMatchedRoutesName) {
       *metrics, "tessera_http_requests_total{route=\"other\",method=\"GET\",code=\"404\"} 1\n"));
 }
 
-// The SHA-256 fingerprint of `cert` as `openssl x509 -fingerprint -sha256` writes it.
-std::string Fingerprint(X509* cert) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (cert == nullptr || X509_digest(cert, EVP_sha256(), md, &len) != 1) return "";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    char hex[4];
-    std::snprintf(hex, sizeof hex, "%s%02X", i == 0 ? "" : ":", md[i]);
-    out += hex;
-  }
-  return out;
-}
+using testing::CertificateFingerprint;
 
 // A throwaway self-signed certificate for 127.0.0.1 in a temporary directory.
 class TempCert {
@@ -726,27 +715,8 @@ class TempCert {
     dir_ = mkdtemp(tmpl);
     cert_ = (dir_ / "cert.pem").string();
     key_ = (dir_ / "key.pem").string();
-    EVP_PKEY* pkey = EVP_EC_gen("P-256");
-    X509* x509 = X509_new();
-    X509_set_version(x509, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x509), 1);
-    X509_gmtime_adj(X509_getm_notBefore(x509), 0);
-    X509_gmtime_adj(X509_getm_notAfter(x509), 3600);
-    X509_set_pubkey(x509, pkey);
-    X509_NAME* name = X509_get_subject_name(x509);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
-    X509_set_issuer_name(x509, name);
-    X509_sign(x509, pkey, EVP_sha256());
-    fingerprint_ = Fingerprint(x509);
-    FILE* f = std::fopen(cert_.c_str(), "w");
-    PEM_write_X509(f, x509);
-    std::fclose(f);
-    f = std::fopen(key_.c_str(), "w");
-    PEM_write_PrivateKey(f, pkey, nullptr, nullptr, 0, nullptr, nullptr);
-    std::fclose(f);
-    X509_free(x509);
-    EVP_PKEY_free(pkey);
+    fingerprint_ = testing::WriteSelfSignedCertificate(cert_, key_);
+    EXPECT_FALSE(fingerprint_.empty()) << "writing " << cert_;
   }
   ~TempCert() { std::filesystem::remove_all(dir_); }
   const std::string& cert() const { return cert_; }
@@ -779,7 +749,7 @@ class TlsClient {
   // The fingerprint of the certificate the server presented.
   std::string PeerFingerprint() {
     X509* cert = SSL_get1_peer_certificate(stream_.native_handle());
-    std::string fp = Fingerprint(cert);
+    std::string fp = CertificateFingerprint(cert);
     X509_free(cert);
     return fp;
   }

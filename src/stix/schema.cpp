@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 
+#include "stix/incident_extensions.h"
+
 namespace tessera::stix::schema {
 namespace {
 
@@ -837,6 +839,393 @@ constexpr Prop kExtensionDefinitionProps[] = {Str("name", kReq),
                                               EnumList("extension_types", kExtensionType, kReq),
                                               StrList("extension_properties")};
 
+// ---- the incident extensions (stix/incident_extensions.h) ----
+// The OASIS Incident Extension Suite as pinned in tests/data/incident/oasis/ (schemas of the
+// "sequence entry" generation; vocabularies from the prose specification of 20 February 2024,
+// §4-5, see that folder's README), and Tessera's own incident extension (docs/incidents.md,
+// tests/data/incident/tessera-incident-extension.json).
+constexpr SV kNewSdo[] = {"new-sdo"};
+constexpr SV kPropertyExtension[] = {"property-extension"};
+constexpr SV kToEvent[] = {"event"};
+constexpr SV kToTask[] = {"task"};
+constexpr SV kToEventOrTask[] = {"event", "task"};
+constexpr SV kToImpact[] = {"impact"};
+constexpr SV kToSighting[] = {"sighting"};
+constexpr SV kToIncident[] = {"incident"};
+
+constexpr SV kIncidentDetermination[] = {"blocked", "confirmed", "failed-attempt", "false-positive",
+                                         "suspected"};
+constexpr SV kIncidentInvestigation[] = {"closed", "new", "open"};
+// The prose lists "propriety-solution"; the other generation of the schemas "proprietary-solution".
+constexpr SV kDetectionMethods[] = {
+    "automated-tool",       "commercial-solution",   "external-notification",
+    "human-review",         "message-from-attacker", "propriety-solution",
+    "proprietary-solution", "system-outage",         "user-reporting"};
+constexpr SV kEventType[] = {"aggregation-information-phishing-schemes",
+                             "benign",
+                             "blocked",
+                             "brute-force-attempt",
+                             "c&c-server-hosting",
+                             "compromised-system",
+                             "confirmed",
+                             "connection-malware-port",
+                             "connection-malware-system",
+                             "content-forbidden-by-law",
+                             "control-system-bypass",
+                             "copyrighted-content",
+                             "data-exfiltration",
+                             "deferred",
+                             "deletion-information",
+                             "denial-of-service",
+                             "destruction",
+                             "dictionary-attack-attempt",
+                             "discarded",
+                             "disruption-data-transmission",
+                             "dissemination-malware-email",
+                             "dissemination-phishing-emails",
+                             "dns-cache-poisoning",
+                             "dns-local-resolver-hijacking",
+                             "dns-spoofing-registered",
+                             "dns-rebinding",
+                             "dns-server-compromise",
+                             "dns-spoofing-unregistered",
+                             "dns-stub-resolver-hijacking",
+                             "dns-zone-transfer",
+                             "domain-name-compromise",
+                             "duplicate",
+                             "email-flooding",
+                             "equipment-loss",
+                             "equipment-theft",
+                             "exploit",
+                             "exploit-attempt",
+                             "exploit-framework-exhausting-resources",
+                             "exploit-tool-exhausting-resources",
+                             "failed",
+                             "file-inclusion",
+                             "file-inclusion-attempt",
+                             "hosting-malware-webpage",
+                             "hosting-phishing-sites",
+                             "illegitimate-use-name",
+                             "illegitimate-use-resources",
+                             "infected-by-known-malware",
+                             "insufficient-data",
+                             "known-malware",
+                             "lame-delegations",
+                             "major",
+                             "modification-information",
+                             "misconfiguration",
+                             "natural",
+                             "negotiation",
+                             "network-scanning",
+                             "no-apt",
+                             "packet-flood",
+                             "password-cracking-attempt",
+                             "policy-violation",
+                             "ransomware",
+                             "ransomware-payment",
+                             "refuted",
+                             "scan-probe",
+                             "silently-discarded",
+                             "supply-chain-customer",
+                             "supply-chain-vendor",
+                             "spam",
+                             "sql-injection",
+                             "sql-injection-attempt",
+                             "successful",
+                             "system-probe",
+                             "theft-access-credentials",
+                             "unattributed",
+                             "unauthorized-access-information",
+                             "unauthorized-access-system",
+                             "unauthorized-equipment",
+                             "unauthorized-release",
+                             "unauthorized-use",
+                             "undetermined",
+                             "unintentional",
+                             "unknown-apt",
+                             "unspecified",
+                             "vandalism",
+                             "wiretapping",
+                             "worm-spreading",
+                             "xss",
+                             "xss-attempt"};
+constexpr SV kRecoverability[] = {"extended", "not-applicable", "not-recoverable", "regular",
+                                  "supplemented"};
+constexpr SV kActivityCondition[] = {"optional", "required", "unknown"};
+constexpr SV kActivityTransition[] = {"completion", "failure", "success", "unknown"};
+constexpr SV kEventStatus[] = {"ongoing", "occurred", "not-occurred", "pending", "undetermined"};
+constexpr SV kTaskOutcome[] = {"cancelled", "failed",     "ongoing",
+                               "pending",   "successful", "unknown"};
+constexpr SV kTimestampFidelity[] = {"second", "minute", "hour", "day", "month", "year"};
+constexpr SV kTaskType[] = {"administrative",
+                            "attribution",
+                            "containment",
+                            "declared",
+                            "detected",
+                            "eradication",
+                            "escalated",
+                            "exercised-control",
+                            "external-intelligence",
+                            "external-outreach",
+                            "external-support",
+                            "implemented-control",
+                            "investigation",
+                            "negotiation",
+                            "playbook-execution",
+                            "playbook-step-execution",
+                            "ransom-payment",
+                            "recovery",
+                            "reported",
+                            "routine-updates",
+                            "victim-notification"};
+constexpr SV kStateChangeType[] = {"caused",    "contributed-to", "input",
+                                   "mitigated", "output",         "resolved"};
+constexpr SV kConfidentialityLoss[] = {"confirmed-loss", "contained", "exploited-loss",
+                                       "suspected-loss", "none"};
+constexpr SV kInformationType[] = {"classified-material",
+                                   "communication",
+                                   "credentials-admin",
+                                   "credentials-user",
+                                   "financial",
+                                   "legal",
+                                   "payment",
+                                   "phi",
+                                   "pii",
+                                   "proprietary",
+                                   "system"};
+constexpr SV kExternalImpact[] = {"economic",          "emergency-services", "foreign-relations",
+                                  "national-security", "public-confidence",  "public-health",
+                                  "public-safety"};
+constexpr SV kIntegrityAlteration[] = {"potential-destruction",
+                                       "potential-modification",
+                                       "partial-destruction",
+                                       "partial-modification",
+                                       "full-destruction",
+                                       "full-modification",
+                                       "none"};
+// The pinned schema's four values (the prose adds "unknown").
+constexpr SV kPhysicalImpact[] = {"damaged-functional", "damaged-nonfunctional", "destruction",
+                                  "none"};
+constexpr SV kAssetType[] = {"building-doors",
+                             "building-windows",
+                             "buildings",
+                             "computers-mobile",
+                             "computers-personal",
+                             "computers-server",
+                             "environment",
+                             "ics-actuator",
+                             "ics-engineering-workstation",
+                             "ics-historian",
+                             "ics-hmi",
+                             "ics-other",
+                             "ics-plc",
+                             "ics-safety-system",
+                             "ics-sensor",
+                             "inventory",
+                             "network-device",
+                             "private-infrastructure",
+                             "public-infrastructure",
+                             "security-containers",
+                             "vehicles"};
+constexpr SV kTraceability[] = {"accountability-lost", "partial-accountability",
+                                "provable-accountability"};
+constexpr SV kMonetaryImpactType[] = {
+    "asset-and-fraud",       "brand-damage",    "business-disruption", "competitive-advantage",
+    "legal-and-regulatory",  "operating-costs", "ransom-demand",       "ransom-payment",
+    "response-and-recovery", "uncategorized"};
+constexpr int64_t kI64Min = std::numeric_limits<int64_t>::min();
+constexpr int64_t kI64Max = std::numeric_limits<int64_t>::max();
+
+constexpr Prop CountDict(SV n) { return {.name = n, .kind = Kind::kCountDictionary}; }
+
+// Sequence entries (prose §3.2-3.7).
+constexpr Prop kEventStepProps[] = {Enum("condition_type", kActivityCondition, kReq),
+                                    Ref("event_ref", kToEvent, kReq),
+                                    Enum("transition_type", kActivityTransition, kReq)};
+constexpr Shape kEventStep{.name = "event-sequence-entry", .props = kEventStepProps};
+constexpr Prop kEventEntryProps[] = {Ref("event_ref", kToEvent, kReq), Bool("sequence_start"),
+                                     ObjList("next_steps", &kEventStep)};
+constexpr Shape kEventEntry{.name = "event-entry", .props = kEventEntryProps};
+constexpr Prop kTaskStepProps[] = {Enum("condition_type", kActivityCondition, kReq),
+                                   Ref("task_ref", kToTask, kReq),
+                                   Enum("transition_type", kActivityTransition, kReq)};
+constexpr Shape kTaskStep{.name = "task-sequence-entry", .props = kTaskStepProps};
+constexpr Prop kTaskEntryProps[] = {Ref("task_ref", kToTask, kReq), Bool("sequence_start"),
+                                    ObjList("next_steps", &kTaskStep)};
+constexpr Shape kTaskEntry{.name = "task-entry", .props = kTaskEntryProps};
+// A task's subtasks: the pinned task schema lets a next step name an event or a task.
+constexpr Prop kSubtaskStepProps[] = {Enum("condition_type", kActivityCondition, kReq),
+                                      Ref("task_ref", kToEventOrTask, kReq),
+                                      Enum("transition_type", kActivityTransition, kReq)};
+constexpr Shape kSubtaskStep{.name = "task-sequence-entry", .props = kSubtaskStepProps};
+constexpr Prop kSubtaskEntryProps[] = {Ref("task_ref", kToTask, kReq), Bool("sequence_start"),
+                                       ObjList("next_steps", &kSubtaskStep)};
+constexpr Shape kSubtaskEntry{.name = "task-entry", .props = kSubtaskEntryProps};
+constexpr Prop kScoreProps[] = {
+    Str("name", kReq),
+    {.name = "value", .kind = Kind::kNumber, .required = true, .min = kI64Min, .max = kI64Max},
+    Str("description")};
+constexpr Shape kScore{.name = "incident-score", .props = kScoreProps};
+constexpr Prop kStateChangeProps[] = {Ov("state_change_type", kStateChangeType, kReq),
+                                      RefOf("initial_ref", RefClass::kSdo),
+                                      RefOf("result_ref", RefClass::kSdo)};
+constexpr Shape kStateChange{
+    .name = "state-change", .props = kStateChangeProps, .check = Check::kStateChange};
+
+// Incident Core (§2.1): the extension object.
+constexpr Prop kIncidentCoreProps[] = {Enum("extension_type", kPropertyExtension, kReq),
+                                       Enum("determination", kIncidentDetermination, kReq),
+                                       Ov("investigation_status", kIncidentInvestigation, kReq),
+                                       Int("criticality", 0, 100),
+                                       OvList("detection_methods", kDetectionMethods),
+                                       ObjList("events", &kEventEntry),
+                                       ObjList("tasks", &kTaskEntry),
+                                       Refs("impact_refs", kToImpact),
+                                       CountDict("impacted_entity_counts"),
+                                       OvList("incident_types", kEventType),
+                                       Enum("recoverability", kRecoverability),
+                                       ObjList("scores", &kScore)};
+constexpr Shape kIncidentCore{
+    .name = "incident core extension", .props = kIncidentCoreProps, .check = Check::kIncidentCore};
+
+// The extension object of a new SDO: only its extension_type.
+constexpr Prop kNewSdoExtensionProps[] = {Enum("extension_type", kNewSdo, kReq)};
+constexpr Shape kNewSdoExtension{.name = "new-sdo extension", .props = kNewSdoExtensionProps};
+
+constexpr TimeOrder kActivityOrders[] = {{"created", "modified", false},
+                                         {"start_time", "end_time", false}};
+
+// Task (§2.4), Event (§2.2): top-level properties besides the common ones.
+constexpr Prop kTaskProps[] = {Enum("outcome", kTaskOutcome, kReq),
+                               Str("name"),
+                               Str("description"),
+                               OvList("task_types", kTaskType),
+                               ObjList("changed_objects", &kStateChange),
+                               Ts("start_time"),
+                               Enum("start_time_fidelity", kTimestampFidelity),
+                               Ts("end_time"),
+                               Enum("end_time_fidelity", kTimestampFidelity),
+                               Str("error"),
+                               Int("priority", 0, 100),
+                               ObjList("subtasks", &kSubtaskEntry)};
+constexpr Prop kEventProps[] = {Enum("status", kEventStatus, kReq),
+                                Str("name"),
+                                Str("description"),
+                                Str("goal"),
+                                OvList("event_types", kEventType),
+                                ObjList("changed_objects", &kStateChange),
+                                Ts("start_time"),
+                                Enum("start_time_fidelity", kTimestampFidelity),
+                                Ts("end_time"),
+                                Enum("end_time_fidelity", kTimestampFidelity),
+                                Refs("sighting_refs", kToSighting),
+                                ObjList("subevents", &kEventEntry)};
+
+// Impact (§2.3) and its category extensions (§2.3.2).
+constexpr Prop kAvailabilityImpactProps[] = {Int("availability_impact", 0, 100, kReq)};
+constexpr Prop kConfidentialityImpactProps[] = {Enum("loss_type", kConfidentialityLoss, kReq),
+                                                Ov("information_type", kInformationType),
+                                                Int("record_count", 0), Int("record_size", 0)};
+constexpr Prop kExternalImpactProps[] = {Ov("impact_type", kExternalImpact, kReq)};
+constexpr Prop kIntegrityImpactProps[] = {Enum("alteration", kIntegrityAlteration, kReq),
+                                          Ov("information_type", kInformationType),
+                                          Int("record_count", 0), Int("record_size", 0)};
+constexpr Prop kMonetaryImpactProps[] = {Ov("variety", kMonetaryImpactType, kReq),
+                                         Str("currency"),
+                                         Str("currency_actual"),
+                                         Num("conversion_rate", 0, kI64Max),
+                                         Ts("conversion_time"),
+                                         Num("max_amount", 0, kI64Max),
+                                         Num("min_amount", 0, kI64Max)};
+constexpr Prop kPhysicalImpactProps[] = {Enum("impact_type", kPhysicalImpact, kReq),
+                                         Ov("asset_type", kAssetType)};
+constexpr Prop kTraceabilityImpactProps[] = {Enum("traceability_impact", kTraceability, kReq)};
+constexpr Shape kAvailabilityImpact{.name = "availability-ext", .props = kAvailabilityImpactProps};
+constexpr Shape kConfidentialityImpact{.name = "confidentiality-ext",
+                                       .props = kConfidentialityImpactProps,
+                                       .check = Check::kConfidentialityImpact};
+constexpr Shape kExternalImpactShape{.name = "external-ext", .props = kExternalImpactProps};
+constexpr Shape kIntegrityImpact{
+    .name = "integrity-ext", .props = kIntegrityImpactProps, .check = Check::kIntegrityImpact};
+constexpr Shape kMonetaryImpact{
+    .name = "monetary-ext", .props = kMonetaryImpactProps, .check = Check::kMonetaryImpact};
+constexpr Shape kPhysicalImpactShape{
+    .name = "physical-ext", .props = kPhysicalImpactProps, .check = Check::kPhysicalImpact};
+constexpr Shape kTraceabilityImpact{.name = "traceability-ext", .props = kTraceabilityImpactProps};
+constexpr ExtensionShape kImpactExtensions[] = {
+    {"availability-ext", &kAvailabilityImpact}, {"confidentiality-ext", &kConfidentialityImpact},
+    {"external-ext", &kExternalImpactShape},    {"integrity-ext", &kIntegrityImpact},
+    {"monetary-ext", &kMonetaryImpact},         {"physical-ext", &kPhysicalImpactShape},
+    {"traceability-ext", &kTraceabilityImpact}};
+constexpr Prop kImpactProps[] = {Str("impact_category", kReq),
+                                 Int("criticality", 0, 100),
+                                 Str("description"),
+                                 CountDict("impacted_entity_counts"),
+                                 RefsOf("impacted_refs", RefClass::kSdoOrSco),
+                                 Enum("recoverability", kRecoverability),
+                                 Ts("start_time"),
+                                 Enum("start_time_fidelity", kTimestampFidelity),
+                                 Ts("end_time"),
+                                 Enum("end_time_fidelity", kTimestampFidelity),
+                                 Ref("superseded_by_ref", kToImpact)};
+
+constexpr Shape kTaskShape{
+    .name = "task", .props = kTaskProps, .base = &kCore, .orders = kActivityOrders};
+constexpr Shape kEventShape{
+    .name = "event", .props = kEventProps, .base = &kCore, .orders = kActivityOrders};
+constexpr Shape kImpactShape{.name = "impact",
+                             .props = kImpactProps,
+                             .base = &kCore,
+                             .check = Check::kIncidentImpact,
+                             .orders = kActivityOrders,
+                             .extensions = kImpactExtensions};
+
+// Tessera's incident extension (docs/incidents.md).
+constexpr SV kTesseraStage[] = {"new",         "triage",   "containment",
+                                "eradication", "recovery", "closed"};
+constexpr SV kTesseraSeverity[] = {"low", "medium", "high", "critical"};
+constexpr SV kTesseraRole[] = {"lead", "responder", "observer", "reporter"};
+constexpr Prop kParticipantProps[] = {Ref("organization_ref", kToIdentity, kReq),
+                                      Enum("role", kTesseraRole, kReq), Ts("invited"), Ts("seen"),
+                                      Ts("acknowledged")};
+constexpr Shape kParticipant{
+    .name = "participant", .props = kParticipantProps, .check = Check::kParticipant};
+constexpr Prop kTesseraIncidentProps[] = {Enum("extension_type", kPropertyExtension, kReq),
+                                          Str("case_number", kReq),
+                                          Ref("lead_organization_ref", kToIdentity, kReq),
+                                          Enum("stage", kTesseraStage, kReq),
+                                          Enum("severity", kTesseraSeverity),
+                                          Bool("exercise"),
+                                          ObjList("participants", &kParticipant, kReq),
+                                          Str("closing_summary")};
+constexpr Shape kTesseraIncident{.name = "Tessera incident extension",
+                                 .props = kTesseraIncidentProps,
+                                 .check = Check::kTesseraIncident};
+constexpr Prop kTesseraTaskProps[] = {Enum("extension_type", kPropertyExtension, kReq),
+                                      Ref("incident_ref", kToIncident, kReq),
+                                      Bool("mandatory"),
+                                      Ts("due"),
+                                      Ref("assignee_organization_ref", kToIdentity),
+                                      Str("assignee_user"),
+                                      Str("group"),
+                                      Int("order", 0, 1'000'000)};
+constexpr Shape kTesseraTask{.name = "Tessera task extension", .props = kTesseraTaskProps};
+
+constexpr TypedShape kIncidentCoreShapes[] = {{"incident", &kIncidentCore}};
+constexpr TypedShape kTaskShapes[] = {{"task", &kTaskShape}};
+constexpr TypedShape kEventShapes[] = {{"event", &kEventShape}};
+constexpr TypedShape kImpactShapes[] = {{"impact", &kImpactShape}};
+constexpr TypedShape kTesseraShapes[] = {{"incident", &kTesseraIncident}, {"task", &kTesseraTask}};
+constexpr DefinedExtension kDefinedExtensions[] = {
+    {kIncidentCoreExtensionId, "the OASIS Incident Core extension", "property-extension",
+     kIncidentCoreShapes},
+    {kTaskExtensionId, "the OASIS Task extension", "new-sdo", kTaskShapes},
+    {kEventExtensionId, "the OASIS Event extension", "new-sdo", kEventShapes},
+    {kImpactExtensionId, "the OASIS Impact extension", "new-sdo", kImpactShapes},
+    {kTesseraIncidentExtensionId, "Tessera's incident extension", "property-extension",
+     kTesseraShapes},
+};
+
 struct Entry {
   SV type;
   Shape shape;
@@ -930,6 +1319,14 @@ const Shape* FindShape(std::string_view type) {
   return &it->shape;
 }
 
+const DefinedExtension* FindDefinedExtension(std::string_view id) {
+  for (const DefinedExtension& d : kDefinedExtensions) {
+    if (d.id == id) return &d;
+  }
+  return nullptr;
+}
+
+const Shape& NewSdoExtensionShape() { return kNewSdoExtension; }
 const Shape& CustomSdoShape() { return kCustomSdo; }
 const Shape& CustomScoShape() { return kCustomSco; }
 std::span<const std::string_view> HashAlgorithms() { return kHashAlgorithm; }

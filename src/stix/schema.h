@@ -37,6 +37,7 @@ enum class Kind : uint8_t {
   kAny,               // any JSON value
   kObservedObjects,   // observed-data `objects` (deprecated container)
   kLanguageContents,  // language-content `contents`
+  kCountDictionary,   // entity-count: keys of a-z and '-', values integers >= 0
 };
 
 // Which object types an identifier property may point at.
@@ -103,6 +104,17 @@ enum class Check : uint8_t {
   kUrlValue,
   kEmailAddrValue,
   kAtLeastOneExtensionProperty,
+  // The incident extensions (stix/incident_extensions.h):
+  kIncidentCore,    // next_steps refer to entries of the same list
+  kIncidentImpact,  // impact_category names an extension present; superseded_by_ref, end_time
+  kStateChange,     // initial_ref or result_ref; both of one type
+  kConfidentialityImpact,
+  kIntegrityImpact,
+  kPhysicalImpact,
+  kMonetaryImpact,
+  kTesseraIncident,  // one lead, who is lead_organization_ref; no organization twice; stage
+                     // agrees with investigation_status
+  kParticipant,      // seen and acknowledged not before invited
 };
 
 struct Shape {
@@ -113,6 +125,24 @@ struct Shape {
   std::span<const TimeOrder> orders = {};
   std::span<const ExtensionShape> extensions = {};  // predefined extensions (SCOs)
 };
+
+// An extension-definition whose content the validator checks (stix/incident_extensions.h).
+struct TypedShape {
+  std::string_view type;  // the object type
+  const Shape* shape;     // new-sdo: the object's own properties; property-extension: the
+                          // extension object's properties
+};
+struct DefinedExtension {
+  std::string_view id;                 // "extension-definition--..."
+  std::string_view name;               // for messages: "the OASIS Task extension"
+  std::string_view extension_type;     // "new-sdo" or "property-extension"
+  std::span<const TypedShape> shapes;  // new-sdo: exactly one; property-extension: per type
+};
+
+// The extension-definition `id` names, or nullptr when the validator does not know it.
+const DefinedExtension* FindDefinedExtension(std::string_view id);
+// The extension object of a new SDO (`{"extension_type": "new-sdo"}`, nothing else).
+const Shape& NewSdoExtensionShape();
 
 // The shape of a STIX 2.1 type, or nullptr for a type the standard does not define.
 const Shape* FindShape(std::string_view type);

@@ -12,6 +12,7 @@
 #include "common/base64.h"
 #include "common/time.h"
 #include "stix/handling.h"
+#include "stix/incident_extensions.h"
 #include "stix/schema.h"
 #include "stix/tlp.h"
 #include "stix/types.h"
@@ -181,6 +182,7 @@ class Validator {
     CheckId();
 
     const Shape* shape = schema::FindShape(type);
+    if (shape == nullptr) shape = DefinedObjectShape(type);
     if (shape == nullptr) {
       custom_object_ = true;
       const bool sdo_like = root_["created"].error() == simdjson::SUCCESS ||
@@ -568,6 +570,11 @@ class Validator {
                                         " is not an extension-definition identifier");
           }
         }
+        if (const schema::DefinedExtension* defined = schema::FindDefinedExtension(field.key)) {
+          CheckDefinedExtension(ext, *defined);
+          Pop();
+          continue;
+        }
         std::string_view ext_type;
         const auto err = ext["extension_type"].get_string().get(ext_type);
         Push("extension_type");
@@ -605,6 +612,43 @@ class Validator {
       }
       Pop();
     }
+  }
+
+  // The shape of an object whose type a known new-sdo extension-definition named in its
+  // `extensions` defines (task, event, impact), or nullptr.
+  const Shape* DefinedObjectShape(std::string_view type) {
+    object exts;
+    if (root_["extensions"].get_object().get(exts) != simdjson::SUCCESS) return nullptr;
+    for (auto field : exts) {
+      const schema::DefinedExtension* d = schema::FindDefinedExtension(field.key);
+      if (d != nullptr && d->extension_type == "new-sdo" && d->shapes.size() == 1 &&
+          d->shapes[0].type == type) {
+        return d->shapes[0].shape;
+      }
+    }
+    return nullptr;
+  }
+
+  // An extension whose extension-definition the validator knows (stix/incident_extensions.h):
+  // it must apply to this object's type and hold what its definition says.
+  void CheckDefinedExtension(object ext, const schema::DefinedExtension& d) {
+    const Shape* own = nullptr;
+    std::array<std::string_view, 4> types{};
+    size_t n = 0;
+    for (const schema::TypedShape& t : d.shapes) {
+      if (t.type == type_) own = t.shape;
+      if (n < types.size()) types[n++] = t.type;
+    }
+    if (own == nullptr) {
+      Error("extension-object-type",
+            std::string(d.name) + " " +
+                (d.extension_type == "new-sdo" ? "defines objects of type "
+                                               : "applies to objects of type ") +
+                JoinTypes(std::span<const std::string_view>(types.data(), n)) + ", not " +
+                Quote(type_));
+      return;
+    }
+    Walk(ext, d.extension_type == "new-sdo" ? schema::NewSdoExtensionShape() : *own, false);
   }
 
   // The Tessera extension names who may read the object (stix/handling.h): anything in it that
@@ -689,6 +733,34 @@ class Validator {
         Error("property-type", "each language in 'contents' must map to a dictionary");
       } else if (translated.size() == 0) {
         Error("empty-dictionary", "the translations of a language must not be empty");
+      }
+      Pop();
+    }
+  }
+
+  // entity-count (the incident extensions' `impacted_entity_counts`): entity type -> count.
+  void CheckCountDictionary(element e, const Prop& p) {
+    object dict;
+    if (e.get_object().get(dict) != simdjson::SUCCESS) {
+      TypeError(p, "a dictionary of entity types to counts");
+      return;
+    }
+    for (auto field : dict) {
+      Push(field.key);
+      const std::string_view key = field.key;
+      int64_t count = 0;
+      if (key.empty() || key.size() > 250 || !std::all_of(key.begin(), key.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || c == '-';
+          })) {
+        Error("dictionary-key",
+              "entity type " + Quote(key) +
+                  " must be lower-case letters separated by '-' (entity-type-ov)");
+      } else if (field.value.type() == element_type::UINT64) {
+        // above INT64_MAX: still a non-negative integer
+      } else if (field.value.get_int64().get(count) != simdjson::SUCCESS) {
+        Error("property-type", "the count of " + Quote(key) + " must be an integer");
+      } else if (count < 0) {
+        Error("value-range", "the count of " + Quote(key) + " must not be negative");
       }
       Pop();
     }
@@ -841,6 +913,9 @@ class Validator {
         break;
       case Kind::kLanguageContents:
         CheckLanguageContents(e, p);
+        break;
+      case Kind::kCountDictionary:
+        CheckCountDictionary(e, p);
         break;
     }
   }
@@ -1091,6 +1166,34 @@ class Validator {
                 "a " + std::string(shape.name) + " must have at least one of its own properties");
         }
         break;
+      case Check::kIncidentCore:
+        CheckSequence(o, "events", "event_ref");
+        CheckSequence(o, "tasks", "task_ref");
+        break;
+      case Check::kIncidentImpact:
+        CheckImpact(o);
+        break;
+      case Check::kStateChange:
+        CheckStateChange(o);
+        break;
+      case Check::kConfidentialityImpact:
+        RequiredUnlessNone(o, "loss_type", "information_type");
+        break;
+      case Check::kIntegrityImpact:
+        RequiredUnlessNone(o, "alteration", "information_type");
+        break;
+      case Check::kPhysicalImpact:
+        RequiredUnlessNone(o, "impact_type", "asset_type");
+        break;
+      case Check::kMonetaryImpact:
+        CheckMonetaryImpact(o);
+        break;
+      case Check::kTesseraIncident:
+        CheckTesseraIncident(o);
+        break;
+      case Check::kParticipant:
+        CheckParticipantTimes(o);
+        break;
       case Check::kIpv4Value:
       case Check::kIpv6Value:
       case Check::kMacValue:
@@ -1109,6 +1212,237 @@ class Validator {
             },
             "a single e-mail address (addr-spec, no display name)");
         break;
+    }
+  }
+
+  // ---- the incident extensions ----
+  // An incident's `events` or `tasks` (prose §3.2-3.7): each next step names an entry of the same
+  // list, and a sequence starts somewhere (not every entry has sequence_start false).
+  void CheckSequence(object o, std::string_view list, std::string_view ref) {
+    array entries;
+    if (o[list].get_array().get(entries) != simdjson::SUCCESS || entries.size() == 0) return;
+    std::vector<std::string_view> refs;
+    refs.reserve(entries.size());
+    bool any_start = false;
+    for (element e : entries) {
+      std::string_view r;
+      if (e[ref].get_string().get(r) == simdjson::SUCCESS) refs.push_back(r);
+      bool start = true;  // the default
+      if (e["sequence_start"].get_bool().get(start) != simdjson::SUCCESS) start = true;
+      any_start = any_start || start;
+    }
+    std::sort(refs.begin(), refs.end());
+    Push(list);
+    if (!any_start) {
+      Error("sequence-start",
+            "a sequence must begin with an entry whose 'sequence_start' is true "
+            "(the default); every entry of '" +
+                std::string(list) + "' sets it false");
+    }
+    size_t i = 0;
+    for (element e : entries) {
+      array steps;
+      if (e["next_steps"].get_array().get(steps) == simdjson::SUCCESS) {
+        size_t j = 0;
+        for (element step : steps) {
+          std::string_view r;
+          if (step[ref].get_string().get(r) == simdjson::SUCCESS &&
+              !std::binary_search(refs.begin(), refs.end(), r)) {
+            Push(i);
+            Push("next_steps");
+            Push(j);
+            Push(ref);
+            Error("sequence-reference", "next step " + Quote(r) + " is not the '" +
+                                            std::string(ref) + "' of an entry of '" +
+                                            std::string(list) + "'");
+            Pop();
+            Pop();
+            Pop();
+            Pop();
+          }
+          ++j;
+        }
+      }
+      ++i;
+    }
+    Pop();
+  }
+
+  // Impact (prose §2.3): impact_category names one of the object's extensions, with or without
+  // "-ext"; superseded_by_ref comes with end_time (the pinned schema does not say so and one of
+  // the pinned examples breaks it: a warning).
+  void CheckImpact(object o) {
+    std::string_view category;
+    if (o["impact_category"].get_string().get(category) == simdjson::SUCCESS) {
+      object exts;
+      bool found = false;
+      if (o["extensions"].get_object().get(exts) == simdjson::SUCCESS) {
+        for (auto f : exts) {
+          if (f.key == category || (f.key.size() == category.size() + 4 &&
+                                    f.key.starts_with(category) && f.key.ends_with("-ext"))) {
+            found = true;
+          }
+        }
+      }
+      if (!found) {
+        ErrorAt("impact_category", "impact-category",
+                "impact_category " + Quote(category) +
+                    " must name an extension of this impact (e.g. '" + std::string(category) +
+                    (category.ends_with("-ext") ? "" : "-ext") + "' in 'extensions')");
+      }
+    }
+    if (Has(o, "superseded_by_ref") && !Has(o, "end_time")) {
+      Push("end_time");
+      Warn("dependent-property", "'end_time' must be present when 'superseded_by_ref' is");
+      Pop();
+    }
+  }
+
+  // state-change (prose §3.5).
+  void CheckStateChange(object o) {
+    const bool initial = Has(o, "initial_ref");
+    const bool result = Has(o, "result_ref");
+    if (!initial && !result) {
+      ErrorAt("initial_ref", "required-property",
+              "a state change needs 'initial_ref' or 'result_ref'");
+    }
+    std::string_view kind;
+    if (o["state_change_type"].get_string().get(kind) == simdjson::SUCCESS) {
+      if (kind == "input" && !initial && result) {
+        ErrorAt("initial_ref", "required-property",
+                "'initial_ref' is required when 'state_change_type' is 'input'");
+      }
+      if (kind == "output" && !result && initial) {
+        ErrorAt("result_ref", "required-property",
+                "'result_ref' is required when 'state_change_type' is 'output'");
+      }
+    }
+    std::string_view a, b, ta, tb;
+    if (o["initial_ref"].get_string().get(a) == simdjson::SUCCESS &&
+        o["result_ref"].get_string().get(b) == simdjson::SUCCESS && IsValidIdentifier(a, &ta) &&
+        IsValidIdentifier(b, &tb) && ta != tb) {
+      ErrorAt("result_ref", "reference-type",
+              "'result_ref' must refer to the same type as 'initial_ref' (" + std::string(ta) +
+                  "), not " + std::string(tb));
+    }
+  }
+
+  // confidentiality-ext, integrity-ext, physical-ext: `needed` unless `kind` is "none".
+  void RequiredUnlessNone(object o, std::string_view kind, std::string_view needed) {
+    std::string_view value;
+    if (o[kind].get_string().get(value) != simdjson::SUCCESS || value == "none") return;
+    if (!Has(o, needed)) {
+      ErrorAt(
+          needed, "required-property",
+          "'" + std::string(needed) + "' is required unless '" + std::string(kind) + "' is 'none'");
+    }
+  }
+
+  // monetary-ext (prose §2.3.2.5, the pinned schema's oneOf).
+  void CheckMonetaryImpact(object o) {
+    const bool min = Has(o, "min_amount");
+    const bool max = Has(o, "max_amount");
+    if (min != max) {
+      ErrorAt(min ? "max_amount" : "min_amount", "dependent-property",
+              "'min_amount' and 'max_amount' must be present together");
+    }
+    if ((min || max) && !Has(o, "currency")) {
+      ErrorAt("currency", "required-property",
+              "'currency' is required with 'min_amount' and 'max_amount'");
+    }
+    if (Has(o, "conversion_rate")) {
+      if (!Has(o, "currency_actual")) {
+        ErrorAt("currency_actual", "dependent-property",
+                "'conversion_rate' requires 'currency_actual'");
+      }
+      if (!Has(o, "conversion_time")) {
+        ErrorAt("conversion_time", "dependent-property",
+                "'conversion_rate' requires 'conversion_time'");
+      }
+    }
+    double lo = 0, hi = 0;
+    if (o["min_amount"].get_double().get(lo) == simdjson::SUCCESS &&
+        o["max_amount"].get_double().get(hi) == simdjson::SUCCESS && hi < lo) {
+      ErrorAt("max_amount", "value-range", "'max_amount' must not be less than 'min_amount'");
+    }
+  }
+
+  // Tessera's incident extension on an incident (docs/incidents.md).
+  void CheckTesseraIncident(object o) {
+    array parts;
+    if (o["participants"].get_array().get(parts) == simdjson::SUCCESS) {
+      size_t leads = 0;
+      std::string_view lead_of;
+      std::vector<std::string_view> orgs;
+      orgs.reserve(parts.size());
+      for (element p : parts) {
+        std::string_view org, role;
+        if (p["organization_ref"].get_string().get(org) != simdjson::SUCCESS) continue;
+        orgs.push_back(org);
+        if (p["role"].get_string().get(role) == simdjson::SUCCESS && role == "lead") {
+          ++leads;
+          lead_of = org;
+        }
+      }
+      std::string_view lead_ref;
+      const bool has_lead_ref =
+          o["lead_organization_ref"].get_string().get(lead_ref) == simdjson::SUCCESS;
+      if (leads != 1) {
+        ErrorAt("participants", "participant-lead",
+                "exactly one participant must have the role 'lead' (found " +
+                    std::to_string(leads) + ")");
+      } else if (has_lead_ref && lead_of != lead_ref) {
+        ErrorAt("lead_organization_ref", "participant-lead",
+                "'lead_organization_ref' must be the organization of the participant whose role "
+                "is 'lead' (" +
+                    std::string(lead_of) + ")");
+      }
+      std::sort(orgs.begin(), orgs.end());
+      const auto dup = std::adjacent_find(orgs.begin(), orgs.end());
+      if (dup != orgs.end()) {
+        ErrorAt("participants", "duplicate-participant",
+                "organization " + Quote(*dup) + " is a participant more than once");
+      }
+    }
+    std::string_view stage;
+    if (o["stage"].get_string().get(stage) != simdjson::SUCCESS) return;
+    object core;
+    if (root_["extensions"][kIncidentCoreExtensionId].get_object().get(core) != simdjson::SUCCESS) {
+      Error("required-extension",
+            "Tessera's incident extension needs the OASIS Incident Core extension (" +
+                std::string(kIncidentCoreExtensionId) +
+                ") beside it: the stage maps onto its 'investigation_status'");
+      return;
+    }
+    const std::string_view expected = stage == "new"      ? "new"
+                                      : stage == "closed" ? "closed"
+                                                          : "open";
+    std::string_view status;
+    if (core["investigation_status"].get_string().get(status) == simdjson::SUCCESS &&
+        status != expected) {
+      ErrorAt("stage", "stage-status",
+              "stage " + Quote(stage) + " means investigation_status " + Quote(expected) +
+                  " in the Incident Core extension, not " + Quote(status));
+    }
+  }
+
+  // A participant of Tessera's incident extension: seen and acknowledged not before invited.
+  void CheckParticipantTimes(object o) {
+    auto read = [&](std::string_view name) -> std::optional<Timestamp> {
+      std::string_view s;
+      if (o[name].get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
+      auto t = ParseTimestamp(s);
+      if (!t.ok()) return std::nullopt;  // reported by the table
+      return *t;
+    };
+    const std::optional<Timestamp> invited = read("invited");
+    if (!invited) return;
+    for (std::string_view name : {std::string_view("seen"), std::string_view("acknowledged")}) {
+      const std::optional<Timestamp> t = read(name);
+      if (t && *t < *invited) {
+        ErrorAt(name, "timestamp-order",
+                "'" + std::string(name) + "' must be no earlier than 'invited'");
+      }
     }
   }
 

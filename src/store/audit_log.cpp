@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <unistd.h>
 #include <cstdlib>
+#include <optional>
 
 #include "store/sqlite_audit.h"
 #include "store/sqlite_db.h"
@@ -171,7 +172,11 @@ Status AppendAuditOn(Connection& c, audit::Entry& entry) {
 
 Status AppendScopedAudit(Database& db, Connection& c, std::string_view details) {
   AuditScope* scope = AuditScope::Active(&db);
-  if (scope == nullptr || scope->written()) return Status::Ok();
+  if (scope == nullptr) return Status::Ok();
+  if (scope->written()) {
+    scope->NoteLaterWrite(details);
+    return Status::Ok();
+  }
   audit::Entry entry = scope->entry();
   entry.result = std::string(audit::kDone);
   entry.reason.clear();
@@ -203,9 +208,42 @@ AuditScope::~AuditScope() {
   if (active_) current_scope = nullptr;
 }
 
+void AuditScope::NoteLaterWrite(std::string_view details) {
+  ++later_writes_;
+  if (details.empty() || later_details_.size() > audit::kMaxFieldBytes) return;
+  if (!later_details_.empty()) later_details_ += "; ";
+  later_details_ += details;
+}
+
+std::optional<audit::Entry> AuditScope::ClosingEntry(std::string_view result,
+                                                     std::string_view reason) const {
+  if (!written_) return std::nullopt;
+  const bool failed = result != audit::kDone;
+  if (!failed && later_details_.empty()) return std::nullopt;
+  audit::Entry closing = entry_;
+  closing.number = 0;
+  closing.prev_hash.clear();
+  closing.hash.clear();
+  closing.time = Timestamp::Now();
+  closing.result = std::string(failed ? audit::kFailed : audit::kDone);
+  closing.reason = failed ? std::string(reason) : std::string();
+  closing.details = "closes entry " + std::to_string(entry_.number) +
+                    " (the request's first change); " + std::to_string(later_writes_) +
+                    " further write(s) committed";
+  if (!later_details_.empty()) closing.details += ": " + later_details_;
+  if (failed) closing.details += "; then the request failed: what was committed stays";
+  return closing;
+}
+
 Status AuditScope::Finish(std::string_view result, std::string_view reason) {
-  if (written_) return Status::Ok();
   if (!active_) return Status::Ok();  // an inner scope: the outer one records the request
+  if (finished_) return Status::Ok();
+  finished_ = true;
+  if (written_) {
+    std::optional<audit::Entry> closing = ClosingEntry(result, reason);
+    if (!closing) return Status::Ok();
+    return log_.Append(std::move(*closing)).status();
+  }
   entry_.result = std::string(result);
   entry_.reason = std::string(reason);
   if (entry_.time.ToMicros() == 0) entry_.time = Timestamp::Now();

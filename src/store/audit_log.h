@@ -65,6 +65,15 @@ AuditLog& AuditLogOf(Store& store);
 // appends the entry in a transaction of its own when no write did (a refused attempt, a change
 // that found nothing to change). Scopes do not nest (the inner one is ignored: the outer one keeps
 // its place). Not thread-safe: use it on the thread that created it; `log` must outlive it.
+//
+// A request can commit several transactions (an import of several files, one per file; a group
+// created, then its members added; `tessera init`), and only the first carries the entry, "done"
+// because that change is. When the request then fails, or its later transactions carried counts
+// the entry could not know (the further files of an import), a closing entry follows when it ends
+// (Finish, or the CLI's FinishCliAudit through ClosingEntry): same action, actor and target,
+// result kDone or audit::kFailed with the reason, details "closes entry N" with how many more
+// writes were committed and their counts. A request that ends without its closing entry (the
+// process killed) leaves the first entry alone: "done" means its first change was committed.
 class AuditScope {
  public:
   AuditScope(AuditLog& log, audit::Entry entry);
@@ -78,8 +87,14 @@ class AuditScope {
   bool written() const { return written_; }
 
   // Unless written: sets the result (audit::kDone or audit::kRefused) and reason and appends the
-  // entry now. Returns the append's error; Ok when it was written already.
+  // entry now. When written: appends the closing entry, if one is due (ClosingEntry with `result`
+  // and `reason`). Returns the append's error; Ok when nothing was due. Once per scope.
   Status Finish(std::string_view result, std::string_view reason = {});
+
+  // The closing entry due when the request ends with `result` (kDone, or anything else: then it
+  // failed, for `reason`), or nullopt: the entry is not written yet, or the request succeeded and
+  // its later writes carried no counts. Not yet appended (its number and hashes are unset).
+  std::optional<audit::Entry> ClosingEntry(std::string_view result, std::string_view reason) const;
 
   // The scope active on this thread for `log`'s store, or null. For the store's write paths.
   static AuditScope* Active(const void* store_tag);
@@ -89,6 +104,9 @@ class AuditScope {
     written_ = true;
     entry_ = std::move(stored);
   }
+  // Called by the store inside each later write transaction of a written scope, with what that
+  // write says of itself (an import's counts; "" for a directory change).
+  void NoteLaterWrite(std::string_view details);
 
  private:
   AuditLog& log_;
@@ -96,6 +114,9 @@ class AuditScope {
   const void* tag_;
   bool written_ = false;
   bool active_ = false;  // this scope is the thread's current one
+  bool finished_ = false;
+  int64_t later_writes_ = 0;   // write transactions committed after the entry's
+  std::string later_details_;  // what they said, "; "-separated, at most audit::kMaxFieldBytes
 };
 
 // The OS user running this process, as the CLI's actor: "cli:<name>" ("cli:uid-<n>" when the

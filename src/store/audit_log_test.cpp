@@ -69,17 +69,72 @@ TEST_F(AuditLogTest, TheChangeAndItsEntryCommitTogether) {
   EXPECT_EQ(entries[0].reason, "name taken");
   EXPECT_EQ(entries[0].prev_hash, entries[1].hash);
 
-  audit::Verifier v{std::string(audit::kHubChain)};
-  ASSERT_TRUE(log()
-                  .Scan(audit::kHubChain,
-                        [&](const audit::Entry& e) {
-                          v.Feed(e);
-                          return Status::Ok();
-                        })
-                  .ok());
+  const audit::Verifier v = testing::VerifiedHubChain(log());
   EXPECT_TRUE(v.intact()) << v.why();
   EXPECT_EQ(v.checked(), 2);
   EXPECT_EQ(v.head(), entries[0].hash);
+}
+
+// A request that commits a change and then fails (a second write refused, an error after it):
+// its first entry says "done" (that change was committed and stays), and Finish appends a
+// closing entry "failed" that names it; a request whose later writes succeed and carry no counts
+// gets no closing entry.
+TEST_F(AuditLogTest, ARequestThatFailsAfterItsFirstWriteGetsAFailedClosingEntry) {
+  {
+    AuditScope scope(log(), Entry("group.create"));
+    auto org = store_->directory().CreateOrganization("ACME");
+    ASSERT_TRUE(org.ok());
+    ASSERT_TRUE(scope.written());
+    ASSERT_TRUE(store_->directory().CreateOrganization("Globex").ok());  // a second write: fine
+    EXPECT_FALSE(store_->directory().CreateOrganization("ACME").ok());   // a third: refused
+    ASSERT_TRUE(scope.Finish(audit::kRefused, "organization name taken").ok());
+    ASSERT_TRUE(scope.Finish(audit::kRefused, "again").ok());  // once only
+  }
+  {
+    AuditScope scope(log(), Entry("org.create"));
+    ASSERT_TRUE(store_->directory().CreateOrganization("Initech").ok());
+    ASSERT_TRUE(store_->directory().CreateOrganization("Umbrella").ok());
+    ASSERT_TRUE(scope.Finish(audit::kDone).ok());
+  }
+  const auto entries = All();  // newest first
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[2].result, "done");
+  EXPECT_EQ(entries[1].number, 2);
+  EXPECT_EQ(entries[1].action, "group.create");
+  EXPECT_EQ(entries[1].actor, "alice");
+  EXPECT_EQ(entries[1].target, "t");
+  EXPECT_EQ(entries[1].result, "failed");
+  EXPECT_EQ(entries[1].reason, "organization name taken");
+  EXPECT_THAT(entries[1].details, ::testing::AllOf(::testing::HasSubstr("closes entry 1"),
+                                                   ::testing::HasSubstr("1 further write(s)")));
+  EXPECT_EQ(entries[0].action, "org.create");
+  EXPECT_EQ(entries[0].result, "done");
+}
+
+// An import in several transactions (a file each): the entry has the first one's counts and the
+// closing entry the others'.
+TEST_F(AuditLogTest, LaterCountedWritesGetAClosingEntry) {
+  auto org = store_->directory().CreateOrganization("ACME");
+  ASSERT_TRUE(org.ok());
+  auto coll = store_->directory().GetSetting(kSettingDefaultCollection);
+  ASSERT_TRUE(coll.ok());
+  {
+    AuditScope scope(log(), Entry("objects.import"));
+    for (int i = 0; i < 2; ++i) {
+      std::vector<stix::Object> objects = {
+          testing::Sdo("indicator--0000000" + std::to_string(i) + "-0000-4000-8000-000000000000",
+                       "2020-01-01T00:00:00.000Z")};
+      std::vector<Placement> placements = {Placement{*coll, org->id, testing::Keys("coll"), {}}};
+      ASSERT_TRUE(store_->Import(objects, placements).ok());
+    }
+    ASSERT_TRUE(scope.Finish(audit::kDone).ok());
+  }
+  const auto entries = All();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_THAT(entries[1].details, ::testing::HasSubstr("added 1"));
+  EXPECT_EQ(entries[0].result, "done");
+  EXPECT_THAT(entries[0].details, ::testing::AllOf(::testing::HasSubstr("closes entry 1"),
+                                                   ::testing::HasSubstr(": added 1")));
 }
 
 TEST_F(AuditLogTest, AnImportIsOneEntryWithItsCounts) {

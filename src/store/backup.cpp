@@ -1,7 +1,6 @@
 #include "store/backup.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -17,9 +16,11 @@
 #include <memory>
 #include <thread>
 
+#include "common/digest.h"
 #include "common/file.h"
 #include "common/json.h"
 #include "common/time.h"
+#include "store/audit_log.h"
 #include "store/directory.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_schema.h"
@@ -113,74 +114,47 @@ Status RenameNoReplace(const std::string& from, const std::string& to) {
   return IoError(OsError("renaming " + from + " to " + to));
 }
 
-std::string Hex(const unsigned char* p, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out += kDigits[p[i] >> 4];
-    out += kDigits[p[i] & 15];
-  }
-  return out;
-}
-
-// Reads `from` to its end, hashing it with SHA-256 and, when `to` is set, writing it to that new
-// file (mode 0600) and syncing it. Sets `bytes`; returns the lowercase hex digest.
-Result<std::string> HashAndCopy(const std::string& from, const std::string* to, int64_t* bytes) {
-  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return IoError(OsError("opening " + from));
+// Reads `from` to its end (common/digest.h's Sha256File), hashing it with SHA-256 and, when `to`
+// is set, writing it to that new file (mode 0600) and syncing it; `progress`, when set, hears
+// `step` after each block. Sets `bytes`; returns the lowercase hex digest.
+Result<std::string> HashAndCopy(const std::string& from, const std::string* to, int64_t* bytes,
+                                const StepProgressFn& progress = {}, std::string_view step = {}) {
   int out = -1;
-  auto close_all = [&] {
-    ::close(in);
-    if (out >= 0) ::close(out);
-  };
   if (to != nullptr) {
     out = ::open(to->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (out < 0) {
-      Status st = IoError(OsError("creating " + *to));
-      close_all();
-      return st;
-    }
+    if (out < 0) return IoError(OsError("creating " + *to));
   }
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-    close_all();
-    return Internal("SHA-256 is not available from OpenSSL");
-  }
-  std::vector<char> buf(1 << 20);
-  *bytes = 0;
-  while (true) {
-    const ssize_t n = ::read(in, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      Status st = IoError(OsError("reading " + from));
-      close_all();
-      return st;
+  struct Closer {
+    int fd;
+    ~Closer() {
+      if (fd >= 0) ::close(fd);
     }
-    if (n == 0) break;
-    EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(n));
-    *bytes += n;
-    for (ssize_t done = 0; out >= 0 && done < n;) {
-      const ssize_t w = ::write(out, buf.data() + done, static_cast<size_t>(n - done));
+  } closer{out};
+  int64_t total = 0;
+  if (progress) {
+    std::error_code ec;
+    const auto size = fs::file_size(from, ec);
+    total = ec ? 0 : static_cast<int64_t>(size);
+  }
+  int64_t done = 0;
+  auto digest = Sha256File(from, [&](std::string_view block) -> Status {
+    for (size_t written = 0; out >= 0 && written < block.size();) {
+      const ssize_t w = ::write(out, block.data() + written, block.size() - written);
       if (w < 0 && errno == EINTR) continue;
-      if (w < 0) {
-        Status st = IoError(OsError("writing " + *to));
-        close_all();
-        return st;
-      }
-      done += w;
+      if (w < 0) return IoError(OsError("writing " + *to));
+      written += static_cast<size_t>(w);
     }
+    done += static_cast<int64_t>(block.size());
+    if (progress) progress(StepProgress{step, done, std::max(total, done)});
+    return Status::Ok();
+  });
+  if (!digest.ok()) {
+    if (digest.status().code() == ErrorCode::kNotFound) return IoError(digest.status().message());
+    return digest.status();
   }
-  if (out >= 0 && ::fsync(out) != 0) {
-    Status st = IoError(OsError("syncing " + *to));
-    close_all();
-    return st;
-  }
-  close_all();
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &len);
-  return Hex(digest, len);
+  if (out >= 0 && ::fsync(out) != 0) return IoError(OsError("syncing " + *to));
+  *bytes = digest->bytes;
+  return digest->hex();
 }
 
 // "20261203T205400Z": a UTC time usable in a file name.
@@ -213,14 +187,11 @@ Result<int64_t> CheckedSchemaVersion(sqlite3* db, const std::string& path) {
   return version;
 }
 
-// Counts what the store in `dir` holds through the Store interface (opening it upgrades an older
-// schema).
-Result<StoreCounts> CountStore(const std::string& dir) {
-  TESSERA_ASSIGN_OR_RETURN(std::unique_ptr<Store> opened,
-                           OpenStore(dir, OpenMode::kOpenExisting, 1));
+// Counts what `store` holds through the Store interface.
+Result<StoreCounts> CountOpened(Store& store) {
   StoreCounts c;
-  TESSERA_ASSIGN_OR_RETURN(c.object_versions, opened->CountObjects());
-  Directory& d = opened->directory();
+  TESSERA_ASSIGN_OR_RETURN(c.object_versions, store.CountObjects());
+  Directory& d = store.directory();
   TESSERA_ASSIGN_OR_RETURN(auto orgs, d.ListOrganizations());
   c.organizations = static_cast<int64_t>(orgs.size());
   TESSERA_ASSIGN_OR_RETURN(auto users, d.ListUsers(std::nullopt));
@@ -235,6 +206,13 @@ Result<StoreCounts> CountStore(const std::string& dir) {
     c.collections += static_cast<int64_t>(cols.size());
   }
   return c;
+}
+
+// Counts what the store in `dir` holds (opening it upgrades an older schema).
+Result<StoreCounts> CountStore(const std::string& dir) {
+  TESSERA_ASSIGN_OR_RETURN(std::unique_ptr<Store> opened,
+                           OpenStore(dir, OpenMode::kOpenExisting, 1));
+  return CountOpened(*opened);
 }
 
 json::object CountsJson(const StoreCounts& c) {
@@ -310,7 +288,8 @@ Status MakeSingleFile(const std::string& path) {
   return Status::Ok();
 }
 
-Result<json::object> ReadManifest(const std::string& backup_dir) {
+// The manifest of the backup in `backup_dir`; sets `sha256` to the hex SHA-256 of its bytes.
+Result<json::object> ReadManifest(const std::string& backup_dir, std::string* sha256) {
   const std::string path = (fs::path(backup_dir) / kBackupManifestName).string();
   std::error_code ec;
   if (!fs::is_directory(backup_dir, ec)) {
@@ -324,6 +303,7 @@ Result<json::object> ReadManifest(const std::string& backup_dir) {
   if (ec) return IoError(path + ": " + ec.message());
   if (size > kMaxManifestBytes) return Corrupt(path + " is too large to be a backup manifest");
   TESSERA_ASSIGN_OR_RETURN(std::string text, ReadInput(path));
+  *sha256 = Sha256Hex(Sha256(text));
   auto parsed = ParseJson(text);
   if (!parsed.ok() || !parsed->is_object()) {
     return Corrupt(path + " is not a backup manifest (not a JSON object)");
@@ -493,9 +473,9 @@ Result<BackupResult> BackupDataDir(const std::string& data_dir, const std::strin
   return result;
 }
 
-Result<BackupInfo> VerifyBackup(const std::string& backup_dir) {
-  TESSERA_ASSIGN_OR_RETURN(json::object m, ReadManifest(backup_dir));
+Result<BackupInfo> VerifyBackup(const std::string& backup_dir, const StepProgressFn& progress) {
   BackupInfo info;
+  TESSERA_ASSIGN_OR_RETURN(json::object m, ReadManifest(backup_dir, &info.manifest_sha256));
   info.backup_dir = fs::absolute(backup_dir).lexically_normal().string();
   info.created = StringField(m, "created");
   info.source_dir = StringField(m, "source");
@@ -508,7 +488,8 @@ Result<BackupInfo> VerifyBackup(const std::string& backup_dir) {
   // The digest first: a changed file is reported as changed, whatever else is wrong with it.
   std::error_code ec;
   if (!fs::is_regular_file(store_file, ec)) return Corrupt(store_file + " is missing");
-  TESSERA_ASSIGN_OR_RETURN(info.check.sha256, HashAndCopy(store_file, nullptr, &info.check.bytes));
+  TESSERA_ASSIGN_OR_RETURN(info.check.sha256, HashAndCopy(store_file, nullptr, &info.check.bytes,
+                                                          progress, "verifying the backup"));
   if (info.check.bytes != *want_bytes || info.check.sha256 != want_sha) {
     return Corrupt(store_file + " is not the file the backup wrote (size " +
                    std::to_string(info.check.bytes) + ", SHA-256 " + info.check.sha256 +
@@ -528,10 +509,44 @@ Result<BackupInfo> VerifyBackup(const std::string& backup_dir) {
   return info;
 }
 
+namespace {
+
+// The restored store's audit entry (RestoreDataDir's contract), appended to the copy before it is
+// renamed into place.
+Status AppendRestoreEntry(Store& store, const RestoreResult& r, const RestoreOptions& options,
+                          bool replacing) {
+  audit::Entry e;
+  e.chain = std::string(audit::kHubChain);
+  e.time = Timestamp::Now();
+  e.actor = options.actor.empty() ? CliActor() : options.actor;
+  e.action = kRestoreAuditAction;
+  e.target = "backup:" + r.backup.backup_dir;
+  e.result = std::string(audit::kDone);
+  e.details = "restored into " + r.data_dir +
+              (replacing ? " (replacing the store there, kept beside it)" : "") + "; backup of " +
+              r.backup.source_dir + " taken at " + r.backup.created + "; tessera.db SHA-256 " +
+              r.backup.check.sha256 + ", " + std::to_string(r.backup.check.bytes) +
+              " bytes; manifest SHA-256 " + r.backup.manifest_sha256 + "; schema " +
+              std::to_string(r.schema_version_before);
+  // Opening the store brought it to this tessera's schema.
+  if (LatestSchema() != r.schema_version_before) {
+    e.details += ", upgraded to " + std::to_string(LatestSchema());
+  }
+  auto appended = AuditLogOf(store).Append(std::move(e));
+  if (!appended.ok()) {
+    return Status(
+        appended.status().code(),
+        "recording the restore in the restored store's audit log: " + appended.status().message());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<RestoreResult> RestoreDataDir(const std::string& backup_dir, const std::string& data_dir,
                                      const RestoreOptions& options) {
   RestoreResult result;
-  TESSERA_ASSIGN_OR_RETURN(result.backup, VerifyBackup(backup_dir));
+  TESSERA_ASSIGN_OR_RETURN(result.backup, VerifyBackup(backup_dir, options.progress));
   result.schema_version_before = result.backup.check.schema_version;
 
   const fs::path target_abs = fs::absolute(data_dir).lexically_normal();
@@ -568,17 +583,28 @@ Result<RestoreResult> RestoreDataDir(const std::string& backup_dir, const std::s
   const std::string from = (fs::path(backup_dir) / kStoreFileName).string();
   const std::string copy = (fs::path(tmp.path()) / kStoreFileName).string();
   int64_t bytes = 0;
-  TESSERA_ASSIGN_OR_RETURN(std::string sha, HashAndCopy(from, &copy, &bytes));
+  TESSERA_ASSIGN_OR_RETURN(std::string sha,
+                           HashAndCopy(from, &copy, &bytes, options.progress, "copying the store"));
   if (sha != result.backup.check.sha256 || bytes != result.backup.check.bytes) {
     return Corrupt(from + " changed while it was being restored");
   }
   // Opening it as a store sets the write-ahead log again and upgrades an older schema.
-  auto counts = CountStore(tmp.path());
-  if (!counts.ok()) {
-    return Status(counts.status().code(),
-                  "the restored copy cannot be opened as a store: " + counts.status().message());
+  if (options.progress) options.progress(StepProgress{"opening the restored store", 0, 0});
+  {
+    auto opened = OpenStore(tmp.path(), OpenMode::kOpenExisting, 1);
+    if (!opened.ok()) {
+      return Status(opened.status().code(),
+                    "the restored copy cannot be opened as a store: " + opened.status().message());
+    }
+    auto counts = CountOpened(**opened);
+    if (!counts.ok()) {
+      return Status(counts.status().code(),
+                    "the restored copy cannot be read as a store: " + counts.status().message());
+    }
+    result.counts = *counts;
+    TESSERA_RETURN_IF_ERROR(
+        AppendRestoreEntry(**opened, result, options, target_exists && !target_empty));
   }
-  result.counts = *counts;
   {
     TESSERA_ASSIGN_OR_RETURN(SqlitePtr db, OpenSqlite(copy, SQLITE_OPEN_READWRITE));
     TESSERA_ASSIGN_OR_RETURN(result.schema_version_after, CheckedSchemaVersion(db.get(), copy));

@@ -23,6 +23,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 
@@ -41,6 +42,17 @@ struct BackupProgress {
   int64_t page_size = 0;
 };
 using BackupProgressFn = std::function<void(const BackupProgress&)>;
+
+// How far a step of a restore (or of a backup's verification) that reads a file has got: `step`
+// names it ("verifying the backup", "copying the store"; a static string), `done_bytes` of
+// `total_bytes` read. A step whose length is unknown ("opening the restored store", which may
+// upgrade its schema) is reported once with `total_bytes` 0.
+struct StepProgress {
+  std::string_view step;
+  int64_t done_bytes = 0;
+  int64_t total_bytes = 0;
+};
+using StepProgressFn = std::function<void(const StepProgress&)>;
 
 // What the hub holds, counted through the store's own interface.
 struct StoreCounts {
@@ -95,8 +107,9 @@ Result<StoreCheck> VerifyStoreFile(const std::string& store_file);
 // What VerifyBackup found in a backup directory: its manifest and the check of its store file.
 struct BackupInfo {
   std::string backup_dir;
-  std::string created;     // from the manifest
-  std::string source_dir;  // from the manifest
+  std::string created;          // from the manifest
+  std::string source_dir;       // from the manifest
+  std::string manifest_sha256;  // lowercase hex of the manifest file's bytes, as read
   StoreCheck check;
   std::optional<StoreCounts> counts;  // from the manifest, when it has them
 };
@@ -106,14 +119,23 @@ struct BackupInfo {
 // and VerifyStoreFile passes. kInvalidArgument when `backup_dir` is not a Tessera backup (no
 // directory, no manifest, a manifest of another format), kCorrupt when it is one that fails a
 // check (saying which), kUnavailable when its schema is newer than this Tessera's, kIo when it
-// cannot be read.
-Result<BackupInfo> VerifyBackup(const std::string& backup_dir);
+// cannot be read. `progress`, when set, hears the reading of tessera.db ("verifying the backup").
+Result<BackupInfo> VerifyBackup(const std::string& backup_dir, const StepProgressFn& progress = {});
 
 struct RestoreOptions {
   // Replace an existing data directory (one that holds a store, or any non-empty directory). The
   // replaced directory is kept, renamed to RestoreResult::replaced_dir.
   bool force = false;
+  // Who restores, for the restored store's audit entry (the CLI's "cli:<OS user>",
+  // store::CliActor, when empty).
+  std::string actor;
+  // Hears each step: "verifying the backup", "copying the store" (bytes of tessera.db), "opening
+  // the restored store". Called on the calling thread.
+  StepProgressFn progress;
 };
+
+// The audit action of a restore, recorded in the restored store's own log.
+constexpr const char* kRestoreAuditAction = "store.restore";
 
 struct RestoreResult {
   BackupInfo backup;                        // the verified backup
@@ -126,13 +148,18 @@ struct RestoreResult {
 
 // Restores the backup in `backup_dir` into `data_dir`: verifies it (VerifyBackup), copies its
 // store file into a new directory beside `data_dir` under a temporary name, opens it as a store
-// (which upgrades an older schema), and renames it into place; with options.force an existing
-// `data_dir` is exchanged atomically for it and kept as RestoreResult::replaced_dir. `data_dir`
-// is at every moment either as it was or the complete restored store. Fails, with `data_dir`
-// unchanged and no temporary directory left, with what VerifyBackup fails with, or:
-// kAlreadyExists (`data_dir` holds a store or other files and not options.force),
-// kUnavailable (a process, such as a running `tessera serve`, has the store in `data_dir` open;
-// refused even with force: stop it first), kIo otherwise.
+// (which upgrades an older schema), appends to its audit log (chain audit::kHubChain, after the
+// backup's own entries, so `tessera audit verify` still passes) an entry kRestoreAuditAction by
+// options.actor whose target is the backup directory and whose details name the data directory,
+// the backup's source and snapshot time, the SHA-256 of its tessera.db and of its manifest and
+// the schema versions, and renames it into place (the entry is therefore in the restored store
+// exactly when the restore happened; a refused or failed restore writes no entry anywhere); with
+// options.force an existing `data_dir` is exchanged atomically for it and kept as
+// RestoreResult::replaced_dir. `data_dir` is at every moment either as it was or the complete
+// restored store. Fails, with `data_dir` unchanged and no temporary directory left, with what
+// VerifyBackup fails with, or: kAlreadyExists (`data_dir` holds a store or other files and not
+// options.force), kUnavailable (a process, such as a running `tessera serve`, has the store in
+// `data_dir` open; refused even with force: stop it first), kIo otherwise.
 Result<RestoreResult> RestoreDataDir(const std::string& backup_dir, const std::string& data_dir,
                                      const RestoreOptions& options = {});
 

@@ -7,9 +7,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "common/digest.h"
+#include "store/audit_log.h"
 #include "store/store.h"
 #include "store/test_util.h"
 
@@ -72,14 +75,53 @@ TEST(BackupDataDirTest, CommitsDuringTheCopyNeitherRestartItNorGetIntoIt) {
   ASSERT_TRUE(live.ok());
   EXPECT_EQ(*live, kBefore + 5 * during) << "the writes between the steps were not committed";
 
-  // Restored, it holds what was committed when the backup began, and no more.
-  auto restored = RestoreDataDir((root / "b").string(), (root / "r").string());
+  // Restored, it holds what was committed when the backup began, and no more; the restore reports
+  // its progress step by step and is recorded in the restored store's audit log.
+  RestoreOptions options;
+  options.actor = "cli:operator";
+  std::map<std::string, std::vector<StepProgress>> progress;
+  options.progress = [&](const StepProgress& p) { progress[std::string(p.step)].push_back(p); };
+  auto restored = RestoreDataDir((root / "b").string(), (root / "r").string(), options);
   ASSERT_TRUE(restored.ok()) << restored.status().ToString();
   EXPECT_EQ(restored->counts.object_versions, kBefore);
   EXPECT_FALSE(restored->replaced_dir.has_value());
+  const int64_t bytes = restored->backup.check.bytes;
+  ASSERT_GT(bytes, 2 * static_cast<int64_t>(kSha256FileBlockBytes)) << "too small to report steps";
+  for (const char* step : {"verifying the backup", "copying the store"}) {
+    const auto& seen = progress[step];
+    ASSERT_GE(seen.size(), 3u) << step;
+    for (size_t i = 1; i < seen.size(); ++i) {
+      EXPECT_GT(seen[i].done_bytes, seen[i - 1].done_bytes) << step << " " << i;
+    }
+    EXPECT_EQ(seen.back().done_bytes, bytes) << step;
+    EXPECT_EQ(seen.back().total_bytes, bytes) << step;
+  }
+  EXPECT_EQ(progress["opening the restored store"].size(), 1u);
+  EXPECT_EQ(progress.size(), 3u);
+
   auto reopened = OpenStore((root / "r").string(), OpenMode::kOpenExisting);
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   EXPECT_EQ(*(*reopened)->CountObjects(), kBefore);
+  AuditQuery q;
+  q.limit = kMaxAuditPage;
+  auto entries = AuditLogOf(**reopened).List(q);
+  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_FALSE(entries->empty());
+  const audit::Entry& last = entries->front();
+  EXPECT_EQ(last.action, kRestoreAuditAction);
+  EXPECT_EQ(last.actor, "cli:operator");
+  EXPECT_EQ(last.result, audit::kDone);
+  EXPECT_EQ(last.target, "backup:" + restored->backup.backup_dir);
+  EXPECT_NE(last.details.find("restored into " + restored->data_dir), std::string::npos);
+  EXPECT_NE(last.details.find(restored->backup.check.sha256), std::string::npos) << last.details;
+  EXPECT_NE(last.details.find(restored->backup.manifest_sha256), std::string::npos);
+  EXPECT_EQ(restored->backup.manifest_sha256,
+            Sha256File((root / "b" / kBackupManifestName).string())->hex());
+  // Appended after the backup's own entries: the chain still verifies.
+  const audit::Verifier v = testing::VerifiedHubChain(AuditLogOf(**reopened));
+  EXPECT_TRUE(v.intact()) << v.why();
+  EXPECT_EQ(v.checked(), static_cast<int64_t>(entries->size()));
+  EXPECT_EQ(last.number, static_cast<int64_t>(entries->size()));
 }
 
 TEST(BackupDataDirTest, AChangedBackupIsRefusedAndAnOldOneIsNotABackup) {

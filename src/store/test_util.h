@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/audit_log.h"
 #include "store/store.h"
 
 namespace tessera::store::testing {
@@ -103,6 +104,18 @@ inline std::unique_ptr<Store> OpenOrDie(const std::string& dir,
   auto s = OpenStore(dir, mode);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   return s.ok() ? std::move(s).value() : nullptr;
+}
+
+// The verification of `log`'s hub chain, read through AuditLog::Scan (as `tessera audit verify`
+// reads it); a failing scan is a test failure.
+inline audit::Verifier VerifiedHubChain(AuditLog& log) {
+  audit::Verifier v{std::string(audit::kHubChain)};
+  Status st = log.Scan(audit::kHubChain, [&](const audit::Entry& e) {
+    v.Feed(e);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return v;
 }
 
 }  // namespace tessera::store::testing

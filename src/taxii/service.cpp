@@ -168,7 +168,8 @@ Status Service::Register(const std::shared_ptr<Service>& self, http::Router& rou
       options.admit = [self](const Request& request) { return self->AdmitAny(request); };
     }
     // Writes are audited: one entry per request (objects.add with its counts and status id,
-    // objects.delete), done or refused, when the caller was authenticated.
+    // objects.delete), done or refused (a closing entry when it fails after its first write), when
+    // the caller was authenticated.
     const char* action = r.method == Method::kPost     ? "objects.add"
                          : r.method == Method::kDelete ? "objects.delete"
                                                        : nullptr;

@@ -4,6 +4,9 @@
 // token. Nothing here decides what a person may see: the hub answers only what it may.
 
 const CSRF_KEY = "tessera.csrf";
+// The id of the token the session signed in with (not secret: the part of a token before its
+// secret, as the token list shows it), so that rotating that token can sign in again.
+const TOKEN_ID_KEY = "tessera.session-token";
 const TAXII = "application/taxii+json;version=2.1";
 
 export class ApiError extends Error {
@@ -78,6 +81,7 @@ export interface WhoAmI {
 export async function signIn(user: string, token: string): Promise<Session> {
   const s = await json<Session>("POST", "/api/v1/session", { body: { user, token } });
   localStorage.setItem(CSRF_KEY, s.csrf_token);
+  localStorage.setItem(TOKEN_ID_KEY, /^tsr_([0-9a-f]+)_/.exec(token)?.[1] ?? "");
   return s;
 }
 
@@ -86,7 +90,13 @@ export async function signOut(): Promise<void> {
     await request("DELETE", "/api/v1/session");
   } finally {
     localStorage.removeItem(CSRF_KEY);
+    localStorage.removeItem(TOKEN_ID_KEY);
   }
+}
+
+// The id of the token this browser's session signed in with; "" when not known.
+export function sessionTokenId(): string {
+  return localStorage.getItem(TOKEN_ID_KEY) ?? "";
 }
 
 // Whether this browser holds the CSRF token of a session (without it, it cannot sign out or
@@ -97,6 +107,7 @@ export function holdsSession(): boolean {
 
 export function forgetSession(): void {
   localStorage.removeItem(CSRF_KEY);
+  localStorage.removeItem(TOKEN_ID_KEY);
 }
 
 // Who the session belongs to; null when there is no valid session (401).
@@ -238,6 +249,7 @@ export const ROLES: Role[] = ["admin", "org-admin", "analyst", "read-only", "syn
 
 export interface OrgRecord extends Organization {
   created?: string;
+  disabled?: boolean; // admins only
 }
 
 export interface User {
@@ -258,6 +270,7 @@ export interface Token {
   expires: string | null;
   revoked: boolean;
   status: "active" | "revoked" | "expired";
+  last_used: string | null; // when it last authenticated a request, to the minute; null: never
 }
 
 export interface IssuedToken extends Token {
@@ -309,30 +322,85 @@ const seg = encodeURIComponent;
 
 export const listOrgs = () => items<OrgRecord>("/api/v1/orgs");
 export const createOrg = (name: string) => json<OrgRecord>("POST", "/api/v1/orgs", { body: { name } });
+// Renames (the identity id stays), disables or enables an organization (admins).
+export const patchOrg = (id: number, change: { name?: string; disabled?: boolean }) => json<OrgRecord>("PATCH", `/api/v1/orgs/${id}`, { body: change });
+// Deletes an organization (admins); a 409 ApiError says what holds it.
+export const deleteOrg = async (id: number): Promise<void> => void (await request("DELETE", `/api/v1/orgs/${id}`));
 
 export const listUsers = (org?: string) => items<User>(`/api/v1/users${org ? `?${new URLSearchParams({ org })}` : ""}`);
 // `org` left out: the caller's own organization (what an org-admin creates in).
 export const createUser = (name: string, role: Role, org?: number) => json<User>("POST", "/api/v1/users", { body: org === undefined ? { name, role } : { name, org, role } });
-export const patchUser = (id: number, change: { disabled?: boolean; role?: Role }) => json<User & { revoked_tokens: string[] }>("PATCH", `/api/v1/users/${id}`, { body: change });
+export const patchUser = (id: number, change: { disabled?: boolean; role?: Role; name?: string }) => json<User & { revoked_tokens: string[] }>("PATCH", `/api/v1/users/${id}`, { body: change });
+
+// What deleting a user did: deleted it (it never wrote), or disabled it and revoked its tokens,
+// saying why in `reason`.
+export interface UserRemoval {
+  deleted: boolean;
+  user: User;
+  revoked_tokens: string[];
+  reason: string;
+}
+export const deleteUser = (id: number) => json<UserRemoval>("DELETE", `/api/v1/users/${id}`);
 
 export const listTokens = (user?: string) => items<Token>(`/api/v1/tokens${user ? `?${new URLSearchParams({ user })}` : ""}`);
-// `expiresIn` is a duration such as 90d or 1d12h; empty: the token never expires.
-export const createToken = (user: string, label: string, expiresIn: string) => {
-  const body: Record<string, string> = { user };
+// `expiresIn` is a duration such as 90d or 1d12h; empty: the token never expires. `user` left
+// out (or empty): the caller's own token, which every role may create.
+export const createToken = (user: string | undefined, label: string, expiresIn: string) => {
+  const body: Record<string, string> = {};
+  if (user) body.user = user;
   if (label) body.label = label;
   if (expiresIn) body.expires_in = expiresIn;
   return json<IssuedToken>("POST", "/api/v1/tokens", { body });
 };
 export const revokeToken = (id: string) => json<Token>("DELETE", `/api/v1/tokens/${seg(id)}`);
 
+// What rotating a token did: the new token (its secret shown once) and the old one, revoked.
+// `revokeError` is set when the new token was made but the old one could not be revoked;
+// `signedInAgain` when the old one was this session's, which revoking it ended (the hub ends a
+// session whose token is revoked), and the browser signed in anew with the new one.
+export interface Rotation {
+  issued: IssuedToken;
+  old: Token;
+  revokeError?: unknown;
+  signedInAgain?: boolean;
+}
+
+// Rotates `old` as `tessera token rotate` does: a new token for the same user with the same label
+// and lifetime (from now), then the old one revoked. `self`: the caller's own token (created
+// without naming the user, as every role may).
+export async function rotateToken(old: Token, self: boolean): Promise<Rotation> {
+  let lifetime = "";
+  if (old.expires) {
+    const seconds = Math.round((Date.parse(old.expires) - Date.parse(old.created)) / 1000);
+    if (seconds > 0) lifetime = `${seconds}s`;
+  }
+  const issued = await createToken(self ? undefined : old.user, old.label, lifetime);
+  let revoked: Token;
+  try {
+    revoked = await revokeToken(old.id);
+  } catch (e) {
+    return { issued, old, revokeError: e };
+  }
+  if (!self || old.id !== sessionTokenId()) return { issued, old: revoked };
+  // This session's own token: sign in again with the new one before anything else asks the hub
+  // (the next request would otherwise be a 401, which signs the page out, secret and all).
+  await signIn(issued.user, issued.token);
+  return { issued, old: revoked, signedInAgain: true };
+}
+
 export const listGroups = () => items<SharingGroup>("/api/v1/groups");
 export const createGroup = (name: string, description: string) => json<SharingGroup>("POST", "/api/v1/groups", { body: { name, description } });
+export const renameGroup = (id: number, name: string) => json<SharingGroup>("PATCH", `/api/v1/groups/${id}`, { body: { name } });
+// A 409 ApiError names what holds the group (a collection, or objects addressed to it).
+export const deleteGroup = async (id: number): Promise<void> => void (await request("DELETE", `/api/v1/groups/${id}`));
 export const addGroupMember = (group: number, org: number) => json<SharingGroup>("POST", `/api/v1/groups/${group}/members`, { body: { org } });
 export const removeGroupMember = (group: number, org: number) => json<SharingGroup>("DELETE", `/api/v1/groups/${group}/members/${org}`);
 
 export const listCollectionRecords = () => items<CollectionRecord>("/api/v1/collections");
 export const createCollection = (change: CollectionChange & { title: string }) => json<CollectionRecord>("POST", "/api/v1/collections", { body: change });
 export const patchCollection = (id: string, change: CollectionChange) => json<CollectionRecord>("PATCH", `/api/v1/collections/${seg(id)}`, { body: change });
+// A 409 ApiError says why (it holds objects, or it is the hub's default collection).
+export const deleteCollection = async (id: string): Promise<void> => void (await request("DELETE", `/api/v1/collections/${seg(id)}`));
 
 // ---- browsing a collection (TAXII objects/ and manifest/) ----
 

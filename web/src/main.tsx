@@ -125,7 +125,7 @@ function Header({ who, onSignOut }: { who: api.WhoAmI; onSignOut: () => void }) 
         <a href="#/collections">Collections</a>
         <a href="#/sightings">Sightings</a>
         <a href="#/share">Share</a>
-        {administers(who.user.role) && <a href="#/admin">Administration</a>}
+        {administers(who.user.role) ? <a href="#/admin">Administration</a> : <a href="#/admin/tokens">Your tokens</a>}
       </nav>
       <span class="who">
         {who.user.name} · {who.org.name} · {who.user.role}
