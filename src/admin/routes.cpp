@@ -22,6 +22,7 @@
 #include "pattern/pattern.h"
 #include "policy/access.h"
 #include "policy/directory_rules.h"
+#include "policy/tokens.h"
 #include "policy/view.h"
 #include "search/search.h"
 #include "store/audit_log.h"
@@ -269,7 +270,7 @@ audit::Entry AuditEntryFor(const Context& ctx, const Principal& p, const Request
   e.org_id = p.org_id;
   e.org = OrgNameOf(ctx, p.org_id);
   e.action = std::string(action);
-  e.target = std::string(req.path());
+  e.target = policy::RedactTokens(req.path());  // a token pasted into a path keeps its secret
   e.client = req.remote();
   return e;
 }
