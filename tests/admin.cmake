@@ -10,7 +10,7 @@ target_compile_definitions(admin_cli_test PRIVATE TESSERA_CLI_PATH="$<TARGET_FIL
 
 tessera_test(admin_api_test e2e SLOW
   SOURCES admin_api_test.cpp
-  LIBS Boost::json Boost::headers Threads::Threads)
+  LIBS tessera_common Boost::json Boost::headers Threads::Threads)
 add_dependencies(admin_api_test tessera)
 target_compile_definitions(admin_api_test PRIVATE TESSERA_CLI_PATH="$<TARGET_FILE:tessera>")
 

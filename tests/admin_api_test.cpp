@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "common/time.h"
 #include "http_client.h"
 
 namespace {
@@ -1396,6 +1397,39 @@ TEST_F(AccountAdminTest, RemovingRefusesWhatWouldOrphanDataOrChangeWhoReads) {
             201);
   EXPECT_EQ(admin->Delete("/api/v1/collections/empty").status, 204);
   ExpectError(admin->Get("/api/v1/collections/empty"), 404);
+}
+
+// A member's own tokens last at most 90 days (30 when it names none) and at most 10 are active
+// at once: a stolen session or a short-lived token cannot be turned into lasting credentials.
+// An admin or org-admin giving its user a token is not bound by that.
+TEST_F(AccountAdminTest, AMembersOwnTokensAreFewAndExpire) {
+  auto irene = As("irene", NewToken("irene"));  // active: 1
+  HttpResponse plain = Post(*irene, "/api/v1/tokens", "{}");
+  ASSERT_EQ(plain.status, 201) << plain.body;
+  auto expires = tessera::ParseTimestamp(std::string(plain.Json().at("expires").as_string()));
+  ASSERT_TRUE(expires.ok()) << plain.body;
+  const int64_t in_days = (expires->seconds - tessera::Timestamp::Now().seconds) / 86400;
+  EXPECT_TRUE(in_days == 29 || in_days == 30) << plain.body;
+  ExpectError(Post(*irene, "/api/v1/tokens", R"({"expires_in": "91d"})"), 400);
+  ExpectError(Post(*irene, "/api/v1/tokens", R"({"expires": "2099-01-01T00:00:00Z"})"), 400);
+  HttpResponse longest = Post(*irene, "/api/v1/tokens", R"({"expires_in": "90d"})");
+  ASSERT_EQ(longest.status, 201) << longest.body;
+  for (int active = 3; active < 10; ++active) {
+    ASSERT_EQ(Post(*irene, "/api/v1/tokens", "{}").status, 201) << active;
+  }
+  HttpResponse eleventh = Post(*irene, "/api/v1/tokens", "{}");
+  ExpectError(eleventh, 409);
+  EXPECT_THAT(Description(eleventh), ::testing::HasSubstr("revoke one first"));
+  const std::string longest_id(longest.Json().at("id").as_string());
+  ASSERT_EQ(irene->Delete("/api/v1/tokens/" + longest_id).status, 200);
+  EXPECT_EQ(Post(*irene, "/api/v1/tokens", "{}").status, 201);
+
+  auto ivan = As("ivan", NewToken("ivan"));  // its org-admin
+  HttpResponse given = Post(*ivan, "/api/v1/tokens", R"({"user": "irene", "expires_in": "365d"})");
+  EXPECT_EQ(given.status, 201) << given.body;
+  HttpResponse own = Post(*ivan, "/api/v1/tokens", "{}");
+  ASSERT_EQ(own.status, 201) << own.body;
+  EXPECT_TRUE(own.Json().at("expires").is_null()) << own.body;
 }
 
 TEST_F(AccountAdminTest, MembersRotateTheirOwnTokensAndSeeWhenTheyWereLastUsed) {

@@ -2199,10 +2199,22 @@ TEST_F(AuthzTest, FullTextAsAMemberFindsOnlyWhatTaxiiShowsIt) {
     };
     json::value nobody = ask("text=authzdescnobody");
     nobody.as_object().erase("text");
+    json::value nobody_ranked = ask("text=authzdescnobody&sort=relevance");
+    nobody_ranked.as_object().erase("text");
     for (const auto& [word, versions] : holders) {
       json::value answer = ask("text=" + word);
       std::set<std::string> hit_ids;
       for (const auto& h : answer.at("hits").as_array()) hit_ids.insert(Str(h.at("id")));
+      // By relevance: the same hits in another order, and a word the member may not read
+      // answered as a word nobody used.
+      json::value ranked = ask("text=" + word + "&sort=relevance");
+      std::set<std::string> ranked_ids;
+      for (const auto& h : ranked.at("hits").as_array()) ranked_ids.insert(Str(h.at("id")));
+      EXPECT_EQ(ranked_ids, hit_ids) << word;
+      ranked.as_object().erase("text");
+      if (hit_ids.empty()) {
+        EXPECT_EQ(ranked, nobody_ranked) << word;
+      }
       bool readable = false;
       for (const Version& v : versions) {
         readable = readable || newest.count(v.first);

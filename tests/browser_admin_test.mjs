@@ -553,7 +553,7 @@ test("the admin renames a user and deletes two: one that never wrote is deleted,
   await rowOf("gus").getByRole("button", { name: "Rename gus" }).click();
   await page.getByLabel("New name for gus").fill("gustav");
   await page.getByRole("button", { name: "Save name" }).click();
-  await rowOf("gustav").getByRole("status").getByText("Renamed gus to gustav; its tokens keep working.").waitFor();
+  await rowOf("gustav").getByRole("status").getByText("Renamed gus to gustav; its tokens keep working (an HTTP Basic client gives the new name).").waitFor();
   const renamed = (await asAdmin("/api/v1/users/gustav")).body;
   assert.equal(renamed.id, gus.id);
   assert.equal((await asAdmin("/api/v1/users/gus")).status, 404);

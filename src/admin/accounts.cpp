@@ -41,45 +41,45 @@ json::value TimeJson(const Timestamp& t) { return json::string(FormatTimestamp(t
 
 Result<store::Organization> FindOrg(store::Directory& dir, std::string_view ref) {
   if (ref.empty()) return InvalidArgument("no organization given");
-  const std::string name(ref);
-  return OrElse(dir.FindOrganization(name), [&]() -> Result<store::Organization> {
-    if (ref.starts_with("identity--")) {
-      return OrElse(dir.FindOrganizationByIdentity(name), [&]() -> Result<store::Organization> {
-        return NotFound("no organization with identity '" + name + "'");
-      });
-    }
-    if (auto id = PositiveId(ref)) {
-      return OrElse(dir.GetOrganization(*id), [&]() -> Result<store::Organization> {
-        return NotFound("no organization named or numbered '" + name + "'");
-      });
-    }
-    return NotFound("no organization named '" + name + "' (see `tessera org list`)");
+  const std::string text(ref);
+  if (auto id = PositiveId(ref)) {
+    return OrElse(dir.GetOrganization(*id), [&]() -> Result<store::Organization> {
+      return NotFound("no organization numbered " + text + " (see `tessera org list`)");
+    });
+  }
+  if (ref.starts_with("identity--")) {
+    return OrElse(dir.FindOrganizationByIdentity(text), [&]() -> Result<store::Organization> {
+      return NotFound("no organization with identity '" + text + "'");
+    });
+  }
+  return OrElse(dir.FindOrganization(text), [&]() -> Result<store::Organization> {
+    return NotFound("no organization named '" + text + "' (see `tessera org list`)");
   });
 }
 
 Result<store::User> FindUserRef(store::Directory& dir, std::string_view ref) {
   if (ref.empty()) return InvalidArgument("no user given");
-  const std::string name(ref);
-  return OrElse(dir.FindUser(name), [&]() -> Result<store::User> {
-    if (auto id = PositiveId(ref)) {
-      return OrElse(dir.GetUser(*id), [&]() -> Result<store::User> {
-        return NotFound("no user named or numbered '" + name + "'");
-      });
-    }
-    return NotFound("no user named '" + name + "' (see `tessera user list`)");
+  const std::string text(ref);
+  if (auto id = PositiveId(ref)) {
+    return OrElse(dir.GetUser(*id), [&]() -> Result<store::User> {
+      return NotFound("no user numbered " + text + " (see `tessera user list`)");
+    });
+  }
+  return OrElse(dir.FindUser(text), [&]() -> Result<store::User> {
+    return NotFound("no user named '" + text + "' (see `tessera user list`)");
   });
 }
 
 Result<store::SharingGroup> FindGroupRef(store::Directory& dir, std::string_view ref) {
   if (ref.empty()) return InvalidArgument("no sharing group given");
-  const std::string name(ref);
-  return OrElse(dir.FindGroup(name), [&]() -> Result<store::SharingGroup> {
-    if (auto id = PositiveId(ref)) {
-      return OrElse(dir.GetGroup(*id), [&]() -> Result<store::SharingGroup> {
-        return NotFound("no sharing group named or numbered '" + name + "'");
-      });
-    }
-    return NotFound("no sharing group named '" + name + "' (see `tessera group list`)");
+  const std::string text(ref);
+  if (auto id = PositiveId(ref)) {
+    return OrElse(dir.GetGroup(*id), [&]() -> Result<store::SharingGroup> {
+      return NotFound("no sharing group numbered " + text + " (see `tessera group list`)");
+    });
+  }
+  return OrElse(dir.FindGroup(text), [&]() -> Result<store::SharingGroup> {
+    return NotFound("no sharing group named '" + text + "' (see `tessera group list`)");
   });
 }
 

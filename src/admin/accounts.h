@@ -24,12 +24,15 @@ namespace tessera::admin {
 // how the CLI and the admin API tell an id from a name.
 std::optional<int64_t> PositiveId(std::string_view text);
 
-// Finds an organization by exact name, else by identity id ("identity--<uuid>"), else by its
-// numeric id ("7"). kNotFound naming `ref` when none matches; kInvalidArgument when `ref` is empty.
+// Finds an organization by its numeric id when `ref` is one ("7"), by its identity id when `ref`
+// has that shape ("identity--<uuid>"), else by exact name. The shape decides, never what
+// happens to exist: a name cannot take the place of another account's id (names of those shapes
+// are refused: store::Directory). kNotFound naming `ref` when none matches; kInvalidArgument when
+// `ref` is empty.
 Result<store::Organization> FindOrg(store::Directory& dir, std::string_view ref);
-// Finds a user by exact name, else by numeric id.
+// Finds a user by numeric id when `ref` is one, else by exact name (as FindOrg).
 Result<store::User> FindUserRef(store::Directory& dir, std::string_view ref);
-// Finds a sharing group by exact name, else by numeric id.
+// Finds a sharing group by numeric id when `ref` is one, else by exact name (as FindOrg).
 Result<store::SharingGroup> FindGroupRef(store::Directory& dir, std::string_view ref);
 // Finds a collection by id, else by alias within `api_root` (an empty `api_root` searches every
 // API root; kInvalidArgument when the alias is used in several).

@@ -23,6 +23,7 @@
 #include "pattern/pattern.h"
 #include "policy/access.h"
 #include "policy/directory_rules.h"
+#include "policy/tokens.h"
 #include "policy/view.h"
 #include "search/search.h"
 #include "store/audit_log.h"
@@ -270,7 +271,7 @@ audit::Entry AuditEntryFor(const Context& ctx, const Principal& p, const Request
   e.org_id = p.org_id;
   e.org = OrgNameOf(ctx, p.org_id);
   e.action = std::string(action);
-  e.target = std::string(req.path());
+  e.target = policy::RedactTokens(req.path());  // a token pasted into a path keeps its secret
   e.client = req.remote();
   return e;
 }
@@ -696,6 +697,11 @@ Response RevokeToken(const Context& ctx, const Principal& p, const Request& req)
 
 // POST /api/v1/tokens: every user for itself (rotating: create the new token, then DELETE the old
 // one); admins and org-admins for the users they manage too (policy::MayCreateTokenFor).
+// The limits of the tokens a member makes for itself (CreateToken; docs/admin.md).
+constexpr int64_t kSelfTokenDefaultSeconds = 30 * 24 * 3600;  // when it names no expiry
+constexpr int64_t kSelfTokenMaxSeconds = 90 * 24 * 3600;
+constexpr std::ptrdiff_t kMaxSelfTokens = 10;  // active (not revoked, not expired) at once
+
 Response CreateToken(const Context& ctx, const Principal& p, const Request& req) {
   Response error;
   auto body = Body(ctx, req, {"user", "expires_in", "expires", "label"}, &error);
@@ -740,6 +746,29 @@ Response CreateToken(const Context& ctx, const Principal& p, const Request& req)
       return FromStatus(InvalidArgument("'expires': " + st.message()));
     }
     expires = *t;
+  }
+  // A member making a token for itself (not an admin or org-admin, who answer for the accounts
+  // they manage): a bounded lifetime and a bounded number, so that a stolen session or a
+  // short-lived token cannot be turned into credentials that outlive it.
+  if (user->id == p.user_id && !policy::ManagesAccounts(p)) {
+    const Timestamp longest{now.seconds + kSelfTokenMaxSeconds, now.nanos};
+    if (!expires) {
+      expires = Timestamp{now.seconds + kSelfTokenDefaultSeconds, now.nanos};
+    } else if (expires->seconds > longest.seconds) {
+      return FromStatus(InvalidArgument(
+          "a token you make for yourself lasts at most 90 days; an admin or an org-admin of your "
+          "organization may give a longer one"));
+    }
+    auto mine = dir.ListTokens(user->id);
+    if (!mine.ok()) return FromStatus(mine.status());
+    const auto active = std::count_if(mine->begin(), mine->end(), [&](const store::TokenRecord& t) {
+      return !t.revoked && (!t.expires || now < *t.expires);
+    });
+    if (active >= kMaxSelfTokens) {
+      return FromStatus(store::InUse("you have " + std::to_string(active) +
+                                     " active tokens, the most a member makes for itself: revoke "
+                                     "one first"));
+    }
   }
   auto issued = policy::CreateToken(dir, user->id, expires, label->value_or(""));
   if (!issued.ok()) return FromStatus(issued.status());

@@ -12,6 +12,7 @@
 #include "cli/audit_actions.h"
 #include "cli/commands.h"
 #include "common/log.h"
+#include "policy/tokens.h"
 
 int main(int argc, char** argv) {
   using namespace tessera::cli;
@@ -83,7 +84,9 @@ int main(int argc, char** argv) {
     }
     std::string line;
     for (int i = 1; i < argc; ++i) line += (i > 1 ? " " : "") + std::string(argv[i]);
-    BeginCliAudit(*action, target, line);
+    // A token pasted where its id goes (`token rotate tsr_...`) keeps its secret out of the log.
+    BeginCliAudit(*action, tessera::policy::RedactTokens(target),
+                  tessera::policy::RedactTokens(line));
   }
   for (const Command& c : commands) {
     if (c.app->parsed()) {

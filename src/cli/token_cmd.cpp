@@ -116,7 +116,7 @@ int RunTokenRotate(const AdminAction& a, const TokenArgs& args) {
   auto old = a.dir.GetToken(id);
   if (!old.ok()) {
     return a.Fail(old.status().code() == ErrorCode::kInvalidArgument
-                      ? NotFound("no token with id '" + args.id + "'")
+                      ? NotFound("no token with id '" + id + "'")  // never the pasted secret
                       : old.status());
   }
   if (old->revoked) {

@@ -165,6 +165,38 @@ Result<std::string> TokenId(std::string_view token) {
   return std::string(*id);
 }
 
+std::string RedactTokens(std::string_view text) {
+  constexpr std::string_view kHead = "tsr_";
+  constexpr size_t kIdChars = 16;
+  auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+  auto secret_char = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  };
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t at = text.find(kHead, i);
+    if (at == std::string_view::npos) break;
+    size_t p = at + kHead.size();
+    size_t n = 0;
+    while (p + n < text.size() && n < kIdChars && hex(text[p + n])) ++n;
+    const size_t sep = p + kIdChars;
+    if (n < kIdChars || sep >= text.size() || text[sep] != '_') {
+      out.append(text.substr(i, p - i));
+      i = p;
+      continue;
+    }
+    size_t end = sep + 1;
+    while (end < text.size() && secret_char(text[end])) ++end;
+    out.append(text.substr(i, sep + 1 - i));
+    out.append("…");
+    i = end;
+  }
+  out.append(text.substr(i));
+  return out;
+}
+
 Status CheckTokenExpiry(const std::optional<Timestamp>& expires, Timestamp now) {
   if (!expires) return Status::Ok();
   if (*expires <= now) return InvalidArgument("the expiry is not in the future");

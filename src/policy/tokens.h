@@ -99,6 +99,11 @@ Result<RoleChange> ChangeUserRole(store::Directory& directory, const store::User
 // The <id> part of a well-formed token; kInvalidArgument when `token` is not `tsr_<id>_<secret>`.
 Result<std::string> TokenId(std::string_view token);
 
+// `text` with the secret of every token in it (`tsr_<id>_<secret>`, even a malformed secret) cut
+// to "…": what the audit log and the logs keep of a command line or a path where a token was
+// pasted. The id stays, so the entry still names the token.
+std::string RedactTokens(std::string_view text);
+
 // Longest Authorization header looked at; longer ones are refused before any parsing.
 constexpr size_t kMaxAuthorizationBytes = 1024;
 

@@ -116,6 +116,20 @@ TEST_F(TokenTest, TokenHasTheDocumentedFormAndOnlyItsKeyedHashIsStored) {
             ErrorCode::kNotFound);
 }
 
+TEST(RedactTokens, CutsEverySecretAndKeepsTheId) {
+  const std::string a = "tsr_0123456789abcdef_oyWJYSGR3O_DC9Rb8lLIvJd13KO2N8LnvvGFMp8M7qY";
+  EXPECT_EQ(RedactTokens("token rotate " + a + " --data /d"),
+            "token rotate tsr_0123456789abcdef_… --data /d");
+  EXPECT_EQ(RedactTokens("/api/v1/tokens/" + a), "/api/v1/tokens/tsr_0123456789abcdef_…");
+  EXPECT_EQ(RedactTokens(a + "," + a), "tsr_0123456789abcdef_…,tsr_0123456789abcdef_…");
+  EXPECT_EQ(RedactTokens("tsr_0123456789abcdef_x"), "tsr_0123456789abcdef_…");  // malformed secret
+  // Nothing else changes: a token id alone, a short id, other text.
+  for (const char* kept :
+       {"0123456789abcdef", "tsr_0123_abc", "tsr_", "tsr_0123456789abcdeF_x", "user:alice", ""}) {
+    EXPECT_EQ(RedactTokens(kept), kept);
+  }
+}
+
 TEST_F(TokenTest, ExpiryIsBoundedTheSameWayAsADuration) {
   const Timestamp now = Timestamp::Now();
   const int64_t year = 366LL * 24 * 3600;

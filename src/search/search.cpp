@@ -425,7 +425,6 @@ Result<TextHits> SearchText(const policy::ObjectView& view, const TextRequest& r
     TESSERA_ASSIGN_OR_RETURN(q.query, ParseTextQuery(request.text));
   }
   q.order = request.order;
-  q.limit = request.limit;
   const bool relevance = q.order == store::TextOrder::kRelevance;
   const std::string binding = request.sealer ? CursorBinding(view, request) : std::string();
   if (!request.next.empty()) {
@@ -434,63 +433,59 @@ Result<TextHits> SearchText(const policy::ObjectView& view, const TextRequest& r
     }
     TESSERA_ASSIGN_OR_RETURN(policy::PageCursor cursor,
                              request.sealer->Open(request.next, binding));
-    q.up_to_seq = cursor.up_to_seq;
+    q.at.up_to_seq = cursor.up_to_seq;
     if (relevance) {
-      q.offset = static_cast<size_t>(cursor.after_seq);
+      q.at.offset = static_cast<size_t>(cursor.after_seq);
     } else {
-      q.before_seq = cursor.after_seq + 1;
+      q.at.before_seq = cursor.after_seq + 1;
     }
   } else {
-    TESSERA_ASSIGN_OR_RETURN(q.up_to_seq, view.store().LastSeq());
+    TESSERA_ASSIGN_OR_RETURN(q.at.up_to_seq, view.store().LastSeq());
   }
   TESSERA_ASSIGN_OR_RETURN(Resolved resolved, Resolve(view, request.filters));
   q.filter = resolved.row;
   Producers producers(view.store().directory());
   TextHits out;
   out.text = request.text;
-  // Whether every row the store returns is a hit (no filter left to apply on the hit).
+  // Whether every row the store returns is a hit (no filter left to apply on the hit). When
+  // not, the store is asked for pages of the most hits a page holds, so that rows the hit
+  // filters refuse cost fewer rounds.
   const bool exact = request.filters.tlp.empty() && !request.filters.valid;
-  // Where the next page starts: after the last row this one consumed (its seq when newest
-  // first; how many rows of the order come before it when by relevance).
-  int64_t position = relevance ? static_cast<int64_t>(q.offset) : q.before_seq;
+  q.limit = exact ? request.limit : kMaxTextLimit;
+  const std::string matched(listing ? kListMatch : kTextMatch);
+  // The rows are read in rounds from q.at, which stays after the last row consumed: a hit the
+  // page keeps, or a row the hit filters refuse. The page ends at one hit more than it holds
+  // (`more`; the cursor is before that hit), or after kMaxExaminedRows rows with rows left.
   size_t examined = 0;
   bool done = false;
   while (!done) {
     TESSERA_ASSIGN_OR_RETURN(store::TextPage page, view.FindText(q, resolved.collections));
-    for (size_t i = 0; i < page.rows.size() && !done; ++i) {
-      const store::StoredObject& row = page.rows[i];
-      const bool full = out.hits.size() == request.limit;
-      TESSERA_ASSIGN_OR_RETURN(
-          std::optional<Hit> h,
-          HitOf(row, std::string(listing ? kListMatch : kTextMatch), producers, request.filters));
-      if (h && full) {  // one more hit than the page holds
-        out.more = true;
+    for (const store::TextRow& row : page.rows) {
+      if (examined == kMaxExaminedRows) {
+        out.more = done = true;
+        break;
+      }
+      ++examined;
+      TESSERA_ASSIGN_OR_RETURN(std::optional<Hit> h,
+                               HitOf(row.object, matched, producers, request.filters));
+      if (h && out.hits.size() == request.limit) {
+        out.more = done = true;
         break;
       }
       if (h) out.hits.push_back(std::move(*h));
-      if (!full) {  // consumed: a hit, or a row no hit filter keeps
-        position = relevance ? static_cast<int64_t>(q.offset + i + 1) : row.seq;
-      }
-      const bool rows_left = i + 1 < page.rows.size() || page.more;
-      if (exact && out.hits.size() == request.limit) {
-        out.more = rows_left;
-        done = true;
-      } else if (++examined == kMaxExaminedRows && rows_left) {
-        out.more = true;
-        done = true;
-      }
+      q.at = row.after;
     }
-    if (out.more || done || !page.more) break;
-    if (relevance) {
-      q.offset += page.rows.size();
-    } else {
-      q.before_seq = page.rows.back().seq;
+    if (done || !page.more) break;
+    // Every row is a hit: a full page needs no round to know there are more.
+    if (exact && out.hits.size() == request.limit) {
+      out.more = true;
+      break;
     }
   }
   if (out.more && request.sealer != nullptr) {
     policy::PageCursor next;
-    next.up_to_seq = q.up_to_seq;
-    next.after_seq = relevance ? position : position - 1;
+    next.up_to_seq = q.at.up_to_seq;
+    next.after_seq = relevance ? static_cast<int64_t>(q.at.offset) : q.at.before_seq - 1;
     out.next = request.sealer->Seal(next, binding);
   }
   return out;

@@ -847,5 +847,113 @@ TEST_F(SearchTest, FullTextPagesWithSealedCursors) {
   }
 }
 
+// By relevance, a member gets the best rows it may read first, window by window (the newest
+// store::kRelevanceWindow rows it may read, then the next ones), through pages that neither
+// repeat nor skip a row. The RED rows of another organization, interleaved with the readable
+// ones and ranked above all of them, change nothing: the member gets exactly what it would get
+// were they never stored. A hit filter (tlp) applies after the windows, which are cut from the
+// rows the reader may read.
+TEST_F(SearchTest, ByRelevanceAMemberGetsTheBestRowsItMayReadWindowByWindow) {
+  ASSERT_TRUE(policy::InitCrypto().ok());
+  policy::PageTokenKey key;
+  key.fill(0x7b);
+  const policy::PageTokenSealer sealer(key);
+  const int window = static_cast<int>(store::kRelevanceWindow);
+  // n even: GREEN (b reads it); odd: RED (only a reads it). The word is in every description and
+  // in the name (ten times the weight) of every RED row and of the GREEN rows with n % 6 == 0;
+  // every row has as many words, so the rows of each kind rank alike. Seqs follow n.
+  const int rows = 2 * (2 * window + 300);
+  const auto named = [](int n) { return n % 2 == 1 || n % 6 == 0; };
+  std::string batch;
+  for (int n = 0; n < rows; ++n) {
+    if (!batch.empty()) batch += ",";
+    batch += R"({"type":"malware","spec_version":"2.1","id":"malware--)" + Uuid(10000 + n) +
+             R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)"
+             R"("name":")" +
+             std::string(named(n) ? "rankword" : "plainname") +
+             R"(","description":"rankword seen","is_family":false,"object_marking_refs":[")" +
+             std::string(Tlp(n % 2 ? stix::TlpLevel::kRed : stix::TlpLevel::kGreen)) + R"("]})";
+    if ((n + 1) % 500 == 0 || n + 1 == rows) {
+      Write("a", batch);
+      batch.clear();
+    }
+  }
+  // The order of `ns` (newest first) by relevance: in windows, the named ones first.
+  const auto ranked = [&](const std::vector<int>& ns) {
+    std::vector<int> out;
+    for (size_t w = 0; w < ns.size(); w += store::kRelevanceWindow) {
+      const size_t end = std::min(ns.size(), w + store::kRelevanceWindow);
+      for (size_t i = w; i < end; ++i)
+        if (named(ns[i])) out.push_back(ns[i]);
+      for (size_t i = w; i < end; ++i)
+        if (!named(ns[i])) out.push_back(ns[i]);
+    }
+    return out;
+  };
+  std::vector<int> all, green;
+  for (int n = rows - 1; n >= 0; --n) {
+    all.push_back(n);
+    if (n % 2 == 0) green.push_back(n);
+  }
+  // Every page of `request` as `who`, their hits' n in order; each page but the last is full.
+  const auto pages = [&](const Principal* who, TextRequest request) {
+    const policy::ObjectView view =
+        who ? policy::ObjectView(*store_, *who) : policy::ObjectView::Operator(*store_);
+    std::vector<int> out;
+    for (int page = 0; page < 20; ++page) {
+      auto found = SearchText(view, request);
+      EXPECT_TRUE(found.ok()) << found.status().ToString();
+      if (!found.ok()) break;
+      for (const Hit& h : found->hits)
+        out.push_back(std::stoi(h.id.substr(h.id.size() - 12)) - 10000);
+      EXPECT_EQ(found->more, !found->next.empty());
+      if (found->next.empty()) break;
+      EXPECT_EQ(found->hits.size(), request.limit);
+      request.next = found->next;
+    }
+    return out;
+  };
+  Principal b = As("b");
+  TextRequest request = Text("rankword");
+  request.order = store::TextOrder::kRelevance;
+  request.sealer = &sealer;
+  request.limit = 300;  // pages that straddle the windows
+  const std::vector<int> expected = ranked(green);
+  ASSERT_EQ(expected.size(), 2u * window + 300);
+  EXPECT_EQ(pages(&b, request), expected);
+  // The same through the rounds a hit filter makes (every row b reads is GREEN).
+  TextRequest filtered = request;
+  filtered.filters.tlp = {stix::TlpLevel::kGreen};
+  EXPECT_EQ(pages(&b, filtered), expected);
+  // One page of the most hits: the first of the order.
+  TextRequest one = request;
+  one.limit = kMaxTextLimit;
+  auto first = SearchText(policy::ObjectView(*store_, b), one);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->hits.size(), kMaxTextLimit);
+  EXPECT_TRUE(first->more);
+  EXPECT_EQ(first->hits[0].id, "malware--" + Uuid(10000 + expected[0]));
+  EXPECT_EQ(first->hits.back().id, "malware--" + Uuid(10000 + expected[kMaxTextLimit - 1]));
+  // The operator reads every row: its windows hold RED rows too, most of its best hits RED.
+  TextRequest top = request;
+  top.limit = 10;
+  const std::vector<int> by_operator = ranked(all);
+  auto operator_top = SearchText(policy::ObjectView::Operator(*store_), top);
+  ASSERT_TRUE(operator_top.ok()) << operator_top.status().ToString();
+  ASSERT_EQ(operator_top->hits.size(), 10u);
+  size_t red = 0;
+  for (size_t i = 0; i < 10; ++i) {
+    EXPECT_EQ(operator_top->hits[i].id, "malware--" + Uuid(10000 + by_operator[i]));
+    EXPECT_EQ(operator_top->hits[i].tlp, by_operator[i] % 2 ? "red" : "green");
+    red += by_operator[i] % 2;
+  }
+  EXPECT_GE(red, 6u);  // the named rows: every RED one, a third of the GREEN ones
+  // Its GREEN hits, filtered after its windows: each window's GREEN rows, the named first.
+  std::vector<int> operator_green;
+  for (int n : by_operator)
+    if (n % 2 == 0) operator_green.push_back(n);
+  EXPECT_EQ(pages(nullptr, filtered), operator_green);
+}
+
 }  // namespace
 }  // namespace tessera::search

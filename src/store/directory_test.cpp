@@ -482,6 +482,32 @@ TEST_F(AccountRemovalTest, RenamingUsersAndGroupsKeepsTheirIds) {
   EXPECT_EQ(d().RenameGroup(g->id + 50, "x").status().code(), ErrorCode::kNotFound);
 }
 
+// The CLI and the admin API take a name where an id goes (admin::FindOrg): a name of an id's shape
+// would stand for the account of that id, so none is given, on creation or renaming.
+TEST_F(AccountRemovalTest, NoAccountIsNamedAsAnIdIsWritten) {
+  auto org = d().CreateOrganization("Org");
+  ASSERT_TRUE(org.ok());
+  auto alice = d().CreateUser("alice", org->id, Role::kAnalyst);
+  auto group = d().CreateGroup("finance", "");
+  ASSERT_TRUE(alice.ok() && group.ok());
+  for (const char* name : {"1", "42", "007", "identity--0c821f7a-89d8-5004-9451-9def87a5b137"}) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(d().CreateOrganization(name).status().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(d().RenameOrganization(org->id, name).status().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(d().CreateUser(name, org->id, Role::kAnalyst).status().code(),
+              ErrorCode::kInvalidArgument);
+    EXPECT_EQ(d().RenameUser(alice->id, name).status().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(d().CreateGroup(name, "").status().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(d().RenameGroup(group->id, name).status().code(), ErrorCode::kInvalidArgument);
+  }
+  EXPECT_EQ(d().GetUser(alice->id)->name, "alice");
+  EXPECT_EQ(d().GetOrganization(org->id)->name, "Org");
+  // Digits among other characters are a name.
+  EXPECT_TRUE(d().CreateUser("r2d2", org->id, Role::kAnalyst).ok());
+  EXPECT_TRUE(d().CreateOrganization("CERT 42").ok());
+  EXPECT_TRUE(d().CreateGroup("g7", "").ok());
+}
+
 TEST_F(AccountRemovalTest, AUserThatWroteIsKeptOneThatNeverWroteIsDeletedWithItsTokens) {
   auto org = d().CreateOrganization("Org");
   auto reader = d().CreateUser("reader", org->id, Role::kReadOnly);

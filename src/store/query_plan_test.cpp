@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <ostream>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "store/sqlite_store_internal.h"
@@ -182,10 +183,10 @@ TEST_F(TextPlanTest, AFullTextSearchReadsTheIndexOnceAsTheOuterLoop) {
       q.filter.providers = {3};
       q.filter.added_after = Ts("2020-01-01T00:00:00Z");
     }
-    q.up_to_seq = 1000;  // as every search sets it (search::SearchText)
+    q.at.up_to_seq = 1000;  // as every search sets it (search::SearchText)
     if (c.paged) {
-      q.before_seq = 500;
-      q.offset = 100;
+      q.at.before_seq = 500;
+      q.at.offset = 2500;  // in the third window of a search by relevance
     }
     const std::vector<std::string> plan = Plan(sqlite_internal::TextSearchSql(q));
     std::string text;
@@ -201,9 +202,36 @@ TEST_F(TextPlanTest, AFullTextSearchReadsTheIndexOnceAsTheOuterLoop) {
     EXPECT_NE(text.find("INDEX sqlite_autoindex_objects_1 (id=? AND version>?)"), std::string::npos)
         << c.name << ":\n"
         << text;
-    if (c.order == TextOrder::kNewest) {
-      EXPECT_EQ(text.find("TEMP B-TREE"), std::string::npos) << c.name << ":\n" << text;
-    }
+    // Neither order sorts what the index gives: each walks it newest first and stops, newest
+    // first at the page's end, by relevance at the end of the window it ranks (the previous
+    // statement ranked every matching row, hundreds of thousands for a common word).
+    EXPECT_EQ(text.find("TEMP B-TREE"), std::string::npos) << c.name << ":\n" << text;
+  }
+}
+
+// A search by relevance ranks one window of kRelevanceWindow rows, newest first: its statement
+// stops there (LIMIT), and a later page skips the windows before its own (OFFSET, a multiple of
+// the window) instead of ranking them.
+TEST_F(TextPlanTest, ASearchByRelevanceRanksOneWindowOfRows) {
+  for (const size_t offset :
+       {size_t{0}, size_t{10}, kRelevanceWindow - 1, kRelevanceWindow, 2 * kRelevanceWindow + 7}) {
+    TextSearch q;
+    q.query.all = {{TextTerm{"malware", false}}};
+    q.in.push_back(ScopedCollection{"c", ReaderScope{Keys("coll org:3"), false}});
+    q.order = TextOrder::kRelevance;
+    q.at.up_to_seq = 100000;
+    q.at.offset = offset;
+    const sqlite::Sql sql = sqlite_internal::TextSearchSql(q);
+    const size_t order = sql.text.find(" ORDER BY t.rowid DESC LIMIT ? OFFSET ?");
+    ASSERT_NE(order, std::string::npos) << sql.text;
+    EXPECT_EQ(sql.text.rfind("SELECT t.rowid, bm25(object_text, ", 0), 0u) << sql.text;
+    ASSERT_GE(sql.params.size(), 2u);
+    const auto param = [&](size_t from_end) {
+      return std::get<int64_t>(sql.params[sql.params.size() - from_end]);
+    };
+    EXPECT_EQ(param(2), static_cast<int64_t>(kRelevanceWindow)) << offset;
+    EXPECT_EQ(param(1), static_cast<int64_t>(offset / kRelevanceWindow * kRelevanceWindow))
+        << offset;
   }
 }
 
@@ -231,8 +259,8 @@ TEST_F(TextPlanTest, AListingWalksTheRowsNewestFirstWithoutSorting) {
           q.in.push_back(sc);
         }
         if (recent) q.filter.added_after = Ts("2026-01-01T00:00:00Z");
-        q.up_to_seq = 1000;
-        q.before_seq = 500;
+        q.at.up_to_seq = 1000;
+        q.at.before_seq = 500;
         const std::string name = std::string(unrestricted ? "operator" : "member") +
                                  (recent ? ", added_after" : "") + ", " +
                                  std::to_string(collections) + " collection(s)";

@@ -65,6 +65,7 @@ class Statement {
   }
 
   int64_t ColumnInt(int i) const { return sqlite3_column_int64(stmt_, i); }
+  double ColumnDouble(int i) const { return sqlite3_column_double(stmt_, i); }
   bool ColumnIsNull(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
   std::string ColumnText(int i) const { return std::string(ColumnView(i)); }
   // The bytes of blob column i: valid until the next Step, Reset or column call that converts it.

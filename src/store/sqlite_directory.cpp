@@ -49,8 +49,25 @@ Status CheckName(std::string_view what, std::string_view s) {
   return Status::Ok();
 }
 
+// The name of an organization, a user or a sharing group, which the CLI and the admin API also
+// take where an id goes (admin::FindOrg): never of an id's shape (only digits: a numeric id;
+// "identity--": an organization's STIX identity), so that no name can stand for another account.
+Status CheckAccountName(std::string_view what, std::string_view s) {
+  TESSERA_RETURN_IF_ERROR(CheckName(what, s));
+  if (std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return InvalidArgument(std::string(what) +
+                           " must not be only digits (it would be read as an id)");
+  }
+  if (s.starts_with("identity--")) {
+    return InvalidArgument(
+        std::string(what) +
+        " must not start with 'identity--' (it would be read as an identity id)");
+  }
+  return Status::Ok();
+}
+
 Status CheckUserName(std::string_view name) {
-  TESSERA_RETURN_IF_ERROR(CheckName("a user name", name));
+  TESSERA_RETURN_IF_ERROR(CheckAccountName("a user name", name));
   if (name.find(':') != std::string_view::npos) {
     // HTTP Basic splits user:password at the first colon.
     return InvalidArgument("a user name must not contain ':'");
@@ -206,7 +223,7 @@ class SqliteDirectory final : public Directory {
   // ---- organizations ----
 
   Result<Organization> CreateOrganization(const std::string& name) override {
-    TESSERA_RETURN_IF_ERROR(CheckName("an organization name", name));
+    TESSERA_RETURN_IF_ERROR(CheckAccountName("an organization name", name));
     Organization o;
     o.name = name;
     o.created = Timestamp::Now();
@@ -269,7 +286,7 @@ class SqliteDirectory final : public Directory {
   }
 
   Result<Organization> RenameOrganization(int64_t id, const std::string& name) override {
-    TESSERA_RETURN_IF_ERROR(CheckName("an organization name", name));
+    TESSERA_RETURN_IF_ERROR(CheckAccountName("an organization name", name));
     return WriteTx(db_, "renaming an organization", [&](Connection& c) -> Result<Organization> {
       Organization o;
       {
@@ -627,7 +644,7 @@ class SqliteDirectory final : public Directory {
 
   Result<SharingGroup> CreateGroup(const std::string& name,
                                    const std::string& description) override {
-    TESSERA_RETURN_IF_ERROR(CheckName("a sharing group name", name));
+    TESSERA_RETURN_IF_ERROR(CheckAccountName("a sharing group name", name));
     TESSERA_RETURN_IF_ERROR(CheckText("a description", description, kMaxDescriptionBytes, false));
     SharingGroup g;
     g.name = name;
@@ -714,7 +731,7 @@ class SqliteDirectory final : public Directory {
   }
 
   Result<SharingGroup> RenameGroup(int64_t id, const std::string& name) override {
-    TESSERA_RETURN_IF_ERROR(CheckName("a sharing group name", name));
+    TESSERA_RETURN_IF_ERROR(CheckAccountName("a sharing group name", name));
     Status st = UpdateOne(
         "UPDATE sharing_groups SET name = ?1 WHERE id = ?2",
         [&](Statement& s) {

@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -944,21 +945,32 @@ Status CheckTextSearch(const TextSearch& q) {
   if (q.limit == 0 || q.limit > kMaxListLimit) {
     return InvalidArgument("a search limit must be 1.." + std::to_string(kMaxListLimit));
   }
-  if (q.up_to_seq < 0 || q.before_seq < 0) return InvalidArgument("a seq bound is >= 0");
+  if (q.at.up_to_seq < 0 || q.at.before_seq < 0) return InvalidArgument("a seq bound is >= 0");
   return CheckRowFilter(q.filter);
 }
 
 // The query of `q`. Each collection's branch reads the rows its scope sees there, each the
 // newest version of its object the scope sees there (objects' (id, version, ...) key) and, of
 // that version's copies, the earliest visible one (later_copy rows only, as listings do).
+// kNewest: the rows, newest first, at most q.limit + 1. kRelevance: the window (store.h,
+// TextSearch) that holds the row at q.at.offset, newest first as well, so that it stops at the
+// window's end: each row's seq and its bm25 rank only (the caller ranks them and reads the rows
+// it keeps: TextRowsSql).
 Sql TextSearchSql(const TextSearch& q) {
   const bool relevance = q.order == TextOrder::kRelevance;
   // Without terms, the listing walks objects' rowid (seq) downwards from the newest; with them,
   // the full-text index's rows, whose rowid is the seq.
   const bool listing = q.query.all.empty();
   const char* seq = listing ? "o.seq" : "t.rowid";
+  const int64_t up_to_seq = q.at.up_to_seq;
   Sql sql;
-  sql.Add("SELECT ").Add(kRowColumns);
+  // bm25's weights: a word in a name or an alias counts ten times one in a description, a label
+  // three times.
+  if (relevance) {
+    sql.Add("SELECT t.rowid, bm25(object_text, 10.0, 1.0, 3.0, 10.0)");
+  } else {
+    sql.Add("SELECT ").Add(kRowColumns);
+  }
   if (listing) {
     sql.Add(" FROM objects o JOIN collections c ON c.num = o.coll WHERE 1");
     // date_added grows strictly with seq (store.h), so `added_after` is a lower bound on seq
@@ -975,15 +987,17 @@ Sql TextSearchSql(const TextSearch& q) {
            "o.coll WHERE object_text MATCH ")
         .Param(Fts5Expression(q.query));
   }
-  if (q.up_to_seq > 0) sql.Add(" AND ").Add(seq).Add(" <= ").Param(q.up_to_seq);
-  if (!relevance && q.before_seq > 0) sql.Add(" AND ").Add(seq).Add(" < ").Param(q.before_seq);
-  AddScopedRows(sql, q.filter, q.in, [&q](Sql& branch, const ScopedCollection& sc) {
+  if (up_to_seq > 0) sql.Add(" AND ").Add(seq).Add(" <= ").Param(up_to_seq);
+  if (!relevance && q.at.before_seq > 0) {
+    sql.Add(" AND ").Add(seq).Add(" < ").Param(q.at.before_seq);
+  }
+  AddScopedRows(sql, q.filter, q.in, [up_to_seq](Sql& branch, const ScopedCollection& sc) {
     // Each probes the (id, version, ...) key: '+' keeps SQLite from walking the collection by
     // objects_by_coll (coll, seq) instead, a million rows for each hit (query_plan_test.cpp).
     branch.Add(
         " AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.version > o.version "
         "AND +n.coll = o.coll");
-    if (q.up_to_seq > 0) branch.Add(" AND +n.seq <= ").Param(q.up_to_seq);
+    if (up_to_seq > 0) branch.Add(" AND +n.seq <= ").Param(up_to_seq);
     AddVisibility(branch, "n", sc.scope);
     branch.Add(
         ") AND (o.later_copy = 0 OR NOT EXISTS (SELECT 1 FROM objects e WHERE e.id = o.id AND "
@@ -991,17 +1005,88 @@ Sql TextSearchSql(const TextSearch& q) {
     AddVisibility(branch, "e", sc.scope);
     branch.Add("))");
   });
-  // bm25's weights: a word in a name or an alias counts ten times one in a description, a label
-  // three times.
   if (relevance) {
-    sql.Add(" ORDER BY bm25(object_text, 10.0, 1.0, 3.0, 10.0), t.rowid DESC LIMIT ")
-        .Param(static_cast<int64_t>(q.limit) + 1)
+    // The windows before it are skipped unranked (SQLite computes bm25 for the rows it returns).
+    const size_t window = q.at.offset / kRelevanceWindow;
+    sql.Add(" ORDER BY t.rowid DESC LIMIT ")
+        .Param(static_cast<int64_t>(kRelevanceWindow))
         .Add(" OFFSET ")
-        .Param(static_cast<int64_t>(q.offset));
+        .Param(static_cast<int64_t>(window * kRelevanceWindow));
   } else {
     sql.Add(" ORDER BY ").Add(seq).Add(" DESC LIMIT ").Param(static_cast<int64_t>(q.limit) + 1);
   }
   return sql;
+}
+
+// The rows whose seqs the parameter lists (a JSON array), with their collection, in no order:
+// the rows a search by relevance keeps. One statement for any number of rows, each found by its
+// seq.
+const std::string& TextRowsSql() {
+  static const std::string sql = "SELECT " + std::string(kRowColumns) + std::string(kFrom) +
+                                 " WHERE o.seq IN (SELECT value FROM json_each(?1))";
+  return sql;
+}
+
+// Store::FindByText for kRelevance, inside a read transaction: ranks the window that holds the
+// row at q.at.offset, and the next ones while the page is not full, then reads the rows it keeps.
+Result<TextPage> RankedTextPage(Connection& c, const TextSearch& q) {
+  struct Ranked {
+    int64_t seq;
+    double rank;  // bm25: the lower the better
+  };
+  std::vector<Ranked> kept;  // at most q.limit + 1: one more tells `more`
+  TextSearch window = q;
+  size_t first = q.at.offset % kRelevanceWindow;  // the first row wanted, in the window
+  std::vector<Ranked> rows;
+  rows.reserve(kRelevanceWindow);
+  while (kept.size() <= q.limit) {
+    const Sql sql = TextSearchSql(window);
+    TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(sql.text));
+    ResetOnExit reset(*s);
+    sql.Bind(*s);
+    rows.clear();
+    while (true) {
+      TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("ranking a full-text search"));
+      if (!row) break;
+      rows.push_back(Ranked{s->ColumnInt(0), s->ColumnDouble(1)});
+    }
+    // The best first, then the newest: rows arrive newest first and the sort is stable.
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const Ranked& a, const Ranked& b) { return a.rank < b.rank; });
+    for (size_t i = first; i < rows.size() && kept.size() <= q.limit; ++i) kept.push_back(rows[i]);
+    if (rows.size() < kRelevanceWindow) break;  // the last window
+    // The next window, from its first row.
+    window.at.offset = (window.at.offset / kRelevanceWindow + 1) * kRelevanceWindow;
+    first = 0;
+  }
+  TextPage page;
+  if (kept.size() > q.limit) {
+    page.more = true;
+    kept.pop_back();
+  }
+  if (kept.empty()) return page;
+  std::string seqs = "[";
+  for (const Ranked& r : kept) seqs += (seqs.size() > 1 ? "," : "") + std::to_string(r.seq);
+  seqs += "]";
+  TESSERA_ASSIGN_OR_RETURN(Statement * s, c.Prepared(TextRowsSql()));
+  ResetOnExit reset(*s);
+  s->BindText(1, seqs);
+  std::map<int64_t, StoredObject> read;
+  while (true) {
+    TESSERA_ASSIGN_OR_RETURN(bool row, s->Step("reading the rows of a full-text search"));
+    if (!row) break;
+    TESSERA_ASSIGN_OR_RETURN(StoredObject o, ReadRow(*s));
+    read.emplace(o.seq, std::move(o));
+  }
+  // In the same read transaction as the ranking: every row ranked is there.
+  TextPosition after = q.at;
+  for (const Ranked& r : kept) {
+    auto it = read.find(r.seq);
+    if (it == read.end()) return Corrupt("a ranked row vanished within one read transaction");
+    ++after.offset;
+    page.rows.push_back(TextRow{std::move(it->second), after});
+  }
+  return page;
 }
 
 // Store::RebuildSearchIndex inside the writer's transaction.
@@ -1385,9 +1470,26 @@ class SqliteStore final : public Store {
 
   Result<TextPage> FindByText(const TextSearch& q) override {
     TESSERA_RETURN_IF_ERROR(CheckTextSearch(q));
+    if (q.order == TextOrder::kRelevance) {
+      return db_->WithReader([&](Connection& c) -> Result<TextPage> {
+        TESSERA_RETURN_IF_ERROR(Exec(c.db(), "BEGIN", "searching"));
+        auto page = [&]() -> Result<TextPage> {
+          TESSERA_RETURN_IF_ERROR(CheckSearchIndexComplete(c));
+          return RankedTextPage(c, q);
+        }();
+        Exec(c.db(), page.ok() ? "COMMIT" : "ROLLBACK", "searching").ok();
+        return page;
+      });
+    }
     const Sql sql = TextSearchSql(q);
     return db_->WithReader([&](Connection& c) {
-      return SearchOn<TextPage>(c, q.limit, sql, [](const Statement& s) { return ReadRow(s); });
+      return SearchOn<TextPage>(c, q.limit, sql, [&q](const Statement& s) -> Result<TextRow> {
+        TextRow r;
+        TESSERA_ASSIGN_OR_RETURN(r.object, ReadRow(s));
+        r.after = q.at;
+        r.after.before_seq = r.object.seq;
+        return r;
+      });
     });
   }
 

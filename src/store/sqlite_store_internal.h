@@ -10,7 +10,8 @@ namespace tessera::store::sqlite_internal {
 // general form): its text and parameters, for a test to ask SQLite for its query plan.
 sqlite::Sql CollectionSelectSql(const CollectionQuery& q);
 
-// The statement Store::FindByText(q) runs.
+// The statement Store::FindByText(q) runs; for TextOrder::kRelevance, the one that reads the
+// window of q.at.offset (the seqs and ranks of its rows; the rows kept are read after).
 sqlite::Sql TextSearchSql(const TextSearch& q);
 
 }  // namespace tessera::store::sqlite_internal

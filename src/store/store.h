@@ -281,29 +281,50 @@ struct TextQuery {
 // The order of a full-text search's rows.
 enum class TextOrder {
   kNewest,     // descending seq (the newest added first)
-  kRelevance,  // the best match first (the backend's ranking: bm25 in SQLite), then newest
+  kRelevance,  // the best match first (the backend's ranking: bm25 in SQLite), then newest, in
+               // windows of kRelevanceWindow rows (TextSearch)
+};
+
+// How many rows one window of a search by relevance ranks (TextSearch).
+inline constexpr size_t kRelevanceWindow = 1'000;
+
+// Where a full-text search's order stands: TextSearch::at asks for the rows after it, and each
+// row of a TextPage says where the order stands after it.
+struct TextPosition {
+  // Only rows with seq <= this (0: no bound): fixed when a result's first page is served, so
+  // that rows added while one pages are not in it.
+  int64_t up_to_seq = 0;
+  int64_t before_seq = 0;  // kNewest: only rows with seq < this (0: from the newest)
+  size_t offset = 0;       // kRelevance: the rows of the order that come before
 };
 
 // A full-text search (Store::FindByText): the rows matching `query` that the scope of their
 // collection sees, each the newest version of its object in its collection that the scope sees
 // (older versions are not searched), one copy of it (the earliest visible), in `order`. A query
 // without terms lists every such row, kNewest only (relevance needs words).
+// kRelevance ranks windows, not the whole result, so that a word most rows hold costs no more
+// than a rare one: the rows, newest first, are cut into windows of kRelevanceWindow; the order
+// is the first window's rows ranked, then the second's, and so on. Rows the scope does not see,
+// or the filter drops, are in no window, exactly as rows nobody stored. A result of at most
+// kRelevanceWindow rows is one window: ranked whole. A page at offset p reads the p rows before
+// it (not their rank) and the window it starts in.
 struct TextSearch {
   TextQuery query;
   std::vector<ScopedCollection> in;  // 0..kMaxQueryFilters; none: no row
   RowFilter filter;                  // applied with the scope
   TextOrder order = TextOrder::kNewest;
-  int64_t up_to_seq = 0;  // only rows with seq <= this (0: no bound): fixes a result being paged
-  // Where a page starts: kNewest, the rows with seq < before_seq (0: from the newest);
-  // kRelevance, after the first `offset` rows of the order.
-  int64_t before_seq = 0;
-  size_t offset = 0;
+  TextPosition at;     // the rows after it
   size_t limit = 100;  // 1..kMaxListLimit rows
 };
 
+struct TextRow {
+  StoredObject object;  // with its JSON
+  TextPosition after;   // where the order stands after this row: `at` of the rows that follow
+};
+
 struct TextPage {
-  std::vector<StoredObject> rows;  // in the search's order, with their JSON
-  bool more = false;               // more rows than the limit match
+  std::vector<TextRow> rows;  // in the search's order
+  bool more = false;          // more rows than the limit match
 };
 
 // The size of the search index (Store::ReadSearchIndexStats).

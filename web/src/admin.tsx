@@ -472,7 +472,7 @@ function UserRow({ user, orgName, who, onChanged, onDeleted }: { user: api.User;
     if (await act.run(async () => `${user.name} is ${(await api.patchUser(user.id, { disabled })).disabled ? "disabled" : "enabled"}.`, true)) onChanged();
   }
   async function rename(name: string): Promise<boolean> {
-    const ok = await act.run(async () => `Renamed ${user.name} to ${(await api.patchUser(user.id, { name })).name}; its tokens keep working.`, true);
+    const ok = await act.run(async () => `Renamed ${user.name} to ${(await api.patchUser(user.id, { name })).name}; its tokens keep working (an HTTP Basic client gives the new name).`, true);
     if (ok) onChanged();
     return ok;
   }
