@@ -12,6 +12,7 @@
 #include "common/uuid.h"
 #include "ingest/ingest.h"
 #include "policy/access.h"
+#include "policy/view.h"
 #include "stix/incident_extensions.h"
 #include "stix/reader.h"
 #include "stix/tlp.h"
@@ -233,17 +234,14 @@ Result<Found> Find(store::Store& store, const policy::Principal& reader, std::st
   if (!uuid.ok() || "incident--" + uuid->ToString() != id) return unknown;
   auto coll = store.directory().GetCollection(uuid->ToString());
   if (!coll.ok()) return coll.status().code() == ErrorCode::kNotFound ? unknown : coll.status();
-  if (coll->alias.rfind(kCollectionAliasPrefix, 0) != 0 || !policy::CanRead(reader, *coll)) {
-    return unknown;
-  }
-  store::CollectionQuery q;
-  q.collection = coll->id;
-  q.scope = policy::ScopeFor(reader, *coll);
+  const policy::ObjectView view(store, reader);
+  if (coll->alias.rfind(kCollectionAliasPrefix, 0) != 0 || !view.CanList(*coll)) return unknown;
+  store::CollectionQuery q;  // the view sets its collection and scope
   q.types = {"incident"};
   q.ids = {std::string(id)};
   q.match = store::VersionMatch::kLast;
   q.limit = 1;
-  TESSERA_ASSIGN_OR_RETURN(store::ObjectPage page, store.ListCollection(q));
+  TESSERA_ASSIGN_OR_RETURN(store::ObjectPage page, view.List(*coll, q));
   if (page.objects.empty()) return unknown;
   TESSERA_ASSIGN_OR_RETURN(Incident in, FromJson(page.objects.front().json, coll->id));
   ResolveParticipants(store.directory(), in);
@@ -350,21 +348,17 @@ Result<Incident> CreateIncident(store::Store& store, const policy::Principal& le
 }
 
 Result<std::vector<Incident>> ListIncidents(store::Store& store, const policy::Principal& reader) {
-  store::Directory& dir = store.directory();
-  TESSERA_ASSIGN_OR_RETURN(std::vector<store::ApiRoot> roots, dir.ListApiRoots());
+  const policy::ObjectView view(store, reader);
+  TESSERA_ASSIGN_OR_RETURN(std::vector<store::CollectionInfo> colls, view.ListableCollections());
   std::vector<Incident> out;
-  for (const store::ApiRoot& root : roots) {
-    TESSERA_ASSIGN_OR_RETURN(std::vector<store::CollectionInfo> colls,
-                             dir.ListCollections(root.name));
-    for (const store::CollectionInfo& c : colls) {
-      if (c.alias.rfind(kCollectionAliasPrefix, 0) != 0 || !policy::CanRead(reader, c)) continue;
-      auto found = Find(store, reader, "incident--" + c.id);
-      if (!found.ok()) {
-        if (found.status().code() == ErrorCode::kNotFound) continue;
-        return found.status();
-      }
-      out.push_back(std::move(found->incident));
+  for (const store::CollectionInfo& c : colls) {
+    if (c.alias.rfind(kCollectionAliasPrefix, 0) != 0) continue;
+    auto found = Find(store, reader, "incident--" + c.id);
+    if (!found.ok()) {
+      if (found.status().code() == ErrorCode::kNotFound) continue;
+      return found.status();
     }
+    out.push_back(std::move(found->incident));
   }
   std::sort(out.begin(), out.end(),
             [](const Incident& a, const Incident& b) { return a.case_number > b.case_number; });
